@@ -1,0 +1,75 @@
+/*
+ * config -- the one configuration file all four programs share.
+ *
+ * INI (parsed with inih): sections [sftp], [netsuite], [hotwax], [spool].
+ * The file is -c FILE, else $POSYNC_CONFIG, else /etc/posync/posync.conf.
+ * Every key has a default (see posync.conf(5)); an unknown section or key,
+ * a number out of range or a malformed line is an error "file:line: message"
+ * and config_load returns EX_CONFIG.  Secrets never live in the file: it
+ * names files that hold them, read by config_secret(), which refuses a file
+ * that group or others can read, as ssh does with keys.
+ */
+#ifndef POSYNC_CONFIG_H
+#define POSYNC_CONFIG_H
+
+#define CONFIG_DEFAULT_PATH "/etc/posync/posync.conf"
+
+struct config {
+	char *path;			/* the file that was read */
+	struct {
+		char *host;		/* required for SFTP */
+		int port;		/* 22 */
+		char *user;		/* "hotwax" */
+		char *identity_file;	/* NULL: ssh-agent */
+		char *known_hosts;	/* required */
+		char *password_file;	/* only when no key is used */
+		int timeout;		/* 30 s: connect, handshake, each operation */
+	} sftp;
+	struct {
+		char *po_dir, *po_archive_dir, *po_error_dir;
+		char *po_pattern;		/* "*.csv" (fnmatch) */
+		int po_min_age;			/* 60 s */
+		long long po_max_size;		/* 104857600 bytes */
+		char *arrival_date_format;	/* "MM/DD/YYYY" */
+		char *receipt_dir, *receipt_archive_dir, *receipt_error_dir;
+		char *receipt_staging_dir;
+		int receipt_stale_after;	/* 7200 s */
+		char *receipt_prefix;		/* "posync": <prefix>_PurchaseOrderReceiptFeed_<time>.json */
+	} netsuite;
+	struct {
+		char *base_url;		/* required for HotWax; ends in '/' */
+		char *token_file;	/* or username + password_file */
+		char *username;
+		char *password_file;
+		char *ca_file;		/* NULL: system CAs */
+		char *config_id;	/* "IMP_PO" */
+		int batch_size;		/* 1000 PO lines per batch */
+		int timeout;		/* 60 s per request */
+		int retries;		/* 5 */
+		int receipt_overlap;	/* 900 s */
+		int log_wait;		/* 60 s po-import follows upload logs */
+		int allow_http;		/* 0: plain http refused (1 allows it for loopback only) */
+	} hotwax;
+	struct {
+		char *dir;		/* "/var/spool/posync" */
+		int keep_days;		/* 30 */
+		int syslog;		/* 0: also log messages to syslog when 1 */
+	} spool;
+};
+
+/* Fill c with defaults, then read the file (path may be NULL: see above).
+ * Returns 0, or EX_CONFIG after printing "file:line: message". */
+int config_load(struct config *c, const char *path);
+void config_free(struct config *c);
+
+/* Read a secret (token, password) from path: the first line, without its
+ * newline.  Refuses (NULL, message naming the file and key) a file that is
+ * missing, empty, larger than 64 KiB, or readable by group or others.
+ * what names the config key for messages, e.g. "[hotwax] token_file". */
+char *config_secret(const char *path, const char *what);
+
+/* Check only the permissions (as above) of a file holding a secret, such
+ * as an SSH private key: 0 ok, else EX_CONFIG after a message. */
+int config_check_private(const char *path, const char *what);
+
+#endif

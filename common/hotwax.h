@@ -1,0 +1,48 @@
+/*
+ * hotwax -- the HotWax Commerce REST client (libcurl), one connection
+ * reused for the whole run.
+ *
+ * Promises (contracts.md section 2): every call carries the Bearer token,
+ * read from [hotwax] token_file or got by POST login with username and
+ * password_file; the token is never printed.  A response is a failure when
+ * its body is not a JSON object or holds _ERROR_MESSAGE_,
+ * _ERROR_MESSAGE_LIST_ or error, whatever the HTTP status.  401 logs in
+ * again once (when a username is configured).  429 waits Retry-After; 5xx,
+ * timeouts and dropped connections are retried with exponential backoff
+ * and jitter, up to [hotwax] retries times.  TLS is always verified
+ * ([hotwax] ca_file adds a CA); plain http is refused unless allow_http is
+ * set, and then only for a loopback host.
+ *
+ * Functions return 0 with *resp set (a cJSON object the caller frees), or:
+ * EX_DATAERR   refused for good: a 4xx, or an error body; *why (malloc'd,
+ *              may be NULL) holds HotWax's own message, for .err files;
+ * EX_TEMPFAIL  transient failures outlasted the retries;
+ * EX_NOPERM    authentication refused;
+ * EX_PROTOCOL  a body that is not a JSON object;
+ * EX_CONFIG    configuration (no base_url, http refused, no credentials).
+ * Each failure is also said on stderr, naming the URL.
+ */
+#ifndef POSYNC_HOTWAX_H
+#define POSYNC_HOTWAX_H
+
+#include <cjson/cJSON.h>
+
+struct config;
+struct hotwax;
+
+int hotwax_open(const struct config *c, struct hotwax **out);
+void hotwax_close(struct hotwax *h);
+
+/* POST a JSON body to base_url + endpoint (e.g. "performFind"). */
+int hotwax_post(struct hotwax *h, const char *endpoint, const cJSON *body,
+    cJSON **resp, char **why);
+/* GET base_url + endpoint (e.g. "dataManagerLogs/123"). */
+int hotwax_get(struct hotwax *h, const char *endpoint, cJSON **resp, char **why);
+/* POST multipart/form-data: the file at path as field file_field named
+ * filename with content type application/json, plus the text fields
+ * given as name, value pairs ending with NULL. */
+int hotwax_upload(struct hotwax *h, const char *endpoint, const char *file_field,
+    const char *path, const char *filename, const char *const *fields,
+    cJSON **resp, char **why);
+
+#endif

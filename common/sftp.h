@@ -1,0 +1,61 @@
+/*
+ * sftp -- one SSH session with one SFTP channel (libssh2) per run.
+ *
+ * Promises: the host key is checked against [sftp] known_hosts and an
+ * unknown or changed key is refused, with its fingerprint and the
+ * ssh-keyscan line that would trust it; [sftp] timeout bounds the TCP
+ * connect, the handshake and every later operation, so a server that
+ * accepts and never speaks cannot hang a run; reads and writes are large
+ * and pipelined; a transfer cut short is an error, never a short file
+ * passed on.  Every error message names the remote path and carries
+ * libssh2's own message.
+ *
+ * Functions return 0, or a sysexits status after printing a message:
+ * EX_UNAVAILABLE (cannot connect, timed out, connection lost),
+ * EX_NOPERM (host key refused, authentication failed, permission denied
+ * on a path), EX_PROTOCOL (the server said nonsense), EX_IOERR (local
+ * file), EX_CONFIG (missing host or known_hosts).
+ */
+#ifndef POSYNC_SFTP_H
+#define POSYNC_SFTP_H
+
+#include <stdint.h>
+#include <time.h>
+
+struct config;
+struct sftp;
+
+struct sftp_entry {
+	char *name;		/* the remote name as is: any bytes but '/' and NUL */
+	uint64_t size;
+	time_t mtime;
+	int is_reg, is_dir;
+};
+
+int sftp_open(const struct config *c, struct sftp **out);
+void sftp_close(struct sftp *s);
+
+/* Every entry of dir except "." and ".."; *ents malloc'd. */
+int sftp_list(struct sftp *s, const char *dir, struct sftp_entry **ents, size_t *n);
+void sftp_entries_free(struct sftp_entry *ents, size_t n);
+
+/* 0 and *st filled (name NULL) when path exists, SFTP_MISSING when it does
+ * not, else a status as above. */
+#define SFTP_MISSING 1
+int sftp_stat(struct sftp *s, const char *path, struct sftp_entry *st);
+
+/* Download remote into fd (from its current offset); refuses more than max
+ * bytes (EX_DATAERR).  *got: bytes written. */
+int sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got);
+/* Upload all of fd (from offset 0) to remote, created or truncated, mode
+ * 0644; the size on the server is checked afterwards. */
+int sftp_put(struct sftp *s, int fd, const char *remote);
+/* Rename; fails (EX_CANTCREAT) when to already exists. */
+int sftp_rename(struct sftp *s, const char *from, const char *to);
+int sftp_mkdir_p(struct sftp *s, const char *path);
+int sftp_remove(struct sftp *s, const char *path);
+
+/* Progress callback for long transfers (NULL: none). */
+void sftp_set_progress(struct sftp *s, void (*fn)(uint64_t done, uint64_t total, void *arg), void *arg);
+
+#endif

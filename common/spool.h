@@ -1,0 +1,66 @@
+/*
+ * spool -- the Maildir-style queue on disk.
+ *
+ *   SPOOL/po/{tmp,new,cur,failed,rejects,raw}
+ *   SPOOL/receipt/{tmp,new,cur,failed,errors}
+ *   SPOOL/state/
+ *
+ * Promises: a file in new/ (or any folder files are committed into) is
+ * always whole: it is written in tmp/, fsync'd, renamed into place and the
+ * directory fsync'd.  Moves are renames followed by fsync of both folders.
+ * A file that can never succeed goes to failed/ with NAME.err beside it.
+ * Names are chosen by the caller, deterministically, so a rerun after a
+ * crash finds what it already wrote.  All functions print their own
+ * message (naming the path and strerror) and return 0, or EX_IOERR.
+ */
+#ifndef POSYNC_SPOOL_H
+#define POSYNC_SPOOL_H
+
+#include <stdio.h>
+#include <time.h>
+
+/* Create the whole tree under dir (mode 0750 for new folders). */
+int spool_init(const char *dir);
+
+/* A file being written: area is e.g. "SPOOL/po"; the data goes to
+ * area/tmp/NAME.PID until spool_commit. */
+struct spool_file {
+	FILE *fp;		/* write here */
+	char *area;
+	char *name;
+	char *tmppath;
+};
+int spool_create(struct spool_file *sf, const char *area, const char *name);
+/* fflush, fsync, close, rename into area/sub/NAME (replacing a file of the
+ * same name), fsync area/sub.  Frees sf.  On failure removes the tmp file. */
+int spool_commit(struct spool_file *sf, const char *sub);
+/* Give up: close and remove the tmp file.  Frees sf. */
+void spool_abort(struct spool_file *sf);
+
+/* Write data to path atomically (path.tmp.PID, fsync, rename, fsync dir):
+ * for state files, cursors and ledgers. */
+int spool_write_atomic(const char *path, const void *data, size_t len);
+
+/* rename area/from/NAME to area/to/NAME, fsync both folders. */
+int spool_move(const char *area, const char *from, const char *to, const char *name);
+/* Move area/from/NAME to area/failed/NAME and write area/failed/NAME.err
+ * holding the reason (one or more lines a person can act on). */
+int spool_fail(const char *area, const char *from, const char *name,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* 1 when area/sub/NAME exists for any sub in the NULL-terminated list. */
+int spool_has(const char *area, const char *const subs[], const char *name);
+
+/* Sorted names of the regular files in dir whose name ends in suffix
+ * (NULL: any) and does not start with '.'.  *v is malloc'd, NULL-terminated;
+ * free with spool_list_free.  Returns 0 or EX_IOERR. */
+int spool_list(const char *dir, const char *suffix, char ***v, size_t *n);
+void spool_list_free(char **v);
+
+/* Remove leftovers of a crashed writer from area/tmp: files whose writer
+ * process is gone, or older than a day.  Call while holding the lock. */
+int spool_clean_tmp(const char *area);
+/* Remove regular files in dir not modified for keep_days days. */
+int spool_prune(const char *dir, int keep_days);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * util -- allocation that dies with a message, growable buffers, bounded
+ * formatting, small file-system helpers and a non-cryptographic hash.
+ */
+#ifndef POSYNC_UTIL_H
+#define POSYNC_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* snprintf that reports truncation: 0 on success, -1 (errno ENAMETOOLONG)
+ * when the result did not fit. */
+int bsnprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A growable byte buffer, always NUL-terminated. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+/* a/b joined with one '/'; malloc'd. */
+char *path_join(const char *a, const char *b);
+/* The last component of a path (no allocation). */
+const char *path_base(const char *path);
+
+/* fsync a directory; -1 with errno on failure. */
+int fsync_dir(const char *dir);
+/* mkdir -p with mode for new components; -1 with errno. */
+int mkdir_p(const char *path, mode_t mode);
+/* Whole file into memory, at most max bytes (EFBIG beyond); -1 with errno. */
+int read_file(const char *path, size_t max, char **data, size_t *len);
+/* write(2) all of it, retrying on EINTR; -1 with errno. */
+int write_all(int fd, const void *p, size_t n);
+
+/* FNV-1a 64-bit, chainable: pass the previous result as h (start with
+ * FNV64_INIT).  For stable names, not for security. */
+#define FNV64_INIT 0xcbf29ce484222325ULL
+uint64_t fnv64(uint64_t h, const void *p, size_t n);
+
+/* Sort an array of strings (qsort, strcmp order). */
+void sort_strings(char **v, size_t n);
+
+/* Current time in milliseconds since the epoch. */
+int64_t now_ms(void);
+
+#endif

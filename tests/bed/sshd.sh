@@ -1,0 +1,155 @@
+# tests/bed/sshd.sh -- a real OpenSSH sshd for posync's tests.
+#
+# Source after tests/lib.sh:   . "$BED/sshd.sh"
+#
+# sshd_start starts /usr/sbin/sshd on 127.0.0.1 at a free port with keys made
+# now (host key, passphrase-less user key), public-key login only, SFTP only
+# (internal-sftp), chrooted into a throwaway folder so that remote paths look
+# like production: "$SFTP_ROOT/home/hotwax/..." on this host is remote
+# "/home/hotwax/...".  sshd insists that every component of the chroot path is
+# root-owned and not writable by group or others, so the chroot lives under
+# /var/lib/posync-tests, not under /tmp, and the bed needs root.
+#
+# Exports: SSHD_PORT SSHD_PID SSHD_LOG SFTP_HOST SFTP_ROOT SFTP_USER SFTP_KEY
+#          SFTP_KNOWN_HOSTS SFTP_BASE
+# Functions: sshd_start, sshd_stop, sshd_wrong_known_hosts FILE,
+#            sftp_batch CMDS...
+
+SFTP_BASE=/home/hotwax/netsuite
+SFTP_HOST=127.0.0.1
+export SFTP_BASE SFTP_HOST
+_sshd_chroot_base=/var/lib/posync-tests
+
+# The folders NetSuite's set-up script makes (contracts.md section 5); the
+# ones posync makes itself (fulfillment/error, receipt-staging) are left out.
+_sshd_dirs='fulfillment fulfillment/archive receipt receipt/archive receipt/error'
+
+sshd_start() {
+	[ "$(id -u)" = 0 ] ||
+		t_skip_all "the sshd test bed needs root (sshd's ChrootDirectory)"
+	_sshd_bin=/usr/sbin/sshd
+	[ -x "$_sshd_bin" ] || _sshd_bin=$(command -v sshd) ||
+		t_skip_all "OpenSSH sshd is not installed"
+	command -v ssh-keygen >/dev/null && command -v sftp >/dev/null ||
+		t_skip_all "ssh-keygen or sftp is not installed"
+
+	_sshd_dir=$SCRATCH/sshd
+	rm -rf "$_sshd_dir" && mkdir -p "$_sshd_dir" || return 1
+	ssh-keygen -q -t ed25519 -N '' -C posync-test-host \
+		-f "$_sshd_dir/host_ed25519" || return 1
+	SFTP_KEY=$_sshd_dir/id_ed25519
+	ssh-keygen -q -t ed25519 -N '' -C posync-test-user -f "$SFTP_KEY" ||
+		return 1
+	chmod 600 "$SFTP_KEY" "$_sshd_dir/host_ed25519"
+	cp "$SFTP_KEY.pub" "$_sshd_dir/authorized_keys" || return 1
+	SFTP_USER=$(id -un)
+	SSHD_LOG=$SCRATCH/sshd.log
+
+	mkdir -p "$_sshd_chroot_base" && chmod 755 "$_sshd_chroot_base" ||
+		return 1
+	SFTP_ROOT=$(mktemp -d "$_sshd_chroot_base/chroot.XXXXXX") || return 1
+	chmod 755 "$SFTP_ROOT"
+	t_at_exit "rm -rf '$SFTP_ROOT'"
+	for _d in $_sshd_dirs; do
+		mkdir -p "$SFTP_ROOT$SFTP_BASE/purchaseorder/$_d" || return 1
+	done
+	[ -d /run/sshd ] || mkdir -p -m 755 /run/sshd
+
+	_sshd_try=0
+	while :; do
+		_sshd_try=$((_sshd_try + 1))
+		SSHD_PORT=$(free_port) || return 1
+		cat >"$_sshd_dir/sshd_config" <<EOF
+Port $SSHD_PORT
+ListenAddress 127.0.0.1
+AddressFamily inet
+HostKey $_sshd_dir/host_ed25519
+PidFile $_sshd_dir/sshd.pid
+AuthorizedKeysFile $_sshd_dir/authorized_keys
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+HostbasedAuthentication no
+UsePAM no
+StrictModes no
+UseDNS no
+LogLevel VERBOSE
+MaxStartups 100:30:200
+MaxSessions 50
+AllowAgentForwarding no
+AllowTcpForwarding no
+X11Forwarding no
+PermitTTY no
+PermitUserEnvironment no
+Subsystem sftp internal-sftp
+ChrootDirectory $SFTP_ROOT
+ForceCommand internal-sftp -d /home/hotwax
+EOF
+		"$_sshd_bin" -t -f "$_sshd_dir/sshd_config" 2>"$SCRATCH/sshd-t.err" || {
+			sed 's/^/# sshd -t: /' "$SCRATCH/sshd-t.err"
+			return 1
+		}
+		"$_sshd_bin" -D -e -f "$_sshd_dir/sshd_config" -E "$SSHD_LOG" \
+			</dev/null >>"$SSHD_LOG" 2>&1 &
+		SSHD_PID=$!
+		t_at_exit "kill $SSHD_PID"
+		# wait_port alone could be fooled by someone else taking the port
+		# between free_port and sshd's bind: sshd must still be alive.
+		if wait_port "$SSHD_PORT" 10 && kill -0 "$SSHD_PID" 2>/dev/null; then
+			break
+		fi
+		kill "$SSHD_PID" 2>/dev/null
+		wait "$SSHD_PID" 2>/dev/null
+		if [ "$_sshd_try" -ge 3 ]; then
+			echo "# sshd did not start; its log:"
+			sed 's/^/#   /' "$SSHD_LOG" | tail -n 20
+			return 1
+		fi
+	done
+
+	SFTP_KNOWN_HOSTS=$_sshd_dir/known_hosts
+	printf '[127.0.0.1]:%s %s\n' "$SSHD_PORT" \
+		"$(cut -d' ' -f1,2 "$_sshd_dir/host_ed25519.pub")" >"$SFTP_KNOWN_HOSTS"
+	export SSHD_PORT SSHD_PID SSHD_LOG SFTP_ROOT SFTP_USER SFTP_KEY \
+		SFTP_KNOWN_HOSTS
+}
+
+# sshd_stop -- stop the sshd (and any session it still serves) and wait.
+sshd_stop() {
+	[ -n "${SSHD_PID:-}" ] || return 0
+	# Sessions are children of the listener; they outlive it otherwise.
+	for _p in $(pgrep -P "$SSHD_PID" 2>/dev/null); do
+		kill "$_p" 2>/dev/null
+	done
+	kill "$SSHD_PID" 2>/dev/null
+	wait "$SSHD_PID" 2>/dev/null
+	# wait only knows our own children; make sure in any case.
+	_n=0
+	while kill -0 "$SSHD_PID" 2>/dev/null && [ $_n -lt 100 ]; do
+		sleep 0.05; _n=$((_n + 1))
+	done
+	! kill -0 "$SSHD_PID" 2>/dev/null
+}
+
+# sshd_wrong_known_hosts FILE -- a known_hosts naming this server with a
+# different, freshly made key: for "host key changed" tests.
+sshd_wrong_known_hosts() {
+	_k=$SCRATCH/sshd/other_host_$$
+	rm -f "$_k" "$_k.pub"
+	ssh-keygen -q -t ed25519 -N '' -C posync-test-other -f "$_k" || return 1
+	printf '[127.0.0.1]:%s %s\n' "$SSHD_PORT" \
+		"$(cut -d' ' -f1,2 "$_k.pub")" >"$1"
+	rm -f "$_k" "$_k.pub"
+}
+
+# sftp_batch CMDS... -- run OpenSSH's sftp client with CMDS (one command per
+# argument, or several lines in one) as its batch; its exit status is sftp's.
+sftp_batch() {
+	printf '%s\n' "$@" | sftp -q -b - -F /dev/null \
+		-i "$SFTP_KEY" -o IdentitiesOnly=yes -o IdentityAgent=none \
+		-o UserKnownHostsFile="$SFTP_KNOWN_HOSTS" \
+		-o GlobalKnownHostsFile=/dev/null \
+		-o StrictHostKeyChecking=yes -o BatchMode=yes \
+		-o ConnectTimeout=10 -P "$SSHD_PORT" "$SFTP_USER@127.0.0.1"
+}

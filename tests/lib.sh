@@ -1,0 +1,121 @@
+# tests/lib.sh -- TAP helpers for posync's shell tests.
+#
+# Source it from a tests/NNNN-name.t file:  . "${0%/*}/lib.sh"
+# It provides counting assertions that print TAP, a scratch directory that
+# is removed on exit, a cleanup list that stops whatever the test started,
+# and the paths of the repository ($TOP) and its programs.
+#
+# Every check prints "ok N - desc" or "not ok N - desc"; a failing check
+# shows the command's stderr as TAP diagnostics, never hides it.
+
+set -u
+TOP=$(cd "${0%/*}/.." && pwd)
+BED=$TOP/tests/bed
+PATH=$TOP/po-export-parse:$TOP/po-import:$TOP/receipt-export:$TOP/receipt-push:$PATH
+export TOP BED PATH
+unset POSYNC_CONFIG
+
+_t_n=0 _t_fail=0 _t_cleanups=
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/posync-test.XXXXXX")
+export SCRATCH
+
+t_at_exit() { _t_cleanups="$*
+$_t_cleanups"; }
+_t_exit() {
+	_rc=$?
+	printf '%s\n' "$_t_cleanups" | while IFS= read -r _c; do
+		[ -n "$_c" ] && eval "$_c" >/dev/null 2>&1
+	done
+	rm -rf "$SCRATCH"
+	exit $_rc
+}
+trap _t_exit EXIT
+trap 'exit 130' INT TERM
+
+_t_report() { # status desc [errfile]
+	_t_n=$((_t_n + 1))
+	if [ "$1" = 0 ]; then
+		printf 'ok %d - %s\n' "$_t_n" "$2"
+	else
+		_t_fail=$((_t_fail + 1))
+		printf 'not ok %d - %s\n' "$_t_n" "$2"
+		[ $# -ge 3 ] && [ -s "$3" ] && sed 's/^/#   /' "$3" | head -n 40
+	fi
+	return "$1"
+}
+
+t_diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+# t_ok DESC CMD...       -- passes when CMD exits 0
+t_ok() {
+	_d=$1; shift
+	"$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err"; _s=$?
+	[ $_s = 0 ] || echo "exit status $_s: $*" >>"$SCRATCH/.err"
+	[ $_s = 0 ]; _t_report $? "$_d" "$SCRATCH/.err"
+}
+
+# t_exit DESC STATUS CMD... -- passes when CMD exits with STATUS
+t_exit() {
+	_d=$1 _want=$2; shift 2
+	"$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err"; _s=$?
+	[ "$_s" = "$_want" ] || echo "exit status $_s, wanted $_want: $*" >>"$SCRATCH/.err"
+	[ "$_s" = "$_want" ]; _t_report $? "$_d" "$SCRATCH/.err"
+}
+
+# t_is DESC GOT WANT     -- passes when the two strings are equal
+t_is() {
+	if [ "$2" = "$3" ]; then _t_report 0 "$1"
+	else
+		printf 'got:  %s\nwant: %s\n' "$2" "$3" >"$SCRATCH/.cmp"
+		_t_report 1 "$1" "$SCRATCH/.cmp"
+	fi
+}
+
+# t_like DESC GOT PATTERN -- passes when GOT matches the grep -E PATTERN
+t_like() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then _t_report 0 "$1"
+	else
+		printf 'got:  %s\nwant match: %s\n' "$2" "$3" >"$SCRATCH/.cmp"
+		_t_report 1 "$1" "$SCRATCH/.cmp"
+	fi
+}
+
+# t_true DESC CONDITION... -- passes when the test(1) expression holds
+t_true() {
+	_d=$1; shift
+	if [ "$@" ]; then _t_report 0 "$_d"
+	else echo "false: [ $* ]" >"$SCRATCH/.cmp"; _t_report 1 "$_d" "$SCRATCH/.cmp"; fi
+}
+
+# stdout / stderr of the last t_ok / t_exit
+t_out() { cat "$SCRATCH/.out"; }
+t_err() { cat "$SCRATCH/.err"; }
+
+t_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+# t_done -- print the plan; the exit status says whether all passed
+t_done() {
+	echo "1..$_t_n"
+	[ "$_t_fail" = 0 ]
+}
+
+# free_port -- a TCP port on 127.0.0.1 that nothing listens on now
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT [SECONDS] -- wait until something accepts on 127.0.0.1:PORT
+wait_port() {
+	python3 - "$1" "${2:-10}" <<'PY'
+import socket, sys, time
+port, limit = int(sys.argv[1]), float(sys.argv[2])
+end = time.time() + limit
+while time.time() < end:
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.5).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+PY
+}
