@@ -1,0 +1,71 @@
+# tests/bed/posync.sh -- a posync.conf for the servers a test started.
+#
+# Source after lib.sh and the bed scripts it needs (sshd.sh, hotwax.sh).
+# posync_conf writes $SCRATCH/posync.conf (or FILE) with an [sftp] section
+# when sshd_start ran, a [hotwax] section when hotwax_start ran (with a
+# fresh API token seeded into the simulator and kept in a 0600 file), and a
+# spool in $SCRATCH/spool; it exports POSYNC_CONFIG.  Extra "section.key =
+# value" arguments override or add keys.
+
+posync_conf() {
+	_f=$SCRATCH/posync.conf
+	case "${1:-}" in -f) _f=$2; shift 2 ;; esac
+	mkdir -p "$SCRATCH/spool"
+	{
+		if [ -n "${SSHD_PORT:-}" ]; then
+			echo "[sftp]"
+			echo "host = 127.0.0.1"
+			echo "port = $SSHD_PORT"
+			echo "user = $SFTP_USER"
+			echo "identity_file = $SFTP_KEY"
+			echo "known_hosts = $SFTP_KNOWN_HOSTS"
+			echo "timeout = 10"
+			echo "[netsuite]"
+			echo "po_min_age = 0"
+		fi
+		if [ -n "${HOTWAX_URL:-}" ]; then
+			if [ ! -s "$SCRATCH/hotwax.token" ]; then
+				( umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$SCRATCH/hotwax.token" )
+				hw_ctl POST /_sim/seed "{\"tokens\":[\"$(cat "$SCRATCH/hotwax.token")\"]}" >/dev/null ||
+					echo "posync_conf: could not seed the token" >&2
+			fi
+			echo "[hotwax]"
+			echo "base_url = $HOTWAX_URL"
+			echo "token_file = $SCRATCH/hotwax.token"
+			echo "ca_file = $HOTWAX_CA"
+			echo "timeout = 10"
+			echo "retries = 3"
+			echo "log_wait = 10"
+		fi
+		echo "[spool]"
+		echo "dir = $SCRATCH/spool"
+	} >"$_f.base"
+	python3 - "$_f.base" "$_f" "$@" <<'PY'
+import sys
+base, out, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
+sections, order, cur = {}, [], None
+for line in open(base):
+    line = line.strip()
+    if line.startswith('['):
+        cur = line[1:-1]
+        if cur not in sections:
+            sections[cur] = {}; order.append(cur)
+    elif line:
+        k, v = [x.strip() for x in line.split('=', 1)]
+        sections[cur][k] = v
+for e in extra:
+    k, v = [x.strip() for x in e.split('=', 1)]
+    s, k = k.split('.', 1)
+    if s not in sections:
+        sections[s] = {}; order.append(s)
+    sections[s][k] = v
+with open(out, 'w') as f:
+    for s in order:
+        f.write('[%s]\n' % s)
+        for k, v in sections[s].items():
+            f.write('%s = %s\n' % (k, v))
+PY
+	rm -f "$_f.base"
+	POSYNC_CONFIG=$_f
+	export POSYNC_CONFIG
+}
