@@ -18,7 +18,7 @@ DEBS = gcc libc6-dev make pkg-config libssh2-1-dev libcurl4-openssl-dev \
        python3 curl openssl perl tzdata mandoc ca-certificates procps
 
 # Libraries: pkg-config where the package ships a .pc, else a probe.
-pc = $(or $(shell pkg-config --$(2) $(1) 2>/dev/null),$(error $(1) not found by pkg-config: apt-get install $(3), or run make deps))
+pc = $(if $(shell pkg-config --exists $(1) && echo y),$(shell pkg-config --$(2) $(1)),$(error $(1) not found by pkg-config: apt-get install $(3), or run make deps))
 SSH_CFLAGS  = $(call pc,libssh2,cflags,libssh2-1-dev)
 SSH_LIBS    = $(call pc,libssh2,libs,libssh2-1-dev)
 CURL_CFLAGS = $(call pc,libcurl,cflags,libcurl4-openssl-dev)
