@@ -144,9 +144,12 @@ sshd_wrong_known_hosts() {
 }
 
 # sftp_batch CMDS... -- run OpenSSH's sftp client with CMDS (one command per
-# argument, or several lines in one) as its batch; its exit status is sftp's.
+# argument, or several lines in one) as its batch; its exit status is sftp's
+# (0 all done, 1 a command failed, 255 no connection).  Note that sftp's
+# "rename" uses the posix-rename@openssh.com extension, which replaces an
+# existing target; "rename -l" is the plain SFTP rename, which refuses to.
 sftp_batch() {
-	printf '%s\n' "$@" | sftp -q -b - -F /dev/null \
+	printf '%s\n' "$@" | sftp -b - -F /dev/null \
 		-i "$SFTP_KEY" -o IdentitiesOnly=yes -o IdentityAgent=none \
 		-o UserKnownHostsFile="$SFTP_KNOWN_HOSTS" \
 		-o GlobalKnownHostsFile=/dev/null \

@@ -1,0 +1,587 @@
+/*
+ * config -- see config.h.  The file is read with inih, through our own
+ * line reader, for three reasons:
+ *
+ *  - inih hands its handler no line numbers (Debian builds it without
+ *    INI_HANDLER_LINENO), and every message here must say FILE:LINE;
+ *    the reader counts lines, and inih asks for line N+1 only after it
+ *    has dealt with line N, so the count is right inside the handler.
+ *  - inih reports only the first line it cannot parse; the reader sees
+ *    every line, so it classifies each one itself and reports every bad
+ *    line, not just the first.
+ *  - inih (INI_ALLOW_MULTILINE) takes an indented line as the
+ *    continuation of the previous value, so "  port = 2222" would
+ *    silently become part of the line above.  The reader strips leading
+ *    blanks, so an indented key is an ordinary key.
+ *
+ * inih itself splits "name = value", trims both and cuts an inline
+ * comment: Debian's libinih is built with INI_ALLOW_INLINE_COMMENTS and
+ * the prefix ";", which counts only after white space, so
+ * "timeout = 30   ; seconds" gives "30" while "a;b" stays "a;b".
+ * Its line buffer is INI_MAX_LINE (200) bytes; a longer line is an
+ * error here rather than being cut.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "msg.h"
+#include "util.h"
+
+#define SECRET_MAX	(64 * 1024)
+#define CONFIG_MAX	(1024 * 1024)	/* a config larger than this is a mistake */
+
+enum ktype {
+	K_STR,		/* optional string: empty means unset (NULL) */
+	K_STRD,		/* string with a default: must not be empty */
+	K_URL,		/* like K_STR, and ends in '/' */
+	K_NAME,		/* a word for remote file names: [A-Za-z0-9._-]{1,64} */
+	K_INT,		/* int within [min, max] */
+	K_LL,		/* long long within [min, max] */
+	K_BOOL		/* yes/no/true/false/on/off/1/0 */
+};
+
+struct key {
+	const char *section, *name;
+	enum ktype type;
+	size_t off;
+	long long min, max;
+};
+
+#define F(m) offsetof(struct config, m)
+static const struct key keys[] = {
+	{"sftp", "host", K_STR, F(sftp.host), 0, 0},
+	{"sftp", "port", K_INT, F(sftp.port), 1, 65535},
+	{"sftp", "user", K_STRD, F(sftp.user), 0, 0},
+	{"sftp", "identity_file", K_STR, F(sftp.identity_file), 0, 0},
+	{"sftp", "known_hosts", K_STR, F(sftp.known_hosts), 0, 0},
+	{"sftp", "password_file", K_STR, F(sftp.password_file), 0, 0},
+	{"sftp", "timeout", K_INT, F(sftp.timeout), 1, 3600},
+
+	{"netsuite", "po_dir", K_STRD, F(netsuite.po_dir), 0, 0},
+	{"netsuite", "po_archive_dir", K_STRD, F(netsuite.po_archive_dir), 0, 0},
+	{"netsuite", "po_error_dir", K_STRD, F(netsuite.po_error_dir), 0, 0},
+	{"netsuite", "po_pattern", K_STRD, F(netsuite.po_pattern), 0, 0},
+	{"netsuite", "po_min_age", K_INT, F(netsuite.po_min_age), 0, 86400},
+	{"netsuite", "po_max_size", K_LL, F(netsuite.po_max_size), 1, 1LL << 40},
+	{"netsuite", "arrival_date_format", K_STRD, F(netsuite.arrival_date_format), 0, 0},
+	{"netsuite", "receipt_dir", K_STRD, F(netsuite.receipt_dir), 0, 0},
+	{"netsuite", "receipt_archive_dir", K_STRD, F(netsuite.receipt_archive_dir), 0, 0},
+	{"netsuite", "receipt_error_dir", K_STRD, F(netsuite.receipt_error_dir), 0, 0},
+	{"netsuite", "receipt_staging_dir", K_STRD, F(netsuite.receipt_staging_dir), 0, 0},
+	{"netsuite", "receipt_stale_after", K_INT, F(netsuite.receipt_stale_after), 0, 30 * 86400},
+	{"netsuite", "receipt_prefix", K_NAME, F(netsuite.receipt_prefix), 0, 0},
+
+	{"hotwax", "base_url", K_URL, F(hotwax.base_url), 0, 0},
+	{"hotwax", "token_file", K_STR, F(hotwax.token_file), 0, 0},
+	{"hotwax", "username", K_STR, F(hotwax.username), 0, 0},
+	{"hotwax", "password_file", K_STR, F(hotwax.password_file), 0, 0},
+	{"hotwax", "ca_file", K_STR, F(hotwax.ca_file), 0, 0},
+	{"hotwax", "config_id", K_STRD, F(hotwax.config_id), 0, 0},
+	{"hotwax", "batch_size", K_INT, F(hotwax.batch_size), 1, 100000},
+	{"hotwax", "timeout", K_INT, F(hotwax.timeout), 1, 3600},
+	{"hotwax", "retries", K_INT, F(hotwax.retries), 0, 20},
+	{"hotwax", "receipt_overlap", K_INT, F(hotwax.receipt_overlap), 0, 7 * 86400},
+	{"hotwax", "log_wait", K_INT, F(hotwax.log_wait), 0, 3600},
+	{"hotwax", "allow_http", K_BOOL, F(hotwax.allow_http), 0, 1},
+
+	{"spool", "dir", K_STRD, F(spool.dir), 0, 0},
+	{"spool", "keep_days", K_INT, F(spool.keep_days), 1, 3650},
+	{"spool", "syslog", K_BOOL, F(spool.syslog), 0, 1},
+};
+#undef F
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static const char *const sections[] = {"sftp", "netsuite", "hotwax", "spool"};
+#define NSECTIONS (sizeof sections / sizeof sections[0])
+
+#define NS "/home/hotwax/netsuite/purchaseorder"
+
+static void
+set_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->sftp.port = 22;
+	c->sftp.user = xstrdup("hotwax");
+	c->sftp.timeout = 30;
+
+	c->netsuite.po_dir = xstrdup(NS "/fulfillment");
+	c->netsuite.po_archive_dir = xstrdup(NS "/fulfillment/archive");
+	c->netsuite.po_error_dir = xstrdup(NS "/fulfillment/error");
+	c->netsuite.po_pattern = xstrdup("*.csv");
+	c->netsuite.po_min_age = 60;
+	c->netsuite.po_max_size = 104857600;
+	c->netsuite.arrival_date_format = xstrdup("MM/DD/YYYY");
+	c->netsuite.receipt_dir = xstrdup(NS "/receipt");
+	c->netsuite.receipt_archive_dir = xstrdup(NS "/receipt/archive");
+	c->netsuite.receipt_error_dir = xstrdup(NS "/receipt/error");
+	c->netsuite.receipt_staging_dir = xstrdup(NS "/receipt-staging");
+	c->netsuite.receipt_stale_after = 7200;
+	c->netsuite.receipt_prefix = xstrdup("posync");
+
+	c->hotwax.config_id = xstrdup("IMP_PO");
+	c->hotwax.batch_size = 1000;
+	c->hotwax.timeout = 60;
+	c->hotwax.retries = 5;
+	c->hotwax.receipt_overlap = 900;
+	c->hotwax.log_wait = 60;
+	c->hotwax.allow_http = 0;
+
+	c->spool.dir = xstrdup("/var/spool/posync");
+	c->spool.keep_days = 30;
+	c->spool.syslog = 0;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		char **sp;
+
+		if (keys[i].type != K_STR && keys[i].type != K_STRD &&
+		    keys[i].type != K_URL && keys[i].type != K_NAME)
+			continue;
+		sp = (char **)((char *)c + keys[i].off);
+		free(*sp);
+		*sp = NULL;
+	}
+	free(c->path);
+	c->path = NULL;
+}
+
+/* What the reader made of the current line. */
+enum lkind { L_NONE, L_KEY };
+
+struct ctx {
+	struct config *c;
+	const char *file;
+	FILE *fp;
+	char *raw;
+	size_t rawcap;
+	int lineno;
+	int errors;
+	int section;		/* index in sections[], -1 none, -2 unknown */
+	enum lkind kind;	/* of the current line */
+	int handled;		/* the handler saw the current line */
+};
+
+static void bad(struct ctx *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+bad(struct ctx *x, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);	/* a cut message is still useful */
+	va_end(ap);
+	msg_warn("%s:%d: %s", x->file, x->lineno, text);
+	x->errors++;
+}
+
+/* Called before each new line is read, and at the end: a key line that
+ * inih did not pass to the handler had no '=' or ':'. */
+static void
+finish_line(struct ctx *x)
+{
+	if (x->kind == L_KEY && !x->handled)
+		bad(x, "expected \"key = value\"");
+	x->kind = L_NONE;
+	x->handled = 0;
+}
+
+static void
+section_line(struct ctx *x, char *p)
+{
+	char *end = strchr(p, ']'), *rest;
+	size_t i;
+
+	if (!end) {
+		bad(x, "section line without ']'");
+		x->section = -2;
+		return;
+	}
+	for (rest = end + 1; isspace((unsigned char)*rest); rest++)
+		;
+	if (*rest && *rest != ';' && *rest != '#') {
+		bad(x, "unexpected text after ']'");
+		x->section = -2;
+		return;
+	}
+	*end = 0;
+	for (i = 0; i < NSECTIONS; i++)
+		if (strcmp(p + 1, sections[i]) == 0) {
+			x->section = (int)i;
+			return;
+		}
+	bad(x, "unknown section [%s] (known: [sftp], [netsuite], [hotwax], [spool])", p + 1);
+	x->section = -2;
+}
+
+static char *
+reader(char *str, int num, void *stream)
+{
+	struct ctx *x = stream;
+	ssize_t n;
+	char *p;
+	size_t len;
+
+	finish_line(x);
+	n = getline(&x->raw, &x->rawcap, x->fp);
+	if (n < 0)
+		return NULL;
+	x->lineno++;
+	if (memchr(x->raw, 0, (size_t)n)) {
+		bad(x, "NUL byte in line");
+		goto empty;
+	}
+	while (n > 0 && (x->raw[n - 1] == '\n' || x->raw[n - 1] == '\r'))
+		x->raw[--n] = 0;
+	p = x->raw;
+	if (x->lineno == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == 0 || *p == ';' || *p == '#')
+		goto empty;
+	if (*p == '[') {
+		section_line(x, p);
+		goto empty;
+	}
+	len = strlen(p);
+	if (num < 3 || len > (size_t)num - 2) {
+		bad(x, "line longer than %d bytes", num - 2);
+		goto empty;
+	}
+	x->kind = L_KEY;
+	memcpy(str, p, len);
+	str[len] = '\n';
+	str[len + 1] = 0;
+	return str;
+empty:
+	/* inih sees a blank line: section lines, comments and lines already
+	 * reported are ours alone. */
+	if (num < 2)
+		return NULL;
+	str[0] = '\n';
+	str[1] = 0;
+	return str;
+}
+
+static int
+parse_num(struct ctx *x, const struct key *k, const char *v, long long *out)
+{
+	char *end;
+	long long n;
+
+	if (!*v) {
+		bad(x, "[%s] %s needs a number (%lld..%lld)", k->section, k->name, k->min, k->max);
+		return -1;
+	}
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*end || end == v || !(isdigit((unsigned char)*v) || *v == '-')) {
+		bad(x, "[%s] %s: \"%s\" is not a number", k->section, k->name, v);
+		return -1;
+	}
+	if (errno == ERANGE || n < k->min || n > k->max) {
+		bad(x, "[%s] %s: %s is out of range (%lld..%lld)", k->section, k->name, v, k->min, k->max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int
+parse_bool(struct ctx *x, const struct key *k, const char *v, int *out)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	bad(x, "[%s] %s: \"%s\" is not a boolean (yes/no, true/false, on/off, 1/0)",
+	    k->section, k->name, v);
+	return -1;
+}
+
+static void
+set_str(char **sp, char *v)
+{
+	free(*sp);
+	*sp = v;
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct ctx *x = user;
+	const struct key *k = NULL;
+	char **sp;
+	long long n;
+	size_t i;
+	int b;
+
+	(void)section;		/* ours is x->section: see reader() */
+	x->handled = 1;
+	if (x->section == -2)
+		return 1;	/* the section was reported already */
+	if (x->section < 0) {
+		bad(x, "key \"%s\" outside a section", name);
+		return 1;
+	}
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, sections[x->section]) == 0 &&
+		    strcmp(keys[i].name, name) == 0) {
+			k = &keys[i];
+			break;
+		}
+	if (!k) {
+		bad(x, "unknown key \"%s\" in [%s]", name, sections[x->section]);
+		return 1;
+	}
+	sp = (char **)((char *)x->c + k->off);
+	switch (k->type) {
+	case K_STR:
+		set_str(sp, *value ? xstrdup(value) : NULL);
+		break;
+	case K_STRD:
+		if (!*value) {
+			bad(x, "[%s] %s must not be empty", k->section, k->name);
+			break;
+		}
+		set_str(sp, xstrdup(value));
+		break;
+	case K_URL:
+		if (!*value)
+			set_str(sp, NULL);
+		else if (value[strlen(value) - 1] == '/')
+			set_str(sp, xstrdup(value));
+		else
+			set_str(sp, xasprintf("%s/", value));
+		break;
+	case K_NAME:
+		if (!*value || strlen(value) > 64 ||
+		    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789._-") != strlen(value)) {
+			bad(x, "[%s] %s: \"%s\" must be 1 to 64 of A-Z a-z 0-9 . _ -",
+			    k->section, k->name, value);
+			break;
+		}
+		set_str(sp, xstrdup(value));
+		break;
+	case K_INT:
+		if (parse_num(x, k, value, &n) == 0)
+			*(int *)((char *)x->c + k->off) = (int)n;
+		break;
+	case K_LL:
+		if (parse_num(x, k, value, &n) == 0)
+			*(long long *)((char *)x->c + k->off) = n;
+		break;
+	case K_BOOL:
+		if (parse_bool(x, k, value, &b) == 0)
+			*(int *)((char *)x->c + k->off) = b;
+		break;
+	}
+	return 1;
+}
+
+int
+config_load(struct config *c, const char *path)
+{
+	struct ctx x = {0};
+	struct stat st;
+	FILE *fp;
+	int r;
+
+	set_defaults(c);
+	if (!path || !*path)
+		path = getenv("POSYNC_CONFIG");
+	if (!path || !*path)
+		path = CONFIG_DEFAULT_PATH;
+	c->path = xstrdup(path);
+	fp = fopen(path, "re");
+	if (!fp) {
+		msg_warnerr("cannot read the configuration %s", path);
+		return EX_CONFIG;
+	}
+	if (fstat(fileno(fp), &st) < 0) {
+		msg_warnerr("%s", path);
+		fclose(fp);
+		return EX_CONFIG;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > CONFIG_MAX) {
+		msg_warn("%s: not a regular file of at most %d bytes", path, CONFIG_MAX);
+		fclose(fp);
+		return EX_CONFIG;
+	}
+	/* The file decides where secrets are read and where the spool is:
+	 * like ssh with its config, refuse one that others may change. */
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		msg_warn("permissions %04o for %s are too open: it must not be "
+		    "writable by group or others (chmod go-w %s)",
+		    (unsigned)(st.st_mode & 07777), path, path);
+		fclose(fp);
+		return EX_CONFIG;
+	}
+	x.c = c;
+	x.file = path;
+	x.fp = fp;
+	x.section = -1;
+	r = ini_parse_stream(reader, &x, handler, &x);
+	finish_line(&x);
+	if (ferror(fp)) {
+		msg_warnerr("error reading %s", path);
+		x.errors++;
+	} else if (r < 0) {
+		msg_warn("%s: inih could not parse the file (error %d)", path, r);
+		x.errors++;
+	}
+	/* r > 0 is the first line inih disliked: every such line was
+	 * reported above with its own message, unless inih learnt a new
+	 * trick; then say at least that. */
+	if (r > 0 && !x.errors) {
+		msg_warn("%s:%d: cannot parse this line", path, r);
+		x.errors++;
+	}
+	free(x.raw);
+	fclose(fp);
+	return x.errors ? EX_CONFIG : 0;
+}
+
+/*
+ * Secrets.  The checks are on the open descriptor (fstat), so the file
+ * checked is the file read.  Modes are reported the way ssh does.
+ */
+static int
+open_private(const char *path, const char *what, struct stat *st)
+{
+	int fd;
+
+	if (!path || !*path) {
+		msg_warn("%s is not set", what);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		msg_warnerr("cannot read %s (%s)", path, what);
+		return -1;
+	}
+	if (fstat(fd, st) < 0) {
+		msg_warnerr("%s (%s)", path, what);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		msg_warn("%s (%s) is not a regular file", path, what);
+		close(fd);
+		return -1;
+	}
+	if (st->st_mode & 077) {
+		msg_warn("permissions %04o for %s (%s) are too open: it must not "
+		    "be accessible by group or others (chmod 600 %s)",
+		    (unsigned)(st->st_mode & 07777), path, what, path);
+		close(fd);
+		return -1;
+	}
+	if (st->st_size == 0) {
+		msg_warn("%s (%s) is empty", path, what);
+		close(fd);
+		return -1;
+	}
+	if (st->st_size > SECRET_MAX) {
+		msg_warn("%s (%s) is larger than %d bytes", path, what, SECRET_MAX);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+config_check_private(const char *path, const char *what)
+{
+	struct stat st;
+	int fd = open_private(path, what, &st);
+
+	if (fd < 0)
+		return EX_CONFIG;
+	close(fd);
+	return 0;
+}
+
+char *
+config_secret(const char *path, const char *what)
+{
+	struct stat st;
+	char *buf, *nl;
+	size_t len = 0;
+	ssize_t r;
+	int fd = open_private(path, what, &st);
+
+	if (fd < 0)
+		return NULL;
+	buf = xmalloc(SECRET_MAX + 1);
+	while (len <= SECRET_MAX) {
+		r = read(fd, buf + len, SECRET_MAX + 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			msg_warnerr("cannot read %s (%s)", path, what);
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	fd = -1;
+	if (len > SECRET_MAX) {	/* it grew since fstat */
+		msg_warn("%s (%s) is larger than %d bytes", path, what, SECRET_MAX);
+		goto fail;
+	}
+	buf[len] = 0;
+	if ((nl = memchr(buf, '\n', len)) != NULL)
+		*nl = 0;
+	len = strlen(buf);	/* also stops at a NUL byte */
+	if (len && buf[len - 1] == '\r')
+		buf[--len] = 0;
+	if (len == 0) {
+		msg_warn("%s (%s) has an empty first line", path, what);
+		goto fail;
+	}
+	/* Return a right-sized copy and wipe the big buffer: the rest of
+	 * the file is not ours to keep in memory. */
+	nl = xstrdup(buf);
+	explicit_bzero(buf, SECRET_MAX + 1);
+	free(buf);
+	return nl;
+fail:
+	if (fd >= 0)
+		close(fd);
+	explicit_bzero(buf, SECRET_MAX + 1);
+	free(buf);
+	return NULL;
+}

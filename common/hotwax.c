@@ -1,0 +1,685 @@
+/*
+ * hotwax -- see hotwax.h.  One libcurl easy handle serves the whole run,
+ * so its connection cache keeps one TLS connection alive between calls.
+ *
+ * Every call goes through call(): it attaches the token, classifies the
+ * answer (success, refused for good, transient, authentication) and loops
+ * for the transient ones with exponential backoff and jitter.  A 401 logs
+ * in again once per call when a username is configured; the re-login does
+ * not use up a retry.  The token lives only in struct hotwax and in the
+ * header list of the request under way, which is wiped before it is freed;
+ * CURLOPT_VERBOSE is never set, so curl never prints it.
+ *
+ * The backoff base is 500 ms, doubled per retry up to 30 s, each delay
+ * drawn at random in [d/2, d].  The environment variable POSYNC_BACKOFF_MS
+ * sets the base (the tests use a few milliseconds).  429 waits Retry-After
+ * (at most RETRY_AFTER_MAX seconds) instead.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "hotwax.h"
+#include "msg.h"
+#include "util.h"
+
+#ifndef POSYNC_VERSION
+#define POSYNC_VERSION "dev"
+#endif
+
+#define RESP_MAX	(64u << 20)	/* bytes of one response body */
+#define BACKOFF_BASE_MS	500
+#define BACKOFF_MAX_MS	30000
+#define RETRY_AFTER_MAX	120		/* seconds; a longer wish is cut */
+#define WHY_MAX		8192		/* bytes of HotWax's words kept */
+
+struct hotwax {
+	CURL *curl;
+	char *base;		/* base_url, ending in '/' */
+	char *ca_file;
+	char *token;		/* NULL until read or logged in */
+	char *username;		/* NULL: no re-login possible */
+	char *password_file;
+	long timeout;
+	int retries;
+	long backoff_ms;
+	unsigned rnd;		/* jitter state */
+	struct buf body;	/* the response under way */
+	int too_big;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* One request, as call() retries it. */
+struct req {
+	const char *method;	/* "GET" or "POST" */
+	const char *endpoint;
+	const char *json;	/* POST body, or NULL */
+	const struct upload *up;	/* multipart body, or NULL */
+	int auth;		/* 0 for login itself */
+};
+
+/* A multipart body.  It is built afresh for every attempt: a curl_mime
+ * reused after a dropped connection is not always rewound, and the retry
+ * then sends a short body. */
+struct upload {
+	const char *file_field, *path, *filename;
+	const char *const *fields;	/* name, value, ..., NULL */
+};
+
+static void
+wipe_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+static size_t
+on_data(char *p, size_t size, size_t n, void *arg)
+{
+	struct hotwax *h = arg;
+	size_t len = size * n;
+
+	if (len > RESP_MAX - h->body.len) {
+		h->too_big = 1;
+		return 0;	/* curl stops with CURLE_WRITE_ERROR */
+	}
+	buf_add(&h->body, p, len);
+	return len;
+}
+
+static int
+is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	char tmp[64];
+	size_t n = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n > 2 && n < sizeof tmp && host[0] == '[' && host[n - 1] == ']') {
+		memcpy(tmp, host + 1, n - 2);
+		tmp[n - 2] = 0;
+		host = tmp;
+	}
+	return inet_pton(AF_INET6, host, &a6) == 1 &&
+	    IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* https always; http only when allowed and then only to this machine,
+ * where nobody can read the token on the wire. */
+static int
+check_url(const char *url, int allow_http)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	int st = EX_CONFIG;
+
+	if (!u)
+		msg_die(EX_OSERR, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		msg_warn("[hotwax] base_url %s is not a URL", url);
+	} else if (strcasecmp(scheme, "https") == 0) {
+		st = 0;
+	} else if (strcasecmp(scheme, "http") != 0) {
+		msg_warn("[hotwax] base_url %s: only https is spoken", url);
+	} else if (!allow_http) {
+		msg_warn("[hotwax] base_url %s: plain http is refused "
+		    "(allow_http = 1 allows it for a loopback host)", url);
+	} else if (!is_loopback(host)) {
+		msg_warn("[hotwax] base_url %s: plain http is allowed only "
+		    "to a loopback host, not %s", url, host);
+	} else {
+		st = 0;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return st;
+}
+
+int
+hotwax_open(const struct config *c, struct hotwax **out)
+{
+	struct hotwax *h;
+	const char *b = c->hotwax.base_url, *e;
+	size_t n;
+	int st;
+
+	*out = NULL;
+	if (!b || !*b) {
+		msg_warn("%s: [hotwax] base_url is not set", c->path ? c->path : "config");
+		return EX_CONFIG;
+	}
+	if ((st = check_url(b, c->hotwax.allow_http)) != 0)
+		return st;
+	if (!c->hotwax.token_file && !c->hotwax.username) {
+		msg_warn("%s: [hotwax] needs token_file, or username and "
+		    "password_file", c->path ? c->path : "config");
+		return EX_CONFIG;
+	}
+	if (c->hotwax.username && !c->hotwax.password_file) {
+		msg_warn("%s: [hotwax] username %s has no password_file",
+		    c->path ? c->path : "config", c->hotwax.username);
+		return EX_CONFIG;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		msg_warn("libcurl could not be initialised");
+		return EX_SOFTWARE;
+	}
+	h = xcalloc(1, sizeof *h);
+	n = strlen(b);
+	h->base = b[n - 1] == '/' ? xstrdup(b) : xasprintf("%s/", b);
+	h->ca_file = c->hotwax.ca_file ? xstrdup(c->hotwax.ca_file) : NULL;
+	h->username = c->hotwax.username ? xstrdup(c->hotwax.username) : NULL;
+	h->password_file = c->hotwax.password_file ?
+	    xstrdup(c->hotwax.password_file) : NULL;
+	h->timeout = c->hotwax.timeout > 0 ? c->hotwax.timeout : 60;
+	h->retries = c->hotwax.retries >= 0 ? c->hotwax.retries : 0;
+	h->backoff_ms = BACKOFF_BASE_MS;
+	if ((e = getenv("POSYNC_BACKOFF_MS")) && *e) {
+		char *end;
+		long v = strtol(e, &end, 10);
+
+		if (*end == 0 && v >= 0 && v <= BACKOFF_MAX_MS)
+			h->backoff_ms = v;
+	}
+	h->rnd = (unsigned)(now_ms() ^ ((int64_t)getpid() << 16));
+	if (c->hotwax.token_file) {
+		h->token = config_secret(c->hotwax.token_file, "[hotwax] token_file");
+		if (!h->token) {
+			hotwax_close(h);
+			return EX_CONFIG;
+		}
+	}
+	h->curl = curl_easy_init();
+	if (!h->curl) {
+		msg_warn("libcurl could not make a handle");
+		hotwax_close(h);
+		return EX_SOFTWARE;
+	}
+	*out = h;
+	return 0;
+}
+
+void
+hotwax_close(struct hotwax *h)
+{
+	if (!h)
+		return;
+	if (h->curl)
+		curl_easy_cleanup(h->curl);
+	curl_global_cleanup();
+	free(h->base);
+	free(h->ca_file);
+	wipe_free(h->token);
+	free(h->username);
+	free(h->password_file);
+	buf_free(&h->body);
+	free(h);
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static long
+backoff(struct hotwax *h, int attempt)
+{
+	long d = h->backoff_ms;
+
+	while (attempt-- > 0 && d < BACKOFF_MAX_MS)
+		d *= 2;
+	if (d > BACKOFF_MAX_MS)
+		d = BACKOFF_MAX_MS;
+	if (d < 2)
+		return d;
+	/* jitter, so many clients that failed together do not come back together */
+	return d / 2 + (long)(rand_r(&h->rnd) % (unsigned)(d / 2 + 1));
+}
+
+/* JavaScript's !!v, as HotWax's own apps judge these keys (oms-api
+ * hasError): "", 0, null and false are no error; [] and {} are. */
+static int
+truthy(const cJSON *v)
+{
+	if (!v || cJSON_IsNull(v) || cJSON_IsFalse(v))
+		return 0;
+	if (cJSON_IsString(v))
+		return v->valuestring && *v->valuestring;
+	if (cJSON_IsNumber(v))
+		return v->valuedouble != 0;
+	return 1;
+}
+
+/* HotWax's own words from an error body, or NULL when it has none
+ * (contracts.md section 2: _ERROR_MESSAGE_, _ERROR_MESSAGE_LIST_, error). */
+static char *
+error_text(const cJSON *o)
+{
+	static const char *const keys[] = { "_ERROR_MESSAGE_", "_ERROR_MESSAGE_LIST_", "error" };
+	struct buf b = {0};
+	const cJSON *v, *e;
+	size_t i;
+	char *s;
+
+	if (!cJSON_IsObject(o))
+		return NULL;
+	for (i = 0; i < sizeof keys / sizeof *keys; i++) {
+		if (!truthy(v = cJSON_GetObjectItemCaseSensitive(o, keys[i])))
+			continue;
+		if (cJSON_IsArray(v)) {
+			cJSON_ArrayForEach(e, v) {
+				if (b.len)
+					buf_adds(&b, "; ");
+				if (cJSON_IsString(e)) {
+					buf_adds(&b, e->valuestring);
+				} else if (cJSON_IsObject(e) && cJSON_IsString(
+				    cJSON_GetObjectItemCaseSensitive(e, "message"))) {
+					buf_adds(&b, cJSON_GetObjectItemCaseSensitive(e,
+					    "message")->valuestring);
+				} else if ((s = cJSON_PrintUnformatted(e))) {
+					buf_adds(&b, s);
+					free(s);
+				}
+			}
+		} else if (cJSON_IsString(v)) {
+			if (b.len)
+				buf_adds(&b, "; ");
+			buf_adds(&b, v->valuestring);
+		} else if ((s = cJSON_PrintUnformatted(v))) {
+			if (b.len)
+				buf_adds(&b, "; ");
+			buf_adds(&b, s);
+			free(s);
+		}
+		if (!b.len)	/* an empty list still says "error" */
+			buf_adds(&b, keys[i]);
+	}
+	/* one line, of a size a message and an .err file can hold */
+	for (i = 0; i < b.len; i++)
+		if ((unsigned char)b.s[i] < 0x20 || b.s[i] == 0x7f)
+			b.s[i] = ' ';
+	if (b.len > WHY_MAX)
+		memcpy(b.s + WHY_MAX - 4, "...", 4);
+	return b.s;
+}
+
+static int
+transient_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_SSL_CONNECT_ERROR:	/* a handshake cut short */
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+tls_refused(CURLcode rc)
+{
+	return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+	    rc == CURLE_SSL_ISSUER_ERROR || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+	    rc == CURLE_SSL_INVALIDCERTSTATUS;
+}
+
+static curl_mime *
+make_mime(CURL *c, const struct upload *up)
+{
+	const char *const *f;
+	curl_mimepart *part;
+	curl_mime *m;
+
+	if (!(m = curl_mime_init(c)) || !(part = curl_mime_addpart(m)))
+		msg_die(EX_OSERR, "out of memory");
+	if (curl_mime_name(part, up->file_field) != CURLE_OK ||
+	    curl_mime_filedata(part, up->path) != CURLE_OK ||
+	    curl_mime_filename(part, up->filename) != CURLE_OK ||
+	    curl_mime_type(part, "application/json") != CURLE_OK)
+		msg_die(EX_OSERR, "out of memory");
+	for (f = up->fields; f && f[0] && f[1]; f += 2) {
+		if (!(part = curl_mime_addpart(m)) ||
+		    curl_mime_name(part, f[0]) != CURLE_OK ||
+		    curl_mime_data(part, f[1], CURL_ZERO_TERMINATED) != CURLE_OK)
+			msg_die(EX_OSERR, "out of memory");
+	}
+	return m;
+}
+
+/* One transfer.  Returns curl's code; *status is the HTTP status. */
+static CURLcode
+perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
+    long *retry_after)
+{
+	struct curl_slist *hdr = NULL, *p;
+	CURL *c = h->curl;
+	curl_mime *mime = NULL;
+	curl_off_t ra = 0;
+	char *auth = NULL;
+	CURLcode rc;
+
+	/* reset keeps the connection cache: the next call reuses the connection */
+	curl_easy_reset(c);
+	buf_reset(&h->body);
+	h->too_big = 0;
+	h->errbuf[0] = 0;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, h->timeout);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, h->timeout);
+	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "posync/" POSYNC_VERSION);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	hdr = curl_slist_append(hdr, "Accept: application/json");
+	hdr = curl_slist_append(hdr, "Expect:");	/* no 100-continue round trip */
+	if (rq->auth && h->token) {
+		auth = xasprintf("Authorization: Bearer %s", h->token);
+		hdr = curl_slist_append(hdr, auth);
+		wipe_free(auth);
+	}
+	if (rq->json) {
+		hdr = curl_slist_append(hdr, "Content-Type: application/json");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->json);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)strlen(rq->json));
+	} else if (rq->up) {
+		mime = make_mime(c, rq->up);
+		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+	} else {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	}
+	if (!hdr)
+		msg_die(EX_OSERR, "out of memory");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	rc = curl_easy_perform(c);
+	*status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK || ra < 0)
+		ra = 0;
+	*retry_after = ra > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : (long)ra;
+	/* the headers held the token: wipe before freeing */
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	for (p = hdr; p; p = p->next)
+		explicit_bzero(p->data, strlen(p->data));
+	curl_slist_free_all(hdr);
+	curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);
+	curl_mime_free(mime);
+	return rc;
+}
+
+static int login(struct hotwax *h);
+
+static void
+set_why(char **why, const char *s)
+{
+	if (why) {
+		free(*why);
+		*why = s ? xstrdup(s) : NULL;
+	}
+}
+
+/* Parse the body of a finished answer: 0 with *resp, or a status. */
+static int
+judge(struct hotwax *h, const struct req *rq, const char *url, long status,
+    cJSON **resp, char **why)
+{
+	cJSON *o;
+	char *err;
+	int st;
+
+	o = cJSON_ParseWithLength(h->body.s ? h->body.s : "", h->body.len);
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		if (status >= 400 && status < 500) {
+			char *w = xasprintf("HTTP %ld", status);
+
+			msg_warn("%s %s: refused: HTTP %ld", rq->method, url, status);
+			set_why(why, w);
+			free(w);
+			return EX_DATAERR;
+		}
+		msg_warn("%s %s: HTTP %ld: the answer is not a JSON object (%zu bytes%s)",
+		    rq->method, url, status, h->body.len,
+		    h->body.len ? "" : ", empty");
+		set_why(why, "HotWax answered with something that is not a JSON object");
+		return EX_PROTOCOL;
+	}
+	err = error_text(o);
+	if (err || status < 200 || status >= 300) {
+		st = (status >= 300 && status < 400) ? EX_PROTOCOL : EX_DATAERR;
+		if (err)
+			msg_warn("%s %s: HTTP %ld: HotWax says: %s", rq->method, url,
+			    status, err);
+		else
+			msg_warn("%s %s: HTTP %ld", rq->method, url, status);
+		if (!err)
+			err = xasprintf("HTTP %ld", status);
+		if (why) {
+			free(*why);
+			*why = err;
+		} else {
+			free(err);
+		}
+		cJSON_Delete(o);
+		return st;
+	}
+	*resp = o;
+	return 0;
+}
+
+static int
+call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
+{
+	char *url = xasprintf("%s%s", h->base, rq->endpoint);
+	int attempt = 0, relogged = 0, st;
+	long status, ra, wait;
+	CURLcode rc;
+	char what[CURL_ERROR_SIZE + 64];
+
+	*resp = NULL;
+	if (why)
+		*why = NULL;
+	for (;;) {
+		if (rq->auth && !h->token && (st = login(h)) != 0)
+			goto out;
+		rc = perform(h, rq, url, &status, &ra);
+		wait = -1;
+		if (rc != CURLE_OK) {
+			const char *e = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
+
+			if (h->too_big) {
+				msg_warn("%s %s: the answer is larger than %u bytes",
+				    rq->method, url, RESP_MAX);
+				set_why(why, "HotWax's answer is too large");
+				st = EX_PROTOCOL;
+				goto out;
+			}
+			if (tls_refused(rc)) {
+				msg_warn("%s %s: TLS certificate not trusted: %s%s",
+				    rq->method, url, e, h->ca_file ? "" :
+				    " (set [hotwax] ca_file for a private CA)");
+				set_why(why, e);
+				st = EX_NOPERM;
+				goto out;
+			}
+			if (!transient_curl(rc)) {
+				msg_warn("%s %s: %s", rq->method, url, e);
+				set_why(why, e);
+				st = EX_UNAVAILABLE;
+				goto out;
+			}
+			snprintf(what, sizeof what, "%s", e);
+		} else if (status == 401 && rq->auth) {
+			if (h->username && !relogged) {
+				/* the token expired: a fresh one, once per call */
+				msg_info("%s %s: HTTP 401, logging in again as %s",
+				    rq->method, url, h->username);
+				wipe_free(h->token);
+				h->token = NULL;
+				relogged = 1;
+				continue;
+			}
+			msg_warn("%s %s: HTTP 401: the %s was refused", rq->method,
+			    url, relogged ? "token from a fresh login" :
+			    "token of [hotwax] token_file");
+			set_why(why, "authentication refused (HTTP 401)");
+			st = EX_NOPERM;
+			goto out;
+		} else if (status == 401) {
+			msg_warn("%s %s: HTTP 401: login refused for user %s",
+			    rq->method, url, h->username ? h->username : "(none)");
+			set_why(why, "login refused (HTTP 401)");
+			st = EX_NOPERM;
+			goto out;
+		} else if (status == 429) {
+			snprintf(what, sizeof what, "HTTP 429 (too many requests)");
+			if (ra > 0)
+				wait = ra * 1000;
+		} else if (status >= 500 || status == 408) {
+			snprintf(what, sizeof what, "HTTP %ld", status);
+		} else {
+			st = judge(h, rq, url, status, resp, why);
+			goto out;
+		}
+		/* transient */
+		if (attempt >= h->retries) {
+			msg_warn("%s %s: %s; gave up after %d attempt%s", rq->method,
+			    url, what, attempt + 1, attempt ? "s" : "");
+			set_why(why, what);
+			st = EX_TEMPFAIL;
+			goto out;
+		}
+		if (wait < 0)
+			wait = backoff(h, attempt);
+		msg_info("%s %s: %s; retry %d of %d in %.1f s", rq->method, url,
+		    what, attempt + 1, h->retries, wait / 1000.0);
+		sleep_ms(wait);
+		attempt++;
+	}
+out:
+	free(url);
+	return st;
+}
+
+/* POST login with username and password_file: a fresh token in h. */
+static int
+login(struct hotwax *h)
+{
+	struct req rq = { "POST", "login", NULL, NULL, 0 };
+	cJSON *o, *resp = NULL, *t;
+	char *pw, *body;
+	int st;
+
+	if (!h->username) {
+		msg_warn("%slogin: no [hotwax] username to log in with", h->base);
+		return EX_NOPERM;
+	}
+	if (!(pw = config_secret(h->password_file, "[hotwax] password_file")))
+		return EX_CONFIG;
+	o = cJSON_CreateObject();
+	if (!o || !cJSON_AddStringToObject(o, "USERNAME", h->username) ||
+	    !(t = cJSON_AddStringToObject(o, "PASSWORD", pw)) ||
+	    !(body = cJSON_PrintUnformatted(o)))
+		msg_die(EX_OSERR, "out of memory");
+	explicit_bzero(t->valuestring, strlen(t->valuestring));
+	wipe_free(pw);
+	cJSON_Delete(o);
+	rq.json = body;
+	st = call(h, &rq, &resp, NULL);
+	wipe_free(body);
+	if (st)
+		return st == EX_DATAERR ? EX_NOPERM : st;
+	t = cJSON_GetObjectItemCaseSensitive(resp, "token");
+	if (!cJSON_IsString(t) || !*t->valuestring || strpbrk(t->valuestring, "\r\n")) {
+		msg_warn("POST %slogin: the answer holds no token", h->base);
+		cJSON_Delete(resp);
+		return EX_PROTOCOL;
+	}
+	h->token = xstrdup(t->valuestring);
+	explicit_bzero(t->valuestring, strlen(t->valuestring));
+	cJSON_Delete(resp);
+	return 0;
+}
+
+int
+hotwax_post(struct hotwax *h, const char *endpoint, const cJSON *body,
+    cJSON **resp, char **why)
+{
+	struct req rq = { "POST", endpoint, NULL, NULL, 1 };
+	char *s;
+	int st;
+
+	if (!(s = cJSON_PrintUnformatted(body)))
+		msg_die(EX_OSERR, "out of memory");
+	rq.json = s;
+	st = call(h, &rq, resp, why);
+	free(s);
+	return st;
+}
+
+int
+hotwax_get(struct hotwax *h, const char *endpoint, cJSON **resp, char **why)
+{
+	struct req rq = { "GET", endpoint, NULL, NULL, 1 };
+
+	return call(h, &rq, resp, why);
+}
+
+int
+hotwax_upload(struct hotwax *h, const char *endpoint, const char *file_field,
+    const char *path, const char *filename, const char *const *fields,
+    cJSON **resp, char **why)
+{
+	struct upload up = { file_field, path, filename, fields };
+	struct req rq = { "POST", endpoint, NULL, &up, 1 };
+	int fd;
+
+	*resp = NULL;
+	if (why)
+		*why = NULL;
+	/* say now, naming the file, rather than as a curl read error later */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		msg_warnerr("%s", path);
+		return EX_IOERR;
+	}
+	close(fd);
+	return call(h, &rq, resp, why);
+}

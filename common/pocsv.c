@@ -1,0 +1,683 @@
+/*
+ * pocsv -- see pocsv.h.  Lines are cut by hand (memchr over a large read
+ * buffer) and each line is given to libcsv on its own, so the raw text of
+ * the record is always at hand for the NetSuite reading and for the
+ * rejects file, and a stray quote cannot run on into the next rows.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "decimal.h"
+#include "pocsv.h"
+#include "util.h"
+
+enum { C_PO, C_SKU, C_QTY, C_FAC, C_ITEM, C_DATE, NCOLS };
+
+static const char *const colname[NCOLS] = {
+	"external-id", "product-sku", "quantity", "external-facility-id",
+	"item-external-id", "arrival-date",
+};
+
+/* Big enough that a longest line always fits, large for fewer reads. */
+#define RDBUF (4 * POCSV_LINE_MAX)
+
+struct field {
+	const char *s;		/* into the line or fbuf (see fbase) */
+	size_t off, len;	/* off: into fbuf when s is NULL */
+};
+
+struct pocsv {
+	int fd;
+	char *fmt;
+	struct csv_parser csv;
+	int ncols;		/* columns in the header */
+	int col[NCOLS];		/* header position of each column we use */
+
+	char *rd;		/* read buffer */
+	size_t start, end;
+	int eof;
+	char *over;		/* the kept start of an over-long line */
+	unsigned long lineno;
+
+	struct buf fbuf;	/* libcsv's fields, NUL-separated */
+	struct field *f;
+	size_t nf, fcap;
+	int csv_failed;
+
+	struct buf val[NCOLS];	/* the row's columns, NUL-terminated */
+	char reason[512];
+	char qtybuf[DEC_BUFSZ];
+};
+
+/* ---------------------------------------------------------------- text */
+
+/* Length of the valid UTF-8 sequence at s, or 0 when invalid. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	uint32_t c;
+	size_t k, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		k = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		k = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		k = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (n < k)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 3 && c < 0x800) || (k == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return k;
+}
+
+/* 1 when s is valid UTF-8 without control characters (C0, DEL); NUL
+ * counts as a control character. */
+static int
+is_text(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (u[i] < 0x20 || u[i] == 0x7f)
+			return 0;
+		k = utf8_seq(u + i, n - i);
+		if (!k)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* A value for a message: quoted, escaped, cut after 40 bytes. */
+static const char *
+qval(char *dst, size_t size, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	dst[o++] = '"';
+	for (i = 0; i < n && i < 40 && o + 8 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
+		} else if (c >= 0x20 && c < 0x7f) {
+			dst[o++] = (char)c;
+		} else {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		}
+	}
+	dst[o++] = '"';
+	if (i < n && o + 4 < size) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = 0;
+	return dst;
+}
+
+/* ---------------------------------------------------------------- dates */
+
+/* Digits at s: exactly min..max of them (greedy); -1 when fewer. */
+static int
+digits(const char *s, size_t n, size_t *i, int min, int max)
+{
+	int v = 0, k = 0;
+
+	while (k < max && *i < n && s[*i] >= '0' && s[*i] <= '9') {
+		v = v * 10 + (s[*i] - '0');
+		(*i)++, k++;
+	}
+	return k < min ? -1 : v;
+}
+
+/* Walk fmt against s (or, with s NULL, only count the tokens). */
+static int
+date_walk(const char *fmt, const char *s, size_t n, int *y, int *m, int *d,
+    int *ny, int *nm, int *nd)
+{
+	size_t i = 0;
+	int v;
+
+	*ny = *nm = *nd = 0;
+	while (*fmt) {
+		int *dst, *cnt, min, max, add = 0;
+		size_t tl;
+
+		if (strncmp(fmt, "YYYY", 4) == 0)
+			dst = y, cnt = ny, min = max = 4, tl = 4;
+		else if (strncmp(fmt, "YY", 2) == 0)
+			dst = y, cnt = ny, min = max = 2, tl = 2, add = 2000;
+		else if (strncmp(fmt, "MM", 2) == 0)
+			dst = m, cnt = nm, min = max = 2, tl = 2;
+		else if (fmt[0] == 'M')
+			dst = m, cnt = nm, min = 1, max = 2, tl = 1;
+		else if (strncmp(fmt, "DD", 2) == 0)
+			dst = d, cnt = nd, min = max = 2, tl = 2;
+		else if (fmt[0] == 'D')
+			dst = d, cnt = nd, min = 1, max = 2, tl = 1;
+		else {
+			if (s && (i >= n || s[i] != *fmt))
+				return -1;
+			i++, fmt++;
+			continue;
+		}
+		(*cnt)++;
+		fmt += tl;
+		if (!s)
+			continue;
+		if ((v = digits(s, n, &i, min, max)) < 0)
+			return -1;
+		*dst = v + add;
+	}
+	return s && i != n ? -1 : 0;
+}
+
+int
+pocsv_date_format_ok(const char *fmt)
+{
+	int y, m, d, ny, nm, nd;
+
+	if (!fmt || date_walk(fmt, NULL, 0, &y, &m, &d, &ny, &nm, &nd) < 0)
+		return 0;
+	return ny == 1 && nm == 1 && nd == 1;
+}
+
+int
+pocsv_date(const char *fmt, const char *s, size_t len, char out[11])
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y = 0, m = 0, d = 0, ny, nm, nd, leap;
+
+	if (date_walk(fmt, s, len, &y, &m, &d, &ny, &nm, &nd) < 0 ||
+	    ny != 1 || nm != 1 || nd != 1)
+		return -1;
+	if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return -1;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m == 2 && d == 29 && !leap)
+		return -1;
+	out[0] = (char)('0' + m / 10), out[1] = (char)('0' + m % 10);
+	out[2] = '/';
+	out[3] = (char)('0' + d / 10), out[4] = (char)('0' + d % 10);
+	out[5] = '/';
+	out[6] = (char)('0' + y / 1000), out[7] = (char)('0' + y / 100 % 10);
+	out[8] = (char)('0' + y / 10 % 10), out[9] = (char)('0' + y % 10);
+	out[10] = 0;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- lines */
+
+/* The next line (without its LF) into *line, *len; *toolong when it was
+ * longer than POCSV_LINE_MAX (+1 for a CR), *line then holding its start.
+ * 1, 0 at the end, -1 on a read error. */
+static int
+next_line(struct pocsv *p, const char **line, size_t *len, int *toolong)
+{
+	char *nl;
+	ssize_t r;
+
+	*toolong = 0;
+	for (;;) {
+		nl = memchr(p->rd + p->start, '\n', p->end - p->start);
+		if (nl && (size_t)(nl - (p->rd + p->start)) <= POCSV_LINE_MAX + 1) {
+			*line = p->rd + p->start;
+			*len = (size_t)(nl - *line);
+			p->start = (size_t)(nl + 1 - p->rd);
+			return 1;
+		}
+		if (nl || p->end - p->start > POCSV_LINE_MAX + 1)
+			break;		/* too long */
+		if (p->eof) {
+			if (p->start == p->end)
+				return 0;
+			*line = p->rd + p->start;
+			*len = p->end - p->start;
+			p->start = p->end;
+			return 1;
+		}
+		if (p->start > 0) {
+			memmove(p->rd, p->rd + p->start, p->end - p->start);
+			p->end -= p->start;
+			p->start = 0;
+		}
+		r = read(p->fd, p->rd + p->end, RDBUF - p->end);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			p->eof = 1;
+		p->end += (size_t)r;
+	}
+
+	/* Keep the start for the message and the rejects file, skip the rest. */
+	*toolong = 1;
+	if (!p->over)
+		p->over = xmalloc(POCSV_LINE_MAX);
+	memcpy(p->over, p->rd + p->start, POCSV_LINE_MAX);
+	*line = p->over;
+	*len = POCSV_LINE_MAX;
+	for (;;) {
+		nl = memchr(p->rd + p->start, '\n', p->end - p->start);
+		if (nl) {
+			p->start = (size_t)(nl + 1 - p->rd);
+			return 1;
+		}
+		p->start = p->end = 0;
+		if (p->eof)
+			return 1;
+		r = read(p->fd, p->rd, RDBUF);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			p->eof = 1;
+		p->end = (size_t)r;
+	}
+}
+
+/* ---------------------------------------------------------------- fields */
+
+static void
+add_field(struct pocsv *p, const char *s, size_t off, size_t len)
+{
+	if (p->nf == p->fcap) {
+		p->fcap = p->fcap ? p->fcap * 2 : 16;
+		p->f = xrealloc(p->f, p->fcap * sizeof *p->f);
+	}
+	p->f[p->nf].s = s;
+	p->f[p->nf].off = off;
+	p->f[p->nf].len = len;
+	p->nf++;
+}
+
+static void
+cb_field(void *s, size_t len, void *arg)
+{
+	struct pocsv *p = arg;
+	size_t off = p->fbuf.len;
+
+	buf_add(&p->fbuf, s, len);
+	buf_addc(&p->fbuf, 0);
+	add_field(p, NULL, off, len);
+}
+
+static void
+cb_row(int c, void *arg)
+{
+	(void)c, (void)arg;
+}
+
+/* Spaces are data and only we end records. */
+static int
+never(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void
+csv_start(struct pocsv *p)
+{
+	if (csv_init(&p->csv, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		abort();	/* only allocation fails here: as xmalloc */
+	csv_set_space_func(&p->csv, never);
+	csv_set_term_func(&p->csv, never);
+}
+
+/* The line as RFC 4180 (libcsv, strict): the number of fields, or -1 when
+ * its quoting is not RFC 4180. */
+static long
+split_rfc(struct pocsv *p, const char *line, size_t len)
+{
+	int bad;
+
+	p->nf = 0;
+	buf_reset(&p->fbuf);
+	bad = csv_parse(&p->csv, line, len, cb_field, cb_row, p) != len ||
+	    csv_error(&p->csv) != CSV_SUCCESS ||
+	    csv_fini(&p->csv, cb_field, cb_row, p) != 0;
+	if (bad) {
+		/* After a strict failure libcsv's state is not reliably
+		 * reset: start a fresh parser. */
+		csv_free(&p->csv);
+		csv_start(p);
+		p->nf = 0;
+		return -1;
+	}
+	return (long)p->nf;
+}
+
+/* The line as NetSuite writes it: cut at every comma. */
+static size_t
+split_raw(struct pocsv *p, const char *line, size_t len)
+{
+	const char *s = line, *e = line + len, *c;
+
+	p->nf = 0;
+	for (;;) {
+		c = memchr(s, ',', (size_t)(e - s));
+		if (!c) {
+			add_field(p, s, 0, (size_t)(e - s));
+			return p->nf;
+		}
+		add_field(p, s, 0, (size_t)(c - s));
+		s = c + 1;
+	}
+}
+
+static const char *
+fptr(struct pocsv *p, size_t i)
+{
+	return p->f[i].s ? p->f[i].s : p->fbuf.s + p->f[i].off;
+}
+
+/* The columns we use, from the fields of the line; with recovery, the
+ * columns after product-sku are counted from the end and product-sku is
+ * everything between, commas included. */
+static void
+take_columns(struct pocsv *p, int recover)
+{
+	size_t extra = recover ? p->nf - (size_t)p->ncols : 0;
+	int c, pos;
+
+	for (c = 0; c < NCOLS; c++) {
+		buf_reset(&p->val[c]);
+		pos = p->col[c];
+		if (c == C_SKU && extra) {
+			const char *a = fptr(p, (size_t)pos);
+			const char *b = fptr(p, (size_t)pos + extra);
+			size_t n = (size_t)(b + p->f[pos + extra].len - a);
+			buf_add(&p->val[c], a, n);
+			continue;
+		}
+		if (pos > p->col[C_SKU])
+			pos += (int)extra;
+		buf_add(&p->val[c], fptr(p, (size_t)pos), p->f[pos].len);
+	}
+}
+
+/* ---------------------------------------------------------------- rows */
+
+static int
+id_ok(const struct buf *b)
+{
+	return b->len >= 1 && b->len <= POCSV_ID_MAX && is_text(b->s, b->len) &&
+	    !memchr(b->s, '"', b->len) && !memchr(b->s, ',', b->len);
+}
+
+/* A JSON number needs no leading zeros: "007" is not one. */
+static int
+json_number(const char *s, size_t n)
+{
+	return !(n > 1 && s[0] == '0' && s[1] != '.');
+}
+
+static void
+why(struct pocsv *p, const char *prefix, const char *fmt, const struct buf *v)
+{
+	char q[200];
+	int n;
+
+	n = snprintf(p->reason, sizeof p->reason, "%s", prefix);
+	if (n < 0 || (size_t)n >= sizeof p->reason)
+		return;
+	snprintf(p->reason + n, sizeof p->reason - (size_t)n, fmt,
+	    v ? qval(q, sizeof q, v->s, v->len) : "");
+}
+
+/* Validate the columns in p->val; fill row; 0 when good. */
+static int
+validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
+{
+	struct buf *v = p->val;
+	int bad = 0;
+
+	row->po = v[C_PO].s;
+	row->sku = v[C_SKU].s;
+	row->qty = v[C_QTY].s;
+	row->facility = v[C_FAC].s;
+	row->item = v[C_ITEM].s;
+	row->has_ids = id_ok(&v[C_PO]) && id_ok(&v[C_ITEM]);
+
+	if (dec_parse(v[C_QTY].s, v[C_QTY].len, &row->qtyval) == 0 &&
+	    row->qtyval > 0) {
+		row->has_qty = 1;
+		if (!json_number(v[C_QTY].s, v[C_QTY].len))
+			row->qty = dec_format(row->qtyval, p->qtybuf);
+	}
+
+	if (!id_ok(&v[C_PO]))
+		why(p, prefix, "external-id %s is not an id (1-64 bytes of text)", &v[C_PO]), bad = 1;
+	else if (!id_ok(&v[C_ITEM]))
+		why(p, prefix, "item-external-id %s is not an id (1-64 bytes of text)", &v[C_ITEM]), bad = 1;
+	else if (!id_ok(&v[C_FAC]))
+		why(p, prefix, "external-facility-id %s is not an id (1-64 bytes of text)", &v[C_FAC]), bad = 1;
+	else if (v[C_SKU].len == 0)
+		why(p, prefix, "product-sku is empty%s", NULL), bad = 1;
+	else if (v[C_SKU].len > POCSV_SKU_MAX)
+		why(p, prefix, "product-sku %s is longer than 255 bytes", &v[C_SKU]), bad = 1;
+	else if (!is_text(v[C_SKU].s, v[C_SKU].len))
+		why(p, prefix, "product-sku %s is not UTF-8 text", &v[C_SKU]), bad = 1;
+	else if (!row->has_qty)
+		why(p, prefix, "quantity %s is not a positive decimal with at most 8 places", &v[C_QTY]), bad = 1;
+	else if (v[C_DATE].len > 0 && (v[C_DATE].len > POCSV_DATE_MAX ||
+	    pocsv_date(p->fmt, v[C_DATE].s, v[C_DATE].len, row->arrival) < 0)) {
+		char f[120];
+		if (bsnprintf(f, sizeof f, "arrival-date %%s is not a real date in the format %.60s", p->fmt) < 0)
+			snprintf(f, sizeof f, "arrival-date %%s is not a real date");
+		why(p, prefix, f, &v[C_DATE]);
+		bad = 1;
+	}
+	if (bad) {
+		row->reason = p->reason;
+		row->arrival[0] = 0;
+	}
+	return bad;
+}
+
+static void
+parse_row(struct pocsv *p, const char *line, size_t len, struct pocsv_row *row)
+{
+	long nrfc;
+	size_t nraw;
+	char prefix[160];
+
+	nrfc = split_rfc(p, line, len);
+	if (nrfc == p->ncols) {
+		take_columns(p, 0);
+		validate(p, row, "");
+		return;
+	}
+	if (nrfc >= 0 && nrfc < p->ncols) {
+		snprintf(p->reason, sizeof p->reason,
+		    "%ld fields, the header has %d", nrfc, p->ncols);
+		row->reason = p->reason;
+		return;
+	}
+	nraw = split_raw(p, line, len);
+	if (nraw < (size_t)p->ncols) {
+		snprintf(p->reason, sizeof p->reason,
+		    "%zu fields (quoting not RFC 4180), the header has %d",
+		    nraw, p->ncols);
+		row->reason = p->reason;
+		return;
+	}
+	row->recovered = nraw > (size_t)p->ncols;
+	take_columns(p, 1);
+	prefix[0] = 0;
+	if (row->recovered)
+		snprintf(prefix, sizeof prefix, "%zu fields, the header has %d; "
+		    "taking the extra commas as part of product-sku, ", nraw, p->ncols);
+	validate(p, row, prefix);
+}
+
+int
+pocsv_next(struct pocsv *p, struct pocsv_row *row)
+{
+	const char *line;
+	size_t len;
+	int r, toolong;
+
+	for (;;) {
+		r = next_line(p, &line, &len, &toolong);
+		if (r <= 0)
+			return r;
+		p->lineno++;
+		memset(row, 0, sizeof *row);
+		row->line = p->lineno;
+		row->raw = line;
+		row->rawlen = len;
+		if (toolong) {
+			snprintf(p->reason, sizeof p->reason,
+			    "line longer than %d bytes", POCSV_LINE_MAX);
+			row->reason = p->reason;
+			return 1;
+		}
+		if (len > 0 && line[len - 1] == '\r')
+			row->rawlen = --len;
+		if (len == 0)
+			continue;	/* blank lines, e.g. at the end */
+		parse_row(p, line, len, row);
+		return 1;
+	}
+}
+
+/* ---------------------------------------------------------------- header */
+
+static char *header_names(struct pocsv *p, const char *line, size_t len);
+
+/* 0 when the header is good; POCSV_UNUSABLE with *why; -1 read error. */
+static int
+header(struct pocsv *p, char **why)
+{
+	const char *line;
+	size_t len;
+	int r, toolong;
+
+	r = next_line(p, &line, &len, &toolong);
+	if (r < 0)
+		return -1;
+	*why = NULL;
+	if (r == 0)
+		*why = xstrdup("empty file: no header line");
+	else if (toolong)
+		*why = xasprintf("the header line is longer than %d bytes", POCSV_LINE_MAX);
+	else
+		*why = header_names(p, line, len);
+	return *why ? POCSV_UNUSABLE : 0;
+}
+
+static char *
+header_names(struct pocsv *p, const char *line, size_t len)
+{
+	const char *name;
+	size_t n, i;
+	int c;
+	long nf;
+
+	p->lineno = 1;
+	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+		line += 3, len -= 3;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (memchr(line, 0, len))
+		return xstrdup("not a text file: NUL bytes in the header line");
+	for (i = 0; i < len; i += n)
+		if (!(n = utf8_seq((const unsigned char *)line + i, len - i)))
+			return xstrdup("not a text file: the header line is not UTF-8");
+	nf = split_rfc(p, line, len);
+	if (nf < 0)
+		return xstrdup("the header line is not CSV (bad quoting)");
+	p->ncols = (int)nf;
+	for (c = 0; c < NCOLS; c++)
+		p->col[c] = -1;
+	for (i = 0; i < p->nf; i++) {
+		name = fptr(p, i);
+		n = p->f[i].len;
+		while (n && (*name == ' ' || *name == '\t'))
+			name++, n--;
+		while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+			n--;
+		for (c = 0; c < NCOLS; c++) {
+			if (strlen(colname[c]) != n || strncasecmp(name, colname[c], n))
+				continue;
+			if (p->col[c] >= 0)
+				return xasprintf("the header names column %s twice", colname[c]);
+			p->col[c] = (int)i;
+		}
+	}
+	for (c = 0; c < NCOLS; c++)
+		if (p->col[c] < 0)
+			return xasprintf("the header has no column %s (it needs "
+			    "external-id, product-sku, quantity, external-facility-id, "
+			    "item-external-id, arrival-date)", colname[c]);
+	return NULL;
+}
+
+int
+pocsv_open(struct pocsv **out, int fd, const char *date_format, char **whyp)
+{
+	struct pocsv *p;
+	int r, e;
+
+	*out = NULL;
+	*whyp = NULL;
+	p = xcalloc(1, sizeof *p);
+	p->fd = fd;
+	p->fmt = xstrdup(date_format ? date_format : "MM/DD/YYYY");
+	p->rd = xmalloc(RDBUF);
+	csv_start(p);
+	r = header(p, whyp);
+	if (r != 0) {
+		e = errno;
+		pocsv_close(p);
+		errno = e;
+		return r;
+	}
+	*out = p;
+	return 0;
+}
+
+void
+pocsv_close(struct pocsv *p)
+{
+	int c;
+
+	if (!p)
+		return;
+	csv_free(&p->csv);
+	free(p->fmt);
+	free(p->rd);
+	free(p->over);
+	buf_free(&p->fbuf);
+	free(p->f);
+	for (c = 0; c < NCOLS; c++)
+		buf_free(&p->val[c]);
+	free(p);
+}

@@ -1,0 +1,126 @@
+/*
+ * safename -- see safename.h.
+ *
+ * The escaping is injective: every byte outside [A-Za-z0-9._+@,-] is
+ * written as "=XX" (two upper-case hex digits), '=' itself included, and
+ * so is a leading '-' or '.'.  Decoding "=XX" back gives the remote name,
+ * so two names can only meet if they are equal.  "." and ".." become
+ * "=2E" and "=2E.".
+ *
+ * A name whose escaped form is longer than SAFENAME_MAX keeps a prefix
+ * of it (never cutting an escape in two), then "=_", then the FNV-1a
+ * 64-bit hash of the whole remote name in 16 lower-case hex digits, then
+ * the name's extension when it is short and plain (so "*.csv" stays
+ * "*.csv").  "=_" never occurs in an escaped name (after '=' always comes
+ * a hex digit), so a shortened name never equals a plain one.  Two
+ * shortened names meet only when their first ~160 bytes are equal AND
+ * their 64-bit hashes are: for a million such names the chance of an
+ * accidental hash collision is about n^2 / 2^65, below 1e-7.  FNV is not
+ * cryptographic, so someone could craft a collision on purpose, but the
+ * names come from NetSuite's own export script and from posync, not
+ * from an adversary.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "safename.h"
+#include "util.h"
+
+#define HASH_TAIL	(2 + 16)	/* "=_" and 16 hex digits */
+#define EXT_MAX		16
+
+static int
+plain(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || strchr("._+@,-", c) != NULL;
+}
+
+static void
+escape(struct buf *b, const unsigned char *s, size_t len, int first)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e[3];
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] && plain(s[i]) && !(first && i == 0 && (s[i] == '-' || s[i] == '.'))) {
+			buf_addc(b, (char)s[i]);
+			continue;
+		}
+		e[0] = '=';
+		e[1] = hex[s[i] >> 4];
+		e[2] = hex[s[i] & 15];
+		buf_add(b, e, 3);
+	}
+}
+
+char *
+safename(const char *remote, size_t len)
+{
+	struct buf b = {0}, out = {0};
+	const unsigned char *s = (const unsigned char *)remote;
+	const char *ext = NULL;
+	size_t cut, extlen = 0, i;
+
+	if (len == 0)
+		return xstrdup("=");	/* no escaped name is a lone '=' */
+	escape(&b, s, len, 1);
+	if (b.len <= SAFENAME_MAX)
+		return b.s;
+
+	/* A short plain extension: ".csv", ".json". */
+	for (i = len; i > 1 && len - i < EXT_MAX; i--)
+		if (s[i - 1] == '.') {
+			ext = remote + i - 1;
+			extlen = len - (i - 1);
+			break;
+		}
+	if (ext)
+		for (i = 1; i < extlen; i++)
+			if (!plain((unsigned char)ext[i]) || ext[i] == '.') {
+				ext = NULL;
+				extlen = 0;
+				break;
+			}
+
+	cut = SAFENAME_MAX - HASH_TAIL - extlen;
+	/* Back off so that no "=XX" is cut: an escape starts at most two
+	 * bytes before the cut. */
+	for (i = 1; i <= 2 && i <= cut; i++)
+		if (b.s[cut - i] == '=') {
+			cut -= i;
+			break;
+		}
+	buf_add(&out, b.s, cut);
+	buf_addf(&out, "=_%016llx", (unsigned long long)fnv64(FNV64_INIT, remote, len));
+	if (ext)
+		buf_add(&out, ext, extlen);
+	buf_free(&b);
+	return out.s;
+}
+
+char *
+msgquote(const char *s, size_t len)
+{
+	struct buf b = {0};
+	unsigned char c;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\\')
+			buf_adds(&b, "\\\\");
+		else if (c == '\n')
+			buf_adds(&b, "\\n");
+		else if (c == '\t')
+			buf_adds(&b, "\\t");
+		else if (c >= 0x20 && c < 0x7f)
+			buf_addc(&b, (char)c);
+		else
+			buf_addf(&b, "\\x%02X", c);
+	}
+	if (!b.s)
+		return xstrdup("");
+	return b.s;
+}

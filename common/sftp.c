@@ -1,0 +1,891 @@
+/*
+ * sftp -- see sftp.h.  One libssh2 session in blocking mode with an API
+ * timeout: every wait inside libssh2 (handshake, authentication, each
+ * SFTP request) gives up after [sftp] timeout seconds, so a server that
+ * accepts and never speaks, or stops speaking half way, ends the run with
+ * EX_UNAVAILABLE instead of hanging cron.
+ *
+ * Trust comes first: the host key is checked against known_hosts before a
+ * single credential is offered.  After a connection-level failure the
+ * session is marked dead and every later call fails at once, so one lost
+ * connection costs one timeout, not one per remaining file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+
+#include "config.h"
+#include "msg.h"
+#include "safename.h"
+#include "sftp.h"
+#include "util.h"
+
+#define IOBUF (1024 * 1024)		/* libssh2 >= 1.10 pipelines within one call */
+#define NAMEBUF 4096			/* one directory entry's name */
+#define MAX_ENTRIES 1000000		/* a listing larger than this is nonsense */
+
+struct sftp {
+	int sock;
+	LIBSSH2_SESSION *ses;
+	LIBSSH2_SFTP *sftp;
+	char *where;			/* "sftp://user@host:port" for messages */
+	int dead;			/* the connection is gone: fail fast */
+	void (*progress)(uint64_t, uint64_t, void *);
+	void *parg;
+};
+
+static int ssh_users;			/* libssh2_init once, libssh2_exit at the last close */
+
+/* ------------------------------------------------------------ messages */
+
+/* "sftp://user@host:port/path" with the path quoted for one line. */
+static char *
+where(struct sftp *s, const char *path)
+{
+	char *q, *w;
+
+	if (!path)
+		return xstrdup(s->where);
+	q = msgquote(path, strlen(path));
+	w = xasprintf("%s%s%s", s->where, path[0] == '/' ? "" : "/", q);
+	free(q);
+	return w;
+}
+
+static const char *
+fx_text(unsigned long fx)
+{
+	static const char *const t[] = {
+		"ok", "end of file", "no such file", "permission denied",
+		"failure", "bad message", "no connection", "connection lost",
+		"operation unsupported", "invalid handle", "no such path",
+		"file already exists", "write protected", "no media",
+		"no space on the file system", "quota exceeded",
+		"unknown principal", "lock conflict", "directory not empty",
+		"not a directory", "invalid file name", "link loop",
+	};
+
+	return fx < sizeof t / sizeof t[0] ? t[fx] : "unknown SFTP status";
+}
+
+/* The SFTP status of the last failed request, or -1 when the failure was
+ * not an SFTP status (connection, timeout, protocol). */
+static long
+last_fx(struct sftp *s)
+{
+	if (s->sftp && libssh2_session_last_errno(s->ses) == LIBSSH2_ERROR_SFTP_PROTOCOL)
+		return (long)libssh2_sftp_last_error(s->sftp);
+	return -1;
+}
+
+static int
+fx_status(long fx)
+{
+	switch (fx) {
+	case LIBSSH2_FX_PERMISSION_DENIED:
+	case LIBSSH2_FX_WRITE_PROTECT:
+		return EX_NOPERM;
+	case LIBSSH2_FX_FILE_ALREADY_EXISTS:
+		return EX_CANTCREAT;
+	case LIBSSH2_FX_BAD_MESSAGE:
+	case LIBSSH2_FX_OP_UNSUPPORTED:
+	case LIBSSH2_FX_INVALID_HANDLE:
+		return EX_PROTOCOL;
+	default:		/* missing path, no space, generic failure */
+		return EX_UNAVAILABLE;
+	}
+}
+
+/* Report the last libssh2 failure of an operation on path; return its
+ * status.  Connection-level failures mark the session dead. */
+static int
+fail(struct sftp *s, const char *path, const char *what)
+{
+	char *errmsg = NULL, *w;
+	int code, st;
+	long fx;
+
+	code = libssh2_session_last_error(s->ses, &errmsg, NULL, 0);
+	fx = last_fx(s);
+	w = where(s, path);
+	if (fx >= 0) {
+		st = fx_status(fx);
+		msg_warn("%s: %s: %s (SFTP status %ld)", w, what, fx_text((unsigned long)fx), fx);
+	} else {
+		switch (code) {
+		case LIBSSH2_ERROR_SOCKET_SEND:
+		case LIBSSH2_ERROR_SOCKET_RECV:
+		case LIBSSH2_ERROR_SOCKET_DISCONNECT:
+		case LIBSSH2_ERROR_SOCKET_TIMEOUT:
+		case LIBSSH2_ERROR_TIMEOUT:
+		case LIBSSH2_ERROR_EAGAIN:
+		case LIBSSH2_ERROR_CHANNEL_CLOSED:
+		case LIBSSH2_ERROR_CHANNEL_EOF_SENT:
+		case LIBSSH2_ERROR_BANNER_RECV:
+		case LIBSSH2_ERROR_BANNER_SEND:
+			st = EX_UNAVAILABLE;
+			/* Whatever libssh2 still tries on this connection (closing
+			 * handles, the channel) now fails at once. */
+			s->dead = 1;
+			shutdown(s->sock, SHUT_RDWR);
+			break;
+		default:
+			st = EX_PROTOCOL;
+		}
+		msg_warn("%s: %s: %s%s", w, what,
+		    errmsg && *errmsg ? errmsg : "unknown libssh2 error",
+		    code == LIBSSH2_ERROR_TIMEOUT ? " (no answer within [sftp] timeout)" : "");
+	}
+	free(w);
+	return st;
+}
+
+static int
+dead(struct sftp *s, const char *path)
+{
+	char *w;
+
+	if (!s->dead)
+		return 0;
+	w = where(s, path);
+	msg_warn("%s: the connection was lost earlier in this run", w);
+	free(w);
+	return EX_UNAVAILABLE;
+}
+
+/* ---------------------------------------------------------- connecting */
+
+/* TCP connect bounded by timeout: non-blocking connect, then poll. */
+static int
+tcp_connect(const char *host, int port, int timeout, const char *w)
+{
+	struct addrinfo hints = {0}, *res, *ai;
+	char serv[16];
+	int fd = -1, r, err = 0, saved = 0;
+	socklen_t len;
+	struct pollfd pfd;
+
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(serv, sizeof serv, "%d", port);
+	r = getaddrinfo(host, serv, &hints, &res);
+	if (r) {
+		msg_warn("%s: cannot resolve %s: %s", w, host, gai_strerror(r));
+		return -1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0) {
+			saved = errno;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		if (errno == EINPROGRESS) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			do
+				r = poll(&pfd, 1, timeout * 1000);
+			while (r < 0 && errno == EINTR);
+			len = sizeof err;
+			if (r == 0)
+				err = ETIMEDOUT;
+			else if (r < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+				err = errno;
+			if (!err)
+				break;
+			saved = err;
+		} else
+			saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		errno = saved;
+		msg_warnerr("%s: cannot connect", w);
+		return -1;
+	}
+	/* libssh2 manages the blocking state itself; give it a plain socket. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+static void
+base64(const unsigned char *p, size_t n, char *out)
+{
+	static const char b[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+	unsigned v;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+		*out++ = b[v >> 18];
+		*out++ = b[v >> 12 & 63];
+		*out++ = b[v >> 6 & 63];
+		*out++ = b[v & 63];
+	}
+	if (n - i == 1) {
+		v = (unsigned)p[i] << 16;
+		*out++ = b[v >> 18];
+		*out++ = b[v >> 12 & 63];
+	} else if (n - i == 2) {
+		v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
+		*out++ = b[v >> 18];
+		*out++ = b[v >> 12 & 63];
+		*out++ = b[v >> 6 & 63];
+	}
+	*out = 0;		/* ssh prints SHA256 fingerprints unpadded */
+}
+
+static int
+key_kh_type(int t, const char **name)
+{
+	switch (t) {
+	case LIBSSH2_HOSTKEY_TYPE_RSA: *name = "ssh-rsa"; return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
+	case LIBSSH2_HOSTKEY_TYPE_DSS: *name = "ssh-dss"; return LIBSSH2_KNOWNHOST_KEY_SSHDSS;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_256: *name = "ecdsa-sha2-nistp256"; return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_384: *name = "ecdsa-sha2-nistp384"; return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_521: *name = "ecdsa-sha2-nistp521"; return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
+#ifdef LIBSSH2_HOSTKEY_TYPE_ED25519
+	case LIBSSH2_HOSTKEY_TYPE_ED25519: *name = "ssh-ed25519"; return LIBSSH2_KNOWNHOST_KEY_ED25519;
+#endif
+	default: *name = "unknown key type"; return LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
+	}
+}
+
+/* The host key against known_hosts; refused before any credential is
+ * offered.  Both refusals carry the fingerprint a person can compare with
+ * the server's, and the command that would trust it. */
+static int
+check_host_key(struct sftp *s, const struct config *c)
+{
+	LIBSSH2_KNOWNHOSTS *kh;
+	const char *key, *hash, *tname;
+	char fp[64], *kq, *hq;
+	size_t keylen;
+	int type, khtype, r, st = 0;
+
+	key = libssh2_session_hostkey(s->ses, &keylen, &type);
+	if (!key)
+		return fail(s, NULL, "no host key from the server");
+	khtype = key_kh_type(type, &tname);
+	hash = libssh2_hostkey_hash(s->ses, LIBSSH2_HOSTKEY_HASH_SHA256);
+	if (hash)
+		base64((const unsigned char *)hash, 32, fp);
+	else
+		strcpy(fp, "(unavailable)");
+
+	kh = libssh2_knownhost_init(s->ses);
+	if (!kh)
+		return fail(s, NULL, "cannot check the host key");
+	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
+	hq = msgquote(c->sftp.host, strlen(c->sftp.host));
+	if (access(c->sftp.known_hosts, R_OK) < 0) {
+		msg_warnerr("%s: [sftp] known_hosts", kq);
+		st = EX_CONFIG;
+		goto out;
+	}
+	if (libssh2_knownhost_readfile(kh, c->sftp.known_hosts,
+	    LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
+		char *e = NULL;
+
+		libssh2_session_last_error(s->ses, &e, NULL, 0);
+		msg_warn("%s: [sftp] known_hosts cannot be read: %s", kq, e ? e : "");
+		st = EX_CONFIG;
+		goto out;
+	}
+	r = libssh2_knownhost_checkp(kh, c->sftp.host, c->sftp.port, key, keylen,
+	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | khtype, NULL);
+	switch (r) {
+	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+		break;
+	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+		msg_warn("%s: HOST KEY CHANGED: the server offers %s SHA256:%s, "
+		    "which is not the key %s holds for it; refused (the server may "
+		    "be an impostor).  If the key really changed, remove the old "
+		    "line and run: ssh-keyscan -p %d %s >> %s",
+		    s->where, tname, fp, kq, c->sftp.port, hq, kq);
+		st = EX_NOPERM;
+		break;
+	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
+		msg_warn("%s: unknown host key %s SHA256:%s, not in %s; refused.  "
+		    "If this fingerprint is the server's, trust it with: "
+		    "ssh-keyscan -p %d %s >> %s",
+		    s->where, tname, fp, kq, c->sftp.port, hq, kq);
+		st = EX_NOPERM;
+		break;
+	default:
+		msg_warn("%s: cannot check the host key (%s SHA256:%s) against %s",
+		    s->where, tname, fp, kq);
+		st = EX_NOPERM;
+	}
+out:
+	free(kq);
+	free(hq);
+	libssh2_knownhost_free(kh);
+	return st;
+}
+
+static int
+auth_agent(struct sftp *s, const char *user)
+{
+	LIBSSH2_AGENT *ag;
+	struct libssh2_agent_publickey *id = NULL;
+	int r, ok = 0;
+
+	if (!getenv("SSH_AUTH_SOCK"))
+		return 0;
+	ag = libssh2_agent_init(s->ses);
+	if (!ag)
+		return 0;
+	if (libssh2_agent_connect(ag) == 0 && libssh2_agent_list_identities(ag) == 0) {
+		while ((r = libssh2_agent_get_identity(ag, &id, id)) == 0) {
+			if (libssh2_agent_userauth(ag, user, id) == 0) {
+				ok = 1;
+				break;
+			}
+		}
+		libssh2_agent_disconnect(ag);
+	}
+	libssh2_agent_free(ag);
+	return ok;
+}
+
+static int
+authenticate(struct sftp *s, const struct config *c)
+{
+	const char *user = c->sftp.user ? c->sftp.user : "hotwax";
+	char *pub, *pw;
+	int r;
+
+	if (c->sftp.identity_file && *c->sftp.identity_file) {
+		if (config_check_private(c->sftp.identity_file, "[sftp] identity_file"))
+			return EX_CONFIG;
+		pub = xasprintf("%s.pub", c->sftp.identity_file);
+		r = libssh2_userauth_publickey_fromfile_ex(s->ses, user,
+		    (unsigned)strlen(user), access(pub, R_OK) == 0 ? pub : NULL,
+		    c->sftp.identity_file, NULL);
+		free(pub);
+		if (r == 0)
+			return 0;
+		if (r == LIBSSH2_ERROR_FILE) {
+			char *q = msgquote(c->sftp.identity_file, strlen(c->sftp.identity_file));
+
+			msg_warn("%s: [sftp] identity_file cannot be used (an unreadable "
+			    "or passphrase-protected key?)", q);
+			free(q);
+			return EX_CONFIG;
+		}
+	} else {
+		if (auth_agent(s, user))
+			return 0;
+		if (c->sftp.password_file && *c->sftp.password_file) {
+			pw = config_secret(c->sftp.password_file, "[sftp] password_file");
+			if (!pw)
+				return EX_CONFIG;
+			r = libssh2_userauth_password_ex(s->ses, user,
+			    (unsigned)strlen(user), pw, (unsigned)strlen(pw), NULL);
+			explicit_bzero(pw, strlen(pw));
+			free(pw);
+			if (r == 0)
+				return 0;
+		} else {
+			msg_warn("%s: no credentials: set [sftp] identity_file, run an "
+			    "ssh-agent, or set [sftp] password_file", s->where);
+			return EX_CONFIG;
+		}
+	}
+	r = fail(s, NULL, "authentication refused");
+	return r == EX_UNAVAILABLE ? r : EX_NOPERM;
+}
+
+int
+sftp_open(const struct config *c, struct sftp **out)
+{
+	struct sftp *s;
+	int st;
+
+	*out = NULL;
+	if (!c->sftp.host || !*c->sftp.host) {
+		msg_warn("%s: [sftp] host is not set", c->path ? c->path : "config");
+		return EX_CONFIG;
+	}
+	if (!c->sftp.known_hosts || !*c->sftp.known_hosts) {
+		msg_warn("%s: [sftp] known_hosts is not set: posync never trusts a "
+		    "host key blindly", c->path ? c->path : "config");
+		return EX_CONFIG;
+	}
+	if (ssh_users++ == 0 && libssh2_init(0) != 0) {
+		ssh_users = 0;
+		msg_warn("libssh2 cannot be initialised");
+		return EX_SOFTWARE;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->where = xasprintf("sftp://%s@%s:%d", c->sftp.user ? c->sftp.user : "hotwax",
+	    c->sftp.host, c->sftp.port);
+	s->sock = tcp_connect(c->sftp.host, c->sftp.port, c->sftp.timeout, s->where);
+	if (s->sock < 0) {
+		st = EX_UNAVAILABLE;
+		goto bad;
+	}
+	s->ses = libssh2_session_init();
+	if (!s->ses) {
+		msg_warn("%s: libssh2 cannot make a session", s->where);
+		st = EX_SOFTWARE;
+		goto bad;
+	}
+	libssh2_session_set_blocking(s->ses, 1);
+	libssh2_session_set_timeout(s->ses, (long)c->sftp.timeout * 1000);
+	if (libssh2_session_handshake(s->ses, s->sock)) {
+		st = fail(s, NULL, "SSH handshake failed");
+		if (st == EX_PROTOCOL)
+			st = EX_UNAVAILABLE;	/* no agreement is not worth a different story */
+		goto bad;
+	}
+	if ((st = check_host_key(s, c)))
+		goto bad;
+	if ((st = authenticate(s, c)))
+		goto bad;
+	s->sftp = libssh2_sftp_init(s->ses);
+	if (!s->sftp) {
+		st = fail(s, NULL, "cannot start the SFTP subsystem");
+		goto bad;
+	}
+	/* A keepalive keeps idle NAT and firewall state alive between the
+	 * long requests of a big transfer; it never waits for an answer. */
+	libssh2_keepalive_config(s->ses, 0, 60);
+	msg_info("%s: connected", s->where);
+	*out = s;
+	return 0;
+bad:
+	s->dead = 1;
+	sftp_close(s);
+	return st;
+}
+
+void
+sftp_close(struct sftp *s)
+{
+	if (!s)
+		return;
+	/* A dead connection: make every remaining libssh2 I/O fail at once
+	 * so closing frees memory without waiting out the timeout again. */
+	if (s->dead && s->sock >= 0)
+		shutdown(s->sock, SHUT_RDWR);
+	if (s->sftp)
+		libssh2_sftp_shutdown(s->sftp);	/* fails fast when dead, frees anyway */
+	if (s->ses) {
+		if (!s->dead)
+			libssh2_session_disconnect(s->ses, "posync done");
+		libssh2_session_free(s->ses);
+	}
+	if (s->sock >= 0)
+		close(s->sock);
+	free(s->where);
+	free(s);
+	if (ssh_users > 0 && --ssh_users == 0)
+		libssh2_exit();
+}
+
+void
+sftp_set_progress(struct sftp *s, void (*fn)(uint64_t, uint64_t, void *), void *arg)
+{
+	s->progress = fn;
+	s->parg = arg;
+}
+
+/* ------------------------------------------------------------ metadata */
+
+static void
+fill_entry(struct sftp_entry *e, const LIBSSH2_SFTP_ATTRIBUTES *a)
+{
+	e->size = a->flags & LIBSSH2_SFTP_ATTR_SIZE ? a->filesize : 0;
+	e->mtime = a->flags & LIBSSH2_SFTP_ATTR_ACMODTIME ? (time_t)a->mtime : 0;
+	e->is_reg = a->flags & LIBSSH2_SFTP_ATTR_PERMISSIONS &&
+	    LIBSSH2_SFTP_S_ISREG(a->permissions);
+	e->is_dir = a->flags & LIBSSH2_SFTP_ATTR_PERMISSIONS &&
+	    LIBSSH2_SFTP_S_ISDIR(a->permissions);
+}
+
+/* Close a handle, reporting the server's verdict (a failed close after
+ * writing can mean the data did not all land). */
+static int
+close_handle(struct sftp *s, LIBSSH2_SFTP_HANDLE *h, const char *path)
+{
+	int dead_before = s->dead;
+
+	/* Called even on a dead connection: the socket is shut, so this
+	 * fails at once, and it frees the handle. */
+	if (libssh2_sftp_close_handle(h))
+		return dead_before ? EX_UNAVAILABLE : fail(s, path, "closing the remote file failed");
+	return 0;
+}
+
+int
+sftp_list(struct sftp *s, const char *dir, struct sftp_entry **ents, size_t *n)
+{
+	LIBSSH2_SFTP_HANDLE *h;
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	struct sftp_entry *v = NULL;
+	size_t cap = 0, k = 0;
+	char *name;
+	int r, st = 0;
+
+	*ents = NULL;
+	*n = 0;
+	if ((st = dead(s, dir)))
+		return st;
+	h = libssh2_sftp_open_ex(s->sftp, dir, (unsigned)strlen(dir), 0, 0,
+	    LIBSSH2_SFTP_OPENDIR);
+	if (!h)
+		return fail(s, dir, "cannot list the folder");
+	name = xmalloc(NAMEBUF);
+	for (;;) {
+		r = libssh2_sftp_readdir(h, name, NAMEBUF, &a);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			st = fail(s, dir, "cannot list the folder");
+			break;
+		}
+		if ((r == 1 && name[0] == '.') || (r == 2 && name[0] == '.' && name[1] == '.'))
+			continue;
+		if (k == MAX_ENTRIES) {
+			char *w = where(s, dir);
+
+			msg_warn("%s: more than %d entries in the folder", w, MAX_ENTRIES);
+			free(w);
+			st = EX_PROTOCOL;
+			break;
+		}
+		if (k == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[k].name = xstrndup(name, (size_t)r);
+		fill_entry(&v[k], &a);
+		k++;
+	}
+	free(name);
+	close_handle(s, h, dir);
+	if (st) {
+		sftp_entries_free(v, k);
+		return st;
+	}
+	*ents = v;
+	*n = k;
+	return 0;
+}
+
+void
+sftp_entries_free(struct sftp_entry *ents, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(ents[i].name);
+	free(ents);
+}
+
+static int
+is_missing(struct sftp *s)
+{
+	long fx = last_fx(s);
+
+	return fx == LIBSSH2_FX_NO_SUCH_FILE || fx == LIBSSH2_FX_NO_SUCH_PATH;
+}
+
+int
+sftp_stat(struct sftp *s, const char *path, struct sftp_entry *st)
+{
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	int r;
+
+	memset(st, 0, sizeof *st);
+	if ((r = dead(s, path)))
+		return r;
+	if (libssh2_sftp_stat_ex(s->sftp, path, (unsigned)strlen(path),
+	    LIBSSH2_SFTP_STAT, &a) == 0) {
+		fill_entry(st, &a);
+		return 0;
+	}
+	if (is_missing(s))
+		return SFTP_MISSING;
+	return fail(s, path, "cannot stat");
+}
+
+/* ----------------------------------------------------------- transfers */
+
+int
+sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got)
+{
+	LIBSSH2_SFTP_HANDLE *h;
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	uint64_t size = 0, total = 0;
+	int have_size = 0, st = 0, cst;
+	ssize_t r;
+	char *buf, *w;
+
+	*got = 0;
+	if ((st = dead(s, remote)))
+		return st;
+	h = libssh2_sftp_open_ex(s->sftp, remote, (unsigned)strlen(remote),
+	    LIBSSH2_FXF_READ, 0, LIBSSH2_SFTP_OPENFILE);
+	if (!h)
+		return fail(s, remote, "cannot open for reading");
+	if (libssh2_sftp_fstat_ex(h, &a, 0) == 0 && a.flags & LIBSSH2_SFTP_ATTR_SIZE) {
+		size = a.filesize;
+		have_size = 1;
+	} else if (s->dead) {
+		return fail(s, remote, "cannot stat");
+	}
+	if (have_size && size > max) {
+		w = where(s, remote);
+		msg_warn("%s: %llu bytes, more than the %llu allowed", w,
+		    (unsigned long long)size, (unsigned long long)max);
+		free(w);
+		close_handle(s, h, remote);
+		return EX_DATAERR;
+	}
+	buf = xmalloc(IOBUF / 4);
+	for (;;) {
+		r = libssh2_sftp_read(h, buf, IOBUF / 4);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			st = fail(s, remote, "download failed");
+			break;
+		}
+		if ((uint64_t)r > max - total) {
+			w = where(s, remote);
+			msg_warn("%s: more than the %llu bytes allowed", w,
+			    (unsigned long long)max);
+			free(w);
+			st = EX_DATAERR;
+			break;
+		}
+		if (write_all(fd, buf, (size_t)r) < 0) {
+			w = where(s, remote);
+			msg_warnerr("%s: writing the local copy", w);
+			free(w);
+			st = EX_IOERR;
+			break;
+		}
+		total += (uint64_t)r;
+		*got = total;
+		if (s->progress)
+			s->progress(total, size, s->parg);
+	}
+	free(buf);
+	cst = close_handle(s, h, remote);
+	if (!st && cst)
+		st = cst;
+	if (!st && have_size && total != size) {
+		/* A cut that looked like an end of file. */
+		w = where(s, remote);
+		msg_warn("%s: got %llu bytes of %llu: the file %s", w,
+		    (unsigned long long)total, (unsigned long long)size,
+		    total < size ? "was cut short" : "changed while it was read");
+		free(w);
+		st = total < size ? EX_UNAVAILABLE : EX_TEMPFAIL;
+	}
+	return st;
+}
+
+int
+sftp_put(struct sftp *s, int fd, const char *remote)
+{
+	LIBSSH2_SFTP_HANDLE *h;
+	struct sftp_entry e;
+	struct stat lst;
+	uint64_t total = 0;
+	ssize_t n, w;
+	size_t off;
+	char *buf, *wh;
+	int st = 0, cst;
+
+	if ((st = dead(s, remote)))
+		return st;
+	if (fstat(fd, &lst) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		wh = where(s, remote);
+		msg_warnerr("%s: the local file to upload", wh);
+		free(wh);
+		return EX_IOERR;
+	}
+	h = libssh2_sftp_open_ex(s->sftp, remote, (unsigned)strlen(remote),
+	    LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC, 0644,
+	    LIBSSH2_SFTP_OPENFILE);
+	if (!h)
+		return fail(s, remote, "cannot create");
+	buf = xmalloc(IOBUF);
+	for (;;) {
+		n = read(fd, buf, IOBUF);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			wh = where(s, remote);
+			msg_warnerr("%s: reading the local file to upload", wh);
+			free(wh);
+			st = EX_IOERR;
+			break;
+		}
+		if (n == 0)
+			break;
+		/* libssh2 sends the whole buffer in pipelined requests and
+		 * returns what was acknowledged; the rest must be offered again
+		 * from where the acknowledgement stopped. */
+		for (off = 0; off < (size_t)n; off += (size_t)w) {
+			w = libssh2_sftp_write(h, buf + off, (size_t)n - off);
+			if (w < 0) {
+				st = fail(s, remote, "upload failed");
+				break;
+			}
+		}
+		if (st)
+			break;
+		total += (uint64_t)n;
+		if (s->progress)
+			s->progress(total, (uint64_t)lst.st_size, s->parg);
+	}
+	free(buf);
+	/* Durable on the server before anyone renames it into view; servers
+	 * without fsync@openssh.com are still usable. */
+	if (!st && libssh2_sftp_fsync(h) < 0 && last_fx(s) != LIBSSH2_FX_OP_UNSUPPORTED)
+		st = fail(s, remote, "fsync failed");
+	cst = close_handle(s, h, remote);
+	if (!st && cst)
+		st = cst;
+	if (st)
+		return st;
+	switch (sftp_stat(s, remote, &e)) {
+	case 0:
+		break;
+	case SFTP_MISSING:
+		e.size = UINT64_MAX;
+		break;
+	default:
+		return EX_UNAVAILABLE;
+	}
+	if (e.size != total) {
+		wh = where(s, remote);
+		msg_warn("%s: the server holds %llu bytes of the %llu sent", wh,
+		    (unsigned long long)e.size, (unsigned long long)total);
+		free(wh);
+		return EX_UNAVAILABLE;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- the folder */
+
+int
+sftp_rename(struct sftp *s, const char *from, const char *to)
+{
+	struct sftp_entry e;
+	char *w;
+	long fx;
+	int r;
+
+	if ((r = dead(s, from)))
+		return r;
+	/* No OVERWRITE: a published name must never replace another file.
+	 * (OpenSSH's plain rename refuses an existing target; v3 servers
+	 * ignore the flags.) */
+	if (libssh2_sftp_rename_ex(s->sftp, from, (unsigned)strlen(from), to,
+	    (unsigned)strlen(to), LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE) == 0)
+		return 0;
+	fx = last_fx(s);
+	if (fx < 0)
+		return fail(s, from, "cannot rename");
+	/* The generic "failure" of a v3 server hides the cause: look. */
+	r = fx == LIBSSH2_FX_FILE_ALREADY_EXISTS ? 0 : sftp_stat(s, to, &e);
+	if (fx == LIBSSH2_FX_FILE_ALREADY_EXISTS || (r == 0 && fx == LIBSSH2_FX_FAILURE)) {
+		w = where(s, to);
+		msg_warn("%s: cannot rename onto it: it already exists", w);
+		free(w);
+		return EX_CANTCREAT;
+	}
+	if (r != 0 && r != SFTP_MISSING)
+		return r;
+	w = where(s, from);
+	msg_warn("%s: cannot rename: %s (SFTP status %ld)", w, fx_text((unsigned long)fx), fx);
+	free(w);
+	return fx_status(fx);
+}
+
+int
+sftp_mkdir_p(struct sftp *s, const char *path)
+{
+	struct sftp_entry e;
+	char *p, *cut, c;
+	int r, st = 0;
+
+	if ((r = dead(s, path)))
+		return r;
+	r = sftp_stat(s, path, &e);
+	if (r == 0 && e.is_dir)
+		return 0;
+	p = xstrdup(path);
+	for (cut = p + 1; ; cut++) {
+		if (*cut && *cut != '/')
+			continue;
+		if (cut[-1] == '/') {		/* "a//b" or a trailing '/' */
+			if (!*cut)
+				break;
+			continue;
+		}
+		c = *cut;
+		*cut = 0;
+		r = sftp_stat(s, p, &e);
+		if (r == SFTP_MISSING) {
+			if (libssh2_sftp_mkdir_ex(s->sftp, p, (unsigned)strlen(p), 0755)) {
+				/* someone else may have made it meanwhile */
+				if (sftp_stat(s, p, &e) != 0 || !e.is_dir)
+					r = fail(s, p, "cannot create the folder");
+				else
+					r = 0;
+			} else
+				r = 0;
+		} else if (r == 0 && !e.is_dir) {
+			char *w = where(s, p);
+
+			msg_warn("%s: not a folder", w);
+			free(w);
+			r = EX_CANTCREAT;
+		}
+		if (r) {
+			st = r;
+			break;
+		}
+		*cut = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return st;
+}
+
+int
+sftp_remove(struct sftp *s, const char *path)
+{
+	int r;
+
+	if ((r = dead(s, path)))
+		return r;
+	if (libssh2_sftp_unlink_ex(s->sftp, path, (unsigned)strlen(path)) == 0)
+		return 0;
+	return fail(s, path, "cannot remove");
+}

@@ -1,0 +1,487 @@
+/*
+ * spool -- see spool.h.  The Maildir protocol, with nq's habit of an
+ * fsync of the directory after every rename: a rename is durable only
+ * once the directory entry is on disk, and "whole in new/" is the promise
+ * every program relies on.
+ *
+ * Temporary files are named NAME.PID (spool_create, in area/tmp/) or
+ * PATH.tmp.PID (spool_write_atomic, beside PATH), so spool_clean_tmp can
+ * tell a file whose writer still runs (kill(pid, 0) succeeds) from the
+ * leftover of a crashed one.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "spool.h"
+#include "util.h"
+
+#define FILE_MODE	0640
+#define DIR_MODE	0750
+#define TMP_MAX_AGE	(24 * 60 * 60)	/* a writer never takes a day */
+
+static const char *const tree[] = {
+	"po/tmp", "po/new", "po/cur", "po/failed", "po/rejects", "po/raw",
+	"receipt/tmp", "receipt/new", "receipt/cur", "receipt/failed",
+	"receipt/errors", "state", NULL
+};
+
+int
+spool_init(const char *dir)
+{
+	const char *const *t;
+	char *p;
+
+	if (mkdir_p(dir, DIR_MODE) < 0) {
+		msg_warnerr("cannot create the spool %s", dir);
+		return EX_IOERR;
+	}
+	for (t = tree; *t; t++) {
+		p = path_join(dir, *t);
+		if (mkdir_p(p, DIR_MODE) < 0) {
+			msg_warnerr("cannot create %s", p);
+			free(p);
+			return EX_IOERR;
+		}
+		free(p);
+	}
+	return 0;
+}
+
+/* Names are chosen by the programs; a bad one is a bug, said as such.
+ * NAME_MAX - 24 leaves room for ".PID" and ".err" suffixes. */
+static int
+bad_name(const char *name)
+{
+	if (!*name || *name == '.' || strchr(name, '/') ||
+	    strlen(name) > NAME_MAX - 24) {
+		msg_warn("internal error: \"%s\" is not a valid spool file name", name);
+		return 1;
+	}
+	return 0;
+}
+
+int
+spool_create(struct spool_file *sf, const char *area, const char *name)
+{
+	char *tmpdir;
+	int fd;
+
+	memset(sf, 0, sizeof *sf);
+	if (bad_name(name))
+		return EX_SOFTWARE;
+	tmpdir = path_join(area, "tmp");
+	sf->tmppath = xasprintf("%s/%s.%ld", tmpdir, name, (long)getpid());
+	free(tmpdir);
+	fd = open(sf->tmppath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    FILE_MODE);
+	if (fd < 0 || !(sf->fp = fdopen(fd, "w"))) {
+		msg_warnerr("cannot create %s", sf->tmppath);
+		if (fd >= 0) {
+			close(fd);
+			unlink(sf->tmppath);
+		}
+		free(sf->tmppath);
+		sf->tmppath = NULL;
+		return EX_IOERR;
+	}
+	sf->area = xstrdup(area);
+	sf->name = xstrdup(name);
+	return 0;
+}
+
+static void
+sf_free(struct spool_file *sf)
+{
+	free(sf->area);
+	free(sf->name);
+	free(sf->tmppath);
+	memset(sf, 0, sizeof *sf);
+}
+
+/* fflush + fsync + fclose, saying what failed. */
+static int
+close_synced(FILE *fp, const char *path)
+{
+	int r = 0;
+
+	if (fflush(fp) != 0 || ferror(fp)) {
+		msg_warnerr("cannot write %s", path);
+		r = -1;
+	} else if (fsync(fileno(fp)) < 0) {
+		msg_warnerr("cannot fsync %s", path);
+		r = -1;
+	}
+	if (fclose(fp) != 0 && r == 0) {
+		msg_warnerr("cannot close %s", path);
+		r = -1;
+	}
+	return r;
+}
+
+int
+spool_commit(struct spool_file *sf, const char *sub)
+{
+	char *dir, *dst;
+	int r = 0;
+
+	if (!sf->fp)
+		return EX_SOFTWARE;
+	dir = path_join(sf->area, sub);
+	dst = path_join(dir, sf->name);
+	if (close_synced(sf->fp, sf->tmppath) < 0) {
+		r = EX_IOERR;
+	} else if (rename(sf->tmppath, dst) < 0) {
+		msg_warnerr("cannot rename %s to %s", sf->tmppath, dst);
+		r = EX_IOERR;
+	} else if (fsync_dir(dir) < 0) {
+		/* The file is there but may not survive a crash: a rerun
+		 * makes it again under the same name. */
+		msg_warnerr("cannot fsync %s", dir);
+		r = EX_IOERR;
+	}
+	if (r && unlink(sf->tmppath) < 0 && errno != ENOENT)
+		msg_warnerr("cannot remove %s", sf->tmppath);
+	sf->fp = NULL;
+	free(dir);
+	free(dst);
+	sf_free(sf);
+	return r;
+}
+
+void
+spool_abort(struct spool_file *sf)
+{
+	if (sf->fp)
+		fclose(sf->fp);
+	if (sf->tmppath && unlink(sf->tmppath) < 0 && errno != ENOENT)
+		msg_warnerr("cannot remove %s", sf->tmppath);
+	sf_free(sf);
+}
+
+/* Write data to path through tmp (any path in the same directory). */
+static int
+write_via(const char *tmp, const char *path, const void *data, size_t len)
+{
+	char *dir, *slash;
+	int fd, r = 0;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, FILE_MODE);
+	if (fd < 0) {
+		msg_warnerr("cannot create %s", tmp);
+		return EX_IOERR;
+	}
+	if (write_all(fd, data, len) < 0) {
+		msg_warnerr("cannot write %s", tmp);
+		r = EX_IOERR;
+	} else if (fsync(fd) < 0) {
+		msg_warnerr("cannot fsync %s", tmp);
+		r = EX_IOERR;
+	}
+	if (close(fd) < 0 && !r) {
+		msg_warnerr("cannot close %s", tmp);
+		r = EX_IOERR;
+	}
+	if (!r && rename(tmp, path) < 0) {
+		msg_warnerr("cannot rename %s to %s", tmp, path);
+		r = EX_IOERR;
+	}
+	if (r) {
+		unlink(tmp);
+		return r;
+	}
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	if (fsync_dir(dir) < 0) {
+		msg_warnerr("cannot fsync %s", dir);
+		r = EX_IOERR;
+	}
+	free(dir);
+	return r;
+}
+
+int
+spool_write_atomic(const char *path, const void *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int r = write_via(tmp, path, data, len);
+
+	free(tmp);
+	return r;
+}
+
+int
+spool_move(const char *area, const char *from, const char *to, const char *name)
+{
+	char *fdir = path_join(area, from), *tdir = path_join(area, to);
+	char *src = path_join(fdir, name), *dst = path_join(tdir, name);
+	int r = 0;
+
+	if (rename(src, dst) < 0) {
+		msg_warnerr("cannot move %s to %s", src, tdir);
+		r = EX_IOERR;
+	} else if (fsync_dir(tdir) < 0) {
+		msg_warnerr("cannot fsync %s", tdir);
+		r = EX_IOERR;
+	} else if (fsync_dir(fdir) < 0) {
+		msg_warnerr("cannot fsync %s", fdir);
+		r = EX_IOERR;
+	}
+	free(fdir);
+	free(tdir);
+	free(src);
+	free(dst);
+	return r;
+}
+
+/*
+ * The .err file is written first (atomically, through area/tmp, so it is
+ * never half there), then the file is moved.  A crash between the two
+ * leaves a NAME.err in failed/ with NAME still in `from`, where the next
+ * run retries it and, failing again, rewrites the .err; a failed/ file
+ * without its .err can never happen.  (When the move fails without a
+ * crash, the .err is removed again.)  The other order would leave
+ * exactly that, a failed file nobody is told about, until something
+ * noticed.  A stale .err left by such a crash is pruned with the rest of
+ * failed/ after keep_days, and NAME.err is never taken for work (spool_list
+ * skips .err names).
+ */
+int
+spool_fail(const char *area, const char *from, const char *name, const char *fmt, ...)
+{
+	struct buf why = {0};
+	char *faildir, *errpath, *tmp, *errname;
+	va_list ap;
+	int n, r;
+
+	if (bad_name(name))
+		return EX_SOFTWARE;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	why.s = xmalloc((size_t)n + 2);
+	why.cap = (size_t)n + 2;
+	va_start(ap, fmt);
+	vsnprintf(why.s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	why.len = (size_t)n;
+	if (why.len == 0 || why.s[why.len - 1] != '\n')
+		buf_addc(&why, '\n');
+
+	faildir = path_join(area, "failed");
+	errname = xasprintf("%s.err", name);
+	errpath = path_join(faildir, errname);
+	tmp = xasprintf("%s/tmp/%s.%ld", area, errname, (long)getpid());
+	r = write_via(tmp, errpath, why.s, why.len);
+	if (!r && (r = spool_move(area, from, "failed", name)) != 0)
+		unlink(errpath);	/* it would explain a file not there */
+	free(faildir);
+	free(errname);
+	free(errpath);
+	free(tmp);
+	buf_free(&why);
+	return r;
+}
+
+int
+spool_has(const char *area, const char *const subs[], const char *name)
+{
+	struct stat st;
+	char *p;
+	int found = 0;
+
+	for (; *subs && !found; subs++) {
+		p = xasprintf("%s/%s/%s", area, *subs, name);
+		found = lstat(p, &st) == 0;
+		free(p);
+	}
+	return found;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+int
+spool_list(const char *dir, const char *suffix, char ***v, size_t *n)
+{
+	DIR *d;
+	struct dirent *e;
+	struct stat st;
+	char **list = NULL;
+	size_t cnt = 0, cap = 0;
+	int want_err = suffix && strcmp(suffix, ".err") == 0;
+
+	*v = NULL;
+	*n = 0;
+	if (!(d = opendir(dir))) {
+		msg_warnerr("cannot read the folder %s", dir);
+		return EX_IOERR;
+	}
+	for (;;) {
+		errno = 0;
+		if (!(e = readdir(d)))
+			break;
+		if (e->d_name[0] == '.')
+			continue;
+		if (suffix && !ends_with(e->d_name, suffix))
+			continue;
+		if (!want_err && ends_with(e->d_name, ".err"))
+			continue;
+		if (e->d_type == DT_UNKNOWN || e->d_type == DT_REG) {
+			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				continue;	/* gone meanwhile */
+			if (!S_ISREG(st.st_mode))
+				continue;
+		} else {
+			continue;
+		}
+		if (cnt + 2 > cap) {
+			cap = cap ? cap * 2 : 16;
+			list = xrealloc(list, cap * sizeof *list);
+		}
+		list[cnt++] = xstrdup(e->d_name);
+	}
+	if (errno) {
+		msg_warnerr("cannot read the folder %s", dir);
+		closedir(d);
+		while (cnt)
+			free(list[--cnt]);
+		free(list);
+		return EX_IOERR;
+	}
+	closedir(d);
+	if (!list)
+		list = xcalloc(1, sizeof *list);
+	sort_strings(list, cnt);
+	list[cnt] = NULL;
+	*v = list;
+	*n = cnt;
+	return 0;
+}
+
+void
+spool_list_free(char **v)
+{
+	char **p;
+
+	if (!v)
+		return;
+	for (p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* The writer's pid from a name ending in ".PID"; 0 when there is none. */
+static pid_t
+tmp_pid(const char *name)
+{
+	const char *dot = strrchr(name, '.'), *p;
+	long pid = 0;
+
+	if (!dot || !dot[1])
+		return 0;
+	for (p = dot + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || pid > 100000000)
+			return 0;
+		pid = pid * 10 + (*p - '0');
+	}
+	return (pid_t)pid;
+}
+
+int
+spool_clean_tmp(const char *area)
+{
+	char *dir = path_join(area, "tmp"), *p, **v;
+	struct stat st;
+	size_t i, n;
+	time_t now = time(NULL);
+	pid_t pid;
+	int r, dead;
+
+	/* spool_list's view is enough: the spool writes no dot files. */
+	if ((r = spool_list(dir, NULL, &v, &n)) != 0) {
+		free(dir);
+		return r;
+	}
+	/* spool_list hides *.err; a crashed spool_fail leaves NAME.err.PID,
+	 * which does not end in .err, so it is seen. */
+	for (i = 0; i < n; i++) {
+		p = path_join(dir, v[i]);
+		if (lstat(p, &st) < 0) {
+			free(p);
+			continue;
+		}
+		pid = tmp_pid(v[i]);
+		dead = pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH);
+		if (dead || now - st.st_mtime > TMP_MAX_AGE) {
+			if (unlink(p) < 0 && errno != ENOENT) {
+				msg_warnerr("cannot remove %s", p);
+				r = EX_IOERR;
+			} else {
+				msg_info("removed %s, left by a writer that is gone", p);
+			}
+		}
+		free(p);
+	}
+	spool_list_free(v);
+	free(dir);
+	return r;
+}
+
+int
+spool_prune(const char *dir, int keep_days)
+{
+	DIR *d;
+	struct dirent *e;
+	struct stat st;
+	time_t limit;
+	char *p;
+	int r = 0;
+
+	if (keep_days < 0)
+		return 0;
+	limit = time(NULL) - (time_t)keep_days * 86400;
+	if (!(d = opendir(dir))) {
+		msg_warnerr("cannot read the folder %s", dir);
+		return EX_IOERR;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (!S_ISREG(st.st_mode) || st.st_mtime >= limit)
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT) {
+			p = path_join(dir, e->d_name);
+			msg_warnerr("cannot remove %s", p);
+			free(p);
+			r = EX_IOERR;
+		}
+	}
+	closedir(d);
+	return r;
+}

@@ -1,0 +1,861 @@
+/*
+ * po-export-parse -- NetSuite's purchase-order CSVs from the SFTP inbox to
+ * JSON batches in SPOOL/po/new, one path per batch on stdout.
+ *
+ * Promises (design.md, contracts.md sections 1, 2, 5):
+ * - A remote file is read only once it is complete: unchanged for
+ *   po_min_age seconds, and the same size and mtime after the download as
+ *   in the listing.  It is moved to po_archive_dir only after every batch
+ *   made from it is durable in new/ and its PO lines are in the ledger.
+ * - Batch names are deterministic: <safename>.<hash16>.<NNNNN>.json, the
+ *   hash covering the file's name and content.  A batch already in new/,
+ *   cur/ or failed/ is never written again; after all batches of a file,
+ *   SPOOL/state/parsed/<hash16> is written, and a file whose marker exists
+ *   is only archived.  So kill -9 anywhere and a rerun give each row
+ *   exactly once.
+ * - A bad row is rejected alone (stderr, SPOOL/po/rejects/<name>.csv) and
+ *   the run exits 65; a file that cannot be used at all (header, not
+ *   text, too big) goes to po_error_dir.
+ * - Memory does not grow with the file: rows stream through pocsv, and
+ *   only one batch's ledger records are held at a time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "config.h"
+#include "lock.h"
+#include "msg.h"
+#include "pocsv.h"
+#include "polines.h"
+#include "safename.h"
+#include "sftp.h"
+#include "spool.h"
+#include "util.h"
+
+#define REJECT_SHOWN	20	/* rejected rows said one by one on stderr */
+#define UNIQUE_MAX	1000	/* NAME.1 .. NAME.999 in the archive */
+
+struct run {
+	struct config cfg;
+	int dry;
+	char *po_area;		/* SPOOL/po */
+	char *parsed_dir;	/* SPOOL/state/parsed */
+	struct sftp *sftp;
+};
+
+enum outcome { DONE, UNUSABLE, LEAVE };
+
+struct pend {			/* a ledger record waiting for its batch */
+	size_t po, line;	/* offsets into the arena */
+	int has_qty;
+	dec_t qty;
+};
+
+/* One CSV being turned into batches. */
+struct job {
+	struct run *run;
+	const char *name;	/* as NetSuite named it (any bytes) */
+	char *qname;		/* quoted for messages */
+	char *safe;
+	char hash[17];
+	unsigned long rows, good, rejected, batches;
+	/* the batch being written */
+	struct spool_file sf;
+	int open, exists, in_new;
+	size_t inbatch;
+	/* ledger records of the rows since the last batch */
+	struct buf arena;
+	struct pend *pend;
+	size_t npend, pcap;
+	/* rejected rows */
+	struct spool_file rej;
+	int rej_open;
+	int status;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: %s [-nv] [-c config] [file.csv ...]\n"
+	    "  -c FILE  configuration (default $POSYNC_CONFIG, else %s)\n"
+	    "  -n       dry run: show what would be taken and what parsing finds\n"
+	    "  -v       progress on stderr\n"
+	    "  -h       this help; -V version\n%s", progname,
+	    CONFIG_DEFAULT_PATH, msg_exit_table);
+}
+
+/* ---------------------------------------------------------------- output */
+
+static void
+json_val(FILE *fp, const char *s)
+{
+	putc('"', fp);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			putc('\\', fp);
+			putc(c, fp);
+		} else if (c < 0x20) {
+			fprintf(fp, "\\u%04x", c);	/* pocsv refuses these */
+		} else {
+			putc(c, fp);
+		}
+	}
+	putc('"', fp);
+}
+
+static void
+print_path(const char *dir, const char *name)
+{
+	printf("%s/new/%s\n", dir, name);
+	fflush(stdout);		/* the consumer may act on it at once */
+}
+
+/* ---------------------------------------------------------------- ledger */
+
+static void
+pend_add(struct job *j, const struct pocsv_row *row)
+{
+	struct pend *p;
+
+	if (j->run->dry || !row->has_ids)
+		return;
+	if (j->npend == j->pcap) {
+		j->pcap = j->pcap ? j->pcap * 2 : 256;
+		j->pend = xrealloc(j->pend, j->pcap * sizeof *j->pend);
+	}
+	p = &j->pend[j->npend++];
+	p->po = j->arena.len;
+	buf_add(&j->arena, row->po, strlen(row->po) + 1);
+	p->line = j->arena.len;
+	buf_add(&j->arena, row->item, strlen(row->item) + 1);
+	p->has_qty = row->has_qty;
+	p->qty = row->qtyval;
+}
+
+static int
+pend_flush(struct job *j)
+{
+	struct poline *recs;
+	size_t i;
+	int r;
+
+	if (!j->npend)
+		return 0;
+	recs = xcalloc(j->npend, sizeof *recs);
+	for (i = 0; i < j->npend; i++) {
+		recs[i].po = j->arena.s + j->pend[i].po;
+		recs[i].line = j->arena.s + j->pend[i].line;
+		recs[i].has_qty = j->pend[i].has_qty;
+		recs[i].qty = j->pend[i].qty;
+	}
+	r = polines_append(j->run->cfg.spool.dir, recs, j->npend);
+	free(recs);
+	j->npend = 0;
+	buf_reset(&j->arena);
+	return r;
+}
+
+/* ---------------------------------------------------------------- batches */
+
+static char *
+batch_name(struct job *j, unsigned long n)
+{
+	return xasprintf("%s.%s.%05lu.json", j->safe, j->hash, n);
+}
+
+static int
+batch_open(struct job *j)
+{
+	static const char *const all[] = { "new", "cur", "failed", NULL };
+	static const char *const newonly[] = { "new", NULL };
+	char *name;
+	int r = 0;
+
+	j->batches++;
+	j->inbatch = 0;
+	j->open = 1;
+	if (j->run->dry)
+		return 0;
+	name = batch_name(j, j->batches);
+	j->exists = spool_has(j->run->po_area, all, name);
+	j->in_new = j->exists && spool_has(j->run->po_area, newonly, name);
+	if (!j->exists && (r = spool_create(&j->sf, j->run->po_area, name)) == 0)
+		fputs("[", j->sf.fp);
+	free(name);
+	return r;
+}
+
+/* The ledger first, then the batch: a line HotWax knows is always one the
+ * receipt side knows too. */
+static int
+batch_close(struct job *j)
+{
+	char *name;
+	int r;
+
+	j->open = 0;
+	if (j->run->dry)
+		return 0;
+	if ((r = pend_flush(j)) != 0) {
+		if (!j->exists)
+			spool_abort(&j->sf);
+		return r;
+	}
+	name = batch_name(j, j->batches);
+	if (!j->exists) {
+		fputs("\n]\n", j->sf.fp);
+		r = spool_commit(&j->sf, "new");
+		if (r == 0) {
+			msg_info("%s: wrote %s/new/%s", j->qname, j->run->po_area, name);
+			print_path(j->run->po_area, name);
+		}
+	} else if (j->in_new) {
+		/* Written by a run that died before its consumer saw it: harmless
+		 * to name again, po-import takes a batch once. */
+		print_path(j->run->po_area, name);
+	}
+	free(name);
+	return r;
+}
+
+static int
+batch_add(struct job *j, const struct pocsv_row *row)
+{
+	FILE *fp;
+	int r;
+
+	if (!j->open && (r = batch_open(j)) != 0)
+		return r;
+	if (!j->run->dry && !j->exists) {
+		fp = j->sf.fp;
+		fputs(j->inbatch ? ",\n{\"externalId\": " : "\n{\"externalId\": ", fp);
+		json_val(fp, row->po);
+		fputs(", \"productSku\": ", fp);
+		json_val(fp, row->sku);
+		/* The quantity as written: pocsv checked it is a JSON number. */
+		fprintf(fp, ", \"quantity\": %s, \"externalFacilityId\": ", row->qty);
+		json_val(fp, row->facility);
+		fputs(", \"itemExternalId\": ", fp);
+		json_val(fp, row->item);
+		if (row->arrival[0])
+			fprintf(fp, ", \"arrivalDate\": \"%s\"", row->arrival);
+		putc('}', fp);
+	}
+	j->good++;
+	if (++j->inbatch >= (size_t)j->run->cfg.hotwax.batch_size)
+		return batch_close(j);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- rejects */
+
+static char *
+rejects_name(struct job *j)
+{
+	return xasprintf("%s.%s.csv", j->safe, j->hash);
+}
+
+static int
+reject(struct job *j, const struct pocsv_row *row)
+{
+	char *name, num[32];
+	int r;
+
+	j->rejected++;
+	if (j->rejected <= REJECT_SHOWN)
+		msg_warn("%s: line %lu: %s", j->qname, row->line, row->reason);
+	if (j->run->dry)
+		return 0;
+	if (!j->rej_open) {
+		name = rejects_name(j);
+		r = spool_create(&j->rej, j->run->po_area, name);
+		free(name);
+		if (r)
+			return r;
+		j->rej_open = 1;
+		fputs("line,reason,raw\n", j->rej.fp);
+	}
+	snprintf(num, sizeof num, "%lu,", row->line);
+	fputs(num, j->rej.fp);
+	csv_fwrite(j->rej.fp, row->reason, strlen(row->reason));
+	putc(',', j->rej.fp);
+	csv_fwrite(j->rej.fp, row->raw, row->rawlen);
+	putc('\n', j->rej.fp);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- files */
+
+/* FNV-1a over the name and the content: the same file gives the same
+ * batch names, on a rerun and when given as a local file. */
+static int
+content_hash(int fd, const char *name, char out[17])
+{
+	char *b = xmalloc(1 << 16);
+	uint64_t h;
+	ssize_t r;
+
+	h = fnv64(FNV64_INIT, name, strlen(name) + 1);
+	for (;;) {
+		r = read(fd, b, 1 << 16);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		h = fnv64(h, b, (size_t)r);
+	}
+	free(b);
+	if (r < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	return 0;
+}
+
+static char *
+marker_path(struct job *j)
+{
+	return xasprintf("%s/%s", j->run->parsed_dir, j->hash);
+}
+
+/* Name again the batches of an already parsed file still waiting in new/. */
+static void
+reprint_waiting(struct job *j)
+{
+	char *dir = path_join(j->run->po_area, "new"), **v, *prefix;
+	size_t i, n, pl;
+
+	prefix = xasprintf("%s.%s.", j->safe, j->hash);
+	pl = strlen(prefix);
+	if (spool_list(dir, ".json", &v, &n) == 0) {
+		for (i = 0; i < n; i++)
+			if (strncmp(v[i], prefix, pl) == 0)
+				print_path(j->run->po_area, v[i]);
+		spool_list_free(v);
+	}
+	free(prefix);
+	free(dir);
+}
+
+/* A file parsed before (its marker exists): report it as then. */
+static int
+already_parsed(struct job *j, const char *marker)
+{
+	char *data, *rj;
+	size_t len;
+	unsigned long rows = 0, rejected = 0;
+
+	if (read_file(marker, 4096, &data, &len) == 0) {
+		sscanf(data, "rows %lu rejected %lu", &rows, &rejected);
+		free(data);
+	}
+	msg_info("%s: parsed before (%s)", j->qname, marker);
+	if (!j->run->dry)
+		reprint_waiting(j);
+	if (!rejected)
+		return 0;
+	rj = rejects_name(j);
+	msg_warn("%s: parsed before: %lu of %lu rows were rejected, listed in %s/rejects/%s",
+	    j->qname, rejected, rows, j->run->po_area, rj);
+	free(rj);
+	return EX_DATAERR;
+}
+
+static int
+finish(struct job *j)
+{
+	char *marker, *data, *rj;
+	int r = 0;
+
+	if (j->open)
+		r = batch_close(j);
+	if (r == 0 && j->run->dry)
+		return 0;
+	if (r == 0)
+		r = pend_flush(j);
+	if (j->rej_open) {
+		j->rej_open = 0;
+		if (r == 0)
+			r = spool_commit(&j->rej, "rejects");
+		else
+			spool_abort(&j->rej);
+	}
+	if (r)
+		return r;
+	marker = marker_path(j);
+	data = xasprintf("rows %lu rejected %lu batches %lu\n", j->rows,
+	    j->rejected, j->batches);
+	r = spool_write_atomic(marker, data, strlen(data));
+	free(data);
+	free(marker);
+	if (j->rejected > REJECT_SHOWN) {
+		rj = rejects_name(j);
+		msg_warn("%s: %lu more rows rejected (%lu of %lu), listed in %s/rejects/%s",
+		    j->qname, j->rejected - REJECT_SHOWN, j->rejected, j->rows,
+		    j->run->po_area, rj);
+		free(rj);
+	} else if (j->rejected) {
+		rj = rejects_name(j);
+		msg_warn("%s: %lu of %lu rows rejected, listed in %s/rejects/%s",
+		    j->qname, j->rejected, j->rows, j->run->po_area, rj);
+		free(rj);
+	}
+	return r;
+}
+
+static void
+job_free(struct job *j)
+{
+	if (j->open && !j->exists && !j->run->dry)
+		spool_abort(&j->sf);
+	if (j->rej_open)
+		spool_abort(&j->rej);
+	buf_free(&j->arena);
+	free(j->pend);
+	free(j->qname);
+	free(j->safe);
+}
+
+/* Turn the CSV open on fd into batches.  name is the file's own name (the
+ * remote one for SFTP).  Returns DONE (parsed now or before: archive it),
+ * UNUSABLE (*why set) or LEAVE (a local error: try again later); *status
+ * gets the run's status for this file. */
+static enum outcome
+parse_file(struct run *run, int fd, const char *name, char **why, int *status)
+{
+	struct job j;
+	struct pocsv *p;
+	struct pocsv_row row;
+	struct stat st;
+	char *marker;
+	int r;
+
+	memset(&j, 0, sizeof j);
+	j.run = run;
+	j.name = name;
+	j.qname = msgquote(name, strlen(name));
+	j.safe = safename(name, strlen(name));
+	*why = NULL;
+	*status = 0;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (long long)st.st_size > run->cfg.netsuite.po_max_size) {
+		*why = xasprintf("%lld bytes, more than [netsuite] po_max_size %lld",
+		    (long long)st.st_size, run->cfg.netsuite.po_max_size);
+		goto unusable;
+	}
+	if (content_hash(fd, name, j.hash) < 0) {
+		msg_warnerr("%s: cannot read", j.qname);
+		*status = EX_IOERR;
+		job_free(&j);
+		return LEAVE;
+	}
+	marker = marker_path(&j);
+	if (access(marker, F_OK) == 0) {
+		*status = already_parsed(&j, marker);
+		free(marker);
+		job_free(&j);
+		return DONE;
+	}
+	free(marker);
+
+	r = pocsv_open(&p, fd, run->cfg.netsuite.arrival_date_format, why);
+	if (r == POCSV_UNUSABLE)
+		goto unusable;
+	if (r < 0) {
+		msg_warnerr("%s: cannot read", j.qname);
+		*status = EX_IOERR;
+		job_free(&j);
+		return LEAVE;
+	}
+	while (r == 0 && (r = pocsv_next(p, &row)) > 0) {
+		j.rows++;
+		pend_add(&j, &row);
+		r = row.reason ? reject(&j, &row) : batch_add(&j, &row);
+	}
+	if (r < 0) {
+		msg_warnerr("%s: cannot read", j.qname);
+		r = EX_IOERR;
+	}
+	pocsv_close(p);
+	if (r == 0)
+		r = finish(&j);
+	if (r == 0) {
+		msg_info("%s: %lu rows, %lu in %lu batches, %lu rejected", j.qname,
+		    j.rows, j.good, j.batches, j.rejected);
+		if (run->dry)
+			printf("%s: %lu rows: %lu good in %lu batches, %lu rejected\n",
+			    j.qname, j.rows, j.good, j.batches, j.rejected);
+	}
+	*status = r ? r : j.rejected ? EX_DATAERR : 0;
+	job_free(&j);
+	return r ? LEAVE : DONE;
+
+unusable:
+	*status = EX_DATAERR;
+	job_free(&j);
+	return UNUSABLE;
+}
+
+/* ---------------------------------------------------------------- local */
+
+static int
+do_local(struct run *run, int argc, char **argv)
+{
+	enum outcome o;
+	char *why, *q;
+	int i, fd, st, all = 0;
+
+	for (i = 0; i < argc; i++) {
+		q = msgquote(argv[i], strlen(argv[i]));
+		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			msg_warnerr("cannot open %s", q);
+			all = exit_merge(all, EX_IOERR);
+			free(q);
+			continue;
+		}
+		o = parse_file(run, fd, path_base(argv[i]), &why, &st);
+		if (o == UNUSABLE) {
+			msg_warn("%s: cannot be used: %s", q, why);
+			free(why);
+		}
+		close(fd);
+		free(q);
+		all = exit_merge(all, st);
+	}
+	return all;
+}
+
+/* ---------------------------------------------------------------- sftp */
+
+/* dir/name, or dir/name.1 ... when taken: a rename onto an existing name
+ * fails on many servers.  NULL (status in *st) when none is free. */
+static char *
+free_name(struct sftp *s, const char *dir, const char *name, int *st)
+{
+	struct sftp_entry e;
+	char *p, *q;
+	int i, r;
+
+	for (i = 0; i < UNIQUE_MAX; i++) {
+		p = i ? xasprintf("%s/%s.%d", dir, name, i) : xasprintf("%s/%s", dir, name);
+		r = sftp_stat(s, p, &e);
+		if (r == SFTP_MISSING)
+			return p;
+		free(p);
+		if (r != 0) {
+			*st = r;
+			return NULL;
+		}
+	}
+	p = xasprintf("%s/%s", dir, name);
+	q = msgquote(p, strlen(p));
+	msg_warn("%s and %d names after it are taken", q, UNIQUE_MAX - 1);
+	free(q);
+	free(p);
+	*st = EX_CANTCREAT;
+	return NULL;
+}
+
+/* Move the remote file into dir under a free name. */
+static int
+move_remote(struct run *run, const char *remote, const char *dir, const char *name)
+{
+	char *to, *qf, *qt;
+	int st = 0;
+
+	if (!(to = free_name(run->sftp, dir, name, &st)))
+		return st;
+	st = sftp_rename(run->sftp, remote, to);
+	if (st == 0) {
+		qf = msgquote(remote, strlen(remote));
+		qt = msgquote(to, strlen(to));
+		msg_info("moved %s to %s", qf, qt);
+		free(qf);
+		free(qt);
+	}
+	free(to);
+	return st;
+}
+
+static int
+to_error_dir(struct run *run, const char *remote, const char *name, const char *why)
+{
+	const char *dir = run->cfg.netsuite.po_error_dir;
+	char *q = msgquote(remote, strlen(remote)), *qd = msgquote(dir, strlen(dir));
+	int st;
+
+	if (run->dry) {
+		printf("would move %s to %s: %s\n", q, qd, why);
+		st = 0;
+	} else {
+		msg_warn("%s cannot be used: %s; moving it to %s", q, why, qd);
+		st = sftp_mkdir_p(run->sftp, dir);
+		if (st == 0)
+			st = move_remote(run, remote, dir, name);
+	}
+	free(q);
+	free(qd);
+	return exit_merge(st, EX_DATAERR);
+}
+
+/* Download the remote file; the copy is open on *fd (for a dry run an
+ * unnamed temporary file).  0, LEAVE_FILE (still changing: next run), or
+ * a status. */
+#define LEAVE_FILE (-1)
+static int
+download(struct run *run, const struct sftp_entry *e, const char *remote,
+    const char *safe, int *fd)
+{
+	struct spool_file sf;
+	struct sftp_entry now;
+	FILE *tmp = NULL;
+	uint64_t got;
+	char *raw, *q;
+	int st, wfd;
+
+	*fd = -1;
+	if (run->dry) {
+		if (!(tmp = tmpfile())) {
+			msg_warnerr("cannot make a temporary file");
+			return EX_IOERR;
+		}
+		wfd = fileno(tmp);
+	} else {
+		if ((st = spool_create(&sf, run->po_area, safe)) != 0)
+			return st;
+		wfd = fileno(sf.fp);
+	}
+	st = sftp_get(run->sftp, remote, wfd, (uint64_t)run->cfg.netsuite.po_max_size, &got);
+	if (st == 0)
+		st = sftp_stat(run->sftp, remote, &now);
+	if (st == 0 && (now.size != e->size || now.mtime != e->mtime || got != e->size)) {
+		q = msgquote(remote, strlen(remote));
+		msg_info("%s changed while it was read: left for the next run", q);
+		free(q);
+		st = LEAVE_FILE;
+	} else if (st == EX_TEMPFAIL || st == SFTP_MISSING) {
+		st = LEAVE_FILE;	/* grew, or went away: said by sftp */
+	}
+	if (run->dry) {
+		if (st == 0 && (*fd = dup(wfd)) < 0)
+			st = EX_IOERR;
+		fclose(tmp);
+		if (*fd >= 0)
+			lseek(*fd, 0, SEEK_SET);
+		return st;
+	}
+	if (st != 0) {
+		spool_abort(&sf);
+		return st;
+	}
+	if ((st = spool_commit(&sf, "raw")) != 0)
+		return st;
+	raw = xasprintf("%s/raw/%s", run->po_area, safe);
+	if ((*fd = open(raw, O_RDONLY | O_CLOEXEC)) < 0) {
+		msg_warnerr("cannot open %s", raw);
+		st = EX_IOERR;
+	}
+	free(raw);
+	return st;
+}
+
+/* One remote file: returns the status for it; *stop when the connection
+ * is no use any more. */
+static int
+take_remote(struct run *run, const struct sftp_entry *e, int *stop)
+{
+	const struct config *c = &run->cfg;
+	char *remote, *q, *safe, *why = NULL;
+	enum outcome o;
+	time_t age = time(NULL) - e->mtime;
+	int st, fd;
+
+	remote = path_join(c->netsuite.po_dir, e->name);
+	q = msgquote(remote, strlen(remote));
+	safe = safename(e->name, strlen(e->name));
+	if (age < c->netsuite.po_min_age) {
+		msg_info("%s changed %llds ago: left until it is %d s old", q,
+		    (long long)age, c->netsuite.po_min_age);
+		if (run->dry)
+			printf("would wait for %s (changed %llds ago)\n", q, (long long)age);
+		st = 0;
+		goto out;
+	}
+	if ((long long)e->size > c->netsuite.po_max_size) {
+		why = xasprintf("%llu bytes, more than [netsuite] po_max_size %lld",
+		    (unsigned long long)e->size, c->netsuite.po_max_size);
+		st = to_error_dir(run, remote, e->name, why);
+		goto out;
+	}
+	msg_info("taking %s (%llu bytes)", q, (unsigned long long)e->size);
+	st = download(run, e, remote, safe, &fd);
+	if (st == LEAVE_FILE) {
+		st = 0;
+		goto out;
+	}
+	if (st == EX_DATAERR) {		/* grew past po_max_size */
+		why = xasprintf("more than [netsuite] po_max_size %lld bytes",
+		    c->netsuite.po_max_size);
+		st = to_error_dir(run, remote, e->name, why);
+		goto out;
+	}
+	if (st != 0) {
+		*stop = st == EX_UNAVAILABLE || st == EX_PROTOCOL;
+		goto out;
+	}
+	if (run->dry)
+		printf("would take %s\n", q);
+	o = parse_file(run, fd, e->name, &why, &st);
+	close(fd);
+	if (o == UNUSABLE) {
+		st = to_error_dir(run, remote, e->name, why);
+	} else if (o == DONE) {
+		if (run->dry)
+			printf("would move %s to %s\n", q, c->netsuite.po_archive_dir);
+		else
+			st = exit_merge(st, move_remote(run, remote,
+			    c->netsuite.po_archive_dir, e->name));
+	}
+out:
+	if (st == EX_UNAVAILABLE || st == EX_PROTOCOL)
+		*stop = 1;
+	free(why);
+	free(safe);
+	free(q);
+	free(remote);
+	return st;
+}
+
+/* Oldest first, so batches reach HotWax in the order NetSuite wrote them. */
+static int
+by_age(const void *a, const void *b)
+{
+	const struct sftp_entry *x = a, *y = b;
+
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int
+do_sftp(struct run *run)
+{
+	const struct config *c = &run->cfg;
+	struct sftp_entry *ents;
+	size_t i, n;
+	int st, all = 0, stop = 0;
+
+	if ((st = sftp_open(c, &run->sftp)) != 0)
+		return st;
+	if ((st = sftp_list(run->sftp, c->netsuite.po_dir, &ents, &n)) != 0) {
+		sftp_close(run->sftp);
+		return st;
+	}
+	qsort(ents, n, sizeof *ents, by_age);
+	for (i = 0; i < n && !stop; i++) {
+		/* FNM_PERIOD: a dot file is someone's upload in progress */
+		if (!ents[i].is_reg || fnmatch(c->netsuite.po_pattern, ents[i].name, FNM_PERIOD))
+			continue;
+		all = exit_merge(all, take_remote(run, &ents[i], &stop));
+	}
+	sftp_entries_free(ents, n);
+	sftp_close(run->sftp);
+	run->sftp = NULL;
+	return all;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static int
+setup(struct run *run)
+{
+	const char *dir = run->cfg.spool.dir;
+	int st;
+
+	run->po_area = path_join(dir, "po");
+	run->parsed_dir = xasprintf("%s/state/parsed", dir);
+	if (run->dry)
+		return 0;	/* a dry run changes nothing, not even the spool */
+	if ((st = spool_init(dir)) != 0 || (st = lock_take(dir, progname)) != 0)
+		return st;
+	if (mkdir_p(run->parsed_dir, 0750) < 0) {
+		msg_warnerr("cannot create %s", run->parsed_dir);
+		return EX_IOERR;
+	}
+	return spool_clean_tmp(run->po_area);
+}
+
+static int
+prune(struct run *run)
+{
+	char *raw = path_join(run->po_area, "raw");
+	int st;
+
+	st = spool_prune(raw, run->cfg.spool.keep_days);
+	st = exit_merge(st, spool_prune(run->parsed_dir, run->cfg.spool.keep_days));
+	free(raw);
+	return st;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run run;
+	const char *cfgpath = NULL;
+	int ch, st;
+
+	memset(&run, 0, sizeof run);
+	msg_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "c:hnvV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': cfgpath = optarg; break;
+		case 'n': run.dry = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return 0;
+		default: usage(stderr); return EX_USAGE;
+		}
+	}
+	if ((st = config_load(&run.cfg, cfgpath)) != 0)
+		return st;
+	msg_syslog(run.cfg.spool.syslog);
+	if (!pocsv_date_format_ok(run.cfg.netsuite.arrival_date_format)) {
+		msg_warn("%s: [netsuite] arrival_date_format \"%s\" needs one year (YYYY "
+		    "or YY), one month (MM or M) and one day (DD or D)",
+		    run.cfg.path, run.cfg.netsuite.arrival_date_format);
+		st = EX_CONFIG;
+	}
+	if (st == 0 && (st = setup(&run)) == 0) {
+		st = optind < argc ? do_local(&run, argc - optind, argv + optind)
+		    : do_sftp(&run);
+		if (!run.dry)
+			st = exit_merge(st, prune(&run));
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		msg_warnerr("writing to stdout");
+		st = exit_merge(st, EX_IOERR);
+	}
+	free(run.po_area);
+	free(run.parsed_dir);
+	config_free(&run.cfg);
+	return st;
+}

@@ -1,0 +1,668 @@
+/*
+ * po-import -- upload PO batches to HotWax and follow their import.
+ *
+ *   po-import [-nv] [-c config] [batch.json ...]
+ *
+ * Batches (JSON arrays of PO lines, contracts.md section 2) come from the
+ * arguments, else from stdin one path a line, else from SPOOL/po/new.  A
+ * batch named from outside new/ is first copied into new/, so that the
+ * spool holds every batch it is asked to import.  Each batch is sent to
+ * uploadJsonFile with [hotwax] config_id; HotWax answers with the id of a
+ * data-manager log, which is written to cur/STEM.logid before the batch
+ * moves from new/ to cur/.  Then every log in cur/ without a STEM.logdone
+ * is followed (GET dataManagerLogs/ID) for at most [hotwax] log_wait
+ * seconds; rows HotWax failed are reported and written to
+ * failed/STEM.rows.json with a .err beside it, and STEM.logdone closes
+ * the log.  (STEM is the batch's name without ".json".)
+ *
+ * Promises:
+ *  - A batch leaves new/ only after HotWax accepted it; a batch in cur/ is
+ *    never uploaded again.  A crash after the upload and before the move
+ *    uploads the batch again on the next run, which HotWax's upsert
+ *    (keyed by PO and line id) makes harmless.
+ *  - A batch HotWax refuses for good goes to failed/ with HotWax's words
+ *    in its .err; a transient failure leaves it (and every later batch)
+ *    in new/ for the next run, exit 75.
+ *  - A log still pending when log_wait ends is followed by the next run,
+ *    and the run exits 0: HotWax being slow is normal.  A log pending for
+ *    more than PENDING_WARN_H hours is said on stderr, exit 75.
+ *  - Quiet when all went well; -v says what happens, -n says on stdout
+ *    which batches would be uploaded and changes nothing.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "config.h"
+#include "hotwax.h"
+#include "input.h"
+#include "lock.h"
+#include "msg.h"
+#include "spool.h"
+#include "util.h"
+
+#define BATCH_MAX	(64u << 20)	/* bytes of one batch file */
+#define NAME_MAXLEN	200
+#define ROWS_SHOWN	50		/* failed rows said on stderr per log */
+#define POLL_FIRST_MS	200
+#define POLL_MAX_MS	5000
+#define PENDING_WARN_H	6
+
+struct run {
+	struct config cfg;
+	char *area;		/* SPOOL/po */
+	char *newdir, *curdir, *faildir;
+	char *newreal, *curreal;	/* realpath of new/ and cur/ */
+	struct hotwax *h;
+	int hstatus;		/* hotwax_open's status, once tried */
+	int dry;
+	int stop;		/* HotWax is unusable: leave the rest for later */
+	size_t done;		/* batches uploaded */
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: %s [-nv] [-c config] [batch.json ...]\n"
+	    "  -c FILE  configuration (else $POSYNC_CONFIG, else %s)\n"
+	    "  -n       dry run: list the batches that would be uploaded\n"
+	    "  -v       say what happens on stderr\n"
+	    "  -h       this help;  -V  version\n%s",
+	    progname, CONFIG_DEFAULT_PATH, msg_exit_table);
+}
+
+/* Spool names come from po-export-parse; anything else is refused
+ * before it can become a path component or a message. */
+static int
+good_name(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (n <= 5 || n > NAME_MAXLEN || strcmp(name + n - 5, ".json") != 0 ||
+	    name[0] == '.' || name[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789._+=@,-", name[i]))
+			return 0;
+	return 1;
+}
+
+/* A HotWax id that is safe in a URL path and a file. */
+static int
+good_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 128 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n && s[0] != '.';
+}
+
+static char *
+stem_with(const char *name, const char *suffix)
+{
+	return xasprintf("%.*s%s", (int)(strlen(name) - 5), name, suffix);
+}
+
+/* realpath of path's folder equals dir (already a realpath) */
+static int
+in_dir(const char *path, const char *dir)
+{
+	char *d = xstrdup(path), *slash = strrchr(d, '/'), *r;
+	int same;
+
+	if (!slash)
+		r = realpath(".", NULL);
+	else if (slash == d)
+		r = realpath("/", NULL);
+	else {
+		*slash = 0;
+		r = realpath(d, NULL);
+	}
+	same = r && strcmp(r, dir) == 0;
+	free(r);
+	free(d);
+	return same;
+}
+
+static int
+open_hotwax(struct run *r)
+{
+	if (!r->h && !r->hstatus)
+		r->hstatus = hotwax_open(&r->cfg, &r->h);
+	if (r->hstatus)
+		r->stop = 1;
+	return r->hstatus;
+}
+
+/* The batch's text and array; EX_DATAERR (said) when it is not a batch. */
+static int
+load_batch(const char *path, char **data, size_t *len, cJSON **rows)
+{
+	cJSON *e;
+	size_t i = 0;
+
+	*rows = NULL;
+	if (read_file(path, BATCH_MAX, data, len) < 0) {
+		if (errno == EFBIG) {
+			msg_warn("%s: larger than %u bytes: not a batch", path, BATCH_MAX);
+			return EX_DATAERR;
+		}
+		msg_warnerr("cannot read %s", path);
+		return errno == ENOENT ? EX_DATAERR : EX_IOERR;
+	}
+	*rows = cJSON_ParseWithLength(*data, *len);
+	if (!cJSON_IsArray(*rows)) {
+		msg_warn("%s: not a JSON array of PO lines", path);
+		goto bad;
+	}
+	cJSON_ArrayForEach(e, *rows) {
+		if (!cJSON_IsObject(e)) {
+			msg_warn("%s: element %zu is not a JSON object", path, i);
+			goto bad;
+		}
+		i++;
+	}
+	return 0;
+bad:
+	cJSON_Delete(*rows);
+	*rows = NULL;
+	free(*data);
+	*data = NULL;
+	return EX_DATAERR;
+}
+
+/* Put a batch named from elsewhere into new/, as a whole file. */
+static int
+adopt(struct run *r, const char *name, const char *data, size_t len)
+{
+	struct spool_file sf;
+	int st;
+
+	if ((st = spool_create(&sf, r->area, name)) != 0)
+		return st;
+	if (fwrite(data, 1, len, sf.fp) != len) {
+		msg_warnerr("cannot write %s", sf.tmppath);
+		spool_abort(&sf);
+		return EX_IOERR;
+	}
+	return spool_commit(&sf, "new");
+}
+
+/* Record the log, then move the batch: see the promises above. */
+static int
+accepted(struct run *r, const char *name, const char *log_id)
+{
+	char *p, *s;
+	int st;
+
+	p = stem_with(name, ".logdone");
+	s = path_join(r->curdir, p);
+	if (unlink(s) < 0 && errno != ENOENT)	/* a stale one from an older batch */
+		msg_warnerr("cannot remove %s", s);
+	free(p);
+	free(s);
+	if (log_id) {
+		p = stem_with(name, ".logid");
+		s = path_join(r->curdir, p);
+		free(p);
+		p = xasprintf("%s\n", log_id);
+		st = spool_write_atomic(s, p, strlen(p));
+		free(p);
+		free(s);
+		if (st)
+			return st;
+	}
+	return spool_move(r->area, "new", "cur", name);
+}
+
+static int
+upload(struct run *r, const char *name, const char *path, size_t nrows)
+{
+	const char *const fields[] = { "configId", r->cfg.hotwax.config_id, NULL };
+	cJSON *resp = NULL;
+	const char *id;
+	char *why = NULL;
+	int st;
+
+	if ((st = open_hotwax(r)) != 0)
+		return st;
+	msg_info("uploading %s (%zu PO lines)", path, nrows);
+	st = hotwax_upload(r->h, "uploadJsonFile", "uploadedFile", path, name,
+	    fields, &resp, &why);
+	if (st == EX_DATAERR) {
+		/* hotwax said which URL and why; the .err keeps it for a person */
+		st = spool_fail(r->area, "new", name, "HotWax refused the batch %s "
+		    "(POST %suploadJsonFile, configId %s): %s\n", name,
+		    r->cfg.hotwax.base_url, r->cfg.hotwax.config_id,
+		    why ? why : "no reason given");
+		free(why);
+		return st ? st : EX_DATAERR;
+	}
+	free(why);
+	if (st) {
+		msg_info("%s stays in new/ for the next run", path);
+		r->stop = 1;
+		return st;
+	}
+	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(resp, "logId"));
+	if (!id || !good_id(id)) {
+		msg_warn("%s: HotWax accepted the batch (POST %suploadJsonFile) but "
+		    "gave no usable logId: its rows cannot be checked", path,
+		    r->cfg.hotwax.base_url);
+		st = accepted(r, name, NULL);
+		cJSON_Delete(resp);
+		return st ? st : EX_PROTOCOL;
+	}
+	msg_info("%s accepted: data-manager log %s", name, id);
+	st = accepted(r, name, id);
+	cJSON_Delete(resp);
+	if (!st)
+		r->done++;
+	return st;
+}
+
+/* input_loop's function: one batch path. */
+static int
+batch(const char *path, void *arg)
+{
+	struct run *r = arg;
+	const char *name = path_base(path);
+	const char *const cur[] = { "cur", NULL };
+	char *data = NULL, *newpath, *old = NULL;
+	size_t len, oldlen, nrows;
+	cJSON *rows = NULL;
+	int st, in_new;
+
+	if (!good_name(name)) {
+		msg_warn("%s: not a batch name (letters, digits and ._+=@,- "
+		    "ending in .json)", path);
+		return EX_DATAERR;
+	}
+	if (in_dir(path, r->curreal)) {
+		msg_info("%s: already imported, skipped", path);
+		return 0;
+	}
+	if (r->stop) {
+		msg_info("%s: left for the next run", path);
+		return 0;
+	}
+	if ((st = load_batch(path, &data, &len, &rows)) != 0)
+		return st;
+	nrows = (size_t)cJSON_GetArraySize(rows);
+	cJSON_Delete(rows);
+	in_new = in_dir(path, r->newreal);
+	newpath = path_join(r->newdir, name);
+	if (spool_has(r->area, cur, name)) {
+		char *curpath = path_join(r->curdir, name);
+
+		/* names are derived from content: the same name is the same batch */
+		if (read_file(curpath, BATCH_MAX, &old, &oldlen) == 0 &&
+		    oldlen == len && memcmp(old, data, len) == 0) {
+			msg_info("%s: already imported (%s), skipped", path, curpath);
+			if (in_new && !r->dry && unlink(newpath) == 0)
+				fsync_dir(r->newdir);
+			st = 0;
+		} else {
+			msg_warn("%s: a different batch of this name was imported "
+			    "already (%s); rename it to import it", path, curpath);
+			st = EX_DATAERR;
+		}
+		free(curpath);
+		goto out;
+	}
+	if (r->dry) {
+		printf("%s\n", path);
+		st = 0;
+		goto out;
+	}
+	if (!in_new) {
+		struct stat s1;
+
+		if (stat(newpath, &s1) == 0 && (read_file(newpath, BATCH_MAX, &old,
+		    &oldlen) < 0 || oldlen != len || memcmp(old, data, len) != 0)) {
+			msg_warn("%s: a different batch of this name waits in %s",
+			    path, r->newdir);
+			st = EX_DATAERR;
+			goto out;
+		}
+		if ((st = adopt(r, name, data, len)) != 0)
+			goto out;
+	}
+	st = upload(r, name, newpath, nrows);
+out:
+	free(old);
+	free(data);
+	free(newpath);
+	return st;
+}
+
+/* ---- following the data-manager logs ---- */
+
+struct pending {
+	char *name;		/* the batch, STEM.json */
+	char *id;
+	int open;		/* still to follow */
+};
+
+static const char *
+row_str(const cJSON *row, const char *key)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, key));
+
+	return s ? s : "?";
+}
+
+/* The log is over: report its failed rows and close it. */
+static int
+log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
+{
+	const cJSON *errs = cJSON_GetObjectItemCaseSensitive(lg, "errors"), *e;
+	char *bpath = path_join(r->curdir, p->name), *data = NULL, *s, *f;
+	cJSON *rows = NULL, *bad = cJSON_CreateArray();
+	struct buf why = {0};
+	size_t len, n = 0;
+	int st = 0, failed = strcmp(status, "SERVICE_FAILED") == 0;
+
+	if (read_file(bpath, BATCH_MAX, &data, &len) == 0)
+		rows = cJSON_ParseWithLength(data, len);
+	free(data);
+	cJSON_ArrayForEach(e, errs) {
+		const cJSON *ri = cJSON_GetObjectItemCaseSensitive(e, "rowIndex");
+		const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
+		    "message"));
+		cJSON *row = NULL;
+		int i = cJSON_IsNumber(ri) ? ri->valueint : -1;
+
+		if (i >= 0 && i < cJSON_GetArraySize(rows))
+			row = cJSON_GetArrayItem(rows, i);
+		if (!m)
+			m = "no reason given";
+		s = xasprintf("%s row %d (PO %s, line %s, SKU %s): HotWax log %s: %s",
+		    bpath, i, row_str(row, "externalId"), row_str(row, "itemExternalId"),
+		    row_str(row, "productSku"), p->id, m);
+		if (n < ROWS_SHOWN)
+			msg_warn("%s", s);
+		buf_addf(&why, "%s\n", s);
+		free(s);
+		if (row)
+			cJSON_AddItemToArray(bad, cJSON_Duplicate(row, 1));
+		n++;
+	}
+	if (n > ROWS_SHOWN)
+		msg_warn("%s: %zu more rows failed in HotWax log %s", bpath,
+		    n - ROWS_SHOWN, p->id);
+	if (failed && n == 0) {
+		/* no row named: the whole batch is in doubt */
+		msg_warn("%s: HotWax log %s failed as a whole", bpath, p->id);
+		buf_addf(&why, "%s: HotWax log %s failed as a whole (SERVICE_FAILED)\n",
+		    bpath, p->id);
+		cJSON_Delete(bad);
+		bad = rows ? cJSON_Duplicate(rows, 1) : cJSON_CreateArray();
+	}
+	if (why.len) {
+		char *rn = stem_with(p->name, ".rows.json"), *en = stem_with(p->name,
+		    ".rows.json.err"), *rp = path_join(r->faildir, rn),
+		    *ep = path_join(r->faildir, en), *text = cJSON_Print(bad);
+
+		buf_addf(&why, "The rows are in %s: fix them in NetSuite, or fix the "
+		    "file and run po-import on it.\n", rp);
+		/* .err first, as spool_fail does: never a rows file nobody explains */
+		st = spool_write_atomic(ep, why.s, why.len);
+		if (!st)
+			st = spool_write_atomic(rp, text, strlen(text));
+		free(text);
+		free(rn);
+		free(en);
+		free(rp);
+		free(ep);
+		st = st ? st : EX_DATAERR;
+	}
+	if (st != EX_IOERR) {
+		f = stem_with(p->name, ".logdone");
+		s = path_join(r->curdir, f);
+		free(f);
+		f = xasprintf("%s %s %zu failed\n", p->id, status, n);
+		if (spool_write_atomic(s, f, strlen(f)))
+			st = EX_IOERR;
+		free(f);
+		free(s);
+	}
+	msg_info("%s: HotWax log %s %s, %zu rows failed", p->name, p->id, status, n);
+	buf_free(&why);
+	cJSON_Delete(bad);
+	cJSON_Delete(rows);
+	free(bpath);
+	p->open = 0;
+	return st;
+}
+
+/* HotWax does not know the log: upload the batch again next run rather
+ * than lose it (the upsert makes that harmless). */
+static int
+log_unknown(struct run *r, struct pending *p)
+{
+	char *f = stem_with(p->name, ".logid"), *s = path_join(r->curdir, f);
+	int st;
+
+	msg_warn("%s/%s: HotWax does not know its log %s: the batch goes back "
+	    "to new/ for the next run", r->curdir, p->name, p->id);
+	st = spool_move(r->area, "cur", "new", p->name);
+	if (!st && unlink(s) < 0 && errno != ENOENT) {
+		msg_warnerr("cannot remove %s", s);
+		st = EX_IOERR;
+	}
+	free(f);
+	free(s);
+	p->open = 0;
+	return st ? st : EX_DATAERR;
+}
+
+/* One look at one log: 0 while it runs, or the status it ended with. */
+static int
+look(struct run *r, struct pending *p)
+{
+	char *ep = xasprintf("dataManagerLogs/%s", p->id), *why = NULL;
+	cJSON *lg = NULL;
+	const char *s;
+	int st;
+
+	st = hotwax_get(r->h, ep, &lg, &why);
+	free(ep);
+	free(why);
+	if (st == EX_DATAERR)
+		return log_unknown(r, p);
+	if (st) {
+		r->stop = 1;	/* said by hotwax; the log stays for the next run */
+		return st;
+	}
+	s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lg, "statusId"));
+	if (s && (strcmp(s, "SERVICE_FINISHED") == 0 || strcmp(s, "SERVICE_FAILED") == 0))
+		st = log_over(r, p, lg, s);
+	else if (!s || (strcmp(s, "SERVICE_PENDING") && strcmp(s, "SERVICE_RUNNING"))) {
+		msg_warn("%s: HotWax log %s has an unknown status %s", p->name, p->id,
+		    s ? s : "(none)");
+		st = EX_PROTOCOL;
+		p->open = 0;
+	}
+	cJSON_Delete(lg);
+	return st;
+}
+
+static struct pending *
+pending_logs(struct run *r, size_t *np)
+{
+	struct pending *v;
+	char **names, *f, *s, *data;
+	size_t n, i, k = 0, len;
+	struct stat st;
+
+	*np = 0;
+	if (spool_list(r->curdir, ".logid", &names, &n) != 0)
+		return NULL;
+	v = xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		size_t stem = strlen(names[i]) - strlen(".logid");
+
+		f = xasprintf("%s/%.*s.logdone", r->curdir, (int)stem, names[i]);
+		if (stat(f, &st) == 0) {
+			free(f);
+			continue;
+		}
+		free(f);
+		s = path_join(r->curdir, names[i]);
+		if (read_file(s, 1024, &data, &len) < 0) {
+			msg_warnerr("cannot read %s", s);
+			free(s);
+			continue;
+		}
+		data[strcspn(data, "\n")] = 0;
+		if (!good_id(data)) {
+			msg_warn("%s: not a HotWax log id", s);
+			free(data);
+			free(s);
+			continue;
+		}
+		if (stat(s, &st) == 0 && time(NULL) - st.st_mtime > PENDING_WARN_H * 3600) {
+			msg_warn("HotWax log %s (%s) has been pending for more than "
+			    "%d hours", data, s, PENDING_WARN_H);
+			v[k].open = 2;	/* said; makes the run exit 75 if still pending */
+		} else {
+			v[k].open = 1;
+		}
+		v[k].id = data;
+		v[k].name = xasprintf("%.*s.json", (int)stem, names[i]);
+		k++;
+		free(s);
+	}
+	spool_list_free(names);
+	*np = k;
+	return v;
+}
+
+static int
+follow_logs(struct run *r)
+{
+	struct pending *v;
+	size_t n, all, i, left;
+	int64_t end;
+	long pause = POLL_FIRST_MS;
+	int status = 0;
+
+	if (!(v = pending_logs(r, &n)))
+		return EX_IOERR;
+	all = n;
+	if (n && r->dry) {
+		for (i = 0; i < n; i++)
+			msg_info("would follow HotWax log %s of %s", v[i].id, v[i].name);
+		n = 0;
+	}
+	if (n && !r->stop && open_hotwax(r))
+		status = r->hstatus;
+	end = now_ms() + (int64_t)r->cfg.hotwax.log_wait * 1000;
+	for (left = n; left && !r->stop;) {
+		left = 0;
+		for (i = 0; i < n && !r->stop; i++) {
+			if (!v[i].open)
+				continue;
+			status = exit_merge(status, look(r, &v[i]));
+			left += v[i].open != 0;
+		}
+		if (!left || r->stop || now_ms() >= end)
+			break;
+		if (pause > end - now_ms())
+			pause = (long)(end - now_ms());
+		msg_info("%zu HotWax log%s still running; next look in %.1f s",
+		    left, left == 1 ? "" : "s", pause / 1000.0);
+		usleep((useconds_t)pause * 1000);
+		pause = pause * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : pause * 3 / 2;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].open == 2)
+			status = exit_merge(status, EX_TEMPFAIL);
+		else if (v[i].open)
+			msg_info("HotWax log %s of %s is still pending: the next run "
+			    "follows it", v[i].id, v[i].name);
+	}
+	for (i = 0; i < all; i++) {
+		free(v[i].name);
+		free(v[i].id);
+	}
+	free(v);
+	return status;
+}
+
+static int
+setup(struct run *r, const char *conf)
+{
+	int st;
+
+	if ((st = config_load(&r->cfg, conf)) != 0)
+		return st;
+	msg_syslog(r->cfg.spool.syslog);
+	if ((st = spool_init(r->cfg.spool.dir)) != 0 ||
+	    (st = lock_take(r->cfg.spool.dir, "po-import")) != 0)
+		return st;
+	r->area = path_join(r->cfg.spool.dir, "po");
+	r->newdir = path_join(r->area, "new");
+	r->curdir = path_join(r->area, "cur");
+	r->faildir = path_join(r->area, "failed");
+	r->newreal = realpath(r->newdir, NULL);
+	r->curreal = realpath(r->curdir, NULL);
+	if (!r->newreal || !r->curreal) {
+		msg_warnerr("cannot resolve %s", r->area);
+		return EX_IOERR;
+	}
+	return r->dry ? 0 : spool_clean_tmp(r->area);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"config", required_argument, NULL, 'c'}, {"dry-run", no_argument, NULL, 'n'},
+		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}
+	};
+	struct run r = {0};
+	const char *conf = NULL;
+	int c, st;
+
+	msg_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "c:nvhV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'n': r.dry = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("po-import posync %s\n", POSYNC_VERSION); return 0;
+		default: usage(stderr); return EX_USAGE;
+		}
+	}
+	if ((st = setup(&r, conf)) == 0) {
+		st = input_loop(argc - optind, argv + optind, r.newdir, ".json", batch, &r);
+		st = exit_merge(st, follow_logs(&r));
+		if (!r.dry)
+			st = exit_merge(st, spool_prune(r.curdir, r.cfg.spool.keep_days));
+		msg_info("%zu batch%s uploaded", r.done, r.done == 1 ? "" : "es");
+	}
+	hotwax_close(r.h);
+	free(r.area);
+	free(r.newdir);
+	free(r.curdir);
+	free(r.faildir);
+	free(r.newreal);
+	free(r.curreal);
+	config_free(&r.cfg);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		st = exit_merge(st, EX_IOERR);
+	return st;
+}

@@ -1,0 +1,1026 @@
+/*
+ * receipt-export -- HotWax receipts -> one NetSuite receipt file per run.
+ *
+ * Asks HotWax (performFind on ShipmentReceiptAndItem) for the receipts
+ * received since its cursor minus [hotwax] receipt_overlap, keeps those not
+ * in its ledger, and writes one JSON file into SPOOL/receipt/new listing,
+ * for each NetSuite PO with new goods, exactly its lines still open in
+ * NetSuite (contracts.md section 4; the rules are in common/receipts.c).
+ * Prints the file's path.
+ *
+ * Promises:
+ *   - every receipt ends up in exactly one file, whatever the overlap and
+ *     wherever the program is killed: the file, the excess rows, the new
+ *     state (ledger, per-line totals, cursor) and the POs to drop from the
+ *     polines ledger are first written together into a journal
+ *     (SPOOL/state/receipt-export.pending); then the file is committed
+ *     under its deterministic name, the rest applied, and the journal
+ *     removed.  A run that finds a journal rolls it forward first.
+ *   - file names only grow: <prefix>_PurchaseOrderReceiptFeed_<UTC ms>.json,
+ *     the time bumped past the last name's when the clock lags, because
+ *     receipt-push publishes in name order.
+ *   - a receipt whose line HotWax cannot name (no OrderItem externalId),
+ *     or whose order HotWax cannot find, holds its PO back: nothing of it
+ *     is exported and the cursor stays at or before it, so it goes out on
+ *     the first run after the data is fixed.
+ *   - the first run, with no state, exports every receipt HotWax holds for
+ *     a NetSuite PO; seed the state file's cursor to start later.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "config.h"
+#include "decimal.h"
+#include "hotwax.h"
+#include "lock.h"
+#include "msg.h"
+#include "polines.h"
+#include "receipts.h"
+#include "spool.h"
+#include "util.h"
+
+#define VIEW_SIZE	250
+#define MAX_PAGES	4000		/* a million receipts in the window */
+#define MAX_NEW		100000		/* new receipts per run; the rest next run */
+#define IN_CHUNK	100		/* ids per "in" query */
+#define MAX_STATE	(256L << 20)	/* the state and journal files */
+#define MAX_EXCESS	(64L << 20)
+#define JOURNAL_MAGIC	"posync receipt-export journal 1"
+
+struct run {
+	const struct config *cfg;
+	int dry;
+	char *statedir, *state_path, *journal_path, *area, *excess_path;
+	struct hotwax *hw;
+	struct rx_state st;
+};
+
+struct rcpt {
+	char *id, *order, *seq;
+	dec_t acc;
+	int64_t ms;
+};
+
+struct order {
+	char *ext;		/* NetSuite PO id, when a NetSuite PO */
+	int found, netsuite, held;
+};
+
+struct item {
+	char *order, *ext;	/* ext: NetSuite line id, or NULL */
+	int hasqty;
+	dec_t qty;
+};
+
+struct pox {
+	struct rx_po po;
+	int held;
+};
+
+/* ---------------------------------------------------------------- HotWax */
+
+static const char *
+jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+/* A quantity: a JSON number (or a decimal string); null or absent is
+ * none.  0, 1 (absent), -1 (malformed). */
+static int
+jdec(const cJSON *o, const char *k, dec_t *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	*out = 0;
+	if (!v || cJSON_IsNull(v))
+		return 1;
+	if (cJSON_IsNumber(v))
+		return dec_from_double(v->valuedouble, out) == 0 ? 0 : -1;
+	if (cJSON_IsString(v))
+		return dec_parse(v->valuestring, strlen(v->valuestring), out) == 0 ? 0 : -1;
+	return -1;
+}
+
+typedef int doc_fn(const cJSON *doc, void *arg);
+
+/* performFind for every page; inputs is consumed.  fn returning 1 stops
+ * the walk early (not an error). */
+static int
+find_all(struct run *r, const char *entity, cJSON *inputs,
+    const char *const *fields, const char *order_by, doc_fn *fn, void *arg)
+{
+	cJSON *body = cJSON_CreateObject(), *fl, *resp, *docs, *d, *idx;
+	char *why;
+	int page, rc = 0, n, count;
+
+	cJSON_AddStringToObject(body, "entityName", entity);
+	cJSON_AddItemToObject(body, "inputFields", inputs);
+	fl = cJSON_AddArrayToObject(body, "fieldList");
+	for (; *fields; fields++)
+		cJSON_AddItemToArray(fl, cJSON_CreateString(*fields));
+	cJSON_AddStringToObject(body, "orderBy", order_by);
+	cJSON_AddNumberToObject(body, "viewSize", VIEW_SIZE);
+	idx = cJSON_AddNumberToObject(body, "viewIndex", 0);
+	cJSON_AddStringToObject(body, "noConditionFind", "Y");
+	for (page = 0; rc == 0; page++) {
+		if (page == MAX_PAGES) {
+			msg_warn("%sperformFind: more than %d pages of %s; "
+			    "the rest waits for the next run",
+			    r->cfg->hotwax.base_url, MAX_PAGES, entity);
+			break;
+		}
+		cJSON_SetNumberValue(idx, page);
+		why = NULL;
+		resp = NULL;
+		rc = hotwax_post(r->hw, "performFind", body, &resp, &why);
+		free(why);
+		if (rc)
+			break;
+		docs = cJSON_GetObjectItemCaseSensitive(resp, "docs");
+		if (!cJSON_IsArray(docs)) {
+			msg_warn("%sperformFind: %s page %d: the answer has no "
+			    "\"docs\" list", r->cfg->hotwax.base_url, entity, page);
+			cJSON_Delete(resp);
+			rc = EX_PROTOCOL;
+			break;
+		}
+		d = cJSON_GetObjectItemCaseSensitive(resp, "count");
+		count = cJSON_IsNumber(d) ? d->valueint : -1;
+		n = 0;
+		cJSON_ArrayForEach(d, docs) {
+			n++;
+			if (!cJSON_IsObject(d)) {
+				msg_warn("%sperformFind: %s page %d: a doc that is "
+				    "not an object", r->cfg->hotwax.base_url,
+				    entity, page);
+				rc = EX_PROTOCOL;
+				break;
+			}
+			if ((rc = fn(d, arg)) != 0)
+				break;
+		}
+		cJSON_Delete(resp);
+		if (rc == 1) {
+			rc = 0;
+			break;
+		}
+		if (n < VIEW_SIZE || (count >= 0 && (page + 1) * VIEW_SIZE >= count))
+			break;
+	}
+	cJSON_Delete(body);
+	return rc;
+}
+
+struct rcpts {
+	struct run *r;
+	struct rcpt *v;
+	size_t n, cap;
+	struct rx_map seen;	/* ids this run, for pages that shifted */
+	int64_t maxms;
+};
+
+static int
+take_receipt(const cJSON *d, void *arg)
+{
+	struct rcpts *rs = arg;
+	const char *id = jstr(d, "receiptId"), *o = jstr(d, "orderId"),
+	    *seq = jstr(d, "orderItemSeqId");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "datetimeReceived");
+	struct rcpt *x;
+	dec_t acc;
+	int isnew;
+
+	if (!id || !o || !seq || !cJSON_IsNumber(t) || t->valuedouble < 0 ||
+	    t->valuedouble > 9e15 || jdec(d, "quantityAccepted", &acc) < 0) {
+		msg_warn("%sperformFind: ShipmentReceiptAndItem %s: missing or "
+		    "malformed receiptId, orderId, orderItemSeqId, "
+		    "datetimeReceived or quantityAccepted",
+		    rs->r->cfg->hotwax.base_url, id ? id : "(no receiptId)");
+		return EX_PROTOCOL;
+	}
+	if (rx_map_get(&rs->r->st.ledger, id))
+		return 0;
+	rx_map_put(&rs->seen, id, &isnew);
+	if (!isnew)
+		return 0;
+	if (rs->n == MAX_NEW) {
+		msg_info("more than %d new receipts: the rest waits for the "
+		    "next run", MAX_NEW);
+		return 1;
+	}
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 256;
+		rs->v = xrealloc(rs->v, rs->cap * sizeof *rs->v);
+	}
+	x = &rs->v[rs->n++];
+	x->id = xstrdup(id);
+	x->order = xstrdup(o);
+	x->seq = xstrdup(seq);
+	x->acc = acc;
+	x->ms = (int64_t)t->valuedouble;
+	return 0;
+}
+
+/* The ledger-known receipts still move the cursor: take their times too. */
+static int
+take_receipt_all(const cJSON *d, void *arg)
+{
+	struct rcpts *rs = arg;
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "datetimeReceived");
+	int rc = take_receipt(d, arg);
+
+	if (rc == 0 && (int64_t)t->valuedouble > rs->maxms)
+		rs->maxms = (int64_t)t->valuedouble;
+	return rc;
+}
+
+static int
+fetch_receipts(struct run *r, struct rcpts *rs)
+{
+	static const char *const f[] = { "receiptId", "orderId",
+	    "orderItemSeqId", "quantityAccepted", "quantityRejected",
+	    "datetimeReceived", NULL };
+	int64_t from = r->st.cursor - (int64_t)r->cfg->hotwax.receipt_overlap * 1000;
+	cJSON *in = cJSON_CreateObject();
+
+	if (from < 0)
+		from = 0;
+	cJSON_AddNumberToObject(in, "datetimeReceived", (double)from);
+	cJSON_AddStringToObject(in, "datetimeReceived_op", "greaterThanEqualTo");
+	msg_info("asking for receipts since %" PRId64 " (epoch ms)", from);
+	return find_all(r, "ShipmentReceiptAndItem", in, f,
+	    "datetimeReceived,receiptId", take_receipt_all, rs);
+}
+
+/* performFind over ids (keys of m whose value passes), IN_CHUNK at a time */
+static int
+find_in(struct run *r, const char *entity, const struct rx_map *m,
+    int (*pass)(const struct rx_ent *), const char *const *fields,
+    const char *order_by, doc_fn *fn, void *arg)
+{
+	struct rx_ent **v;
+	size_t n, i, k;
+	cJSON *in, *list;
+	int rc = 0;
+
+	v = rx_map_sorted(m, &n);
+	for (i = 0; i < n && rc == 0; i = k) {
+		in = cJSON_CreateObject();
+		list = cJSON_AddArrayToObject(in, "orderId");
+		for (k = i; k < n && k - i < IN_CHUNK; k++)
+			if (!pass || pass(v[k]))
+				cJSON_AddItemToArray(list, cJSON_CreateString(v[k]->key));
+		cJSON_AddStringToObject(in, "orderId_op", "in");
+		if (cJSON_GetArraySize(list) == 0) {
+			cJSON_Delete(in);
+			continue;
+		}
+		rc = find_all(r, entity, in, fields, order_by, fn, arg);
+	}
+	free(v);
+	return rc;
+}
+
+static int
+take_order(const cJSON *d, void *arg)
+{
+	struct rx_map *orders = arg;
+	const char *id = jstr(d, "orderId"), *ext = jstr(d, "externalId"),
+	    *type = jstr(d, "orderTypeId");
+	struct rx_ent *e = id ? rx_map_get(orders, id) : NULL;
+	struct order *o;
+
+	if (!e)
+		return 0;
+	o = e->val;
+	o->found = 1;
+	o->netsuite = type && strcmp(type, "PURCHASE_ORDER") == 0 && ext;
+	if (o->netsuite && !o->ext)
+		o->ext = xstrdup(ext);
+	if (!o->netsuite)
+		msg_info("HotWax order %s is not a NetSuite purchase order "
+		    "(orderTypeId %s, %s): its receipts are ignored", id,
+		    type ? type : "none", ext ? "with an externalId" : "no externalId");
+	return 0;
+}
+
+static int
+is_netsuite(const struct rx_ent *e)
+{
+	return ((struct order *)e->val)->netsuite;
+}
+
+struct items {
+	struct run *r;
+	struct rx_map map;	/* esc(order) TAB esc(seq) -> struct item */
+};
+
+static char *
+item_key(const char *order, const char *seq)
+{
+	struct buf b = { 0 };
+
+	rx_esc(&b, order);
+	buf_addc(&b, '\t');
+	rx_esc(&b, seq);
+	return b.s;
+}
+
+static int
+take_item(const cJSON *d, void *arg)
+{
+	struct items *is = arg;
+	const char *o = jstr(d, "orderId"), *seq = jstr(d, "orderItemSeqId"),
+	    *ext = jstr(d, "externalId");
+	struct item *it;
+	struct rx_ent *e;
+	char *key;
+	int isnew, q;
+
+	if (!o || !seq)
+		return 0;
+	key = item_key(o, seq);
+	e = rx_map_put(&is->map, key, &isnew);
+	free(key);
+	if (!isnew)
+		return 0;
+	e->val = it = xcalloc(1, sizeof *it);
+	it->order = xstrdup(o);
+	it->ext = ext ? xstrdup(ext) : NULL;
+	q = jdec(d, "quantity", &it->qty);
+	it->hasqty = q == 0;
+	if (q < 0)
+		msg_warn("%sperformFind: OrderItem %s/%s: malformed quantity",
+		    is->r->cfg->hotwax.base_url, o, seq);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- journal */
+
+/* Test hook: die as kill -9 would right after a named step, so the tests
+ * can check the roll-forward from each one. */
+static void
+crash_point(const char *step)
+{
+	const char *s = getenv("POSYNC_TEST_CRASH");
+
+	if (s && strcmp(s, step) == 0)
+		raise(SIGKILL);
+}
+
+struct journal {
+	char *name;		/* "" when there is no file */
+	struct buf file, excess, state, drop;
+};
+
+static void
+journal_free(struct journal *j)
+{
+	free(j->name);
+	buf_free(&j->file);
+	buf_free(&j->excess);
+	buf_free(&j->state);
+	buf_free(&j->drop);
+}
+
+static void
+journal_format(const struct journal *j, struct buf *out)
+{
+	const struct buf *parts[] = { &j->file, &j->excess, &j->state, &j->drop };
+	static const char *const names[] = { "file", "excess", "state", "drop" };
+	size_t i;
+
+	buf_addf(out, "%s\nname\t%s\n", JOURNAL_MAGIC, j->name);
+	for (i = 0; i < 4; i++) {
+		buf_addf(out, "%s\t%zu\n", names[i], parts[i]->len);
+		if (parts[i]->len)
+			buf_add(out, parts[i]->s, parts[i]->len);
+	}
+	buf_adds(out, "end\n");
+}
+
+static int
+journal_parse(struct journal *j, const char *d, size_t len, const char *path)
+{
+	struct buf *parts[] = { &j->file, &j->excess, &j->state, &j->drop };
+	static const char *const names[] = { "file", "excess", "state", "drop" };
+	const char *p = d, *end = d + len, *nl;
+	size_t i, n, k;
+	char *e;
+
+	memset(j, 0, sizeof *j);
+	k = strlen(JOURNAL_MAGIC);
+	if (len < k + 1 || memcmp(p, JOURNAL_MAGIC "\n", k + 1) != 0)
+		goto bad;
+	p += k + 1;
+	if (!(nl = memchr(p, '\n', end - p)) || strncmp(p, "name\t", 5) != 0)
+		goto bad;
+	j->name = xstrndup(p + 5, nl - p - 5);
+	if (strchr(j->name, '/') || j->name[0] == '.')
+		goto bad;
+	p = nl + 1;
+	for (i = 0; i < 4; i++) {
+		k = strlen(names[i]);
+		if (!(nl = memchr(p, '\n', end - p)) || (size_t)(nl - p) <= k + 1 ||
+		    strncmp(p, names[i], k) != 0 || p[k] != '\t')
+			goto bad;
+		errno = 0;
+		n = strtoul(p + k + 1, &e, 10);
+		if (e != nl || errno || n > (size_t)(end - nl - 1))
+			goto bad;
+		buf_add(parts[i], nl + 1, n);
+		p = nl + 1 + n;
+	}
+	if ((size_t)(end - p) != 4 || memcmp(p, "end\n", 4) != 0)
+		goto bad;
+	return 0;
+bad:
+	msg_warn("%s: malformed journal (not written by this version?); "
+	    "check it by hand before removing it", path);
+	journal_free(j);
+	return EX_DATAERR;
+}
+
+/* Append the rows of rows not already in excess.csv (a rerun after a
+ * crash finds them there), saying each on stderr.  0, or EX_IOERR. */
+static int
+excess_write(struct run *r, const struct buf *rows, int *said)
+{
+	static const char header[] = "order_id,line_id,quantity,receipt_ids\n";
+	char *old = NULL, *line, *nl, *copy;
+	size_t oldlen = 0;
+	struct buf add = { 0 }, probe = { 0 };
+	FILE *fp;
+	int rc = 0;
+
+	if (!rows->len)
+		return 0;
+	if (read_file(r->excess_path, MAX_EXCESS, &old, &oldlen) < 0) {
+		if (errno != ENOENT) {
+			msg_warnerr("%s", r->excess_path);
+			return EX_IOERR;
+		}
+		old = NULL;
+		oldlen = 0;
+	}
+	if (!oldlen)
+		buf_adds(&add, header);
+	copy = xstrndup(rows->s, rows->len);
+	for (line = copy; *line && (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = 0;
+		buf_reset(&probe);
+		buf_addf(&probe, "\n%s\n", line);
+		if (old && (strstr(old, probe.s) ||
+		    (oldlen > probe.len - 1 && !strncmp(old, probe.s + 1, probe.len - 1))))
+			continue;
+		buf_addf(&add, "%s\n", line);
+		(*said)++;
+	}
+	free(copy);
+	free(old);
+	buf_free(&probe);
+	if (add.len) {
+		if (!(fp = fopen(r->excess_path, "a")) ||
+		    fwrite(add.s, 1, add.len, fp) != add.len || fflush(fp) ||
+		    fsync(fileno(fp))) {
+			msg_warnerr("%s: cannot record excess receipts", r->excess_path);
+			rc = EX_IOERR;
+		}
+		if (fp && fclose(fp) && !rc) {
+			msg_warnerr("%s", r->excess_path);
+			rc = EX_IOERR;
+		}
+	}
+	buf_free(&add);
+	return rc;
+}
+
+static int
+drop_po(const char *po, void *arg)
+{
+	return rx_map_get(arg, po) == NULL;	/* keep all but these */
+}
+
+/* Finish what the journal says, idempotently.  cur_last: the time of the
+ * last file in the state on disk (the state may be applied already). */
+static int
+roll_forward(struct run *r, struct journal *j, int *excess_said)
+{
+	static const char *const subs[] = { "new", "cur", "failed", NULL };
+	struct rx_state js, cur;
+	struct spool_file sf;
+	struct rx_map drop = { 0 };
+	char *data = NULL, *line, *nl, *path;
+	size_t len, i;
+	int rc = 0, applied = 0;
+
+	rx_state_init(&js);
+	rx_state_init(&cur);
+	if (rx_state_parse(&js, j->state.s ? j->state.s : "", j->state.len,
+	    r->journal_path)) {
+		rx_state_free(&js);
+		return EX_DATAERR;
+	}
+	if (read_file(r->state_path, MAX_STATE, &data, &len) == 0 &&
+	    rx_state_parse(&cur, data, len, r->state_path) == 0 &&
+	    cur.last >= js.last && js.last > 0)
+		applied = 1;	/* the file went into new/ before: never twice */
+	free(data);
+	rx_state_free(&cur);
+	rx_state_free(&js);
+	if (*j->name && !applied && !spool_has(r->area, subs, j->name)) {
+		if ((rc = spool_create(&sf, r->area, j->name)) != 0)
+			return rc;
+		if (fwrite(j->file.s, 1, j->file.len, sf.fp) != j->file.len) {
+			msg_warnerr("%s", sf.tmppath);
+			spool_abort(&sf);
+			return EX_IOERR;
+		}
+		if ((rc = spool_commit(&sf, "new")) != 0)
+			return rc;
+		crash_point("file");
+	}
+	if ((rc = excess_write(r, &j->excess, excess_said)) != 0)
+		return rc;
+	if ((rc = spool_write_atomic(r->state_path, j->state.s, j->state.len)) != 0)
+		return rc;
+	crash_point("state");
+	if (j->drop.len) {
+		char *copy = xstrndup(j->drop.s, j->drop.len);
+
+		for (line = copy; *line && (nl = strchr(line, '\n')); line = nl + 1) {
+			*nl = 0;
+			rx_map_put(&drop, line, NULL);
+		}
+		free(copy);
+		rc = polines_compact(r->cfg->spool.dir, drop_po, &drop);
+		for (i = 0; i < drop.cap; i++)
+			free(drop.v[i].key);
+		free(drop.v);
+		if (rc)
+			return rc;
+		crash_point("compact");
+	}
+	if (unlink(r->journal_path) < 0 || fsync_dir(r->statedir) < 0) {
+		msg_warnerr("%s", r->journal_path);
+		return EX_IOERR;
+	}
+	if (*j->name) {
+		path = xasprintf("%s/new/%s", r->area, j->name);
+		if (access(path, F_OK) == 0) {
+			printf("%s\n", path);
+			fflush(stdout);
+		}
+		free(path);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- export */
+
+/* Say each excess row on stderr (the rows are CSV; the message is not). */
+static void
+excess_row(struct buf *rows, const char *po, const struct rx_line *l)
+{
+	const char *f[2] = { po, l->id };
+	char q[DEC_BUFSZ];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (strpbrk(f[i], ",\"\r\n")) {
+			buf_addc(rows, '"');
+			for (const char *s = f[i]; *s; s++) {
+				if (*s == '"')
+					buf_addc(rows, '"');
+				buf_addc(rows, *s);
+			}
+			buf_adds(rows, "\",");
+		} else
+			buf_addf(rows, "%s,", f[i]);
+	}
+	buf_addf(rows, "%s,%s\n", dec_format(l->excess, q), l->rids.s ? l->rids.s : "");
+	msg_warn("PO %s line %s: %s accepted in HotWax beyond what is open in "
+	    "NetSuite%s (receipts %s); not sent, recorded in excess.csv",
+	    po, l->id, q, l->ord == RX_UNKNOWN ?
+	    " (ordered quantity unknown: its CSV row was rejected)" : "",
+	    l->rids.s ? l->rids.s : "");
+}
+
+static int
+add_csv(const struct poline *rec, void *arg)
+{
+	struct rx_ent *e = rx_map_get(arg, rec->po);
+	struct rx_line *l;
+
+	if (!e)
+		return 0;
+	l = rx_po_line(&((struct pox *)e->val)->po, rec->line);
+	l->csv = rec->has_qty ? RX_KNOWN : RX_UNKNOWN;
+	l->csv_qty = rec->has_qty ? rec->qty : 0;
+	return 0;
+}
+
+static int
+want_po(const char *po, void *arg)
+{
+	return rx_map_get(arg, po) != NULL;
+}
+
+static void
+free_map(struct rx_map *m, void (*fr)(void *))
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++) {
+		free(m->v[i].key);
+		if (m->v[i].val)
+			fr(m->v[i].val);
+	}
+	free(m->v);
+}
+
+static void
+free_order(void *p)
+{
+	free(((struct order *)p)->ext);
+	free(p);
+}
+
+static void
+free_item(void *p)
+{
+	free(((struct item *)p)->order);
+	free(((struct item *)p)->ext);
+	free(p);
+}
+
+static void
+free_pox(void *p)
+{
+	rx_po_free(&((struct pox *)p)->po);
+	free(p);
+}
+
+/* Decide what this run exports: fills j (name empty when no file).
+ * *changed: there is anything to record at all. */
+static int
+compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
+{
+	struct rx_map orders = { 0 }, pos = { 0 };
+	struct items is = { r, { 0 } };
+	struct rx_ent *e, **v;
+	struct order *o;
+	struct item *it;
+	struct pox *px;
+	struct rx_line *l;
+	char name[256], *key;
+	int64_t now = now_ms(), heldmin = INT64_MAX, ms;
+	size_t i, n, k, nel = 0;
+	int rc = 0, held = 0, isnew;
+	static const char *const hf[] = { "orderId", "externalId",
+	    "orderTypeId", NULL };
+	static const char *const itf[] = { "orderId", "orderItemSeqId",
+	    "externalId", "quantity", NULL };
+
+	for (i = 0; i < rs->n; i++) {
+		e = rx_map_put(&orders, rs->v[i].order, &isnew);
+		if (isnew)
+			e->val = xcalloc(1, sizeof(struct order));
+	}
+	if ((rc = find_in(r, "OrderHeader", &orders, NULL, hf, "orderId",
+	    take_order, &orders)) != 0)
+		goto out;
+	if ((rc = find_in(r, "OrderItem", &orders, is_netsuite, itf,
+	    "orderId,orderItemSeqId", take_item, &is)) != 0)
+		goto out;
+
+	/* each receipt to its NetSuite PO and line, or held, or ignored */
+	for (i = 0; i < rs->n; i++) {
+		struct rcpt *x = &rs->v[i];
+
+		o = rx_map_get(&orders, x->order)->val;
+		if (!o->found) {
+			if (!o->held)
+				msg_warn("receipt %s: HotWax order %s not found "
+				    "(OrderHeader); held back", x->id, x->order);
+			o->held = 1;
+			continue;
+		}
+		if (!o->netsuite)
+			continue;
+		e = rx_map_put(&pos, o->ext, &isnew);
+		if (isnew) {
+			e->val = px = xcalloc(1, sizeof *px);
+			rx_po_init(&px->po, o->ext);
+		}
+		px = e->val;
+		key = item_key(x->order, x->seq);
+		e = rx_map_get(&is.map, key);
+		free(key);
+		it = e ? e->val : NULL;
+		if (!it || !it->ext) {
+			msg_warn("receipt %s: HotWax order %s item %s has no "
+			    "NetSuite line id (OrderItem externalId%s); PO %s "
+			    "held back until it has one", x->id, x->order,
+			    x->seq, it ? "" : ": item not found", o->ext);
+			px->held = 1;
+			continue;
+		}
+		l = rx_po_line(&px->po, it->ext);
+		l->accepted += x->acc;
+		if (x->acc > 0) {
+			if (l->rids.len)
+				buf_addc(&l->rids, ' ');
+			buf_adds(&l->rids, x->id);
+		}
+	}
+	/* every HotWax line of those POs, with its quantity */
+	for (i = 0; i < is.map.cap; i++) {
+		if (!is.map.v[i].key || !(it = is.map.v[i].val) || !it->ext)
+			continue;
+		o = rx_map_get(&orders, it->order)->val;
+		if (!o->netsuite || !(e = rx_map_get(&pos, o->ext)))
+			continue;
+		l = rx_po_line(&((struct pox *)e->val)->po, it->ext);
+		if (it->hasqty) {
+			l->hw = RX_KNOWN;
+			l->hw_qty = it->qty;
+		}
+	}
+	if ((rc = polines_load(r->cfg->spool.dir, want_po, add_csv, &pos)) != 0)
+		goto out;
+
+	/* which receipts are done with, and how far the cursor may go */
+	for (i = 0; i < rs->n; i++) {
+		o = rx_map_get(&orders, rs->v[i].order)->val;
+		e = o->netsuite ? rx_map_get(&pos, o->ext) : NULL;
+		if (o->held || (e && ((struct pox *)e->val)->held)) {
+			held = 1;
+			if (rs->v[i].ms < heldmin)
+				heldmin = rs->v[i].ms;
+			continue;
+		}
+		rx_map_put(&r->st.ledger, rs->v[i].id, NULL)->ms = rs->v[i].ms;
+		*changed = 1;
+	}
+
+	/* the elements, in PO order */
+	v = rx_map_sorted(&pos, &n);
+	buf_adds(&j->file, "[");
+	for (i = 0; i < n; i++) {
+		px = v[i]->val;
+		if (px->held)
+			continue;
+		rx_po_from_state(&px->po, &r->st);
+		rx_compute(&px->po);
+		for (k = 0; k < px->po.n; k++)
+			if (px->po.lines[k].excess > 0)
+				excess_row(&j->excess, px->po.po, &px->po.lines[k]);
+		if (px->po.element) {
+			if (nel++)
+				buf_adds(&j->file, ",\n");
+			rx_element(&px->po, &j->file);
+		} else
+			msg_info("PO %s: nothing accepted to send", px->po.po);
+		if (px->po.full) {
+			rx_esc(&j->drop, px->po.po);
+			buf_addc(&j->drop, '\n');
+		}
+		rx_state_apply(&r->st, &px->po, now);
+	}
+	free(v);
+	buf_adds(&j->file, "]\n");
+	if (!nel)
+		buf_reset(&j->file);
+	if (held)
+		rc = EX_DATAERR;
+
+	ms = held && heldmin < rs->maxms ? heldmin : rs->maxms;
+	if (!held && ms < r->st.cursor)
+		ms = r->st.cursor;
+	if (ms != r->st.cursor)
+		*changed = 1;
+	r->st.cursor = ms;
+	if (nel) {
+		r->st.last = now > r->st.last ? now : r->st.last + 1;
+		if (rx_file_name(name, sizeof name, r->cfg->netsuite.receipt_prefix,
+		    r->st.last) < 0) {
+			msg_warn("[netsuite] receipt_prefix is too long");
+			rc = EX_CONFIG;
+			goto out;
+		}
+		j->name = xstrdup(name);
+	} else
+		j->name = xstrdup("");
+	rx_state_prune(&r->st, (int64_t)r->cfg->hotwax.receipt_overlap * 1000,
+	    now, (int64_t)r->cfg->spool.keep_days * 86400000);
+	rx_state_format(&r->st, &j->state);
+out:
+	free_map(&orders, free_order);
+	free_map(&is.map, free_item);
+	free_map(&pos, free_pox);
+	return rc;
+}
+
+static int
+export(struct run *r)
+{
+	struct rcpts rs = { r, NULL, 0, 0, { 0 }, 0 };
+	struct journal j = { 0 };
+	struct buf jb = { 0 };
+	int rc, rc2, changed = 0, said = 0;
+	size_t i;
+
+	if ((rc = hotwax_open(r->cfg, &r->hw)) != 0)
+		return rc;
+	rs.maxms = r->st.cursor;
+	rc = fetch_receipts(r, &rs);
+	if (rc == 0 && rs.n == 0 && rs.maxms == r->st.cursor)
+		goto out;	/* nothing new: no file, silence */
+	if (rc == 0)
+		rc = compute(r, &rs, &j, &changed);
+	if (rc != 0 && rc != EX_DATAERR)
+		goto out;
+	if (r->dry) {
+		if (j.file.len)
+			fwrite(j.file.s, 1, j.file.len, stdout);
+		if (j.excess.len)
+			rc = exit_merge(rc, EX_DATAERR);
+		goto out;
+	}
+	if (!changed && !j.file.len && !j.excess.len)
+		goto out;
+	journal_format(&j, &jb);
+	if ((rc2 = spool_write_atomic(r->journal_path, jb.s, jb.len)) == 0) {
+		crash_point("journal");
+		rc2 = roll_forward(r, &j, &said);
+	}
+	rc = exit_merge(rc, rc2);
+	if (said)
+		rc = exit_merge(rc, EX_DATAERR);
+out:
+	for (i = 0; i < rs.n; i++) {
+		free(rs.v[i].id);
+		free(rs.v[i].order);
+		free(rs.v[i].seq);
+	}
+	free(rs.v);
+	free_map(&rs.seen, free);
+	journal_free(&j);
+	buf_free(&jb);
+	hotwax_close(r->hw);
+	r->hw = NULL;
+	return rc;
+}
+
+/* Load the state, finishing an interrupted run first (or, with -n,
+ * reading the state it would leave). */
+static int
+load(struct run *r)
+{
+	struct journal j;
+	char *data = NULL;
+	size_t len;
+	int rc, said = 0;
+
+	if (read_file(r->journal_path, MAX_STATE, &data, &len) == 0) {
+		rc = journal_parse(&j, data, len, r->journal_path);
+		free(data);
+		data = NULL;
+		if (rc)
+			return rc;
+		if (r->dry) {
+			msg_warn("%s: an interrupted run would be finished first%s%s",
+			    r->journal_path, *j.name ? ", writing " : "", j.name);
+			rc = rx_state_parse(&r->st, j.state.s ? j.state.s : "",
+			    j.state.len, r->journal_path);
+			journal_free(&j);
+			return rc;
+		}
+		msg_info("%s: finishing an interrupted run", r->journal_path);
+		rc = roll_forward(r, &j, &said);
+		journal_free(&j);
+		if (rc)
+			return rc;
+		if (said)
+			rc = EX_DATAERR;
+	} else if (errno != ENOENT) {
+		msg_warnerr("%s", r->journal_path);
+		return EX_IOERR;
+	} else
+		rc = 0;
+	if (read_file(r->state_path, MAX_STATE, &data, &len) < 0) {
+		if (errno == ENOENT)
+			return rc;
+		msg_warnerr("%s", r->state_path);
+		return EX_IOERR;
+	}
+	rc = exit_merge(rc, rx_state_parse(&r->st, data, len, r->state_path));
+	free(data);
+	return rc;
+}
+
+static int
+receipt_export(const struct config *cfg, int dry)
+{
+	struct run r = { 0 };
+	const char *p;
+	int rc;
+
+	for (p = cfg->netsuite.receipt_prefix; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789._-", *p) || p == cfg->netsuite.receipt_prefix + 64)
+			break;
+	if (*p || !*cfg->netsuite.receipt_prefix || *cfg->netsuite.receipt_prefix == '.') {
+		msg_warn("%s: [netsuite] receipt_prefix must be 1 to 64 of "
+		    "A-Z a-z 0-9 . _ - (not starting with .)", cfg->path);
+		return EX_CONFIG;
+	}
+	r.cfg = cfg;
+	r.dry = dry;
+	r.statedir = path_join(cfg->spool.dir, "state");
+	r.state_path = path_join(r.statedir, "receipt-export.state");
+	r.journal_path = path_join(r.statedir, "receipt-export.pending");
+	r.area = path_join(cfg->spool.dir, "receipt");
+	r.excess_path = path_join(r.area, "excess.csv");
+	rx_state_init(&r.st);
+	rc = load(&r);
+	if (rc == 0 || rc == EX_DATAERR)
+		rc = exit_merge(rc, export(&r));
+	rx_state_free(&r.st);
+	free(r.statedir);
+	free(r.state_path);
+	free(r.journal_path);
+	free(r.area);
+	free(r.excess_path);
+	return rc;
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: %s [-nv] [-c config]\n"
+	    "  -c FILE  configuration (else $POSYNC_CONFIG, else %s)\n"
+	    "  -n       dry run: print the receipt file it would write, change nothing\n"
+	    "  -v       progress on stderr\n"
+	    "  -V       version\n%s", progname, CONFIG_DEFAULT_PATH, msg_exit_table);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 } };
+	struct config cfg;
+	const char *cpath = NULL;
+	char *area, *cur;
+	int c, dry = 0, rc;
+
+	msg_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "c:nvhV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': cpath = optarg; break;
+		case 'n': dry = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return 0;
+		default: usage(stderr); return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if ((rc = config_load(&cfg, cpath)) != 0)
+		return rc;
+	msg_syslog(cfg.spool.syslog);
+	area = path_join(cfg.spool.dir, "receipt");
+	cur = path_join(area, "cur");
+	if ((rc = spool_init(cfg.spool.dir)) == 0 &&
+	    (rc = lock_take(cfg.spool.dir, progname)) == 0 &&
+	    (dry || (rc = spool_clean_tmp(area)) == 0)) {
+		rc = receipt_export(&cfg, dry);
+		if (!dry)
+			rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
+	}
+	free(area);
+	free(cur);
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,761 @@
+/*
+ * receipt-push -- publish receipt files to NetSuite's SFTP receipt folder,
+ * each exactly once, whole, and in the order receipt-export made them.
+ *
+ * Promises (contracts.md sections 4 and 5):
+ *  - NetSuite never sees a partial file: each file is uploaded into
+ *    receipt_staging_dir, its size checked, then renamed into receipt_dir.
+ *  - A file is published once: one whose name is already in receipt_dir or
+ *    receipt_archive_dir went out before (a crash after the rename) and is
+ *    only moved to SPOOL/receipt/cur.  Staging leftovers are removed.
+ *  - Order: files go out in name order (receipt-export's names carry the
+ *    time they were made), older files waiting in the spool before a file
+ *    named on the command line, and none while a posync file still waits
+ *    unread in receipt_dir: NetSuite lists the folder unsorted and each
+ *    file assumes the earlier ones were read.  So a run publishes at most
+ *    one file while NetSuite is behind; holding is quiet.  A file unread
+ *    for longer than receipt_stale_after means NetSuite stopped reading:
+ *    said on stderr, exit 75.
+ *  - NetSuite's error CSVs (receipt_error_dir) that appeared since the last
+ *    run are reported on stderr row by row and copied to
+ *    SPOOL/receipt/errors; the names seen are kept in
+ *    SPOOL/state/receipt-push.errors-seen.
+ *  - A file named on the command line that is not in SPOOL/receipt/new is
+ *    first copied there, so that it is tracked like any other.
+ *  - SFTP unreachable: exit 69 or 75 and every file stays for the next run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "input.h"
+#include "lock.h"
+#include "msg.h"
+#include "safename.h"
+#include "sftp.h"
+#include "spool.h"
+#include "util.h"
+
+#define MAX_RECEIPT (100LL * 1024 * 1024)	/* NetSuite's limit per file */
+#define MAX_ERRCSV (10LL * 1024 * 1024)
+#define MAX_ERROR_ROWS 50			/* rows said per error CSV */
+#define SEEN_FILE "receipt-push.errors-seen"
+
+struct item {
+	char *name;		/* the file's name: local and remote */
+	char *path;		/* where to read it (SPOOL/receipt/new/NAME unless -n) */
+	int posync;		/* named as receipt-export names files */
+};
+
+struct run {
+	const struct config *c;
+	struct sftp *s;
+	int dry;
+	char *area, *newdir, *curdir;
+	char *pattern;		/* fnmatch pattern of posync's receipt names */
+	struct item *q;
+	size_t nq;
+	int waiting;		/* a posync file waits unread in receipt_dir */
+	struct sftp_entry *rd;	/* receipt_dir's listing */
+	size_t nrd;
+	int staging_ready;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: %s [-nv] [-c config] [file.json ...]\n"
+	    "  -c FILE  configuration (else $POSYNC_CONFIG, else %s)\n"
+	    "  -n       dry run: say what would be published, change nothing\n"
+	    "  -v       progress on stderr\n"
+	    "  -h       this help;  -V  version\n%s",
+	    progname, CONFIG_DEFAULT_PATH, msg_exit_table);
+}
+
+/* A name that may go to the server as is: what receipt-export writes, or
+ * any plain name a person chose; never a path, an option or a hidden file. */
+static int
+good_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (len < 6 || len > SAFENAME_MAX || n[0] == '.' || n[0] == '-' ||
+	    strcmp(n + len - 5, ".json") != 0)
+		return 0;
+	return strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._+=@,-") == len;
+}
+
+static char *
+remote(const char *dir, const char *name)
+{
+	return path_join(dir, name);
+}
+
+static int
+same_content(const char *a, const char *b)
+{
+	char *da, *db;
+	size_t la, lb;
+	int same = 0;
+
+	if (read_file(a, MAX_RECEIPT, &da, &la) < 0)
+		return 0;
+	if (read_file(b, MAX_RECEIPT, &db, &lb) == 0) {
+		same = la == lb && memcmp(da, db, la) == 0;
+		free(db);
+	}
+	free(da);
+	return same;
+}
+
+static void
+add_item(struct run *r, const char *name, char *path)
+{
+	size_t i;
+
+	for (i = 0; i < r->nq; i++)
+		if (strcmp(r->q[i].name, name) == 0) {
+			free(path);
+			return;
+		}
+	r->q = xrealloc(r->q, (r->nq + 1) * sizeof *r->q);
+	r->q[r->nq].name = xstrdup(name);
+	r->q[r->nq].path = path;
+	r->q[r->nq].posync = fnmatch(r->pattern, name, 0) == 0;
+	r->nq++;
+}
+
+/* Copy a file named on the command line into SPOOL/receipt/new. */
+static int
+adopt(struct run *r, const char *path, const char *name)
+{
+	struct spool_file sf;
+	char *data;
+	size_t len;
+	int st;
+
+	if (read_file(path, MAX_RECEIPT, &data, &len) < 0) {
+		msg_warnerr("%s", path);
+		return EX_DATAERR;
+	}
+	if ((st = spool_create(&sf, r->area, name)) == 0) {
+		if (fwrite(data, 1, len, sf.fp) != len) {
+			msg_warnerr("%s: cannot write", sf.tmppath);
+			spool_abort(&sf);
+			st = EX_IOERR;
+		} else
+			st = spool_commit(&sf, "new");
+	}
+	free(data);
+	if (!st)
+		msg_info("%s: copied into %s to be published", path, r->newdir);
+	return st;
+}
+
+/* One operand: a path, named or read from stdin. */
+static int
+take_named(struct run *r, const char *path)
+{
+	const char *name = path_base(path);
+	char *inspool = path_join(r->newdir, name), *incur = path_join(r->curdir, name);
+	struct stat a, b;
+	int st = 0;
+
+	if (!good_name(name)) {
+		char *q = msgquote(path, strlen(path));
+
+		msg_warn("%s: not published: a receipt file name is letters, digits "
+		    "and ._+=@,- only, ends in .json and starts with neither '.' "
+		    "nor '-'", q);
+		free(q);
+		st = EX_DATAERR;
+	} else if (stat(path, &a) < 0) {
+		if (errno == ENOENT && access(incur, F_OK) == 0)
+			msg_info("%s: already published (in %s)", path, r->curdir);
+		else {
+			msg_warnerr("%s", path);
+			st = EX_DATAERR;
+		}
+	} else if (!S_ISREG(a.st_mode)) {
+		msg_warn("%s: not a regular file", path);
+		st = EX_DATAERR;
+	} else if (stat(inspool, &b) == 0) {
+		if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			add_item(r, name, xstrdup(inspool));
+		else if (same_content(path, inspool))
+			add_item(r, name, xstrdup(inspool));
+		else {
+			msg_warn("%s: not published: %s already holds a different "
+			    "file of that name", path, r->newdir);
+			st = EX_DATAERR;
+		}
+	} else if (access(incur, F_OK) == 0) {
+		if (same_content(path, incur))
+			msg_info("%s: already published (in %s)", path, r->curdir);
+		else {
+			msg_warn("%s: not published: a different file of that name "
+			    "was published before (%s); rename it", path, incur);
+			st = EX_DATAERR;
+		}
+	} else if (r->dry) {
+		printf("would copy %s into %s\n", path, r->newdir);
+		add_item(r, name, xstrdup(path));
+	} else if ((st = adopt(r, path, name)) == 0)
+		add_item(r, name, xstrdup(inspool));
+	free(inspool);
+	free(incur);
+	return st;
+}
+
+/* posync's own names first, in name (= creation) order; others after. */
+static int
+cmp_item(const void *pa, const void *pb)
+{
+	const struct item *a = pa, *b = pb;
+
+	if (a->posync != b->posync)
+		return b->posync - a->posync;
+	return strcmp(a->name, b->name);
+}
+
+static void
+sort_queue(struct run *r)
+{
+	if (r->nq > 1)
+		qsort(r->q, r->nq, sizeof *r->q, cmp_item);
+}
+
+/* The queue: the files named (arguments or stdin), and the spool's files
+ * made before the newest of them; with none named, all of the spool. */
+static int
+build_queue(struct run *r, int argc, char **argv)
+{
+	char **v, **sp;
+	size_t n, nsp, i, named;
+	int from_spool, st = 0;
+	struct item last;
+
+	v = input_collect(argc, argv, r->newdir, ".json", &n, &from_spool);
+	if (!v)
+		return EX_IOERR;
+	if (from_spool) {
+		for (i = 0; i < n; i++)
+			add_item(r, path_base(v[i]), xstrdup(v[i]));
+		input_free(v);
+		sort_queue(r);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		st = exit_merge(st, take_named(r, v[i]));
+	input_free(v);
+	named = r->nq;
+	if (named == 0)
+		return st;
+	sort_queue(r);
+	last = r->q[r->nq - 1];
+	if (spool_list(r->newdir, ".json", &sp, &nsp))
+		return EX_IOERR;
+	for (i = 0; i < nsp; i++) {
+		struct item t = {sp[i], NULL, fnmatch(r->pattern, sp[i], 0) == 0};
+
+		if (cmp_item(&t, &last) < 0)
+			add_item(r, sp[i], path_join(r->newdir, sp[i]));
+	}
+	spool_list_free(sp);
+	sort_queue(r);
+	return st;
+}
+
+/* ------------------------------------------------------------ the server */
+
+/* receipt_dir: which posync files wait unread, and since when. */
+static int
+look_at_receipt_dir(struct run *r)
+{
+	const struct config *c = r->c;
+	time_t now = time(NULL), oldest = 0;
+	const char *oldname = NULL;
+	size_t i;
+	int st;
+
+	if ((st = sftp_list(r->s, c->netsuite.receipt_dir, &r->rd, &r->nrd)))
+		return st;
+	for (i = 0; i < r->nrd; i++) {
+		if (!r->rd[i].is_reg || fnmatch(r->pattern, r->rd[i].name, 0))
+			continue;
+		r->waiting = 1;
+		if (!oldname || r->rd[i].mtime < oldest) {
+			oldest = r->rd[i].mtime;
+			oldname = r->rd[i].name;
+		}
+	}
+	if (oldname && now - oldest > c->netsuite.receipt_stale_after) {
+		char *rp = remote(c->netsuite.receipt_dir, oldname), *q;
+		char when[32];
+		struct tm tm;
+
+		q = msgquote(rp, strlen(rp));
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", localtime_r(&oldest, &tm));
+		msg_warn("%s has waited unread since %s, longer than [netsuite] "
+		    "receipt_stale_after (%d s): NetSuite has stopped reading "
+		    "receipts; %zu file(s) held in %s", q, when,
+		    c->netsuite.receipt_stale_after, r->nq, r->newdir);
+		free(q);
+		free(rp);
+		return EX_TEMPFAIL;
+	}
+	return 0;
+}
+
+static int
+in_receipt_dir(struct run *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrd; i++)
+		if (strcmp(r->rd[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Staging is posync's own folder: whatever is there is a crashed run's. */
+static int
+clean_staging(struct run *r)
+{
+	const char *dir = r->c->netsuite.receipt_staging_dir;
+	struct sftp_entry *e, st;
+	size_t n, i;
+	char *p;
+	int s;
+
+	s = sftp_stat(r->s, dir, &st);
+	if (s == SFTP_MISSING)
+		return 0;
+	if (s || (s = sftp_list(r->s, dir, &e, &n)))
+		return s;
+	for (i = 0; i < n && !s; i++) {
+		if (!e[i].is_reg)
+			continue;
+		p = remote(dir, e[i].name);
+		if (r->dry)
+			printf("would remove the staging leftover %s\n", p);
+		else {
+			msg_info("%s: removing a leftover of an interrupted run", p);
+			s = sftp_remove(r->s, p);
+		}
+		free(p);
+	}
+	sftp_entries_free(e, n);
+	r->staging_ready = !s;
+	return s;
+}
+
+static void
+progress(uint64_t done, uint64_t total, void *arg)
+{
+	static int64_t last;
+	int64_t t = now_ms();
+
+	if (t - last < 500 && done < total)
+		return;
+	last = t;
+	fprintf(stderr, "\r%s: %s: %3d%%", progname, (const char *)arg,
+	    total ? (int)(done * 100 / total) : 100);
+	if (done >= total)
+		fputc('\n', stderr);
+}
+
+/* Cheap checks that keep a stray file from reaching NetSuite. */
+static int
+check_file(const char *path, int fd)
+{
+	struct stat st;
+	char c = 0;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0) {
+		msg_warnerr("%s", path);
+		return EX_IOERR;
+	}
+	if (st.st_size > MAX_RECEIPT)
+		return msg_warn("%s: larger than NetSuite's 100 MB limit", path), EX_DATAERR;
+	do
+		n = read(fd, &c, 1);
+	while (n == 1 && (c == ' ' || c == '\t' || c == '\n' || c == '\r'));
+	if (n != 1 || c != '[')
+		return msg_warn("%s: not a JSON array of receipts", path), EX_DATAERR;
+	return 0;
+}
+
+/* Upload into staging, check, rename into the receipt folder. */
+static int
+publish(struct run *r, struct item *it)
+{
+	const struct config *c = r->c;
+	char *staged = remote(c->netsuite.receipt_staging_dir, it->name);
+	char *final = remote(c->netsuite.receipt_dir, it->name);
+	int fd, st;
+
+	fd = open(it->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		msg_warnerr("%s", it->path);
+		st = EX_IOERR;
+		goto out;
+	}
+	if ((st = check_file(it->path, fd))) {
+		if (st == EX_DATAERR && !r->dry && spool_fail(r->area, "new", it->name,
+		    "not published: not a JSON array of at most 100 MB"))
+			st = EX_IOERR;
+		goto out;
+	}
+	if (r->dry) {
+		printf("would publish %s as %s\n", it->path, final);
+		goto out;
+	}
+	if (!r->staging_ready) {
+		if ((st = sftp_mkdir_p(r->s, c->netsuite.receipt_staging_dir)))
+			goto out;
+		r->staging_ready = 1;
+	}
+	if (isatty(2))
+		sftp_set_progress(r->s, progress, it->name);
+	st = sftp_put(r->s, fd, staged);
+	sftp_set_progress(r->s, NULL, NULL);
+	if (st)
+		goto out;
+	st = sftp_rename(r->s, staged, final);
+	if (st == EX_CANTCREAT) {
+		/* Someone published this name meanwhile: it is out there. */
+		msg_warn("%s: was already in the receipt folder; not published again",
+		    it->path);
+		st = sftp_remove(r->s, staged);
+	}
+	if (st)
+		goto out;
+	msg_info("%s: published as %s", it->path, final);
+	st = spool_move(r->area, "new", "cur", it->name);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(staged);
+	free(final);
+	return st;
+}
+
+static int
+push_all(struct run *r)
+{
+	const struct config *c = r->c;
+	struct sftp_entry e;
+	size_t i;
+	char *p;
+	int st = 0, s;
+
+	for (i = 0; i < r->nq; i++) {
+		struct item *it = &r->q[i];
+
+		s = in_receipt_dir(r, it->name) ? 0 : SFTP_MISSING;
+		if (s == SFTP_MISSING) {
+			p = remote(c->netsuite.receipt_archive_dir, it->name);
+			s = sftp_stat(r->s, p, &e);
+			free(p);
+		}
+		if (s == 0) {
+			msg_info("%s: published before; not sent again", it->path);
+			if (r->dry)
+				printf("would move %s to %s (published before)\n", it->path, r->curdir);
+			else if ((s = spool_move(r->area, "new", "cur", it->name)))
+				return exit_merge(st, s);
+			continue;
+		}
+		if (s != SFTP_MISSING)
+			return exit_merge(st, s);
+		if (r->waiting) {
+			msg_info("%s: held until NetSuite reads the file waiting in %s",
+			    it->path, c->netsuite.receipt_dir);
+			break;
+		}
+		s = publish(r, it);
+		if (s == EX_DATAERR) {		/* that file only; the rest go on */
+			st = exit_merge(st, s);
+			continue;
+		}
+		if (s)
+			return exit_merge(st, s);
+		r->waiting = 1;
+	}
+	return st;
+}
+
+/* ------------------------------------------------------ NetSuite's errors */
+
+/* One RFC 4180 field from *p (up to end); NULL at the end of the data.
+ * *eol says whether the record ended after it. */
+static char *
+csv_field(const char **p, const char *end, int *eol)
+{
+	struct buf b = {0};
+	const char *s = *p;
+
+	*eol = 0;
+	if (s >= end)
+		return NULL;
+	if (*s == '"') {
+		for (s++; s < end; s++) {
+			if (*s == '"' && s + 1 < end && s[1] == '"')
+				buf_addc(&b, *s++);
+			else if (*s == '"') {
+				s++;
+				break;
+			} else
+				buf_addc(&b, *s);
+		}
+	}
+	while (s < end && *s != ',' && *s != '\n')
+		if (*s++ != '\r')
+			buf_addc(&b, s[-1]);
+	if (s >= end || *s == '\n')
+		*eol = 1;
+	if (s < end)
+		s++;
+	*p = s;
+	return b.s ? b.s : xstrdup("");
+}
+
+/* Say each row of an error CSV (orderId,errorMessage). */
+static void
+report_rows(const char *rpath, const char *local)
+{
+	char *data, *f, *po = NULL, *q1, *q2, *where;
+	const char *p, *end;
+	size_t len, row = 0, said = 0, col = 0;
+	int eol;
+
+	where = msgquote(rpath, strlen(rpath));
+	if (read_file(local, MAX_ERRCSV, &data, &len) < 0) {
+		msg_warn("NetSuite reported receipt errors in %s (copied to %s)", where, local);
+		free(where);
+		return;
+	}
+	p = data;
+	end = data + len;
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while ((f = csv_field(&p, end, &eol))) {
+		if (row > 0 && col == 0) {
+			po = f;
+			f = NULL;
+		} else if (row > 0 && col == 1 && said < MAX_ERROR_ROWS) {
+			q1 = msgquote(po ? po : "", po ? strlen(po) : 0);
+			q2 = msgquote(f, strlen(f));
+			msg_warn("NetSuite could not receive PO %s: %s (%s, copied to %s)",
+			    q1, q2, where, local);
+			free(q1);
+			free(q2);
+			said++;
+		}
+		free(f);
+		col++;
+		if (eol) {
+			if (row > 0 && col == 1 && *po && said < MAX_ERROR_ROWS) {
+				q1 = msgquote(po, strlen(po));
+				msg_warn("NetSuite could not receive PO %s (%s, copied to %s)",
+				    q1, where, local);
+				free(q1);
+				said++;
+			}
+			free(po);
+			po = NULL;
+			row++;
+			col = 0;
+		}
+	}
+	free(po);
+	if (row > 1 + said)
+		msg_warn("%s: %zu more rows in %s", where, row - 1 - said, local);
+	if (row <= 1)
+		msg_warn("NetSuite wrote the error file %s (copied to %s)", where, local);
+	free(where);
+	free(data);
+}
+
+static int
+seen_has(const char *seen, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = seen; (p = strstr(p, name)); p++)
+		if ((p == seen || p[-1] == '\n') && p[n] == '\n')
+			return 1;
+	return 0;
+}
+
+static int
+copy_error(struct run *r, const char *rpath, const char *local_name)
+{
+	struct spool_file sf;
+	uint64_t got;
+	char *local;
+	int st;
+
+	if ((st = spool_create(&sf, r->area, local_name)))
+		return st;
+	st = sftp_get(r->s, rpath, fileno(sf.fp), MAX_ERRCSV, &got);
+	if (st) {
+		spool_abort(&sf);
+		return st;
+	}
+	if ((st = spool_commit(&sf, "errors")))
+		return st;
+	local = xasprintf("%s/errors/%s", r->area, local_name);
+	report_rows(rpath, local);
+	free(local);
+	return 0;
+}
+
+static int
+report_errors(struct run *r)
+{
+	const char *dir = r->c->netsuite.receipt_error_dir;
+	char *state = xasprintf("%s/state/" SEEN_FILE, r->c->spool.dir);
+	char *seen = NULL, *rpath, *sn;
+	struct sftp_entry *e, st;
+	struct buf now = {0};
+	size_t n, i, len, fresh = 0;
+	int s;
+
+	if (!dir || (s = sftp_stat(r->s, dir, &st)) == SFTP_MISSING) {
+		free(state);
+		return 0;
+	}
+	if (s || (s = sftp_list(r->s, dir, &e, &n))) {
+		free(state);
+		return s;
+	}
+	if (read_file(state, 16 << 20, &seen, &len) < 0) {
+		if (errno != ENOENT) {
+			msg_warnerr("%s", state);
+			sftp_entries_free(e, n);
+			free(state);
+			return EX_IOERR;
+		}
+		seen = xstrdup("");
+	}
+	buf_adds(&now, "");
+	for (i = 0; i < n; i++) {
+		if (!e[i].is_reg)
+			continue;
+		sn = safename(e[i].name, strlen(e[i].name));
+		if (!seen_has(seen, sn)) {
+			rpath = remote(dir, e[i].name);
+			if (r->dry)
+				printf("would report and copy NetSuite's error file %s\n", rpath);
+			else
+				s = copy_error(r, rpath, sn);
+			free(rpath);
+			fresh++;
+		}
+		if (!s)
+			buf_addf(&now, "%s\n", sn);
+		free(sn);
+		if (s)
+			break;
+	}
+	/* Only names still on the server are kept: the list stays small. */
+	if (!r->dry && (fresh || strcmp(seen, now.s)) &&
+	    spool_write_atomic(state, now.s, now.len))
+		s = exit_merge(s, EX_IOERR);
+	sftp_entries_free(e, n);
+	buf_free(&now);
+	free(seen);
+	free(state);
+	return s ? s : fresh && !r->dry ? EX_DATAERR : 0;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static int
+run(struct run *r, int argc, char **argv)
+{
+	const struct config *c = r->c;
+	int st, s;
+
+	st = build_queue(r, argc, argv);
+	if (st >= EX_IOERR)
+		return st;
+	if ((s = sftp_open(c, &r->s))) {
+		if (r->nq)
+			msg_warn("%zu receipt file(s) kept in %s for the next run",
+			    r->nq, r->newdir);
+		return exit_merge(st, s);
+	}
+	/* A stale file is said, then the queue is still walked: it holds
+	 * anyway, and files published before a crash still move to cur/. */
+	if ((s = clean_staging(r)) == 0 && ((s = look_at_receipt_dir(r)) == 0 ||
+	    s == EX_TEMPFAIL))
+		s = exit_merge(s, push_all(r));
+	st = exit_merge(st, s);
+	if (s == 0 || s == EX_DATAERR || s == EX_TEMPFAIL)
+		st = exit_merge(st, report_errors(r));
+	return st;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct config c;
+	struct run r = {0};
+	const char *cfg = NULL;
+	size_t i;
+	int ch, st;
+
+	msg_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "c:nvhV", lo, NULL)) != -1)
+		switch (ch) {
+		case 'c': cfg = optarg; break;
+		case 'n': r.dry = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return 0;
+		default: usage(stderr); return EX_USAGE;
+		}
+	if ((st = config_load(&c, cfg)))
+		return st;
+	msg_syslog(c.spool.syslog);
+	if ((st = spool_init(c.spool.dir)) || (st = lock_take(c.spool.dir, progname)))
+		return st;
+	r.c = &c;
+	r.area = path_join(c.spool.dir, "receipt");
+	r.newdir = path_join(r.area, "new");
+	r.curdir = path_join(r.area, "cur");
+	r.pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json", c.netsuite.receipt_prefix);
+	if (!r.dry && (st = spool_clean_tmp(r.area)))
+		return st;
+	st = run(&r, argc - optind, argv + optind);
+	sftp_close(r.s);
+	if (!r.dry)
+		st = exit_merge(st, spool_prune(r.curdir, c.spool.keep_days));
+	for (i = 0; i < r.nq; i++) {
+		free(r.q[i].name);
+		free(r.q[i].path);
+	}
+	free(r.q);
+	sftp_entries_free(r.rd, r.nrd);
+	free(r.area); free(r.newdir); free(r.curdir); free(r.pattern);
+	config_free(&c);
+	return st;
+}

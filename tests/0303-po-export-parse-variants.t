@@ -1,0 +1,126 @@
+#!/bin/sh
+# po-export-parse on hand-written CSVs over SFTP: a comma row that cannot
+# be recovered is rejected alone; RFC 4180 quoting, CRLF, a BOM and a
+# reordered header with an extra column; files that cannot be used go to
+# the error folder; batch_size cuts batches.
+. "${0%/*}/lib.sh"
+. "$BED/sshd.sh"
+. "$BED/posync.sh"
+
+sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
+t_at_exit sshd_stop
+posync_conf
+PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
+IN=$PO/fulfillment
+SP=$SCRATCH/spool
+HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
+
+# put NAME -- stdin becomes the remote file NAME, ten minutes old
+put() {
+	cat >"$IN/$1" && touch -d '10 minutes ago' "$IN/$1"
+}
+# elements FILE... -- the batches' elements, canonical and sorted
+elements() {
+	python3 - "$@" <<'PY'
+import json, sys
+out = []
+for f in sys.argv[1:]:
+    a = json.load(open(f, encoding="utf-8"), parse_float=lambda s: "NUM:" + s,
+                  parse_int=lambda s: "NUM:" + s)
+    assert isinstance(a, list), f
+    out += [json.dumps(e, sort_keys=True, ensure_ascii=False) for e in a]
+print("\n".join(sorted(out)))
+PY
+}
+expect() {
+	python3 - "$1" <<'PY'
+import json, sys
+a = json.loads(sys.argv[1], parse_float=lambda s: "NUM:" + s, parse_int=lambda s: "NUM:" + s)
+print("\n".join(sorted(json.dumps(e, sort_keys=True, ensure_ascii=False) for e in a)))
+PY
+}
+
+# --- a comma row that cannot be recovered, among good rows
+printf '%s\n' "$HDR" '100,Good,1,116,1,' '100,Box, small,abc,116,2,' \
+	'101,Other,2,116,1,12/31/2026' '102,X,1,116' | put 'bad rows.csv'
+t_exit "a file with bad rows: exit 65" 65 po-export-parse
+out=$(t_out) err=$(t_err)
+t_like "stderr names the file, line 3 and the quantity" "$err" \
+	'^po-export-parse: bad rows\.csv: line 3: .*quantity "abc"'
+t_like "stderr names line 5: too few fields" "$err" \
+	'^po-export-parse: bad rows\.csv: line 5: 4 fields, the header has 6'
+t_like "stderr points at the rejects file" "$err" "2 of 4 rows rejected, listed in $SP/po/rejects/"
+t_is "stderr has those three lines only" "$(printf '%s\n' "$err" | wc -l | tr -d ' ')" 3
+t_is "the good rows are in one batch" "$(elements $out)" "$(expect '[
+ {"externalId": "100", "productSku": "Good", "quantity": 1, "externalFacilityId": "116", "itemExternalId": "1"},
+ {"externalId": "101", "productSku": "Other", "quantity": 2, "externalFacilityId": "116", "itemExternalId": "1", "arrivalDate": "12/31/2026"}]')"
+rej=$(ls "$SP"/po/rejects/*)
+t_is "one rejects file" "$(printf '%s\n' "$rej" | wc -l | tr -d ' ')" 1
+t_is "it lists line, reason and raw text" "$(python3 -c '
+import csv, sys
+for r in csv.reader(open(sys.argv[1], newline="")):
+    print(r[0], "|", r[2])' "$rej")" "line | raw
+3 | 100,Box, small,abc,116,2,
+5 | 102,X,1,116"
+t_like "the ledger keeps the rejected row's ids, quantity unknown" \
+	"$(cat "$SP/state/polines")" "^100	2	\?\$"
+t_is "the ledger has the good rows too, and nothing of line 5" \
+	"$(sort "$SP/state/polines" | tr '\t\n' ' |')" "100 1 1|100 2 ?|101 1 2|"
+t_true "the file is archived all the same" -f "$IN/archive/bad rows.csv"
+
+# --- RFC 4180 quoting, CRLF, a BOM, columns reordered, an extra column
+printf '\357\273\277"quantity","note","external-id","product-sku","item-external-id","external-facility-id","arrival-date"\r\n' >"$SCRATCH/rfc.csv"
+printf '"2.50","a, note","200","Box, ""big""","1","116","12/24/2026"\r\n' >>"$SCRATCH/rfc.csv"
+printf '3,,200,plain,2,116,\r\n' >>"$SCRATCH/rfc.csv"
+put rfc.csv <"$SCRATCH/rfc.csv"
+t_ok "an RFC 4180 file with CRLF and a BOM" po-export-parse
+t_is "its rows, quotes undone, decimals as written" "$(elements $(t_out))" "$(expect '[
+ {"externalId": "200", "productSku": "Box, \"big\"", "quantity": 2.50, "externalFacilityId": "116", "itemExternalId": "1", "arrivalDate": "12/24/2026"},
+ {"externalId": "200", "productSku": "plain", "quantity": 3, "externalFacilityId": "116", "itemExternalId": "2"}]')"
+t_is "... and no complaint" "$(t_err)" ""
+
+# --- files that cannot be used at all go to error/
+printf '%s\n' 'external-id,product-sku,quantity,item-external-id,arrival-date' \
+	'1,a,1,1,' | put nofacility.csv
+printf 'external-id,product-sku\000,quantity\n1,2,3\n' | put binary.csv
+t_true "there is no error/ folder yet" ! -e "$IN/error"
+t_exit "unusable files: exit 65" 65 po-export-parse
+t_like "the reason names the missing column" "$(t_err)" \
+	"nofacility\.csv cannot be used: the header has no column external-facility-id"
+t_like "the binary file is not text" "$(t_err)" "binary\.csv cannot be used: not a text file"
+t_true "both went to error/ (created)" -f "$IN/error/nofacility.csv" -a -f "$IN/error/binary.csv"
+t_is "no batch was printed" "$(t_out)" ""
+t_true "nothing left in the inbox" -z "$(ls "$IN" | grep -v -e '^archive$' -e '^error$')"
+
+# A name already taken in error/ gets a free one; so does a too big file.
+printf '%s\n' "$HDR" "1,a,1,116,1," "2,b,1,116,1," | put nofacility.csv
+posync_conf netsuite.po_max_size=40
+t_exit "a file over po_max_size: exit 65" 65 po-export-parse
+t_like "... said so" "$(t_err)" "po_max_size 40"
+t_true "... moved to error/ as nofacility.csv.1" -f "$IN/error/nofacility.csv.1"
+posync_conf
+
+# --- batch_size cuts 2500 rows into 1000 + 1000 + 500
+posync_conf hotwax.batch_size=1000
+python3 - "$HDR" >"$SCRATCH/big.csv" <<'PY'
+import sys
+print(sys.argv[1])
+for i in range(2500):
+    print("%d,SKU-%d,%d.%d,116,%d," % (3000 + i // 4, i, i % 9 + 1, i % 10, i % 4 + 1))
+PY
+put big.csv <"$SCRATCH/big.csv"
+t_ok "2500 rows with batch_size 1000" po-export-parse
+paths=$(t_out)
+t_is "three batches" "$(printf '%s\n' "$paths" | wc -l | tr -d ' ')" 3
+t_is "of 1000, 1000 and 500 rows" "$(for p in $paths; do python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$p"; done | tr '\n' ' ')" "1000 1000 500 "
+t_is "numbered in order" "$(printf '%s\n' "$paths" | sed 's/.*\.\([0-9]*\)\.json$/\1/' | tr '\n' ' ')" "00001 00002 00003 "
+t_is "together exactly the 2500 rows" "$(elements $paths)" "$(python3 -c '
+import json
+out = []
+for i in range(2500):
+    out.append(json.dumps({"externalId": str(3000 + i // 4), "productSku": "SKU-%d" % i,
+        "quantity": "NUM:%d.%d" % (i % 9 + 1, i % 10), "externalFacilityId": "116",
+        "itemExternalId": str(i % 4 + 1)}, sort_keys=True))
+print("\n".join(sorted(out)))')"
+
+t_done

@@ -1,0 +1,520 @@
+/*
+ * Unit tests for common/config.c: every key read, defaults, inline
+ * comments, every kind of bad line with its FILE:LINE, and the secret
+ * files' permission checks.
+ */
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "config.h"
+#include "msg.h"
+#include "util.h"
+
+static char scratch[256];
+static int saved_fd = -1;
+static char cap_path[300];
+
+static int
+rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st; (void)flag; (void)f;
+	return remove(p);
+}
+
+static void
+put(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		perror(path);
+		exit(1);
+	}
+	fchmod(fd, mode);
+	close(fd);
+}
+
+static char *
+at(const char *name)
+{
+	return xasprintf("%s/%s", scratch, name);
+}
+
+/* stderr into a file, and back: what the code under test said. */
+static void
+cap_begin(void)
+{
+	int fd;
+
+	fflush(stderr);
+	snprintf(cap_path, sizeof cap_path, "%s/.stderr", scratch);
+	fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	saved_fd = dup(2);
+	dup2(fd, 2);
+	close(fd);
+}
+
+static char *
+cap_end(void)
+{
+	char *s;
+	size_t n;
+
+	fflush(stderr);
+	dup2(saved_fd, 2);
+	close(saved_fd);
+	if (read_file(cap_path, 1 << 20, &s, &n) < 0)
+		return xstrdup("");
+	return s;
+}
+
+static int
+count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void
+show(const char *err)
+{
+	const char *p = err, *nl;
+
+	while (*p) {
+		nl = strchr(p, '\n');
+		printf("#   stderr: %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+static void
+has(const char *err, const char *want, const char *desc)
+{
+	if (!ok(strstr(err, want) != NULL, "%s", desc)) {
+		printf("#   wanted in stderr: %s\n", want);
+		show(err);
+	}
+}
+
+static void
+test_good(void)
+{
+	struct config c;
+	char *f = at("good.conf"), *text;
+	char *err;
+	int r;
+
+	text = xasprintf(
+	    "\xEF\xBB\xBF; a full configuration, every key set\n"
+	    "[sftp]\n"
+	    "host = sftp.test   ; inline comment\n"
+	    "port = 2222\n"
+	    "user = nsuser\n"
+	    "identity_file = /k/id_ed25519\n"
+	    "known_hosts = /k/known_hosts\r\n"
+	    "password_file = /k/sftp.pw\n"
+	    "  timeout = 7    ; indented: still a key, not a continuation\n"
+	    "\n"
+	    "# hash comment\n"
+	    "[netsuite]\n"
+	    "po_dir = /ns/po\n"
+	    "po_archive_dir = /ns/po/arch\n"
+	    "po_error_dir = /ns/po/err\n"
+	    "po_pattern = *-PurchaseOrder.csv\n"
+	    "po_min_age = 0\n"
+	    "po_max_size = 5000\n"
+	    "arrival_date_format = YYYY-MM-DD\n"
+	    "receipt_dir = /ns/r\n"
+	    "receipt_archive_dir = /ns/r/arch\n"
+	    "receipt_error_dir = /ns/r/err\n"
+	    "receipt_staging_dir = /ns/r-stage\n"
+	    "receipt_stale_after = 120\n"
+	    "receipt_prefix = Acme_Co\n"
+	    "[hotwax]\n"
+	    "base_url = https://h.test:8443/api\n"
+	    "token_file = /k/token\n"
+	    "username = bob\n"
+	    "password_file = /k/hw.pw\n"
+	    "ca_file = /k/ca.pem\n"
+	    "config_id = IMP_PO2\n"
+	    "batch_size = 17\n"
+	    "timeout = 9\n"
+	    "retries = 0\n"
+	    "receipt_overlap = 33\n"
+	    "log_wait = 4\n"
+	    "allow_http = On\n"
+	    "[spool]\n"
+	    "dir = %s/spool\n"
+	    "keep_days = 3\n"
+	    "syslog = true\n", scratch);
+	put(f, text, 0644);
+	cap_begin();
+	r = config_load(&c, f);
+	err = cap_end();
+	is_int(r, 0, "a good file loads");
+	is_str(err, "", "and says nothing");
+	is_str(c.path, f, "path");
+	is_str(c.sftp.host, "sftp.test", "sftp.host, inline comment cut");
+	is_int(c.sftp.port, 2222, "sftp.port");
+	is_str(c.sftp.user, "nsuser", "sftp.user");
+	is_str(c.sftp.identity_file, "/k/id_ed25519", "sftp.identity_file");
+	is_str(c.sftp.known_hosts, "/k/known_hosts", "sftp.known_hosts (CRLF line)");
+	is_str(c.sftp.password_file, "/k/sftp.pw", "sftp.password_file");
+	is_int(c.sftp.timeout, 7, "sftp.timeout (indented line)");
+	is_str(c.netsuite.po_dir, "/ns/po", "netsuite.po_dir");
+	is_str(c.netsuite.po_archive_dir, "/ns/po/arch", "netsuite.po_archive_dir");
+	is_str(c.netsuite.po_error_dir, "/ns/po/err", "netsuite.po_error_dir");
+	is_str(c.netsuite.po_pattern, "*-PurchaseOrder.csv", "netsuite.po_pattern");
+	is_int(c.netsuite.po_min_age, 0, "netsuite.po_min_age");
+	is_int(c.netsuite.po_max_size, 5000, "netsuite.po_max_size");
+	is_str(c.netsuite.arrival_date_format, "YYYY-MM-DD", "netsuite.arrival_date_format");
+	is_str(c.netsuite.receipt_dir, "/ns/r", "netsuite.receipt_dir");
+	is_str(c.netsuite.receipt_archive_dir, "/ns/r/arch", "netsuite.receipt_archive_dir");
+	is_str(c.netsuite.receipt_error_dir, "/ns/r/err", "netsuite.receipt_error_dir");
+	is_str(c.netsuite.receipt_staging_dir, "/ns/r-stage", "netsuite.receipt_staging_dir");
+	is_int(c.netsuite.receipt_stale_after, 120, "netsuite.receipt_stale_after");
+	is_str(c.netsuite.receipt_prefix, "Acme_Co", "netsuite.receipt_prefix");
+	is_str(c.hotwax.base_url, "https://h.test:8443/api/", "hotwax.base_url gets its '/'");
+	is_str(c.hotwax.token_file, "/k/token", "hotwax.token_file");
+	is_str(c.hotwax.username, "bob", "hotwax.username");
+	is_str(c.hotwax.password_file, "/k/hw.pw", "hotwax.password_file");
+	is_str(c.hotwax.ca_file, "/k/ca.pem", "hotwax.ca_file");
+	is_str(c.hotwax.config_id, "IMP_PO2", "hotwax.config_id");
+	is_int(c.hotwax.batch_size, 17, "hotwax.batch_size");
+	is_int(c.hotwax.timeout, 9, "hotwax.timeout");
+	is_int(c.hotwax.retries, 0, "hotwax.retries");
+	is_int(c.hotwax.receipt_overlap, 33, "hotwax.receipt_overlap");
+	is_int(c.hotwax.log_wait, 4, "hotwax.log_wait");
+	is_int(c.hotwax.allow_http, 1, "hotwax.allow_http");
+	free(text);
+	text = xasprintf("%s/spool", scratch);
+	is_str(c.spool.dir, text, "spool.dir");
+	is_int(c.spool.keep_days, 3, "spool.keep_days");
+	is_int(c.spool.syslog, 1, "spool.syslog");
+	config_free(&c);
+	free(text);
+	free(err);
+	free(f);
+}
+
+static void
+test_defaults(void)
+{
+	struct config c;
+	char *f = at("min.conf"), *err;
+	int r;
+
+	put(f, "[hotwax]\nbase_url = http://127.0.0.1:1/api/   ; has its slash\n"
+	    "identity_file_is_not_here = 1\n", 0600);
+	cap_begin();
+	r = config_load(&c, f);
+	err = cap_end();
+	is_int(r, EX_CONFIG, "a key of another section is unknown");
+	has(err, "min.conf:3: unknown key \"identity_file_is_not_here\" in [hotwax]",
+	    "  and named with its line");
+	config_free(&c);
+	free(err);
+
+	put(f, "[sftp]\nidentity_file =    ; empty: ssh-agent\n[hotwax]\n"
+	    "base_url = http://127.0.0.1:1/api/\n", 0600);
+	cap_begin();
+	r = config_load(&c, f);
+	err = cap_end();
+	is_int(r, 0, "a minimal file loads");
+	is_str(err, "", "and says nothing");
+	ok(c.sftp.identity_file == NULL, "empty identity_file is unset");
+	is_str(c.hotwax.base_url, "http://127.0.0.1:1/api/", "a '/' is not doubled");
+	ok(c.sftp.host == NULL, "sftp.host: no default");
+	is_int(c.sftp.port, 22, "sftp.port default 22");
+	is_str(c.sftp.user, "hotwax", "sftp.user default hotwax");
+	ok(c.sftp.known_hosts == NULL, "sftp.known_hosts: no default");
+	ok(c.sftp.password_file == NULL, "sftp.password_file: no default");
+	is_int(c.sftp.timeout, 30, "sftp.timeout default 30");
+	is_str(c.netsuite.po_dir, "/home/hotwax/netsuite/purchaseorder/fulfillment", "po_dir default");
+	is_str(c.netsuite.po_archive_dir, "/home/hotwax/netsuite/purchaseorder/fulfillment/archive",
+	    "po_archive_dir default");
+	is_str(c.netsuite.po_error_dir, "/home/hotwax/netsuite/purchaseorder/fulfillment/error",
+	    "po_error_dir default");
+	is_str(c.netsuite.po_pattern, "*.csv", "po_pattern default");
+	is_int(c.netsuite.po_min_age, 60, "po_min_age default");
+	is_int(c.netsuite.po_max_size, 104857600, "po_max_size default");
+	is_str(c.netsuite.arrival_date_format, "MM/DD/YYYY", "arrival_date_format default");
+	is_str(c.netsuite.receipt_dir, "/home/hotwax/netsuite/purchaseorder/receipt", "receipt_dir default");
+	is_str(c.netsuite.receipt_archive_dir, "/home/hotwax/netsuite/purchaseorder/receipt/archive",
+	    "receipt_archive_dir default");
+	is_str(c.netsuite.receipt_error_dir, "/home/hotwax/netsuite/purchaseorder/receipt/error",
+	    "receipt_error_dir default");
+	is_str(c.netsuite.receipt_staging_dir, "/home/hotwax/netsuite/purchaseorder/receipt-staging",
+	    "receipt_staging_dir default");
+	is_int(c.netsuite.receipt_stale_after, 7200, "receipt_stale_after default");
+	is_str(c.netsuite.receipt_prefix, "posync", "receipt_prefix default");
+	ok(c.hotwax.token_file == NULL && c.hotwax.username == NULL &&
+	    c.hotwax.password_file == NULL && c.hotwax.ca_file == NULL,
+	    "hotwax credentials and ca_file: no default");
+	is_str(c.hotwax.config_id, "IMP_PO", "config_id default");
+	is_int(c.hotwax.batch_size, 1000, "batch_size default");
+	is_int(c.hotwax.timeout, 60, "hotwax.timeout default");
+	is_int(c.hotwax.retries, 5, "retries default");
+	is_int(c.hotwax.receipt_overlap, 900, "receipt_overlap default");
+	is_int(c.hotwax.log_wait, 60, "log_wait default");
+	is_int(c.hotwax.allow_http, 0, "allow_http default off");
+	is_str(c.spool.dir, "/var/spool/posync", "spool.dir default");
+	is_int(c.spool.keep_days, 30, "keep_days default");
+	is_int(c.spool.syslog, 0, "syslog default off");
+	config_free(&c);
+	free(err);
+
+	/* $POSYNC_CONFIG when no path is given */
+	put(f, "[spool]\nkeep_days = 9\n", 0600);
+	setenv("POSYNC_CONFIG", f, 1);
+	r = config_load(&c, NULL);
+	is_int(r, 0, "POSYNC_CONFIG is read when no path is given");
+	is_int(c.spool.keep_days, 9, "  and its value is used");
+	is_str(c.path, f, "  and named as the path");
+	config_free(&c);
+	unsetenv("POSYNC_CONFIG");
+	free(f);
+}
+
+static void
+test_bad(void)
+{
+	struct config c;
+	char *f = at("bad.conf"), *text, *err, *w;
+	char longv[260];
+	int r;
+
+	memset(longv, 'x', sizeof longv - 1);
+	longv[sizeof longv - 1] = 0;
+	text = xasprintf(
+	    "[sftp]\n"			/* 1 */
+	    "port = abc\n"		/* 2 not a number */
+	    "port = 70000\n"		/* 3 out of range */
+	    "timeout = 0\n"		/* 4 out of range */
+	    "bogus = 1\n"		/* 5 unknown key */
+	    "[nosuch]\n"		/* 6 unknown section */
+	    "whatever = 1\n"		/* 7 (in it: not reported again) */
+	    "[hotwax]\n"		/* 8 */
+	    "retries = 21\n"		/* 9 out of range */
+	    "batch_size = 0\n"		/* 10 out of range */
+	    "allow_http = maybe\n"	/* 11 bad boolean */
+	    "this line has no equals sign\n"	/* 12 inih cannot parse */
+	    "[spool\n"			/* 13 no ']' */
+	    "[spool]\n"			/* 14 */
+	    "syslog = yes\n"		/* 15 fine */
+	    "dir =\n"			/* 16 must not be empty */
+	    "dir = %s\n"		/* 17 too long for inih */
+	    "keep_days = 12abc\n"	/* 18 not a number */
+	    "keep_days = 99999999999999999999\n"	/* 19 out of range */
+	    "[netsuite]\n"		/* 20 */
+	    "receipt_prefix = a/b\n",	/* 21 not a name */
+	    longv);
+	put(f, text, 0600);
+	cap_begin();
+	r = config_load(&c, f);
+	err = cap_end();
+	is_int(r, EX_CONFIG, "a bad file is EX_CONFIG");
+#define LINE(n, what) do { w = xasprintf("%s:%d: %s", f, n, what); \
+	has(err, w, "line " #n ": " what); free(w); } while (0)
+	LINE(2, "[sftp] port: \"abc\" is not a number");
+	LINE(3, "[sftp] port: 70000 is out of range (1..65535)");
+	LINE(4, "[sftp] timeout: 0 is out of range (1..3600)");
+	LINE(5, "unknown key \"bogus\" in [sftp]");
+	LINE(6, "unknown section [nosuch]");
+	LINE(9, "[hotwax] retries: 21 is out of range (0..20)");
+	LINE(10, "[hotwax] batch_size: 0 is out of range (1..100000)");
+	LINE(11, "[hotwax] allow_http: \"maybe\" is not a boolean");
+	LINE(12, "expected \"key = value\"");
+	LINE(13, "section line without ']'");
+	LINE(16, "[spool] dir must not be empty");
+	LINE(17, "line longer than");
+	LINE(18, "[spool] keep_days: \"12abc\" is not a number");
+	LINE(19, "[spool] keep_days: 99999999999999999999 is out of range");
+	LINE(21, "[netsuite] receipt_prefix: \"a/b\"");
+#undef LINE
+	w = xasprintf("%s:7:", f);
+	ok(strstr(err, w) == NULL, "a key in an unknown section is not reported again");
+	free(w);
+	w = xasprintf("%s:15:", f);
+	ok(strstr(err, w) == NULL, "a good line between bad ones is not reported");
+	free(w);
+	if (!ok(count_lines(err) == 15, "one message per bad line, 15 in all"))
+		show(err);
+	is_int(c.spool.syslog, 1, "good lines of a bad file are still read");
+	config_free(&c);
+	free(err);
+	free(text);
+
+	put(f, "port = 22\n[sftp]\n", 0600);
+	cap_begin();
+	r = config_load(&c, f);
+	err = cap_end();
+	is_int(r, EX_CONFIG, "a key before any section");
+	w = xasprintf("%s:1: key \"port\" outside a section", f);
+	has(err, w, "  is named with its line");
+	free(w);
+	config_free(&c);
+	free(err);
+
+	put(f, "[spool]\n", 0664);
+	cap_begin();
+	r = config_load(&c, f);
+	err = cap_end();
+	is_int(r, EX_CONFIG, "a config writable by the group is refused");
+	w = xasprintf("permissions 0664 for %s are too open", f);
+	has(err, w, "  as ssh would say it");
+	free(w);
+	config_free(&c);
+	free(err);
+
+	put(f, "[spool]\n", 0644);
+	r = config_load(&c, f);
+	is_int(r, 0, "a config readable by all (0644) is fine: it holds no secret");
+	config_free(&c);
+
+	free(f);
+	f = at("missing.conf");
+	cap_begin();
+	r = config_load(&c, f);
+	err = cap_end();
+	is_int(r, EX_CONFIG, "a missing config is EX_CONFIG");
+	w = xasprintf("cannot read the configuration %s: No such file", f);
+	has(err, w, "  naming the file");
+	free(w);
+	config_free(&c);
+	free(err);
+	free(f);
+}
+
+static void
+test_secret(void)
+{
+	char *f = at("token"), *s, *err, *w, *big;
+	const char *key = "[hotwax] token_file";
+
+	put(f, "s3cr3t-T0ken\nsecond line\n", 0600);
+	s = config_secret(f, key);
+	is_str(s, "s3cr3t-T0ken", "0600 secret: the first line");
+	free(s);
+	is_int(config_check_private(f, key), 0, "0600: check_private ok");
+
+	put(f, "crlf-token\r\n", 0400);
+	s = config_secret(f, key);
+	is_str(s, "crlf-token", "0400 secret, CRLF cut");
+	free(s);
+
+	put(f, "no-newline", 0600);
+	s = config_secret(f, key);
+	is_str(s, "no-newline", "a secret without a newline");
+	free(s);
+
+	put(f, "s3cr3t-T0ken\n", 0640);
+	cap_begin();
+	s = config_secret(f, key);
+	err = cap_end();
+	ok(s == NULL, "0640 secret refused");
+	w = xasprintf("permissions 0640 for %s (%s) are too open", f, key);
+	has(err, w, "  the message names the file, the key and the mode");
+	free(w);
+	ok(strstr(err, "s3cr3t") == NULL, "  and never the secret");
+	free(err);
+	free(s);
+	cap_begin();
+	is_int(config_check_private(f, key), EX_CONFIG, "0640: check_private refuses");
+	free(cap_end());
+
+	chmod(f, 0644);
+	cap_begin();
+	s = config_secret(f, key);
+	err = cap_end();
+	ok(s == NULL, "0644 secret refused");
+	w = xasprintf("permissions 0644 for %s (%s) are too open", f, key);
+	has(err, w, "  with its mode");
+	free(w);
+	free(err);
+	cap_begin();
+	is_int(config_check_private(f, "[sftp] identity_file"), EX_CONFIG,
+	    "0644 key file: check_private refuses");
+	err = cap_end();
+	has(err, "[sftp] identity_file", "  naming the key");
+	free(err);
+
+	put(f, "", 0600);
+	cap_begin();
+	s = config_secret(f, key);
+	err = cap_end();
+	ok(s == NULL, "an empty secret file is refused");
+	w = xasprintf("%s (%s) is empty", f, key);
+	has(err, w, "  and said to be empty");
+	free(w);
+	free(err);
+	cap_begin();
+	is_int(config_check_private(f, key), EX_CONFIG, "empty: check_private refuses");
+	free(cap_end());
+
+	put(f, "\nsecond\n", 0600);
+	cap_begin();
+	s = config_secret(f, key);
+	err = cap_end();
+	ok(s == NULL, "an empty first line is refused");
+	free(err);
+
+	big = xmalloc(65 * 1024 + 1);
+	memset(big, 'a', 65 * 1024);
+	big[65 * 1024] = 0;
+	put(f, big, 0600);
+	free(big);
+	cap_begin();
+	s = config_secret(f, key);
+	err = cap_end();
+	ok(s == NULL, "a secret file over 64 KiB is refused");
+	has(err, "is larger than 65536 bytes", "  and said to be too large");
+	free(err);
+	cap_begin();
+	is_int(config_check_private(f, key), EX_CONFIG, "large: check_private refuses");
+	free(cap_end());
+
+	unlink(f);
+	cap_begin();
+	s = config_secret(f, key);
+	err = cap_end();
+	ok(s == NULL, "a missing secret file is refused");
+	w = xasprintf("cannot read %s (%s): No such file", f, key);
+	has(err, w, "  naming the file and the key");
+	free(w);
+	free(err);
+	cap_begin();
+	is_int(config_check_private(f, key), EX_CONFIG, "missing: check_private refuses");
+	free(cap_end());
+	free(f);
+}
+
+int
+main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	msg_init("unit-config");
+	snprintf(scratch, sizeof scratch, "%s/posync-unit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(scratch)) {
+		perror(scratch);
+		return 1;
+	}
+	test_good();
+	test_defaults();
+	test_bad();
+	test_secret();
+	nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return done_testing();
+}

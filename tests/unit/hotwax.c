@@ -1,0 +1,638 @@
+/*
+ * hotwax.c -- common/hotwax.c against the HotWax simulator.
+ *
+ * Run by tests/0202-hotwax.t, which starts the simulator and exports
+ * POSYNC_CONFIG (token_file, ca_file, retries = 3), HOTWAX_PORT,
+ * HOTWAX_CA, HOTWAX_OTHER_CA, HW_USER and HW_PASSWORD_FILE (a user seeded
+ * into the simulator), and POSYNC_BACKOFF_MS (short backoff).  The test
+ * drives the simulator's control interface with a curl handle of its own
+ * and checks what the client did through the simulator's request log,
+ * never through the client's own word.  Everything the client writes on
+ * stderr is captured, shown when a check of that part fails, and searched
+ * for the token and the password at the end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <cjson/cJSON.h>
+
+#include "config.h"
+#include "hotwax.h"
+#include "msg.h"
+#include "util.h"
+#include "tap.h"
+
+static const char *port, *ca, *other_ca, *scratch;
+static CURL *ctl;
+static struct buf all_err;	/* everything the client said on stderr */
+
+/* ---- the simulator's control interface, through our own handle ---- */
+
+static size_t
+ctl_data(char *p, size_t size, size_t n, void *arg)
+{
+	buf_add(arg, p, size * n);
+	return size * n;
+}
+
+static cJSON *
+sim(const char *method, const char *path, const char *json)
+{
+	struct buf b = {0};
+	struct curl_slist *h = NULL;
+	char *url = xasprintf("https://127.0.0.1:%s%s", port, path);
+	long code = 0;
+	cJSON *o = NULL;
+	CURLcode rc;
+
+	curl_easy_reset(ctl);
+	curl_easy_setopt(ctl, CURLOPT_URL, url);
+	curl_easy_setopt(ctl, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(ctl, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(ctl, CURLOPT_WRITEFUNCTION, ctl_data);
+	curl_easy_setopt(ctl, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(ctl, CURLOPT_TIMEOUT, 20L);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	curl_easy_setopt(ctl, CURLOPT_HTTPHEADER, h);
+	if (json)
+		curl_easy_setopt(ctl, CURLOPT_POSTFIELDS, json);
+	rc = curl_easy_perform(ctl);
+	curl_easy_getinfo(ctl, CURLINFO_RESPONSE_CODE, &code);
+	if (rc != CURLE_OK || code != 200)
+		printf("# control %s %s: %s, HTTP %ld: %s\n", method, path,
+		    curl_easy_strerror(rc), code, b.s ? b.s : "");
+	else
+		o = cJSON_Parse(b.s ? b.s : "");
+	curl_slist_free_all(h);
+	buf_free(&b);
+	free(url);
+	return o;
+}
+
+static void
+simdo(const char *method, const char *path, const char *json)
+{
+	cJSON_Delete(sim(method, path, json));
+}
+
+static void
+clear_log(void)
+{
+	simdo("POST", "/_sim/requests/clear", NULL);
+}
+
+/* Requests in the log whose method and path (after /api/) match. */
+static int
+count(const char *method, const char *sub)
+{
+	cJSON *v = sim("GET", "/_sim/requests", NULL), *e;
+	char *want = xasprintf("/api/%s", sub);
+	int n = 0;
+
+	cJSON_ArrayForEach(e, v) {
+		if (strcmp(cJSON_GetObjectItem(e, "method")->valuestring, method) == 0 &&
+		    strcmp(cJSON_GetObjectItem(e, "path")->valuestring, want) == 0)
+			n++;
+	}
+	cJSON_Delete(v);
+	free(want);
+	return n;
+}
+
+/* ---- stderr of the client ---- */
+
+static int saved_fd = -1, fails_before;
+static char *cap_path;
+
+static void
+cap_start(void)
+{
+	int fd;
+
+	fflush(stderr);
+	saved_fd = dup(2);
+	fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (saved_fd < 0 || fd < 0) {
+		perror(cap_path);
+		exit(1);
+	}
+	dup2(fd, 2);
+	close(fd);
+	fails_before = tap_failed;
+}
+
+/* What the client said since cap_start (static until the next call). */
+static const char *
+cap_end(void)
+{
+	static char *text;
+	size_t len;
+
+	fflush(stderr);
+	dup2(saved_fd, 2);
+	close(saved_fd);
+	free(text);
+	if (read_file(cap_path, 1 << 20, &text, &len) < 0)
+		text = xstrdup("");
+	buf_adds(&all_err, text);
+	return text;
+}
+
+/* After the checks of one part: show its stderr when one of them failed. */
+static void
+cap_show(const char *text)
+{
+	if (tap_failed != fails_before)
+		fprintf(stderr, "# the client's stderr:\n%s", text);
+}
+
+/* ---- helpers ---- */
+
+static char *
+slurp(const char *path)
+{
+	char *s;
+	size_t n;
+
+	if (read_file(path, 1 << 16, &s, &n) < 0) {
+		printf("# %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	s[strcspn(s, "\n")] = 0;
+	return s;
+}
+
+static cJSON *
+find_body(const char *external_id)
+{
+	cJSON *b = cJSON_CreateObject(), *in = cJSON_AddObjectToObject(b, "inputFields");
+
+	cJSON_AddStringToObject(b, "entityName", "OrderHeader");
+	cJSON_AddStringToObject(in, "externalId", external_id);
+	cJSON_AddStringToObject(b, "noConditionFind", "Y");
+	return b;
+}
+
+/* performFind for one external id: the call's status; *n the count. */
+static int
+find(struct hotwax *h, const char *ext, int *n, char **why)
+{
+	cJSON *b = find_body(ext), *r = NULL, *c;
+	int st;
+
+	*n = -1;
+	st = hotwax_post(h, "performFind", b, &r, why);
+	cJSON_Delete(b);
+	if (st == 0 && cJSON_IsNumber(c = cJSON_GetObjectItem(r, "count")))
+		*n = c->valueint;
+	cJSON_Delete(r);
+	return st;
+}
+
+static void
+fault(const char *json)
+{
+	simdo("POST", "/_sim/fault", json);
+}
+
+/* ---- the parts ---- */
+
+static void
+t_basics(struct config *c)
+{
+	struct hotwax *h;
+	cJSON *v, *e, *r = NULL;
+	char *why = NULL;
+	const char *err;
+	int st, n, conn = -1, same = 1, i;
+
+	cap_start();
+	st = hotwax_open(c, &h);
+	is_int(st, 0, "open with token_file");
+	if (st) {
+		cap_show(cap_end());
+		exit(1);
+	}
+	simdo("POST", "/_sim/orders", "{\"externalId\":\"NS-1\"}");
+	clear_log();
+	is_int(find(h, "NS-1", &n, &why), 0, "performFind with the token");
+	is_int(n, 1, "performFind finds the order seeded through the control interface");
+	is_int(find(h, "NS-none", &n, &why), 0, "a second call");
+	is_int(n, 0, "and it finds nothing for an unknown id");
+	st = hotwax_get(h, "dataManagerLogs/DM-NOPE", &r, &why);
+	is_int(st, EX_DATAERR, "GET of an unknown log: 404 is refused for good");
+	ok(why && strstr(why, "DM-NOPE"), "why holds HotWax's message (%s)", why ? why : "NULL");
+	ok(r == NULL, "no response object on failure");
+	free(why);
+	why = NULL;
+
+	/* keep-alive: the three calls above came on one connection */
+	v = sim("GET", "/_sim/requests", NULL);
+	i = 0;
+	cJSON_ArrayForEach(e, v) {
+		int k = cJSON_GetObjectItem(e, "conn")->valueint;
+
+		if (conn >= 0 && k != conn)
+			same = 0;
+		conn = k;
+		ok(cJSON_IsTrue(cJSON_GetObjectItem(e, "authorization_present")),
+		    "request %d carries an Authorization header", ++i);
+	}
+	is_int(cJSON_GetArraySize(v), 3, "three requests in the simulator's log");
+	ok(same, "all on one TCP connection");
+	cJSON_Delete(v);
+
+	/* 200 with an error body */
+	fault("{\"kind\":\"error_body\",\"path\":\"performFind\",\"message\":\"Entity NS is locked\"}");
+	st = find(h, "NS-1", &n, &why);
+	is_int(st, EX_DATAERR, "200 + _ERROR_MESSAGE_ is a failure");
+	is_str(why, "Entity NS is locked", "why holds the message");
+	free(why);
+	why = NULL;
+	fault("{\"kind\":\"error_list\",\"path\":\"performFind\",\"message\":\"Row 3 is bad\"}");
+	st = find(h, "NS-1", &n, &why);
+	is_int(st, EX_DATAERR, "200 + _ERROR_MESSAGE_LIST_ is a failure");
+	is_str(why, "Row 3 is bad", "why holds the list's message");
+	free(why);
+	why = NULL;
+	fault("{\"kind\":\"status\",\"status\":400,\"path\":\"performFind\"}");
+	clear_log();
+	st = find(h, "NS-1", &n, &why);
+	is_int(st, EX_DATAERR, "HTTP 400 is refused for good");
+	is_str(why, "Simulated HTTP 400", "why holds the 400's message");
+	is_int(count("POST", "performFind"), 1, "a 400 is not retried");
+	free(why);
+	why = NULL;
+	/* the keys are judged as HotWax's apps do, by JavaScript truthiness */
+	fault("{\"kind\":\"status\",\"status\":200,\"path\":\"performFind\","
+	    "\"content_type\":\"application/json\","
+	    "\"body\":\"{\\\"error\\\":\\\"\\\",\\\"_ERROR_MESSAGE_\\\":null,\\\"count\\\":7}\"}");
+	is_int(find(h, "NS-1", &n, &why), 0, "empty error keys are no error");
+	is_int(n, 7, "and the answer is returned");
+	fault("{\"kind\":\"status\",\"status\":200,\"path\":\"performFind\","
+	    "\"body\":\"{\\\"error\\\":{\\\"code\\\":5},\\\"count\\\":7}\"}");
+	is_int(find(h, "NS-1", &n, &why), EX_DATAERR, "an error object is an error");
+	is_str(why, "{\"code\":5}", "why shows it");
+	free(why);
+	why = NULL;
+	fault("{\"kind\":\"error_body\",\"path\":\"performFind\",\"message\":\"two\\nlines\"}");
+	is_int(find(h, "NS-1", &n, &why), EX_DATAERR, "a message of two lines");
+	is_str(why, "two lines", "becomes one line");
+	free(why);
+	why = NULL;
+	fault("{\"kind\":\"not_object\",\"path\":\"performFind\",\"body\":\"<html>maintenance</html>\"}");
+	is_int(find(h, "NS-1", &n, &why), EX_PROTOCOL, "a body that is not JSON is EX_PROTOCOL");
+	free(why);
+	why = NULL;
+	fault("{\"kind\":\"not_object\",\"path\":\"performFind\",\"body\":\"[1,2]\"}");
+	is_int(find(h, "NS-1", &n, &why), EX_PROTOCOL, "a JSON array is EX_PROTOCOL");
+	free(why);
+	why = NULL;
+
+	/* transient failures */
+	clear_log();
+	fault("{\"kind\":\"status\",\"status\":500,\"count\":2,\"path\":\"performFind\"}");
+	is_int(find(h, "NS-1", &n, &why), 0, "500 twice, then success");
+	is_int(n, 1, "with the right answer");
+	is_int(count("POST", "performFind"), 3, "three requests in the log");
+	clear_log();
+	fault("{\"kind\":\"status\",\"status\":503,\"count\":10,\"path\":\"performFind\"}");
+	is_int(find(h, "NS-1", &n, &why), EX_TEMPFAIL, "503 beyond the retries: EX_TEMPFAIL");
+	is_int(count("POST", "performFind"), 4, "1 + retries (3) requests");
+	simdo("POST", "/_sim/faults/clear", NULL);
+	free(why);
+	why = NULL;
+
+	clear_log();
+	fault("{\"kind\":\"drop_before\",\"path\":\"performFind\"}");
+	is_int(find(h, "NS-1", &n, &why), 0, "connection closed before the answer: retried");
+	is_int(count("POST", "performFind"), 2, "two requests in the log");
+	clear_log();
+	fault("{\"kind\":\"drop_before\",\"mode\":\"reset\",\"path\":\"performFind\"}");
+	is_int(find(h, "NS-1", &n, &why), 0, "connection reset: retried");
+	is_int(count("POST", "performFind"), 2, "two requests in the log");
+
+	/* 429: the retry waits Retry-After, by the simulator's clock */
+	clear_log();
+	fault("{\"kind\":\"retry_after\",\"seconds\":1,\"path\":\"performFind\"}");
+	is_int(find(h, "NS-1", &n, &why), 0, "429 then success");
+	v = sim("GET", "/_sim/requests", NULL);
+	is_int(cJSON_GetArraySize(v), 2, "two requests in the log");
+	if (cJSON_GetArraySize(v) == 2) {
+		double a = cJSON_GetObjectItem(cJSON_GetArrayItem(v, 0), "time")->valuedouble;
+		double b = cJSON_GetObjectItem(cJSON_GetArrayItem(v, 1), "time")->valuedouble;
+
+		ok(b - a >= 0.95, "the retry came %.3f s after the 429 (Retry-After: 1)", b - a);
+		ok(b - a < 5, "and not much later");
+	}
+	cJSON_Delete(v);
+	err = cap_end();
+	ok(strstr(err, "https://127.0.0.1:") && strstr(err, "/api/performFind"),
+	    "messages name the URL");
+	ok(strstr(err, "Entity NS is locked") != NULL, "messages quote HotWax");
+	cap_show(err);
+	hotwax_close(h);
+}
+
+/* upload: multipart, drop after processing is retried (the upsert is idempotent) */
+static void
+t_upload(struct config *c)
+{
+	static const char *const fields[] = { "configId", "IMP_PO", NULL };
+	const char *rows =
+	    "[{\"externalId\":\"NS-77\",\"productSku\":\"SKU-A\",\"quantity\":5,"
+	    "\"externalFacilityId\":\"116\",\"itemExternalId\":\"1\",\"arrivalDate\":\"12/24/2026\"},"
+	    "{\"externalId\":\"NS-77\",\"productSku\":\"SKU-B\",\"quantity\":2.5,"
+	    "\"externalFacilityId\":\"116\",\"itemExternalId\":\"2\"}]";
+	char *path = path_join(scratch, "batch-77.json"), *why = NULL, *ep;
+	struct hotwax *h;
+	cJSON *r = NULL, *st_all, *o, *e, *lg;
+	const char *id, *err;
+	int st, i, nlogs = 0, norders = 0, nitems = 0;
+	FILE *fp;
+
+	fp = fopen(path, "w");
+	fputs(rows, fp);
+	fclose(fp);
+	simdo("POST", "/_sim/seed", "{\"products\":[{\"productId\":\"P-A\",\"sku\":\"SKU-A\"},"
+	    "{\"productId\":\"P-B\",\"sku\":\"SKU-B\"}],"
+	    "\"facilities\":[{\"facilityId\":\"FAC-116\",\"externalId\":\"116\"}]}");
+	cap_start();
+	if (hotwax_open(c, &h) != 0)
+		exit(1);
+	clear_log();
+	fault("{\"kind\":\"drop_after\",\"path\":\"uploadJsonFile\"}");
+	st = hotwax_upload(h, "uploadJsonFile", "uploadedFile", path, "NS-77.json",
+	    fields, &r, &why);
+	is_int(st, 0, "upload, dropped after processing, retried: success");
+	is_int(count("POST", "uploadJsonFile"), 2, "two uploads in the log");
+	id = cJSON_GetStringValue(cJSON_GetObjectItem(r, "logId"));
+	ok(id != NULL, "the answer has a logId (%s)", id ? id : "NULL");
+	free(why);
+	why = NULL;
+	/* follow the log until processed (the simulator takes 0.2 s) */
+	ep = xasprintf("dataManagerLogs/%s", id ? id : "x");
+	for (i = 0; i < 100; i++) {
+		cJSON *l = NULL;
+		const char *s;
+
+		if (hotwax_get(h, ep, &l, &why) != 0)
+			break;
+		s = cJSON_GetStringValue(cJSON_GetObjectItem(l, "statusId"));
+		if (s && strcmp(s, "SERVICE_FINISHED") == 0) {
+			is_int(cJSON_GetObjectItem(l, "failedRecordCount")->valueint, 0,
+			    "the log finished with no failed rows");
+			cJSON_Delete(l);
+			break;
+		}
+		cJSON_Delete(l);
+		usleep(50000);
+	}
+	ok(i < 100, "the log finished");
+	free(ep);
+	cJSON_Delete(r);
+	free(why);
+	why = NULL;
+	/* what arrived, from the simulator's state */
+	simdo("POST", "/_sim/process", NULL);
+	st_all = sim("GET", "/_sim/state", NULL);
+	cJSON_ArrayForEach(lg, cJSON_GetObjectItem(st_all, "logs")) {
+		nlogs++;
+		is_str(cJSON_GetStringValue(cJSON_GetObjectItem(lg, "fileName")), "NS-77.json",
+		    "upload %d: the file name given", nlogs);
+		is_int(cJSON_GetObjectItem(lg, "totalRecordCount")->valueint, 2,
+		    "upload %d: two records", nlogs);
+	}
+	is_int(nlogs, 2, "the simulator holds two uploads");
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(st_all, "orders")) {
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(o, "externalId")), "NS-77"))
+			continue;
+		norders++;
+		cJSON_ArrayForEach(e, cJSON_GetObjectItem(o, "items"))
+			nitems++;
+	}
+	is_int(norders, 1, "one PO NS-77 (the upsert is idempotent)");
+	is_int(nitems, 2, "with two lines");
+	cJSON_Delete(st_all);
+
+	r = NULL;
+	st = hotwax_upload(h, "uploadJsonFile", "uploadedFile", "/nonexistent/b.json",
+	    "b.json", fields, &r, &why);
+	is_int(st, EX_IOERR, "a missing batch file is a local error");
+	err = cap_end();
+	ok(strstr(err, "/nonexistent/b.json") != NULL, "naming the file");
+	cap_show(err);
+	hotwax_close(h);
+	free(path);
+}
+
+/* a timeout is retried */
+static void
+t_timeout(struct config *c)
+{
+	struct hotwax *h;
+	char *why = NULL;
+	const char *err;
+	int n;
+
+	c->hotwax.timeout = 1;
+	cap_start();
+	if (hotwax_open(c, &h) != 0)
+		exit(1);
+	clear_log();
+	fault("{\"kind\":\"delay\",\"seconds\":3,\"path\":\"performFind\"}");
+	is_int(find(h, "NS-1", &n, &why), 0, "a request that times out is retried");
+	is_int(count("POST", "performFind"), 2, "two requests in the log");
+	hotwax_close(h);
+	free(why);
+	err = cap_end();
+	cap_show(err);
+	c->hotwax.timeout = 10;
+}
+
+static void
+t_login(struct config *c, const char *user, const char *pwfile)
+{
+	struct config lc = *c;
+	struct hotwax *h;
+	char *why = NULL, *badpw;
+	const char *err;
+	int n;
+	FILE *fp;
+
+	lc.hotwax.token_file = NULL;
+	lc.hotwax.username = (char *)user;
+	lc.hotwax.password_file = (char *)pwfile;
+	cap_start();
+	is_int(hotwax_open(&lc, &h), 0, "open with username and password_file");
+	clear_log();
+	is_int(find(h, "NS-1", &n, &why), 0, "a call logs in first");
+	is_int(count("POST", "login"), 1, "one login");
+	is_int(find(h, "NS-1", &n, &why), 0, "a second call");
+	is_int(count("POST", "login"), 1, "uses the same token");
+	clear_log();
+	fault("{\"kind\":\"expire_tokens\",\"path\":\"performFind\"}");
+	is_int(find(h, "NS-1", &n, &why), 0, "tokens expired: the call still succeeds");
+	is_int(n, 1, "with the right answer");
+	is_int(count("POST", "login"), 1, "after exactly one fresh login");
+	is_int(count("POST", "performFind"), 2, "and one retry of the call");
+	clear_log();
+	fault("{\"kind\":\"status\",\"status\":401,\"count\":2,\"path\":\"performFind\"}");
+	is_int(find(h, "NS-1", &n, &why), EX_NOPERM, "401 again after the re-login: EX_NOPERM");
+	is_int(count("POST", "login"), 1, "only one re-login per call");
+	hotwax_close(h);
+	free(why);
+	why = NULL;
+
+	badpw = path_join(scratch, "bad.password");
+	fp = fopen(badpw, "w");
+	fputs("not-the-password\n", fp);
+	fclose(fp);
+	chmod(badpw, 0600);
+	lc.hotwax.password_file = badpw;
+	is_int(hotwax_open(&lc, &h), 0, "open with a wrong password");
+	is_int(find(h, "NS-1", &n, &why), EX_NOPERM, "a refused login is EX_NOPERM");
+	hotwax_close(h);
+	free(why);
+	free(badpw);
+	err = cap_end();
+	ok(strstr(err, "401") != NULL, "the refusal is said on stderr");
+	cap_show(err);
+}
+
+static void
+t_refusals(struct config *c, const char *token)
+{
+	struct config lc = *c;
+	struct hotwax *h = NULL;
+	char *why = NULL, *bad, *url;
+	const char *err;
+	int n;
+	FILE *fp;
+
+	cap_start();
+	/* a token HotWax does not know, and no username to log in with */
+	bad = path_join(scratch, "bad.token");
+	fp = fopen(bad, "w");
+	fputs("0123456789abcdef-not-a-token\n", fp);
+	fclose(fp);
+	chmod(bad, 0600);
+	lc.hotwax.token_file = bad;
+	is_int(hotwax_open(&lc, &h), 0, "open with an unknown token");
+	clear_log();
+	is_int(find(h, "NS-1", &n, &why), EX_NOPERM, "401 with no username: EX_NOPERM");
+	is_int(count("POST", "performFind"), 1, "not retried");
+	is_int(count("POST", "login"), 0, "no login tried");
+	hotwax_close(h);
+	free(why);
+	why = NULL;
+	lc.hotwax.token_file = c->hotwax.token_file;
+
+	/* a CA that did not sign the server's certificate */
+	lc.hotwax.ca_file = (char *)other_ca;
+	is_int(hotwax_open(&lc, &h), 0, "open with another CA");
+	clear_log();
+	n = find(h, "NS-1", &n, &why);
+	ok(n != 0, "the server's certificate is refused (status %d)", n);
+	is_int(n, EX_NOPERM, "as EX_NOPERM (not trusted)");
+	is_int(count("POST", "performFind"), 0, "no request reached the server");
+	hotwax_close(h);
+	free(why);
+	why = NULL;
+	lc.hotwax.ca_file = c->hotwax.ca_file;
+	err = cap_end();
+	ok(strstr(err, "/api/performFind") && strstr(err, "certificate"),
+	    "the refusal names the URL and the certificate");
+	cap_show(err);
+
+	/* plain http */
+	cap_start();
+	url = xasprintf("http://127.0.0.1:%s/api/", port);
+	lc.hotwax.base_url = url;
+	h = NULL;
+	is_int(hotwax_open(&lc, &h), EX_CONFIG, "http:// refused without allow_http");
+	ok(h == NULL, "no handle");
+	lc.hotwax.allow_http = 1;
+	is_int(hotwax_open(&lc, &h), 0, "http:// to 127.0.0.1 with allow_http");
+	hotwax_close(h);
+	h = NULL;
+	lc.hotwax.base_url = "http://[::1]:8080/api/";
+	is_int(hotwax_open(&lc, &h), 0, "http:// to [::1] with allow_http");
+	hotwax_close(h);
+	h = NULL;
+	lc.hotwax.base_url = "http://hotwax.example.com/api/";
+	is_int(hotwax_open(&lc, &h), EX_CONFIG, "http:// to another host refused even with allow_http");
+	lc.hotwax.base_url = "ftp://127.0.0.1/api/";
+	is_int(hotwax_open(&lc, &h), EX_CONFIG, "ftp:// refused");
+	lc.hotwax.base_url = NULL;
+	is_int(hotwax_open(&lc, &h), EX_CONFIG, "no base_url: EX_CONFIG");
+	lc.hotwax.base_url = c->hotwax.base_url;
+	lc.hotwax.allow_http = 0;
+	lc.hotwax.token_file = NULL;
+	is_int(hotwax_open(&lc, &h), EX_CONFIG, "no credentials: EX_CONFIG");
+	free(url);
+	free(bad);
+	err = cap_end();
+	ok(strstr(err, "plain http is refused") != NULL, "http refusal said");
+	cap_show(err);
+	(void)token;
+}
+
+int
+main(void)
+{
+	struct config c;
+	const char *user = getenv("HW_USER"), *pwfile = getenv("HW_PASSWORD_FILE");
+	char *token, *pw, *seed;
+
+	port = getenv("HOTWAX_PORT");
+	ca = getenv("HOTWAX_CA");
+	other_ca = getenv("HOTWAX_OTHER_CA");
+	scratch = getenv("SCRATCH");
+	if (!port || !ca || !other_ca || !scratch || !user || !pwfile) {
+		printf("1..0 # SKIP run by tests/0202-hotwax.t\n");
+		return 0;
+	}
+	msg_init("hotwax-test");
+	verbose = 1;	/* retry notes too must not show the token */
+	cap_path = path_join(scratch, "client.stderr");
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	ctl = curl_easy_init();
+	if (config_load(&c, NULL) != 0) {
+		printf("not ok 1 - config_load\n1..1\n");
+		return 1;
+	}
+	token = slurp(c.hotwax.token_file);
+	pw = slurp(pwfile);
+
+	t_basics(&c);
+	t_upload(&c);
+	t_timeout(&c);
+	t_login(&c, user, pwfile);
+	/* expire_tokens dropped the seeded API token too: seed it again */
+	seed = xasprintf("{\"tokens\":[\"%s\"]}", token);
+	simdo("POST", "/_sim/seed", seed);
+	free(seed);
+	t_refusals(&c, token);
+
+	ok(all_err.len > 0, "the client said things on stderr (%zu bytes)", all_err.len);
+	ok(!strstr(all_err.s ? all_err.s : "", token), "the token never appears on stderr");
+	ok(!strstr(all_err.s ? all_err.s : "", pw), "the password never appears on stderr");
+
+	buf_free(&all_err);
+	explicit_bzero(token, strlen(token));
+	free(token);
+	free(pw);
+	free(cap_path);
+	config_free(&c);
+	curl_easy_cleanup(ctl);
+	curl_global_cleanup();
+	return done_testing();
+}

@@ -1,0 +1,324 @@
+/*
+ * Unit tests for common/pocsv: header matching, NetSuite's unquoted rows
+ * (quotes and commas in SKUs), RFC 4180 quoting, CRLF and BOM, row
+ * validation, dates, over-long lines.  Each case writes a CSV to an
+ * unnamed temporary file and reads it back through pocsv.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pocsv.h"
+#include "tap.h"
+#include "util.h"
+
+#define HDR "external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date\n"
+
+static FILE *cur_fp;
+
+/* A pocsv reading text (len bytes); NULL with *why when unusable. */
+static struct pocsv *
+open_text(const char *text, size_t len, const char *fmt, char **why)
+{
+	struct pocsv *p = NULL;
+	int r;
+
+	if (cur_fp)
+		fclose(cur_fp);
+	cur_fp = tmpfile();
+	if (!cur_fp || fwrite(text, 1, len, cur_fp) != len || fflush(cur_fp) ||
+	    fseek(cur_fp, 0, SEEK_SET)) {
+		printf("Bail out! cannot write a temporary file\n");
+		exit(1);
+	}
+	*why = NULL;
+	r = pocsv_open(&p, fileno(cur_fp), fmt ? fmt : "MM/DD/YYYY", why);
+	if (r != 0 && r != POCSV_UNUSABLE) {
+		printf("Bail out! pocsv_open read error\n");
+		exit(1);
+	}
+	return p;
+}
+
+static struct pocsv *
+open_str(const char *text, char **why)
+{
+	return open_text(text, strlen(text), NULL, why);
+}
+
+/* The only row of HDR + line: good or not, with its fields. */
+static int
+one_row(const char *line, struct pocsv_row *row, struct pocsv **pp)
+{
+	char *text = xasprintf(HDR "%s\n", line), *why;
+	struct pocsv *p = open_str(text, &why);
+	int r = -1;
+
+	free(text);
+	free(why);
+	*pp = p;
+	if (p)
+		r = pocsv_next(p, row);
+	return r;
+}
+
+static void
+good(const char *line, const char *po, const char *sku, const char *qty,
+    const char *fac, const char *item, const char *arrival, const char *what)
+{
+	struct pocsv_row row;
+	struct pocsv *p;
+	int r = one_row(line, &row, &p);
+
+	if (!ok(r == 1 && !row.reason, "%s: good row", what)) {
+		printf("#   line: %s\n#   reason: %s\n", line, r == 1 && row.reason ? row.reason : "(none)");
+		pocsv_close(p);
+		return;
+	}
+	is_str(row.po, po, "%s: external-id", what);
+	is_str(row.sku, sku, "%s: product-sku", what);
+	is_str(row.qty, qty, "%s: quantity text", what);
+	is_str(row.facility, fac, "%s: external-facility-id", what);
+	is_str(row.item, item, "%s: item-external-id", what);
+	is_str(row.arrival, arrival, "%s: arrival", what);
+	pocsv_close(p);
+}
+
+static void
+bad(const char *line, const char *reason_part, int has_ids, int has_qty,
+    const char *what)
+{
+	struct pocsv_row row;
+	struct pocsv *p;
+	int r = one_row(line, &row, &p);
+
+	if (!ok(r == 1 && row.reason, "%s: rejected", what)) {
+		printf("#   line: %s\n", line);
+		pocsv_close(p);
+		return;
+	}
+	if (!ok(strstr(row.reason, reason_part) != NULL, "%s: reason names %s", what, reason_part))
+		printf("#   reason: %s\n", row.reason);
+	is_int(row.has_ids, has_ids, "%s: ids %s", what, has_ids ? "kept" : "not trusted");
+	is_int(row.has_qty, has_qty, "%s: quantity %s", what, has_qty ? "kept" : "unknown");
+	is_int(row.line, 2, "%s: line number 2", what);
+	ok(row.rawlen == strlen(line) && memcmp(row.raw, line, row.rawlen) == 0,
+	    "%s: raw text kept", what);
+	pocsv_close(p);
+}
+
+static void
+unusable(const char *text, size_t len, const char *why_part, const char *what)
+{
+	char *why;
+	struct pocsv *p = open_text(text, len == SIZE_MAX ? strlen(text) : len, NULL, &why);
+
+	ok(p == NULL, "%s: unusable", what);
+	if (!ok(why && strstr(why, why_part), "%s: says %s", what, why_part))
+		printf("#   why: %s\n", why ? why : "(null)");
+	free(why);
+	pocsv_close(p);
+}
+
+static void
+test_header(void)
+{
+	struct pocsv_row row;
+	struct pocsv *p;
+	char *why;
+	const char *bom = "\xef\xbb\xbf"
+	    "arrival-date,note,item-external-id,external-facility-id,quantity,product-sku,external-id\r\n"
+	    "12/24/2026,hello,7,116,3,SKU-1,900\r\n"
+	    "\r\n"
+	    ",x,8,116,1.5,SKU-2,900";
+
+	p = open_str(bom, &why);
+	ok(p != NULL, "BOM, CRLF, reordered header with an extra column: usable");
+	is_int(pocsv_next(p, &row), 1, "first row");
+	ok(!row.reason, "first row good");
+	is_str(row.po, "900", "external-id from the last column");
+	is_str(row.sku, "SKU-1", "product-sku by name");
+	is_str(row.item, "7", "item-external-id by name");
+	is_str(row.qty, "3", "quantity by name");
+	is_str(row.arrival, "12/24/2026", "arrival-date from the first column");
+	is_int(row.rawlen, strlen("12/24/2026,hello,7,116,3,SKU-1,900"), "CR not part of the raw line");
+	is_int(pocsv_next(p, &row), 1, "second row (blank line skipped)");
+	is_int(row.line, 4, "line numbers count the blank line");
+	is_str(row.qty, "1.5", "quantity of a last line without LF");
+	is_str(row.arrival, "", "empty arrival-date");
+	is_str(row.po, "900", "last column of a last line without LF");
+	is_int(pocsv_next(p, &row), 0, "then the end");
+	pocsv_close(p);
+
+	p = open_str(" External-ID ,\"product-sku\",QUANTITY,external-facility-id,item-external-id,arrival-date\n", &why);
+	ok(p != NULL, "header names: case, spaces and quotes do not matter");
+	pocsv_close(p);
+	free(why);
+
+	unusable(HDR, 0, "empty file", "empty file");
+	unusable("external-id,product-sku,quantity,external-facility-id,arrival-date\n1,a,1,2,\n",
+	    SIZE_MAX, "item-external-id", "missing column");
+	unusable("external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date,quantity\n",
+	    SIZE_MAX, "quantity twice", "repeated column");
+	unusable("external-id,product-sku\0,quantity\n", 34, "NUL", "NUL in the header");
+	unusable("external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-dat\xe9\n",
+	    SIZE_MAX, "not UTF-8", "Latin-1 header");
+	unusable("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "not a text file", "a PNG");
+}
+
+static void
+test_rows(void)
+{
+	static char longid[80], longsku[300], line[1024];
+
+	good("12009298,26897,11,116,1,12/24/2026", "12009298", "26897", "11", "116", "1", "12/24/2026", "plain NetSuite row");
+	good("12009298,12\" Pan,2,116,1,", "12009298", "12\" Pan", "2", "116", "1", "", "NetSuite SKU with a quote");
+	good("5,\"Big,5,116,2,", "5", "\"Big", "5", "116", "2", "", "NetSuite SKU starting with an unclosed quote");
+	good("5,ab\"c\"d,5,116,2,", "5", "ab\"c\"d", "5", "116", "2", "", "NetSuite SKU with two quotes");
+	good("5,Box, small, red,3,116,2,01/02/2027", "5", "Box, small, red", "3", "116", "2", "01/02/2027", "NetSuite SKU with commas recovered");
+	good("5,a,\"b\",3,116,2,", "5", "a,\"b\"", "3", "116", "2", "", "recovered SKU keeps its quotes");
+	good("\"5\",\"Box, \"\"small\"\"\",\"3.25\",\"116\",\"2\",\"01/02/2027\"", "5", "Box, \"small\"", "3.25", "116", "2", "01/02/2027", "RFC 4180 quoted row");
+	good("7,Café crème ☕,1,116,2,", "7", "Café crème ☕", "1", "116", "2", "", "UTF-8 SKU byte for byte");
+	good("7, spaced SKU ,0.00000001,116,2,", "7", " spaced SKU ", "0.00000001", "116", "2", "", "spaces kept, 8 places");
+	good("7,s,2.50,116,2,", "7", "s", "2.50", "116", "2", "", "decimals kept as written");
+	good("7,s,007,116,2,", "7", "s", "7", "116", "2", "", "leading zeros made a JSON number");
+
+	bad("5,\"\",1,116,2,", "product-sku is empty", 1, 1, "empty SKU");
+	bad("5,s,0,116,2,", "quantity \"0\"", 1, 0, "zero quantity");
+	bad("5,s,-1,116,2,", "quantity", 1, 0, "negative quantity");
+	bad("5,s,1.123456789,116,2,", "quantity", 1, 0, "9 places");
+	bad("5,s,1e3,116,2,", "quantity", 1, 0, "exponent");
+	bad("5,s,,116,2,", "quantity", 1, 0, "empty quantity");
+	bad(",s,1,116,2,", "external-id", 0, 1, "empty PO id");
+	bad("5,s,1,116,,", "item-external-id", 0, 1, "empty line id");
+	bad("5,s,1,,2,", "external-facility-id", 1, 1, "empty facility");
+	bad("5,s,1,116,2,13/01/2026", "arrival-date \"13/01/2026\"", 1, 1, "month 13");
+	bad("5,s,1,116,2,02/29/2027", "arrival-date", 1, 1, "Feb 29 of a common year");
+	bad("5,s,1,116,2,2026-12-24", "arrival-date", 1, 1, "wrong date format");
+	bad("5,s\xff,1,116,2,", "not UTF-8", 1, 1, "invalid UTF-8 SKU");
+	bad("5,s\tx,1,116,2,", "not UTF-8 text", 1, 1, "tab in a SKU");
+	bad("5,Box, small,abc,116,2,", "7 fields, the header has 6", 1, 0, "comma SKU that does not validate");
+	bad("5,Box, small,3,116,2,31/12/2026", "arrival-date", 1, 1, "comma SKU with a bad date: ids kept");
+	bad("5,s,1,116", "4 fields, the header has 6", 0, 0, "too few fields");
+	bad("5,\"s,1\",116,2,", "5 fields", 0, 0, "too few RFC fields");
+	bad("5,\"ab\"c,1", "3 fields", 0, 0, "bad quoting and too few fields");
+
+	memset(longid, '9', 65);
+	snprintf(line, sizeof line, "%s,s,1,116,2,", longid);
+	bad(line, "external-id", 0, 1, "65-byte PO id");
+	longid[64] = 0;
+	snprintf(line, sizeof line, "%s,s,1,116,2,", longid);
+	good(line, longid, "s", "1", "116", "2", "", "64-byte PO id");
+	memset(longsku, 'k', 256);
+	snprintf(line, sizeof line, "5,%s,1,116,2,", longsku);
+	bad(line, "longer than 255", 1, 1, "256-byte SKU");
+	longsku[255] = 0;
+	snprintf(line, sizeof line, "5,%s,1,116,2,", longsku);
+	good(line, "5", longsku, "1", "116", "2", "", "255-byte SKU");
+}
+
+static void
+test_long_line(void)
+{
+	struct buf b = {0};
+	struct pocsv_row row;
+	struct pocsv *p;
+	char *why;
+	size_t i;
+
+	buf_adds(&b, HDR);
+	buf_adds(&b, "1,");
+	for (i = 0; i < POCSV_LINE_MAX + 10; i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, ",1,116,1,\n2,s,4,116,1,\n");
+	p = open_text(b.s, b.len, NULL, &why);
+	ok(p != NULL, "a file with an over-long line opens");
+	is_int(pocsv_next(p, &row), 1, "over-long line read");
+	ok(row.reason && strstr(row.reason, "longer than"), "over-long line rejected");
+	is_int(row.rawlen, POCSV_LINE_MAX, "its raw text is cut at POCSV_LINE_MAX");
+	is_int(row.has_ids, 0, "its ids are not trusted");
+	is_int(pocsv_next(p, &row), 1, "the next line is read");
+	ok(!row.reason, "... and is good");
+	is_int(row.line, 3, "... as line 3");
+	is_str(row.po, "2", "... with its own fields");
+	is_int(pocsv_next(p, &row), 0, "end");
+	pocsv_close(p);
+	buf_free(&b);
+}
+
+static void
+test_many_rows(void)
+{
+	struct buf b = {0};
+	struct pocsv_row row;
+	struct pocsv *p;
+	char *why;
+	int i, n = 0, bad_n = 0, r;
+	unsigned long last = 0;
+
+	/* More than one read buffer, with lines across buffer edges. */
+	buf_adds(&b, HDR);
+	for (i = 0; i < 30000; i++)
+		buf_addf(&b, "%d,SKU %d with some length to it,%d,116,%d,01/%02d/2027\n",
+		    i / 10, i, i % 7 == 0 ? 0 : i % 50 + 1, i % 10, i % 28 + 1);
+	p = open_text(b.s, b.len, NULL, &why);
+	while ((r = pocsv_next(p, &row)) == 1) {
+		n++;
+		bad_n += row.reason != NULL;
+		if (row.line != last + 1 && last)
+			break;
+		last = row.line;
+	}
+	is_int(r, 0, "30000 rows read to the end");
+	is_int(n, 30000, "every row seen");
+	is_int(bad_n, (30000 + 6) / 7, "exactly the zero quantities rejected");
+	is_int(last, 30001, "last line number");
+	pocsv_close(p);
+	buf_free(&b);
+}
+
+static void
+test_dates(void)
+{
+	char out[11];
+
+	ok(pocsv_date_format_ok("MM/DD/YYYY"), "MM/DD/YYYY is a format");
+	ok(pocsv_date_format_ok("YYYY-MM-DD"), "YYYY-MM-DD is a format");
+	ok(pocsv_date_format_ok("D.M.YY"), "D.M.YY is a format");
+	ok(!pocsv_date_format_ok("MM/DD"), "no year: not a format");
+	ok(!pocsv_date_format_ok("MM/DD/YYYY MM"), "two months: not a format");
+	ok(!pocsv_date_format_ok(""), "empty: not a format");
+
+	ok(pocsv_date("MM/DD/YYYY", "12/24/2026", 10, out) == 0, "12/24/2026");
+	is_str(out, "12/24/2026", "written as MM/dd/yyyy");
+	ok(pocsv_date("YYYY-MM-DD", "2027-01-02", 10, out) == 0, "ISO date");
+	is_str(out, "01/02/2027", "ISO date rewritten");
+	ok(pocsv_date("D.M.YY", "3.4.27", 6, out) == 0, "D.M.YY");
+	is_str(out, "04/03/2027", "two-digit year is 20YY");
+	ok(pocsv_date("M/D/YYYY", "11/9/2026", 9, out) == 0, "M/D/YYYY with a two-digit month");
+	is_str(out, "11/09/2026", "... padded");
+	ok(pocsv_date("MM/DD/YYYY", "02/29/2028", 10, out) == 0, "Feb 29 2028 (leap)");
+	ok(pocsv_date("MM/DD/YYYY", "02/29/2000", 10, out) == 0, "Feb 29 2000 (leap)");
+	ok(pocsv_date("MM/DD/YYYY", "02/29/2100", 10, out) < 0, "Feb 29 2100 (not leap)");
+	ok(pocsv_date("MM/DD/YYYY", "04/31/2026", 10, out) < 0, "April 31");
+	ok(pocsv_date("MM/DD/YYYY", "00/10/2026", 10, out) < 0, "month 0");
+	ok(pocsv_date("MM/DD/YYYY", "1/2/2026", 8, out) < 0, "MM needs two digits");
+	ok(pocsv_date("MM/DD/YYYY", "12/24/2026x", 11, out) < 0, "trailing text");
+	ok(pocsv_date("MM/DD/YYYY", "12-24-2026", 10, out) < 0, "other separators");
+	ok(pocsv_date("MM/DD/YYYY", "12/24/0999", 10, out) < 0, "year before 1900");
+}
+
+int
+main(void)
+{
+	test_header();
+	test_rows();
+	test_long_line();
+	test_many_rows();
+	test_dates();
+	if (cur_fp)
+		fclose(cur_fp);
+	return done_testing();
+}

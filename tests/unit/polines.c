@@ -1,0 +1,325 @@
+/*
+ * Unit tests for common/polines.c: append, load, last record wins, the
+ * torn tail, compaction, escaped ids, and appends racing a compaction.
+ */
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "msg.h"
+#include "polines.h"
+#include "util.h"
+
+static char scratch[256];
+static char *spool, *ledger;
+static int saved_fd = -1;
+static char cap_path[300];
+
+static int
+rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st; (void)flag; (void)f;
+	return remove(p);
+}
+
+static void
+cap_begin(void)
+{
+	int fd;
+
+	fflush(stderr);
+	snprintf(cap_path, sizeof cap_path, "%s/.stderr", scratch);
+	fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	saved_fd = dup(2);
+	dup2(fd, 2);
+	close(fd);
+}
+
+static char *
+cap_end(void)
+{
+	char *s;
+	size_t n;
+
+	fflush(stderr);
+	dup2(saved_fd, 2);
+	close(saved_fd);
+	if (read_file(cap_path, 1 << 20, &s, &n) < 0)
+		return xstrdup("");
+	return s;
+}
+
+static char *
+slurp(const char *path)
+{
+	char *s;
+	size_t n;
+
+	return read_file(path, 1 << 24, &s, &n) < 0 ? xstrdup("(unreadable)") : s;
+}
+
+static void
+add_raw(const char *text)
+{
+	int fd = open(ledger, O_WRONLY | O_APPEND);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		perror(ledger);
+	close(fd);
+}
+
+/* Records as text "PO|LINE|QTY" (ids shown with msg-like escapes so
+ * the expected strings are readable), sorted, joined by spaces. */
+struct coll {
+	char *v[1000];
+	size_t n;
+	int stop_after;		/* return 99 after this many (0: never) */
+};
+
+static void
+show_id(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			buf_adds(b, "<NL>");
+		else if (*s == '\t')
+			buf_adds(b, "<TAB>");
+		else
+			buf_addc(b, *s);
+	}
+}
+
+static int
+collect(const struct poline *r, void *arg)
+{
+	struct coll *c = arg;
+	struct buf b = {0};
+	char q[DEC_BUFSZ];
+
+	show_id(&b, r->po);
+	buf_addc(&b, '|');
+	show_id(&b, r->line);
+	buf_addc(&b, '|');
+	buf_adds(&b, r->has_qty ? dec_format(r->qty, q) : "?");
+	if (c->n < 1000)
+		c->v[c->n++] = b.s;
+	else
+		free(b.s);
+	if (c->stop_after && (int)c->n >= c->stop_after)
+		return 99;
+	return 0;
+}
+
+static char *
+joined(struct coll *c)
+{
+	struct buf b = {0};
+	size_t i;
+
+	sort_strings(c->v, c->n);
+	for (i = 0; i < c->n; i++) {
+		if (i)
+			buf_addc(&b, ' ');
+		buf_adds(&b, c->v[i]);
+		free(c->v[i]);
+	}
+	c->n = 0;
+	return b.s ? b.s : xstrdup("");
+}
+
+static const char *only;
+static int want_calls;
+
+static int
+want_only(const char *po, void *arg)
+{
+	(void)arg;
+	want_calls++;
+	return strcmp(po, only) == 0;
+}
+
+static int
+want_not_100(const char *po, void *arg)
+{
+	(void)arg;
+	return strcmp(po, "100") != 0;
+}
+
+static void
+load_is(polines_want_fn *want, const char *expect, const char *desc)
+{
+	struct coll c = {.n = 0};
+	char *got;
+	int r = polines_load(spool, want, collect, &c);
+
+	got = joined(&c);
+	if (!ok(r == 0 && strcmp(got, expect) == 0, "%s", desc))
+		printf("#   r=%d\n#   got  %s\n#   want %s\n", r, got, expect);
+	free(got);
+}
+
+static void
+file_is(const char *expect, const char *desc)
+{
+	char *got = slurp(ledger);
+
+	is_str(got, expect, "%s", desc);
+	free(got);
+}
+
+int
+main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct poline recs[3];
+	struct coll c = {.n = 0};
+	char *err, *want;
+	pid_t pid;
+	int st, i, r;
+
+	msg_init("unit-polines");
+	snprintf(scratch, sizeof scratch, "%s/posync-unit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(scratch)) {
+		perror(scratch);
+		return 1;
+	}
+	spool = xstrdup(scratch);
+	ledger = xasprintf("%s/state/polines", spool);
+	want = xasprintf("%s/state", spool);
+	mkdir(want, 0750);
+	free(want);
+
+	load_is(NULL, "", "no ledger yet: no records, no error");
+	is_int(polines_compact(spool, NULL, NULL), 0, "compacting no ledger is fine");
+
+	recs[0] = (struct poline){"100", "1", 1, 5 * DEC_ONE};
+	recs[1] = (struct poline){"100", "2", 1, 150000000};
+	recs[2] = (struct poline){"200", "1", 0, 0};
+	is_int(polines_append(spool, recs, 3), 0, "append 3 records");
+	file_is("100\t1\t5\n100\t2\t1.5\n200\t1\t?\n", "the file holds them, one a line");
+	load_is(NULL, "100|1|5 100|2|1.5 200|1|?", "load gives them back");
+
+	recs[0] = (struct poline){"100", "1", 1, 7 * DEC_ONE};
+	is_int(polines_append(spool, recs, 1), 0, "append a new quantity for 100/1");
+	load_is(NULL, "100|1|7 100|2|1.5 200|1|?", "the last record wins");
+	is_int(polines_append(spool, recs, 3), 0, "append the same records again (a rerun)");
+	load_is(NULL, "100|1|7 100|2|1.5 200|1|?", "  changes nothing");
+
+	only = "200";
+	want_calls = 0;
+	load_is(want_only, "200|1|?", "want() selects the POs");
+	ok(want_calls >= 2 && want_calls <= 4, "want() asked once per run of a PO (%d calls)",
+	    want_calls);
+
+	/* A writer died in the middle of a record. */
+	add_raw("300\t1\t4");
+	load_is(NULL, "100|1|7 100|2|1.5 200|1|?", "a torn last line is ignored");
+	recs[0] = (struct poline){"400", "9", 1, 2 * DEC_ONE};
+	cap_begin();
+	is_int(polines_append(spool, recs, 1), 0, "the next append");
+	err = cap_end();
+	ok(strstr(err, "cutting a torn last record (7 bytes)") != NULL, "  says it cuts the torn tail");
+	free(err);
+	file_is("100\t1\t5\n100\t2\t1.5\n200\t1\t?\n100\t1\t7\n"
+	    "100\t1\t7\n100\t2\t1.5\n200\t1\t?\n400\t9\t2\n",
+	    "  the torn bytes are gone and the new record follows a whole line");
+	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2", "  and loads");
+
+	/* Ids with tab, newline and backslash. */
+	recs[0] = (struct poline){"a\tb", "x\ny\\z", 1, 3 * DEC_ONE};
+	is_int(polines_append(spool, recs, 1), 0, "append escaped ids");
+	err = slurp(ledger);
+	ok(strstr(err, "\na\\tb\tx\\ny\\\\z\t3\n") != NULL, "  written escaped on one line");
+	free(err);
+	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2 a<TAB>b|x<NL>y\\z|3",
+	    "  and loaded back exactly");
+
+	/* A malformed line in the middle is reported and skipped. */
+	add_raw("garbage line\n500\t1\t1e3\n600\t\\q\t1\n");
+	recs[0] = (struct poline){"700", "1", 1, 1};
+	polines_append(spool, recs, 1);
+	cap_begin();
+	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3",
+	    "malformed lines are skipped, the rest loads");
+	err = cap_end();
+	want = xasprintf("%s:10: malformed record ignored", ledger);
+	ok(strstr(err, want) != NULL, "  each reported with its line (%s)", want);
+	free(want);
+	want = xasprintf("%s:11: malformed record ignored", ledger);
+	ok(strstr(err, want) != NULL, "  a bad quantity too");
+	free(want);
+	want = xasprintf("%s:12: malformed record ignored", ledger);
+	ok(strstr(err, want) != NULL, "  a bad escape too");
+	free(want);
+	free(err);
+
+	c.stop_after = 2;
+	cap_begin();
+	r = polines_load(spool, NULL, collect, &c);
+	free(cap_end());
+	is_int(r, 99, "fn's non-zero status stops the walk and is returned");
+	is_int(c.n, 2, "  after 2 records");
+	free(joined(&c));
+
+	/* Compaction keeps the POs keep() accepts, one record each. */
+	cap_begin();
+	is_int(polines_compact(spool, want_not_100, NULL), 0, "compact without PO 100");
+	free(cap_end());
+	file_is("200\t1\t?\n400\t9\t2\na\\tb\tx\\ny\\\\z\t3\n700\t1\t0.00000001\n",
+	    "  the file holds one record per line of the kept POs");
+	load_is(NULL, "200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3",
+	    "  and loads the same");
+	only = "nothing";
+	is_int(polines_compact(spool, want_only, NULL), 0, "compact keeping nothing");
+	file_is("", "  leaves an empty ledger");
+
+	/* Appends racing compactions: none is lost. */
+	pid = fork();
+	if (pid == 0) {
+		char po[32];
+		struct poline one;
+
+		for (i = 0; i < 300; i++) {
+			snprintf(po, sizeof po, "c%03d", i);
+			one = (struct poline){po, "1", 1, (dec_t)i * DEC_ONE};
+			if (polines_append(spool, &one, 1) != 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	r = 0;
+	for (i = 0; i < 100; i++)
+		r |= polines_compact(spool, NULL, NULL);
+	waitpid(pid, &st, 0);
+	ok(r == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "300 appends in a child while the parent compacts 100 times");
+	{
+		struct coll all = {.n = 0};
+		char exp[32];
+		int missing = 0;
+		size_t k;
+
+		polines_load(spool, NULL, collect, &all);
+		sort_strings(all.v, all.n);
+		for (i = 0; i < 300; i++) {
+			snprintf(exp, sizeof exp, "c%03d|1|%d", i, i);
+			if (!all.v[i] || (size_t)i >= all.n || strcmp(all.v[i], exp) != 0)
+				missing++;
+		}
+		ok(all.n == 300 && missing == 0, "  every record is there (%zu, %d wrong)",
+		    all.n, missing);
+		for (k = 0; k < all.n; k++)
+			free(all.v[k]);
+	}
+
+	free(spool);
+	free(ledger);
+	nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return done_testing();
+}

@@ -1,0 +1,304 @@
+/*
+ * Unit tests of common/receipts.c: the NetSuite receipt elements
+ * (contracts.md section 4) and receipt-export's state, without a server.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "receipts.h"
+#include "tap.h"
+#include "util.h"
+
+static dec_t
+D(const char *s)
+{
+	dec_t v = -1;
+
+	if (dec_parse(s, strlen(s), &v) != 0)
+		abort();
+	return v;
+}
+
+/* a line: csv "" none, "?" unknown, else quantity; hw likewise ("" none) */
+static struct rx_line *
+L(struct rx_po *p, const char *id, const char *csv, const char *hw,
+    const char *acc)
+{
+	struct rx_line *l = rx_po_line(p, id);
+
+	if (*csv) {
+		l->csv = strcmp(csv, "?") == 0 ? RX_UNKNOWN : RX_KNOWN;
+		l->csv_qty = l->csv == RX_KNOWN ? D(csv) : 0;
+	}
+	if (*hw) {
+		l->hw = RX_KNOWN;
+		l->hw_qty = D(hw);
+	}
+	l->accepted = D(acc);
+	return l;
+}
+
+static char *
+element(struct rx_po *p)
+{
+	struct buf b = { 0 };
+
+	rx_element(p, &b);
+	return b.s;
+}
+
+static void
+t_open_zero_full(void)
+{
+	struct rx_po p;
+	char *s;
+
+	rx_po_init(&p, "12009298");
+	L(&p, "2", "4", "4", "0");		/* open, nothing new: 0 */
+	L(&p, "1", "11", "11", "5");		/* open: 5 */
+	L(&p, "10", "3", "3", "0")->received = D("3");	/* full: left out */
+	L(&p, "3", "2", "", "0");		/* never reached HotWax: 0 */
+	rx_compute(&p);
+	ok(p.element, "a PO with goods accepted has an element");
+	ok(!p.full, "not fully received");
+	s = element(&p);
+	is_str(s, "{\"order_id\":\"12009298\",\"items\":["
+	    "{\"line_id\":\"1\",\"quantity\":5},"
+	    "{\"line_id\":\"2\",\"quantity\":0},"
+	    "{\"line_id\":\"3\",\"quantity\":0}]}",
+	    "open lines listed in line order, zero lines 0, the full line left out");
+	free(s);
+	rx_po_free(&p);
+}
+
+static void
+t_excess(void)
+{
+	struct rx_po p;
+	struct rx_line *l;
+	char *s;
+
+	rx_po_init(&p, "7");
+	l = L(&p, "1", "10", "10", "8");
+	l->received = D("4");			/* 6 open, 8 new */
+	L(&p, "2", "5", "5", "1")->received = D("5");	/* full, 1 more */
+	rx_compute(&p);
+	s = element(&p);
+	is_str(s, "{\"order_id\":\"7\",\"items\":[{\"line_id\":\"1\",\"quantity\":6}]}",
+	    "never more than is open");
+	free(s);
+	is_int(p.lines[0].send, D("6"), "line 1 sends 6");
+	is_int(p.lines[0].excess, D("2"), "line 1 excess 2");
+	is_int(p.lines[1].excess, D("1"), "a full line's goods are all excess");
+	ok(!p.lines[1].listed, "the full line is not listed");
+	ok(p.full, "after this the PO is fully received");
+	rx_po_free(&p);
+
+	rx_po_init(&p, "8");
+	L(&p, "1", "2", "2", "3")->received = D("2");
+	rx_compute(&p);
+	ok(!p.element, "a PO whose new goods are all excess has no element");
+	is_int(p.lines[0].excess, D("3"), "and all of it is excess");
+	rx_po_free(&p);
+}
+
+static void
+t_rejected_only(void)
+{
+	struct rx_po p;
+
+	rx_po_init(&p, "9");
+	L(&p, "1", "5", "5", "0");
+	L(&p, "2", "5", "5", "0");
+	rx_compute(&p);
+	ok(!p.element, "a PO whose new receipts accepted nothing: no element");
+	ok(p.lines[0].listed && p.lines[1].listed, "its lines stay open");
+	rx_po_free(&p);
+}
+
+static void
+t_decimal(void)
+{
+	struct rx_po p;
+	struct rx_line *l;
+	char *s;
+
+	rx_po_init(&p, "10");
+	l = L(&p, "1", "1", "1", "0.1");
+	l->accepted += D("0.2");
+	L(&p, "2", "0.5", "0.5", "0.00000001");
+	rx_compute(&p);
+	s = element(&p);
+	is_str(s, "{\"order_id\":\"10\",\"items\":["
+	    "{\"line_id\":\"1\",\"quantity\":0.3},"
+	    "{\"line_id\":\"2\",\"quantity\":0.00000001}]}",
+	    "0.1 + 0.2 is written 0.3, exactly");
+	free(s);
+	rx_po_free(&p);
+
+	rx_po_init(&p, "11");
+	L(&p, "1", "0.3", "0.3", "0.1")->received = D("0.2");
+	rx_compute(&p);
+	ok(p.full, "0.2 received + 0.1 completes an order of 0.3");
+	is_int(p.lines[0].excess, 0, "no excess at exactly what is open");
+	rx_po_free(&p);
+}
+
+static void
+t_unknown(void)
+{
+	struct rx_po p;
+	char *s;
+
+	rx_po_init(&p, "12");
+	L(&p, "1", "?", "", "0");		/* rejected row: never in HotWax */
+	L(&p, "2", "?", "4", "6");		/* HotWax has an older quantity */
+	L(&p, "3", "?", "", "2");		/* goods, and nobody knows */
+	rx_compute(&p);
+	s = element(&p);
+	is_str(s, "{\"order_id\":\"12\",\"items\":["
+	    "{\"line_id\":\"1\",\"quantity\":0},"
+	    "{\"line_id\":\"2\",\"quantity\":4},"
+	    "{\"line_id\":\"3\",\"quantity\":0}]}",
+	    "unknown quantity: open; sends up to HotWax's quantity, else 0");
+	free(s);
+	is_int(p.lines[1].excess, D("2"), "beyond HotWax's quantity is excess");
+	is_int(p.lines[2].excess, D("2"), "without any quantity all is excess");
+	ok(!p.full, "a PO with an unknown line is never fully received");
+	rx_po_free(&p);
+
+	rx_po_init(&p, "13");
+	L(&p, "1", "", "5", "2");		/* no CSV record: HotWax's */
+	L(&p, "2", "3", "9", "1");		/* the CSV wins over HotWax */
+	p.lines[1].st = RX_KNOWN;
+	p.lines[1].st_qty = D("7");
+	rx_compute(&p);
+	is_int(p.lines[0].ordered, D("5"), "HotWax's quantity when polines has none");
+	is_int(p.lines[1].ordered, D("3"), "the CSV's quantity over the state's and HotWax's");
+	rx_po_free(&p);
+}
+
+static void
+t_state(void)
+{
+	struct rx_state st, st2;
+	struct rx_po p, q;
+	struct buf b = { 0 }, b2 = { 0 };
+	char *s;
+	static const char bad[] = "posync receipt-export state 1\nr\tx\n";
+	static const char torn[] = "posync receipt-export state 1\ncursor\t5";
+
+	rx_state_init(&st);
+	st.cursor = 1000000;
+	st.last = 42;
+	rx_map_put(&st.ledger, "R1", NULL)->ms = 999000;
+	rx_map_put(&st.ledger, "R\t2", NULL)->ms = 1000000;
+	rx_map_put(&st.ledger, "R0", NULL)->ms = 50000;	/* far before the window */
+
+	rx_po_init(&p, "PO\\1");
+	L(&p, "1", "10", "10", "4");
+	L(&p, "2", "?", "", "0");
+	rx_compute(&p);
+	rx_state_apply(&st, &p, 5000);
+	rx_state_prune(&st, 900000, 5000, 1000);
+	rx_state_format(&st, &b);
+	is_str(b.s, "posync receipt-export state 1\ncursor\t1000000\nlast\t42\n"
+	    "r\tR\\t2\t1000000\nr\tR1\t999000\n"	/* strcmp order: TAB < '1' */
+	    "t\tPO\\\\1\t1\t10\t4\nt\tPO\\\\1\t2\t?\t0\n",
+	    "state text: escaped ids, pruned ledger, per-line totals");
+
+	rx_state_init(&st2);
+	is_int(rx_state_parse(&st2, b.s, b.len, "state"), 0, "the text parses");
+	rx_state_format(&st2, &b2);
+	is_str(b2.s, b.s, "and formats back to the same bytes");
+	ok(rx_map_get(&st2.ledger, "R\t2") != NULL, "an id with a TAB survives");
+
+	/* the next receipts on that PO see what was received */
+	rx_po_init(&q, "PO\\1");
+	rx_po_from_state(&q, &st2);
+	L(&q, "1", "10", "10", "7");
+	rx_compute(&q);
+	s = element(&q);
+	is_str(s, "{\"order_id\":\"PO\\\\1\",\"items\":[{\"line_id\":\"1\",\"quantity\":6},"
+	    "{\"line_id\":\"2\",\"quantity\":0}]}",
+	    "a second receipt sends only what is still open");
+	free(s);
+	rx_po_free(&q);
+	rx_state_free(&st2);
+
+	/* PO completed: closed, then left out entirely, then pruned */
+	rx_po_free(&p);
+	rx_po_init(&p, "20");
+	L(&p, "1", "2", "2", "2");
+	L(&p, "2", "1", "1", "0")->received = D("1");
+	rx_compute(&p);
+	ok(p.full && p.element, "completing the last open line: full, with an element");
+	s = element(&p);
+	is_str(s, "{\"order_id\":\"20\",\"items\":[{\"line_id\":\"1\",\"quantity\":2}]}",
+	    "the line completed earlier is left out");
+	free(s);
+	rx_state_apply(&st, &p, 7000);
+	rx_po_free(&p);
+	rx_po_init(&p, "20");
+	rx_po_from_state(&p, &st);
+	L(&p, "1", "", "2", "1");		/* polines compacted it away */
+	rx_compute(&p);
+	ok(!p.element && !p.lines[0].listed, "a receipt after the PO is closed: no element");
+	is_int(p.lines[0].excess, D("1"), "it is excess");
+	rx_po_free(&p);
+	rx_state_prune(&st, 0, 7000 + 1001, 1000);
+	ok(rx_map_get(&st.pos, "20") == NULL, "a closed PO is pruned after keep");
+	ok(rx_map_get(&st.pos, "PO\\1") != NULL, "an open PO is kept");
+
+	rx_state_init(&st2);
+	ok(rx_state_parse(&st2, bad, strlen(bad), "bad") == EX_DATAERR,
+	    "a malformed record is refused");
+	rx_state_free(&st2);
+	rx_state_init(&st2);
+	ok(rx_state_parse(&st2, torn, strlen(torn), "torn") == EX_DATAERR,
+	    "a torn state is refused");
+	rx_state_free(&st2);
+	rx_state_free(&st);
+	buf_free(&b);
+	buf_free(&b2);
+}
+
+static void
+t_names(void)
+{
+	char n[256];
+
+	is_int(rx_file_name(n, sizeof n, "posync", 1703607000086LL), 0, "name fits");
+	is_str(n, "posync_PurchaseOrderReceiptFeed_2023-12-26-16_10_00_086.json",
+	    "the name is HotWax's feed pattern, UTC");
+	rx_file_name(n, sizeof n, "posync", 5);
+	is_str(n, "posync_PurchaseOrderReceiptFeed_1970-01-01-00_00_00_005.json",
+	    "milliseconds are zero-padded");
+	ok(rx_file_name(n, 20, "posync", 5) < 0, "a name that does not fit is refused");
+}
+
+static void
+t_json(void)
+{
+	struct buf b = { 0 };
+
+	rx_json_str(&b, "a\"b\\c\n\x01");
+	is_str(b.s, "\"a\\\"b\\\\c\\u000a\\u0001\"", "JSON string escaping");
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	msg_init("receipts-test");
+	t_open_zero_full();
+	t_excess();
+	t_rejected_only();
+	t_decimal();
+	t_unknown();
+	t_state();
+	t_names();
+	t_json();
+	return done_testing();
+}

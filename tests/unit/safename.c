@@ -1,0 +1,201 @@
+/*
+ * Unit tests for common/safename.c: every awkward remote name gives a
+ * local name that is safe, distinct from the others and stable; escaped
+ * names decode back to the remote name (an independent decoder here), so
+ * the mapping is one to one; long names are cut with a hash.  And
+ * msgquote.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "safename.h"
+#include "util.h"
+
+static int
+is_safe(const char *s)
+{
+	const char *p;
+
+	if (!*s || *s == '-' || *s == '.' || strlen(s) > SAFENAME_MAX)
+		return 0;
+	for (p = s; *p; p++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789._+=@,-", *p))
+			return 0;
+	return 1;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "=XX" back to bytes; -1 when the name is not an escaped name. */
+static int
+decode(const char *s, char *out, size_t *len)
+{
+	size_t n = 0;
+	int h, l;
+
+	for (; *s; s++) {
+		if (*s != '=') {
+			out[n++] = *s;
+			continue;
+		}
+		if ((h = hexval(s[1])) < 0 || (l = hexval(s[2])) < 0)
+			return -1;
+		out[n++] = (char)(h * 16 + l);
+		s += 2;
+	}
+	*len = n;
+	return 0;
+}
+
+struct name {
+	const char *s;
+	size_t len;
+	const char *want;	/* exact expected local name, or NULL */
+};
+
+int
+main(void)
+{
+	static char long1[301], long2[301], longnl[301], exact[200], over[201];
+	struct name names[] = {
+		{"plain.csv", 0, "plain.csv"},
+		{"with space.csv", 0, "with=20space.csv"},
+		{"a:b", 0, "a=3Ab"},
+		{"(x)", 0, "=28x=29"},
+		{"Fri Nov 27 2026 08:15:00 GMT-0800 (Pacific Standard Time)-PurchaseOrder.csv", 0,
+		 "Fri=20Nov=2027=202026=2008=3A15=3A00=20GMT-0800=20=28Pacific=20Standard"
+		 "=20Time=29-PurchaseOrder.csv"},
+		{"line\nbreak", 0, "line=0Abreak"},
+		{"-rf", 0, "=2Drf"},
+		{"a-b", 0, "a-b"},
+		{".hidden", 0, "=2Ehidden"},
+		{".", 0, "=2E"},
+		{"..", 0, "=2E."},
+		{"...", 0, "=2E.."},
+		{"%", 0, "=25"},
+		{"%25", 0, "=2525"},
+		{"=", 0, "=3D"},
+		{"=3D", 0, "=3D3D"},
+		{"caf\xc3\xa9.csv", 0, "caf=C3=A9.csv"},
+		{"tab\there", 0, "tab=09here"},
+		{"back\\slash", 0, "back=5Cslash"},
+		{"nul\0byte", 8, "nul=00byte"},
+		{"a+b@c,d_e", 0, "a+b@c,d_e"},
+		{"*?[]", 0, "=2A=3F=5B=5D"},
+		{long1, 0, NULL},
+		{long2, 0, NULL},
+		{longnl, 0, NULL},
+		{exact, 0, NULL},
+		{over, 0, NULL},
+	};
+	size_t n = sizeof names / sizeof names[0], i, j, dl;
+	char *got[sizeof names / sizeof names[0]], *again, dec[1024];
+	int all;
+
+	memset(long1, 'a', 296);
+	memcpy(long1 + 296, ".csv", 4);
+	memcpy(long2, long1, 300);
+	long2[295] = 'b';		/* differs only near the end */
+	memset(longnl, '\n', 299);
+	memset(exact, 'x', 199);	/* 199 bytes: fits */
+	memset(over, 'x', 198);		/* 198 + "=20" = 201: too long */
+	over[198] = ' ';
+	over[199] = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!names[i].len)
+			names[i].len = strlen(names[i].s);
+		got[i] = safename(names[i].s, names[i].len);
+	}
+	for (i = 0; i < n; i++) {
+		char *q = msgquote(names[i].s, names[i].len > 60 ? 60 : names[i].len);
+
+		if (!ok(is_safe(got[i]), "safe: \"%s\"", q))
+			printf("#   got \"%s\"\n", got[i]);
+		if (names[i].want)
+			is_str(got[i], names[i].want, "exact name for \"%s\"", q);
+		again = safename(names[i].s, names[i].len);
+		is_str(again, got[i], "stable: \"%s\"", q);
+		free(again);
+		free(q);
+	}
+	all = 1;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(got[i], got[j]) == 0) {
+				printf("#   %zu and %zu both give %s\n", i, j, got[i]);
+				all = 0;
+			}
+	ok(all, "all %zu local names are distinct", n);
+
+	/* Every name that fits decodes back to the remote name. */
+	all = 1;
+	for (i = 0; i < n; i++) {
+		if (strstr(got[i], "=_"))
+			continue;
+		if (decode(got[i], dec, &dl) < 0 || dl != names[i].len ||
+		    memcmp(dec, names[i].s, dl) != 0) {
+			printf("#   %s does not decode back\n", got[i]);
+			all = 0;
+		}
+	}
+	ok(all, "every escaped name decodes back to its remote name");
+
+	is_str(got[25], exact, "a 199-byte plain name is kept whole");
+	ok(strlen(got[26]) <= SAFENAME_MAX && strstr(got[26], "=_"),
+	    "a name escaping to 201 bytes is cut and hashed");
+	ok(strlen(got[22]) <= SAFENAME_MAX && strstr(got[22], "=_"),
+	    "a 300-byte name is cut and hashed (%zu bytes)", strlen(got[22]));
+	{
+		size_t l = strlen(got[22]);
+
+		ok(l > 4 && strcmp(got[22] + l - 4, ".csv") == 0, "  and keeps its .csv");
+		again = xasprintf("=_%016llx.csv",
+		    (unsigned long long)fnv64(FNV64_INIT, long1, 300));
+		ok(l > strlen(again) && strcmp(got[22] + l - strlen(again), again) == 0,
+		    "  the hash is FNV-1a 64 of the whole name");
+		free(again);
+	}
+	ok(strncmp(got[22], got[23], 150) == 0 && strcmp(got[22], got[23]) != 0,
+	    "two long names differing near the end: same prefix, different names");
+	ok(strlen(got[24]) <= SAFENAME_MAX, "300 newlines: %zu bytes", strlen(got[24]));
+	{
+		/* The cut never splits an escape: after the prefix comes "=_". */
+		char *p = strstr(got[24], "=_");
+		size_t k;
+		int whole = p && (p - got[24]) % 3 == 0;
+
+		for (k = 0; whole && got[24] + k < p; k += 3)
+			whole = strncmp(got[24] + k, "=0A", 3) == 0;
+		ok(whole, "  cut between escapes, never inside one");
+	}
+	again = safename("", 0);
+	ok(is_safe(again) || strcmp(again, "=") == 0, "an empty name gives \"%s\"", again);
+	free(again);
+
+	for (i = 0; i < n; i++)
+		free(got[i]);
+
+	/* msgquote */
+	again = msgquote("a\nb\tc\\d\x01\xc3\xa9 e", 12);
+	is_str(again, "a\\nb\\tc\\\\d\\x01\\xC3\\xA9 e", "msgquote escapes what is not printable");
+	free(again);
+	again = msgquote("nul\0x", 5);
+	is_str(again, "nul\\x00x", "msgquote shows a NUL byte");
+	free(again);
+	again = msgquote("", 0);
+	is_str(again, "", "msgquote of nothing");
+	free(again);
+	return done_testing();
+}

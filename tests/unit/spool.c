@@ -1,0 +1,522 @@
+/*
+ * Unit tests for common/spool.c and common/lock.c: the Maildir protocol
+ * (create/commit/abort, move, fail with its .err, has, list, clean_tmp,
+ * prune, write_atomic) and the one-copy lock.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "lock.h"
+#include "msg.h"
+#include "spool.h"
+#include "util.h"
+
+static char scratch[256];
+static char *spool, *po;
+static int saved_fd = -1;
+static char cap_path[300];
+
+static int
+rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st; (void)flag; (void)f;
+	return remove(p);
+}
+
+static void
+cap_begin(void)
+{
+	int fd;
+
+	fflush(stderr);
+	snprintf(cap_path, sizeof cap_path, "%s/.stderr", scratch);
+	fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	saved_fd = dup(2);
+	dup2(fd, 2);
+	close(fd);
+}
+
+static char *
+cap_end(void)
+{
+	char *s;
+	size_t n;
+
+	fflush(stderr);
+	dup2(saved_fd, 2);
+	close(saved_fd);
+	if (read_file(cap_path, 1 << 20, &s, &n) < 0)
+		return xstrdup("");
+	return s;
+}
+
+static void
+has(const char *err, const char *want, const char *desc)
+{
+	if (!ok(strstr(err, want) != NULL, "%s", desc))
+		printf("#   wanted in stderr: %s\n#   stderr: %s\n", want, err);
+}
+
+static void
+put(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		perror(path);
+		exit(1);
+	}
+	close(fd);
+}
+
+/* The contents of a file, or NULL when it cannot be read. */
+static char *
+slurp(const char *path)
+{
+	char *s;
+	size_t n;
+
+	return read_file(path, 1 << 20, &s, &n) < 0 ? NULL : s;
+}
+
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* The names in a folder, sorted and joined by spaces, by readdir alone
+ * (not by the code under test). */
+static char *
+dir_names(const char *dir)
+{
+	struct buf b = {0};
+	struct dirent *e;
+	char *v[64];
+	size_t n = 0, i;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return xstrdup("(none)");
+	while ((e = readdir(d)) && n < 64)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			v[n++] = xstrdup(e->d_name);
+	closedir(d);
+	sort_strings(v, n);
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addc(&b, ' ');
+		buf_adds(&b, v[i]);
+		free(v[i]);
+	}
+	return b.s ? b.s : xstrdup("");
+}
+
+static char *
+joinv(char **v)
+{
+	struct buf b = {0};
+
+	for (; v && *v; v++) {
+		if (b.len)
+			buf_addc(&b, ' ');
+		buf_adds(&b, *v);
+	}
+	return b.s ? b.s : xstrdup("");
+}
+
+static void
+check_dir(const char *dir, const char *want, const char *desc)
+{
+	char *got = dir_names(dir);
+
+	is_str(got, want, "%s", desc);
+	free(got);
+}
+
+static void
+test_init(void)
+{
+	static const char *const subs[] = {
+		"po/tmp", "po/new", "po/cur", "po/failed", "po/rejects", "po/raw",
+		"receipt/tmp", "receipt/new", "receipt/cur", "receipt/failed",
+		"receipt/errors", "state", NULL
+	};
+	const char *const *s;
+	struct stat st;
+	char *p;
+	int all = 1;
+
+	is_int(spool_init(spool), 0, "spool_init");
+	for (s = subs; *s; s++) {
+		p = path_join(spool, *s);
+		if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode) || (st.st_mode & 0777) != 0750) {
+			printf("# %s missing or not mode 0750\n", p);
+			all = 0;
+		}
+		free(p);
+	}
+	ok(all, "every spool folder exists, mode 0750");
+	is_int(spool_init(spool), 0, "spool_init again is harmless");
+}
+
+static void
+test_create_commit(void)
+{
+	struct spool_file sf;
+	char *tmp, *dst, *s, *err;
+
+	is_int(spool_create(&sf, po, "batch-1.json"), 0, "spool_create");
+	tmp = xasprintf("%s/tmp/batch-1.json.%ld", po, (long)getpid());
+	is_str(sf.tmppath, tmp, "the tmp file is tmp/NAME.PID");
+	ok(exists(tmp), "  and exists while being written");
+	fputs("[{\"externalId\": \"1\"}]\n", sf.fp);
+	fputs("second line\n", sf.fp);
+	dst = xasprintf("%s/new", po);
+	check_dir(dst, "", "nothing in new/ before commit");
+	free(dst);
+	is_int(spool_commit(&sf, "new"), 0, "spool_commit");
+	ok(sf.fp == NULL && sf.tmppath == NULL, "commit frees the spool_file");
+	ok(!exists(tmp), "no tmp file after commit");
+	dst = xasprintf("%s/new/batch-1.json", po);
+	s = slurp(dst);
+	is_str(s, "[{\"externalId\": \"1\"}]\nsecond line\n", "the content is whole in new/");
+	free(s);
+
+	/* Same name again: replaced, not doubled. */
+	spool_create(&sf, po, "batch-1.json");
+	fputs("v2\n", sf.fp);
+	is_int(spool_commit(&sf, "new"), 0, "a commit of the same name");
+	s = slurp(dst);
+	is_str(s, "v2\n", "  replaces the file");
+	free(s);
+
+	spool_create(&sf, po, "batch-2.json");
+	fputs("abandoned\n", sf.fp);
+	spool_abort(&sf);
+	ok(!exists(tmp) && sf.tmppath == NULL, "spool_abort removes the tmp file");
+	free(tmp);
+	tmp = xasprintf("%s/tmp", po);
+	check_dir(tmp, "", "tmp/ is empty");
+	free(tmp);
+	tmp = xasprintf("%s/new", po);
+	check_dir(tmp, "batch-1.json", "new/ holds only the committed file");
+	free(tmp);
+
+	cap_begin();
+	ok(spool_create(&sf, po, "../escape") != 0, "a name with '/' is refused");
+	ok(spool_create(&sf, po, ".hidden") != 0, "a name with a leading '.' is refused");
+	ok(spool_create(&sf, po, "") != 0, "an empty name is refused");
+	err = cap_end();
+	has(err, "\"../escape\" is not a valid spool file name", "  with a message");
+	free(err);
+
+	/* A commit into a folder that is not there fails and cleans up. */
+	spool_create(&sf, po, "batch-3.json");
+	tmp = xstrdup(sf.tmppath);
+	fputs("x\n", sf.fp);
+	cap_begin();
+	is_int(spool_commit(&sf, "nosuchdir"), EX_IOERR, "a failed commit is EX_IOERR");
+	err = cap_end();
+	has(err, "cannot rename", "  and says so");
+	ok(!exists(tmp), "  and removes the tmp file");
+	free(tmp);
+	free(err);
+	free(dst);
+}
+
+static void
+test_move_fail(void)
+{
+	static const char *const done[] = {"cur", "failed", NULL};
+	static const char *const waiting[] = {"new", NULL};
+	char *p, *s, *err;
+
+	is_int(spool_move(po, "new", "cur", "batch-1.json"), 0, "spool_move new -> cur");
+	p = xasprintf("%s/cur/batch-1.json", po);
+	s = slurp(p);
+	is_str(s, "v2\n", "the file is in cur/ with its content");
+	free(s);
+	free(p);
+	p = xasprintf("%s/new/batch-1.json", po);
+	ok(!exists(p), "and no longer in new/");
+	free(p);
+	is_int(spool_has(po, done, "batch-1.json"), 1, "spool_has finds it in cur/ or failed/");
+	is_int(spool_has(po, waiting, "batch-1.json"), 0, "spool_has: not in new/");
+	is_int(spool_has(po, done, "batch-9.json"), 0, "spool_has: an unknown name");
+
+	cap_begin();
+	is_int(spool_move(po, "new", "cur", "batch-9.json"), EX_IOERR, "moving a missing file");
+	err = cap_end();
+	p = xasprintf("cannot move %s/new/batch-9.json to %s/cur: No such file", po, po);
+	has(err, p, "  names the file and the error");
+	free(p);
+	free(err);
+
+	p = xasprintf("%s/new/bad.json", po);
+	put(p, "nonsense\n");
+	free(p);
+	is_int(spool_fail(po, "new", "bad.json", "HotWax refused %s: %s", "bad.json", "no such SKU"),
+	    0, "spool_fail");
+	p = xasprintf("%s/failed/bad.json", po);
+	s = slurp(p);
+	is_str(s, "nonsense\n", "the file is in failed/");
+	free(s);
+	free(p);
+	p = xasprintf("%s/failed/bad.json.err", po);
+	s = slurp(p);
+	is_str(s, "HotWax refused bad.json: no such SKU\n", "with NAME.err saying why");
+	free(s);
+	free(p);
+	p = xasprintf("%s/new/bad.json", po);
+	ok(!exists(p), "and not in new/");
+	free(p);
+	p = xasprintf("%s/tmp", po);
+	check_dir(p, "", "no tmp file left by spool_fail");
+	free(p);
+	is_int(spool_has(po, done, "bad.json"), 1, "spool_has sees the failed file");
+
+	cap_begin();
+	ok(spool_fail(po, "new", "gone.json", "why") != 0, "failing a missing file is an error");
+	free(cap_end());
+	p = xasprintf("%s/failed/gone.json.err", po);
+	ok(!exists(p), "  and leaves no .err behind");
+	free(p);
+}
+
+static void
+test_list(void)
+{
+	char *dir = xasprintf("%s/list", scratch), *p, **v, *got;
+	static const char *const files[] = {
+		"b.json", "a.json", "c.txt", ".hidden.json", "x.json.err", "a b.json", NULL
+	};
+	const char *const *f;
+	size_t n;
+
+	mkdir(dir, 0750);
+	for (f = files; *f; f++) {
+		p = path_join(dir, *f);
+		put(p, "x");
+		free(p);
+	}
+	p = path_join(dir, "d.json");
+	mkdir(p, 0750);
+	free(p);
+	p = path_join(dir, "l.json");
+	if (symlink("a.json", p) < 0)
+		perror(p);
+	free(p);
+
+	is_int(spool_list(dir, ".json", &v, &n), 0, "spool_list .json");
+	got = joinv(v);
+	is_str(got, "a b.json a.json b.json", "sorted; no dot file, folder, symlink or .err");
+	is_int(n, 3, "n counts them");
+	ok(v[n] == NULL, "the vector ends with NULL");
+	free(got);
+	spool_list_free(v);
+
+	spool_list(dir, NULL, &v, &n);
+	got = joinv(v);
+	is_str(got, "a b.json a.json b.json c.txt", "spool_list NULL: every name, no .err");
+	free(got);
+	spool_list_free(v);
+
+	spool_list(dir, ".err", &v, &n);
+	got = joinv(v);
+	is_str(got, "x.json.err", "spool_list .err lists the .err files");
+	free(got);
+	spool_list_free(v);
+
+	p = path_join(dir, "empty");
+	mkdir(p, 0750);
+	is_int(spool_list(p, NULL, &v, &n), 0, "an empty folder");
+	ok(n == 0 && v && v[0] == NULL, "  gives an empty vector");
+	spool_list_free(v);
+	free(p);
+
+	p = path_join(dir, "missing");
+	cap_begin();
+	is_int(spool_list(p, NULL, &v, &n), EX_IOERR, "a missing folder is EX_IOERR");
+	got = cap_end();
+	has(got, p, "  naming the folder");
+	free(got);
+	free(p);
+	free(dir);
+}
+
+static pid_t
+dead_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	return pid;
+}
+
+static void
+age(const char *path, long seconds)
+{
+	struct timeval tv[2];
+
+	gettimeofday(&tv[0], NULL);
+	tv[0].tv_sec -= seconds;
+	tv[1] = tv[0];
+	if (utimes(path, tv) < 0)
+		perror(path);
+}
+
+static void
+test_clean_prune(void)
+{
+	char *dead, *live, *old, *nopid, *errtmp, *tmpdir = xasprintf("%s/tmp", po);
+	char *dir, *p, *want;
+	pid_t d = dead_pid();
+
+	ok(kill(d, 0) < 0 && errno == ESRCH, "pid %ld is not running", (long)d);
+	dead = xasprintf("%s/a.json.%ld", tmpdir, (long)d);
+	live = xasprintf("%s/b.json.%ld", tmpdir, (long)getpid());
+	old = xasprintf("%s/c.json.%ld", tmpdir, (long)getpid());
+	nopid = xasprintf("%s/d.json", tmpdir);
+	errtmp = xasprintf("%s/e.json.err.%ld", tmpdir, (long)d);
+	put(dead, "x");
+	put(live, "x");
+	put(old, "x");
+	put(nopid, "x");
+	put(errtmp, "x");
+	age(old, 2 * 86400);
+	is_int(spool_clean_tmp(po), 0, "spool_clean_tmp");
+	ok(!exists(dead), "a dead writer's file is removed");
+	ok(!exists(errtmp), "a dead writer's .err tmp file is removed");
+	ok(exists(live), "a live writer's file is kept");
+	ok(!exists(old), "a file older than a day is removed even if its pid lives");
+	ok(!exists(nopid), "a file with no pid is removed");
+	unlink(live);
+
+	dir = xasprintf("%s/cur", po);
+	p = path_join(dir, "old.json");
+	put(p, "x");
+	age(p, 40 * 86400);
+	free(p);
+	p = path_join(dir, "old.json.err");
+	put(p, "x");
+	age(p, 31 * 86400);
+	free(p);
+	p = path_join(dir, "recent.json");
+	put(p, "x");
+	age(p, 29 * 86400);
+	free(p);
+	p = path_join(dir, "sub");
+	mkdir(p, 0750);
+	age(p, 40 * 86400);
+	free(p);
+	is_int(spool_prune(dir, 30), 0, "spool_prune 30 days");
+	want = xasprintf("batch-1.json recent.json sub");
+	check_dir(dir, want, "files older than 30 days are gone, newer ones and folders stay");
+	free(want);
+	free(dir);
+	free(dead);
+	free(live);
+	free(old);
+	free(nopid);
+	free(errtmp);
+	free(tmpdir);
+}
+
+static void
+test_atomic(void)
+{
+	char *p = xasprintf("%s/state/cursor", spool), *s, *dir;
+
+	is_int(spool_write_atomic(p, "12345\n", 6), 0, "spool_write_atomic");
+	s = slurp(p);
+	is_str(s, "12345\n", "the content is there");
+	free(s);
+	is_int(spool_write_atomic(p, "67", 2), 0, "and again");
+	s = slurp(p);
+	is_str(s, "67", "  replaced");
+	free(s);
+	dir = xasprintf("%s/state", spool);
+	check_dir(dir, "cursor", "no tmp file left beside it");
+	free(dir);
+	free(p);
+}
+
+static void
+test_lock(void)
+{
+	char *err, *want;
+	pid_t pid;
+	int st;
+
+	is_int(lock_take(spool, "po-import"), 0, "lock_take");
+	cap_begin();
+	is_int(lock_take(spool, "po-import"), EX_TEMPFAIL, "a second lock_take is EX_TEMPFAIL");
+	err = cap_end();
+	want = xasprintf("po-import is already running (lock %s/state/po-import.lock)", spool);
+	has(err, want, "  and says who holds it");
+	free(want);
+	free(err);
+
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 2);
+		_exit(lock_take(spool, "po-import") * 2 + (lock_take(spool, "receipt-push") ? 1 : 0));
+	}
+	waitpid(pid, &st, 0);
+	is_int(WIFEXITED(st) ? WEXITSTATUS(st) : -1, EX_TEMPFAIL * 2,
+	    "another process: refused for po-import, free for receipt-push");
+	pid = fork();
+	if (pid == 0)
+		_exit(lock_take(spool, "receipt-push"));
+	waitpid(pid, &st, 0);
+	is_int(WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0,
+	    "the child's lock went with it");
+
+	cap_begin();
+	is_int(lock_take("/nonexistent/spool", "x"), EX_IOERR, "a lock in a missing spool is EX_IOERR");
+	free(cap_end());
+}
+
+int
+main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	msg_init("unit-spool");
+	snprintf(scratch, sizeof scratch, "%s/posync-unit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(scratch)) {
+		perror(scratch);
+		return 1;
+	}
+	spool = xasprintf("%s/spool", scratch);
+	po = xasprintf("%s/po", spool);
+	test_init();
+	test_create_commit();
+	test_move_fail();
+	test_list();
+	test_clean_prune();
+	test_atomic();
+	test_lock();
+	nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(spool);
+	free(po);
+	return done_testing();
+}
