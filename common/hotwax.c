@@ -595,6 +595,11 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 		attempt++;
 	}
 out:
+	/* the header promises *why for EX_DATAERR only: callers free it then */
+	if (st != EX_DATAERR && why) {
+		free(*why);
+		*why = NULL;
+	}
 	free(url);
 	return st;
 }

@@ -17,10 +17,16 @@
  * EX_DATAERR   refused for good: a 4xx, or an error body; *why (malloc'd,
  *              may be NULL) holds HotWax's own message, for .err files;
  * EX_TEMPFAIL  transient failures outlasted the retries;
- * EX_NOPERM    authentication refused;
+ * EX_NOPERM    authentication refused, or the server's TLS certificate
+ *              not trusted;
  * EX_PROTOCOL  a body that is not a JSON object;
+ * EX_UNAVAILABLE another transport failure that retrying cannot fix;
+ * EX_IOERR     (hotwax_upload) the file cannot be read;
  * EX_CONFIG    configuration (no base_url, http refused, no credentials).
  * Each failure is also said on stderr, naming the URL.
+ *
+ * Environment: POSYNC_BACKOFF_MS, the first retry's delay in milliseconds
+ * (default 500, doubled per retry up to 30 s; the tests use a few ms).
  */
 #ifndef POSYNC_HOTWAX_H
 #define POSYNC_HOTWAX_H

@@ -104,8 +104,11 @@ proxy() {
 t_ok "pass: the proxy starts" proxy pass
 t_ok "pass: a 200 kB GET through it" client "$PPORT" get big.bin "$SCRATCH/got"
 t_ok "... arrives whole" cmp "$SCRATCH/www/big.bin" "$SCRATCH/got"
-for i in 1 2 3 4 5; do client "$PPORT" get big.bin "$SCRATCH/got$i" & done
-wait
+pids=
+for i in 1 2 3 4 5; do
+	client "$PPORT" get big.bin "$SCRATCH/got$i" & pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
 n=0; for i in 1 2 3 4 5; do cmp -s "$SCRATCH/www/big.bin" "$SCRATCH/got$i" && n=$((n + 1)); done
 t_is "pass: five GETs at once all arrive whole" "$n" 5
 pass_pid=$PPID_ pass_port=$PPORT

@@ -305,6 +305,7 @@ t_basics(struct config *c)
 	clear_log();
 	fault("{\"kind\":\"status\",\"status\":503,\"count\":10,\"path\":\"performFind\"}");
 	is_int(find(h, "NS-1", &n, &why), EX_TEMPFAIL, "503 beyond the retries: EX_TEMPFAIL");
+	ok(why == NULL, "why is set for EX_DATAERR only");
 	is_int(count("POST", "performFind"), 4, "1 + retries (3) requests");
 	simdo("POST", "/_sim/faults/clear", NULL);
 	free(why);
