@@ -464,9 +464,6 @@ sftp_open(const struct config *c, struct sftp **out)
 		st = fail(s, NULL, "cannot start the SFTP subsystem");
 		goto bad;
 	}
-	/* A keepalive keeps idle NAT and firewall state alive between the
-	 * long requests of a big transfer; it never waits for an answer. */
-	libssh2_keepalive_config(s->ses, 0, 60);
 	msg_info("%s: connected", s->where);
 	*out = s;
 	return 0;
