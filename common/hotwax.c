@@ -125,7 +125,7 @@ static int
 check_url(const char *url, int allow_http)
 {
 	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL;
+	char *scheme = NULL, *host = NULL, *user = NULL, *extra = NULL;
 	int st = EX_CONFIG;
 
 	if (!u)
@@ -133,7 +133,15 @@ check_url(const char *url, int allow_http)
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		msg_warn("[hotwax] base_url %s is not a URL", url);
+		msg_warn("[hotwax] base_url is not a URL");
+	} else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+		/* it would be printed in every message naming a URL */
+		msg_warn("[hotwax] base_url holds a user name: credentials belong "
+		    "in token_file, or username and password_file");
+	} else if (curl_url_get(u, CURLUPART_QUERY, &extra, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_FRAGMENT, &extra, 0) == CURLUE_OK) {
+		msg_warn("[hotwax] base_url %s: endpoints are appended to it, so it "
+		    "cannot have a query or fragment", url);
 	} else if (strcasecmp(scheme, "https") == 0) {
 		st = 0;
 	} else if (strcasecmp(scheme, "http") != 0) {
@@ -149,6 +157,8 @@ check_url(const char *url, int allow_http)
 	}
 	curl_free(scheme);
 	curl_free(host);
+	curl_free(user);
+	curl_free(extra);
 	curl_url_cleanup(u);
 	return st;
 }

@@ -157,7 +157,9 @@ load_batch(const char *path, char **data, size_t *len, cJSON **rows)
 			return EX_DATAERR;
 		}
 		msg_warnerr("cannot read %s", path);
-		return errno == ENOENT ? EX_DATAERR : EX_IOERR;
+		/* a wrong name given is bad input; a failing disk is not */
+		return errno == ENOENT || errno == EISDIR || errno == EACCES ||
+		    errno == ENOTDIR ? EX_DATAERR : EX_IOERR;
 	}
 	*rows = cJSON_ParseWithLength(*data, *len);
 	if (!cJSON_IsArray(*rows)) {
@@ -412,6 +414,9 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 		char *rn = stem_with(p->name, ".rows.json"), *en = stem_with(p->name,
 		    ".rows.json.err"), *rp = path_join(r->faildir, rn),
 		    *ep = path_join(r->faildir, en), *text = cJSON_Print(bad);
+
+		if (!text)
+			msg_die(EX_OSERR, "out of memory");
 
 		buf_addf(&why, "The rows are in %s: fix them in NetSuite, or fix the "
 		    "file and run po-import on it.\n", rp);

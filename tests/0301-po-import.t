@@ -104,6 +104,7 @@ clearreq
 t_exit "HotWax unavailable through every retry" 75 pi
 t_like "the message names the URL" "$(t_err)" "POST https://127.0.0.1:$HOTWAX_PORT/api/uploadJsonFile: HTTP 503"
 t_is "1 + retries (3) uploads, and none for the next batch" "$(nreq POST uploadJsonFile)" 4
+t_is "the token is not on stderr" "$(t_err | grep -c -F "$(cat "$SCRATCH/hotwax.token")")" 0
 t_true "b5 stays in new/" -f "$SP/new/b5.json"
 t_true "b6 stays in new/" -f "$SP/new/b6.json"
 hw_ctl POST /_sim/faults/clear >/dev/null
@@ -139,6 +140,13 @@ echo '{"not":"an array"}' >"$SP/new/bad.json"
 t_exit "a batch that is not a JSON array" 65 pi -n
 t_like "is named" "$(t_err)" "bad.json: not a JSON array"
 rm -f "$SP/new/bad.json"
+
+# ---- a second copy while one runs: try later
+if command -v flock >/dev/null; then
+	t_exit "a second copy exits 75" 75 flock "$SCRATCH/spool/state/po-import.lock" sh -c 'po-import </dev/null'
+	t_like "saying why" "$(t_err)" "already running"
+	t_true "b9 still waits" -f "$SP/new/b9.json"
+fi
 
 # ---- command line
 t_exit "-h" 0 po-import -h

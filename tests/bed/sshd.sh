@@ -59,6 +59,8 @@ sshd_start() {
 	while :; do
 		_sshd_try=$((_sshd_try + 1))
 		SSHD_PORT=$(free_port) || return 1
+		# Sessions start in /home/hotwax (the production SFTP user's
+		# home); sshd keeps quiet about root's home missing in the chroot.
 		cat >"$_sshd_dir/sshd_config" <<EOF
 Port $SSHD_PORT
 ListenAddress 127.0.0.1

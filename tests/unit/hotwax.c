@@ -570,6 +570,8 @@ t_refusals(struct config *c, const char *token)
 	h = NULL;
 	lc.hotwax.base_url = "http://hotwax.example.com/api/";
 	is_int(hotwax_open(&lc, &h), EX_CONFIG, "http:// to another host refused even with allow_http");
+	lc.hotwax.base_url = "https://user:pw-secret@127.0.0.1/api/";
+	is_int(hotwax_open(&lc, &h), EX_CONFIG, "credentials in base_url refused");
 	lc.hotwax.base_url = "ftp://127.0.0.1/api/";
 	is_int(hotwax_open(&lc, &h), EX_CONFIG, "ftp:// refused");
 	lc.hotwax.base_url = NULL;
@@ -582,6 +584,7 @@ t_refusals(struct config *c, const char *token)
 	free(bad);
 	err = cap_end();
 	ok(strstr(err, "plain http is refused") != NULL, "http refusal said");
+	ok(strstr(err, "pw-secret") == NULL, "a password in base_url is not repeated");
 	cap_show(err);
 	(void)token;
 }
