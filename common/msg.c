@@ -3,6 +3,7 @@
  * the right program name and nothing else prints to stderr.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,16 +22,35 @@ const char msg_exit_table[] =
     "  65  bad input data: some rows or files rejected, the rest done\n"
     "  69  the other side is unavailable: try later\n"
     "  70  internal error\n"
+    "  71  system error: out of memory\n"
     "  74  local disk error\n"
     "  75  busy or temporary failure: try later\n"
     "  76  the other side answered nonsense\n"
     "  77  permission or authentication refused\n"
     "  78  configuration error\n";
 
+/*
+ * Make sure descriptors 0, 1 and 2 are open: run with one closed (cron,
+ * CI without stdin), the next file opened would take its number, and a
+ * spool file could be read as stdin or written by a message.
+ */
+static void
+std_fds_open(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
+			exit(EX_OSERR);
+}
+
 void
 msg_init(const char *argv0)
 {
 	const char *p;
+
+	std_fds_open();
 
 	if (argv0 && *argv0) {
 		p = strrchr(argv0, '/');
