@@ -584,7 +584,16 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 			if (ra > 0)
 				wait = ra * 1000;
 		} else if (status >= 500 || status == 408) {
-			snprintf(what, sizeof what, "HTTP %ld", status);
+			cJSON *o = cJSON_ParseWithLength(h->body.s ? h->body.s : "",
+			    h->body.len);
+			char *e = error_text(o);
+
+			/* what HotWax said helps the person reading the mail;
+			 * the buffer holds a line, so the words are cut at 200 */
+			snprintf(what, sizeof what, "HTTP %ld%s%.200s", status,
+			    e ? ": " : "", e ? e : "");
+			free(e);
+			cJSON_Delete(o);
 		} else {
 			st = judge(h, rq, url, status, resp, why);
 			goto out;

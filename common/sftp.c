@@ -40,6 +40,7 @@ struct sftp {
 	LIBSSH2_SFTP *sftp;
 	char *where;			/* "sftp://user@host:port" for messages */
 	int dead;			/* the connection is gone: fail fast */
+	char prefs[256];		/* host key algorithms offered, "" for libssh2's default */
 	void (*progress)(uint64_t, uint64_t, void *);
 	void *parg;
 };
@@ -266,13 +267,130 @@ key_kh_type(int t, const char **name)
 	}
 }
 
+/* known_hosts, read before connecting: a missing or unreadable file is a
+ * configuration error found without touching the network. */
+static int
+load_known_hosts(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **out)
+{
+	LIBSSH2_KNOWNHOSTS *kh;
+	char *kq, *e = NULL;
+	int st = 0;
+
+	*out = NULL;
+	kh = libssh2_knownhost_init(s->ses);
+	if (!kh) {
+		msg_warn("%s: libssh2 cannot hold known_hosts", s->where);
+		return EX_SOFTWARE;
+	}
+	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
+	if (access(c->sftp.known_hosts, R_OK) < 0) {
+		msg_warnerr("%s: [sftp] known_hosts", kq);
+		st = EX_CONFIG;
+	} else if (libssh2_knownhost_readfile(kh, c->sftp.known_hosts,
+	    LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
+		libssh2_session_last_error(s->ses, &e, NULL, 0);
+		msg_warn("%s: [sftp] known_hosts cannot be read: %s", kq, e ? e : "");
+		st = EX_CONFIG;
+	}
+	free(kq);
+	if (st)
+		libssh2_knownhost_free(kh);
+	else
+		*out = kh;
+	return st;
+}
+
+/* Host key algorithms for each known_hosts key type, in OpenSSH's order of
+ * preference; names this libssh2 does not know are dropped at run time. */
+static const struct {
+	int kh_type;
+	const char *algs;
+} hostkey_algs[] = {
+	{LIBSSH2_KNOWNHOST_KEY_ED25519, "ssh-ed25519"},
+	{LIBSSH2_KNOWNHOST_KEY_ECDSA_256, "ecdsa-sha2-nistp256"},
+	{LIBSSH2_KNOWNHOST_KEY_ECDSA_384, "ecdsa-sha2-nistp384"},
+	{LIBSSH2_KNOWNHOST_KEY_ECDSA_521, "ecdsa-sha2-nistp521"},
+	{LIBSSH2_KNOWNHOST_KEY_SSHRSA, "rsa-sha2-512,rsa-sha2-256,ssh-rsa"},
+	{LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss"},
+};
+#define NHOSTKEY_ALGS (sizeof hostkey_algs / sizeof hostkey_algs[0])
+
+static int
+supported(const char **algs, int n, const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(algs[i]) == len && memcmp(algs[i], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Offer only the host key algorithms whose keys known_hosts holds for this
+ * host, as OpenSSH's ssh does: a server with several host keys otherwise
+ * shows the one libssh2 likes best, which may be a type the user never
+ * trusted, and a trusted host would be refused as unknown.  A host with no
+ * entries keeps libssh2's default, so the "unknown host" refusal still
+ * shows a fingerprint.  Which entries belong to the host is decided by
+ * libssh2_knownhost_checkp itself (plain and hashed names, "[host]:port"
+ * and "host"), so the offer matches exactly what check_host_key accepts:
+ * a probe key that cannot be anyone's finds MISMATCH when an entry of
+ * that type names the host, NOTFOUND when none does.
+ * Writes the list into prefs ("" when left at the default). */
+static void
+prefer_known_types(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh,
+    char *prefs, size_t size)
+{
+	struct libssh2_knownhost *e = NULL;
+	const char **algs = NULL, *p, *q;
+	unsigned seen = 0;		/* bit k: some entry has key type k */
+	size_t used = 0, len, i;
+	int nalgs, r, t;
+
+	prefs[0] = 0;
+	while (libssh2_knownhost_get(kh, &e, e) == 0)
+		seen |= 1u << ((e->typemask & LIBSSH2_KNOWNHOST_KEY_MASK) >> LIBSSH2_KNOWNHOST_KEY_SHIFT);
+	if (!seen)
+		return;
+	nalgs = libssh2_session_supported_algs(s->ses, LIBSSH2_METHOD_HOSTKEY, &algs);
+	if (nalgs <= 0)
+		return;			/* cannot tell: libssh2's default */
+	for (i = 0; i < NHOSTKEY_ALGS; i++) {
+		t = hostkey_algs[i].kh_type;
+		if (!(seen & 1u << (t >> LIBSSH2_KNOWNHOST_KEY_SHIFT)))
+			continue;
+		r = libssh2_knownhost_checkp(kh, c->sftp.host, c->sftp.port, "-", 1,
+		    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_BASE64 | t, NULL);
+		if (r != LIBSSH2_KNOWNHOST_CHECK_MISMATCH && r != LIBSSH2_KNOWNHOST_CHECK_MATCH)
+			continue;
+		for (p = hostkey_algs[i].algs; *p; p = *q ? q + 1 : q) {
+			q = strchr(p, ',');
+			if (!q)
+				q = p + strlen(p);
+			len = (size_t)(q - p);
+			/* the table's names fit many times over; never cut one */
+			if (!supported(algs, nalgs, p, len) || used + len + 2 > size)
+				continue;
+			if (used)
+				prefs[used++] = ',';
+			memcpy(prefs + used, p, len);
+			used += len;
+			prefs[used] = 0;
+		}
+	}
+	libssh2_free(s->ses, algs);
+	if (used && libssh2_session_method_pref(s->ses, LIBSSH2_METHOD_HOSTKEY, prefs) != 0)
+		prefs[0] = 0;		/* not taken: the default, still checked after */
+	if (prefs[0])
+		msg_info("%s: host key algorithms from known_hosts: %s", s->where, prefs);
+}
+
 /* The host key against known_hosts; refused before any credential is
  * offered.  Both refusals carry the fingerprint a person can compare with
  * the server's, and the command that would trust it. */
 static int
-check_host_key(struct sftp *s, const struct config *c)
+check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 {
-	LIBSSH2_KNOWNHOSTS *kh;
 	const char *key, *hash, *tname;
 	char fp[64], *kq, *hq;
 	size_t keylen;
@@ -288,25 +406,8 @@ check_host_key(struct sftp *s, const struct config *c)
 	else
 		strcpy(fp, "(unavailable)");
 
-	kh = libssh2_knownhost_init(s->ses);
-	if (!kh)
-		return fail(s, NULL, "cannot check the host key");
 	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
 	hq = msgquote(c->sftp.host, strlen(c->sftp.host));
-	if (access(c->sftp.known_hosts, R_OK) < 0) {
-		msg_warnerr("%s: [sftp] known_hosts", kq);
-		st = EX_CONFIG;
-		goto out;
-	}
-	if (libssh2_knownhost_readfile(kh, c->sftp.known_hosts,
-	    LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
-		char *e = NULL;
-
-		libssh2_session_last_error(s->ses, &e, NULL, 0);
-		msg_warn("%s: [sftp] known_hosts cannot be read: %s", kq, e ? e : "");
-		st = EX_CONFIG;
-		goto out;
-	}
 	r = libssh2_knownhost_checkp(kh, c->sftp.host, c->sftp.port, key, keylen,
 	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | khtype, NULL);
 	switch (r) {
@@ -332,10 +433,8 @@ check_host_key(struct sftp *s, const struct config *c)
 		    s->where, tname, fp, kq);
 		st = EX_NOPERM;
 	}
-out:
 	free(kq);
 	free(hq);
-	libssh2_knownhost_free(kh);
 	return st;
 }
 
@@ -412,9 +511,48 @@ authenticate(struct sftp *s, const struct config *c)
 	return r == EX_UNAVAILABLE ? r : EX_NOPERM;
 }
 
+/* A session, known_hosts, a connection and the SSH handshake.  With
+ * narrow, only the host key algorithms known_hosts holds keys of for this
+ * host are offered (prefer_known_types); when the server has none of them
+ * the handshake fails for want of a common algorithm, and RETRY_ANY_TYPE
+ * asks the caller to connect again without the restriction.  Whatever was
+ * made is left in s and *kh for the caller to free. */
+#define RETRY_ANY_TYPE -1
+static int
+start_session(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **kh, int narrow)
+{
+	int st;
+
+	s->prefs[0] = 0;
+	s->ses = libssh2_session_init();
+	if (!s->ses) {
+		msg_warn("%s: libssh2 cannot make a session", s->where);
+		return EX_SOFTWARE;
+	}
+	/* Read before connecting at all: a missing known_hosts is found
+	 * without touching the network. */
+	if ((st = load_known_hosts(s, c, kh)))
+		return st;
+	if (narrow)
+		prefer_known_types(s, c, *kh, s->prefs, sizeof s->prefs);
+	s->sock = tcp_connect(c->sftp.host, c->sftp.port, c->sftp.timeout, s->where);
+	if (s->sock < 0)
+		return EX_UNAVAILABLE;
+	libssh2_session_set_blocking(s->ses, 1);
+	libssh2_session_set_timeout(s->ses, (long)c->sftp.timeout * 1000);
+	if (libssh2_session_handshake(s->ses, s->sock) == 0)
+		return 0;
+	if (s->prefs[0] && libssh2_session_last_errno(s->ses) == LIBSSH2_ERROR_KEX_FAILURE)
+		return RETRY_ANY_TYPE;
+	st = fail(s, NULL, "SSH handshake failed");
+	/* no agreement is not worth a different story */
+	return st == EX_PROTOCOL ? EX_UNAVAILABLE : st;
+}
+
 int
 sftp_open(const struct config *c, struct sftp **out)
 {
+	LIBSSH2_KNOWNHOSTS *kh = NULL;
 	struct sftp *s;
 	int st;
 
@@ -434,29 +572,38 @@ sftp_open(const struct config *c, struct sftp **out)
 		return EX_SOFTWARE;
 	}
 	s = xcalloc(1, sizeof *s);
+	s->sock = -1;
 	s->where = xasprintf("sftp://%s@%s:%d", c->sftp.user ? c->sftp.user : "hotwax",
 	    c->sftp.host, c->sftp.port);
-	s->sock = tcp_connect(c->sftp.host, c->sftp.port, c->sftp.timeout, s->where);
-	if (s->sock < 0) {
-		st = EX_UNAVAILABLE;
-		goto bad;
+	st = start_session(s, c, &kh, 1);
+	if (st == RETRY_ANY_TYPE) {
+		char tried[sizeof s->prefs];
+
+		memcpy(tried, s->prefs, sizeof tried);
+		/* One more connection, only on this path, so that the refusal
+		 * below shows the key the server does have, with the line that
+		 * would trust it, rather than a bare handshake failure. */
+		libssh2_knownhost_free(kh);
+		kh = NULL;
+		libssh2_session_free(s->ses);
+		s->ses = NULL;
+		close(s->sock);
+		s->sock = -1;
+		st = start_session(s, c, &kh, 0);
+		if (!st) {
+			char *kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
+
+			msg_warn("%s: the server has no host key of the types %s holds "
+			    "for it (%s)", s->where, kq, tried);
+			free(kq);
+		}
 	}
-	s->ses = libssh2_session_init();
-	if (!s->ses) {
-		msg_warn("%s: libssh2 cannot make a session", s->where);
-		st = EX_SOFTWARE;
+	if (st)
 		goto bad;
-	}
-	libssh2_session_set_blocking(s->ses, 1);
-	libssh2_session_set_timeout(s->ses, (long)c->sftp.timeout * 1000);
-	if (libssh2_session_handshake(s->ses, s->sock)) {
-		st = fail(s, NULL, "SSH handshake failed");
-		if (st == EX_PROTOCOL)
-			st = EX_UNAVAILABLE;	/* no agreement is not worth a different story */
+	if ((st = check_host_key(s, c, kh)))
 		goto bad;
-	}
-	if ((st = check_host_key(s, c)))
-		goto bad;
+	libssh2_knownhost_free(kh);
+	kh = NULL;
 	if ((st = authenticate(s, c)))
 		goto bad;
 	s->sftp = libssh2_sftp_init(s->ses);
@@ -468,6 +615,8 @@ sftp_open(const struct config *c, struct sftp **out)
 	*out = s;
 	return 0;
 bad:
+	if (kh)
+		libssh2_knownhost_free(kh);
 	s->dead = 1;
 	sftp_close(s);
 	return st;

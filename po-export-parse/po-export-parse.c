@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@
 
 #define REJECT_SHOWN	20	/* rejected rows said one by one on stderr */
 #define UNIQUE_MAX	1000	/* NAME.1 .. NAME.999 in the archive */
+#define PEND_MAX	10000	/* ledger records held before an early append */
 
 struct run {
 	struct config cfg;
@@ -123,13 +125,23 @@ print_path(const char *dir, const char *name)
 
 /* ---------------------------------------------------------------- ledger */
 
-static void
+static int pend_flush(struct job *j);
+
+/* A row's ledger record is appended before the batch holding it is
+ * committed, so the ledger is always ahead of new/; at the latest at the
+ * batch's end, earlier every PEND_MAX records (a file of nothing but
+ * rejects, a large batch_size): memory stays bounded, and a record
+ * appended early is harmless. */
+static int
 pend_add(struct job *j, const struct pocsv_row *row)
 {
 	struct pend *p;
+	int r;
 
 	if (j->run->dry || !row->has_ids)
-		return;
+		return 0;
+	if (j->npend >= PEND_MAX && (r = pend_flush(j)) != 0)
+		return r;
 	if (j->npend == j->pcap) {
 		j->pcap = j->pcap ? j->pcap * 2 : 256;
 		j->pend = xrealloc(j->pend, j->pcap * sizeof *j->pend);
@@ -141,6 +153,7 @@ pend_add(struct job *j, const struct pocsv_row *row)
 	buf_add(&j->arena, row->item, strlen(row->item) + 1);
 	p->has_qty = row->has_qty;
 	p->qty = row->qtyval;
+	return 0;
 }
 
 static int
@@ -192,6 +205,8 @@ batch_open(struct job *j)
 	j->in_new = j->exists && spool_has(j->run->po_area, newonly, name);
 	if (!j->exists && (r = spool_create(&j->sf, j->run->po_area, name)) == 0)
 		fputs("[", j->sf.fp);
+	if (r)
+		j->open = 0;
 	free(name);
 	return r;
 }
@@ -371,16 +386,39 @@ already_parsed(struct job *j, const char *marker)
 	return EX_DATAERR;
 }
 
+/* After the rows said one by one, the count and where they all are. */
+static void
+say_rejects(struct job *j)
+{
+	char *rj, *where;
+
+	if (!j->rejected)
+		return;
+	rj = rejects_name(j);
+	where = j->run->dry ? xstrdup("") :
+	    xasprintf(", listed in %s/rejects/%s", j->run->po_area, rj);
+	if (j->rejected > REJECT_SHOWN)
+		msg_warn("%s: %lu more rows rejected (%lu of %lu)%s", j->qname,
+		    j->rejected - REJECT_SHOWN, j->rejected, j->rows, where);
+	else
+		msg_warn("%s: %lu of %lu rows rejected%s", j->qname, j->rejected,
+		    j->rows, where);
+	free(where);
+	free(rj);
+}
+
 static int
 finish(struct job *j)
 {
-	char *marker, *data, *rj;
+	char *marker, *data;
 	int r = 0;
 
 	if (j->open)
 		r = batch_close(j);
-	if (r == 0 && j->run->dry)
+	if (r == 0 && j->run->dry) {
+		say_rejects(j);
 		return 0;
+	}
 	if (r == 0)
 		r = pend_flush(j);
 	if (j->rej_open) {
@@ -398,18 +436,7 @@ finish(struct job *j)
 	r = spool_write_atomic(marker, data, strlen(data));
 	free(data);
 	free(marker);
-	if (j->rejected > REJECT_SHOWN) {
-		rj = rejects_name(j);
-		msg_warn("%s: %lu more rows rejected (%lu of %lu), listed in %s/rejects/%s",
-		    j->qname, j->rejected - REJECT_SHOWN, j->rejected, j->rows,
-		    j->run->po_area, rj);
-		free(rj);
-	} else if (j->rejected) {
-		rj = rejects_name(j);
-		msg_warn("%s: %lu of %lu rows rejected, listed in %s/rejects/%s",
-		    j->qname, j->rejected, j->rows, j->run->po_area, rj);
-		free(rj);
-	}
+	say_rejects(j);
 	return r;
 }
 
@@ -480,8 +507,8 @@ parse_file(struct run *run, int fd, const char *name, char **why, int *status)
 	}
 	while (r == 0 && (r = pocsv_next(p, &row)) > 0) {
 		j.rows++;
-		pend_add(&j, &row);
-		r = row.reason ? reject(&j, &row) : batch_add(&j, &row);
+		if ((r = pend_add(&j, &row)) == 0)
+			r = row.reason ? reject(&j, &row) : batch_add(&j, &row);
 	}
 	if (r < 0) {
 		msg_warnerr("%s: cannot read", j.qname);
@@ -670,6 +697,21 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 	return st;
 }
 
+/* Long downloads show progress on a terminal, never under cron. */
+static void
+progress(uint64_t done, uint64_t total, void *arg)
+{
+	static int64_t last;
+	int64_t now = now_ms();
+
+	if (done < total && now - last < 500)
+		return;
+	last = now;
+	fprintf(stderr, "\r%s: %s: %llu of %llu kB%s", progname, (const char *)arg,
+	    (unsigned long long)(done / 1024), (unsigned long long)(total / 1024),
+	    done >= total ? "\n" : "");
+}
+
 /* One remote file: returns the status for it; *stop when the connection
  * is no use any more. */
 static int
@@ -699,7 +741,10 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 		goto out;
 	}
 	msg_info("taking %s (%llu bytes)", q, (unsigned long long)e->size);
+	if (isatty(STDERR_FILENO) && e->size > (1 << 20))
+		sftp_set_progress(run->sftp, progress, q);
 	st = download(run, e, remote, safe, &fd);
+	sftp_set_progress(run->sftp, NULL, NULL);
 	if (st == LEAVE_FILE) {
 		st = 0;
 		goto out;
