@@ -12,6 +12,11 @@
 #
 # Exports: SSHD_PORT SSHD_PID SSHD_LOG SFTP_HOST SFTP_ROOT SFTP_USER SFTP_KEY
 #          SFTP_KNOWN_HOSTS SFTP_BASE
+# SSHD_HOSTKEY_TYPES="ed25519 ecdsa rsa" (ssh-keygen -t names; default
+# "ed25519") gives the server one host key of each type, in
+# $SCRATCH/sshd/host_TYPE and host_TYPE.pub; with rsa the server also
+# signs with ssh-rsa (SHA-1), which libssh2 1.10 needs for RSA host keys.
+# SFTP_KNOWN_HOSTS then holds every one of them.
 # Functions: sshd_start, sshd_stop, sshd_wrong_known_hosts FILE,
 #            sftp_batch CMDS...
 
@@ -35,12 +40,21 @@ sshd_start() {
 
 	_sshd_dir=$SCRATCH/sshd
 	rm -rf "$_sshd_dir" && mkdir -p "$_sshd_dir" || return 1
-	ssh-keygen -q -t ed25519 -N '' -C posync-test-host \
-		-f "$_sshd_dir/host_ed25519" || return 1
+	_sshd_types=${SSHD_HOSTKEY_TYPES:-ed25519}
+	_sshd_hostkeys= _sshd_rsa=
+	for _t in $_sshd_types; do
+		ssh-keygen -q -t "$_t" -N '' -C posync-test-host \
+			-f "$_sshd_dir/host_$_t" || return 1
+		chmod 600 "$_sshd_dir/host_$_t"
+		_sshd_hostkeys="${_sshd_hostkeys}HostKey $_sshd_dir/host_$_t
+"
+		[ "$_t" = rsa ] && _sshd_rsa="HostKeyAlgorithms +ssh-rsa
+"
+	done
 	SFTP_KEY=$_sshd_dir/id_ed25519
 	ssh-keygen -q -t ed25519 -N '' -C posync-test-user -f "$SFTP_KEY" ||
 		return 1
-	chmod 600 "$SFTP_KEY" "$_sshd_dir/host_ed25519"
+	chmod 600 "$SFTP_KEY"
 	cp "$SFTP_KEY.pub" "$_sshd_dir/authorized_keys" || return 1
 	SFTP_USER=$(id -un)
 	SSHD_LOG=$SCRATCH/sshd.log
@@ -65,7 +79,7 @@ sshd_start() {
 Port $SSHD_PORT
 ListenAddress 127.0.0.1
 AddressFamily inet
-HostKey $_sshd_dir/host_ed25519
+$_sshd_hostkeys$_sshd_rsa\
 PidFile $_sshd_dir/sshd.pid
 AuthorizedKeysFile $_sshd_dir/authorized_keys
 PermitRootLogin prohibit-password
@@ -111,8 +125,10 @@ EOF
 	done
 
 	SFTP_KNOWN_HOSTS=$_sshd_dir/known_hosts
-	printf '[127.0.0.1]:%s %s\n' "$SSHD_PORT" \
-		"$(cut -d' ' -f1,2 "$_sshd_dir/host_ed25519.pub")" >"$SFTP_KNOWN_HOSTS"
+	for _t in $_sshd_types; do
+		printf '[127.0.0.1]:%s %s\n' "$SSHD_PORT" \
+			"$(cut -d' ' -f1,2 "$_sshd_dir/host_$_t.pub")"
+	done >"$SFTP_KNOWN_HOSTS"
 	export SSHD_PORT SSHD_PID SSHD_LOG SFTP_ROOT SFTP_USER SFTP_KEY \
 		SFTP_KNOWN_HOSTS
 }
