@@ -15,9 +15,12 @@
 say() { printf '\n== %s\n' "$*"; }
 die() { echo "demo: $*" >&2; exit 1; }
 
+[ "$(id -u)" = 0 ] || die "make demo runs as root: it starts an sshd that chroots its SFTP user"
+
 say "Starting a local SFTP server (OpenSSH), HotWax and NetSuite simulators"
 flow_start "$TOP/tests/data/demo-pos.json" || die "the test servers did not start"
-echo "SFTP on 127.0.0.1:$SSHD_PORT, HotWax on $HOTWAX_URL, config $POSYNC_CONFIG"
+echo "SFTP on 127.0.0.1:$SSHD_PORT, HotWax on $HOTWAX_URL; the posync.conf a user would write:"
+sed 's/^/  /' "$POSYNC_CONFIG"
 
 say "NetSuite exports its pending POs to SFTP"
 ns export --age 120 | sed 's/^/  /'
