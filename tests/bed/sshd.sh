@@ -79,7 +79,7 @@ sshd_start() {
 Port $SSHD_PORT
 ListenAddress 127.0.0.1
 AddressFamily inet
-$_sshd_hostkeys$_sshd_rsa\
+${_sshd_hostkeys}${_sshd_rsa}\
 PidFile $_sshd_dir/sshd.pid
 AuthorizedKeysFile $_sshd_dir/authorized_keys
 PermitRootLogin prohibit-password
@@ -106,7 +106,10 @@ EOF
 			sed 's/^/# sshd -t: /' "$SCRATCH/sshd-t.err"
 			return 1
 		}
-		"$_sshd_bin" -D -e -f "$_sshd_dir/sshd_config" -E "$SSHD_LOG" \
+		# Loopback only, whatever the file holds (a failed write above
+		# would leave sshd its defaults: every address, port 22).
+		grep -qx "ListenAddress 127.0.0.1" "$_sshd_dir/sshd_config" || return 1
+		"$_sshd_bin" -D -e -f "$_sshd_dir/sshd_config" -E "$SSHD_LOG" -o ListenAddress=127.0.0.1 \
 			</dev/null >>"$SSHD_LOG" 2>&1 &
 		SSHD_PID=$!
 		t_at_exit "kill $SSHD_PID"
