@@ -17,8 +17,11 @@ DEBS = gcc libc6-dev make pkg-config libssh2-1-dev libcurl4-openssl-dev \
        libcjson-dev libcsv-dev libinih-dev openssh-server openssh-client \
        python3 curl openssl perl tzdata mandoc ca-certificates procps
 
-# Libraries: pkg-config where the package ships a .pc, else a probe.
-pc = $(if $(shell pkg-config --exists $(1) && echo y),$(shell pkg-config --$(2) $(1)),$(error $(1) not found by pkg-config: apt-get install $(3), or run make deps))
+# Libraries: pkg-config where the package ships a .pc, else a probe.  Both
+# are expanded only by the recipes that compile or link, so `make deps`,
+# `make clean` and `make check` (which runs deps first) work without them.
+PKG_CONFIG ?= pkg-config
+pc = $(if $(shell $(PKG_CONFIG) --exists $(1) && echo y),$(shell $(PKG_CONFIG) --$(2) $(1)),$(error $(1) not found by pkg-config: apt-get install $(3), or run make deps))
 SSH_CFLAGS  = $(call pc,libssh2,cflags,libssh2-1-dev)
 SSH_LIBS    = $(call pc,libssh2,libs,libssh2-1-dev)
 CURL_CFLAGS = $(call pc,libcurl,cflags,libcurl4-openssl-dev)
@@ -26,7 +29,8 @@ CURL_LIBS   = $(call pc,libcurl,libs,libcurl4-openssl-dev)
 JSON_CFLAGS = $(call pc,libcjson,cflags,libcjson-dev)
 JSON_LIBS   = $(call pc,libcjson,libs,libcjson-dev)
 INI_LIBS    = $(call pc,inih,libs,libinih-dev)
-CSV_LIBS    = -lcsv
+# libcsv ships no .pc file: probe for its header with the compiler.
+CSV_LIBS    = $(if $(shell printf '\#include <csv.h>\n' | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo y),-lcsv,$(error csv.h (libcsv) not found: apt-get install libcsv-dev, or run make deps))
 
 PROGS = po-export-parse/po-export-parse po-import/po-import \
         receipt-export/receipt-export receipt-push/receipt-push
@@ -42,32 +46,59 @@ RP_OBJS   = $(BASE_OBJS) common/input.o common/safename.o common/sftp.o
 ALL_CFLAGS = $(CPPFLAGS) $(WARN) $(CFLAGS) $(SSH_CFLAGS) $(CURL_CFLAGS) $(JSON_CFLAGS)
 ALL_CFLAGS += -DPOSYNC_VERSION='"$(VERSION)"'
 
+# Every object depends on a stamp holding the command line it was built
+# with, rewritten only when that line changes: objects left by another
+# CC, CFLAGS (a sanitizer, say) or WERROR are rebuilt, never linked as they
+# are.  So `make check`, which turns -Werror on, recompiles what it needs.
+sq = $(subst ','\'',$(1))
+stamp = printf '%s\n' '$(call sq,$(1))' >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+FLAGS = .flags
+
 all: $(PROGS)
 
-common/%.o: common/%.c common/*.h
+$(FLAGS): FORCE
+	@$(call stamp,$(CC) $(ALL_CFLAGS) $(LDFLAGS))
+
+common/%.o: common/%.c common/*.h $(FLAGS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-%.o: %.c common/*.h
+%.o: %.c common/*.h $(FLAGS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+link = $(CC) $(LDFLAGS) -o $@ $(filter %.o,$^)
 po-export-parse/po-export-parse: po-export-parse/po-export-parse.o $(PEP_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SSH_LIBS) $(INI_LIBS) $(CSV_LIBS) $(JSON_LIBS)
+	$(link) $(SSH_LIBS) $(INI_LIBS) $(CSV_LIBS) $(JSON_LIBS)
 po-import/po-import: po-import/po-import.o $(PI_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
+	$(link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
 receipt-export/receipt-export: receipt-export/receipt-export.o $(RE_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
+	$(link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
 receipt-push/receipt-push: receipt-push/receipt-push.o $(RP_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SSH_LIBS) $(INI_LIBS)
+	$(link) $(SSH_LIBS) $(INI_LIBS)
 
 # C unit tests: each tests/unit/NAME.c is linked with every common/ source,
-# built afresh under AddressSanitizer and UndefinedBehaviorSanitizer.
+# all built under AddressSanitizer and UndefinedBehaviorSanitizer into their
+# own folder, tests/unit/obj/: `make unit` never writes common/*.o, and the
+# programs never link a sanitizer object.
 SAN        = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_SRCS  = $(wildcard tests/unit/*.c)
 UNIT_BINS  = $(UNIT_SRCS:.c=)
+UNIT_DIR   = tests/unit/obj
 COMMON_SRCS = $(wildcard common/*.c)
-$(UNIT_BINS): %: %.c $(COMMON_SRCS) common/*.h tests/unit/tap.h
-	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) $(SSH_CFLAGS) $(CURL_CFLAGS) $(JSON_CFLAGS) \
-	    -Itests/unit -o $@ $< $(COMMON_SRCS) \
+UNIT_COMMON_OBJS = $(COMMON_SRCS:common/%.c=$(UNIT_DIR)/%.o)
+UNIT_CFLAGS = $(CPPFLAGS) -Itests/unit $(WARN) -O1 -g $(SAN) \
+	$(SSH_CFLAGS) $(CURL_CFLAGS) $(JSON_CFLAGS)
+UNIT_FLAGS = $(UNIT_DIR)/flags
+
+$(UNIT_FLAGS): FORCE
+	@mkdir -p $(UNIT_DIR)
+	@$(call stamp,$(CC) $(UNIT_CFLAGS) $(LDFLAGS))
+$(UNIT_DIR)/%.o: common/%.c common/*.h $(UNIT_FLAGS)
+	$(CC) $(UNIT_CFLAGS) -c -o $@ $<
+$(UNIT_DIR)/test-%.o: tests/unit/%.c tests/unit/*.h common/*.h $(UNIT_FLAGS)
+	$(CC) $(UNIT_CFLAGS) -c -o $@ $<
+$(UNIT_BINS): tests/unit/%: $(UNIT_DIR)/test-%.o $(UNIT_COMMON_OBJS)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ \
 	    $(SSH_LIBS) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
 unit: $(UNIT_BINS)
 
@@ -75,28 +106,52 @@ deps:
 	@sh tests/deps.sh $(DEBS)
 
 # The whole suite: dependencies, a -Werror build, the sanitizer unit tests
-# and the shell tests, all TAP through prove.
+# and the shell tests, all TAP through prove.  It fails, loudly, when a unit
+# test binary is missing or no tests/*.t runs it, and when prove ran no test
+# (prove itself calls that a success).
 check: deps
 	$(MAKE) all unit WERROR=-Werror
-	prove -j2 --timer tests/
+	@for b in $(UNIT_BINS); do \
+	    [ -x $$b ] || { echo "make check: $$b was not built" >&2; exit 1; }; \
+	    grep -Eqs "tests/unit/$${b##*/}([\"' ]|\$$)" tests/*.t || \
+	    { echo "make check: no tests/*.t runs $$b" >&2; exit 1; }; \
+	done
+	@log=$$(mktemp) && \
+	{ prove -j2 --timer tests/ 2>&1; echo $$? >$$log.rc; } | tee $$log; \
+	rc=$$(cat $$log.rc); want=$$(ls tests/*.t | wc -l); \
+	grep -Eq "^Files=$$want, Tests=[1-9]" $$log || { [ "$$rc" != 0 ] || rc=1; \
+	    echo "make check: prove ran no test, or not all $$want tests/*.t files" >&2; }; \
+	rm -f $$log $$log.rc; exit $$rc
 
 demo: deps
 	$(MAKE) all
 	sh tests/demo.sh
 
+# The programs, their pages, and what a person starts from: the README,
+# posync.conf.example, and crontab.example with the BINDIR installed to.
+DOCDIR ?= $(PREFIX)/share/doc/posync
+DOCS    = README.md posync.conf.example crontab.example
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 README.md posync.conf.example $(DESTDIR)$(DOCDIR)/
+	sed 's#/usr/local/bin#$(BINDIR)#g' crontab.example >$(DESTDIR)$(DOCDIR)/crontab.example
+	chmod 644 $(DESTDIR)$(DOCDIR)/crontab.example
 
 uninstall:
 	for p in $(notdir $(PROGS)); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
 	for m in $(notdir $(wildcard man/*.[157])); do \
 	    s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
+	for d in $(DOCS); do rm -f $(DESTDIR)$(DOCDIR)/$$d; done
+	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
-	rm -f $(PROGS) */*.o $(UNIT_BINS)
+	rm -f $(PROGS) */*.o $(UNIT_BINS) $(FLAGS) $(FLAGS).new
+	rm -rf $(UNIT_DIR) tests/bed/__pycache__
 
-.PHONY: all unit deps check demo install uninstall clean
+FORCE:
+.PHONY: all unit deps check demo install uninstall clean FORCE

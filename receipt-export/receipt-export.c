@@ -21,8 +21,9 @@
  *     receipt-push publishes in name order.
  *   - a receipt whose line HotWax cannot name (no OrderItem externalId),
  *     or whose order HotWax cannot find, holds its PO back: nothing of it
- *     is exported and the cursor stays at or before it, so it goes out on
- *     the first run after the data is fixed.
+ *     is exported and the query window keeps it in view (the cursor does
+ *     not pass it, nor ever moves back), so it goes out on the first run
+ *     after the data is fixed.
  *   - the first run, with no state, exports every receipt HotWax holds for
  *     a NetSuite PO; seed the state file's cursor to start later.
  */
@@ -209,8 +210,6 @@ take_receipt(const cJSON *d, void *arg)
 		    rs->r->cfg->hotwax.base_url, id ? id : "(no receiptId)");
 		return EX_PROTOCOL;
 	}
-	if (rx_map_get(&rs->r->st.ledger, id))
-		return 0;
 	rx_map_put(&rs->seen, id, &isnew);
 	if (!isnew)
 		return 0;
@@ -806,8 +805,13 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 	if (held)
 		rc = EX_DATAERR;
 
+	/* A held receipt keeps the cursor from passing it, so the next
+	 * window still holds it; but the cursor never moves back: the
+	 * ledger has forgotten what lies before the old window, and a
+	 * window reaching back there would export it again.  The held
+	 * receipt was inside the old window, so it stays inside. */
 	ms = held && heldmin < rs->maxms ? heldmin : rs->maxms;
-	if (!held && ms < r->st.cursor)
+	if (ms < r->st.cursor)
 		ms = r->st.cursor;
 	if (ms != r->st.cursor)
 		*changed = 1;

@@ -4,8 +4,8 @@
 . "${0%/*}/lib.sh"
 . "$BED/hotwax.sh"
 
-command -v openssl >/dev/null || t_skip_all "no openssl"
-command -v curl >/dev/null || t_skip_all "no curl"
+command -v openssl >/dev/null || t_bail "no openssl (make deps)"
+command -v curl >/dev/null || t_bail "no curl (make deps)"
 
 t_ok "simulator starts" hotwax_start
 [ -n "${HOTWAX_PORT:-}" ] || { t_done; exit 1; }

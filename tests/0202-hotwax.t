@@ -6,8 +6,8 @@
 . "$BED/hotwax.sh"
 . "$BED/posync.sh"
 
-[ -x "$TOP/tests/unit/hotwax" ] || t_skip_all "tests/unit/hotwax not built (make unit)"
-hotwax_start || t_skip_all "the HotWax simulator did not start"
+[ -x "$TOP/tests/unit/hotwax" ] || t_bail "tests/unit/hotwax is not built (make unit)"
+hotwax_start || t_bail "the HotWax simulator did not start"
 posync_conf
 chmod go-w "$POSYNC_CONFIG"
 
@@ -21,7 +21,7 @@ HW_PASSWORD_FILE=$SCRATCH/hotwax.password
 curl -sf --cacert "$HOTWAX_CA" -H 'Content-Type: application/json' \
 	--data-binary @"$SCRATCH/seed-user.json" \
 	"https://127.0.0.1:$HOTWAX_PORT/_sim/seed" >/dev/null ||
-	t_skip_all "could not seed the simulator's user"
+	t_bail "could not seed the simulator's user"
 # retries back off from 10 ms, not 500 ms, so the test is quick
 POSYNC_BACKOFF_MS=10
 export HW_USER HW_PASSWORD_FILE POSYNC_BACKOFF_MS

@@ -68,6 +68,29 @@ t_is "the ledger has the good rows too, and nothing of line 5" \
 	"$(sort "$SP/state/polines" | tr '\t\n' ' |')" "100 1 1|100 2 ?|101 1 2|"
 t_true "the file is archived all the same" -f "$IN/archive/bad rows.csv"
 
+# The same file given locally: the same batch, the same rejects, exit 65.
+cp "$IN/archive/bad rows.csv" "$SCRATCH/bad rows.csv"
+posync_conf -f "$SCRATCH/local.conf" spool.dir="$SCRATCH/spool-local"
+POSYNC_CONFIG=$SCRATCH/posync.conf
+t_exit "the same file given locally: exit 65 too" 65 po-export-parse -c "$SCRATCH/local.conf" "$SCRATCH/bad rows.csv"
+t_is "... the same stderr" "$(t_err)" "$(printf '%s\n' "$err" | sed "s|$SP/po/rejects/|$SCRATCH/spool-local/po/rejects/|")"
+t_ok "... the same batch" cmp "$out" "$(t_out)"
+t_ok "... the same rejects file" cmp "$rej" "$SCRATCH/spool-local/po/rejects/${rej##*/}"
+
+# Past 20 rejected rows, one count line instead of more.
+python3 - "$HDR" >"$SCRATCH/many.csv" <<'PY'
+import sys
+print(sys.argv[1])
+for i in range(30):
+    print("700,S%d,%s,116,%d," % (i, "x" if i % 6 else "1", i + 1))
+PY
+t_exit "a file with 25 bad rows" 65 po-export-parse -c "$SCRATCH/local.conf" "$SCRATCH/many.csv"
+t_is "... 20 rows said, then the count" "$(t_err | grep -c ': line [0-9]*: quantity "x"')" 20
+t_like "... the count line" "$(t_err | tail -n 1)" \
+	"^po-export-parse: many\.csv: 5 more rows rejected \(25 of 30\), listed in $SCRATCH/spool-local/po/rejects/"
+t_is "... and nothing else" "$(t_err | wc -l | tr -d ' ')" 21
+t_is "... all 25 in the rejects file" "$(python3 -c 'import csv,sys; print(len(list(csv.reader(open(sys.argv[1], newline="")))) - 1)' "$SCRATCH"/spool-local/po/rejects/many.csv.*)" 25
+
 # --- RFC 4180 quoting, CRLF, a BOM, columns reordered, an extra column
 printf '\357\273\277"quantity","note","external-id","product-sku","item-external-id","external-facility-id","arrival-date"\r\n' >"$SCRATCH/rfc.csv"
 printf '"2.50","a, note","200","Box, ""big""","1","116","12/24/2026"\r\n' >>"$SCRATCH/rfc.csv"
@@ -122,5 +145,39 @@ for i in range(2500):
         "quantity": "NUM:%d.%d" % (i % 9 + 1, i % 10), "externalFacilityId": "116",
         "itemExternalId": str(i % 4 + 1)}, sort_keys=True))
 print("\n".join(sorted(out)))')"
+
+# --- memory does not grow with the file: 400000 rows (15 MB) stream
+# through in a few MB.  (The peak is read from /proc while it runs, so it
+# is at most the true one: a program that kept the rows, growing to the
+# end, would still be seen well above the bound.)
+python3 - "$HDR" >"$SCRATCH/rows.csv" <<'PY'
+import sys
+w = sys.stdout.write
+w(sys.argv[1] + "\n")
+for i in range(400000):
+    w("%d,SKU %d,%d.%d,116,%d,12/24/2026\n" % (800000 + i // 5, i, i % 9 + 1, i % 7, i % 5 + 1))
+PY
+size=$(wc -c <"$SCRATCH/rows.csv")
+posync_conf -f "$SCRATCH/mem.conf" spool.dir="$SCRATCH/mem" hotwax.batch_size=10000
+POSYNC_CONFIG=$SCRATCH/posync.conf
+peak=$(python3 - "$SCRATCH/mem.conf" "$SCRATCH/rows.csv" <<'PY'
+import subprocess, sys, time
+p = subprocess.Popen(["po-export-parse", "-c", sys.argv[1], sys.argv[2]], stdout=subprocess.DEVNULL)
+hwm = 0
+while p.poll() is None:
+    try:
+        for l in open("/proc/%d/status" % p.pid):
+            if l.startswith("VmHWM:"):
+                hwm = max(hwm, int(l.split()[1]))
+    except (OSError, ValueError):
+        pass
+    time.sleep(0.005)
+print(hwm if p.returncode == 0 else -p.returncode)
+PY
+)
+t_diag "peak RSS of po-export-parse on $size bytes: $peak kB"
+t_true "400000 rows: it ran, and its peak memory was under half the file's size" \
+	"$peak" -gt 0 -a "$peak" -lt $((size / 1024 / 2))
+t_is "... and all became batches" "$(cat "$SCRATCH"/mem/po/new/*.json | grep -c externalId)" 400000
 
 t_done

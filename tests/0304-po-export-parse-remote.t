@@ -30,6 +30,25 @@ t_ok "once it is two hours old" po-export-parse
 t_like "... it is taken" "$(t_out)" "^$SP/po/new/fresh\.csv\.[0-9a-f]{16}\.00001\.json\$"
 t_true "... and archived" -f "$IN/archive/fresh.csv" -a ! -e "$IN/fresh.csv"
 
+# --- a file still growing (NetSuite uploading it), even with po_min_age 0:
+# its size moves between the listing and the download, so it waits.
+posync_conf netsuite.po_min_age=0
+printf '%s\n' "$HDR" >"$IN/growing.csv"
+python3 -c 'import sys; sys.stdout.write("3,b,1,116,1,\n" * 200000)' >>"$IN/growing.csv"
+( while :; do echo '3,b,1,116,1,' >>"$IN/growing.csv"; done ) &
+grower=$!
+t_at_exit "kill $grower"
+sleep 0.2
+t_ok "a file growing while it is read" po-export-parse
+kill $grower; wait $grower 2>/dev/null
+t_is "... prints no path" "$(t_out)" ""
+t_like "... says at most that it changed while it was read" "$(t_err)" \
+	'^(po-export-parse: .*growing\.csv: .*changed while it was read)?$'
+t_true "... leaves it in the inbox" -f "$IN/growing.csv"
+t_is "... keeps no copy and writes no batch" "$(ls -A "$SP/po/raw" "$SP/po/new" "$SP/po/tmp" | grep -c growing)" 0
+t_is "... and puts none of its lines in the ledger" "$(grep -c '^3	' "$SP/state/polines")" 0
+rm -f "$IN/growing.csv"
+
 # --- a changed host key
 posync_conf
 printf '%s\n' "$HDR" '2,b,1,116,1,' >"$IN/hostkey.csv"

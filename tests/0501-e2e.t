@@ -61,6 +61,32 @@ t_ok "the outbound cron job succeeds" flow_outbound
 t_is "the outbound job prints nothing" "$(t_out)$(t_err)" ""
 t_ok "NetSuite imports the first receipt file" ns import
 t_is "no NetSuite error CSV" "$(ls "$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error" | wc -l)" 0
+# After round one NetSuite holds exactly round one's accepted quantities,
+# line by line (0 for lines not yet received: were an open line left out
+# of the receipt file, NetSuite would receive it in full), and each PO's
+# status follows: Received when every line is, Pending when none is.
+want1=$(python3 - "$SCRATCH/pos.json" "$SCRATCH/round1" <<'PY'
+import json, sys
+from decimal import Decimal
+acc = {}
+for row in open(sys.argv[2]):
+    f = row.split()
+    for spec in f[1:]:
+        l, a = spec.split(":")[:2]
+        acc[(f[0], l)] = Decimal(a)
+for p in json.load(open(sys.argv[1])):
+    got = [acc.get((p["id"], l["line_id"]), Decimal(0)) for l in p["lines"]]
+    full = all(g == Decimal(l["quantity"]) for g, l in zip(got, p["lines"]))
+    st = "Received" if full else "Pending" if not any(got) else "Partially Received"
+    for g, l in zip(got, p["lines"]):
+        print(p["id"], l["line_id"], format(g.normalize(), "f"), st)
+PY
+)
+flow_table -json >"$SCRATCH/account1"
+t_is "after round one NetSuite received exactly round one's accepted quantities" \
+	"$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    r = json.loads(l); print(r["po"], r["line"], r["netsuite"], r["status"])' "$SCRATCH/account1")" "$want1"
 
 t_ok "round two received in HotWax" receive_round "$SCRATCH/round2"
 t_ok "the outbound cron job succeeds again" flow_outbound
@@ -80,6 +106,11 @@ t_is "po/cur holds ceil(lines/25) batches" "$(count "$sp"/po/cur/*.json)" $(( (l
 t_is "receipt/new is empty" "$(count "$sp/receipt/new")" 0
 t_is "receipt/cur holds the two published files" "$(count "$sp"/receipt/cur/*.json)" 2
 t_is "receipt/failed is empty" "$(count "$sp/receipt/failed")" 0
+t_is "po/raw holds the one CSV as downloaded" "$(count "$sp/po/raw")" 1
+t_is "po/tmp is empty" "$(count "$sp/po/tmp")" 0
+t_is "receipt/tmp is empty" "$(count "$sp/receipt/tmp")" 0
+t_is "receipt/errors is empty" "$(count "$sp/receipt/errors")" 0
+t_true "no receipt/excess.csv" ! -s "$sp/receipt/excess.csv"
 rb=$SFTP_ROOT$SFTP_BASE/purchaseorder
 t_is "the PO CSV was archived on the server" "$(count "$rb/fulfillment/archive")" 1
 t_is "no CSV left in the inbox" "$(find "$rb/fulfillment" -maxdepth 1 -type f | wc -l)" 0
@@ -90,9 +121,7 @@ t_ok "a third outbound run publishes nothing" flow_outbound
 t_is "and prints nothing" "$(t_out)$(t_err)" ""
 t_is "still two files published" "$(count "$sp"/receipt/cur/*.json)" 2
 
-sshd_stop
-kill "$HOTWAX_PID" 2>/dev/null
-sleep 0.5
+t_ok "the servers stop" flow_stop
 t_ok "sshd is gone" sh -c "! kill -0 $SSHD_PID 2>/dev/null"
 t_ok "the HotWax simulator is gone" sh -c "! kill -0 $HOTWAX_PID 2>/dev/null"
 t_is "no posync program is left running" "$(pgrep -f "$SCRATCH" | grep -v "^$$\$" | wc -l)" 0

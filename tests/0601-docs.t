@@ -106,6 +106,101 @@ for k in $keys; do
 done
 t_is "posync.conf.example shows every key of config.h, in its section" "$missing" ""
 
+# --- every default and range, as common/config.c sets them ---------------
+
+# defaults WHICH -- "key: doc X, config.c Y" for each key whose default (or
+# range) in WHICH (example, man, readme) is not config.c's set_defaults()
+# value (or its keys[] table's min and max); nothing when all agree.
+defaults() {
+	python3 - "$TOP" "$1" <<'PY'
+import re, sys
+top, which = sys.argv[1], sys.argv[2]
+src = open(top + "/common/config.c").read()
+body = src[src.index("set_defaults(struct config *c)"):]
+body = body[:body.index("\n}\n")]
+ns = re.search(r'#define NS "([^"]*)"', src).group(1)
+keys = {}
+for m in re.finditer(r'\{"(\w+)", "(\w+)", (K_\w+), F\([\w.]+\), ([^,]+), ([^}]+)\}', src):
+    keys[m.group(1) + "." + m.group(2)] = (m.group(3), m.group(4).strip(), m.group(5).strip())
+def cnum(e):  # "30 * 86400", "1LL << 40"
+    return eval(e.replace("LL", ""))
+d = {}
+for m in re.finditer(r'c->(\w+)\.(\w+) = (.*);', body):
+    k, v = m.group(1) + "." + m.group(2), m.group(3).strip()
+    s = re.fullmatch(r'xstrdup\((NS )?"([^"]*)"\)', v)
+    if s:
+        v = (ns if s.group(1) else "") + s.group(2)
+    elif keys[k][0] == "K_BOOL":
+        v = "yes" if v == "1" else "no"
+    d[k] = v
+bad = []
+if which == "example":
+    sec = None
+    seen = {}
+    for line in open(top + "/posync.conf.example"):
+        m = re.match(r'\[(\w+)\]', line)
+        if m:
+            sec = m.group(1); continue
+        m = re.match(r';(\w+) = (\S*)', line)
+        if m:
+            seen[sec + "." + m.group(1)] = m.group(2)
+    for k, v in sorted(d.items()):
+        if seen.get(k) != v:
+            bad.append("%s: example %r, config.c %r" % (k, seen.get(k), v))
+elif which == "man":
+    sec = None
+    for line in open(top + "/man/posync.conf.5"):
+        m = re.match(r'\.Ss The \[(\w+)\] section', line)
+        if m:
+            sec = m.group(1); continue
+        m = re.match(r'\.It Cm (\w+) Pq (.*)', line)
+        if not m or not sec:
+            continue
+        k, pq = sec + "." + m.group(1), m.group(2)
+        r = re.search(r'number (\d+)\\\(en(\d+)', pq)
+        if r and (int(r.group(1)), int(r.group(2))) != (cnum(keys[k][1]), cnum(keys[k][2])):
+            bad.append("%s: range %s-%s, config.c %s-%s" % (k, r.group(1), r.group(2), keys[k][1], keys[k][2]))
+        r = re.search(r'default (?:Li |Pa )?(\S+)$', pq)
+        got = r.group(1) if r else None
+        if got is None and pq.endswith("no default"):
+            got = "unset"
+        want = d.get(k, "unset")
+        if got and got.startswith("...") and want.endswith(got[3:]):
+            continue
+        if got != want:
+            bad.append("%s: page %r, config.c %r" % (k, got, want))
+elif which == "readme":
+    text = open(top + "/README.md").read()
+    n_readme = 0
+    for item in re.split(r'\n- ', text):
+        m = re.match(r'`\[(\w+)\]`', item)
+        if not m:
+            continue
+        sec = m.group(1)
+        for km in re.finditer(r'`(\w+)` \(`?([^ ,)`]+)`?( MiB)?', item):
+            k, v = sec + "." + km.group(1), km.group(2).rstrip(";")
+            if v == "defaults":
+                continue
+            n_readme += 1
+            if km.group(3):
+                v = str(int(v) * 1048576)
+            if k in keys and k in d and v != d[k]:
+                bad.append("%s: README %r, config.c %r" % (k, v, d[k]))
+if which == "readme" and n_readme < 15:
+    bad.append("only %d defaults found in README's key list" % n_readme)
+for b in bad:
+    print(b)
+PY
+}
+t_is "posync.conf.example shows config.c's default for every key" "$(defaults example)" ""
+t_is "posync.conf.5 gives config.c's default and range for every key" "$(defaults man)" ""
+t_is "README's key list gives config.c's defaults" "$(defaults readme)" ""
+missing=
+for k in $(printf '%s\n' "$keys" | sed 's/.*\.//' | sort -u); do
+	grep -q "\`$k\`" "$TOP/README.md" || missing="$missing $k"
+done
+t_is "README names every key of posync.conf" "$missing" ""
+
 # --- exit statuses: msg.h's table in every page ---------------------------
 
 want=$(sed -n 's/^ \*  *\([0-9][0-9]*\)  *EX_[A-Z]*.*/\1/p' "$TOP/common/msg.h" | tr '\n' ' ')
@@ -115,6 +210,8 @@ for p in $PAGES; do
 	got=$(section "$MAN/$p" "EXIT STATUS" | awk '$1 == ".It" { print $2 }' | tr '\n' ' ')
 	t_is "$p: EXIT STATUS lists msg.h's statuses" "$got" "$want"
 done
+t_is "README.md's exit table lists msg.h's statuses" \
+	"$(sed -n '/^### Exit statuses/,/^### /p' "$TOP/README.md" | sed -n 's/^| \([0-9][0-9]*\) .*/\1/p' | tr '\n' ' ')" "$want"
 # ...and word for word the same table in each.
 first=
 for p in $PAGES; do
@@ -190,8 +287,18 @@ if [ $built = no ]; then
 	t_skip "make install DESTDIR=... and the crontab's paths" "the programs are not built yet (make all)"
 	t_done; exit
 fi
+# `make install` depends on `all`; were the built objects' flags (make
+# check builds with WERROR=-Werror) not the ones `make install` uses, it
+# would rebuild the programs while other tests run them.  So the flags
+# stamp is taken as it is (-o), and the test is skipped when the programs
+# are out of date with their sources: `make` first.
+MK="make -s -C $TOP -o .flags"
+if ! $MK -q all; then
+	t_skip "make install DESTDIR=... and the crontab's paths" "the programs are older than their sources (make all)"
+	t_done; exit
+fi
 ROOT=$SCRATCH/root
-t_ok "make install DESTDIR=\$SCRATCH/root" make -s -C "$TOP" install DESTDIR="$ROOT"
+t_ok "make install DESTDIR=\$SCRATCH/root" $MK install DESTDIR="$ROOT"
 
 # each program of the job lines, looked up along the crontab's PATH
 for prog in $(printf '%s\n' "$jobs" | awk '{ for (i = 6; i <= NF; i++) if ($i != "|") print $i }'); do
@@ -210,5 +317,51 @@ for p in $PAGES; do
 	t_ok "man/$p is installed as usr/local/share/man/man$s/$p" \
 		cmp "$MAN/$p" "$ROOT/usr/local/share/man/man$s/$p"
 done
+for prog in $PROGS; do
+	t_ok "$prog is installed as usr/local/bin/$prog, the one built" \
+		cmp "$TOP/$prog/$prog" "$ROOT/usr/local/bin/$prog"
+done
+t_is "the installed programs run: po-import -V" \
+	"$("$ROOT/usr/local/bin/po-import" -V 2>&1)" "po-import posync $version"
+t_ok "README.md is installed in usr/local/share/doc/posync" \
+	cmp "$TOP/README.md" "$ROOT/usr/local/share/doc/posync/README.md"
+t_ok "posync.conf.example is installed beside it" \
+	cmp "$TOP/posync.conf.example" "$ROOT/usr/local/share/doc/posync/posync.conf.example"
+t_ok "with the default PREFIX the installed crontab.example is the source's" \
+	cmp "$TOP/crontab.example" "$ROOT/usr/local/share/doc/posync/crontab.example"
+# modes: programs 755, everything else 644, nothing writable by others
+t_is "installed programs are mode 755" \
+	"$(find "$ROOT/usr/local/bin" -type f ! -perm 755 | sort)" ""
+t_is "installed pages and docs are mode 644" \
+	"$(find "$ROOT/usr/local/share" -type f ! -perm 644 | sort)" ""
+t_is "nothing is installed outside usr/local" \
+	"$(cd "$ROOT" && find . -type f ! -path './usr/local/*' | sort)" ""
+nfiles=$(cd "$ROOT" && find . -type f | wc -l)
+t_is "make install puts 4 programs, $(echo $PAGES | wc -w) pages, 3 docs" "$nfiles" \
+	$((4 + $(echo $PAGES | wc -w) + 3))
+t_ok "make uninstall DESTDIR=\$SCRATCH/root" $MK uninstall DESTDIR="$ROOT"
+t_is "make uninstall removes every file make install put" \
+	"$(cd "$ROOT" && find . -type f | sort)" ""
+
+# PREFIX: everything under it, and the crontab's paths follow it.
+OPT=$SCRATCH/opt
+t_ok "make install PREFIX=/opt/posync DESTDIR=\$SCRATCH/opt" \
+	$MK install PREFIX=/opt/posync DESTDIR="$OPT"
+t_is "every file lands under /opt/posync" \
+	"$(cd "$OPT" && find . -type f ! -path './opt/posync/*' | sort)" ""
+for prog in $PROGS; do
+	t_true "$prog is in /opt/posync/bin" -x "$OPT/opt/posync/bin/$prog"
+done
+t_true "posync.7 is in /opt/posync/share/man/man7" -f "$OPT/opt/posync/share/man/man7/posync.7"
+oc=$OPT/opt/posync/share/doc/posync/crontab.example
+t_is "the installed crontab.example's PATH starts with /opt/posync/bin" \
+	"$(sed -n 's/^PATH=//p' "$oc")" "/opt/posync/bin:/usr/bin:/bin"
+t_is "its commented absolute paths are /opt/posync/bin's" \
+	"$(grep -oE '/[a-z/]+/(po|receipt)-[a-z-]+' "$oc" | sed 's#/[^/]*$##' | sort -u)" "/opt/posync/bin"
+t_is "its job lines are the source's" "$(grep -v '^#' "$oc" | grep -v '^PATH=')" \
+	"$(grep -v '^#' "$TOP/crontab.example" | grep -v '^PATH=')"
+t_ok "make uninstall PREFIX=/opt/posync DESTDIR=\$SCRATCH/opt" \
+	$MK uninstall PREFIX=/opt/posync DESTDIR="$OPT"
+t_is "it removes every file" "$(cd "$OPT" && find . -type f | sort)" ""
 
 t_done

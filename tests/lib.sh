@@ -93,6 +93,10 @@ t_err() { cat "$SCRATCH/.err"; }
 
 t_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
+# t_bail REASON -- stop the file as a failure prove reports: for what
+# `make deps` or `make unit` should have provided, never a quiet skip.
+t_bail() { echo "Bail out! $*"; exit 1; }
+
 # t_done -- print the plan; the exit status says whether all passed
 t_done() {
 	echo "1..$_t_n"

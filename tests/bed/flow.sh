@@ -28,6 +28,23 @@ PY
 )" >/dev/null || return 1
 	ns load "$1" >/dev/null || return 1
 	posync_conf
+	t_at_exit flow_stop
+}
+
+# flow_stop -- stop the sshd (with its sessions) and the HotWax simulator,
+# by the pids their start functions recorded, and wait until both are gone.
+flow_stop() {
+	_fs=0
+	sshd_stop || _fs=1
+	if [ -n "${HOTWAX_PID:-}" ]; then
+		kill "$HOTWAX_PID" 2>/dev/null
+		_n=0
+		while kill -0 "$HOTWAX_PID" 2>/dev/null && [ $_n -lt 100 ]; do
+			sleep 0.05; _n=$((_n + 1))
+		done
+		! kill -0 "$HOTWAX_PID" 2>/dev/null || _fs=1
+	fi
+	return $_fs
 }
 
 # The command of the crontab.example job that runs PROGRAM.
@@ -49,8 +66,37 @@ flow_receive() {
 		--token-file "$SCRATCH/hotwax.token" --facility "STORE_$_fac" --po "$_po" "$@" >/dev/null
 }
 
-# flow_table -- per PO line: ordered, accepted in HotWax, received in
-# NetSuite, status; as JSON lines for tests, or a table with -t.
+# flow_round POS.json N -- receive round N (1, 2, ...) of the POs' plan:
+# each PO's "receive" list holds, per round, "LINE:ACCEPTED[:REJECTED] ..."
+# (empty: nothing that round).  Says what was received, in words, on
+# stdout.
+flow_round() {
+	python3 - "$1" "$2" <<'PY' >"$SCRATCH/round" || return 1
+import json, sys
+for p in json.load(open(sys.argv[1])):
+    r = p.get("receive", [])
+    n = int(sys.argv[2]) - 1
+    if n < len(r) and r[n].strip():
+        print(p["id"], r[n])
+PY
+	while read -r _po _specs; do
+		flow_receive "$_po" $_specs </dev/null || return 1
+		printf '%s\n' $_specs | awk -F: -v po="$_po" '
+			{ s = s (NR > 1 ? "; " : "") "line " $1 " accepted " $2
+			  if ($3 != "" && $3 != 0) s = s ", rejected " $3 }
+			END { print "PO " po ": " s }'
+	done <"$SCRATCH/round"
+}
+
+# flow_rounds POS.json -- how many receiving rounds the plan has.
+flow_rounds() {
+	python3 -c 'import json,sys; print(max([len(p.get("receive", [])) for p in json.load(open(sys.argv[1]))] + [0]))' "$1"
+}
+
+# flow_table MODE [NS_BEFORE] -- per PO line: ordered, accepted in HotWax,
+# received in NetSuite, status; as JSON lines for tests (-json), a table
+# (-t, with "before -> now" statuses given an earlier `ns show`), or a
+# check that every PO is Received with what HotWax accepted (-check).
 flow_table() {
 	hw_ctl GET /_sim/state >"$SCRATCH/hw-state.json"
 	ns show >"$SCRATCH/ns-state.json"

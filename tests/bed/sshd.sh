@@ -34,9 +34,9 @@ sshd_start() {
 		t_skip_all "the sshd test bed needs root (sshd's ChrootDirectory)"
 	_sshd_bin=/usr/sbin/sshd
 	[ -x "$_sshd_bin" ] || _sshd_bin=$(command -v sshd) ||
-		t_skip_all "OpenSSH sshd is not installed"
+		t_bail "OpenSSH sshd is not installed (make deps)"
 	command -v ssh-keygen >/dev/null && command -v sftp >/dev/null ||
-		t_skip_all "ssh-keygen or sftp is not installed"
+		t_bail "ssh-keygen or sftp is not installed (make deps)"
 
 	_sshd_dir=$SCRATCH/sshd
 	rm -rf "$_sshd_dir" && mkdir -p "$_sshd_dir" || return 1

@@ -3,8 +3,6 @@
  * comments, every kind of bad line with its FILE:LINE, and the secret
  * files' permission checks.
  */
-#include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,106 +10,16 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "config.h"
 #include "msg.h"
 #include "util.h"
-
-static char scratch[256];
-static int saved_fd = -1;
-static char cap_path[300];
-
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st; (void)flag; (void)f;
-	return remove(p);
-}
-
-static void
-put(const char *path, const char *text, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		perror(path);
-		exit(1);
-	}
-	fchmod(fd, mode);
-	close(fd);
-}
-
-static char *
-at(const char *name)
-{
-	return xasprintf("%s/%s", scratch, name);
-}
-
-/* stderr into a file, and back: what the code under test said. */
-static void
-cap_begin(void)
-{
-	int fd;
-
-	fflush(stderr);
-	snprintf(cap_path, sizeof cap_path, "%s/.stderr", scratch);
-	fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	saved_fd = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static char *
-cap_end(void)
-{
-	char *s;
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	if (read_file(cap_path, 1 << 20, &s, &n) < 0)
-		return xstrdup("");
-	return s;
-}
-
-static int
-count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-static void
-show(const char *err)
-{
-	const char *p = err, *nl;
-
-	while (*p) {
-		nl = strchr(p, '\n');
-		printf("#   stderr: %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-}
-
-static void
-has(const char *err, const char *want, const char *desc)
-{
-	if (!ok(strstr(err, want) != NULL, "%s", desc)) {
-		printf("#   wanted in stderr: %s\n", want);
-		show(err);
-	}
-}
 
 static void
 test_good(void)
 {
 	struct config c;
-	char *f = at("good.conf"), *text;
+	char *f = scratch_path("good.conf"), *text;
 	char *err;
 	int r;
 
@@ -158,7 +66,7 @@ test_good(void)
 	    "dir = %s/spool\n"
 	    "keep_days = 3\n"
 	    "syslog = true\n", scratch);
-	put(f, text, 0644);
+	put_file(f, text, 0644);
 	cap_begin();
 	r = config_load(&c, f);
 	err = cap_end();
@@ -212,10 +120,10 @@ static void
 test_defaults(void)
 {
 	struct config c;
-	char *f = at("min.conf"), *err;
+	char *f = scratch_path("min.conf"), *err;
 	int r;
 
-	put(f, "[hotwax]\nbase_url = http://127.0.0.1:1/api/   ; has its slash\n"
+	put_file(f, "[hotwax]\nbase_url = http://127.0.0.1:1/api/   ; has its slash\n"
 	    "identity_file_is_not_here = 1\n", 0600);
 	cap_begin();
 	r = config_load(&c, f);
@@ -226,7 +134,7 @@ test_defaults(void)
 	config_free(&c);
 	free(err);
 
-	put(f, "[sftp]\nidentity_file =    ; empty: ssh-agent\n[hotwax]\n"
+	put_file(f, "[sftp]\nidentity_file =    ; empty: ssh-agent\n[hotwax]\n"
 	    "base_url = http://127.0.0.1:1/api/\n", 0600);
 	cap_begin();
 	r = config_load(&c, f);
@@ -276,7 +184,7 @@ test_defaults(void)
 	free(err);
 
 	/* $POSYNC_CONFIG when no path is given */
-	put(f, "[spool]\nkeep_days = 9\n", 0600);
+	put_file(f, "[spool]\nkeep_days = 9\n", 0600);
 	setenv("POSYNC_CONFIG", f, 1);
 	r = config_load(&c, NULL);
 	is_int(r, 0, "POSYNC_CONFIG is read when no path is given");
@@ -291,7 +199,7 @@ static void
 test_bad(void)
 {
 	struct config c;
-	char *f = at("bad.conf"), *text, *err, *w;
+	char *f = scratch_path("bad.conf"), *text, *err, *w;
 	char longv[260];
 	int r;
 
@@ -320,7 +228,7 @@ test_bad(void)
 	    "[netsuite]\n"		/* 20 */
 	    "receipt_prefix = a/b\n",	/* 21 not a name */
 	    longv);
-	put(f, text, 0600);
+	put_file(f, text, 0600);
 	cap_begin();
 	r = config_load(&c, f);
 	err = cap_end();
@@ -350,13 +258,13 @@ test_bad(void)
 	ok(strstr(err, w) == NULL, "a good line between bad ones is not reported");
 	free(w);
 	if (!ok(count_lines(err) == 15, "one message per bad line, 15 in all"))
-		show(err);
+		diag_text("stderr", err);
 	is_int(c.spool.syslog, 1, "good lines of a bad file are still read");
 	config_free(&c);
 	free(err);
 	free(text);
 
-	put(f, "port = 22\n[sftp]\n", 0600);
+	put_file(f, "port = 22\n[sftp]\n", 0600);
 	cap_begin();
 	r = config_load(&c, f);
 	err = cap_end();
@@ -367,7 +275,7 @@ test_bad(void)
 	config_free(&c);
 	free(err);
 
-	put(f, "[spool]\n", 0664);
+	put_file(f, "[spool]\n", 0664);
 	cap_begin();
 	r = config_load(&c, f);
 	err = cap_end();
@@ -378,13 +286,13 @@ test_bad(void)
 	config_free(&c);
 	free(err);
 
-	put(f, "[spool]\n", 0644);
+	put_file(f, "[spool]\n", 0644);
 	r = config_load(&c, f);
 	is_int(r, 0, "a config readable by all (0644) is fine: it holds no secret");
 	config_free(&c);
 
 	free(f);
-	f = at("missing.conf");
+	f = scratch_path("missing.conf");
 	cap_begin();
 	r = config_load(&c, f);
 	err = cap_end();
@@ -400,26 +308,26 @@ test_bad(void)
 static void
 test_secret(void)
 {
-	char *f = at("token"), *s, *err, *w, *big;
+	char *f = scratch_path("token"), *s, *err, *w, *big;
 	const char *key = "[hotwax] token_file";
 
-	put(f, "s3cr3t-T0ken\nsecond line\n", 0600);
+	put_file(f, "s3cr3t-T0ken\nsecond line\n", 0600);
 	s = config_secret(f, key);
 	is_str(s, "s3cr3t-T0ken", "0600 secret: the first line");
 	free(s);
 	is_int(config_check_private(f, key), 0, "0600: check_private ok");
 
-	put(f, "crlf-token\r\n", 0400);
+	put_file(f, "crlf-token\r\n", 0400);
 	s = config_secret(f, key);
 	is_str(s, "crlf-token", "0400 secret, CRLF cut");
 	free(s);
 
-	put(f, "no-newline", 0600);
+	put_file(f, "no-newline", 0600);
 	s = config_secret(f, key);
 	is_str(s, "no-newline", "a secret without a newline");
 	free(s);
 
-	put(f, "s3cr3t-T0ken\n", 0640);
+	put_file(f, "s3cr3t-T0ken\n", 0640);
 	cap_begin();
 	s = config_secret(f, key);
 	err = cap_end();
@@ -450,7 +358,7 @@ test_secret(void)
 	has(err, "[sftp] identity_file", "  naming the key");
 	free(err);
 
-	put(f, "", 0600);
+	put_file(f, "", 0600);
 	cap_begin();
 	s = config_secret(f, key);
 	err = cap_end();
@@ -463,7 +371,7 @@ test_secret(void)
 	is_int(config_check_private(f, key), EX_CONFIG, "empty: check_private refuses");
 	free(cap_end());
 
-	put(f, "\nsecond\n", 0600);
+	put_file(f, "\nsecond\n", 0600);
 	cap_begin();
 	s = config_secret(f, key);
 	err = cap_end();
@@ -473,7 +381,7 @@ test_secret(void)
 	big = xmalloc(65 * 1024 + 1);
 	memset(big, 'a', 65 * 1024);
 	big[65 * 1024] = 0;
-	put(f, big, 0600);
+	put_file(f, big, 0600);
 	free(big);
 	cap_begin();
 	s = config_secret(f, key);
@@ -503,18 +411,12 @@ test_secret(void)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	msg_init("unit-config");
-	snprintf(scratch, sizeof scratch, "%s/posync-unit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(scratch)) {
-		perror(scratch);
-		return 1;
-	}
+	scratch_init("unit-config");
 	test_good();
 	test_defaults();
 	test_bad();
 	test_secret();
-	nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove();
 	return done_testing();
 }

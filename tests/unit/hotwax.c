@@ -28,8 +28,9 @@
 #include "msg.h"
 #include "util.h"
 #include "tap.h"
+#include "testutil.h"
 
-static const char *port, *ca, *other_ca, *scratch;
+static const char *port, *ca, *other_ca;
 static CURL *ctl;
 static struct buf all_err;	/* everything the client said on stderr */
 
@@ -108,39 +109,23 @@ count(const char *method, const char *sub)
 
 /* ---- stderr of the client ---- */
 
-static int saved_fd = -1, fails_before;
-static char *cap_path;
+static int fails_before;
 
 static void
 cap_start(void)
 {
-	int fd;
-
-	fflush(stderr);
-	saved_fd = dup(2);
-	fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (saved_fd < 0 || fd < 0) {
-		perror(cap_path);
-		exit(1);
-	}
-	dup2(fd, 2);
-	close(fd);
+	cap_begin();
 	fails_before = tap_failed;
 }
 
 /* What the client said since cap_start (static until the next call). */
 static const char *
-cap_end(void)
+cap_stop(void)
 {
 	static char *text;
-	size_t len;
 
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
 	free(text);
-	if (read_file(cap_path, 1 << 20, &text, &len) < 0)
-		text = xstrdup("");
+	text = cap_end();
 	buf_adds(&all_err, text);
 	return text;
 }
@@ -155,8 +140,9 @@ cap_show(const char *text)
 
 /* ---- helpers ---- */
 
+/* The first line of a file; the test stops when it cannot be read. */
 static char *
-slurp(const char *path)
+slurp_line(const char *path)
 {
 	char *s;
 	size_t n;
@@ -217,7 +203,7 @@ t_basics(struct config *c)
 	st = hotwax_open(c, &h);
 	is_int(st, 0, "open with token_file");
 	if (st) {
-		cap_show(cap_end());
+		cap_show(cap_stop());
 		exit(1);
 	}
 	simdo("POST", "/_sim/orders", "{\"externalId\":\"NS-1\"}");
@@ -334,7 +320,7 @@ t_basics(struct config *c)
 		ok(b - a < 5, "and not much later");
 	}
 	cJSON_Delete(v);
-	err = cap_end();
+	err = cap_stop();
 	ok(strstr(err, "https://127.0.0.1:") && strstr(err, "/api/performFind"),
 	    "messages name the URL");
 	ok(strstr(err, "Entity NS is locked") != NULL, "messages quote HotWax");
@@ -427,11 +413,54 @@ t_upload(struct config *c)
 	st = hotwax_upload(h, "uploadJsonFile", "uploadedFile", "/nonexistent/b.json",
 	    "b.json", fields, &r, &why);
 	is_int(st, EX_IOERR, "a missing batch file is a local error");
-	err = cap_end();
+	err = cap_stop();
 	ok(strstr(err, "/nonexistent/b.json") != NULL, "naming the file");
 	cap_show(err);
 	hotwax_close(h);
 	free(path);
+}
+
+/* Retries back off exponentially with jitter: with a 200 ms base the
+ * first wait is drawn in [100, 200] ms and the second in [200, 400] ms,
+ * measured by the simulator's clock between the requests it received. */
+static void
+t_backoff(struct config *c)
+{
+	struct hotwax *h;
+	char *why = NULL, *saved = getenv("POSYNC_BACKOFF_MS");
+	const char *err;
+	cJSON *v;
+	int n;
+
+	saved = saved ? xstrdup(saved) : NULL;
+	setenv("POSYNC_BACKOFF_MS", "200", 1);
+	cap_start();
+	if (hotwax_open(c, &h) != 0)
+		exit(1);
+	clear_log();
+	fault("{\"kind\":\"status\",\"status\":500,\"count\":2,\"path\":\"performFind\"}");
+	is_int(find(h, "NS-1", &n, &why), 0, "backoff: 500 twice, then success");
+	v = sim("GET", "/_sim/requests", NULL);
+	is_int(cJSON_GetArraySize(v), 3, "backoff: three requests in the log");
+	if (cJSON_GetArraySize(v) == 3) {
+		double t0 = cJSON_GetObjectItem(cJSON_GetArrayItem(v, 0), "time")->valuedouble;
+		double t1 = cJSON_GetObjectItem(cJSON_GetArrayItem(v, 1), "time")->valuedouble;
+		double t2 = cJSON_GetObjectItem(cJSON_GetArrayItem(v, 2), "time")->valuedouble;
+
+		ok(t1 - t0 >= 0.095, "first retry waited %.3f s (at least base/2 = 0.1)", t1 - t0);
+		ok(t2 - t1 >= 0.195, "second retry waited %.3f s (at least base = 0.2: doubled)", t2 - t1);
+		ok(t2 - t0 < 3, "and neither waited much more than its draw (%.3f s in all)", t2 - t0);
+	}
+	cJSON_Delete(v);
+	hotwax_close(h);
+	free(why);
+	err = cap_stop();
+	cap_show(err);
+	if (saved)
+		setenv("POSYNC_BACKOFF_MS", saved, 1);
+	else
+		unsetenv("POSYNC_BACKOFF_MS");
+	free(saved);
 }
 
 /* a timeout is retried */
@@ -453,7 +482,7 @@ t_timeout(struct config *c)
 	is_int(count("POST", "performFind"), 2, "two requests in the log");
 	hotwax_close(h);
 	free(why);
-	err = cap_end();
+	err = cap_stop();
 	cap_show(err);
 	c->hotwax.timeout = 10;
 }
@@ -503,7 +532,7 @@ t_login(struct config *c, const char *user, const char *pwfile)
 	hotwax_close(h);
 	free(why);
 	free(badpw);
-	err = cap_end();
+	err = cap_stop();
 	ok(strstr(err, "401") != NULL, "the refusal is said on stderr");
 	cap_show(err);
 }
@@ -548,7 +577,7 @@ t_refusals(struct config *c, const char *token)
 	free(why);
 	why = NULL;
 	lc.hotwax.ca_file = c->hotwax.ca_file;
-	err = cap_end();
+	err = cap_stop();
 	ok(strstr(err, "/api/performFind") && strstr(err, "certificate"),
 	    "the refusal names the URL and the certificate");
 	cap_show(err);
@@ -582,7 +611,7 @@ t_refusals(struct config *c, const char *token)
 	is_int(hotwax_open(&lc, &h), EX_CONFIG, "no credentials: EX_CONFIG");
 	free(url);
 	free(bad);
-	err = cap_end();
+	err = cap_stop();
 	ok(strstr(err, "plain http is refused") != NULL, "http refusal said");
 	ok(strstr(err, "pw-secret") == NULL, "a password in base_url is not repeated");
 	cap_show(err);
@@ -599,25 +628,26 @@ main(void)
 	port = getenv("HOTWAX_PORT");
 	ca = getenv("HOTWAX_CA");
 	other_ca = getenv("HOTWAX_OTHER_CA");
-	scratch = getenv("SCRATCH");
-	if (!port || !ca || !other_ca || !scratch || !user || !pwfile) {
-		printf("1..0 # SKIP run by tests/0202-hotwax.t\n");
-		return 0;
+	if (!port || !ca || !other_ca || !user || !pwfile) {
+		printf("Bail out! HOTWAX_PORT, HOTWAX_CA, HOTWAX_OTHER_CA, HW_USER or "
+		    "HW_PASSWORD_FILE unset: run tests/0202-hotwax.t\n");
+		return 1;
 	}
 	msg_init("hotwax-test");
 	verbose = 1;	/* retry notes too must not show the token */
-	cap_path = path_join(scratch, "client.stderr");
+	scratch_init("unit-hotwax");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	ctl = curl_easy_init();
 	if (config_load(&c, NULL) != 0) {
 		printf("not ok 1 - config_load\n1..1\n");
 		return 1;
 	}
-	token = slurp(c.hotwax.token_file);
-	pw = slurp(pwfile);
+	token = slurp_line(c.hotwax.token_file);
+	pw = slurp_line(pwfile);
 
 	t_basics(&c);
 	t_upload(&c);
+	t_backoff(&c);
 	t_timeout(&c);
 	t_login(&c, user, pwfile);
 	/* expire_tokens dropped the seeded API token too: seed it again */
@@ -634,7 +664,7 @@ main(void)
 	explicit_bzero(token, strlen(token));
 	free(token);
 	free(pw);
-	free(cap_path);
+	scratch_remove();
 	config_free(&c);
 	curl_easy_cleanup(ctl);
 	curl_global_cleanup();

@@ -4,7 +4,6 @@
  * closed, /dev/null or gives no line.
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,60 +12,13 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "input.h"
 #include "msg.h"
 #include "util.h"
 
-static char scratch[256];
 static char *dir;
-static int saved_in = -1, saved_err = -1;
-static char cap_path[300];
-
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st; (void)flag; (void)f;
-	return remove(p);
-}
-
-static void
-cap_begin(void)
-{
-	int fd;
-
-	fflush(stderr);
-	snprintf(cap_path, sizeof cap_path, "%s/.stderr", scratch);
-	fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	saved_err = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static char *
-cap_end(void)
-{
-	char *s;
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_err, 2);
-	close(saved_err);
-	if (read_file(cap_path, 1 << 20, &s, &n) < 0)
-		return xstrdup("");
-	return s;
-}
-
-static void
-put(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0640);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		perror(path);
-		exit(1);
-	}
-	close(fd);
-}
+static int saved_in = -1;
 
 /* stdin from fd (closed here); fd -1 closes stdin. */
 static void
@@ -86,7 +38,7 @@ stdin_text(const char *text)
 {
 	char *p = xasprintf("%s/.stdin", scratch);
 
-	put(p, text);
+	put_file(p, text, 0640);
 	stdin_from(open(p, O_RDONLY));
 	free(p);
 }
@@ -149,7 +101,6 @@ each(const char *path, void *arg)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
 	char *argv[] = {"a b.json", "-weird", "/x/y.json", NULL};
 	char *p, *want, *err, *longline;
 	struct seen s = {.b = {0}};
@@ -158,17 +109,13 @@ main(void)
 
 	msg_init("unit-input");
 	saved_in = dup(0);
-	snprintf(scratch, sizeof scratch, "%s/posync-unit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(scratch)) {
-		perror(scratch);
-		return 1;
-	}
+	scratch_init("unit-input");
 	dir = xasprintf("%s/new", scratch);
 	mkdir(dir, 0750);
-	put((p = xasprintf("%s/b.json", dir)), "x"); free(p);
-	put((p = xasprintf("%s/a.json", dir)), "x"); free(p);
-	put((p = xasprintf("%s/c.txt", dir)), "x"); free(p);
-	put((p = xasprintf("%s/.d.json", dir)), "x"); free(p);
+	put_file((p = xasprintf("%s/b.json", dir)), "x", 0640); free(p);
+	put_file((p = xasprintf("%s/a.json", dir)), "x", 0640); free(p);
+	put_file((p = xasprintf("%s/c.txt", dir)), "x", 0640); free(p);
+	put_file((p = xasprintf("%s/.d.json", dir)), "x", 0640); free(p);
 	want = xasprintf("%s/a.json|%s/b.json", dir, dir);
 
 	/* Arguments win over everything. */
@@ -282,7 +229,7 @@ main(void)
 
 	dup2(saved_in, 0);
 	close(saved_in);
-	nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove();
 	free(dir);
 	return done_testing();
 }

@@ -3,7 +3,6 @@
  * torn tail, compaction, escaped ids, and appends racing a compaction.
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,57 +11,12 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "msg.h"
 #include "polines.h"
 #include "util.h"
 
-static char scratch[256];
 static char *spool, *ledger;
-static int saved_fd = -1;
-static char cap_path[300];
-
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st; (void)flag; (void)f;
-	return remove(p);
-}
-
-static void
-cap_begin(void)
-{
-	int fd;
-
-	fflush(stderr);
-	snprintf(cap_path, sizeof cap_path, "%s/.stderr", scratch);
-	fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	saved_fd = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static char *
-cap_end(void)
-{
-	char *s;
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	if (read_file(cap_path, 1 << 20, &s, &n) < 0)
-		return xstrdup("");
-	return s;
-}
-
-static char *
-slurp(const char *path)
-{
-	char *s;
-	size_t n;
-
-	return read_file(path, 1 << 24, &s, &n) < 0 ? xstrdup("(unreadable)") : s;
-}
 
 static void
 add_raw(const char *text)
@@ -176,7 +130,6 @@ file_is(const char *expect, const char *desc)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct poline recs[3];
 	struct coll c = {.n = 0};
 	char *err, *want;
@@ -184,11 +137,7 @@ main(void)
 	int st, i, r;
 
 	msg_init("unit-polines");
-	snprintf(scratch, sizeof scratch, "%s/posync-unit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(scratch)) {
-		perror(scratch);
-		return 1;
-	}
+	scratch_init("unit-polines");
 	spool = xstrdup(scratch);
 	ledger = xasprintf("%s/state/polines", spool);
 	want = xasprintf("%s/state", spool);
@@ -235,7 +184,7 @@ main(void)
 	recs[0] = (struct poline){"a\tb", "x\ny\\z", 1, 3 * DEC_ONE};
 	is_int(polines_append(spool, recs, 1), 0, "append escaped ids");
 	err = slurp(ledger);
-	ok(strstr(err, "\na\\tb\tx\\ny\\\\z\t3\n") != NULL, "  written escaped on one line");
+	ok(err && strstr(err, "\na\\tb\tx\\ny\\\\z\t3\n") != NULL, "  written escaped on one line");
 	free(err);
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2 a<TAB>b|x<NL>y\\z|3",
 	    "  and loaded back exactly");
@@ -320,6 +269,6 @@ main(void)
 
 	free(spool);
 	free(ledger);
-	nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove();
 	return done_testing();
 }

@@ -18,11 +18,10 @@
 #include "msg.h"
 #include "sftp.h"
 #include "tap.h"
+#include "testutil.h"
 #include "util.h"
 
 static const char *root, *rdir;		/* $SFTP_ROOT, remote test folder */
-static char errpath[] = "/tmp/posync-sftp-err.XXXXXX";
-static int saved_err = -1;
 
 static const char *
 env(const char *name)
@@ -40,26 +39,14 @@ env(const char *name)
 static void
 capture(void)
 {
-	int fd;
-
-	fflush(stderr);
-	fd = open(errpath, O_WRONLY | O_TRUNC | O_CREAT, 0600);
-	saved_err = dup(2);
-	dup2(fd, 2);
-	close(fd);
+	cap_begin();
 }
 
 static char *
 captured(void)
 {
-	char *data;
-	size_t len;
+	char *data = cap_end();
 
-	fflush(stderr);
-	dup2(saved_err, 2);
-	close(saved_err);
-	if (read_file(errpath, 1 << 20, &data, &len) < 0)
-		return xstrdup("");
 	fputs(data, stderr);	/* still shown, for whoever reads the log */
 	return data;
 }
@@ -127,7 +114,7 @@ sha256(const char *path)
 }
 
 static int
-count_lines(const char *path, const char *needle)
+count_in_file(const char *path, const char *needle)
 {
 	char *d, *p;
 	size_t len;
@@ -139,14 +126,6 @@ count_lines(const char *path, const char *needle)
 		n++;
 	free(d);
 	return n;
-}
-
-static int
-exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
 }
 
 static void
@@ -343,7 +322,7 @@ test_host_keys(struct config *c)
 	char *kh = xstrdup(c->sftp.known_hosts), *msg;
 	int before, st;
 
-	before = count_lines(log, "Accepted publickey");
+	before = count_in_file(log, "Accepted publickey");
 	ok(before > 0, "sshd logs accepted keys (%d so far): the check below can fail", before);
 	set_str(&c->sftp.known_hosts, env("T_WRONG_KH"));
 	capture();
@@ -364,7 +343,7 @@ test_host_keys(struct config *c)
 	ok(strstr(msg, fp) && strstr(msg, "ssh-keyscan"), "... with fingerprint and ssh-keyscan");
 	free(msg);
 	usleep(200000);		/* sshd writes its log asynchronously */
-	is_int(count_lines(log, "Accepted publickey"), before,
+	is_int(count_in_file(log, "Accepted publickey"), before,
 	    "no credentials were offered to an untrusted server");
 	set_str(&c->sftp.known_hosts, "/nonexistent/known_hosts");
 	capture();
@@ -460,13 +439,13 @@ main(void)
 	struct config c;
 	struct sftp *s = NULL;
 	const char *big;
-	int r, fd;
+	int r;
 
 	msg_init("sftp-test");
 	root = env("SFTP_ROOT");
 	rdir = env("T_REMOTE");
 	big = env("T_BIG");
-	close(fd = tmpfile_fd(errpath));
+	scratch_init("unit-sftp");
 	if (config_load(&c, env("POSYNC_CONFIG")) != 0) {
 		printf("Bail out! config_load failed\n");
 		return 1;
@@ -482,6 +461,6 @@ main(void)
 	test_host_keys(&c);
 	test_faults(&c, big);
 	config_free(&c);
-	unlink(errpath);
+	scratch_remove();
 	return done_testing();
 }

@@ -24,9 +24,9 @@
 #include "msg.h"
 #include "sftp.h"
 #include "tap.h"
+#include "testutil.h"
 #include "util.h"
 
-static char errpath[] = "/tmp/posync-sftp-hk-err.XXXXXX";
 
 static const char *
 env(const char *name)
@@ -40,30 +40,21 @@ env(const char *name)
 	return v;
 }
 
-/* sftp_open with its stderr kept in a string (and still shown). */
+/* sftp_open with its stderr kept in a string (shown when a check fails). */
 static int
 open_captured(const struct config *c, struct sftp **s, char **out)
 {
-	size_t len;
-	int fd, saved, r;
+	int r;
 
-	fflush(stderr);
-	fd = open(errpath, O_WRONLY | O_TRUNC | O_CREAT, 0600);
-	saved = dup(2);
-	dup2(fd, 2);
-	close(fd);
+	cap_begin();
 	r = sftp_open(c, s);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	if (read_file(errpath, 1 << 20, out, &len) < 0)
-		*out = xstrdup("");
+	*out = cap_end();
 	return r;
 }
 
 /* One alternative of a needle: "text" anywhere, or "text$" at a line's end. */
 static int
-has(const char *hay, const char *alt, size_t len)
+has_alt(const char *hay, const char *alt, size_t len)
 {
 	const char *p;
 	char *want;
@@ -89,7 +80,7 @@ matches(const char *hay, const char *needle)
 
 	for (;;) {
 		bar = strchr(p, '|');
-		if (has(hay, p, bar ? (size_t)(bar - p) : strlen(p)))
+		if (has_alt(hay, p, bar ? (size_t)(bar - p) : strlen(p)))
 			return 1;
 		if (!bar)
 			return 0;
@@ -171,16 +162,10 @@ main(void)
 	struct config c;
 	char *cases, *line, *next;
 	size_t len;
-	int fd;
 
 	msg_init("sftp-hostkeys-test");
 	verbose = 1;		/* msg_info names the host key algorithms offered */
-	fd = mkstemp(errpath);
-	if (fd < 0) {
-		printf("Bail out! mkstemp: %s\n", strerror(errno));
-		return 1;
-	}
-	close(fd);
+	scratch_init("unit-sftp-hostkeys");
 	if (config_load(&c, env("POSYNC_CONFIG")) != 0) {
 		printf("Bail out! config_load failed\n");
 		return 1;
@@ -198,6 +183,6 @@ main(void)
 	}
 	free(cases);
 	config_free(&c);
-	unlink(errpath);
+	scratch_remove();
 	return done_testing();
 }

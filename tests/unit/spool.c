@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,86 +16,13 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "lock.h"
 #include "msg.h"
 #include "spool.h"
 #include "util.h"
 
-static char scratch[256];
 static char *spool, *po;
-static int saved_fd = -1;
-static char cap_path[300];
-
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st; (void)flag; (void)f;
-	return remove(p);
-}
-
-static void
-cap_begin(void)
-{
-	int fd;
-
-	fflush(stderr);
-	snprintf(cap_path, sizeof cap_path, "%s/.stderr", scratch);
-	fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	saved_fd = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static char *
-cap_end(void)
-{
-	char *s;
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	if (read_file(cap_path, 1 << 20, &s, &n) < 0)
-		return xstrdup("");
-	return s;
-}
-
-static void
-has(const char *err, const char *want, const char *desc)
-{
-	if (!ok(strstr(err, want) != NULL, "%s", desc))
-		printf("#   wanted in stderr: %s\n#   stderr: %s\n", want, err);
-}
-
-static void
-put(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0640);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		perror(path);
-		exit(1);
-	}
-	close(fd);
-}
-
-/* The contents of a file, or NULL when it cannot be read. */
-static char *
-slurp(const char *path)
-{
-	char *s;
-	size_t n;
-
-	return read_file(path, 1 << 20, &s, &n) < 0 ? NULL : s;
-}
-
-static int
-exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
-}
 
 /* The names in a folder, sorted and joined by spaces, by readdir alone
  * (not by the code under test). */
@@ -267,7 +193,7 @@ test_move_fail(void)
 	free(err);
 
 	p = xasprintf("%s/new/bad.json", po);
-	put(p, "nonsense\n");
+	put_file(p, "nonsense\n", 0640);
 	free(p);
 	is_int(spool_fail(po, "new", "bad.json", "HotWax refused %s: %s", "bad.json", "no such SKU"),
 	    0, "spool_fail");
@@ -310,7 +236,7 @@ test_list(void)
 	mkdir(dir, 0750);
 	for (f = files; *f; f++) {
 		p = path_join(dir, *f);
-		put(p, "x");
+		put_file(p, "x", 0640);
 		free(p);
 	}
 	p = path_join(dir, "d.json");
@@ -394,11 +320,11 @@ test_clean_prune(void)
 	old = xasprintf("%s/c.json.%ld", tmpdir, (long)getpid());
 	nopid = xasprintf("%s/d.json", tmpdir);
 	errtmp = xasprintf("%s/e.json.err.%ld", tmpdir, (long)d);
-	put(dead, "x");
-	put(live, "x");
-	put(old, "x");
-	put(nopid, "x");
-	put(errtmp, "x");
+	put_file(dead, "x", 0640);
+	put_file(live, "x", 0640);
+	put_file(old, "x", 0640);
+	put_file(nopid, "x", 0640);
+	put_file(errtmp, "x", 0640);
 	age(old, 2 * 86400);
 	is_int(spool_clean_tmp(po), 0, "spool_clean_tmp");
 	ok(!exists(dead), "a dead writer's file is removed");
@@ -410,15 +336,15 @@ test_clean_prune(void)
 
 	dir = xasprintf("%s/cur", po);
 	p = path_join(dir, "old.json");
-	put(p, "x");
+	put_file(p, "x", 0640);
 	age(p, 40 * 86400);
 	free(p);
 	p = path_join(dir, "old.json.err");
-	put(p, "x");
+	put_file(p, "x", 0640);
 	age(p, 31 * 86400);
 	free(p);
 	p = path_join(dir, "recent.json");
-	put(p, "x");
+	put_file(p, "x", 0640);
 	age(p, 29 * 86400);
 	free(p);
 	p = path_join(dir, "sub");
@@ -498,14 +424,8 @@ test_lock(void)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	msg_init("unit-spool");
-	snprintf(scratch, sizeof scratch, "%s/posync-unit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(scratch)) {
-		perror(scratch);
-		return 1;
-	}
+	scratch_init("unit-spool");
 	spool = xasprintf("%s/spool", scratch);
 	po = xasprintf("%s/po", spool);
 	test_init();
@@ -515,7 +435,7 @@ main(void)
 	test_clean_prune();
 	test_atomic();
 	test_lock();
-	nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove();
 	free(spool);
 	free(po);
 	return done_testing();
