@@ -127,6 +127,13 @@ demo: deps
 	$(MAKE) all
 	sh tests/demo.sh
 
+# Benchmarks, for people (never part of `make check`, nothing asserted):
+# moderate sizes, about a minute; bench/README.md has the full-size runs.
+bench: all
+	sh bench/pocsv-bench.sh 200000
+	sh bench/receipt-bench.sh 400 5
+	sh bench/receipt-bench.sh 2000 5
+
 # The programs, their pages, and what a person starts from: the README,
 # posync.conf.example, and crontab.example with the BINDIR installed to.
 DOCDIR ?= $(PREFIX)/share/doc/posync
@@ -154,4 +161,4 @@ clean:
 	rm -rf $(UNIT_DIR) tests/bed/__pycache__
 
 FORCE:
-.PHONY: all unit deps check demo install uninstall clean FORCE
+.PHONY: all unit deps check demo bench install uninstall clean FORCE

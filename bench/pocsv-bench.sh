@@ -8,7 +8,8 @@
 # a comma to recover, one in 40 a quote, one in 1000 a bad quantity), runs
 # `po-export-parse FILE` (local file: no SFTP) into a scratch spool, and
 # prints wall time, rows per second and peak RSS (/usr/bin/time, or
-# getrusage of the child).  For scale it runs two peers on the
+# getrusage of the child).  Rejected rows make po-export-parse exit 65
+# (EX_DATAERR), as it should.  For scale it runs two peers on the
 # same file: `wc -l` (reading the bytes, the floor) and Python's csv
 # module turning the rows into JSON batches without validation or fsync.
 # Peak RSS must stay flat as ROWS grows: run it with 200000 and 2000000.
@@ -49,9 +50,11 @@ measure() {
 		_rc=0
 		/usr/bin/time -f '%e %M %U %S' -o "$W/time" "$@" >/dev/null 2>"$W/stderr" || _rc=$?
 		set -- $(tail -n 1 "$W/time")
-		awk -v n="$_name" -v s="$1" -v k="$2" -v c="$3 + $4" -v r="$ROWS" -v rc="$_rc" 'BEGIN {
-		    printf "%-22s %8.2f s (cpu %6.2f s) %10.0f rows/s %8d KiB peak RSS  (exit %d)\n",
-		    n, s, c, (s > 0 ? r / s : 0), k, rc }'
+		# time(1) counts in hundredths: below that, no rate is honest
+		awk -v n="$_name" -v s="$1" -v k="$2" -v u="$3" -v sy="$4" -v r="$ROWS" -v rc="$_rc" 'BEGIN {
+		    rate = s >= 0.01 ? sprintf("%10.0f", r / s) : sprintf("%10s", "-")
+		    printf "%-22s %8.2f s (cpu %6.2f s) %s rows/s %8d KiB peak RSS  (exit %d)\n",
+		    n, s, u + sy, rate, k, rc }'
 		return
 	fi
 	python3 - "$_name" "$ROWS" "$@" <<'PY'

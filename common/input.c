@@ -182,11 +182,5 @@ input_collect(int argc, char **argv, const char *spooldir_sub,
 void
 input_free(char **v)
 {
-	char **p;
-
-	if (!v)
-		return;
-	for (p = v; *p; p++)
-		free(*p);
-	free(v);
+	spool_list_free(v);
 }

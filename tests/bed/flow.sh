@@ -11,15 +11,16 @@ NS_STATE=$SCRATCH/netsuite.json
 
 ns() { python3 "$BED/netsuite-sim.py" --state "$NS_STATE" --root "$SFTP_ROOT" "$@"; }
 
-# flow_start POS.json -- servers, catalog (every SKU and facility of the
-# POs), NetSuite's POs loaded, posync.conf written.
+# flow_start POS.json [SKU] -- servers, catalog (every SKU and facility of
+# the POs, but SKU when given: its lines never reach HotWax), NetSuite's
+# POs loaded, posync.conf written.
 flow_start() {
 	sshd_start || return 1
 	hotwax_start || return 1
-	hw_ctl POST /_sim/seed "$(python3 - "$1" <<'PY'
+	hw_ctl POST /_sim/seed "$(python3 - "$1" "${2:-}" <<'PY'
 import json, sys
 pos = json.load(open(sys.argv[1]))
-skus = sorted({l["sku"] for p in pos for l in p["lines"]})
+skus = sorted({l["sku"] for p in pos for l in p["lines"]} - {sys.argv[2]})
 facs = sorted({p["facility"] for p in pos})
 print(json.dumps({
     "products": [{"productId": "PROD%05d" % i, "sku": s} for i, s in enumerate(skus)],
