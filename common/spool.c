@@ -411,24 +411,39 @@ tmp_pid(const char *name)
 	return (pid_t)pid;
 }
 
-int
-spool_clean_tmp(const char *area)
+/* 1 when name is a spool_write_atomic leftover: it ends in ".tmp.PID". */
+static int
+is_atomic_tmp(const char *name)
 {
-	char *dir = path_join(area, "tmp"), *p, **v;
+	const char *dot = strrchr(name, '.');
+
+	return dot && dot - name >= 4 && strncmp(dot - 4, ".tmp", 4) == 0 &&
+	    tmp_pid(name) > 0;
+}
+
+/* Remove the temporary files in dir whose writer is gone or that are older
+ * than a day: every file when all is set (a tmp/ folder), else only
+ * spool_write_atomic's PATH.tmp.PID. */
+static int
+clean_dir(const char *dir, int all)
+{
+	char *p, **v;
 	struct stat st;
 	size_t i, n;
 	time_t now = time(NULL);
 	pid_t pid;
 	int r, dead;
 
+	if (!all && access(dir, F_OK) < 0)
+		return 0;
 	/* spool_list's view is enough: the spool writes no dot files. */
-	if ((r = spool_list(dir, NULL, &v, &n)) != 0) {
-		free(dir);
+	if ((r = spool_list(dir, NULL, &v, &n)) != 0)
 		return r;
-	}
 	/* spool_list hides *.err; a crashed spool_fail leaves NAME.err.PID,
 	 * which does not end in .err, so it is seen. */
 	for (i = 0; i < n; i++) {
+		if (!all && !is_atomic_tmp(v[i]))
+			continue;
 		p = path_join(dir, v[i]);
 		if (lstat(p, &st) < 0) {
 			free(p);
@@ -447,7 +462,25 @@ spool_clean_tmp(const char *area)
 		free(p);
 	}
 	spool_list_free(v);
+	return r;
+}
+
+int
+spool_clean_tmp(const char *area)
+{
+	static const char *const subs[] = {"new", "cur", "failed", "../state"};
+	char *dir;
+	size_t i;
+	int r;
+
+	dir = path_join(area, "tmp");
+	r = clean_dir(dir, 1);
 	free(dir);
+	for (i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+		dir = path_join(area, subs[i]);
+		r = exit_merge(r, clean_dir(dir, 0));
+		free(dir);
+	}
 	return r;
 }
 

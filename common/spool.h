@@ -57,8 +57,10 @@ int spool_has(const char *area, const char *const subs[], const char *name);
 int spool_list(const char *dir, const char *suffix, char ***v, size_t *n);
 void spool_list_free(char **v);
 
-/* Remove leftovers of a crashed writer from area/tmp: files whose writer
- * process is gone, or older than a day.  Call while holding the lock. */
+/* Remove leftovers of a crashed writer: files in area/tmp, and
+ * spool_write_atomic's PATH.tmp.PID in area/{new,cur,failed} and the
+ * spool's state/, whose writer process is gone or that are older than a
+ * day.  Call while holding the lock. */
 int spool_clean_tmp(const char *area);
 /* Remove regular files in dir not modified for keep_days days. */
 int spool_prune(const char *dir, int keep_days);

@@ -3,9 +3,14 @@
  *
  *   po-import [-nv] [-c config] [batch.json ...]
  *
- * Batches (JSON arrays of PO lines, contracts.md section 2) come from the
- * arguments, else from stdin one path a line, else from SPOOL/po/new.  A
- * batch named from outside new/ is first copied into new/, so that the
+ * Batches (JSON arrays of PO lines, contracts.md section 2) are the
+ * arguments, exactly; else the batches waiting in SPOOL/po/new when the
+ * run began, in name order, then the paths on stdin, one a line (a batch
+ * of new/ taken already this run is not taken again); else, when stdin
+ * gave nothing, whatever else new/ holds by then.  Taking new/ first means
+ * that what a failed run left goes before newer batches, in the next cron
+ * tick, instead of waiting for a tick in which NetSuite exported nothing.
+ * A batch named from outside new/ is first copied into new/, so that the
  * spool holds every batch it is asked to import.  Each batch is sent to
  * uploadJsonFile with [hotwax] config_id; HotWax answers with the id of a
  * data-manager log, which is written to cur/STEM.logid before the batch
@@ -66,6 +71,10 @@ struct run {
 	int dry;
 	int stop;		/* HotWax is unusable: leave the rest for later */
 	size_t done;		/* batches uploaded */
+	char **seen;		/* names of new/'s batches taken this run, sorted,
+				 * NULL-terminated (a spool_list vector) */
+	size_t nseen, capseen;
+	size_t fed;		/* paths read from stdin */
 };
 
 static void
@@ -272,7 +281,7 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 	return st;
 }
 
-/* input_loop's function: one batch path. */
+/* One batch path, from wherever it came. */
 static int
 batch(const char *path, void *arg)
 {
@@ -344,6 +353,112 @@ out:
 	free(old);
 	free(data);
 	free(newpath);
+	return st;
+}
+
+/* ---- which batches, in which order ---- */
+
+/* Where name is in r->seen, or where it would go; 1 when it is there. */
+static int
+seen_at(const struct run *r, const char *name, size_t *at)
+{
+	size_t lo = 0, hi = r->nseen, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(r->seen[mid], name)) == 0) {
+			*at = mid;
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return 0;
+}
+
+static void
+seen_add(struct run *r, const char *name)
+{
+	size_t at;
+
+	if (seen_at(r, name, &at))
+		return;
+	if (r->nseen + 2 > r->capseen) {
+		r->capseen = r->capseen ? r->capseen * 2 : 16;
+		r->seen = xrealloc(r->seen, r->capseen * sizeof *r->seen);
+		r->seen[r->nseen] = NULL;
+	}
+	/* the NULL at the end moves too */
+	memmove(r->seen + at + 1, r->seen + at, (r->nseen - at + 1) * sizeof *r->seen);
+	r->seen[at] = xstrdup(name);
+	r->nseen++;
+}
+
+/* Every batch in new/ not taken yet this run, in name order. */
+static int
+take_new(struct run *r)
+{
+	char **v, *p;
+	size_t n, i, at;
+	int st;
+
+	if ((st = spool_list(r->newdir, ".json", &v, &n)) != 0)
+		return st;
+	for (i = 0; i < n; i++) {
+		if (seen_at(r, v[i], &at))
+			continue;
+		p = path_join(r->newdir, v[i]);
+		st = exit_merge(st, batch(p, r));
+		free(p);
+		seen_add(r, v[i]);
+	}
+	spool_list_free(v);
+	return st;
+}
+
+/* input_loop's function for stdin.  A line naming a batch of new/ that
+ * this run took already (po-export-parse names again a batch a dead run
+ * wrote, and new/ was taken first) is skipped: that batch has moved on,
+ * to cur/ or failed/, or stays for the next run. */
+static int
+fed(const char *path, void *arg)
+{
+	struct run *r = arg;
+	const char *name = path_base(path);
+	size_t at;
+	int st;
+
+	r->fed++;
+	if (!in_dir(path, r->newreal))
+		return batch(path, r);
+	if (seen_at(r, name, &at)) {
+		msg_info("%s: taken already in this run", path);
+		return 0;
+	}
+	st = batch(path, r);
+	seen_add(r, name);
+	return st;
+}
+
+/* The run's batches, as the top of the file says.  new/ is listed before
+ * stdin is read: a batch po-export-parse writes meanwhile is in the
+ * listing or on stdin, and taken once either way. */
+static int
+take_batches(struct run *r, int argc, char **argv)
+{
+	int st;
+
+	if (argc > 0)
+		return input_loop(argc, argv, NULL, ".json", batch, r);
+	st = take_new(r);
+	/* no spool folder: new/ is taken here, not by input_loop */
+	st = exit_merge(st, input_loop(0, argv, NULL, ".json", fed, r));
+	if (!r->fed)
+		st = exit_merge(st, take_new(r));
 	return st;
 }
 
@@ -653,7 +768,7 @@ main(int argc, char **argv)
 		}
 	}
 	if ((st = setup(&r, conf)) == 0) {
-		st = input_loop(argc - optind, argv + optind, r.newdir, ".json", batch, &r);
+		st = take_batches(&r, argc - optind, argv + optind);
 		st = exit_merge(st, follow_logs(&r));
 		if (!r.dry)
 			st = exit_merge(st, spool_prune(r.curdir, r.cfg.spool.keep_days));
@@ -666,6 +781,7 @@ main(int argc, char **argv)
 	free(r.faildir);
 	free(r.newreal);
 	free(r.curreal);
+	spool_list_free(r.seen);
 	config_free(&r.cfg);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		st = exit_merge(st, EX_IOERR);

@@ -13,6 +13,7 @@ posync_conf
 POSYNC_BACKOFF_MS=10	# retries back off from 10 ms: a quick test
 export POSYNC_BACKOFF_MS
 SP=$SCRATCH/spool/po
+export SP
 mkdir -p "$SP/new"
 
 hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"},
@@ -113,19 +114,36 @@ silent "the next run"
 t_like "imports them" "$(lines)" "1005:1:P-B:4 1006:1:P-B:6"
 t_is "new/ is empty" "$(ls "$SP/new")" ""
 
-# ---- paths on stdin, and a batch from outside the spool
+# ---- paths on stdin: new/ as it was at the start first, then the paths,
+# a batch of new/ once; and a batch from outside the spool
+nlogs() { hw_ctl GET /_sim/state | hw_json 'len(d["logs"])'; }
+uploaded_since() { # N: the file names of the uploads after the first N, in order
+	hw_ctl GET /_sim/state | hw_json '" ".join(l["fileName"] for l in d["logs"][int('"$1"'):])'
+}
 batch b7 "$(row 1007 1 SKU-C 1)"
 mkdir -p "$SCRATCH/elsewhere"
 echo "[$(row 1008 1 SKU-C 2)]" >"$SCRATCH/elsewhere/b8.json"
-batch b9 "$(row 1009 1 SKU-C 9)"
+n0=$(nlogs)
 clearreq
-printf '%s\n' "$SP/new/b7.json" "$SCRATCH/elsewhere/b8.json" >"$SCRATCH/paths"
-t_exit "paths on stdin" 0 sh -c 'po-import <"$SCRATCH/paths"'
-silent "a stdin run"
-t_is "two uploads: only the paths given" "$(nreq POST uploadJsonFile)" 2
+printf '%s\n' "$SCRATCH/elsewhere/b8.json" "$SP/new/b7.json" >"$SCRATCH/paths"
+t_exit "paths on stdin" 0 sh -c 'po-import -v <"$SCRATCH/paths"'
+t_is "two uploads: b7 once though new/ and stdin both hold it" "$(nreq POST uploadJsonFile)" 2
+t_is "new/'s batch first, then the path from stdin" "$(uploaded_since "$n0")" "b7.json b8.json"
+t_like "-v says the stdin line naming b7 was skipped" "$(t_err)" "new/b7\.json: taken already in this run"
 t_like "both imported" "$(lines)" "1007:1:P-C:1 1008:1:P-C:2"
 t_true "b8 was taken into cur/" -f "$SP/cur/b8.json"
 t_true "b8's original is left where it was" -f "$SCRATCH/elsewhere/b8.json"
+t_true "b7's log was followed to the end" -f "$SP/cur/b7.logdone"
+t_true "b8's log was followed to the end" -f "$SP/cur/b8.logdone"
+
+# ---- arguments: exactly the batches named, not new/
+batch b9 "$(row 1009 1 SKU-C 9)"
+batch b10 "$(row 1010 1 SKU-C 10)"
+n0=$(nlogs)
+t_exit "a batch named as an argument, with a stdin that names another" 0 \
+	sh -c 'echo "$SP/new/b9.json" | po-import "$SP/new/b10.json"'
+silent "an argument run"
+t_is "only the batch named was uploaded" "$(uploaded_since "$n0")" "b10.json"
 t_true "b9 waits in new/" -f "$SP/new/b9.json"
 
 # ---- -n says which batches would go, and sends nothing

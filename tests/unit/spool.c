@@ -334,6 +334,32 @@ test_clean_prune(void)
 	ok(!exists(nopid), "a file with no pid is removed");
 	unlink(live);
 
+	/* spool_write_atomic's leftovers beside their target, in cur/ and in
+	 * the spool's state/: a dead writer's go, a live one's and ordinary
+	 * names that merely end in a number stay. */
+	{
+		char *cd = xasprintf("%s/cur/x.logid.tmp.%ld", po, (long)d);
+		char *cl = xasprintf("%s/cur/y.logid.tmp.%ld", po, (long)getpid());
+		char *cn = xasprintf("%s/cur/batch.00001", po);
+		char *sd = xasprintf("%s/state/cursor.tmp.%ld", spool, (long)d);
+
+		put_file(cd, "x", 0640);
+		put_file(cl, "x", 0640);
+		put_file(cn, "x", 0640);
+		put_file(sd, "x", 0640);
+		is_int(spool_clean_tmp(po), 0, "spool_clean_tmp beside targets");
+		ok(!exists(cd), "a dead writer's PATH.tmp.PID in cur/ is removed");
+		ok(!exists(sd), "a dead writer's PATH.tmp.PID in state/ is removed");
+		ok(exists(cl), "a live writer's PATH.tmp.PID is kept");
+		ok(exists(cn), "a name that is no .tmp.PID is kept");
+		unlink(cl);
+		unlink(cn);
+		free(cd);
+		free(cl);
+		free(cn);
+		free(sd);
+	}
+
 	dir = xasprintf("%s/cur", po);
 	p = path_join(dir, "old.json");
 	put_file(p, "x", 0640);
