@@ -55,6 +55,9 @@
 #define MAX_STATE	(256L << 20)	/* the state and journal files */
 #define MAX_EXCESS	(64L << 20)
 #define JOURNAL_MAGIC	"posync receipt-export journal 1"
+/* The lock's name is fixed, not argv[0]'s: a copy run through a link
+ * with another name must still find the running one. */
+#define LOCK_NAME	"receipt-export"
 
 struct run {
 	const struct config *cfg;
@@ -471,7 +474,7 @@ excess_write(struct run *r, const struct buf *rows, int *said)
 	size_t oldlen = 0;
 	struct buf add = { 0 }, probe = { 0 };
 	FILE *fp;
-	int rc = 0;
+	int rc = 0, torn;
 
 	if (!rows->len)
 		return 0;
@@ -485,6 +488,7 @@ excess_write(struct run *r, const struct buf *rows, int *said)
 	}
 	if (!oldlen)
 		buf_adds(&add, header);
+	torn = oldlen && old[oldlen - 1] != '\n';
 	copy = xstrndup(rows->s, rows->len);
 	for (line = copy; *line && (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = 0;
@@ -500,7 +504,10 @@ excess_write(struct run *r, const struct buf *rows, int *said)
 	free(old);
 	buf_free(&probe);
 	if (add.len) {
+		/* after a torn last row (a crash mid-append), ours start on
+		 * a line of their own */
 		if (!(fp = fopen(r->excess_path, "a")) ||
+		    (torn && fputc('\n', fp) == EOF) ||
 		    fwrite(add.s, 1, add.len, fp) != add.len || fflush(fp) ||
 		    fsync(fileno(fp))) {
 			msg_warnerr("%s: cannot record excess receipts", r->excess_path);
@@ -516,9 +523,81 @@ excess_write(struct run *r, const struct buf *rows, int *said)
 }
 
 static int
+want_po(const char *po, void *arg)
+{
+	return rx_map_get(arg, po) != NULL;
+}
+
+static int
 drop_po(const char *po, void *arg)
 {
 	return rx_map_get(arg, po) == NULL;	/* keep all but these */
+}
+
+struct recheck {
+	struct rx_map *drop;
+	const struct rx_state *st;
+};
+
+static int
+recheck_want(const char *po, void *arg)
+{
+	return rx_map_get(((struct recheck *)arg)->drop, po) != NULL;
+}
+
+static int
+recheck_rec(const struct poline *rec, void *arg)
+{
+	struct recheck *rc = arg;
+	struct rx_ent *d = rx_map_get(rc->drop, rec->po);
+	struct rx_ent *e = rx_map_get(&rc->st->pos, rec->po);
+	struct rx_stpo *sp = e ? e->val : NULL;
+	size_t i;
+
+	if (!d)
+		return 0;
+	for (i = 0; sp && i < sp->n; i++)
+		if (strcmp(sp->lines[i].line, rec->line) == 0)
+			break;
+	if (sp && i < sp->n && sp->lines[i].ord == RX_KNOWN && rec->has_qty &&
+	    rec->qty <= sp->lines[i].received)
+		return 0;
+	msg_info("PO %s line %s: in the polines ledger and still open (the PO "
+	    "was amended since it was completed); the PO is kept", rec->po,
+	    rec->line);
+	d->dead = 1;		/* not dropped after all */
+	return 0;
+}
+
+/*
+ * The POs to drop were complete when the run looked at the polines
+ * ledger; po-export-parse may have added lines to one since (NetSuite
+ * amended the PO), above all when a crash left the compaction to a rerun
+ * much later.  Compacting those away would leave the new lines out of
+ * every later element, and NetSuite receives unlisted open lines in
+ * full.  So look again just before compacting: a PO with a line the
+ * state does not hold as fully received stays in the ledger, and open in
+ * the state (*reopened set).
+ */
+static int
+recheck_drop(struct run *r, struct rx_map *drop, struct rx_state *st,
+    int *reopened)
+{
+	struct recheck rc = { drop, st };
+	struct rx_ent *e;
+	size_t i;
+	int s;
+
+	if ((s = polines_load(r->cfg->spool.dir, recheck_want, recheck_rec, &rc)) != 0)
+		return s;
+	for (i = 0; i < drop->cap; i++) {
+		if (!drop->v[i].key || !drop->v[i].dead)
+			continue;
+		if ((e = rx_map_get(&st->pos, drop->v[i].key)) && e->val)
+			((struct rx_stpo *)e->val)->closed = 0;
+		*reopened = 1;
+	}
+	return 0;
 }
 
 /* Finish what the journal says, idempotently.  cur_last: the time of the
@@ -530,9 +609,10 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 	struct rx_state js, cur;
 	struct spool_file sf;
 	struct rx_map drop = { 0 };
+	struct buf sb = { 0 };
 	char *data = NULL, *line, *nl, *path;
 	size_t len, i;
-	int rc = 0, applied = 0;
+	int rc = 0, applied = 0, reopened = 0;
 
 	rx_state_init(&js);
 	rx_state_init(&cur);
@@ -547,24 +627,21 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 		applied = 1;	/* the file went into new/ before: never twice */
 	free(data);
 	rx_state_free(&cur);
-	rx_state_free(&js);
 	if (*j->name && !applied && !spool_has(r->area, subs, j->name)) {
 		if ((rc = spool_create(&sf, r->area, j->name)) != 0)
-			return rc;
+			goto out;
 		if (fwrite(j->file.s, 1, j->file.len, sf.fp) != j->file.len) {
 			msg_warnerr("%s", sf.tmppath);
 			spool_abort(&sf);
-			return EX_IOERR;
+			rc = EX_IOERR;
+			goto out;
 		}
 		if ((rc = spool_commit(&sf, "new")) != 0)
-			return rc;
+			goto out;
 		crash_point("file");
 	}
 	if ((rc = excess_write(r, &j->excess, excess_said)) != 0)
-		return rc;
-	if ((rc = spool_write_atomic(r->state_path, j->state.s, j->state.len)) != 0)
-		return rc;
-	crash_point("state");
+		goto out;
 	if (j->drop.len) {
 		char *copy = xstrndup(j->drop.s, j->drop.len);
 
@@ -573,17 +650,24 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 			rx_map_put(&drop, line, NULL);
 		}
 		free(copy);
-		rc = polines_compact(r->cfg->spool.dir, drop_po, &drop);
-		for (i = 0; i < drop.cap; i++)
-			free(drop.v[i].key);
-		free(drop.v);
-		if (rc)
-			return rc;
+		if ((rc = recheck_drop(r, &drop, &js, &reopened)) != 0)
+			goto out;
+		if (reopened)
+			rx_state_format(&js, &sb);
+	}
+	if ((rc = reopened ? spool_write_atomic(r->state_path, sb.s, sb.len) :
+	    spool_write_atomic(r->state_path, j->state.s, j->state.len)) != 0)
+		goto out;
+	crash_point("state");
+	if (j->drop.len) {
+		if ((rc = polines_compact(r->cfg->spool.dir, drop_po, &drop)) != 0)
+			goto out;
 		crash_point("compact");
 	}
 	if (unlink(r->journal_path) < 0 || fsync_dir(r->statedir) < 0) {
 		msg_warnerr("%s", r->journal_path);
-		return EX_IOERR;
+		rc = EX_IOERR;
+		goto out;
 	}
 	if (*j->name) {
 		path = xasprintf("%s/new/%s", r->area, j->name);
@@ -593,7 +677,13 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 		}
 		free(path);
 	}
-	return 0;
+out:
+	for (i = 0; i < drop.cap; i++)
+		free(drop.v[i].key);
+	free(drop.v);
+	rx_state_free(&js);
+	buf_free(&sb);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- export */
@@ -638,12 +728,6 @@ add_csv(const struct poline *rec, void *arg)
 	l->csv = rec->has_qty ? RX_KNOWN : RX_UNKNOWN;
 	l->csv_qty = rec->has_qty ? rec->qty : 0;
 	return 0;
-}
-
-static int
-want_po(const char *po, void *arg)
-{
-	return rx_map_get(arg, po) != NULL;
 }
 
 static void
@@ -747,7 +831,12 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 			continue;
 		}
 		l = rx_po_line(&px->po, it->ext);
-		l->accepted += x->acc;
+		/* each quantity is below 1e10, but enough of them would wrap
+		 * the sum negative: a negative quantity in the file and a
+		 * state no run could read back.  Saturate: the surplus is
+		 * excess, reported. */
+		l->accepted = x->acc > INT64_MAX - l->accepted ? INT64_MAX :
+		    l->accepted + x->acc;
 		if (x->acc > 0) {
 			if (l->rids.len)
 				buf_addc(&l->rids, ' ');
@@ -1027,7 +1116,7 @@ main(int argc, char **argv)
 	area = path_join(cfg.spool.dir, "receipt");
 	cur = path_join(area, "cur");
 	if ((rc = spool_init(cfg.spool.dir)) == 0 &&
-	    (rc = lock_take(cfg.spool.dir, progname)) == 0 &&
+	    (rc = lock_take(cfg.spool.dir, LOCK_NAME)) == 0 &&
 	    (dry || (rc = spool_clean_tmp(area)) == 0)) {
 		rc = receipt_export(&cfg, dry);
 		if (!dry)

@@ -48,6 +48,9 @@
 #define MAX_ERRCSV (10LL * 1024 * 1024)
 #define MAX_ERROR_ROWS 50			/* rows said per error CSV */
 #define SEEN_FILE "receipt-push.errors-seen"
+/* The lock's name is fixed, not argv[0]'s: a copy run through a link
+ * with another name must still find the running one. */
+#define LOCK_NAME "receipt-push"
 
 struct item {
 	char *name;		/* the file's name: local and remote */
@@ -213,6 +216,75 @@ take_named(struct run *r, const char *path)
 		add_item(r, name, xstrdup(inspool));
 	free(inspool);
 	free(incur);
+	return st;
+}
+
+/* A remote folder's path with "//", "." and ".." resolved lexically and
+ * no trailing '/', so that two spellings of one folder compare equal. */
+static char *
+norm_dir(const char *p)
+{
+	struct buf b = {0};
+	const char *seg, *end;
+	size_t len, cut;
+
+	if (*p == '/')
+		buf_addc(&b, '/');
+	for (seg = p; *seg; seg = *end ? end + 1 : end) {
+		end = strchr(seg, '/');
+		if (!end)
+			end = seg + strlen(seg);
+		len = (size_t)(end - seg);
+		if (len == 0 || (len == 1 && seg[0] == '.'))
+			continue;
+		if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+			cut = b.len;
+			while (cut > 0 && b.s[cut - 1] != '/')
+				cut--;
+			if (cut < b.len) {	/* drop the last segment */
+				b.len = cut > 1 ? cut - 1 : cut;
+				b.s[b.len] = 0;
+				continue;
+			}
+		}
+		if (b.len && b.s[b.len - 1] != '/')
+			buf_addc(&b, '/');
+		buf_add(&b, seg, len);
+	}
+	return b.s ? b.s : xstrdup(".");
+}
+
+/* Staging is emptied at every run and written in place: it must be a
+ * folder of its own.  Were it the receipt folder, NetSuite's unread
+ * files would be removed as leftovers and uploads seen half-written;
+ * were it the archive, the proof that a file went out would go. */
+static int
+check_staging(const struct config *c)
+{
+	const char *other[] = { c->netsuite.receipt_dir,
+	    c->netsuite.receipt_archive_dir, c->netsuite.receipt_error_dir,
+	    c->netsuite.po_dir, c->netsuite.po_archive_dir,
+	    c->netsuite.po_error_dir };
+	static const char *const key[] = { "receipt_dir", "receipt_archive_dir",
+	    "receipt_error_dir", "po_dir", "po_archive_dir", "po_error_dir" };
+	char *stg = norm_dir(c->netsuite.receipt_staging_dir), *o;
+	size_t i;
+	int st = 0;
+
+	for (i = 0; i < sizeof other / sizeof other[0] && !st; i++) {
+		if (!other[i])
+			continue;
+		o = norm_dir(other[i]);
+		if (strcmp(stg, o) == 0) {
+			msg_warn("%s: [netsuite] receipt_staging_dir is the same "
+			    "folder as %s (%s); it must be a folder of its own, "
+			    "which receipt-push empties at every run",
+			    c->path, key[i], stg);
+			st = EX_CONFIG;
+		}
+		free(o);
+	}
+	free(stg);
 	return st;
 }
 
@@ -628,11 +700,11 @@ report_errors(struct run *r)
 {
 	const char *dir = r->c->netsuite.receipt_error_dir;
 	char *state = xasprintf("%s/state/" SEEN_FILE, r->c->spool.dir);
-	char *seen = NULL, *rpath, *sn;
+	char *seen = NULL, *rpath, *sn, *q;
 	struct sftp_entry *e, st;
 	struct buf now = {0};
 	size_t n, i, len, fresh = 0;
-	int s;
+	int s, c, lost = 0;
 
 	if (!dir || (s = sftp_stat(r->s, dir, &st)) == SFTP_MISSING) {
 		free(state);
@@ -651,25 +723,44 @@ report_errors(struct run *r)
 		}
 		seen = xstrdup("");
 	}
+	/* A file that cannot be copied is tried again next run, but does
+	 * not keep the others from being reported, nor make the names after
+	 * it forgotten (and reported twice); only a lost connection stops
+	 * the walk. */
 	buf_adds(&now, "");
 	for (i = 0; i < n; i++) {
 		if (!e[i].is_reg)
 			continue;
 		sn = safename(e[i].name, strlen(e[i].name));
-		if (!seen_has(seen, sn)) {
-			rpath = remote(dir, e[i].name);
-			if (r->dry)
-				printf("would report and copy NetSuite's error file %s\n", rpath);
-			else
-				s = copy_error(r, rpath, sn);
-			free(rpath);
+		if (seen_has(seen, sn)) {
+			buf_addf(&now, "%s\n", sn);
+			free(sn);
+			continue;
+		}
+		if (lost) {
+			free(sn);
+			continue;
+		}
+		rpath = remote(dir, e[i].name);
+		c = 0;
+		if (r->dry)
+			printf("would report and copy NetSuite's error file %s\n", rpath);
+		else if ((c = copy_error(r, rpath, sn)) == EX_DATAERR) {
+			/* too large to copy: said once, to be read there */
+			q = msgquote(rpath, strlen(rpath));
+			msg_warn("NetSuite reported receipt errors in %s, too "
+			    "large to copy: read it on the server", q);
+			free(q);
+			c = 0;
+		}
+		free(rpath);
+		if (c == 0) {
+			buf_addf(&now, "%s\n", sn);
 			fresh++;
 		}
-		if (!s)
-			buf_addf(&now, "%s\n", sn);
+		lost = c == EX_UNAVAILABLE || c == EX_TEMPFAIL;
+		s = exit_merge(s, c);
 		free(sn);
-		if (s)
-			break;
 	}
 	/* Only names still on the server are kept: the list stays small. */
 	if (!r->dry && (fresh || strcmp(seen, now.s)) &&
@@ -736,19 +827,22 @@ main(int argc, char **argv)
 	if ((st = config_load(&c, cfg)))
 		return st;
 	msg_syslog(c.spool.syslog);
-	if ((st = spool_init(c.spool.dir)) || (st = lock_take(c.spool.dir, progname)))
+	if ((st = check_staging(&c)) || (st = spool_init(c.spool.dir)) ||
+	    (st = lock_take(c.spool.dir, LOCK_NAME))) {
+		config_free(&c);
 		return st;
+	}
 	r.c = &c;
 	r.area = path_join(c.spool.dir, "receipt");
 	r.newdir = path_join(r.area, "new");
 	r.curdir = path_join(r.area, "cur");
 	r.pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json", c.netsuite.receipt_prefix);
-	if (!r.dry && (st = spool_clean_tmp(r.area)))
-		return st;
-	st = run(&r, argc - optind, argv + optind);
-	sftp_close(r.s);
-	if (!r.dry)
-		st = exit_merge(st, spool_prune(r.curdir, c.spool.keep_days));
+	if (r.dry || (st = spool_clean_tmp(r.area)) == 0) {
+		st = run(&r, argc - optind, argv + optind);
+		sftp_close(r.s);
+		if (!r.dry)
+			st = exit_merge(st, spool_prune(r.curdir, c.spool.keep_days));
+	}
 	for (i = 0; i < r.nq; i++) {
 		free(r.q[i].name);
 		free(r.q[i].path);
