@@ -832,7 +832,7 @@ setup(struct run *run)
 	run->parsed_dir = xasprintf("%s/state/parsed", dir);
 	if (run->dry)
 		return 0;	/* a dry run changes nothing, not even the spool */
-	if ((st = spool_init(dir)) != 0 || (st = lock_take(dir, progname)) != 0)
+	if ((st = spool_init(dir)) != 0 || (st = lock_take(dir, "po-export-parse")) != 0)
 		return st;
 	if (mkdir_p(run->parsed_dir, 0750) < 0) {
 		msg_warnerr("cannot create %s", run->parsed_dir);
