@@ -23,7 +23,9 @@
  *     or whose order HotWax cannot find, holds its PO back: nothing of it
  *     is exported and the query window keeps it in view (the cursor does
  *     not pass it, nor ever moves back), so it goes out on the first run
- *     after the data is fixed.
+ *     after the data is fixed.  So does a receipt row HotWax got wrong
+ *     (no id, order or item, a bad time or quantity): one bad row must
+ *     not stop every other PO of an unattended job.
  *   - the first run, with no state, exports every receipt HotWax holds for
  *     a NetSuite PO; seed the state file's cursor to start later.
  */
@@ -68,9 +70,12 @@ struct run {
 };
 
 struct rcpt {
-	char *id, *order, *seq;
+	char *id;		/* "" when HotWax gave none (then bad) */
+	char *order, *seq;	/* NULL when HotWax gave none (then bad) */
 	dec_t acc;
-	int64_t ms;
+	int64_t ms;		/* -1 when HotWax gave none (then bad) */
+	char *bad;		/* what is wrong with the row, or NULL */
+	int held;		/* bad without an order: held by itself */
 };
 
 struct order {
@@ -100,7 +105,8 @@ jstr(const cJSON *o, const char *k)
 }
 
 /* A quantity: a JSON number (or a decimal string); null or absent is
- * none.  0, 1 (absent), -1 (malformed). */
+ * none.  0, 1 (absent), -1 (malformed: negative, not a number, too large
+ * or more than 8 decimal places). */
 static int
 jdec(const cJSON *o, const char *k, dec_t *out)
 {
@@ -109,11 +115,46 @@ jdec(const cJSON *o, const char *k, dec_t *out)
 	*out = 0;
 	if (!v || cJSON_IsNull(v))
 		return 1;
-	if (cJSON_IsNumber(v))
-		return dec_from_double(v->valuedouble, out) == 0 ? 0 : -1;
+	if (cJSON_IsNumber(v)) {
+		if (dec_from_double(v->valuedouble, out) != 0)
+			return -1;
+		/* dec_from_double rounds to 8 places.  A value written with
+		 * at most 8 (below 1e7) comes back as the very same double
+		 * when divided out again (both operands are exact, the
+		 * division correctly rounded); one with more does not, and
+		 * must not be rounded silently into a receipt. */
+		if ((double)*out / (double)DEC_ONE != v->valuedouble) {
+			*out = 0;
+			return -1;
+		}
+		return 0;
+	}
 	if (cJSON_IsString(v))
 		return dec_parse(v->valuestring, strlen(v->valuestring), out) == 0 ? 0 : -1;
 	return -1;
+}
+
+/* "KEY VALUE" for a message: the value as JSON, cut short; "no KEY" when
+ * absent. */
+static void
+say_field(struct buf *b, const cJSON *o, const char *k, const char *what)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	char *txt;
+
+	if (b->len)
+		buf_adds(b, "; ");
+	if (!v) {
+		buf_addf(b, "no %s", k);
+		return;
+	}
+	if (!(txt = cJSON_PrintUnformatted(v)))
+		buf_addf(b, "%s %s", k, what);
+	else if (strlen(txt) > 40)
+		buf_addf(b, "%s %.40s... %s", k, txt, what);
+	else
+		buf_addf(b, "%s %s %s", k, txt, what);
+	free(txt);
 }
 
 typedef int doc_fn(const cJSON *doc, void *arg);
@@ -194,6 +235,12 @@ struct rcpts {
 	int64_t maxms;
 };
 
+/*
+ * One receipt row.  A row HotWax got wrong (no id, order or item, a time
+ * or quantity that is not one) is kept, marked bad: compute() holds back
+ * its PO alone and keeps the cursor before it, so one bad row neither
+ * stops every other PO nor gets lost.
+ */
 static int
 take_receipt(const cJSON *d, void *arg)
 {
@@ -201,26 +248,41 @@ take_receipt(const cJSON *d, void *arg)
 	const char *id = jstr(d, "receiptId"), *o = jstr(d, "orderId"),
 	    *seq = jstr(d, "orderItemSeqId");
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "datetimeReceived");
+	struct buf why = { 0 };
 	struct rcpt *x;
+	int64_t ms = -1;
 	dec_t acc;
 	int isnew;
 
-	if (!id || !o || !seq || !cJSON_IsNumber(t) || t->valuedouble < 0 ||
-	    t->valuedouble > 9e15 || jdec(d, "quantityAccepted", &acc) < 0) {
-		msg_warn("%sperformFind: ShipmentReceiptAndItem %s: missing or "
-		    "malformed receiptId, orderId, orderItemSeqId, "
-		    "datetimeReceived or quantityAccepted",
-		    rs->r->cfg->hotwax.base_url, id ? id : "(no receiptId)");
-		return EX_PROTOCOL;
+	if (!id)
+		say_field(&why, d, "receiptId", "is not an id");
+	if (!o)
+		say_field(&why, d, "orderId", "is not an id");
+	if (!seq)
+		say_field(&why, d, "orderItemSeqId", "is not an id");
+	if (cJSON_IsNumber(t) && t->valuedouble >= 0 && t->valuedouble <= 9e15)
+		ms = (int64_t)t->valuedouble;
+	else
+		say_field(&why, d, "datetimeReceived", "is not a time (epoch ms)");
+	if (jdec(d, "quantityAccepted", &acc) < 0)
+		say_field(&why, d, "quantityAccepted", "is not a quantity "
+		    "(a decimal >= 0 with at most 8 places)");
+	if (id && rx_map_get(&rs->r->st.ledger, id)) {
+		/* exported already: what HotWax says of it now is moot */
+		buf_free(&why);
+		goto seen;
 	}
-	if (rx_map_get(&rs->r->st.ledger, id))
-		return 0;
-	rx_map_put(&rs->seen, id, &isnew);
-	if (!isnew)
-		return 0;
+	if (id) {
+		rx_map_put(&rs->seen, id, &isnew);
+		if (!isnew) {
+			buf_free(&why);
+			goto seen;
+		}
+	}
 	if (rs->n == MAX_NEW) {
 		msg_info("more than %d new receipts: the rest waits for the "
 		    "next run", MAX_NEW);
+		buf_free(&why);
 		return 1;
 	}
 	if (rs->n == rs->cap) {
@@ -228,25 +290,18 @@ take_receipt(const cJSON *d, void *arg)
 		rs->v = xrealloc(rs->v, rs->cap * sizeof *rs->v);
 	}
 	x = &rs->v[rs->n++];
-	x->id = xstrdup(id);
-	x->order = xstrdup(o);
-	x->seq = xstrdup(seq);
+	x->id = xstrdup(id ? id : "");
+	x->order = o ? xstrdup(o) : NULL;
+	x->seq = seq ? xstrdup(seq) : NULL;
 	x->acc = acc;
-	x->ms = (int64_t)t->valuedouble;
+	x->ms = ms;
+	x->bad = why.s;		/* NULL when nothing was said */
+	x->held = 0;
+seen:
+	/* the ledger-known receipts still move the cursor */
+	if (ms > rs->maxms)
+		rs->maxms = ms;
 	return 0;
-}
-
-/* The ledger-known receipts still move the cursor: take their times too. */
-static int
-take_receipt_all(const cJSON *d, void *arg)
-{
-	struct rcpts *rs = arg;
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "datetimeReceived");
-	int rc = take_receipt(d, arg);
-
-	if (rc == 0 && (int64_t)t->valuedouble > rs->maxms)
-		rs->maxms = (int64_t)t->valuedouble;
-	return rc;
 }
 
 static int
@@ -264,7 +319,7 @@ fetch_receipts(struct run *r, struct rcpts *rs)
 	cJSON_AddStringToObject(in, "datetimeReceived_op", "greaterThanEqualTo");
 	msg_info("asking for receipts since %" PRId64 " (epoch ms)", from);
 	return find_all(r, "ShipmentReceiptAndItem", in, f,
-	    "datetimeReceived,receiptId", take_receipt_all, rs);
+	    "datetimeReceived,receiptId", take_receipt, rs);
 }
 
 /* performFind over ids (keys of m whose value passes), IN_CHUNK at a time */
@@ -787,6 +842,8 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 	    "externalId", "quantity", NULL };
 
 	for (i = 0; i < rs->n; i++) {
+		if (!rs->v[i].order)
+			continue;
 		e = rx_map_put(&orders, rs->v[i].order, &isnew);
 		if (isnew)
 			e->val = xcalloc(1, sizeof(struct order));
@@ -801,8 +858,23 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 	/* each receipt to its NetSuite PO and line, or held, or ignored */
 	for (i = 0; i < rs->n; i++) {
 		struct rcpt *x = &rs->v[i];
+		const char *xid = *x->id ? x->id : "(no receiptId)";
 
+		if (x->bad && !x->order) {
+			msg_warn("%sperformFind: receipt %s: %s; no order to hold "
+			    "back: the cursor stays before it until HotWax's "
+			    "data is fixed", r->cfg->hotwax.base_url, xid, x->bad);
+			x->held = 1;
+			continue;
+		}
 		o = rx_map_get(&orders, x->order)->val;
+		if (x->bad && !o->found) {
+			msg_warn("%sperformFind: receipt %s: %s; HotWax order %s "
+			    "not found (OrderHeader); held back",
+			    r->cfg->hotwax.base_url, xid, x->bad, x->order);
+			o->held = 1;
+			continue;
+		}
 		if (!o->found) {
 			if (!o->held)
 				msg_warn("receipt %s: HotWax order %s not found "
@@ -818,6 +890,14 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 			rx_po_init(&px->po, o->ext);
 		}
 		px = e->val;
+		if (x->bad) {
+			msg_warn("%sperformFind: receipt %s (HotWax order %s, "
+			    "NetSuite PO %s): %s; PO %s held back until HotWax's "
+			    "data is fixed", r->cfg->hotwax.base_url, xid,
+			    x->order, o->ext, x->bad, o->ext);
+			px->held = 1;
+			continue;
+		}
 		key = item_key(x->order, x->seq);
 		e = rx_map_get(&is.map, key);
 		free(key);
@@ -861,14 +941,19 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 
 	/* which receipts are done with, and how far the cursor may go */
 	for (i = 0; i < rs->n; i++) {
-		o = rx_map_get(&orders, rs->v[i].order)->val;
-		e = o->netsuite ? rx_map_get(&pos, o->ext) : NULL;
-		if (o->held || (e && ((struct pox *)e->val)->held)) {
+		o = rs->v[i].order ? rx_map_get(&orders, rs->v[i].order)->val : NULL;
+		e = o && o->netsuite ? rx_map_get(&pos, o->ext) : NULL;
+		if (rs->v[i].held || (o && o->held) ||
+		    (e && ((struct pox *)e->val)->held)) {
 			held = 1;
+			/* a receipt without a time was in the window: the
+			 * cursor stays where it is (below, never back) */
 			if (rs->v[i].ms < heldmin)
-				heldmin = rs->v[i].ms;
+				heldmin = rs->v[i].ms < 0 ? 0 : rs->v[i].ms;
 			continue;
 		}
+		if (!*rs->v[i].id)
+			continue;	/* bad, of an order not NetSuite's: ignored */
 		rx_map_put(&r->st.ledger, rs->v[i].id, NULL)->ms = rs->v[i].ms;
 		*changed = 1;
 	}
@@ -977,6 +1062,7 @@ out:
 		free(rs.v[i].id);
 		free(rs.v[i].order);
 		free(rs.v[i].seq);
+		free(rs.v[i].bad);
 	}
 	free(rs.v);
 	free_map(&rs.seen, free);

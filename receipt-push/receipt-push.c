@@ -19,7 +19,11 @@
  *  - NetSuite's error CSVs (receipt_error_dir) that appeared since the last
  *    run are reported on stderr row by row and copied to
  *    SPOOL/receipt/errors; the names seen are kept in
- *    SPOOL/state/receipt-push.errors-seen.
+ *    SPOOL/state/receipt-push.errors-seen.  One NetSuite may still be
+ *    writing is left for a later run, by po-export-parse's rule: read only
+ *    once [netsuite] po_min_age seconds old, and only when its size and
+ *    mtime did not move between the listing and the download; otherwise a
+ *    torn file would be reported short and marked seen for ever.
  *  - A file named on the command line that is not in SPOOL/receipt/new is
  *    first copied there, so that it is tracked like any other.
  *  - SFTP unreachable: exit 69 or 75 and every file stays for the next run.
@@ -672,17 +676,39 @@ seen_has(const char *seen, const char *name)
 	return 0;
 }
 
+/* copy_error's answer for a file that changed while it was read */
+#define LEAVE_FILE (-1)
+
+/* Copy one error CSV, as listed in e, and report it.  0; LEAVE_FILE when
+ * it changed under us (NetSuite still writing: not seen yet); else a
+ * status. */
 static int
-copy_error(struct run *r, const char *rpath, const char *local_name)
+copy_error(struct run *r, const char *rpath, const char *local_name,
+    const struct sftp_entry *e)
 {
 	struct spool_file sf;
+	struct sftp_entry now;
 	uint64_t got;
-	char *local;
+	char *local, *q;
 	int st;
 
 	if ((st = spool_create(&sf, r->area, local_name)))
 		return st;
 	st = sftp_get(r->s, rpath, fileno(sf.fp), MAX_ERRCSV, &got);
+	if (st == 0)
+		st = sftp_stat(r->s, rpath, &now);
+	if (st == 0 && (got != e->size || now.size != e->size ||
+	    now.mtime != e->mtime)) {
+		q = msgquote(rpath, strlen(rpath));
+		msg_info("%s changed while it was read: left for the next run", q);
+		free(q);
+		st = LEAVE_FILE;
+	} else if (st == SFTP_MISSING || st == EX_TEMPFAIL ||
+	    (st == EX_DATAERR && e->size <= MAX_ERRCSV)) {
+		/* went away, grew while read (said by sftp), or grew past
+		 * the bound since the listing */
+		st = LEAVE_FILE;
+	}
 	if (st) {
 		spool_abort(&sf);
 		return st;
@@ -704,6 +730,7 @@ report_errors(struct run *r)
 	struct sftp_entry *e, st;
 	struct buf now = {0};
 	size_t n, i, len, fresh = 0;
+	time_t age;
 	int s, c, lost = 0;
 
 	if (!dir || (s = sftp_stat(r->s, dir, &st)) == SFTP_MISSING) {
@@ -742,10 +769,22 @@ report_errors(struct run *r)
 			continue;
 		}
 		rpath = remote(dir, e[i].name);
+		age = time(NULL) - e[i].mtime;
 		c = 0;
-		if (r->dry)
+		if (age < r->c->netsuite.po_min_age) {
+			/* NetSuite may still be writing it: the same rule
+			 * as po-export-parse's for its CSVs */
+			q = msgquote(rpath, strlen(rpath));
+			msg_info("%s changed %llds ago: left until it is %d s old",
+			    q, (long long)age, r->c->netsuite.po_min_age);
+			if (r->dry)
+				printf("would wait for %s (changed %llds ago)\n",
+				    q, (long long)age);
+			free(q);
+			c = LEAVE_FILE;
+		} else if (r->dry)
 			printf("would report and copy NetSuite's error file %s\n", rpath);
-		else if ((c = copy_error(r, rpath, sn)) == EX_DATAERR) {
+		else if ((c = copy_error(r, rpath, sn, &e[i])) == EX_DATAERR) {
 			/* too large to copy: said once, to be read there */
 			q = msgquote(rpath, strlen(rpath));
 			msg_warn("NetSuite reported receipt errors in %s, too "
@@ -754,6 +793,10 @@ report_errors(struct run *r)
 			c = 0;
 		}
 		free(rpath);
+		if (c == LEAVE_FILE) {
+			free(sn);
+			continue;	/* neither seen nor an error */
+		}
 		if (c == 0) {
 			buf_addf(&now, "%s\n", sn);
 			fresh++;
