@@ -6,37 +6,14 @@
 . "${0%/*}/lib.sh"
 . "$BED/sshd.sh"
 . "$BED/posync.sh"
+. "$BED/json.sh"
 
-sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
-t_at_exit sshd_stop
+bed_sshd
 posync_conf
 PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
 SP=$SCRATCH/spool
 ns() { "$BED/netsuite-sim.py" --state "$SCRATCH/ns.json" --root "$SFTP_ROOT" "$@"; }
 
-# batches FILE... -- the elements of the batches, one canonical JSON line
-# each, sorted; numbers as their text (json's parse_float/parse_int), so a
-# quantity written as 2.50 is seen as 2.50.
-batches() {
-	python3 - "$@" <<'PY'
-import json, sys
-out = []
-for f in sys.argv[1:]:
-    with open(f, encoding="utf-8") as fp:
-        a = json.load(fp, parse_float=lambda s: "NUM:" + s, parse_int=lambda s: "NUM:" + s)
-    assert isinstance(a, list), f
-    out += [json.dumps(e, sort_keys=True, ensure_ascii=False) for e in a]
-print("\n".join(sorted(out)))
-PY
-}
-# expect JSON -- the same canonical form for a JSON array written here
-expect() {
-	python3 - "$1" <<'PY'
-import json, sys
-a = json.loads(sys.argv[1], parse_float=lambda s: "NUM:" + s, parse_int=lambda s: "NUM:" + s)
-print("\n".join(sorted(json.dumps(e, sort_keys=True, ensure_ascii=False) for e in a)))
-PY
-}
 lsnew() { ls "$SP/po/new" 2>/dev/null; }
 
 cat >"$SCRATCH/pos.json" <<'EOF'
@@ -50,7 +27,7 @@ cat >"$SCRATCH/pos.json" <<'EOF'
  {"id": "12009301", "facility": "116", "arrival": "01/05/2027",
   "lines": [{"line_id": "1", "sku": "\"Quoted\" start", "quantity": "1"}]}]
 EOF
-WANT=$(expect '[
+WANT=$(json_expect '[
  {"externalId": "12009298", "productSku": "26897", "quantity": 11, "externalFacilityId": "116", "itemExternalId": "1", "arrivalDate": "12/24/2026"},
  {"externalId": "12009298", "productSku": "Box, small, red", "quantity": 2.5, "externalFacilityId": "116", "itemExternalId": "2", "arrivalDate": "12/24/2026"},
  {"externalId": "12009298", "productSku": "12\" Pan", "quantity": 3, "externalFacilityId": "116", "itemExternalId": "3", "arrivalDate": "12/24/2026"},
@@ -79,7 +56,7 @@ out=$(t_out)
 t_is "stdout is one path" "$(printf '%s\n' "$out" | wc -l)" 1
 t_like "... of a batch in spool/po/new" "$out" "^$SP/po/new/[^/]+\.json\$"
 t_true "... that exists" -f "$out"
-t_is "the batch holds exactly the expected PO lines" "$(batches "$out")" "$WANT"
+t_is "the batch holds exactly the expected PO lines" "$(json_elements "$out")" "$WANT"
 t_like "quantities are written as NetSuite wrote them" "$(cat "$out")" '"quantity": 0\.3,'
 t_is "stderr is quiet" "$(t_err)" ""
 t_true "the remote file left fulfillment/" ! -e "$PO/fulfillment/$name"

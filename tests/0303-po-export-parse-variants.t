@@ -6,9 +6,9 @@
 . "${0%/*}/lib.sh"
 . "$BED/sshd.sh"
 . "$BED/posync.sh"
+. "$BED/json.sh"
 
-sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
-t_at_exit sshd_stop
+bed_sshd
 posync_conf
 PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
 IN=$PO/fulfillment
@@ -19,27 +19,6 @@ HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arriv
 put() {
 	cat >"$IN/$1" && touch -d '10 minutes ago' "$IN/$1"
 }
-# elements FILE... -- the batches' elements, canonical and sorted
-elements() {
-	python3 - "$@" <<'PY'
-import json, sys
-out = []
-for f in sys.argv[1:]:
-    a = json.load(open(f, encoding="utf-8"), parse_float=lambda s: "NUM:" + s,
-                  parse_int=lambda s: "NUM:" + s)
-    assert isinstance(a, list), f
-    out += [json.dumps(e, sort_keys=True, ensure_ascii=False) for e in a]
-print("\n".join(sorted(out)))
-PY
-}
-expect() {
-	python3 - "$1" <<'PY'
-import json, sys
-a = json.loads(sys.argv[1], parse_float=lambda s: "NUM:" + s, parse_int=lambda s: "NUM:" + s)
-print("\n".join(sorted(json.dumps(e, sort_keys=True, ensure_ascii=False) for e in a)))
-PY
-}
-
 # --- a comma row that cannot be recovered, among good rows
 printf '%s\n' "$HDR" '100,Good,1,116,1,' '100,Box, small,abc,116,2,' \
 	'101,Other,2,116,1,12/31/2026' '102,X,1,116' | put 'bad rows.csv'
@@ -51,7 +30,7 @@ t_like "stderr names line 5: too few fields" "$err" \
 	'^po-export-parse: bad rows\.csv: line 5: 4 fields, the header has 6'
 t_like "stderr points at the rejects file" "$err" "2 of 4 rows rejected, listed in $SP/po/rejects/"
 t_is "stderr has those three lines only" "$(printf '%s\n' "$err" | wc -l | tr -d ' ')" 3
-t_is "the good rows are in one batch" "$(elements $out)" "$(expect '[
+t_is "the good rows are in one batch" "$(json_elements $out)" "$(json_expect '[
  {"externalId": "100", "productSku": "Good", "quantity": 1, "externalFacilityId": "116", "itemExternalId": "1"},
  {"externalId": "101", "productSku": "Other", "quantity": 2, "externalFacilityId": "116", "itemExternalId": "1", "arrivalDate": "12/31/2026"}]')"
 rej=$(ls "$SP"/po/rejects/*)
@@ -97,7 +76,7 @@ printf '"2.50","a, note","200","Box, ""big""","1","116","12/24/2026"\r\n' >>"$SC
 printf '3,,200,plain,2,116,\r\n' >>"$SCRATCH/rfc.csv"
 put rfc.csv <"$SCRATCH/rfc.csv"
 t_ok "an RFC 4180 file with CRLF and a BOM" po-export-parse
-t_is "its rows, quotes undone, decimals as written" "$(elements $(t_out))" "$(expect '[
+t_is "its rows, quotes undone, decimals as written" "$(json_elements $(t_out))" "$(json_expect '[
  {"externalId": "200", "productSku": "Box, \"big\"", "quantity": 2.50, "externalFacilityId": "116", "itemExternalId": "1", "arrivalDate": "12/24/2026"},
  {"externalId": "200", "productSku": "plain", "quantity": 3, "externalFacilityId": "116", "itemExternalId": "2"}]')"
 t_is "... and no complaint" "$(t_err)" ""
@@ -137,7 +116,7 @@ paths=$(t_out)
 t_is "three batches" "$(printf '%s\n' "$paths" | wc -l | tr -d ' ')" 3
 t_is "of 1000, 1000 and 500 rows" "$(for p in $paths; do python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$p"; done | tr '\n' ' ')" "1000 1000 500 "
 t_is "numbered in order" "$(printf '%s\n' "$paths" | sed 's/.*\.\([0-9]*\)\.json$/\1/' | tr '\n' ' ')" "00001 00002 00003 "
-t_is "together exactly the 2500 rows" "$(elements $paths)" "$(python3 -c '
+t_is "together exactly the 2500 rows" "$(json_elements $paths)" "$(python3 -c '
 import json
 out = []
 for i in range(2500):

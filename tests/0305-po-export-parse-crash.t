@@ -7,8 +7,7 @@
 . "$BED/sshd.sh"
 . "$BED/posync.sh"
 
-sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
-t_at_exit sshd_stop
+bed_sshd
 IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
 ROWS=12000
 ROUNDS=6

@@ -6,11 +6,7 @@
 . "$BED/hotwax.sh"
 . "$BED/posync.sh"
 
-[ -x "$TOP/po-import/po-import" ] || t_skip_all "po-import not built (make)"
-hotwax_start || t_skip_all "the HotWax simulator did not start"
-posync_conf
-POSYNC_BACKOFF_MS=10
-export POSYNC_BACKOFF_MS
+bed_po_import
 SP=$SCRATCH/spool/po
 
 lines() {

@@ -15,13 +15,10 @@
 . "$BED/posync.sh"
 . "$BED/flow.sh"
 
-sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
-t_at_exit sshd_stop
-hotwax_start || { echo "Bail out! the HotWax simulator did not start"; exit 1; }
+bed_sshd
+bed_hotwax
 command -v setsid >/dev/null && command -v pgrep >/dev/null ||
 	t_skip_all "setsid and pgrep are needed to kill a whole pipe"
-POSYNC_BACKOFF_MS=10
-export POSYNC_BACKOFF_MS
 IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
 ROUNDS=6
 

@@ -14,11 +14,8 @@
 . "$BED/posync.sh"
 . "$BED/flow.sh"
 
-sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
-t_at_exit sshd_stop
-hotwax_start || { echo "Bail out! the HotWax simulator did not start"; exit 1; }
-POSYNC_BACKOFF_MS=10
-export POSYNC_BACKOFF_MS
+bed_sshd
+bed_hotwax
 IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
 SP=$SCRATCH/spool/po
 

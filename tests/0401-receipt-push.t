@@ -8,10 +8,8 @@
 . "$BED/sshd.sh"
 . "$BED/posync.sh"
 
-[ -x "$TOP/receipt-push/receipt-push" ] || { echo "Bail out! receipt-push is not built"; exit 1; }
-sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
+bed_receipt_push
 conf() { posync_conf "$@"; }
-conf
 SP=$SCRATCH/spool/receipt
 mkdir -p "$SP/new" "$SP/cur"
 paths() { PO=$SFTP_ROOT$SFTP_BASE/purchaseorder; R=$PO/receipt; STG=$PO/receipt-staging; }

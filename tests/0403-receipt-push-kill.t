@@ -7,9 +7,7 @@
 . "$BED/sshd.sh"
 . "$BED/posync.sh"
 
-[ -x "$TOP/receipt-push/receipt-push" ] || { echo "Bail out! receipt-push is not built"; exit 1; }
-sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
-posync_conf
+bed_receipt_push
 SP=$SCRATCH/spool/receipt
 mkdir -p "$SP/new"
 PO=$SFTP_ROOT$SFTP_BASE/purchaseorder

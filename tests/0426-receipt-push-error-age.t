@@ -7,8 +7,7 @@
 . "$BED/sshd.sh"
 . "$BED/posync.sh"
 
-sshd_start || t_bail "sshd_start failed"
-t_at_exit sshd_stop
+bed_sshd
 E=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error
 SEEN=$SCRATCH/spool/state/receipt-push.errors-seen
 mkdir -p "$E" "$SCRATCH/spool/receipt/new"

@@ -6,6 +6,34 @@
 # fresh API token seeded into the simulator and kept in a 0600 file), and a
 # spool in $SCRATCH/spool; it exports POSYNC_CONFIG.  Extra "section.key =
 # value" arguments override or add keys.
+#
+# It also holds the preambles several tests share; each stops the file with
+# "Bail out! ..." (t_bail) when what it needs is missing:
+#   bed_sshd          sshd.sh's server, stopped (sshd_stop) when the test exits
+#   bed_hotwax        the HotWax simulator; retries back off from 10 ms
+#                     (POSYNC_BACKOFF_MS), so that retrying tests are quick
+#   bed_receipt_push [section.key=value...]
+#                     receipt-push is built, sshd is up, posync_conf ARGS ran
+# and one that skips the file (1..0 # SKIP) instead:
+#   bed_po_import     po-import is built, the HotWax simulator is up,
+#                     posync_conf ran, retries back off from 10 ms
+
+bed_sshd() {
+	sshd_start || t_bail "sshd_start failed"
+	t_at_exit sshd_stop
+}
+
+bed_hotwax() {
+	hotwax_start || t_bail "the HotWax simulator did not start"
+	POSYNC_BACKOFF_MS=10
+	export POSYNC_BACKOFF_MS
+}
+
+bed_receipt_push() {
+	[ -x "$TOP/receipt-push/receipt-push" ] || t_bail "receipt-push is not built"
+	sshd_start || t_bail "sshd_start failed"
+	posync_conf "$@"
+}
 
 posync_conf() {
 	_f=$SCRATCH/posync.conf
@@ -68,4 +96,12 @@ PY
 	rm -f "$_f.base"
 	POSYNC_CONFIG=$_f
 	export POSYNC_CONFIG
+}
+
+bed_po_import() {
+	[ -x "$TOP/po-import/po-import" ] || t_skip_all "po-import not built (make)"
+	hotwax_start || t_skip_all "the HotWax simulator did not start"
+	posync_conf
+	POSYNC_BACKOFF_MS=10
+	export POSYNC_BACKOFF_MS
 }

@@ -188,6 +188,19 @@ fault(const char *json)
 	simdo("POST", "/_sim/fault", json);
 }
 
+/* One performFind of NS-1 on an empty request log, with the fault FAULT
+ * (JSON for /_sim/fault; NULL: none) armed first: the call's status, the
+ * count in *n.  The log then holds this call's requests only (the control
+ * interface's own are not logged), for count() to judge. */
+static int
+find_fresh(struct hotwax *h, const char *fault_json, int *n, char **why)
+{
+	clear_log();
+	if (fault_json)
+		fault(fault_json);
+	return find(h, "NS-1", n, why);
+}
+
 /* ---- the parts ---- */
 
 static void
@@ -207,8 +220,7 @@ t_basics(struct config *c)
 		exit(1);
 	}
 	simdo("POST", "/_sim/orders", "{\"externalId\":\"NS-1\"}");
-	clear_log();
-	is_int(find(h, "NS-1", &n, &why), 0, "performFind with the token");
+	is_int(find_fresh(h, NULL, &n, &why), 0, "performFind with the token");
 	is_int(n, 1, "performFind finds the order seeded through the control interface");
 	is_int(find(h, "NS-none", &n, &why), 0, "a second call");
 	is_int(n, 0, "and it finds nothing for an unknown id");
@@ -248,9 +260,8 @@ t_basics(struct config *c)
 	is_str(why, "Row 3 is bad", "why holds the list's message");
 	free(why);
 	why = NULL;
-	fault("{\"kind\":\"status\",\"status\":400,\"path\":\"performFind\"}");
-	clear_log();
-	st = find(h, "NS-1", &n, &why);
+	st = find_fresh(h, "{\"kind\":\"status\",\"status\":400,\"path\":\"performFind\"}",
+	    &n, &why);
 	is_int(st, EX_DATAERR, "HTTP 400 is refused for good");
 	is_str(why, "Simulated HTTP 400", "why holds the 400's message");
 	is_int(count("POST", "performFind"), 1, "a 400 is not retried");
@@ -283,33 +294,32 @@ t_basics(struct config *c)
 	why = NULL;
 
 	/* transient failures */
-	clear_log();
-	fault("{\"kind\":\"status\",\"status\":500,\"count\":2,\"path\":\"performFind\"}");
-	is_int(find(h, "NS-1", &n, &why), 0, "500 twice, then success");
+	st = find_fresh(h, "{\"kind\":\"status\",\"status\":500,\"count\":2,\"path\":\"performFind\"}",
+	    &n, &why);
+	is_int(st, 0, "500 twice, then success");
 	is_int(n, 1, "with the right answer");
 	is_int(count("POST", "performFind"), 3, "three requests in the log");
-	clear_log();
-	fault("{\"kind\":\"status\",\"status\":503,\"count\":10,\"path\":\"performFind\"}");
-	is_int(find(h, "NS-1", &n, &why), EX_TEMPFAIL, "503 beyond the retries: EX_TEMPFAIL");
+	st = find_fresh(h, "{\"kind\":\"status\",\"status\":503,\"count\":10,\"path\":\"performFind\"}",
+	    &n, &why);
+	is_int(st, EX_TEMPFAIL, "503 beyond the retries: EX_TEMPFAIL");
 	ok(why == NULL, "why is set for EX_DATAERR only");
 	is_int(count("POST", "performFind"), 4, "1 + retries (3) requests");
 	simdo("POST", "/_sim/faults/clear", NULL);
 	free(why);
 	why = NULL;
 
-	clear_log();
-	fault("{\"kind\":\"drop_before\",\"path\":\"performFind\"}");
-	is_int(find(h, "NS-1", &n, &why), 0, "connection closed before the answer: retried");
+	st = find_fresh(h, "{\"kind\":\"drop_before\",\"path\":\"performFind\"}", &n, &why);
+	is_int(st, 0, "connection closed before the answer: retried");
 	is_int(count("POST", "performFind"), 2, "two requests in the log");
-	clear_log();
-	fault("{\"kind\":\"drop_before\",\"mode\":\"reset\",\"path\":\"performFind\"}");
-	is_int(find(h, "NS-1", &n, &why), 0, "connection reset: retried");
+	st = find_fresh(h, "{\"kind\":\"drop_before\",\"mode\":\"reset\",\"path\":\"performFind\"}",
+	    &n, &why);
+	is_int(st, 0, "connection reset: retried");
 	is_int(count("POST", "performFind"), 2, "two requests in the log");
 
 	/* 429: the retry waits Retry-After, by the simulator's clock */
-	clear_log();
-	fault("{\"kind\":\"retry_after\",\"seconds\":1,\"path\":\"performFind\"}");
-	is_int(find(h, "NS-1", &n, &why), 0, "429 then success");
+	st = find_fresh(h, "{\"kind\":\"retry_after\",\"seconds\":1,\"path\":\"performFind\"}",
+	    &n, &why);
+	is_int(st, 0, "429 then success");
 	v = sim("GET", "/_sim/requests", NULL);
 	is_int(cJSON_GetArraySize(v), 2, "two requests in the log");
 	if (cJSON_GetArraySize(v) == 2) {
@@ -430,16 +440,16 @@ t_backoff(struct config *c)
 	char *why = NULL, *saved = getenv("POSYNC_BACKOFF_MS");
 	const char *err;
 	cJSON *v;
-	int n;
+	int n, st;
 
 	saved = saved ? xstrdup(saved) : NULL;
 	setenv("POSYNC_BACKOFF_MS", "200", 1);
 	cap_start();
 	if (hotwax_open(c, &h) != 0)
 		exit(1);
-	clear_log();
-	fault("{\"kind\":\"status\",\"status\":500,\"count\":2,\"path\":\"performFind\"}");
-	is_int(find(h, "NS-1", &n, &why), 0, "backoff: 500 twice, then success");
+	st = find_fresh(h, "{\"kind\":\"status\",\"status\":500,\"count\":2,\"path\":\"performFind\"}",
+	    &n, &why);
+	is_int(st, 0, "backoff: 500 twice, then success");
 	v = sim("GET", "/_sim/requests", NULL);
 	is_int(cJSON_GetArraySize(v), 3, "backoff: three requests in the log");
 	if (cJSON_GetArraySize(v) == 3) {
@@ -470,15 +480,14 @@ t_timeout(struct config *c)
 	struct hotwax *h;
 	char *why = NULL;
 	const char *err;
-	int n;
+	int n, st;
 
 	c->hotwax.timeout = 1;
 	cap_start();
 	if (hotwax_open(c, &h) != 0)
 		exit(1);
-	clear_log();
-	fault("{\"kind\":\"delay\",\"seconds\":3,\"path\":\"performFind\"}");
-	is_int(find(h, "NS-1", &n, &why), 0, "a request that times out is retried");
+	st = find_fresh(h, "{\"kind\":\"delay\",\"seconds\":3,\"path\":\"performFind\"}", &n, &why);
+	is_int(st, 0, "a request that times out is retried");
 	is_int(count("POST", "performFind"), 2, "two requests in the log");
 	hotwax_close(h);
 	free(why);
@@ -494,7 +503,7 @@ t_login(struct config *c, const char *user, const char *pwfile)
 	struct hotwax *h;
 	char *why = NULL, *badpw;
 	const char *err;
-	int n;
+	int n, st;
 	FILE *fp;
 
 	lc.hotwax.token_file = NULL;
@@ -502,20 +511,18 @@ t_login(struct config *c, const char *user, const char *pwfile)
 	lc.hotwax.password_file = (char *)pwfile;
 	cap_start();
 	is_int(hotwax_open(&lc, &h), 0, "open with username and password_file");
-	clear_log();
-	is_int(find(h, "NS-1", &n, &why), 0, "a call logs in first");
+	is_int(find_fresh(h, NULL, &n, &why), 0, "a call logs in first");
 	is_int(count("POST", "login"), 1, "one login");
 	is_int(find(h, "NS-1", &n, &why), 0, "a second call");
 	is_int(count("POST", "login"), 1, "uses the same token");
-	clear_log();
-	fault("{\"kind\":\"expire_tokens\",\"path\":\"performFind\"}");
-	is_int(find(h, "NS-1", &n, &why), 0, "tokens expired: the call still succeeds");
+	st = find_fresh(h, "{\"kind\":\"expire_tokens\",\"path\":\"performFind\"}", &n, &why);
+	is_int(st, 0, "tokens expired: the call still succeeds");
 	is_int(n, 1, "with the right answer");
 	is_int(count("POST", "login"), 1, "after exactly one fresh login");
 	is_int(count("POST", "performFind"), 2, "and one retry of the call");
-	clear_log();
-	fault("{\"kind\":\"status\",\"status\":401,\"count\":2,\"path\":\"performFind\"}");
-	is_int(find(h, "NS-1", &n, &why), EX_NOPERM, "401 again after the re-login: EX_NOPERM");
+	st = find_fresh(h, "{\"kind\":\"status\",\"status\":401,\"count\":2,\"path\":\"performFind\"}",
+	    &n, &why);
+	is_int(st, EX_NOPERM, "401 again after the re-login: EX_NOPERM");
 	is_int(count("POST", "login"), 1, "only one re-login per call");
 	hotwax_close(h);
 	free(why);
@@ -556,8 +563,7 @@ t_refusals(struct config *c, const char *token)
 	chmod(bad, 0600);
 	lc.hotwax.token_file = bad;
 	is_int(hotwax_open(&lc, &h), 0, "open with an unknown token");
-	clear_log();
-	is_int(find(h, "NS-1", &n, &why), EX_NOPERM, "401 with no username: EX_NOPERM");
+	is_int(find_fresh(h, NULL, &n, &why), EX_NOPERM, "401 with no username: EX_NOPERM");
 	is_int(count("POST", "performFind"), 1, "not retried");
 	is_int(count("POST", "login"), 0, "no login tried");
 	hotwax_close(h);
@@ -568,8 +574,7 @@ t_refusals(struct config *c, const char *token)
 	/* a CA that did not sign the server's certificate */
 	lc.hotwax.ca_file = (char *)other_ca;
 	is_int(hotwax_open(&lc, &h), 0, "open with another CA");
-	clear_log();
-	n = find(h, "NS-1", &n, &why);
+	n = find_fresh(h, NULL, &n, &why);
 	ok(n != 0, "the server's certificate is refused (status %d)", n);
 	is_int(n, EX_NOPERM, "as EX_NOPERM (not trusted)");
 	is_int(count("POST", "performFind"), 0, "no request reached the server");
