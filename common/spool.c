@@ -217,6 +217,23 @@ write_via(const char *tmp, const char *path, const void *data, size_t len)
 }
 
 int
+spool_deliver(const char *area, const char *sub, const char *name,
+    const void *data, size_t len)
+{
+	struct spool_file sf;
+	int r;
+
+	if ((r = spool_create(&sf, area, name)) != 0)
+		return r;
+	if (fwrite(data, 1, len, sf.fp) != len) {
+		msg_warnerr("cannot write %s", sf.tmppath);
+		spool_abort(&sf);
+		return EX_IOERR;
+	}
+	return spool_commit(&sf, sub);
+}
+
+int
 spool_write_atomic(const char *path, const void *data, size_t len)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());

@@ -36,6 +36,9 @@ int spool_create(struct spool_file *sf, const char *area, const char *name);
 int spool_commit(struct spool_file *sf, const char *sub);
 /* Give up: close and remove the tmp file.  Frees sf. */
 void spool_abort(struct spool_file *sf);
+/* The whole of create, write and commit for data already in memory. */
+int spool_deliver(const char *area, const char *sub, const char *name,
+    const void *data, size_t len);
 
 /* Write data to path atomically (path.tmp.PID, fsync, rename, fsync dir):
  * for state files, cursors and ledgers. */

@@ -191,23 +191,6 @@ bad:
 	return EX_DATAERR;
 }
 
-/* Put a batch named from elsewhere into new/, as a whole file. */
-static int
-adopt(struct run *r, const char *name, const char *data, size_t len)
-{
-	struct spool_file sf;
-	int st;
-
-	if ((st = spool_create(&sf, r->area, name)) != 0)
-		return st;
-	if (fwrite(data, 1, len, sf.fp) != len) {
-		msg_warnerr("cannot write %s", sf.tmppath);
-		spool_abort(&sf);
-		return EX_IOERR;
-	}
-	return spool_commit(&sf, "new");
-}
-
 /* Record the log, then move the batch: see the promises above. */
 static int
 accepted(struct run *r, const char *name, const char *log_id)
@@ -345,7 +328,7 @@ batch(const char *path, void *arg)
 			st = EX_DATAERR;
 			goto out;
 		}
-		if ((st = adopt(r, name, data, len)) != 0)
+		if ((st = spool_deliver(r->area, "new", name, data, len)) != 0)
 			goto out;
 	}
 	st = upload(r, name, newpath, nrows);

@@ -662,7 +662,6 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 {
 	static const char *const subs[] = { "new", "cur", "failed", NULL };
 	struct rx_state js, cur;
-	struct spool_file sf;
 	struct rx_map drop = { 0 };
 	struct buf sb = { 0 };
 	char *data = NULL, *line, *nl, *path;
@@ -683,15 +682,8 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 	free(data);
 	rx_state_free(&cur);
 	if (*j->name && !applied && !spool_has(r->area, subs, j->name)) {
-		if ((rc = spool_create(&sf, r->area, j->name)) != 0)
-			goto out;
-		if (fwrite(j->file.s, 1, j->file.len, sf.fp) != j->file.len) {
-			msg_warnerr("%s", sf.tmppath);
-			spool_abort(&sf);
-			rc = EX_IOERR;
-			goto out;
-		}
-		if ((rc = spool_commit(&sf, "new")) != 0)
+		if ((rc = spool_deliver(r->area, "new", j->name, j->file.s,
+		    j->file.len)) != 0)
 			goto out;
 		crash_point("file");
 	}

@@ -145,7 +145,6 @@ add_item(struct run *r, const char *name, char *path)
 static int
 adopt(struct run *r, const char *path, const char *name)
 {
-	struct spool_file sf;
 	char *data;
 	size_t len;
 	int st;
@@ -154,14 +153,7 @@ adopt(struct run *r, const char *path, const char *name)
 		msg_warnerr("%s", path);
 		return EX_DATAERR;
 	}
-	if ((st = spool_create(&sf, r->area, name)) == 0) {
-		if (fwrite(data, 1, len, sf.fp) != len) {
-			msg_warnerr("%s: cannot write", sf.tmppath);
-			spool_abort(&sf);
-			st = EX_IOERR;
-		} else
-			st = spool_commit(&sf, "new");
-	}
+	st = spool_deliver(r->area, "new", name, data, len);
 	free(data);
 	if (!st)
 		msg_info("%s: copied into %s to be published", path, r->newdir);

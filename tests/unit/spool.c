@@ -410,6 +410,23 @@ test_atomic(void)
 }
 
 static void
+test_deliver(void)
+{
+	char *area = xasprintf("%s/receipt", spool);
+	char *p = xasprintf("%s/receipt/new/r.json", spool), *s, *dir;
+
+	is_int(spool_deliver(area, "new", "r.json", "[1]\n", 4), 0, "spool_deliver");
+	s = slurp(p);
+	is_str(s, "[1]\n", "the whole content is in new/");
+	free(s);
+	dir = xasprintf("%s/receipt/tmp", spool);
+	check_dir(dir, "", "and nothing is left in tmp/");
+	free(dir);
+	free(area);
+	free(p);
+}
+
+static void
 test_lock(void)
 {
 	char *err, *want;
@@ -460,6 +477,7 @@ main(void)
 	test_list();
 	test_clean_prune();
 	test_atomic();
+	test_deliver();
 	test_lock();
 	scratch_remove();
 	free(spool);
