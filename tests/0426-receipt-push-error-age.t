@@ -31,11 +31,18 @@ t_is "... marked seen" "$(grep -c fresh "$SEEN")" 1
 t_exit "the next run" 0 receipt-push
 t_is "... says nothing again" "$(t_out)$(t_err)" ""
 
-# growing while it is read: size and mtime move between listing and download
-posync_conf netsuite.po_min_age=0
+# growing while it is read: size and mtime move between listing and download.
+# The download goes through the fault proxy, slowed, so the grower gets its
+# turn during it however busy the machine is.
+PP=$(free_port)
+"$BED/faultproxy.py" --listen "$PP" --to "$SSHD_PORT" --mode delay:0.02 </dev/null >/dev/null 2>&1 &
+t_at_exit "kill $!"
+wait_port "$PP" || t_bail "the fault proxy did not start"
+sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$PP /" "$SFTP_KNOWN_HOSTS" >"$SCRATCH/known_hosts.proxy"
+posync_conf netsuite.po_min_age=0 sftp.port="$PP" sftp.known_hosts="$SCRATCH/known_hosts.proxy"
 printf 'orderId,errorMessage\n' >"$E/growing-error.csv"
 python3 -c 'import sys; sys.stdout.write("2602,Closed PO\n" * 150000)' >>"$E/growing-error.csv"
-( while :; do echo '2602,Closed PO' >>"$E/growing-error.csv"; done ) &
+( while :; do echo '2602,Closed PO' >>"$E/growing-error.csv"; sleep 0.02; done ) &
 grower=$!
 t_at_exit "kill $grower"
 sleep 0.2
