@@ -10,6 +10,7 @@
 #include <syslog.h>
 
 #include "msg.h"
+#include "util.h"
 
 const char *progname = "posync";
 int verbose;
@@ -20,6 +21,7 @@ const char msg_exit_table[] =
     "  0   done\n"
     "  64  usage error\n"
     "  65  bad input data: some rows or files rejected, the rest done\n"
+    "  66  an input file is missing or unreadable\n"
     "  69  the other side is unavailable: try later\n"
     "  70  internal error\n"
     "  71  system error: out of memory\n"
@@ -103,7 +105,7 @@ void
 msg_warnerr(const char *fmt, ...)
 {
 	va_list ap;
-	const char *err = strerror(errno);
+	const char *err = msg_strerror(errno);
 
 	va_start(ap, fmt);
 	emit(LOG_ERR, fmt, ap, err);
@@ -137,12 +139,18 @@ void
 msg_dieerr(int status, const char *fmt, ...)
 {
 	va_list ap;
-	const char *err = strerror(errno);
+	const char *err = msg_strerror(errno);
 
 	va_start(ap, fmt);
 	emit(LOG_ERR, fmt, ap, err);
 	va_end(ap);
 	exit(status);
+}
+
+const char *
+msg_strerror(int e)
+{
+	return e == ENOTREG ? "not a regular file" : strerror(e);
 }
 
 /* sysexits grow with seriousness, near enough: a configuration or

@@ -11,6 +11,7 @@
  *   0   EX_OK           done
  *   64  EX_USAGE        bad command line
  *   65  EX_DATAERR      bad input data: some rows or files rejected, the rest done
+ *   66  EX_NOINPUT      an input file named on the command line is missing or unreadable
  *   69  EX_UNAVAILABLE  the other side is unavailable: try later
  *   70  EX_SOFTWARE     internal error (a bug)
  *   71  EX_OSERR        system error: out of memory, no /dev/null
@@ -42,6 +43,10 @@ __attribute__((noreturn, format(printf, 2, 3)))
 void msg_die(int status, const char *fmt, ...);
 __attribute__((noreturn, format(printf, 2, 3)))
 void msg_dieerr(int status, const char *fmt, ...);
+
+/* strerror(3), plus posync's own ENOTREG ("not a regular file"); every
+ * message's error text goes through it. */
+const char *msg_strerror(int e);
 
 /* The status of a run where items ended with a and b: the more serious. */
 int exit_merge(int a, int b);

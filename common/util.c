@@ -233,6 +233,34 @@ mkdir_p(const char *path, mode_t mode)
 }
 
 int
+open_regular(const char *path, int flags)
+{
+	struct stat st;
+	int fd, fl, e;
+
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer; it is cleared again once the file is known to be regular. */
+	fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENOTREG;
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		goto fail;
+	return fd;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int
 read_file(const char *path, size_t max, char **data, size_t *len)
 {
 	struct buf b = {0};
@@ -240,7 +268,7 @@ read_file(const char *path, size_t max, char **data, size_t *len)
 	ssize_t r;
 	int fd, e;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	for (;;) {

@@ -42,7 +42,15 @@ const char *path_base(const char *path);
 int fsync_dir(const char *dir);
 /* mkdir -p with mode for new components; -1 with errno. */
 int mkdir_p(const char *path, mode_t mode);
-/* Whole file into memory, at most max bytes (EFBIG beyond); -1 with errno. */
+/*
+ * Open a file that must be a regular file: a FIFO, device, socket or
+ * directory is refused at once (-1, errno ENOTREG or EISDIR) instead of
+ * blocking in open(2) or read(2) for ever.  flags as for open(2); the
+ * descriptor is close-on-exec and blocking.  -1 with errno on failure.
+ */
+#define ENOTREG 4095	/* not a regular file: msg_strerror says so */
+int open_regular(const char *path, int flags);
+/* Whole file into memory (a regular file only: see open_regular), at most max bytes (EFBIG beyond); -1 with errno. */
 int read_file(const char *path, size_t max, char **data, size_t *len);
 /* write(2) all of it, retrying on EINTR; -1 with errno. */
 int write_all(int fd, const void *p, size_t n);
