@@ -8,7 +8,8 @@ SYSCONFDIR ?= /etc
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 WERROR    ?=
-WARN       = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
+WARN       = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wformat=2 -Wformat-nonliteral -Wformat-security $(WERROR)
 CPPFLAGS  += -D_GNU_SOURCE -Icommon
 VERSION    = 0.1.0
 

@@ -44,6 +44,7 @@
 enum ktype {
 	K_STR,		/* optional string: empty means unset (NULL) */
 	K_STRD,		/* string with a default: must not be empty */
+	K_DATEFMT,	/* like K_STRD, without '%': see the handler */
 	K_URL,		/* like K_STR, and ends in '/' */
 	K_NAME,		/* a word for remote file names: [A-Za-z0-9._-]{1,64} */
 	K_INT,		/* int within [min, max] */
@@ -74,7 +75,7 @@ static const struct key keys[] = {
 	{"netsuite", "po_pattern", K_STRD, F(netsuite.po_pattern), 0, 0},
 	{"netsuite", "po_min_age", K_INT, F(netsuite.po_min_age), 0, 86400},
 	{"netsuite", "po_max_size", K_LL, F(netsuite.po_max_size), 1, 1LL << 40},
-	{"netsuite", "arrival_date_format", K_STRD, F(netsuite.arrival_date_format), 0, 0},
+	{"netsuite", "arrival_date_format", K_DATEFMT, F(netsuite.arrival_date_format), 0, 0},
 	{"netsuite", "receipt_dir", K_STRD, F(netsuite.receipt_dir), 0, 0},
 	{"netsuite", "receipt_archive_dir", K_STRD, F(netsuite.receipt_archive_dir), 0, 0},
 	{"netsuite", "receipt_error_dir", K_STRD, F(netsuite.receipt_error_dir), 0, 0},
@@ -371,6 +372,18 @@ handler(void *user, const char *section, const char *name, const char *value)
 	case K_STRD:
 		if (!*value) {
 			bad(x, "[%s] %s must not be empty", k->section, k->name);
+			break;
+		}
+		set_str(sp, xstrdup(value));
+		break;
+	case K_DATEFMT:
+		/* A date pattern is YYYY, MM, DD and literal text.  '%' would be
+		 * a literal too, but someone who writes it means strftime, and
+		 * gets dates read wrongly: refused, so it is said at once. */
+		if (!*value || strchr(value, '%')) {
+			bad(x, "[%s] %s \"%s\" must not be empty nor hold '%%': "
+			    "write the date with YYYY, MM and DD, e.g. MM/DD/YYYY",
+			    k->section, k->name, value);
 			break;
 		}
 		set_str(sp, xstrdup(value));

@@ -438,17 +438,18 @@ json_number(const char *s, size_t n)
 	return !(n > 1 && s[0] == '0' && s[1] != '.');
 }
 
+/*
+ * p->reason = prefix, head, the value quoted, tail.  Plain strings, never a
+ * format: the tail may hold arrival_date_format, which is config text.
+ */
 static void
-why(struct pocsv *p, const char *prefix, const char *fmt, const struct buf *v)
+why(struct pocsv *p, const char *prefix, const char *head,
+    const struct buf *v, const char *tail)
 {
 	char q[200];
-	int n;
 
-	n = snprintf(p->reason, sizeof p->reason, "%s", prefix);
-	if (n < 0 || (size_t)n >= sizeof p->reason)
-		return;
-	snprintf(p->reason + n, sizeof p->reason - (size_t)n, fmt,
-	    v ? qval(q, sizeof q, v->s, v->len) : "");
+	snprintf(p->reason, sizeof p->reason, "%s%s%s%s", prefix, head,
+	    v ? qval(q, sizeof q, v->s, v->len) : "", tail);
 }
 
 /* Validate the columns in p->val; fill row; 0 when good. */
@@ -473,25 +474,24 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 	}
 
 	if (!id_ok(&v[C_PO]))
-		why(p, prefix, "external-id %s is not an id (1-64 bytes of text)", &v[C_PO]), bad = 1;
+		why(p, prefix, "external-id ", &v[C_PO], " is not an id (1-64 bytes of text)"), bad = 1;
 	else if (!id_ok(&v[C_ITEM]))
-		why(p, prefix, "item-external-id %s is not an id (1-64 bytes of text)", &v[C_ITEM]), bad = 1;
+		why(p, prefix, "item-external-id ", &v[C_ITEM], " is not an id (1-64 bytes of text)"), bad = 1;
 	else if (!id_ok(&v[C_FAC]))
-		why(p, prefix, "external-facility-id %s is not an id (1-64 bytes of text)", &v[C_FAC]), bad = 1;
+		why(p, prefix, "external-facility-id ", &v[C_FAC], " is not an id (1-64 bytes of text)"), bad = 1;
 	else if (v[C_SKU].len == 0)
-		why(p, prefix, "product-sku is empty%s", NULL), bad = 1;
+		why(p, prefix, "product-sku is empty", NULL, ""), bad = 1;
 	else if (v[C_SKU].len > POCSV_SKU_MAX)
-		why(p, prefix, "product-sku %s is longer than 255 bytes", &v[C_SKU]), bad = 1;
+		why(p, prefix, "product-sku ", &v[C_SKU], " is longer than 255 bytes"), bad = 1;
 	else if (!is_text(v[C_SKU].s, v[C_SKU].len))
-		why(p, prefix, "product-sku %s is not UTF-8 text", &v[C_SKU]), bad = 1;
+		why(p, prefix, "product-sku ", &v[C_SKU], " is not UTF-8 text"), bad = 1;
 	else if (!row->has_qty)
-		why(p, prefix, "quantity %s is not a positive decimal with at most 8 places", &v[C_QTY]), bad = 1;
+		why(p, prefix, "quantity ", &v[C_QTY], " is not a positive decimal with at most 8 places"), bad = 1;
 	else if (v[C_DATE].len > 0 && (v[C_DATE].len > POCSV_DATE_MAX ||
 	    pocsv_date(p->fmt, v[C_DATE].s, v[C_DATE].len, row->arrival) < 0)) {
-		char f[120];
-		if (bsnprintf(f, sizeof f, "arrival-date %%s is not a real date in the format %.60s", p->fmt) < 0)
-			snprintf(f, sizeof f, "arrival-date %%s is not a real date");
-		why(p, prefix, f, &v[C_DATE]);
+		char f[100];
+		snprintf(f, sizeof f, " is not a real date in the format %.60s", p->fmt);
+		why(p, prefix, "arrival-date ", &v[C_DATE], f);
 		bad = 1;
 	}
 	if (bad) {
