@@ -15,6 +15,8 @@
 const char *progname = "posync";
 int verbose;
 static int use_syslog;
+static int summary_armed;
+static void summary(void);
 
 const char msg_exit_table[] =
     "exit status:\n"
@@ -53,6 +55,8 @@ msg_init(const char *argv0)
 	const char *p;
 
 	std_fds_open();
+	if (!summary_armed && atexit(summary) == 0)
+		summary_armed = 1;
 
 	if (argv0 && *argv0) {
 		p = strrchr(argv0, '/');
@@ -68,10 +72,231 @@ msg_syslog(int on)
 	use_syslog = on;
 }
 
-static void
-emit(int prio, const char *fmt, va_list ap, const char *err)
+/* ---- escaping: outside text never reaches a terminal or a log raw ---- */
+
+/* Length of the valid UTF-8 sequence at s (n > 0 bytes left), 0 if none. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
 {
-	char line[4096];
+	size_t len, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	/* no overlong forms, no surrogates, nothing past U+10FFFF */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/*
+ * A character that may not be shown as it is although it is valid UTF-8:
+ * the C1 controls U+0080-U+009F (U+009B is CSI, as ESC [ is) and the
+ * bidirectional overrides and isolates U+202A-U+202E, U+2066-U+2069,
+ * which make a line read otherwise than it is.
+ */
+static int
+utf8_hidden(const unsigned char *s, size_t len)
+{
+	if (len == 2)
+		return s[0] == 0xc2 && s[1] <= 0x9f;
+	if (len == 3 && s[0] == 0xe2 && s[1] == 0x80)
+		return s[2] >= 0xaa && s[2] <= 0xae;
+	if (len == 3 && s[0] == 0xe2 && s[1] == 0x81)
+		return s[2] >= 0xa6 && s[2] <= 0xa9;
+	return 0;
+}
+
+/*
+ * One step of the escaping: the bytes at s as they are shown, in out
+ * (at most ESC_STEP_MAX bytes, not terminated), their count in *outlen;
+ * returns how many bytes of s it took (at least 1).
+ */
+#define ESC_STEP_MAX 16
+static size_t
+esc_step(const unsigned char *s, size_t n, char *out, size_t *outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = utf8_len(s, n), i, o = 0;
+
+	if (len == 1 && s[0] >= 0x20 && s[0] != 0x7f) {
+		out[0] = (char)s[0];
+		*outlen = 1;
+		return 1;
+	}
+	if (len == 1 && (s[0] == '\n' || s[0] == '\r' || s[0] == '\t')) {
+		out[0] = '\\';
+		out[1] = s[0] == '\n' ? 'n' : s[0] == '\r' ? 'r' : 't';
+		*outlen = 2;
+		return 1;
+	}
+	if (len > 1 && !utf8_hidden(s, len)) {
+		memcpy(out, s, len);
+		*outlen = len;
+		return len;
+	}
+	if (len == 0)		/* not UTF-8: this byte alone */
+		len = 1;
+	for (i = 0; i < len; i++) {
+		out[o++] = '\\';
+		out[o++] = 'x';
+		out[o++] = hex[s[i] >> 4];
+		out[o++] = hex[s[i] & 15];
+	}
+	*outlen = o;
+	return len;
+}
+
+size_t
+esc_mem(char *dst, size_t size, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char step[ESC_STEP_MAX];
+	size_t i = 0, o = 0, k, sl;
+
+	if (size == 0)
+		return 0;
+	while (i < n) {
+		k = esc_step(u + i, n - i, step, &sl);
+		if (o + sl >= size)
+			break;
+		memcpy(dst + o, step, sl);
+		o += sl;
+		i += k;
+	}
+	dst[o] = 0;
+	return i;
+}
+
+void
+esc_add(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char step[ESC_STEP_MAX];
+	size_t i = 0, sl;
+
+	buf_add(b, "", 0);	/* a NUL-terminated buffer even for n == 0 */
+	while (i < n) {
+		i += esc_step(u + i, n - i, step, &sl);
+		buf_add(b, step, sl);
+	}
+}
+
+void
+esc_linef(struct buf *b, const char *fmt, ...)
+{
+	struct buf line = {0};
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		line.s = xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(line.s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		esc_add(b, line.s, (size_t)n);
+	}
+	buf_addc(b, '\n');
+	free(line.s);
+}
+
+/* ---- the per-run bound on stderr and syslog ---- */
+
+/*
+ * A kind of message is one call site: the format and the address msg_warn
+ * returns to.  The format alone would lump every msg_warn("%s", ...)
+ * together, so a flood of one kind could hide another.  After MSG_SHOWN of
+ * a kind the rest are counted, not shown, and at exit one line per kind
+ * says how many were left out and what the first of them said.  msg_info
+ * (-v, asked for by a person at a terminal) and msg_die are never held back.
+ */
+#define MSG_KINDS	256
+#define MSG_FIRST	200	/* bytes of the first left-out message kept */
+static struct kind {
+	const void *fmt, *site;
+	unsigned long n;
+	char first[MSG_FIRST];
+} kinds[MSG_KINDS];
+static size_t nkinds;
+
+static struct kind *
+kind_of(const void *fmt, const void *site)
+{
+	size_t i;
+
+	for (i = 0; i < nkinds; i++)
+		if (kinds[i].fmt == fmt && kinds[i].site == site)
+			return &kinds[i];
+	if (nkinds == MSG_KINDS)
+		return NULL;	/* more call sites than posync has: show all */
+	kinds[nkinds].fmt = fmt;
+	kinds[nkinds].site = site;
+	return &kinds[nkinds++];
+}
+
+static void say(int prio, const char *text);
+
+static void
+summary(void)
+{
+	char line[MSG_FIRST + 100];
+	size_t i;
+
+	for (i = 0; i < nkinds; i++) {
+		if (kinds[i].n <= MSG_SHOWN)
+			continue;
+		snprintf(line, sizeof line, "%lu more like: %s",
+		    kinds[i].n - MSG_SHOWN, kinds[i].first);
+		say(LOG_ERR, line);
+		kinds[i].n = MSG_SHOWN;	/* said once, even if exit runs twice */
+	}
+	fflush(stderr);
+}
+
+/* The line goes out (escaped already): stderr, and syslog when on. */
+static void
+say(int prio, const char *text)
+{
+	fprintf(stderr, "%s: %s\n", progname, text);
+	if (use_syslog)
+		syslog(prio, "%s", text);
+}
+
+/*
+ * The one sink.  The message is formatted, then escaped whole: a format
+ * is posync's own text, but what it holds (a file name, a HotWax reply, a
+ * row) may come from anywhere.  No allocation here: msg_die reports an
+ * allocation that failed.
+ */
+static void
+emit(int prio, const char *fmt, va_list ap, const char *err, struct kind *k)
+{
+	char line[4096], out[4 * sizeof line + 1];
+	size_t o;
 	int n;
 
 	n = vsnprintf(line, sizeof line, fmt, ap);
@@ -79,16 +304,20 @@ emit(int prio, const char *fmt, va_list ap, const char *err)
 		line[0] = 0;
 	else if ((size_t)n >= sizeof line)	/* say that it was cut */
 		memcpy(line + sizeof line - 4, "...", 4);
-	if (err)
-		fprintf(stderr, "%s: %s: %s\n", progname, line, err);
-	else
-		fprintf(stderr, "%s: %s\n", progname, line);
-	if (use_syslog) {
-		if (err)
-			syslog(prio, "%s: %s", line, err);
-		else
-			syslog(prio, "%s", line);
+	esc_mem(out, sizeof out, line, strlen(line));
+	if (err) {
+		o = strlen(out);
+		snprintf(out + o, sizeof out - o, ": ");
+		o = strlen(out);
+		esc_mem(out + o, sizeof out - o, err, strlen(err));
 	}
+	if (k && ++k->n > MSG_SHOWN) {
+		/* out is escaped already: this only cuts it at a whole character */
+		if (k->n == MSG_SHOWN + 1)
+			esc_mem(k->first, sizeof k->first, out, strlen(out));
+		return;
+	}
+	say(prio, out);
 }
 
 void
@@ -97,7 +326,8 @@ msg_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(LOG_ERR, fmt, ap, NULL);
+	emit(LOG_ERR, fmt, ap, NULL,
+	    kind_of(fmt, __builtin_return_address(0)));
 	va_end(ap);
 }
 
@@ -108,7 +338,7 @@ msg_warnerr(const char *fmt, ...)
 	const char *err = msg_strerror(errno);
 
 	va_start(ap, fmt);
-	emit(LOG_ERR, fmt, ap, err);
+	emit(LOG_ERR, fmt, ap, err, kind_of(fmt, __builtin_return_address(0)));
 	va_end(ap);
 }
 
@@ -120,7 +350,7 @@ msg_info(const char *fmt, ...)
 	if (!verbose)
 		return;
 	va_start(ap, fmt);
-	emit(LOG_INFO, fmt, ap, NULL);
+	emit(LOG_INFO, fmt, ap, NULL, NULL);
 	va_end(ap);
 }
 
@@ -130,7 +360,7 @@ msg_die(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(LOG_ERR, fmt, ap, NULL);
+	emit(LOG_ERR, fmt, ap, NULL, NULL);
 	va_end(ap);
 	exit(status);
 }
@@ -142,7 +372,7 @@ msg_dieerr(int status, const char *fmt, ...)
 	const char *err = msg_strerror(errno);
 
 	va_start(ap, fmt);
-	emit(LOG_ERR, fmt, ap, err);
+	emit(LOG_ERR, fmt, ap, err, NULL);
 	va_end(ap);
 	exit(status);
 }

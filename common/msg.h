@@ -6,6 +6,16 @@
  * are for a person to act on: each names the file, row, URL or remote path
  * at fault.  msg_info() is progress, printed only with -v.
  *
+ * Two promises hold for every message, whatever it quotes:
+ *  - it is one line, and no control byte reaches the terminal or the log:
+ *    the whole formatted text goes through esc_mem (below);
+ *  - stderr and syslog are bounded per run: at most MSG_SHOWN messages
+ *    from one msg_warn/msg_warnerr call site, the rest counted and summed
+ *    up at exit ("N more like: ...").  msg_info and msg_die always print.
+ *
+ * A format is always a literal in posync's source (the build has
+ * -Wformat-nonliteral): outside text goes in through "%s", never as fmt.
+ *
  * Exit statuses are sysexits(3), one table for the whole suite:
  *
  *   0   EX_OK           done
@@ -25,7 +35,12 @@
 #define POSYNC_MSG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <sysexits.h>
+
+struct buf;
+
+#define MSG_SHOWN	20	/* messages of one kind shown per run */
 
 extern const char *progname;
 extern int verbose;
@@ -43,6 +58,24 @@ __attribute__((noreturn, format(printf, 2, 3)))
 void msg_die(int status, const char *fmt, ...);
 __attribute__((noreturn, format(printf, 2, 3)))
 void msg_dieerr(int status, const char *fmt, ...);
+
+/*
+ * The escaping every message gets, for any other text a person reads
+ * (the .err files in the spool).  Printable ASCII and valid UTF-8 stay as
+ * they are; \n \r \t become those two characters; every other C0 byte,
+ * DEL, byte that is not UTF-8, C1 control (U+0080-U+009F, raw or
+ * UTF-8) and bidirectional override becomes \xHH per byte.  A backslash
+ * stays as it is: the aim is that nothing steers a terminal or forges a
+ * line, not that the text can be decoded back.
+ *
+ * esc_mem: s[0..n) into dst (size bytes, always NUL-terminated), whole
+ *   escapes only; returns how many bytes of s it took.
+ * esc_add: s[0..n) appended to b.
+ * esc_linef: one line, formatted, escaped and ended by '\n', appended to b.
+ */
+size_t esc_mem(char *dst, size_t size, const char *s, size_t n);
+void esc_add(struct buf *b, const char *s, size_t n);
+void esc_linef(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* strerror(3), plus posync's own ENOTREG ("not a regular file"); every
  * message's error text goes through it. */

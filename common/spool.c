@@ -283,7 +283,7 @@ int
 spool_fail(const char *area, const char *from, const char *name, const char *fmt, ...)
 {
 	struct buf why = {0};
-	char *faildir, *errpath, *tmp, *errname;
+	char *faildir, *errpath, *tmp, *errname, *text;
 	va_list ap;
 	int n, r;
 
@@ -294,14 +294,18 @@ spool_fail(const char *area, const char *from, const char *name, const char *fmt
 	va_end(ap);
 	if (n < 0)
 		n = 0;
-	why.s = xmalloc((size_t)n + 2);
-	why.cap = (size_t)n + 2;
+	text = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
-	vsnprintf(why.s, (size_t)n + 1, fmt, ap);
+	if (vsnprintf(text, (size_t)n + 1, fmt, ap) < 0)
+		n = 0;
 	va_end(ap);
-	why.len = (size_t)n;
-	if (why.len == 0 || why.s[why.len - 1] != '\n')
-		buf_addc(&why, '\n');
+	/* One line, escaped as messages are: the reason quotes HotWax or a
+	 * file, and a person reads the .err with cat. */
+	if (n > 0 && text[n - 1] == '\n')
+		n--;
+	esc_add(&why, text, (size_t)n);
+	buf_addc(&why, '\n');
+	free(text);
 
 	faildir = path_join(area, "failed");
 	errname = xasprintf("%s.err", name);

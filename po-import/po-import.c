@@ -491,7 +491,7 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 		    row_str(row, "productSku"), p->id, m);
 		if (n < ROWS_SHOWN)
 			msg_warn("%s", s);
-		buf_addf(&why, "%s\n", s);
+		esc_linef(&why, "%s", s);
 		free(s);
 		if (row)
 			cJSON_AddItemToArray(bad, cJSON_Duplicate(row, 1));
@@ -503,7 +503,7 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 	if (failed && n == 0) {
 		/* no row named: the whole batch is in doubt */
 		msg_warn("%s: HotWax log %s failed as a whole", bpath, p->id);
-		buf_addf(&why, "%s: HotWax log %s failed as a whole (SERVICE_FAILED)\n",
+		esc_linef(&why, "%s: HotWax log %s failed as a whole (SERVICE_FAILED)",
 		    bpath, p->id);
 		cJSON_Delete(bad);
 		bad = rows ? cJSON_Duplicate(rows, 1) : cJSON_CreateArray();
@@ -516,8 +516,8 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 		if (!text)
 			msg_die(EX_OSERR, "out of memory");
 
-		buf_addf(&why, "The rows are in %s: fix them in NetSuite, or fix the "
-		    "file and run po-import on it.\n", rp);
+		esc_linef(&why, "The rows are in %s: fix them in NetSuite, or fix the "
+		    "file and run po-import on it.", rp);
 		/* .err first, as spool_fail does: never a rows file nobody explains */
 		st = spool_write_atomic(ep, why.s, why.len);
 		if (!st)

@@ -37,6 +37,7 @@ DEFAULT_CONFIG = {
     "token_ttl": 3600,         # seconds a login token lives
     "running_time": 0,         # seconds an upload stays SERVICE_RUNNING
     "fail_processing": False,  # uploads end SERVICE_FAILED, nothing applied
+    "log_reply_hex": "",       # hostile: every log GET answers these bytes
 }
 FAULT_KINDS = ("status", "error_body", "error_list", "not_object", "delay",
                "drop_before", "drop_after", "retry_after", "expire_tokens",
@@ -604,6 +605,10 @@ def api_upload(sim, handler, body, user):
 
 def api_log(sim, log_id):
     with sim.lock:
+        # A hostile HotWax (tests/0811): the reply's bytes exactly as the
+        # test wrote them, raw control and non-UTF-8 bytes included.
+        if sim.config["log_reply_hex"]:
+            return 200, bytes.fromhex(sim.config["log_reply_hex"])
         lg = sim.logs.get(log_id)
         if lg is None:
             return 404, {"_ERROR_MESSAGE_": "Data manager log '%s' not found"
@@ -831,7 +836,12 @@ def ctl(sim, method, sub, body):
             for k, v in req.items():
                 if k not in DEFAULT_CONFIG:
                     raise BadRequest("Unknown config key '%s'" % k)
-                if k in ("hold_processing", "fail_processing"):
+                if k == "log_reply_hex":
+                    try:
+                        bytes.fromhex(v)
+                    except (TypeError, ValueError):
+                        raise BadRequest("log_reply_hex must be hex digits")
+                elif k in ("hold_processing", "fail_processing"):
                     if not isinstance(v, bool):
                         raise BadRequest("%s must be true/false" % k)
                 elif not is_number(v) or v < 0:

@@ -1,0 +1,206 @@
+/*
+ * Unit tests of common/msg.c: the escaping every message gets (esc_mem,
+ * esc_add, esc_linef), that a message is one line with no control byte
+ * whatever it quotes, and the per-run bound on stderr (MSG_SHOWN of a
+ * kind, then a count at exit).  Also that a date format holding '%' is
+ * text in pocsv's reasons, never a format.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "pocsv.h"
+#include "util.h"
+#include "tap.h"
+
+static void
+esc_is(const char *in, size_t n, const char *want, const char *what)
+{
+	char out[256];
+	struct buf b = {0};
+
+	is_int(esc_mem(out, sizeof out, in, n), n, "%s: esc_mem takes it all", what);
+	is_str(out, want, "%s: esc_mem", what);
+	esc_add(&b, in, n);
+	is_str(b.s, want, "%s: esc_add", what);
+	buf_free(&b);
+}
+
+static void
+test_escape(void)
+{
+	char out[8];
+	struct buf b = {0};
+
+	esc_is("plain text, \"quoted\" \\ too", 26, "plain text, \"quoted\" \\ too", "printable ASCII");
+	esc_is("a\nb\rc\td", 7, "a\\nb\\rc\\td", "LF CR TAB");
+	esc_is("\x1b[2J", 4, "\\x1b[2J", "ESC");
+	esc_is("x\0y", 3, "x\\x00y", "NUL");
+	esc_is("\x7f\x01\x1f", 3, "\\x7f\\x01\\x1f", "DEL and other C0");
+	esc_is("\x9b" "1m", 3, "\\x9b1m", "raw C1 CSI");
+	esc_is("\xc2\x9b" "1m", 4, "\\xc2\\x9b1m", "C1 CSI as UTF-8");
+	esc_is("Caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x98\x80", 14,
+	    "Caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x98\x80", "UTF-8 text stays");
+	esc_is("\xc2\xa0", 2, "\xc2\xa0", "U+00A0, just past C1, stays");
+	esc_is("\xe2\x80\xae" "evil", 7, "\\xe2\\x80\\xaeevil", "bidi override");
+	esc_is("\xe2\x81\xa6", 3, "\\xe2\\x81\\xa6", "bidi isolate");
+	esc_is("\xff\xfe", 2, "\\xff\\xfe", "not UTF-8");
+	esc_is("\xc3", 1, "\\xc3", "a cut sequence");
+	esc_is("\xc0\xaf", 2, "\\xc0\\xaf", "an overlong form");
+	esc_is("\xed\xa0\x80", 3, "\\xed\\xa0\\x80", "a surrogate");
+	esc_is("\xf4\x90\x80\x80", 4, "\\xf4\\x90\\x80\\x80", "past U+10FFFF");
+	esc_is("", 0, "", "empty");
+
+	/* whole escapes only, and always terminated */
+	is_int(esc_mem(out, 6, "ab\ncd", 5), 4, "esc_mem stops before an escape that does not fit");
+	is_str(out, "ab\\nc", "... leaving what fit");
+	is_int(esc_mem(out, 4, "\x1b", 1), 0, "an escape longer than the room is left out");
+	is_str(out, "", "... and the result is empty");
+	is_int(esc_mem(out, 0, "x", 1), 0, "size 0 writes nothing");
+
+	esc_linef(&b, "row %d: %s", 7, "a\nforged: line");
+	esc_linef(&b, "%s", "");
+	is_str(b.s, "row 7: a\\nforged: line\n\n", "esc_linef: one line per call, ended by LF");
+	buf_free(&b);
+}
+
+/* Run fn in a child with stderr in a file; its stderr, malloc'd. */
+static char *
+child_stderr(void (*fn)(void))
+{
+	char path[] = "/tmp/posync-msg-test.XXXXXX", *data = NULL;
+	size_t len;
+	int fd, status;
+	pid_t pid;
+
+	if ((fd = mkstemp(path)) < 0)
+		return NULL;
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		dup2(fd, 2);
+		msg_init("msgtest");
+		fn();
+		exit(0);	/* atexit: the summary */
+	}
+	close(fd);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    read_file(path, 1 << 20, &data, &len) < 0)
+		data = NULL;
+	unlink(path);
+	return data;
+}
+
+static size_t
+count(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	while (s && (s = strstr(s, needle)) != NULL) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
+static void
+hostile_messages(void)
+{
+	msg_warn("log says: %s", "one\nmsgtest: forged\x1b[2J\r\x9b\xc2\x9b end");
+	errno = ENOENT;
+	msg_warnerr("file %s", "a\tb");
+}
+
+static void
+flood(void)
+{
+	int i;
+
+	for (i = 0; i < 50; i++)
+		msg_warn("row %d: bad", i);
+	for (i = 0; i < 3; i++)
+		msg_warn("other %d", i);
+	for (i = 0; i < 30; i++)
+		msg_warn("third %d", i);
+	verbose = 1;
+	for (i = 0; i < 25; i++)
+		msg_info("progress %d", i);
+}
+
+static void
+test_messages(void)
+{
+	char *e = child_stderr(hostile_messages), *p;
+	size_t i, bad = 0;
+
+	ok(e != NULL, "a child printed messages");
+	is_str(e, "msgtest: log says: one\\nmsgtest: forged\\x1b[2J\\r\\x9b\\xc2\\x9b end\n"
+	    "msgtest: file a\\tb: No such file or directory\n",
+	    "stderr: one line per message, every control byte escaped");
+	for (p = e; p && *p; p++)
+		if ((unsigned char)*p < 0x20 ? *p != '\n' : (unsigned char)*p >= 0x7f)
+			bad++;
+	is_int(bad, 0, "no byte but printable ASCII and LF");
+	free(e);
+
+	e = child_stderr(flood);
+	ok(e != NULL, "a flood of messages");
+	is_int(count(e, "msgtest: row "), MSG_SHOWN, "at most MSG_SHOWN of one kind");
+	ok(strstr(e, "msgtest: row 19: bad\n") && !strstr(e, "msgtest: row 20: bad\n"),
+	    "... the first ones");
+	is_int(count(e, "msgtest: other "), 3, "another kind is not held back by the flood");
+	is_int(count(e, "msgtest: third "), MSG_SHOWN, "a third kind has its own count");
+	is_int(count(e, "msgtest: progress "), 25, "msg_info (-v) is not held back");
+	ok(strstr(e, "msgtest: 30 more like: row 20: bad\n") != NULL,
+	    "at exit: how many were left out, and the first of them");
+	ok(strstr(e, "msgtest: 10 more like: third 20\n") != NULL,
+	    "... for each kind");
+	is_int(count(e, "more like"), 2, "... and none for a kind under the bound");
+	for (i = 0, p = e; p && (p = strchr(p, '\n')); p++)
+		i++;
+	is_int(i, MSG_SHOWN + 3 + MSG_SHOWN + 25 + 2, "stderr lines in all");
+	free(e);
+}
+
+/* arrival_date_format is config text: pocsv must never use it as a format */
+static void
+test_date_format_text(void)
+{
+	static const char csv[] = "external-id,product-sku,quantity,"
+	    "external-facility-id,item-external-id,arrival-date\n"
+	    "1,SKU,1,116,1,not a date\n";
+	char fmt[128] = "MM/DD/YYYY %p";
+	struct pocsv *p = NULL;
+	struct pocsv_row row;
+	char *why = NULL;
+	int fds[2], i;
+
+	for (i = 0; i < 20; i++)
+		strcat(fmt, "%s");
+	if (pipe(fds) < 0 || write(fds[1], csv, sizeof csv - 1) != (ssize_t)(sizeof csv - 1)) {
+		ok(0, "pipe for the CSV");
+		return;
+	}
+	close(fds[1]);
+	is_int(pocsv_open(&p, fds[0], fmt, &why), 0, "a CSV read with a date format holding %%p and %%s");
+	is_int(pocsv_next(p, &row), 1, "its row is read");
+	ok(row.reason && strstr(row.reason, "in the format MM/DD/YYYY %p%s%s%s"),
+	    "the reason quotes the format as text");
+	if (row.reason)
+		printf("#   reason: %s\n", row.reason);
+	pocsv_close(p);
+	close(fds[0]);
+	free(why);
+}
+
+int
+main(void)
+{
+	test_escape();
+	test_messages();
+	test_date_format_text();
+	return done_testing();
+}
