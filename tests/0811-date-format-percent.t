@@ -13,8 +13,10 @@ printf '%s\n' "$HDR" '100,SKU-1,1,116,1,12/24/2026' '101,SKU-2,2,116,1,not a dat
 twenty=$(printf '%%s%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20)
 t_is "twenty %s, built here" "$(printf '%s' "$twenty" | grep -o '%s' | wc -l | tr -d ' ')" 20
 
+n=0
 for fmt in "MM/DD/YYYY %p" "MM/DD/YYYY $twenty" "%Y-%m-%d MM/DD/YYYY"; do
-	posync_conf -f "$SCRATCH/p.conf" spool.dir="$SCRATCH/spool" \
+	n=$((n + 1))	# a fresh spool each time: the file is parsed anew
+	posync_conf -f "$SCRATCH/p.conf" spool.dir="$SCRATCH/spool$n" \
 		netsuite.arrival_date_format="$fmt"
 	t_exit "po-export-parse, arrival_date_format \"$fmt\": exit 78" 78 \
 		po-export-parse -c "$SCRATCH/p.conf" "$SCRATCH/pos.csv"
@@ -22,7 +24,7 @@ for fmt in "MM/DD/YYYY %p" "MM/DD/YYYY $twenty" "%Y-%m-%d MM/DD/YYYY"; do
 	t_like "... the message names the key and the '%'" "$err" \
 		"p\.conf:[0-9]+: \[netsuite\] arrival_date_format .*must not be empty nor hold '%'"
 	t_true "... no address printed" -z "$(printf '%s' "$err" | grep -E '0x[0-9a-f]{6,}|\(nil\)')"
-	t_is "... no batch written" "$(ls "$SCRATCH/spool/po/new" 2>/dev/null)" ""
+	t_is "... no batch written" "$(ls "$SCRATCH/spool$n/po/new" 2>/dev/null)" ""
 	for p in po-import receipt-export receipt-push; do
 		t_exit "$p refuses it too (exit 78)" 78 $p -c "$SCRATCH/p.conf" -n </dev/null
 	done
@@ -30,7 +32,7 @@ done
 
 # A format without '%' still works, and a bad date is reported with the
 # format quoted as it is.
-posync_conf -f "$SCRATCH/p.conf" spool.dir="$SCRATCH/spool" \
+posync_conf -f "$SCRATCH/p.conf" spool.dir="$SCRATCH/spool0" \
 	netsuite.arrival_date_format="MM/DD/YYYY"
 t_exit "MM/DD/YYYY: the bad-date row is rejected alone (exit 65)" 65 \
 	po-export-parse -c "$SCRATCH/p.conf" "$SCRATCH/pos.csv"
