@@ -151,8 +151,10 @@ config_free(struct config *c)
 	for (i = 0; i < NKEYS; i++) {
 		char **sp;
 
-		if (keys[i].type != K_STR && keys[i].type != K_STRD &&
-		    keys[i].type != K_URL && keys[i].type != K_NAME)
+		/* every type but the numbers holds a string: a new string type
+		 * is freed without a change here */
+		if (keys[i].type == K_INT || keys[i].type == K_LL ||
+		    keys[i].type == K_BOOL)
 			continue;
 		sp = (char **)((char *)c + keys[i].off);
 		free(*sp);
