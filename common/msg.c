@@ -292,6 +292,9 @@ say(int prio, const char *text)
  * row) may come from anywhere.  No allocation here: msg_die reports an
  * allocation that failed.
  */
+static void emit(int prio, const char *fmt, va_list ap, const char *err,
+    struct kind *k) __attribute__((format(printf, 2, 0)));
+
 static void
 emit(int prio, const char *fmt, va_list ap, const char *err, struct kind *k)
 {
