@@ -315,9 +315,11 @@ emit(int prio, const char *fmt, va_list ap, const char *err, struct kind *k)
 		esc_mem(out + o, sizeof out - o, err, strlen(err));
 	}
 	if (k && ++k->n > MSG_SHOWN) {
-		/* out is escaped already: this only cuts it at a whole character */
-		if (k->n == MSG_SHOWN + 1)
-			esc_mem(k->first, sizeof k->first, out, strlen(out));
+		/* out is escaped already: this only cuts it at a whole
+		 * character, and says so */
+		if (k->n == MSG_SHOWN + 1 && esc_mem(k->first,
+		    sizeof k->first - 3, out, strlen(out)) < strlen(out))
+			strcat(k->first, "...");
 		return;
 	}
 	say(prio, out);

@@ -131,6 +131,18 @@ flood(void)
 }
 
 static void
+long_flood(void)
+{
+	char big[400];
+	int i;
+
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	for (i = 0; i < MSG_SHOWN + 1; i++)
+		msg_warn("%s", big);
+}
+
+static void
 test_messages(void)
 {
 	char *e = child_stderr(hostile_messages), *p;
@@ -162,6 +174,14 @@ test_messages(void)
 	for (i = 0, p = e; p && (p = strchr(p, '\n')); p++)
 		i++;
 	is_int(i, MSG_SHOWN + 3 + MSG_SHOWN + 25 + 2, "stderr lines in all");
+	free(e);
+
+	e = child_stderr(long_flood);
+	p = e ? strstr(e, "msgtest: 1 more like: ") : NULL;
+	ok(p != NULL, "a long message left out is summed up");
+	p = p ? p + strlen("msgtest: 1 more like: ") : NULL;
+	is_int(p ? strcspn(p, "\n") : 0, 196 + 3, "... cut at its first 196 bytes, and ... said so");
+	ok(p && strncmp(p + 196, "...\n", 4) == 0, "... ending in ...");
 	free(e);
 }
 
