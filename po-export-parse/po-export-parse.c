@@ -201,6 +201,13 @@ batch_open(struct job *j)
 	if (j->run->dry)
 		return 0;
 	name = batch_name(j, j->batches);
+	if (!spool_name_ok(name, ".json")) {
+		/* only past 9,999,999 batches of one file (safename.h) */
+		msg_warn("%s: more batches than a spool name can number", j->qname);
+		free(name);
+		j->open = 0;
+		return EX_SOFTWARE;
+	}
 	j->exists = spool_has(j->run->po_area, all, name);
 	j->in_new = j->exists && spool_has(j->run->po_area, newonly, name);
 	if (!j->exists && (r = spool_create(&j->sf, j->run->po_area, name)) == 0)

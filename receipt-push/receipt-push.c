@@ -92,13 +92,7 @@ usage(FILE *fp)
 static int
 good_name(const char *n)
 {
-	size_t len = strlen(n);
-
-	if (len < 6 || len > SAFENAME_MAX || n[0] == '.' || n[0] == '-' ||
-	    strcmp(n + len - 5, ".json") != 0)
-		return 0;
-	return strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789._+=@,-") == len;
+	return spool_name_ok(n, ".json");	/* safename.h: one rule for all */
 }
 
 static char *
