@@ -34,6 +34,7 @@
 #include <csv.h>
 
 #include "config.h"
+#include "input.h"
 #include "lock.h"
 #include "msg.h"
 #include "pocsv.h"
@@ -552,9 +553,11 @@ do_local(struct run *run, int argc, char **argv)
 
 	for (i = 0; i < argc; i++) {
 		q = msgquote(argv[i], strlen(argv[i]));
-		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC)) < 0) {
+		/* a FIFO or /dev/zero is refused at once: never read for ever */
+		if ((fd = open_regular(argv[i], O_RDONLY)) < 0) {
+			st = input_status(errno);
 			msg_warnerr("cannot open %s", q);
-			all = exit_merge(all, EX_IOERR);
+			all = exit_merge(all, st);
 			free(q);
 			continue;
 		}

@@ -158,9 +158,8 @@ load_batch(const char *path, char **data, size_t *len, cJSON **rows)
 			return EX_DATAERR;
 		}
 		msg_warnerr("cannot read %s", path);
-		/* a wrong name given is bad input; a failing disk is not */
-		return errno == ENOENT || errno == EISDIR || errno == EACCES ||
-		    errno == ENOTDIR ? EX_DATAERR : EX_IOERR;
+		/* a wrong name given is no input (66); a failing disk is not */
+		return input_status(errno);
 	}
 	*rows = cJSON_ParseWithLength(*data, *len);
 	if (!cJSON_IsArray(*rows)) {

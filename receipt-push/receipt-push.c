@@ -144,8 +144,9 @@ adopt(struct run *r, const char *path, const char *name)
 	int st;
 
 	if (read_file(path, MAX_RECEIPT, &data, &len) < 0) {
+		st = errno == EFBIG ? EX_DATAERR : input_status(errno);
 		msg_warnerr("%s", path);
-		return EX_DATAERR;
+		return st;
 	}
 	st = spool_deliver(r->area, "new", name, data, len);
 	free(data);
@@ -175,12 +176,12 @@ take_named(struct run *r, const char *path)
 		if (errno == ENOENT && access(incur, F_OK) == 0)
 			msg_info("%s: already published (in %s)", path, r->curdir);
 		else {
+			st = input_status(errno);
 			msg_warnerr("%s", path);
-			st = EX_DATAERR;
 		}
 	} else if (!S_ISREG(a.st_mode)) {
 		msg_warn("%s: not a regular file", path);
-		st = EX_DATAERR;
+		st = EX_NOINPUT;
 	} else if (stat(inspool, &b) == 0) {
 		if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
 			add_item(r, name, xstrdup(inspool));
