@@ -64,6 +64,13 @@ struct pend {			/* a ledger record waiting for its batch */
 	dec_t qty;
 };
 
+/* A CSV beside the rejects (rejected rows, recovered rows), opened at its
+ * first row and committed with the file's last batch. */
+struct side {
+	struct spool_file sf;
+	int open;
+};
+
 /* One CSV being turned into batches. */
 struct job {
 	struct run *run;
@@ -71,7 +78,7 @@ struct job {
 	char *qname;		/* quoted for messages */
 	char *safe;
 	char hash[17];
-	unsigned long rows, good, rejected, batches;
+	unsigned long rows, good, rejected, recovered, batches;
 	/* the batch being written */
 	struct spool_file sf;
 	int open, exists, in_new;
@@ -80,9 +87,7 @@ struct job {
 	struct buf arena;
 	struct pend *pend;
 	size_t npend, pcap;
-	/* rejected rows */
-	struct spool_file rej;
-	int rej_open;
+	struct side rej, rec;	/* rejected rows, recovered rows */
 	int status;
 };
 
@@ -289,10 +294,47 @@ rejects_name(struct job *j)
 	return xasprintf("%s.%s.csv", j->safe, j->hash);
 }
 
+static char *
+recovered_name(struct job *j)
+{
+	return xasprintf("%s.%s.recovered.csv", j->safe, j->hash);
+}
+
+/* The side CSV's stream, created with its header line at the first row;
+ * NULL with *r set when it cannot be. */
+static FILE *
+side_fp(struct job *j, struct side *sd, char *name, const char *header, int *r)
+{
+	*r = 0;
+	if (!sd->open) {
+		*r = spool_create(&sd->sf, j->run->po_area, name);
+		if (*r == 0) {
+			sd->open = 1;
+			fputs(header, sd->sf.fp);
+		}
+	}
+	free(name);
+	return *r ? NULL : sd->sf.fp;
+}
+
+/* Committed only when the file's batches were (r == 0). */
+static int
+side_finish(struct side *sd, int r)
+{
+	if (!sd->open)
+		return r;
+	sd->open = 0;
+	if (r == 0)
+		return spool_commit(&sd->sf, "rejects");
+	spool_abort(&sd->sf);
+	return r;
+}
+
 static int
 reject(struct job *j, const struct pocsv_row *row)
 {
-	char *name, num[32];
+	char num[32];
+	FILE *fp;
 	int r;
 
 	j->rejected++;
@@ -300,21 +342,45 @@ reject(struct job *j, const struct pocsv_row *row)
 		msg_warn("%s: line %lu: %s", j->qname, row->line, row->reason);
 	if (j->run->dry)
 		return 0;
-	if (!j->rej_open) {
-		name = rejects_name(j);
-		r = spool_create(&j->rej, j->run->po_area, name);
-		free(name);
-		if (r)
-			return r;
-		j->rej_open = 1;
-		fputs("line,reason,raw\n", j->rej.fp);
-	}
+	if (!(fp = side_fp(j, &j->rej, rejects_name(j), "line,reason,raw\n", &r)))
+		return r;
 	snprintf(num, sizeof num, "%lu,", row->line);
-	fputs(num, j->rej.fp);
-	csv_fwrite(j->rej.fp, row->reason, strlen(row->reason));
-	putc(',', j->rej.fp);
-	csv_fwrite(j->rej.fp, row->raw, row->rawlen);
-	putc('\n', j->rej.fp);
+	fputs(num, fp);
+	csv_fwrite(fp, row->reason, strlen(row->reason));
+	putc(',', fp);
+	csv_fwrite(fp, row->raw, row->rawlen);
+	putc('\n', fp);
+	return 0;
+}
+
+/* A row whose SKU held commas, read NetSuite's way (contracts.md 1): kept,
+ * but never silently.  -v names it; SPOOL/po/rejects/NAME.recovered.csv
+ * keeps file, line, raw row and the SKU read, for a person to check. */
+static int
+recovered(struct job *j, const struct pocsv_row *row)
+{
+	char num[32], *q;
+	FILE *fp;
+	int r;
+
+	j->recovered++;
+	if (j->recovered <= REJECT_SHOWN) {
+		q = msgquote(row->sku, strlen(row->sku));
+		msg_info("%s: line %lu: recovered: the extra commas are taken as "
+		    "part of product-sku \"%s\"", j->qname, row->line, q);
+		free(q);
+	}
+	if (j->run->dry)
+		return 0;
+	if (!(fp = side_fp(j, &j->rec, recovered_name(j), "file,line,raw,sku\n", &r)))
+		return r;
+	csv_fwrite(fp, j->name, strlen(j->name));
+	snprintf(num, sizeof num, ",%lu,", row->line);
+	fputs(num, fp);
+	csv_fwrite(fp, row->raw, row->rawlen);
+	putc(',', fp);
+	csv_fwrite(fp, row->sku, strlen(row->sku));
+	putc('\n', fp);
 	return 0;
 }
 
@@ -429,18 +495,13 @@ finish(struct job *j)
 	}
 	if (r == 0)
 		r = pend_flush(j);
-	if (j->rej_open) {
-		j->rej_open = 0;
-		if (r == 0)
-			r = spool_commit(&j->rej, "rejects");
-		else
-			spool_abort(&j->rej);
-	}
+	r = side_finish(&j->rej, r);
+	r = side_finish(&j->rec, r);
 	if (r)
 		return r;
 	marker = marker_path(j);
-	data = xasprintf("rows %lu rejected %lu batches %lu\n", j->rows,
-	    j->rejected, j->batches);
+	data = xasprintf("rows %lu rejected %lu batches %lu recovered %lu\n",
+	    j->rows, j->rejected, j->batches, j->recovered);
 	r = spool_write_atomic(marker, data, strlen(data));
 	free(data);
 	free(marker);
@@ -453,8 +514,8 @@ job_free(struct job *j)
 {
 	if (j->open && !j->exists && !j->run->dry)
 		spool_abort(&j->sf);
-	if (j->rej_open)
-		spool_abort(&j->rej);
+	side_finish(&j->rej, -1);
+	side_finish(&j->rec, -1);
 	buf_free(&j->arena);
 	free(j->pend);
 	free(j->qname);
@@ -517,6 +578,8 @@ parse_file(struct run *run, int fd, const char *name, char **why, int *status)
 		j.rows++;
 		if ((r = pend_add(&j, &row)) == 0)
 			r = row.reason ? reject(&j, &row) : batch_add(&j, &row);
+		if (r == 0 && !row.reason && row.recovered)
+			r = recovered(&j, &row);
 	}
 	if (r < 0) {
 		msg_warnerr("%s: cannot read", j.qname);
@@ -526,11 +589,22 @@ parse_file(struct run *run, int fd, const char *name, char **why, int *status)
 	if (r == 0)
 		r = finish(&j);
 	if (r == 0) {
-		msg_info("%s: %lu rows, %lu in %lu batches, %lu rejected", j.qname,
-		    j.rows, j.good, j.batches, j.rejected);
+		msg_info("%s: %lu rows, %lu in %lu batches, %lu rejected, %lu recovered",
+		    j.qname, j.rows, j.good, j.batches, j.rejected, j.recovered);
+		if (j.recovered > REJECT_SHOWN)
+			msg_info("%s: %lu more rows recovered", j.qname,
+			    j.recovered - REJECT_SHOWN);
+		if (j.recovered && !run->dry) {
+			char *rn = recovered_name(&j);
+
+			msg_info("%s: the %lu recovered rows are listed in %s/rejects/%s",
+			    j.qname, j.recovered, run->po_area, rn);
+			free(rn);
+		}
 		if (run->dry)
-			printf("%s: %lu rows: %lu good in %lu batches, %lu rejected\n",
-			    j.qname, j.rows, j.good, j.batches, j.rejected);
+			printf("%s: %lu rows: %lu good in %lu batches, %lu rejected, "
+			    "%lu recovered\n", j.qname, j.rows, j.good, j.batches,
+			    j.rejected, j.recovered);
 	}
 	*status = r ? r : j.rejected ? EX_DATAERR : 0;
 	job_free(&j);
