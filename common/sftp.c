@@ -39,6 +39,7 @@ struct sftp {
 	LIBSSH2_SESSION *ses;
 	LIBSSH2_SFTP *sftp;
 	char *where;			/* "sftp://user@host:port" for messages */
+	char *khname;			/* the host as known_hosts names it */
 	int dead;			/* the connection is gone: fail fast */
 	char prefs[256];		/* host key algorithms offered, "" for libssh2's default */
 	void (*progress)(uint64_t, uint64_t, void *);
@@ -332,13 +333,13 @@ supported(const char **algs, int n, const char *name, size_t len)
  * trusted, and a trusted host would be refused as unknown.  A host with no
  * entries keeps libssh2's default, so the "unknown host" refusal still
  * shows a fingerprint.  Which entries belong to the host is decided by
- * libssh2_knownhost_checkp itself (plain and hashed names, "[host]:port"
- * and "host"), so the offer matches exactly what check_host_key accepts:
+ * libssh2_knownhost_checkp itself (plain and hashed names, s->khname:
+ * "[host]:port" or, on port 22, "host"), so the offer matches exactly what check_host_key accepts:
  * a probe key that cannot be anyone's finds MISMATCH when an entry of
  * that type names the host, NOTFOUND when none does.
  * Writes the list into prefs ("" when left at the default). */
 static void
-prefer_known_types(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh,
+prefer_known_types(struct sftp *s, LIBSSH2_KNOWNHOSTS *kh,
     char *prefs, size_t size)
 {
 	struct libssh2_knownhost *e = NULL;
@@ -359,7 +360,7 @@ prefer_known_types(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *k
 		t = hostkey_algs[i].kh_type;
 		if (!(seen & 1u << (t >> LIBSSH2_KNOWNHOST_KEY_SHIFT)))
 			continue;
-		r = libssh2_knownhost_checkp(kh, c->sftp.host, c->sftp.port, "-", 1,
+		r = libssh2_knownhost_checkp(kh, s->khname, -1, "-", 1,
 		    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_BASE64 | t, NULL);
 		if (r != LIBSSH2_KNOWNHOST_CHECK_MISMATCH && r != LIBSSH2_KNOWNHOST_CHECK_MATCH)
 			continue;
@@ -408,7 +409,7 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 
 	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
 	hq = msgquote(c->sftp.host, strlen(c->sftp.host));
-	r = libssh2_knownhost_checkp(kh, c->sftp.host, c->sftp.port, key, keylen,
+	r = libssh2_knownhost_checkp(kh, s->khname, -1, key, keylen,
 	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | khtype, NULL);
 	switch (r) {
 	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
@@ -422,10 +423,15 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 		st = EX_NOPERM;
 		break;
 	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
-		msg_warn("%s: unknown host key %s SHA256:%s, not in %s; refused.  "
+		msg_warn("%s: unknown host key %s SHA256:%s, not in %s%s; refused.  "
 		    "If this fingerprint is the server's, trust it with: "
 		    "ssh-keyscan -p %d %s >> %s",
-		    s->where, tname, fp, kq, c->sftp.port, hq, kq);
+		    s->where, tname, fp, kq, c->sftp.port != 22 &&
+		    libssh2_knownhost_checkp(kh, c->sftp.host, -1, key, keylen,
+		    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | khtype,
+		    NULL) == LIBSSH2_KNOWNHOST_CHECK_MATCH ? " (it is there for the "
+		    "host without a port, which is port 22 only: port 22 may be "
+		    "another server)" : "", c->sftp.port, hq, kq);
 		st = EX_NOPERM;
 		break;
 	default:
@@ -534,7 +540,7 @@ start_session(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **kh, i
 	if ((st = load_known_hosts(s, c, kh)))
 		return st;
 	if (narrow)
-		prefer_known_types(s, c, *kh, s->prefs, sizeof s->prefs);
+		prefer_known_types(s, *kh, s->prefs, sizeof s->prefs);
 	s->sock = tcp_connect(c->sftp.host, c->sftp.port, c->sftp.timeout, s->where);
 	if (s->sock < 0)
 		return EX_UNAVAILABLE;
@@ -575,6 +581,13 @@ sftp_open(const struct config *c, struct sftp **out)
 	s->sock = -1;
 	s->where = xasprintf("sftp://%s@%s:%d", c->sftp.user ? c->sftp.user : "hotwax",
 	    c->sftp.host, c->sftp.port);
+	/* OpenSSH's rule: on port 22 a host is "host" in known_hosts, on any
+	 * other port only "[host]:port".  libssh2_knownhost_checkp given the
+	 * port tries "[host]:port" and then plain "host" as well, trusting
+	 * for port 2222 a key someone recorded for the host's port 22 (which
+	 * may be another daemon); given -1 it tries only the name it gets. */
+	s->khname = c->sftp.port == 22 ? xstrdup(c->sftp.host) :
+	    xasprintf("[%s]:%d", c->sftp.host, c->sftp.port);
 	st = start_session(s, c, &kh, 1);
 	if (st == RETRY_ANY_TYPE) {
 		char tried[sizeof s->prefs];
@@ -641,6 +654,7 @@ sftp_close(struct sftp *s)
 	if (s->sock >= 0)
 		close(s->sock);
 	free(s->where);
+	free(s->khname);
 	free(s);
 	if (ssh_users > 0 && --ssh_users == 0)
 		libssh2_exit();
