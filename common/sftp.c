@@ -41,6 +41,10 @@ struct sftp {
 	char *where;			/* "sftp://user@host:port" for messages */
 	char *khname;			/* the host as known_hosts names it */
 	int dead;			/* the connection is gone: fail fast */
+	int expired;			/* [sftp] run_timeout has passed */
+	int64_t deadline;		/* when, in ms since the epoch */
+	int run_timeout;		/* s, for messages */
+	long timeout_ms;		/* [sftp] timeout */
 	char prefs[256];		/* host key algorithms offered, "" for libssh2's default */
 	void (*progress)(uint64_t, uint64_t, void *);
 	void *parg;
@@ -108,6 +112,48 @@ fx_status(long fx)
 	}
 }
 
+/*
+ * [sftp] timeout bounds each wait, but a server that trickles a byte now
+ * and then never lets a wait run out; [sftp] run_timeout bounds the whole
+ * session.  Called before every operation and in every transfer loop: it
+ * cuts libssh2's next wait to what is left of the run, and once the
+ * deadline has passed it says so (once), shuts the connection and makes
+ * this and every later operation fail with EX_TEMPFAIL (75, try later).
+ * Callers abandon what they were doing as after a lost connection, which
+ * leaves nothing half done: the next run starts it again.
+ */
+static int
+expired(struct sftp *s, const char *path)
+{
+	int64_t left;
+	char *w;
+
+	if (s->expired)
+		return EX_TEMPFAIL;
+	if (!s->deadline)
+		return 0;		/* not connected yet */
+	left = s->deadline - now_ms();
+	if (left > 0) {
+		libssh2_session_set_timeout(s->ses, left < s->timeout_ms ? (long)left :
+		    s->timeout_ms);
+		return 0;
+	}
+	s->expired = s->dead = 1;
+	if (s->sock >= 0)
+		shutdown(s->sock, SHUT_RDWR);
+	w = where(s, path);
+	msg_warn("%s: [sftp] run_timeout (%d s) has passed: the run stops here and "
+	    "leaves what it did not finish for the next run", w, s->run_timeout);
+	free(w);
+	return EX_TEMPFAIL;
+}
+
+int
+sftp_expired(const struct sftp *s)
+{
+	return s && s->expired;
+}
+
 /* Report the last libssh2 failure of an operation on path; return its
  * status.  Connection-level failures mark the session dead. */
 static int
@@ -117,6 +163,8 @@ fail(struct sftp *s, const char *path, const char *what)
 	int code, st;
 	long fx;
 
+	if (s->expired || (s->deadline && now_ms() >= s->deadline))
+		return expired(s, path);	/* the wait was cut to the deadline */
 	code = libssh2_session_last_error(s->ses, &errmsg, NULL, 0);
 	fx = last_fx(s);
 	w = where(s, path);
@@ -157,8 +205,10 @@ dead(struct sftp *s, const char *path)
 {
 	char *w;
 
+	if (s->expired)
+		return EX_TEMPFAIL;
 	if (!s->dead)
-		return 0;
+		return expired(s, path);
 	w = where(s, path);
 	msg_warn("%s: the connection was lost earlier in this run", w);
 	free(w);
@@ -588,6 +638,8 @@ sftp_open(const struct config *c, struct sftp **out)
 	 * may be another daemon); given -1 it tries only the name it gets. */
 	s->khname = c->sftp.port == 22 ? xstrdup(c->sftp.host) :
 	    xasprintf("[%s]:%d", c->sftp.host, c->sftp.port);
+	s->run_timeout = c->sftp.run_timeout > 0 ? c->sftp.run_timeout : 3600;
+	s->timeout_ms = (long)c->sftp.timeout * 1000;
 	st = start_session(s, c, &kh, 1);
 	if (st == RETRY_ANY_TYPE) {
 		char tried[sizeof s->prefs];
@@ -625,6 +677,8 @@ sftp_open(const struct config *c, struct sftp **out)
 		goto bad;
 	}
 	msg_info("%s: connected", s->where);
+	/* from here on; connecting has its own bounds ([sftp] timeout) */
+	s->deadline = now_ms() + (int64_t)s->run_timeout * 1000;
 	*out = s;
 	return 0;
 bad:
@@ -714,6 +768,8 @@ sftp_list(struct sftp *s, const char *dir, struct sftp_entry **ents, size_t *n)
 		return fail(s, dir, "cannot list the folder");
 	name = xmalloc(NAMEBUF);
 	for (;;) {
+		if ((st = expired(s, dir)))
+			break;
 		r = libssh2_sftp_readdir(h, name, NAMEBUF, &a);
 		if (r == 0)
 			break;
@@ -822,6 +878,8 @@ sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got
 	}
 	buf = xmalloc(IOBUF / 4);
 	for (;;) {
+		if ((st = expired(s, remote)))
+			break;
 		r = libssh2_sftp_read(h, buf, IOBUF / 4);
 		if (r == 0)
 			break;
@@ -908,6 +966,8 @@ sftp_put(struct sftp *s, int fd, const char *remote)
 		 * returns what was acknowledged; the rest must be offered again
 		 * from where the acknowledgement stopped. */
 		for (off = 0; off < (size_t)n; off += (size_t)w) {
+			if ((st = expired(s, remote)))
+				break;
 			w = libssh2_sftp_write(h, buf + off, (size_t)n - off);
 			if (w < 0) {
 				st = fail(s, remote, "upload failed");

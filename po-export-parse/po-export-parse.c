@@ -755,7 +755,8 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 		msg_info("%s changed while it was read: left for the next run", q);
 		free(q);
 		st = LEAVE_FILE;
-	} else if (st == EX_TEMPFAIL || st == SFTP_MISSING) {
+	} else if ((st == EX_TEMPFAIL && !sftp_expired(run->sftp)) ||
+	    st == SFTP_MISSING) {
 		st = LEAVE_FILE;	/* grew, or went away: said by sftp */
 	}
 	if (run->dry) {
@@ -857,7 +858,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 			    c->netsuite.po_archive_dir, e->name));
 	}
 out:
-	if (st == EX_UNAVAILABLE || st == EX_PROTOCOL)
+	if (st == EX_UNAVAILABLE || st == EX_PROTOCOL || sftp_expired(run->sftp))
 		*stop = 1;
 	free(why);
 	free(safe);
