@@ -653,6 +653,24 @@ do_local(struct run *run, int argc, char **argv)
 
 /* ---------------------------------------------------------------- sftp */
 
+/* dir/name.i; a name too long for the suffix (NetSuite's may have all of
+ * NAME_MAX's 255 bytes) is cut first, never inside a UTF-8 character. */
+static char *
+numbered(const char *dir, const char *name, int i)
+{
+	char num[16];
+	size_t len = strlen(name), max;
+
+	snprintf(num, sizeof num, ".%d", i);
+	max = 255 - strlen(num);
+	if (len > max) {
+		len = max;
+		while (len > 1 && ((unsigned char)name[len] & 0xC0) == 0x80)
+			len--;
+	}
+	return xasprintf("%s/%.*s%s", dir, (int)len, name, num);
+}
+
 /* dir/name, or dir/name.1 ... when taken: a rename onto an existing name
  * fails on many servers.  NULL (status in *st) when none is free. */
 static char *
@@ -663,7 +681,7 @@ free_name(struct sftp *s, const char *dir, const char *name, int *st)
 	int i, r;
 
 	for (i = 0; i < UNIQUE_MAX; i++) {
-		p = i ? xasprintf("%s/%s.%d", dir, name, i) : xasprintf("%s/%s", dir, name);
+		p = i ? numbered(dir, name, i) : xasprintf("%s/%s", dir, name);
 		r = sftp_stat(s, p, &e);
 		if (r == SFTP_MISSING)
 			return p;

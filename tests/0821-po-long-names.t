@@ -43,6 +43,13 @@ printf '%s\n' "$names" | while IFS= read -r n; do
 	printf '%s\n' "$HDR" "700$i,26897,$i,116,1,12/24/2026" "700$i,26897,1$i,116,2," >"$IN/$n"
 	touch -d '10 minutes ago' "$IN/$n"
 done
+# An older file of the same 255-byte name is in the archive already: the
+# new one goes beside it as NAME.1, NAME cut to leave room for ".1", never
+# inside a UTF-8 character.
+first=$(printf '%s\n' "$names" | head -n 1)
+second=$(printf '%s\n' "$names" | sed -n 2p)
+echo old >"$IN/archive/$first"
+echo old >"$IN/archive/$second"
 t_is "seven files in the inbox" "$(find "$IN" -maxdepth 1 -type f | wc -l | tr -d ' ')" 7
 
 t_exit "po-export-parse | po-import exits 0" 0 sh -c 'po-export-parse | po-import'
@@ -56,7 +63,13 @@ t_is "every line's quantity as NetSuite wrote it" \
 t_is "the inbox is empty" "$(find "$IN" -maxdepth 1 -type f | wc -l | tr -d ' ')" 0
 missing=0
 printf '%s\n' "$names" | { while IFS= read -r n; do [ -f "$IN/archive/$n" ] || missing=$((missing + 1)); done; echo $missing; } >"$SCRATCH/missing"
-t_is "each file is in the archive under its own name" "$(cat "$SCRATCH/missing")" 0
+t_is "each file is in the archive under its own name (the first two: the older files)" "$(cat "$SCRATCH/missing")" 0
+t_is "the older archived files are untouched" "$(cat "$IN/archive/$first" "$IN/archive/$second")" "old
+old"
+cut1=$(printf '%s' "$first" | head -c 253).1
+cut2=$(printf "%s" "$second" | head -c 253).1
+t_like "the new 255-byte ASCII one is beside it, cut to 253 bytes + .1" "$(cat "$IN/archive/$cut1" 2>&1)" "^7001,"
+t_like "the new 255-byte UTF-8 one too" "$(cat "$IN/archive/$cut2" 2>&1)" "^7002,"
 t_is "nothing waits in new/, nothing failed" "$(ls -A "$SP/po/new" "$SP/po/failed" | grep -v ':$' | grep -c .)" 0
 t_is "fourteen batches in cur/" "$(ls "$SP/po/cur" | grep -c '\.json$')" 14
 t_is "seven raw copies" "$(ls "$SP/po/raw" | wc -l | tr -d ' ')" 7
