@@ -87,4 +87,19 @@ hw_ctl POST /_sim/requests/clear >/dev/null
 t_exit "the pipe again exits 0" 0 sh -c 'po-export-parse | po-import'
 t_is "... uploads nothing" \
 	"$(hw_ctl GET /_sim/requests | hw_json 'sum(1 for r in d if r["method"] == "POST")')" 0
+# The longest suffix a program adds: a row HotWax fails makes po-import
+# write failed/STEM.rows.json and STEM.rows.json.err (through
+# STEM.rows.json.err.tmp.PID) for a batch of a 255-byte name.
+long="$(rep "$cup" 83)zz.csv"
+printf '%s\n' "$HDR" '7100,26897,1,116,1,' '7100,NOT-IN-HOTWAX,1,116,2,' >"$IN/$long"
+touch -d '10 minutes ago' "$IN/$long"
+posync_conf hotwax.batch_size=10
+t_exit "a 255-byte name with a row HotWax fails: the pipe exits 65" 65 sh -c 'po-export-parse | po-import'
+t_like "... po-import names the failed row" "$(t_err)" "NOT-IN-HOTWAX|unknown"
+rows=$(ls "$SP/po/failed" | grep '\.rows\.json$')
+t_true "... failed/ has the rows file" -n "$rows" -a -f "$SP/po/failed/$rows.err"
+t_true "... STEM.rows.json.err is $(printf %s "$rows.err" | wc -c) bytes, leaving room for .tmp.PID" \
+	"$(printf %s "$rows.err.tmp.4194304" | wc -c)" -le 255
+t_is "... the good line of that PO reached HotWax" \
+	"$(hw_ctl GET /_sim/state | hw_json '" ".join(o["externalId"] + ":" + str(len(o["items"])) for o in d["orders"] if o["externalId"] == "7100")')" "7100:1"
 t_done
