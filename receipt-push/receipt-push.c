@@ -690,7 +690,7 @@ copy_error(struct run *r, const char *rpath, const char *local_name,
 		msg_info("%s changed while it was read: left for the next run", q);
 		free(q);
 		st = LEAVE_FILE;
-	} else if (st == SFTP_MISSING || st == EX_TEMPFAIL ||
+	} else if (st == SFTP_MISSING || (st == EX_TEMPFAIL && !sftp_expired(r->s)) ||
 	    (st == EX_DATAERR && e->size <= MAX_ERRCSV)) {
 		/* went away, grew while read (said by sftp), or grew past
 		 * the bound since the listing */
