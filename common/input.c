@@ -179,6 +179,18 @@ input_collect(int argc, char **argv, const char *spooldir_sub,
 	return v.v;
 }
 
+int
+input_status(int err)
+{
+	switch (err) {
+	case ENOENT: case EACCES: case EPERM: case ENOTDIR: case EISDIR:
+	case ENOTREG: case ELOOP: case ENAMETOOLONG: case ENXIO: case ENODEV:
+		return EX_NOINPUT;
+	default:
+		return EX_IOERR;
+	}
+}
+
 void
 input_free(char **v)
 {

@@ -19,4 +19,11 @@ char **input_collect(int argc, char **argv, const char *spooldir_sub,
     const char *suffix, size_t *n, int *from_spool);
 void input_free(char **v);
 
+/* The exit status for an input file that could not be opened or read,
+ * errno err: EX_NOINPUT (66) when it is missing, unreadable, not a
+ * regular file (util.h open_regular: a FIFO or device is refused at once
+ * rather than read for ever) or a bad path; EX_IOERR for anything else (a
+ * failing disk, no memory), which is not the input's fault. */
+int input_status(int err);
+
 #endif

@@ -561,6 +561,16 @@ pocsv_next(struct pocsv *p, struct pocsv_row *row)
 		}
 		if (len > 0 && line[len - 1] == '\r')
 			row->rawlen = --len;
+		/* next_line keeps a byte for a CR: without one, a line of
+		 * POCSV_LINE_MAX + 1 bytes is still too long */
+		if (len > POCSV_LINE_MAX)
+			toolong = 1, row->rawlen = POCSV_LINE_MAX;
+		if (toolong) {
+			snprintf(p->reason, sizeof p->reason,
+			    "line longer than %d bytes", POCSV_LINE_MAX);
+			row->reason = p->reason;
+			return 1;
+		}
 		if (len == 0)
 			continue;	/* blank lines, e.g. at the end */
 		parse_row(p, line, len, row);
@@ -586,7 +596,7 @@ header(struct pocsv *p, char **why)
 	*why = NULL;
 	if (r == 0)
 		*why = xstrdup("empty file: no header line");
-	else if (toolong)
+	else if (toolong || len - (len > 0 && line[len - 1] == '\r') > POCSV_LINE_MAX)
 		*why = xasprintf("the header line is longer than %d bytes", POCSV_LINE_MAX);
 	else
 		*why = header_names(p, line, len);

@@ -100,6 +100,21 @@ safename(const char *remote, size_t len)
 	return out.s;
 }
 
+int
+spool_name_ok(const char *name, const char *ext)
+{
+	size_t n = strlen(name), i, e = ext ? strlen(ext) : 0;
+
+	if (n == 0 || n > SPOOL_NAME_MAX || name[0] == '.' || name[0] == '-')
+		return 0;
+	if (ext && (n <= e || strcmp(name + n - e, ext) != 0))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (name[i] != '=' && !plain((unsigned char)name[i]))
+			return 0;
+	return 1;
+}
+
 char *
 msgquote(const char *s, size_t len)
 {

@@ -14,8 +14,32 @@
 
 #define SAFENAME_MAX 200
 
+/*
+ * The one rule for names in the spool, shared by every program: 1 to
+ * SPOOL_NAME_MAX bytes of [A-Za-z0-9._+=@,-], starting with neither '.'
+ * nor '-'.  SPOOL_NAME_MAX leaves room within NAME_MAX (255) for the
+ * longest suffix any program adds to a spool name: po-import turns
+ * STEM.json into STEM.rows.json.err and writes it as
+ * STEM.rows.json.err.tmp.PID (+9, +5 and a PID of at most 7 digits:
+ * 21 bytes; spool.c's "NAME.PID" and "NAME.err.PID" are shorter).  So a
+ * name that passes can never fail later for its length.  And every name
+ * po-export-parse derives from a safename -- SAFE.HASH16.NNNNNN.json,
+ * SAFE.HASH16.csv, SAFE.HASH16.recovered.csv -- is at most
+ * SAFENAME_MAX + SAFENAME_SUFFIX_MAX bytes, which passes.
+ */
+#define SPOOL_SUFFIX_MAX	24
+#define SPOOL_NAME_MAX		(255 - SPOOL_SUFFIX_MAX)
+#define SAFENAME_SUFFIX_MAX	31	/* ".<16 hex>.recovered.csv" */
+#if SAFENAME_MAX + SAFENAME_SUFFIX_MAX > SPOOL_NAME_MAX
+#error "names derived from a safename would not fit the spool"
+#endif
+
 /* malloc'd safe name for remote (len bytes). */
 char *safename(const char *remote, size_t len);
+
+/* 1 when name follows the spool rule above and, when ext is not NULL,
+ * ends in ext with at least one byte before it. */
+int spool_name_ok(const char *name, const char *ext);
 
 /* Quote any string for a one-line message: printable ASCII as is, other
  * bytes as \n, \t, \\ or \xHH.  malloc'd. */

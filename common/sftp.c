@@ -39,7 +39,12 @@ struct sftp {
 	LIBSSH2_SESSION *ses;
 	LIBSSH2_SFTP *sftp;
 	char *where;			/* "sftp://user@host:port" for messages */
+	char *khname;			/* the host as known_hosts names it */
 	int dead;			/* the connection is gone: fail fast */
+	int expired;			/* [sftp] run_timeout has passed */
+	int64_t deadline;		/* when, in ms since the epoch */
+	int run_timeout;		/* s, for messages */
+	long timeout_ms;		/* [sftp] timeout */
 	char prefs[256];		/* host key algorithms offered, "" for libssh2's default */
 	void (*progress)(uint64_t, uint64_t, void *);
 	void *parg;
@@ -107,6 +112,48 @@ fx_status(long fx)
 	}
 }
 
+/*
+ * [sftp] timeout bounds each wait, but a server that trickles a byte now
+ * and then never lets a wait run out; [sftp] run_timeout bounds the whole
+ * session.  Called before every operation and in every transfer loop: it
+ * cuts libssh2's next wait to what is left of the run, and once the
+ * deadline has passed it says so (once), shuts the connection and makes
+ * this and every later operation fail with EX_TEMPFAIL (75, try later).
+ * Callers abandon what they were doing as after a lost connection, which
+ * leaves nothing half done: the next run starts it again.
+ */
+static int
+expired(struct sftp *s, const char *path)
+{
+	int64_t left;
+	char *w;
+
+	if (s->expired)
+		return EX_TEMPFAIL;
+	if (!s->deadline)
+		return 0;		/* not connected yet */
+	left = s->deadline - now_ms();
+	if (left > 0) {
+		libssh2_session_set_timeout(s->ses, left < s->timeout_ms ? (long)left :
+		    s->timeout_ms);
+		return 0;
+	}
+	s->expired = s->dead = 1;
+	if (s->sock >= 0)
+		shutdown(s->sock, SHUT_RDWR);
+	w = where(s, path);
+	msg_warn("%s: [sftp] run_timeout (%d s) has passed: the run stops here and "
+	    "leaves what it did not finish for the next run", w, s->run_timeout);
+	free(w);
+	return EX_TEMPFAIL;
+}
+
+int
+sftp_expired(const struct sftp *s)
+{
+	return s && s->expired;
+}
+
 /* Report the last libssh2 failure of an operation on path; return its
  * status.  Connection-level failures mark the session dead. */
 static int
@@ -116,6 +163,8 @@ fail(struct sftp *s, const char *path, const char *what)
 	int code, st;
 	long fx;
 
+	if (s->expired || (s->deadline && now_ms() >= s->deadline))
+		return expired(s, path);	/* the wait was cut to the deadline */
 	code = libssh2_session_last_error(s->ses, &errmsg, NULL, 0);
 	fx = last_fx(s);
 	w = where(s, path);
@@ -156,8 +205,10 @@ dead(struct sftp *s, const char *path)
 {
 	char *w;
 
+	if (s->expired)
+		return EX_TEMPFAIL;
 	if (!s->dead)
-		return 0;
+		return expired(s, path);
 	w = where(s, path);
 	msg_warn("%s: the connection was lost earlier in this run", w);
 	free(w);
@@ -332,13 +383,13 @@ supported(const char **algs, int n, const char *name, size_t len)
  * trusted, and a trusted host would be refused as unknown.  A host with no
  * entries keeps libssh2's default, so the "unknown host" refusal still
  * shows a fingerprint.  Which entries belong to the host is decided by
- * libssh2_knownhost_checkp itself (plain and hashed names, "[host]:port"
- * and "host"), so the offer matches exactly what check_host_key accepts:
+ * libssh2_knownhost_checkp itself (plain and hashed names, s->khname:
+ * "[host]:port" or, on port 22, "host"), so the offer matches exactly what check_host_key accepts:
  * a probe key that cannot be anyone's finds MISMATCH when an entry of
  * that type names the host, NOTFOUND when none does.
  * Writes the list into prefs ("" when left at the default). */
 static void
-prefer_known_types(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh,
+prefer_known_types(struct sftp *s, LIBSSH2_KNOWNHOSTS *kh,
     char *prefs, size_t size)
 {
 	struct libssh2_knownhost *e = NULL;
@@ -359,7 +410,7 @@ prefer_known_types(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *k
 		t = hostkey_algs[i].kh_type;
 		if (!(seen & 1u << (t >> LIBSSH2_KNOWNHOST_KEY_SHIFT)))
 			continue;
-		r = libssh2_knownhost_checkp(kh, c->sftp.host, c->sftp.port, "-", 1,
+		r = libssh2_knownhost_checkp(kh, s->khname, -1, "-", 1,
 		    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_BASE64 | t, NULL);
 		if (r != LIBSSH2_KNOWNHOST_CHECK_MISMATCH && r != LIBSSH2_KNOWNHOST_CHECK_MATCH)
 			continue;
@@ -408,7 +459,7 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 
 	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
 	hq = msgquote(c->sftp.host, strlen(c->sftp.host));
-	r = libssh2_knownhost_checkp(kh, c->sftp.host, c->sftp.port, key, keylen,
+	r = libssh2_knownhost_checkp(kh, s->khname, -1, key, keylen,
 	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | khtype, NULL);
 	switch (r) {
 	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
@@ -422,10 +473,15 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 		st = EX_NOPERM;
 		break;
 	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
-		msg_warn("%s: unknown host key %s SHA256:%s, not in %s; refused.  "
+		msg_warn("%s: unknown host key %s SHA256:%s, not in %s%s; refused.  "
 		    "If this fingerprint is the server's, trust it with: "
 		    "ssh-keyscan -p %d %s >> %s",
-		    s->where, tname, fp, kq, c->sftp.port, hq, kq);
+		    s->where, tname, fp, kq, c->sftp.port != 22 &&
+		    libssh2_knownhost_checkp(kh, c->sftp.host, -1, key, keylen,
+		    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | khtype,
+		    NULL) == LIBSSH2_KNOWNHOST_CHECK_MATCH ? " (it is there for the "
+		    "host without a port, which is port 22 only: port 22 may be "
+		    "another server)" : "", c->sftp.port, hq, kq);
 		st = EX_NOPERM;
 		break;
 	default:
@@ -534,7 +590,7 @@ start_session(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **kh, i
 	if ((st = load_known_hosts(s, c, kh)))
 		return st;
 	if (narrow)
-		prefer_known_types(s, c, *kh, s->prefs, sizeof s->prefs);
+		prefer_known_types(s, *kh, s->prefs, sizeof s->prefs);
 	s->sock = tcp_connect(c->sftp.host, c->sftp.port, c->sftp.timeout, s->where);
 	if (s->sock < 0)
 		return EX_UNAVAILABLE;
@@ -575,6 +631,15 @@ sftp_open(const struct config *c, struct sftp **out)
 	s->sock = -1;
 	s->where = xasprintf("sftp://%s@%s:%d", c->sftp.user ? c->sftp.user : "hotwax",
 	    c->sftp.host, c->sftp.port);
+	/* OpenSSH's rule: on port 22 a host is "host" in known_hosts, on any
+	 * other port only "[host]:port".  libssh2_knownhost_checkp given the
+	 * port tries "[host]:port" and then plain "host" as well, trusting
+	 * for port 2222 a key someone recorded for the host's port 22 (which
+	 * may be another daemon); given -1 it tries only the name it gets. */
+	s->khname = c->sftp.port == 22 ? xstrdup(c->sftp.host) :
+	    xasprintf("[%s]:%d", c->sftp.host, c->sftp.port);
+	s->run_timeout = c->sftp.run_timeout > 0 ? c->sftp.run_timeout : 3600;
+	s->timeout_ms = (long)c->sftp.timeout * 1000;
 	st = start_session(s, c, &kh, 1);
 	if (st == RETRY_ANY_TYPE) {
 		char tried[sizeof s->prefs];
@@ -612,6 +677,8 @@ sftp_open(const struct config *c, struct sftp **out)
 		goto bad;
 	}
 	msg_info("%s: connected", s->where);
+	/* from here on; connecting has its own bounds ([sftp] timeout) */
+	s->deadline = now_ms() + (int64_t)s->run_timeout * 1000;
 	*out = s;
 	return 0;
 bad:
@@ -641,6 +708,7 @@ sftp_close(struct sftp *s)
 	if (s->sock >= 0)
 		close(s->sock);
 	free(s->where);
+	free(s->khname);
 	free(s);
 	if (ssh_users > 0 && --ssh_users == 0)
 		libssh2_exit();
@@ -700,6 +768,8 @@ sftp_list(struct sftp *s, const char *dir, struct sftp_entry **ents, size_t *n)
 		return fail(s, dir, "cannot list the folder");
 	name = xmalloc(NAMEBUF);
 	for (;;) {
+		if ((st = expired(s, dir)))
+			break;
 		r = libssh2_sftp_readdir(h, name, NAMEBUF, &a);
 		if (r == 0)
 			break;
@@ -808,6 +878,8 @@ sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got
 	}
 	buf = xmalloc(IOBUF / 4);
 	for (;;) {
+		if ((st = expired(s, remote)))
+			break;
 		r = libssh2_sftp_read(h, buf, IOBUF / 4);
 		if (r == 0)
 			break;
@@ -894,6 +966,8 @@ sftp_put(struct sftp *s, int fd, const char *remote)
 		 * returns what was acknowledged; the rest must be offered again
 		 * from where the acknowledgement stopped. */
 		for (off = 0; off < (size_t)n; off += (size_t)w) {
+			if ((st = expired(s, remote)))
+				break;
 			w = libssh2_sftp_write(h, buf + off, (size_t)n - off);
 			if (w < 0) {
 				st = fail(s, remote, "upload failed");

@@ -10,6 +10,9 @@
  * passed on.  Every error message names the remote path and carries
  * libssh2's own message.
  *
+ * [sftp] run_timeout bounds the whole session: past it every operation
+ * fails with EX_TEMPFAIL, said once (sftp_expired then says so).
+ *
  * Functions return 0, or a sysexits status after printing a message:
  * EX_UNAVAILABLE (cannot connect, timed out, connection lost),
  * EX_NOPERM (host key refused, authentication failed, permission denied
@@ -34,6 +37,8 @@ struct sftp_entry {
 
 int sftp_open(const struct config *c, struct sftp **out);
 void sftp_close(struct sftp *s);
+/* 1 once [sftp] run_timeout has passed: stop, leave the rest for later. */
+int sftp_expired(const struct sftp *s);
 
 /* Every entry of dir except "." and ".."; *ents malloc'd. */
 int sftp_list(struct sftp *s, const char *dir, struct sftp_entry **ents, size_t *n);

@@ -34,6 +34,7 @@
 #include <csv.h>
 
 #include "config.h"
+#include "input.h"
 #include "lock.h"
 #include "msg.h"
 #include "pocsv.h"
@@ -46,6 +47,7 @@
 #define REJECT_SHOWN	20	/* rejected rows said one by one on stderr */
 #define UNIQUE_MAX	1000	/* NAME.1 .. NAME.999 in the archive */
 #define PEND_MAX	10000	/* ledger records held before an early append */
+#define FUTURE_MAX	(1 << 20)	/* bytes of SPOOL/state/po-future */
 
 struct run {
 	struct config cfg;
@@ -53,6 +55,9 @@ struct run {
 	char *po_area;		/* SPOOL/po */
 	char *parsed_dir;	/* SPOOL/state/parsed */
 	struct sftp *sftp;
+	char *future_path;	/* SPOOL/state/po-future */
+	char *future;		/* its lines as read: "SAFE SIZE MTIME SEEN" */
+	struct buf future_next;	/* the lines to keep for the next run */
 };
 
 enum outcome { DONE, UNUSABLE, LEAVE };
@@ -63,6 +68,13 @@ struct pend {			/* a ledger record waiting for its batch */
 	dec_t qty;
 };
 
+/* A CSV beside the rejects (rejected rows, recovered rows), opened at its
+ * first row and committed with the file's last batch. */
+struct side {
+	struct spool_file sf;
+	int open;
+};
+
 /* One CSV being turned into batches. */
 struct job {
 	struct run *run;
@@ -70,7 +82,7 @@ struct job {
 	char *qname;		/* quoted for messages */
 	char *safe;
 	char hash[17];
-	unsigned long rows, good, rejected, batches;
+	unsigned long rows, good, rejected, recovered, batches;
 	/* the batch being written */
 	struct spool_file sf;
 	int open, exists, in_new;
@@ -79,9 +91,7 @@ struct job {
 	struct buf arena;
 	struct pend *pend;
 	size_t npend, pcap;
-	/* rejected rows */
-	struct spool_file rej;
-	int rej_open;
+	struct side rej, rec;	/* rejected rows, recovered rows */
 	int status;
 };
 
@@ -201,6 +211,13 @@ batch_open(struct job *j)
 	if (j->run->dry)
 		return 0;
 	name = batch_name(j, j->batches);
+	if (!spool_name_ok(name, ".json")) {
+		/* only past 9,999,999 batches of one file (safename.h) */
+		msg_warn("%s: more batches than a spool name can number", j->qname);
+		free(name);
+		j->open = 0;
+		return EX_SOFTWARE;
+	}
 	j->exists = spool_has(j->run->po_area, all, name);
 	j->in_new = j->exists && spool_has(j->run->po_area, newonly, name);
 	if (!j->exists && (r = spool_create(&j->sf, j->run->po_area, name)) == 0)
@@ -281,10 +298,47 @@ rejects_name(struct job *j)
 	return xasprintf("%s.%s.csv", j->safe, j->hash);
 }
 
+static char *
+recovered_name(struct job *j)
+{
+	return xasprintf("%s.%s.recovered.csv", j->safe, j->hash);
+}
+
+/* The side CSV's stream, created with its header line at the first row;
+ * NULL with *r set when it cannot be. */
+static FILE *
+side_fp(struct job *j, struct side *sd, char *name, const char *header, int *r)
+{
+	*r = 0;
+	if (!sd->open) {
+		*r = spool_create(&sd->sf, j->run->po_area, name);
+		if (*r == 0) {
+			sd->open = 1;
+			fputs(header, sd->sf.fp);
+		}
+	}
+	free(name);
+	return *r ? NULL : sd->sf.fp;
+}
+
+/* Committed only when the file's batches were (r == 0). */
+static int
+side_finish(struct side *sd, int r)
+{
+	if (!sd->open)
+		return r;
+	sd->open = 0;
+	if (r == 0)
+		return spool_commit(&sd->sf, "rejects");
+	spool_abort(&sd->sf);
+	return r;
+}
+
 static int
 reject(struct job *j, const struct pocsv_row *row)
 {
-	char *name, num[32];
+	char num[32];
+	FILE *fp;
 	int r;
 
 	j->rejected++;
@@ -292,21 +346,45 @@ reject(struct job *j, const struct pocsv_row *row)
 		msg_warn("%s: line %lu: %s", j->qname, row->line, row->reason);
 	if (j->run->dry)
 		return 0;
-	if (!j->rej_open) {
-		name = rejects_name(j);
-		r = spool_create(&j->rej, j->run->po_area, name);
-		free(name);
-		if (r)
-			return r;
-		j->rej_open = 1;
-		fputs("line,reason,raw\n", j->rej.fp);
-	}
+	if (!(fp = side_fp(j, &j->rej, rejects_name(j), "line,reason,raw\n", &r)))
+		return r;
 	snprintf(num, sizeof num, "%lu,", row->line);
-	fputs(num, j->rej.fp);
-	csv_fwrite(j->rej.fp, row->reason, strlen(row->reason));
-	putc(',', j->rej.fp);
-	csv_fwrite(j->rej.fp, row->raw, row->rawlen);
-	putc('\n', j->rej.fp);
+	fputs(num, fp);
+	csv_fwrite(fp, row->reason, strlen(row->reason));
+	putc(',', fp);
+	csv_fwrite(fp, row->raw, row->rawlen);
+	putc('\n', fp);
+	return 0;
+}
+
+/* A row whose SKU held commas, read NetSuite's way (contracts.md 1): kept,
+ * but never silently.  -v names it; SPOOL/po/rejects/NAME.recovered.csv
+ * keeps file, line, raw row and the SKU read, for a person to check. */
+static int
+recovered(struct job *j, const struct pocsv_row *row)
+{
+	char num[32], *q;
+	FILE *fp;
+	int r;
+
+	j->recovered++;
+	if (j->recovered <= REJECT_SHOWN) {
+		q = msgquote(row->sku, strlen(row->sku));
+		msg_info("%s: line %lu: recovered: the extra commas are taken as "
+		    "part of product-sku \"%s\"", j->qname, row->line, q);
+		free(q);
+	}
+	if (j->run->dry)
+		return 0;
+	if (!(fp = side_fp(j, &j->rec, recovered_name(j), "file,line,raw,sku\n", &r)))
+		return r;
+	csv_fwrite(fp, j->name, strlen(j->name));
+	snprintf(num, sizeof num, ",%lu,", row->line);
+	fputs(num, fp);
+	csv_fwrite(fp, row->raw, row->rawlen);
+	putc(',', fp);
+	csv_fwrite(fp, row->sku, strlen(row->sku));
+	putc('\n', fp);
 	return 0;
 }
 
@@ -421,18 +499,13 @@ finish(struct job *j)
 	}
 	if (r == 0)
 		r = pend_flush(j);
-	if (j->rej_open) {
-		j->rej_open = 0;
-		if (r == 0)
-			r = spool_commit(&j->rej, "rejects");
-		else
-			spool_abort(&j->rej);
-	}
+	r = side_finish(&j->rej, r);
+	r = side_finish(&j->rec, r);
 	if (r)
 		return r;
 	marker = marker_path(j);
-	data = xasprintf("rows %lu rejected %lu batches %lu\n", j->rows,
-	    j->rejected, j->batches);
+	data = xasprintf("rows %lu rejected %lu batches %lu recovered %lu\n",
+	    j->rows, j->rejected, j->batches, j->recovered);
 	r = spool_write_atomic(marker, data, strlen(data));
 	free(data);
 	free(marker);
@@ -445,8 +518,8 @@ job_free(struct job *j)
 {
 	if (j->open && !j->exists && !j->run->dry)
 		spool_abort(&j->sf);
-	if (j->rej_open)
-		spool_abort(&j->rej);
+	side_finish(&j->rej, -1);
+	side_finish(&j->rec, -1);
 	buf_free(&j->arena);
 	free(j->pend);
 	free(j->qname);
@@ -509,6 +582,8 @@ parse_file(struct run *run, int fd, const char *name, char **why, int *status)
 		j.rows++;
 		if ((r = pend_add(&j, &row)) == 0)
 			r = row.reason ? reject(&j, &row) : batch_add(&j, &row);
+		if (r == 0 && !row.reason && row.recovered)
+			r = recovered(&j, &row);
 	}
 	if (r < 0) {
 		msg_warnerr("%s: cannot read", j.qname);
@@ -518,11 +593,22 @@ parse_file(struct run *run, int fd, const char *name, char **why, int *status)
 	if (r == 0)
 		r = finish(&j);
 	if (r == 0) {
-		msg_info("%s: %lu rows, %lu in %lu batches, %lu rejected", j.qname,
-		    j.rows, j.good, j.batches, j.rejected);
+		msg_info("%s: %lu rows, %lu in %lu batches, %lu rejected, %lu recovered",
+		    j.qname, j.rows, j.good, j.batches, j.rejected, j.recovered);
+		if (j.recovered > REJECT_SHOWN)
+			msg_info("%s: %lu more rows recovered", j.qname,
+			    j.recovered - REJECT_SHOWN);
+		if (j.recovered && !run->dry) {
+			char *rn = recovered_name(&j);
+
+			msg_info("%s: the %lu recovered rows are listed in %s/rejects/%s",
+			    j.qname, j.recovered, run->po_area, rn);
+			free(rn);
+		}
 		if (run->dry)
-			printf("%s: %lu rows: %lu good in %lu batches, %lu rejected\n",
-			    j.qname, j.rows, j.good, j.batches, j.rejected);
+			printf("%s: %lu rows: %lu good in %lu batches, %lu rejected, "
+			    "%lu recovered\n", j.qname, j.rows, j.good, j.batches,
+			    j.rejected, j.recovered);
 	}
 	*status = r ? r : j.rejected ? EX_DATAERR : 0;
 	job_free(&j);
@@ -545,9 +631,11 @@ do_local(struct run *run, int argc, char **argv)
 
 	for (i = 0; i < argc; i++) {
 		q = msgquote(argv[i], strlen(argv[i]));
-		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC)) < 0) {
+		/* a FIFO or /dev/zero is refused at once: never read for ever */
+		if ((fd = open_regular(argv[i], O_RDONLY)) < 0) {
+			st = input_status(errno);
 			msg_warnerr("cannot open %s", q);
-			all = exit_merge(all, EX_IOERR);
+			all = exit_merge(all, st);
 			free(q);
 			continue;
 		}
@@ -565,6 +653,24 @@ do_local(struct run *run, int argc, char **argv)
 
 /* ---------------------------------------------------------------- sftp */
 
+/* dir/name.i; a name too long for the suffix (NetSuite's may have all of
+ * NAME_MAX's 255 bytes) is cut first, never inside a UTF-8 character. */
+static char *
+numbered(const char *dir, const char *name, int i)
+{
+	char num[16];
+	size_t len = strlen(name), max;
+
+	snprintf(num, sizeof num, ".%d", i);
+	max = 255 - strlen(num);
+	if (len > max) {
+		len = max;
+		while (len > 1 && ((unsigned char)name[len] & 0xC0) == 0x80)
+			len--;
+	}
+	return xasprintf("%s/%.*s%s", dir, (int)len, name, num);
+}
+
 /* dir/name, or dir/name.1 ... when taken: a rename onto an existing name
  * fails on many servers.  NULL (status in *st) when none is free. */
 static char *
@@ -575,7 +681,7 @@ free_name(struct sftp *s, const char *dir, const char *name, int *st)
 	int i, r;
 
 	for (i = 0; i < UNIQUE_MAX; i++) {
-		p = i ? xasprintf("%s/%s.%d", dir, name, i) : xasprintf("%s/%s", dir, name);
+		p = i ? numbered(dir, name, i) : xasprintf("%s/%s", dir, name);
 		r = sftp_stat(s, p, &e);
 		if (r == SFTP_MISSING)
 			return p;
@@ -671,7 +777,8 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 		msg_info("%s changed while it was read: left for the next run", q);
 		free(q);
 		st = LEAVE_FILE;
-	} else if (st == EX_TEMPFAIL || st == SFTP_MISSING) {
+	} else if ((st == EX_TEMPFAIL && !sftp_expired(run->sftp)) ||
+	    st == SFTP_MISSING) {
 		st = LEAVE_FILE;	/* grew, or went away: said by sftp */
 	}
 	if (run->dry) {
@@ -712,6 +819,64 @@ progress(uint64_t done, uint64_t total, void *arg)
 	    done >= total ? "\n" : "");
 }
 
+/*
+ * A remote file whose mtime is in the future (the server's clock ahead of
+ * ours, or a file touched by hand): its age cannot say whether NetSuite
+ * has finished writing it, and waiting for the age would wait for as long
+ * as the clocks disagree, in silence.  So it is said, once per run
+ * without -v, with how far ahead; its size and mtime are noted in
+ * SPOOL/state/po-future with our own time; and a later run takes it once
+ * the same size and mtime have held for po_min_age by our clock (at the
+ * earliest the next run: two listings agree).  1: take it now.
+ */
+static int
+future_ok(struct run *run, const struct sftp_entry *e, const char *safe,
+    const char *q, time_t now)
+{
+	unsigned long long size, mtime, seen = (unsigned long long)now;
+	const char *p = run->future;
+	size_t sl = strlen(safe);
+	int take = 0, known = 0;
+
+	for (; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (strncmp(p, safe, sl) == 0 && p[sl] == ' ' &&
+		    sscanf(p + sl, " %llu %llu %llu", &size, &mtime, &seen) == 3) {
+			known = size == e->size && mtime == (unsigned long long)e->mtime;
+			break;
+		}
+	if (!known)
+		seen = (unsigned long long)now;
+	else
+		take = (long long)now - (long long)seen >= run->cfg.netsuite.po_min_age;
+	msg_warn("%s: its mtime is %lld s in the future (is the SFTP server's clock "
+	    "ahead of this host's?): %s", q, (long long)(e->mtime - now), take ?
+	    "taken, its size and mtime unchanged since an earlier run" :
+	    "left until its size and mtime have held for po_min_age by this "
+	    "host's clock");
+	if (!take)
+		buf_addf(&run->future_next, "%s %llu %llu %llu\n", safe,
+		    (unsigned long long)e->size, (unsigned long long)e->mtime, seen);
+	return take;
+}
+
+/* The notes for the next run; none left: the file goes. */
+static int
+future_save(struct run *run)
+{
+	const char *next = run->future_next.s ? run->future_next.s : "";
+
+	if (run->dry || strcmp(next, run->future ? run->future : "") == 0)
+		return 0;
+	if (!*next) {
+		if (unlink(run->future_path) < 0 && errno != ENOENT) {
+			msg_warnerr("cannot remove %s", run->future_path);
+			return EX_IOERR;
+		}
+		return 0;
+	}
+	return spool_write_atomic(run->future_path, next, strlen(next));
+}
+
 /* One remote file: returns the status for it; *stop when the connection
  * is no use any more. */
 static int
@@ -726,7 +891,14 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	remote = path_join(c->netsuite.po_dir, e->name);
 	q = msgquote(remote, strlen(remote));
 	safe = safename(e->name, strlen(e->name));
-	if (age < c->netsuite.po_min_age) {
+	if (e->mtime > time(NULL) + 1) {	/* a second of rounding is no skew */
+		if (!future_ok(run, e, safe, q, time(NULL))) {
+			if (run->dry)
+				printf("would wait for %s (its mtime is in the future)\n", q);
+			st = 0;
+			goto out;
+		}
+	} else if (age < c->netsuite.po_min_age) {
 		msg_info("%s changed %llds ago: left until it is %d s old", q,
 		    (long long)age, c->netsuite.po_min_age);
 		if (run->dry)
@@ -773,7 +945,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 			    c->netsuite.po_archive_dir, e->name));
 	}
 out:
-	if (st == EX_UNAVAILABLE || st == EX_PROTOCOL)
+	if (st == EX_UNAVAILABLE || st == EX_PROTOCOL || sftp_expired(run->sftp))
 		*stop = 1;
 	free(why);
 	free(safe);
@@ -807,6 +979,12 @@ do_sftp(struct run *run)
 		sftp_close(run->sftp);
 		return st;
 	}
+	run->future_path = xasprintf("%s/state/po-future", c->spool.dir);
+	if (read_file(run->future_path, FUTURE_MAX, &run->future, &i) < 0) {
+		if (errno != ENOENT)
+			msg_warnerr("%s: ignored", run->future_path);
+		run->future = NULL;
+	}
 	qsort(ents, n, sizeof *ents, by_age);
 	for (i = 0; i < n && !stop; i++) {
 		/* FNM_PERIOD: a dot file is someone's upload in progress */
@@ -817,6 +995,12 @@ do_sftp(struct run *run)
 	sftp_entries_free(ents, n);
 	sftp_close(run->sftp);
 	run->sftp = NULL;
+	/* a stopped run saw only some files: keep the notes of the rest */
+	if (!stop)
+		all = exit_merge(all, future_save(run));
+	free(run->future);
+	free(run->future_path);
+	buf_free(&run->future_next);
 	return all;
 }
 

@@ -51,11 +51,11 @@
 #include "input.h"
 #include "lock.h"
 #include "msg.h"
+#include "safename.h"
 #include "spool.h"
 #include "util.h"
 
 #define BATCH_MAX	(64u << 20)	/* bytes of one batch file */
-#define NAME_MAXLEN	200
 #define ROWS_SHOWN	50		/* failed rows said on stderr per log */
 #define POLL_FIRST_MS	200
 #define POLL_MAX_MS	5000
@@ -89,20 +89,12 @@ usage(FILE *fp)
 }
 
 /* Spool names come from po-export-parse; anything else is refused
- * before it can become a path component or a message. */
+ * before it can become a path component or a message.  The rule is
+ * safename.h's, shared by every program. */
 static int
 good_name(const char *name)
 {
-	size_t n = strlen(name), i;
-
-	if (n <= 5 || n > NAME_MAXLEN || strcmp(name + n - 5, ".json") != 0 ||
-	    name[0] == '.' || name[0] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789._+=@,-", name[i]))
-			return 0;
-	return 1;
+	return spool_name_ok(name, ".json");
 }
 
 /* A HotWax id that is safe in a URL path and a file. */
@@ -166,9 +158,8 @@ load_batch(const char *path, char **data, size_t *len, cJSON **rows)
 			return EX_DATAERR;
 		}
 		msg_warnerr("cannot read %s", path);
-		/* a wrong name given is bad input; a failing disk is not */
-		return errno == ENOENT || errno == EISDIR || errno == EACCES ||
-		    errno == ENOTDIR ? EX_DATAERR : EX_IOERR;
+		/* a wrong name given is no input (66); a failing disk is not */
+		return input_status(errno);
 	}
 	*rows = cJSON_ParseWithLength(*data, *len);
 	if (!cJSON_IsArray(*rows)) {

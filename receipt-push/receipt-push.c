@@ -92,13 +92,7 @@ usage(FILE *fp)
 static int
 good_name(const char *n)
 {
-	size_t len = strlen(n);
-
-	if (len < 6 || len > SAFENAME_MAX || n[0] == '.' || n[0] == '-' ||
-	    strcmp(n + len - 5, ".json") != 0)
-		return 0;
-	return strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789._+=@,-") == len;
+	return spool_name_ok(n, ".json");	/* safename.h: one rule for all */
 }
 
 static char *
@@ -150,8 +144,9 @@ adopt(struct run *r, const char *path, const char *name)
 	int st;
 
 	if (read_file(path, MAX_RECEIPT, &data, &len) < 0) {
+		st = errno == EFBIG ? EX_DATAERR : input_status(errno);
 		msg_warnerr("%s", path);
-		return EX_DATAERR;
+		return st;
 	}
 	st = spool_deliver(r->area, "new", name, data, len);
 	free(data);
@@ -181,12 +176,12 @@ take_named(struct run *r, const char *path)
 		if (errno == ENOENT && access(incur, F_OK) == 0)
 			msg_info("%s: already published (in %s)", path, r->curdir);
 		else {
+			st = input_status(errno);
 			msg_warnerr("%s", path);
-			st = EX_DATAERR;
 		}
 	} else if (!S_ISREG(a.st_mode)) {
 		msg_warn("%s: not a regular file", path);
-		st = EX_DATAERR;
+		st = EX_NOINPUT;
 	} else if (stat(inspool, &b) == 0) {
 		if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
 			add_item(r, name, xstrdup(inspool));
@@ -695,7 +690,7 @@ copy_error(struct run *r, const char *rpath, const char *local_name,
 		msg_info("%s changed while it was read: left for the next run", q);
 		free(q);
 		st = LEAVE_FILE;
-	} else if (st == SFTP_MISSING || st == EX_TEMPFAIL ||
+	} else if (st == SFTP_MISSING || (st == EX_TEMPFAIL && !sftp_expired(r->s)) ||
 	    (st == EX_DATAERR && e->size <= MAX_ERRCSV)) {
 		/* went away, grew while read (said by sftp), or grew past
 		 * the bound since the listing */

@@ -4,6 +4,7 @@
  * closed, /dev/null or gives no line.
  */
 #include <fcntl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,5 +232,13 @@ main(void)
 	close(saved_in);
 	scratch_remove();
 	free(dir);
+	/* input_status: what a program exits with for an input it cannot open */
+	is_int(input_status(ENOENT), EX_NOINPUT, "missing: 66");
+	is_int(input_status(EACCES), EX_NOINPUT, "unreadable: 66");
+	is_int(input_status(ENOTREG), EX_NOINPUT, "a FIFO or device (open_regular): 66");
+	is_int(input_status(EISDIR), EX_NOINPUT, "a directory: 66");
+	is_int(input_status(ENOTDIR), EX_NOINPUT, "a path through a file: 66");
+	is_int(input_status(EIO), EX_IOERR, "a failing disk is not the input's fault: 74");
+	is_int(input_status(ENOMEM), EX_IOERR, "nor is no memory");
 	return done_testing();
 }

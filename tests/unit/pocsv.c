@@ -248,6 +248,54 @@ test_long_line(void)
 	buf_free(&b);
 }
 
+/* The limit is exact: a line of POCSV_LINE_MAX bytes (without its LF or
+ * CR LF) is read, one byte more is rejected, with LF, CR LF or no end at
+ * all (the last line of a file).  An extra column holds the bulk. */
+static void
+boundary(size_t len, const char *end, int want_ok)
+{
+	struct buf b = {0};
+	struct pocsv_row row;
+	struct pocsv *p;
+	char *why;
+	const char *start = "1,s,2,116,1,,";
+
+	buf_adds(&b, "external-id,product-sku,quantity,external-facility-id,"
+	    "item-external-id,arrival-date,notes\n");
+	buf_adds(&b, start);
+	while (b.len - strlen("external-id,product-sku,quantity,external-facility-id,"
+	    "item-external-id,arrival-date,notes\n") < len)
+		buf_addc(&b, 'n');
+	buf_adds(&b, end);
+	p = open_text(b.s, b.len, NULL, &why);
+	ok(p != NULL, "a %zu-byte line ending %s: the file opens", len,
+	    *end == '\n' ? "LF" : *end ? "CR LF" : "the file");
+	if (p) {
+		is_int(pocsv_next(p, &row), 1, "  the line is read");
+		if (want_ok)
+			ok(!row.reason, "  and accepted (%s)", row.reason ? row.reason : "");
+		else
+			ok(row.reason && strstr(row.reason, "longer than 65536"),
+			    "  and rejected as too long (%s)", row.reason ? row.reason : "accepted");
+		is_int(pocsv_next(p, &row), 0, "  then the end");
+		pocsv_close(p);
+	}
+	free(why);
+	buf_free(&b);
+}
+
+static void
+test_line_limit(void)
+{
+	is_int(POCSV_LINE_MAX, 65536, "the documented limit is 65536 bytes");
+	boundary(65536, "\n", 1);
+	boundary(65537, "\n", 0);
+	boundary(65536, "\r\n", 1);
+	boundary(65537, "\r\n", 0);
+	boundary(65536, "", 1);
+	boundary(65537, "", 0);
+}
+
 static void
 test_many_rows(void)
 {
@@ -316,6 +364,7 @@ main(void)
 	test_header();
 	test_rows();
 	test_long_line();
+	test_line_limit();
 	test_many_rows();
 	test_dates();
 	if (cur_fp)

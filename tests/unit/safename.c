@@ -184,6 +184,41 @@ main(void)
 	ok(is_safe(again) || strcmp(again, "=") == 0, "an empty name gives \"%s\"", again);
 	free(again);
 
+	/* spool_name_ok: the one rule every program checks */
+	{
+		char at[SPOOL_NAME_MAX + 2];
+
+		memset(at, 'a', SPOOL_NAME_MAX);
+		memcpy(at + SPOOL_NAME_MAX - 5, ".json", 6);
+		ok(spool_name_ok(at, ".json"), "a %d-byte name passes", SPOOL_NAME_MAX);
+		memset(at, 'a', SPOOL_NAME_MAX + 1);
+		memcpy(at + SPOOL_NAME_MAX - 4, ".json", 6);
+		ok(!spool_name_ok(at, ".json"), "a %d-byte name does not", SPOOL_NAME_MAX + 1);
+		ok(SPOOL_NAME_MAX + SPOOL_SUFFIX_MAX <= 255 &&
+		    SPOOL_SUFFIX_MAX >= (int)strlen(".rows.json.err.tmp.4194304") - 5,
+		    "the longest suffix a program adds still fits NAME_MAX");
+		ok(!spool_name_ok(".json", ".json"), "no stem: refused");
+		ok(!spool_name_ok("-x.json", ".json"), "leading '-': refused");
+		ok(!spool_name_ok(".x.json", ".json"), "leading '.': refused");
+		ok(!spool_name_ok("a b.json", ".json"), "a space: refused");
+		ok(!spool_name_ok("a/b.json", ".json"), "a slash: refused");
+		ok(!spool_name_ok("a.csv", ".json"), "another extension: refused");
+		ok(spool_name_ok("a=C3=A9+@,_-.x", NULL), "any extension with NULL");
+		/* every safename with the longest suffix po-export-parse adds */
+		for (i = 0; i < n; i++) {
+			again = xasprintf("%s.0123456789abcdef.recovered.csv", got[i]);
+			if (!spool_name_ok(again, ".csv"))
+				break;
+			free(again);
+			again = xasprintf("%s.0123456789abcdef.9999999.json", got[i]);
+			if (!spool_name_ok(again, ".json"))
+				break;
+			free(again);
+		}
+		if (!ok(i == n, "every safename with the longest derived suffix passes"))
+			printf("#   %s\n", again), free(again);
+	}
+
 	for (i = 0; i < n; i++)
 		free(got[i]);
 
