@@ -473,7 +473,9 @@ rx_compute(struct rx_po *p)
 	dec_t open;
 	size_t i;
 
-	qsort(p->lines, p->n, sizeof *p->lines, linecmp);
+	/* a PO with no lines has lines == NULL: qsort(NULL, 0) is UB */
+	if (p->n > 1)
+		qsort(p->lines, p->n, sizeof *p->lines, linecmp);
 	p->element = 0;
 	p->full = p->n > 0;
 	for (i = 0; i < p->n; i++) {

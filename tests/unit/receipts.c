@@ -103,6 +103,19 @@ t_excess(void)
 	rx_po_free(&p);
 }
 
+/* qsort(NULL, 0, ...) is undefined behaviour (its first argument is
+ * declared non-null): a PO with no lines must not reach it. */
+static void
+t_no_lines(void)
+{
+	struct rx_po p;
+
+	rx_po_init(&p, "10");
+	rx_compute(&p);
+	ok(!p.element && !p.full, "a PO with no lines: no element, not full, no UB");
+	rx_po_free(&p);
+}
+
 static void
 t_rejected_only(void)
 {
@@ -295,6 +308,7 @@ main(void)
 	t_open_zero_full();
 	t_excess();
 	t_rejected_only();
+	t_no_lines();
 	t_decimal();
 	t_unknown();
 	t_state();
