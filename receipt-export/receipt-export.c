@@ -1259,12 +1259,15 @@ main(int argc, char **argv)
 	msg_syslog(cfg.spool.syslog);
 	area = path_join(cfg.spool.dir, "receipt");
 	cur = path_join(area, "cur");
-	if ((rc = spool_init(cfg.spool.dir)) == 0 &&
-	    (rc = lock_take(cfg.spool.dir, LOCK_NAME)) == 0 &&
-	    (dry || (rc = spool_clean_tmp(area)) == 0)) {
+	/* -n makes nothing, not even the spool tree or the lock: it only
+	 * reads, and what it reads is replaced by renames, never torn */
+	if (dry)
 		rc = receipt_export(&cfg, dry);
-		if (!dry)
-			rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
+	else if ((rc = spool_init(cfg.spool.dir)) == 0 &&
+	    (rc = lock_take(cfg.spool.dir, LOCK_NAME)) == 0 &&
+	    (rc = spool_clean_tmp(area)) == 0) {
+		rc = receipt_export(&cfg, dry);
+		rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
 	}
 	free(area);
 	free(cur);

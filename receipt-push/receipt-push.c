@@ -310,10 +310,13 @@ build_queue(struct run *r, int argc, char **argv)
 {
 	char **v, **sp;
 	size_t n, nsp, i, named;
-	int from_spool, st = 0;
+	int from_spool, st = 0, nospool;
 	struct item last;
 
-	v = input_collect(argc, argv, r->newdir, ".json", &n, &from_spool);
+	/* -n on a spool not made yet (it makes none): nothing waits there */
+	nospool = r->dry && access(r->newdir, F_OK) < 0 && errno == ENOENT;
+	v = input_collect(argc, argv, nospool ? NULL : r->newdir, ".json", &n,
+	    &from_spool);
 	if (!v)
 		return EX_IOERR;
 	if (from_spool) {
@@ -331,6 +334,8 @@ build_queue(struct run *r, int argc, char **argv)
 		return st;
 	sort_queue(r);
 	last = r->q[r->nq - 1];
+	if (nospool)
+		return st;
 	if (spool_list(r->newdir, ".json", &sp, &nsp))
 		return EX_IOERR;
 	for (i = 0; i < nsp; i++) {
@@ -832,8 +837,9 @@ main(int argc, char **argv)
 	if ((st = config_load(&c, cfg)))
 		return st;
 	msg_syslog(c.spool.syslog);
-	if ((st = check_staging(&c)) || (st = spool_init(c.spool.dir)) ||
-	    (st = lock_take(c.spool.dir, LOCK_NAME))) {
+	/* -n makes nothing, not even the spool tree or the lock */
+	if ((st = check_staging(&c)) || (!r.dry && ((st = spool_init(c.spool.dir)) ||
+	    (st = lock_take(c.spool.dir, LOCK_NAME))))) {
 		config_free(&c);
 		return st;
 	}
