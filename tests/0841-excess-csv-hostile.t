@@ -42,6 +42,10 @@ t_like "stderr names the id quoted" "$(t_err)" \
 	'receipts R1,"x"\\n2401,9,99,forged\\x0D\\n"",end\)'
 t_is "... and holds no forged line" "$(t_err | grep -c '^2401,9,99')" 0
 
+# excess.csv is replaced atomically: a writer killed mid-write leaves
+# excess.csv.tmp.PID, which the next run removes (its writer is gone)
+printf 'half' >"$X.tmp.999999999"
+
 # a second hostile id (a comma, a lone CR), killed once the row is recorded
 EVIL2='"R2, \rtwo"'
 ns_po 2402 1:SKU2:1
@@ -55,6 +59,7 @@ t_true "... the journal is left" -e "$SPOOL/state/receipt-export.pending"
 t_exit "the rerun finishes it" 0 receipt-export
 ROWS2="[$HEAD, [\"2401\", \"1\", \"3\", $(jstr "$EVIL")], [\"2402\", \"1\", \"3\", $(jstr "$EVIL2")]]"
 t_is "... and records nothing twice" "$(csv_rows "$X")" "$ROWS2"
+t_true "a dead writer's excess.csv.tmp.PID is cleaned away" ! -e "$X.tmp.999999999"
 
 # The version before wrote receipt_ids unquoted: an id with a comma made
 # a row of 5 fields.  Its excess.csv and its journal, left by a kill
