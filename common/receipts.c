@@ -272,8 +272,12 @@ rx_state_parse(struct rx_state *st, const char *data, size_t len,
 	int64_t ms;
 	dec_t q, r;
 
-	if (strlen(copy) != len)
+	if (strlen(copy) != len) {	/* name the line it is on */
 		why = "a NUL byte";
+		lineno = 1;
+		for (nl = copy; (nl = strchr(nl, '\n')); nl++)
+			lineno++;
+	}
 	for (; !why && *line; line = nl + 1) {
 		lineno++;
 		nl = strchr(line, '\n');
