@@ -749,9 +749,11 @@ report_errors(struct run *r)
 				    q, (long long)age);
 			free(q);
 			c = LEAVE_FILE;
-		} else if (r->dry)
-			printf("would report and copy NetSuite's error file %s\n", rpath);
-		else if ((c = copy_error(r, rpath, sn, &e[i])) == EX_DATAERR) {
+		} else if (r->dry) {
+			q = msgquote(rpath, strlen(rpath));	/* NetSuite's name */
+			printf("would report and copy NetSuite's error file %s\n", q);
+			free(q);
+		} else if ((c = copy_error(r, rpath, sn, &e[i])) == EX_DATAERR) {
 			/* too large to copy: said once, to be read there */
 			q = msgquote(rpath, strlen(rpath));
 			msg_warn("NetSuite reported receipt errors in %s, too "

@@ -40,4 +40,12 @@ t_is "one message per PO, no more" "$(t_err | grep -c 'could not receive')" 6
 t_is "no phantom rows (the blank line is none)" "$(t_err | grep -c 'more rows')" 0
 t_is "no control byte reaches stderr" \
 	"$(t_err | tr -d '\n' | LC_ALL=C tr -d '\040-\176' | wc -c)" 0
+
+# an error file whose name holds an escape sequence and a line end
+printf 'orderId,errorMessage\n2507,Closed\n' >"$E/$(printf 'evil\033[2J\nname.csv')"
+t_exit "-n with a hostile error file name" 0 receipt-push -n
+t_like "... names it quoted" "$(t_out)" \
+	'would report and copy NetSuite.s error file .*/evil\\x1B\[2J\\nname\.csv$'
+t_is "... and no control byte reaches stdout" \
+	"$(t_out | tr -d '\n' | LC_ALL=C tr -d '\040-\176' | wc -c)" 0
 t_done
