@@ -41,8 +41,9 @@ PEP_OBJS  = $(BASE_OBJS) common/safename.o common/decimal.o common/polines.o \
             common/pocsv.o common/sftp.o common/input.o
 PI_OBJS   = $(BASE_OBJS) common/input.o common/hotwax.o common/safename.o
 RE_OBJS   = $(BASE_OBJS) common/decimal.o common/polines.o common/hotwax.o \
-            common/receipts.o
-RP_OBJS   = $(BASE_OBJS) common/input.o common/safename.o common/sftp.o
+            common/receipts.o common/csvio.o common/safename.o
+RP_OBJS   = $(BASE_OBJS) common/input.o common/safename.o common/sftp.o \
+            common/csvio.o
 
 ALL_CFLAGS = $(CPPFLAGS) $(WARN) $(CFLAGS) $(SSH_CFLAGS) $(CURL_CFLAGS) $(JSON_CFLAGS)
 ALL_CFLAGS += -DPOSYNC_VERSION='"$(VERSION)"'
@@ -73,9 +74,9 @@ po-export-parse/po-export-parse: po-export-parse/po-export-parse.o $(PEP_OBJS)
 po-import/po-import: po-import/po-import.o $(PI_OBJS)
 	$(link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
 receipt-export/receipt-export: receipt-export/receipt-export.o $(RE_OBJS)
-	$(link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
+	$(link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
 receipt-push/receipt-push: receipt-push/receipt-push.o $(RP_OBJS)
-	$(link) $(SSH_LIBS) $(INI_LIBS)
+	$(link) $(SSH_LIBS) $(INI_LIBS) $(CSV_LIBS)
 
 # C unit tests: each tests/unit/NAME.c is linked with every common/ source,
 # all built under AddressSanitizer and UndefinedBehaviorSanitizer into their

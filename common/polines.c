@@ -282,6 +282,41 @@ table_free(struct table *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* What next_line found. */
+enum { LN_EOF, LN_OK, LN_TORN, LN_LONG, LN_NUL };
+
+/*
+ * Read one line into line[0..LINE_MAX_BYTES] (NUL-terminated, LF cut),
+ * counting the bytes themselves: fgets() cannot tell a NUL byte from the
+ * end of what it read, and a line cut at the buffer's size would leave
+ * its tail to be read as a record of its own.  A line too long or holding
+ * a NUL byte is read to its LF and refused whole; so is a last line
+ * without its LF (a writer died mid-record).
+ */
+static int
+next_line(FILE *fp, char *line, size_t *lenp)
+{
+	size_t len = 0;
+	int c, nul = 0;
+
+	while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
+		if (c == 0)
+			nul = 1;
+		if (len < LINE_MAX_BYTES)
+			line[len] = (char)c;
+		len++;
+	}
+	if (c == EOF && len == 0)
+		return LN_EOF;
+	if (c == EOF)
+		return LN_TORN;
+	if (len > LINE_MAX_BYTES)
+		return LN_LONG;
+	line[len] = 0;
+	*lenp = len;
+	return nul ? LN_NUL : LN_OK;
+}
+
 /*
  * Read the ledger from fd (which the caller has locked) into t, keeping
  * the POs want() accepts.  A line without its LF at the end of the file
@@ -291,9 +326,9 @@ table_free(struct table *t)
 static int
 read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct table *t)
 {
-	char line[LINE_MAX_BYTES + 2], *t1, *t2, *po = NULL, *ln = NULL;
+	char line[LINE_MAX_BYTES + 1], *t1, *t2, *po = NULL, *ln = NULL;
 	char *lastpo = NULL;
-	int lastwant = 0, nwarn = 0, dfd;
+	int lastwant = 0, nwarn = 0, dfd, k;
 	unsigned long lineno = 0;
 	size_t len, klen;
 	FILE *fp;
@@ -306,27 +341,17 @@ read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct t
 			close(dfd);
 		return EX_IOERR;
 	}
-	while (fgets(line, sizeof line, fp)) {
+	while ((k = next_line(fp, line, &len)) != LN_EOF) {
 		lineno++;
-		len = strlen(line);
-		if (len == 0 || line[len - 1] != '\n') {
-			if (feof(fp))
-				break;	/* torn tail */
-			if (len == sizeof line - 1) {	/* overlong: skip it */
-				int c;
-
-				while ((c = getc(fp)) != EOF && c != '\n')
-					;
-				if (nwarn++ < WARN_MAX)
-					msg_warn("%s:%lu: record too long, ignored", path, lineno);
-				continue;
-			}
-			/* a NUL byte inside the line */
+		if (k == LN_TORN)
+			break;	/* ignored: the next writer cuts it */
+		if (k == LN_LONG || k == LN_NUL) {
 			if (nwarn++ < WARN_MAX)
-				msg_warn("%s:%lu: malformed record ignored", path, lineno);
+				msg_warn("%s:%lu: %s, ignored", path, lineno,
+				    k == LN_LONG ? "record longer than 4096 bytes" :
+				    "record holding a NUL byte");
 			continue;
 		}
-		line[--len] = 0;
 		t1 = strchr(line, '\t');
 		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
 		if (!t1 || !t2 || strchr(t2 + 1, '\t') || t1 == line || t2 == t1 + 1)

@@ -272,8 +272,12 @@ rx_state_parse(struct rx_state *st, const char *data, size_t len,
 	int64_t ms;
 	dec_t q, r;
 
-	if (strlen(copy) != len)
+	if (strlen(copy) != len) {	/* name the line it is on */
 		why = "a NUL byte";
+		lineno = 1;
+		for (nl = copy; (nl = strchr(nl, '\n')); nl++)
+			lineno++;
+	}
 	for (; !why && *line; line = nl + 1) {
 		lineno++;
 		nl = strchr(line, '\n');
@@ -473,7 +477,9 @@ rx_compute(struct rx_po *p)
 	dec_t open;
 	size_t i;
 
-	qsort(p->lines, p->n, sizeof *p->lines, linecmp);
+	/* a PO with no lines has lines == NULL: qsort(NULL, 0) is UB */
+	if (p->n > 1)
+		qsort(p->lines, p->n, sizeof *p->lines, linecmp);
 	p->element = 0;
 	p->full = p->n > 0;
 	for (i = 0; i < p->n; i++) {

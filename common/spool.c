@@ -489,7 +489,8 @@ clean_dir(const char *dir, int all)
 int
 spool_clean_tmp(const char *area)
 {
-	static const char *const subs[] = {"new", "cur", "failed", "../state"};
+	/* ".": the area's own files (receipt/excess.csv) are replaced atomically too */
+	static const char *const subs[] = {".", "new", "cur", "failed", "../state"};
 	char *dir;
 	size_t i;
 	int r;

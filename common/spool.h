@@ -61,7 +61,7 @@ int spool_list(const char *dir, const char *suffix, char ***v, size_t *n);
 void spool_list_free(char **v);
 
 /* Remove leftovers of a crashed writer: files in area/tmp, and
- * spool_write_atomic's PATH.tmp.PID in area/{new,cur,failed} and the
+ * spool_write_atomic's PATH.tmp.PID in area, area/{new,cur,failed} and the
  * spool's state/, whose writer process is gone or that are older than a
  * day.  Call while holding the lock. */
 int spool_clean_tmp(const char *area);

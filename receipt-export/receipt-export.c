@@ -41,12 +41,14 @@
 #include <cjson/cJSON.h>
 
 #include "config.h"
+#include "csvio.h"
 #include "decimal.h"
 #include "hotwax.h"
 #include "lock.h"
 #include "msg.h"
 #include "polines.h"
 #include "receipts.h"
+#include "safename.h"
 #include "spool.h"
 #include "util.h"
 
@@ -519,17 +521,96 @@ bad:
 	return EX_DATAERR;
 }
 
-/* Append the rows of rows not already in excess.csv (a rerun after a
- * crash finds them there), saying each on stderr.  0, or EX_IOERR. */
+/*
+ * excess.csv: order_id,line_id,quantity,receipt_ids, one row per excess
+ * for a person to settle in NetSuite.  Written and read with libcsv
+ * (csvio.c): a hostile id cannot forge a row.  Up to 0.1.0 receipt_ids
+ * went out unquoted, so an old row may have more fields than the header:
+ * the extra ones are that column, cut at its commas, and are joined back.
+ */
+#define EXCESS_COLS	4
+
+struct excess_seen {
+	struct rx_map keys;	/* each row as its 4 columns encoded again */
+	struct buf norm;	/* the old file's rows, encoded again */
+	int torn;		/* its last row had no line end (a crash) */
+};
+
+/* A row's key: its 4 columns written by csvio.  malloc'd. */
+static char *
+excess_key(const struct csvio_row *row)
+{
+	const char *f[EXCESS_COLS] = { "", "", "", "" };
+	size_t len[EXCESS_COLS] = { 0 }, i;
+	struct buf ids = { 0 }, key = { 0 };
+
+	for (i = 0; i < row->n && i < EXCESS_COLS - 1; i++) {
+		f[i] = row->f[i];
+		len[i] = row->len[i];
+	}
+	for (i = EXCESS_COLS - 1; i < row->n; i++) {
+		if (i > EXCESS_COLS - 1)
+			buf_addc(&ids, ',');
+		buf_add(&ids, row->f[i], row->len[i]);
+	}
+	f[EXCESS_COLS - 1] = ids.s ? ids.s : "";
+	len[EXCESS_COLS - 1] = ids.len;
+	csvio_add_row(&key, f, len, EXCESS_COLS);
+	buf_free(&ids);
+	return key.s;
+}
+
+static int
+excess_old_row(const struct csvio_row *row, void *arg)
+{
+	struct excess_seen *x = arg;
+	char *key = excess_key(row);
+
+	rx_map_put(&x->keys, key, NULL);
+	free(key);
+	csvio_add_row(&x->norm, row->f, row->len, row->n);
+	x->torn = row->unterminated;
+	return 0;
+}
+
+struct excess_add {
+	struct excess_seen *seen;
+	struct buf *out;
+	int *said;
+};
+
+static int
+excess_new_row(const struct csvio_row *row, void *arg)
+{
+	struct excess_add *a = arg;
+	char *key = excess_key(row);
+	int isnew = 0;
+
+	rx_map_put(&a->seen->keys, key, &isnew);
+	if (isnew) {
+		buf_adds(a->out, key);
+		(*a->said)++;
+	}
+	free(key);
+	return 0;
+}
+
+/* Add the rows of rows (CSV) not already in excess.csv (a rerun after a
+ * crash finds them there).  The file is replaced whole, atomically: no
+ * torn row from now on, and one an older version left behind is closed
+ * by writing the rows again.  0, or EX_IOERR. */
 static int
 excess_write(struct run *r, const struct buf *rows, int *said)
 {
-	static const char header[] = "order_id,line_id,quantity,receipt_ids\n";
-	char *old = NULL, *line, *nl, *copy;
-	size_t oldlen = 0;
-	struct buf add = { 0 }, probe = { 0 };
-	FILE *fp;
-	int rc = 0, torn;
+	static const char *const head[EXCESS_COLS] =
+	    { "order_id", "line_id", "quantity", "receipt_ids" };
+	static const size_t headlen[EXCESS_COLS] = { 8, 7, 8, 11 };
+	struct excess_seen x = { { 0 }, { 0 }, 0 };
+	struct buf out = { 0 };
+	struct excess_add a = { &x, &out, said };
+	char *old = NULL;
+	size_t oldlen = 0, i;
+	int rc = 0;
 
 	if (!rows->len)
 		return 0;
@@ -541,39 +622,26 @@ excess_write(struct run *r, const struct buf *rows, int *said)
 		old = NULL;
 		oldlen = 0;
 	}
+	if ((rc = csvio_parse(old ? old : "", oldlen, excess_old_row, &x)) != 0)
+		goto out;
 	if (!oldlen)
-		buf_adds(&add, header);
-	torn = oldlen && old[oldlen - 1] != '\n';
-	copy = xstrndup(rows->s, rows->len);
-	for (line = copy; *line && (nl = strchr(line, '\n')); line = nl + 1) {
-		*nl = 0;
-		buf_reset(&probe);
-		buf_addf(&probe, "\n%s\n", line);
-		if (old && (strstr(old, probe.s) ||
-		    (oldlen > probe.len - 1 && !strncmp(old, probe.s + 1, probe.len - 1))))
-			continue;
-		buf_addf(&add, "%s\n", line);
-		(*said)++;
-	}
-	free(copy);
+		csvio_add_row(&out, head, headlen, EXCESS_COLS);
+	else if (x.torn)
+		buf_add(&out, x.norm.s, x.norm.len);
+	else
+		buf_add(&out, old, oldlen);
+	i = out.len;
+	if ((rc = csvio_parse(rows->s, rows->len, excess_new_row, &a)) != 0)
+		goto out;
+	if (out.len > i && (rc = spool_write_atomic(r->excess_path, out.s, out.len)))
+		msg_warn("%s: cannot record excess receipts", r->excess_path);
+out:
+	for (i = 0; i < x.keys.cap; i++)
+		free(x.keys.v[i].key);
+	free(x.keys.v);
+	buf_free(&x.norm);
+	buf_free(&out);
 	free(old);
-	buf_free(&probe);
-	if (add.len) {
-		/* after a torn last row (a crash mid-append), ours start on
-		 * a line of their own */
-		if (!(fp = fopen(r->excess_path, "a")) ||
-		    (torn && fputc('\n', fp) == EOF) ||
-		    fwrite(add.s, 1, add.len, fp) != add.len || fflush(fp) ||
-		    fsync(fileno(fp))) {
-			msg_warnerr("%s: cannot record excess receipts", r->excess_path);
-			rc = EX_IOERR;
-		}
-		if (fp && fclose(fp) && !rc) {
-			msg_warnerr("%s", r->excess_path);
-			rc = EX_IOERR;
-		}
-	}
-	buf_free(&add);
 	return rc;
 }
 
@@ -735,32 +803,30 @@ out:
 
 /* ---------------------------------------------------------------- export */
 
-/* Say each excess row on stderr (the rows are CSV; the message is not). */
+/* Add an excess row to rows (CSV, by csvio) and say it on stderr, every
+ * id quoted: they come from HotWax. */
 static void
 excess_row(struct buf *rows, const char *po, const struct rx_line *l)
 {
-	const char *f[2] = { po, l->id };
+	const char *ids = l->rids.s ? l->rids.s : "";
 	char q[DEC_BUFSZ];
-	int i;
+	const char *f[EXCESS_COLS] = { po, l->id, dec_format(l->excess, q), ids };
+	size_t len[EXCESS_COLS], i;
+	char *qpo, *qline, *qids;
 
-	for (i = 0; i < 2; i++) {
-		if (strpbrk(f[i], ",\"\r\n")) {
-			buf_addc(rows, '"');
-			for (const char *s = f[i]; *s; s++) {
-				if (*s == '"')
-					buf_addc(rows, '"');
-				buf_addc(rows, *s);
-			}
-			buf_adds(rows, "\",");
-		} else
-			buf_addf(rows, "%s,", f[i]);
-	}
-	buf_addf(rows, "%s,%s\n", dec_format(l->excess, q), l->rids.s ? l->rids.s : "");
+	for (i = 0; i < EXCESS_COLS; i++)
+		len[i] = strlen(f[i]);
+	csvio_add_row(rows, f, len, EXCESS_COLS);
+	qpo = msgquote(po, len[0]);
+	qline = msgquote(l->id, len[1]);
+	qids = msgquote(ids, len[3]);
 	msg_warn("PO %s line %s: %s accepted in HotWax beyond what is open in "
 	    "NetSuite%s (receipts %s); not sent, recorded in excess.csv",
-	    po, l->id, q, l->ord == RX_UNKNOWN ?
-	    " (ordered quantity unknown: its CSV row was rejected)" : "",
-	    l->rids.s ? l->rids.s : "");
+	    qpo, qline, q, l->ord == RX_UNKNOWN ?
+	    " (ordered quantity unknown: its CSV row was rejected)" : "", qids);
+	free(qpo);
+	free(qline);
+	free(qids);
 }
 
 static int
@@ -1193,12 +1259,15 @@ main(int argc, char **argv)
 	msg_syslog(cfg.spool.syslog);
 	area = path_join(cfg.spool.dir, "receipt");
 	cur = path_join(area, "cur");
-	if ((rc = spool_init(cfg.spool.dir)) == 0 &&
-	    (rc = lock_take(cfg.spool.dir, LOCK_NAME)) == 0 &&
-	    (dry || (rc = spool_clean_tmp(area)) == 0)) {
+	/* -n makes nothing, not even the spool tree or the lock: it only
+	 * reads, and what it reads is replaced by renames, never torn */
+	if (dry)
 		rc = receipt_export(&cfg, dry);
-		if (!dry)
-			rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
+	else if ((rc = spool_init(cfg.spool.dir)) == 0 &&
+	    (rc = lock_take(cfg.spool.dir, LOCK_NAME)) == 0 &&
+	    (rc = spool_clean_tmp(area)) == 0) {
+		rc = receipt_export(&cfg, dry);
+		rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
 	}
 	free(area);
 	free(cur);

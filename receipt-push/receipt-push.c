@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "csvio.h"
 #include "input.h"
 #include "lock.h"
 #include "msg.h"
@@ -304,10 +305,13 @@ build_queue(struct run *r, int argc, char **argv)
 {
 	char **v, **sp;
 	size_t n, nsp, i, named;
-	int from_spool, st = 0;
+	int from_spool, st = 0, nospool;
 	struct item last;
 
-	v = input_collect(argc, argv, r->newdir, ".json", &n, &from_spool);
+	/* -n on a spool not made yet (it makes none): nothing waits there */
+	nospool = r->dry && access(r->newdir, F_OK) < 0 && errno == ENOENT;
+	v = input_collect(argc, argv, nospool ? NULL : r->newdir, ".json", &n,
+	    &from_spool);
 	if (!v)
 		return EX_IOERR;
 	if (from_spool) {
@@ -325,6 +329,8 @@ build_queue(struct run *r, int argc, char **argv)
 		return st;
 	sort_queue(r);
 	last = r->q[r->nq - 1];
+	if (nospool)
+		return st;
 	if (spool_list(r->newdir, ".json", &sp, &nsp))
 		return EX_IOERR;
 	for (i = 0; i < nsp; i++) {
@@ -561,91 +567,60 @@ push_all(struct run *r)
 
 /* ------------------------------------------------------ NetSuite's errors */
 
-/* One RFC 4180 field from *p (up to end); NULL at the end of the data.
- * *eol says whether the record ended after it. */
-static char *
-csv_field(const char **p, const char *end, int *eol)
-{
-	struct buf b = {0};
-	const char *s = *p;
+/* What report_rows walks: one error CSV's rows (csvio). */
+struct errwalk {
+	const char *where, *local;	/* where: the remote path, quoted */
+	size_t row, said;
+};
 
-	*eol = 0;
-	if (s >= end)
-		return NULL;
-	if (*s == '"') {
-		for (s++; s < end; s++) {
-			if (*s == '"' && s + 1 < end && s[1] == '"')
-				buf_addc(&b, *s++);
-			else if (*s == '"') {
-				s++;
-				break;
-			} else
-				buf_addc(&b, *s);
-		}
-	}
-	while (s < end && *s != ',' && *s != '\n')
-		if (*s++ != '\r')
-			buf_addc(&b, s[-1]);
-	if (s >= end || *s == '\n')
-		*eol = 1;
-	if (s < end)
-		s++;
-	*p = s;
-	return b.s ? b.s : xstrdup("");
+/* Say one row (orderId,errorMessage) of an error CSV; the first row is
+ * the header.  Every byte from NetSuite is quoted (msgquote). */
+static int
+report_row(const struct csvio_row *row, void *arg)
+{
+	struct errwalk *w = arg;
+	char *q1, *q2;
+
+	if (row->n == 0 || (row->n == 1 && !row->len[0]))
+		return 0;	/* an empty row: nothing to say or count */
+	if (w->row++ == 0 || w->said >= MAX_ERROR_ROWS)
+		return 0;	/* the header; or said enough: counted */
+	q1 = msgquote(row->f[0], row->len[0]);
+	if (row->n > 1) {
+		q2 = msgquote(row->f[1], row->len[1]);
+		msg_warn("NetSuite could not receive PO %s: %s (%s, copied to %s)",
+		    q1, q2, w->where, w->local);
+		free(q2);
+	} else
+		msg_warn("NetSuite could not receive PO %s (%s, copied to %s)",
+		    q1, w->where, w->local);
+	free(q1);
+	w->said++;
+	return 0;
 }
 
-/* Say each row of an error CSV (orderId,errorMessage). */
+/* Say each row of an error CSV (orderId,errorMessage), read with libcsv:
+ * NetSuite quotes as RFC 4180 does (commas, quotes, line ends inside a
+ * message). */
 static void
 report_rows(const char *rpath, const char *local)
 {
-	char *data, *f, *po = NULL, *q1, *q2, *where;
-	const char *p, *end;
-	size_t len, row = 0, said = 0, col = 0;
-	int eol;
+	struct errwalk w = { NULL, local, 0, 0 };
+	char *data, *where;
+	size_t len;
 
 	where = msgquote(rpath, strlen(rpath));
+	w.where = where;
 	if (read_file(local, MAX_ERRCSV, &data, &len) < 0) {
 		msg_warn("NetSuite reported receipt errors in %s (copied to %s)", where, local);
 		free(where);
 		return;
 	}
-	p = data;
-	end = data + len;
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while ((f = csv_field(&p, end, &eol))) {
-		if (row > 0 && col == 0) {
-			po = f;
-			f = NULL;
-		} else if (row > 0 && col == 1 && said < MAX_ERROR_ROWS) {
-			q1 = msgquote(po ? po : "", po ? strlen(po) : 0);
-			q2 = msgquote(f, strlen(f));
-			msg_warn("NetSuite could not receive PO %s: %s (%s, copied to %s)",
-			    q1, q2, where, local);
-			free(q1);
-			free(q2);
-			said++;
-		}
-		free(f);
-		col++;
-		if (eol) {
-			if (row > 0 && col == 1 && *po && said < MAX_ERROR_ROWS) {
-				q1 = msgquote(po, strlen(po));
-				msg_warn("NetSuite could not receive PO %s (%s, copied to %s)",
-				    q1, where, local);
-				free(q1);
-				said++;
-			}
-			free(po);
-			po = NULL;
-			row++;
-			col = 0;
-		}
-	}
-	free(po);
-	if (row > 1 + said)
-		msg_warn("%s: %zu more rows in %s", where, row - 1 - said, local);
-	if (row <= 1)
+	if (csvio_parse(data, len, report_row, &w) != 0)
+		msg_warn("NetSuite reported receipt errors in %s (copied to %s)", where, local);
+	else if (w.row > 1 + w.said)
+		msg_warn("%s: %zu more rows in %s", where, w.row - 1 - w.said, local);
+	else if (w.row <= 1)
 		msg_warn("NetSuite wrote the error file %s (copied to %s)", where, local);
 	free(where);
 	free(data);
@@ -859,8 +834,9 @@ main(int argc, char **argv)
 	if ((st = config_load(&c, cfg)))
 		return st;
 	msg_syslog(c.spool.syslog);
-	if ((st = check_staging(&c)) || (st = spool_init(c.spool.dir)) ||
-	    (st = lock_take(c.spool.dir, LOCK_NAME))) {
+	/* -n makes nothing, not even the spool tree or the lock */
+	if ((st = check_staging(&c)) || (!r.dry && ((st = spool_init(c.spool.dir)) ||
+	    (st = lock_take(c.spool.dir, LOCK_NAME))))) {
 		config_free(&c);
 		return st;
 	}

@@ -49,8 +49,8 @@ t_like "the excess is said on stderr" "$(t_err)" "PO 1004 line 1: 3 accepted .*$
 t_like "-v says the sales order is ignored" "$(t_err)" "order SO1 is not a NetSuite purchase order"
 t_like "-v says the PO without externalId is ignored" "$(t_err)" "order PO9 is not a NetSuite purchase order"
 t_is "excess.csv: header and one row" "$(cat "$SPOOL/receipt/excess.csv")" \
-"order_id,line_id,quantity,receipt_ids
-1004,1,3,$R1004"
+"\"order_id\",\"line_id\",\"quantity\",\"receipt_ids\"
+\"1004\",\"1\",\"3\",\"$R1004\""
 t_true "no journal left" ! -e "$SPOOL/state/receipt-export.pending"
 
 t_exit "second run, nothing new: exit 0" 0 receipt-export

@@ -882,6 +882,17 @@ def ctl(sim, method, sub, body):
         with sim.lock:
             sim.requests = []
         return 200, {"ok": True}
+    # receipt-ids {"OLD": "NEW", ...}: give receipts hostile ids (commas,
+    # quotes, CR/LF) for the tests of what posync writes from them
+    if method == "POST" and sub == "receipt-ids":
+        with sim.lock:
+            n = 0
+            for r in sim.receipts:
+                new = req.get(r["receiptId"])
+                if isinstance(new, str) and new:
+                    r["receiptId"] = new
+                    n += 1
+        return 200, {"renamed": n}
     return 404, {"_ERROR_MESSAGE_": "Unknown control call %s /_sim/%s"
                  % (method, sub)}
 

@@ -127,6 +127,88 @@ file_is(const char *expect, const char *desc)
 	free(got);
 }
 
+/* Append n raw bytes (they may hold NUL) to the ledger. */
+static void
+add_bytes(const char *p, size_t n)
+{
+	int fd = open(ledger, O_WRONLY | O_APPEND);
+
+	if (fd < 0 || write(fd, p, n) != (ssize_t)n)
+		perror(ledger);
+	close(fd);
+}
+
+/*
+ * A corrupt line is refused whole, with its file and line: a NUL byte
+ * early in a line over the 4 KiB buffer once let its tail be read as a
+ * record of its own, and a line of 4097 bytes is over the limit while
+ * one of 4096 is not.
+ */
+static void
+corrupt_lines(void)
+{
+	struct buf b = {0};
+	char *err, *want, *exp, *saved_spool = spool, *saved_ledger = ledger;
+	size_t i;
+
+	/* a ledger of its own: the tests after this one expect the other */
+	spool = xasprintf("%s/corrupt", scratch);
+	ledger = xasprintf("%s/state/polines", spool);
+	mkdir(spool, 0750);
+	want = xasprintf("%s/state", spool);
+	mkdir(want, 0750);
+	free(want);
+	close(open(ledger, O_WRONLY | O_CREAT | O_TRUNC, 0640));
+	add_raw("1\t1\t1\n2\t1\t1\n3\t1\t1\n4\t1\t1\n5\t1\t1\n6\t1\t1\n"
+	    "7\t1\t1\n8\t1\t1\n9\t1\t1\n10\t1\t1\n11\t1\t1\n12\t1\t1\n");
+
+	/* line 13: NUL, then 5000 bytes whose tail is a good-looking record */
+	buf_adds(&b, "800\t1\t1");
+	buf_addc(&b, '\0');
+	for (i = 0; i < 5000 - 20; i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, "\t1\t42\n");
+	/* line 14: a NUL in a short line; 15: a good one */
+	buf_add(&b, "801\t1\t1\0\t5\n", 11);
+	buf_adds(&b, "802\t1\t3\n");
+	add_bytes(b.s, b.len);
+	/* line 16: 4097 bytes; line 17: 4096 bytes, the limit */
+	buf_reset(&b);
+	buf_adds(&b, "803\t1\t1");
+	while (b.len < 4097)
+		buf_addc(&b, '0');
+	buf_addc(&b, '\n');
+	buf_adds(&b, "804\t");
+	while (b.len < 4098 + 4096 - 2)
+		buf_addc(&b, 'L');
+	buf_adds(&b, "\t2\n");
+	add_bytes(b.s, b.len);
+	exp = xasprintf("10|1|1 11|1|1 12|1|1 1|1|1 2|1|1 3|1|1 4|1|1 5|1|1 "
+	    "6|1|1 7|1|1 802|1|3 804|%.*s|2 8|1|1 9|1|1", 4096 - 6, b.s + 4098 + 4);
+	cap_begin();
+	load_is(NULL, exp, "corrupt lines are refused whole, never read as records");
+	err = cap_end();
+	want = xasprintf("%s:13: record longer than 4096 bytes, ignored", ledger);
+	if (!ok(strstr(err, want) != NULL, "  a NUL in a long line: said with its line (%s)", want))
+		printf("#   stderr: %s\n", err);
+	free(want);
+	want = xasprintf("%s:14: record holding a NUL byte, ignored", ledger);
+	ok(strstr(err, want) != NULL, "  a NUL in a short line: said with its line");
+	free(want);
+	want = xasprintf("%s:16: record longer than 4096 bytes, ignored", ledger);
+	ok(strstr(err, want) != NULL, "  4097 bytes: too long, said with its line");
+	free(want);
+	ok(strstr(err, ":17:") == NULL && strstr(err, ":15:") == NULL,
+	    "  the good lines after them are not blamed");
+	free(err);
+	free(exp);
+	buf_free(&b);
+	free(spool);
+	free(ledger);
+	spool = saved_spool;
+	ledger = saved_ledger;
+}
+
 int
 main(void)
 {
@@ -207,6 +289,8 @@ main(void)
 	ok(strstr(err, want) != NULL, "  a bad escape too");
 	free(want);
 	free(err);
+
+	corrupt_lines();
 
 	c.stop_after = 2;
 	cap_begin();

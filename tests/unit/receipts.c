@@ -9,6 +9,7 @@
 #include "receipts.h"
 #include "tap.h"
 #include "util.h"
+#include "testutil.h"
 
 static dec_t
 D(const char *s)
@@ -101,6 +102,41 @@ t_excess(void)
 	ok(!p.element, "a PO whose new goods are all excess has no element");
 	is_int(p.lines[0].excess, D("3"), "and all of it is excess");
 	rx_po_free(&p);
+}
+
+/* qsort(NULL, 0, ...) is undefined behaviour (its first argument is
+ * declared non-null): a PO with no lines must not reach it. */
+static void
+t_no_lines(void)
+{
+	struct rx_po p;
+
+	rx_po_init(&p, "10");
+	rx_compute(&p);
+	ok(!p.element && !p.full, "a PO with no lines: no element, not full, no UB");
+	rx_po_free(&p);
+}
+
+/* A NUL byte in the state refuses it whole, naming the line it is on. */
+static void
+t_state_nul(void)
+{
+	static const char nul[] = "posync receipt-export state 1\ncursor\t0\n"
+	    "r\tR1\0junk\t5\nlast\t0\n";
+	struct rx_state st;
+	char *err;
+	int r;
+
+	rx_state_init(&st);
+	cap_begin();
+	r = rx_state_parse(&st, nul, sizeof nul - 1, "nul");
+	err = cap_end();
+	is_int(r, EX_DATAERR, "a state with a NUL byte is refused");
+	if (!ok(strstr(err, "nul:3: a NUL byte") != NULL, "  naming its line"))
+		printf("#   stderr: %s", err);
+	free(err);
+	rx_state_free(&st);
+	scratch_remove();
 }
 
 static void
@@ -259,6 +295,7 @@ t_state(void)
 	ok(rx_state_parse(&st2, torn, strlen(torn), "torn") == EX_DATAERR,
 	    "a torn state is refused");
 	rx_state_free(&st2);
+	t_state_nul();
 	rx_state_free(&st);
 	buf_free(&b);
 	buf_free(&b2);
@@ -295,6 +332,7 @@ main(void)
 	t_open_zero_full();
 	t_excess();
 	t_rejected_only();
+	t_no_lines();
 	t_decimal();
 	t_unknown();
 	t_state();
