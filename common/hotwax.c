@@ -41,6 +41,7 @@
 #define BACKOFF_MAX_MS	30000
 #define RETRY_AFTER_MAX	120		/* seconds; a longer wish is cut */
 #define WHY_MAX		8192		/* bytes of HotWax's words kept */
+#define EXCERPT_MAX	200		/* bytes of a reply shown in a message */
 
 struct hotwax {
 	CURL *curl;
@@ -661,6 +662,35 @@ login(struct hotwax *h)
 	explicit_bzero(t->valuestring, strlen(t->valuestring));
 	cJSON_Delete(resp);
 	return 0;
+}
+
+char *
+hotwax_excerpt(const cJSON *o)
+{
+	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+	size_t n, i;
+
+	if (!s)
+		return xstrdup(o ? "(cannot be shown)" : "(nothing)");
+	n = strlen(s);
+	if (n > EXCERPT_MAX) {
+		n = EXCERPT_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;	/* not inside a UTF-8 sequence */
+		memcpy(s + n, "...", 4);
+		n += 3;
+	}
+	/* cJSON escapes C0 inside strings; DEL and C1 it leaves raw */
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch < 0x20 || ch == 0x7f)
+			s[i] = '?';
+		else if (ch == 0xc2 && i + 1 < n &&
+		    (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f)
+			s[i] = s[i + 1] = '?';
+	}
+	return s;
 }
 
 int

@@ -51,4 +51,9 @@ int hotwax_upload(struct hotwax *h, const char *endpoint, const char *file_field
     const char *path, const char *filename, const char *const *fields,
     cJSON **resp, char **why);
 
+/* A reply, or part of one, as one bounded line for a message: compact
+ * JSON cut at about 200 bytes (on a character boundary, with "..."),
+ * control bytes shown as '?'.  Never NULL; the caller frees it. */
+char *hotwax_excerpt(const cJSON *o);
+
 #endif

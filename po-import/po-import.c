@@ -247,14 +247,23 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 		r->stop = 1;
 		return st;
 	}
+	/* Only a logId says HotWax took the batch: a 2xx without one is a
+	 * wrong base_url or something posing as HotWax (a proxy answering
+	 * {}), and moving the batch to cur/ would lose its POs.  It stays in
+	 * new/, and so does every later batch: the next run uploads them
+	 * again, harmless under HotWax's upsert. */
 	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(resp, "logId"));
 	if (!id || !good_id(id)) {
-		msg_warn("%s: HotWax accepted the batch (POST %suploadJsonFile) but "
-		    "gave no usable logId: its rows cannot be checked", path,
-		    r->cfg.hotwax.base_url);
-		st = accepted(r, name, NULL);
+		char *seen = hotwax_excerpt(resp);
+
+		msg_warn("%s: the answer to POST %suploadJsonFile holds no usable "
+		    "logId, so HotWax is not known to have the batch; it stays in "
+		    "new/ (is [hotwax] base_url right?). The answer: %s", path,
+		    r->cfg.hotwax.base_url, seen);
+		free(seen);
 		cJSON_Delete(resp);
-		return st ? st : EX_PROTOCOL;
+		r->stop = 1;
+		return EX_PROTOCOL;
 	}
 	msg_info("%s accepted: data-manager log %s", name, id);
 	st = accepted(r, name, id);

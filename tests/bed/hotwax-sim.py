@@ -38,9 +38,74 @@ DEFAULT_CONFIG = {
     "running_time": 0,         # seconds an upload stays SERVICE_RUNNING
     "fail_processing": False,  # uploads end SERVICE_FAILED, nothing applied
 }
+# ---------------------------------------------------------------- hostile
+# Replies a broken or hostile HotWax (or something posing as it: a wrong
+# base_url, a proxy) can give.  Each is a fault kind for POST /_sim/fault,
+# answered instead of the real call (nothing is processed):
+#   no_logid  HTTP "status" (default 200) with the JSON value "reply"
+#             (default {}): a 2xx that does not say the upload was taken
+#   huge      HTTP 200 with a JSON object of "mib" MiB (default 60), sent
+#             as it is made, never held in memory; "chunked": true sends
+#             it without a Content-Length.  The request log entry says how
+#             many bytes went out before the client hung up ("sent").
+HOSTILE_KINDS = ("no_logid", "huge")
+HUGE_CHUNK = 64 * 1024
+
+
+def hostile_fault(f, req):
+    """Fill fault f from control request req for a hostile kind."""
+    if f["kind"] == "no_logid":
+        st = int_param(req.get("status"), "status", 200)
+        if not 200 <= st <= 299 or st == 204:
+            raise BadRequest("status must be a 2xx with a body")
+        f["status"] = st
+        f["reply"] = req.get("reply", {})
+    elif f["kind"] == "huge":
+        mib = req.get("mib", 60)
+        if not is_number(mib) or not 0 < mib <= 1024:
+            raise BadRequest("mib must be a number in (0, 1024]")
+        f["mib"] = mib
+        f["chunked"] = bool(req.get("chunked", False))
+
+
+def hostile_reply(handler, fault, entry):
+    """Answer the call as fault says (a hostile kind)."""
+    if fault["kind"] == "no_logid":
+        entry["status"] = fault["status"]
+        handler.send_body(fault["status"], enc(fault["reply"]))
+        return
+    size = int(Decimal(fault["mib"]) * 1024 * 1024)
+    head, tail = b'{"docs":[', b'{"pad":"x"}],"count":0}'
+    item = b'{"pad":"' + b"x" * (HUGE_CHUNK - 12) + b'"},'
+    n = max(0, (size - len(head) - len(tail)) // len(item))
+    entry["status"] = 200
+    entry["sent"] = 0
+    handler.close_connection = True
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    if fault["chunked"]:
+        handler.send_header("Transfer-Encoding", "chunked")
+    else:
+        handler.send_header("Content-Length",
+                            str(len(head) + n * len(item) + len(tail)))
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    try:
+        for part in [head] + [item] * n + [tail]:
+            if fault["chunked"]:
+                part = b"%x\r\n%s\r\n" % (len(part), part)
+            handler.wfile.write(part)
+            entry["sent"] += len(part)
+        if fault["chunked"]:
+            handler.wfile.write(b"0\r\n\r\n")
+        handler.wfile.flush()
+    except (OSError, ssl.SSLError):
+        pass    # the client hung up: what it took is in entry["sent"]
+
+
 FAULT_KINDS = ("status", "error_body", "error_list", "not_object", "delay",
                "drop_before", "drop_after", "retry_after", "expire_tokens",
-               "late_receipts")
+               "late_receipts") + HOSTILE_KINDS
 RECEIVE_RE = re.compile(r"oms/purchaseOrders/([^/]+)/receive")
 LOG_RE = re.compile(r"dataManagerLogs/([^/]+)")
 
@@ -1011,6 +1076,8 @@ def ctl_fault(sim, req):
         if mode not in ("close", "reset"):
             raise BadRequest("mode must be close or reset")
         f["mode"] = mode
+    elif kind in HOSTILE_KINDS:
+        hostile_fault(f, req)
     elif kind == "late_receipts":
         for k in ("hide_seconds", "backdate_seconds"):
             v = req.get(k, 0)
@@ -1185,6 +1252,9 @@ class Handler(BaseHTTPRequestHandler):
                 fault = dict(fault)
         kind = fault["kind"] if fault else None
         late = None
+        if kind in HOSTILE_KINDS:
+            hostile_reply(self, fault, entry)
+            return
         if kind == "status":
             entry["status"] = fault["status"]
             if fault["body"] is not None:
