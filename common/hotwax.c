@@ -36,7 +36,22 @@
 #define POSYNC_VERSION "dev"
 #endif
 
-#define RESP_MAX	(64u << 20)	/* bytes of one response body */
+/*
+ * Reply caps, enforced while the body arrives (a hostile or broken server
+ * once sent 60 MiB for one page, and the parse took 1.7 GB).  Each fits
+ * its call with room to spare: a login or upload answer is a few hundred
+ * bytes; a performFind page holds at most 250 documents of well under a
+ * KiB; a data-manager log lists at most one error per row of a batch, so
+ * its cap grows with [hotwax] batch_size between LOG_CAP_MIN and
+ * LOG_CAP_MAX.  Crossing a cap is EX_PROTOCOL, naming the URL and the cap.
+ */
+#define CAP_LOGIN	(64u << 10)
+#define CAP_UPLOAD	(256u << 10)
+#define CAP_FIND	(4u << 20)
+#define CAP_OTHER	(1u << 20)
+#define LOG_CAP_ROW	2048u		/* bytes per row of a batch */
+#define LOG_CAP_MIN	(4u << 20)
+#define LOG_CAP_MAX	(32u << 20)
 #define BACKOFF_BASE_MS	500
 #define BACKOFF_MAX_MS	30000
 #define RETRY_AFTER_MAX	120		/* seconds; a longer wish is cut */
@@ -55,6 +70,8 @@ struct hotwax {
 	long backoff_ms;
 	unsigned rnd;		/* jitter state */
 	struct buf body;	/* the response under way */
+	size_t cap;		/* its size limit: reply_cap() */
+	size_t log_cap;		/* the cap for dataManagerLogs */
 	int too_big;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -91,12 +108,27 @@ on_data(char *p, size_t size, size_t n, void *arg)
 	struct hotwax *h = arg;
 	size_t len = size * n;
 
-	if (len > RESP_MAX - h->body.len) {
+	if (h->body.len > h->cap || len > h->cap - h->body.len) {
 		h->too_big = 1;
 		return 0;	/* curl stops with CURLE_WRITE_ERROR */
 	}
 	buf_add(&h->body, p, len);
 	return len;
+}
+
+/* The cap for one endpoint's replies: see the top of the file. */
+static size_t
+reply_cap(const struct hotwax *h, const char *endpoint)
+{
+	if (strcmp(endpoint, "login") == 0)
+		return CAP_LOGIN;
+	if (strcmp(endpoint, "uploadJsonFile") == 0)
+		return CAP_UPLOAD;
+	if (strcmp(endpoint, "performFind") == 0)
+		return CAP_FIND;
+	if (strncmp(endpoint, "dataManagerLogs/", 16) == 0)
+		return h->log_cap;
+	return CAP_OTHER;
 }
 
 static int
@@ -202,6 +234,12 @@ hotwax_open(const struct config *c, struct hotwax **out)
 	    xstrdup(c->hotwax.password_file) : NULL;
 	h->timeout = c->hotwax.timeout > 0 ? c->hotwax.timeout : 60;
 	h->retries = c->hotwax.retries >= 0 ? c->hotwax.retries : 0;
+	h->log_cap = c->hotwax.batch_size > 0 ? (size_t)c->hotwax.batch_size *
+	    LOG_CAP_ROW : 0;
+	if (h->log_cap < LOG_CAP_MIN)
+		h->log_cap = LOG_CAP_MIN;
+	if (h->log_cap > LOG_CAP_MAX)
+		h->log_cap = LOG_CAP_MAX;
 	h->backoff_ms = BACKOFF_BASE_MS;
 	if ((e = getenv("POSYNC_BACKOFF_MS")) && *e) {
 		char *end;
@@ -417,6 +455,8 @@ perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "posync/" POSYNC_VERSION);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+	/* a Content-Length over the cap ends the transfer before the body */
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->cap);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
 	hdr = curl_slist_append(hdr, "Accept: application/json");
@@ -531,14 +571,16 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 	for (;;) {
 		if (rq->auth && !h->token && (st = login(h)) != 0)
 			goto out;
+		h->cap = reply_cap(h, rq->endpoint);	/* login() set its own */
 		rc = perform(h, rq, url, &status, &ra);
 		wait = -1;
 		if (rc != CURLE_OK) {
 			const char *e = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
 
-			if (h->too_big) {
-				msg_warn("%s %s: the answer is larger than %u bytes",
-				    rq->method, url, RESP_MAX);
+			if (h->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+				msg_warn("%s %s: the answer is larger than %zu bytes, "
+				    "the most this call may answer: not read further",
+				    rq->method, url, h->cap);
 				set_why(why, "HotWax's answer is too large");
 				st = EX_PROTOCOL;
 				goto out;

@@ -46,8 +46,10 @@ DEFAULT_CONFIG = {
 #             (default {}): a 2xx that does not say the upload was taken
 #   huge      HTTP 200 with a JSON object of "mib" MiB (default 60), sent
 #             as it is made, never held in memory; "chunked": true sends
-#             it without a Content-Length.  The request log entry says how
-#             many bytes went out before the client hung up ("sent").
+#             it without a Content-Length; the fields of the object "extra"
+#             (default none) follow the padding, so that it can pass for a
+#             real answer.  The request log entry says how many bytes went
+#             out before the client hung up ("sent").
 HOSTILE_KINDS = ("no_logid", "huge")
 HUGE_CHUNK = 64 * 1024
 
@@ -66,6 +68,10 @@ def hostile_fault(f, req):
             raise BadRequest("mib must be a number in (0, 1024]")
         f["mib"] = mib
         f["chunked"] = bool(req.get("chunked", False))
+        extra = req.get("extra", {})
+        if not isinstance(extra, dict):
+            raise BadRequest("extra must be a JSON object")
+        f["extra"] = extra
 
 
 def hostile_reply(handler, fault, entry):
@@ -75,7 +81,10 @@ def hostile_reply(handler, fault, entry):
         handler.send_body(fault["status"], enc(fault["reply"]))
         return
     size = int(Decimal(fault["mib"]) * 1024 * 1024)
-    head, tail = b'{"docs":[', b'{"pad":"x"}],"count":0}'
+    head = b'{"docs":['
+    tail = b'{"pad":"x"}],"count":0' + b"".join(
+        b"," + enc(str(k)).encode() + b":" + enc(v).encode()
+        for k, v in fault["extra"].items()) + b"}"
     item = b'{"pad":"' + b"x" * (HUGE_CHUNK - 12) + b'"},'
     n = max(0, (size - len(head) - len(tail)) // len(item))
     entry["status"] = 200
