@@ -136,10 +136,19 @@ in_dir(const char *path, const char *dir)
 		*slash = 0;
 		r = realpath(d, NULL);
 	}
-	same = r && strcmp(r, dir) == 0;
+	same = r && dir && strcmp(r, dir) == 0;	/* dir is NULL in a dry run on a fresh spool */
 	free(r);
 	free(d);
 	return same;
+}
+
+/* In a dry run, a spool folder that does not exist is an empty one. */
+static int
+dry_absent(const struct run *r, const char *dir)
+{
+	struct stat st;
+
+	return r->dry && stat(dir, &st) < 0 && errno == ENOENT;
 }
 
 static int
@@ -398,6 +407,8 @@ take_new(struct run *r)
 	size_t n, i, at;
 	int st;
 
+	if (dry_absent(r, r->newdir))
+		return 0;
 	if ((st = spool_list(r->newdir, ".json", &v, &n)) != 0)
 		return st;
 	for (i = 0; i < n; i++) {
@@ -669,6 +680,8 @@ follow_logs(struct run *r)
 	long pause = POLL_FIRST_MS;
 	int status = 0;
 
+	if (dry_absent(r, r->curdir))
+		return 0;
 	if (!(v = pending_logs(r, &n)))
 		return EX_IOERR;
 	all = n;
@@ -712,6 +725,12 @@ follow_logs(struct run *r)
 	return status;
 }
 
+/*
+ * -n changes nothing: no spool tree is made, no lock is taken (taking it
+ * would create the lock file; a dry run only reads, so a real run beside
+ * it does no harm), nothing is cleaned.  A spool that does not exist yet
+ * holds no batch and no log.
+ */
 static int
 setup(struct run *r, const char *conf)
 {
@@ -720,20 +739,22 @@ setup(struct run *r, const char *conf)
 	if ((st = config_load(&r->cfg, conf)) != 0)
 		return st;
 	msg_syslog(r->cfg.spool.syslog);
-	if ((st = spool_init(r->cfg.spool.dir)) != 0 ||
-	    (st = lock_take(r->cfg.spool.dir, "po-import")) != 0)
-		return st;
 	r->area = path_join(r->cfg.spool.dir, "po");
 	r->newdir = path_join(r->area, "new");
 	r->curdir = path_join(r->area, "cur");
 	r->faildir = path_join(r->area, "failed");
+	if (!r->dry && ((st = spool_init(r->cfg.spool.dir)) != 0 ||
+	    (st = lock_take(r->cfg.spool.dir, "po-import")) != 0))
+		return st;
 	r->newreal = realpath(r->newdir, NULL);
 	r->curreal = realpath(r->curdir, NULL);
+	if (r->dry)
+		return 0;
 	if (!r->newreal || !r->curreal) {
 		msg_warnerr("cannot resolve %s", r->area);
 		return EX_IOERR;
 	}
-	return r->dry ? 0 : spool_clean_tmp(r->area);
+	return spool_clean_tmp(r->area);
 }
 
 int
