@@ -62,6 +62,8 @@ struct hotwax {
 	CURL *curl;
 	char *base;		/* base_url, ending in '/' */
 	char *ca_file;
+	char *proxy;		/* [hotwax] proxy, or NULL */
+	int loopback;		/* base_url's host is this machine: never a proxy */
 	char *token;		/* NULL until read or logged in */
 	char *username;		/* NULL: no re-login possible */
 	char *password_file;
@@ -155,7 +157,7 @@ is_loopback(const char *host)
 /* https always; http only when allowed and then only to this machine,
  * where nobody can read the token on the wire. */
 static int
-check_url(const char *url, int allow_http)
+check_url(const char *url, int allow_http, int *loopback)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *user = NULL, *extra = NULL;
@@ -176,6 +178,7 @@ check_url(const char *url, int allow_http)
 		msg_warn("[hotwax] base_url %s: endpoints are appended to it, so it "
 		    "cannot have a query or fragment", url);
 	} else if (strcasecmp(scheme, "https") == 0) {
+		*loopback = is_loopback(host);
 		st = 0;
 	} else if (strcasecmp(scheme, "http") != 0) {
 		msg_warn("[hotwax] base_url %s: only https is spoken", url);
@@ -186,6 +189,7 @@ check_url(const char *url, int allow_http)
 		msg_warn("[hotwax] base_url %s: plain http is allowed only "
 		    "to a loopback host, not %s", url, host);
 	} else {
+		*loopback = 1;
 		st = 0;
 	}
 	curl_free(scheme);
@@ -196,20 +200,60 @@ check_url(const char *url, int allow_http)
 	return st;
 }
 
+/*
+ * [hotwax] proxy: an http:// or https:// proxy URL, host and port only.
+ * HotWax is reached through it with CONNECT, so the proxy carries TLS it
+ * cannot read.  A user name or password in the URL is refused: it would
+ * be a secret in the configuration and in every message naming the proxy.
+ */
+static int
+check_proxy(const char *proxy)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *x = NULL;
+	int st = EX_CONFIG;
+
+	if (!u)
+		msg_die(EX_OSERR, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, proxy, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		msg_warn("[hotwax] proxy %s is not a URL (http://HOST:PORT)", proxy);
+	} else if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0) {
+		msg_warn("[hotwax] proxy %s: only http:// and https:// proxies are "
+		    "spoken", proxy);
+	} else if (curl_url_get(u, CURLUPART_USER, &x, 0) == CURLUE_OK) {
+		msg_warn("[hotwax] proxy: a user name or password in the proxy URL "
+		    "is not supported");
+	} else if (curl_url_get(u, CURLUPART_QUERY, &x, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_FRAGMENT, &x, 0) == CURLUE_OK) {
+		msg_warn("[hotwax] proxy %s: a proxy URL has no query or fragment", proxy);
+	} else {
+		st = 0;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(x);
+	curl_url_cleanup(u);
+	return st;
+}
+
 int
 hotwax_open(const struct config *c, struct hotwax **out)
 {
 	struct hotwax *h;
 	const char *b = c->hotwax.base_url, *e;
 	size_t n;
-	int st;
+	int st, loop = 0;
 
 	*out = NULL;
 	if (!b || !*b) {
 		msg_warn("%s: [hotwax] base_url is not set", c->path ? c->path : "config");
 		return EX_CONFIG;
 	}
-	if ((st = check_url(b, c->hotwax.allow_http)) != 0)
+	if ((st = check_url(b, c->hotwax.allow_http, &loop)) != 0)
+		return st;
+	if (c->hotwax.proxy && (st = check_proxy(c->hotwax.proxy)) != 0)
 		return st;
 	if (!c->hotwax.token_file && !c->hotwax.username) {
 		msg_warn("%s: [hotwax] needs token_file, or username and "
@@ -229,6 +273,10 @@ hotwax_open(const struct config *c, struct hotwax **out)
 	n = strlen(b);
 	h->base = b[n - 1] == '/' ? xstrdup(b) : xasprintf("%s/", b);
 	h->ca_file = c->hotwax.ca_file ? xstrdup(c->hotwax.ca_file) : NULL;
+	h->loopback = loop;
+	h->proxy = c->hotwax.proxy && !loop ? xstrdup(c->hotwax.proxy) : NULL;
+	if (c->hotwax.proxy && loop)
+		msg_info("[hotwax] proxy is not used: %s is this machine", b);
 	h->username = c->hotwax.username ? xstrdup(c->hotwax.username) : NULL;
 	h->password_file = c->hotwax.password_file ?
 	    xstrdup(c->hotwax.password_file) : NULL;
@@ -276,6 +324,7 @@ hotwax_close(struct hotwax *h)
 	curl_global_cleanup();
 	free(h->base);
 	free(h->ca_file);
+	free(h->proxy);
 	wipe_free(h->token);
 	free(h->username);
 	free(h->password_file);
@@ -383,6 +432,7 @@ transient_curl(CURLcode rc)
 	case CURLE_SEND_ERROR:
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
 	case CURLE_OPERATION_TIMEDOUT:
 	case CURLE_PARTIAL_FILE:
 	case CURLE_SSL_CONNECT_ERROR:	/* a handshake cut short */
@@ -425,6 +475,32 @@ make_mime(CURL *c, const struct upload *up)
 	return m;
 }
 
+/*
+ * Which proxy, if any.  A loopback HotWax never goes through one: "" turns
+ * off libcurl's proxy environment variables too (http_proxy once made it
+ * send the token in clear to a proxy, over allow_http).  [hotwax] proxy,
+ * when set, is the whole truth: the environment's proxy and no_proxy are
+ * ignored.  Otherwise libcurl reads https_proxy, HTTPS_PROXY, ALL_PROXY and
+ * NO_PROXY (and their lower-case forms) as usual; http_proxy would only
+ * serve http://, which is loopback only.  Always a CONNECT tunnel, so a
+ * proxy never sees a request, only TLS.
+ */
+static void
+set_proxy(struct hotwax *h)
+{
+	CURL *c = h->curl;
+
+	if (h->loopback) {
+		curl_easy_setopt(c, CURLOPT_PROXY, "");
+		return;
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPPROXYTUNNEL, 1L);
+	if (h->proxy) {
+		curl_easy_setopt(c, CURLOPT_PROXY, h->proxy);
+		curl_easy_setopt(c, CURLOPT_NOPROXY, "");
+	}
+}
+
 /* One transfer.  Returns curl's code; *status is the HTTP status. */
 static CURLcode
 perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
@@ -450,6 +526,7 @@ perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (h->ca_file)
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
+	set_proxy(h);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, h->timeout);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, h->timeout);
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);

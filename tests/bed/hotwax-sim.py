@@ -2,6 +2,7 @@
 """hotwax-sim -- a HotWax Commerce simulator for posync's tests.
 
     hotwax-sim.py --port P --cert CERT.pem --key KEY.pem [--verbose]
+    hotwax-sim.py --port P --plain [--verbose]      (http, for allow_http)
 
 Serves the HotWax API of contracts.md (sections 2 and 3) over HTTPS on
 127.0.0.1:P under /api/, and a test-only control interface under /_sim/
@@ -1352,6 +1353,9 @@ class Server(ThreadingHTTPServer):
 
     def finish_request(self, request, client_address):
         request.settimeout(10)
+        if self.ctx is None:   # --plain: http, for the allow_http tests
+            self.RequestHandlerClass(request, client_address, self)
+            return
         try:
             conn = self.ctx.wrap_socket(request, server_side=True)
         except (OSError, ssl.SSLError) as e:
@@ -1375,14 +1379,20 @@ def main():
     ap = argparse.ArgumentParser(description="HotWax simulator")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--cert", required=True)
-    ap.add_argument("--key", required=True)
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ap.add_argument("--plain", action="store_true",
+                    help="speak plain http instead of https (no --cert)")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
 
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_cert_chain(a.cert, a.key)
+    ctx = None
+    if not a.plain:
+        if not a.cert or not a.key:
+            ap.error("--cert and --key are required (or --plain)")
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(a.cert, a.key)
 
     srv = Server((a.host, a.port), Handler)
     srv.ctx = ctx
@@ -1395,8 +1405,9 @@ def main():
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if a.verbose:
-        sys.stderr.write("hotwax-sim: listening on https://%s:%d/\n"
-                         % (a.host, srv.server_address[1]))
+        sys.stderr.write("hotwax-sim: listening on %s://%s:%d/\n"
+                         % ("http" if a.plain else "https", a.host,
+                            srv.server_address[1]))
     try:
         srv.serve_forever(poll_interval=0.2)
     except SystemExit:
