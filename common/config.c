@@ -96,6 +96,7 @@ static const struct key keys[] = {
 	{"hotwax", "receipt_overlap", K_INT, F(hotwax.receipt_overlap), 0, 7 * 86400},
 	{"hotwax", "log_wait", K_INT, F(hotwax.log_wait), 0, 3600},
 	{"hotwax", "allow_http", K_BOOL, F(hotwax.allow_http), 0, 1},
+	{"hotwax", "proxy", K_STR, F(hotwax.proxy), 0, 0},
 
 	{"spool", "dir", K_STRD, F(spool.dir), 0, 0},
 	{"spool", "keep_days", K_INT, F(spool.keep_days), 1, 3650},
@@ -426,13 +427,53 @@ handler(void *user, const char *section, const char *name, const char *value)
 	return 1;
 }
 
+/*
+ * Every file the configuration names that holds a secret or a trust
+ * anchor must be a regular file.  libssh2 and libcurl open some of them
+ * with fopen(3), where a FIFO blocks for ever, so they are checked here,
+ * once, before any program gets to use them: stat(2) does not block.  A
+ * missing file is left to the code that reads it, which says so; a
+ * program that never uses the file is not stopped by its absence.
+ * Returns the number of files refused.
+ */
+static int
+check_secret_paths(const struct config *c)
+{
+	const struct {
+		const char *what, *path;
+	} f[] = {
+		{ "[sftp] identity_file", c->sftp.identity_file },
+		{ "[sftp] known_hosts", c->sftp.known_hosts },
+		{ "[sftp] password_file", c->sftp.password_file },
+		{ "[hotwax] token_file", c->hotwax.token_file },
+		{ "[hotwax] password_file", c->hotwax.password_file },
+		{ "[hotwax] ca_file", c->hotwax.ca_file },
+	};
+	struct stat st;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (!f[i].path || stat(f[i].path, &st) < 0)
+			continue;
+		if (S_ISREG(st.st_mode))
+			continue;
+		msg_warn("%s: %s %s is %s, not a regular file", c->path,
+		    f[i].what, f[i].path, S_ISDIR(st.st_mode) ? "a directory" :
+		    S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ?
+		    "a socket" : "a device");
+		bad++;
+	}
+	return bad;
+}
+
 int
 config_load(struct config *c, const char *path)
 {
 	struct ctx x = {0};
 	struct stat st;
 	FILE *fp;
-	int r;
+	int fd, r;
 
 	set_defaults(c);
 	if (!path || !*path)
@@ -440,9 +481,13 @@ config_load(struct config *c, const char *path)
 	if (!path || !*path)
 		path = CONFIG_DEFAULT_PATH;
 	c->path = xstrdup(path);
-	fp = fopen(path, "re");
-	if (!fp) {
+	/* open_regular: a FIFO here would block fopen(3) for ever, and cron
+	 * would never hear of it */
+	if ((fd = open_regular(path, O_RDONLY)) < 0 ||
+	    !(fp = fdopen(fd, "r"))) {
 		msg_warnerr("cannot read the configuration %s", path);
+		if (fd >= 0)
+			close(fd);
 		return EX_CONFIG;
 	}
 	if (fstat(fileno(fp), &st) < 0) {
@@ -450,8 +495,8 @@ config_load(struct config *c, const char *path)
 		fclose(fp);
 		return EX_CONFIG;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > CONFIG_MAX) {
-		msg_warn("%s: not a regular file of at most %d bytes", path, CONFIG_MAX);
+	if (st.st_size > CONFIG_MAX) {
+		msg_warn("%s: larger than %d bytes: not a configuration", path, CONFIG_MAX);
 		fclose(fp);
 		return EX_CONFIG;
 	}
@@ -486,6 +531,8 @@ config_load(struct config *c, const char *path)
 	}
 	free(x.raw);
 	fclose(fp);
+	if (!x.errors)
+		x.errors = check_secret_paths(c);
 	return x.errors ? EX_CONFIG : 0;
 }
 
@@ -502,18 +549,14 @@ open_private(const char *path, const char *what, struct stat *st)
 		msg_warn("%s is not set", what);
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* open_regular: a FIFO is refused at once instead of blocking */
+	fd = open_regular(path, O_RDONLY);
 	if (fd < 0) {
 		msg_warnerr("cannot read %s (%s)", path, what);
 		return -1;
 	}
 	if (fstat(fd, st) < 0) {
 		msg_warnerr("%s (%s)", path, what);
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		msg_warn("%s (%s) is not a regular file", path, what);
 		close(fd);
 		return -1;
 	}
@@ -549,6 +592,41 @@ config_check_private(const char *path, const char *what)
 	return 0;
 }
 
+/*
+ * A secret file holds one line: the secret, then LF or CRLF or nothing.
+ * Anything else is refused rather than cut: a CR or a NUL in a token
+ * would end up inside the Authorization header, and a second line means
+ * the file is not what the key says it is.  The message says where, never
+ * what.  On success buf is NUL-terminated and *len its length.
+ */
+static int
+one_line(char *buf, size_t *len, const char *path, const char *what)
+{
+	size_t n = *len, i;
+
+	if (n && buf[n - 1] == '\n') {
+		n--;
+		if (n && buf[n - 1] == '\r')	/* CRLF, not a lone CR */
+			n--;
+	}
+	buf[n] = 0;
+	if (n == 0) {
+		msg_warn("%s (%s) has an empty first line", path, what);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)buf[i];
+
+		if (ch < 0x20 || ch == 0x7f) {
+			msg_warn("%s (%s) must be one line of text: control byte "
+			    "0x%02x at byte %zu", path, what, ch, i + 1);
+			return -1;
+		}
+	}
+	*len = n;
+	return 0;
+}
+
 char *
 config_secret(const char *path, const char *what)
 {
@@ -579,16 +657,8 @@ config_secret(const char *path, const char *what)
 		msg_warn("%s (%s) is larger than %d bytes", path, what, SECRET_MAX);
 		goto fail;
 	}
-	buf[len] = 0;
-	if ((nl = memchr(buf, '\n', len)) != NULL)
-		*nl = 0;
-	len = strlen(buf);	/* also stops at a NUL byte */
-	if (len && buf[len - 1] == '\r')
-		buf[--len] = 0;
-	if (len == 0) {
-		msg_warn("%s (%s) has an empty first line", path, what);
+	if (one_line(buf, &len, path, what) < 0)
 		goto fail;
-	}
 	/* Return a right-sized copy and wipe the big buffer: the rest of
 	 * the file is not ours to keep in memory. */
 	nl = xstrdup(buf);

@@ -7,7 +7,9 @@
  * a number out of range or a malformed line is an error "file:line: message"
  * and config_load returns EX_CONFIG.  Secrets never live in the file: it
  * names files that hold them, read by config_secret(), which refuses a file
- * that group or others can read, as ssh does with keys.
+ * that group or others can read, as ssh does with keys.  The file itself
+ * and every secret or CA file it names must be a regular file: a FIFO,
+ * device or directory is refused at load (EX_CONFIG), never waited on.
  */
 #ifndef POSYNC_CONFIG_H
 #define POSYNC_CONFIG_H
@@ -50,6 +52,7 @@ struct config {
 		int receipt_overlap;	/* 900 s */
 		int log_wait;		/* 60 s po-import follows upload logs */
 		int allow_http;		/* 0: plain http refused (1 allows it for loopback only) */
+		char *proxy;		/* NULL: the environment's; never for loopback */
 	} hotwax;
 	struct {
 		char *dir;		/* "/var/spool/posync" */
@@ -63,9 +66,11 @@ struct config {
 int config_load(struct config *c, const char *path);
 void config_free(struct config *c);
 
-/* Read a secret (token, password) from path: the first line, without its
- * newline.  Refuses (NULL, message naming the file and key) a file that is
- * missing, empty, larger than 64 KiB, or readable by group or others.
+/* Read a secret (token, password) from path: its one line, without the
+ * LF or CRLF that may end it.  Refuses (NULL, message naming the file and
+ * key) a file that is missing, not a regular file (a FIFO is refused at
+ * once, never waited on), empty, larger than 64 KiB, readable by group or
+ * others, or holding a control byte (CR, NUL, a second line) in its line.
  * what names the config key for messages, e.g. "[hotwax] token_file". */
 char *config_secret(const char *path, const char *what);
 

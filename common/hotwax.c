@@ -36,16 +36,34 @@
 #define POSYNC_VERSION "dev"
 #endif
 
-#define RESP_MAX	(64u << 20)	/* bytes of one response body */
+/*
+ * Reply caps, enforced while the body arrives (a hostile or broken server
+ * once sent 60 MiB for one page, and the parse took 1.7 GB).  Each fits
+ * its call with room to spare: a login or upload answer is a few hundred
+ * bytes; a performFind page holds at most 250 documents of well under a
+ * KiB; a data-manager log lists at most one error per row of a batch, so
+ * its cap grows with [hotwax] batch_size between LOG_CAP_MIN and
+ * LOG_CAP_MAX.  Crossing a cap is EX_PROTOCOL, naming the URL and the cap.
+ */
+#define CAP_LOGIN	(64u << 10)
+#define CAP_UPLOAD	(256u << 10)
+#define CAP_FIND	(4u << 20)
+#define CAP_OTHER	(1u << 20)
+#define LOG_CAP_ROW	2048u		/* bytes per row of a batch */
+#define LOG_CAP_MIN	(4u << 20)
+#define LOG_CAP_MAX	(32u << 20)
 #define BACKOFF_BASE_MS	500
 #define BACKOFF_MAX_MS	30000
 #define RETRY_AFTER_MAX	120		/* seconds; a longer wish is cut */
 #define WHY_MAX		8192		/* bytes of HotWax's words kept */
+#define EXCERPT_MAX	200		/* bytes of a reply shown in a message */
 
 struct hotwax {
 	CURL *curl;
 	char *base;		/* base_url, ending in '/' */
 	char *ca_file;
+	char *proxy;		/* [hotwax] proxy, or NULL */
+	int loopback;		/* base_url's host is this machine: never a proxy */
 	char *token;		/* NULL until read or logged in */
 	char *username;		/* NULL: no re-login possible */
 	char *password_file;
@@ -54,6 +72,8 @@ struct hotwax {
 	long backoff_ms;
 	unsigned rnd;		/* jitter state */
 	struct buf body;	/* the response under way */
+	size_t cap;		/* its size limit: reply_cap() */
+	size_t log_cap;		/* the cap for dataManagerLogs */
 	int too_big;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -90,12 +110,27 @@ on_data(char *p, size_t size, size_t n, void *arg)
 	struct hotwax *h = arg;
 	size_t len = size * n;
 
-	if (len > RESP_MAX - h->body.len) {
+	if (h->body.len > h->cap || len > h->cap - h->body.len) {
 		h->too_big = 1;
 		return 0;	/* curl stops with CURLE_WRITE_ERROR */
 	}
 	buf_add(&h->body, p, len);
 	return len;
+}
+
+/* The cap for one endpoint's replies: see the top of the file. */
+static size_t
+reply_cap(const struct hotwax *h, const char *endpoint)
+{
+	if (strcmp(endpoint, "login") == 0)
+		return CAP_LOGIN;
+	if (strcmp(endpoint, "uploadJsonFile") == 0)
+		return CAP_UPLOAD;
+	if (strcmp(endpoint, "performFind") == 0)
+		return CAP_FIND;
+	if (strncmp(endpoint, "dataManagerLogs/", 16) == 0)
+		return h->log_cap;
+	return CAP_OTHER;
 }
 
 static int
@@ -122,7 +157,7 @@ is_loopback(const char *host)
 /* https always; http only when allowed and then only to this machine,
  * where nobody can read the token on the wire. */
 static int
-check_url(const char *url, int allow_http)
+check_url(const char *url, int allow_http, int *loopback)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *user = NULL, *extra = NULL;
@@ -143,6 +178,7 @@ check_url(const char *url, int allow_http)
 		msg_warn("[hotwax] base_url %s: endpoints are appended to it, so it "
 		    "cannot have a query or fragment", url);
 	} else if (strcasecmp(scheme, "https") == 0) {
+		*loopback = is_loopback(host);
 		st = 0;
 	} else if (strcasecmp(scheme, "http") != 0) {
 		msg_warn("[hotwax] base_url %s: only https is spoken", url);
@@ -153,6 +189,7 @@ check_url(const char *url, int allow_http)
 		msg_warn("[hotwax] base_url %s: plain http is allowed only "
 		    "to a loopback host, not %s", url, host);
 	} else {
+		*loopback = 1;
 		st = 0;
 	}
 	curl_free(scheme);
@@ -163,20 +200,60 @@ check_url(const char *url, int allow_http)
 	return st;
 }
 
+/*
+ * [hotwax] proxy: an http:// or https:// proxy URL, host and port only.
+ * HotWax is reached through it with CONNECT, so the proxy carries TLS it
+ * cannot read.  A user name or password in the URL is refused: it would
+ * be a secret in the configuration and in every message naming the proxy.
+ */
+static int
+check_proxy(const char *proxy)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *x = NULL;
+	int st = EX_CONFIG;
+
+	if (!u)
+		msg_die(EX_OSERR, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, proxy, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		msg_warn("[hotwax] proxy %s is not a URL (http://HOST:PORT)", proxy);
+	} else if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0) {
+		msg_warn("[hotwax] proxy %s: only http:// and https:// proxies are "
+		    "spoken", proxy);
+	} else if (curl_url_get(u, CURLUPART_USER, &x, 0) == CURLUE_OK) {
+		msg_warn("[hotwax] proxy: a user name or password in the proxy URL "
+		    "is not supported");
+	} else if (curl_url_get(u, CURLUPART_QUERY, &x, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_FRAGMENT, &x, 0) == CURLUE_OK) {
+		msg_warn("[hotwax] proxy %s: a proxy URL has no query or fragment", proxy);
+	} else {
+		st = 0;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(x);
+	curl_url_cleanup(u);
+	return st;
+}
+
 int
 hotwax_open(const struct config *c, struct hotwax **out)
 {
 	struct hotwax *h;
 	const char *b = c->hotwax.base_url, *e;
 	size_t n;
-	int st;
+	int st, loop = 0;
 
 	*out = NULL;
 	if (!b || !*b) {
 		msg_warn("%s: [hotwax] base_url is not set", c->path ? c->path : "config");
 		return EX_CONFIG;
 	}
-	if ((st = check_url(b, c->hotwax.allow_http)) != 0)
+	if ((st = check_url(b, c->hotwax.allow_http, &loop)) != 0)
+		return st;
+	if (c->hotwax.proxy && (st = check_proxy(c->hotwax.proxy)) != 0)
 		return st;
 	if (!c->hotwax.token_file && !c->hotwax.username) {
 		msg_warn("%s: [hotwax] needs token_file, or username and "
@@ -196,11 +273,21 @@ hotwax_open(const struct config *c, struct hotwax **out)
 	n = strlen(b);
 	h->base = b[n - 1] == '/' ? xstrdup(b) : xasprintf("%s/", b);
 	h->ca_file = c->hotwax.ca_file ? xstrdup(c->hotwax.ca_file) : NULL;
+	h->loopback = loop;
+	h->proxy = c->hotwax.proxy && !loop ? xstrdup(c->hotwax.proxy) : NULL;
+	if (c->hotwax.proxy && loop)
+		msg_info("[hotwax] proxy is not used: %s is this machine", b);
 	h->username = c->hotwax.username ? xstrdup(c->hotwax.username) : NULL;
 	h->password_file = c->hotwax.password_file ?
 	    xstrdup(c->hotwax.password_file) : NULL;
 	h->timeout = c->hotwax.timeout > 0 ? c->hotwax.timeout : 60;
 	h->retries = c->hotwax.retries >= 0 ? c->hotwax.retries : 0;
+	h->log_cap = c->hotwax.batch_size > 0 ? (size_t)c->hotwax.batch_size *
+	    LOG_CAP_ROW : 0;
+	if (h->log_cap < LOG_CAP_MIN)
+		h->log_cap = LOG_CAP_MIN;
+	if (h->log_cap > LOG_CAP_MAX)
+		h->log_cap = LOG_CAP_MAX;
 	h->backoff_ms = BACKOFF_BASE_MS;
 	if ((e = getenv("POSYNC_BACKOFF_MS")) && *e) {
 		char *end;
@@ -237,6 +324,7 @@ hotwax_close(struct hotwax *h)
 	curl_global_cleanup();
 	free(h->base);
 	free(h->ca_file);
+	free(h->proxy);
 	wipe_free(h->token);
 	free(h->username);
 	free(h->password_file);
@@ -344,6 +432,7 @@ transient_curl(CURLcode rc)
 	case CURLE_SEND_ERROR:
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
 	case CURLE_OPERATION_TIMEDOUT:
 	case CURLE_PARTIAL_FILE:
 	case CURLE_SSL_CONNECT_ERROR:	/* a handshake cut short */
@@ -386,6 +475,32 @@ make_mime(CURL *c, const struct upload *up)
 	return m;
 }
 
+/*
+ * Which proxy, if any.  A loopback HotWax never goes through one: "" turns
+ * off libcurl's proxy environment variables too (http_proxy once made it
+ * send the token in clear to a proxy, over allow_http).  [hotwax] proxy,
+ * when set, is the whole truth: the environment's proxy and no_proxy are
+ * ignored.  Otherwise libcurl reads https_proxy, HTTPS_PROXY, ALL_PROXY and
+ * NO_PROXY (and their lower-case forms) as usual; http_proxy would only
+ * serve http://, which is loopback only.  Always a CONNECT tunnel, so a
+ * proxy never sees a request, only TLS.
+ */
+static void
+set_proxy(struct hotwax *h)
+{
+	CURL *c = h->curl;
+
+	if (h->loopback) {
+		curl_easy_setopt(c, CURLOPT_PROXY, "");
+		return;
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPPROXYTUNNEL, 1L);
+	if (h->proxy) {
+		curl_easy_setopt(c, CURLOPT_PROXY, h->proxy);
+		curl_easy_setopt(c, CURLOPT_NOPROXY, "");
+	}
+}
+
 /* One transfer.  Returns curl's code; *status is the HTTP status. */
 static CURLcode
 perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
@@ -411,11 +526,14 @@ perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (h->ca_file)
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
+	set_proxy(h);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, h->timeout);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, h->timeout);
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "posync/" POSYNC_VERSION);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+	/* a Content-Length over the cap ends the transfer before the body */
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->cap);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
 	hdr = curl_slist_append(hdr, "Accept: application/json");
@@ -530,14 +648,16 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 	for (;;) {
 		if (rq->auth && !h->token && (st = login(h)) != 0)
 			goto out;
+		h->cap = reply_cap(h, rq->endpoint);	/* login() set its own */
 		rc = perform(h, rq, url, &status, &ra);
 		wait = -1;
 		if (rc != CURLE_OK) {
 			const char *e = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
 
-			if (h->too_big) {
-				msg_warn("%s %s: the answer is larger than %u bytes",
-				    rq->method, url, RESP_MAX);
+			if (h->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+				msg_warn("%s %s: the answer is larger than %zu bytes, "
+				    "the most this call may answer: not read further",
+				    rq->method, url, h->cap);
 				set_why(why, "HotWax's answer is too large");
 				st = EX_PROTOCOL;
 				goto out;
@@ -661,6 +781,35 @@ login(struct hotwax *h)
 	explicit_bzero(t->valuestring, strlen(t->valuestring));
 	cJSON_Delete(resp);
 	return 0;
+}
+
+char *
+hotwax_excerpt(const cJSON *o)
+{
+	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+	size_t n, i;
+
+	if (!s)
+		return xstrdup(o ? "(cannot be shown)" : "(nothing)");
+	n = strlen(s);
+	if (n > EXCERPT_MAX) {
+		n = EXCERPT_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;	/* not inside a UTF-8 sequence */
+		memcpy(s + n, "...", 4);
+		n += 3;
+	}
+	/* cJSON escapes C0 inside strings; DEL and C1 it leaves raw */
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch < 0x20 || ch == 0x7f)
+			s[i] = '?';
+		else if (ch == 0xc2 && i + 1 < n &&
+		    (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f)
+			s[i] = s[i + 1] = '?';
+	}
+	return s;
 }
 
 int

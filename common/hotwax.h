@@ -11,7 +11,10 @@
  * timeouts and dropped connections are retried with exponential backoff
  * and jitter, up to [hotwax] retries times.  TLS is always verified
  * ([hotwax] ca_file adds a CA); plain http is refused unless allow_http is
- * set, and then only for a loopback host.
+ * set, and then only for a loopback host.  A loopback host is never
+ * reached through a proxy; any other through [hotwax] proxy when set, else
+ * the environment's https_proxy etc., always by a CONNECT tunnel.  Each
+ * answer is read only up to a cap that fits its call (hotwax.c).
  *
  * Functions return 0 with *resp set (a cJSON object the caller frees), or:
  * EX_DATAERR   refused for good: a 4xx, or an error body; *why (malloc'd,
@@ -19,10 +22,11 @@
  * EX_TEMPFAIL  transient failures outlasted the retries;
  * EX_NOPERM    authentication refused, or the server's TLS certificate
  *              not trusted;
- * EX_PROTOCOL  a body that is not a JSON object;
+ * EX_PROTOCOL  a body that is not a JSON object, or larger than the call's cap;
  * EX_UNAVAILABLE another transport failure that retrying cannot fix;
  * EX_IOERR     (hotwax_upload) the file cannot be read;
- * EX_CONFIG    configuration (no base_url, http refused, no credentials).
+ * EX_CONFIG    configuration (no base_url, http refused, a bad proxy URL,
+ *              no credentials, a secret file refused).
  * Each failure is also said on stderr, naming the URL.
  *
  * Environment: POSYNC_BACKOFF_MS, the first retry's delay in milliseconds
@@ -50,5 +54,10 @@ int hotwax_get(struct hotwax *h, const char *endpoint, cJSON **resp, char **why)
 int hotwax_upload(struct hotwax *h, const char *endpoint, const char *file_field,
     const char *path, const char *filename, const char *const *fields,
     cJSON **resp, char **why);
+
+/* A reply, or part of one, as one bounded line for a message: compact
+ * JSON cut at about 200 bytes (on a character boundary, with "..."),
+ * control bytes shown as '?'.  Never NULL; the caller frees it. */
+char *hotwax_excerpt(const cJSON *o);
 
 #endif

@@ -128,10 +128,19 @@ in_dir(const char *path, const char *dir)
 		*slash = 0;
 		r = realpath(d, NULL);
 	}
-	same = r && strcmp(r, dir) == 0;
+	same = r && dir && strcmp(r, dir) == 0;	/* dir is NULL in a dry run on a fresh spool */
 	free(r);
 	free(d);
 	return same;
+}
+
+/* In a dry run, a spool folder that does not exist is an empty one. */
+static int
+dry_absent(const struct run *r, const char *dir)
+{
+	struct stat st;
+
+	return r->dry && stat(dir, &st) < 0 && errno == ENOENT;
 }
 
 static int
@@ -238,14 +247,23 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 		r->stop = 1;
 		return st;
 	}
+	/* Only a logId says HotWax took the batch: a 2xx without one is a
+	 * wrong base_url or something posing as HotWax (a proxy answering
+	 * {}), and moving the batch to cur/ would lose its POs.  It stays in
+	 * new/, and so does every later batch: the next run uploads them
+	 * again, harmless under HotWax's upsert. */
 	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(resp, "logId"));
 	if (!id || !good_id(id)) {
-		msg_warn("%s: HotWax accepted the batch (POST %suploadJsonFile) but "
-		    "gave no usable logId: its rows cannot be checked", path,
-		    r->cfg.hotwax.base_url);
-		st = accepted(r, name, NULL);
+		char *seen = hotwax_excerpt(resp);
+
+		msg_warn("%s: the answer to POST %suploadJsonFile holds no usable "
+		    "logId, so HotWax is not known to have the batch; it stays in "
+		    "new/ (is [hotwax] base_url right?). The answer: %s", path,
+		    r->cfg.hotwax.base_url, seen);
+		free(seen);
 		cJSON_Delete(resp);
-		return st ? st : EX_PROTOCOL;
+		r->stop = 1;
+		return EX_PROTOCOL;
 	}
 	msg_info("%s accepted: data-manager log %s", name, id);
 	st = accepted(r, name, id);
@@ -380,6 +398,8 @@ take_new(struct run *r)
 	size_t n, i, at;
 	int st;
 
+	if (dry_absent(r, r->newdir))
+		return 0;
 	if ((st = spool_list(r->newdir, ".json", &v, &n)) != 0)
 		return st;
 	for (i = 0; i < n; i++) {
@@ -651,6 +671,8 @@ follow_logs(struct run *r)
 	long pause = POLL_FIRST_MS;
 	int status = 0;
 
+	if (dry_absent(r, r->curdir))
+		return 0;
 	if (!(v = pending_logs(r, &n)))
 		return EX_IOERR;
 	all = n;
@@ -694,6 +716,12 @@ follow_logs(struct run *r)
 	return status;
 }
 
+/*
+ * -n changes nothing: no spool tree is made, no lock is taken (taking it
+ * would create the lock file; a dry run only reads, so a real run beside
+ * it does no harm), nothing is cleaned.  A spool that does not exist yet
+ * holds no batch and no log.
+ */
 static int
 setup(struct run *r, const char *conf)
 {
@@ -702,20 +730,22 @@ setup(struct run *r, const char *conf)
 	if ((st = config_load(&r->cfg, conf)) != 0)
 		return st;
 	msg_syslog(r->cfg.spool.syslog);
-	if ((st = spool_init(r->cfg.spool.dir)) != 0 ||
-	    (st = lock_take(r->cfg.spool.dir, "po-import")) != 0)
-		return st;
 	r->area = path_join(r->cfg.spool.dir, "po");
 	r->newdir = path_join(r->area, "new");
 	r->curdir = path_join(r->area, "cur");
 	r->faildir = path_join(r->area, "failed");
+	if (!r->dry && ((st = spool_init(r->cfg.spool.dir)) != 0 ||
+	    (st = lock_take(r->cfg.spool.dir, "po-import")) != 0))
+		return st;
 	r->newreal = realpath(r->newdir, NULL);
 	r->curreal = realpath(r->curdir, NULL);
+	if (r->dry)
+		return 0;
 	if (!r->newreal || !r->curreal) {
 		msg_warnerr("cannot resolve %s", r->area);
 		return EX_IOERR;
 	}
-	return r->dry ? 0 : spool_clean_tmp(r->area);
+	return spool_clean_tmp(r->area);
 }
 
 int

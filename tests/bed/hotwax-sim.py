@@ -2,6 +2,7 @@
 """hotwax-sim -- a HotWax Commerce simulator for posync's tests.
 
     hotwax-sim.py --port P --cert CERT.pem --key KEY.pem [--verbose]
+    hotwax-sim.py --port P --plain [--verbose]      (http, for allow_http)
 
 Serves the HotWax API of contracts.md (sections 2 and 3) over HTTPS on
 127.0.0.1:P under /api/, and a test-only control interface under /_sim/
@@ -39,9 +40,83 @@ DEFAULT_CONFIG = {
     "fail_processing": False,  # uploads end SERVICE_FAILED, nothing applied
     "log_reply_hex": "",       # hostile: every log GET answers these bytes
 }
+# ---------------------------------------------------------------- hostile
+# Replies a broken or hostile HotWax (or something posing as it: a wrong
+# base_url, a proxy) can give.  Each is a fault kind for POST /_sim/fault,
+# answered instead of the real call (nothing is processed):
+#   no_logid  HTTP "status" (default 200) with the JSON value "reply"
+#             (default {}): a 2xx that does not say the upload was taken
+#   huge      HTTP 200 with a JSON object of "mib" MiB (default 60), sent
+#             as it is made, never held in memory; "chunked": true sends
+#             it without a Content-Length; the fields of the object "extra"
+#             (default none) follow the padding, so that it can pass for a
+#             real answer.  The request log entry says how many bytes went
+#             out before the client hung up ("sent").
+HOSTILE_KINDS = ("no_logid", "huge")
+HUGE_CHUNK = 64 * 1024
+
+
+def hostile_fault(f, req):
+    """Fill fault f from control request req for a hostile kind."""
+    if f["kind"] == "no_logid":
+        st = int_param(req.get("status"), "status", 200)
+        if not 200 <= st <= 299 or st == 204:
+            raise BadRequest("status must be a 2xx with a body")
+        f["status"] = st
+        f["reply"] = req.get("reply", {})
+    elif f["kind"] == "huge":
+        mib = req.get("mib", 60)
+        if not is_number(mib) or not 0 < mib <= 1024:
+            raise BadRequest("mib must be a number in (0, 1024]")
+        f["mib"] = mib
+        f["chunked"] = bool(req.get("chunked", False))
+        extra = req.get("extra", {})
+        if not isinstance(extra, dict):
+            raise BadRequest("extra must be a JSON object")
+        f["extra"] = extra
+
+
+def hostile_reply(handler, fault, entry):
+    """Answer the call as fault says (a hostile kind)."""
+    if fault["kind"] == "no_logid":
+        entry["status"] = fault["status"]
+        handler.send_body(fault["status"], enc(fault["reply"]))
+        return
+    size = int(Decimal(fault["mib"]) * 1024 * 1024)
+    head = b'{"docs":['
+    tail = b'{"pad":"x"}],"count":0' + b"".join(
+        b"," + enc(str(k)).encode() + b":" + enc(v).encode()
+        for k, v in fault["extra"].items()) + b"}"
+    item = b'{"pad":"' + b"x" * (HUGE_CHUNK - 12) + b'"},'
+    n = max(0, (size - len(head) - len(tail)) // len(item))
+    entry["status"] = 200
+    entry["sent"] = 0
+    handler.close_connection = True
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    if fault["chunked"]:
+        handler.send_header("Transfer-Encoding", "chunked")
+    else:
+        handler.send_header("Content-Length",
+                            str(len(head) + n * len(item) + len(tail)))
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    try:
+        for part in [head] + [item] * n + [tail]:
+            if fault["chunked"]:
+                part = b"%x\r\n%s\r\n" % (len(part), part)
+            handler.wfile.write(part)
+            entry["sent"] += len(part)
+        if fault["chunked"]:
+            handler.wfile.write(b"0\r\n\r\n")
+        handler.wfile.flush()
+    except (OSError, ssl.SSLError):
+        pass    # the client hung up: what it took is in entry["sent"]
+
+
 FAULT_KINDS = ("status", "error_body", "error_list", "not_object", "delay",
                "drop_before", "drop_after", "retry_after", "expire_tokens",
-               "late_receipts")
+               "late_receipts") + HOSTILE_KINDS
 RECEIVE_RE = re.compile(r"oms/purchaseOrders/([^/]+)/receive")
 LOG_RE = re.compile(r"dataManagerLogs/([^/]+)")
 
@@ -1032,6 +1107,8 @@ def ctl_fault(sim, req):
         if mode not in ("close", "reset"):
             raise BadRequest("mode must be close or reset")
         f["mode"] = mode
+    elif kind in HOSTILE_KINDS:
+        hostile_fault(f, req)
     elif kind == "late_receipts":
         for k in ("hide_seconds", "backdate_seconds"):
             v = req.get(k, 0)
@@ -1206,6 +1283,9 @@ class Handler(BaseHTTPRequestHandler):
                 fault = dict(fault)
         kind = fault["kind"] if fault else None
         late = None
+        if kind in HOSTILE_KINDS:
+            hostile_reply(self, fault, entry)
+            return
         if kind == "status":
             entry["status"] = fault["status"]
             if fault["body"] is not None:
@@ -1294,6 +1374,9 @@ class Server(ThreadingHTTPServer):
 
     def finish_request(self, request, client_address):
         request.settimeout(10)
+        if self.ctx is None:   # --plain: http, for the allow_http tests
+            self.RequestHandlerClass(request, client_address, self)
+            return
         try:
             conn = self.ctx.wrap_socket(request, server_side=True)
         except (OSError, ssl.SSLError) as e:
@@ -1317,14 +1400,20 @@ def main():
     ap = argparse.ArgumentParser(description="HotWax simulator")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--cert", required=True)
-    ap.add_argument("--key", required=True)
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ap.add_argument("--plain", action="store_true",
+                    help="speak plain http instead of https (no --cert)")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
 
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_cert_chain(a.cert, a.key)
+    ctx = None
+    if not a.plain:
+        if not a.cert or not a.key:
+            ap.error("--cert and --key are required (or --plain)")
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(a.cert, a.key)
 
     srv = Server((a.host, a.port), Handler)
     srv.ctx = ctx
@@ -1337,8 +1426,9 @@ def main():
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if a.verbose:
-        sys.stderr.write("hotwax-sim: listening on https://%s:%d/\n"
-                         % (a.host, srv.server_address[1]))
+        sys.stderr.write("hotwax-sim: listening on %s://%s:%d/\n"
+                         % ("http" if a.plain else "https", a.host,
+                            srv.server_address[1]))
     try:
         srv.serve_forever(poll_interval=0.2)
     except SystemExit:

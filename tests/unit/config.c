@@ -3,6 +3,7 @@
  * comments, every kind of bad line with its FILE:LINE, and the secret
  * files' permission checks.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,17 +306,86 @@ test_bad(void)
 	free(f);
 }
 
+/* A secret is one line: CR, NUL, other control bytes and a second line
+ * are refused, naming the file and never showing the secret. */
+static void
+refused_line(const char *f, const char *key, const char *data, size_t n,
+    const char *desc)
+{
+	char *s, *err;
+	int fd;
+
+	unlink(f);
+	fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, data, n) != (ssize_t)n)
+		printf("# cannot write %s\n", f);
+	if (fd >= 0)
+		close(fd);
+	cap_begin();
+	s = config_secret(f, key);
+	err = cap_end();
+	ok(s == NULL, "%s", desc);
+	has(err, f, "  the message names the file");
+	has(err, "must be one line of text", "  and says why");
+	ok(strstr(err, "T0ken") == NULL, "  and never shows the secret");
+	free(err);
+	free(s);
+}
+
+static void
+test_secret_one_line(const char *f, const char *key)
+{
+	char *s, *err, *w;
+
+	refused_line(f, key, "s3cr3t-T0ken\nsecond line\n", 25, "a second line is refused");
+	refused_line(f, key, "s3cr3t\rT0ken\n", 14, "a bare CR inside is refused");
+	refused_line(f, key, "s3cr3t-T0ken\r", 13, "a bare CR at the end is refused");
+	refused_line(f, key, "s3cr3t-T0ken\r\r\n", 15, "CR CR LF at the end is refused");
+	refused_line(f, key, "s3cr3t\0T0ken\n", 14, "a NUL byte is refused");
+	refused_line(f, key, "s3cr3t\tT0ken\n", 14, "a TAB is refused");
+	refused_line(f, key, "s3cr3t\x7fT0ken", 13, "DEL is refused");
+	refused_line(f, key, "s3cr3t-T0ken\n\n", 14, "an empty second line is refused");
+
+	/* not regular files: refused at once, never waited on */
+	unlink(f);
+	if (mkfifo(f, 0600) < 0)
+		printf("# mkfifo %s failed\n", f);
+	cap_begin();
+	s = config_secret(f, key);
+	err = cap_end();
+	ok(s == NULL, "a FIFO is refused without waiting for a writer");
+	w = xasprintf("cannot read %s (%s): not a regular file", f, key);
+	has(err, w, "  said so, naming the file and the key");
+	free(w);
+	free(err);
+	cap_begin();
+	is_int(config_check_private(f, key), EX_CONFIG, "FIFO: check_private refuses");
+	free(cap_end());
+	unlink(f);
+	if (mkdir(f, 0700) < 0)
+		printf("# mkdir %s failed\n", f);
+	cap_begin();
+	s = config_secret(f, key);
+	err = cap_end();
+	ok(s == NULL, "a directory is refused");
+	has(err, f, "  naming it");
+	free(err);
+	rmdir(f);
+}
+
 static void
 test_secret(void)
 {
 	char *f = scratch_path("token"), *s, *err, *w, *big;
 	const char *key = "[hotwax] token_file";
 
-	put_file(f, "s3cr3t-T0ken\nsecond line\n", 0600);
+	put_file(f, "s3cr3t-T0ken\n", 0600);
 	s = config_secret(f, key);
-	is_str(s, "s3cr3t-T0ken", "0600 secret: the first line");
+	is_str(s, "s3cr3t-T0ken", "0600 secret: its line");
 	free(s);
 	is_int(config_check_private(f, key), 0, "0600: check_private ok");
+
+	test_secret_one_line(f, key);
 
 	put_file(f, "crlf-token\r\n", 0400);
 	s = config_secret(f, key);
