@@ -39,7 +39,7 @@ BASE_OBJS = common/msg.o common/util.o common/config.o common/spool.o common/loc
 PEP_OBJS  = $(BASE_OBJS) common/safename.o common/decimal.o common/polines.o \
             common/pocsv.o common/sftp.o
 PI_OBJS   = $(BASE_OBJS) common/input.o common/hotwax.o
-RE_OBJS   = $(BASE_OBJS) common/decimal.o common/polines.o common/hotwax.o \
+RE_OBJS   = $(BASE_OBJS) common/safename.o common/decimal.o common/polines.o common/hotwax.o \
             common/receipts.o
 RP_OBJS   = $(BASE_OBJS) common/input.o common/safename.o common/sftp.o
 
