@@ -237,7 +237,8 @@ struct rcpts {
 	struct rcpt *v;
 	size_t n, cap;
 	struct rx_map seen;	/* ids this run, for pages that shifted */
-	int64_t maxms;
+	int64_t maxms;		/* the newest time not ahead of now */
+	int64_t now;		/* this host's clock when the run began */
 };
 
 /*
@@ -303,8 +304,10 @@ take_receipt(const cJSON *d, void *arg)
 	x->bad = why.s;		/* NULL when nothing was said */
 	x->held = 0;
 seen:
-	/* the ledger-known receipts still move the cursor */
-	if (ms > rs->maxms)
+	/* the ledger-known receipts still move the cursor; one dated ahead
+	 * of this host's clock does not (posync(7), CLOCKS): it would carry
+	 * the window past every receipt dated before it */
+	if (ms > rs->maxms && ms <= rs->now)
 		rs->maxms = ms;
 	return 0;
 }
@@ -1365,7 +1368,7 @@ check_cursor(struct run *r)
 static int
 export(struct run *r)
 {
-	struct rcpts rs = { r, NULL, 0, 0, { 0 }, 0 };
+	struct rcpts rs = { r, NULL, 0, 0, { 0 }, 0, now_ms() };
 	struct journal j = { 0 };
 	struct buf jb = { 0 };
 	int rc, rc2, changed = 0, said = 0;
