@@ -953,9 +953,9 @@ fold_files(struct run *r, char **v, size_t n, const struct journal *j,
 static void
 fold_prepare(struct run *r, struct journal *j)
 {
-	char **v = NULL, *held = NULL, *pattern;
+	char **v = NULL, **pv = NULL, *held = NULL, *pattern;
 	struct buf out = { 0 };
-	size_t n = 0, i;
+	size_t n = 0, npv = 0, i;
 	int rc;
 
 	pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json",
@@ -975,18 +975,22 @@ fold_prepare(struct run *r, struct journal *j)
 	}
 	if (rc || n == 0 || !(held = held_names(r)))
 		goto out;
-	for (i = 0; i < n; i++)
-		if (fnmatch(pattern, v[i], 0) == 0 && !is_held(held, v[i]))
-			goto out;	/* not held: not folded, nor any after it */
-	for (i = 0; i < n; i++)
-		if (fnmatch(pattern, v[i], 0) == 0)
-			break;
-	if (i == n || fold_files(r, v, n, j, &out) != 0)
-		goto out;
+	/* posync's own files only: another file in new/ (one a person
+	 * named to receipt-push) is published as it is, after them */
+	pv = xcalloc(n, sizeof *pv);
 	for (i = 0; i < n; i++) {
-		buf_adds(&j->fold, v[i]);
+		if (fnmatch(pattern, v[i], 0) != 0)
+			continue;
+		if (!is_held(held, v[i]))
+			goto out;	/* not held: nothing is folded */
+		pv[npv++] = v[i];
+	}
+	if (npv == 0 || fold_files(r, pv, npv, j, &out) != 0)
+		goto out;
+	for (i = 0; i < npv; i++) {
+		buf_adds(&j->fold, pv[i]);
 		buf_addc(&j->fold, '\n');
-		msg_info("%s: folded into %s", v[i], j->name);
+		msg_info("%s: folded into %s", pv[i], j->name);
 	}
 	buf_free(&j->file);
 	j->file = out;
@@ -997,6 +1001,7 @@ out:
 	buf_free(&out);
 	if (v)
 		spool_list_free(v);
+	free(pv);
 	free(held);
 	free(pattern);
 }

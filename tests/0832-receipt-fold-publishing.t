@@ -68,4 +68,30 @@ t_is "one file waits" "$(re_files | wc -l)" 1
 t_is "... not the held one" "$(re_files | grep -c "^$B\$")" 0
 t_is "... holding both runs' receipts" "$(cat "$SPOOL/receipt/new/$(re_files)")" \
 	'[{"order_id":"8320","items":[{"line_id":"1","quantity":6}]}]'
+
+# A path receipt-export printed, folded since: skipped quietly, and what
+# it was folded into is published in its place.
+F=$(re_files)
+mkdir -p "$R/archive"
+mv "$R/$A" "$R/archive/"		# NetSuite reads
+t_exit "receipt-push given the folded file's old path" 0 receipt-push "$SPOOL/receipt/new/$B"
+t_is "... says nothing" "$(t_out)$(t_err)" ""
+t_true "... publishes what it was folded into" -f "$R/$F"
+t_true "... and moves it to cur/" -f "$SPOOL/receipt/cur/$F"
+
+# A file a person named to receipt-push waits beside posync's: it is
+# published as it is, never folded.
+recv 8320 1=1
+t_exit "a new file" 0 receipt-export
+F=$(re_files)
+t_ok "receipt-push holds it" receipt-push
+printf '[{"order_id":"8320","items":[{"line_id":"1","quantity":0.5}]}]\n' >"$SPOOL/receipt/new/by-hand.json"
+recv 8320 1=8
+t_exit "an export with a person's file waiting too" 0 receipt-export
+t_is "the person's file is left as it was" "$(cat "$SPOOL/receipt/new/by-hand.json")" \
+	'[{"order_id":"8320","items":[{"line_id":"1","quantity":0.5}]}]'
+t_is "posync's held file was folded" "$(re_files | grep -c "^$F\$")" 0
+t_is "... into one file with all of posync's receipts" \
+	"$(cat "$SPOOL/receipt/new/$(re_files | grep '^posync_')")" \
+	'[{"order_id":"8320","items":[{"line_id":"1","quantity":9}]}]'
 t_done
