@@ -28,6 +28,13 @@
  *     not stop every other PO of an unattended job.
  *   - the first run, with no state, exports every receipt HotWax holds for
  *     a NetSuite PO; seed the state file's cursor to start later.
+ *   - the queue stays short: while the posync files in new/ are all ones
+ *     receipt-push held back (NetSuite has not read the one before), the
+ *     run's receipts are folded into them, under the publish lock taken
+ *     without waiting; the fold is part of the journaled commit.
+ *   - the cursor never passes this host's clock: a receipt HotWax dates
+ *     ahead of it does not move the cursor, and is said once when it is
+ *     more than receipt_overlap ahead (posync(7), CLOCKS).
  */
 #include <errno.h>
 #include <fnmatch.h>

@@ -27,6 +27,12 @@
  *  - A file named on the command line that is not in SPOOL/receipt/new is
  *    first copied there, so that it is tracked like any other.
  *  - SFTP unreachable: exit 69 or 75 and every file stays for the next run.
+ *  - Folding (posync(7), THE RECEIPT QUEUE): from choosing its files until
+ *    they are in cur/ it holds the publish lock, under which alone
+ *    receipt-export folds; it names the posync files it holds back in
+ *    SPOOL/state/receipt-push.held, the only ones receipt-export may fold,
+ *    and publishes nothing while an interrupted receipt-export's journal
+ *    waits to be finished.
  */
 #include <errno.h>
 #include <fcntl.h>
