@@ -8,21 +8,33 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lock.h"
 #include "msg.h"
 #include "util.h"
 
-int
-lock_take(const char *spooldir, const char *name)
+static int
+lock_open(const char *spooldir, const char *name, char **pathp)
 {
 	char *path = xasprintf("%s/state/%s.lock", spooldir, name);
 	int fd;
 
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-	if (fd < 0) {
+	if (fd < 0)
 		msg_warnerr("cannot open the lock %s", path);
+	*pathp = path;
+	return fd;
+}
+
+int
+lock_take(const char *spooldir, const char *name)
+{
+	char *path;
+	int fd;
+
+	if ((fd = lock_open(spooldir, name, &path)) < 0) {
 		free(path);
 		return EX_IOERR;
 	}
@@ -42,4 +54,48 @@ lock_take(const char *spooldir, const char *name)
 	/* fd stays open on purpose: the lock lives as long as the process. */
 	free(path);
 	return 0;
+}
+
+int
+lock_try(const char *spooldir, const char *name, int wait_s, int *fdp)
+{
+	struct timespec pause = { 0, 50 * 1000000L };
+	int64_t until = now_ms() + (int64_t)wait_s * 1000;
+	char *path;
+	int fd, rc = 0;
+
+	*fdp = -1;
+	if ((fd = lock_open(spooldir, name, &path)) < 0) {
+		free(path);
+		return EX_IOERR;
+	}
+	/* Polled, not a blocking flock: the wait stays bounded. */
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			msg_warnerr("cannot lock %s", path);
+			rc = EX_IOERR;
+			break;
+		}
+		if (now_ms() >= until) {
+			rc = EX_TEMPFAIL;
+			break;
+		}
+		nanosleep(&pause, NULL);
+	}
+	free(path);
+	if (rc)
+		close(fd);
+	else
+		*fdp = fd;
+	return rc;
+}
+
+void
+lock_drop(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);	/* closing the only descriptor unlocks */
+	*fd = -1;
 }

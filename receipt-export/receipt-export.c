@@ -28,8 +28,16 @@
  *     not stop every other PO of an unattended job.
  *   - the first run, with no state, exports every receipt HotWax holds for
  *     a NetSuite PO; seed the state file's cursor to start later.
+ *   - the queue stays short: while the posync files in new/ are all ones
+ *     receipt-push held back (NetSuite has not read the one before), the
+ *     run's receipts are folded into them, under the publish lock taken
+ *     without waiting; the fold is part of the journaled commit.
+ *   - the cursor never passes this host's clock: a receipt HotWax dates
+ *     ahead of it does not move the cursor, and is said once when it is
+ *     more than receipt_overlap ahead (posync(7), CLOCKS).
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -58,6 +66,8 @@
 #define IN_CHUNK	100		/* ids per "in" query */
 #define MAX_STATE	(256L << 20)	/* the state and journal files */
 #define MAX_EXCESS	(64L << 20)
+#define MAX_FOLD	(64L << 20)	/* a folded file; NetSuite takes 100 MB */
+#define HELD_FILE	"receipt-push.held"	/* written by receipt-push */
 #define JOURNAL_MAGIC	"posync receipt-export journal 1"
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
@@ -69,6 +79,7 @@ struct run {
 	char *statedir, *state_path, *journal_path, *area, *excess_path;
 	struct hotwax *hw;
 	struct rx_state st;
+	int pubfd;		/* the publish lock while folding, or -1 */
 };
 
 struct rcpt {
@@ -234,7 +245,8 @@ struct rcpts {
 	struct rcpt *v;
 	size_t n, cap;
 	struct rx_map seen;	/* ids this run, for pages that shifted */
-	int64_t maxms;
+	int64_t maxms;		/* the newest time not ahead of now */
+	int64_t now;		/* this host's clock when the run began */
 };
 
 /*
@@ -300,8 +312,10 @@ take_receipt(const cJSON *d, void *arg)
 	x->bad = why.s;		/* NULL when nothing was said */
 	x->held = 0;
 seen:
-	/* the ledger-known receipts still move the cursor */
-	if (ms > rs->maxms)
+	/* the ledger-known receipts still move the cursor; one dated ahead
+	 * of this host's clock does not (posync(7), CLOCKS): it would carry
+	 * the window past every receipt dated before it */
+	if (ms > rs->maxms && ms <= rs->now)
 		rs->maxms = ms;
 	return 0;
 }
@@ -432,7 +446,8 @@ take_item(const cJSON *d, void *arg)
 /*
  * TEST HOOK, for tests/0414-receipt-crash.t only: when the environment
  * variable POSYNC_TEST_CRASH names a step of the commit ("journal",
- * "file", "state", "compact"), die by SIGKILL right after it, exactly as
+ * "unfold" -- after the first folded file left new/ --, "file", "state",
+ * "compact"), die by SIGKILL right after it, exactly as
  * a kill -9 landing there would.  Random kills seldom land between two
  * particular renames; this reaches each one every time.  Harmless: every
  * point of the commit is crash-safe by design (the next run rolls the
@@ -448,9 +463,14 @@ crash_point(const char *step)
 		raise(SIGKILL);
 }
 
+struct journal;
+static void free_map(struct rx_map *m, void (*fr)(void *));
+static int unfold(struct run *r, const struct journal *j);
+
 struct journal {
 	char *name;		/* "" when there is no file */
 	struct buf file, excess, state, drop;
+	struct buf fold;	/* names folded into file, one a line */
 };
 
 static void
@@ -461,6 +481,7 @@ journal_free(struct journal *j)
 	buf_free(&j->excess);
 	buf_free(&j->state);
 	buf_free(&j->drop);
+	buf_free(&j->fold);
 }
 
 static void
@@ -476,7 +497,35 @@ journal_format(const struct journal *j, struct buf *out)
 		if (parts[i]->len)
 			buf_add(out, parts[i]->s, parts[i]->len);
 	}
+	/* only when folding: a journal without it reads as before */
+	if (j->fold.len) {
+		buf_addf(out, "fold\t%zu\n", j->fold.len);
+		buf_add(out, j->fold.s, j->fold.len);
+	}
 	buf_adds(out, "end\n");
+}
+
+/* The optional "fold" part: names of plain receipt files, one a line. */
+static int
+journal_fold_parse(struct journal *j, const char **pp, const char *end)
+{
+	const char *p = *pp + 5, *nl, *q;
+	size_t n;
+	char *e;
+
+	if (!(nl = memchr(p, '\n', end - p)))
+		return -1;
+	errno = 0;
+	n = strtoul(p, &e, 10);
+	if (e != nl || e == p || errno || n > (size_t)(end - nl - 1) ||
+	    n == 0 || nl[n] != '\n')
+		return -1;
+	for (q = nl + 1; q < nl + 1 + n; q++)
+		if (*q == '/' || *q == 0 || (*q == '.' && (q == nl + 1 || q[-1] == '\n')))
+			return -1;
+	buf_add(&j->fold, nl + 1, n);
+	*pp = nl + 1 + n;
+	return 0;
 }
 
 static int
@@ -495,6 +544,13 @@ journal_parse(struct journal *j, const char *d, size_t len, const char *path)
 	p += k + 1;
 	if (!(nl = memchr(p, '\n', end - p)) || strncmp(p, "name\t", 5) != 0)
 		goto bad;
+	if (memchr(p + 5, 0, nl - p - 5)) {
+		/* xstrndup would stop there: a cut name, silently */
+		msg_warn("%s:2: the file name holds a NUL byte; the journal is "
+		    "left as it is: check it by hand before removing it", path);
+		journal_free(j);
+		return EX_DATAERR;
+	}
 	j->name = xstrndup(p + 5, nl - p - 5);
 	if (strchr(j->name, '/') || j->name[0] == '.')
 		goto bad;
@@ -511,6 +567,9 @@ journal_parse(struct journal *j, const char *d, size_t len, const char *path)
 		buf_add(parts[i], nl + 1, n);
 		p = nl + 1 + n;
 	}
+	if ((size_t)(end - p) > 5 && memcmp(p, "fold\t", 5) == 0 &&
+	    journal_fold_parse(j, &p, end) != 0)
+		goto bad;
 	if ((size_t)(end - p) != 4 || memcmp(p, "end\n", 4) != 0)
 		goto bad;
 	return 0;
@@ -749,6 +808,8 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 		applied = 1;	/* the file went into new/ before: never twice */
 	free(data);
 	rx_state_free(&cur);
+	if (j->fold.len && (rc = unfold(r, j)) != 0)
+		goto out;
 	if (*j->name && !applied && !spool_has(r->area, subs, j->name)) {
 		if ((rc = spool_deliver(r->area, "new", j->name, j->file.s,
 		    j->file.len)) != 0)
@@ -784,6 +845,7 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 		rc = EX_IOERR;
 		goto out;
 	}
+	lock_drop(&r->pubfd);	/* the fold is done: receipt-push may choose */
 	if (*j->name) {
 		path = xasprintf("%s/new/%s", r->area, j->name);
 		if (access(path, F_OK) == 0) {
@@ -798,6 +860,255 @@ out:
 	free(drop.v);
 	rx_state_free(&js);
 	buf_free(&sb);
+	return rc;
+}
+
+
+/* ---------------------------------------------------------------- fold */
+
+/*
+ * The queue stays short (contracts.md section 4; posync(7), THE RECEIPT
+ * QUEUE): while receipt files wait in new/ because NetSuite has not read
+ * the one before, this run's receipts are folded into them -- one file,
+ * per PO the union of the listed lines, quantities summed -- instead of
+ * queueing one more file.  The sums stay within what is open: each file
+ * was computed on top of every earlier one (the state counts them all).
+ */
+
+/* Add one receipt file (as this program writes them) to pos: PO id ->
+ * struct rx_po, each line's send summed.  -1 when it is not such a file
+ * or a sum would not be exact. */
+static int
+fold_add(struct rx_map *pos, const char *data, size_t len)
+{
+	cJSON *a = cJSON_ParseWithLength(data, len), *el, *it;
+	const char *po, *line;
+	struct rx_ent *e;
+	struct rx_line *l;
+	int rc = cJSON_IsArray(a) ? 0 : -1, isnew;
+	dec_t q;
+
+	if (rc)
+		goto out;
+	cJSON_ArrayForEach(el, a) {
+		const cJSON *items = cJSON_GetObjectItemCaseSensitive(el, "items");
+
+		if (!(po = jstr(el, "order_id")) || !cJSON_IsArray(items)) {
+			rc = -1;
+			break;
+		}
+		e = rx_map_put(pos, po, &isnew);
+		if (isnew) {
+			e->val = xcalloc(1, sizeof(struct rx_po));
+			rx_po_init(e->val, po);
+		}
+		cJSON_ArrayForEach(it, items) {
+			if (!(line = jstr(it, "line_id")) ||
+			    jdec(it, "quantity", &q) != 0) {
+				rc = -1;
+				break;
+			}
+			l = rx_po_line(e->val, line);
+			if (q > INT64_MAX - l->send) {
+				rc = -1;
+				break;
+			}
+			l->send += q;
+			l->listed = 1;
+		}
+		if (rc)
+			break;
+	}
+out:
+	cJSON_Delete(a);
+	return rc;
+}
+
+static void
+free_po(void *p)
+{
+	rx_po_free(p);
+	free(p);
+}
+
+/* pos as a receipt file, in PO order, as compute() writes one. */
+static void
+fold_render(const struct rx_map *pos, struct buf *out)
+{
+	struct rx_ent **v;
+	size_t i, n;
+
+	v = rx_map_sorted(pos, &n);
+	buf_adds(out, "[");
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_adds(out, ",\n");
+		rx_element(v[i]->val, out);
+	}
+	buf_adds(out, "]\n");
+	free(v);
+}
+
+/* The names receipt-push holds (it writes them, under the publish lock,
+ * only for files it chose not to publish yet). */
+static char *
+held_names(struct run *r)
+{
+	char *path = path_join(r->statedir, HELD_FILE), *data = NULL;
+	size_t len;
+
+	if (read_file(path, MAX_STATE, &data, &len) < 0 || memchr(data, 0, len)) {
+		free(data);
+		data = NULL;
+	}
+	free(path);
+	return data;
+}
+
+static int
+is_held(const char *held, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = held; (p = strstr(p, name)); p++)
+		if ((p == held || p[-1] == '\n') && p[n] == '\n')
+			return 1;
+	return 0;
+}
+
+/* Fold the waiting files (v, n names) and j->file into out; 0, or -1
+ * (said) when one cannot be folded. */
+static int
+fold_files(struct run *r, char **v, size_t n, const struct journal *j,
+    struct buf *out)
+{
+	struct rx_map pos = { 0 };
+	char *path, *data;
+	size_t i, len;
+	int rc = 0;
+
+	for (i = 0; i < n && !rc; i++) {
+		path = xasprintf("%s/new/%s", r->area, v[i]);
+		if (read_file(path, MAX_FOLD, &data, &len) < 0) {
+			msg_warnerr("%s", path);
+			rc = -1;
+		} else if (fold_add(&pos, data, len) != 0) {
+			msg_info("%s: not a receipt file as receipt-export "
+			    "writes them: not folded", path);
+			rc = -1;
+		}
+		free(data);
+		free(path);
+	}
+	if (!rc && fold_add(&pos, j->file.s, j->file.len) != 0)
+		rc = -1;
+	if (!rc)
+		fold_render(&pos, out);
+	if (!rc && out->len > (size_t)MAX_FOLD) {
+		msg_info("a folded file would pass %ld bytes: a new file", MAX_FOLD);
+		rc = -1;
+	}
+	free_map(&pos, free_po);
+	return rc;
+}
+
+/*
+ * Before the commit of a run that writes a file: fold the files waiting in
+ * new/ into it, when they can all be folded.  Only under the publish lock,
+ * taken without waiting (receipt-push holds it from choosing a file until
+ * the file is in cur/, so a file it is publishing is never folded), and
+ * only when every posync file in new/ is one receipt-push has held:
+ * any other may be about to go out, or be out already (a crash between
+ * the rename on the server and the move to cur/), and must be published
+ * before anything made after it.  Otherwise a new file, as ever; a later
+ * run folds it.  The lock stays held through the commit (r->pubfd).
+ */
+static void
+fold_prepare(struct run *r, struct journal *j)
+{
+	char **v = NULL, **pv = NULL, *held = NULL, *pattern;
+	struct buf out = { 0 };
+	size_t n = 0, npv = 0, i;
+	int rc;
+
+	pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json",
+	    r->cfg->netsuite.receipt_prefix);
+	rc = lock_try(r->cfg->spool.dir, LOCK_PUBLISH, 0, &r->pubfd);
+	if (rc) {
+		if (rc == EX_TEMPFAIL)
+			msg_info("receipt-push is publishing: a new file, to be "
+			    "folded by a later run");
+		goto out;
+	}
+	{
+		char *newdir = path_join(r->area, "new");
+
+		rc = spool_list(newdir, ".json", &v, &n);
+		free(newdir);
+	}
+	if (rc || n == 0 || !(held = held_names(r)))
+		goto out;
+	/* posync's own files only: another file in new/ (one a person
+	 * named to receipt-push) is published as it is, after them */
+	pv = xcalloc(n, sizeof *pv);
+	for (i = 0; i < n; i++) {
+		if (fnmatch(pattern, v[i], 0) != 0)
+			continue;
+		if (!is_held(held, v[i]))
+			goto out;	/* not held: nothing is folded */
+		pv[npv++] = v[i];
+	}
+	if (npv == 0 || fold_files(r, pv, npv, j, &out) != 0)
+		goto out;
+	for (i = 0; i < npv; i++) {
+		buf_adds(&j->fold, pv[i]);
+		buf_addc(&j->fold, '\n');
+		msg_info("%s: folded into %s", pv[i], j->name);
+	}
+	buf_free(&j->file);
+	j->file = out;
+	out.s = NULL;
+out:
+	if (!j->fold.len)
+		lock_drop(&r->pubfd);
+	buf_free(&out);
+	if (v)
+		spool_list_free(v);
+	free(pv);
+	free(held);
+	free(pattern);
+}
+
+/* The folded files leave new/ before the folded one arrives: were both
+ * there after a crash, receipt-push could publish an old one and then the
+ * new one holding it too.  Idempotent: a rerun finds them gone. */
+static int
+unfold(struct run *r, const struct journal *j)
+{
+	char *copy = xstrndup(j->fold.s, j->fold.len), *line, *nl, *path;
+	char *newdir = path_join(r->area, "new");
+	int rc = 0, gone = 0;
+
+	for (line = copy; *line && (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = 0;
+		path = path_join(newdir, line);
+		if (unlink(path) == 0)
+			gone++;
+		else if (errno != ENOENT) {
+			msg_warnerr("%s", path);
+			rc = EX_IOERR;
+		}
+		free(path);
+		if (gone == 1)
+			crash_point("unfold");
+	}
+	if (!rc && gone && fsync_dir(newdir) < 0) {
+		msg_warnerr("%s", newdir);
+		rc = EX_IOERR;
+	}
+	free(newdir);
+	free(copy);
 	return rc;
 }
 
@@ -878,6 +1189,28 @@ free_pox(void *p)
 	free(p);
 }
 
+/* Receipts said one by one before only a count is given. */
+#define MAX_SAID	20
+
+/* A receipt dated further ahead than [hotwax] receipt_overlap: HotWax's
+ * clock (or its data) is off.  It is exported all the same, and said. */
+static void
+say_future(const struct rcpt *x, int64_t now, size_t *said)
+{
+	char *id, *o;
+
+	if ((*said)++ >= MAX_SAID)
+		return;
+	id = msgquote(x->id, strlen(x->id));
+	o = msgquote(x->order ? x->order : "", x->order ? strlen(x->order) : 0);
+	msg_warn("receipt %s (HotWax order %s) is dated %" PRId64 " s ahead of "
+	    "this host's clock, more than [hotwax] receipt_overlap: exported "
+	    "now, but check the clocks of HotWax and of this host", id, o,
+	    (x->ms - now) / 1000);
+	free(id);
+	free(o);
+}
+
 /* Decide what this run exports: fills j (name empty when no file).
  * *changed: there is anything to record at all. */
 static int
@@ -891,8 +1224,9 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 	struct pox *px;
 	struct rx_line *l;
 	char name[256], *key;
-	int64_t now = now_ms(), heldmin = INT64_MAX, ms;
-	size_t i, n, k, nel = 0;
+	int64_t now = now_ms(), heldmin = INT64_MAX, ms,
+	    overlap = (int64_t)r->cfg->hotwax.receipt_overlap * 1000;
+	size_t i, n, k, nel = 0, future = 0;
 	int rc = 0, held = 0, isnew;
 	static const char *const hf[] = { "orderId", "externalId",
 	    "orderTypeId", NULL };
@@ -1014,7 +1348,13 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 			continue;	/* bad, of an order not NetSuite's: ignored */
 		rx_map_put(&r->st.ledger, rs->v[i].id, NULL)->ms = rs->v[i].ms;
 		*changed = 1;
+		/* said here, as it enters the ledger: once per receipt */
+		if (rs->v[i].ms > now + overlap)
+			say_future(&rs->v[i], now, &future);
 	}
+	if (future > MAX_SAID)
+		msg_warn("%zu more receipts dated ahead of this host's clock",
+		    future - MAX_SAID);
 
 	/* the elements, in PO order */
 	v = rx_map_sorted(&pos, &n);
@@ -1053,6 +1393,12 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 	 * window reaching back there would export it again.  The held
 	 * receipt was inside the old window, so it stays inside. */
 	ms = held && heldmin < rs->maxms ? heldmin : rs->maxms;
+	/* HotWax's dates are data, not the time: a receipt dated ahead of
+	 * this host's clock must not carry the cursor past it, or every
+	 * receipt dated in between would fall before the window (posync(7),
+	 * CLOCKS).  The ledger keeps the early one from going out twice. */
+	if (ms > now)
+		ms = now;
 	if (ms < r->st.cursor)
 		ms = r->st.cursor;
 	if (ms != r->st.cursor)
@@ -1079,10 +1425,27 @@ out:
 	return rc;
 }
 
+/* The cursor never passes this host's clock; finding it ahead means the
+ * clock was set back (or an older posync followed a receipt dated in the
+ * future).  It cannot be moved back safely -- the ledger has forgotten
+ * what lies before its window -- so say it every run until a person
+ * looks (posync(7), CLOCKS). */
+static void
+check_cursor(struct run *r)
+{
+	int64_t now = now_ms();
+
+	if (r->st.cursor > now + (int64_t)r->cfg->hotwax.receipt_overlap * 1000)
+		msg_warn("%s: the cursor is %" PRId64 " s ahead of this host's "
+		    "clock (set back?); receipts HotWax dates before it, less "
+		    "[hotwax] receipt_overlap, are not seen: see posync(7), CLOCKS",
+		    r->state_path, (r->st.cursor - now) / 1000);
+}
+
 static int
 export(struct run *r)
 {
-	struct rcpts rs = { r, NULL, 0, 0, { 0 }, 0 };
+	struct rcpts rs = { r, NULL, 0, 0, { 0 }, 0, now_ms() };
 	struct journal j = { 0 };
 	struct buf jb = { 0 };
 	int rc, rc2, changed = 0, said = 0;
@@ -1091,6 +1454,7 @@ export(struct run *r)
 	if ((rc = hotwax_open(r->cfg, &r->hw)) != 0)
 		return rc;
 	rs.maxms = r->st.cursor;
+	check_cursor(r);
 	rc = fetch_receipts(r, &rs);
 	if (rc == 0 && rs.n == 0 && rs.maxms == r->st.cursor)
 		goto out;	/* nothing new: no file, silence */
@@ -1107,6 +1471,8 @@ export(struct run *r)
 	}
 	if (!changed && !j.file.len && !j.excess.len)
 		goto out;
+	if (*j.name)
+		fold_prepare(r, &j);
 	journal_format(&j, &jb);
 	if ((rc2 = spool_write_atomic(r->journal_path, jb.s, jb.len)) == 0) {
 		crash_point("journal");
@@ -1126,6 +1492,7 @@ out:
 	free_map(&rs.seen, free);
 	journal_free(&j);
 	buf_free(&jb);
+	lock_drop(&r->pubfd);
 	hotwax_close(r->hw);
 	r->hw = NULL;
 	return rc;
@@ -1196,6 +1563,7 @@ receipt_export(const struct config *cfg, int dry)
 	}
 	r.cfg = cfg;
 	r.dry = dry;
+	r.pubfd = -1;
 	r.statedir = path_join(cfg->spool.dir, "state");
 	r.state_path = path_join(r.statedir, "receipt-export.state");
 	r.journal_path = path_join(r.statedir, "receipt-export.pending");

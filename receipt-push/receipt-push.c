@@ -27,6 +27,12 @@
  *  - A file named on the command line that is not in SPOOL/receipt/new is
  *    first copied there, so that it is tracked like any other.
  *  - SFTP unreachable: exit 69 or 75 and every file stays for the next run.
+ *  - Folding (posync(7), THE RECEIPT QUEUE): from choosing its files until
+ *    they are in cur/ it holds the publish lock, under which alone
+ *    receipt-export folds; it names the posync files it holds back in
+ *    SPOOL/state/receipt-push.held, the only ones receipt-export may fold,
+ *    and publishes nothing while an interrupted receipt-export's journal
+ *    waits to be finished.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,6 +62,12 @@
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
 #define LOCK_NAME "receipt-push"
+/* The names of the files this run held (receipt-export folds only those,
+ * posync(7), THE RECEIPT QUEUE), and receipt-export's journal: while one
+ * is left by an interrupted run, the files it folds may be half gone. */
+#define HELD_FILE "receipt-push.held"
+#define EXPORT_JOURNAL "receipt-export.pending"
+#define PUBLISH_WAIT 60		/* s to wait for receipt-export's fold */
 
 struct item {
 	char *name;		/* the file's name: local and remote */
@@ -75,6 +87,10 @@ struct run {
 	struct sftp_entry *rd;	/* receipt_dir's listing */
 	size_t nrd;
 	int staging_ready;
+	int pubfd;		/* the publish lock, or -1 */
+	int folded;		/* a named file was folded into a later one */
+	int export_pending;	/* receipt-export's journal is there */
+	char *held_path;
 };
 
 static void
@@ -176,7 +192,13 @@ take_named(struct run *r, const char *path)
 	} else if (stat(path, &a) < 0) {
 		if (errno == ENOENT && access(incur, F_OK) == 0)
 			msg_info("%s: already published (in %s)", path, r->curdir);
-		else {
+		else if (errno == ENOENT && fnmatch(r->pattern, name, 0) == 0 &&
+		    strcmp(path, inspool) == 0) {
+			/* receipt-export folded it into a later file: that
+			 * one, in the spool, goes out instead */
+			msg_info("%s: folded into a later file", path);
+			r->folded = 1;
+		} else {
 			st = input_status(errno);
 			msg_warnerr("%s", path);
 		}
@@ -298,6 +320,54 @@ sort_queue(struct run *r)
 		qsort(r->q, r->nq, sizeof *r->q, cmp_item);
 }
 
+/* The publish lock, held from choosing files until they are in cur/:
+ * receipt-export folds only under it.  It holds it briefly, so wait. */
+static int
+publish_lock(struct run *r)
+{
+	char *jp = xasprintf("%s/state/" EXPORT_JOURNAL, r->c->spool.dir);
+	int st;
+
+	st = lock_try(r->c->spool.dir, LOCK_PUBLISH, PUBLISH_WAIT, &r->pubfd);
+	if (st == EX_TEMPFAIL)
+		msg_warn("receipt-export has held the publish lock for %d s; "
+		    "every receipt file stays in %s for the next run",
+		    PUBLISH_WAIT, r->newdir);
+	/* under the lock: no fold can start now, a journal is a crashed one */
+	if (!st && access(jp, F_OK) == 0)
+		r->export_pending = 1;
+	free(jp);
+	return st;
+}
+
+/* Record which posync files this run holds back: receipt-export may fold
+ * only those.  Cleared before anything is published, so a file being
+ * published (or published, if the run dies before moving it to cur/) is
+ * never among them. */
+static int
+write_held(struct run *r, size_t from)
+{
+	struct buf b = {0};
+	size_t i;
+	int st = 0;
+
+	if (r->dry)
+		return 0;
+	buf_adds(&b, "");
+	for (i = from; i < r->nq; i++) {
+		char *inspool = path_join(r->newdir, r->q[i].name);
+
+		if (r->q[i].posync && strcmp(r->q[i].path, inspool) == 0)
+			buf_addf(&b, "%s\n", r->q[i].name);
+		free(inspool);
+	}
+	if ((b.len || access(r->held_path, F_OK) == 0) &&
+	    spool_write_atomic(r->held_path, b.s, b.len))
+		st = EX_IOERR;
+	buf_free(&b);
+	return st;
+}
+
 /* The queue: the files named (arguments or stdin), and the spool's files
  * made before the newest of them; with none named, all of the spool. */
 static int
@@ -314,6 +384,12 @@ build_queue(struct run *r, int argc, char **argv)
 	    &from_spool);
 	if (!v)
 		return EX_IOERR;
+	/* only now, with stdin read: in the crontab's pipe receipt-export
+	 * runs until then, and may fold while it does */
+	if (!r->dry && (st = publish_lock(r)) != 0) {
+		input_free(v);
+		return st;
+	}
 	if (from_spool) {
 		for (i = 0; i < n; i++)
 			add_item(r, path_base(v[i]), xstrdup(v[i]));
@@ -325,6 +401,16 @@ build_queue(struct run *r, int argc, char **argv)
 		st = exit_merge(st, take_named(r, v[i]));
 	input_free(v);
 	named = r->nq;
+	if (r->folded) {
+		/* what it was folded into waits in the spool */
+		if (spool_list(r->newdir, ".json", &sp, &nsp))
+			return EX_IOERR;
+		for (i = 0; i < nsp; i++)
+			add_item(r, sp[i], path_join(r->newdir, sp[i]));
+		spool_list_free(sp);
+		sort_queue(r);
+		return st;
+	}
 	if (named == 0)
 		return st;
 	sort_queue(r);
@@ -529,6 +615,13 @@ push_all(struct run *r)
 	char *p;
 	int st = 0, s;
 
+	if (r->export_pending) {
+		msg_info("an interrupted receipt-export must finish first: "
+		    "nothing published this run");
+		return 0;
+	}
+	if ((s = write_held(r, r->nq)))
+		return s;
 	for (i = 0; i < r->nq; i++) {
 		struct item *it = &r->q[i];
 
@@ -551,7 +644,7 @@ push_all(struct run *r)
 		if (r->waiting) {
 			msg_info("%s: held until NetSuite reads the file waiting in %s",
 			    it->path, c->netsuite.receipt_dir);
-			break;
+			return exit_merge(st, write_held(r, i));
 		}
 		s = publish(r, it);
 		if (s == EX_DATAERR) {		/* that file only; the rest go on */
@@ -802,6 +895,7 @@ run(struct run *r, int argc, char **argv)
 	if ((s = clean_staging(r)) == 0 && ((s = look_at_receipt_dir(r)) == 0 ||
 	    s == EX_TEMPFAIL))
 		s = exit_merge(s, push_all(r));
+	lock_drop(&r->pubfd);	/* chosen files are in cur/, or held */
 	st = exit_merge(st, s);
 	if (s == 0 || s == EX_DATAERR || s == EX_TEMPFAIL)
 		st = exit_merge(st, report_errors(r));
@@ -841,6 +935,8 @@ main(int argc, char **argv)
 		return st;
 	}
 	r.c = &c;
+	r.pubfd = -1;
+	r.held_path = xasprintf("%s/state/" HELD_FILE, c.spool.dir);
 	r.area = path_join(c.spool.dir, "receipt");
 	r.newdir = path_join(r.area, "new");
 	r.curdir = path_join(r.area, "cur");
@@ -857,7 +953,9 @@ main(int argc, char **argv)
 	}
 	free(r.q);
 	sftp_entries_free(r.rd, r.nrd);
+	lock_drop(&r.pubfd);
 	free(r.area); free(r.newdir); free(r.curdir); free(r.pattern);
+	free(r.held_path);
 	config_free(&c);
 	return st;
 }

@@ -866,6 +866,7 @@ def api_receive(sim, order_id, body, user, late):
         hidden_until = None
         if late is not None:
             when -= int(Decimal(str(late.get("backdate_seconds", 0))) * 1000)
+            when += int(Decimal(str(late.get("ahead_seconds", 0))) * 1000)
             hidden_until = time.time() + float(late.get("hide_seconds", 0))
         ids = []
         for line, q in todo:
@@ -1110,7 +1111,9 @@ def ctl_fault(sim, req):
     elif kind in HOSTILE_KINDS:
         hostile_fault(f, req)
     elif kind == "late_receipts":
-        for k in ("hide_seconds", "backdate_seconds"):
+        # ahead_seconds: receipts dated in the future (HotWax's clock
+        # ahead of posync's), for the clock-skew tests (0833)
+        for k in ("hide_seconds", "backdate_seconds", "ahead_seconds"):
             v = req.get(k, 0)
             if not is_number(v) or v < 0:
                 raise BadRequest("%s must be a number >= 0" % k)
