@@ -467,8 +467,8 @@ check_secret_paths(const struct config *c)
 	return bad;
 }
 
-int
-config_load(struct config *c, const char *path)
+static int
+load(struct config *c, const char *path)
 {
 	struct ctx x = {0};
 	struct stat st;
@@ -534,6 +534,17 @@ config_load(struct config *c, const char *path)
 	if (!x.errors)
 		x.errors = check_secret_paths(c);
 	return x.errors ? EX_CONFIG : 0;
+}
+
+int
+config_load(struct config *c, const char *path)
+{
+	int st = load(c, path);
+
+	/* callers return at once: leave them nothing to free */
+	if (st)
+		config_free(c);
+	return st;
 }
 
 /*

@@ -62,7 +62,8 @@ struct config {
 };
 
 /* Fill c with defaults, then read the file (path may be NULL: see above).
- * Returns 0, or EX_CONFIG after printing "file:line: message". */
+ * Returns 0, or EX_CONFIG after printing "file:line: message"; on failure
+ * c holds nothing to free (config_free is still harmless). */
 int config_load(struct config *c, const char *path);
 void config_free(struct config *c);
 

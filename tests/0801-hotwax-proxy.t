@@ -80,6 +80,13 @@ t_true "  through the proxy" "$(stat_of tunnels)" -gt "$before"
 t_is "  which never saw the token" "$(stat_of token_seen)" 0
 
 # ---- a loopback HotWax never goes through a proxy
+posync_conf -f "$SCRATCH/loop0.conf"
+batch 714 b14
+before=$(stat_of tunnels)
+# shellcheck disable=SC2086
+t_exit "https to 127.0.0.1, the environment's proxies set: exit 0" 0 env $ALLPROXY po-import </dev/null
+t_true "  b14 is in cur/" -f "$SP/cur/b14.json"
+t_is "  no tunnel was opened" "$(stat_of tunnels)" "$before"
 posync_conf -f "$SCRATCH/loop.conf" "hotwax.proxy = $PROXY"
 batch 704 b4
 before=$(stat_of tunnels)
