@@ -10,6 +10,7 @@
  * session is marked dead and every later call fails at once, so one lost
  * connection costs one timeout, not one per remaining file.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -41,6 +42,8 @@ struct sftp {
 	char *where;			/* "sftp://user@host:port" for messages */
 	char *khname;			/* the host as known_hosts names it: "[host]:port", or "host" on 22 */
 	char *khplain;			/* "host" off port 22 (ssh's fallback), else NULL */
+	char **revoked;			/* base64 keys of known_hosts' @revoked lines */
+	size_t nrevoked;
 	int dead;			/* the connection is gone: fail fast */
 	int expired;			/* [sftp] run_timeout has passed */
 	int64_t deadline;		/* when, in ms since the epoch */
@@ -314,6 +317,18 @@ lowercase(char *p)
 	return p;
 }
 
+static void
+kh_revoked_free(struct sftp *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrevoked; i++)
+		free(s->revoked[i]);
+	free(s->revoked);
+	s->revoked = NULL;
+	s->nrevoked = 0;
+}
+
 static int
 key_kh_type(int t, const char **name)
 {
@@ -330,31 +345,174 @@ key_kh_type(int t, const char **name)
 	}
 }
 
+#define KH_MAX (16 * 1024 * 1024)	/* a known_hosts larger than this is nonsense */
+
+/* ssh's match_pattern: '*' any run of bytes, '?' one byte, the rest as
+ * is but for case; s is lower case already.  Iterative, so that a line
+ * of stars costs O(len(s) * len(p)), never exponential time. */
+static int
+glob_match(const char *s, const char *p, size_t plen)
+{
+	const char *star = NULL, *resume = NULL, *pe = p + plen;
+
+	while (*s) {
+		if (p < pe && (*p == '?' || (*p != '*' && tolower((unsigned char)*p) == *s))) {
+			p++;
+			s++;
+		} else if (p < pe && *p == '*') {
+			star = ++p;
+			resume = s;
+		} else if (star) {
+			p = star;
+			s = ++resume;
+		} else
+			return 0;
+	}
+	while (p < pe && *p == '*')
+		p++;
+	return p == pe;
+}
+
+/* ssh's match_hostname: names is a known_hosts name field, patterns
+ * separated by commas, "!" before one that must not match.  1 when a
+ * pattern matches name and no negated one does, -1 when a negated one
+ * does, else 0. */
+static int
+names_match(const char *name, const char *names, size_t len)
+{
+	const char *p = names, *end = names + len, *comma;
+	int got = 0, neg;
+
+	while (p < end) {
+		comma = memchr(p, ',', (size_t)(end - p));
+		if (!comma)
+			comma = end;
+		neg = *p == '!';
+		if (glob_match(name, p + neg, (size_t)(comma - p - neg))) {
+			if (neg)
+				return -1;
+			got = 1;
+		}
+		p = comma + 1;
+	}
+	return got;
+}
+
+static void
+kh_revoke(struct sftp *s, const char *rest)
+{
+	const char *p = rest, *q;
+	int field;
+
+	/* rest: " names keytype base64 [comment]" */
+	for (field = 0; field < 2; field++) {
+		p += strspn(p, " \t");
+		p += strcspn(p, " \t");
+	}
+	p += strspn(p, " \t");
+	q = p + strcspn(p, " \t");
+	if (q == p)
+		return;			/* no key: nothing to revoke */
+	s->revoked = xrealloc(s->revoked, (s->nrevoked + 1) * sizeof *s->revoked);
+	s->revoked[s->nrevoked++] = xstrndup(p, (size_t)(q - p));
+}
+
+/* Hand libssh2 one entry, named name, with the rest of the line as is. */
+static int
+kh_add(LIBSSH2_KNOWNHOSTS *kh, const char *name, size_t nlen, const char *rest)
+{
+	char *l = xasprintf("%.*s%s", (int)nlen, name, rest);
+	int r = libssh2_knownhost_readline(kh, l, strlen(l), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+
+	free(l);
+	return r;
+}
+
+/*
+ * One known_hosts line (NUL-terminated, no newline), names matched as ssh
+ * matches them: libssh2 knows neither patterns ("*", "?", "!") nor
+ * markers, and compares names byte for byte, so a "[*.example.com]:2222"
+ * entry holding another key, or "[Host]:2222", was not taken for the
+ * server's entry, and a plain "host" entry then let the server in where
+ * ssh says the key changed; a "!" pattern was read as a name, so a line
+ * that excludes the server still vouched for it; an @revoked key was let
+ * in.  So each plain name field is matched here against the two names
+ * posync looks up, and a line that matches reaches libssh2 under that
+ * name; hashed names ("|1|salt|hash") go to libssh2, which hashes.
+ * @revoked keys are kept in s->revoked, refused whatever names the line
+ * gives; @cert-authority lines are skipped (posync is never shown a host
+ * certificate, and ssh uses them only for one), as are lines with a
+ * marker ssh does not know.  -1 when libssh2 cannot read a line.
+ */
+static int
+kh_line(struct sftp *s, LIBSSH2_KNOWNHOSTS *kh, const char *l)
+{
+	const char *names, *rest, *targets[2] = {s->khname, s->khplain};
+	size_t nlen, i;
+
+	l += strspn(l, " \t");
+	if (!*l || *l == '#')
+		return 0;
+	if (*l == '@') {
+		rest = l + strcspn(l, " \t");
+		if ((size_t)(rest - l) == 8 && memcmp(l, "@revoked", 8) == 0)
+			kh_revoke(s, rest);
+		return 0;
+	}
+	names = l;
+	nlen = strcspn(l, " \t");
+	rest = l + nlen;
+	if (nlen >= 3 && memcmp(names, "|1|", 3) == 0)
+		return libssh2_knownhost_readline(kh, l, strlen(l), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+	for (i = 0; i < 2; i++)
+		if (targets[i] && names_match(targets[i], names, nlen) == 1 &&
+		    kh_add(kh, targets[i], strlen(targets[i]), rest) < 0)
+			return -1;
+	return 0;
+}
+
 /* known_hosts, read before connecting: a missing or unreadable file is a
- * configuration error found without touching the network. */
+ * configuration error found without touching the network, and a FIFO or
+ * device is refused at once rather than read for ever. */
 static int
 load_known_hosts(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **out)
 {
 	LIBSSH2_KNOWNHOSTS *kh;
-	char *kq, *e = NULL;
+	char *kq, *e = NULL, *data = NULL, *l, *nl;
+	size_t len, lineno = 0;
 	int st = 0;
 
 	*out = NULL;
+	kh_revoked_free(s);
 	kh = libssh2_knownhost_init(s->ses);
 	if (!kh) {
 		msg_warn("%s: libssh2 cannot hold known_hosts", s->where);
 		return EX_SOFTWARE;
 	}
 	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
-	if (access(c->sftp.known_hosts, R_OK) < 0) {
+	if (read_file(c->sftp.known_hosts, KH_MAX, &data, &len) < 0) {
 		msg_warnerr("%s: [sftp] known_hosts", kq);
 		st = EX_CONFIG;
-	} else if (libssh2_knownhost_readfile(kh, c->sftp.known_hosts,
-	    LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
-		libssh2_session_last_error(s->ses, &e, NULL, 0);
-		msg_warn("%s: [sftp] known_hosts cannot be read: %s", kq, e ? e : "");
-		st = EX_CONFIG;
+		goto out;
 	}
+	for (l = data; !st && l < data + len; l = nl + 1) {
+		lineno++;
+		nl = memchr(l, '\n', (size_t)(data + len - l));
+		if (!nl)
+			nl = data + len;	/* the last line, without a newline */
+		*nl = 0;
+		if (strlen(l) != (size_t)(nl - l)) {
+			msg_warn("%s:%zu: [sftp] known_hosts holds a NUL byte", kq, lineno);
+			st = EX_CONFIG;
+		} else if (kh_line(s, kh, l) < 0) {
+			libssh2_session_last_error(s->ses, &e, NULL, 0);
+			msg_warn("%s:%zu: [sftp] known_hosts cannot be read: %s", kq,
+			    lineno, e ? e : "");
+			st = EX_CONFIG;
+		}
+	}
+out:
+	free(data);
 	free(kq);
 	if (st)
 		libssh2_knownhost_free(kh);
@@ -411,7 +569,28 @@ supported(const char **algs, int n, const char *name, size_t len)
  * it gets, and each step above asks for one name.  A key type of 0 asks
  * about entries of every type, as ssh does.
  */
-enum kh_verdict { KH_OK, KH_OK_PLAIN, KH_CHANGED, KH_UNKNOWN, KH_UNKNOWN_PLAIN, KH_ERROR };
+enum kh_verdict {
+	KH_OK, KH_OK_PLAIN, KH_CHANGED, KH_UNKNOWN, KH_UNKNOWN_PLAIN, KH_REVOKED, KH_ERROR
+};
+
+/* 1 when an @revoked line holds key (compared as known_hosts writes it:
+ * padded base64). */
+static int
+kh_revoked(const struct sftp *s, const char *key, size_t keylen)
+{
+	char *b = xmalloc(4 * (keylen / 3 + 1) + 3);
+	size_t i, n;
+	int found = 0;
+
+	base64((const unsigned char *)key, keylen, b);
+	for (n = strlen(b); n % 4; n++)
+		b[n] = '=';
+	b[n] = 0;
+	for (i = 0; i < s->nrevoked && !found; i++)
+		found = strcmp(s->revoked[i], b) == 0;
+	free(b);
+	return found;
+}
 
 /* name's entries, of every key type, against key: MATCH, MISMATCH
  * (entries, none holds it), NOTFOUND (no entry names it) or FAILURE. */
@@ -539,8 +718,13 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 
 	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
 	hq = msgquote(c->sftp.host, strlen(c->sftp.host));
-	v = kh_verdict(s, kh, key, keylen);
+	v = kh_revoked(s, key, keylen) ? KH_REVOKED : kh_verdict(s, kh, key, keylen);
 	switch (v) {
+	case KH_REVOKED:
+		msg_warn("%s: HOST KEY REVOKED: the server offers %s SHA256:%s, "
+		    "which %s marks @revoked; refused", s->where, tname, fp, kq);
+		st = EX_NOPERM;
+		break;
 	case KH_OK:
 		break;
 	case KH_OK_PLAIN:
@@ -794,6 +978,7 @@ sftp_close(struct sftp *s)
 	free(s->where);
 	free(s->khname);
 	free(s->khplain);
+	kh_revoked_free(s);
 	free(s);
 	if (ssh_users > 0 && --ssh_users == 0)
 		libssh2_exit();

@@ -48,14 +48,16 @@ e=$(pub "$K/other_e.pub") r=$(pub "$K/other_r.pub") x=$(pub "$K/other_x.pub")
 t_like "the other keys are of the types meant" "$e $r $x" \
 	'^ssh-ed25519 [^ ]+ ssh-rsa [^ ]+ ecdsa-sha2-nistp384 [^ ]+$'
 
-# ssh_says FILE [PORT] -- what ssh(1) makes of known_hosts FILE:
+# ssh_says FILE [PORT] -- what ssh(1) makes of known_hosts FILE (server
+# $HOST, 127.0.0.1 by default):
 # accept, changed, unknown, or other (anything else: a broken bed)
 ssh_says() {
 	ssh -F /dev/null -p "${2:-$SSHD_PORT}" -i "$SFTP_KEY" -o IdentitiesOnly=yes \
 		-o IdentityAgent=none -o BatchMode=yes -o StrictHostKeyChecking=yes \
 		-o UserKnownHostsFile="$1" -o GlobalKnownHostsFile=/dev/null \
-		-o ConnectTimeout=10 "$SFTP_USER@127.0.0.1" true >"$SCRATCH/ssh.out" 2>&1
+		-o ConnectTimeout=10 "$SFTP_USER@${HOST:-127.0.0.1}" true >"$SCRATCH/ssh.out" 2>&1
 	if grep -q 'sftp connections only' "$SCRATCH/ssh.out"; then echo accept	# logged in
+	elif grep -q 'REVOKED HOST KEY' "$SCRATCH/ssh.out"; then echo revoked
 	elif grep -q 'REMOTE HOST IDENTIFICATION HAS CHANGED' "$SCRATCH/ssh.out"; then echo changed
 	elif grep -q 'No .* host key is known for' "$SCRATCH/ssh.out"; then echo unknown
 	else echo other
@@ -64,11 +66,13 @@ ssh_says() {
 # posync_says FILE [PORT] -- the same from po-export-parse -n (which
 # connects, lists and changes nothing); its stderr stays in $SCRATCH/p.err
 posync_says() {
-	posync_conf -f "$SCRATCH/kh.conf" sftp.known_hosts="$1" sftp.port="${2:-$SSHD_PORT}"
+	posync_conf -f "$SCRATCH/kh.conf" sftp.known_hosts="$1" sftp.port="${2:-$SSHD_PORT}" \
+		sftp.host="${HOST:-127.0.0.1}"
 	po-export-parse -n >/dev/null 2>"$SCRATCH/p.err"
 	case $? in
 	0) echo accept ;;
 	77) if grep -q 'HOST KEY CHANGED' "$SCRATCH/p.err"; then echo changed
+	    elif grep -q 'HOST KEY REVOKED' "$SCRATCH/p.err"; then echo revoked
 	    elif grep -q 'unknown host key' "$SCRATCH/p.err"; then echo unknown
 	    else echo other
 	    fi ;;
@@ -85,10 +89,14 @@ case_() {
 	_f=$K/case$n
 	: >"$_f"
 	while [ $# -ge 2 ]; do printf '%s %s\n' "$1" "$2" >>"$_f"; shift 2; done
-	cp "$_f" "$_f.hashed" && ssh-keygen -q -H -f "$_f.hashed" >/dev/null 2>&1 &&
-		rm -f "$_f.hashed.old" && ! grep -q '127\.0\.0\.1' "$_f.hashed" ||
-		t_bail "ssh-keygen -H $_f failed"
-	for _v in "" .hashed; do
+	_vs=
+	if [ -z "${NOHASH:-}" ]; then
+		cp "$_f" "$_f.hashed" && ssh-keygen -q -H -f "$_f.hashed" >/dev/null 2>&1 &&
+			rm -f "$_f.hashed.old" && ! grep -q '127\.0\.0\.1' "$_f.hashed" ||
+			t_bail "ssh-keygen -H $_f failed"
+		_vs=.hashed
+	fi
+	for _v in "" $_vs; do
 		_s=$(ssh_says "$_f$_v" "$_port")
 		_p=$(posync_says "$_f$_v" "$_port")
 		t_is "port $_port, $_desc${_v:+ (hashed)}: ssh(1) says $_rule" "$_s" "$_rule"
@@ -120,6 +128,41 @@ case_ accept $p "[host]:port holding another RSA key and the ed25519 key" "$P" "
 case_ accept $p "[host]:port holding the RSA key, plain another ed25519 key" "$P" "$R" $H "$e"
 case_ unknown $p "only an entry for [host]:22" "[127.0.0.1]:22" "$E"
 case_ unknown $p "an empty file"
+
+# Names as ssh matches them: patterns ("*", "?", "!" before one that must
+# not match) and any case; libssh2 compares names byte for byte, so these
+# once let a plain entry vouch where ssh says the key changed, or let a
+# line that excludes the server vouch for it.  (Not hashed: ssh-keygen -H
+# leaves patterns as they are.)
+NOHASH=1
+case_ changed $p "[127.0.0.*]:port holding another key, plain the key" \
+	"[127.0.0.*]:$p" "$e" $H "$E"
+case_ changed $p "'*' holding another key, plain the key" '*' "$e" $H "$E"
+case_ accept $p "[127.0.0.?]:port holding the key" "[127.0.0.?]:$p" "$E"
+case_ accept $p "only a plain pattern entry 127.0.0.*, holding the key" "127.0.0.*" "$E"
+case_ unknown $p "[host]:port excluded by '!' on its own line" "!$P,$P" "$E"
+case_ unknown $p "the plain host excluded by '!', as the only entry" "127.0.0.*,!$H" "$E"
+case_ accept $p "[host]:port on a line whose '!' excludes another host" "!10.0.0.1,$P" "$E"
+case_ accept $p "a line of names, [host]:port among them" "sftp.example.com,$P,10.0.0.1" "$E"
+HOST=LocalHost	# /etc/hosts: 127.0.0.1 localhost
+case_ changed $p "server LocalHost: [LOCALHOST]:port holding another key, plain the key" \
+	"[LOCALHOST]:$p" "$e" localhost "$E"
+case_ accept $p "server LocalHost: [localhost]:port holding the key" "[localhost]:$p" "$E"
+unset HOST
+# Markers: an @revoked key is refused, whatever else vouches for it; an
+# @cert-authority line is for host certificates, which the server has not.
+case_ revoked $p "@revoked holding the key, [host]:port the key" "@revoked $P" "$E" "$P" "$E"
+case_ revoked $p "@revoked * holding the key, plain the key" "@revoked *" "$E" $H "$E"
+case_ accept $p "@cert-authority [host]:port holding the key, plain the key" \
+	"@cert-authority $P" "$E" $H "$E"
+unset NOHASH
+
+# A NUL byte is a corrupt file, said with its line (libssh2 would read the
+# line up to it).
+{ printf '%s %s\n' "$P" "$E"; printf '# \000\n'; } >"$K/nul"
+posync_conf sftp.known_hosts="$K/nul"
+t_exit "a NUL byte in known_hosts: exit 78" 78 po-export-parse -n
+t_like "... naming the file and line" "$(t_err)" "kh/nul:2: .*NUL byte"
 
 if [ -n "${T_NETNS:-}" ]; then
 	sed -e 's/^Port .*/Port 22/' -e "s|^PidFile .*|PidFile $SCRATCH/sshd/sshd22.pid|" \
