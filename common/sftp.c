@@ -10,6 +10,7 @@
  * session is marked dead and every later call fails at once, so one lost
  * connection costs one timeout, not one per remaining file.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -39,7 +40,10 @@ struct sftp {
 	LIBSSH2_SESSION *ses;
 	LIBSSH2_SFTP *sftp;
 	char *where;			/* "sftp://user@host:port" for messages */
-	char *khname;			/* the host as known_hosts names it */
+	char *khname;			/* the host as known_hosts names it: "[host]:port", or "host" on 22 */
+	char *khplain;			/* "host" off port 22 (ssh's fallback), else NULL */
+	char **revoked;			/* base64 keys of known_hosts' @revoked lines */
+	size_t nrevoked;
 	int dead;			/* the connection is gone: fail fast */
 	int expired;			/* [sftp] run_timeout has passed */
 	int64_t deadline;		/* when, in ms since the epoch */
@@ -302,6 +306,29 @@ base64(const unsigned char *p, size_t n, char *out)
 	*out = 0;		/* ssh prints SHA256 fingerprints unpadded */
 }
 
+static char *
+lowercase(char *p)
+{
+	char *q;
+
+	for (q = p; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	return p;
+}
+
+static void
+kh_revoked_free(struct sftp *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrevoked; i++)
+		free(s->revoked[i]);
+	free(s->revoked);
+	s->revoked = NULL;
+	s->nrevoked = 0;
+}
+
 static int
 key_kh_type(int t, const char **name)
 {
@@ -318,31 +345,174 @@ key_kh_type(int t, const char **name)
 	}
 }
 
+#define KH_MAX (16 * 1024 * 1024)	/* a known_hosts larger than this is nonsense */
+
+/* ssh's match_pattern: '*' any run of bytes, '?' one byte, the rest as
+ * is but for case; s is lower case already.  Iterative, so that a line
+ * of stars costs O(len(s) * len(p)), never exponential time. */
+static int
+glob_match(const char *s, const char *p, size_t plen)
+{
+	const char *star = NULL, *resume = NULL, *pe = p + plen;
+
+	while (*s) {
+		if (p < pe && (*p == '?' || (*p != '*' && tolower((unsigned char)*p) == *s))) {
+			p++;
+			s++;
+		} else if (p < pe && *p == '*') {
+			star = ++p;
+			resume = s;
+		} else if (star) {
+			p = star;
+			s = ++resume;
+		} else
+			return 0;
+	}
+	while (p < pe && *p == '*')
+		p++;
+	return p == pe;
+}
+
+/* ssh's match_hostname: names is a known_hosts name field, patterns
+ * separated by commas, "!" before one that must not match.  1 when a
+ * pattern matches name and no negated one does, -1 when a negated one
+ * does, else 0. */
+static int
+names_match(const char *name, const char *names, size_t len)
+{
+	const char *p = names, *end = names + len, *comma;
+	int got = 0, neg;
+
+	while (p < end) {
+		comma = memchr(p, ',', (size_t)(end - p));
+		if (!comma)
+			comma = end;
+		neg = *p == '!';
+		if (glob_match(name, p + neg, (size_t)(comma - p - neg))) {
+			if (neg)
+				return -1;
+			got = 1;
+		}
+		p = comma + 1;
+	}
+	return got;
+}
+
+static void
+kh_revoke(struct sftp *s, const char *rest)
+{
+	const char *p = rest, *q;
+	int field;
+
+	/* rest: " names keytype base64 [comment]" */
+	for (field = 0; field < 2; field++) {
+		p += strspn(p, " \t");
+		p += strcspn(p, " \t");
+	}
+	p += strspn(p, " \t");
+	q = p + strcspn(p, " \t");
+	if (q == p)
+		return;			/* no key: nothing to revoke */
+	s->revoked = xrealloc(s->revoked, (s->nrevoked + 1) * sizeof *s->revoked);
+	s->revoked[s->nrevoked++] = xstrndup(p, (size_t)(q - p));
+}
+
+/* Hand libssh2 one entry, named name, with the rest of the line as is. */
+static int
+kh_add(LIBSSH2_KNOWNHOSTS *kh, const char *name, size_t nlen, const char *rest)
+{
+	char *l = xasprintf("%.*s%s", (int)nlen, name, rest);
+	int r = libssh2_knownhost_readline(kh, l, strlen(l), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+
+	free(l);
+	return r;
+}
+
+/*
+ * One known_hosts line (NUL-terminated, no newline), names matched as ssh
+ * matches them: libssh2 knows neither patterns ("*", "?", "!") nor
+ * markers, and compares names byte for byte, so a "[*.example.com]:2222"
+ * entry holding another key, or "[Host]:2222", was not taken for the
+ * server's entry, and a plain "host" entry then let the server in where
+ * ssh says the key changed; a "!" pattern was read as a name, so a line
+ * that excludes the server still vouched for it; an @revoked key was let
+ * in.  So each plain name field is matched here against the two names
+ * posync looks up, and a line that matches reaches libssh2 under that
+ * name; hashed names ("|1|salt|hash") go to libssh2, which hashes.
+ * @revoked keys are kept in s->revoked, refused whatever names the line
+ * gives; @cert-authority lines are skipped (posync is never shown a host
+ * certificate, and ssh uses them only for one), as are lines with a
+ * marker ssh does not know.  -1 when libssh2 cannot read a line.
+ */
+static int
+kh_line(struct sftp *s, LIBSSH2_KNOWNHOSTS *kh, const char *l)
+{
+	const char *names, *rest, *targets[2] = {s->khname, s->khplain};
+	size_t nlen, i;
+
+	l += strspn(l, " \t");
+	if (!*l || *l == '#')
+		return 0;
+	if (*l == '@') {
+		rest = l + strcspn(l, " \t");
+		if ((size_t)(rest - l) == 8 && memcmp(l, "@revoked", 8) == 0)
+			kh_revoke(s, rest);
+		return 0;
+	}
+	names = l;
+	nlen = strcspn(l, " \t");
+	rest = l + nlen;
+	if (nlen >= 3 && memcmp(names, "|1|", 3) == 0)
+		return libssh2_knownhost_readline(kh, l, strlen(l), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+	for (i = 0; i < 2; i++)
+		if (targets[i] && names_match(targets[i], names, nlen) == 1 &&
+		    kh_add(kh, targets[i], strlen(targets[i]), rest) < 0)
+			return -1;
+	return 0;
+}
+
 /* known_hosts, read before connecting: a missing or unreadable file is a
- * configuration error found without touching the network. */
+ * configuration error found without touching the network, and a FIFO or
+ * device is refused at once rather than read for ever. */
 static int
 load_known_hosts(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **out)
 {
 	LIBSSH2_KNOWNHOSTS *kh;
-	char *kq, *e = NULL;
+	char *kq, *e = NULL, *data = NULL, *l, *nl;
+	size_t len, lineno = 0;
 	int st = 0;
 
 	*out = NULL;
+	kh_revoked_free(s);
 	kh = libssh2_knownhost_init(s->ses);
 	if (!kh) {
 		msg_warn("%s: libssh2 cannot hold known_hosts", s->where);
 		return EX_SOFTWARE;
 	}
 	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
-	if (access(c->sftp.known_hosts, R_OK) < 0) {
+	if (read_file(c->sftp.known_hosts, KH_MAX, &data, &len) < 0) {
 		msg_warnerr("%s: [sftp] known_hosts", kq);
 		st = EX_CONFIG;
-	} else if (libssh2_knownhost_readfile(kh, c->sftp.known_hosts,
-	    LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
-		libssh2_session_last_error(s->ses, &e, NULL, 0);
-		msg_warn("%s: [sftp] known_hosts cannot be read: %s", kq, e ? e : "");
-		st = EX_CONFIG;
+		goto out;
 	}
+	for (l = data; !st && l < data + len; l = nl + 1) {
+		lineno++;
+		nl = memchr(l, '\n', (size_t)(data + len - l));
+		if (!nl)
+			nl = data + len;	/* the last line, without a newline */
+		*nl = 0;
+		if (strlen(l) != (size_t)(nl - l)) {
+			msg_warn("%s:%zu: [sftp] known_hosts holds a NUL byte", kq, lineno);
+			st = EX_CONFIG;
+		} else if (kh_line(s, kh, l) < 0) {
+			libssh2_session_last_error(s->ses, &e, NULL, 0);
+			msg_warn("%s:%zu: [sftp] known_hosts cannot be read: %s", kq,
+			    lineno, e ? e : "");
+			st = EX_CONFIG;
+		}
+	}
+out:
+	free(data);
 	free(kq);
 	if (st)
 		libssh2_knownhost_free(kh);
@@ -377,63 +547,151 @@ supported(const char **algs, int n, const char *name, size_t len)
 	return 0;
 }
 
-/* Offer only the host key algorithms whose keys known_hosts holds for this
- * host, as OpenSSH's ssh does: a server with several host keys otherwise
- * shows the one libssh2 likes best, which may be a type the user never
- * trusted, and a trusted host would be refused as unknown.  A host with no
- * entries keeps libssh2's default, so the "unknown host" refusal still
- * shows a fingerprint.  Which entries belong to the host is decided by
- * libssh2_knownhost_checkp itself (plain and hashed names, s->khname:
- * "[host]:port" or, on port 22, "host"), so the offer matches exactly what check_host_key accepts:
- * a probe key that cannot be anyone's finds MISMATCH when an entry of
- * that type names the host, NOTFOUND when none does.
- * Writes the list into prefs ("" when left at the default). */
-static void
-prefer_known_types(struct sftp *s, LIBSSH2_KNOWNHOSTS *kh,
-    char *prefs, size_t size)
-{
-	struct libssh2_knownhost *e = NULL;
-	const char **algs = NULL, *p, *q;
-	unsigned seen = 0;		/* bit k: some entry has key type k */
-	size_t used = 0, len, i;
-	int nalgs, r, t;
+/*
+ * known_hosts is read as OpenSSH's ssh(1) reads it (sshconnect.c,
+ * check_host_key), so that a file that lets ssh in lets posync in and a
+ * file ssh refuses, posync refuses:
+ *
+ * - The server is looked up by s->khname: "host" on port 22 (an entry
+ *   "[host]:22" is not how ssh names port 22, and ssh ignores it), else
+ *   "[host]:port".
+ * - If entries name it, they alone decide, whatever their key types: one
+ *   holding the server's key lets it in; otherwise the key has changed,
+ *   even when a plain "host" entry holds it (port 22 may be another
+ *   daemon, and this entry is the one someone wrote for this port).
+ * - Only when no entry names "[host]:port" at all does ssh look again
+ *   "without port identifier", read-only: a plain "host" entry holding
+ *   the key lets it in; entries holding other keys leave it unknown.
+ *
+ * libssh2_knownhost_checkp given a port tries "[host]:port" and then
+ * "host", and takes a match on either, so a plain entry overruled a
+ * "[host]:port" entry holding another key; given -1 it tries only the name
+ * it gets, and each step above asks for one name.  A key type of 0 asks
+ * about entries of every type, as ssh does.
+ */
+enum kh_verdict {
+	KH_OK, KH_OK_PLAIN, KH_CHANGED, KH_UNKNOWN, KH_UNKNOWN_PLAIN, KH_REVOKED, KH_ERROR
+};
 
-	prefs[0] = 0;
-	while (libssh2_knownhost_get(kh, &e, e) == 0)
-		seen |= 1u << ((e->typemask & LIBSSH2_KNOWNHOST_KEY_MASK) >> LIBSSH2_KNOWNHOST_KEY_SHIFT);
-	if (!seen)
-		return;
+/* 1 when an @revoked line holds key (compared as known_hosts writes it:
+ * padded base64). */
+static int
+kh_revoked(const struct sftp *s, const char *key, size_t keylen)
+{
+	char *b = xmalloc(4 * (keylen / 3 + 1) + 3);
+	size_t i, n;
+	int found = 0;
+
+	base64((const unsigned char *)key, keylen, b);
+	for (n = strlen(b); n % 4; n++)
+		b[n] = '=';
+	b[n] = 0;
+	for (i = 0; i < s->nrevoked && !found; i++)
+		found = strcmp(s->revoked[i], b) == 0;
+	free(b);
+	return found;
+}
+
+/* name's entries, of every key type, against key: MATCH, MISMATCH
+ * (entries, none holds it), NOTFOUND (no entry names it) or FAILURE. */
+static int
+kh_lookup(LIBSSH2_KNOWNHOSTS *kh, const char *name, const char *key, size_t keylen)
+{
+	return libssh2_knownhost_checkp(kh, name, -1, key, keylen,
+	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, NULL);
+}
+
+static enum kh_verdict
+kh_verdict(const struct sftp *s, LIBSSH2_KNOWNHOSTS *kh, const char *key, size_t keylen)
+{
+	int r = kh_lookup(kh, s->khname, key, keylen);
+
+	if (r == LIBSSH2_KNOWNHOST_CHECK_MATCH)
+		return KH_OK;
+	if (r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
+		return KH_CHANGED;
+	if (r != LIBSSH2_KNOWNHOST_CHECK_NOTFOUND)
+		return KH_ERROR;
+	if (!s->khplain)
+		return KH_UNKNOWN;
+	r = kh_lookup(kh, s->khplain, key, keylen);
+	if (r == LIBSSH2_KNOWNHOST_CHECK_MATCH)
+		return KH_OK_PLAIN;
+	if (r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
+		return KH_UNKNOWN_PLAIN;
+	return r == LIBSSH2_KNOWNHOST_CHECK_NOTFOUND ? KH_UNKNOWN : KH_ERROR;
+}
+
+/* Append the algorithms of hostkey_algs[i] this libssh2 has to prefs. */
+static void
+add_algs(size_t i, const char **algs, int nalgs, char *prefs, size_t size)
+{
+	size_t used = strlen(prefs), len;
+	const char *p, *q;
+
+	for (p = hostkey_algs[i].algs; *p; p = *q ? q + 1 : q) {
+		q = strchr(p, ',');
+		if (!q)
+			q = p + strlen(p);
+		len = (size_t)(q - p);
+		/* the table's names fit many times over; never cut one */
+		if (!supported(algs, nalgs, p, len) || used + len + 2 > size)
+			continue;
+		if (used)
+			prefs[used++] = ',';
+		memcpy(prefs + used, p, len);
+		used += len;
+		prefs[used] = 0;
+	}
+}
+
+/* 1 when an entry of kh_type names s->khname (plain or hashed). */
+static int
+khname_has_type(const struct sftp *s, LIBSSH2_KNOWNHOSTS *kh, int kh_type)
+{
+	int r = libssh2_knownhost_checkp(kh, s->khname, -1, "-", 1,
+	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_BASE64 | kh_type, NULL);
+
+	return r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH || r == LIBSSH2_KNOWNHOST_CHECK_MATCH;
+}
+
+/*
+ * The host key algorithms offered, chosen as ssh(1) chooses them, so that
+ * the server shows posync the key it would show ssh and kh_verdict sees
+ * what ssh's check sees.  With narrow, only the types of the entries that
+ * name s->khname ("[host]:port", or "host" on 22; never the plain
+ * fallback, which ssh does not order by either): a server with several
+ * host keys otherwise shows the one libssh2 likes best, which may be a
+ * type nobody trusted.  Without narrow, or when no entry names s->khname,
+ * every type in OpenSSH's default order (ed25519 before ECDSA, where
+ * libssh2's own default puts ECDSA first): with only a plain entry, the
+ * key ssh would check is the one OpenSSH's order picks.
+ * Writes the list into s->prefs ("" when libssh2 keeps its default);
+ * returns 1 when the offer was narrowed to the entries' types.
+ */
+static int
+offer_host_key_algs(struct sftp *s, LIBSSH2_KNOWNHOSTS *kh, int narrow)
+{
+	const char **algs = NULL;
+	size_t i;
+	int nalgs, narrowed = 0;
+
+	s->prefs[0] = 0;
 	nalgs = libssh2_session_supported_algs(s->ses, LIBSSH2_METHOD_HOSTKEY, &algs);
 	if (nalgs <= 0)
-		return;			/* cannot tell: libssh2's default */
-	for (i = 0; i < NHOSTKEY_ALGS; i++) {
-		t = hostkey_algs[i].kh_type;
-		if (!(seen & 1u << (t >> LIBSSH2_KNOWNHOST_KEY_SHIFT)))
-			continue;
-		r = libssh2_knownhost_checkp(kh, s->khname, -1, "-", 1,
-		    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_BASE64 | t, NULL);
-		if (r != LIBSSH2_KNOWNHOST_CHECK_MISMATCH && r != LIBSSH2_KNOWNHOST_CHECK_MATCH)
-			continue;
-		for (p = hostkey_algs[i].algs; *p; p = *q ? q + 1 : q) {
-			q = strchr(p, ',');
-			if (!q)
-				q = p + strlen(p);
-			len = (size_t)(q - p);
-			/* the table's names fit many times over; never cut one */
-			if (!supported(algs, nalgs, p, len) || used + len + 2 > size)
-				continue;
-			if (used)
-				prefs[used++] = ',';
-			memcpy(prefs + used, p, len);
-			used += len;
-			prefs[used] = 0;
-		}
-	}
+		return 0;		/* cannot tell: libssh2's default */
+	for (i = 0; narrow && i < NHOSTKEY_ALGS; i++)
+		if (khname_has_type(s, kh, hostkey_algs[i].kh_type))
+			add_algs(i, algs, nalgs, s->prefs, sizeof s->prefs);
+	narrowed = s->prefs[0] != 0;
+	for (i = 0; !narrowed && i < NHOSTKEY_ALGS; i++)
+		add_algs(i, algs, nalgs, s->prefs, sizeof s->prefs);
 	libssh2_free(s->ses, algs);
-	if (used && libssh2_session_method_pref(s->ses, LIBSSH2_METHOD_HOSTKEY, prefs) != 0)
-		prefs[0] = 0;		/* not taken: the default, still checked after */
-	if (prefs[0])
-		msg_info("%s: host key algorithms from known_hosts: %s", s->where, prefs);
+	if (s->prefs[0] && libssh2_session_method_pref(s->ses, LIBSSH2_METHOD_HOSTKEY, s->prefs) != 0)
+		s->prefs[0] = narrowed = 0;	/* not taken: the default, still checked after */
+	if (narrowed)
+		msg_info("%s: host key algorithms from known_hosts: %s", s->where, s->prefs);
+	return narrowed;
 }
 
 /* The host key against known_hosts; refused before any credential is
@@ -443,14 +701,15 @@ static int
 check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 {
 	const char *key, *hash, *tname;
-	char fp[64], *kq, *hq;
+	char fp[64], *kq, *hq, *note;
 	size_t keylen;
-	int type, khtype, r, st = 0;
+	int type, st = 0;
+	enum kh_verdict v;
 
 	key = libssh2_session_hostkey(s->ses, &keylen, &type);
 	if (!key)
 		return fail(s, NULL, "no host key from the server");
-	khtype = key_kh_type(type, &tname);
+	key_kh_type(type, &tname);
 	hash = libssh2_hostkey_hash(s->ses, LIBSSH2_HOSTKEY_HASH_SHA256);
 	if (hash)
 		base64((const unsigned char *)hash, 32, fp);
@@ -459,12 +718,21 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 
 	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
 	hq = msgquote(c->sftp.host, strlen(c->sftp.host));
-	r = libssh2_knownhost_checkp(kh, s->khname, -1, key, keylen,
-	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | khtype, NULL);
-	switch (r) {
-	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+	v = kh_revoked(s, key, keylen) ? KH_REVOKED : kh_verdict(s, kh, key, keylen);
+	switch (v) {
+	case KH_REVOKED:
+		msg_warn("%s: HOST KEY REVOKED: the server offers %s SHA256:%s, "
+		    "which %s marks @revoked; refused", s->where, tname, fp, kq);
+		st = EX_NOPERM;
 		break;
-	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+	case KH_OK:
+		break;
+	case KH_OK_PLAIN:
+		msg_info("%s: host key %s SHA256:%s taken from %s's entry for %s "
+		    "without a port: no entry names [%s]:%d (ssh(1) takes it too)",
+		    s->where, tname, fp, kq, hq, hq, c->sftp.port);
+		break;
+	case KH_CHANGED:
 		msg_warn("%s: HOST KEY CHANGED: the server offers %s SHA256:%s, "
 		    "which is not the key %s holds for it; refused (the server may "
 		    "be an impostor).  If the key really changed, remove the old "
@@ -472,16 +740,16 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 		    s->where, tname, fp, kq, c->sftp.port, hq, kq);
 		st = EX_NOPERM;
 		break;
-	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
+	case KH_UNKNOWN:
+	case KH_UNKNOWN_PLAIN:
+		note = v == KH_UNKNOWN_PLAIN ? xasprintf(" (its entries for %s without "
+		    "a port, which count only when none names [%s]:%d, hold other keys)",
+		    hq, hq, c->sftp.port) : xstrdup("");
 		msg_warn("%s: unknown host key %s SHA256:%s, not in %s%s; refused.  "
 		    "If this fingerprint is the server's, trust it with: "
 		    "ssh-keyscan -p %d %s >> %s",
-		    s->where, tname, fp, kq, c->sftp.port != 22 &&
-		    libssh2_knownhost_checkp(kh, c->sftp.host, -1, key, keylen,
-		    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | khtype,
-		    NULL) == LIBSSH2_KNOWNHOST_CHECK_MATCH ? " (it is there for the "
-		    "host without a port, which is port 22 only: port 22 may be "
-		    "another server)" : "", c->sftp.port, hq, kq);
+		    s->where, tname, fp, kq, note, c->sftp.port, hq, kq);
+		free(note);
 		st = EX_NOPERM;
 		break;
 	default:
@@ -569,15 +837,15 @@ authenticate(struct sftp *s, const struct config *c)
 
 /* A session, known_hosts, a connection and the SSH handshake.  With
  * narrow, only the host key algorithms known_hosts holds keys of for this
- * host are offered (prefer_known_types); when the server has none of them
+ * host are offered (offer_host_key_algs); when the server has none of them
  * the handshake fails for want of a common algorithm, and RETRY_ANY_TYPE
- * asks the caller to connect again without the restriction.  Whatever was
+ * asks the caller to connect again offering every type.  Whatever was
  * made is left in s and *kh for the caller to free. */
 #define RETRY_ANY_TYPE -1
 static int
 start_session(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **kh, int narrow)
 {
-	int st;
+	int st, narrowed;
 
 	s->prefs[0] = 0;
 	s->ses = libssh2_session_init();
@@ -589,8 +857,7 @@ start_session(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **kh, i
 	 * without touching the network. */
 	if ((st = load_known_hosts(s, c, kh)))
 		return st;
-	if (narrow)
-		prefer_known_types(s, *kh, s->prefs, sizeof s->prefs);
+	narrowed = offer_host_key_algs(s, *kh, narrow);
 	s->sock = tcp_connect(c->sftp.host, c->sftp.port, c->sftp.timeout, s->where);
 	if (s->sock < 0)
 		return EX_UNAVAILABLE;
@@ -598,7 +865,7 @@ start_session(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **kh, i
 	libssh2_session_set_timeout(s->ses, (long)c->sftp.timeout * 1000);
 	if (libssh2_session_handshake(s->ses, s->sock) == 0)
 		return 0;
-	if (s->prefs[0] && libssh2_session_last_errno(s->ses) == LIBSSH2_ERROR_KEX_FAILURE)
+	if (narrowed && libssh2_session_last_errno(s->ses) == LIBSSH2_ERROR_KEX_FAILURE)
 		return RETRY_ANY_TYPE;
 	st = fail(s, NULL, "SSH handshake failed");
 	/* no agreement is not worth a different story */
@@ -631,13 +898,14 @@ sftp_open(const struct config *c, struct sftp **out)
 	s->sock = -1;
 	s->where = xasprintf("sftp://%s@%s:%d", c->sftp.user ? c->sftp.user : "hotwax",
 	    c->sftp.host, c->sftp.port);
-	/* OpenSSH's rule: on port 22 a host is "host" in known_hosts, on any
-	 * other port only "[host]:port".  libssh2_knownhost_checkp given the
-	 * port tries "[host]:port" and then plain "host" as well, trusting
-	 * for port 2222 a key someone recorded for the host's port 22 (which
-	 * may be another daemon); given -1 it tries only the name it gets. */
-	s->khname = c->sftp.port == 22 ? xstrdup(c->sftp.host) :
-	    xasprintf("[%s]:%d", c->sftp.host, c->sftp.port);
+	/* The names ssh(1) looks the server up by (kh_verdict), lower-cased
+	 * as ssh lower-cases the host it is given and writes known_hosts. */
+	s->khplain = lowercase(xstrdup(c->sftp.host));
+	if (c->sftp.port == 22) {
+		s->khname = s->khplain;
+		s->khplain = NULL;
+	} else
+		s->khname = xasprintf("[%s]:%d", s->khplain, c->sftp.port);
 	s->run_timeout = c->sftp.run_timeout > 0 ? c->sftp.run_timeout : 3600;
 	s->timeout_ms = (long)c->sftp.timeout * 1000;
 	st = start_session(s, c, &kh, 1);
@@ -709,6 +977,8 @@ sftp_close(struct sftp *s)
 		close(s->sock);
 	free(s->where);
 	free(s->khname);
+	free(s->khplain);
+	kh_revoked_free(s);
 	free(s);
 	if (ssh_users > 0 && --ssh_users == 0)
 		libssh2_exit();

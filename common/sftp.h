@@ -1,9 +1,10 @@
 /*
  * sftp -- one SSH session with one SFTP channel (libssh2) per run.
  *
- * Promises: the host key is checked against [sftp] known_hosts and an
- * unknown or changed key is refused, with its fingerprint and the
- * ssh-keyscan line that would trust it; [sftp] timeout bounds the TCP
+ * Promises: the host key is checked against [sftp] known_hosts, read as
+ * ssh(1) reads it (sftp.c, kh_verdict), and an unknown or changed key is
+ * refused, with its fingerprint and the ssh-keyscan line that would
+ * trust it; [sftp] timeout bounds the TCP
  * connect, the handshake and every later operation, so a server that
  * accepts and never speaks cannot hang a run; reads and writes are large
  * and pipelined; a transfer cut short is an error, never a short file
