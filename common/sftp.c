@@ -26,7 +26,6 @@
 
 #include "config.h"
 #include "msg.h"
-#include "safename.h"
 #include "sftp.h"
 #include "util.h"
 
@@ -54,17 +53,18 @@ static int ssh_users;			/* libssh2_init once, libssh2_exit at the last close */
 
 /* ------------------------------------------------------------ messages */
 
-/* "sftp://user@host:port/path" with the path quoted for one line. */
+/* "sftp://user@host:port/path" for a message, quoted whole (msg_quote):
+ * the path is the server's or NetSuite's text. */
 static char *
 where(struct sftp *s, const char *path)
 {
-	char *q, *w;
+	char *u, *w;
 
 	if (!path)
 		return xstrdup(s->where);
-	q = msgquote(path, strlen(path));
-	w = xasprintf("%s%s%s", s->where, path[0] == '/' ? "" : "/", q);
-	free(q);
+	u = xasprintf("%s%s%s", s->where, path[0] == '/' ? "" : "/", path);
+	w = msg_quote(u, strlen(u));
+	free(u);
 	return w;
 }
 
@@ -333,7 +333,7 @@ load_known_hosts(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **ou
 		msg_warn("%s: libssh2 cannot hold known_hosts", s->where);
 		return EX_SOFTWARE;
 	}
-	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
+	kq = msg_quote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
 	if (access(c->sftp.known_hosts, R_OK) < 0) {
 		msg_warnerr("%s: [sftp] known_hosts", kq);
 		st = EX_CONFIG;
@@ -457,8 +457,8 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 	else
 		strcpy(fp, "(unavailable)");
 
-	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
-	hq = msgquote(c->sftp.host, strlen(c->sftp.host));
+	kq = msg_quote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
+	hq = msg_quote(c->sftp.host, strlen(c->sftp.host));
 	r = libssh2_knownhost_checkp(kh, s->khname, -1, key, keylen,
 	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | khtype, NULL);
 	switch (r) {
@@ -537,7 +537,7 @@ authenticate(struct sftp *s, const struct config *c)
 		if (r == 0)
 			return 0;
 		if (r == LIBSSH2_ERROR_FILE) {
-			char *q = msgquote(c->sftp.identity_file, strlen(c->sftp.identity_file));
+			char *q = msg_quote(c->sftp.identity_file, strlen(c->sftp.identity_file));
 
 			msg_warn("%s: [sftp] identity_file cannot be used (an unreadable "
 			    "or passphrase-protected key?)", q);
@@ -656,7 +656,7 @@ sftp_open(const struct config *c, struct sftp **out)
 		s->sock = -1;
 		st = start_session(s, c, &kh, 0);
 		if (!st) {
-			char *kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
+			char *kq = msg_quote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
 
 			msg_warn("%s: the server has no host key of the types %s holds "
 			    "for it (%s)", s->where, kq, tried);
