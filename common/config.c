@@ -307,9 +307,8 @@ parse_num(struct ctx *x, const struct key *k, const char *v, long long *out)
 		return -1;
 	}
 	if (errno == ERANGE || n < k->min || n > k->max) {
-		q = msg_quote(v, strlen(v));
-		bad(x, "[%s] %s: %s is out of range (%lld..%lld)", k->section, k->name, q, k->min, k->max);
-		free(q);
+		/* digits only (strtoll took it all): no need to quote */
+		bad(x, "[%s] %s: %s is out of range (%lld..%lld)", k->section, k->name, v, k->min, k->max);
 		return -1;
 	}
 	*out = n;

@@ -56,6 +56,6 @@ for f in plain plain_hashed; do
 	posync_conf sftp.known_hosts="$K/$f"
 	t_exit "only a $f '127.0.0.1' entry (port 22's): refused, exit 77" 77 po-export-parse
 	t_like "... as unknown, saying the entry is for port 22, with the line that would trust it" "$(t_err)" \
-		"unknown host key .*port 22 only.*ssh-keyscan -p $SSHD_PORT 127\.0\.0\.1"
+		"unknown host key .*port 22 only.*ssh-keyscan -p $SSHD_PORT \"127\.0\.0\.1\""
 done
 t_done
