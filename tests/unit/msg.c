@@ -97,6 +97,66 @@ quote_long(int c, size_t n, const char *shown, size_t cut, const char *what)
 	buf_free(&want);
 }
 
+/* The reader of msg_quote's text, written from the rule in msg.h: "..."
+ * with \\ \" \n \r \t \xHH, every other byte as it is.  -1 when it is
+ * not such a text. */
+static long
+unquote(const char *q, char *out)
+{
+	size_t n = strlen(q), i, o = 0;
+	unsigned v;
+
+	if (n < 2 || q[0] != '"' || q[n - 1] != '"')
+		return -1;
+	for (i = 1; i < n - 1; i++) {
+		if (q[i] == '"')
+			return -1;	/* a quote inside must be escaped */
+		if (q[i] != '\\') {
+			out[o++] = q[i];
+			continue;
+		}
+		if (++i >= n - 1)
+			return -1;	/* the closing quote escaped */
+		switch (q[i]) {
+		case '\\': case '"': out[o++] = q[i]; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'x':
+			if (sscanf(q + i + 1, "%2x", &v) != 1)
+				return -1;
+			out[o++] = (char)v;
+			i += 2;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return (long)o;
+}
+
+/* Under the bound, what msg_quote writes reads back as what it was given,
+ * and holds no control byte: every byte value, alone and among text. */
+static void
+test_quote_roundtrip(void)
+{
+	char in[300], out[300], *q;
+	size_t bad = 0, ctl = 0, i, c, n;
+
+	for (c = 0; c < 256; c++) {
+		n = (size_t)snprintf(in, sizeof in, "a\"\\%c\xc3\xa9%c", (int)c, (int)c);
+		q = msg_quote(in, n);
+		if (unquote(q, out) != (long)n || memcmp(in, out, n) != 0)
+			bad++;
+		for (i = 0; q[i]; i++)
+			if ((unsigned char)q[i] < 0x20 || q[i] == 0x7f)
+				ctl++;
+		free(q);
+	}
+	is_int(bad, 0, "msg_quote: every byte value reads back as it was (no cut)");
+	is_int(ctl, 0, "msg_quote: no control byte in what it writes");
+}
+
 static void
 test_quote(void)
 {
@@ -313,6 +373,7 @@ main(void)
 {
 	test_escape();
 	test_quote();
+	test_quote_roundtrip();
 	test_messages();
 	test_date_format_text();
 	return done_testing();
