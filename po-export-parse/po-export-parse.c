@@ -1068,9 +1068,12 @@ main(int argc, char **argv)
 		return st;
 	msg_syslog(run.cfg.spool.syslog);
 	if (!pocsv_date_format_ok(run.cfg.netsuite.arrival_date_format)) {
-		msg_warn("%s: [netsuite] arrival_date_format \"%s\" needs one year (YYYY "
-		    "or YY), one month (MM or M) and one day (DD or D)",
-		    run.cfg.path, run.cfg.netsuite.arrival_date_format);
+		char *q = msg_quote(run.cfg.netsuite.arrival_date_format,
+		    strlen(run.cfg.netsuite.arrival_date_format));
+
+		msg_warn("%s: [netsuite] arrival_date_format %s needs one year (YYYY "
+		    "or YY), one month (MM or M) and one day (DD or D)", run.cfg.path, q);
+		free(q);
 		st = EX_CONFIG;
 	}
 	if (st == 0 && (st = setup(&run)) == 0) {
