@@ -291,7 +291,7 @@ empty:
 static int
 parse_num(struct ctx *x, const struct key *k, const char *v, long long *out)
 {
-	char *end;
+	char *end, *q;
 	long long n;
 
 	if (!*v) {
@@ -301,10 +301,13 @@ parse_num(struct ctx *x, const struct key *k, const char *v, long long *out)
 	errno = 0;
 	n = strtoll(v, &end, 10);
 	if (*end || end == v || !(isdigit((unsigned char)*v) || *v == '-')) {
-		bad(x, "[%s] %s: \"%s\" is not a number", k->section, k->name, v);
+		q = msg_quote(v, strlen(v));
+		bad(x, "[%s] %s: %s is not a number", k->section, k->name, q);
+		free(q);
 		return -1;
 	}
 	if (errno == ERANGE || n < k->min || n > k->max) {
+		/* digits only (strtoll took it all): no need to quote */
 		bad(x, "[%s] %s: %s is out of range (%lld..%lld)", k->section, k->name, v, k->min, k->max);
 		return -1;
 	}
@@ -318,6 +321,7 @@ parse_bool(struct ctx *x, const struct key *k, const char *v, int *out)
 	static const char *const yes[] = {"yes", "true", "on", "1"};
 	static const char *const no[] = {"no", "false", "off", "0"};
 	size_t i;
+	char *q;
 
 	for (i = 0; i < 4; i++) {
 		if (strcasecmp(v, yes[i]) == 0) {
@@ -329,8 +333,10 @@ parse_bool(struct ctx *x, const struct key *k, const char *v, int *out)
 			return 0;
 		}
 	}
-	bad(x, "[%s] %s: \"%s\" is not a boolean (yes/no, true/false, on/off, 1/0)",
-	    k->section, k->name, v);
+	q = msg_quote(v, strlen(v));
+	bad(x, "[%s] %s: %s is not a boolean (yes/no, true/false, on/off, 1/0)",
+	    k->section, k->name, q);
+	free(q);
 	return -1;
 }
 
@@ -346,7 +352,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct ctx *x = user;
 	const struct key *k = NULL;
-	char **sp;
+	char **sp, *q;
 	long long n;
 	size_t i;
 	int b;
@@ -356,7 +362,9 @@ handler(void *user, const char *section, const char *name, const char *value)
 	if (x->section == -2)
 		return 1;	/* the section was reported already */
 	if (x->section < 0) {
-		bad(x, "key \"%s\" outside a section", name);
+		q = msg_quote(name, strlen(name));
+		bad(x, "key %s outside a section", q);
+		free(q);
 		return 1;
 	}
 	for (i = 0; i < NKEYS; i++)
@@ -366,7 +374,9 @@ handler(void *user, const char *section, const char *name, const char *value)
 			break;
 		}
 	if (!k) {
-		bad(x, "unknown key \"%s\" in [%s]", name, sections[x->section]);
+		q = msg_quote(name, strlen(name));
+		bad(x, "unknown key %s in [%s]", q, sections[x->section]);
+		free(q);
 		return 1;
 	}
 	sp = (char **)((char *)x->c + k->off);
@@ -386,9 +396,11 @@ handler(void *user, const char *section, const char *name, const char *value)
 		 * a literal too, but someone who writes it means strftime, and
 		 * gets dates read wrongly: refused, so it is said at once. */
 		if (!*value || strchr(value, '%')) {
-			bad(x, "[%s] %s \"%s\" must not be empty nor hold '%%': "
+			q = msg_quote(value, strlen(value));
+			bad(x, "[%s] %s %s must not be empty nor hold '%%': "
 			    "write the date with YYYY, MM and DD, e.g. MM/DD/YYYY",
-			    k->section, k->name, value);
+			    k->section, k->name, q);
+			free(q);
 			break;
 		}
 		set_str(sp, xstrdup(value));
@@ -405,8 +417,10 @@ handler(void *user, const char *section, const char *name, const char *value)
 		if (!*value || strlen(value) > 64 ||
 		    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 		    "0123456789._-") != strlen(value)) {
-			bad(x, "[%s] %s: \"%s\" must be 1 to 64 of A-Z a-z 0-9 . _ -",
-			    k->section, k->name, value);
+			q = msg_quote(value, strlen(value));
+			bad(x, "[%s] %s: %s must be 1 to 64 of A-Z a-z 0-9 . _ -",
+			    k->section, k->name, q);
+			free(q);
 			break;
 		}
 		set_str(sp, xstrdup(value));

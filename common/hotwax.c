@@ -370,6 +370,23 @@ truthy(const cJSON *v)
 	return 1;
 }
 
+/*
+ * HotWax's text as one line of at most max bytes, malloc'd: escaped by the
+ * one rule every message gets (msg.h, esc_mem), so a newline in it shows
+ * as \n rather than being lost or forging a line, and cut at a whole
+ * character or escape with "..." when longer.  The result is escaped
+ * already: the sinks leave it as it is.
+ */
+static char *
+one_line(const char *s, size_t n, size_t max)
+{
+	char *out = xmalloc(max + 1);
+
+	if (esc_mem(out, max - 3, s, n) < n)
+		strcat(out, "...");
+	return out;
+}
+
 /* HotWax's own words from an error body, or NULL when it has none
  * (contracts.md section 2: _ERROR_MESSAGE_, _ERROR_MESSAGE_LIST_, error). */
 static char *
@@ -414,13 +431,11 @@ error_text(const cJSON *o)
 		if (!b.len)	/* an empty list still says "error" */
 			buf_adds(&b, keys[i]);
 	}
-	/* one line, of a size a message and an .err file can hold */
-	for (i = 0; i < b.len; i++)
-		if ((unsigned char)b.s[i] < 0x20 || b.s[i] == 0x7f)
-			b.s[i] = ' ';
-	if (b.len > WHY_MAX)
-		memcpy(b.s + WHY_MAX - 4, "...", 4);
-	return b.s;
+	if (!b.s)
+		return NULL;
+	s = one_line(b.s, b.len, WHY_MAX);
+	buf_free(&b);
+	return s;
 }
 
 static int
@@ -786,30 +801,15 @@ login(struct hotwax *h)
 char *
 hotwax_excerpt(const cJSON *o)
 {
-	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
-	size_t n, i;
+	char *s = o ? cJSON_PrintUnformatted(o) : NULL, *e;
 
 	if (!s)
 		return xstrdup(o ? "(cannot be shown)" : "(nothing)");
-	n = strlen(s);
-	if (n > EXCERPT_MAX) {
-		n = EXCERPT_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;	/* not inside a UTF-8 sequence */
-		memcpy(s + n, "...", 4);
-		n += 3;
-	}
-	/* cJSON escapes C0 inside strings; DEL and C1 it leaves raw */
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch < 0x20 || ch == 0x7f)
-			s[i] = '?';
-		else if (ch == 0xc2 && i + 1 < n &&
-		    (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f)
-			s[i] = s[i + 1] = '?';
-	}
-	return s;
+	/* cJSON escapes C0 inside strings; DEL, C1 and invalid UTF-8 it
+	 * leaves raw: the one rule escapes them */
+	e = one_line(s, strlen(s), EXCERPT_MAX);
+	free(s);
+	return e;
 }
 
 int

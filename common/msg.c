@@ -131,15 +131,22 @@ utf8_hidden(const unsigned char *s, size_t len)
 /*
  * One step of the escaping: the bytes at s as they are shown, in out
  * (at most ESC_STEP_MAX bytes, not terminated), their count in *outlen;
- * returns how many bytes of s it took (at least 1).
+ * returns how many bytes of s it took (at least 1).  With quote, '"' and a
+ * backslash are escaped too (msg_quote: the value ends only at its own quote).
  */
 #define ESC_STEP_MAX 16
 static size_t
-esc_step(const unsigned char *s, size_t n, char *out, size_t *outlen)
+esc_step(const unsigned char *s, size_t n, int quote, char *out, size_t *outlen)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t len = utf8_len(s, n), i, o = 0;
 
+	if (quote && (s[0] == '"' || s[0] == '\\')) {
+		out[0] = '\\';
+		out[1] = (char)s[0];
+		*outlen = 2;
+		return 1;
+	}
 	if (len == 1 && s[0] >= 0x20 && s[0] != 0x7f) {
 		out[0] = (char)s[0];
 		*outlen = 1;
@@ -178,7 +185,7 @@ esc_mem(char *dst, size_t size, const char *s, size_t n)
 	if (size == 0)
 		return 0;
 	while (i < n) {
-		k = esc_step(u + i, n - i, step, &sl);
+		k = esc_step(u + i, n - i, 0, step, &sl);
 		if (o + sl >= size)
 			break;
 		memcpy(dst + o, step, sl);
@@ -198,9 +205,31 @@ esc_add(struct buf *b, const char *s, size_t n)
 
 	buf_add(b, "", 0);	/* a NUL-terminated buffer even for n == 0 */
 	while (i < n) {
-		i += esc_step(u + i, n - i, step, &sl);
+		i += esc_step(u + i, n - i, 0, step, &sl);
 		buf_add(b, step, sl);
 	}
+}
+
+char *
+msg_quote(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char step[ESC_STEP_MAX];
+	struct buf b = {0};
+	size_t i = 0, k, sl;
+
+	buf_addc(&b, '"');
+	while (i < n) {
+		k = esc_step(u + i, n - i, 1, step, &sl);
+		if (b.len - 1 + sl > MSG_QUOTE_MAX)
+			break;		/* whole escapes and characters only */
+		buf_add(&b, step, sl);
+		i += k;
+	}
+	buf_addc(&b, '"');
+	if (i < n)
+		buf_adds(&b, "...");
+	return b.s;
 }
 
 void

@@ -77,6 +77,22 @@ size_t esc_mem(char *dst, size_t size, const char *s, size_t n);
 void esc_add(struct buf *b, const char *s, size_t n);
 void esc_linef(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * msg_quote: outside text named inside a message ("cannot open %s", a
+ * file name, an id, a value from a row or a reply), malloc'd: s[0..n) in
+ * double quotes, escaped by the rule above, with '"' and a backslash
+ * written \" and \\ as well, so the value ends only at its closing quote
+ * and a value holding '" and more' cannot pass for the message's own
+ * words.  A value whose escaped form is longer than MSG_QUOTE_MAX bytes is
+ * cut at a whole character or escape and "..." follows the closing
+ * quote: one hostile field cannot fill the 4 KiB message line (seven such
+ * values still fit it), yet a file name of text (255 bytes) or a path of a
+ * sane depth shows whole.  What msg_quote returns is left as it is by the
+ * escaping every message gets, so it is never escaped twice.
+ */
+#define MSG_QUOTE_MAX	512
+char *msg_quote(const char *s, size_t n);
+
 /* strerror(3), plus posync's own ENOTREG ("not a regular file"); every
  * message's error text goes through it. */
 const char *msg_strerror(int e);

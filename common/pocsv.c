@@ -15,6 +15,7 @@
 #include <csv.h>
 
 #include "decimal.h"
+#include "msg.h"
 #include "pocsv.h"
 #include "util.h"
 
@@ -24,6 +25,10 @@ static const char *const colname[NCOLS] = {
 	"external-id", "product-sku", "quantity", "external-facility-id",
 	"item-external-id", "arrival-date",
 };
+
+/* A reason holds a prefix (160), a head, one value quoted by msg_quote
+ * (at most MSG_QUOTE_MAX + 5) and a tail naming the date format (100). */
+#define REASON_MAX	(MSG_QUOTE_MAX + 512)
 
 /* Big enough that a longest line always fits, large for fewer reads. */
 #define RDBUF (4 * POCSV_LINE_MAX)
@@ -52,7 +57,7 @@ struct pocsv {
 	int csv_failed;
 
 	struct buf val[NCOLS];	/* the row's columns, NUL-terminated */
-	char reason[512];
+	char reason[REASON_MAX];
 	char qtybuf[DEC_BUFSZ];
 };
 
@@ -105,37 +110,6 @@ is_text(const char *s, size_t n)
 		i += k;
 	}
 	return 1;
-}
-
-/* A value for a message: quoted, escaped, cut after 40 bytes. */
-static const char *
-qval(char *dst, size_t size, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, o = 0;
-
-	dst[o++] = '"';
-	for (i = 0; i < n && i < 40 && o + 8 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			dst[o++] = '\\';
-			dst[o++] = (char)c;
-		} else if (c >= 0x20 && c < 0x7f) {
-			dst[o++] = (char)c;
-		} else {
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hex[c >> 4];
-			dst[o++] = hex[c & 15];
-		}
-	}
-	dst[o++] = '"';
-	if (i < n && o + 4 < size) {
-		memcpy(dst + o, "...", 3);
-		o += 3;
-	}
-	dst[o] = 0;
-	return dst;
 }
 
 /* ---------------------------------------------------------------- dates */
@@ -446,10 +420,14 @@ static void
 why(struct pocsv *p, const char *prefix, const char *head,
     const struct buf *v, const char *tail)
 {
-	char q[200];
+	char *q = v ? msg_quote(v->s, v->len) : NULL;
+	size_t n;
 
-	snprintf(p->reason, sizeof p->reason, "%s%s%s%s", prefix, head,
-	    v ? qval(q, sizeof q, v->s, v->len) : "", tail);
+	n = (size_t)snprintf(p->reason, sizeof p->reason, "%s%s%s%s", prefix,
+	    head, q ? q : "", tail);
+	if (n >= sizeof p->reason)	/* cannot happen (REASON_MAX): said if it does */
+		memcpy(p->reason + sizeof p->reason - 4, "...", 4);
+	free(q);
 }
 
 /* Validate the columns in p->val; fill row; 0 when good. */

@@ -114,28 +114,3 @@ spool_name_ok(const char *name, const char *ext)
 			return 0;
 	return 1;
 }
-
-char *
-msgquote(const char *s, size_t len)
-{
-	struct buf b = {0};
-	unsigned char c;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == '\\')
-			buf_adds(&b, "\\\\");
-		else if (c == '\n')
-			buf_adds(&b, "\\n");
-		else if (c == '\t')
-			buf_adds(&b, "\\t");
-		else if (c >= 0x20 && c < 0x7f)
-			buf_addc(&b, (char)c);
-		else
-			buf_addf(&b, "\\x%02X", c);
-	}
-	if (!b.s)
-		return xstrdup("");
-	return b.s;
-}

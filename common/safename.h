@@ -41,8 +41,4 @@ char *safename(const char *remote, size_t len);
  * ends in ext with at least one byte before it. */
 int spool_name_ok(const char *name, const char *ext);
 
-/* Quote any string for a one-line message: printable ASCII as is, other
- * bytes as \n, \t, \\ or \xHH.  malloc'd. */
-char *msgquote(const char *s, size_t len);
-
 #endif

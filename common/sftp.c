@@ -27,7 +27,6 @@
 
 #include "config.h"
 #include "msg.h"
-#include "safename.h"
 #include "sftp.h"
 #include "util.h"
 
@@ -58,17 +57,18 @@ static int ssh_users;			/* libssh2_init once, libssh2_exit at the last close */
 
 /* ------------------------------------------------------------ messages */
 
-/* "sftp://user@host:port/path" with the path quoted for one line. */
+/* "sftp://user@host:port/path" for a message, quoted whole (msg_quote):
+ * the path is the server's or NetSuite's text. */
 static char *
 where(struct sftp *s, const char *path)
 {
-	char *q, *w;
+	char *u, *w;
 
 	if (!path)
 		return xstrdup(s->where);
-	q = msgquote(path, strlen(path));
-	w = xasprintf("%s%s%s", s->where, path[0] == '/' ? "" : "/", q);
-	free(q);
+	u = xasprintf("%s%s%s", s->where, path[0] == '/' ? "" : "/", path);
+	w = msg_quote(u, strlen(u));
+	free(u);
 	return w;
 }
 
@@ -489,7 +489,7 @@ load_known_hosts(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **ou
 		msg_warn("%s: libssh2 cannot hold known_hosts", s->where);
 		return EX_SOFTWARE;
 	}
-	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
+	kq = msg_quote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
 	if (read_file(c->sftp.known_hosts, KH_MAX, &data, &len) < 0) {
 		msg_warnerr("%s: [sftp] known_hosts", kq);
 		st = EX_CONFIG;
@@ -701,7 +701,7 @@ static int
 check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 {
 	const char *key, *hash, *tname;
-	char fp[64], *kq, *hq, *note;
+	char fp[64], *kq, *hq, *pq, *note;
 	size_t keylen;
 	int type, st = 0;
 	enum kh_verdict v;
@@ -716,8 +716,9 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 	else
 		strcpy(fp, "(unavailable)");
 
-	kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
-	hq = msgquote(c->sftp.host, strlen(c->sftp.host));
+	kq = msg_quote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
+	hq = msg_quote(c->sftp.host, strlen(c->sftp.host));
+	pq = msg_quote(s->khname, strlen(s->khname));
 	v = kh_revoked(s, key, keylen) ? KH_REVOKED : kh_verdict(s, kh, key, keylen);
 	switch (v) {
 	case KH_REVOKED:
@@ -728,9 +729,9 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 	case KH_OK:
 		break;
 	case KH_OK_PLAIN:
-		msg_info("%s: host key %s SHA256:%s taken from %s's entry for %s "
-		    "without a port: no entry names [%s]:%d (ssh(1) takes it too)",
-		    s->where, tname, fp, kq, hq, hq, c->sftp.port);
+		msg_info("%s: host key %s SHA256:%s taken from %s, from its entry "
+		    "for %s without a port: no entry names %s (ssh(1) takes it too)",
+		    s->where, tname, fp, kq, hq, pq);
 		break;
 	case KH_CHANGED:
 		msg_warn("%s: HOST KEY CHANGED: the server offers %s SHA256:%s, "
@@ -743,8 +744,8 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 	case KH_UNKNOWN:
 	case KH_UNKNOWN_PLAIN:
 		note = v == KH_UNKNOWN_PLAIN ? xasprintf(" (its entries for %s without "
-		    "a port, which count only when none names [%s]:%d, hold other keys)",
-		    hq, hq, c->sftp.port) : xstrdup("");
+		    "a port, which count only when none names %s, hold other keys)",
+		    hq, pq) : xstrdup("");
 		msg_warn("%s: unknown host key %s SHA256:%s, not in %s%s; refused.  "
 		    "If this fingerprint is the server's, trust it with: "
 		    "ssh-keyscan -p %d %s >> %s",
@@ -759,6 +760,7 @@ check_host_key(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS *kh)
 	}
 	free(kq);
 	free(hq);
+	free(pq);
 	return st;
 }
 
@@ -805,7 +807,7 @@ authenticate(struct sftp *s, const struct config *c)
 		if (r == 0)
 			return 0;
 		if (r == LIBSSH2_ERROR_FILE) {
-			char *q = msgquote(c->sftp.identity_file, strlen(c->sftp.identity_file));
+			char *q = msg_quote(c->sftp.identity_file, strlen(c->sftp.identity_file));
 
 			msg_warn("%s: [sftp] identity_file cannot be used (an unreadable "
 			    "or passphrase-protected key?)", q);
@@ -924,7 +926,7 @@ sftp_open(const struct config *c, struct sftp **out)
 		s->sock = -1;
 		st = start_session(s, c, &kh, 0);
 		if (!st) {
-			char *kq = msgquote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
+			char *kq = msg_quote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
 
 			msg_warn("%s: the server has no host key of the types %s holds "
 			    "for it (%s)", s->where, kq, tried);

@@ -369,9 +369,9 @@ recovered(struct job *j, const struct pocsv_row *row)
 
 	j->recovered++;
 	if (j->recovered <= REJECT_SHOWN) {
-		q = msgquote(row->sku, strlen(row->sku));
+		q = msg_quote(row->sku, strlen(row->sku));
 		msg_info("%s: line %lu: recovered: the extra commas are taken as "
-		    "part of product-sku \"%s\"", j->qname, row->line, q);
+		    "part of product-sku %s", j->qname, row->line, q);
 		free(q);
 	}
 	if (j->run->dry)
@@ -543,7 +543,7 @@ parse_file(struct run *run, int fd, const char *name, char **why, int *status)
 	memset(&j, 0, sizeof j);
 	j.run = run;
 	j.name = name;
-	j.qname = msgquote(name, strlen(name));
+	j.qname = msg_quote(name, strlen(name));
 	j.safe = safename(name, strlen(name));
 	*why = NULL;
 	*status = 0;
@@ -630,7 +630,7 @@ do_local(struct run *run, int argc, char **argv)
 	int i, fd, st, all = 0;
 
 	for (i = 0; i < argc; i++) {
-		q = msgquote(argv[i], strlen(argv[i]));
+		q = msg_quote(argv[i], strlen(argv[i]));
 		/* a FIFO or /dev/zero is refused at once: never read for ever */
 		if ((fd = open_regular(argv[i], O_RDONLY)) < 0) {
 			st = input_status(errno);
@@ -692,7 +692,7 @@ free_name(struct sftp *s, const char *dir, const char *name, int *st)
 		}
 	}
 	p = xasprintf("%s/%s", dir, name);
-	q = msgquote(p, strlen(p));
+	q = msg_quote(p, strlen(p));
 	msg_warn("%s and %d names after it are taken", q, UNIQUE_MAX - 1);
 	free(q);
 	free(p);
@@ -711,8 +711,8 @@ move_remote(struct run *run, const char *remote, const char *dir, const char *na
 		return st;
 	st = sftp_rename(run->sftp, remote, to);
 	if (st == 0) {
-		qf = msgquote(remote, strlen(remote));
-		qt = msgquote(to, strlen(to));
+		qf = msg_quote(remote, strlen(remote));
+		qt = msg_quote(to, strlen(to));
 		msg_info("moved %s to %s", qf, qt);
 		free(qf);
 		free(qt);
@@ -725,7 +725,7 @@ static int
 to_error_dir(struct run *run, const char *remote, const char *name, const char *why)
 {
 	const char *dir = run->cfg.netsuite.po_error_dir;
-	char *q = msgquote(remote, strlen(remote)), *qd = msgquote(dir, strlen(dir));
+	char *q = msg_quote(remote, strlen(remote)), *qd = msg_quote(dir, strlen(dir));
 	int st;
 
 	if (run->dry) {
@@ -773,7 +773,7 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 	if (st == 0)
 		st = sftp_stat(run->sftp, remote, &now);
 	if (st == 0 && (now.size != e->size || now.mtime != e->mtime || got != e->size)) {
-		q = msgquote(remote, strlen(remote));
+		q = msg_quote(remote, strlen(remote));
 		msg_info("%s changed while it was read: left for the next run", q);
 		free(q);
 		st = LEAVE_FILE;
@@ -889,7 +889,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	int st, fd;
 
 	remote = path_join(c->netsuite.po_dir, e->name);
-	q = msgquote(remote, strlen(remote));
+	q = msg_quote(remote, strlen(remote));
 	safe = safename(e->name, strlen(e->name));
 	if (e->mtime > time(NULL) + 1) {	/* a second of rounding is no skew */
 		if (!future_ok(run, e, safe, q, time(NULL))) {
@@ -1068,9 +1068,12 @@ main(int argc, char **argv)
 		return st;
 	msg_syslog(run.cfg.spool.syslog);
 	if (!pocsv_date_format_ok(run.cfg.netsuite.arrival_date_format)) {
-		msg_warn("%s: [netsuite] arrival_date_format \"%s\" needs one year (YYYY "
-		    "or YY), one month (MM or M) and one day (DD or D)",
-		    run.cfg.path, run.cfg.netsuite.arrival_date_format);
+		char *q = msg_quote(run.cfg.netsuite.arrival_date_format,
+		    strlen(run.cfg.netsuite.arrival_date_format));
+
+		msg_warn("%s: [netsuite] arrival_date_format %s needs one year (YYYY "
+		    "or YY), one month (MM or M) and one day (DD or D)", run.cfg.path, q);
+		free(q);
 		st = EX_CONFIG;
 	}
 	if (st == 0 && (st = setup(&run)) == 0) {

@@ -477,7 +477,7 @@ static int
 log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 {
 	const cJSON *errs = cJSON_GetObjectItemCaseSensitive(lg, "errors"), *e;
-	char *bpath = path_join(r->curdir, p->name), *data = NULL, *s, *f;
+	char *bpath = path_join(r->curdir, p->name), *data = NULL, *s, *f, *q;
 	cJSON *rows = NULL, *bad = cJSON_CreateArray();
 	struct buf why = {0};
 	size_t len, n = 0;
@@ -495,11 +495,13 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 
 		if (i >= 0 && i < cJSON_GetArraySize(rows))
 			row = cJSON_GetArrayItem(rows, i);
-		if (!m)
-			m = "no reason given";
+		/* HotWax's words, quoted: a message holding '\n' or '"' is seen
+		 * as theirs, never as a line or words of posync's */
+		q = m ? msg_quote(m, strlen(m)) : xstrdup("no reason given");
 		s = xasprintf("%s row %d (PO %s, line %s, SKU %s): HotWax log %s: %s",
 		    bpath, i, row_str(row, "externalId"), row_str(row, "itemExternalId"),
-		    row_str(row, "productSku"), p->id, m);
+		    row_str(row, "productSku"), p->id, q);
+		free(q);
 		if (n < ROWS_SHOWN)
 			msg_warn("%s", s);
 		esc_linef(&why, "%s", s);
@@ -602,8 +604,10 @@ look(struct run *r, struct pending *p)
 	if (s && (strcmp(s, "SERVICE_FINISHED") == 0 || strcmp(s, "SERVICE_FAILED") == 0))
 		st = log_over(r, p, lg, s);
 	else if (!s || (strcmp(s, "SERVICE_PENDING") && strcmp(s, "SERVICE_RUNNING"))) {
-		msg_warn("%s: HotWax log %s has an unknown status %s", p->name, p->id,
-		    s ? s : "(none)");
+		char *q = s ? msg_quote(s, strlen(s)) : xstrdup("(none)");
+
+		msg_warn("%s: HotWax log %s has an unknown status %s", p->name, p->id, q);
+		free(q);
 		st = EX_PROTOCOL;
 		p->open = 0;
 	}

@@ -56,7 +56,6 @@
 #include "msg.h"
 #include "polines.h"
 #include "receipts.h"
-#include "safename.h"
 #include "spool.h"
 #include "util.h"
 
@@ -1128,9 +1127,9 @@ excess_row(struct buf *rows, const char *po, const struct rx_line *l)
 	for (i = 0; i < EXCESS_COLS; i++)
 		len[i] = strlen(f[i]);
 	csvio_add_row(rows, f, len, EXCESS_COLS);
-	qpo = msgquote(po, len[0]);
-	qline = msgquote(l->id, len[1]);
-	qids = msgquote(ids, len[3]);
+	qpo = msg_quote(po, len[0]);
+	qline = msg_quote(l->id, len[1]);
+	qids = msg_quote(ids, len[3]);
 	msg_warn("PO %s line %s: %s accepted in HotWax beyond what is open in "
 	    "NetSuite%s (receipts %s); not sent, recorded in excess.csv",
 	    qpo, qline, q, l->ord == RX_UNKNOWN ?
@@ -1201,8 +1200,8 @@ say_future(const struct rcpt *x, int64_t now, size_t *said)
 
 	if ((*said)++ >= MAX_SAID)
 		return;
-	id = msgquote(x->id, strlen(x->id));
-	o = msgquote(x->order ? x->order : "", x->order ? strlen(x->order) : 0);
+	id = msg_quote(x->id, strlen(x->id));
+	o = msg_quote(x->order ? x->order : "", x->order ? strlen(x->order) : 0);
 	msg_warn("receipt %s (HotWax order %s) is dated %" PRId64 " s ahead of "
 	    "this host's clock, more than [hotwax] receipt_overlap: exported "
 	    "now, but check the clocks of HotWax and of this host", id, o,

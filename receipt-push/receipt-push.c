@@ -182,7 +182,7 @@ take_named(struct run *r, const char *path)
 	int st = 0;
 
 	if (!good_name(name)) {
-		char *q = msgquote(path, strlen(path));
+		char *q = msg_quote(path, strlen(path));
 
 		msg_warn("%s: not published: a receipt file name is letters, digits "
 		    "and ._+=@,- only, ends in .json and starts with neither '.' "
@@ -458,7 +458,7 @@ look_at_receipt_dir(struct run *r)
 		char when[32];
 		struct tm tm;
 
-		q = msgquote(rp, strlen(rp));
+		q = msg_quote(rp, strlen(rp));
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", localtime_r(&oldest, &tm));
 		msg_warn("%s has waited unread since %s, longer than [netsuite] "
 		    "receipt_stale_after (%d s): NetSuite has stopped reading "
@@ -667,7 +667,7 @@ struct errwalk {
 };
 
 /* Say one row (orderId,errorMessage) of an error CSV; the first row is
- * the header.  Every byte from NetSuite is quoted (msgquote). */
+ * the header.  Every byte from NetSuite is quoted (msg_quote). */
 static int
 report_row(const struct csvio_row *row, void *arg)
 {
@@ -678,9 +678,9 @@ report_row(const struct csvio_row *row, void *arg)
 		return 0;	/* an empty row: nothing to say or count */
 	if (w->row++ == 0 || w->said >= MAX_ERROR_ROWS)
 		return 0;	/* the header; or said enough: counted */
-	q1 = msgquote(row->f[0], row->len[0]);
+	q1 = msg_quote(row->f[0], row->len[0]);
 	if (row->n > 1) {
-		q2 = msgquote(row->f[1], row->len[1]);
+		q2 = msg_quote(row->f[1], row->len[1]);
 		msg_warn("NetSuite could not receive PO %s: %s (%s, copied to %s)",
 		    q1, q2, w->where, w->local);
 		free(q2);
@@ -702,7 +702,7 @@ report_rows(const char *rpath, const char *local)
 	char *data, *where;
 	size_t len;
 
-	where = msgquote(rpath, strlen(rpath));
+	where = msg_quote(rpath, strlen(rpath));
 	w.where = where;
 	if (read_file(local, MAX_ERRCSV, &data, &len) < 0) {
 		msg_warn("NetSuite reported receipt errors in %s (copied to %s)", where, local);
@@ -754,7 +754,7 @@ copy_error(struct run *r, const char *rpath, const char *local_name,
 		st = sftp_stat(r->s, rpath, &now);
 	if (st == 0 && (got != e->size || now.size != e->size ||
 	    now.mtime != e->mtime)) {
-		q = msgquote(rpath, strlen(rpath));
+		q = msg_quote(rpath, strlen(rpath));
 		msg_info("%s changed while it was read: left for the next run", q);
 		free(q);
 		st = LEAVE_FILE;
@@ -829,7 +829,7 @@ report_errors(struct run *r)
 		if (age < r->c->netsuite.po_min_age) {
 			/* NetSuite may still be writing it: the same rule
 			 * as po-export-parse's for its CSVs */
-			q = msgquote(rpath, strlen(rpath));
+			q = msg_quote(rpath, strlen(rpath));
 			msg_info("%s changed %llds ago: left until it is %d s old",
 			    q, (long long)age, r->c->netsuite.po_min_age);
 			if (r->dry)
@@ -838,12 +838,12 @@ report_errors(struct run *r)
 			free(q);
 			c = LEAVE_FILE;
 		} else if (r->dry) {	/* the name is NetSuite's: quoted */
-			q = msgquote(rpath, strlen(rpath));
+			q = msg_quote(rpath, strlen(rpath));
 			printf("would report and copy NetSuite's error file %s\n", q);
 			free(q);
 		} else if ((c = copy_error(r, rpath, sn, &e[i])) == EX_DATAERR) {
 			/* too large to copy: said once, to be read there */
-			q = msgquote(rpath, strlen(rpath));
+			q = msg_quote(rpath, strlen(rpath));
 			msg_warn("NetSuite reported receipt errors in %s, too "
 			    "large to copy: read it on the server", q);
 			free(q);

@@ -25,9 +25,9 @@ printf '%s\n' "$HDR" '100,Good,1,116,1,' '100,Box, small,abc,116,2,' \
 t_exit "a file with bad rows: exit 65" 65 po-export-parse
 out=$(t_out) err=$(t_err)
 t_like "stderr names the file, line 3 and the quantity" "$err" \
-	'^po-export-parse: bad rows\.csv: line 3: .*quantity "abc"'
+	'^po-export-parse: "bad rows\.csv": line 3: .*quantity "abc"'
 t_like "stderr names line 5: too few fields" "$err" \
-	'^po-export-parse: bad rows\.csv: line 5: 4 fields, the header has 6'
+	'^po-export-parse: "bad rows\.csv": line 5: 4 fields, the header has 6'
 t_like "stderr points at the rejects file" "$err" "2 of 4 rows rejected, listed in $SP/po/rejects/"
 t_is "stderr has those three lines only" "$(printf '%s\n' "$err" | wc -l | tr -d ' ')" 3
 t_is "the good rows are in one batch" "$(json_elements $out)" "$(json_expect '[
@@ -66,7 +66,7 @@ PY
 t_exit "a file with 25 bad rows" 65 po-export-parse -c "$SCRATCH/local.conf" "$SCRATCH/many.csv"
 t_is "... 20 rows said, then the count" "$(t_err | grep -c ': line [0-9]*: quantity "x"')" 20
 t_like "... the count line" "$(t_err | tail -n 1)" \
-	"^po-export-parse: many\.csv: 5 more rows rejected \(25 of 30\), listed in $SCRATCH/spool-local/po/rejects/"
+	"^po-export-parse: \"many\.csv\": 5 more rows rejected \(25 of 30\), listed in $SCRATCH/spool-local/po/rejects/"
 t_is "... and nothing else" "$(t_err | wc -l | tr -d ' ')" 21
 t_is "... all 25 in the rejects file" "$(python3 -c 'import csv,sys; print(len(list(csv.reader(open(sys.argv[1], newline="")))) - 1)' "$SCRATCH"/spool-local/po/rejects/many.csv.*)" 25
 
@@ -88,8 +88,8 @@ printf 'external-id,product-sku\000,quantity\n1,2,3\n' | put binary.csv
 t_true "there is no error/ folder yet" ! -e "$IN/error"
 t_exit "unusable files: exit 65" 65 po-export-parse
 t_like "the reason names the missing column" "$(t_err)" \
-	"nofacility\.csv cannot be used: the header has no column external-facility-id"
-t_like "the binary file is not text" "$(t_err)" "binary\.csv cannot be used: not a text file"
+	"nofacility\.csv\" cannot be used: the header has no column external-facility-id"
+t_like "the binary file is not text" "$(t_err)" "binary\.csv\" cannot be used: not a text file"
 t_true "both went to error/ (created)" -f "$IN/error/nofacility.csv" -a -f "$IN/error/binary.csv"
 t_is "no batch was printed" "$(t_out)" ""
 t_true "nothing left in the inbox" -z "$(ls "$IN" | grep -v -e '^archive$' -e '^error$')"

@@ -42,7 +42,7 @@ t_ok "a file growing while it is read" po-export-parse
 kill $grower; wait $grower 2>/dev/null
 t_is "... prints no path" "$(t_out)" ""
 t_like "... says at most that it changed while it was read" "$(t_err)" \
-	'^(po-export-parse: .*growing\.csv: .*changed while it was read)?$'
+	'^(po-export-parse: .*growing\.csv": .*changed while it was read)?$'
 t_true "... leaves it in the inbox" -f "$IN/growing.csv"
 t_is "... keeps no copy and writes no batch" "$(ls -A "$SP/po/raw" "$SP/po/new" "$SP/po/tmp" | grep -c growing)" 0
 t_is "... and puts none of its lines in the ledger" "$(grep -c '^3	' "$SP/state/polines")" 0
@@ -83,7 +83,7 @@ t_like "oldest first: NetSuite's name, then -rf, then the newline" \
 	"$(printf '%s\n' "$out" | sed 's|.*/||' | cut -c1-4 | tr '\n' ' ')" "^Fri= =2Dr two= \$"
 t_like "local names are safe: no leading '-', no newline, no space" "$(ls "$SP/po/new" | tr '\n' '|')" "^[^ -][^ ]*\|[^ -][^ ]*\|[^ -][^ ]*\|[^ -][^ ]*\|[^ -][^ ]*\|\$"
 t_like "the bad row is said on one line, the name escaped" "$(t_err)" \
-	'^po-export-parse: two\\nlines\.csv: line 3: quantity "zero"'
+	'^po-export-parse: "two\\nlines\.csv": line 3: quantity "zero"'
 t_is "every stderr line is a message" "$(t_err | grep -vc '^po-export-parse: ')" 0
 t_true "the newline name is archived as is" -f "$IN/archive/$n1"
 t_true "the '-' name is archived as is" -f "$IN/archive/$n2"

@@ -145,7 +145,7 @@ touch -d '10 minutes ago' "$IN/hand.csv"
 t_exit "the pipe on them: the pipe's status is po-import's, 65" 65 flow_inbound
 t_is "nothing on stdout" "$(t_out)" ""
 t_like "the rejected row is said, with its file and line" "$(t_err)" \
-	'^po-export-parse: hand\.csv: line 3: quantity "lots"'
+	'^po-export-parse: "hand\.csv": line 3: quantity "lots"'
 t_like "HotWax's failed row is said with PO, line and HotWax's words" "$(t_err)" \
 	"^po-import: .*row 1 \(PO 12009400, line 2, SKU NOT-IN-HOTWAX\).*Product not found for SKU 'NOT-IN-HOTWAX'"
 # everything so far but the two rows that could not go in

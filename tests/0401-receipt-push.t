@@ -131,7 +131,7 @@ NS import >/dev/null
 cp "$SP/cur/$J" "$SCRATCH/elsewhere/-x.json"
 t_exit "a name that is not a plain file name is refused" 65 \
 	receipt-push -- "$SCRATCH/elsewhere/-x.json"
-t_like "... saying why" "$(t_err)" "-x\.json: not published"
+t_like "... saying why" "$(t_err)" "-x\.json\": not published"
 t_true "... not copied" ! -e "$SP/new/-x.json"
 t_ok "a named file already published" receipt-push "$SP/new/$J"
 quiet "... is quietly skipped"
@@ -160,14 +160,14 @@ t_ok "... whole" cmp "$R/$K" "$SP/cur/$K"
 EC="$K-error.csv"
 printf 'orderId,errorMessage\n1001,"line 9 is not open, see the PO"\n2002,closed\n' >"$R/error/$EC"
 t_exit "an error CSV from NetSuite is reported" 65 receipt-push
-t_like "... with PO 1001 and its message" "$(t_err)" "PO 1001: line 9 is not open, see the PO"
-t_like "... and PO 2002" "$(t_err)" "PO 2002: closed"
+t_like "... with PO 1001 and its message" "$(t_err)" "PO \"1001\": \"line 9 is not open, see the PO\""
+t_like "... and PO 2002" "$(t_err)" "PO \"2002\": \"closed\""
 t_ok "... copied into the spool" cmp "$R/error/$EC" "$SP/errors/$EC"
 t_ok "the next run" receipt-push
 quiet "... does not report it again"
 printf 'orderId,errorMessage\n3003,unknown line\n' >"$R/error/second-error.csv"
 t_exit "a second error CSV" 65 receipt-push
-t_like "... is reported" "$(t_err)" "PO 3003: unknown line"
+t_like "... is reported" "$(t_err)" "PO \"3003\": \"unknown line\""
 t_true "... alone" "$(t_err | grep -c 'PO ')" = 1
 
 t_done

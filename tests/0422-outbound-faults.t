@@ -95,8 +95,8 @@ t_ok "the pipeline publishes 700003's receipt" flow_outbound
 t_ok "NetSuite imports" ns import
 errs=$(ls "$R/error")
 t_is "NetSuite wrote one error CSV" "$(echo "$errs" | wc -w)" 1
-msg=$(python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); print(r[1][0] + ": " + r[1][1])' "$R/error/$errs")
-t_like "... for 700003" "$msg" "^700003: line 1 is not open"
+msg=$(python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); q=chr(34); print(q + r[1][0] + q + ": " + q + r[1][1] + q)' "$R/error/$errs")
+t_like "... for 700003" "$msg" "^\"700003\": \"line 1 is not open\""
 t_exit "the next receipt-push reports it: 65" 65 receipt-push
 t_like "... naming the PO and NetSuite's message" "$(t_err)" "PO $msg"
 t_like "... and the error file" "$(t_err)" "receipt/error/$errs"

@@ -21,17 +21,17 @@ t_exit "ten error files and a huge one: 65" 65 receipt-push
 i=0 said=0
 while [ $i -lt 10 ]; do
 	i=$((i + 1))
-	printf '%s\n' "$(t_err)" | grep -q "could not receive PO 24$(printf %02d $i): Closed PO $i " &&
+	printf '%s\n' "$(t_err)" | grep -q "could not receive PO \"24$(printf %02d $i)\": \"Closed PO $i\" " &&
 		said=$((said + 1))
 done
 t_is "... every small one is reported" "$said" 10
 t_like "... the huge one is said, to be read on the server" "$(t_err)" \
-	"huge-error\.csv, too large to copy: read it on the server"
+	"huge-error\.csv\", too large to copy: read it on the server"
 t_is "... ten copied into the spool" "$(ls "$SCRATCH/spool/receipt/errors" | wc -l)" 10
 t_exit "the next run" 0 receipt-push
 t_is "... says nothing again" "$(t_out)$(t_err)" ""
 printf 'orderId,errorMessage\n2499,Unknown line\n' >"$E/later-error.csv"
 t_exit "a new error file later" 65 receipt-push
-t_like "... is reported" "$(t_err)" "could not receive PO 2499: Unknown line"
+t_like "... is reported" "$(t_err)" "could not receive PO \"2499\": \"Unknown line\""
 t_is "... alone" "$(t_err | grep -c 'could not receive')" 1
 t_done

@@ -23,7 +23,7 @@ t_is "... still not reported" "$(t_err | grep -c 'could not receive')" 0
 
 touch -d '2 hours ago' "$E/fresh-error.csv"
 t_exit "aged past po_min_age: exit 65" 65 receipt-push
-t_like "... it is reported" "$(t_err)" "could not receive PO 2601: Closed PO"
+t_like "... it is reported" "$(t_err)" "could not receive PO \"2601\": \"Closed PO\""
 t_is "... copied whole" "$(cat "$SCRATCH/spool/receipt/errors/"*fresh*)" \
 	"orderId,errorMessage
 2601,Closed PO"
@@ -57,7 +57,7 @@ t_is "... not copied" "$(ls -A "$SCRATCH/spool/receipt/errors" | grep -c growing
 t_is "... not marked seen" "$(grep -c growing "$SEEN")" 0
 touch -d '1 hour ago' "$E/growing-error.csv"
 t_exit "once it stopped: exit 65" 65 receipt-push
-t_like "... it is reported" "$(t_err)" "could not receive PO 2602: Closed PO"
+t_like "... it is reported" "$(t_err)" "could not receive PO \"2602\": \"Closed PO\""
 t_is "... copied whole" "$(cat "$SCRATCH/spool/receipt/errors/"*growing* | wc -l)" \
 	"$(wc -l <"$E/growing-error.csv")"
 t_done

@@ -38,4 +38,13 @@ t_exit "MM/DD/YYYY: the bad-date row is rejected alone (exit 65)" 65 \
 	po-export-parse -c "$SCRATCH/p.conf" "$SCRATCH/pos.csv"
 t_like "... its reason quotes the format" "$(t_err)" \
 	'line 3: .*arrival-date "not a date" is not a real date in the format MM/DD/YYYY'
+
+# A format without a year is config text named in a message: quoted by
+# msg_quote, so a '"' in it cannot end the quotes early.
+posync_conf -f "$SCRATCH/p.conf" spool.dir="$SCRATCH/spool0" \
+	netsuite.arrival_date_format='MM/DD "x'
+t_exit "a format without a year: exit 78" 78 \
+	po-export-parse -c "$SCRATCH/p.conf" "$SCRATCH/pos.csv"
+t_like "... the message quotes it, its quote escaped" "$(t_err)" \
+	'p\.conf: \[netsuite\] arrival_date_format "MM/DD \\"x" needs one year'
 t_done

@@ -57,7 +57,7 @@ t_err >"$SCRATCH/err"
 t_is "stderr: no byte but printable ASCII and LF" "$(raw "$SCRATCH/err")" 0
 t_is "... one line" "$(nlines "$SCRATCH/err")" 1
 t_like "... the status shown escaped" "$(cat "$SCRATCH/err")" \
-	'unknown status SERVICE_\\x1b\[2J\\nFORGED\\x07$'
+	'unknown status "SERVICE_\\x1b\[2J\\nFORGED\\x07"$'
 hw_ctl POST /_sim/config '{"log_reply_hex":""}' >/dev/null
 
 # ---- an upload refused with a hostile message: spool_fail's .err
@@ -70,10 +70,10 @@ e=$SP/failed/3003.json.err
 t_true "the batch is in failed/ with its .err" -f "$SP/failed/3003.json" -a -s "$e"
 t_is "... the .err: no byte but printable ASCII and LF" "$(raw "$e")" 0
 t_is "... one line" "$(nlines "$e")" 1
-# (hotwax.c blanks C0 bytes in a reason before anything sees it)
+# (hotwax.c escapes a reason by the one rule: the line feed shows as \n)
 t_like "... HotWax's reason there, C1 CSI escaped" "$(cat "$e")" \
-	'HotWax refused the batch 3003\.json .*: paused.FORGED.*title.*\\xc2\\x9b'
-t_like "... and on stderr" "$(cat "$SCRATCH/err")" 'paused.FORGED.*title.*\\xc2\\x9b' 
+	'HotWax refused the batch 3003\.json .*: paused\\nFORGED\\x1b\]0;title\\x07\\xc2\\x9b\\r'
+t_like "... and on stderr" "$(cat "$SCRATCH/err")" 'HotWax says: paused\\nFORGED\\x1b\]0;title\\x07\\xc2\\x9b\\r'
 
 # ---- a flood: 500 failed rows in one log
 fresh d 3004
@@ -82,10 +82,10 @@ reply "json.dumps({'logId': 'L', 'statusId': 'SERVICE_FINISHED', 'totalRecordCou
   for i in range(500)]}).encode()"
 t_exit "a log with 500 failed rows: exit 65" 65 pi
 t_err >"$SCRATCH/err"
-t_is "20 row lines on stderr" "$(grep -v 'more like' "$SCRATCH/err" | grep -c ': bad row [0-9]*$')" 20
+t_is "20 row lines on stderr" "$(grep -v 'more like' "$SCRATCH/err" | grep -c ': "bad row [0-9]*"$')" 20
 t_like "... then how many more of that kind" "$(cat "$SCRATCH/err")" \
-	'^po-import: 30 more like: .*3004\.json row 20 .*: bad row 20$'
+	'^po-import: 30 more like: .*3004\.json row 20 .*: "bad row 20"$'
 t_true "... at most 22 lines in all" "$(nlines "$SCRATCH/err")" -le 22
-t_is "the .err keeps every row" "$(grep -c ': bad row [0-9]*$' "$SP/failed/3004.rows.json.err")" 500
+t_is "the .err keeps every row" "$(grep -c ': "bad row [0-9]*"$' "$SP/failed/3004.rows.json.err")" 500
 hw_ctl POST /_sim/config '{"log_reply_hex":""}' >/dev/null
 t_done

@@ -17,7 +17,7 @@ printf 'orderId,errorMessage\n2401,"Closed\033[2J\r\nreceipt-push: FORGED \302\2
 t_exit "receipt-push -n with a hostile error file" 0 receipt-push -n
 t_is "... stdout: no byte but printable ASCII and LF" "$(t_out | raw)" 0
 t_like "... names the file, quoted" "$(t_out)" \
-	"would report and copy NetSuite's error file .*evil.*x1B\[2J.*-error\.csv$"
+	'would report and copy NetSuite.s error file ".*/evil\\x1b\[2J\\xc2\\x9b-error\.csv"$'
 t_is "... stderr: no byte but printable ASCII and LF" "$(t_err | raw)" 0
 
 t_exit "receipt-push reports it: exit 65" 65 receipt-push
@@ -25,5 +25,5 @@ t_err >"$SCRATCH/err"
 t_is "stderr: no byte but printable ASCII and LF" "$(raw <"$SCRATCH/err")" 0
 t_is "... no forged line" "$(grep -c '^receipt-push: FORGED' "$SCRATCH/err")" 0
 t_like "... the row's message shown escaped" "$(cat "$SCRATCH/err")" \
-	'could not receive PO 2401: Closed\\x1[bB]\[2J.*\\nreceipt-push: FORGED \\x[cC]2\\x9[bB] end'
+	'could not receive PO "2401": "Closed\\x1b\[2J\\r\\nreceipt-push: FORGED \\xc2\\x9b end"'
 t_done

@@ -25,11 +25,11 @@ printf '%s\n' "$HDR" '9001,26897,3,116,1,' >"$SCRATCH/in/good.csv"
 
 # ---- po-export-parse
 t_exit "po-export-parse missing.csv: exit 66" 66 $T po-export-parse "$SCRATCH/in/missing.csv"
-t_like "... says the file is missing" "$(t_err)" "^po-export-parse: cannot open .*missing\.csv: No such file"
+t_like "... says the file is missing" "$(t_err)" "^po-export-parse: cannot open \".*/missing\.csv\": No such file"
 t_exit "po-export-parse -n /dev/zero: exit 66 at once" 66 $T po-export-parse -n /dev/zero
-t_like "... not a regular file" "$(t_err)" "/dev/zero: not a regular file"
+t_like "... not a regular file" "$(t_err)" "\"/dev/zero\": not a regular file"
 t_exit "po-export-parse on a FIFO nobody writes: exit 66 at once" 66 $T po-export-parse "$SCRATCH/in/fifo.csv"
-t_like "... not a regular file" "$(t_err)" "fifo\.csv: not a regular file"
+t_like "... not a regular file" "$(t_err)" "fifo\.csv\": not a regular file"
 t_exit "po-export-parse on a directory: exit 66" 66 $T po-export-parse "$SCRATCH/in/dir.csv"
 t_exit "a path through a file (ENOTDIR): exit 66" 66 $T po-export-parse "$SCRATCH/in/good.csv/x.csv"
 t_exit "missing, FIFO and a good file in one run: exit 66" 66 \

@@ -25,9 +25,9 @@ f="$SCRATCH/in/Fri Nov 27 (PST), x.csv"
 
 t_ok "po-export-parse -v on a file with two recovered rows" po-export-parse -v "$f"
 t_like "-v names line 3 and the SKU it read" "$(t_err)" \
-	'^po-export-parse: Fri Nov 27 \(PST\), x\.csv: line 3: recovered: .*product-sku "Box, small, red"$'
+	'^po-export-parse: "Fri Nov 27 \(PST\), x\.csv": line 3: recovered: .*product-sku "Box, small, red"$'
 t_like "-v names line 4 and its SKU, quotes and all" "$(t_err)" \
-	'^po-export-parse: Fri Nov 27 \(PST\), x\.csv: line 4: recovered: .*product-sku "12" Pan, "big""$'
+	'^po-export-parse: "Fri Nov 27 \(PST\), x\.csv": line 4: recovered: .*product-sku "12\\" Pan, \\"big\\""$'
 t_like "-v names line 5 and its SKU" "$(t_err)" 'line 5: recovered: .*product-sku "a,,b"$'
 t_is "... and no other line as recovered" "$(t_err | grep -c ': recovered: ')" 3
 t_like "the -v summary counts them" "$(t_err)" '4 rows, 4 in 1 batches, 0 rejected, 3 recovered$'
@@ -68,7 +68,7 @@ t_true "... and records the recovered rows" -f "$(ls "$SP"/po/rejects/quiet.csv.
 # A dry run names them too, and writes nothing.
 cp "$f" "$SCRATCH/in/dry.csv"
 t_ok "-n -v" po-export-parse -n -v "$SCRATCH/in/dry.csv"
-t_is "... names the three" "$(t_err | grep -c 'dry\.csv: line [345]: recovered: ')" 3
+t_is "... names the three" "$(t_err | grep -c 'dry\.csv": line [345]: recovered: ')" 3
 t_like "... its summary counts them" "$(t_out)" '3 recovered$'
 t_is "... and writes no file" "$(ls "$SP"/po/rejects | grep -c '^dry')" 0
 
@@ -79,7 +79,7 @@ t_is "... and writes no file" "$(ls "$SP"/po/rejects | grep -c '^dry')" 0
 } >"$SCRATCH/in/many.csv"
 t_ok "25 recovered rows" po-export-parse -v "$SCRATCH/in/many.csv"
 t_is "... 20 named" "$(t_err | grep -c ': recovered: ')" 20
-t_like "... then a count" "$(t_err)" 'many\.csv: 5 more rows recovered$'
+t_like "... then a count" "$(t_err)" '"many\.csv": 5 more rows recovered$'
 t_is "... all 25 in the file" \
 	"$(python3 -c 'import csv,sys; print(len(list(csv.reader(open(sys.argv[1], newline=""))))-1)' "$(ls "$SP"/po/rejects/many.csv.*.recovered.csv)")" 25
 t_done

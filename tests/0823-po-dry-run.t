@@ -32,10 +32,10 @@ t_true "the error folder does not exist yet" ! -e "$IN/error"
 t_exit "-n on a fresh spool: exit 65 (a row and a file would be rejected)" 65 po-export-parse -n
 out=$(t_out)
 t_like "... says it would take good.csv" "$out" "would take .*/good\.csv"
-t_like "... says it would move unusable.csv to the error folder" "$out" "would move .*/unusable\.csv to .*/error"
-t_like "... and big.csv" "$out" "would move .*/big\.csv to .*/error"
+t_like "... says it would move unusable.csv to the error folder" "$out" "would move \".*/unusable\.csv\" to \".*/error\""
+t_like "... and big.csv" "$out" "would move \".*/big\.csv\" to \".*/error\""
 t_like "... says it would wait for fresh.csv" "$out" "would wait for .*/fresh\.csv"
-t_like "... counts onebad.csv's rows" "$out" "onebad\.csv: 2 rows: 1 good in 1 batches, 1 rejected"
+t_like "... counts onebad.csv's rows" "$out" "onebad\.csv\": 2 rows: 1 good in 1 batches, 1 rejected"
 t_true "... the spool does not exist" ! -e "$SP"
 t_true "... nor its parent" ! -e "$SCRATCH/fresh"
 snap "$SFTP_ROOT" >"$SCRATCH/remote.after"

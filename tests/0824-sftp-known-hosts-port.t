@@ -110,10 +110,10 @@ p=$SSHD_PORT
 case_ accept $p "only a plain entry, holding the key" $H "$E"
 t_like "... posync -v says it took the entry without a port" \
 	"$(POSYNC_CONFIG=$SCRATCH/kh.conf po-export-parse -n -v 2>&1 >/dev/null)" \
-	"$FP_E taken from .*entry for 127\.0\.0\.1 without a port"
+	"$FP_E taken from \".*\", from its entry for \"127\.0\.0\.1\" without a port: no entry names \"\[127\.0\.0\.1\]:$SSHD_PORT\""
 case_ unknown $p "only a plain entry, holding another key" $H "$e"
 t_like "... posync says the entries without a port hold other keys" \
-	"$(cat "$SCRATCH/p.err")" "unknown host key .*without a port.*hold other keys.*ssh-keyscan -p $p 127\.0\.0\.1"
+	"$(cat "$SCRATCH/p.err")" "unknown host key .*entries for \"127\.0\.0\.1\" without a port.*none names \"\[127\.0\.0\.1\]:$p\", hold other keys.*ssh-keyscan -p $p \"127\.0\.0\.1\""
 case_ unknown $p "plain entries holding the RSA key and another ed25519 key" $H "$R" $H "$e"
 case_ unknown $p "only a plain entry, holding the RSA key" $H "$R"
 case_ accept $p "only a [host]:port entry, holding the key" "$P" "$E"
@@ -162,7 +162,7 @@ unset NOHASH
 { printf '%s %s\n' "$P" "$E"; printf '# \000\n'; } >"$K/nul"
 posync_conf sftp.known_hosts="$K/nul"
 t_exit "a NUL byte in known_hosts: exit 78" 78 po-export-parse -n
-t_like "... naming the file and line" "$(t_err)" "kh/nul:2: .*NUL byte"
+t_like "... naming the file and line" "$(t_err)" "kh/nul\":2: .*NUL byte"
 
 if [ -n "${T_NETNS:-}" ]; then
 	sed -e 's/^Port .*/Port 22/' -e "s|^PidFile .*|PidFile $SCRATCH/sshd/sshd22.pid|" \

@@ -31,7 +31,7 @@ t_exit "a trickling transfer past run_timeout = 2: exit 75" 75 timeout 60 po-exp
 took=$(( $(date +%s) - start ))
 t_true "... within a few seconds of the deadline, not the transfer's length (took ${took}s)" "$took" -le 6
 t_like "... says run_timeout passed, naming the file" "$(t_err)" \
-	'sftp://.*big\.csv: \[sftp\] run_timeout \(2 s\) has passed: the run stops here'
+	'"sftp://.*big\.csv": \[sftp\] run_timeout \(2 s\) has passed: the run stops here'
 t_is "... once" "$(t_err | grep -c 'run_timeout')" 1
 t_is "... prints no path" "$(t_out)" ""
 t_true "... the file is still in the inbox" -f "$IN/big.csv"

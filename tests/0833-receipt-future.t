@@ -25,7 +25,7 @@ recv 8330 1=1
 FUT=$(hw_ctl GET /_sim/state | hw_json "d['receipts'][-1]['receiptId']")
 t_exit "a receipt dated 30 days ahead" 0 receipt-export
 t_is "... is exported" "$(cat "$(t_out)")" '[{"order_id":"8330","items":[{"line_id":"1","quantity":1}]}]'
-t_like "... and said, by its id" "$(t_err)" "receipt $FUT .*ahead of this host's clock"
+t_like "... and said, by its id" "$(t_err)" "receipt \"$FUT\" .*ahead of this host's clock"
 t_ok "the cursor is not past this host's clock" test "$(cursor)" -le "$(now)"
 
 dated backdate 3600

@@ -39,7 +39,7 @@ t_exit "excess with a hostile receiptId: 65" 65 receipt-export
 t_is "excess.csv reads back as the header and one row with the exact id" \
 	"$(csv_rows "$X")" "[$HEAD, [\"2401\", \"1\", \"3\", $(jstr "$EVIL")]]"
 t_like "stderr names the id quoted" "$(t_err)" \
-	'receipts R1,"x"\\n2401,9,99,forged\\x0D\\n"",end\)'
+	'receipts "R1,\\"x\\"\\n2401,9,99,forged\\r\\n\\"\\",end"\)'
 t_is "... and holds no forged line" "$(t_err | grep -c '^2401,9,99')" 0
 
 # excess.csv is replaced atomically: a writer killed mid-write leaves

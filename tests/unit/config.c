@@ -217,7 +217,7 @@ test_bad(void)
 	    "[hotwax]\n"		/* 8 */
 	    "retries = 21\n"		/* 9 out of range */
 	    "batch_size = 0\n"		/* 10 out of range */
-	    "allow_http = maybe\n"	/* 11 bad boolean */
+	    "allow_http = may\"be\n"	/* 11 bad boolean, quoted by msg_quote */
 	    "this line has no equals sign\n"	/* 12 inih cannot parse */
 	    "[spool\n"			/* 13 no ']' */
 	    "[spool]\n"			/* 14 */
@@ -227,7 +227,7 @@ test_bad(void)
 	    "keep_days = 12abc\n"	/* 18 not a number */
 	    "keep_days = 99999999999999999999\n"	/* 19 out of range */
 	    "[netsuite]\n"		/* 20 */
-	    "receipt_prefix = a/b\n",	/* 21 not a name */
+	    "receipt_prefix = a/\"b\\\n",	/* 21 not a name, quoted by msg_quote */
 	    longv);
 	put_file(f, text, 0600);
 	cap_begin();
@@ -243,14 +243,14 @@ test_bad(void)
 	LINE(6, "unknown section [nosuch]");
 	LINE(9, "[hotwax] retries: 21 is out of range (0..20)");
 	LINE(10, "[hotwax] batch_size: 0 is out of range (1..100000)");
-	LINE(11, "[hotwax] allow_http: \"maybe\" is not a boolean");
+	LINE(11, "[hotwax] allow_http: \"may\\\"be\" is not a boolean");
 	LINE(12, "expected \"key = value\"");
 	LINE(13, "section line without ']'");
 	LINE(16, "[spool] dir must not be empty");
 	LINE(17, "line longer than");
 	LINE(18, "[spool] keep_days: \"12abc\" is not a number");
 	LINE(19, "[spool] keep_days: 99999999999999999999 is out of range");
-	LINE(21, "[netsuite] receipt_prefix: \"a/b\"");
+	LINE(21, "[netsuite] receipt_prefix: \"a/\\\"b\\\\\" must be");
 #undef LINE
 	w = xasprintf("%s:7:", f);
 	ok(strstr(err, w) == NULL, "a key in an unknown section is not reported again");

@@ -281,7 +281,14 @@ t_basics(struct config *c)
 	why = NULL;
 	fault("{\"kind\":\"error_body\",\"path\":\"performFind\",\"message\":\"two\\nlines\"}");
 	is_int(find(h, "NS-1", &n, &why), EX_DATAERR, "a message of two lines");
-	is_str(why, "two lines", "becomes one line");
+	is_str(why, "two\\nlines", "becomes one line, the line feed escaped (not blanked)");
+	free(why);
+	why = NULL;
+	fault("{\"kind\":\"error_body\",\"path\":\"performFind\","
+	    "\"message\":\"a\\u001b[2J\\u009b\\u007f \\u00e9\\u202e b\"}");
+	is_int(find(h, "NS-1", &n, &why), EX_DATAERR, "a message with ESC, C1, DEL, bidi");
+	is_str(why, "a\\x1b[2J\\xc2\\x9b\\x7f \xc3\xa9\\xe2\\x80\\xae b",
+	    "... escaped by the one rule, UTF-8 text kept");
 	free(why);
 	why = NULL;
 	fault("{\"kind\":\"not_object\",\"path\":\"performFind\",\"body\":\"<html>maintenance</html>\"}");
@@ -623,6 +630,28 @@ t_refusals(struct config *c, const char *token)
 	(void)token;
 }
 
+/* A reply shown in a message: escaped by the one rule, not altered, and
+ * cut at a whole character. */
+static void
+t_excerpt(void)
+{
+	cJSON *o = cJSON_Parse("{\"m\":\"\\u007f\\u009b\\u00e9\"}");
+	char *e = hotwax_excerpt(o), big[400];
+
+	is_str(e, "{\"m\":\"\\x7f\\xc2\\x9b\xc3\xa9\"}", "excerpt: DEL and C1 escaped, UTF-8 kept");
+	free(e);
+	cJSON_Delete(o);
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	o = cJSON_CreateString(big);
+	e = hotwax_excerpt(o);
+	ok(strlen(e) < 200 && strlen(e) > 150 && strcmp(e + strlen(e) - 3, "...") == 0 &&
+	    e[0] == '"' && strspn(e + 1, "x") == strlen(e) - 4,
+	    "excerpt: a long reply cut under 200 bytes, ending in ...");
+	free(e);
+	cJSON_Delete(o);
+}
+
 int
 main(void)
 {
@@ -650,6 +679,7 @@ main(void)
 	token = slurp_line(c.hotwax.token_file);
 	pw = slurp_line(pwfile);
 
+	t_excerpt();
 	t_basics(&c);
 	t_upload(&c);
 	t_backoff(&c);

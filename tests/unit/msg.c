@@ -1,6 +1,7 @@
 /*
  * Unit tests of common/msg.c: the escaping every message gets (esc_mem,
- * esc_add, esc_linef), that a message is one line with no control byte
+ * esc_add, esc_linef), the quoting of outside text named in a message
+ * (msg_quote: the same rule, quoted, bounded), that a message is one line with no control byte
  * whatever it quotes, and the per-run bound on stderr (MSG_SHOWN of a
  * kind, then a count at exit).  Also that a date format holding '%' is
  * text in pocsv's reasons, never a format.
@@ -68,6 +69,143 @@ test_escape(void)
 	buf_free(&b);
 }
 
+static void
+quote_is(const char *in, size_t n, const char *want, const char *what)
+{
+	char *q = msg_quote(in, n);
+
+	is_str(q, want, "msg_quote: %s", what);
+	free(q);
+}
+
+/* What msg_quote gives for n bytes of c: the expected text built here,
+ * byte by byte, from the rule (not from msg_quote's output). */
+static void
+quote_long(int c, size_t n, const char *shown, size_t cut, const char *what)
+{
+	struct buf in = {0}, want = {0};
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf_addc(&in, (char)c);
+	buf_addc(&want, '"');
+	for (i = 0; i < cut; i++)
+		buf_adds(&want, shown);
+	buf_adds(&want, cut < n ? "\"..." : "\"");
+	quote_is(in.s, n, want.s, what);
+	buf_free(&in);
+	buf_free(&want);
+}
+
+/* The reader of msg_quote's text, written from the rule in msg.h: "..."
+ * with \\ \" \n \r \t \xHH, every other byte as it is.  -1 when it is
+ * not such a text. */
+static long
+unquote(const char *q, char *out)
+{
+	size_t n = strlen(q), i, o = 0;
+	unsigned v;
+
+	if (n < 2 || q[0] != '"' || q[n - 1] != '"')
+		return -1;
+	for (i = 1; i < n - 1; i++) {
+		if (q[i] == '"')
+			return -1;	/* a quote inside must be escaped */
+		if (q[i] != '\\') {
+			out[o++] = q[i];
+			continue;
+		}
+		if (++i >= n - 1)
+			return -1;	/* the closing quote escaped */
+		switch (q[i]) {
+		case '\\': case '"': out[o++] = q[i]; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'x':
+			if (sscanf(q + i + 1, "%2x", &v) != 1)
+				return -1;
+			out[o++] = (char)v;
+			i += 2;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return (long)o;
+}
+
+/* Under the bound, what msg_quote writes reads back as what it was given,
+ * and holds no control byte: every byte value, alone and among text. */
+static void
+test_quote_roundtrip(void)
+{
+	char in[300], out[300], *q;
+	size_t bad = 0, ctl = 0, i, c, n;
+
+	for (c = 0; c < 256; c++) {
+		n = (size_t)snprintf(in, sizeof in, "a\"\\%c\xc3\xa9%c", (int)c, (int)c);
+		q = msg_quote(in, n);
+		if (unquote(q, out) != (long)n || memcmp(in, out, n) != 0)
+			bad++;
+		for (i = 0; q[i]; i++)
+			if ((unsigned char)q[i] < 0x20 || q[i] == 0x7f)
+				ctl++;
+		free(q);
+	}
+	is_int(bad, 0, "msg_quote: every byte value reads back as it was (no cut)");
+	is_int(ctl, 0, "msg_quote: no control byte in what it writes");
+}
+
+static void
+test_quote(void)
+{
+	char big[MSG_QUOTE_MAX + 8], *q, out[4 * MSG_QUOTE_MAX];
+
+	/* the cases the old msgquote (safename.c) had, in the one rule's form:
+	 * UTF-8 text now stays readable */
+	quote_is("a\nb\tc\\d\x01\xc3\xa9 e", 12, "\"a\\nb\\tc\\\\d\\x01\xc3\xa9 e\"",
+	    "control bytes escaped, backslash doubled, UTF-8 kept");
+	quote_is("nul\0x", 5, "\"nul\\x00x\"", "a NUL byte");
+	quote_is("", 0, "\"\"", "nothing");
+	quote_is(NULL, 0, "\"\"", "NULL, 0");
+	/* the cases of the old qval (pocsv.c) */
+	quote_is("12\" Pan", 7, "\"12\\\" Pan\"", "a quote");
+	quote_is("x\" and a forged \"y", 18, "\"x\\\" and a forged \\\"y\"",
+	    "a value cannot end its own quotes");
+	quote_is("C:\\dir\\", 7, "\"C:\\\\dir\\\\\"", "backslashes, one last");
+	quote_is("\x1b[2J\r\x7f", 6, "\"\\x1b[2J\\r\\x7f\"", "ESC, CR, DEL");
+	quote_is("\x9b" "1m \xc2\x9b", 6, "\"\\x9b1m \\xc2\\x9b\"", "C1 raw and as UTF-8");
+	quote_is("\xe2\x80\xae" "gpj.exe", 10, "\"\\xe2\\x80\\xaegpj.exe\"", "a bidi override");
+	quote_is("\xff\xfe" "ok \xc3", 6, "\"\\xff\\xfeok \\xc3\"", "invalid and cut UTF-8");
+	quote_is("caf\xc3\xa9 \xe2\x98\x95", 9, "\"caf\xc3\xa9 \xe2\x98\x95\"", "UTF-8 text stays");
+
+	/* bounded: at most MSG_QUOTE_MAX bytes shown, cut whole, "..." after */
+	quote_long('a', MSG_QUOTE_MAX, "a", MSG_QUOTE_MAX, "exactly MSG_QUOTE_MAX bytes: whole");
+	quote_long('a', MSG_QUOTE_MAX + 1, "a", MSG_QUOTE_MAX, "one byte more: cut, and ... said so");
+	quote_long('a', 100000, "a", MSG_QUOTE_MAX, "100,000 bytes: cut at MSG_QUOTE_MAX");
+	quote_long('\x01', 1000, "\\x01", MSG_QUOTE_MAX / 4, "escapes count as shown: 4 bytes each");
+	quote_long('"', 1000, "\\\"", MSG_QUOTE_MAX / 2, "quotes count as shown: 2 bytes each");
+	memset(big, 'a', MSG_QUOTE_MAX - 1);
+	memcpy(big + MSG_QUOTE_MAX - 1, "\xc3\xa9", 2);	/* é across the bound */
+	q = msg_quote(big, MSG_QUOTE_MAX + 1);
+	ok(strlen(q) == 1 + MSG_QUOTE_MAX - 1 + 4 && strcmp(q + MSG_QUOTE_MAX, "\"...") == 0,
+	    "msg_quote: a character across the bound is left out whole");
+	free(q);
+	memset(big, 'a', MSG_QUOTE_MAX - 2);
+	memcpy(big + MSG_QUOTE_MAX - 2, "\x1b" "b", 2);	/* \x1b across the bound */
+	q = msg_quote(big, MSG_QUOTE_MAX);
+	ok(strlen(q) == 1 + MSG_QUOTE_MAX - 2 + 4 && strcmp(q + MSG_QUOTE_MAX - 1, "\"...") == 0,
+	    "msg_quote: an escape across the bound is left out whole");
+
+	/* what msg_quote gives is left as it is by the escaping of messages */
+	free(q);
+	q = msg_quote("one\nmsgtest: forged\x1b[2J \"\\ \xc2\x9b \xe2\x80\xae caf\xc3\xa9", 39);
+	esc_mem(out, sizeof out, q, strlen(q));
+	is_str(out, q, "msg_quote's text passes the message escaping unchanged");
+	free(q);
+}
+
 /* Run fn in a child with stderr in a file; its stderr, malloc'd. */
 static char *
 child_stderr(void (*fn)(void))
@@ -115,6 +253,15 @@ hostile_messages(void)
 }
 
 static void
+quoted_message(void)
+{
+	char *q = msg_quote("x\" at 1\nmsgtest: forged\x1b[2J", 27);
+
+	msg_warn("cannot open %s: gone", q);
+	free(q);
+}
+
+static void
 flood(void)
 {
 	int i;
@@ -156,6 +303,11 @@ test_messages(void)
 		if ((unsigned char)*p < 0x20 ? *p != '\n' : (unsigned char)*p >= 0x7f)
 			bad++;
 	is_int(bad, 0, "no byte but printable ASCII and LF");
+	free(e);
+
+	e = child_stderr(quoted_message);
+	is_str(e, "msgtest: cannot open \"x\\\" at 1\\nmsgtest: forged\\x1b[2J\": gone\n",
+	    "a msg_quote'd value in a message: quoted, escaped once, one line");
 	free(e);
 
 	e = child_stderr(flood);
@@ -220,6 +372,8 @@ int
 main(void)
 {
 	test_escape();
+	test_quote();
+	test_quote_roundtrip();
 	test_messages();
 	test_date_format_text();
 	return done_testing();

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "msg.h"
 #include "pocsv.h"
 #include "tap.h"
 #include "util.h"
@@ -199,6 +200,26 @@ test_rows(void)
 	bad("5,s,1,116,2,2026-12-24", "arrival-date", 1, 1, "wrong date format");
 	bad("5,s\xff,1,116,2,", "not UTF-8", 1, 1, "invalid UTF-8 SKU");
 	bad("5,s\tx,1,116,2,", "not UTF-8 text", 1, 1, "tab in a SKU");
+	/* a value in a reason is quoted by msg_quote: UTF-8 text kept, the
+	 * byte that is not UTF-8 escaped, a quote escaped */
+	bad("5,caf\xc3\xa9\xff,1,116,2,", "product-sku \"caf\xc3\xa9\\xff\" is not UTF-8",
+	    1, 1, "invalid UTF-8 SKU, quoted");
+	bad("5,s,1\"\\,116,2,", "quantity \"1\\\"\\\\\" is not", 1, 0,
+	    "a quote and a backslash in a quantity, escaped");
+	{
+		/* a long value: cut at MSG_QUOTE_MAX bytes, "..." after its
+		 * quotes, and the reason still says why */
+		static char qline[2100], want[MSG_QUOTE_MAX + 64];
+
+		memset(qline, 0, sizeof qline);
+		memcpy(qline, "5,s,", 4);
+		memset(qline + 4, 'x', 2000);
+		strcat(qline, ",116,2,");
+		strcpy(want, "quantity \"");
+		memset(want + strlen(want), 'x', MSG_QUOTE_MAX);
+		strcat(want, "\"... is not a positive decimal");
+		bad(qline, want, 1, 0, "a 2000-byte quantity, cut in the reason");
+	}
 	bad("5,Box, small,abc,116,2,", "7 fields, the header has 6", 1, 0, "comma SKU that does not validate");
 	bad("5,Box, small,3,116,2,31/12/2026", "arrival-date", 1, 1, "comma SKU with a bad date: ids kept");
 	bad("5,s,1,116", "4 fields, the header has 6", 0, 0, "too few fields");
