@@ -294,15 +294,17 @@ batch(const char *path, void *arg)
 		msg_info("%s: already imported, skipped", path);
 		return 0;
 	}
-	if (r->stop) {
-		msg_info("%s: left for the next run", path);
+	/* A batch already in new/ waits there; one from elsewhere is still
+	 * copied in below, so that it is not lost when HotWax is down. */
+	in_new = in_dir(path, r->newreal);
+	if (r->stop && in_new) {
+		msg_info("%s: left in new/ for the next run", path);
 		return 0;
 	}
 	if ((st = load_batch(path, &data, &len, &rows)) != 0)
 		return st;
 	nrows = (size_t)cJSON_GetArraySize(rows);
 	cJSON_Delete(rows);
-	in_new = in_dir(path, r->newreal);
 	newpath = path_join(r->newdir, name);
 	if (spool_has(r->area, cur, name)) {
 		char *curpath = path_join(r->curdir, name);
@@ -339,6 +341,12 @@ batch(const char *path, void *arg)
 		}
 		if ((st = spool_deliver(r->area, "new", name, data, len)) != 0)
 			goto out;
+	}
+	if (r->stop) {
+		msg_info("%s: copied to %s, left there for the next run", path,
+		    newpath);
+		st = 0;
+		goto out;
 	}
 	st = upload(r, name, newpath, nrows);
 out:
