@@ -286,8 +286,13 @@ batch(const char *path, void *arg)
 	int st, in_new;
 
 	if (!good_name(name)) {
-		msg_warn("%s: not a batch name (letters, digits and ._+=@,- "
-		    "ending in .json)", path);
+		if (strlen(name) > SPOOL_NAME_MAX)
+			msg_warn("%s: the name is %zu bytes, longer than the %d a "
+			    "batch name may have: rename it shorter", path,
+			    strlen(name), SPOOL_NAME_MAX);
+		else
+			msg_warn("%s: not a batch name (letters, digits and ._+=@,- "
+			    "ending in .json)", path);
 		return EX_DATAERR;
 	}
 	if (in_dir(path, r->curreal)) {
