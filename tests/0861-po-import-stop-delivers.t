@@ -18,7 +18,7 @@ lines() {
 	    i["quantity"]) for o in d["orders"] for i in o["items"]))'
 }
 mkdir -p "$SCRATCH/redo"
-for i in 1 2 3 4 5 6; do echo "[$(row 861$i $i)]" >"$SCRATCH/redo/redo$i.json"; done
+for i in 1 2 3 4 5 6 7 8; do echo "[$(row 861$i $i)]" >"$SCRATCH/redo/redo$i.json"; done
 fail() { hw_ctl POST /_sim/fault '{"kind":"status","status":503,"count":10,"path":"uploadJsonFile"}' >/dev/null; }
 
 # ---- on the command line
@@ -39,4 +39,15 @@ t_is "all three wait in new/" "$(ls "$SP/new" 2>&1 | tr '\n' ' ')" "redo4.json r
 hw_ctl POST /_sim/faults/clear >/dev/null
 t_exit "the next run: exit 0" 0 po-import </dev/null
 t_is "all six are in HotWax" "$(lines)" "8611:1 8612:2 8613:3 8614:4 8615:5 8616:6"
+
+# ---- a token HotWax refuses: 77, and both batches still reach new/
+GOOD=$POSYNC_CONFIG
+( umask 077; echo not-the-token >"$SCRATCH/bad.token" )
+posync_conf -f "$SCRATCH/bad.conf" hotwax.token_file="$SCRATCH/bad.token"
+POSYNC_CONFIG=$GOOD
+t_exit "two batches named, the token refused: exit 77" 77 \
+	po-import -c "$SCRATCH/bad.conf" "$SCRATCH/redo/redo7.json" "$SCRATCH/redo/redo8.json"
+t_is "both wait in new/" "$(ls "$SP/new" 2>&1 | tr '\n' ' ')" "redo7.json redo8.json "
+t_exit "the next run with the right token: exit 0" 0 po-import </dev/null
+t_like "both are in HotWax" "$(lines)" "8617:7 8618:8$"
 t_done
