@@ -498,6 +498,7 @@ row_str(const cJSON *row, const char *key)
 struct verdict {
 	cJSON *rows;		/* the batch, or NULL when it cannot be read */
 	size_t nrows;
+	const cJSON **at;	/* rows by index (cJSON's own look-up walks the list) */
 	unsigned char *named;	/* by row index: an error names it */
 	size_t nnamed;		/* distinct rows named */
 	size_t unnamed;		/* errors naming no row of the batch */
@@ -543,7 +544,7 @@ log_errors(struct run *r, const struct pending *p, const char *bpath,
 		const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
 		    "message"));
 		long i = row_named(e, v->nrows);
-		const cJSON *row = i >= 0 ? cJSON_GetArrayItem(v->rows, (int)i) : NULL;
+		const cJSON *row = i >= 0 ? v->at[i] : NULL;
 
 		if (!m)
 			m = "no reason given";
@@ -593,11 +594,16 @@ log_judge(const struct pending *p, const char *bpath, struct verdict *v,
 		bad = cJSON_CreateArray();
 		for (i = 0; i < v->nrows; i++)
 			if (v->named[i])
-				cJSON_AddItemToArray(bad, cJSON_Duplicate(
-				    cJSON_GetArrayItem(v->rows, (int)i), 1));
+				cJSON_AddItemToArray(bad, cJSON_Duplicate(v->at[i], 1));
 		return bad;
 	}
-	*nfailed = v->nrows;
+	/* how many failed: the whole batch for a failed job, else at least
+	 * what HotWax counted or named; never more than the batch holds */
+	if (v->frc > said)
+		said = v->frc;
+	if (v->rows && (v->whole || said > (double)v->nrows))
+		said = (double)v->nrows;
+	*nfailed = said < 1e9 ? (size_t)said : 1000000000;
 	if (v->whole) {
 		msg_warn("%s: HotWax log %s failed as a whole (SERVICE_FAILED): "
 		    "none of its %zu rows is known to have gone in", bpath, p->id,
@@ -606,21 +612,16 @@ log_judge(const struct pending *p, const char *bpath, struct verdict *v,
 		    "(SERVICE_FAILED): none of its %zu rows is known to have gone in",
 		    bpath, p->id, v->nrows);
 	} else {
-		/* at least this many; which ones, HotWax did not say */
-		if (v->frc > said)
-			said = v->frc;
-		if (said < (double)v->nrows)
-			*nfailed = (size_t)said;
-		msg_warn("%s: HotWax log %s does not say which rows failed (%.0f "
+		msg_warn("%s: HotWax log %s does not say which rows failed (%zu "
 		    "failed, %zu named, %zu errors naming no row, %.0f of %zu "
 		    "counted): every row goes to the rows file", bpath, p->id,
-		    v->frc < 0 ? 0 : v->frc, v->nnamed, v->unnamed,
+		    *nfailed, v->nnamed, v->unnamed,
 		    v->trc < 0 ? (double)v->nrows : v->trc, v->nrows);
 		esc_linef(&v->why, "%s: HotWax log %s does not say which rows "
-		    "failed (failedRecordCount %.0f, %zu rows named, %zu errors "
-		    "naming no row, totalRecordCount %.0f for %zu rows): every row "
-		    "of the batch is listed", bpath, p->id, v->frc, v->nnamed,
-		    v->unnamed, v->trc, v->nrows);
+		    "failed (%zu failed, %zu rows named, %zu errors naming no row, "
+		    "%.0f of %zu rows counted): every row of the batch is listed",
+		    bpath, p->id, *nfailed, v->nnamed, v->unnamed,
+		    v->trc < 0 ? (double)v->nrows : v->trc, v->nrows);
 	}
 	return v->rows ? cJSON_Duplicate(v->rows, 1) : cJSON_CreateArray();
 }
@@ -663,7 +664,7 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 {
 	char *bpath = path_join(r->curdir, p->name), *data = NULL, *s, *f;
 	struct verdict v = {0};
-	cJSON *bad;
+	cJSON *bad, *e;
 	size_t len, nfailed;
 	int st = 0;
 
@@ -676,6 +677,10 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 	}
 	v.nrows = (size_t)cJSON_GetArraySize(v.rows);
 	v.named = xcalloc(v.nrows + 1, 1);
+	v.at = xcalloc(v.nrows + 1, sizeof *v.at);
+	len = 0;
+	cJSON_ArrayForEach(e, v.rows)
+		v.at[len++] = e;
 	v.frc = count_of(lg, "failedRecordCount");
 	v.trc = count_of(lg, "totalRecordCount");
 	v.whole = strcmp(status, "SERVICE_FAILED") == 0;
@@ -700,6 +705,7 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 	cJSON_Delete(bad);
 	cJSON_Delete(v.rows);
 	free(v.named);
+	free(v.at);
 	free(bpath);
 	p->open = 0;
 	return st;
