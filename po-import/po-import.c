@@ -25,9 +25,13 @@
  *    never uploaded again.  A crash after the upload and before the move
  *    uploads the batch again on the next run, which HotWax's upsert
  *    (keyed by PO and line id) makes harmless.
- *  - A batch HotWax refuses for good goes to failed/ with HotWax's words
- *    in its .err; a transient failure leaves it (and every later batch)
- *    in new/ for the next run, exit 75.
+ *  - A batch HotWax refuses for good, in its own words, goes to failed/
+ *    with them in its .err; a transient failure leaves it (and every later
+ *    batch) in new/ for the next run, exit 75; an answer that is not
+ *    HotWax speaking (a wrong base_url's 404) likewise, exit 76.  A batch
+ *    named from outside new/ reaches new/ even after such a stop.
+ *  - Every row a log does not show to have gone in is in the rows file:
+ *    when the log does not say which rows failed, the whole batch.
  *  - A log still pending when log_wait ends is followed by the next run,
  *    and the run exits 0: HotWax being slow is normal.  A log pending for
  *    more than PENDING_WARN_H hours is said on stderr, exit 75.
