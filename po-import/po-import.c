@@ -101,6 +101,20 @@ good_name(const char *name)
 	return spool_name_ok(name, ".json");
 }
 
+/* Say why name is refused: its length, when that is the fault. */
+static int
+bad_name(const char *path, const char *name)
+{
+	if (strlen(name) > SPOOL_NAME_MAX)
+		msg_warn("%s: the name is %zu bytes, longer than the %d a batch "
+		    "name may have: rename it shorter", path, strlen(name),
+		    SPOOL_NAME_MAX);
+	else
+		msg_warn("%s: not a batch name (letters, digits and ._+=@,- "
+		    "ending in .json)", path);
+	return EX_DATAERR;
+}
+
 /* A HotWax id that is safe in a URL path and a file. */
 static int
 good_id(const char *s)
@@ -289,16 +303,8 @@ batch(const char *path, void *arg)
 	cJSON *rows = NULL;
 	int st, in_new;
 
-	if (!good_name(name)) {
-		if (strlen(name) > SPOOL_NAME_MAX)
-			msg_warn("%s: the name is %zu bytes, longer than the %d a "
-			    "batch name may have: rename it shorter", path,
-			    strlen(name), SPOOL_NAME_MAX);
-		else
-			msg_warn("%s: not a batch name (letters, digits and ._+=@,- "
-			    "ending in .json)", path);
-		return EX_DATAERR;
-	}
+	if (!good_name(name))
+		return bad_name(path, name);
 	if (in_dir(path, r->curreal)) {
 		msg_info("%s: already imported, skipped", path);
 		return 0;
