@@ -599,53 +599,60 @@ set_why(char **why, const char *s)
 	}
 }
 
-/* Parse the body of a finished answer: 0 with *resp, or a status. */
+/* Parse the body of a finished answer: 0 with *resp, or a status.
+ *
+ * Refused for good (EX_DATAERR) only when HotWax said so in its own
+ * terms: a JSON object with _ERROR_MESSAGE_, _ERROR_MESSAGE_LIST_ or error
+ * (contracts.md section 2).  Anything else that is not a success is not
+ * HotWax speaking -- an HTML or text page, a JSON object without those
+ * keys, or 404/405 to a POST (its endpoints are fixed names: "not found"
+ * there is a wrong base_url or a proxy, never the data) -- and is
+ * EX_PROTOCOL, so that a caller keeps its work for a run with the right
+ * URL instead of throwing it away.  A GET's 404 in HotWax's words (an
+ * unknown data-manager log) is still HotWax's refusal. */
 static int
 judge(struct hotwax *h, const struct req *rq, const char *url, long status,
     cJSON **resp, char **why)
 {
+	int ok = status >= 200 && status < 300, st;
+	char *err = NULL;
 	cJSON *o;
-	char *err;
-	int st;
 
 	o = cJSON_ParseWithLength(h->body.s ? h->body.s : "", h->body.len);
 	if (!cJSON_IsObject(o)) {
 		cJSON_Delete(o);
-		if (status >= 400 && status < 500) {
-			char *w = xasprintf("HTTP %ld", status);
-
-			msg_warn("%s %s: refused: HTTP %ld", rq->method, url, status);
-			set_why(why, w);
-			free(w);
-			return EX_DATAERR;
-		}
-		msg_warn("%s %s: HTTP %ld: the answer is not a JSON object (%zu bytes%s)",
-		    rq->method, url, status, h->body.len,
-		    h->body.len ? "" : ", empty");
+		msg_warn("%s %s: HTTP %ld: the answer is not a JSON object (%zu bytes%s): "
+		    "not HotWax speaking (is [hotwax] base_url right?)", rq->method,
+		    url, status, h->body.len, h->body.len ? "" : ", empty");
 		set_why(why, "HotWax answered with something that is not a JSON object");
 		return EX_PROTOCOL;
 	}
 	err = error_text(o);
-	if (err || status < 200 || status >= 300) {
-		st = (status >= 300 && status < 400) ? EX_PROTOCOL : EX_DATAERR;
-		if (err)
-			msg_warn("%s %s: HTTP %ld: HotWax says: %s", rq->method, url,
-			    status, err);
-		else
-			msg_warn("%s %s: HTTP %ld", rq->method, url, status);
-		if (!err)
-			err = xasprintf("HTTP %ld", status);
-		if (why) {
-			free(*why);
-			*why = err;
-		} else {
-			free(err);
-		}
-		cJSON_Delete(o);
-		return st;
+	if (!err && ok) {
+		*resp = o;
+		return 0;
 	}
-	*resp = o;
-	return 0;
+	st = EX_DATAERR;
+	if (!err || (status >= 300 && status < 400) || status == 405 ||
+	    (status == 404 && strcmp(rq->method, "GET") != 0))
+		st = EX_PROTOCOL;
+	if (st == EX_PROTOCOL)
+		msg_warn("%s %s: HTTP %ld%s%s: not an answer of HotWax's "
+		    "(is [hotwax] base_url right?)", rq->method, url, status,
+		    err ? ": " : "", err ? err : "");
+	else
+		msg_warn("%s %s: HTTP %ld: HotWax says: %s", rq->method, url,
+		    status, err);
+	if (!err)
+		err = xasprintf("HTTP %ld", status);
+	if (why) {
+		free(*why);
+		*why = err;
+	} else {
+		free(err);
+	}
+	cJSON_Delete(o);
+	return st;
 }
 
 static int

@@ -17,12 +17,17 @@
  * answer is read only up to a cap that fits its call (hotwax.c).
  *
  * Functions return 0 with *resp set (a cJSON object the caller frees), or:
- * EX_DATAERR   refused for good: a 4xx, or an error body; *why (malloc'd,
- *              may be NULL) holds HotWax's own message, for .err files;
+ * EX_DATAERR   refused for good: HotWax said so in its own terms (a JSON
+ *              object with _ERROR_MESSAGE_, _ERROR_MESSAGE_LIST_ or error,
+ *              whatever the status, but for 3xx, 405 and a POST's 404);
+ *              *why (malloc'd, may be NULL) holds HotWax's own message,
+ *              for .err files;
  * EX_TEMPFAIL  transient failures outlasted the retries;
  * EX_NOPERM    authentication refused, or the server's TLS certificate
  *              not trusted;
- * EX_PROTOCOL  a body that is not a JSON object, or larger than the call's cap;
+ * EX_PROTOCOL  not HotWax speaking: a body that is not a JSON object, a
+ *              failure status without HotWax's error keys, 3xx, 405, 404 to
+ *              a POST (a wrong base_url), or a body larger than the call's cap;
  * EX_UNAVAILABLE another transport failure that retrying cannot fix;
  * EX_IOERR     (hotwax_upload) the file cannot be read;
  * EX_CONFIG    configuration (no base_url, http refused, a bad proxy URL,

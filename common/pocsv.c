@@ -405,6 +405,22 @@ id_ok(const struct buf *b)
 	    !memchr(b->s, '"', b->len) && !memchr(b->s, ',', b->len);
 }
 
+/* A NetSuite internal id: what the ids of a recovered row must be. */
+static int
+internal_id(const struct buf *b)
+{
+	return b->len >= 1 && b->len <= POCSV_ID_MAX &&
+	    strspn(b->s, "0123456789") == b->len;
+}
+
+/* The ids of a row: any text, or, read NetSuite's way with extra commas
+ * (recovered), NetSuite internal ids. */
+static int
+ids_ok(const struct buf *b, int recovered)
+{
+	return recovered ? internal_id(b) : id_ok(b);
+}
+
 /* A JSON number needs no leading zeros: "007" is not one. */
 static int
 json_number(const char *s, size_t n)
@@ -430,19 +446,52 @@ why(struct pocsv *p, const char *prefix, const char *head,
 	free(q);
 }
 
-/* Validate the columns in p->val; fill row; 0 when good. */
+/* A recovered row's columns from both ends are NetSuite's: internal ids
+ * and an empty or real arrival date. */
+static int
+ends_ok(struct pocsv *p)
+{
+	const struct buf *v = p->val;
+	char d[11];
+
+	return internal_id(&v[C_PO]) && internal_id(&v[C_FAC]) &&
+	    internal_id(&v[C_ITEM]) && (v[C_DATE].len == 0 ||
+	    (v[C_DATE].len <= POCSV_DATE_MAX &&
+	    pocsv_date(p->fmt, v[C_DATE].s, v[C_DATE].len, d) == 0));
+}
+
+/* Validate the columns in p->val; fill row; 0 when good.
+ *
+ * A recovered row is a guess at where the SKU ends.  The guess is only
+ * as good as the columns around it, so they are held to what NetSuite's
+ * export writes there (contracts.md section 1): PO, facility and line ids
+ * that are NetSuite internal ids, digits only.  "6301,SKU-A,5,116,1,
+ * 12/24/2026," would otherwise read as line "12/24/2026" of facility "1".
+ * And when a recovered row does not validate, its ids are given out
+ * (has_ids) only when the columns taken from the ends -- the three ids
+ * and the arrival date -- all are what NetSuite writes there: then only
+ * the SKU and quantity between them are in doubt, and the ids were read
+ * from the same places as in a recovered row that validates.  Otherwise
+ * (a comma in the date, a trailing comma) no reading of the row is known
+ * to be right, and the ledger of PO lines must never hold a line NetSuite
+ * does not have: a receipt listing it fails the whole PO (contracts.md
+ * section 4). */
 static int
 validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 {
+	static const char notid[] = " is not an id (1-64 bytes of text)";
+	static const char notnum[] = " is not a NetSuite internal id (1-64 digits), "
+	    "as the ids of a row read with commas in product-sku must be";
 	struct buf *v = p->val;
-	int bad = 0;
+	const char *tail = row->recovered ? notnum : notid;
+	int bad = 0, rec = row->recovered;
 
 	row->po = v[C_PO].s;
 	row->sku = v[C_SKU].s;
 	row->qty = v[C_QTY].s;
 	row->facility = v[C_FAC].s;
 	row->item = v[C_ITEM].s;
-	row->has_ids = id_ok(&v[C_PO]) && id_ok(&v[C_ITEM]);
+	row->has_ids = ids_ok(&v[C_PO], rec) && ids_ok(&v[C_ITEM], rec);
 
 	if (dec_parse(v[C_QTY].s, v[C_QTY].len, &row->qtyval) == 0 &&
 	    row->qtyval > 0) {
@@ -451,12 +500,12 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 			row->qty = dec_format(row->qtyval, p->qtybuf);
 	}
 
-	if (!id_ok(&v[C_PO]))
-		why(p, prefix, "external-id ", &v[C_PO], " is not an id (1-64 bytes of text)"), bad = 1;
-	else if (!id_ok(&v[C_ITEM]))
-		why(p, prefix, "item-external-id ", &v[C_ITEM], " is not an id (1-64 bytes of text)"), bad = 1;
-	else if (!id_ok(&v[C_FAC]))
-		why(p, prefix, "external-facility-id ", &v[C_FAC], " is not an id (1-64 bytes of text)"), bad = 1;
+	if (!ids_ok(&v[C_PO], rec))
+		why(p, prefix, "external-id ", &v[C_PO], tail), bad = 1;
+	else if (!ids_ok(&v[C_ITEM], rec))
+		why(p, prefix, "item-external-id ", &v[C_ITEM], tail), bad = 1;
+	else if (!ids_ok(&v[C_FAC], rec))
+		why(p, prefix, "external-facility-id ", &v[C_FAC], tail), bad = 1;
 	else if (v[C_SKU].len == 0)
 		why(p, prefix, "product-sku is empty", NULL, ""), bad = 1;
 	else if (v[C_SKU].len > POCSV_SKU_MAX)
@@ -475,6 +524,8 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 	if (bad) {
 		row->reason = p->reason;
 		row->arrival[0] = 0;
+		if (rec)
+			row->has_ids = ends_ok(p);
 	}
 	return bad;
 }

@@ -19,14 +19,18 @@
  *   commas included, is product-sku (the only free-text column).  The row
  *   is kept when every column then validates, else rejected alone.
  * - Validation: external-id, external-facility-id and item-external-id
- *   1..POCSV_ID_MAX bytes of text without control characters or '"';
+ *   1..POCSV_ID_MAX bytes of text without control characters, '"' or
+ *   ',' (1..POCSV_ID_MAX digits, NetSuite internal ids, in a recovered row);
  *   product-sku 1..POCSV_SKU_MAX bytes of UTF-8 without control characters,
  *   kept byte for byte; quantity a positive decimal with at most 8 places,
  *   its text kept as written (canonical when the text is not a JSON
  *   number, e.g. "007"); arrival-date empty or a real date in the
  *   configured format, given back as MM/dd/yyyy.
  * - A rejected row keeps its PO and line ids when they could be read
- *   (has_ids), for the ledger of PO lines (polines.h).
+ *   (has_ids), for the ledger of PO lines (polines.h): never for a row
+ *   with too few fields, nor for one with too many that did not validate
+ *   unless its ids and arrival date, taken from both ends, are NetSuite's
+ *   (digits, an empty or real date): only the SKU and quantity in doubt.
  */
 #ifndef POSYNC_POCSV_H
 #define POSYNC_POCSV_H

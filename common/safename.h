@@ -20,18 +20,31 @@
  * nor '-'.  SPOOL_NAME_MAX leaves room within NAME_MAX (255) for the
  * longest suffix any program adds to a spool name: po-import turns
  * STEM.json into STEM.rows.json.err and writes it as
- * STEM.rows.json.err.tmp.PID (+9, +5 and a PID of at most 7 digits:
- * 21 bytes; spool.c's "NAME.PID" and "NAME.err.PID" are shorter).  So a
- * name that passes can never fail later for its length.  And every name
- * po-export-parse derives from a safename -- SAFE.HASH16.NNNNNN.json,
- * SAFE.HASH16.csv, SAFE.HASH16.recovered.csv -- is at most
- * SAFENAME_MAX + SAFENAME_SUFFIX_MAX bytes, which passes.
+ * STEM.rows.json.err.tmp.PID (+9, +5 and a PID of at most 7 digits,
+ * Linux's PID_MAX_LIMIT 4194304: 21 bytes; STEM.logdone.tmp.PID and
+ * spool.c's "NAME.PID" and "NAME.err.PID" are shorter).  So a name that
+ * passes can never fail later for its length.
+ *
+ * And every name po-export-parse derives from a safename passes, with
+ * room for what po-import derives from it in turn: a batch
+ * SAFE.HASH16.NNNNNN.json (NNNNNN: the batch's number, 5 digits or more;
+ * 6 always fit) whose failed rows po-import writes as
+ * SAFE.HASH16.NNNNNN.rows.json must itself pass, so that "po-import
+ * failed/STEM.rows.json" works as po-import(1) says.  SAFE.HASH16.csv and
+ * SAFE.HASH16.recovered.csv are shorter.  The checks below count it.
  */
-#define SPOOL_SUFFIX_MAX	24
+#define SPOOL_SUFFIX_MAX	21	/* ".rows.json.err.tmp.4194304" - ".json" */
 #define SPOOL_NAME_MAX		(255 - SPOOL_SUFFIX_MAX)
+#define SPOOL_ROWS_INFIX	5	/* ".rows": STEM.json -> STEM.rows.json */
+/* the longest batch name po-export-parse may make */
+#define SPOOL_BATCH_MAX		(SPOOL_NAME_MAX - SPOOL_ROWS_INFIX)
+#define SAFENAME_BATCH_SUFFIX	29	/* ".<16 hex>.<6 digits>.json" */
 #define SAFENAME_SUFFIX_MAX	31	/* ".<16 hex>.recovered.csv" */
 #if SAFENAME_MAX + SAFENAME_SUFFIX_MAX > SPOOL_NAME_MAX
 #error "names derived from a safename would not fit the spool"
+#endif
+#if SAFENAME_MAX + SAFENAME_BATCH_SUFFIX > SPOOL_BATCH_MAX
+#error "a batch's failed rows (STEM.rows.json) would not fit the spool"
 #endif
 
 /* malloc'd safe name for remote (len bytes). */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "safename.h"
 #include "spool.h"
 #include "util.h"
 
@@ -59,12 +60,13 @@ spool_init(const char *dir)
 }
 
 /* Names are chosen by the programs; a bad one is a bug, said as such.
- * NAME_MAX - 24 leaves room for ".PID" and ".err" suffixes. */
+ * SPOOL_NAME_MAX (safename.h) leaves room for ".PID", ".err" and the
+ * other suffixes within NAME_MAX. */
 static int
 bad_name(const char *name)
 {
 	if (!*name || *name == '.' || strchr(name, '/') ||
-	    strlen(name) > NAME_MAX - 24) {
+	    strlen(name) > SPOOL_NAME_MAX) {
 		msg_warn("internal error: \"%s\" is not a valid spool file name", name);
 		return 1;
 	}

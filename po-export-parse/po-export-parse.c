@@ -211,8 +211,9 @@ batch_open(struct job *j)
 	if (j->run->dry)
 		return 0;
 	name = batch_name(j, j->batches);
-	if (!spool_name_ok(name, ".json")) {
-		/* only past 9,999,999 batches of one file (safename.h) */
+	if (!spool_name_ok(name, ".json") || strlen(name) > SPOOL_BATCH_MAX) {
+		/* only past 999,999 batches of one file (safename.h): the
+		 * name must leave room for po-import's STEM.rows.json */
 		msg_warn("%s: more batches than a spool name can number", j->qname);
 		free(name);
 		j->open = 0;

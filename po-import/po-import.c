@@ -25,9 +25,13 @@
  *    never uploaded again.  A crash after the upload and before the move
  *    uploads the batch again on the next run, which HotWax's upsert
  *    (keyed by PO and line id) makes harmless.
- *  - A batch HotWax refuses for good goes to failed/ with HotWax's words
- *    in its .err; a transient failure leaves it (and every later batch)
- *    in new/ for the next run, exit 75.
+ *  - A batch HotWax refuses for good, in its own words, goes to failed/
+ *    with them in its .err; a transient failure leaves it (and every later
+ *    batch) in new/ for the next run, exit 75; an answer that is not
+ *    HotWax speaking (a wrong base_url's 404) likewise, exit 76.  A batch
+ *    named from outside new/ reaches new/ even after such a stop.
+ *  - Every row a log does not show to have gone in is in the rows file:
+ *    when the log does not say which rows failed, the whole batch.
  *  - A log still pending when log_wait ends is followed by the next run,
  *    and the run exits 0: HotWax being slow is normal.  A log pending for
  *    more than PENDING_WARN_H hours is said on stderr, exit 75.
@@ -56,7 +60,6 @@
 #include "util.h"
 
 #define BATCH_MAX	(64u << 20)	/* bytes of one batch file */
-#define ROWS_SHOWN	50		/* failed rows said on stderr per log */
 #define POLL_FIRST_MS	200
 #define POLL_MAX_MS	5000
 #define PENDING_WARN_H	6
@@ -70,6 +73,7 @@ struct run {
 	int hstatus;		/* hotwax_open's status, once tried */
 	int dry;
 	int stop;		/* HotWax is unusable: leave the rest for later */
+	size_t shown;		/* failed rows said on stderr, at most MSG_SHOWN */
 	size_t done;		/* batches uploaded */
 	char **seen;		/* names of new/'s batches taken this run, sorted,
 				 * NULL-terminated (a spool_list vector) */
@@ -95,6 +99,20 @@ static int
 good_name(const char *name)
 {
 	return spool_name_ok(name, ".json");
+}
+
+/* Say why name is refused: its length, when that is the fault. */
+static int
+bad_name(const char *path, const char *name)
+{
+	if (strlen(name) > SPOOL_NAME_MAX)
+		msg_warn("%s: the name is %zu bytes, longer than the %d a batch "
+		    "name may have: rename it shorter", path, strlen(name),
+		    SPOOL_NAME_MAX);
+	else
+		msg_warn("%s: not a batch name (letters, digits and ._+=@,- "
+		    "ending in .json)", path);
+	return EX_DATAERR;
 }
 
 /* A HotWax id that is safe in a URL path and a file. */
@@ -285,24 +303,23 @@ batch(const char *path, void *arg)
 	cJSON *rows = NULL;
 	int st, in_new;
 
-	if (!good_name(name)) {
-		msg_warn("%s: not a batch name (letters, digits and ._+=@,- "
-		    "ending in .json)", path);
-		return EX_DATAERR;
-	}
+	if (!good_name(name))
+		return bad_name(path, name);
 	if (in_dir(path, r->curreal)) {
 		msg_info("%s: already imported, skipped", path);
 		return 0;
 	}
-	if (r->stop) {
-		msg_info("%s: left for the next run", path);
+	/* A batch already in new/ waits there; one from elsewhere is still
+	 * copied in below, so that it is not lost when HotWax is down. */
+	in_new = in_dir(path, r->newreal);
+	if (r->stop && in_new) {
+		msg_info("%s: left in new/ for the next run", path);
 		return 0;
 	}
 	if ((st = load_batch(path, &data, &len, &rows)) != 0)
 		return st;
 	nrows = (size_t)cJSON_GetArraySize(rows);
 	cJSON_Delete(rows);
-	in_new = in_dir(path, r->newreal);
 	newpath = path_join(r->newdir, name);
 	if (spool_has(r->area, cur, name)) {
 		char *curpath = path_join(r->curdir, name);
@@ -339,6 +356,12 @@ batch(const char *path, void *arg)
 		}
 		if ((st = spool_deliver(r->area, "new", name, data, len)) != 0)
 			goto out;
+	}
+	if (r->stop) {
+		msg_info("%s: copied to %s, left there for the next run", path,
+		    newpath);
+		st = 0;
+		goto out;
 	}
 	st = upload(r, name, newpath, nrows);
 out:
@@ -472,90 +495,229 @@ row_str(const cJSON *row, const char *key)
 	return s ? s : "?";
 }
 
+/*
+ * What a finished log says about its batch.  HotWax names a failed row by
+ * its index in the batch; an error naming no row of it (rowIndex null,
+ * not a whole number, out of range), a failedRecordCount above the rows
+ * named, a totalRecordCount that is not the batch's size, or a job that
+ * failed as a whole (SERVICE_FAILED) leaves the set of failed rows
+ * unknown.  Then every row goes to the rows file: sending a row HotWax
+ * took already is an update of the same line (contracts.md section 2),
+ * losing one is a PO line missing in the Receiving app.
+ */
+struct verdict {
+	cJSON *rows;		/* the batch, or NULL when it cannot be read */
+	size_t nrows;
+	const cJSON **at;	/* rows by index (cJSON's own look-up walks the list) */
+	unsigned char *named;	/* by row index: an error names it */
+	size_t nnamed;		/* distinct rows named */
+	size_t unnamed;		/* errors naming no row of the batch */
+	double frc, trc;	/* failedRecordCount, totalRecordCount; -1: none */
+	int whole;		/* SERVICE_FAILED */
+	struct buf why;		/* the .err's lines */
+};
+
+/* The row an error names, or -1. */
+static long
+row_named(const cJSON *e, size_t nrows)
+{
+	const cJSON *ri = cJSON_GetObjectItemCaseSensitive(e, "rowIndex");
+	double d;
+
+	if (!cJSON_IsNumber(ri))
+		return -1;
+	d = ri->valuedouble;
+	if (!(d >= 0 && d < (double)nrows) || d != (double)(long)d)
+		return -1;
+	return (long)d;
+}
+
+static double
+count_of(const cJSON *lg, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(lg, key);
+
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? v->valuedouble : -1;
+}
+
+/* Say each error of the log (the first MSG_SHOWN rows of the run on
+ * stderr, every one in the .err) and mark the rows they name. */
+static void
+log_errors(struct run *r, const struct pending *p, const char *bpath,
+    const cJSON *lg, struct verdict *v)
+{
+	const cJSON *e;
+	size_t n = 0;
+	char *s, *q;
+
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(lg, "errors")) {
+		const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
+		    "message"));
+		long i = row_named(e, v->nrows);
+		const cJSON *row = i >= 0 ? v->at[i] : NULL;
+
+		/* HotWax's words, quoted: a message holding '\n' or '"' is seen
+		 * as theirs, never as a line or words of posync's */
+		q = m ? msg_quote(m, strlen(m)) : xstrdup("no reason given");
+		if (row)
+			s = xasprintf("%s row %ld (PO %s, line %s, SKU %s): HotWax log "
+			    "%s: %s", bpath, i, row_str(row, "externalId"),
+			    row_str(row, "itemExternalId"), row_str(row, "productSku"),
+			    p->id, q);
+		else
+			s = xasprintf("%s (no row of the batch named): HotWax log %s: %s",
+			    bpath, p->id, q);
+		free(q);
+		if (r->shown < MSG_SHOWN) {
+			msg_warn("%s", s);
+			r->shown++;
+		} else {
+			n++;
+		}
+		esc_linef(&v->why, "%s", s);
+		free(s);
+		if (!row)
+			v->unnamed++;
+		else if (!v->named[i]) {
+			v->named[i] = 1;
+			v->nnamed++;
+		}
+	}
+	if (n)
+		msg_warn("%s: %zu more rows failed in HotWax log %s (all are in the "
+		    "rows file's .err)", bpath, n, p->id);
+}
+
+/* How many rows failed, and which go to the rows file: NULL when none.
+ * The rows of the batch that are not known to have gone in. */
+static cJSON *
+log_judge(const struct pending *p, const char *bpath, struct verdict *v,
+    size_t *nfailed)
+{
+	cJSON *bad;
+	size_t i;
+	double said = (double)(v->nnamed + v->unnamed);
+
+	*nfailed = v->nnamed;
+	if (!v->whole && !v->unnamed && v->frc <= (double)v->nnamed &&
+	    (v->trc < 0 || !v->rows || v->trc == (double)v->nrows)) {
+		if (!v->nnamed)
+			return NULL;
+		bad = cJSON_CreateArray();
+		for (i = 0; i < v->nrows; i++)
+			if (v->named[i])
+				cJSON_AddItemToArray(bad, cJSON_Duplicate(v->at[i], 1));
+		return bad;
+	}
+	/* how many failed: the whole batch for a failed job, else at least
+	 * what HotWax counted or named; never more than the batch holds */
+	if (v->frc > said)
+		said = v->frc;
+	if (v->rows && (v->whole || said > (double)v->nrows))
+		said = (double)v->nrows;
+	*nfailed = said < 1e9 ? (size_t)said : 1000000000;
+	if (v->whole) {
+		msg_warn("%s: HotWax log %s failed as a whole (SERVICE_FAILED): "
+		    "none of its %zu rows is known to have gone in", bpath, p->id,
+		    v->nrows);
+		esc_linef(&v->why, "%s: HotWax log %s failed as a whole "
+		    "(SERVICE_FAILED): none of its %zu rows is known to have gone in",
+		    bpath, p->id, v->nrows);
+	} else {
+		msg_warn("%s: HotWax log %s does not say which rows failed (%zu "
+		    "failed, %zu named, %zu errors naming no row, %.0f of %zu "
+		    "counted): every row goes to the rows file", bpath, p->id,
+		    *nfailed, v->nnamed, v->unnamed,
+		    v->trc < 0 ? (double)v->nrows : v->trc, v->nrows);
+		esc_linef(&v->why, "%s: HotWax log %s does not say which rows "
+		    "failed (%zu failed, %zu rows named, %zu errors naming no row, "
+		    "%.0f of %zu rows counted): every row of the batch is listed",
+		    bpath, p->id, *nfailed, v->nnamed, v->unnamed,
+		    v->trc < 0 ? (double)v->nrows : v->trc, v->nrows);
+	}
+	return v->rows ? cJSON_Duplicate(v->rows, 1) : cJSON_CreateArray();
+}
+
+/* failed/STEM.rows.json and its .err (first: never a rows file nobody
+ * explains). */
+static int
+write_rows(struct run *r, const struct pending *p, struct verdict *v,
+    const cJSON *bad)
+{
+	char *rn = stem_with(p->name, ".rows.json"), *en = stem_with(p->name,
+	    ".rows.json.err"), *rp = path_join(r->faildir, rn),
+	    *ep = path_join(r->faildir, en), *text = cJSON_Print(bad);
+	int st;
+
+	if (!text)
+		msg_die(EX_OSERR, "out of memory");
+	if (v->rows)
+		esc_linef(&v->why, "The rows are in %s: fix them in NetSuite, or "
+		    "fix the file and run po-import on it (a row HotWax took "
+		    "already is updated, not doubled).", rp);
+	else
+		esc_linef(&v->why, "The batch %s/%s could not be read: the failed "
+		    "rows cannot be listed; send them again from NetSuite.",
+		    r->curdir, p->name);
+	st = spool_write_atomic(ep, v->why.s, v->why.len);
+	if (!st)
+		st = spool_write_atomic(rp, text, strlen(text));
+	free(text);
+	free(rn);
+	free(en);
+	free(rp);
+	free(ep);
+	return st;
+}
+
 /* The log is over: report its failed rows and close it. */
 static int
 log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 {
-	const cJSON *errs = cJSON_GetObjectItemCaseSensitive(lg, "errors"), *e;
-	char *bpath = path_join(r->curdir, p->name), *data = NULL, *s, *f, *q;
-	cJSON *rows = NULL, *bad = cJSON_CreateArray();
-	struct buf why = {0};
-	size_t len, n = 0;
-	int st = 0, failed = strcmp(status, "SERVICE_FAILED") == 0;
+	char *bpath = path_join(r->curdir, p->name), *data = NULL, *s, *f;
+	struct verdict v = {0};
+	cJSON *bad, *e;
+	size_t len, nfailed;
+	int st = 0;
 
 	if (read_file(bpath, BATCH_MAX, &data, &len) == 0)
-		rows = cJSON_ParseWithLength(data, len);
+		v.rows = cJSON_ParseWithLength(data, len);
 	free(data);
-	cJSON_ArrayForEach(e, errs) {
-		const cJSON *ri = cJSON_GetObjectItemCaseSensitive(e, "rowIndex");
-		const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
-		    "message"));
-		cJSON *row = NULL;
-		int i = cJSON_IsNumber(ri) ? ri->valueint : -1;
-
-		if (i >= 0 && i < cJSON_GetArraySize(rows))
-			row = cJSON_GetArrayItem(rows, i);
-		/* HotWax's words, quoted: a message holding '\n' or '"' is seen
-		 * as theirs, never as a line or words of posync's */
-		q = m ? msg_quote(m, strlen(m)) : xstrdup("no reason given");
-		s = xasprintf("%s row %d (PO %s, line %s, SKU %s): HotWax log %s: %s",
-		    bpath, i, row_str(row, "externalId"), row_str(row, "itemExternalId"),
-		    row_str(row, "productSku"), p->id, q);
-		free(q);
-		if (n < ROWS_SHOWN)
-			msg_warn("%s", s);
-		esc_linef(&why, "%s", s);
-		free(s);
-		if (row)
-			cJSON_AddItemToArray(bad, cJSON_Duplicate(row, 1));
-		n++;
+	if (!cJSON_IsArray(v.rows)) {
+		cJSON_Delete(v.rows);
+		v.rows = NULL;
 	}
-	if (n > ROWS_SHOWN)
-		msg_warn("%s: %zu more rows failed in HotWax log %s", bpath,
-		    n - ROWS_SHOWN, p->id);
-	if (failed && n == 0) {
-		/* no row named: the whole batch is in doubt */
-		msg_warn("%s: HotWax log %s failed as a whole", bpath, p->id);
-		esc_linef(&why, "%s: HotWax log %s failed as a whole (SERVICE_FAILED)",
-		    bpath, p->id);
-		cJSON_Delete(bad);
-		bad = rows ? cJSON_Duplicate(rows, 1) : cJSON_CreateArray();
-	}
-	if (why.len) {
-		char *rn = stem_with(p->name, ".rows.json"), *en = stem_with(p->name,
-		    ".rows.json.err"), *rp = path_join(r->faildir, rn),
-		    *ep = path_join(r->faildir, en), *text = cJSON_Print(bad);
-
-		if (!text)
-			msg_die(EX_OSERR, "out of memory");
-
-		esc_linef(&why, "The rows are in %s: fix them in NetSuite, or fix the "
-		    "file and run po-import on it.", rp);
-		/* .err first, as spool_fail does: never a rows file nobody explains */
-		st = spool_write_atomic(ep, why.s, why.len);
-		if (!st)
-			st = spool_write_atomic(rp, text, strlen(text));
-		free(text);
-		free(rn);
-		free(en);
-		free(rp);
-		free(ep);
+	v.nrows = (size_t)cJSON_GetArraySize(v.rows);
+	v.named = xcalloc(v.nrows + 1, 1);
+	v.at = xcalloc(v.nrows + 1, sizeof *v.at);
+	len = 0;
+	cJSON_ArrayForEach(e, v.rows)
+		v.at[len++] = e;
+	v.frc = count_of(lg, "failedRecordCount");
+	v.trc = count_of(lg, "totalRecordCount");
+	v.whole = strcmp(status, "SERVICE_FAILED") == 0;
+	log_errors(r, p, bpath, lg, &v);
+	if ((bad = log_judge(p, bpath, &v, &nfailed)) != NULL) {
+		st = write_rows(r, p, &v, bad);
 		st = st ? st : EX_DATAERR;
 	}
 	if (st != EX_IOERR) {
 		f = stem_with(p->name, ".logdone");
 		s = path_join(r->curdir, f);
 		free(f);
-		f = xasprintf("%s %s %zu failed\n", p->id, status, n);
+		f = xasprintf("%s %s %zu failed\n", p->id, status, nfailed);
 		if (spool_write_atomic(s, f, strlen(f)))
 			st = EX_IOERR;
 		free(f);
 		free(s);
 	}
-	msg_info("%s: HotWax log %s %s, %zu rows failed", p->name, p->id, status, n);
-	buf_free(&why);
+	msg_info("%s: HotWax log %s %s, %zu rows failed", p->name, p->id, status,
+	    nfailed);
+	buf_free(&v.why);
 	cJSON_Delete(bad);
-	cJSON_Delete(rows);
+	cJSON_Delete(v.rows);
+	free(v.named);
+	free(v.at);
 	free(bpath);
 	p->open = 0;
 	return st;

@@ -220,8 +220,22 @@ test_rows(void)
 		strcat(want, "\"... is not a positive decimal");
 		bad(qline, want, 1, 0, "a 2000-byte quantity, cut in the reason");
 	}
-	bad("5,Box, small,abc,116,2,", "7 fields, the header has 6", 1, 0, "comma SKU that does not validate");
-	bad("5,Box, small,3,116,2,31/12/2026", "arrival-date", 1, 1, "comma SKU with a bad date: ids kept");
+	bad("5,Box, small,abc,116,2,", "7 fields, the header has 6", 1, 0, "comma SKU whose quantity does not validate: ids and date are NetSuite's, ids kept");
+	bad("5,Box, small,3,116,2,31/12/2026", "arrival-date", 0, 1, "comma SKU with a bad date: no reading of it is trusted, nor its ids");
+	bad("5,Box, small,abc,F116,2,", "7 fields", 0, 0, "comma SKU, bad quantity, a facility that is not digits: no ids");
+	bad("5,Box, small," "\xff,116,2,", "7 fields", 1, 0, "comma SKU, a quantity not UTF-8, NetSuite's ends: ids kept");
+	/* a failed recovery never gives out ids; a recovered row's ids are
+	 * NetSuite internal ids (digits) */
+	bad("6801,SKU-A,5,116,1,Dec 24, 2026", "item-external-id \"Dec 24\" is not a NetSuite internal id", 0, 1,
+	    "a comma in the arrival date: no line \"Dec 24\"");
+	bad("6301,SKU-A,5,116,1,12/24/2026,", "item-external-id \"12/24/2026\" is not a NetSuite internal id", 0, 1,
+	    "one trailing comma: no SKU \"SKU-A,5\", no line \"12/24/2026\"");
+	bad("PO-5,Box, small,3,116,2,", "external-id \"PO-5\" is not a NetSuite internal id", 0, 1,
+	    "a recovered row with a PO id that is not digits");
+	bad("5,Box, small,3,F116,2,", "external-facility-id \"F116\" is not a NetSuite internal id", 0, 1,
+	    "a recovered row with a facility id that is not digits");
+	bad("5,s,1,116,L2,13/01/2026", "arrival-date", 1, 1, "six fields, a bad date: text ids kept as before");
+	good("PO-5,s,1,F116,L2,", "PO-5", "s", "1", "F116", "L2", "", "six fields: ids may be any text");
 	bad("5,s,1,116", "4 fields, the header has 6", 0, 0, "too few fields");
 	bad("5,\"s,1\",116,2,", "5 fields", 0, 0, "too few RFC fields");
 	bad("5,\"ab\"c,1", "3 fields", 0, 0, "bad quoting and too few fields");

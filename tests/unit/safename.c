@@ -198,6 +198,27 @@ main(void)
 		ok(SPOOL_NAME_MAX + SPOOL_SUFFIX_MAX <= 255 &&
 		    SPOOL_SUFFIX_MAX >= (int)strlen(".rows.json.err.tmp.4194304") - 5,
 		    "the longest suffix a program adds still fits NAME_MAX");
+		{
+			/* the longest batch po-export-parse makes (a safename cut
+			 * to SAFENAME_MAX, a 6-digit batch number), and the rows
+			 * file po-import makes of it, pass: both can be imported */
+			char remote[247], *safe, *b, *rows;
+
+			memset(remote, 'n', 242);
+			memcpy(remote + 242, ".csv", 5);
+			safe = safename(remote, 246);
+			b = xasprintf("%s.0123456789abcdef.999999.json", safe);
+			rows = xasprintf("%s.0123456789abcdef.999999.rows.json", safe);
+			ok(strlen(safe) == SAFENAME_MAX, "a 246-byte remote name is cut to %d", SAFENAME_MAX);
+			ok(spool_name_ok(b, ".json") && strlen(b) <= SPOOL_BATCH_MAX,
+			    "its batch %zu passes", strlen(b));
+			ok(spool_name_ok(rows, ".json"), "... and its rows file (%zu bytes) too", strlen(rows));
+			ok(strlen(rows) + strlen(".err.tmp.4194304") <= 255,
+			    "... whose .err's temporary name fits NAME_MAX");
+			free(safe);
+			free(b);
+			free(rows);
+		}
 		ok(!spool_name_ok(".json", ".json"), "no stem: refused");
 		ok(!spool_name_ok("-x.json", ".json"), "leading '-': refused");
 		ok(!spool_name_ok(".x.json", ".json"), "leading '.': refused");
