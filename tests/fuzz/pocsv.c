@@ -1,0 +1,151 @@
+/*
+ * pocsv -- common/pocsv.c, NetSuite's purchase-order CSV reader.
+ *
+ * The first input byte picks the arrival-date format (from a fixed list:
+ * formats are configuration, not data), the rest is the file, read
+ * through a memfd as po-export-parse reads a downloaded file.
+ *
+ * Invariants: every row pocsv hands out as good satisfies the validation
+ * pocsv.h documents, checked here with code of its own (ids 1..64 bytes of
+ * text without '"' or ','; product-sku 1..255 bytes of UTF-8 without
+ * control characters; quantity a positive decimal, as a JSON number, equal
+ * to qtyval; arrival-date "" or a real MM/dd/yyyy); an id of a good row
+ * appears as is in its raw line; a recovered row's SKU holds a comma; line
+ * numbers only grow; raw lines stay within POCSV_LINE_MAX; a rejected row
+ * says why, and its ids, when it claims them, are ids.
+ */
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "decimal.h"
+#include "fuzz.h"
+#include "pocsv.h"
+
+static const char *const formats[] = {
+	"MM/DD/YYYY", "YYYY-MM-DD", "D.M.YY", "DD/MM/YYYY", "M/D/YYYY", "YYYYMMDD",
+};
+
+/* Valid UTF-8 without C0 controls or DEL: pocsv.h's "text". */
+static int
+text(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k, j;
+	uint32_t c, min;
+
+	while (i < n) {
+		if (u[i] < 0x20 || u[i] == 0x7f)
+			return 0;
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((u[i] & 0xe0) == 0xc0)
+			k = 2, c = u[i] & 0x1f, min = 0x80;
+		else if ((u[i] & 0xf0) == 0xe0)
+			k = 3, c = u[i] & 0x0f, min = 0x800;
+		else if ((u[i] & 0xf8) == 0xf0)
+			k = 4, c = u[i] & 0x07, min = 0x10000;
+		else
+			return 0;
+		if (n - i < k)
+			return 0;
+		for (j = 1; j < k; j++) {
+			if ((u[i + j] & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (u[i + j] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+static int
+id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n >= 1 && n <= POCSV_ID_MAX && text(s, n) && !strpbrk(s, "\",");
+}
+
+static int
+real_date(const char *a)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int m, d, y;
+
+	if (strlen(a) != 10 || a[2] != '/' || a[5] != '/' ||
+	    strspn(a, "0123456789/") != 10 || sscanf(a, "%2d/%2d/%4d", &m, &d, &y) != 3)
+		return 0;
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	return !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
+}
+
+static void
+check_good(const struct pocsv_row *r)
+{
+	size_t n;
+	dec_t v;
+
+	FUZZ_CHECK(r->has_ids && r->has_qty, "line %lu: good row without ids or qty", r->line);
+	FUZZ_CHECK(id(r->po) && id(r->item) && id(r->facility),
+	    "line %lu: an id is not an id", r->line);
+	FUZZ_CHECK(memmem(r->raw, r->rawlen, r->po, strlen(r->po)) &&
+	    memmem(r->raw, r->rawlen, r->item, strlen(r->item)),
+	    "line %lu: ids not in the raw line", r->line);
+	n = r->sku ? strlen(r->sku) : 0;
+	FUZZ_CHECK(n >= 1 && n <= POCSV_SKU_MAX && text(r->sku, n),
+	    "line %lu: product-sku of %zu bytes is not text", r->line, n);
+	FUZZ_CHECK(!r->recovered || strchr(r->sku, ','),
+	    "line %lu: recovered, but no comma in the SKU", r->line);
+	FUZZ_CHECK(r->qty && dec_parse(r->qty, strlen(r->qty), &v) == 0 &&
+	    v == r->qtyval && v > 0, "line %lu: quantity %s", r->line, r->qty);
+	FUZZ_CHECK(!(r->qty[0] == '0' && r->qty[1] && r->qty[1] != '.'),
+	    "line %lu: quantity %s is not a JSON number", r->line, r->qty);
+	FUZZ_CHECK(r->arrival[0] == 0 || real_date(r->arrival),
+	    "line %lu: arrival %s", r->line, r->arrival);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct pocsv *p = NULL;
+	struct pocsv_row row;
+	unsigned long last = 1;
+	char *why = NULL;
+	int fd, r;
+
+	if (size < 1)
+		return 0;
+	fd = memfd_create("pocsv", MFD_CLOEXEC);
+	FUZZ_CHECK(fd >= 0, "memfd_create");
+	FUZZ_CHECK(write(fd, data + 1, size - 1) == (ssize_t)(size - 1), "write");
+	lseek(fd, 0, SEEK_SET);
+	r = pocsv_open(&p, fd, formats[data[0] % (sizeof formats / sizeof *formats)], &why);
+	if (r != 0) {
+		FUZZ_CHECK(r == POCSV_UNUSABLE && why && *why, "pocsv_open gave %d", r);
+		free(why);
+		close(fd);
+		return 0;
+	}
+	while ((r = pocsv_next(p, &row)) == 1) {
+		FUZZ_CHECK(row.line > last, "line %lu after %lu", row.line, last);
+		last = row.line;
+		FUZZ_CHECK(row.rawlen <= POCSV_LINE_MAX, "raw of %zu bytes", row.rawlen);
+		if (!row.reason)
+			check_good(&row);
+		else {
+			FUZZ_CHECK(*row.reason, "line %lu: empty reason", row.line);
+			FUZZ_CHECK(!row.has_ids || (id(row.po) && id(row.item)),
+			    "line %lu: rejected row claims ids that are not", row.line);
+		}
+	}
+	FUZZ_CHECK(r == 0, "pocsv_next gave %d on a memfd", r);
+	pocsv_close(p);
+	close(fd);
+	return 0;
+}
