@@ -163,13 +163,12 @@ fuzz-replay: fuzz-build
 # and unit-only tests are left out: they run no program, and the unit
 # binaries are sanitized already.
 SAN_DIR   = build/san
-SAN_SKIP  = tests/00%.t tests/01%.t tests/0201-sftp.t tests/0203-sftp-hostkeys.t \
-	tests/0850-fuzz-replay.t
+SAN_SKIP  = tests/00%.t tests/01%.t tests/02%.t tests/0850-fuzz-replay.t
 SAN_TESTS = $(filter-out $(SAN_SKIP),$(wildcard tests/*.t))
 SAN_CFLAGS = $(ALL_CFLAGS) -O1 -g $(SAN)
 SAN_FLAGS = $(SAN_DIR)/flags
 SAN_PROGS = $(PROGS:%=$(SAN_DIR)/%)
-SAN_ENV   = POSYNC_BINDIR=$(CURDIR)/$(SAN_DIR) \
+SAN_ENV   = POSYNC_BINDIR=$(CURDIR)/$(SAN_DIR) POSYNC_SANITIZED=1 \
 	ASAN_OPTIONS=abort_on_error=1:halt_on_error=1:detect_leaks=1 \
 	UBSAN_OPTIONS=abort_on_error=1:halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=exitcode=70
