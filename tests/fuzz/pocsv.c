@@ -1,9 +1,10 @@
 /*
  * pocsv -- common/pocsv.c, NetSuite's purchase-order CSV reader.
  *
- * The first input byte picks the arrival-date format (from a fixed list:
- * formats are configuration, not data), the rest is the file, read
- * through a memfd as po-export-parse reads a downloaded file.
+ * The first input byte picks the arrival-date format: below 0x80 from a
+ * fixed list, else the bytes up to the first LF (any text posync accepts
+ * as [netsuite] arrival_date_format).  The rest is the file, read through
+ * a memfd as po-export-parse reads a downloaded file.
  *
  * Invariants: every row pocsv hands out as good satisfies the validation
  * pocsv.h documents, checked here with code of its own (ids 1..64 bytes of
@@ -110,22 +111,51 @@ check_good(const struct pocsv_row *r)
 	    "line %lu: arrival %s", r->line, r->arrival);
 }
 
+/* A format of the input's own (first byte 0x80 or more): the bytes up to
+ * the first LF, when posync would accept it ([netsuite]
+ * arrival_date_format is checked with pocsv_date_format_ok at start-up).
+ * Any byte may be in it, '%' included: a format is text, never a printf
+ * format (issue 8 finding 4). */
+static const char *
+own_format(const uint8_t **data, size_t *size)
+{
+	static char f[64];
+	const uint8_t *nl = memchr(*data + 1, '\n', *size - 1);
+	size_t n = nl ? (size_t)(nl - *data - 1) : 0;
+
+	if (!nl || n >= sizeof f || memchr(*data + 1, 0, n))
+		return NULL;
+	memcpy(f, *data + 1, n);
+	f[n] = 0;
+	if (!pocsv_date_format_ok(f))
+		return NULL;
+	*size -= n + 2;
+	*data = nl + 1;
+	return f;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pocsv *p = NULL;
 	struct pocsv_row row;
 	unsigned long last = 1;
+	const char *fmt;
 	char *why = NULL;
 	int fd, r;
 
 	if (size < 1)
 		return 0;
+	if (data[0] < 0x80) {
+		fmt = formats[data[0] % (sizeof formats / sizeof *formats)];
+		data++, size--;
+	} else if (!(fmt = own_format(&data, &size)))
+		return 0;
 	fd = memfd_create("pocsv", MFD_CLOEXEC);
 	FUZZ_CHECK(fd >= 0, "memfd_create");
-	FUZZ_CHECK(write(fd, data + 1, size - 1) == (ssize_t)(size - 1), "write");
+	FUZZ_CHECK(write(fd, data, size) == (ssize_t)size, "write");
 	lseek(fd, 0, SEEK_SET);
-	r = pocsv_open(&p, fd, formats[data[0] % (sizeof formats / sizeof *formats)], &why);
+	r = pocsv_open(&p, fd, fmt, &why);
 	if (r != 0) {
 		FUZZ_CHECK(r == POCSV_UNUSABLE && why && *why, "pocsv_open gave %d", r);
 		free(why);
