@@ -7,7 +7,8 @@
  *  - what it accepts, rx_state_format writes as text that parses again
  *    to the same state: formatting that gives the same bytes;
  *  - pruning keeps a state that formats and parses again;
- *  - for each PO with lines, rx_compute never sends more than is open,
+ *  - for each PO, rx_compute never sends more than is open (and a PO
+ *    with no lines is no undefined behaviour: issue 8 finding 13),
  *    and the element rx_element writes is JSON (cJSON reads it) giving
  *    back the PO id, each listed line id and its quantity exactly.
  * Not reached here: receipt-export's journal (journal_parse) and its
@@ -32,11 +33,7 @@ check_element(const struct rx_state *st, const char *po)
 	dec_t q;
 
 	rx_po_init(&p, po);
-	rx_po_from_state(&p, st);
-	if (p.n == 0) {		/* qsort(NULL, 0): issue 8 finding 13 */
-		rx_po_free(&p);
-		return;
-	}
+	rx_po_from_state(&p, st);	/* a PO with no lines left too */
 	for (i = 0; i < p.n; i++)	/* something newly received on each */
 		p.lines[i].accepted = (dec_t)(i + 1) * DEC_ONE / 2;
 	rx_compute(&p);
