@@ -12,7 +12,8 @@
  * control characters; quantity a positive decimal, as a JSON number, equal
  * to qtyval; arrival-date "" or a real MM/dd/yyyy); an id of a good row
  * appears as is in its raw line; a recovered row's SKU holds a comma; line
- * numbers only grow; raw lines stay within POCSV_LINE_MAX; a rejected row
+ * numbers only grow; a row's raw text is its line (its start when over
+ * POCSV_LINE_MAX, and then never good: issue 8 finding 13); a rejected row
  * says why, and its ids, when it claims them, are ids.
  */
 #include <string.h>
@@ -22,6 +23,51 @@
 #include "decimal.h"
 #include "fuzz.h"
 #include "pocsv.h"
+
+/* The file's lines, as the reference: start and length without LF and
+ * without one CR before it. */
+struct lines {
+	const char **s;
+	size_t *len, n;
+};
+
+static void
+split_lines(const uint8_t *d, size_t n, struct lines *l)
+{
+	const char *p = (const char *)d, *end = p + n, *nl;
+	size_t k;
+
+	l->n = 0;
+	l->s = malloc((n + 2) * sizeof *l->s);
+	l->len = malloc((n + 2) * sizeof *l->len);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		k = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		l->s[l->n] = p;
+		l->len[l->n++] = k > 0 && p[k - 1] == '\r' ? k - 1 : k;
+		p += k + 1;
+	}
+}
+
+/* The row's raw text is its line: whole when it is within the limit
+ * (and only then may it be good), its first POCSV_LINE_MAX bytes when
+ * not. */
+static void
+check_raw(const struct pocsv_row *r, const struct lines *l)
+{
+	size_t len;
+
+	FUZZ_CHECK(r->line >= 2 && r->line <= l->n, "line %lu of %zu", r->line, l->n);
+	len = l->len[r->line - 1];
+	FUZZ_CHECK(r->reason || len <= POCSV_LINE_MAX,
+	    "line %lu: %zu bytes, over the limit of %d, yet good", r->line, len,
+	    POCSV_LINE_MAX);
+	if (len > POCSV_LINE_MAX)
+		len = POCSV_LINE_MAX;
+	FUZZ_CHECK(r->rawlen == len && memcmp(r->raw, l->s[r->line - 1], len) == 0,
+	    "line %lu: raw is not the line (%zu bytes, the line %zu)", r->line,
+	    r->rawlen, len);
+}
 
 static const char *const formats[] = {
 	"MM/DD/YYYY", "YYYY-MM-DD", "D.M.YY", "DD/MM/YYYY", "M/D/YYYY", "YYYYMMDD",
@@ -141,6 +187,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pocsv_row row;
 	unsigned long last = 1;
 	const char *fmt;
+	struct lines lines;
 	char *why = NULL;
 	int fd, r;
 
@@ -154,18 +201,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = memfd_create("pocsv", MFD_CLOEXEC);
 	FUZZ_CHECK(fd >= 0, "memfd_create");
 	FUZZ_CHECK(write(fd, data, size) == (ssize_t)size, "write");
+	split_lines(data, size, &lines);
 	lseek(fd, 0, SEEK_SET);
 	r = pocsv_open(&p, fd, fmt, &why);
 	if (r != 0) {
 		FUZZ_CHECK(r == POCSV_UNUSABLE && why && *why, "pocsv_open gave %d", r);
 		free(why);
-		close(fd);
-		return 0;
+		goto out;
 	}
 	while ((r = pocsv_next(p, &row)) == 1) {
 		FUZZ_CHECK(row.line > last, "line %lu after %lu", row.line, last);
 		last = row.line;
-		FUZZ_CHECK(row.rawlen <= POCSV_LINE_MAX, "raw of %zu bytes", row.rawlen);
+		check_raw(&row, &lines);
 		if (!row.reason)
 			check_good(&row);
 		else {
@@ -176,6 +223,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(r == 0, "pocsv_next gave %d on a memfd", r);
 	pocsv_close(p);
+out:
+	free(lines.s);
+	free(lines.len);
 	close(fd);
 	return 0;
 }
