@@ -205,10 +205,12 @@ check-sanitize: deps
 deps:
 	@sh tests/deps.sh $(DEBS)
 
-# The whole suite: dependencies, a -Werror build, the sanitizer unit tests
-# and the shell tests, all TAP through prove.  It fails, loudly, when a unit
-# test binary is missing or no tests/*.t runs it, and when prove ran no test
-# (prove itself calls that a success).
+# The whole suite: dependencies, a -Werror build, the sanitizer unit tests,
+# the fuzz harnesses (tests/0850 replays them) and the shell tests, all TAP
+# through prove; then the shell tests again against the sanitizer build
+# (check-sanitize).  It fails, loudly, when a unit test binary is missing
+# or no tests/*.t runs it, and when prove ran no test (prove itself calls
+# that a success).
 check: deps
 	$(MAKE) all unit fuzz-build WERROR=-Werror
 	@for b in $(UNIT_BINS); do \
@@ -260,6 +262,7 @@ uninstall:
 clean:
 	rm -f $(PROGS) */*.o $(UNIT_BINS) $(FLAGS) $(FLAGS).new
 	rm -rf $(UNIT_DIR) tests/bed/__pycache__ $(FUZZ_DIR) $(SAN_DIR)
+	rmdir build 2>/dev/null || true
 
 FORCE:
 .PHONY: all unit fuzz fuzz-build fuzz-replay san print-san-env check-sanitize deps check demo bench install uninstall clean FORCE

@@ -10,7 +10,7 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 
 command -v clang >/dev/null 2>&1 || t_bail "clang is not installed: make deps"
 t_ok "make fuzz-build builds the harnesses with clang" \
-	make -s -C "$TOP" fuzz-build
+	make -s -C "$TOP" fuzz-build WERROR=-Werror
 
 # replay BIN FILE... -- run the harness once on each file; on failure keep
 # only what says why (the sanitizer's or FUZZ_CHECK's report), not the
