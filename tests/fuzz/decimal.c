@@ -5,7 +5,7 @@
  *  - dec_parse accepts exactly the plain decimals (digits, optionally '.'
  *    and 1..8 digits) below 1e10, checked against a reference written
  *    here; -2 only for a well-formed number with too many places;
- *  - what it accepts, dec_format writes back as text that dec_parse reads
+ *  - any quantity below the limit, and what it accepts, dec_format writes back as text that dec_parse reads
  *    to the same value, and that text is the shortest: no leading zero
  *    (but "0"), no trailing zero after the point, no lone point;
  *  - a value written with at most 8 places below 1e7, read as a double
@@ -76,12 +76,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char s[64];
 	double d;
-	dec_t v;
+	dec_t v, w;
 
 	/* The whole input as text... */
 	check_text((const char *)data, size);
-	/* ...and, when it is 8 bytes, as a double: never negative, never
-	 * too large, and a result that round-trips through text. */
+	/* ...and, when it is 8 bytes, as a quantity (any below the limit
+	 * formats to text that reads back equal) and as a double: never
+	 * negative, never too large, and a result that round-trips. */
+	if (size == sizeof v) {
+		memcpy(&v, data, sizeof v);
+		v = (dec_t)((uint64_t)v % (10000000000ULL * DEC_ONE));
+		dec_format(v, s);
+		check_text(s, strlen(s));
+		FUZZ_CHECK(dec_parse(s, strlen(s), &w) == 0 && w == v,
+		    "%lld formats as %s", (long long)v, s);
+	}
 	if (size == sizeof d) {
 		memcpy(&d, data, sizeof d);
 		if (dec_from_double(d, &v) == 0) {
