@@ -16,7 +16,8 @@ VERSION    = 0.1.0
 # Debian packages the build and the tests need (make deps installs them).
 DEBS = gcc libc6-dev make pkg-config libssh2-1-dev libcurl4-openssl-dev \
        libcjson-dev libcsv-dev libinih-dev openssh-server openssh-client \
-       python3 curl openssl perl tzdata mandoc ca-certificates procps
+       python3 curl openssl perl tzdata mandoc ca-certificates procps \
+       clang libclang-rt-14-dev
 
 # Libraries: pkg-config where the package ships a .pc, else a probe.  Both
 # are expanded only by the recipes that compile or link, so `make deps`,
@@ -104,15 +105,116 @@ $(UNIT_BINS): tests/unit/%: $(UNIT_DIR)/test-%.o $(UNIT_COMMON_OBJS)
 	    $(SSH_LIBS) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
 unit: $(UNIT_BINS)
 
+# Fuzzing (tests/fuzz/README.md): libFuzzer harnesses built with clang
+# under ASan+UBSan into build/fuzz/, linked with every common/ source built
+# the same way (an archive, so a harness may include a common/ file itself
+# to reach its static functions).  `make fuzz` runs each harness for
+# FUZZ_SECONDS, keeping what it learns in build/fuzz/corpus/NAME and any
+# crash in tests/fuzz/crashes/NAME/, to be committed as a regression input;
+# `make fuzz-replay` runs every seed and saved crash once (make check does,
+# through tests/0850-fuzz-replay.t).
+FUZZ_CC      = clang
+FUZZ_SECONDS = 60
+FUZZ_FLAGS   = -close_fd_mask=2 -print_final_stats=1
+FUZZ_DIR     = build/fuzz
+FUZZ_SRCS    = $(wildcard tests/fuzz/*.c)
+FUZZ_NAMES   = $(notdir $(FUZZ_SRCS:.c=))
+FUZZ_BINS    = $(FUZZ_NAMES:%=$(FUZZ_DIR)/%)
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  = $(CPPFLAGS) -Itests/fuzz $(WARN) -O1 -g $(FUZZ_SAN) \
+	-fsanitize=fuzzer-no-link $(SSH_CFLAGS) $(CURL_CFLAGS) $(JSON_CFLAGS)
+FUZZ_FLAGSTAMP = $(FUZZ_DIR)/flags
+FUZZ_LIB     = $(FUZZ_DIR)/libposync.a
+
+$(FUZZ_FLAGSTAMP): FORCE
+	@mkdir -p $(FUZZ_DIR)/obj
+	@$(call stamp,$(FUZZ_CC) $(FUZZ_CFLAGS) $(LDFLAGS))
+$(FUZZ_DIR)/obj/%.o: common/%.c common/*.h $(FUZZ_FLAGSTAMP)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+$(FUZZ_LIB): $(COMMON_SRCS:common/%.c=$(FUZZ_DIR)/obj/%.o)
+	rm -f $@ && ar rcs $@ $^
+$(FUZZ_DIR)/%.o: tests/fuzz/%.c tests/fuzz/*.h common/*.h common/*.c $(FUZZ_FLAGSTAMP)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+$(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/%.o $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ \
+	    $(SSH_LIBS) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@failed=; for h in $(FUZZ_NAMES); do \
+	    mkdir -p $(FUZZ_DIR)/corpus/$$h tests/fuzz/crashes/$$h || exit 1; \
+	    echo "fuzz: $$h for $(FUZZ_SECONDS) s" >&2; \
+	    $(FUZZ_DIR)/$$h $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+	        -artifact_prefix=tests/fuzz/crashes/$$h/ \
+	        $(FUZZ_DIR)/corpus/$$h tests/fuzz/corpus/$$h || failed="$$failed $$h"; \
+	done; \
+	[ -z "$$failed" ] || { echo "fuzz: crashed:$$failed (inputs in tests/fuzz/crashes/)" >&2; exit 1; }
+
+fuzz-replay: fuzz-build
+	@for h in $(FUZZ_NAMES); do \
+	    set -- $$(find tests/fuzz/corpus/$$h tests/fuzz/crashes/$$h -type f \
+	        ! -name '.*' 2>/dev/null | sort); \
+	    [ $$# -gt 0 ] || { echo "fuzz-replay: $$h has no corpus" >&2; exit 1; }; \
+	    $(FUZZ_DIR)/$$h "$$@" || { echo "fuzz-replay: $$h failed" >&2; exit 1; }; \
+	done
+
+# The four programs again under ASan+UBSan, in build/san/PROG/PROG (the
+# normal build is untouched), and the shell tests run against them: lib.sh
+# puts $$POSYNC_BINDIR/PROG first in PATH.  Any sanitizer report aborts the
+# program, so the test that ran it fails and shows the report.  The build
+# and unit-only tests are left out: they run no program, and the unit
+# binaries are sanitized already.
+SAN_DIR   = build/san
+SAN_SKIP  = tests/00%.t tests/01%.t tests/02%.t tests/0850-fuzz-replay.t
+SAN_TESTS = $(filter-out $(SAN_SKIP),$(wildcard tests/*.t))
+SAN_CFLAGS = $(ALL_CFLAGS) -O1 -g $(SAN)
+SAN_FLAGS = $(SAN_DIR)/flags
+SAN_PROGS = $(PROGS:%=$(SAN_DIR)/%)
+SAN_ENV   = POSYNC_BINDIR=$(CURDIR)/$(SAN_DIR) POSYNC_SANITIZED=1 \
+	ASAN_OPTIONS=abort_on_error=1:halt_on_error=1:detect_leaks=1 \
+	UBSAN_OPTIONS=abort_on_error=1:halt_on_error=1:print_stacktrace=1 \
+	LSAN_OPTIONS=exitcode=70
+
+$(SAN_FLAGS): FORCE
+	@mkdir -p $(SAN_DIR)
+	@$(call stamp,$(CC) $(SAN_CFLAGS) $(LDFLAGS))
+$(SAN_DIR)/%.o: %.c common/*.h $(SAN_FLAGS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -c -o $@ $<
+san_link = $(CC) $(SAN) $(LDFLAGS) -o $@ $(filter %.o,$^)
+$(SAN_DIR)/po-export-parse/po-export-parse: $(SAN_DIR)/po-export-parse/po-export-parse.o $(PEP_OBJS:%=$(SAN_DIR)/%)
+	$(san_link) $(SSH_LIBS) $(INI_LIBS) $(CSV_LIBS) $(JSON_LIBS)
+$(SAN_DIR)/po-import/po-import: $(SAN_DIR)/po-import/po-import.o $(PI_OBJS:%=$(SAN_DIR)/%)
+	$(san_link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
+$(SAN_DIR)/receipt-export/receipt-export: $(SAN_DIR)/receipt-export/receipt-export.o $(RE_OBJS:%=$(SAN_DIR)/%)
+	$(san_link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
+$(SAN_DIR)/receipt-push/receipt-push: $(SAN_DIR)/receipt-push/receipt-push.o $(RP_OBJS:%=$(SAN_DIR)/%)
+	$(san_link) $(SSH_LIBS) $(INI_LIBS)
+san: $(SAN_PROGS)
+print-san-env:
+	@echo $(SAN_ENV)
+
+check-sanitize: deps
+	$(MAKE) all san WERROR=-Werror
+	@echo "check-sanitize: the shell tests against $(SAN_DIR)/" >&2
+	@log=$$(mktemp) && \
+	{ env $(SAN_ENV) prove -j2 --timer $(SAN_TESTS) 2>&1; echo $$? >$$log.rc; } | tee $$log; \
+	rc=$$(cat $$log.rc); want=$(words $(SAN_TESTS)); \
+	grep -Eq "^Files=$$want, Tests=[1-9]" $$log || { [ "$$rc" != 0 ] || rc=1; \
+	    echo "make check-sanitize: prove ran no test, or not all $$want files" >&2; }; \
+	rm -f $$log $$log.rc; exit $$rc
+
 deps:
 	@sh tests/deps.sh $(DEBS)
 
-# The whole suite: dependencies, a -Werror build, the sanitizer unit tests
-# and the shell tests, all TAP through prove.  It fails, loudly, when a unit
-# test binary is missing or no tests/*.t runs it, and when prove ran no test
-# (prove itself calls that a success).
+# The whole suite: dependencies, a -Werror build, the sanitizer unit tests,
+# the fuzz harnesses (tests/0850 replays them) and the shell tests, all TAP
+# through prove; then the shell tests again against the sanitizer build
+# (check-sanitize).  It fails, loudly, when a unit test binary is missing
+# or no tests/*.t runs it, and when prove ran no test (prove itself calls
+# that a success).
 check: deps
-	$(MAKE) all unit WERROR=-Werror
+	$(MAKE) all unit fuzz-build WERROR=-Werror
 	@for b in $(UNIT_BINS); do \
 	    [ -x $$b ] || { echo "make check: $$b was not built" >&2; exit 1; }; \
 	    grep -Eqs "tests/unit/$${b##*/}([\"' ]|\$$)" tests/*.t || \
@@ -124,6 +226,7 @@ check: deps
 	grep -Eq "^Files=$$want, Tests=[1-9]" $$log || { [ "$$rc" != 0 ] || rc=1; \
 	    echo "make check: prove ran no test, or not all $$want tests/*.t files" >&2; }; \
 	rm -f $$log $$log.rc; exit $$rc
+	@$(MAKE) check-sanitize
 
 demo: deps
 	$(MAKE) all
@@ -160,7 +263,8 @@ uninstall:
 
 clean:
 	rm -f $(PROGS) */*.o $(UNIT_BINS) $(FLAGS) $(FLAGS).new
-	rm -rf $(UNIT_DIR) tests/bed/__pycache__
+	rm -rf $(UNIT_DIR) tests/bed/__pycache__ $(FUZZ_DIR) $(SAN_DIR)
+	rmdir build 2>/dev/null || true
 
 FORCE:
-.PHONY: all unit deps check demo bench install uninstall clean FORCE
+.PHONY: all unit fuzz fuzz-build fuzz-replay san print-san-env check-sanitize deps check demo bench install uninstall clean FORCE

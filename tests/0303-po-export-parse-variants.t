@@ -155,8 +155,14 @@ print(hwm if p.returncode == 0 else -p.returncode)
 PY
 )
 t_diag "peak RSS of po-export-parse on $size bytes: $peak kB"
-t_true "400000 rows: it ran, and its peak memory was under half the file's size" \
-	"$peak" -gt 0 -a "$peak" -lt $((size / 1024 / 2))
+# Under make check-sanitize ASan's shadow memory and quarantine alone
+# exceed the bound: memory is measured by make check, on the real build.
+if [ -n "${POSYNC_SANITIZED:-}" ]; then
+	_t_report 0 "400000 rows: peak memory # SKIP not measured under ASan"
+else
+	t_true "400000 rows: it ran, and its peak memory was under half the file's size" \
+		"$peak" -gt 0 -a "$peak" -lt $((size / 1024 / 2))
+fi
 t_is "... and all became batches" "$(cat "$SCRATCH"/mem/po/new/*.json | grep -c externalId)" 400000
 
 t_done

@@ -13,8 +13,8 @@ re_setup
 ns_po 1601 1:SKU1:5
 recv 1601 1=2 || t_bail "receiving failed"
 mkdir -p "$SCRATCH/bin"
-ln -s "$TOP/receipt-export/receipt-export" "$SCRATCH/bin/posync-receipt-export"
-ln -s "$TOP/receipt-push/receipt-push" "$SCRATCH/bin/posync-receipt-push"
+ln -s "$BUILD/receipt-export/receipt-export" "$SCRATCH/bin/posync-receipt-export"
+ln -s "$BUILD/receipt-push/receipt-push" "$SCRATCH/bin/posync-receipt-push"
 LOCKS=$SPOOL/state
 
 t_exit "receipt-export under another name while receipt-export runs: 75" 75 \

@@ -11,7 +11,10 @@
 set -u
 TOP=$(cd "${0%/*}/.." && pwd)
 BED=$TOP/tests/bed
-PATH=$TOP/po-export-parse:$TOP/po-import:$TOP/receipt-export:$TOP/receipt-push:$PATH
+# POSYNC_BINDIR (make check-sanitize: build/san) holds another build of the
+# programs, in the same PROG/PROG layout, to run instead of the tree's own.
+BUILD=${POSYNC_BINDIR:-$TOP}
+PATH=$BUILD/po-export-parse:$BUILD/po-import:$BUILD/receipt-export:$BUILD/receipt-push:$PATH
 export TOP BED PATH
 unset POSYNC_CONFIG
 

@@ -1,0 +1,171 @@
+/*
+ * config -- common/config.c: config_load and config_secret, on files
+ * written from the input (mode 0600, as posync wants them).
+ *
+ * The first byte picks what the rest is:
+ *  0  a whole configuration file.  Loading never crashes; when it
+ *     succeeds every number is within its documented range, every key
+ *     with a default still has a non-empty value, base_url ends in '/',
+ *     receipt_prefix is 1..64 of [A-Za-z0-9._-];
+ *  1  a value for one string key (the second byte picks which), written
+ *     as "key = value" in its section.  A value of plain bytes (no
+ *     blanks, no comment or control bytes) that fits inih's line is read
+ *     back exactly; a longer one is refused (EX_CONFIG), never cut;
+ *  2  a secret file.  config_secret gives back its first line, without
+ *     the LF and one CR before it, cut at a NUL byte; NULL only when that
+ *     is empty or holds a control byte (a bare CR would end up in an HTTP
+ *     header: issue 8 finding 13).
+ */
+#include <string.h>
+
+#include "config.h"
+#include "fuzz.h"
+#include "fuzz_util.h"
+#include "msg.h"
+
+#define INI_LINE 200		/* Debian's libinih INI_MAX_LINE */
+
+static const struct {
+	const char *section, *key;
+	size_t off;
+} strkeys[] = {
+	{"sftp", "host", offsetof(struct config, sftp.host)},
+	{"sftp", "user", offsetof(struct config, sftp.user)},
+	{"sftp", "known_hosts", offsetof(struct config, sftp.known_hosts)},
+	{"netsuite", "po_dir", offsetof(struct config, netsuite.po_dir)},
+	{"netsuite", "po_pattern", offsetof(struct config, netsuite.po_pattern)},
+	{"netsuite", "receipt_staging_dir", offsetof(struct config, netsuite.receipt_staging_dir)},
+	{"hotwax", "token_file", offsetof(struct config, hotwax.token_file)},
+	{"hotwax", "config_id", offsetof(struct config, hotwax.config_id)},
+	{"spool", "dir", offsetof(struct config, spool.dir)},
+};
+#define NSTRKEYS (sizeof strkeys / sizeof *strkeys)
+
+static char *
+path(const char *name)
+{
+	static char p[4200];
+
+	snprintf(p, sizeof p, "%s/%s", fuzz_tmpdir(), name);
+	return p;
+}
+
+static int
+nonempty(const char *s)
+{
+	return s && *s;
+}
+
+static void
+whole_file(const uint8_t *d, size_t n)
+{
+	struct config c;
+	const char *p = path("posync.conf"), *u;
+
+	fuzz_write(p, d, n);
+	if (config_load(&c, p) == 0) {
+		FUZZ_CHECK(c.sftp.port >= 1 && c.sftp.port <= 65535, "port %d", c.sftp.port);
+		FUZZ_CHECK(c.sftp.timeout >= 1 && c.hotwax.timeout >= 1 &&
+		    c.hotwax.batch_size >= 1 && c.spool.keep_days >= 1 &&
+		    c.hotwax.retries >= 0 && c.hotwax.retries <= 20 &&
+		    c.netsuite.po_max_size >= 1 && c.hotwax.receipt_overlap >= 0 &&
+		    (c.hotwax.allow_http == 0 || c.hotwax.allow_http == 1),
+		    "a number out of range");
+		FUZZ_CHECK(nonempty(c.sftp.user) && nonempty(c.netsuite.po_dir) &&
+		    nonempty(c.netsuite.po_pattern) &&
+		    nonempty(c.netsuite.arrival_date_format) &&
+		    nonempty(c.netsuite.receipt_staging_dir) &&
+		    nonempty(c.hotwax.config_id) && nonempty(c.spool.dir),
+		    "a key with a default is empty");
+		u = c.hotwax.base_url;
+		FUZZ_CHECK(!u || (*u && u[strlen(u) - 1] == '/'), "base_url %s", u);
+		u = c.netsuite.receipt_prefix;
+		FUZZ_CHECK(nonempty(u) && strlen(u) <= 64 &&
+		    strspn(u, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789._-") == strlen(u), "receipt_prefix %s", u);
+	}
+	config_free(&c);
+}
+
+static void
+one_key(const uint8_t *d, size_t n)
+{
+	struct config c;
+	char text[INI_LINE * 2 + 300], value[INI_LINE * 2];
+	const char *p = path("posync.conf"), *got;
+	size_t i, k, nv = 0;
+	int r, len;
+
+	if (n < 1)
+		return;
+	k = d[0] % NSTRKEYS;
+	/* Plain bytes only: what inih passes through untouched. */
+	for (i = 1; i < n && nv < sizeof value - 1; i++)
+		if (d[i] > 0x20 && d[i] != 0x7f && d[i] != ';' && d[i] != '#' &&
+		    !(nv == 0 && (d[i] == '[' || d[i] == '=' || d[i] == ':')))
+			value[nv++] = (char)d[i];
+	value[nv] = 0;
+	if (nv == 0)
+		return;
+	len = snprintf(text, sizeof text, "[%s]\n%s = %s\n", strkeys[k].section,
+	    strkeys[k].key, value);
+	FUZZ_CHECK(len > 0 && (size_t)len < sizeof text, "text cut");
+	fuzz_write(p, text, (size_t)len);
+	r = config_load(&c, p);
+	if (strlen(strkeys[k].key) + 3 + nv > INI_LINE - 2) {
+		FUZZ_CHECK(r == EX_CONFIG, "a %zu-byte line accepted", strlen(strkeys[k].key) + 3 + nv);
+	} else {
+		FUZZ_CHECK(r == 0, "[%s] %s = %s refused", strkeys[k].section,
+		    strkeys[k].key, value);
+		got = *(char **)((char *)&c + strkeys[k].off);
+		FUZZ_CHECK(got && strcmp(got, value) == 0, "[%s] %s: wrote %s, read %s",
+		    strkeys[k].section, strkeys[k].key, value, got ? got : "(null)");
+	}
+	config_free(&c);
+}
+
+static void
+secret(const uint8_t *d, size_t n)
+{
+	const char *p = path("token");
+	char *want = malloc(n + 1), *got;
+	size_t i;
+
+	for (i = 0; i < n && d[i] != '\n' && d[i] != 0; i++)
+		want[i] = (char)d[i];
+	if (i > 0 && want[i - 1] == '\r')
+		i--;
+	want[i] = 0;
+	fuzz_write(p, d, n);
+	got = config_secret(p, "[hotwax] token_file");
+	for (i = 0; want[i] && (unsigned char)want[i] >= 0x20 && want[i] != 0x7f; i++)
+		;
+	if (n == 0 || n > 64 * 1024 || !*want)
+		FUZZ_CHECK(!got, "an empty secret read as %s", got);
+	else if (want[i])	/* a control byte: refusing it is right too */
+		FUZZ_CHECK(!got || strcmp(got, want) == 0, "secret read as %s", got);
+	else
+		FUZZ_CHECK(got && strcmp(got, want) == 0, "secret read as %s",
+		    got ? got : "(null)");
+	free(got);
+	free(want);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	switch (data[0] % 3) {
+	case 0:
+		whole_file(data + 1, size - 1);
+		break;
+	case 1:
+		one_key(data + 1, size - 1);
+		break;
+	default:
+		secret(data + 1, size - 1);
+		break;
+	}
+	return 0;
+}
