@@ -1,5 +1,5 @@
 /*
- * safename -- common/safename.c: safename and msgquote.
+ * safename -- common/safename.c's safename, and msg_quote (common/msg.c).
  *
  * The input is split at its first NUL byte (when it has one) into two
  * remote names a and b.  Invariants:
@@ -9,12 +9,15 @@
  *  - it is reversible when not shortened: decoding =XX gives x back;
  *  - it is injective: safename(a) == safename(b) only when a == b (for
  *    shortened names, up to the documented 64-bit hash);
- *  - msgquote(x) is one line of printable ASCII that decodes back to x.
+ *  - msg_quote(x) (common/msg.c) is x in double quotes with no control
+ *    byte, at most MSG_QUOTE_MAX escaped bytes, that decodes back to x
+ *    (to a prefix of x when it says it was cut).
  */
 #include <limits.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "msg.h"
 #include "safename.h"
 
 static int
@@ -24,6 +27,8 @@ hexval(char c)
 		return c - '0';
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
 	return -1;
 }
 
@@ -79,23 +84,32 @@ check_name(const char *x, size_t n)
 static void
 check_quote(const char *x, size_t n)
 {
-	char *q = msgquote(x, n), *out = malloc(n + 1);
-	size_t i, o = 0;
+	char *q = msg_quote(x, n), *out = malloc(n + 1);
+	size_t i, o = 0, len = strlen(q), body;
+	int cut;
 
-	for (i = 0; q[i]; i++) {
+	/* "ESCAPED" or, when cut, "ESCAPED"... */
+	cut = len >= 5 && strcmp(q + len - 4, "\"...") == 0;
+	body = len - (cut ? 4 : 1);
+	FUZZ_CHECK(len >= 2 && q[0] == '"' && q[body] == '"', "not quoted: %s", q);
+	FUZZ_CHECK(body - 1 <= MSG_QUOTE_MAX, "%zu escaped bytes", body - 1);
+	for (i = 1; i < body; i++) {
 		unsigned char c = (unsigned char)q[i];
 
-		FUZZ_CHECK(c >= 0x20 && c < 0x7f, "byte %02X in msgquote", c);
-		FUZZ_CHECK(o < n, "msgquote decodes to more than %zu bytes", n);
+		FUZZ_CHECK(c >= 0x20 && c != 0x7f, "byte %02X in msg_quote", c);
+		FUZZ_CHECK(c != '"', "a bare quote inside %s", q);
+		FUZZ_CHECK(o < n, "msg_quote decodes to more than %zu bytes", n);
 		if (c != '\\') {
 			out[o++] = (char)c;
 			continue;
 		}
 		c = (unsigned char)q[++i];
-		if (c == '\\')
-			out[o++] = '\\';
+		if (c == '\\' || c == '"')
+			out[o++] = (char)c;
 		else if (c == 'n')
 			out[o++] = '\n';
+		else if (c == 'r')
+			out[o++] = '\r';
 		else if (c == 't')
 			out[o++] = '\t';
 		else {
@@ -107,7 +121,9 @@ check_quote(const char *x, size_t n)
 			i += 2;
 		}
 	}
-	FUZZ_CHECK(o == n && memcmp(out, x, n) == 0, "msgquote %s does not decode back", q);
+	/* whole, it reads back as x; cut, as a prefix of x */
+	FUZZ_CHECK((cut ? o < n : o == n) && memcmp(out, x, o) == 0,
+	    "msg_quote %s does not decode back", q);
 	free(out);
 	free(q);
 }
