@@ -545,10 +545,11 @@ journal_parse(struct journal *j, const char *d, size_t len, const char *path)
 		goto bad;
 	if (memchr(p + 5, 0, nl - p - 5)) {
 		/* xstrndup would stop there: a cut name, silently */
-		msg_warn("%s:2: the file name holds a NUL byte; the journal is "
-		    "left as it is: check it by hand before removing it", path);
+		msg_warn("%s:2: the file name holds a NUL byte; nothing "
+		    "exported, the journal is left as it is: check it by hand "
+		    "(receipt-export(1), STATE)", path);
 		journal_free(j);
-		return EX_DATAERR;
+		return EX_CONFIG;
 	}
 	j->name = xstrndup(p + 5, nl - p - 5);
 	if (strchr(j->name, '/') || j->name[0] == '.')
@@ -573,10 +574,14 @@ journal_parse(struct journal *j, const char *d, size_t len, const char *path)
 		goto bad;
 	return 0;
 bad:
-	msg_warn("%s: malformed journal (not written by this version?); "
-	    "check it by hand before removing it", path);
+	/* EX_CONFIG: going on without it would export everything again */
+	for (k = 1, e = (char *)d; e < p && (e = memchr(e, '\n', p - e)); e++)
+		k++;
+	msg_warn("%s:%zu: malformed journal (not written by this version?); "
+	    "nothing exported, the journal is left as it is: check it by hand "
+	    "(receipt-export(1), STATE)", path, k);
 	journal_free(j);
-	return EX_DATAERR;
+	return EX_CONFIG;
 }
 
 /*
@@ -796,17 +801,26 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 
 	rx_state_init(&js);
 	rx_state_init(&cur);
-	if (rx_state_parse(&js, j->state.s ? j->state.s : "", j->state.len,
-	    r->journal_path)) {
+	if ((rc = rx_state_parse(&js, j->state.s ? j->state.s : "",
+	    j->state.len, r->journal_path)) != 0) {
 		rx_state_free(&js);
-		return EX_DATAERR;
+		return rc;
 	}
-	if (read_file(r->state_path, MAX_STATE, &data, &len) == 0 &&
-	    rx_state_parse(&cur, data, len, r->state_path) == 0 &&
+	/* a state that cannot be read or parsed stops it here, before
+	 * anything moves: "applied" cannot be told, and both files are
+	 * left as they are for a person */
+	if (read_file(r->state_path, MAX_STATE, &data, &len) < 0) {
+		if (errno != ENOENT) {
+			msg_warnerr("%s", r->state_path);
+			rc = EX_IOERR;
+		}
+	} else if ((rc = rx_state_parse(&cur, data, len, r->state_path)) == 0 &&
 	    cur.last >= js.last && js.last > 0)
 		applied = 1;	/* the file went into new/ before: never twice */
 	free(data);
 	rx_state_free(&cur);
+	if (rc)
+		goto out;
 	if (j->fold.len && (rc = unfold(r, j)) != 0)
 		goto out;
 	if (*j->name && !applied && !spool_has(r->area, subs, j->name)) {
@@ -1498,9 +1512,11 @@ out:
 }
 
 /* Load the state, finishing an interrupted run first (or, with -n,
- * reading the state it would leave). */
+ * reading the state it would leave).  0, or the status that stops the
+ * run: nothing may be exported without the whole state.  *excess is set
+ * when the roll-forward reported excess rows (exit 65, the run goes on). */
 static int
-load(struct run *r)
+load(struct run *r, int *excess)
 {
 	struct journal j;
 	char *data = NULL;
@@ -1526,20 +1542,18 @@ load(struct run *r)
 		journal_free(&j);
 		if (rc)
 			return rc;
-		if (said)
-			rc = EX_DATAERR;
+		*excess = said;
 	} else if (errno != ENOENT) {
 		msg_warnerr("%s", r->journal_path);
 		return EX_IOERR;
-	} else
-		rc = 0;
+	}
 	if (read_file(r->state_path, MAX_STATE, &data, &len) < 0) {
 		if (errno == ENOENT)
-			return rc;
+			return 0;	/* the first run */
 		msg_warnerr("%s", r->state_path);
 		return EX_IOERR;
 	}
-	rc = exit_merge(rc, rx_state_parse(&r->st, data, len, r->state_path));
+	rc = rx_state_parse(&r->st, data, len, r->state_path);
 	free(data);
 	return rc;
 }
@@ -1549,7 +1563,7 @@ receipt_export(const struct config *cfg, int dry)
 {
 	struct run r = { 0 };
 	const char *p;
-	int rc;
+	int rc, excess = 0;
 
 	for (p = cfg->netsuite.receipt_prefix; *p; p++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -1569,9 +1583,11 @@ receipt_export(const struct config *cfg, int dry)
 	r.area = path_join(cfg->spool.dir, "receipt");
 	r.excess_path = path_join(r.area, "excess.csv");
 	rx_state_init(&r.st);
-	rc = load(&r);
-	if (rc == 0 || rc == EX_DATAERR)
-		rc = exit_merge(rc, export(&r));
+	/* only a run that read its whole state exports (else it would
+	 * export again what it forgot); excess rows said while finishing
+	 * an interrupted run are 65, and the run goes on */
+	if ((rc = load(&r, &excess)) == 0)
+		rc = exit_merge(excess ? EX_DATAERR : 0, export(&r));
 	rx_state_free(&r.st);
 	free(r.statedir);
 	free(r.state_path);
