@@ -323,7 +323,7 @@ rx_state_parse(struct rx_state *st, const char *data, size_t len,
 		 * its state, or it exports every receipt again */
 		msg_warn("%s:%d: %s; nothing exported, the file is left as it "
 		    "is: repair it by hand after checking which receipts were "
-		    "exported (receipt-export(1), STATE)", what, lineno, why);
+		    "exported (receipt-export(1), CAVEATS)", what, lineno, why);
 		return EX_CONFIG;
 	}
 	return 0;

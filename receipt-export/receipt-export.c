@@ -547,7 +547,7 @@ journal_parse(struct journal *j, const char *d, size_t len, const char *path)
 		/* xstrndup would stop there: a cut name, silently */
 		msg_warn("%s:2: the file name holds a NUL byte; nothing "
 		    "exported, the journal is left as it is: check it by hand "
-		    "(receipt-export(1), STATE)", path);
+		    "(receipt-export(1), CAVEATS)", path);
 		journal_free(j);
 		return EX_CONFIG;
 	}
@@ -579,7 +579,7 @@ bad:
 		k++;
 	msg_warn("%s:%zu: malformed journal (not written by this version?); "
 	    "nothing exported, the journal is left as it is: check it by hand "
-	    "(receipt-export(1), STATE)", path, k);
+	    "(receipt-export(1), CAVEATS)", path, k);
 	journal_free(j);
 	return EX_CONFIG;
 }
