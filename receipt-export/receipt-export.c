@@ -37,6 +37,7 @@
  *     more than receipt_overlap ahead (posync(7), CLOCKS).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -44,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -1066,6 +1068,24 @@ foldable(struct run *r, char **v, size_t n, char ***pv)
 	return npv - from;
 }
 
+/* -n: would the publish lock be busy?  Opened read-only, never created
+ * (-n makes nothing); a lock file that is not there is free. */
+static int
+publish_busy(struct run *r)
+{
+	char *path = xasprintf("%s/state/%s.lock", r->cfg->spool.dir,
+	    LOCK_PUBLISH);
+	int fd, busy = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+			busy = 1;
+		close(fd);	/* and with it the lock, if it was had */
+	}
+	free(path);
+	return busy;
+}
+
 /*
  * Before the commit of a run that writes a file j->name: fold into it the
  * waiting files that may be folded (foldable), when there are at least
@@ -1086,6 +1106,8 @@ fold_prepare(struct run *r, struct journal *j, size_t min)
 
 	if (!r->dry)
 		rc = lock_try(r->cfg->spool.dir, LOCK_PUBLISH, 0, &r->pubfd);
+	else if (publish_busy(r))
+		rc = EX_TEMPFAIL;
 	if (rc) {
 		if (rc == EX_TEMPFAIL)
 			msg_info("receipt-push is publishing: a new file, to be "
