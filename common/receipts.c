@@ -314,13 +314,17 @@ rx_state_parse(struct rx_state *st, const char *data, size_t len,
 		} else
 			why = "malformed record";
 	}
+	/* written atomically (rename), so never empty by a crash: damage */
 	if (!why && lineno == 0)
-		why = "empty";
+		why = "empty (a state is never written empty)";
 	free(copy);
 	if (why) {
-		msg_warn("%s:%d: %s; move it aside only after checking which "
-		    "receipts were exported", what, lineno, why);
-		return EX_DATAERR;
+		/* EX_CONFIG, not EX_DATAERR: a run must not go on without
+		 * its state, or it exports every receipt again */
+		msg_warn("%s:%d: %s; nothing exported, the file is left as it "
+		    "is: repair it by hand after checking which receipts were "
+		    "exported (receipt-export(1), CAVEATS)", what, lineno, why);
+		return EX_CONFIG;
 	}
 	return 0;
 }

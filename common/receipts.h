@@ -77,7 +77,8 @@ struct rx_state {
 void rx_state_init(struct rx_state *st);
 void rx_state_free(struct rx_state *st);
 /* Parse the text above; what names the file for messages.  0, or
- * EX_DATAERR after a message naming what:line. */
+ * EX_CONFIG after a message naming what:line: a state that does not
+ * parse stops the run (a person must look). */
 int rx_state_parse(struct rx_state *st, const char *data, size_t len,
     const char *what);
 /* The text above, sorted so equal states give equal bytes. */

@@ -37,6 +37,7 @@
  *     more than receipt_overlap ahead (posync(7), CLOCKS).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -44,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -545,10 +547,11 @@ journal_parse(struct journal *j, const char *d, size_t len, const char *path)
 		goto bad;
 	if (memchr(p + 5, 0, nl - p - 5)) {
 		/* xstrndup would stop there: a cut name, silently */
-		msg_warn("%s:2: the file name holds a NUL byte; the journal is "
-		    "left as it is: check it by hand before removing it", path);
+		msg_warn("%s:2: the file name holds a NUL byte; nothing "
+		    "exported, the journal is left as it is: check it by hand "
+		    "(receipt-export(1), CAVEATS)", path);
 		journal_free(j);
-		return EX_DATAERR;
+		return EX_CONFIG;
 	}
 	j->name = xstrndup(p + 5, nl - p - 5);
 	if (strchr(j->name, '/') || j->name[0] == '.')
@@ -573,10 +576,14 @@ journal_parse(struct journal *j, const char *d, size_t len, const char *path)
 		goto bad;
 	return 0;
 bad:
-	msg_warn("%s: malformed journal (not written by this version?); "
-	    "check it by hand before removing it", path);
+	/* EX_CONFIG: going on without it would export everything again */
+	for (k = 1, e = (char *)d; e < p && (e = memchr(e, '\n', p - e)); e++)
+		k++;
+	msg_warn("%s:%zu: malformed journal (not written by this version?); "
+	    "nothing exported, the journal is left as it is: check it by hand "
+	    "(receipt-export(1), CAVEATS)", path, k);
 	journal_free(j);
-	return EX_DATAERR;
+	return EX_CONFIG;
 }
 
 /*
@@ -796,17 +803,26 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 
 	rx_state_init(&js);
 	rx_state_init(&cur);
-	if (rx_state_parse(&js, j->state.s ? j->state.s : "", j->state.len,
-	    r->journal_path)) {
+	if ((rc = rx_state_parse(&js, j->state.s ? j->state.s : "",
+	    j->state.len, r->journal_path)) != 0) {
 		rx_state_free(&js);
-		return EX_DATAERR;
+		return rc;
 	}
-	if (read_file(r->state_path, MAX_STATE, &data, &len) == 0 &&
-	    rx_state_parse(&cur, data, len, r->state_path) == 0 &&
+	/* a state that cannot be read or parsed stops it here, before
+	 * anything moves: "applied" cannot be told, and both files are
+	 * left as they are for a person */
+	if (read_file(r->state_path, MAX_STATE, &data, &len) < 0) {
+		if (errno != ENOENT) {
+			msg_warnerr("%s", r->state_path);
+			rc = EX_IOERR;
+		}
+	} else if ((rc = rx_state_parse(&cur, data, len, r->state_path)) == 0 &&
 	    cur.last >= js.last && js.last > 0)
 		applied = 1;	/* the file went into new/ before: never twice */
 	free(data);
 	rx_state_free(&cur);
+	if (rc)
+		goto out;
 	if (j->fold.len && (rc = unfold(r, j)) != 0)
 		goto out;
 	if (*j->name && !applied && !spool_has(r->area, subs, j->name)) {
@@ -1000,7 +1016,7 @@ fold_files(struct run *r, char **v, size_t n, const struct journal *j,
 		free(data);
 		free(path);
 	}
-	if (!rc && fold_add(&pos, j->file.s, j->file.len) != 0)
+	if (!rc && j->file.len && fold_add(&pos, j->file.s, j->file.len) != 0)
 		rc = -1;
 	if (!rc)
 		fold_render(&pos, out);
@@ -1012,58 +1028,106 @@ fold_files(struct run *r, char **v, size_t n, const struct journal *j,
 	return rc;
 }
 
-/*
- * Before the commit of a run that writes a file: fold the files waiting in
- * new/ into it, when they can all be folded.  Only under the publish lock,
- * taken without waiting (receipt-push holds it from choosing a file until
- * the file is in cur/, so a file it is publishing is never folded), and
- * only when every posync file in new/ is one receipt-push has held:
- * any other may be about to go out, or be out already (a crash between
- * the rename on the server and the move to cur/), and must be published
- * before anything made after it.  Otherwise a new file, as ever; a later
- * run folds it.  The lock stays held through the commit (r->pubfd).
- */
-static void
-fold_prepare(struct run *r, struct journal *j)
+static int
+cmp_name(const void *a, const void *b)
 {
-	char **v = NULL, **pv = NULL, *held = NULL, *pattern;
-	struct buf out = { 0 };
-	size_t n = 0, npv = 0, i;
-	int rc;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Which waiting files may be folded (posync(7), THE RECEIPT QUEUE):
+ * posync's own files in new/, in name (= creation) order, all but the
+ * oldest always -- receipt-push publishes in that order, at most one file
+ * a run, and moves it to cur/ before it takes the next, so only the
+ * oldest can be out on the server already (a kill between its rename
+ * there and its move to cur/) -- and the oldest only when receipt-push
+ * held it, which it does only after finding it on neither of NetSuite's
+ * folders.  Another file in new/ (one a person named to receipt-push) is
+ * published as it is, after them.  Sets *pv (free it, not its names).
+ */
+static size_t
+foldable(struct run *r, char **v, size_t n, char ***pv)
+{
+	char *pattern, *held;
+	size_t i, npv = 0, from;
 
 	pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json",
 	    r->cfg->netsuite.receipt_prefix);
-	rc = lock_try(r->cfg->spool.dir, LOCK_PUBLISH, 0, &r->pubfd);
+	*pv = xcalloc(n + 1, sizeof **pv);
+	for (i = 0; i < n; i++)
+		if (fnmatch(pattern, v[i], 0) == 0)
+			(*pv)[npv++] = v[i];
+	free(pattern);
+	if (npv > 1)
+		qsort(*pv, npv, sizeof **pv, cmp_name);
+	held = held_names(r);
+	from = npv && !(held && is_held(held, (*pv)[0])) ? 1 : 0;
+	free(held);
+	if (from)
+		memmove(*pv, *pv + 1, (npv - 1) * sizeof **pv);
+	return npv - from;
+}
+
+/* -n: would the publish lock be busy?  Opened read-only, never created
+ * (-n makes nothing); a lock file that is not there is free. */
+static int
+publish_busy(struct run *r)
+{
+	char *path = xasprintf("%s/state/%s.lock", r->cfg->spool.dir,
+	    LOCK_PUBLISH);
+	int fd, busy = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+			busy = 1;
+		close(fd);	/* and with it the lock, if it was had */
+	}
+	free(path);
+	return busy;
+}
+
+/*
+ * Before the commit of a run that writes a file j->name: fold into it the
+ * waiting files that may be folded (foldable), when there are at least
+ * min of them and they can all be folded.  Only under the publish lock,
+ * taken without waiting (receipt-push holds it from choosing a file until
+ * the file is in cur/, so a file it is publishing is never folded).
+ * Otherwise a new file, as ever; a later run folds it.  The lock stays
+ * held through the commit (r->pubfd).  With -n: no lock, and it says
+ * what it would fold.
+ */
+static void
+fold_prepare(struct run *r, struct journal *j, size_t min)
+{
+	char **v = NULL, **pv = NULL, *newdir = path_join(r->area, "new");
+	struct buf out = { 0 };
+	size_t n = 0, npv, i;
+	int rc = 0;
+
+	if (!r->dry)
+		rc = lock_try(r->cfg->spool.dir, LOCK_PUBLISH, 0, &r->pubfd);
+	else if (publish_busy(r))
+		rc = EX_TEMPFAIL;
 	if (rc) {
 		if (rc == EX_TEMPFAIL)
 			msg_info("receipt-push is publishing: a new file, to be "
 			    "folded by a later run");
 		goto out;
 	}
-	{
-		char *newdir = path_join(r->area, "new");
-
-		rc = spool_list(newdir, ".json", &v, &n);
-		free(newdir);
-	}
-	if (rc || n == 0 || !(held = held_names(r)))
+	if (access(newdir, F_OK) < 0 || spool_list(newdir, ".json", &v, &n) ||
+	    n == 0)
 		goto out;
-	/* posync's own files only: another file in new/ (one a person
-	 * named to receipt-push) is published as it is, after them */
-	pv = xcalloc(n, sizeof *pv);
-	for (i = 0; i < n; i++) {
-		if (fnmatch(pattern, v[i], 0) != 0)
-			continue;
-		if (!is_held(held, v[i]))
-			goto out;	/* not held: nothing is folded */
-		pv[npv++] = v[i];
-	}
-	if (npv == 0 || fold_files(r, pv, npv, j, &out) != 0)
+	npv = foldable(r, v, n, &pv);
+	if (npv < min || fold_files(r, pv, npv, j, &out) != 0)
 		goto out;
 	for (i = 0; i < npv; i++) {
 		buf_adds(&j->fold, pv[i]);
 		buf_addc(&j->fold, '\n');
-		msg_info("%s: folded into %s", pv[i], j->name);
+		if (r->dry)
+			msg_warn("would fold %s/%s into %s/%s", newdir, pv[i],
+			    newdir, j->name);
+		else
+			msg_info("%s: folded into %s", pv[i], j->name);
 	}
 	buf_free(&j->file);
 	j->file = out;
@@ -1075,8 +1139,39 @@ out:
 	if (v)
 		spool_list_free(v);
 	free(pv);
-	free(held);
-	free(pattern);
+	free(newdir);
+}
+
+/*
+ * A run with nothing new to write still folds a backlog (contracts.md
+ * section 4: at most one posync file waits): two or more foldable files
+ * become one new file, named and recorded in the state as any file this
+ * program writes.  1 when j now holds such a fold, else 0 and j as it was.
+ */
+static int
+fold_only(struct run *r, struct journal *j)
+{
+	int64_t last = r->st.last, now = now_ms();
+	char name[256], *old = j->name;
+
+	r->st.last = now > last ? now : last + 1;
+	if (rx_file_name(name, sizeof name, r->cfg->netsuite.receipt_prefix,
+	    r->st.last) < 0) {
+		r->st.last = last;
+		return 0;
+	}
+	j->name = xstrdup(name);
+	fold_prepare(r, j, 2);
+	if (!j->fold.len) {
+		free(j->name);
+		j->name = old;
+		r->st.last = last;
+		return 0;
+	}
+	free(old);
+	buf_reset(&j->state);
+	rx_state_format(&r->st, &j->state);
+	return 1;
 }
 
 /* The folded files leave new/ before the folded one arrives: were both
@@ -1455,12 +1550,20 @@ export(struct run *r)
 	rs.maxms = r->st.cursor;
 	check_cursor(r);
 	rc = fetch_receipts(r, &rs);
-	if (rc == 0 && rs.n == 0 && rs.maxms == r->st.cursor)
-		goto out;	/* nothing new: no file, silence */
-	if (rc == 0)
-		rc = compute(r, &rs, &j, &changed);
-	if (rc != 0 && rc != EX_DATAERR)
-		goto out;
+	if (rc == 0 && rs.n == 0 && rs.maxms == r->st.cursor) {
+		/* nothing new: a backlog is still folded, else silence */
+		if (!fold_only(r, &j))
+			goto out;
+	} else {
+		if (rc == 0)
+			rc = compute(r, &rs, &j, &changed);
+		if (rc != 0 && rc != EX_DATAERR)
+			goto out;
+		if (*j.name)
+			fold_prepare(r, &j, 1);
+		else
+			fold_only(r, &j);
+	}
 	if (r->dry) {
 		if (j.file.len)
 			fwrite(j.file.s, 1, j.file.len, stdout);
@@ -1470,8 +1573,6 @@ export(struct run *r)
 	}
 	if (!changed && !j.file.len && !j.excess.len)
 		goto out;
-	if (*j.name)
-		fold_prepare(r, &j);
 	journal_format(&j, &jb);
 	if ((rc2 = spool_write_atomic(r->journal_path, jb.s, jb.len)) == 0) {
 		crash_point("journal");
@@ -1498,9 +1599,11 @@ out:
 }
 
 /* Load the state, finishing an interrupted run first (or, with -n,
- * reading the state it would leave). */
+ * reading the state it would leave).  0, or the status that stops the
+ * run: nothing may be exported without the whole state.  *excess is set
+ * when the roll-forward reported excess rows (exit 65, the run goes on). */
 static int
-load(struct run *r)
+load(struct run *r, int *excess)
 {
 	struct journal j;
 	char *data = NULL;
@@ -1526,20 +1629,18 @@ load(struct run *r)
 		journal_free(&j);
 		if (rc)
 			return rc;
-		if (said)
-			rc = EX_DATAERR;
+		*excess = said;
 	} else if (errno != ENOENT) {
 		msg_warnerr("%s", r->journal_path);
 		return EX_IOERR;
-	} else
-		rc = 0;
+	}
 	if (read_file(r->state_path, MAX_STATE, &data, &len) < 0) {
 		if (errno == ENOENT)
-			return rc;
+			return 0;	/* the first run */
 		msg_warnerr("%s", r->state_path);
 		return EX_IOERR;
 	}
-	rc = exit_merge(rc, rx_state_parse(&r->st, data, len, r->state_path));
+	rc = rx_state_parse(&r->st, data, len, r->state_path);
 	free(data);
 	return rc;
 }
@@ -1549,7 +1650,7 @@ receipt_export(const struct config *cfg, int dry)
 {
 	struct run r = { 0 };
 	const char *p;
-	int rc;
+	int rc, excess = 0;
 
 	for (p = cfg->netsuite.receipt_prefix; *p; p++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -1569,9 +1670,11 @@ receipt_export(const struct config *cfg, int dry)
 	r.area = path_join(cfg->spool.dir, "receipt");
 	r.excess_path = path_join(r.area, "excess.csv");
 	rx_state_init(&r.st);
-	rc = load(&r);
-	if (rc == 0 || rc == EX_DATAERR)
-		rc = exit_merge(rc, export(&r));
+	/* only a run that read its whole state exports (else it would
+	 * export again what it forgot); excess rows said while finishing
+	 * an interrupted run are 65, and the run goes on */
+	if ((rc = load(&r, &excess)) == 0)
+		rc = exit_merge(excess ? EX_DATAERR : 0, export(&r));
 	rx_state_free(&r.st);
 	free(r.statedir);
 	free(r.state_path);

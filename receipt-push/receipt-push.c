@@ -30,8 +30,10 @@
  *  - Folding (posync(7), THE RECEIPT QUEUE): from choosing its files until
  *    they are in cur/ it holds the publish lock, under which alone
  *    receipt-export folds; it names the posync files it holds back in
- *    SPOOL/state/receipt-push.held, the only ones receipt-export may fold,
- *    and publishes nothing while an interrupted receipt-export's journal
+ *    SPOOL/state/receipt-push.held (receipt-export folds the oldest file
+ *    in new/ only when it is named there: only it can be out already, since
+ *    files go out in name order, one a run, each moved to cur/ before the
+ *    next is looked at), and publishes nothing while an interrupted receipt-export's journal
  *    waits to be finished.
  */
 #include <errno.h>
@@ -62,8 +64,8 @@
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
 #define LOCK_NAME "receipt-push"
-/* The names of the files this run held (receipt-export folds only those,
- * posync(7), THE RECEIPT QUEUE), and receipt-export's journal: while one
+/* The names of the files this run held (receipt-export folds the oldest
+ * waiting file only when it is named here, posync(7), THE RECEIPT QUEUE), and receipt-export's journal: while one
  * is left by an interrupted run, the files it folds may be half gone. */
 #define HELD_FILE "receipt-push.held"
 #define EXPORT_JOURNAL "receipt-export.pending"

@@ -10,6 +10,10 @@
 #   recv ORDER LINE=ACC[/REJ] ...   receive through HotWax's API; ORDER is a
 #                              NetSuite PO id, or @ORDERID for HotWax's id;
 #                              LINE is the NetSuite line id, or #SEQ
+#   re_nofold                  hold the publish lock from now to the end, as
+#                              a receipt-push publishing all along would:
+#                              receipt-export writes one file a run, folds
+#                              none (for tests of what each run exports)
 #   re_files                   the files in spool/receipt/new, in name order
 #   re_totals                  "PO LINE QTY" per line, summed over every file
 #                              in new/ (exact decimals), sorted
@@ -68,6 +72,16 @@ print("{\"facilityId\":\"F1\",\"items\":[%s]}" % ",".join(items))
 	hw_api POST "oms/purchaseOrders/${_r%%
 *}/receive" "${_r#*
 }" >/dev/null
+}
+
+re_nofold() {
+	touch "$SCRATCH/.nofold"
+	flock "$SPOOL/state/receipt-publish.lock" \
+		sh -c 'while [ -e "$1" ]; do sleep 0.2; done' - "$SCRATCH/.nofold" &
+	_nofold=$!
+	t_at_exit "rm -f '$SCRATCH/.nofold'; kill $_nofold"
+	# taken once flock(1) holds it
+	until ! flock -n "$SPOOL/state/receipt-publish.lock" true; do sleep 0.05; done
 }
 
 re_files() {

@@ -11,6 +11,8 @@
 
 [ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
 re_setup
+# each run's own file is checked: no fold (0872, 0873 test the fold)
+re_nofold
 
 t_exit "a bad option is a usage error" 64 receipt-export --bogus
 t_ok "-V" receipt-export -V

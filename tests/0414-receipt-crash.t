@@ -10,6 +10,8 @@
 
 [ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
 re_setup
+# each run's own file is checked: no fold (0872, 0873 test the fold)
+re_nofold
 
 # each step: a fresh PO of 2; the last step completes it so the polines
 # ledger is compacted too

@@ -12,6 +12,8 @@
 
 [ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
 re_setup hotwax.receipt_overlap=900
+# each run's own file is checked: no fold (0872, 0873 test the fold)
+re_nofold
 
 dated() { # ahead|backdate SECONDS -- the next receive call's receipts
 	hw_ctl POST /_sim/fault "{\"kind\":\"late_receipts\",\"path\":\"oms/purchaseOrders/.*/receive\",\"hide_seconds\":0,\"${1}_seconds\":$2,\"count\":1}" >/dev/null

@@ -28,7 +28,7 @@ PY
 
 journal "posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json@NUL@x.json"
 cp "$J" "$SCRATCH/journal.orig"
-t_exit "a journal whose file name holds a NUL byte: 65" 65 receipt-export
+t_exit "a journal whose file name holds a NUL byte: 78" 78 receipt-export
 t_like "... names the journal, its line and why" "$(t_err)" "receipt-export.pending:2: the file name holds a NUL byte"
 t_ok "... the journal is left as it was" cmp "$J" "$SCRATCH/journal.orig"
 t_is "... no file written" "$(re_files)" ""
