@@ -17,6 +17,7 @@
  *     up in an HTTP header: issue 8 finding 13) or is over 64 KiB.
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "fuzz.h"
@@ -28,16 +29,17 @@
 static const struct {
 	const char *section, *key;
 	size_t off;
+	int secret;		/* a file that must be a regular file */
 } strkeys[] = {
-	{"sftp", "host", offsetof(struct config, sftp.host)},
-	{"sftp", "user", offsetof(struct config, sftp.user)},
-	{"sftp", "known_hosts", offsetof(struct config, sftp.known_hosts)},
-	{"netsuite", "po_dir", offsetof(struct config, netsuite.po_dir)},
-	{"netsuite", "po_pattern", offsetof(struct config, netsuite.po_pattern)},
-	{"netsuite", "receipt_staging_dir", offsetof(struct config, netsuite.receipt_staging_dir)},
-	{"hotwax", "token_file", offsetof(struct config, hotwax.token_file)},
-	{"hotwax", "config_id", offsetof(struct config, hotwax.config_id)},
-	{"spool", "dir", offsetof(struct config, spool.dir)},
+	{"sftp", "host", offsetof(struct config, sftp.host), 0},
+	{"sftp", "user", offsetof(struct config, sftp.user), 0},
+	{"sftp", "known_hosts", offsetof(struct config, sftp.known_hosts), 1},
+	{"netsuite", "po_dir", offsetof(struct config, netsuite.po_dir), 0},
+	{"netsuite", "po_pattern", offsetof(struct config, netsuite.po_pattern), 0},
+	{"netsuite", "receipt_staging_dir", offsetof(struct config, netsuite.receipt_staging_dir), 0},
+	{"hotwax", "token_file", offsetof(struct config, hotwax.token_file), 1},
+	{"hotwax", "config_id", offsetof(struct config, hotwax.config_id), 0},
+	{"spool", "dir", offsetof(struct config, spool.dir), 0},
 };
 #define NSTRKEYS (sizeof strkeys / sizeof *strkeys)
 
@@ -93,6 +95,7 @@ one_key(const uint8_t *d, size_t n)
 	struct config c;
 	char text[INI_LINE * 2 + 300], value[INI_LINE * 2];
 	const char *p = path("posync.conf"), *got;
+	struct stat st;
 	size_t i, k, nv = 0;
 	int r, len;
 
@@ -114,6 +117,11 @@ one_key(const uint8_t *d, size_t n)
 	r = config_load(&c, p);
 	if (strlen(strkeys[k].key) + 3 + nv > INI_LINE - 2) {
 		FUZZ_CHECK(r == EX_CONFIG, "a %zu-byte line accepted", strlen(strkeys[k].key) + 3 + nv);
+	} else if (strkeys[k].secret && stat(value, &st) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		/* a secret or trust file must be a regular file (finding 10) */
+		FUZZ_CHECK(r == EX_CONFIG, "[%s] %s = %s, not a regular file, "
+		    "accepted", strkeys[k].section, strkeys[k].key, value);
 	} else {
 		FUZZ_CHECK(r == 0, "[%s] %s = %s refused", strkeys[k].section,
 		    strkeys[k].key, value);
