@@ -57,7 +57,10 @@
 
 #define MAX_RECEIPT (100LL * 1024 * 1024)	/* NetSuite's limit per file */
 #define MAX_ERRCSV (10LL * 1024 * 1024)
-#define MAX_ERROR_ROWS 50			/* rows said per error CSV */
+/* NetSuite's error rows said one by one per run, over all its error
+ * CSVs: the message layer's own bound (msg.h), so that what is over it
+ * is said in one count line per file, "N more rows in FILE". */
+#define MAX_ERROR_ROWS MSG_SHOWN
 #define SEEN_FILE "receipt-push.errors-seen"
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
@@ -91,6 +94,7 @@ struct run {
 	int folded;		/* a named file was folded into a later one */
 	int export_pending;	/* receipt-export's journal is there */
 	char *held_path;
+	size_t rows_said;	/* NetSuite's error rows said this run */
 };
 
 static void
@@ -224,7 +228,10 @@ take_named(struct run *r, const char *path)
 			st = EX_DATAERR;
 		}
 	} else if (r->dry) {
-		printf("would copy %s into %s\n", path, r->newdir);
+		char *q = msg_quote(path, strlen(path));
+
+		printf("would copy %s into %s\n", q, r->newdir);
+		free(q);
 		add_item(r, name, xstrdup(path));
 	} else if ((st = adopt(r, path, name)) == 0)
 		add_item(r, name, xstrdup(inspool));
@@ -328,6 +335,15 @@ publish_lock(struct run *r)
 	char *jp = xasprintf("%s/state/" EXPORT_JOURNAL, r->c->spool.dir);
 	int st;
 
+	if (r->dry) {
+		/* -n takes no lock; a journal there now is an interrupted
+		 * run's or a fold in progress: either way the real run would
+		 * publish nothing until receipt-export is done */
+		r->export_pending = access(jp, F_OK) == 0;
+		free(jp);
+		return 0;
+	}
+
 	st = lock_try(r->c->spool.dir, LOCK_PUBLISH, PUBLISH_WAIT, &r->pubfd);
 	if (st == EX_TEMPFAIL)
 		msg_warn("receipt-export has held the publish lock for %d s; "
@@ -386,14 +402,20 @@ build_queue(struct run *r, int argc, char **argv)
 		return EX_IOERR;
 	/* only now, with stdin read: in the crontab's pipe receipt-export
 	 * runs until then, and may fold while it does */
-	if (!r->dry && (st = publish_lock(r)) != 0) {
+	if ((st = publish_lock(r)) != 0) {
 		input_free(v);
 		return st;
 	}
 	if (from_spool) {
-		for (i = 0; i < n; i++)
-			add_item(r, path_base(v[i]), xstrdup(v[i]));
 		input_free(v);
+		/* listed again under the lock: one listed before it may name
+		 * files a fold has removed since (it may not start now) */
+		if (!nospool && spool_list(r->newdir, ".json", &sp, &nsp))
+			return EX_IOERR;
+		for (i = 0; !nospool && i < nsp; i++)
+			add_item(r, sp[i], path_join(r->newdir, sp[i]));
+		if (!nospool)
+			spool_list_free(sp);
 		sort_queue(r);
 		return 0;
 	}
@@ -501,9 +523,12 @@ clean_staging(struct run *r)
 		if (!e[i].is_reg)
 			continue;
 		p = remote(dir, e[i].name);
-		if (r->dry)
-			printf("would remove the staging leftover %s\n", p);
-		else {
+		if (r->dry) {	/* the name is the server's: quoted */
+			char *q = msg_quote(p, strlen(p));
+
+			printf("would remove the staging leftover %s\n", q);
+			free(q);
+		} else {
 			msg_info("%s: removing a leftover of an interrupted run", p);
 			s = sftp_remove(r->s, p);
 		}
@@ -573,7 +598,12 @@ publish(struct run *r, struct item *it)
 		goto out;
 	}
 	if (r->dry) {
-		printf("would publish %s as %s\n", it->path, final);
+		char *q1 = msg_quote(it->path, strlen(it->path));
+		char *q2 = msg_quote(final, strlen(final));
+
+		printf("would publish %s as %s\n", q1, q2);
+		free(q1);
+		free(q2);
 		goto out;
 	}
 	if (!r->staging_ready) {
@@ -618,6 +648,9 @@ push_all(struct run *r)
 	if (r->export_pending) {
 		msg_info("an interrupted receipt-export must finish first: "
 		    "nothing published this run");
+		if (r->dry)
+			printf("would publish nothing: an interrupted "
+			    "receipt-export must finish first\n");
 		return 0;
 	}
 	if ((s = write_held(r, r->nq)))
@@ -633,9 +666,13 @@ push_all(struct run *r)
 		}
 		if (s == 0) {
 			msg_info("%s: published before; not sent again", it->path);
-			if (r->dry)
-				printf("would move %s to %s (published before)\n", it->path, r->curdir);
-			else if ((s = spool_move(r->area, "new", "cur", it->name)))
+			if (r->dry) {
+				char *q = msg_quote(it->path, strlen(it->path));
+
+				printf("would move %s to %s (published before)\n",
+				    q, r->curdir);
+				free(q);
+			} else if ((s = spool_move(r->area, "new", "cur", it->name)))
 				return exit_merge(st, s);
 			continue;
 		}
@@ -663,7 +700,8 @@ push_all(struct run *r)
 /* What report_rows walks: one error CSV's rows (csvio). */
 struct errwalk {
 	const char *where, *local;	/* where: the remote path, quoted */
-	size_t row, said;
+	size_t row, said;		/* said: in this file */
+	size_t *said_run;		/* in this run (MAX_ERROR_ROWS) */
 };
 
 /* Say one row (orderId,errorMessage) of an error CSV; the first row is
@@ -676,7 +714,7 @@ report_row(const struct csvio_row *row, void *arg)
 
 	if (row->n == 0 || (row->n == 1 && !row->len[0]))
 		return 0;	/* an empty row: nothing to say or count */
-	if (w->row++ == 0 || w->said >= MAX_ERROR_ROWS)
+	if (w->row++ == 0 || *w->said_run >= MAX_ERROR_ROWS)
 		return 0;	/* the header; or said enough: counted */
 	q1 = msg_quote(row->f[0], row->len[0]);
 	if (row->n > 1) {
@@ -689,6 +727,7 @@ report_row(const struct csvio_row *row, void *arg)
 		    q1, w->where, w->local);
 	free(q1);
 	w->said++;
+	(*w->said_run)++;
 	return 0;
 }
 
@@ -696,9 +735,9 @@ report_row(const struct csvio_row *row, void *arg)
  * NetSuite quotes as RFC 4180 does (commas, quotes, line ends inside a
  * message). */
 static void
-report_rows(const char *rpath, const char *local)
+report_rows(struct run *r, const char *rpath, const char *local)
 {
-	struct errwalk w = { NULL, local, 0, 0 };
+	struct errwalk w = { NULL, local, 0, 0, &r->rows_said };
 	char *data, *where;
 	size_t len;
 
@@ -771,7 +810,7 @@ copy_error(struct run *r, const char *rpath, const char *local_name,
 	if ((st = spool_commit(&sf, "errors")))
 		return st;
 	local = xasprintf("%s/errors/%s", r->area, local_name);
-	report_rows(rpath, local);
+	report_rows(r, rpath, local);
 	free(local);
 	return 0;
 }
