@@ -47,6 +47,7 @@
 
 #include "config.h"
 #include "csvio.h"
+#include "future.h"
 #include "input.h"
 #include "lock.h"
 #include "msg.h"
@@ -62,6 +63,7 @@
  * is said in one count line per file, "N more rows in FILE". */
 #define MAX_ERROR_ROWS MSG_SHOWN
 #define SEEN_FILE "receipt-push.errors-seen"
+#define FUTURE_FILE "receipt-push.errors-future"	/* future.h */
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
 #define LOCK_NAME "receipt-push"
@@ -454,6 +456,36 @@ build_queue(struct run *r, int argc, char **argv)
 
 /* ------------------------------------------------------------ the server */
 
+/* A file moved to cur/ once published is stamped with this host's time
+ * then: the stale check below measures how long it waits unread by that,
+ * not by the server's mtime, which a server clock ahead of ours would
+ * push into the future (and silence the alarm).  The file is in cur/
+ * already: a failure only loses the stamp, said. */
+static void
+mark_published(struct run *r, const char *name)
+{
+	char *p = path_join(r->curdir, name);
+
+	if (utimensat(AT_FDCWD, p, NULL, 0) < 0)
+		msg_warnerr("cannot set the time of %s", p);
+	free(p);
+}
+
+/* When this host published NAME: its stamp in cur/; the server's mtime
+ * for a file not published from this spool (or pruned from cur/). */
+static time_t
+published_at(struct run *r, const struct sftp_entry *e)
+{
+	char *p = path_join(r->curdir, e->name);
+	struct stat st;
+	time_t t = e->mtime;
+
+	if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+		t = st.st_mtime;
+	free(p);
+	return t;
+}
+
 /* receipt_dir: which posync files wait unread, and since when. */
 static int
 look_at_receipt_dir(struct run *r)
@@ -470,8 +502,8 @@ look_at_receipt_dir(struct run *r)
 		if (!r->rd[i].is_reg || fnmatch(r->pattern, r->rd[i].name, 0))
 			continue;
 		r->waiting = 1;
-		if (!oldname || r->rd[i].mtime < oldest) {
-			oldest = r->rd[i].mtime;
+		if (!oldname || published_at(r, &r->rd[i]) < oldest) {
+			oldest = published_at(r, &r->rd[i]);
 			oldname = r->rd[i].name;
 		}
 	}
@@ -627,7 +659,8 @@ publish(struct run *r, struct item *it)
 	if (st)
 		goto out;
 	msg_info("%s: published as %s", it->path, final);
-	st = spool_move(r->area, "new", "cur", it->name);
+	if ((st = spool_move(r->area, "new", "cur", it->name)) == 0)
+		mark_published(r, it->name);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -674,6 +707,8 @@ push_all(struct run *r)
 				free(q);
 			} else if ((s = spool_move(r->area, "new", "cur", it->name)))
 				return exit_merge(st, s);
+			else	/* by a killed run, a moment ago at most */
+				mark_published(r, it->name);
 			continue;
 		}
 		if (s != SFTP_MISSING)
@@ -815,6 +850,34 @@ copy_error(struct run *r, const char *rpath, const char *local_name,
 	return 0;
 }
 
+/* An error CSV NetSuite may still be writing, left for a later run: the
+ * same rules as po-export-parse's for its CSVs.  Its mtime in the future
+ * (the server's clock ahead): said once per run, taken once its size and
+ * mtime held still across two runs (future.h); else younger than
+ * [netsuite] po_min_age. */
+static int
+too_young(struct run *r, struct future *fu, const struct sftp_entry *e,
+    const char *rpath, const char *sn)
+{
+	time_t now = time(NULL), age = now - e->mtime;
+	char *q = msg_quote(rpath, strlen(rpath));
+	int young = 0;
+
+	if (future_is(e, now)) {
+		if ((young = !future_ok(fu, e, sn, q, now)) && r->dry)
+			printf("would wait for %s (its mtime is in the future)\n", q);
+	} else if (age < r->c->netsuite.po_min_age) {
+		msg_info("%s changed %llds ago: left until it is %d s old",
+		    q, (long long)age, r->c->netsuite.po_min_age);
+		if (r->dry)
+			printf("would wait for %s (changed %llds ago)\n",
+			    q, (long long)age);
+		young = 1;
+	}
+	free(q);
+	return young;
+}
+
 static int
 report_errors(struct run *r)
 {
@@ -823,8 +886,8 @@ report_errors(struct run *r)
 	char *seen = NULL, *rpath, *sn, *q;
 	struct sftp_entry *e, st;
 	struct buf now = {0};
+	struct future fu;
 	size_t n, i, len, fresh = 0;
-	time_t age;
 	int s, c, lost = 0;
 
 	if (!dir || (s = sftp_stat(r->s, dir, &st)) == SFTP_MISSING) {
@@ -844,6 +907,7 @@ report_errors(struct run *r)
 		}
 		seen = xstrdup("");
 	}
+	future_open(&fu, r->c->spool.dir, FUTURE_FILE, r->c->netsuite.po_min_age);
 	/* A file that cannot be copied is tried again next run, but does
 	 * not keep the others from being reported, nor make the names after
 	 * it forgotten (and reported twice); only a lost connection stops
@@ -863,20 +927,10 @@ report_errors(struct run *r)
 			continue;
 		}
 		rpath = remote(dir, e[i].name);
-		age = time(NULL) - e[i].mtime;
 		c = 0;
-		if (age < r->c->netsuite.po_min_age) {
-			/* NetSuite may still be writing it: the same rule
-			 * as po-export-parse's for its CSVs */
-			q = msg_quote(rpath, strlen(rpath));
-			msg_info("%s changed %llds ago: left until it is %d s old",
-			    q, (long long)age, r->c->netsuite.po_min_age);
-			if (r->dry)
-				printf("would wait for %s (changed %llds ago)\n",
-				    q, (long long)age);
-			free(q);
+		if (too_young(r, &fu, &e[i], rpath, sn))
 			c = LEAVE_FILE;
-		} else if (r->dry) {	/* the name is NetSuite's: quoted */
+		else if (r->dry) {	/* the name is NetSuite's: quoted */
 			q = msg_quote(rpath, strlen(rpath));
 			printf("would report and copy NetSuite's error file %s\n", q);
 			free(q);
@@ -905,6 +959,11 @@ report_errors(struct run *r)
 	if (!r->dry && (fresh || strcmp(seen, now.s)) &&
 	    spool_write_atomic(state, now.s, now.len))
 		s = exit_merge(s, EX_IOERR);
+	/* a walk stopped by a lost connection saw only some files: the
+	 * notes of the rest are kept */
+	if (!r->dry && !lost)
+		s = exit_merge(s, future_save(&fu));
+	future_close(&fu);
 	sftp_entries_free(e, n);
 	buf_free(&now);
 	free(seen);
