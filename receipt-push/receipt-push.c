@@ -78,6 +78,8 @@ struct item {
 	char *name;		/* the file's name: local and remote */
 	char *path;		/* where to read it (SPOOL/receipt/new/NAME unless -n) */
 	int posync;		/* named as receipt-export names files */
+	int64_t since;		/* ms: when it entered SPOOL/receipt/new */
+	int by_hand;		/* named as an argument: a person waits */
 };
 
 struct run {
@@ -96,6 +98,7 @@ struct run {
 	int folded;		/* a named file was folded into a later one */
 	int export_pending;	/* receipt-export's journal is there */
 	char *held_path;
+	int by_hand;		/* the files being added are arguments */
 	size_t rows_said;	/* NetSuite's error rows said this run */
 };
 
@@ -141,6 +144,42 @@ same_content(const char *a, const char *b)
 	return same;
 }
 
+/*
+ * When a file entered SPOOL/receipt/new, the queue's order: a posync file
+ * by the time in its name (receipt-export's, UTC ms); any other (a file a
+ * person named to receipt-push, adopted into the spool) by its mtime
+ * there, which adopt() set when it copied it in; one still outside the
+ * spool (-n) would enter it now.  So a person's file goes after what was
+ * made before it and before what is made after: it is not starved by a
+ * steady flow of posync files.  A file put into new/ by hand keeping an
+ * older mtime (cp -p) only goes sooner.
+ */
+static int64_t
+entered(const struct run *r, const char *name, const char *path, int posync)
+{
+	size_t dl = strlen(r->newdir);
+	const char *t = strstr(name, "_PurchaseOrderReceiptFeed_");
+	struct tm tm = {0};
+	struct stat st;
+	int ms, len = 0;
+	time_t s;
+
+	if (posync && t && sscanf(t, "_PurchaseOrderReceiptFeed_%4d-%2d-%2d-%2d_"
+	    "%2d_%2d_%3d.json%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms, &len) == 7 &&
+	    t[len] == 0) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		if ((s = timegm(&tm)) != (time_t)-1)
+			return (int64_t)s * 1000 + ms;
+	}
+	if (strncmp(path, r->newdir, dl) == 0 && path[dl] == '/' &&
+	    stat(path, &st) == 0)
+		return (int64_t)st.st_mtim.tv_sec * 1000 +
+		    st.st_mtim.tv_nsec / 1000000;
+	return now_ms();
+}
+
 static void
 add_item(struct run *r, const char *name, char *path)
 {
@@ -155,6 +194,8 @@ add_item(struct run *r, const char *name, char *path)
 	r->q[r->nq].name = xstrdup(name);
 	r->q[r->nq].path = path;
 	r->q[r->nq].posync = fnmatch(r->pattern, name, 0) == 0;
+	r->q[r->nq].since = entered(r, name, path, r->q[r->nq].posync);
+	r->q[r->nq].by_hand = r->by_hand;
 	r->nq++;
 }
 
@@ -311,12 +352,15 @@ check_staging(const struct config *c)
 	return st;
 }
 
-/* posync's own names first, in name (= creation) order; others after. */
+/* In the order the files entered the spool (entered()); at the same
+ * millisecond posync's own first, then by name. */
 static int
 cmp_item(const void *pa, const void *pb)
 {
 	const struct item *a = pa, *b = pb;
 
+	if (a->since != b->since)
+		return a->since < b->since ? -1 : 1;
 	if (a->posync != b->posync)
 		return b->posync - a->posync;
 	return strcmp(a->name, b->name);
@@ -372,6 +416,15 @@ write_held(struct run *r, size_t from)
 	if (r->dry)
 		return 0;
 	buf_adds(&b, "");
+	/* a fold writes a new, later file: a posync file queued before a
+	 * person's file would go out after it, folded; so only those after
+	 * the last such file are offered (receipt-export folds none while
+	 * any posync file in new/ is not held) */
+	for (i = r->nq; i > from; i--)
+		if (!r->q[i - 1].posync) {
+			from = i;
+			break;
+		}
 	for (i = from; i < r->nq; i++) {
 		char *inspool = path_join(r->newdir, r->q[i].name);
 
@@ -421,8 +474,10 @@ build_queue(struct run *r, int argc, char **argv)
 		sort_queue(r);
 		return 0;
 	}
+	r->by_hand = argc > 0;	/* arguments, not stdin's paths */
 	for (i = 0; i < n; i++)
 		st = exit_merge(st, take_named(r, v[i]));
+	r->by_hand = 0;
 	input_free(v);
 	named = r->nq;
 	if (r->folded) {
@@ -444,10 +499,14 @@ build_queue(struct run *r, int argc, char **argv)
 	if (spool_list(r->newdir, ".json", &sp, &nsp))
 		return EX_IOERR;
 	for (i = 0; i < nsp; i++) {
-		struct item t = {sp[i], NULL, fnmatch(r->pattern, sp[i], 0) == 0};
+		struct item t = {sp[i], path_join(r->newdir, sp[i]),
+		    fnmatch(r->pattern, sp[i], 0) == 0, 0, 0};
 
+		t.since = entered(r, t.name, t.path, t.posync);
 		if (cmp_item(&t, &last) < 0)
-			add_item(r, sp[i], path_join(r->newdir, sp[i]));
+			add_item(r, sp[i], t.path);
+		else
+			free(t.path);
 	}
 	spool_list_free(sp);
 	sort_queue(r);
@@ -669,6 +728,25 @@ out:
 	return st;
 }
 
+/* Holding is quiet for cron, but a person who named a file expects to
+ * hear what became of it: said once, by this run. */
+static void
+say_held_by_hand(struct run *r, size_t from)
+{
+	size_t i;
+	char *q;
+
+	for (i = from; i < r->nq; i++) {
+		if (!r->q[i].by_hand)
+			continue;
+		q = msg_quote(r->q[i].path, strlen(r->q[i].path));
+		msg_warn("%s: held until NetSuite reads the receipt file waiting "
+		    "in %s; a later run publishes it, before any receipt file "
+		    "made after it", q, r->c->netsuite.receipt_dir);
+		free(q);
+	}
+}
+
 static int
 push_all(struct run *r)
 {
@@ -716,6 +794,7 @@ push_all(struct run *r)
 		if (r->waiting) {
 			msg_info("%s: held until NetSuite reads the file waiting in %s",
 			    it->path, c->netsuite.receipt_dir);
+			say_held_by_hand(r, i);
 			return exit_merge(st, write_held(r, i));
 		}
 		s = publish(r, it);
