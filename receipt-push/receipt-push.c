@@ -8,14 +8,16 @@
  *  - A file is published once: one whose name is already in receipt_dir or
  *    receipt_archive_dir went out before (a crash after the rename) and is
  *    only moved to SPOOL/receipt/cur.  Staging leftovers are removed.
- *  - Order: files go out in name order (receipt-export's names carry the
- *    time they were made), older files waiting in the spool before a file
- *    named on the command line, and none while a posync file still waits
+ *  - Order: files go out in the order they entered SPOOL/receipt/new
+ *    (receipt-export's names carry the time they were made; a file named
+ *    on the command line is stamped when adopted), and none while a
+ *    posync file still waits
  *    unread in receipt_dir: NetSuite lists the folder unsorted and each
  *    file assumes the earlier ones were read.  So a run publishes at most
- *    one file while NetSuite is behind; holding is quiet.  A file unread
- *    for longer than receipt_stale_after means NetSuite stopped reading:
- *    said on stderr, exit 75.
+ *    one file while NetSuite is behind; holding is quiet (but for a file
+ *    a person named as an argument).  A file unread for longer than
+ *    receipt_stale_after since this host published it means NetSuite
+ *    stopped reading: said on stderr, exit 75.
  *  - NetSuite's error CSVs (receipt_error_dir) that appeared since the last
  *    run are reported on stderr row by row and copied to
  *    SPOOL/receipt/errors; the names seen are kept in
@@ -23,7 +25,8 @@
  *    writing is left for a later run, by po-export-parse's rule: read only
  *    once [netsuite] po_min_age seconds old, and only when its size and
  *    mtime did not move between the listing and the download; otherwise a
- *    torn file would be reported short and marked seen for ever.
+ *    torn file would be reported short and marked seen for ever.  One
+ *    with a future mtime: common/future.c, as po-export-parse does.
  *  - A file named on the command line that is not in SPOOL/receipt/new is
  *    first copied there, so that it is tracked like any other.
  *  - SFTP unreachable: exit 69 or 75 and every file stays for the next run.
@@ -382,9 +385,10 @@ publish_lock(struct run *r)
 	int st;
 
 	if (r->dry) {
-		/* -n takes no lock; a journal there now is an interrupted
-		 * run's or a fold in progress: either way the real run would
-		 * publish nothing until receipt-export is done */
+		/* -n takes no lock, so it cannot tell an interrupted run's
+		 * journal from a fold in progress; it says what a real run
+		 * does with the former: publish nothing until receipt-export
+		 * has finished it */
 		r->export_pending = access(jp, F_OK) == 0;
 		free(jp);
 		return 0;
@@ -760,7 +764,7 @@ push_all(struct run *r)
 		msg_info("an interrupted receipt-export must finish first: "
 		    "nothing published this run");
 		if (r->dry)
-			printf("would publish nothing: an interrupted "
+			printf("would hold every file: an interrupted "
 			    "receipt-export must finish first\n");
 		return 0;
 	}
