@@ -67,6 +67,7 @@
 #define MAX_ERROR_ROWS MSG_SHOWN
 #define SEEN_FILE "receipt-push.errors-seen"
 #define FUTURE_FILE "receipt-push.errors-future"	/* future.h */
+#define UNREAD_FILE "receipt-push.unread"	/* look_at_receipt_dir */
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
 #define LOCK_NAME "receipt-push"
@@ -534,19 +535,59 @@ mark_published(struct run *r, const char *name)
 	free(p);
 }
 
-/* When this host published NAME: its stamp in cur/; the server's mtime
- * for a file not published from this spool (or pruned from cur/). */
-static time_t
-published_at(struct run *r, const struct sftp_entry *e)
-{
-	char *p = path_join(r->curdir, e->name);
-	struct stat st;
-	time_t t = e->mtime;
+/* What look_at_receipt_dir keeps of the posync files waiting in
+ * receipt_dir that this spool did not publish (no stamp in cur/: from
+ * another host, or pruned): when this host first saw each, in
+ * SPOOL/state/receipt-push.unread, one "SAFENAME TIME" a line.  A server
+ * clock ahead of ours cannot push such a file's time out of reach. */
+struct unread {
+	char *path, *notes;
+	struct buf next;
+};
 
-	if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
-		t = st.st_mtime;
+/* When this host published e: its stamp in cur/; else the earlier of
+ * the server's mtime and when this host first saw it waiting. */
+static time_t
+published_at(struct run *r, const struct sftp_entry *e, struct unread *u,
+    time_t now)
+{
+	char *p = path_join(r->curdir, e->name), *sn;
+	const char *n;
+	struct stat st;
+	long long t = now;
+	size_t len;
+
+	if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+		free(p);
+		return st.st_mtime;
+	}
 	free(p);
-	return t;
+	sn = safename(e->name, strlen(e->name));
+	len = strlen(sn);
+	for (n = u->notes; n && (n = strstr(n, sn)); n++)
+		if ((n == u->notes || n[-1] == '\n') && n[len] == ' ') {
+			if (sscanf(n + len, " %lld", &t) != 1 || t > now)
+				t = now;
+			break;
+		}
+	buf_addf(&u->next, "%s %lld\n", sn, t);
+	free(sn);
+	return e->mtime < t ? e->mtime : (time_t)t;
+}
+
+/* Keep the notes of the files still waiting; none: no file. */
+static int
+unread_save(struct run *r, struct unread *u)
+{
+	const char *next = u->next.s ? u->next.s : "";
+
+	if (r->dry || strcmp(next, u->notes ? u->notes : "") == 0)
+		return 0;
+	if (!*next && unlink(u->path) < 0 && errno != ENOENT) {
+		msg_warnerr("cannot remove %s", u->path);
+		return EX_IOERR;
+	}
+	return *next ? spool_write_atomic(u->path, next, strlen(next)) : 0;
 }
 
 /* receipt_dir: which posync files wait unread, and since when. */
@@ -556,20 +597,35 @@ look_at_receipt_dir(struct run *r)
 	const struct config *c = r->c;
 	time_t now = time(NULL), oldest = 0;
 	const char *oldname = NULL;
-	size_t i;
+	struct unread u = { NULL, NULL, {0} };
+	time_t t;
+	size_t i, len;
 	int st;
 
 	if ((st = sftp_list(r->s, c->netsuite.receipt_dir, &r->rd, &r->nrd)))
 		return st;
+	u.path = xasprintf("%s/state/" UNREAD_FILE, c->spool.dir);
+	if (read_file(u.path, 1 << 20, &u.notes, &len) < 0) {
+		if (errno != ENOENT)	/* the server's times then, said */
+			msg_warnerr("%s: ignored", u.path);
+		u.notes = NULL;
+	}
 	for (i = 0; i < r->nrd; i++) {
 		if (!r->rd[i].is_reg || fnmatch(r->pattern, r->rd[i].name, 0))
 			continue;
 		r->waiting = 1;
-		if (!oldname || published_at(r, &r->rd[i]) < oldest) {
-			oldest = published_at(r, &r->rd[i]);
+		t = published_at(r, &r->rd[i], &u, now);
+		if (!oldname || t < oldest) {
+			oldest = t;
 			oldname = r->rd[i].name;
 		}
 	}
+	st = unread_save(r, &u);
+	free(u.path);
+	free(u.notes);
+	buf_free(&u.next);
+	if (st)
+		return st;
 	if (oldname && now - oldest > c->netsuite.receipt_stale_after) {
 		char *rp = remote(c->netsuite.receipt_dir, oldname), *q;
 		char when[32];

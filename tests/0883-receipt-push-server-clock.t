@@ -62,4 +62,23 @@ touch -d '5 hours ago' "$R/$F1"		# the server's clock hours behind
 t_exit "published a moment ago (server's mtime 5 h old): exit 0" 0 receipt-push </dev/null
 t_is "... no alarm" "$(t_err)" ""
 t_true "... the next still held" -f "$SP/receipt/new/$F2"
+
+# ---- a file this spool did not publish (no stamp in cur/): timed from
+# when this host first saw it, the server's mtime being a day ahead
+mv "$R/$F1" "$R/archive/"
+F0=posync_PurchaseOrderReceiptFeed_2025-12-31-00_00_00_000.json
+printf '[{"order_id":"1","items":[{"line_id":"1","quantity":1}]}]\n' >"$R/$F0"
+touch -d '+21 hours' "$R/$F0"
+t_exit "a file from elsewhere waits unread: held, exit 0" 0 receipt-push </dev/null
+t_is "... quietly" "$(t_err)" ""
+t_like "... when it was first seen is noted" "$(cat "$SP/state/receipt-push.unread")" "^$F0 [0-9]+\$"
+t_exit "still unread, a minute later by our clock: exit 0" 0 receipt-push </dev/null
+t_is "... quietly" "$(t_err)" ""
+sed -i "s/ [0-9]*\$/ $(($(date +%s) - 10800))/" "$SP/state/receipt-push.unread"	# 3 h pass
+t_exit "unread for 3 h since first seen (server a day ahead): exit 75" 75 receipt-push </dev/null
+t_like "... says NetSuite stopped reading" "$(t_err)" "\"$SFTP_BASE/purchaseorder/receipt/$F0\" has waited unread since .*stopped reading"
+mv "$R/$F0" "$R/archive/"
+t_exit "NetSuite reads it: the held file goes" 0 receipt-push </dev/null
+t_true "... published" -f "$R/$F2"
+t_true "... and the note is gone" ! -e "$SP/state/receipt-push.unread"
 t_done
