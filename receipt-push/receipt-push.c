@@ -829,6 +829,12 @@ push_all(struct run *r)
 	for (i = 0; i < r->nq; i++) {
 		struct item *it = &r->q[i];
 
+		/* listed under the publish lock, no fold removes a file now;
+		 * one gone since was removed by a person: skipped quietly */
+		if (access(it->path, F_OK) < 0 && errno == ENOENT) {
+			msg_info("%s: gone from the spool; skipped", it->path);
+			continue;
+		}
 		s = in_receipt_dir(r, it->name) ? 0 : SFTP_MISSING;
 		if (s == SFTP_MISSING) {
 			p = remote(c->netsuite.receipt_archive_dir, it->name);
