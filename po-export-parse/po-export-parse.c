@@ -34,6 +34,7 @@
 #include <csv.h>
 
 #include "config.h"
+#include "future.h"
 #include "input.h"
 #include "lock.h"
 #include "msg.h"
@@ -47,7 +48,6 @@
 #define REJECT_SHOWN	20	/* rejected rows said one by one on stderr */
 #define UNIQUE_MAX	1000	/* NAME.1 .. NAME.999 in the archive */
 #define PEND_MAX	10000	/* ledger records held before an early append */
-#define FUTURE_MAX	(1 << 20)	/* bytes of SPOOL/state/po-future */
 
 struct run {
 	struct config cfg;
@@ -55,9 +55,7 @@ struct run {
 	char *po_area;		/* SPOOL/po */
 	char *parsed_dir;	/* SPOOL/state/parsed */
 	struct sftp *sftp;
-	char *future_path;	/* SPOOL/state/po-future */
-	char *future;		/* its lines as read: "SAFE SIZE MTIME SEEN" */
-	struct buf future_next;	/* the lines to keep for the next run */
+	struct future future;	/* SPOOL/state/po-future (future.h) */
 };
 
 enum outcome { DONE, UNUSABLE, LEAVE };
@@ -820,64 +818,6 @@ progress(uint64_t done, uint64_t total, void *arg)
 	    done >= total ? "\n" : "");
 }
 
-/*
- * A remote file whose mtime is in the future (the server's clock ahead of
- * ours, or a file touched by hand): its age cannot say whether NetSuite
- * has finished writing it, and waiting for the age would wait for as long
- * as the clocks disagree, in silence.  So it is said, once per run
- * without -v, with how far ahead; its size and mtime are noted in
- * SPOOL/state/po-future with our own time; and a later run takes it once
- * the same size and mtime have held for po_min_age by our clock (at the
- * earliest the next run: two listings agree).  1: take it now.
- */
-static int
-future_ok(struct run *run, const struct sftp_entry *e, const char *safe,
-    const char *q, time_t now)
-{
-	unsigned long long size, mtime, seen = (unsigned long long)now;
-	const char *p = run->future;
-	size_t sl = strlen(safe);
-	int take = 0, known = 0;
-
-	for (; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
-		if (strncmp(p, safe, sl) == 0 && p[sl] == ' ' &&
-		    sscanf(p + sl, " %llu %llu %llu", &size, &mtime, &seen) == 3) {
-			known = size == e->size && mtime == (unsigned long long)e->mtime;
-			break;
-		}
-	if (!known)
-		seen = (unsigned long long)now;
-	else
-		take = (long long)now - (long long)seen >= run->cfg.netsuite.po_min_age;
-	msg_warn("%s: its mtime is %lld s in the future (is the SFTP server's clock "
-	    "ahead of this host's?): %s", q, (long long)(e->mtime - now), take ?
-	    "taken, its size and mtime unchanged since an earlier run" :
-	    "left until its size and mtime have held for po_min_age by this "
-	    "host's clock");
-	if (!take)
-		buf_addf(&run->future_next, "%s %llu %llu %llu\n", safe,
-		    (unsigned long long)e->size, (unsigned long long)e->mtime, seen);
-	return take;
-}
-
-/* The notes for the next run; none left: the file goes. */
-static int
-future_save(struct run *run)
-{
-	const char *next = run->future_next.s ? run->future_next.s : "";
-
-	if (run->dry || strcmp(next, run->future ? run->future : "") == 0)
-		return 0;
-	if (!*next) {
-		if (unlink(run->future_path) < 0 && errno != ENOENT) {
-			msg_warnerr("cannot remove %s", run->future_path);
-			return EX_IOERR;
-		}
-		return 0;
-	}
-	return spool_write_atomic(run->future_path, next, strlen(next));
-}
-
 /* One remote file: returns the status for it; *stop when the connection
  * is no use any more. */
 static int
@@ -892,8 +832,8 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	remote = path_join(c->netsuite.po_dir, e->name);
 	q = msg_quote(remote, strlen(remote));
 	safe = safename(e->name, strlen(e->name));
-	if (e->mtime > time(NULL) + 1) {	/* a second of rounding is no skew */
-		if (!future_ok(run, e, safe, q, time(NULL))) {
+	if (future_is(e, time(NULL))) {
+		if (!future_ok(&run->future, e, safe, q, time(NULL))) {
 			if (run->dry)
 				printf("would wait for %s (its mtime is in the future)\n", q);
 			st = 0;
@@ -980,12 +920,7 @@ do_sftp(struct run *run)
 		sftp_close(run->sftp);
 		return st;
 	}
-	run->future_path = xasprintf("%s/state/po-future", c->spool.dir);
-	if (read_file(run->future_path, FUTURE_MAX, &run->future, &i) < 0) {
-		if (errno != ENOENT)
-			msg_warnerr("%s: ignored", run->future_path);
-		run->future = NULL;
-	}
+	future_open(&run->future, c->spool.dir, "po-future", c->netsuite.po_min_age);
 	qsort(ents, n, sizeof *ents, by_age);
 	for (i = 0; i < n && !stop; i++) {
 		/* FNM_PERIOD: a dot file is someone's upload in progress */
@@ -997,11 +932,9 @@ do_sftp(struct run *run)
 	sftp_close(run->sftp);
 	run->sftp = NULL;
 	/* a stopped run saw only some files: keep the notes of the rest */
-	if (!stop)
-		all = exit_merge(all, future_save(run));
-	free(run->future);
-	free(run->future_path);
-	buf_free(&run->future_next);
+	if (!stop && !run->dry)
+		all = exit_merge(all, future_save(&run->future));
+	future_close(&run->future);
 	return all;
 }
 

@@ -8,14 +8,16 @@
  *  - A file is published once: one whose name is already in receipt_dir or
  *    receipt_archive_dir went out before (a crash after the rename) and is
  *    only moved to SPOOL/receipt/cur.  Staging leftovers are removed.
- *  - Order: files go out in name order (receipt-export's names carry the
- *    time they were made), older files waiting in the spool before a file
- *    named on the command line, and none while a posync file still waits
+ *  - Order: files go out in the order they entered SPOOL/receipt/new
+ *    (receipt-export's names carry the time they were made; a file named
+ *    on the command line is stamped when adopted), and none while a
+ *    posync file still waits
  *    unread in receipt_dir: NetSuite lists the folder unsorted and each
  *    file assumes the earlier ones were read.  So a run publishes at most
- *    one file while NetSuite is behind; holding is quiet.  A file unread
- *    for longer than receipt_stale_after means NetSuite stopped reading:
- *    said on stderr, exit 75.
+ *    one file while NetSuite is behind; holding is quiet (but for a file
+ *    a person named as an argument).  A file unread for longer than
+ *    receipt_stale_after since this host published it means NetSuite
+ *    stopped reading: said on stderr, exit 75.
  *  - NetSuite's error CSVs (receipt_error_dir) that appeared since the last
  *    run are reported on stderr row by row and copied to
  *    SPOOL/receipt/errors; the names seen are kept in
@@ -23,7 +25,8 @@
  *    writing is left for a later run, by po-export-parse's rule: read only
  *    once [netsuite] po_min_age seconds old, and only when its size and
  *    mtime did not move between the listing and the download; otherwise a
- *    torn file would be reported short and marked seen for ever.
+ *    torn file would be reported short and marked seen for ever.  One
+ *    with a future mtime: common/future.c, as po-export-parse does.
  *  - A file named on the command line that is not in SPOOL/receipt/new is
  *    first copied there, so that it is tracked like any other.
  *  - SFTP unreachable: exit 69 or 75 and every file stays for the next run.
@@ -49,6 +52,7 @@
 
 #include "config.h"
 #include "csvio.h"
+#include "future.h"
 #include "input.h"
 #include "lock.h"
 #include "msg.h"
@@ -59,8 +63,13 @@
 
 #define MAX_RECEIPT (100LL * 1024 * 1024)	/* NetSuite's limit per file */
 #define MAX_ERRCSV (10LL * 1024 * 1024)
-#define MAX_ERROR_ROWS 50			/* rows said per error CSV */
+/* NetSuite's error rows said one by one per run, over all its error
+ * CSVs: the message layer's own bound (msg.h), so that what is over it
+ * is said in one count line per file, "N more rows in FILE". */
+#define MAX_ERROR_ROWS MSG_SHOWN
 #define SEEN_FILE "receipt-push.errors-seen"
+#define FUTURE_FILE "receipt-push.errors-future"	/* future.h */
+#define UNREAD_FILE "receipt-push.unread"	/* look_at_receipt_dir */
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
 #define LOCK_NAME "receipt-push"
@@ -75,6 +84,8 @@ struct item {
 	char *name;		/* the file's name: local and remote */
 	char *path;		/* where to read it (SPOOL/receipt/new/NAME unless -n) */
 	int posync;		/* named as receipt-export names files */
+	int64_t since;		/* ms: when it entered SPOOL/receipt/new */
+	int by_hand;		/* named as an argument: a person waits */
 };
 
 struct run {
@@ -93,6 +104,8 @@ struct run {
 	int folded;		/* a named file was folded into a later one */
 	int export_pending;	/* receipt-export's journal is there */
 	char *held_path;
+	int by_hand;		/* the files being added are arguments */
+	size_t rows_said;	/* NetSuite's error rows said this run */
 };
 
 static void
@@ -137,6 +150,42 @@ same_content(const char *a, const char *b)
 	return same;
 }
 
+/*
+ * When a file entered SPOOL/receipt/new, the queue's order: a posync file
+ * by the time in its name (receipt-export's, UTC ms); any other (a file a
+ * person named to receipt-push, adopted into the spool) by its mtime
+ * there, which adopt() set when it copied it in; one still outside the
+ * spool (-n) would enter it now.  So a person's file goes after what was
+ * made before it and before what is made after: it is not starved by a
+ * steady flow of posync files.  A file put into new/ by hand keeping an
+ * older mtime (cp -p) only goes sooner.
+ */
+static int64_t
+entered(const struct run *r, const char *name, const char *path, int posync)
+{
+	size_t dl = strlen(r->newdir);
+	const char *t = strstr(name, "_PurchaseOrderReceiptFeed_");
+	struct tm tm = {0};
+	struct stat st;
+	int ms, len = 0;
+	time_t s;
+
+	if (posync && t && sscanf(t, "_PurchaseOrderReceiptFeed_%4d-%2d-%2d-%2d_"
+	    "%2d_%2d_%3d.json%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms, &len) == 7 &&
+	    t[len] == 0) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		if ((s = timegm(&tm)) != (time_t)-1)
+			return (int64_t)s * 1000 + ms;
+	}
+	if (strncmp(path, r->newdir, dl) == 0 && path[dl] == '/' &&
+	    stat(path, &st) == 0)
+		return (int64_t)st.st_mtim.tv_sec * 1000 +
+		    st.st_mtim.tv_nsec / 1000000;
+	return now_ms();
+}
+
 static void
 add_item(struct run *r, const char *name, char *path)
 {
@@ -151,6 +200,8 @@ add_item(struct run *r, const char *name, char *path)
 	r->q[r->nq].name = xstrdup(name);
 	r->q[r->nq].path = path;
 	r->q[r->nq].posync = fnmatch(r->pattern, name, 0) == 0;
+	r->q[r->nq].since = entered(r, name, path, r->q[r->nq].posync);
+	r->q[r->nq].by_hand = r->by_hand;
 	r->nq++;
 }
 
@@ -226,7 +277,10 @@ take_named(struct run *r, const char *path)
 			st = EX_DATAERR;
 		}
 	} else if (r->dry) {
-		printf("would copy %s into %s\n", path, r->newdir);
+		char *q = msg_quote(path, strlen(path));
+
+		printf("would copy %s into %s\n", q, r->newdir);
+		free(q);
 		add_item(r, name, xstrdup(path));
 	} else if ((st = adopt(r, path, name)) == 0)
 		add_item(r, name, xstrdup(inspool));
@@ -304,12 +358,15 @@ check_staging(const struct config *c)
 	return st;
 }
 
-/* posync's own names first, in name (= creation) order; others after. */
+/* In the order the files entered the spool (entered()); at the same
+ * millisecond posync's own first, then by name. */
 static int
 cmp_item(const void *pa, const void *pb)
 {
 	const struct item *a = pa, *b = pb;
 
+	if (a->since != b->since)
+		return a->since < b->since ? -1 : 1;
 	if (a->posync != b->posync)
 		return b->posync - a->posync;
 	return strcmp(a->name, b->name);
@@ -329,6 +386,16 @@ publish_lock(struct run *r)
 {
 	char *jp = xasprintf("%s/state/" EXPORT_JOURNAL, r->c->spool.dir);
 	int st;
+
+	if (r->dry) {
+		/* -n takes no lock, so it cannot tell an interrupted run's
+		 * journal from a fold in progress; it says what a real run
+		 * does with the former: publish nothing until receipt-export
+		 * has finished it */
+		r->export_pending = access(jp, F_OK) == 0;
+		free(jp);
+		return 0;
+	}
 
 	st = lock_try(r->c->spool.dir, LOCK_PUBLISH, PUBLISH_WAIT, &r->pubfd);
 	if (st == EX_TEMPFAIL)
@@ -356,6 +423,15 @@ write_held(struct run *r, size_t from)
 	if (r->dry)
 		return 0;
 	buf_adds(&b, "");
+	/* a fold writes a new, later file: a posync file queued before a
+	 * person's file would go out after it, folded; so only those after
+	 * the last such file are offered (receipt-export folds none while
+	 * any posync file in new/ is not held) */
+	for (i = r->nq; i > from; i--)
+		if (!r->q[i - 1].posync) {
+			from = i;
+			break;
+		}
 	for (i = from; i < r->nq; i++) {
 		char *inspool = path_join(r->newdir, r->q[i].name);
 
@@ -388,19 +464,27 @@ build_queue(struct run *r, int argc, char **argv)
 		return EX_IOERR;
 	/* only now, with stdin read: in the crontab's pipe receipt-export
 	 * runs until then, and may fold while it does */
-	if (!r->dry && (st = publish_lock(r)) != 0) {
+	if ((st = publish_lock(r)) != 0) {
 		input_free(v);
 		return st;
 	}
 	if (from_spool) {
-		for (i = 0; i < n; i++)
-			add_item(r, path_base(v[i]), xstrdup(v[i]));
 		input_free(v);
+		/* listed again under the lock: one listed before it may name
+		 * files a fold has removed since (it may not start now) */
+		if (!nospool && spool_list(r->newdir, ".json", &sp, &nsp))
+			return EX_IOERR;
+		for (i = 0; !nospool && i < nsp; i++)
+			add_item(r, sp[i], path_join(r->newdir, sp[i]));
+		if (!nospool)
+			spool_list_free(sp);
 		sort_queue(r);
 		return 0;
 	}
+	r->by_hand = argc > 0;	/* arguments, not stdin's paths */
 	for (i = 0; i < n; i++)
 		st = exit_merge(st, take_named(r, v[i]));
+	r->by_hand = 0;
 	input_free(v);
 	named = r->nq;
 	if (r->folded) {
@@ -422,10 +506,14 @@ build_queue(struct run *r, int argc, char **argv)
 	if (spool_list(r->newdir, ".json", &sp, &nsp))
 		return EX_IOERR;
 	for (i = 0; i < nsp; i++) {
-		struct item t = {sp[i], NULL, fnmatch(r->pattern, sp[i], 0) == 0};
+		struct item t = {sp[i], path_join(r->newdir, sp[i]),
+		    fnmatch(r->pattern, sp[i], 0) == 0, 0, 0};
 
+		t.since = entered(r, t.name, t.path, t.posync);
 		if (cmp_item(&t, &last) < 0)
-			add_item(r, sp[i], path_join(r->newdir, sp[i]));
+			add_item(r, sp[i], t.path);
+		else
+			free(t.path);
 	}
 	spool_list_free(sp);
 	sort_queue(r);
@@ -434,6 +522,76 @@ build_queue(struct run *r, int argc, char **argv)
 
 /* ------------------------------------------------------------ the server */
 
+/* A file moved to cur/ once published is stamped with this host's time
+ * then: the stale check below measures how long it waits unread by that,
+ * not by the server's mtime, which a server clock ahead of ours would
+ * push into the future (and silence the alarm).  The file is in cur/
+ * already: a failure only loses the stamp, said. */
+static void
+mark_published(struct run *r, const char *name)
+{
+	char *p = path_join(r->curdir, name);
+
+	if (utimensat(AT_FDCWD, p, NULL, 0) < 0)
+		msg_warnerr("cannot set the time of %s", p);
+	free(p);
+}
+
+/* What look_at_receipt_dir keeps of the posync files waiting in
+ * receipt_dir that this spool did not publish (no stamp in cur/: from
+ * another host, or pruned): when this host first saw each, in
+ * SPOOL/state/receipt-push.unread, one "SAFENAME TIME" a line.  A server
+ * clock ahead of ours cannot push such a file's time out of reach. */
+struct unread {
+	char *path, *notes;
+	struct buf next;
+};
+
+/* When this host published e: its stamp in cur/; else the earlier of
+ * the server's mtime and when this host first saw it waiting. */
+static time_t
+published_at(struct run *r, const struct sftp_entry *e, struct unread *u,
+    time_t now)
+{
+	char *p = path_join(r->curdir, e->name), *sn;
+	const char *n;
+	struct stat st;
+	long long t = now;
+	size_t len;
+
+	if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+		free(p);
+		return st.st_mtime;
+	}
+	free(p);
+	sn = safename(e->name, strlen(e->name));
+	len = strlen(sn);
+	for (n = u->notes; n && (n = strstr(n, sn)); n++)
+		if ((n == u->notes || n[-1] == '\n') && n[len] == ' ') {
+			if (sscanf(n + len, " %lld", &t) != 1 || t > now)
+				t = now;
+			break;
+		}
+	buf_addf(&u->next, "%s %lld\n", sn, t);
+	free(sn);
+	return e->mtime < t ? e->mtime : (time_t)t;
+}
+
+/* Keep the notes of the files still waiting; none: no file. */
+static int
+unread_save(struct run *r, struct unread *u)
+{
+	const char *next = u->next.s ? u->next.s : "";
+
+	if (r->dry || strcmp(next, u->notes ? u->notes : "") == 0)
+		return 0;
+	if (!*next && unlink(u->path) < 0 && errno != ENOENT) {
+		msg_warnerr("cannot remove %s", u->path);
+		return EX_IOERR;
+	}
+	return *next ? spool_write_atomic(u->path, next, strlen(next)) : 0;
+}
+
 /* receipt_dir: which posync files wait unread, and since when. */
 static int
 look_at_receipt_dir(struct run *r)
@@ -441,20 +599,35 @@ look_at_receipt_dir(struct run *r)
 	const struct config *c = r->c;
 	time_t now = time(NULL), oldest = 0;
 	const char *oldname = NULL;
-	size_t i;
+	struct unread u = { NULL, NULL, {0} };
+	time_t t;
+	size_t i, len;
 	int st;
 
 	if ((st = sftp_list(r->s, c->netsuite.receipt_dir, &r->rd, &r->nrd)))
 		return st;
+	u.path = xasprintf("%s/state/" UNREAD_FILE, c->spool.dir);
+	if (read_file(u.path, 1 << 20, &u.notes, &len) < 0) {
+		if (errno != ENOENT)	/* the server's times then, said */
+			msg_warnerr("%s: ignored", u.path);
+		u.notes = NULL;
+	}
 	for (i = 0; i < r->nrd; i++) {
 		if (!r->rd[i].is_reg || fnmatch(r->pattern, r->rd[i].name, 0))
 			continue;
 		r->waiting = 1;
-		if (!oldname || r->rd[i].mtime < oldest) {
-			oldest = r->rd[i].mtime;
+		t = published_at(r, &r->rd[i], &u, now);
+		if (!oldname || t < oldest) {
+			oldest = t;
 			oldname = r->rd[i].name;
 		}
 	}
+	st = unread_save(r, &u);
+	free(u.path);
+	free(u.notes);
+	buf_free(&u.next);
+	if (st)
+		return st;
 	if (oldname && now - oldest > c->netsuite.receipt_stale_after) {
 		char *rp = remote(c->netsuite.receipt_dir, oldname), *q;
 		char when[32];
@@ -503,9 +676,12 @@ clean_staging(struct run *r)
 		if (!e[i].is_reg)
 			continue;
 		p = remote(dir, e[i].name);
-		if (r->dry)
-			printf("would remove the staging leftover %s\n", p);
-		else {
+		if (r->dry) {	/* the name is the server's: quoted */
+			char *q = msg_quote(p, strlen(p));
+
+			printf("would remove the staging leftover %s\n", q);
+			free(q);
+		} else {
 			msg_info("%s: removing a leftover of an interrupted run", p);
 			s = sftp_remove(r->s, p);
 		}
@@ -575,7 +751,12 @@ publish(struct run *r, struct item *it)
 		goto out;
 	}
 	if (r->dry) {
-		printf("would publish %s as %s\n", it->path, final);
+		char *q1 = msg_quote(it->path, strlen(it->path));
+		char *q2 = msg_quote(final, strlen(final));
+
+		printf("would publish %s as %s\n", q1, q2);
+		free(q1);
+		free(q2);
 		goto out;
 	}
 	if (!r->staging_ready) {
@@ -599,13 +780,33 @@ publish(struct run *r, struct item *it)
 	if (st)
 		goto out;
 	msg_info("%s: published as %s", it->path, final);
-	st = spool_move(r->area, "new", "cur", it->name);
+	if ((st = spool_move(r->area, "new", "cur", it->name)) == 0)
+		mark_published(r, it->name);
 out:
 	if (fd >= 0)
 		close(fd);
 	free(staged);
 	free(final);
 	return st;
+}
+
+/* Holding is quiet for cron, but a person who named a file expects to
+ * hear what became of it: said once, by this run. */
+static void
+say_held_by_hand(struct run *r, size_t from)
+{
+	size_t i;
+	char *q;
+
+	for (i = from; i < r->nq; i++) {
+		if (!r->q[i].by_hand)
+			continue;
+		q = msg_quote(r->q[i].path, strlen(r->q[i].path));
+		msg_warn("%s: held until NetSuite reads the receipt file waiting "
+		    "in %s; a later run publishes it, before any receipt file "
+		    "made after it", q, r->c->netsuite.receipt_dir);
+		free(q);
+	}
 }
 
 static int
@@ -620,6 +821,9 @@ push_all(struct run *r)
 	if (r->export_pending) {
 		msg_info("an interrupted receipt-export must finish first: "
 		    "nothing published this run");
+		if (r->dry)
+			printf("would hold every file: an interrupted "
+			    "receipt-export must finish first\n");
 		return 0;
 	}
 	if ((s = write_held(r, r->nq)))
@@ -627,6 +831,12 @@ push_all(struct run *r)
 	for (i = 0; i < r->nq; i++) {
 		struct item *it = &r->q[i];
 
+		/* listed under the publish lock, no fold removes a file now;
+		 * one gone since was removed by a person: skipped quietly */
+		if (access(it->path, F_OK) < 0 && errno == ENOENT) {
+			msg_info("%s: gone from the spool; skipped", it->path);
+			continue;
+		}
 		s = in_receipt_dir(r, it->name) ? 0 : SFTP_MISSING;
 		if (s == SFTP_MISSING) {
 			p = remote(c->netsuite.receipt_archive_dir, it->name);
@@ -635,10 +845,16 @@ push_all(struct run *r)
 		}
 		if (s == 0) {
 			msg_info("%s: published before; not sent again", it->path);
-			if (r->dry)
-				printf("would move %s to %s (published before)\n", it->path, r->curdir);
-			else if ((s = spool_move(r->area, "new", "cur", it->name)))
+			if (r->dry) {
+				char *q = msg_quote(it->path, strlen(it->path));
+
+				printf("would move %s to %s (published before)\n",
+				    q, r->curdir);
+				free(q);
+			} else if ((s = spool_move(r->area, "new", "cur", it->name)))
 				return exit_merge(st, s);
+			else	/* by a killed run, a moment ago at most */
+				mark_published(r, it->name);
 			continue;
 		}
 		if (s != SFTP_MISSING)
@@ -646,6 +862,7 @@ push_all(struct run *r)
 		if (r->waiting) {
 			msg_info("%s: held until NetSuite reads the file waiting in %s",
 			    it->path, c->netsuite.receipt_dir);
+			say_held_by_hand(r, i);
 			return exit_merge(st, write_held(r, i));
 		}
 		s = publish(r, it);
@@ -665,7 +882,8 @@ push_all(struct run *r)
 /* What report_rows walks: one error CSV's rows (csvio). */
 struct errwalk {
 	const char *where, *local;	/* where: the remote path, quoted */
-	size_t row, said;
+	size_t row, said;		/* said: in this file */
+	size_t *said_run;		/* in this run (MAX_ERROR_ROWS) */
 };
 
 /* Say one row (orderId,errorMessage) of an error CSV; the first row is
@@ -678,7 +896,7 @@ report_row(const struct csvio_row *row, void *arg)
 
 	if (row->n == 0 || (row->n == 1 && !row->len[0]))
 		return 0;	/* an empty row: nothing to say or count */
-	if (w->row++ == 0 || w->said >= MAX_ERROR_ROWS)
+	if (w->row++ == 0 || *w->said_run >= MAX_ERROR_ROWS)
 		return 0;	/* the header; or said enough: counted */
 	q1 = msg_quote(row->f[0], row->len[0]);
 	if (row->n > 1) {
@@ -691,6 +909,7 @@ report_row(const struct csvio_row *row, void *arg)
 		    q1, w->where, w->local);
 	free(q1);
 	w->said++;
+	(*w->said_run)++;
 	return 0;
 }
 
@@ -698,9 +917,9 @@ report_row(const struct csvio_row *row, void *arg)
  * NetSuite quotes as RFC 4180 does (commas, quotes, line ends inside a
  * message). */
 static void
-report_rows(const char *rpath, const char *local)
+report_rows(struct run *r, const char *rpath, const char *local)
 {
-	struct errwalk w = { NULL, local, 0, 0 };
+	struct errwalk w = { NULL, local, 0, 0, &r->rows_said };
 	char *data, *where;
 	size_t len;
 
@@ -773,9 +992,37 @@ copy_error(struct run *r, const char *rpath, const char *local_name,
 	if ((st = spool_commit(&sf, "errors")))
 		return st;
 	local = xasprintf("%s/errors/%s", r->area, local_name);
-	report_rows(rpath, local);
+	report_rows(r, rpath, local);
 	free(local);
 	return 0;
+}
+
+/* An error CSV NetSuite may still be writing, left for a later run: the
+ * same rules as po-export-parse's for its CSVs.  Its mtime in the future
+ * (the server's clock ahead): said once per run, taken once its size and
+ * mtime held still across two runs (future.h); else younger than
+ * [netsuite] po_min_age. */
+static int
+too_young(struct run *r, struct future *fu, const struct sftp_entry *e,
+    const char *rpath, const char *sn)
+{
+	time_t now = time(NULL), age = now - e->mtime;
+	char *q = msg_quote(rpath, strlen(rpath));
+	int young = 0;
+
+	if (future_is(e, now)) {
+		if ((young = !future_ok(fu, e, sn, q, now)) && r->dry)
+			printf("would wait for %s (its mtime is in the future)\n", q);
+	} else if (age < r->c->netsuite.po_min_age) {
+		msg_info("%s changed %llds ago: left until it is %d s old",
+		    q, (long long)age, r->c->netsuite.po_min_age);
+		if (r->dry)
+			printf("would wait for %s (changed %llds ago)\n",
+			    q, (long long)age);
+		young = 1;
+	}
+	free(q);
+	return young;
 }
 
 static int
@@ -786,8 +1033,8 @@ report_errors(struct run *r)
 	char *seen = NULL, *rpath, *sn, *q;
 	struct sftp_entry *e, st;
 	struct buf now = {0};
+	struct future fu;
 	size_t n, i, len, fresh = 0;
-	time_t age;
 	int s, c, lost = 0;
 
 	if (!dir || (s = sftp_stat(r->s, dir, &st)) == SFTP_MISSING) {
@@ -807,6 +1054,7 @@ report_errors(struct run *r)
 		}
 		seen = xstrdup("");
 	}
+	future_open(&fu, r->c->spool.dir, FUTURE_FILE, r->c->netsuite.po_min_age);
 	/* A file that cannot be copied is tried again next run, but does
 	 * not keep the others from being reported, nor make the names after
 	 * it forgotten (and reported twice); only a lost connection stops
@@ -826,20 +1074,10 @@ report_errors(struct run *r)
 			continue;
 		}
 		rpath = remote(dir, e[i].name);
-		age = time(NULL) - e[i].mtime;
 		c = 0;
-		if (age < r->c->netsuite.po_min_age) {
-			/* NetSuite may still be writing it: the same rule
-			 * as po-export-parse's for its CSVs */
-			q = msg_quote(rpath, strlen(rpath));
-			msg_info("%s changed %llds ago: left until it is %d s old",
-			    q, (long long)age, r->c->netsuite.po_min_age);
-			if (r->dry)
-				printf("would wait for %s (changed %llds ago)\n",
-				    q, (long long)age);
-			free(q);
+		if (too_young(r, &fu, &e[i], rpath, sn))
 			c = LEAVE_FILE;
-		} else if (r->dry) {	/* the name is NetSuite's: quoted */
+		else if (r->dry) {	/* the name is NetSuite's: quoted */
 			q = msg_quote(rpath, strlen(rpath));
 			printf("would report and copy NetSuite's error file %s\n", q);
 			free(q);
@@ -868,6 +1106,11 @@ report_errors(struct run *r)
 	if (!r->dry && (fresh || strcmp(seen, now.s)) &&
 	    spool_write_atomic(state, now.s, now.len))
 		s = exit_merge(s, EX_IOERR);
+	/* a walk stopped by a lost connection saw only some files: the
+	 * notes of the rest are kept */
+	if (!r->dry && !lost)
+		s = exit_merge(s, future_save(&fu));
+	future_close(&fu);
 	sftp_entries_free(e, n);
 	buf_free(&now);
 	free(seen);

@@ -102,7 +102,7 @@ t_ok "... and the file is published whole" cmp "$R/$F" "$SP/cur/$F"
 
 # A file NetSuite has not read for longer than receipt_stale_after.
 G=$(mk 7)
-touch -d '2 hours ago' "$R/$F"
+touch -d '2 hours ago' "$R/$F" "$SP/cur/$F"	# published 2 h ago: cur/ keeps when
 conf netsuite.receipt_stale_after=60
 t_exit "a stale receipt folder: exit 75" 75 receipt-push
 t_like "... saying NetSuite stopped reading, naming the file" "$(t_err)" \
