@@ -42,9 +42,9 @@ PEP_OBJS  = $(BASE_OBJS) common/safename.o common/decimal.o common/polines.o \
             common/pocsv.o common/sftp.o common/input.o common/future.o
 PI_OBJS   = $(BASE_OBJS) common/input.o common/hotwax.o common/safename.o
 RE_OBJS   = $(BASE_OBJS) common/decimal.o common/polines.o common/hotwax.o \
-            common/receipts.o common/csvio.o common/safename.o
+            common/receipts.o common/csvio.o common/rfile.o
 RP_OBJS   = $(BASE_OBJS) common/input.o common/safename.o common/sftp.o \
-            common/csvio.o common/future.o
+            common/csvio.o common/future.o common/rfile.o
 
 ALL_CFLAGS = $(CPPFLAGS) $(WARN) $(CFLAGS) $(SSH_CFLAGS) $(CURL_CFLAGS) $(JSON_CFLAGS)
 ALL_CFLAGS += -DPOSYNC_VERSION='"$(VERSION)"'

@@ -58,6 +58,7 @@
 #include "msg.h"
 #include "polines.h"
 #include "receipts.h"
+#include "rfile.h"
 #include "spool.h"
 #include "util.h"
 
@@ -1035,33 +1036,48 @@ cmp_name(const void *a, const void *b)
 }
 
 /*
- * Which waiting files may be folded (posync(7), THE RECEIPT QUEUE):
- * posync's own files in new/, in name (= creation) order, all but the
- * oldest always -- receipt-push publishes in that order, at most one file
- * a run, and moves it to cur/ before it takes the next, so only the
- * oldest can be out on the server already (a kill between its rename
- * there and its move to cur/) -- and the oldest only when receipt-push
- * held it, which it does only after finding it on neither of NetSuite's
- * folders.  Another file in new/ (one a person named to receipt-push) is
- * published as it is, after them.  Sets *pv (free it, not its names).
+ * Which waiting files may be folded (posync(7), THE RECEIPT QUEUE).
+ * receipt-push publishes new/ in the order the files entered it (rfile.h),
+ * at most one file a run, and moves it to cur/ before it takes the next,
+ * so only the first file of that queue can be out on the server already
+ * (a kill between its rename there and its move to cur/).  A fold makes a
+ * new, later file, so a posync file may be folded only when nothing must
+ * go after it: it entered after every other file in new/ (one a person
+ * named to receipt-push).  With no such file, the first posync file is
+ * also the first of the queue, and is folded only when receipt-push held
+ * it, which it does only after finding it on neither of NetSuite's
+ * folders.  Sets *pv (free it, not its names).
  */
 static size_t
 foldable(struct run *r, char **v, size_t n, char ***pv)
 {
-	char *pattern, *held;
+	char *pattern, *held, *newdir = path_join(r->area, "new"), *path;
+	int64_t last = INT64_MIN, t;	/* the latest other file's entry */
 	size_t i, npv = 0, from;
+	int others = 0;
 
 	pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json",
 	    r->cfg->netsuite.receipt_prefix);
+	for (i = 0; i < n; i++) {
+		if (fnmatch(pattern, v[i], 0) == 0 && rfile_name_ms(v[i]) >= 0)
+			continue;
+		path = path_join(newdir, v[i]);
+		if ((t = rfile_entered(newdir, v[i], path, 0)) > last)
+			last = t;
+		others = 1;
+		free(path);
+	}
 	*pv = xcalloc(n + 1, sizeof **pv);
 	for (i = 0; i < n; i++)
-		if (fnmatch(pattern, v[i], 0) == 0)
+		if (fnmatch(pattern, v[i], 0) == 0 &&
+		    (t = rfile_name_ms(v[i])) >= 0 && t > last)
 			(*pv)[npv++] = v[i];
 	free(pattern);
+	free(newdir);
 	if (npv > 1)
 		qsort(*pv, npv, sizeof **pv, cmp_name);
-	held = held_names(r);
-	from = npv && !(held && is_held(held, (*pv)[0])) ? 1 : 0;
+	held = others ? NULL : held_names(r);
+	from = npv && !others && !(held && is_held(held, (*pv)[0])) ? 1 : 0;
 	free(held);
 	if (from)
 		memmove(*pv, *pv + 1, (npv - 1) * sizeof **pv);

@@ -56,6 +56,7 @@
 #include "input.h"
 #include "lock.h"
 #include "msg.h"
+#include "rfile.h"
 #include "safename.h"
 #include "sftp.h"
 #include "spool.h"
@@ -163,27 +164,7 @@ same_content(const char *a, const char *b)
 static int64_t
 entered(const struct run *r, const char *name, const char *path, int posync)
 {
-	size_t dl = strlen(r->newdir);
-	const char *t = strstr(name, "_PurchaseOrderReceiptFeed_");
-	struct tm tm = {0};
-	struct stat st;
-	int ms, len = 0;
-	time_t s;
-
-	if (posync && t && sscanf(t, "_PurchaseOrderReceiptFeed_%4d-%2d-%2d-%2d_"
-	    "%2d_%2d_%3d.json%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms, &len) == 7 &&
-	    t[len] == 0) {
-		tm.tm_year -= 1900;
-		tm.tm_mon -= 1;
-		if ((s = timegm(&tm)) != (time_t)-1)
-			return (int64_t)s * 1000 + ms;
-	}
-	if (strncmp(path, r->newdir, dl) == 0 && path[dl] == '/' &&
-	    stat(path, &st) == 0)
-		return (int64_t)st.st_mtim.tv_sec * 1000 +
-		    st.st_mtim.tv_nsec / 1000000;
-	return now_ms();
+	return rfile_entered(r->newdir, name, path, posync);
 }
 
 static void
@@ -425,8 +406,8 @@ write_held(struct run *r, size_t from)
 	buf_adds(&b, "");
 	/* a fold writes a new, later file: a posync file queued before a
 	 * person's file would go out after it, folded; so only those after
-	 * the last such file are offered (receipt-export folds none while
-	 * any posync file in new/ is not held) */
+	 * the last such file are offered (receipt-export's foldable() keeps
+	 * the same rule by the same order, common/rfile.c) */
 	for (i = r->nq; i > from; i--)
 		if (!r->q[i - 1].posync) {
 			from = i;

@@ -80,7 +80,9 @@ t_true "... publishes what it was folded into" -f "$R/$F"
 t_true "... and moves it to cur/" -f "$SPOOL/receipt/cur/$F"
 
 # A file a person named to receipt-push waits beside posync's: it is
-# published as it is, never folded.
+# published as it is, never folded; and posync's file queued before it is
+# not folded past it (a fold makes a later file, which would go after the
+# person's), so the new receipts wait in a file of their own.
 recv 8320 1=1
 t_exit "a new file" 0 receipt-export
 F=$(re_files)
@@ -90,8 +92,12 @@ recv 8320 1=8
 t_exit "an export with a person's file waiting too" 0 receipt-export
 t_is "the person's file is left as it was" "$(cat "$SPOOL/receipt/new/by-hand.json")" \
 	'[{"order_id":"8320","items":[{"line_id":"1","quantity":0.5}]}]'
-t_is "posync's held file was folded" "$(re_files | grep -c "^$F\$")" 0
-t_is "... into one file with all of posync's receipts" \
-	"$(cat "$SPOOL/receipt/new/$(re_files | grep '^posync_')")" \
-	'[{"order_id":"8320","items":[{"line_id":"1","quantity":9}]}]'
+t_is "posync's held file, queued before the person's, is not folded" \
+	"$(re_files | grep -c "^$F\$")" 1
+t_is "... it holds what it held" "$(cat "$SPOOL/receipt/new/$F")" \
+	'[{"order_id":"8320","items":[{"line_id":"1","quantity":1}]}]'
+G=$(re_files | grep '^posync_' | grep -v "^$F\$")
+t_is "... the new receipts wait in one file of their own" "$(printf '%s\n' "$G" | grep -c .)" 1
+t_is "... holding just them" "$(cat "$SPOOL/receipt/new/$G")" \
+	'[{"order_id":"8320","items":[{"line_id":"1","quantity":8}]}]'
 t_done

@@ -1,0 +1,28 @@
+/*
+ * rfile -- the order of the receipt files waiting in SPOOL/receipt/new.
+ *
+ * receipt-push publishes them in the order they entered the spool, and
+ * receipt-export may fold only files that no other file must go before
+ * (posync(7), THE RECEIPT QUEUE): both read the order here, so the two
+ * can never disagree.  A posync file entered when its name says
+ * (receipt-export's UTC milliseconds); any other file (one a person named
+ * to receipt-push, adopted into the spool) when its mtime there says,
+ * which receipt-push set when it copied the file in.
+ */
+#ifndef POSYNC_RFILE_H
+#define POSYNC_RFILE_H
+
+#include <stdint.h>
+
+/* The time in a posync receipt file's name
+ * (PREFIX_PurchaseOrderReceiptFeed_YYYY-MM-DD-HH_MM_SS_mmm.json), in ms
+ * since the epoch; -1 when the name holds none. */
+int64_t rfile_name_ms(const char *name);
+
+/* When the file NAME at PATH entered the spool folder NEWDIR, in ms:
+ * posync's (posync != 0) by its name, any other by its mtime in NEWDIR;
+ * a file not (yet) in NEWDIR would enter it now. */
+int64_t rfile_entered(const char *newdir, const char *name, const char *path,
+    int posync);
+
+#endif
