@@ -48,4 +48,18 @@ for f in '"status":403,"body":"{\"_ERROR_MESSAGE_\":\"User john is not authorize
 	t_is "... new/ is empty" "$(waiting)" ""
 	t_is "... both lines are in HotWax" "$(lines)" "${before:+$before }897${n}1:1 897${n}2:2"
 done
+
+# ---- a 403 to the log's GET: the log stays open, nothing is re-sent
+echo "[$(row 8979 9)]" >"$SP/new/r9.json"
+hw_ctl POST /_sim/fault '{"kind":"status","status":403,"body":"{\"_ERROR_MESSAGE_\":\"User john may not read logs\"}","content_type":"application/json","path":"dataManagerLogs/.*","count":50}' >/dev/null
+t_exit "HTTP 403 to GET dataManagerLogs: exit 77" 77 pi
+t_like "... names the URL and quotes HotWax" "$(t_err)" \
+	"GET ${HOTWAX_URL}dataManagerLogs/[A-Za-z0-9]*: HTTP 403.*HotWax says: \"User john may not read logs\""
+t_true "... the batch is in cur/, its log open" -f "$SP/cur/r9.logid"
+t_true "... and not closed" ! -e "$SP/cur/r9.logdone"
+t_is "... new/ is empty (not sent again)" "$(waiting)" ""
+t_is "... nothing in failed/" "$(nfailed)" 0
+hw_ctl POST /_sim/faults/clear >/dev/null
+t_exit "... the run after the fault clears: exit 0" 0 pi
+t_true "... closes the log" -f "$SP/cur/r9.logdone"
 t_done
