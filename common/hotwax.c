@@ -599,6 +599,52 @@ set_why(char **why, const char *s)
 	}
 }
 
+/* HotWax's words in a refusal, quoted for a message: the first string of
+ * its error keys, else the body as it came (a proxy's or a server's HTML
+ * page); malloc'd. */
+static char *
+refusal_words(const struct hotwax *h)
+{
+	static const char *const keys[] = { "_ERROR_MESSAGE_", "_ERROR_MESSAGE_LIST_", "error" };
+	cJSON *o = cJSON_ParseWithLength(h->body.s ? h->body.s : "", h->body.len);
+	const cJSON *v;
+	char *q = NULL;
+	size_t i;
+
+	for (i = 0; !q && cJSON_IsObject(o) && i < sizeof keys / sizeof *keys; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(o, keys[i]);
+		if (cJSON_IsArray(v))
+			v = cJSON_GetArrayItem(v, 0);
+		if (cJSON_IsString(v) && *v->valuestring)
+			q = msg_quote(v->valuestring, strlen(v->valuestring));
+	}
+	cJSON_Delete(o);
+	if (!q)
+		q = h->body.len ? msg_quote(h->body.s, h->body.len) :
+		    xstrdup("(an empty answer)");
+	return q;
+}
+
+/* A 401 that is final, or a 403: the caller is refused, not the data.
+ * Whatever the body says (even in HotWax's error keys), nothing is
+ * wrong with the batch or the query, and a person fixes the user's
+ * permission or token in HotWax: EX_NOPERM, so that callers keep their
+ * work for the run after that (a 403 called EX_DATAERR sent every batch
+ * of a run to failed/, where nothing re-imports it). */
+static int
+refused(struct hotwax *h, const struct req *rq, const char *url, long status,
+    const char *what, char **why)
+{
+	char *q = refusal_words(h);
+
+	msg_warn("%s %s: HTTP %ld: %s; HotWax says: %s", rq->method, url,
+	    status, what, q);
+	free(q);
+	set_why(why, status == 403 ? "permission refused (HTTP 403)" :
+	    "authentication refused (HTTP 401)");
+	return EX_NOPERM;
+}
+
 /* Parse the body of a finished answer: 0 with *resp, or a status.
  *
  * Refused for good (EX_DATAERR) only when HotWax said so in its own
@@ -709,17 +755,17 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 				relogged = 1;
 				continue;
 			}
-			msg_warn("%s %s: HTTP 401: the %s was refused", rq->method,
-			    url, relogged ? "token from a fresh login" :
-			    "token of [hotwax] token_file");
-			set_why(why, "authentication refused (HTTP 401)");
-			st = EX_NOPERM;
+			st = refused(h, rq, url, status, relogged ?
+			    "the token from a fresh login was refused" :
+			    "the token of [hotwax] token_file was refused", why);
 			goto out;
 		} else if (status == 401) {
-			msg_warn("%s %s: HTTP 401: login refused for user %s",
-			    rq->method, url, h->username ? h->username : "(none)");
-			set_why(why, "login refused (HTTP 401)");
-			st = EX_NOPERM;
+			st = refused(h, rq, url, status, "login refused (are [hotwax] "
+			    "username and password_file right?)", why);
+			goto out;
+		} else if (status == 403) {
+			st = refused(h, rq, url, status, "permission refused (does "
+			    "the HotWax user have permission for this call?)", why);
 			goto out;
 		} else if (status == 429) {
 			snprintf(what, sizeof what, "HTTP 429 (too many requests)");

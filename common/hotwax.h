@@ -6,7 +6,8 @@
  * read from [hotwax] token_file or got by POST login with username and
  * password_file; the token is never printed.  A response is a failure when
  * its body is not a JSON object or holds _ERROR_MESSAGE_,
- * _ERROR_MESSAGE_LIST_ or error, whatever the HTTP status.  401 logs in
+ * _ERROR_MESSAGE_LIST_ or error, whatever the HTTP status; but 401 and
+ * 403 refuse the caller, never the data.  401 logs in
  * again once (when a username is configured).  429 waits Retry-After; 5xx,
  * timeouts and dropped connections are retried with exponential backoff
  * and jitter, up to [hotwax] retries times.  TLS is always verified
@@ -23,7 +24,9 @@
  *              *why (malloc'd, may be NULL) holds HotWax's own message,
  *              for .err files;
  * EX_TEMPFAIL  transient failures outlasted the retries;
- * EX_NOPERM    authentication refused, or the server's TLS certificate
+ * EX_NOPERM    the caller refused: HTTP 401 (after the one fresh login)
+ *              or 403, whatever the body says (the data is not at fault;
+ *              callers keep their work), or the server's TLS certificate
  *              not trusted;
  * EX_PROTOCOL  not HotWax speaking: a body that is not a JSON object, a
  *              failure status without HotWax's error keys, 3xx, 405, 404 to

@@ -499,7 +499,8 @@ row_str(const cJSON *row, const char *key)
  * What a finished log says about its batch.  HotWax names a failed row by
  * its index in the batch; an error naming no row of it (rowIndex null,
  * not a whole number, out of range), a failedRecordCount above the rows
- * named, a totalRecordCount that is not the batch's size, or a job that
+ * named, a failedRecordCount or totalRecordCount missing or not a count,
+ * a totalRecordCount that is not the batch's size, or a job that
  * failed as a whole (SERVICE_FAILED) leaves the set of failed rows
  * unknown.  Then every row goes to the rows file: sending a row HotWax
  * took already is an update of the same line (contracts.md section 2),
@@ -532,12 +533,22 @@ row_named(const cJSON *e, size_t nrows)
 	return (long)d;
 }
 
+/* A count of the log's, or -1 when it gives none: missing, a string ("2"
+ * is not HotWax's modelled form, contracts.md section 2), negative, not a
+ * whole number or past any batch.  -1 never counts as agreement: a log
+ * that does not say how many rows failed leaves which ones unknown. */
 static double
 count_of(const cJSON *lg, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(lg, key);
+	double d;
 
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? v->valuedouble : -1;
+	if (!cJSON_IsNumber(v))
+		return -1;
+	d = v->valuedouble;
+	if (!(d >= 0 && d <= 1e15) || d != (double)(long long)d)
+		return -1;
+	return d;
 }
 
 /* Say each error of the log (the first MSG_SHOWN rows of the run on
@@ -599,8 +610,9 @@ log_judge(const struct pending *p, const char *bpath, struct verdict *v,
 	double said = (double)(v->nnamed + v->unnamed);
 
 	*nfailed = v->nnamed;
-	if (!v->whole && !v->unnamed && v->frc <= (double)v->nnamed &&
-	    (v->trc < 0 || !v->rows || v->trc == (double)v->nrows)) {
+	if (!v->whole && !v->unnamed && v->frc >= 0 && v->trc >= 0 &&
+	    v->frc <= (double)v->nnamed &&
+	    (!v->rows || v->trc == (double)v->nrows)) {
 		if (!v->nnamed)
 			return NULL;
 		bad = cJSON_CreateArray();
@@ -613,7 +625,8 @@ log_judge(const struct pending *p, const char *bpath, struct verdict *v,
 	 * what HotWax counted or named; never more than the batch holds */
 	if (v->frc > said)
 		said = v->frc;
-	if (v->rows && (v->whole || said > (double)v->nrows))
+	/* no count at all: none of the rows is known to have gone in */
+	if (v->rows && (v->whole || v->frc < 0 || said > (double)v->nrows))
 		said = (double)v->nrows;
 	*nfailed = said < 1e9 ? (size_t)said : 1000000000;
 	if (v->whole) {
@@ -624,16 +637,19 @@ log_judge(const struct pending *p, const char *bpath, struct verdict *v,
 		    "(SERVICE_FAILED): none of its %zu rows is known to have gone in",
 		    bpath, p->id, v->nrows);
 	} else {
+		const char *nc = v->frc < 0 ? ", no usable failedRecordCount" : "";
+		const char *nt = v->trc < 0 ? ", no usable totalRecordCount" : "";
+
 		msg_warn("%s: HotWax log %s does not say which rows failed (%zu "
-		    "failed, %zu named, %zu errors naming no row, %.0f of %zu "
+		    "failed, %zu named, %zu errors naming no row%s%s, %.0f of %zu "
 		    "counted): every row goes to the rows file", bpath, p->id,
-		    *nfailed, v->nnamed, v->unnamed,
+		    *nfailed, v->nnamed, v->unnamed, nc, nt,
 		    v->trc < 0 ? (double)v->nrows : v->trc, v->nrows);
 		esc_linef(&v->why, "%s: HotWax log %s does not say which rows "
-		    "failed (%zu failed, %zu rows named, %zu errors naming no row, "
-		    "%.0f of %zu rows counted): every row of the batch is listed",
-		    bpath, p->id, *nfailed, v->nnamed, v->unnamed,
-		    v->trc < 0 ? (double)v->nrows : v->trc, v->nrows);
+		    "failed (%zu failed, %zu rows named, %zu errors naming no "
+		    "row%s%s, %.0f of %zu rows counted): every row of the batch "
+		    "is listed", bpath, p->id, *nfailed, v->nnamed, v->unnamed,
+		    nc, nt, v->trc < 0 ? (double)v->nrows : v->trc, v->nrows);
 	}
 	return v->rows ? cJSON_Duplicate(v->rows, 1) : cJSON_CreateArray();
 }

@@ -67,7 +67,7 @@ t_true "  and closes it" -f "$SP/cur/b1.logdone"
 posync_conf -f "$SCRATCH/big.conf" hotwax.batch_size=100000
 printf '[{"externalId":"2","itemExternalId":"1","productSku":"SKU-A","quantity":1,"externalFacilityId":"116"}]\n' \
 	>"$SP/new/b2.json"
-huge 'dataManagerLogs/.*' 7 false '{"statusId":"SERVICE_FINISHED","errors":[]}'
+huge 'dataManagerLogs/.*' 7 false '{"statusId":"SERVICE_FINISHED","totalRecordCount":1,"failedRecordCount":0,"errors":[]}'
 t_exit "batch_size 100000: a 7 MiB log is read (exit 0)" 0 po-import </dev/null
 t_true "  and the log is closed" -f "$SP/cur/b2.logdone"
 huge 'dataManagerLogs/.*' 40
