@@ -635,10 +635,15 @@ static int
 refused(struct hotwax *h, const struct req *rq, const char *url, long status,
     const char *what, char **why)
 {
-	char *q = refusal_words(h);
+	/* Not for login: its request held the password, and a server that
+	 * echoes its request would have it printed. */
+	char *q = rq->auth ? refusal_words(h) : NULL;
 
-	msg_warn("%s %s: HTTP %ld: %s; HotWax says: %s", rq->method, url,
-	    status, what, q);
+	if (q)
+		msg_warn("%s %s: HTTP %ld: %s; HotWax says: %s", rq->method, url,
+		    status, what, q);
+	else
+		msg_warn("%s %s: HTTP %ld: %s", rq->method, url, status, what);
 	free(q);
 	set_why(why, status == 403 ? "permission refused (HTTP 403)" :
 	    "authentication refused (HTTP 401)");

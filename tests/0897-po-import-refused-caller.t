@@ -62,4 +62,19 @@ t_is "... nothing in failed/" "$(nfailed)" 0
 hw_ctl POST /_sim/faults/clear >/dev/null
 t_exit "... the run after the fault clears: exit 0" 0 pi
 t_true "... closes the log" -f "$SP/cur/r9.logdone"
+
+# ---- a refused login: its answer is never quoted (a server that echoes
+# the request would have the password printed)
+( umask 077
+  od -An -tx1 -N12 /dev/urandom | tr -d ' \n' >"$SCRATCH/hotwax.password" )
+PW=$(cat "$SCRATCH/hotwax.password")
+posync_conf hotwax.token_file= hotwax.username=po-import-test \
+	hotwax.password_file="$SCRATCH/hotwax.password"
+echo "[$(row 8980 1)]" >"$SP/new/r10.json"
+hw_ctl POST /_sim/fault "{\"kind\":\"status\",\"status\":401,\"body\":\"{\\\"_ERROR_MESSAGE_\\\":\\\"bad password $PW\\\"}\",\"content_type\":\"application/json\",\"path\":\"login\",\"count\":50}" >/dev/null
+t_exit "HTTP 401 to POST login: exit 77" 77 pi
+t_like "... says the login was refused" "$(t_err)" "POST ${HOTWAX_URL}login: HTTP 401: login refused"
+t_is "... never prints the answer, which echoed the password" "$(t_err | grep -c -F "$PW")" 0
+t_is "... the batch waits in new/" "$(waiting)" "r10.json "
+hw_ctl POST /_sim/faults/clear >/dev/null
 t_done
