@@ -173,11 +173,14 @@ entered(const struct run *r, const char *name, const char *path, int posync)
 	 * run until the clock passes it, and receipt-export would fold
 	 * nothing made before then: set it to now, once, under the publish
 	 * lock (build_queue takes it before any file is looked at). */
-	if (!posync && !r->dry && strncmp(path, r->newdir, dl) == 0 &&
+	if (!posync && strncmp(path, r->newdir, dl) == 0 &&
 	    path[dl] == '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_mtime > time(NULL)) {
 		q = msg_quote(path, strlen(path));
-		if (utimensat(AT_FDCWD, path, NULL, 0) < 0)
+		if (r->dry)	/* -n changes nothing */
+			msg_warn("%s: its mtime is ahead of this host's clock; "
+			    "a run without -n sets it to now", q);
+		else if (utimensat(AT_FDCWD, path, NULL, 0) < 0)
 			msg_warnerr("cannot set the time of %s", q);
 		else
 			msg_warn("%s: its mtime was ahead of this host's clock; "

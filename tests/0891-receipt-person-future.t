@@ -25,6 +25,10 @@ receipt-export | receipt-push 2>"$SCRATCH/err"
 printf '[{"order_id":"8400","items":[{"line_id":"1","quantity":0.25}]}]\n' \
 	>"$SPOOL/receipt/new/fix.json"
 touch -d '+30 days' "$SPOOL/receipt/new/fix.json"
+t_exit "receipt-push -n: exit 0" 0 receipt-push -n </dev/null
+t_like "... says it would set the mtime to now" "$(t_err)" \
+	"\"$SPOOL/receipt/new/fix\.json\": its mtime is ahead of this host's clock; a run without -n sets it to now"
+t_true "... and does not" "$(find "$SPOOL/receipt/new/fix.json" -newermt '+29 days')"
 : >"$SCRATCH/all.err"
 most=0 after=0 fixat=
 for t in 1 2 3 4 5 6 7 8 9; do
