@@ -187,9 +187,9 @@ $(SAN_DIR)/po-export-parse/po-export-parse: $(SAN_DIR)/po-export-parse/po-export
 $(SAN_DIR)/po-import/po-import: $(SAN_DIR)/po-import/po-import.o $(PI_OBJS:%=$(SAN_DIR)/%)
 	$(san_link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
 $(SAN_DIR)/receipt-export/receipt-export: $(SAN_DIR)/receipt-export/receipt-export.o $(RE_OBJS:%=$(SAN_DIR)/%)
-	$(san_link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
+	$(san_link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
 $(SAN_DIR)/receipt-push/receipt-push: $(SAN_DIR)/receipt-push/receipt-push.o $(RP_OBJS:%=$(SAN_DIR)/%)
-	$(san_link) $(SSH_LIBS) $(INI_LIBS)
+	$(san_link) $(SSH_LIBS) $(INI_LIBS) $(CSV_LIBS)
 san: $(SAN_PROGS)
 print-san-env:
 	@echo $(SAN_ENV)

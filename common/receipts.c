@@ -262,6 +262,9 @@ parse_qty(const char *s, dec_t *out)
 
 #define STATE_MAGIC "posync receipt-export state 1"
 
+/* 9999-12-31T23:59:59.999Z: the latest time a file name can hold. */
+#define STATE_MS_MAX INT64_C(253402300799999)
+
 int
 rx_state_parse(struct rx_state *st, const char *data, size_t len,
     const char *what)
@@ -292,7 +295,13 @@ rx_state_parse(struct rx_state *st, const char *data, size_t len,
 			continue;
 		}
 		n = split(line, f, 5);
-		if (n == 2 && strcmp(f[0], "cursor") == 0 && parse_ms(f[1], &ms) == 0)
+		/* a cursor or last past year 9999 passes parse_ms, but
+		 * the next file name (4-digit year) or query cannot hold it */
+		if (n == 2 && (strcmp(f[0], "cursor") == 0 ||
+		    strcmp(f[0], "last") == 0) && parse_ms(f[1], &ms) == 0 &&
+		    ms > STATE_MS_MAX)
+			why = "a time past 9999-12-31T23:59:59.999Z";
+		else if (n == 2 && strcmp(f[0], "cursor") == 0 && parse_ms(f[1], &ms) == 0)
 			st->cursor = ms;
 		else if (n == 2 && strcmp(f[0], "last") == 0 && parse_ms(f[1], &ms) == 0)
 			st->last = ms;

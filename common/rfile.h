@@ -21,7 +21,8 @@ int64_t rfile_name_ms(const char *name);
 
 /* When the file NAME at PATH entered the spool folder NEWDIR, in ms:
  * posync's (posync != 0) by its name, any other by its mtime in NEWDIR;
- * a file not (yet) in NEWDIR would enter it now. */
+ * a file not (yet) in NEWDIR would enter it now, and an mtime ahead of
+ * this host's clock counts as now. */
 int64_t rfile_entered(const char *newdir, const char *name, const char *path,
     int posync);
 

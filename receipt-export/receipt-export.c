@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -1035,53 +1036,98 @@ cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/*
- * Which waiting files may be folded (posync(7), THE RECEIPT QUEUE).
- * receipt-push publishes new/ in the order the files entered it (rfile.h),
- * at most one file a run, and moves it to cur/ before it takes the next,
- * so only the first file of that queue can be out on the server already
- * (a kill between its rename there and its move to cur/).  A fold makes a
- * new, later file, so a posync file may be folded only when nothing must
- * go after it: it entered after every other file in new/ (one a person
- * named to receipt-push).  With no such file, the first posync file is
- * also the first of the queue, and is folded only when receipt-push held
- * it, which it does only after finding it on neither of NetSuite's
- * folders.  Sets *pv (free it, not its names).
- */
-static size_t
-foldable(struct run *r, char **v, size_t n, char ***pv)
+/* Was NAME published (cur/) or refused (failed/) before?  A person put
+ * it back into new/ (a restore, a "resend"): it is on NetSuite's side
+ * already, or was refused there, and is never folded into a new name. */
+static int
+seen_before(struct run *r, const char *name)
 {
-	char *pattern, *held, *newdir = path_join(r->area, "new"), *path;
-	int64_t last = INT64_MIN, t;	/* the latest other file's entry */
-	size_t i, npv = 0, from;
-	int others = 0;
+	static const char *dirs[] = { "cur", "failed" };
+	struct stat st;
+	char *p;
+	size_t i;
+	int seen = 0;
 
-	pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json",
-	    r->cfg->netsuite.receipt_prefix);
+	for (i = 0; i < 2 && !seen; i++) {
+		p = xasprintf("%s/%s/%s", r->area, dirs[i], name);
+		seen = lstat(p, &st) == 0 || errno != ENOENT;
+		free(p);
+	}
+	return seen;
+}
+
+/* The latest entry (rfile.h) of a file in new/ that is not posync's. */
+static int64_t
+others_last(struct run *r, char **v, size_t n, const char *pattern)
+{
+	char *newdir = path_join(r->area, "new"), *path;
+	int64_t last = INT64_MIN, t;
+	size_t i;
+
 	for (i = 0; i < n; i++) {
 		if (fnmatch(pattern, v[i], 0) == 0 && rfile_name_ms(v[i]) >= 0)
 			continue;
 		path = path_join(newdir, v[i]);
 		if ((t = rfile_entered(newdir, v[i], path, 0)) > last)
 			last = t;
-		others = 1;
 		free(path);
 	}
+	free(newdir);
+	return last;
+}
+
+/*
+ * Which waiting files may be folded (posync(7), THE RECEIPT QUEUE).
+ * A fold makes a new, later file, so it must never take a file that is on
+ * NetSuite's server already, nor one that must go out before a file that
+ * stays.  receipt-push publishes posync files in name order, at most one
+ * a run, and moves each to cur/ before it takes the next; a person's
+ * files interleave but never reorder them.  So:
+ *  - the oldest posync file in new/ (a copy of one in cur/ or failed/
+ *    aside) may be out already (a kill between its rename there and its
+ *    move to cur/): folded only when receipt-push held it, which it does
+ *    only after finding it on neither of NetSuite's folders, whatever
+ *    other files wait (a person's file copied in with an old mtime sorts
+ *    before it, and proves nothing);
+ *  - a file named also in cur/ or failed/ went out (or was refused)
+ *    before: never folded;
+ *  - a posync file that entered before a person's file goes out before
+ *    it: not folded into a file that would go after it.
+ * Sets *pv (free it, not its names).
+ */
+static size_t
+foldable(struct run *r, char **v, size_t n, char ***pv)
+{
+	char *pattern, *held;
+	int64_t last;	/* the latest other file's entry */
+	size_t i, npv = 0, k;
+	int first = 1;
+
+	pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json",
+	    r->cfg->netsuite.receipt_prefix);
+	last = others_last(r, v, n, pattern);
 	*pv = xcalloc(n + 1, sizeof **pv);
 	for (i = 0; i < n; i++)
-		if (fnmatch(pattern, v[i], 0) == 0 &&
-		    (t = rfile_name_ms(v[i])) >= 0 && t > last)
+		if (fnmatch(pattern, v[i], 0) == 0 && rfile_name_ms(v[i]) >= 0)
 			(*pv)[npv++] = v[i];
 	free(pattern);
-	free(newdir);
 	if (npv > 1)
 		qsort(*pv, npv, sizeof **pv, cmp_name);
-	held = others ? NULL : held_names(r);
-	from = npv && !others && !(held && is_held(held, (*pv)[0])) ? 1 : 0;
+	held = held_names(r);
+	for (i = k = 0; i < npv; i++) {
+		if (seen_before(r, (*pv)[i]))
+			continue;
+		if (first) {
+			first = 0;
+			if (!(held && is_held(held, (*pv)[i])))
+				continue;
+		}
+		if (rfile_name_ms((*pv)[i]) > last)
+			(*pv)[k++] = (*pv)[i];
+	}
 	free(held);
-	if (from)
-		memmove(*pv, *pv + 1, (npv - 1) * sizeof **pv);
-	return npv - from;
+	(*pv)[k] = NULL;
+	return k;
 }
 
 /* -n: would the publish lock be busy?  Opened read-only, never created
@@ -1550,6 +1596,14 @@ check_cursor(struct run *r)
 		    "clock (set back?); receipts HotWax dates before it, less "
 		    "[hotwax] receipt_overlap, are not seen: see posync(7), CLOCKS",
 		    r->state_path, (r->st.cursor - now) / 1000);
+	/* each new file is named after last + 1 at the least: a last far
+	 * ahead names files ahead of the clock, sorted behind every file a
+	 * person queues meanwhile */
+	if (r->st.last > now + 86400000)
+		msg_warn("%s: last is %" PRId64 " s ahead of this host's clock "
+		    "(set back?); receipt files are named after it, not the "
+		    "clock: see posync(7), CLOCKS",
+		    r->state_path, (r->st.last - now) / 1000);
 }
 
 static int

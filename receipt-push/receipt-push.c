@@ -164,6 +164,29 @@ same_content(const char *a, const char *b)
 static int64_t
 entered(const struct run *r, const char *name, const char *path, int posync)
 {
+	size_t dl = strlen(r->newdir);
+	struct stat st;
+	char *q;
+
+	/* A person's file whose mtime is ahead of this host's clock counts
+	 * as entered now (rfile_entered), but would count so again at every
+	 * run until the clock passes it, and receipt-export would fold
+	 * nothing made before then: set it to now, once, under the publish
+	 * lock (build_queue takes it before any file is looked at). */
+	if (!posync && strncmp(path, r->newdir, dl) == 0 &&
+	    path[dl] == '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_mtime > time(NULL)) {
+		q = msg_quote(path, strlen(path));
+		if (r->dry)	/* -n changes nothing */
+			msg_warn("%s: its mtime is ahead of this host's clock; "
+			    "a run without -n sets it to now", q);
+		else if (utimensat(AT_FDCWD, path, NULL, 0) < 0)
+			msg_warnerr("cannot set the time of %s", q);
+		else
+			msg_warn("%s: its mtime was ahead of this host's clock; "
+			    "set to now, so it is published in turn", q);
+		free(q);
+	}
 	return rfile_entered(r->newdir, name, path, posync);
 }
 
@@ -541,6 +564,20 @@ published_at(struct run *r, const struct sftp_entry *e, struct unread *u,
 	size_t len;
 
 	if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* a stamp ahead of now (made while this host's clock ran
+		 * ahead) would silence the stale alarm until the clock
+		 * passes it: it counts as now, and is set to now once, so
+		 * the alarm comes receipt_stale_after from here */
+		if (st.st_mtime > now) {
+			if (!r->dry && utimensat(AT_FDCWD, p, NULL, 0) < 0) {
+				char *q = msg_quote(p, strlen(p));
+
+				msg_warnerr("cannot set the time of %s", q);
+				free(q);
+			}
+			free(p);
+			return now;
+		}
 		free(p);
 		return st.st_mtime;
 	}

@@ -118,6 +118,41 @@ t_no_lines(void)
 }
 
 /* A NUL byte in the state refuses it whole, naming the line it is on. */
+/* A cursor or last no file name can hold (past 9999-12-31T23:59:59.999Z)
+ * is refused, naming its line; the last millisecond a name holds is not. */
+static void
+t_state_far(void)
+{
+	static const char *bad[] = {
+	    "posync receipt-export state 1\ncursor\t0\nlast\t253402300800000\n",
+	    "posync receipt-export state 1\ncursor\t9223372036854775806\nlast\t0\n",
+	};
+	static const char good[] = "posync receipt-export state 1\n"
+	    "cursor\t253402300799999\nlast\t253402300799999\n";
+	struct rx_state st;
+	char *err;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		rx_state_init(&st);
+		cap_begin();
+		is_int(rx_state_parse(&st, bad[i], strlen(bad[i]), "far"),
+		    EX_CONFIG, "a time past year 9999 is refused, 78");
+		err = cap_end();
+		if (!ok(strstr(err, i ? "far:2: a time past" : "far:3: a time past"),
+		    "  naming its line"))
+			printf("#   stderr: %s", err);
+		free(err);
+		rx_state_free(&st);
+	}
+	rx_state_init(&st);
+	is_int(rx_state_parse(&st, good, strlen(good), "good"), 0,
+	    "9999-12-31T23:59:59.999Z is read");
+	ok(st.last == INT64_C(253402300799999), "  as it is");
+	rx_state_free(&st);
+	scratch_remove();
+}
+
 static void
 t_state_nul(void)
 {
@@ -296,6 +331,7 @@ t_state(void)
 	    "a torn state is refused");
 	rx_state_free(&st2);
 	t_state_nul();
+	t_state_far();
 	rx_state_free(&st);
 	buf_free(&b);
 	buf_free(&b2);
