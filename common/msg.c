@@ -112,9 +112,11 @@ utf8_len(const unsigned char *s, size_t n)
 
 /*
  * A character that may not be shown as it is although it is valid UTF-8:
- * the C1 controls U+0080-U+009F (U+009B is CSI, as ESC [ is) and the
- * bidirectional overrides and isolates U+202A-U+202E, U+2066-U+2069,
- * which make a line read otherwise than it is.
+ * the C1 controls U+0080-U+009F (U+009B is CSI, as ESC [ is), the line
+ * and paragraph separators U+2028 and U+2029 (a break to some mail and
+ * log viewers: a forged line), and the bidirectional marks, overrides and
+ * isolates U+200E-U+200F, U+202A-U+202E, U+2066-U+2069, which make a line
+ * read otherwise than it is.
  */
 static int
 utf8_hidden(const unsigned char *s, size_t len)
@@ -122,7 +124,8 @@ utf8_hidden(const unsigned char *s, size_t len)
 	if (len == 2)
 		return s[0] == 0xc2 && s[1] <= 0x9f;
 	if (len == 3 && s[0] == 0xe2 && s[1] == 0x80)
-		return s[2] >= 0xaa && s[2] <= 0xae;
+		return (s[2] >= 0x8e && s[2] <= 0x8f) ||
+		    (s[2] >= 0xa8 && s[2] <= 0xae);
 	if (len == 3 && s[0] == 0xe2 && s[1] == 0x81)
 		return s[2] >= 0xa6 && s[2] <= 0xa9;
 	return 0;

@@ -49,6 +49,10 @@ test_escape(void)
 	esc_is("\xc2\xa0", 2, "\xc2\xa0", "U+00A0, just past C1, stays");
 	esc_is("\xe2\x80\xae" "evil", 7, "\\xe2\\x80\\xaeevil", "bidi override");
 	esc_is("\xe2\x81\xa6", 3, "\\xe2\\x81\\xa6", "bidi isolate");
+	esc_is("a\xe2\x80\xa8" "b\xe2\x80\xa9", 8, "a\\xe2\\x80\\xa8b\\xe2\\x80\\xa9",
+	    "line and paragraph separators: no forged line in a viewer");
+	esc_is("\xe2\x80\x8f", 3, "\\xe2\\x80\\x8f", "a right-to-left mark");
+	esc_is("\xe2\x80\x94", 3, "\xe2\x80\x94", "an em dash is shown as it is");
 	esc_is("\xff\xfe", 2, "\\xff\\xfe", "not UTF-8");
 	esc_is("\xc3", 1, "\\xc3", "a cut sequence");
 	esc_is("\xc0\xaf", 2, "\\xc0\\xaf", "an overlong form");
