@@ -11,11 +11,7 @@
 . "$BED/posync.sh"
 
 [ -x /usr/bin/time ] || t_bail "/usr/bin/time is missing (apt-get install time)"
-bed_po_import
-SP=$SCRATCH/spool/po
-mkdir -p "$SP/new"
-hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"}],
- "facilities":[{"facilityId":"FAC-116","externalId":"116"}]}' >/dev/null
+bed_po_import_seeded
 
 huge() { # PATH-REGEX MIB [chunked [EXTRA]]
 	hw_ctl POST /_sim/requests/clear >/dev/null

@@ -8,11 +8,7 @@
 . "$BED/hotwax.sh"
 . "$BED/posync.sh"
 
-bed_po_import
-SP=$SCRATCH/spool/po
-mkdir -p "$SP/new"
-hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"}],
- "facilities":[{"facilityId":"FAC-116","externalId":"116"}]}' >/dev/null
+bed_po_import_seeded
 
 batch() { # NAME PO
 	printf '[{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":2,"externalFacilityId":"116"}]\n' \

@@ -9,8 +9,7 @@
 . "$BED/posync.sh"
 
 bed_po_import
-hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"}],
- "facilities":[{"facilityId":"FAC-116","externalId":"116"}]}' >/dev/null
+hw_seed_sku_a
 row() { printf '[{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":1,"externalFacilityId":"116"}]\n' "$1"; }
 nreq() { hw_ctl GET /_sim/requests | hw_json 'len([r for r in d if r["path"].startswith("/api/")])'; }
 # every path under the spool with its type, size, mtime and inode

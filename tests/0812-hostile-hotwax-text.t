@@ -10,8 +10,7 @@
 . "$BED/posync.sh"
 
 bed_po_import
-hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"}],
- "facilities":[{"facilityId":"FAC-116","externalId":"116"}]}' >/dev/null
+hw_seed_sku_a
 
 pi() { po-import "$@" </dev/null; }
 fresh() { # a new spool for each case

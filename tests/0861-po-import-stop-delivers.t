@@ -8,9 +8,8 @@
 . "$BED/posync.sh"
 
 bed_po_import
+hw_seed_sku_a
 SP=$SCRATCH/spool/po
-hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"}],
- "facilities":[{"facilityId":"FAC-116","externalId":"116"}]}' >/dev/null
 
 row() { printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"; }
 lines() {

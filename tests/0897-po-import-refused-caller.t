@@ -10,11 +10,7 @@
 . "$BED/hotwax.sh"
 . "$BED/posync.sh"
 
-bed_po_import
-SP=$SCRATCH/spool/po
-mkdir -p "$SP/new"
-hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"}],
- "facilities":[{"facilityId":"FAC-116","externalId":"116"}]}' >/dev/null
+bed_po_import_seeded
 
 pi() { po-import "$@" </dev/null; }
 row() { printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"; }

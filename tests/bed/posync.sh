@@ -105,3 +105,19 @@ bed_po_import() {
 	POSYNC_BACKOFF_MS=10
 	export POSYNC_BACKOFF_MS
 }
+
+# The catalog most po-import tests use: SKU-A (product P-A) received at
+# NetSuite location 116 (facility FAC-116).
+hw_seed_sku_a() {
+	hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"}],
+ "facilities":[{"facilityId":"FAC-116","externalId":"116"}]}' >/dev/null
+}
+
+# bed_po_import with that catalog and the spool's po/new made: SP is
+# the po area.
+bed_po_import_seeded() {
+	bed_po_import
+	hw_seed_sku_a
+	SP=$SCRATCH/spool/po
+	mkdir -p "$SP/new"
+}
