@@ -63,36 +63,6 @@ struct pocsv {
 
 /* ---------------------------------------------------------------- text */
 
-/* Length of the valid UTF-8 sequence at s, or 0 when invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	uint32_t c;
-	size_t k, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 3 && c < 0x800) || (k == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return k;
-}
-
 /* 1 when s is valid UTF-8 without control characters (C0, DEL); NUL
  * counts as a control character. */
 static int
@@ -104,7 +74,7 @@ is_text(const char *s, size_t n)
 	while (i < n) {
 		if (u[i] < 0x20 || u[i] == 0x7f)
 			return 0;
-		k = utf8_seq(u + i, n - i);
+		k = utf8_len(u + i, n - i);
 		if (!k)
 			return 0;
 		i += k;
@@ -648,7 +618,7 @@ header_names(struct pocsv *p, const char *line, size_t len)
 	if (memchr(line, 0, len))
 		return xstrdup("not a text file: NUL bytes in the header line");
 	for (i = 0; i < len; i += n)
-		if (!(n = utf8_seq((const unsigned char *)line + i, len - i)))
+		if (!(n = utf8_len((const unsigned char *)line + i, len - i)))
 			return xstrdup("not a text file: the header line is not UTF-8");
 	nf = split_rfc(p, line, len);
 	if (nf < 0)

@@ -60,6 +60,12 @@ int write_all(int fd, const void *p, size_t n);
 #define FNV64_INIT 0xcbf29ce484222325ULL
 uint64_t fnv64(uint64_t h, const void *p, size_t n);
 
+/* Length of the valid UTF-8 sequence at s (n > 0 bytes left): 1 to 4, or
+ * 0 when none starts there (overlong forms, surrogates and anything past
+ * U+10FFFF are not valid).  The one UTF-8 rule: pocsv checks its input
+ * with it, msg escapes what it refuses. */
+size_t utf8_len(const unsigned char *s, size_t n);
+
 /* Sort an array of strings (qsort, strcmp order). */
 void sort_strings(char **v, size_t n);
 
