@@ -222,17 +222,16 @@ accepted(struct run *r, const char *name, const char *log_id)
 		msg_warnerr("cannot remove %s", s);
 	free(p);
 	free(s);
-	if (log_id) {
-		p = stem_with(name, ".logid");
-		s = path_join(r->curdir, p);
-		free(p);
-		p = xasprintf("%s\n", log_id);
-		st = spool_write_atomic(s, p, strlen(p));
-		free(p);
-		free(s);
-		if (st)
-			return st;
-	}
+	/* log_id is never NULL: upload() accepts nothing without one */
+	p = stem_with(name, ".logid");
+	s = path_join(r->curdir, p);
+	free(p);
+	p = xasprintf("%s\n", log_id);
+	st = spool_write_atomic(s, p, strlen(p));
+	free(p);
+	free(s);
+	if (st)
+		return st;
 	return spool_move(r->area, "new", "cur", name);
 }
 
