@@ -152,6 +152,29 @@ same_content(const char *a, const char *b)
 }
 
 /*
+ * A file of this spool whose mtime is ahead of now (set while this host's
+ * clock ran ahead, or copied in so) would be timed from a moment still to
+ * come for as long as the clock lags it: set it to now, once (not with
+ * -n, which changes nothing).  0 when it is not ahead; 1 when it was (and
+ * is now set, or would be); -1 when it could not be set (said).
+ */
+static int
+mtime_settle(const struct run *r, const char *path, const struct stat *st,
+    time_t now)
+{
+	char *q;
+
+	if (st->st_mtime <= now)
+		return 0;
+	if (r->dry || utimensat(AT_FDCWD, path, NULL, 0) == 0)
+		return 1;
+	q = msg_quote(path, strlen(path));
+	msg_warnerr("cannot set the time of %s", q);
+	free(q);
+	return -1;
+}
+
+/*
  * When a file entered SPOOL/receipt/new, the queue's order: a posync file
  * by the time in its name (receipt-export's, UTC ms); any other (a file a
  * person named to receipt-push, adopted into the spool) by its mtime
@@ -175,13 +198,11 @@ entered(const struct run *r, const char *name, const char *path, int posync)
 	 * lock (build_queue takes it before any file is looked at). */
 	if (!posync && strncmp(path, r->newdir, dl) == 0 &&
 	    path[dl] == '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_mtime > time(NULL)) {
+	    mtime_settle(r, path, &st, time(NULL)) > 0) {
 		q = msg_quote(path, strlen(path));
-		if (r->dry)	/* -n changes nothing */
+		if (r->dry)
 			msg_warn("%s: its mtime is ahead of this host's clock; "
 			    "a run without -n sets it to now", q);
-		else if (utimensat(AT_FDCWD, path, NULL, 0) < 0)
-			msg_warnerr("cannot set the time of %s", q);
 		else
 			msg_warn("%s: its mtime was ahead of this host's clock; "
 			    "set to now, so it is published in turn", q);
@@ -568,13 +589,7 @@ published_at(struct run *r, const struct sftp_entry *e, struct unread *u,
 		 * ahead) would silence the stale alarm until the clock
 		 * passes it: it counts as now, and is set to now once, so
 		 * the alarm comes receipt_stale_after from here */
-		if (st.st_mtime > now) {
-			if (!r->dry && utimensat(AT_FDCWD, p, NULL, 0) < 0) {
-				char *q = msg_quote(p, strlen(p));
-
-				msg_warnerr("cannot set the time of %s", q);
-				free(q);
-			}
+		if (mtime_settle(r, p, &st, now) != 0) {
 			free(p);
 			return now;
 		}
