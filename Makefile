@@ -17,7 +17,7 @@ VERSION    = 0.1.0
 DEBS = gcc libc6-dev make pkg-config libssh2-1-dev libcurl4-openssl-dev \
        libcjson-dev libcsv-dev libinih-dev openssh-server openssh-client \
        python3 curl openssl perl tzdata mandoc ca-certificates procps \
-       clang libclang-rt-14-dev
+       clang libclang-rt-14-dev faketime
 
 # Libraries: pkg-config where the package ships a .pc, else a probe.  Both
 # are expanded only by the recipes that compile or link, so `make deps`,
@@ -171,7 +171,7 @@ SAN_CFLAGS = $(ALL_CFLAGS) -O1 -g $(SAN)
 SAN_FLAGS = $(SAN_DIR)/flags
 SAN_PROGS = $(PROGS:%=$(SAN_DIR)/%)
 SAN_ENV   = POSYNC_BINDIR=$(CURDIR)/$(SAN_DIR) POSYNC_SANITIZED=1 \
-	ASAN_OPTIONS=abort_on_error=1:halt_on_error=1:detect_leaks=1 \
+	ASAN_OPTIONS=abort_on_error=1:halt_on_error=1:detect_leaks=1:verify_asan_link_order=0 \
 	UBSAN_OPTIONS=abort_on_error=1:halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=exitcode=70
 

@@ -96,6 +96,25 @@ t_err() { cat "$SCRATCH/.err"; }
 
 t_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
+# t_need_faketime -- a test that shifts this host's clock with faketime(1)
+# calls it first.  libfaketime deadlocks a program built with ASan (its
+# start-up and ASan's interceptors wait on each other), so the sanitizer
+# run skips such a test; the normal run needs faketime (make deps).
+t_need_faketime() {
+	[ -n "${POSYNC_SANITIZED:-}" ] &&
+		t_skip_all "libfaketime hangs programs built with ASan"
+	command -v faketime >/dev/null || t_bail "faketime is missing: make deps"
+}
+
+# t_clock OFFSET CMD... -- run CMD with this host's clock moved by OFFSET
+# ("+2h", "-1d", "+365d"; faketime(1)'s relative form).  Only the wall
+# clock moves: stat(2) shows files' real times (NO_FAKE_STAT) and the
+# monotonic clock behind timeouts is left alone (DONT_FAKE_MONOTONIC).
+t_clock() {
+	_off=$1; shift
+	NO_FAKE_STAT=1 DONT_FAKE_MONOTONIC=1 faketime -f "$_off" "$@"
+}
+
 # t_bail REASON -- stop the file as a failure prove reports: for what
 # `make deps` or `make unit` should have provided, never a quiet skip.
 t_bail() { echo "Bail out! $*"; exit 1; }
