@@ -298,13 +298,16 @@ rx_state_parse(struct rx_state *st, const char *data, size_t len,
 		/* a cursor or last past year 9999 passes parse_ms, but
 		 * the next file name (4-digit year) or query cannot hold it */
 		if (n == 2 && (strcmp(f[0], "cursor") == 0 ||
-		    strcmp(f[0], "last") == 0) && parse_ms(f[1], &ms) == 0 &&
-		    ms > STATE_MS_MAX)
+		    strcmp(f[0], "last") == 0 || strcmp(f[0], "floor") == 0) &&
+		    parse_ms(f[1], &ms) == 0 && ms > STATE_MS_MAX)
 			why = "a time past 9999-12-31T23:59:59.999Z";
 		else if (n == 2 && strcmp(f[0], "cursor") == 0 && parse_ms(f[1], &ms) == 0)
 			st->cursor = ms;
 		else if (n == 2 && strcmp(f[0], "last") == 0 && parse_ms(f[1], &ms) == 0)
 			st->last = ms;
+		else if (n == 2 && strcmp(f[0], "floor") == 0 &&
+		    parse_ms(f[1], &ms) == 0 && ms > 0 && !st->floor)
+			st->floor = ms;	/* once: a second floor is damage */
 		else if (n == 3 && strcmp(f[0], "r") == 0 && unesc(f[1]) == 0 &&
 		    *f[1] && parse_ms(f[2], &ms) == 0)
 			rx_map_put(&st->ledger, f[1], NULL)->ms = ms;
@@ -348,6 +351,8 @@ rx_state_format(const struct rx_state *st, struct buf *out)
 
 	buf_addf(out, "%s\ncursor\t%" PRId64 "\nlast\t%" PRId64 "\n",
 	    STATE_MAGIC, st->cursor, st->last);
+	if (st->floor)
+		buf_addf(out, "floor\t%" PRId64 "\n", st->floor);
 	v = rx_map_sorted(&st->ledger, &n);
 	for (i = 0; i < n; i++) {
 		buf_adds(out, "r\t");
@@ -572,6 +577,84 @@ rx_state_apply(struct rx_state *st, const struct rx_po *p, int64_t now)
 		sp->closed = 0;
 	else if (!sp->closed)
 		sp->closed = now > 0 ? now : 1;
+}
+
+/* exactly n ASCII digits at *p, advanced past them */
+static int
+digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (; n > 0; n--, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		*v = *v * 10 + (**p - '0');
+	}
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's
+ * days_from_civil). */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int
+rx_time_parse(const char *s, int64_t *out, const char **why)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s;
+	int y, mo, d, h, mi, sec, frac = 0, scale = 1000, oh = 0, om = 0, sign = 0;
+	int64_t ms;
+
+	*why = "not YYYY-MM-DDTHH:MM:SS followed by Z or +HH:MM or -HH:MM";
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d) || *p++ != 'T' ||
+	    digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) ||
+	    *p++ != ':' || digits(&p, 2, &sec))
+		return -1;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9' && scale > 1; p++) {
+			scale /= 10;
+			frac += (*p - '0') * scale;
+		}
+		if (scale == 1000 || (*p >= '0' && *p <= '9')) {
+			*why = "a fraction of a second is 1 to 3 digits";
+			return -1;
+		}
+	}
+	if (*p == 'Z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		sign = *p++ == '+' ? 1 : -1;
+		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om))
+			return -1;
+	} else
+		return -1;
+	if (*p)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) ||
+	    h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59) {
+		*why = "no such date or time";
+		return -1;
+	}
+	ms = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    sign * (oh * 3600 + om * 60)) * 1000 + frac;
+	if (ms < 0 || ms > STATE_MS_MAX) {
+		*why = "before 1970-01-01T00:00:00Z or after 9999-12-31T23:59:59.999Z";
+		return -1;
+	}
+	*out = ms;
+	return 0;
 }
 
 int

@@ -7,6 +7,8 @@
  *   - the cursor: the newest datetimeReceived seen (epoch ms); a run asks
  *     HotWax for receipts at or after cursor - [hotwax] receipt_overlap;
  *   - the time in the last file's name, so names only ever grow;
+ *   - the floor, when receipt-export --start-at set one: no receipt dated
+ *     before it is ever exported, whatever the window or the ledger says;
  *   - the ledger: every receipt id exported (or deliberately skipped) with
  *     its datetimeReceived, pruned once it falls before the query window,
  *     where it can never be seen again; this, not the cursor, is what
@@ -21,6 +23,7 @@
  * polines.h (\\, \t, \n):
  *     posync receipt-export state 1
  *     cursor MS / last MS
+ *     floor MS                    only when set (--start-at)
  *     r ID MS                     ledger
  *     c PO MS                     PO fully received at MS
  *     t PO LINE ORDERED|? RECEIVED
@@ -70,6 +73,7 @@ struct rx_stpo {		/* the value of an entry in rx_state.pos */
 struct rx_state {
 	int64_t cursor;
 	int64_t last;
+	int64_t floor;		/* receipts dated before it never go out; 0: none */
 	struct rx_map ledger;	/* receipt id -> datetimeReceived (ms) */
 	struct rx_map pos;	/* NetSuite PO id -> struct rx_stpo */
 };
@@ -145,6 +149,12 @@ void rx_state_apply(struct rx_state *st, const struct rx_po *p, int64_t now);
  * <prefix>_PurchaseOrderReceiptFeed_<YYYY-MM-DD-HH_MM_SS_mmm>.json.
  * 0, or -1 when it does not fit. */
 int rx_file_name(char *buf, size_t size, const char *prefix, int64_t ms);
+
+/* TIME for receipt-export --start-at, in its one format:
+ * YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM), fraction 1 to 3 digits,
+ * from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (a state's range).
+ * 0 and *ms set (epoch ms), or -1 with *why saying what is wrong. */
+int rx_time_parse(const char *s, int64_t *ms, const char **why);
 
 /* JSON string (with quotes) for s. */
 void rx_json_str(struct buf *out, const char *s);

@@ -27,7 +27,9 @@
  *     (no id, order or item, a bad time or quantity): one bad row must
  *     not stop every other PO of an unattended job.
  *   - the first run, with no state, exports every receipt HotWax holds for
- *     a NetSuite PO; seed the state file's cursor to start later.
+ *     a NetSuite PO; --start-at TIME instead writes a first state whose
+ *     floor keeps every receipt dated before TIME out for good (the query
+ *     starts there, and take_receipt drops what HotWax dates before it).
  *   - the queue stays short: while the posync files in new/ are all ones
  *     receipt-push held back (NetSuite has not read the one before), the
  *     run's receipts are folded into them, under the publish lock taken
@@ -289,6 +291,16 @@ take_receipt(const cJSON *d, void *arg)
 		buf_free(&why);
 		goto seen;
 	}
+	if (ms >= 0 && ms < rs->r->st.floor) {
+		/* before --start-at's TIME: another exporter's, never ours */
+		char *q = verbose && id ? msg_quote(id, strlen(id)) : NULL;
+
+		msg_info("receipt %s is dated before the state's floor "
+		    "(--start-at): not exported", q ? q : "without an id");
+		free(q);
+		buf_free(&why);
+		goto seen;
+	}
 	if (id) {
 		rx_map_put(&rs->seen, id, &isnew);
 		if (!isnew) {
@@ -332,6 +344,8 @@ fetch_receipts(struct run *r, struct rcpts *rs)
 	int64_t from = r->st.cursor - (int64_t)r->cfg->hotwax.receipt_overlap * 1000;
 	cJSON *in = cJSON_CreateObject();
 
+	if (from < r->st.floor)
+		from = r->st.floor;	/* nothing before it is ever wanted */
 	if (from < 0)
 		from = 0;
 	cJSON_AddNumberToObject(in, "datetimeReceived", (double)from);
@@ -1715,8 +1729,49 @@ load(struct run *r, int *excess)
 	return rc;
 }
 
+/* --start-at: refuse when a state or journal is there -- replacing it
+ * would forget what was exported -- else write the first state: the
+ * floor at TIME (take_receipt and fetch_receipts honour it), the cursor
+ * there too, or at the clock when TIME is ahead of it (a cursor never
+ * passes the clock).  Nothing is exported; -n prints the state instead. */
 static int
-receipt_export(const struct config *cfg, int dry)
+start_at(struct run *r, int64_t at)
+{
+	const char *v[2] = { r->journal_path, r->state_path };
+	struct stat sb;
+	struct buf b = { 0 };
+	int64_t now = now_ms();
+	int i, rc = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (lstat(v[i], &sb) == 0) {
+			msg_warn("%s exists: --start-at only starts a spool that has "
+			    "no state; to start afresh, check in NetSuite which "
+			    "receipts it has, move the state and journal aside, "
+			    "then run --start-at again (receipt-export(1), CAVEATS)",
+			    v[i]);
+			return EX_USAGE;
+		}
+		if (errno != ENOENT) {
+			msg_warnerr("%s", v[i]);
+			return EX_IOERR;
+		}
+	}
+	r->st.floor = at;
+	r->st.cursor = at < now ? at : now;
+	rx_state_format(&r->st, &b);
+	if (r->dry)
+		fwrite(b.s, 1, b.len, stdout);
+	else if ((rc = spool_write_atomic(r->state_path, b.s, b.len)) == 0)
+		msg_info("%s: written; no receipt dated before %" PRId64
+		    " (epoch ms) will be exported", r->state_path, at);
+	buf_free(&b);
+	return rc;
+}
+
+/* at: --start-at's TIME (epoch ms), or -1 for a run that exports. */
+static int
+receipt_export(const struct config *cfg, int dry, int64_t at)
 {
 	struct run r = { 0 };
 	const char *p;
@@ -1743,7 +1798,9 @@ receipt_export(const struct config *cfg, int dry)
 	/* only a run that read its whole state exports (else it would
 	 * export again what it forgot); excess rows said while finishing
 	 * an interrupted run are 65, and the run goes on */
-	if ((rc = load(&r, &excess)) == 0)
+	if (at >= 0)
+		rc = start_at(&r, at);
+	else if ((rc = load(&r, &excess)) == 0)
 		rc = exit_merge(excess ? EX_DATAERR : 0, export(&r));
 	rx_state_free(&r.st);
 	free(r.statedir);
@@ -1757,9 +1814,12 @@ receipt_export(const struct config *cfg, int dry)
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: %s [-nv] [-c config]\n"
+	fprintf(fp, "usage: %s [-nv] [-c config] [--start-at TIME]\n"
 	    "  -c FILE  configuration (else $POSYNC_CONFIG, else %s)\n"
 	    "  -n       dry run: print the receipt file it would write, change nothing\n"
+	    "  --start-at TIME  first run only: write a state that exports nothing\n"
+	    "           dated before TIME (YYYY-MM-DDTHH:MM:SS[.fff]Z or +HH:MM/-HH:MM),\n"
+	    "           and export nothing now\n"
 	    "  -v       progress on stderr\n"
 	    "  -V       version\n%s", progname, CONFIG_DEFAULT_PATH, msg_exit_table);
 }
@@ -1773,10 +1833,12 @@ main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "start-at", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 } };
 	struct config cfg;
-	const char *cpath = NULL;
-	char *area, *cur;
+	const char *cpath = NULL, *why;
+	char *area, *cur, *q;
+	int64_t at = -1;
 	int c, dry = 0, rc;
 
 	msg_init(argv[0]);
@@ -1787,6 +1849,13 @@ main(int argc, char **argv)
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return 0;
+		case 'S':
+			if (rx_time_parse(optarg, &at, &why) == 0)
+				break;
+			q = msg_quote(optarg, strlen(optarg));
+			msg_warn("--start-at %s: %s", q, why);
+			free(q);
+			return EX_USAGE;
 		default: usage(stderr); return EX_USAGE;
 		}
 	}
@@ -1802,11 +1871,11 @@ main(int argc, char **argv)
 	/* -n makes nothing, not even the spool tree or the lock: it only
 	 * reads, and what it reads is replaced by renames, never torn */
 	if (dry)
-		rc = receipt_export(&cfg, dry);
+		rc = receipt_export(&cfg, dry, at);
 	else if ((rc = spool_init(cfg.spool.dir)) == 0 &&
 	    (rc = lock_take(cfg.spool.dir, LOCK_NAME)) == 0 &&
 	    (rc = spool_clean_tmp(area)) == 0) {
-		rc = receipt_export(&cfg, dry);
+		rc = receipt_export(&cfg, dry, at);
 		rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
 	}
 	free(area);
