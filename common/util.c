@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,4 +379,43 @@ now_ms(void)
 
 	gettimeofday(&tv, NULL);
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* stdout's reader is gone: poll(2) says POLLERR or POLLHUP on a pipe or
+ * socket whose other end is closed.  A write that failed earlier left no
+ * errno behind (stdio keeps none, and errno has moved on since), so the
+ * descriptor itself is asked. */
+static int
+stdout_gone(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+int
+stdout_finish(void)
+{
+	int failed, gone, e = 0;
+
+	errno = 0;
+	if ((failed = fflush(stdout) == EOF))
+		e = errno;
+	failed |= ferror(stdout);
+	gone = failed && (e == EPIPE || stdout_gone());
+	if (fclose(stdout) == EOF && !failed) {
+		failed = 1;
+		e = errno;
+		gone = e == EPIPE;
+	}
+	if (!failed)
+		return 0;
+	if (gone)
+		msg_warn("standard output closed: its reader went away before "
+		    "reading everything printed");
+	else if (e)
+		msg_warn("writing to standard output: %s", msg_strerror(e));
+	else
+		msg_warn("writing to standard output failed earlier in the run");
+	return EX_IOERR;
 }

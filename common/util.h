@@ -69,6 +69,17 @@ size_t utf8_len(const unsigned char *s, size_t n);
 /* Sort an array of strings (qsort, strcmp order). */
 void sort_strings(char **v, size_t n);
 
+/*
+ * The end of a program's output: flush stdout, look for a write that
+ * failed during the run (ferror), and close it, so that no path printed
+ * for the next program in a pipe is lost unsaid.  A reader that went away
+ * (EPIPE, with SIGPIPE ignored, or a pipe or socket whose other end is
+ * closed) is said as "standard output closed", never through a stale
+ * errno; any other failure with its own error text.  0, or EX_IOERR after
+ * one message.  Call once, last, from main().
+ */
+int stdout_finish(void);
+
 /* Current time in milliseconds since the epoch. */
 int64_t now_ms(void);
 

@@ -1016,10 +1016,7 @@ main(int argc, char **argv)
 		if (!run.dry)
 			st = exit_merge(st, prune(&run));
 	}
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		msg_warnerr("writing to stdout");
-		st = exit_merge(st, EX_IOERR);
-	}
+	st = exit_merge(st, stdout_finish());
 	free(run.po_area);
 	free(run.parsed_dir);
 	config_free(&run.cfg);

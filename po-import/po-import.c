@@ -968,7 +968,6 @@ main(int argc, char **argv)
 	free(r.curreal);
 	spool_list_free(r.seen);
 	config_free(&r.cfg);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		st = exit_merge(st, EX_IOERR);
+	st = exit_merge(st, stdout_finish());
 	return st;
 }

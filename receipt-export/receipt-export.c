@@ -1881,5 +1881,5 @@ main(int argc, char **argv)
 	free(area);
 	free(cur);
 	config_free(&cfg);
-	return rc;
+	return exit_merge(rc, stdout_finish());
 }

@@ -1235,5 +1235,5 @@ main(int argc, char **argv)
 	free(r.area); free(r.newdir); free(r.curdir); free(r.pattern);
 	free(r.held_path);
 	config_free(&c);
-	return st;
+	return exit_merge(st, stdout_finish());
 }
