@@ -101,6 +101,8 @@ struct run {
 	struct sftp_entry *rd;	/* receipt_dir's listing */
 	size_t nrd;
 	int staging_ready;
+	struct sftp_entry *stg;	/* what clean_staging left: not files */
+	size_t nstg;
 	int pubfd;		/* the publish lock, or -1 */
 	int folded;		/* a named file was folded into a later one */
 	int export_pending;	/* receipt-export's journal is there */
@@ -690,7 +692,9 @@ in_receipt_dir(struct run *r, const char *name)
 	return 0;
 }
 
-/* Staging is posync's own folder: whatever is there is a crashed run's. */
+/* Staging is posync's own folder: whatever is there is a crashed run's.
+ * The files go; anything else (a folder, a link) is left, in r->stg, for
+ * staged_name to stage around. */
 static int
 clean_staging(struct run *r)
 {
@@ -720,9 +724,43 @@ clean_staging(struct run *r)
 		}
 		free(p);
 	}
-	sftp_entries_free(e, n);
+	r->stg = e;
+	r->nstg = n;
 	r->staging_ready = !s;
 	return s;
+}
+
+/* The name to stage NAME under in staging: NAME, unless clean_staging
+ * left something there under it (a folder posync does not remove: it is
+ * not posync's to empty); then NAME.1, NAME.2, ..., the first one free,
+ * said without -v, once a run, so that a person removes it.  The file
+ * still reaches the receipt folder under NAME. */
+static char *
+staged_name(struct run *r, const char *name)
+{
+	char *n = xstrdup(name), *p, *q1, *q2;
+	unsigned k = 0;
+	size_t i;
+
+	for (i = 0; i < r->nstg; i++) {
+		if (r->stg[i].is_reg || strcmp(r->stg[i].name, n) != 0)
+			continue;
+		free(n);
+		n = xasprintf("%s.%u", name, ++k);
+		i = (size_t)-1;		/* look again for the new name */
+	}
+	if (k) {
+		p = remote(r->c->netsuite.receipt_staging_dir, name);
+		q1 = msg_quote(p, strlen(p));
+		q2 = msg_quote(n, strlen(n));
+		msg_warn("%s: a folder in the staging folder (or something else "
+		    "that is not a file) has this file's name; staged as %s "
+		    "instead: remove it", q1, q2);
+		free(p);
+		free(q1);
+		free(q2);
+	}
+	return n;
 }
 
 static void
@@ -767,10 +805,12 @@ static int
 publish(struct run *r, struct item *it)
 {
 	const struct config *c = r->c;
-	char *staged = remote(c->netsuite.receipt_staging_dir, it->name);
+	char *sname = staged_name(r, it->name);
+	char *staged = remote(c->netsuite.receipt_staging_dir, sname);
 	char *final = remote(c->netsuite.receipt_dir, it->name);
 	int fd, st;
 
+	free(sname);
 	fd = open(it->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		msg_warnerr("%s", it->path);
@@ -1231,6 +1271,7 @@ main(int argc, char **argv)
 	}
 	free(r.q);
 	sftp_entries_free(r.rd, r.nrd);
+	sftp_entries_free(r.stg, r.nstg);
 	lock_drop(&r.pubfd);
 	free(r.area); free(r.newdir); free(r.curdir); free(r.pattern);
 	free(r.held_path);
