@@ -361,6 +361,51 @@ t_json(void)
 	buf_free(&b);
 }
 
+/* --start-at's TIME and the state's floor */
+static void
+t_floor(void)
+{
+	static const char *const bad[] = { "", "2026-11-01", "2026-11-01T00:00:00",
+	    "2026-11-01t00:00:00Z", "2026-11-01T00:00:00z", "2026-11-01T00:00:00Z ",
+	    "2026-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2026-04-31T00:00:00Z",
+	    "2026-11-01T00:00:00.Z", "2026-11-01T00:00:00.0001Z",
+	    "2026-11-01T00:00:00+1:00", "2026-11-01T00:00:00+24:00",
+	    "1969-12-31T23:59:59.999Z", "+2026-11-01T00:00:00Z", "1761955200", NULL };
+	struct rx_state st;
+	struct buf b = { 0 };
+	const char *why;
+	int64_t ms = -7;
+	size_t i;
+	const char *two = "posync receipt-export state 1\nfloor\t5\nfloor\t5\n";
+
+	ok(rx_time_parse("1970-01-01T00:00:00Z", &ms, &why) == 0 && ms == 0, "the epoch");
+	ok(rx_time_parse("2000-02-29T12:00:00.25+01:00", &ms, &why) == 0 &&
+	    ms == 951822000250LL, "a leap day, a fraction, an offset");
+	ok(rx_time_parse("9999-12-31T23:59:59.999Z", &ms, &why) == 0 &&
+	    ms == 253402300799999LL, "the last time a state holds");
+	ok(rx_time_parse("9999-12-31T23:59:59.999-00:01", &ms, &why) < 0,
+	    "past it by the offset: refused");
+	for (i = 0; bad[i]; i++)
+		ok(rx_time_parse(bad[i], &ms, &why) < 0 && why && *why,
+		    "refused: \"%s\"", bad[i]);
+	rx_state_init(&st);
+	st.floor = 1000;
+	st.cursor = 1000;
+	rx_state_format(&st, &b);
+	is_str(b.s, "posync receipt-export state 1\ncursor\t1000\nlast\t0\nfloor\t1000\n",
+	    "the floor is written");
+	rx_state_free(&st);
+	rx_state_init(&st);
+	ok(rx_state_parse(&st, b.s, b.len, "floor") == 0 && st.floor == 1000,
+	    "and read back");
+	rx_state_free(&st);
+	rx_state_init(&st);
+	ok(rx_state_parse(&st, two, strlen(two), "two") == EX_CONFIG,
+	    "two floors: damage");
+	rx_state_free(&st);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -374,5 +419,6 @@ main(void)
 	t_state();
 	t_names();
 	t_json();
+	t_floor();
 	return done_testing();
 }
