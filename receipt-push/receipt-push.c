@@ -7,7 +7,8 @@
  *    receipt_staging_dir, its size checked, then renamed into receipt_dir.
  *  - A file is published once: one whose name is already in receipt_dir or
  *    receipt_archive_dir went out before (a crash after the rename) and is
- *    only moved to SPOOL/receipt/cur.  Staging leftovers are removed.
+ *    only moved to SPOOL/receipt/cur.  Staging leftovers are removed;
+ *    a folder there named like the file is staged around (staged_name).
  *  - Order: files go out in the order they entered SPOOL/receipt/new
  *    (receipt-export's names carry the time they were made; a file named
  *    on the command line is stamped when adopted), and none while a
