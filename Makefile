@@ -238,6 +238,7 @@ bench: all
 	sh bench/pocsv-bench.sh 200000
 	sh bench/receipt-bench.sh 400 5
 	sh bench/receipt-bench.sh 2000 5
+	sh bench/polines-bench.sh 200000
 
 # The programs, their pages, and what a person starts from: the README,
 # posync.conf.example, and crontab.example with the BINDIR installed to.

@@ -100,6 +100,7 @@ static const struct key keys[] = {
 
 	{"spool", "dir", K_STRD, F(spool.dir), 0, 0},
 	{"spool", "keep_days", K_INT, F(spool.keep_days), 1, 3650},
+	{"spool", "polines_keep_days", K_INT, F(spool.polines_keep_days), 0, 36500},
 	{"spool", "syslog", K_BOOL, F(spool.syslog), 0, 1},
 };
 #undef F
@@ -143,6 +144,7 @@ set_defaults(struct config *c)
 
 	c->spool.dir = xstrdup("/var/spool/posync");
 	c->spool.keep_days = 30;
+	c->spool.polines_keep_days = 365;
 	c->spool.syslog = 0;
 }
 

@@ -57,6 +57,7 @@ struct config {
 	struct {
 		char *dir;		/* "/var/spool/posync" */
 		int keep_days;		/* 30 */
+		int polines_keep_days;	/* 365; 0: never */
 		int syslog;		/* 0: also log messages to syslog when 1 */
 	} spool;
 };

@@ -9,9 +9,11 @@
  * descriptor's inode is compared with the path's, and on a mismatch the
  * file is opened again.
  *
- * Memory: the file is read one line at a time through a fixed buffer;
- * only the records of the POs want() accepts are kept, one per
- * (PO, LINE), in a hash table.
+ * Memory: the file is read one line at a time through a fixed buffer.
+ * polines_load keeps only the records of the POs want() accepts, one per
+ * (PO, LINE), in a hash table (receipt-export wants only the POs of the
+ * run's receipts).  polines_compact keeps nothing per record: it is an
+ * external merge sort (below, "Compaction").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,11 @@
 
 #define LINE_MAX_BYTES	4096	/* a record longer than this is not ours */
 #define WARN_MAX	10	/* malformed lines reported one by one */
+#define SAY_MAX		10	/* dropped POs named without -v */
+#define DAY		86400
+
+/* What a line of the ledger is (polines.h). */
+enum { R_BAD, R_LINE, R_SEEN, R_HEAD };
 
 static char *
 ledger_path(const char *spooldir)
@@ -82,34 +89,111 @@ escape(struct buf *b, const char *s)
 	}
 }
 
+/* Unescape s[0..len) into out (room for len + 1 bytes).  -1 when
+ * malformed (a '\\' not followed by '\\', 't' or 'n'); out may be NULL
+ * to check only. */
+static int
+unescape_to(char *out, const char *s, size_t len)
+{
+	size_t i, o = 0;
+	char c;
+
+	for (i = 0; i < len; i++) {
+		c = s[i];
+		if (c == '\\') {
+			if (++i == len)
+				return -1;
+			if (s[i] == '\\')
+				c = '\\';
+			else if (s[i] == 't')
+				c = '\t';
+			else if (s[i] == 'n')
+				c = '\n';
+			else
+				return -1;
+		}
+		if (out)
+			out[o++] = c;
+	}
+	if (out)
+		out[o] = 0;
+	return 0;
+}
+
 /* Unescape s[0..len) into a malloc'd string; NULL when malformed. */
 static char *
 unescape(const char *s, size_t len)
 {
-	char *out = xmalloc(len + 1), *o = out;
-	size_t i;
+	char *out = xmalloc(len + 1);
 
-	for (i = 0; i < len; i++) {
-		if (s[i] != '\\') {
-			*o++ = s[i];
-			continue;
-		}
-		if (++i == len)
-			goto bad;
-		if (s[i] == '\\')
-			*o++ = '\\';
-		else if (s[i] == 't')
-			*o++ = '\t';
-		else if (s[i] == 'n')
-			*o++ = '\n';
-		else
-			goto bad;
-	}
-	*o = 0;
-	return out;
-bad:
+	if (unescape_to(out, s, len) == 0)
+		return out;
 	free(out);
 	return NULL;
+}
+
+/* SECS: 1 to 18 digits. */
+static int
+parse_secs(const char *s, size_t len, int64_t *v)
+{
+	size_t i;
+
+	if (len == 0 || len > 18)
+		return -1;
+	for (*v = 0, i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+/* One line of the ledger, as found: the rules of polines.h in one place. */
+struct parsed {
+	int kind;		/* R_* */
+	size_t polen;		/* the escaped PO: line[0..polen) */
+	size_t klen;		/* the key: line[0..klen), "PO\tLINE" or "PO\t" */
+	int has_qty;		/* R_LINE */
+	dec_t qty;
+	int64_t secs;		/* R_SEEN, R_HEAD */
+};
+
+static int
+parse_line(const char *line, size_t len, struct parsed *p)
+{
+	const char *t1, *t2, *v, *end = line + len;
+
+	p->kind = R_BAD;
+	if (!(t1 = memchr(line, '\t', len)) ||
+	    !(t2 = memchr(t1 + 1, '\t', (size_t)(end - t1 - 1))) ||
+	    memchr(t2 + 1, '\t', (size_t)(end - t2 - 1)))
+		return R_BAD;
+	v = t2 + 1;
+	p->polen = (size_t)(t1 - line);
+	p->klen = (size_t)(t2 - line);
+	if (t1 == line) {	/* the header: no PO, no line */
+		if (t2 == t1 + 1 && parse_secs(v, (size_t)(end - v), &p->secs) == 0)
+			p->kind = R_HEAD;
+		return p->kind;
+	}
+	if (unescape_to(NULL, line, p->polen) < 0)
+		return R_BAD;
+	if (t2 == t1 + 1) {	/* no line: the PO was seen at SECS */
+		if (parse_secs(v, (size_t)(end - v), &p->secs) == 0)
+			p->kind = R_SEEN;
+		return p->kind;
+	}
+	if (unescape_to(NULL, t1 + 1, (size_t)(t2 - t1 - 1)) < 0)
+		return R_BAD;
+	if (end - v == 1 && *v == '?') {
+		p->has_qty = 0;
+		p->qty = 0;
+	} else if (dec_parse(v, (size_t)(end - v), &p->qty) == 0) {
+		p->has_qty = 1;
+	} else {
+		return R_BAD;
+	}
+	return p->kind = R_LINE;
 }
 
 static void
@@ -123,6 +207,31 @@ add_record(struct buf *b, const struct poline *r)
 	buf_addc(b, '\t');
 	buf_adds(b, r->has_qty ? dec_format(r->qty, q) : "?");
 	buf_addc(b, '\n');
+}
+
+static int
+strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "PO\t\tSECS" once for each PO of recs: seen in a CSV at now. */
+static void
+add_seen(struct buf *b, const struct poline *recs, size_t n, time_t now)
+{
+	const char **v = xcalloc(n, sizeof *v);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] = recs[i].po;
+	qsort(v, n, sizeof *v, strpcmp);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(v[i - 1], v[i]) == 0)
+			continue;
+		escape(b, v[i]);
+		buf_addf(b, "\t\t%lld\n", (long long)now);
+	}
+	free(v);
 }
 
 /* Cut a torn last line (a writer died mid-record): we hold LOCK_EX.
@@ -188,6 +297,7 @@ polines_append(const char *spooldir, const struct poline *recs, size_t n)
 		free(path);
 		return 0;
 	}
+	add_seen(&b, recs, n, time(NULL));
 	fd = open_locked(path, O_RDWR | O_APPEND | O_CREAT, LOCK_EX);
 	if (fd < 0) {
 		msg_warnerr("cannot open %s", path);
@@ -282,6 +392,34 @@ table_free(struct table *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* Record line (parsed as p) in t: the last record of a key wins. */
+static void
+table_put(struct table *t, const char *line, const struct parsed *p)
+{
+	const char *t1 = line + p->polen;
+	struct ent *e;
+	uint32_t *s;
+
+	if ((t->n + 1) * 2 > t->nidx)
+		grow(t);
+	s = slot(t, line, p->klen);
+	if (*s) {
+		e = &t->v[*s - 1];
+	} else {
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 64;
+			t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+		}
+		e = &t->v[t->n++];
+		e->key = xstrndup(line, p->klen);
+		e->rec.po = unescape(line, p->polen);
+		e->rec.line = unescape(t1 + 1, p->klen - p->polen - 1);
+		*s = (uint32_t)t->n;
+	}
+	e->rec.has_qty = p->has_qty;
+	e->rec.qty = p->qty;
+}
+
 /* What next_line found. */
 enum { LN_EOF, LN_OK, LN_TORN, LN_LONG, LN_NUL };
 
@@ -306,6 +444,7 @@ next_line(FILE *fp, char *line, size_t *lenp)
 			line[len] = (char)c;
 		len++;
 	}
+	*lenp = len;
 	if (c == EOF && len == 0)
 		return LN_EOF;
 	if (c == EOF)
@@ -313,114 +452,111 @@ next_line(FILE *fp, char *line, size_t *lenp)
 	if (len > LINE_MAX_BYTES)
 		return LN_LONG;
 	line[len] = 0;
-	*lenp = len;
 	return nul ? LN_NUL : LN_OK;
 }
 
-/*
- * Read the ledger from fd (which the caller has locked) into t, keeping
- * the POs want() accepts.  A line without its LF at the end of the file
- * is torn and ignored; a malformed line elsewhere is reported and
- * ignored (the rest of the ledger is still good).
- */
-static int
-read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct table *t)
-{
-	char line[LINE_MAX_BYTES + 1], *t1, *t2, *po = NULL, *ln = NULL;
-	char *lastpo = NULL;
-	int lastwant = 0, nwarn = 0, dfd, k;
-	unsigned long lineno = 0;
-	size_t len, klen;
+/* A reader of the ledger: its lines, and the bad ones said (the first
+ * WARN_MAX by line number, then a count). */
+struct reader {
 	FILE *fp;
-	struct poline rec;
-	uint32_t *s;
+	const char *path;
+	unsigned long lineno;
+	int nwarn;
+};
 
-	if ((dfd = dup(fd)) < 0 || !(fp = fdopen(dfd, "r"))) {
+static int
+reader_open(struct reader *rd, int fd, const char *path)
+{
+	int dfd;
+
+	memset(rd, 0, sizeof *rd);
+	rd->path = path;
+	if ((dfd = dup(fd)) < 0 || lseek(dfd, 0, SEEK_SET) < 0 ||
+	    !(rd->fp = fdopen(dfd, "r"))) {
 		msg_warnerr("cannot read %s", path);
 		if (dfd >= 0)
 			close(dfd);
 		return EX_IOERR;
 	}
-	while ((k = next_line(fp, line, &len)) != LN_EOF) {
-		lineno++;
-		if (k == LN_TORN)
-			break;	/* ignored: the next writer cuts it */
-		if (k == LN_LONG || k == LN_NUL) {
-			if (nwarn++ < WARN_MAX)
-				msg_warn("%s:%lu: %s, ignored", path, lineno,
-				    k == LN_LONG ? "record longer than 4096 bytes" :
-				    "record holding a NUL byte");
-			continue;
-		}
-		t1 = strchr(line, '\t');
-		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-		if (!t1 || !t2 || strchr(t2 + 1, '\t') || t1 == line || t2 == t1 + 1)
-			goto bad;
-		if (strcmp(t2 + 1, "?") == 0) {
-			rec.has_qty = 0;
-			rec.qty = 0;
-		} else if (dec_parse(t2 + 1, strlen(t2 + 1), &rec.qty) == 0) {
-			rec.has_qty = 1;
-		} else {
-			goto bad;
-		}
-		if (!(po = unescape(line, (size_t)(t1 - line))) ||
-		    !(ln = unescape(t1 + 1, (size_t)(t2 - t1 - 1))))
-			goto bad;
-		/* Lines of one PO usually come together: ask want() once. */
-		if (!lastpo || strcmp(lastpo, po) != 0) {
-			free(lastpo);
-			lastpo = xstrdup(po);
-			lastwant = !want || want(po, arg);
-		}
-		if (!lastwant) {
-			free(po);
-			free(ln);
-			po = ln = NULL;
-			continue;
-		}
-		klen = (size_t)(t2 - line);
-		if ((t->n + 1) * 2 > t->nidx)
-			grow(t);
-		s = slot(t, line, klen);
-		if (*s) {	/* last record wins */
-			struct ent *e = &t->v[*s - 1];
-
-			e->rec.has_qty = rec.has_qty;
-			e->rec.qty = rec.qty;
-			free(po);
-			free(ln);
-		} else {
-			if (t->n == t->cap) {
-				t->cap = t->cap ? t->cap * 2 : 64;
-				t->v = xrealloc(t->v, t->cap * sizeof *t->v);
-			}
-			t->v[t->n].key = xstrndup(line, klen);
-			rec.po = po;
-			rec.line = ln;
-			t->v[t->n].rec = rec;
-			t->n++;
-			*s = (uint32_t)t->n;
-		}
-		po = ln = NULL;
-		continue;
-bad:
-		free(po);
-		free(ln);
-		po = ln = NULL;
-		if (nwarn++ < WARN_MAX)
-			msg_warn("%s:%lu: malformed record ignored", path, lineno);
-	}
-	if (nwarn > WARN_MAX)
-		msg_warn("%s: %d malformed records in all", path, nwarn);
-	free(lastpo);
-	if (ferror(fp)) {
-		msg_warnerr("cannot read %s", path);
-		fclose(fp);
-		return EX_IOERR;
-	}
-	fclose(fp);
 	return 0;
+}
+
+/*
+ * The next good line into line (parsed into p), its length in *lenp; a
+ * malformed line is reported and skipped (*skipped set), a torn last one
+ * ignored (the next writer cuts it).  1, 0 at the end, -1 on a read error.
+ */
+static int
+reader_next(struct reader *rd, char *line, size_t *lenp, struct parsed *p,
+    int *skipped)
+{
+	int k;
+
+	while ((k = next_line(rd->fp, line, lenp)) != LN_EOF) {
+		rd->lineno++;
+		if (k == LN_TORN)
+			break;
+		if (k == LN_OK && parse_line(line, *lenp, p) != R_BAD)
+			return 1;
+		*skipped = 1;
+		if (rd->nwarn++ < WARN_MAX)
+			msg_warn("%s:%lu: %s", rd->path, rd->lineno,
+			    k == LN_LONG ? "record longer than 4096 bytes, ignored" :
+			    k == LN_NUL ? "record holding a NUL byte, ignored" :
+			    "malformed record ignored");
+	}
+	if (ferror(rd->fp)) {
+		msg_warnerr("cannot read %s", rd->path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+reader_close(struct reader *rd, int r)
+{
+	if (rd->nwarn > WARN_MAX)
+		msg_warn("%s: %d malformed records in all", rd->path, rd->nwarn);
+	if (rd->fp)
+		fclose(rd->fp);
+	rd->fp = NULL;
+	return r;
+}
+
+/* Read the ledger from fd (which the caller has locked) into t, keeping
+ * the lines of the POs want() accepts. */
+static int
+read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct table *t)
+{
+	char line[LINE_MAX_BYTES + 1], *po = NULL;
+	struct reader rd;
+	struct parsed p;
+	size_t len;
+	int lastwant = 0, skipped = 0, k;
+
+	if (reader_open(&rd, fd, path) != 0)
+		return EX_IOERR;
+	while ((k = reader_next(&rd, line, &len, &p, &skipped)) > 0) {
+		if (p.kind != R_LINE)
+			continue;
+		/* Lines of one PO usually come together: ask want() once. */
+		if (!po || strlen(po) != p.polen || memcmp(po, line, p.polen) != 0) {
+			free(po);
+			po = xstrndup(line, p.polen);
+			if (want) {
+				char *plain = unescape(line, p.polen);
+
+				lastwant = want(plain, arg);
+				free(plain);
+			} else {
+				lastwant = 1;
+			}
+		}
+		if (lastwant)
+			table_put(t, line, &p);
+	}
+	free(po);
+	return reader_close(&rd, k < 0 ? EX_IOERR : 0);
 }
 
 int
@@ -450,17 +586,512 @@ polines_load(const char *spooldir, polines_want_fn *want, polines_fn *fn, void *
 	return r;
 }
 
-int
-polines_compact(const char *spooldir, polines_want_fn *keep, void *arg)
-{
-	char *path = ledger_path(spooldir);
-	struct table t = {0};
-	struct buf b = {0};
-	size_t i;
-	int fd, r;
+/* ---------------------------------------------------------------- compaction
+ *
+ * An external merge sort, so that memory does not grow with the ledger.
+ *  1. split: the ledger is read once.  Its longest sorted beginning
+ *     (keys strictly increasing: what the last compaction wrote) stays
+ *     where it is, the first sorted run.  The rest is cut into chunks of
+ *     at most chunk_bytes and chunk_recs, each sorted in memory by key and
+ *     position, its keys folded to one record (below), and written to a
+ *     nameless temporary file in state/: a sorted run.  When fanin runs
+ *     wait, they are merged into one.
+ *  2. merge: the runs are merged by key into PATH.tmp.PID, under a
+ *     header; it is fsync'd and renamed over PATH.  The lock is held
+ *     throughout, so the runs are what the ledger holds.
+ * Folding one key: the later record of a line wins (a later run, or a
+ * later position in a chunk); of a PO's "seen" records the latest time.
+ * A key is "PO\tLINE" or, for a seen record, "PO\t": a PO's seen record
+ * sorts before its lines, so the merge knows when the PO was last seen
+ * before it writes any of them.  An escaped id holds no TAB, so the keys
+ * of one PO are next to each other.
+ * Memory: the chunk (chunk_bytes), its index (chunk_recs * 12 bytes),
+ * and fanin + 1 sources of one line buffer and one stdio buffer each:
+ * 8 + 3 + 0.3 MiB with the values below, under POLINES_MEM.
+ */
+static size_t chunk_bytes = 8 << 20, chunk_recs = 256 << 10, fanin = 32;
 
-	fd = open_locked(path, O_RDONLY, LOCK_EX);
-	if (fd < 0) {
+void
+polines_tune(size_t bytes, size_t recs, size_t fan)
+{
+	if (bytes)
+		chunk_bytes = bytes < LINE_MAX_BYTES + 1 ? LINE_MAX_BYTES + 1 : bytes;
+	if (recs)
+		chunk_recs = recs < 2 ? 2 : recs;
+	if (fan)
+		fanin = fan < 2 ? 2 : fan;
+}
+
+struct cent {			/* a record in the chunk */
+	uint32_t off, len, klen;
+};
+
+struct src {			/* a sorted run being merged */
+	FILE *fp;
+	long long left;		/* bytes still to read; -1: to the end */
+	int live;		/* line holds its next record */
+	size_t len;
+	struct parsed p;
+	char line[LINE_MAX_BYTES + 1];
+};
+
+struct compactor {
+	const char *path;
+	char *statedir;
+	int fd;			/* the ledger, locked */
+	off_t prefix;		/* its sorted beginning, in bytes */
+	char *mem;		/* the chunk */
+	size_t used, n;
+	struct cent *v;
+	int *runs;		/* temporary files, oldest first */
+	size_t nruns;
+	struct src *src;	/* fanin + 1 */
+	char line[LINE_MAX_BYTES + 1];	/* split's */
+	char prev[LINE_MAX_BYTES + 1];	/* the last key of the beginning */
+	size_t prevlen;
+	char cur[LINE_MAX_BYTES + 1];	/* merge's winner */
+	size_t curlen;
+	struct parsed curp;
+};
+
+static int
+keycmp(const char *a, size_t al, const char *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	return c ? c : (al > bl) - (al < bl);
+}
+
+/* Of two records of one key, b (the later) replaces a. */
+static int
+later_wins(const struct parsed *a, const struct parsed *b)
+{
+	return b->kind != R_SEEN || b->secs > a->secs;
+}
+
+static int
+cent_cmp(const void *x, const void *y, void *arg)
+{
+	const struct cent *a = x, *b = y;
+	const char *m = arg;
+	int c = keycmp(m + a->off, a->klen, m + b->off, b->klen);
+
+	return c ? c : (a->off > b->off) - (a->off < b->off);
+}
+
+/* A nameless temporary file in state/ (named and unlinked at once where
+ * O_TMPFILE is missing): a kill leaves nothing behind. */
+static int
+run_new(struct compactor *c)
+{
+	char *t;
+	int fd;
+
+#ifdef O_TMPFILE
+	if ((fd = open(c->statedir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
+		return fd;
+#endif
+	t = xasprintf("%s/polines.sort.XXXXXX", c->statedir);
+	if ((fd = mkostemp(t, O_CLOEXEC)) >= 0)
+		unlink(t);
+	else
+		msg_warnerr("cannot create a temporary file in %s", c->statedir);
+	free(t);
+	return fd;
+}
+
+static FILE *
+run_writer(struct compactor *c, int *fdp)
+{
+	FILE *fp;
+	int dfd;
+
+	if ((*fdp = run_new(c)) < 0)
+		return NULL;
+	if ((dfd = dup(*fdp)) < 0 || !(fp = fdopen(dfd, "w"))) {
+		msg_warnerr("cannot write a temporary file in %s", c->statedir);
+		if (dfd >= 0)
+			close(dfd);
+		close(*fdp);
+		return NULL;
+	}
+	return fp;
+}
+
+static int
+run_done(struct compactor *c, FILE *fp, int fd)
+{
+	if (fclose(fp) != 0) {
+		msg_warnerr("cannot write a temporary file in %s", c->statedir);
+		close(fd);
+		return EX_IOERR;
+	}
+	return 0;
+}
+
+/* The next record of s (a header skipped); s->live 0 at its end. */
+static int
+src_next(struct src *s)
+{
+	int k;
+
+	for (;;) {
+		s->live = 0;
+		if (s->left == 0)
+			return 0;
+		k = next_line(s->fp, s->line, &s->len);
+		if (k == LN_EOF || k == LN_TORN)
+			return ferror(s->fp) ? -1 : 0;
+		if (s->left > 0)
+			s->left -= (long long)s->len + 1;
+		if (k == LN_OK && parse_line(s->line, s->len, &s->p) != R_BAD &&
+		    s->p.kind != R_HEAD) {
+			s->live = 1;
+			return 0;
+		}
+	}
+}
+
+static int
+src_open(struct src *s, int fd, long long left)
+{
+	int dfd;
+
+	s->fp = NULL;
+	s->live = 0;
+	if (lseek(fd, 0, SEEK_SET) < 0 || (dfd = dup(fd)) < 0)
+		return -1;
+	if (!(s->fp = fdopen(dfd, "r"))) {
+		close(dfd);
+		return -1;
+	}
+	s->left = left;
+	return src_next(s);
+}
+
+static void
+src_close(struct src *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i].fp)
+			fclose(s[i].fp);
+}
+
+typedef int emit_fn(struct compactor *, void *);
+
+/* Merge the sources c->src[0..n) (each sorted, each key once, later
+ * sources later in the ledger), calling emit for each key's winner in
+ * c->cur. */
+static int
+merge(struct compactor *c, size_t n, emit_fn *emit, void *arg)
+{
+	struct src *s = c->src;
+	size_t i, m, w;
+	int r;
+
+	for (;;) {
+		for (m = n, i = 0; i < n; i++)
+			if (s[i].live && (m == n || keycmp(s[i].line, s[i].p.klen,
+			    s[m].line, s[m].p.klen) < 0))
+				m = i;
+		if (m == n)
+			return 0;
+		for (w = m, i = m + 1; i < n; i++)
+			if (s[i].live && keycmp(s[i].line, s[i].p.klen, s[m].line,
+			    s[m].p.klen) == 0 && later_wins(&s[w].p, &s[i].p))
+				w = i;
+		memcpy(c->cur, s[w].line, s[w].len);
+		c->curlen = s[w].len;
+		c->curp = s[w].p;
+		for (i = m; i < n; i++)
+			if (s[i].live && keycmp(s[i].line, s[i].p.klen, c->cur,
+			    c->curp.klen) == 0 && src_next(&s[i]) < 0) {
+				msg_warnerr("cannot read %s while compacting it", c->path);
+				return EX_IOERR;
+			}
+		if ((r = emit(c, arg)) != 0)
+			return r;
+	}
+}
+
+static int
+emit_run(struct compactor *c, void *arg)
+{
+	FILE *fp = arg;
+
+	fwrite(c->cur, 1, c->curlen, fp);
+	putc('\n', fp);
+	return 0;
+}
+
+/* The runs waiting, merged into one. */
+static int
+merge_runs(struct compactor *c)
+{
+	FILE *fp;
+	size_t i;
+	int fd, r = 0;
+
+	if (!(fp = run_writer(c, &fd)))
+		return EX_IOERR;
+	for (i = 0; !r && i < c->nruns; i++)
+		if (src_open(&c->src[i], c->runs[i], -1) < 0) {
+			msg_warnerr("cannot read a temporary file in %s", c->statedir);
+			r = EX_IOERR;
+		}
+	if (!r)
+		r = merge(c, c->nruns, emit_run, fp);
+	src_close(c->src, c->nruns);
+	if (r) {
+		fclose(fp);
+		close(fd);
+		return r;
+	}
+	if ((r = run_done(c, fp, fd)) != 0)
+		return r;
+	for (i = 0; i < c->nruns; i++)
+		close(c->runs[i]);
+	c->runs[0] = fd;
+	c->nruns = 1;
+	return 0;
+}
+
+/* The chunk, sorted and folded, as a new run. */
+static int
+chunk_flush(struct compactor *c)
+{
+	struct parsed a, b;
+	size_t i, j, w;
+	FILE *fp;
+	int fd;
+
+	if (c->n == 0)
+		return 0;
+	qsort_r(c->v, c->n, sizeof *c->v, cent_cmp, c->mem);
+	if (!(fp = run_writer(c, &fd)))
+		return EX_IOERR;
+	for (i = 0; i < c->n; i = j) {
+		w = i;
+		parse_line(c->mem + c->v[w].off, c->v[w].len, &a);
+		for (j = i + 1; j < c->n && keycmp(c->mem + c->v[i].off, c->v[i].klen,
+		    c->mem + c->v[j].off, c->v[j].klen) == 0; j++) {
+			parse_line(c->mem + c->v[j].off, c->v[j].len, &b);
+			if (later_wins(&a, &b)) {
+				w = j;
+				a = b;
+			}
+		}
+		fwrite(c->mem + c->v[w].off, 1, c->v[w].len, fp);
+		putc('\n', fp);
+	}
+	c->n = c->used = 0;
+	if (run_done(c, fp, fd) != 0)
+		return EX_IOERR;
+	c->runs[c->nruns++] = fd;
+	return c->nruns == fanin ? merge_runs(c) : 0;
+}
+
+static int
+chunk_add(struct compactor *c, const char *line, size_t len, size_t klen)
+{
+	int r;
+
+	if (!c->mem) {
+		c->mem = xmalloc(chunk_bytes);
+		c->v = xcalloc(chunk_recs, sizeof *c->v);
+	}
+	if ((c->n == chunk_recs || c->used + len > chunk_bytes) &&
+	    (r = chunk_flush(c)) != 0)
+		return r;
+	memcpy(c->mem + c->used, line, len);
+	c->v[c->n++] = (struct cent){ (uint32_t)c->used, (uint32_t)len, (uint32_t)klen };
+	c->used += len;
+	return 0;
+}
+
+/* Step 1: the sorted beginning measured, the rest cut into runs. */
+static int
+split(struct compactor *c)
+{
+	struct reader rd;
+	struct parsed p;
+	size_t len;
+	int k, sorted = 1, skipped = 0, r = 0, have = 0;
+	long long at = 0;
+
+	if (reader_open(&rd, c->fd, c->path) != 0)
+		return EX_IOERR;
+	while ((k = reader_next(&rd, c->line, &len, &p, &skipped)) > 0) {
+		if (sorted && !skipped && (p.kind == R_HEAD || !have ||
+		    keycmp(c->prev, c->prevlen, c->line, p.klen) < 0)) {
+			if (p.kind != R_HEAD) {
+				memcpy(c->prev, c->line, p.klen);
+				c->prevlen = p.klen;
+				have = 1;
+			}
+			at += (long long)len + 1;
+			c->prefix = (off_t)at;
+			continue;
+		}
+		sorted = 0;
+		if (p.kind != R_HEAD && (r = chunk_add(c, c->line, len, p.klen)) != 0)
+			break;
+	}
+	if (!r && k < 0)
+		r = EX_IOERR;
+	if (!r)
+		r = chunk_flush(c);
+	return reader_close(&rd, r);
+}
+
+/* Step 2's writer: one PO at a time, kept, expired or dropped whole. */
+struct out {
+	FILE *fp;
+	const char *path;
+	polines_want_fn *keep;
+	void *arg;
+	time_t now;
+	int keep_days;
+	int have, keepit, expired;
+	size_t polen, ndropped;
+	char po[LINE_MAX_BYTES + 1];	/* escaped, as in the ledger */
+	char plain[LINE_MAX_BYTES + 1];
+};
+
+#define DROPPED_FMT "%s: PO %s dropped: not in a NetSuite export since %s " \
+	"(polines_keep_days %d), and never fully received"
+
+static void
+say_dropped(struct out *o, int64_t secs)
+{
+	char day[32];
+	time_t t = (time_t)secs;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(day, sizeof day, "%Y-%m-%d", &tm))
+		snprintf(day, sizeof day, "%lld", (long long)secs);
+	if (++o->ndropped <= SAY_MAX)
+		msg_warn(DROPPED_FMT, o->path, o->plain, day, o->keep_days);
+	else
+		msg_info(DROPPED_FMT, o->path, o->plain, day, o->keep_days);
+}
+
+/* A new PO in c->cur: keep it?  Its seen record, when it has one, is
+ * its first key. */
+static void
+po_start(struct compactor *c, struct out *o)
+{
+	const struct parsed *p = &c->curp;
+
+	memcpy(o->po, c->cur, p->polen);
+	o->polen = p->polen;
+	o->have = 1;
+	unescape_to(o->plain, c->cur, p->polen);
+	o->keepit = !o->keep || o->keep(o->plain, o->arg);
+	o->expired = 0;
+	if (!o->keepit)
+		return;
+	if (p->kind != R_SEEN) {
+		/* written before seen records existed: its clock starts now */
+		fwrite(o->po, 1, o->polen, o->fp);
+		fprintf(o->fp, "\t\t%lld\n", (long long)o->now);
+	} else if (o->keep_days > 0 &&
+	    p->secs < (int64_t)o->now - (int64_t)o->keep_days * DAY) {
+		o->expired = 1;
+		say_dropped(o, p->secs);
+	}
+}
+
+static int
+emit_out(struct compactor *c, void *arg)
+{
+	struct out *o = arg;
+
+	if (!o->have || o->polen != c->curp.polen ||
+	    memcmp(o->po, c->cur, o->polen) != 0)
+		po_start(c, o);
+	if (o->keepit && !o->expired) {
+		fwrite(c->cur, 1, c->curlen, o->fp);
+		putc('\n', o->fp);
+	}
+	return 0;
+}
+
+/* Step 2: the runs merged into tmp, durably. */
+static int
+write_out(struct compactor *c, struct out *o, const char *tmp)
+{
+	size_t n = 0, i;
+	int fd, r = 0;
+
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0 ||
+	    !(o->fp = fdopen(fd, "w"))) {
+		msg_warnerr("cannot create %s", tmp);
+		if (fd >= 0)
+			close(fd);
+		return EX_IOERR;
+	}
+	fprintf(o->fp, "\t\t%lld\n", (long long)o->now);
+	if (c->prefix > 0 && src_open(&c->src[n++], c->fd, (long long)c->prefix) < 0)
+		r = EX_IOERR;
+	for (i = 0; !r && i < c->nruns; i++)
+		if (src_open(&c->src[n++], c->runs[i], -1) < 0)
+			r = EX_IOERR;
+	if (r)
+		msg_warnerr("cannot read %s while compacting it", c->path);
+	if (!r)
+		r = merge(c, n, emit_out, o);
+	src_close(c->src, n);
+	if (!r && (fflush(o->fp) != 0 || ferror(o->fp) || fsync(fd) < 0)) {
+		msg_warnerr("cannot write %s", tmp);
+		r = EX_IOERR;
+	}
+	if (fclose(o->fp) != 0 && !r) {
+		msg_warnerr("cannot write %s", tmp);
+		r = EX_IOERR;
+	}
+	return r;
+}
+
+static int
+replace(struct compactor *c, struct out *o)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", c->path, (long)getpid());
+	int r;
+
+	/* Replaced while we hold the lock on the old file: a writer
+	 * waiting for it finds the new file when it gets the lock. */
+	if ((r = write_out(c, o, tmp)) == 0 && rename(tmp, c->path) < 0) {
+		msg_warnerr("cannot rename %s to %s", tmp, c->path);
+		r = EX_IOERR;
+	}
+	if (r)
+		unlink(tmp);
+	else if (fsync_dir(c->statedir) < 0) {
+		msg_warnerr("cannot fsync %s", c->statedir);
+		r = EX_IOERR;
+	}
+	if (!r && o->ndropped > SAY_MAX)
+		msg_warn("%s: %zu POs dropped in all, not in a NetSuite export for "
+		    "%d days%s", c->path, o->ndropped, o->keep_days,
+		    verbose ? "" : " (-v names each)");
+	free(tmp);
+	return r;
+}
+
+int
+polines_compact(const char *spooldir, polines_want_fn *keep, void *arg,
+    time_t now, int keep_days)
+{
+	struct compactor c = { 0 };
+	struct out o = { 0 };
+	char *path = ledger_path(spooldir);
+	size_t i;
+	int r;
+
+	if ((c.fd = open_locked(path, O_RDONLY, LOCK_EX)) < 0) {
 		r = 0;
 		if (errno != ENOENT) {
 			msg_warnerr("cannot open %s", path);
@@ -469,17 +1100,52 @@ polines_compact(const char *spooldir, polines_want_fn *keep, void *arg)
 		free(path);
 		return r;
 	}
-	r = read_ledger(fd, path, keep, arg, &t);
-	if (!r) {
-		for (i = 0; i < t.n; i++)
-			add_record(&b, &t.v[i].rec);
-		/* Replaced while we hold the lock on the old file: a writer
-		 * waiting for it finds the new file when it gets the lock. */
-		r = spool_write_atomic(path, b.s ? b.s : "", b.len);
-	}
-	close(fd);
-	buf_free(&b);
-	table_free(&t);
+	c.path = o.path = path;
+	c.statedir = xasprintf("%s/state", spooldir);
+	c.runs = xcalloc(fanin, sizeof *c.runs);
+	c.src = xcalloc(fanin + 1, sizeof *c.src);
+	o.keep = keep;
+	o.arg = arg;
+	o.now = now;
+	o.keep_days = keep_days;
+	if ((r = split(&c)) == 0)
+		r = replace(&c, &o);
+	for (i = 0; i < c.nruns; i++)
+		close(c.runs[i]);
+	close(c.fd);
+	free(c.runs);
+	free(c.src);
+	free(c.mem);
+	free(c.v);
+	free(c.statedir);
 	free(path);
 	return r;
+}
+
+int
+polines_tidy(const char *spooldir, time_t now, int keep_days)
+{
+	char *path = ledger_path(spooldir), line[64];
+	struct parsed p;
+	size_t len;
+	FILE *fp;
+	int due = 1;
+
+	/* the first line is whole: appends go to the end, compactions
+	 * rename; a torn one only makes the compaction due */
+	if (!(fp = fopen(path, "re"))) {
+		int e = errno;
+
+		if (e != ENOENT)
+			msg_warnerr("cannot open %s", path);
+		free(path);
+		return e == ENOENT ? 0 : EX_IOERR;
+	}
+	if (fgets(line, sizeof line, fp) && (len = strlen(line)) > 1 &&
+	    line[len - 1] == '\n' && parse_line(line, len - 1, &p) == R_HEAD &&
+	    now - p.secs < DAY && p.secs - now < DAY)
+		due = 0;
+	fclose(fp);
+	free(path);
+	return due ? polines_compact(spooldir, NULL, NULL, now, keep_days) : 0;
 }

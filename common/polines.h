@@ -3,22 +3,35 @@
  * PO id, line id and ordered quantity (unknown when its row was rejected
  * for the quantity).  po-export-parse appends to it; receipt-export reads
  * it to know every line that is open in NetSuite (contracts.md section 4)
- * and compacts it, dropping POs that are fully received.
+ * and compacts it, dropping POs that are fully received, and POs that
+ * NetSuite has not exported for polines_keep_days (never completed).
  *
  * SPOOL/state/polines is an append-only text file, one record a line:
- *     PO<TAB>LINE<TAB>QTY<LF>
- * PO and LINE escaped (\\, \t, \n); QTY a decimal, or "?" when unknown.
- * The last record for a (PO, LINE) wins, so appending the same records
- * again after a crash is harmless.  A torn last line (no LF) is ignored
- * and cut off by the next writer.  Writers and the compactor take an
- * flock on the file itself, so po-export-parse and receipt-export may run
- * at the same time.
+ *     PO<TAB>LINE<TAB>QTY<LF>      a line and its ordered quantity
+ *     PO<TAB><TAB>SECS<LF>         the PO was in a CSV parsed at SECS
+ *     <TAB><TAB>SECS<LF>           the ledger was compacted at SECS (first)
+ * PO and LINE escaped (\\, \t, \n); QTY a decimal, or "?" when unknown;
+ * SECS seconds since the epoch.  The last record for a (PO, LINE) wins,
+ * the latest SECS for a PO, so appending the same records again after a
+ * crash is harmless.  A torn last line (no LF) is ignored and cut off by
+ * the next writer.  Writers and the compactor take an flock on the file
+ * itself, so po-export-parse and receipt-export may run at the same time.
+ * A ledger written before the "seen" records existed has none: its POs
+ * are stamped as seen at the first compaction that finds them so.
+ *
+ * Compaction streams: its memory is bounded by POLINES_MEM (about 16 MiB:
+ * an 8 MiB chunk of records, its index, and one line buffer for each of at
+ * most 32 sorted runs merged at once), whatever the ledger's size.  The
+ * ledger it writes is sorted by PO and line, one record each.
  */
 #ifndef POSYNC_POLINES_H
 #define POSYNC_POLINES_H
 
 #include <stddef.h>
+#include <time.h>
 #include "decimal.h"
+
+#define POLINES_MEM	(16L << 20)	/* compaction's memory, documented */
 
 struct poline {
 	const char *po;
@@ -27,7 +40,8 @@ struct poline {
 	dec_t qty;
 };
 
-/* Append n records durably (write, fsync).  0 or EX_IOERR. */
+/* Append n records durably (write, fsync), and for each PO among them a
+ * record saying it was seen now.  0 or EX_IOERR. */
 int polines_append(const char *spooldir, const struct poline *recs, size_t n);
 
 /* Call fn for each current (last-wins) record whose PO want() accepts
@@ -38,8 +52,23 @@ typedef int polines_fn(const struct poline *rec, void *arg);
 int polines_load(const char *spooldir, polines_want_fn *want,
     polines_fn *fn, void *arg);
 
-/* Rewrite the ledger keeping only the POs keep() accepts (atomic
- * replace, under the lock).  0 or EX_IOERR. */
-int polines_compact(const char *spooldir, polines_want_fn *keep, void *arg);
+/*
+ * Rewrite the ledger (a new file renamed over it, under the lock: a kill
+ * at any point leaves a ledger that reads the same) keeping only the POs
+ * keep() accepts (NULL: all), one record per line.  With keep_days > 0, a
+ * PO keep() accepts but last seen in a CSV more than keep_days before now
+ * is dropped too: it will never complete.  Each such PO is said on stderr
+ * (the first 10 by name, then a count; -v names every one).  0 or EX_IOERR.
+ */
+int polines_compact(const char *spooldir, polines_want_fn *keep, void *arg,
+    time_t now, int keep_days);
+
+/* Compact (keep all but what keep_days drops) when the last compaction
+ * is a day old or more, or was never done.  0 or EX_IOERR. */
+int polines_tidy(const char *spooldir, time_t now, int keep_days);
+
+/* For tests: the chunk size in bytes and records, and the most runs
+ * merged at once (0 leaves one as it is). */
+void polines_tune(size_t chunk_bytes, size_t chunk_recs, size_t fanin);
 
 #endif

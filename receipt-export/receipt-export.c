@@ -867,7 +867,8 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 		goto out;
 	crash_point("state");
 	if (j->drop.len) {
-		if ((rc = polines_compact(r->cfg->spool.dir, drop_po, &drop)) != 0)
+		if ((rc = polines_compact(r->cfg->spool.dir, drop_po, &drop,
+		    time(NULL), r->cfg->spool.polines_keep_days)) != 0)
 			goto out;
 		crash_point("compact");
 	}
@@ -1877,6 +1878,10 @@ main(int argc, char **argv)
 	    (rc = spool_clean_tmp(area)) == 0) {
 		rc = receipt_export(&cfg, dry, at);
 		rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
+		/* once a day: POs NetSuite stopped exporting leave the
+		 * polines ledger even when no PO completes */
+		rc = exit_merge(rc, polines_tidy(cfg.spool.dir, time(NULL),
+		    cfg.spool.polines_keep_days));
 	}
 	free(area);
 	free(cur);

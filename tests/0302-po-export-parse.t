@@ -63,7 +63,7 @@ t_true "the remote file left fulfillment/" ! -e "$PO/fulfillment/$name"
 t_ok "... into archive/ under its name, unchanged" cmp "$SCRATCH/$name" "$PO/fulfillment/archive/$name"
 t_ok "the raw copy is in spool/po/raw" sh -c 'cmp "$1" "$2"/po/raw/*' - "$SCRATCH/$name" "$SP"
 t_is "the ledger has every PO line with its quantity" \
-	"$(sort "$SP/state/polines" | tr '\t\n' ' |')" \
+	"$(awk -F'\t' '$2 != ""' "$SP/state/polines" | sort | tr '\t\n' ' |')" \
 	"12009298 1 11|12009298 2 2.5|12009298 3 3|12009300 1 4|12009300 7 0.3|12009301 1 1|"
 
 t_ok "a second run" po-export-parse

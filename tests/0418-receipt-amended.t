@@ -24,7 +24,7 @@ ns_po 1801 2:SKU2:3 3:NOSUCH:4
 t_exit "the rerun finishes the interrupted run" 0 receipt-export
 t_is "... the file for line 1 went out once" "$(re_totals)" "1801 1 2"
 t_is "the amended PO stays in the polines ledger, new lines and all" \
-	"$(awk -F'\t' '$1 == "1801" { print $2 "=" $3 }' "$SPOOL/state/polines" | sort | tr '\n' ' ')" \
+	"$(awk -F'\t' '$1 == "1801" && $2 != "" { print $2 "=" $3 }' "$SPOOL/state/polines" | sort | tr '\n' ' ')" \
 	"1=2 2=3 3=4 "
 t_is "... and open in the state (no completion time)" \
 	"$(grep -c "^c	1801	" "$SPOOL/state/receipt-export.state")" 0

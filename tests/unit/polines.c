@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -118,13 +119,48 @@ load_is(polines_want_fn *want, const char *expect, const char *desc)
 	free(got);
 }
 
+/* The ledger's text with each "\t\tSECS" shown as "\t\tT" (the time
+ * of the run); *secs (when not NULL) set to the last SECS seen. */
+static char *
+ledger_text(long long *secs)
+{
+	char *got = slurp(ledger), *p, *q;
+	struct buf b = {0};
+
+	for (p = got; p && *p; p++) {
+		buf_addc(&b, *p);
+		if (p[0] == '\t' && p[1] == '\t' && p[2] >= '0' && p[2] <= '9') {
+			if (secs)
+				*secs = strtoll(p + 2, &q, 10);
+			buf_adds(&b, "\tT");
+			p += 1;
+			while (p[1] >= '0' && p[1] <= '9')
+				p++;
+		}
+	}
+	free(got);
+	return b.s ? b.s : xstrdup("");
+}
+
 static void
 file_is(const char *expect, const char *desc)
 {
-	char *got = slurp(ledger);
+	char *got = ledger_text(NULL);
 
 	is_str(got, expect, "%s", desc);
 	free(got);
+}
+
+static unsigned long
+ledger_lines(void)
+{
+	char *t = slurp(ledger), *p;
+	unsigned long n = 0;
+
+	for (p = t; p && *p; p++)
+		n += *p == '\n';
+	free(t);
+	return n;
 }
 
 /* Append n raw bytes (they may hold NUL) to the ledger. */
@@ -215,6 +251,7 @@ main(void)
 	struct poline recs[3];
 	struct coll c = {.n = 0};
 	char *err, *want;
+	unsigned long base;
 	pid_t pid;
 	int st, i, r;
 
@@ -227,13 +264,15 @@ main(void)
 	free(want);
 
 	load_is(NULL, "", "no ledger yet: no records, no error");
-	is_int(polines_compact(spool, NULL, NULL), 0, "compacting no ledger is fine");
+	is_int(polines_compact(spool, NULL, NULL, time(NULL), 30), 0,
+	    "compacting no ledger is fine");
 
 	recs[0] = (struct poline){"100", "1", 1, 5 * DEC_ONE};
 	recs[1] = (struct poline){"100", "2", 1, 150000000};
 	recs[2] = (struct poline){"200", "1", 0, 0};
 	is_int(polines_append(spool, recs, 3), 0, "append 3 records");
-	file_is("100\t1\t5\n100\t2\t1.5\n200\t1\t?\n", "the file holds them, one a line");
+	file_is("100\t1\t5\n100\t2\t1.5\n200\t1\t?\n100\t\tT\n200\t\tT\n",
+	    "the file holds them, one a line, and when each PO was seen");
 	load_is(NULL, "100|1|5 100|2|1.5 200|1|?", "load gives them back");
 
 	recs[0] = (struct poline){"100", "1", 1, 7 * DEC_ONE};
@@ -257,8 +296,10 @@ main(void)
 	err = cap_end();
 	ok(strstr(err, "cutting a torn last record (7 bytes)") != NULL, "  says it cuts the torn tail");
 	free(err);
-	file_is("100\t1\t5\n100\t2\t1.5\n200\t1\t?\n100\t1\t7\n"
-	    "100\t1\t7\n100\t2\t1.5\n200\t1\t?\n400\t9\t2\n",
+	file_is("100\t1\t5\n100\t2\t1.5\n200\t1\t?\n100\t\tT\n200\t\tT\n"
+	    "100\t1\t7\n100\t\tT\n"
+	    "100\t1\t7\n100\t2\t1.5\n200\t1\t?\n100\t\tT\n200\t\tT\n"
+	    "400\t9\t2\n400\t\tT\n",
 	    "  the torn bytes are gone and the new record follows a whole line");
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2", "  and loads");
 
@@ -272,6 +313,7 @@ main(void)
 	    "  and loaded back exactly");
 
 	/* A malformed line in the middle is reported and skipped. */
+	base = ledger_lines();
 	add_raw("garbage line\n500\t1\t1e3\n600\t\\q\t1\n");
 	recs[0] = (struct poline){"700", "1", 1, 1};
 	polines_append(spool, recs, 1);
@@ -279,13 +321,13 @@ main(void)
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3",
 	    "malformed lines are skipped, the rest loads");
 	err = cap_end();
-	want = xasprintf("%s:10: malformed record ignored", ledger);
+	want = xasprintf("%s:%lu: malformed record ignored", ledger, base + 1);
 	ok(strstr(err, want) != NULL, "  each reported with its line (%s)", want);
 	free(want);
-	want = xasprintf("%s:11: malformed record ignored", ledger);
+	want = xasprintf("%s:%lu: malformed record ignored", ledger, base + 2);
 	ok(strstr(err, want) != NULL, "  a bad quantity too");
 	free(want);
-	want = xasprintf("%s:12: malformed record ignored", ledger);
+	want = xasprintf("%s:%lu: malformed record ignored", ledger, base + 3);
 	ok(strstr(err, want) != NULL, "  a bad escape too");
 	free(want);
 	free(err);
@@ -302,15 +344,19 @@ main(void)
 
 	/* Compaction keeps the POs keep() accepts, one record each. */
 	cap_begin();
-	is_int(polines_compact(spool, want_not_100, NULL), 0, "compact without PO 100");
+	is_int(polines_compact(spool, want_not_100, NULL, time(NULL), 0), 0,
+	    "compact without PO 100");
 	free(cap_end());
-	file_is("200\t1\t?\n400\t9\t2\na\\tb\tx\\ny\\\\z\t3\n700\t1\t0.00000001\n",
-	    "  the file holds one record per line of the kept POs");
+	file_is("\t\tT\n200\t\tT\n200\t1\t?\n400\t\tT\n400\t9\t2\n"
+	    "700\t\tT\n700\t1\t0.00000001\na\\tb\t\tT\na\\tb\tx\\ny\\\\z\t3\n",
+	    "  the file holds a header, then one record per line of the kept "
+	    "POs, sorted, each PO after when it was seen");
 	load_is(NULL, "200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3",
 	    "  and loads the same");
 	only = "nothing";
-	is_int(polines_compact(spool, want_only, NULL), 0, "compact keeping nothing");
-	file_is("", "  leaves an empty ledger");
+	is_int(polines_compact(spool, want_only, NULL, time(NULL), 0), 0,
+	    "compact keeping nothing");
+	file_is("\t\tT\n", "  leaves a ledger of its header alone");
 
 	/* Appends racing compactions: none is lost. */
 	pid = fork();
@@ -328,7 +374,7 @@ main(void)
 	}
 	r = 0;
 	for (i = 0; i < 100; i++)
-		r |= polines_compact(spool, NULL, NULL);
+		r |= polines_compact(spool, NULL, NULL, time(NULL), 0);
 	waitpid(pid, &st, 0);
 	ok(r == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "300 appends in a child while the parent compacts 100 times");
