@@ -52,6 +52,34 @@ batched() {
 		sed 's/.*: "//; s/"//' | sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }'
 }
 
+# --- without the hook: a writer rewrites the file in place (as an SFTP
+# upload of the same name does) as soon as its download is in the spool,
+# while the run parses its 100,000 rows into 100 batches
+big=$SCRATCH/big.csv
+{ echo "$HDR"; python3 -c 'import sys; sys.stdout.write("".join("8999,SKU-A,1,116,%d,\n" % i for i in range(1, 100001)))'; } >"$big"
+cp "$big" "$IN/big.csv"
+touch -d '10 minutes ago' "$IN/big.csv"
+(
+	n=0
+	while [ -z "$(ls "$SP/po/raw" 2>/dev/null)" ] && [ $n -lt 2000 ]; do
+		sleep 0.01; n=$((n + 1))
+	done
+	printf '%s\n' "$HDR" '8998,SKU-A,7,116,1,' >"$IN/big.csv"
+) &
+writer=$!
+po-export-parse >"$SCRATCH/.out" 2>"$SCRATCH/.err"
+t_is "a file rewritten while its first content is parsed: exit 0" "$?" 0
+wait $writer
+t_like "... says at most that it was rewritten" "$(t_err)" \
+	'^(po-export-parse: "[^"]*/fulfillment/big\.csv" was rewritten on the server after this run read it: left in the inbox for the next run to read)?$'
+t_ok "the next run" po-export-parse
+t_is "... the first content is in 100 batches, the second in one: nothing lost" \
+	"$(cat "$SP"/po/new/*.json | grep -o '"externalId": "[0-9]*"' | sort | uniq -c | awk '{ printf "%s:%s ", $NF, $1 }')" \
+	'"8998":1 "8999":100000 '
+t_like "... the archive holds the second content" "$(cat "$AR/big.csv" 2>&1)" "^$HDR
+8998,"
+rm -f "$SP"/po/new/big.csv.*
+
 # --- rewritten after the read, before the second look
 printf '%s\n' "$HDR" '9001,SKU-A,1,116,1,' >"$IN/export.csv"
 touch -d '10 minutes ago' "$IN/export.csv"
