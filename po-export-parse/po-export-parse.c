@@ -806,10 +806,10 @@ check_moved(struct run *run, const struct sftp_entry *e, const char *remote,
 	else if (st == 0)
 		st = EX_CANTCREAT;
 	if (st == 0) {
-		msg_warn("%s was rewritten on the server as it was moved to %s: "
+		msg_warn("%s changed on the server as it was moved to %s: "
 		    "moved back for the next run to read", qf, qt);
 	} else {
-		msg_warn("%s was rewritten on the server as it was moved to %s, "
+		msg_warn("%s changed on the server as it was moved to %s, "
 		    "and cannot go back (%s): that content is unread; parse "
 		    "it by hand (po-export-parse FILE | po-import)", qf, qt,
 		    st == EX_CANTCREAT ? "a new file of that name is in the inbox" :
@@ -843,7 +843,7 @@ put_away(struct run *run, const struct sftp_entry *e, const char *remote,
 	test_stop("recheck");
 	st = sftp_stat(run->sftp, remote, &now);
 	if (st == 0 && !same_file(e, &now)) {
-		msg_warn("%s was rewritten on the server after this run read it: "
+		msg_warn("%s changed on the server after this run read it: "
 		    "left in the inbox for the next run to read", q);
 		goto out;
 	}

@@ -71,7 +71,7 @@ po-export-parse >"$SCRATCH/.out" 2>"$SCRATCH/.err"
 t_is "a file rewritten while its first content is parsed: exit 0" "$?" 0
 wait $writer
 t_like "... says at most that it was rewritten" "$(t_err)" \
-	'^(po-export-parse: "[^"]*/fulfillment/big\.csv" was rewritten on the server after this run read it: left in the inbox for the next run to read)?$'
+	'^(po-export-parse: "[^"]*/fulfillment/big\.csv" changed on the server after this run read it: left in the inbox for the next run to read)?$'
 t_ok "the next run" po-export-parse
 t_is "... the first content is in 100 batches, the second in one: nothing lost" \
 	"$(cat "$SP"/po/new/*.json | grep -o '"externalId": "[0-9]*"' | sort | uniq -c | awk '{ printf "%s:%s ", $NF, $1 }')" \
@@ -90,7 +90,7 @@ t_is "... the program stopped at the step and the file was rewritten" "$(cat "$S
 t_is "... the batch written holds the content read: PO 9001" "$(batched)" "9001:1 "
 t_like "... its path is printed" "$(t_out)" "^$SP/po/new/export\.csv\.[0-9a-f]{16}\.00001\.json\$"
 t_like "... said without -v, naming the file" "$(t_err)" \
-	'^po-export-parse: "/home/hotwax/netsuite/purchaseorder/fulfillment/export\.csv" was rewritten on the server after this run read it: left in the inbox'
+	'^po-export-parse: "/home/hotwax/netsuite/purchaseorder/fulfillment/export\.csv" changed on the server after this run read it: left in the inbox'
 t_is "... one line" "$(t_err | wc -l | tr -d ' ')" 1
 t_like "... the new content is still in the inbox" "$(cat "$IN/export.csv" 2>&1)" "^$HDR
 9002,"
@@ -114,7 +114,7 @@ t_is "rewritten just before the rename: exit 0" "$?" 0
 t_is "... the program stopped at the step and the file was rewritten" "$(cat "$SCRATCH/.acted")" 1
 t_is "... the batch written holds the content read: PO 9003" "$(batched)" "9001:1 9002:2 9003:1 "
 t_like "... said without -v, naming both paths" "$(t_err)" \
-	'^po-export-parse: "[^"]*/fulfillment/second\.csv" was rewritten on the server as it was moved to "[^"]*/fulfillment/archive/second\.csv": moved back'
+	'^po-export-parse: "[^"]*/fulfillment/second\.csv" changed on the server as it was moved to "[^"]*/fulfillment/archive/second\.csv": moved back'
 t_is "... the rewritten content is back in the inbox" "$(cat "$IN/second.csv" 2>&1)" "$HDR
 9004,SKU-A,1,116,1,"
 t_true "... and not in the archive" ! -e "$AR/second.csv"
@@ -135,7 +135,7 @@ stopped renamed 'printf "%s\n" "$HDR" "9006,SKU-A,1,116,1," "9006,SKU-A,1,116,2,
 t_is "rewritten after the rename, the name taken again: exit 65" "$?" 65
 t_is "... the program stopped at the step and the file was rewritten" "$(cat "$SCRATCH/.acted")" 1
 t_like "... said, naming both paths" "$(t_err)" \
-	'^po-export-parse: "[^"]*/fulfillment/third\.csv" was rewritten on the server as it was moved to "[^"]*/fulfillment/archive/third\.csv", and cannot go back \(a new file of that name is in the inbox\): that content is unread; parse it by hand'
+	'^po-export-parse: "[^"]*/fulfillment/third\.csv" changed on the server as it was moved to "[^"]*/fulfillment/archive/third\.csv", and cannot go back \(a new file of that name is in the inbox\): that content is unread; parse it by hand'
 t_like "... the unread content is still in the archive" "$(cat "$AR/third.csv" 2>&1)" "9006,SKU-A,1,116,2,"
 t_ok "the next run" po-export-parse
 t_is "... parses the new file of the name: PO 9007" "$(batched)" "9001:1 9002:2 9003:1 9004:1 9005:1 9007:1 "
