@@ -98,6 +98,16 @@ last_fx(struct sftp *s)
 	return -1;
 }
 
+/*
+ * What an SFTP status tells the operator.  Only a lost connection is 69
+ * ("unavailable: try later"): a server that answered is there.  A path
+ * that is not there (or runs through a file) was configured, or made from
+ * the configuration, and no wait mends it: 78.  Callers that expect a
+ * file may have gone (sftp_stat, sftp_get, sftp_rename) see SFTP_MISSING
+ * before this.  The generic "failure" (OpenSSH's answer for a full disk,
+ * a read-only file system, an I/O error) and its kin are the server
+ * refusing this one operation for a reason that may pass: 75.
+ */
 static int
 fx_status(long fx)
 {
@@ -107,12 +117,22 @@ fx_status(long fx)
 		return EX_NOPERM;
 	case LIBSSH2_FX_FILE_ALREADY_EXISTS:
 		return EX_CANTCREAT;
+	case LIBSSH2_FX_NO_SUCH_FILE:
+	case LIBSSH2_FX_NO_SUCH_PATH:
+	case LIBSSH2_FX_NOT_A_DIRECTORY:
+	case LIBSSH2_FX_INVALID_FILENAME:
+	case LIBSSH2_FX_LINK_LOOP:
+		return EX_CONFIG;
+	case LIBSSH2_FX_NO_CONNECTION:
+	case LIBSSH2_FX_CONNECTION_LOST:
+		return EX_UNAVAILABLE;
+	case LIBSSH2_FX_EOF:
 	case LIBSSH2_FX_BAD_MESSAGE:
 	case LIBSSH2_FX_OP_UNSUPPORTED:
 	case LIBSSH2_FX_INVALID_HANDLE:
 		return EX_PROTOCOL;
-	default:		/* missing path, no space, generic failure */
-		return EX_UNAVAILABLE;
+	default:		/* failure, no space, quota, lock conflict */
+		return EX_TEMPFAIL;
 	}
 }
 
@@ -1133,7 +1153,7 @@ sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got
 	h = libssh2_sftp_open_ex(s->sftp, remote, (unsigned)strlen(remote),
 	    LIBSSH2_FXF_READ, 0, LIBSSH2_SFTP_OPENFILE);
 	if (!h)
-		return fail(s, remote, "cannot open for reading");
+		return is_missing(s) ? SFTP_MISSING : fail(s, remote, "cannot open for reading");
 	if (libssh2_sftp_fstat_ex(h, &a, 0) == 0 && a.flags & LIBSSH2_SFTP_ATTR_SIZE) {
 		size = a.filesize;
 		have_size = 1;
@@ -1287,7 +1307,7 @@ int
 sftp_rename(struct sftp *s, const char *from, const char *to)
 {
 	struct sftp_entry e;
-	char *w;
+	char *w, *wt;
 	long fx;
 	int r;
 
@@ -1302,6 +1322,9 @@ sftp_rename(struct sftp *s, const char *from, const char *to)
 	fx = last_fx(s);
 	if (fx < 0)
 		return fail(s, from, "cannot rename");
+	/* "No such file" is the source gone, or the target's folder. */
+	if (is_missing(s) && (r = sftp_stat(s, from, &e)) != 0)
+		return r;
 	/* The generic "failure" of a v3 server hides the cause: look. */
 	r = fx == LIBSSH2_FX_FILE_ALREADY_EXISTS ? 0 : sftp_stat(s, to, &e);
 	if (fx == LIBSSH2_FX_FILE_ALREADY_EXISTS || (r == 0 && fx == LIBSSH2_FX_FAILURE)) {
@@ -1313,9 +1336,52 @@ sftp_rename(struct sftp *s, const char *from, const char *to)
 	if (r != 0 && r != SFTP_MISSING)
 		return r;
 	w = where(s, from);
-	msg_warn("%s: cannot rename: %s (SFTP status %ld)", w, fx_text((unsigned long)fx), fx);
+	wt = where(s, to);
+	msg_warn("%s: cannot rename to %s: %s (SFTP status %ld)", w, wt,
+	    fx_text((unsigned long)fx), fx);
 	free(w);
+	free(wt);
 	return fx_status(fx);
+}
+
+/* Report a path that is there but not a folder: it cannot become one. */
+static int
+not_a_folder(struct sftp *s, const char *path)
+{
+	char *w = where(s, path);
+
+	msg_warn("%s: not a folder, so no folder can be made there", w);
+	free(w);
+	return EX_CONFIG;
+}
+
+/* mkdir of one folder whose parent is there. */
+static int
+make_folder(struct sftp *s, const char *path)
+{
+	struct sftp_entry e;
+	char *w;
+	long fx;
+	int r;
+
+	if (libssh2_sftp_mkdir_ex(s->sftp, path, (unsigned)strlen(path), 0755) == 0)
+		return 0;
+	if ((fx = last_fx(s)) < 0)
+		return fail(s, path, "cannot create the folder");
+	/* Someone else may have made it meanwhile, or something else is in
+	 * the way (a generic "failure" says no more). */
+	r = sftp_stat(s, path, &e);
+	if (r == 0)
+		return e.is_dir ? 0 : not_a_folder(s, path);
+	if (r != SFTP_MISSING)
+		return r;
+	w = where(s, path);
+	msg_warn("%s: cannot create the folder: %s (SFTP status %ld)", w,
+	    fx_text((unsigned long)fx), fx);
+	free(w);
+	/* refused, or it cannot be a folder there (a dangling link, a
+	 * read-only file system): a person must act, waiting will not do */
+	return fx_status(fx) == EX_NOPERM ? EX_NOPERM : EX_CONFIG;
 }
 
 int
@@ -1330,6 +1396,8 @@ sftp_mkdir_p(struct sftp *s, const char *path)
 	r = sftp_stat(s, path, &e);
 	if (r == 0 && e.is_dir)
 		return 0;
+	if (r != 0 && r != SFTP_MISSING)
+		return r;
 	p = xstrdup(path);
 	for (cut = p + 1; ; cut++) {
 		if (*cut && *cut != '/')
@@ -1342,22 +1410,10 @@ sftp_mkdir_p(struct sftp *s, const char *path)
 		c = *cut;
 		*cut = 0;
 		r = sftp_stat(s, p, &e);
-		if (r == SFTP_MISSING) {
-			if (libssh2_sftp_mkdir_ex(s->sftp, p, (unsigned)strlen(p), 0755)) {
-				/* someone else may have made it meanwhile */
-				if (sftp_stat(s, p, &e) != 0 || !e.is_dir)
-					r = fail(s, p, "cannot create the folder");
-				else
-					r = 0;
-			} else
-				r = 0;
-		} else if (r == 0 && !e.is_dir) {
-			char *w = where(s, p);
-
-			msg_warn("%s: not a folder", w);
-			free(w);
-			r = EX_CANTCREAT;
-		}
+		if (r == SFTP_MISSING)
+			r = make_folder(s, p);
+		else if (r == 0 && !e.is_dir)
+			r = not_a_folder(s, p);
 		if (r) {
 			st = r;
 			break;

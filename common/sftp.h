@@ -15,10 +15,13 @@
  * fails with EX_TEMPFAIL, said once (sftp_expired then says so).
  *
  * Functions return 0, or a sysexits status after printing a message:
- * EX_UNAVAILABLE (cannot connect, timed out, connection lost),
- * EX_NOPERM (host key refused, authentication failed, permission denied
- * on a path), EX_PROTOCOL (the server said nonsense), EX_IOERR (local
- * file), EX_CONFIG (missing host or known_hosts).
+ * EX_UNAVAILABLE (cannot connect, timed out, connection lost: only the
+ * server itself being out of reach), EX_NOPERM (host key refused,
+ * authentication failed, permission denied on a path), EX_CONFIG (missing
+ * host or known_hosts; a remote path that does not exist or runs through
+ * a file), EX_TEMPFAIL (the server refused one operation without saying
+ * why: SFTP's generic "failure", a full disk; and [sftp] run_timeout),
+ * EX_PROTOCOL (the server said nonsense), EX_IOERR (local file).
  */
 #ifndef POSYNC_SFTP_H
 #define POSYNC_SFTP_H
@@ -51,13 +54,19 @@ void sftp_entries_free(struct sftp_entry *ents, size_t n);
 int sftp_stat(struct sftp *s, const char *path, struct sftp_entry *st);
 
 /* Download remote into fd (from its current offset); refuses more than max
- * bytes (EX_DATAERR).  *got: bytes written. */
+ * bytes (EX_DATAERR).  *got: bytes written.  SFTP_MISSING, nothing said,
+ * when remote is not there (gone since it was listed). */
 int sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got);
 /* Upload all of fd (from offset 0) to remote, created or truncated, mode
  * 0644; the size on the server is checked afterwards. */
 int sftp_put(struct sftp *s, int fd, const char *remote);
-/* Rename; fails (EX_CANTCREAT) when to already exists. */
+/* Rename; fails (EX_CANTCREAT) when to already exists; SFTP_MISSING,
+ * nothing said, when from is not there. */
 int sftp_rename(struct sftp *s, const char *from, const char *to);
+/* Make path and the folders above it that are missing.  A component that
+ * is there but not a folder, or a folder the server will not make, is
+ * EX_CONFIG; one it refuses for want of permission EX_NOPERM; each said
+ * with the path at fault. */
 int sftp_mkdir_p(struct sftp *s, const char *path);
 int sftp_remove(struct sftp *s, const char *path);
 

@@ -6,7 +6,12 @@
  * - A remote file is read only once it is complete: unchanged for
  *   po_min_age seconds, and the same size and mtime after the download as
  *   in the listing.  It is moved to po_archive_dir only after every batch
- *   made from it is durable in new/ and its PO lines are in the ledger.
+ *   made from it is durable in new/ and its PO lines are in the ledger,
+ *   and only while it is still the file read: one rewritten under the
+ *   same name since is left (or put back) in the inbox for the next run.
+ * - The folders it moves files into are made when missing.  A file gone
+ *   since the listing is skipped; only a server out of reach stops the
+ *   run (69).
  * - Batch names are deterministic: <safename>.<hash16>.<NNNNN>.json, the
  *   hash covering the file's name and content.  A batch already in new/,
  *   cur/ or failed/ is never written again; after all batches of a file,
@@ -23,6 +28,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +62,8 @@ struct run {
 	char *parsed_dir;	/* SPOOL/state/parsed */
 	struct sftp *sftp;
 	struct future future;	/* SPOOL/state/po-future (future.h) */
+	int archive_st, error_st;	/* po_archive_dir, po_error_dir: -1 not
+					 * looked at yet, 0 there, else why not */
 };
 
 enum outcome { DONE, UNUSABLE, LEAVE };
@@ -699,42 +707,175 @@ free_name(struct sftp *s, const char *dir, const char *name, int *st)
 	return NULL;
 }
 
-/* Move the remote file into dir under a free name. */
-static int
-move_remote(struct run *run, const char *remote, const char *dir, const char *name)
+/*
+ * TEST HOOK, for tests/0900-po-rewritten-remote.t and
+ * tests/0901-po-remote-folders.t only: when the environment variable
+ * POSYNC_TEST_STOP names a step -- "download" (before a file is
+ * downloaded), "recheck" (before the file read is looked at again, to be
+ * moved away), "rename" (between that look and the rename) or "renamed"
+ * (after the rename, before the moved file is checked) -- the program
+ * stops itself there with SIGSTOP, so that a test can change the remote
+ * folder at that very moment and let it go on with SIGCONT.  A rewrite by
+ * NetSuite lands in those windows by chance only, and a test must reach
+ * each one every time.  Nothing is changed by it; documented as a test
+ * hook in po-export-parse(1).  Unset, it costs one getenv per step.
+ */
+static void
+test_stop(const char *step)
 {
-	char *to, *qf, *qt;
+	const char *s = getenv("POSYNC_TEST_STOP");
+
+	if (s && strcmp(s, step) == 0)
+		raise(SIGSTOP);
+}
+
+/* A folder posync moves files into: made when missing (sftp_mkdir_p says
+ * why it cannot be), once a run; *st keeps the answer for the files
+ * after.  A dry run only says it would make it. */
+static int
+folder_ready(struct run *run, const char *dir, int *st)
+{
+	struct sftp_entry e;
+	char *q;
+
+	if (*st >= 0)
+		return *st;
+	if (!run->dry)
+		return *st = sftp_mkdir_p(run->sftp, dir);
+	if ((*st = sftp_stat(run->sftp, dir, &e)) == SFTP_MISSING) {
+		q = msg_quote(dir, strlen(dir));
+		printf("would create the folder %s\n", q);
+		free(q);
+		*st = 0;
+	}
+	return *st;
+}
+
+/* The same remote file as far as SFTP can tell: its mtime has whole
+ * seconds, so a rewrite of the same size within the same second is not
+ * seen (po-export-parse(1), CAVEATS). */
+static int
+same_file(const struct sftp_entry *a, const struct sftp_entry *b)
+{
+	return a->size == b->size && a->mtime == b->mtime;
+}
+
+/* Move the remote file into dir under a free name (*to, malloc'd).
+ * SFTP_MISSING, nothing said, when it is gone. */
+static int
+move_remote(struct run *run, const char *remote, const char *dir,
+    const char *name, char **to)
+{
+	char *qf, *qt;
 	int st = 0;
 
-	if (!(to = free_name(run->sftp, dir, name, &st)))
+	if (!(*to = free_name(run->sftp, dir, name, &st)))
 		return st;
-	st = sftp_rename(run->sftp, remote, to);
+	st = sftp_rename(run->sftp, remote, *to);
 	if (st == 0) {
 		qf = msg_quote(remote, strlen(remote));
-		qt = msg_quote(to, strlen(to));
+		qt = msg_quote(*to, strlen(*to));
 		msg_info("moved %s to %s", qf, qt);
 		free(qf);
 		free(qt);
 	}
+	return st;
+}
+
+/* remote, as listed in e, was just renamed to moved.  A rewrite that
+ * landed between the last look and the rename went with it: the moved
+ * file is put back under its own name, for the next run to read.  When
+ * that cannot be (a new file of the name is in the inbox already), the
+ * unread content stays in moved for a person: 65, naming both. */
+static int
+check_moved(struct run *run, const struct sftp_entry *e, const char *remote,
+    const char *moved)
+{
+	struct sftp_entry now;
+	char *qf, *qt;
+	int st;
+
+	test_stop("renamed");
+	if ((st = sftp_stat(run->sftp, moved, &now)) != 0 || same_file(e, &now))
+		return st == SFTP_MISSING ? 0 : st;	/* taken from there: not ours */
+	qf = msg_quote(remote, strlen(remote));
+	qt = msg_quote(moved, strlen(moved));
+	st = sftp_stat(run->sftp, remote, &now);
+	if (st == SFTP_MISSING)
+		st = sftp_rename(run->sftp, moved, remote);
+	else if (st == 0)
+		st = EX_CANTCREAT;
+	if (st == 0) {
+		msg_warn("%s changed on the server as it was moved to %s: "
+		    "moved back for the next run to read", qf, qt);
+	} else {
+		msg_warn("%s changed on the server as it was moved to %s, "
+		    "and cannot go back (%s): that content is unread; parse "
+		    "it by hand (po-export-parse FILE | po-import)", qf, qt,
+		    st == EX_CANTCREAT ? "a new file of that name is in the inbox" :
+		    "the move back failed");
+		st = st == EX_CANTCREAT ? EX_DATAERR : exit_merge(st, EX_DATAERR);
+	}
+	free(qf);
+	free(qt);
+	return st;
+}
+
+/* Move the remote file, as listed in e and read by this run, into dir
+ * (made when missing; *dirst: folder_ready), but only while it is that
+ * file: one rewritten since (size or mtime moved) is left in the inbox,
+ * and the next run reads the new content (a new content hash, so a new
+ * parsed marker).  A file gone meanwhile is skipped. */
+static int
+put_away(struct run *run, const struct sftp_entry *e, const char *remote,
+    const char *dir, int *dirst)
+{
+	struct sftp_entry now;
+	char *to = NULL, *q = msg_quote(remote, strlen(remote)), *qd;
+	int st;
+
+	if ((st = folder_ready(run, dir, dirst)) != 0) {
+		qd = msg_quote(dir, strlen(dir));
+		msg_warn("%s stays in the inbox until %s can be made", q, qd);
+		free(qd);
+		goto out;
+	}
+	test_stop("recheck");
+	st = sftp_stat(run->sftp, remote, &now);
+	if (st == 0 && !same_file(e, &now)) {
+		msg_warn("%s changed on the server after this run read it: "
+		    "left in the inbox for the next run to read", q);
+		goto out;
+	}
+	test_stop("rename");
+	if (st == 0)
+		st = move_remote(run, remote, dir, e->name, &to);
+	if (st == 0)
+		st = check_moved(run, e, remote, to);
+	if (st == SFTP_MISSING) {
+		msg_info("%s: gone from the inbox before it was moved; skipped", q);
+		st = 0;
+	}
+out:
 	free(to);
+	free(q);
 	return st;
 }
 
 static int
-to_error_dir(struct run *run, const char *remote, const char *name, const char *why)
+to_error_dir(struct run *run, const struct sftp_entry *e, const char *remote,
+    const char *why)
 {
 	const char *dir = run->cfg.netsuite.po_error_dir;
 	char *q = msg_quote(remote, strlen(remote)), *qd = msg_quote(dir, strlen(dir));
 	int st;
 
 	if (run->dry) {
+		st = folder_ready(run, dir, &run->error_st);
 		printf("would move %s to %s: %s\n", q, qd, why);
-		st = 0;
 	} else {
 		msg_warn("%s cannot be used: %s; moving it to %s", q, why, qd);
-		st = sftp_mkdir_p(run->sftp, dir);
-		if (st == 0)
-			st = move_remote(run, remote, dir, name);
+		st = put_away(run, e, remote, dir, &run->error_st);
 	}
 	free(q);
 	free(qd);
@@ -776,9 +917,13 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 		msg_info("%s changed while it was read: left for the next run", q);
 		free(q);
 		st = LEAVE_FILE;
-	} else if ((st == EX_TEMPFAIL && !sftp_expired(run->sftp)) ||
-	    st == SFTP_MISSING) {
-		st = LEAVE_FILE;	/* grew, or went away: said by sftp */
+	} else if (st == SFTP_MISSING) {
+		q = msg_quote(remote, strlen(remote));
+		msg_info("%s: gone from the inbox since it was listed; skipped", q);
+		free(q);
+		st = LEAVE_FILE;
+	} else if (st == EX_TEMPFAIL && !sftp_expired(run->sftp)) {
+		st = LEAVE_FILE;	/* grew while read: said by sftp */
 	}
 	if (run->dry) {
 		if (st == 0 && (*fd = dup(wfd)) < 0)
@@ -850,10 +995,11 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	if ((long long)e->size > c->netsuite.po_max_size) {
 		why = xasprintf("%llu bytes, more than [netsuite] po_max_size %lld",
 		    (unsigned long long)e->size, c->netsuite.po_max_size);
-		st = to_error_dir(run, remote, e->name, why);
+		st = to_error_dir(run, e, remote, why);
 		goto out;
 	}
 	msg_info("taking %s (%llu bytes)", q, (unsigned long long)e->size);
+	test_stop("download");
 	if (isatty(STDERR_FILENO) && e->size > (1 << 20))
 		sftp_set_progress(run->sftp, progress, q);
 	st = download(run, e, remote, safe, &fd);
@@ -865,7 +1011,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	if (st == EX_DATAERR) {		/* grew past po_max_size */
 		why = xasprintf("more than [netsuite] po_max_size %lld bytes",
 		    c->netsuite.po_max_size);
-		st = to_error_dir(run, remote, e->name, why);
+		st = to_error_dir(run, e, remote, why);
 		goto out;
 	}
 	if (st != 0) {
@@ -877,13 +1023,14 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	o = parse_file(run, fd, e->name, &why, &st);
 	close(fd);
 	if (o == UNUSABLE) {
-		st = to_error_dir(run, remote, e->name, why);
+		st = to_error_dir(run, e, remote, why);
+	} else if (o == DONE && run->dry) {
+		st = exit_merge(st, folder_ready(run, c->netsuite.po_archive_dir,
+		    &run->archive_st));
+		printf("would move %s to %s\n", q, c->netsuite.po_archive_dir);
 	} else if (o == DONE) {
-		if (run->dry)
-			printf("would move %s to %s\n", q, c->netsuite.po_archive_dir);
-		else
-			st = exit_merge(st, move_remote(run, remote,
-			    c->netsuite.po_archive_dir, e->name));
+		st = exit_merge(st, put_away(run, e, remote,
+		    c->netsuite.po_archive_dir, &run->archive_st));
 	}
 out:
 	if (st == EX_UNAVAILABLE || st == EX_PROTOCOL || sftp_expired(run->sftp))
@@ -921,6 +1068,7 @@ do_sftp(struct run *run)
 		return st;
 	}
 	future_open(&run->future, c->spool.dir, "po-future", c->netsuite.po_min_age);
+	run->archive_st = run->error_st = -1;
 	qsort(ents, n, sizeof *ents, by_age);
 	for (i = 0; i < n && !stop; i++) {
 		/* FNM_PERIOD: a dot file is someone's upload in progress */

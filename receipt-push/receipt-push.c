@@ -845,7 +845,16 @@ publish(struct run *r, struct item *it)
 	if (st)
 		goto out;
 	st = sftp_rename(r->s, staged, final);
-	if (st == EX_CANTCREAT) {
+	if (st == SFTP_MISSING) {
+		/* someone emptied the staging folder between the upload and
+		 * the rename: nothing reached NetSuite, the next run sends it */
+		char *q = msg_quote(staged, strlen(staged));
+
+		msg_warn("%s: its upload %s was gone before it could be "
+		    "published; kept for the next run", it->path, q);
+		free(q);
+		st = EX_TEMPFAIL;
+	} else if (st == EX_CANTCREAT) {
 		/* Someone published this name meanwhile: it is out there. */
 		msg_warn("%s: was already in the receipt folder; not published again",
 		    it->path);

@@ -254,10 +254,10 @@ test_transfers(struct sftp *s, const char *big)
 	capture();
 	free(rbig);
 	rbig = rpath("missing.bin");
-	ok(sftp_get(s, rbig, fd, 100, &got) != 0, "get of a missing file fails");
+	is_int(sftp_get(s, rbig, fd, 100, &got), SFTP_MISSING,
+	    "get of a missing file: SFTP_MISSING (gone since the listing)");
 	msg = captured();
-	ok(strstr(msg, "missing.bin") && strstr(msg, "no such file"),
-	    "... naming it and saying 'no such file'");
+	is_str(msg, "", "... said by the caller, not by sftp");
 	free(msg);
 	close(fd);
 	unlink(tmpl);
@@ -272,7 +272,7 @@ test_folder_ops(struct sftp *s)
 	char *a = rpath("ren-a"), *b = rpath("ren-b"), *c = rpath("ren-c");
 	char *ha = host(a), *hb = host(b), *hc = host(c);
 	char *d = rpath("x/y/z"), *hd = host(d), *f = rpath("x/y/z/file");
-	char *hf = host(f), *fz = rpath("x/y/z/file/w"), *msg;
+	char *hf = host(f), *fz = rpath("x/y/z/file/w"), *msg, *nf;
 	struct sftp_entry st;
 
 	write_host(ha, 10, 'a', 1700000000);
@@ -288,8 +288,20 @@ test_folder_ops(struct sftp *s)
 	is_int(st.size, 10, "... unchanged");
 	ok(exists(hc), "... and so is the source");
 	capture();
-	ok(sftp_rename(s, a, c) != 0, "renaming a missing file fails");
-	free(captured());
+	is_int(sftp_rename(s, a, c), SFTP_MISSING, "renaming a missing file: SFTP_MISSING");
+	msg = captured();
+	is_str(msg, "", "... nothing said");
+	free(msg);
+	capture();
+	nf = rpath("no/such/folder/c");
+	is_int(sftp_rename(s, c, nf), EX_CONFIG,
+	    "renaming into a missing folder: EX_CONFIG, not EX_UNAVAILABLE");
+	free(nf);
+	msg = captured();
+	ok(strstr(msg, "ren-c") && strstr(msg, "no/such/folder/c") &&
+	    strstr(msg, "no such file"), "... naming both paths and the cause");
+	free(msg);
+	ok(exists(hc), "... the source stays");
 
 	is_int(sftp_stat(s, a, &st), SFTP_MISSING, "stat of a missing file: SFTP_MISSING");
 	is_int(sftp_stat(s, c, &st), 0, "stat of a file");
@@ -300,8 +312,28 @@ test_folder_ops(struct sftp *s)
 	is_int(sftp_mkdir_p(s, d), 0, "mkdir_p again is fine");
 	write_host(hf, 1, 'f', 1700000000);
 	capture();
-	ok(sftp_mkdir_p(s, fz) != 0, "mkdir_p through a file fails");
+	is_int(sftp_mkdir_p(s, fz), EX_CONFIG, "mkdir_p through a file: EX_CONFIG");
+	msg = captured();
+	ok(strstr(msg, "x/y/z/file") && !strstr(msg, "file/w") &&
+	    strstr(msg, "not a folder"), "... naming the file in the way");
+	free(msg);
+	capture();
+	is_int(sftp_mkdir_p(s, f), EX_CONFIG, "mkdir_p of a file: EX_CONFIG");
 	free(captured());
+	capture();
+	{
+		struct sftp_entry *v;
+		size_t nv;
+
+		nf = rpath("no/such/folder");
+		is_int(sftp_list(s, nf, &v, &nv), EX_CONFIG,
+		    "listing a missing folder: EX_CONFIG, not EX_UNAVAILABLE");
+		free(nf);
+	}
+	msg = captured();
+	ok(strstr(msg, "no/such/folder") && strstr(msg, "no such file"),
+	    "... naming it and the cause");
+	free(msg);
 
 	is_int(sftp_remove(s, c), 0, "remove");
 	ok(!exists(hc), "... gone");
