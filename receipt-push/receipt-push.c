@@ -5,9 +5,12 @@
  * Promises (contracts.md sections 4 and 5):
  *  - NetSuite never sees a partial file: each file is uploaded into
  *    receipt_staging_dir, its size checked, then renamed into receipt_dir.
- *  - A file is published once: one whose name is already in receipt_dir or
- *    receipt_archive_dir went out before (a crash after the rename) and is
- *    only moved to SPOOL/receipt/cur.  Staging leftovers are removed;
+ *  - A file is published once: one of whose name a regular file is already
+ *    in receipt_dir or receipt_archive_dir went out before (a crash after
+ *    the rename) and is only moved to SPOOL/receipt/cur.  Anything else
+ *    there of its name (a folder, a link) is in the way: said, exit 78,
+ *    and it waits in SPOOL/receipt/new with every file after it
+ *    (went_out, in_the_way).  Staging leftovers are removed;
  *    a folder there named like the file is staged around (staged_name).
  *  - Order: files go out in the order they entered SPOOL/receipt/new
  *    (receipt-export's names carry the time they were made; a file named
