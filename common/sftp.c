@@ -1437,3 +1437,44 @@ sftp_remove(struct sftp *s, const char *path)
 		return 0;
 	return fail(s, path, "cannot remove");
 }
+
+/* ------------------------------------------------------ what is in the way */
+
+/* What a mode is, for a message. */
+static const char *
+kind_of(const LIBSSH2_SFTP_ATTRIBUTES *a)
+{
+	if (!(a->flags & LIBSSH2_SFTP_ATTR_PERMISSIONS))
+		return "something the server does not say the type of";
+	if (LIBSSH2_SFTP_S_ISREG(a->permissions))
+		return "a regular file";
+	if (LIBSSH2_SFTP_S_ISDIR(a->permissions))
+		return "a folder";
+	if (LIBSSH2_SFTP_S_ISLNK(a->permissions))
+		return "a symbolic link";
+	return "a special file (not a regular file, folder or link)";
+}
+
+int
+sftp_lstat(struct sftp *s, const char *path, struct sftp_entry *st,
+    const char **kind)
+{
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	int r;
+
+	memset(st, 0, sizeof *st);
+	if (kind)
+		*kind = NULL;
+	if ((r = dead(s, path)))
+		return r;
+	if (libssh2_sftp_stat_ex(s->sftp, path, (unsigned)strlen(path),
+	    LIBSSH2_SFTP_LSTAT, &a) == 0) {
+		fill_entry(st, &a);
+		if (kind)
+			*kind = kind_of(&a);
+		return 0;
+	}
+	if (is_missing(s))
+		return SFTP_MISSING;
+	return fail(s, path, "cannot stat");
+}

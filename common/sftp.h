@@ -73,4 +73,11 @@ int sftp_remove(struct sftp *s, const char *path);
 /* Progress callback for long transfers (NULL: none). */
 void sftp_set_progress(struct sftp *s, void (*fn)(uint64_t done, uint64_t total, void *arg), void *arg);
 
+/* As sftp_stat, but a symbolic link is not followed (is_reg is then 0):
+ * what is under that name itself.  *kind (kind may be NULL) says what it
+ * is, for a message: "a regular file", "a folder", "a symbolic link",
+ * ...; NULL unless 0 is returned. */
+int sftp_lstat(struct sftp *s, const char *path, struct sftp_entry *st,
+    const char **kind);
+
 #endif

@@ -5,9 +5,12 @@
  * Promises (contracts.md sections 4 and 5):
  *  - NetSuite never sees a partial file: each file is uploaded into
  *    receipt_staging_dir, its size checked, then renamed into receipt_dir.
- *  - A file is published once: one whose name is already in receipt_dir or
- *    receipt_archive_dir went out before (a crash after the rename) and is
- *    only moved to SPOOL/receipt/cur.  Staging leftovers are removed;
+ *  - A file is published once: one of whose name a regular file is already
+ *    in receipt_dir or receipt_archive_dir went out before (a crash after
+ *    the rename) and is only moved to SPOOL/receipt/cur.  Anything else
+ *    there of its name (a folder, a link) is in the way: said, exit 78,
+ *    and it waits in SPOOL/receipt/new with every file after it
+ *    (went_out, in_the_way).  Staging leftovers are removed;
  *    a folder there named like the file is staged around (staged_name).
  *  - Order: files go out in the order they entered SPOOL/receipt/new
  *    (receipt-export's names carry the time they were made; a file named
@@ -682,15 +685,81 @@ look_at_receipt_dir(struct run *r)
 	return 0;
 }
 
-static int
-in_receipt_dir(struct run *r, const char *name)
-{
-	size_t i;
+/* went_out's answer, beside 0 and SFTP_MISSING, for something else in
+ * the way */
+#define IN_THE_WAY (-2)
 
-	for (i = 0; i < r->nrd; i++)
-		if (strcmp(r->rd[i].name, name) == 0)
-			return 1;
-	return 0;
+/*
+ * Whether the file NAME went out before: a regular file of its name in
+ * receipt_dir (by the listing, or looked at now when fresh) or in
+ * receipt_archive_dir: 0.  Nothing of its name in either: SFTP_MISSING.
+ * Anything else there under its name (a folder, a link, ...) is no file
+ * NetSuite reads, so not this one published, and not posync's to
+ * remove: IN_THE_WAY, *way (malloc'd) the remote path and *kind what is
+ * there.  Links are not followed (sftp_lstat).  Else a status.
+ */
+static int
+went_out(struct run *r, const char *name, int fresh, char **way,
+    const char **kind)
+{
+	const char *dir[2] = { r->c->netsuite.receipt_dir,
+	    r->c->netsuite.receipt_archive_dir };
+	struct sftp_entry e;
+	const char *k;
+	size_t i, j;
+	char *p;
+	int s;
+
+	*way = NULL;
+	for (i = 0; i < 2; i++) {
+		if (i == 0 && !fresh) {
+			for (j = 0; j < r->nrd && strcmp(r->rd[j].name, name); j++)
+				;
+			if (j == r->nrd)
+				continue;	/* nothing of its name */
+			if (r->rd[j].is_reg)
+				return 0;
+		}
+		p = remote(dir[i], name);
+		s = sftp_lstat(r->s, p, &e, &k);
+		if (s == 0 && !e.is_reg && !*way) {
+			*way = p;
+			*kind = k;
+			continue;
+		}
+		free(p);
+		if (s != SFTP_MISSING && (s != 0 || e.is_reg)) {
+			free(*way);
+			*way = NULL;
+			return s;	/* 0: a regular file, published */
+		}
+	}
+	return *way ? IN_THE_WAY : SFTP_MISSING;
+}
+
+/* Something not a regular file has the name of the queue's file i in
+ * the receipt or archive folder (went_out): said without -v, naming
+ * both; the file and every one after it stay in SPOOL/receipt/new, held
+ * (receipt-export may fold them into a new file, under a free name),
+ * until a person removes it.  Frees way; EX_CONFIG: posync's
+ * surroundings need a hand, as a setting would. */
+static int
+in_the_way(struct run *r, size_t i, char *way, const char *kind)
+{
+	char *q1 = msg_quote(way, strlen(way));
+	char *q2 = msg_quote(r->q[i].path, strlen(r->q[i].path));
+
+	msg_warn("%s: %s has the name of the receipt file %s, and only a "
+	    "regular file there counts as published; not published: it and "
+	    "the %zu file(s) after it wait in %s until that is removed by hand",
+	    q1, kind, q2, r->nq - i - 1, r->newdir);
+	if (r->dry)
+		printf("would hold %s and every file after it: %s is in the way\n",
+		    q2, q1);
+	free(q1);
+	free(q2);
+	free(way);
+	return exit_merge(EX_CONFIG, write_held(r, i));
 }
 
 /* Staging is posync's own folder: whatever is there is a crashed run's.
@@ -801,6 +870,35 @@ check_file(const char *path, int fd)
 	return 0;
 }
 
+/* The rename into the receipt folder found something of the file's name
+ * there, come since the listing: a regular file (there or archived) is
+ * this one published meanwhile, the staged copy goes; anything else is
+ * in the way (in_the_way), and one gone again is tried next run.  The
+ * staged copy goes in every case: the file stays in SPOOL/receipt/new. */
+static int
+rename_refused(struct run *r, struct item *it, const char *staged)
+{
+	const char *kind = NULL;
+	char *way, *q;
+	int st, s;
+
+	st = went_out(r, it->name, 1, &way, &kind);
+	if (st == 0)
+		msg_warn("%s: was already in the receipt folder; not published again",
+		    it->path);
+	s = sftp_remove(r->s, staged);
+	if (st == IN_THE_WAY)
+		return exit_merge(in_the_way(r, (size_t)(it - r->q), way, kind), s);
+	if (st == SFTP_MISSING) {
+		q = msg_quote(it->path, strlen(it->path));
+		msg_warn("%s: the receipt folder held something of its name, gone "
+		    "again: left for the next run", q);
+		free(q);
+		st = EX_TEMPFAIL;
+	}
+	return exit_merge(st, s);
+}
+
 /* Upload into staging, check, rename into the receipt folder. */
 static int
 publish(struct run *r, struct item *it)
@@ -855,10 +953,7 @@ publish(struct run *r, struct item *it)
 		free(q);
 		st = EX_TEMPFAIL;
 	} else if (st == EX_CANTCREAT) {
-		/* Someone published this name meanwhile: it is out there. */
-		msg_warn("%s: was already in the receipt folder; not published again",
-		    it->path);
-		st = sftp_remove(r->s, staged);
+		st = rename_refused(r, it, staged);
 	}
 	if (st)
 		goto out;
@@ -896,9 +991,9 @@ static int
 push_all(struct run *r)
 {
 	const struct config *c = r->c;
-	struct sftp_entry e;
+	const char *kind = NULL;
 	size_t i;
-	char *p;
+	char *way;
 	int st = 0, s;
 
 	if (r->export_pending) {
@@ -920,12 +1015,9 @@ push_all(struct run *r)
 			msg_info("%s: gone from the spool; skipped", it->path);
 			continue;
 		}
-		s = in_receipt_dir(r, it->name) ? 0 : SFTP_MISSING;
-		if (s == SFTP_MISSING) {
-			p = remote(c->netsuite.receipt_archive_dir, it->name);
-			s = sftp_stat(r->s, p, &e);
-			free(p);
-		}
+		s = went_out(r, it->name, 0, &way, &kind);
+		if (s == IN_THE_WAY)	/* none after it goes past it */
+			return exit_merge(st, in_the_way(r, i, way, kind));
 		if (s == 0) {
 			msg_info("%s: published before; not sent again", it->path);
 			if (r->dry) {
@@ -1225,7 +1317,8 @@ run(struct run *r, int argc, char **argv)
 		s = exit_merge(s, push_all(r));
 	lock_drop(&r->pubfd);	/* chosen files are in cur/, or held */
 	st = exit_merge(st, s);
-	if (s == 0 || s == EX_DATAERR || s == EX_TEMPFAIL)
+	/* EX_CONFIG: a file held behind something in the way (in_the_way) */
+	if (s == 0 || s == EX_DATAERR || s == EX_TEMPFAIL || s == EX_CONFIG)
 		st = exit_merge(st, report_errors(r));
 	return st;
 }
