@@ -68,6 +68,8 @@ struct hotwax {
 	char *username;		/* NULL: no re-login possible */
 	char *password_file;
 	long timeout;
+	int64_t deadline;	/* mono_ms(), 0: none (hotwax_deadline) */
+	int cut;		/* this request's timeout was cut to the deadline */
 	int retries;
 	long backoff_ms;
 	unsigned rnd;		/* jitter state */
@@ -517,6 +519,35 @@ set_proxy(struct hotwax *h)
 }
 
 /* One transfer.  Returns curl's code; *status is the HTTP status. */
+void
+hotwax_deadline(struct hotwax *h, int64_t at)
+{
+	h->deadline = at;
+}
+
+/* 1 when the caller's time is up (hotwax_deadline). */
+static int
+late(const struct hotwax *h, long more_ms)
+{
+	return h->deadline && mono_ms() + more_ms >= h->deadline;
+}
+
+/* The timeout of the next request: [hotwax] timeout, cut to the time
+ * left before the deadline (h->cut says it was). */
+static long
+request_ms(struct hotwax *h)
+{
+	long ms = h->timeout * 1000;
+	int64_t left;
+
+	h->cut = 0;
+	if (h->deadline && (left = h->deadline - mono_ms()) < ms) {
+		ms = left > 1 ? (long)left : 1;
+		h->cut = 1;
+	}
+	return ms;
+}
+
 static CURLcode
 perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
     long *retry_after)
@@ -542,8 +573,8 @@ perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
 	if (h->ca_file)
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
 	set_proxy(h);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, h->timeout);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, h->timeout);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, request_ms(h));
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, request_ms(h));
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "posync/" POSYNC_VERSION);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
@@ -719,6 +750,11 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 	if (why)
 		*why = NULL;
 	for (;;) {
+		if (late(h, 0)) {
+			msg_info("%s %s: not sent, the time for it is over", rq->method, url);
+			st = HOTWAX_LATE;
+			goto out;
+		}
 		if (rq->auth && !h->token && (st = login(h)) != 0)
 			goto out;
 		h->cap = reply_cap(h, rq->endpoint);	/* login() set its own */
@@ -741,6 +777,12 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 				    " (set [hotwax] ca_file for a private CA)");
 				set_why(why, e);
 				st = EX_NOPERM;
+				goto out;
+			}
+			if (rc == CURLE_OPERATION_TIMEDOUT && h->cut && late(h, 0)) {
+				msg_info("%s %s: no answer before the time for it "
+				    "was over", rq->method, url);
+				st = HOTWAX_LATE;
 				goto out;
 			}
 			if (!transient_curl(rc)) {
@@ -792,15 +834,16 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 			goto out;
 		}
 		/* transient */
-		if (attempt >= h->retries) {
-			msg_warn("%s %s: %s; gave up after %d attempt%s", rq->method,
-			    url, what, attempt + 1, attempt ? "s" : "");
+		if (wait < 0 && attempt < h->retries)
+			wait = backoff(h, attempt);
+		if (attempt >= h->retries || late(h, wait)) {
+			msg_warn("%s %s: %s; gave up after %d attempt%s%s", rq->method,
+			    url, what, attempt + 1, attempt ? "s" : "",
+			    attempt >= h->retries ? "" : " (no time left for another)");
 			set_why(why, what);
 			st = EX_TEMPFAIL;
 			goto out;
 		}
-		if (wait < 0)
-			wait = backoff(h, attempt);
 		msg_info("%s %s: %s; retry %d of %d in %.1f s", rq->method, url,
 		    what, attempt + 1, h->retries, wait / 1000.0);
 		sleep_ms(wait);
