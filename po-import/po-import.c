@@ -1024,7 +1024,8 @@ to_follow(struct run *r, const char *name, char **id, int *st)
 		msg_info("%s/%s: still in new/: its log is followed once it has "
 		    "moved to cur/", r->newdir, name);
 	} else if (k == LOGID_HOLD && in_spool(r, "cur", name) && !r->dry) {
-		msg_warn("%s/%s: HotWax never confirmed its upload: the batch "
+		/* a run died in back_to_new: its work, finished */
+		msg_info("%s/%s: HotWax never confirmed its upload: the batch "
 		    "goes back to new/ for the next run", r->curdir, name);
 		*st = exit_merge(*st, back_to_new(r, name));
 	} else if (k == LOGID_REAL) {
