@@ -13,7 +13,9 @@
  * The backoff base is 500 ms, doubled per retry up to 30 s, each delay
  * drawn at random in [d/2, d].  The environment variable POSYNC_BACKOFF_MS
  * sets the base (the tests use a few milliseconds).  429 waits Retry-After
- * (at most RETRY_AFTER_MAX seconds) instead.
+ * (at most RETRY_AFTER_MAX seconds) instead.  A caller's deadline
+ * (hotwax_deadline: po-import's log_wait) cuts each request's timeout to
+ * the time left and stops a retry that would wait past it.
  */
 #include <arpa/inet.h>
 #include <errno.h>

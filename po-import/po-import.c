@@ -20,11 +20,29 @@
  * failed/STEM.rows.json with a .err beside it, and STEM.logdone closes
  * the log.  (STEM is the batch's name without ".json".)
  *
+ * STEM.logid is the record that HotWax has the batch, and it is made so
+ * that a disk that fills up or fails costs no second upload: before the
+ * upload its room is taken (the file written whole, LOGID_SIZE bytes of a
+ * placeholder, fsync'd: a full disk stops the run here, exit 74, before
+ * HotWax has anything); HotWax's log id is then written over those same
+ * bytes and fsync'd; only then does the batch move to cur/.  A batch in
+ * new/ beside a log id (the move failed, or the run died before it) is
+ * moved by the next run without a new upload; beside the placeholder
+ * (the run died during the upload) it is uploaded.  At the first local
+ * write error no other batch is uploaded in that run.
+ *
  * Promises:
- *  - A batch leaves new/ only after HotWax accepted it; a batch in cur/ is
- *    never uploaded again.  A crash after the upload and before the move
- *    uploads the batch again on the next run, which HotWax's upsert
- *    (keyed by PO and line id) makes harmless.
+ *  - A batch leaves new/ only after HotWax accepted it and its log id is
+ *    on disk; a batch in cur/, or in new/ beside its log id, is never
+ *    uploaded again.  Only a crash after HotWax accepted the batch and
+ *    before its log id is fsync'd uploads it again on the next run, which
+ *    HotWax's upsert (keyed by PO and line id) makes harmless.
+ *  - A batch and its .logid stay in cur/ while its log is followed,
+ *    however old (pruning goes by when a file reached cur/, and after
+ *    keep_days spares them): its failed rows are always named.
+ *  - log_wait holds within about a second however many logs there are
+ *    and however slowly HotWax answers: the time is checked before each
+ *    look, and no request outlives it.
  *  - A batch HotWax refuses for good, in its own words, goes to failed/
  *    with them in its .err; a transient failure leaves it (and every later
  *    batch) in new/ for the next run, exit 75; an answer that is not
