@@ -246,9 +246,10 @@ bad:
  *                again) in new/ and its next upload overwrites the file;
  *   LOGID_REAL   HotWax took the batch as log ID: a batch still in new/
  *                beside it is moved to cur/ without a second upload;
- *   LOGID_NONE   no file; LOGID_BAD  anything else.
+ *   LOGID_NONE   no file; LOGID_UNREAD  it cannot be read (said);
+ *   LOGID_BAD    anything else.
  */
-enum { LOGID_NONE, LOGID_HOLD, LOGID_REAL, LOGID_BAD };
+enum { LOGID_NONE, LOGID_HOLD, LOGID_REAL, LOGID_BAD, LOGID_UNREAD };
 
 static char *
 logid_path(const struct run *r, const char *name)
@@ -271,8 +272,8 @@ logid_of(const struct run *r, const char *name, char **id)
 	if (id)
 		*id = NULL;
 	if (read_file(p, 1024, &data, &len) < 0) {
-		k = errno == ENOENT ? LOGID_NONE : LOGID_BAD;
-		if (k == LOGID_BAD)
+		k = errno == ENOENT ? LOGID_NONE : LOGID_UNREAD;
+		if (k == LOGID_UNREAD)
 			msg_warnerr("cannot read %s", p);
 		free(p);
 		return k;
@@ -1048,6 +1049,11 @@ to_follow(struct run *r, const char *name, char **id, int *st)
 		*st = exit_merge(*st, back_to_new(r, name));
 	} else if (k == LOGID_REAL) {
 		return 1;
+	} else if (k == LOGID_BAD) {
+		char *lp = logid_path(r, name);
+
+		msg_warn("%s: not a HotWax log id", lp);
+		free(lp);
 	}
 	free(*id);
 	*id = NULL;
