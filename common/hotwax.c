@@ -739,6 +739,42 @@ judge(struct hotwax *h, const struct req *rq, const char *url, long status,
 	return st;
 }
 
+/* A request curl could not finish: its status, said; or 0 when it is
+ * transient (to retry), with what set to curl's words. */
+static int
+curl_failed(struct hotwax *h, const struct req *rq, const char *url,
+    CURLcode rc, char *what, size_t whatsz, char **why)
+{
+	const char *e = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
+
+	if (h->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+		msg_warn("%s %s: the answer is larger than %zu bytes, "
+		    "the most this call may answer: not read further",
+		    rq->method, url, h->cap);
+		set_why(why, "HotWax's answer is too large");
+		return EX_PROTOCOL;
+	}
+	if (tls_refused(rc)) {
+		msg_warn("%s %s: TLS certificate not trusted: %s%s",
+		    rq->method, url, e, h->ca_file ? "" :
+		    " (set [hotwax] ca_file for a private CA)");
+		set_why(why, e);
+		return EX_NOPERM;
+	}
+	if (rc == CURLE_OPERATION_TIMEDOUT && h->cut && late(h, 0)) {
+		msg_info("%s %s: no answer before the time for it was over",
+		    rq->method, url);
+		return HOTWAX_LATE;
+	}
+	if (!transient_curl(rc)) {
+		msg_warn("%s %s: %s", rq->method, url, e);
+		set_why(why, e);
+		return EX_UNAVAILABLE;
+	}
+	snprintf(what, whatsz, "%s", e);
+	return 0;
+}
+
 static int
 call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 {
@@ -763,37 +799,8 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 		rc = perform(h, rq, url, &status, &ra);
 		wait = -1;
 		if (rc != CURLE_OK) {
-			const char *e = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
-
-			if (h->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-				msg_warn("%s %s: the answer is larger than %zu bytes, "
-				    "the most this call may answer: not read further",
-				    rq->method, url, h->cap);
-				set_why(why, "HotWax's answer is too large");
-				st = EX_PROTOCOL;
+			if ((st = curl_failed(h, rq, url, rc, what, sizeof what, why)))
 				goto out;
-			}
-			if (tls_refused(rc)) {
-				msg_warn("%s %s: TLS certificate not trusted: %s%s",
-				    rq->method, url, e, h->ca_file ? "" :
-				    " (set [hotwax] ca_file for a private CA)");
-				set_why(why, e);
-				st = EX_NOPERM;
-				goto out;
-			}
-			if (rc == CURLE_OPERATION_TIMEDOUT && h->cut && late(h, 0)) {
-				msg_info("%s %s: no answer before the time for it "
-				    "was over", rq->method, url);
-				st = HOTWAX_LATE;
-				goto out;
-			}
-			if (!transient_curl(rc)) {
-				msg_warn("%s %s: %s", rq->method, url, e);
-				set_why(why, e);
-				st = EX_UNAVAILABLE;
-				goto out;
-			}
-			snprintf(what, sizeof what, "%s", e);
 		} else if (status == 401 && rq->auth) {
 			if (h->username && !relogged) {
 				/* the token expired: a fresh one, once per call */
