@@ -239,7 +239,11 @@ bad:
  * over those same bytes (the id, '\n', then '\n's), which needs no new
  * space, and fsyncs it; only then does the batch move to cur/.  The blanks
  * make a torn write over the placeholder read as no id at all, never a
- * shorter one.
+ * shorter one.  (On a copy-on-write filesystem an overwrite may still
+ * need room; fill() failing is then said, exit 74, and the next run
+ * uploads the batch again: harmless, as a crash at that point is.  The
+ * rename into cur/ may need a directory block; a failure there costs no
+ * second upload, the log id being on disk.)
  *
  * What the file says, read by logid_of():
  *   LOGID_HOLD   the upload was not confirmed: the batch is (still, or
