@@ -13,7 +13,9 @@
  * The backoff base is 500 ms, doubled per retry up to 30 s, each delay
  * drawn at random in [d/2, d].  The environment variable POSYNC_BACKOFF_MS
  * sets the base (the tests use a few milliseconds).  429 waits Retry-After
- * (at most RETRY_AFTER_MAX seconds) instead.
+ * (at most RETRY_AFTER_MAX seconds) instead.  A caller's deadline
+ * (hotwax_deadline: po-import's log_wait) cuts each request's timeout to
+ * the time left and stops a retry that would wait past it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -68,6 +70,8 @@ struct hotwax {
 	char *username;		/* NULL: no re-login possible */
 	char *password_file;
 	long timeout;
+	int64_t deadline;	/* mono_ms(), 0: none (hotwax_deadline) */
+	int cut;		/* this request's timeout was cut to the deadline */
 	int retries;
 	long backoff_ms;
 	unsigned rnd;		/* jitter state */
@@ -517,6 +521,35 @@ set_proxy(struct hotwax *h)
 }
 
 /* One transfer.  Returns curl's code; *status is the HTTP status. */
+void
+hotwax_deadline(struct hotwax *h, int64_t at)
+{
+	h->deadline = at;
+}
+
+/* 1 when the caller's time is up (hotwax_deadline). */
+static int
+late(const struct hotwax *h, long more_ms)
+{
+	return h->deadline && mono_ms() + more_ms >= h->deadline;
+}
+
+/* The timeout of the next request: [hotwax] timeout, cut to the time
+ * left before the deadline (h->cut says it was). */
+static long
+request_ms(struct hotwax *h)
+{
+	long ms = h->timeout * 1000;
+	int64_t left;
+
+	h->cut = 0;
+	if (h->deadline && (left = h->deadline - mono_ms()) < ms) {
+		ms = left > 1 ? (long)left : 1;
+		h->cut = 1;
+	}
+	return ms;
+}
+
 static CURLcode
 perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
     long *retry_after)
@@ -542,8 +575,8 @@ perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
 	if (h->ca_file)
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
 	set_proxy(h);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, h->timeout);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, h->timeout);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, request_ms(h));
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, request_ms(h));
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "posync/" POSYNC_VERSION);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
@@ -706,6 +739,42 @@ judge(struct hotwax *h, const struct req *rq, const char *url, long status,
 	return st;
 }
 
+/* A request curl could not finish: its status, said; or 0 when it is
+ * transient (to retry), with what set to curl's words. */
+static int
+curl_failed(struct hotwax *h, const struct req *rq, const char *url,
+    CURLcode rc, char *what, size_t whatsz, char **why)
+{
+	const char *e = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
+
+	if (h->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+		msg_warn("%s %s: the answer is larger than %zu bytes, "
+		    "the most this call may answer: not read further",
+		    rq->method, url, h->cap);
+		set_why(why, "HotWax's answer is too large");
+		return EX_PROTOCOL;
+	}
+	if (tls_refused(rc)) {
+		msg_warn("%s %s: TLS certificate not trusted: %s%s",
+		    rq->method, url, e, h->ca_file ? "" :
+		    " (set [hotwax] ca_file for a private CA)");
+		set_why(why, e);
+		return EX_NOPERM;
+	}
+	if (rc == CURLE_OPERATION_TIMEDOUT && h->cut && late(h, 0)) {
+		msg_info("%s %s: no answer before the time for it was over",
+		    rq->method, url);
+		return HOTWAX_LATE;
+	}
+	if (!transient_curl(rc)) {
+		msg_warn("%s %s: %s", rq->method, url, e);
+		set_why(why, e);
+		return EX_UNAVAILABLE;
+	}
+	snprintf(what, whatsz, "%s", e);
+	return 0;
+}
+
 static int
 call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 {
@@ -719,37 +788,19 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 	if (why)
 		*why = NULL;
 	for (;;) {
+		if (late(h, 0)) {
+			msg_info("%s %s: not sent, the time for it is over", rq->method, url);
+			st = HOTWAX_LATE;
+			goto out;
+		}
 		if (rq->auth && !h->token && (st = login(h)) != 0)
 			goto out;
 		h->cap = reply_cap(h, rq->endpoint);	/* login() set its own */
 		rc = perform(h, rq, url, &status, &ra);
 		wait = -1;
 		if (rc != CURLE_OK) {
-			const char *e = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
-
-			if (h->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-				msg_warn("%s %s: the answer is larger than %zu bytes, "
-				    "the most this call may answer: not read further",
-				    rq->method, url, h->cap);
-				set_why(why, "HotWax's answer is too large");
-				st = EX_PROTOCOL;
+			if ((st = curl_failed(h, rq, url, rc, what, sizeof what, why)))
 				goto out;
-			}
-			if (tls_refused(rc)) {
-				msg_warn("%s %s: TLS certificate not trusted: %s%s",
-				    rq->method, url, e, h->ca_file ? "" :
-				    " (set [hotwax] ca_file for a private CA)");
-				set_why(why, e);
-				st = EX_NOPERM;
-				goto out;
-			}
-			if (!transient_curl(rc)) {
-				msg_warn("%s %s: %s", rq->method, url, e);
-				set_why(why, e);
-				st = EX_UNAVAILABLE;
-				goto out;
-			}
-			snprintf(what, sizeof what, "%s", e);
 		} else if (status == 401 && rq->auth) {
 			if (h->username && !relogged) {
 				/* the token expired: a fresh one, once per call */
@@ -792,15 +843,16 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 			goto out;
 		}
 		/* transient */
-		if (attempt >= h->retries) {
-			msg_warn("%s %s: %s; gave up after %d attempt%s", rq->method,
-			    url, what, attempt + 1, attempt ? "s" : "");
+		if (wait < 0 && attempt < h->retries)
+			wait = backoff(h, attempt);
+		if (attempt >= h->retries || late(h, wait)) {
+			msg_warn("%s %s: %s; gave up after %d attempt%s%s", rq->method,
+			    url, what, attempt + 1, attempt ? "s" : "",
+			    attempt >= h->retries ? "" : " (no time left for another)");
 			set_why(why, what);
 			st = EX_TEMPFAIL;
 			goto out;
 		}
-		if (wait < 0)
-			wait = backoff(h, attempt);
 		msg_info("%s %s: %s; retry %d of %d in %.1f s", rq->method, url,
 		    what, attempt + 1, h->retries, wait / 1000.0);
 		sleep_ms(wait);

@@ -43,6 +43,8 @@
 #ifndef POSYNC_HOTWAX_H
 #define POSYNC_HOTWAX_H
 
+#include <stdint.h>
+
 #include <cjson/cJSON.h>
 
 struct config;
@@ -50,6 +52,18 @@ struct hotwax;
 
 int hotwax_open(const struct config *c, struct hotwax **out);
 void hotwax_close(struct hotwax *h);
+
+/*
+ * A time limit for the calls that follow: at is a time of mono_ms()
+ * (util.h), 0 for none (the default).  No request starts at or after it,
+ * each request's timeout is cut to the time left, and no retry waits past
+ * it.  A call that the limit ends before HotWax answered returns
+ * HOTWAX_LATE, said only under -v: the caller keeps its work for later.
+ * A transient failure with no time left for a retry is EX_TEMPFAIL, said,
+ * as when the retries run out.
+ */
+#define HOTWAX_LATE	1
+void hotwax_deadline(struct hotwax *h, int64_t at);
 
 /* POST a JSON body to base_url + endpoint (e.g. "performFind"). */
 int hotwax_post(struct hotwax *h, const char *endpoint, const cJSON *body,

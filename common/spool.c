@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +38,79 @@ static const char *const tree[] = {
 	"receipt/tmp", "receipt/new", "receipt/cur", "receipt/failed",
 	"receipt/errors", "state", NULL
 };
+
+/* Where a folder lives: its device and, where the kernel says, its
+ * mount (a bind mount of the same filesystem has the same st_dev, yet
+ * rename(2) across it fails with EXDEV all the same). */
+struct where {
+	dev_t dev;
+	uint64_t mnt;		/* 0: not known */
+};
+
+static int
+where_is(const char *path, struct where *w)
+{
+	struct stat st;
+#ifdef STATX_MNT_ID
+	struct statx sx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS | STATX_MNT_ID, &sx) == 0) {
+		w->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+		w->mnt = sx.stx_mask & STATX_MNT_ID ? sx.stx_mnt_id : 0;
+		return 0;
+	}
+	if (errno != ENOSYS)
+		return -1;
+#endif
+	if (stat(path, &st) < 0)
+		return -1;
+	w->dev = st.st_dev;
+	w->mnt = 0;
+	return 0;
+}
+
+/*
+ * Every move within an area (tmp -> new -> cur, failed) is a rename, and
+ * a rename cannot cross filesystems: with po/cur mounted elsewhere, each
+ * run uploaded a batch, failed to move it (EXDEV) and uploaded it again
+ * the next run.  So an area whose folders are not all on the area's own
+ * filesystem and mount is refused before any work, naming the folder.
+ * The areas themselves (po, receipt, state) may each be a mount of their
+ * own: nothing is ever renamed from one area to another.
+ */
+static int
+one_filesystem(const char *dir)
+{
+	const char *const *t;
+	struct where area, w;
+	char *a, *p;
+	int r = 0;
+
+	for (t = tree; *t && !r; t++) {
+		const char *slash = strchr(*t, '/');
+
+		if (!slash)
+			continue;	/* an area of one folder: state */
+		a = xasprintf("%s/%.*s", dir, (int)(slash - *t), *t);
+		p = path_join(dir, *t);
+		if (where_is(a, &area) < 0) {
+			msg_warnerr("cannot stat %s", a);
+			r = EX_IOERR;
+		} else if (where_is(p, &w) < 0) {
+			msg_warnerr("cannot stat %s", p);
+			r = EX_IOERR;
+		} else if (w.dev != area.dev || (w.mnt && area.mnt && w.mnt != area.mnt)) {
+			msg_warn("%s is on another filesystem or mount than %s: the "
+			    "folders of a spool area must be one filesystem, since "
+			    "work moves between them by rename(2); mount the "
+			    "whole spool (or the whole of %s) there instead", p, a, a);
+			r = EX_CONFIG;
+		}
+		free(a);
+		free(p);
+	}
+	return r;
+}
 
 int
 spool_init(const char *dir)
@@ -56,7 +131,7 @@ spool_init(const char *dir)
 		}
 		free(p);
 	}
-	return 0;
+	return one_filesystem(dir);
 }
 
 /* Names are chosen by the programs; a bad one is a bug, said as such.
@@ -255,13 +330,22 @@ spool_move(const char *area, const char *from, const char *to, const char *name)
 	if (rename(src, dst) < 0) {
 		msg_warnerr("cannot move %s to %s", src, tdir);
 		r = EX_IOERR;
-	} else if (fsync_dir(tdir) < 0) {
+		goto out;
+	}
+	/* The time it came here, which spool_prune goes by (spool.h).  The
+	 * move is done either way: a file that keeps its old time is only
+	 * pruned sooner, and that is said. */
+	if (utimensat(AT_FDCWD, dst, NULL, AT_SYMLINK_NOFOLLOW) < 0)
+		msg_warnerr("cannot set the time of %s (it may be pruned before "
+		    "its keep_days)", dst);
+	if (fsync_dir(tdir) < 0) {
 		msg_warnerr("cannot fsync %s", tdir);
 		r = EX_IOERR;
 	} else if (fsync_dir(fdir) < 0) {
 		msg_warnerr("cannot fsync %s", fdir);
 		r = EX_IOERR;
 	}
+out:
 	free(fdir);
 	free(tdir);
 	free(src);
@@ -511,6 +595,13 @@ spool_clean_tmp(const char *area)
 int
 spool_prune(const char *dir, int keep_days)
 {
+	return spool_prune_keep(dir, keep_days, NULL, NULL);
+}
+
+int
+spool_prune_keep(const char *dir, int keep_days,
+    int (*keep)(const char *name, void *arg), void *arg)
+{
 	DIR *d;
 	struct dirent *e;
 	struct stat st;
@@ -531,6 +622,8 @@ spool_prune(const char *dir, int keep_days)
 		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (!S_ISREG(st.st_mode) || st.st_mtime >= limit)
+			continue;
+		if (keep && keep(e->d_name, arg))
 			continue;
 		if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT) {
 			p = path_join(dir, e->d_name);

@@ -11,7 +11,8 @@
  * A file that can never succeed goes to failed/ with NAME.err beside it.
  * Names are chosen by the caller, deterministically, so a rerun after a
  * crash finds what it already wrote.  All functions print their own
- * message (naming the path and strerror) and return 0, or EX_IOERR.
+ * message (naming the path and strerror) and return 0, or EX_IOERR
+ * (spool_init may say EX_CONFIG too).
  */
 #ifndef POSYNC_SPOOL_H
 #define POSYNC_SPOOL_H
@@ -19,7 +20,12 @@
 #include <stdio.h>
 #include <time.h>
 
-/* Create the whole tree under dir (mode 0750 for new folders). */
+/* Create the whole tree under dir (mode 0750 for new folders), then
+ * check that each area (po, receipt) is one filesystem and one mount:
+ * a folder of it elsewhere (po/cur mounted apart) would make every move
+ * into it fail with EXDEV after the work was done.  EX_CONFIG (said,
+ * naming the folder) when it is not; EX_IOERR when a folder cannot be
+ * made or looked at.  Every program calls it at start. */
 int spool_init(const char *dir);
 
 /* A file being written: area is e.g. "SPOOL/po"; the data goes to
@@ -44,10 +50,15 @@ int spool_deliver(const char *area, const char *sub, const char *name,
  * for state files, cursors and ledgers. */
 int spool_write_atomic(const char *path, const void *data, size_t len);
 
-/* rename area/from/NAME to area/to/NAME, fsync both folders. */
+/* rename area/from/NAME to area/to/NAME, set its mtime to now (when it
+ * reached `to`, which spool_prune goes by), fsync both folders.  A file
+ * whose time cannot be set is still moved (0), with a warning: it may be
+ * pruned early.  No caller may rely on a moved file keeping its old
+ * mtime; a crash right after the rename may leave the old one. */
 int spool_move(const char *area, const char *from, const char *to, const char *name);
-/* Move area/from/NAME to area/failed/NAME and write area/failed/NAME.err
- * holding the reason (one or more lines a person can act on). */
+/* Move area/from/NAME to area/failed/NAME (by spool_move: its mtime is
+ * now) and write area/failed/NAME.err holding the reason (one or more
+ * lines a person can act on). */
 int spool_fail(const char *area, const char *from, const char *name,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -65,7 +76,13 @@ void spool_list_free(char **v);
  * spool's state/, whose writer process is gone or that are older than a
  * day.  Call while holding the lock. */
 int spool_clean_tmp(const char *area);
-/* Remove regular files in dir not modified for keep_days days. */
+/* Remove regular files in dir not modified for keep_days days: since
+ * spool_move stamps a file when it arrives, those that reached dir (or
+ * were last written there) keep_days ago.  spool_prune_keep spares too
+ * every file for which keep(NAME, arg) is 1, whatever its age (po-import:
+ * a batch whose data-manager log it still follows). */
 int spool_prune(const char *dir, int keep_days);
+int spool_prune_keep(const char *dir, int keep_days,
+    int (*keep)(const char *name, void *arg), void *arg);
 
 #endif

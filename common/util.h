@@ -82,5 +82,8 @@ int stdout_finish(void);
 
 /* Current time in milliseconds since the epoch. */
 int64_t now_ms(void);
+/* Milliseconds on a clock that only moves forward (CLOCK_MONOTONIC), for
+ * deadlines within a run: a step of the wall clock does not move them. */
+int64_t mono_ms(void);
 
 #endif

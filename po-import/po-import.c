@@ -20,11 +20,29 @@
  * failed/STEM.rows.json with a .err beside it, and STEM.logdone closes
  * the log.  (STEM is the batch's name without ".json".)
  *
+ * STEM.logid is the record that HotWax has the batch, and it is made so
+ * that a disk that fills up or fails costs no second upload: before the
+ * upload its room is taken (the file written whole, LOGID_SIZE bytes of a
+ * placeholder, fsync'd: a full disk stops the run here, exit 74, before
+ * HotWax has anything); HotWax's log id is then written over those same
+ * bytes and fsync'd; only then does the batch move to cur/.  A batch in
+ * new/ beside a log id (the move failed, or the run died before it) is
+ * moved by the next run without a new upload; beside the placeholder
+ * (the run died during the upload) it is uploaded.  At the first local
+ * write error no other batch is uploaded in that run.
+ *
  * Promises:
- *  - A batch leaves new/ only after HotWax accepted it; a batch in cur/ is
- *    never uploaded again.  A crash after the upload and before the move
- *    uploads the batch again on the next run, which HotWax's upsert
- *    (keyed by PO and line id) makes harmless.
+ *  - A batch leaves new/ only after HotWax accepted it and its log id is
+ *    on disk; a batch in cur/, or in new/ beside its log id, is never
+ *    uploaded again.  Only a crash after HotWax accepted the batch and
+ *    before its log id is fsync'd uploads it again on the next run, which
+ *    HotWax's upsert (keyed by PO and line id) makes harmless.
+ *  - A batch and its .logid stay in cur/ while its log is followed,
+ *    however old (pruning goes by when a file reached cur/, and after
+ *    keep_days spares them): its failed rows are always named.
+ *  - log_wait holds within about a second however many logs there are
+ *    and however slowly HotWax answers: the time is checked before each
+ *    look, and no request outlives it.
  *  - A batch HotWax refuses for good, in its own words, goes to failed/
  *    with them in its .err; a transient failure leaves it (and every later
  *    batch) in new/ for the next run, exit 75; an answer that is not
@@ -39,6 +57,7 @@
  *    which batches would be uploaded and changes nothing.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -63,6 +82,8 @@
 #define POLL_FIRST_MS	200
 #define POLL_MAX_MS	5000
 #define PENDING_WARN_H	6
+#define LOGID_SIZE	256	/* bytes of every STEM.logid: see reserve() */
+#define LOGID_HELD	"(upload not confirmed by HotWax)"
 
 struct run {
 	struct config cfg;
@@ -73,6 +94,7 @@ struct run {
 	int hstatus;		/* hotwax_open's status, once tried */
 	int dry;
 	int stop;		/* HotWax is unusable: leave the rest for later */
+	int wfail;		/* a local write failed: upload nothing more */
 	size_t shown;		/* failed rows said on stderr, at most MSG_SHOWN */
 	size_t done;		/* batches uploaded */
 	char **seen;		/* names of new/'s batches taken this run, sorted,
@@ -209,30 +231,180 @@ bad:
 	return EX_DATAERR;
 }
 
-/* Record the log, then move the batch: see the promises above. */
-static int
-accepted(struct run *r, const char *name, const char *log_id)
+/*
+ * STEM.logid, before and after the upload.  Before it, reserve() writes
+ * the file whole (LOGID_SIZE bytes: the line LOGID_HELD padded with
+ * blanks, fsync'd), so that a full or failing disk stops the run before
+ * HotWax has the batch; after HotWax's answer, fill() writes the log id
+ * over those same bytes (the id, '\n', then '\n's), which needs no new
+ * space, and fsyncs it; only then does the batch move to cur/.  The blanks
+ * make a torn write over the placeholder read as no id at all, never a
+ * shorter one.  (On a copy-on-write filesystem an overwrite may still
+ * need room; fill() failing is then said, exit 74, and the next run
+ * uploads the batch again: harmless, as a crash at that point is.  The
+ * rename into cur/ may need a directory block; a failure there costs no
+ * second upload, the log id being on disk.)
+ *
+ * What the file says, read by logid_of():
+ *   LOGID_HOLD   the upload was not confirmed: the batch is (still, or
+ *                again) in new/ and its next upload overwrites the file;
+ *   LOGID_REAL   HotWax took the batch as log ID: a batch still in new/
+ *                beside it is moved to cur/ without a second upload;
+ *   LOGID_NONE   no file; LOGID_UNREAD  it cannot be read (said);
+ *   LOGID_BAD    anything else.
+ */
+enum { LOGID_NONE, LOGID_HOLD, LOGID_REAL, LOGID_BAD, LOGID_UNREAD };
+
+static char *
+logid_path(const struct run *r, const char *name)
 {
-	char *p, *s;
+	char *f = stem_with(name, ".logid"), *s = path_join(r->curdir, f);
+
+	free(f);
+	return s;
+}
+
+/* What cur/STEM.logid of the batch name says; *id (malloc'd) for
+ * LOGID_REAL, when id is not NULL. */
+static int
+logid_of(const struct run *r, const char *name, char **id)
+{
+	char *p = logid_path(r, name), *data;
+	size_t len;
+	int k;
+
+	if (id)
+		*id = NULL;
+	if (read_file(p, 1024, &data, &len) < 0) {
+		k = errno == ENOENT ? LOGID_NONE : LOGID_UNREAD;
+		if (k == LOGID_UNREAD)
+			msg_warnerr("cannot read %s", p);
+		free(p);
+		return k;
+	}
+	free(p);
+	data[strcspn(data, "\n")] = 0;
+	if (strncmp(data, LOGID_HELD, strlen(LOGID_HELD)) == 0)
+		k = LOGID_HOLD;
+	else
+		k = good_id(data) ? LOGID_REAL : LOGID_BAD;
+	if (k == LOGID_REAL && id)
+		*id = data;
+	else
+		free(data);
+	return k;
+}
+
+/* 1 when cur/STEM.logdone of the batch name is there. */
+static int
+logdone(const struct run *r, const char *name)
+{
+	char *f = stem_with(name, ".logdone"), *s = path_join(r->curdir, f);
+	struct stat st;
+	int there = lstat(s, &st) == 0;
+
+	free(f);
+	free(s);
+	return there;
+}
+
+/* Room for the log id, before the upload (see above). */
+static int
+reserve(struct run *r, const char *name)
+{
+	char buf[LOGID_SIZE], *p = stem_with(name, ".logdone"), *s;
 	int st;
 
-	p = stem_with(name, ".logdone");
 	s = path_join(r->curdir, p);
 	if (unlink(s) < 0 && errno != ENOENT)	/* a stale one from an older batch */
 		msg_warnerr("cannot remove %s", s);
 	free(p);
 	free(s);
-	/* log_id is never NULL: upload() accepts nothing without one */
-	p = stem_with(name, ".logid");
-	s = path_join(r->curdir, p);
-	free(p);
-	p = xasprintf("%s\n", log_id);
-	st = spool_write_atomic(s, p, strlen(p));
-	free(p);
+	memset(buf, ' ', sizeof buf);
+	memcpy(buf, LOGID_HELD, strlen(LOGID_HELD));
+	buf[LOGID_SIZE - 1] = '\n';
+	s = logid_path(r, name);
+	st = spool_write_atomic(s, buf, sizeof buf);
 	free(s);
-	if (st)
-		return st;
-	return spool_move(r->area, "new", "cur", name);
+	return st;
+}
+
+/* The log id over the reserved bytes, fsync'd. */
+static int
+fill(struct run *r, const char *name, const char *log_id)
+{
+	char buf[LOGID_SIZE], *s = logid_path(r, name);
+	size_t n = strlen(log_id);	/* good_id: at most 128 */
+	struct stat st;
+	int fd, ret = 0;
+
+	memset(buf, '\n', sizeof buf);
+	memcpy(buf, log_id, n);
+	fd = open(s, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		msg_warnerr("cannot open %s", s);
+		ret = EX_IOERR;
+	} else if (st.st_size != LOGID_SIZE) {
+		msg_warn("%s: %lld bytes, not the %d reserved before the upload "
+		    "(changed meanwhile?)", s, (long long)st.st_size, LOGID_SIZE);
+		ret = EX_IOERR;
+	} else if (pwrite(fd, buf, sizeof buf, 0) != (ssize_t)sizeof buf ||
+	    fsync(fd) < 0) {
+		msg_warnerr("cannot write %s", s);
+		ret = EX_IOERR;
+	}
+	if (fd >= 0 && close(fd) < 0 && !ret) {
+		msg_warnerr("cannot write %s", s);
+		ret = EX_IOERR;
+	}
+	free(s);
+	return ret;
+}
+
+/* HotWax did not take the batch: its placeholder goes (one left behind
+ * is harmless: it names no log, and is pruned with cur/). */
+static void
+unreserve(struct run *r, const char *name)
+{
+	char *s = logid_path(r, name);
+
+	if (unlink(s) < 0 && errno != ENOENT)
+		msg_warnerr("cannot remove %s", s);
+	free(s);
+}
+
+/* HotWax has the batch as log_id: record it, then move the batch (the
+ * promises above).  A failure here stops the uploads of this run. */
+static int
+accepted(struct run *r, const char *name, const char *log_id)
+{
+	int st;
+
+	if ((st = fill(r, name, log_id)) == 0)
+		st = spool_move(r->area, "new", "cur", name);
+	if (st) {
+		msg_warn("%s/%s: HotWax took it as log %s, but %s; no other batch "
+		    "is uploaded this run", r->newdir, name, log_id, logid_of(r,
+		    name, NULL) == LOGID_REAL ? "it could not be moved to cur/: the "
+		    "next run moves it without uploading it again" : "its log id "
+		    "could not be written: the next run uploads it again");
+		r->wfail = 1;
+	}
+	return st;
+}
+
+/* new/NAME was taken by HotWax before (a real log id beside it, no
+ * .logdone): the move a run did not finish, without a second upload. */
+static int
+finish_move(struct run *r, const char *name, const char *log_id)
+{
+	int st;
+
+	msg_info("%s/%s: HotWax took it already, as log %s: moved to cur/ "
+	    "without a new upload", r->newdir, name, log_id);
+	if ((st = spool_move(r->area, "new", "cur", name)) != 0)
+		r->wfail = 1;
+	return st;
 }
 
 static int
@@ -246,6 +418,13 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 
 	if ((st = open_hotwax(r)) != 0)
 		return st;
+	if ((st = reserve(r, name)) != 0) {
+		msg_warn("%s: not uploaded: no room could be made for its log id "
+		    "in %s; it and every later batch stay in new/ for the next run",
+		    path, r->curdir);
+		r->wfail = 1;
+		return st;
+	}
 	msg_info("uploading %s (%zu PO lines)", path, nrows);
 	st = hotwax_upload(r->h, "uploadJsonFile", "uploadedFile", path, name,
 	    fields, &resp, &why);
@@ -256,11 +435,16 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 		    r->cfg.hotwax.base_url, r->cfg.hotwax.config_id,
 		    why ? why : "no reason given");
 		free(why);
+		if (st)
+			r->wfail = 1;
+		else
+			unreserve(r, name);
 		return st ? st : EX_DATAERR;
 	}
 	free(why);
 	if (st) {
 		msg_info("%s stays in new/ for the next run", path);
+		unreserve(r, name);
 		r->stop = 1;
 		return st;
 	}
@@ -279,6 +463,7 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 		    r->cfg.hotwax.base_url, seen);
 		free(seen);
 		cJSON_Delete(resp);
+		unreserve(r, name);
 		r->stop = 1;
 		return EX_PROTOCOL;
 	}
@@ -290,6 +475,58 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 	return st;
 }
 
+/* A batch of this name is in cur/ already: names are derived from
+ * content, so the same name is the same batch, unless its content says
+ * otherwise. */
+static int
+imported_before(struct run *r, const char *path, const char *name,
+    const char *data, size_t len, int in_new)
+{
+	char *curpath = path_join(r->curdir, name), *newpath, *old = NULL;
+	size_t oldlen;
+	int st = 0;
+
+	if (read_file(curpath, BATCH_MAX, &old, &oldlen) == 0 &&
+	    oldlen == len && memcmp(old, data, len) == 0) {
+		msg_info("%s: already imported (%s), skipped", path, curpath);
+		newpath = path_join(r->newdir, name);
+		if (in_new && !r->dry && unlink(newpath) == 0)
+			fsync_dir(r->newdir);
+		free(newpath);
+	} else {
+		msg_warn("%s: a different batch of this name was imported "
+		    "already (%s); rename it to import it", path, curpath);
+		st = EX_DATAERR;
+	}
+	free(old);
+	free(curpath);
+	return st;
+}
+
+/* A batch from outside new/ is copied in first, so that the spool holds
+ * it even when HotWax is down. */
+static int
+copy_in(struct run *r, const char *path, const char *name, const char *data,
+    size_t len)
+{
+	char *newpath = path_join(r->newdir, name), *old = NULL;
+	size_t oldlen;
+	struct stat s1;
+	int st;
+
+	if (stat(newpath, &s1) == 0 && (read_file(newpath, BATCH_MAX, &old,
+	    &oldlen) < 0 || oldlen != len || memcmp(old, data, len) != 0)) {
+		msg_warn("%s: a different batch of this name waits in %s",
+		    path, r->newdir);
+		st = EX_DATAERR;
+	} else if ((st = spool_deliver(r->area, "new", name, data, len)) != 0) {
+		r->wfail = 1;	/* the disk: upload nothing more this run */
+	}
+	free(old);
+	free(newpath);
+	return st;
+}
+
 /* One batch path, from wherever it came. */
 static int
 batch(const char *path, void *arg)
@@ -297,10 +534,10 @@ batch(const char *path, void *arg)
 	struct run *r = arg;
 	const char *name = path_base(path);
 	const char *const cur[] = { "cur", NULL };
-	char *data = NULL, *newpath, *old = NULL;
-	size_t len, oldlen, nrows;
+	char *data = NULL, *newpath = NULL, *id = NULL;
+	size_t len, nrows;
 	cJSON *rows = NULL;
-	int st, in_new;
+	int st, in_new, taken;
 
 	if (!good_name(name))
 		return bad_name(path, name);
@@ -311,7 +548,7 @@ batch(const char *path, void *arg)
 	/* A batch already in new/ waits there; one from elsewhere is still
 	 * copied in below, so that it is not lost when HotWax is down. */
 	in_new = in_dir(path, r->newreal);
-	if (r->stop && in_new) {
+	if ((r->stop || r->wfail) && in_new) {
 		msg_info("%s: left in new/ for the next run", path);
 		return 0;
 	}
@@ -319,52 +556,32 @@ batch(const char *path, void *arg)
 		return st;
 	nrows = (size_t)cJSON_GetArraySize(rows);
 	cJSON_Delete(rows);
-	newpath = path_join(r->newdir, name);
 	if (spool_has(r->area, cur, name)) {
-		char *curpath = path_join(r->curdir, name);
-
-		/* names are derived from content: the same name is the same batch */
-		if (read_file(curpath, BATCH_MAX, &old, &oldlen) == 0 &&
-		    oldlen == len && memcmp(old, data, len) == 0) {
-			msg_info("%s: already imported (%s), skipped", path, curpath);
-			if (in_new && !r->dry && unlink(newpath) == 0)
-				fsync_dir(r->newdir);
-			st = 0;
-		} else {
-			msg_warn("%s: a different batch of this name was imported "
-			    "already (%s); rename it to import it", path, curpath);
-			st = EX_DATAERR;
-		}
-		free(curpath);
+		st = imported_before(r, path, name, data, len, in_new);
 		goto out;
 	}
+	/* HotWax took it already, and the move to cur/ was not done */
+	taken = logid_of(r, name, &id) == LOGID_REAL && !logdone(r, name);
 	if (r->dry) {
-		printf("%s\n", path);
-		st = 0;
+		if (taken)
+			msg_info("%s: HotWax took it already (log %s): a run "
+			    "would move it to cur/ without uploading it", path, id);
+		else
+			printf("%s\n", path);
 		goto out;
 	}
-	if (!in_new) {
-		struct stat s1;
-
-		if (stat(newpath, &s1) == 0 && (read_file(newpath, BATCH_MAX, &old,
-		    &oldlen) < 0 || oldlen != len || memcmp(old, data, len) != 0)) {
-			msg_warn("%s: a different batch of this name waits in %s",
-			    path, r->newdir);
-			st = EX_DATAERR;
-			goto out;
-		}
-		if ((st = spool_deliver(r->area, "new", name, data, len)) != 0)
-			goto out;
-	}
-	if (r->stop) {
+	if (!in_new && (st = copy_in(r, path, name, data, len)) != 0)
+		goto out;
+	newpath = path_join(r->newdir, name);
+	if (taken)
+		st = finish_move(r, name, id);
+	else if (r->stop || r->wfail)
 		msg_info("%s: copied to %s, left there for the next run", path,
 		    newpath);
-		st = 0;
-		goto out;
-	}
-	st = upload(r, name, newpath, nrows);
+	else
+		st = upload(r, name, newpath, nrows);
 out:
-	free(old);
+	free(id);
 	free(data);
 	free(newpath);
 	return st;
@@ -738,28 +955,36 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 	return st;
 }
 
+/* Send the batch name in cur/ back to new/, for the next run to upload:
+ * its .logid becomes the placeholder first, so that a crash between the
+ * two steps leaves a batch in cur/ that the next run sends back too
+ * (pending_logs), never one that looks imported. */
+static int
+back_to_new(struct run *r, const char *name)
+{
+	int st;
+
+	if ((st = reserve(r, name)) == 0)
+		st = spool_move(r->area, "cur", "new", name);
+	return st;
+}
+
 /* HotWax does not know the log: upload the batch again next run rather
  * than lose it (the upsert makes that harmless). */
 static int
 log_unknown(struct run *r, struct pending *p)
 {
-	char *f = stem_with(p->name, ".logid"), *s = path_join(r->curdir, f);
 	int st;
 
 	msg_warn("%s/%s: HotWax does not know its log %s: the batch goes back "
 	    "to new/ for the next run", r->curdir, p->name, p->id);
-	st = spool_move(r->area, "cur", "new", p->name);
-	if (!st && unlink(s) < 0 && errno != ENOENT) {
-		msg_warnerr("cannot remove %s", s);
-		st = EX_IOERR;
-	}
-	free(f);
-	free(s);
+	st = back_to_new(r, p->name);
 	p->open = 0;
 	return st ? st : EX_DATAERR;
 }
 
-/* One look at one log: 0 while it runs, or the status it ended with. */
+/* One look at one log: 0 while it runs, or the status it ended with;
+ * HOTWAX_LATE when log_wait ended before HotWax answered. */
 static int
 look(struct run *r, struct pending *p)
 {
@@ -773,6 +998,8 @@ look(struct run *r, struct pending *p)
 	free(why);
 	if (st == EX_DATAERR)
 		return log_unknown(r, p);
+	if (st == HOTWAX_LATE)
+		return st;	/* not looked at: the log stays open */
 	if (st) {
 		r->stop = 1;	/* said by hotwax; the log stays for the next run */
 		return st;
@@ -792,49 +1019,82 @@ look(struct run *r, struct pending *p)
 	return st;
 }
 
+/* 1 when spool/po/SUB/NAME is there. */
+static int
+in_spool(const struct run *r, const char *sub, const char *name)
+{
+	const char *const subs[] = { sub, NULL };
+
+	return spool_has(r->area, subs, name);
+}
+
+/*
+ * Whether the log of the batch name is to be followed: 1 with *id set;
+ * else 0.  Not when it is closed (.logdone), nor while the batch is still
+ * in new/ (its upload, or the move after it, is batch()'s to finish).  A
+ * batch in cur/ whose upload was never confirmed (the placeholder: a run
+ * died sending it back to new/) goes back now; *st says how that went.
+ */
+static int
+to_follow(struct run *r, const char *name, char **id, int *st)
+{
+	int k;
+
+	*id = NULL;
+	if (logdone(r, name) || (k = logid_of(r, name, id)) == LOGID_NONE)
+		return 0;
+	if (!in_spool(r, "cur", name) && in_spool(r, "new", name)) {
+		msg_info("%s/%s: still in new/: its log is followed once it has "
+		    "moved to cur/", r->newdir, name);
+	} else if (k == LOGID_HOLD && in_spool(r, "cur", name) && !r->dry) {
+		/* a run died in back_to_new: its work, finished */
+		msg_info("%s/%s: HotWax never confirmed its upload: the batch "
+		    "goes back to new/ for the next run", r->curdir, name);
+		*st = exit_merge(*st, back_to_new(r, name));
+	} else if (k == LOGID_REAL) {
+		return 1;
+	} else if (k == LOGID_BAD) {
+		char *lp = logid_path(r, name);
+
+		msg_warn("%s: not a HotWax log id", lp);
+		free(lp);
+	}
+	free(*id);
+	*id = NULL;
+	return 0;
+}
+
+/* The logs to follow, as many as *np; NULL when cur/ cannot be listed.
+ * *st: the status of what was done on the way (to_follow). */
 static struct pending *
-pending_logs(struct run *r, size_t *np)
+pending_logs(struct run *r, size_t *np, int *st)
 {
 	struct pending *v;
-	char **names, *f, *s, *data;
-	size_t n, i, k = 0, len;
-	struct stat st;
+	char **names, *s, *id, *name;
+	size_t n, i, k = 0;
+	struct stat sb;
 
 	*np = 0;
 	if (spool_list(r->curdir, ".logid", &names, &n) != 0)
 		return NULL;
 	v = xcalloc(n + 1, sizeof *v);
 	for (i = 0; i < n; i++) {
-		size_t stem = strlen(names[i]) - strlen(".logid");
-
-		f = xasprintf("%s/%.*s.logdone", r->curdir, (int)stem, names[i]);
-		if (stat(f, &st) == 0) {
-			free(f);
+		name = xasprintf("%.*s.json", (int)(strlen(names[i]) -
+		    strlen(".logid")), names[i]);
+		if (!to_follow(r, name, &id, st)) {
+			free(name);
 			continue;
 		}
-		free(f);
 		s = path_join(r->curdir, names[i]);
-		if (read_file(s, 1024, &data, &len) < 0) {
-			msg_warnerr("cannot read %s", s);
-			free(s);
-			continue;
-		}
-		data[strcspn(data, "\n")] = 0;
-		if (!good_id(data)) {
-			msg_warn("%s: not a HotWax log id", s);
-			free(data);
-			free(s);
-			continue;
-		}
-		if (stat(s, &st) == 0 && time(NULL) - st.st_mtime > PENDING_WARN_H * 3600) {
+		if (stat(s, &sb) == 0 && time(NULL) - sb.st_mtime > PENDING_WARN_H * 3600) {
 			msg_warn("HotWax log %s (%s) has been pending for more than "
-			    "%d hours", data, s, PENDING_WARN_H);
+			    "%d hours", id, s, PENDING_WARN_H);
 			v[k].open = 2;	/* said; makes the run exit 75 if still pending */
 		} else {
 			v[k].open = 1;
 		}
-		v[k].id = data;
-		v[k].name = xasprintf("%.*s.json", (int)stem, names[i]);
+		v[k].id = id;
+		v[k].name = name;
 		k++;
 		free(s);
 	}
@@ -843,18 +1103,62 @@ pending_logs(struct run *r, size_t *np)
 	return v;
 }
 
+/*
+ * Look at the open logs, round after round, until none is open or
+ * log_wait has passed.  The time limit holds whatever the number of logs
+ * and however slow HotWax answers: it is checked before every look, and
+ * no request of HotWax's outlives it (hotwax_deadline).  log_wait 0 is
+ * one round, within a second.  A log not looked at stays for the next run.
+ */
+static int
+look_until(struct run *r, struct pending *v, size_t n)
+{
+	int64_t end, wait;
+	long pause = POLL_FIRST_MS;
+	size_t i, left = n;
+	int status = 0, st, late = 0;
+
+	end = mono_ms() + (r->cfg.hotwax.log_wait > 0 ?
+	    (int64_t)r->cfg.hotwax.log_wait * 1000 : 1000);
+	hotwax_deadline(r->h, end);
+	while (left && !r->stop && !late) {
+		left = 0;
+		for (i = 0; i < n && !r->stop && !late; i++) {
+			if (!v[i].open)
+				continue;
+			if (mono_ms() >= end || (st = look(r, &v[i])) == HOTWAX_LATE)
+				late = 1;
+			else
+				status = exit_merge(status, st);
+			left += v[i].open != 0;
+		}
+		wait = end - mono_ms();
+		if (!left || r->stop || late || wait <= 0 || !r->cfg.hotwax.log_wait)
+			break;
+		if (pause > wait)
+			pause = (long)wait;
+		msg_info("%zu HotWax log%s still running; next look in %.1f s",
+		    left, left == 1 ? "" : "s", pause / 1000.0);
+		usleep((useconds_t)pause * 1000);
+		pause = pause * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : pause * 3 / 2;
+	}
+	if (late)
+		msg_info("log_wait is over: the logs not looked at are followed "
+		    "by the next run");
+	hotwax_deadline(r->h, 0);
+	return status;
+}
+
 static int
 follow_logs(struct run *r)
 {
 	struct pending *v;
-	size_t n, all, i, left;
-	int64_t end;
-	long pause = POLL_FIRST_MS;
+	size_t n, all, i;
 	int status = 0;
 
 	if (dry_absent(r, r->curdir))
 		return 0;
-	if (!(v = pending_logs(r, &n)))
+	if (!(v = pending_logs(r, &n, &status)))
 		return EX_IOERR;
 	all = n;
 	if (n && r->dry) {
@@ -864,24 +1168,8 @@ follow_logs(struct run *r)
 	}
 	if (n && !r->stop && open_hotwax(r))
 		status = r->hstatus;
-	end = now_ms() + (int64_t)r->cfg.hotwax.log_wait * 1000;
-	for (left = n; left && !r->stop;) {
-		left = 0;
-		for (i = 0; i < n && !r->stop; i++) {
-			if (!v[i].open)
-				continue;
-			status = exit_merge(status, look(r, &v[i]));
-			left += v[i].open != 0;
-		}
-		if (!left || r->stop || now_ms() >= end)
-			break;
-		if (pause > end - now_ms())
-			pause = (long)(end - now_ms());
-		msg_info("%zu HotWax log%s still running; next look in %.1f s",
-		    left, left == 1 ? "" : "s", pause / 1000.0);
-		usleep((useconds_t)pause * 1000);
-		pause = pause * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : pause * 3 / 2;
-	}
+	if (n && !r->stop)
+		status = exit_merge(status, look_until(r, v, n));
 	for (i = 0; i < n; i++) {
 		if (v[i].open == 2)
 			status = exit_merge(status, EX_TEMPFAIL);
@@ -895,6 +1183,38 @@ follow_logs(struct run *r)
 	}
 	free(v);
 	return status;
+}
+
+/*
+ * spool_prune_keep's rule for cur/: every file of a batch whose log is
+ * still followed (a log id in STEM.logid, no STEM.logdone) stays, however
+ * old: pruning the batch would leave its failed rows unnamed ("PO ?"),
+ * pruning STEM.logid would forget the log.  STEM.logdone stays while
+ * STEM.logid is there, lest the log be followed again.
+ */
+static int
+still_followed(const char *file, void *arg)
+{
+	static const char *const sfx[] = { ".json", ".logid", ".logdone" };
+	const struct run *r = arg;
+	size_t i, fl = strlen(file), sl;
+	char *name;
+	int keep;
+
+	for (i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+		sl = strlen(sfx[i]);
+		if (fl > sl && strcmp(file + fl - sl, sfx[i]) == 0)
+			break;
+	}
+	if (i == sizeof sfx / sizeof *sfx)
+		return 0;
+	name = xasprintf("%.*s.json", (int)(fl - sl), file);
+	if (i == 2)
+		keep = logid_of(r, name, NULL) != LOGID_NONE;
+	else
+		keep = !logdone(r, name) && logid_of(r, name, NULL) == LOGID_REAL;
+	free(name);
+	return keep;
 }
 
 /*
@@ -956,7 +1276,8 @@ main(int argc, char **argv)
 		st = take_batches(&r, argc - optind, argv + optind);
 		st = exit_merge(st, follow_logs(&r));
 		if (!r.dry)
-			st = exit_merge(st, spool_prune(r.curdir, r.cfg.spool.keep_days));
+			st = exit_merge(st, spool_prune_keep(r.curdir,
+			    r.cfg.spool.keep_days, still_followed, &r));
 		msg_info("%zu batch%s uploaded", r.done, r.done == 1 ? "" : "es");
 	}
 	hotwax_close(r.h);

@@ -503,6 +503,64 @@ t_timeout(struct config *c)
 	c->hotwax.timeout = 10;
 }
 
+/* hotwax_deadline (po-import's log_wait): no request starts after it, a
+ * request HotWax sits on is cut at it, a retry that would wait past it is
+ * not made, and without it calls go on as before. */
+static void
+t_deadline(struct config *c)
+{
+	struct hotwax *h;
+	char *why = NULL, *saved = getenv("POSYNC_BACKOFF_MS");
+	const char *err;
+	int64_t t0;
+	int n, st;
+
+	saved = saved ? xstrdup(saved) : NULL;
+	setenv("POSYNC_BACKOFF_MS", "2000", 1);	/* a retry waits 1 to 2 s */
+	cap_start();
+	if (hotwax_open(c, &h) != 0)
+		exit(1);
+	hotwax_deadline(h, mono_ms() - 1);
+	st = find_fresh(h, NULL, &n, &why);
+	is_int(st, HOTWAX_LATE, "deadline passed: HOTWAX_LATE");
+	is_int(count("POST", "performFind"), 0, "  and no request was sent");
+
+	t0 = mono_ms();
+	hotwax_deadline(h, t0 + 500);
+	st = find_fresh(h, "{\"kind\":\"delay\",\"seconds\":5,\"path\":\"performFind\"}",
+	    &n, &why);
+	is_int(st, HOTWAX_LATE, "HotWax sits on a request, 0.5 s left: HOTWAX_LATE");
+	ok(mono_ms() - t0 < 2500, "  cut after %lld ms, not at [hotwax] timeout (%d s)",
+	    (long long)(mono_ms() - t0), c->hotwax.timeout);
+	is_int(count("POST", "performFind"), 1, "  one request, not retried");
+
+	t0 = mono_ms();
+	hotwax_deadline(h, t0 + 500);
+	st = find_fresh(h, "{\"kind\":\"status\",\"status\":503,\"count\":3,"
+	    "\"path\":\"performFind\"}", &n, &why);
+	is_int(st, EX_TEMPFAIL, "a 503 with no time left to retry: EX_TEMPFAIL");
+	is_int(count("POST", "performFind"), 1, "  after one request");
+	ok(mono_ms() - t0 < 500, "  at once (%lld ms), not after the backoff",
+	    (long long)(mono_ms() - t0));
+	err = cap_stop();
+	ok(strstr(err, "no time left") != NULL, "  said: no time left for another try");
+	cap_show(err);
+
+	simdo("POST", "/_sim/faults/clear", NULL);
+	cap_start();
+	hotwax_deadline(h, 0);
+	st = find_fresh(h, NULL, &n, &why);
+	is_int(st, 0, "no deadline: the call goes on");
+	hotwax_close(h);
+	free(why);
+	cap_show(cap_stop());
+	if (saved)
+		setenv("POSYNC_BACKOFF_MS", saved, 1);
+	else
+		unsetenv("POSYNC_BACKOFF_MS");
+	free(saved);
+}
+
 static void
 t_login(struct config *c, const char *user, const char *pwfile)
 {
@@ -684,6 +742,7 @@ main(void)
 	t_upload(&c);
 	t_backoff(&c);
 	t_timeout(&c);
+	t_deadline(&c);
 	t_login(&c, user, pwfile);
 	/* expire_tokens dropped the seeded API token too: seed it again */
 	seed = xasprintf("{\"tokens\":[\"%s\"]}", token);

@@ -390,6 +390,65 @@ test_clean_prune(void)
 	free(tmpdir);
 }
 
+static int
+keep_one(const char *name, void *arg)
+{
+	return strcmp(name, arg) == 0;
+}
+
+/* 1 when path's mtime is within a minute of now. */
+static int
+stamped_now(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && time(NULL) - st.st_mtime < 60 &&
+	    st.st_mtime - time(NULL) < 60;
+}
+
+/* spool_move and spool_fail stamp a file with the time it arrived, which
+ * spool_prune goes by: a batch that waited 40 days in new/ is not pruned
+ * from cur/ the moment it gets there (issue 9, finding 7). */
+static void
+test_move_stamp(void)
+{
+	char *p = xasprintf("%s/new/aged.json", po), *q, *dir, *want;
+
+	put_file(p, "x\n", 0640);
+	age(p, 40 * 86400);
+	is_int(spool_move(po, "new", "cur", "aged.json"), 0, "spool_move of a file 40 days old");
+	q = xasprintf("%s/cur/aged.json", po);
+	ok(stamped_now(q), "  its mtime is now, when it reached cur/");
+	dir = xasprintf("%s/cur", po);
+	is_int(spool_prune(dir, 30), 0, "spool_prune 30 days");
+	ok(exists(q), "  keeps it");
+	free(p);
+	free(q);
+
+	p = xasprintf("%s/new/aged2.json", po);
+	put_file(p, "x\n", 0640);
+	age(p, 40 * 86400);
+	is_int(spool_fail(po, "new", "aged2.json", "why"), 0, "spool_fail of a file 40 days old");
+	q = xasprintf("%s/failed/aged2.json", po);
+	ok(stamped_now(q), "  its mtime in failed/ is now");
+	free(p);
+	free(q);
+
+	p = path_join(dir, "keep.json");
+	put_file(p, "x", 0640);
+	age(p, 40 * 86400);
+	free(p);
+	p = path_join(dir, "drop.json");
+	put_file(p, "x", 0640);
+	age(p, 40 * 86400);
+	free(p);
+	is_int(spool_prune_keep(dir, 30, keep_one, "keep.json"), 0, "spool_prune_keep");
+	want = xasprintf("aged.json batch-1.json keep.json recent.json sub");
+	check_dir(dir, want, "  spares what keep() says, prunes the rest as old");
+	free(want);
+	free(dir);
+}
+
 static void
 test_atomic(void)
 {
@@ -476,6 +535,7 @@ main(void)
 	test_move_fail();
 	test_list();
 	test_clean_prune();
+	test_move_stamp();
 	test_atomic();
 	test_deliver();
 	test_lock();

@@ -1,0 +1,73 @@
+#!/bin/sh
+# A spool area split across filesystems or mounts is refused at start,
+# exit 78, naming the folder (issue 9, finding 10): every move within an
+# area is a rename(2), which fails with EXDEV across them.  Before: with
+# po/cur mounted apart, po-import uploaded a batch, could not move it, and
+# the next run uploaded it again, for ever.  All four programs check, in
+# spool_init.  Runs as root (tmpfs and bind mounts).
+. "${0%/*}/lib.sh"
+. "$BED/sshd.sh"
+. "$BED/hotwax.sh"
+. "$BED/posync.sh"
+
+[ "$(id -u)" = 0 ] || t_skip_all "mounting needs root"
+mkdir -p "$SCRATCH/probe"
+mount -t tmpfs -o size=64k posync-test "$SCRATCH/probe" 2>/dev/null ||
+	t_skip_all "cannot mount a tmpfs"
+umount "$SCRATCH/probe"
+bed_sshd
+bed_hotwax
+hw_seed_sku_a
+posync_conf
+SPOOL=$SCRATCH/spool
+SP=$SPOOL/po
+
+pi() { po-import "$@" </dev/null; }
+uploads() {
+	hw_ctl GET /_sim/requests | hw_json "sum(1 for r in d if r['method'] == 'POST' and r['path'] == '/api/uploadJsonFile')"
+}
+# mnt KIND DIR: a tmpfs, or a bind mount of a folder of the same
+# filesystem, on DIR; undone when the test ends
+mnt() {
+	if [ "$1" = tmpfs ]; then
+		mount -t tmpfs -o size=256k posync-test "$2"
+	else
+		mkdir -p "$SCRATCH/elsewhere" && mount --bind "$SCRATCH/elsewhere" "$2"
+	fi || t_bail "cannot mount on $2"
+	t_at_exit "umount $2"
+}
+
+t_exit "a first run makes the spool tree" 0 pi
+printf '[{"externalId":"9441","itemExternalId":"1","productSku":"SKU-A","quantity":1,"externalFacilityId":"116"}]\n' \
+	>"$SP/new/x1.json"
+
+# ---- po/cur on a tmpfs
+mnt tmpfs "$SP/cur"
+t_exit "po/cur on another filesystem: po-import exits 78" 78 pi
+t_like "naming the folder" "$(t_err)" "spool/po/cur is on another filesystem or mount than .*spool/po"
+t_is "HotWax received nothing" "$(uploads)" 0
+t_true "the batch waits in new/" -f "$SP/new/x1.json"
+t_exit "so does receipt-push" 78 receipt-push </dev/null
+t_like "naming the folder" "$(t_err)" "spool/po/cur is on another"
+t_exit "and receipt-export" 78 receipt-export
+t_like "naming the folder" "$(t_err)" "spool/po/cur is on another"
+t_exit "and po-export-parse" 78 po-export-parse
+t_like "naming the folder" "$(t_err)" "spool/po/cur is on another"
+umount "$SP/cur"
+
+# ---- receipt/new bound from a folder of the same filesystem
+mnt bind "$SPOOL/receipt/new"
+t_exit "receipt/new a bind mount (same filesystem): receipt-push exits 78" 78 receipt-push </dev/null
+t_like "naming the folder" "$(t_err)" "spool/receipt/new is on another filesystem or mount than .*spool/receipt"
+t_exit "po-import too (one spool)" 78 pi
+t_is "HotWax still received nothing" "$(uploads)" 0
+umount "$SPOOL/receipt/new"
+
+# ---- a whole area on a filesystem of its own is one filesystem: fine
+mnt tmpfs "$SPOOL/receipt"
+t_exit "receipt/ a tmpfs of its own: receipt-push runs, exit 0" 0 receipt-push </dev/null
+t_true "its folders are made there" -d "$SPOOL/receipt/cur"
+t_exit "and po-import, exit 0" 0 pi
+t_is "the batch is uploaded once" "$(uploads)" 1
+t_true "and in cur/" -f "$SP/cur/x1.json"
+t_done
