@@ -4,15 +4,16 @@
  *
  * Promises (design.md, contracts.md sections 1, 2, 5):
  * - A remote file is read only once it is complete: unchanged for
- *   po_min_age seconds, and the same size and mtime after the download as
- *   in the listing.  It is moved to po_archive_dir only after every batch
+ *   po_min_age seconds by the SFTP server's clock (future.h), and the same
+ *   size and mtime after the download as in the listing.  It is moved to po_archive_dir only after every batch
  *   made from it is durable in new/ and its PO lines are in the ledger.
  * - Batch names are deterministic: <safename>.<hash16>.<NNNNN>.json, the
  *   hash covering the file's name and content.  A batch already in new/,
  *   cur/ or failed/ is never written again; after all batches of a file,
  *   SPOOL/state/parsed/<hash16> is written, and a file whose marker exists
  *   is only archived.  So kill -9 anywhere and a rerun give each row
- *   exactly once.
+ *   exactly once.  A marker lives while its file is in po_dir (a CSV that
+ *   cannot be archived is never parsed twice), and keep_days after.
  * - A bad row is rejected alone (stderr, SPOOL/po/rejects/<name>.csv) and
  *   the run exits 65; a file that cannot be used at all (header, not
  *   text, too big) goes to po_error_dir.

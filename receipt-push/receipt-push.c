@@ -25,8 +25,10 @@
  *    writing is left for a later run, by po-export-parse's rule: read only
  *    once [netsuite] po_min_age seconds old, and only when its size and
  *    mtime did not move between the listing and the download; otherwise a
- *    torn file would be reported short and marked seen for ever.  One
- *    with a future mtime: common/future.c, as po-export-parse does.
+ *    torn file would be reported short and marked seen for ever.  Ages
+ *    are measured by the SFTP server's clock, learnt from a probe file in
+ *    receipt_staging_dir when an unreported file is there; one with a
+ *    future mtime: common/future.c, as po-export-parse does.
  *  - A file named on the command line that is not in SPOOL/receipt/new is
  *    first copied there, so that it is tracked like any other.
  *  - SFTP unreachable: exit 69 or 75 and every file stays for the next run.
