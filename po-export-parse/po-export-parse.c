@@ -5,8 +5,9 @@
  * Promises (design.md, contracts.md sections 1, 2, 5):
  * - A remote file is read only once it is complete: unchanged for
  *   po_min_age seconds by the SFTP server's clock (future.h), and the same
- *   size and mtime after the download as in the listing.  It is moved to po_archive_dir only after every batch
- *   made from it is durable in new/ and its PO lines are in the ledger.
+ *   size and mtime after the download as in the listing.  It is moved to
+ *   po_archive_dir only after every batch made from it is durable in new/
+ *   and its PO lines are in the ledger.
  * - Batch names are deterministic: <safename>.<hash16>.<NNNNN>.json, the
  *   hash covering the file's name and content.  A batch already in new/,
  *   cur/ or failed/ is never written again; after all batches of a file,
