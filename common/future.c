@@ -1,6 +1,7 @@
 /*
  * future -- see future.h.  Moved here from po-export-parse so that its
- * CSVs and NetSuite's receipt error CSVs follow one rule.
+ * CSVs and NetSuite's receipt error CSVs follow one rule, the server's
+ * clock included.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,13 +31,78 @@ future_open(struct future *f, const char *spooldir, const char *name,
 	}
 }
 
-int
-future_is(const struct sftp_entry *e, time_t now)
+/* "3 h 5 min": a skew a person reads at a glance. */
+static char *
+span(long long s)
 {
-	return e->mtime > now + 1;
+	if (s >= 86400)
+		return xasprintf("%lld d %lld h", s / 86400, s % 86400 / 3600);
+	if (s >= 3600)
+		return xasprintf("%lld h %lld min", s / 3600, s % 3600 / 60);
+	return xasprintf("%lld min %lld s", s / 60, s % 60);
+}
+
+static void
+say_skew(const struct future *f, const char *dir)
+{
+	long long d = f->skew < 0 ? -(long long)f->skew : (long long)f->skew;
+	char *q = msg_quote(dir, strlen(dir)), *sp = span(d);
+
+	msg_warn("the SFTP server's clock is %lld s (%s) %s this host's, by a "
+	    "file written in %s: the ages of its files are measured by the "
+	    "server's clock; set both clocks right (this host's also dates "
+	    "receipt-export's cursor)", d, sp, f->skew > 0 ? "ahead of" :
+	    "behind", q);
+	free(sp);
+	free(q);
 }
 
 int
+future_clock(struct future *f, struct sftp *s, const char *dir, int dry)
+{
+	struct sftp_entry e;
+	time_t before = time(NULL), srv = 0;
+	char *q;
+	int st;
+
+	if (dry) {	/* -n writes nothing on the server, not even this */
+		msg_info("a dry run writes no clock probe on the SFTP server: "
+		    "file ages are measured by this host's clock");
+		return 0;
+	}
+	st = sftp_server_now(s, dir, &srv);
+	/* a folder of posync's own, missing: made, then asked again */
+	if (st == SFTP_NO_CLOCK && sftp_stat(s, dir, &e) == SFTP_MISSING &&
+	    sftp_mkdir_p(s, dir) == 0) {
+		before = time(NULL);
+		st = sftp_server_now(s, dir, &srv);
+	}
+	if (st == SFTP_NO_CLOCK || (st == 0 && srv <= 0)) {
+		q = msg_quote(dir, strlen(dir));
+		msg_info("the SFTP server's clock is unknown (no file could be "
+		    "written in %s): file ages are measured by this host's clock", q);
+		free(q);
+		return 0;
+	}
+	if (st)
+		return st;
+	f->server = 1;
+	f->skew = srv - before;
+	if (f->skew > FUTURE_SKEW_SAY || f->skew < -FUTURE_SKEW_SAY)
+		say_skew(f, dir);
+	else
+		msg_info("the SFTP server's clock is %lld s from this host's",
+		    (long long)f->skew);
+	return 0;
+}
+
+time_t
+future_now(const struct future *f)
+{
+	return time(NULL) + f->skew;
+}
+
+static int
 future_ok(struct future *f, const struct sftp_entry *e, const char *safe,
     const char *q, time_t now)
 {
@@ -55,15 +121,44 @@ future_ok(struct future *f, const struct sftp_entry *e, const char *safe,
 		seen = (unsigned long long)now;
 	else
 		take = (long long)now - (long long)seen >= f->min_age;
-	msg_warn("%s: its mtime is %lld s in the future (is the SFTP server's clock "
-	    "ahead of this host's?): %s", q, (long long)(e->mtime - now), take ?
-	    "taken, its size and mtime unchanged since an earlier run" :
-	    "left until its size and mtime have held for po_min_age by this "
-	    "host's clock");
+	if (f->server)
+		msg_warn("%s: its mtime is %lld s in the future by the SFTP "
+		    "server's own clock (set by whoever wrote it?): %s", q,
+		    (long long)(e->mtime - now), take ? "taken, its size and "
+		    "mtime unchanged since an earlier run" : "left until its size "
+		    "and mtime have held for po_min_age by the server's clock");
+	else
+		msg_warn("%s: its mtime is %lld s in the future (is the SFTP "
+		    "server's clock ahead of this host's?): %s", q,
+		    (long long)(e->mtime - now), take ? "taken, its size and mtime "
+		    "unchanged since an earlier run" : "left until its size and "
+		    "mtime have held for po_min_age by this host's clock");
 	if (!take)
 		buf_addf(&f->next, "%s %llu %llu %llu\n", safe,
 		    (unsigned long long)e->size, (unsigned long long)e->mtime, seen);
 	return take;
+}
+
+int
+future_wait(struct future *f, const struct sftp_entry *e, const char *safe,
+    const char *q, int dry)
+{
+	time_t now = future_now(f), age = now - e->mtime;
+
+	if (e->mtime > now + 1) {	/* a second of rounding is no skew */
+		if (future_ok(f, e, safe, q, now))
+			return 0;
+		if (dry)
+			printf("would wait for %s (its mtime is in the future)\n", q);
+		return 1;
+	}
+	if (age >= f->min_age)
+		return 0;
+	msg_info("%s changed %llds ago%s: left until it is %d s old", q,
+	    (long long)age, f->server ? " by the server's clock" : "", f->min_age);
+	if (dry)
+		printf("would wait for %s (changed %llds ago)\n", q, (long long)age);
+	return 1;
 }
 
 int

@@ -1,21 +1,39 @@
 /*
- * future -- remote files whose mtime is ahead of this host's clock.
+ * future -- when a remote file is old enough to read, by the SFTP
+ * server's own clock.
  *
- * Such a file's age cannot say whether NetSuite has finished writing it,
- * and waiting for the age would wait as long as the clocks disagree, in
- * silence.  So it is said once per run without -v, with how far ahead;
- * its size and mtime are noted in a state file with our own time; and a
- * later run takes it once the same size and mtime have held for min_age
- * by our clock (at the earliest the next run: two listings agree).  One
- * rule for every remote inbox: po-export-parse's CSVs (SPOOL/state/
+ * One rule for every remote inbox: po-export-parse's CSVs (SPOOL/state/
  * po-future) and NetSuite's receipt error CSVs (SPOOL/state/
  * receipt-push.errors-future).
  *
+ * The server's mtimes are never compared with this host's clock alone: a
+ * host ahead of the server would take a file NetSuite is still writing, a
+ * host behind would wait as long as the clocks disagree.  future_clock
+ * learns the server's time from a file posync writes there itself
+ * (sftp_server_now), once per run and only when a file is to be judged;
+ * ages are measured by it from then on.  Clocks more than FUTURE_SKEW_SAY
+ * seconds apart are said once per run without -v; when the server will
+ * not tell (no permission to write in the folder), this host's clock is
+ * used and -v says so.
+ *
+ * A file whose mtime is ahead of that clock cannot say by its age whether
+ * its writer has finished, and waiting for the age would wait in silence;
+ * so it is said once per run without -v, with how far ahead; its size and
+ * mtime are noted in the state file with the time; and a later run takes
+ * it once the same size and mtime have held for min_age (at the earliest
+ * the next run: two listings agree).  Any other file is read once it is
+ * min_age seconds old.
+ *
  * future_open: read SPOOL/state/NAME (missing: no notes; unreadable: said,
- *   ignored).  future_is: e's mtime is ahead of now (a second of rounding
- *   is no skew).  future_ok: say it; 1 to take it now, else noted for the
- *   next run.  future_save: write the notes for the next run (none: the
- *   file goes); not with dry, nor after a run that saw only some files.
+ *   ignored).  future_clock: above; dir is a folder posync owns, made
+ *   first when missing; with dry, nothing is written on the server and
+ *   this host's clock is used (said under -v); 0, or the status of a lost
+ *   connection.
+ *   future_now: the time by the clock chosen (this host's before
+ *   future_clock).  future_wait: 1 when e must wait, said as above (a
+ *   young file under -v; with dry, on stdout too).  future_save: write the
+ *   notes for the next run (none: the file goes); not with dry, nor after
+ *   a run that saw only some files.
  */
 #ifndef POSYNC_FUTURE_H
 #define POSYNC_FUTURE_H
@@ -25,18 +43,23 @@
 #include "sftp.h"
 #include "util.h"
 
+#define FUTURE_SKEW_SAY 300	/* s: clocks further apart are said */
+
 struct future {
 	char *path;		/* SPOOL/state/NAME */
 	char *notes;		/* its lines as read: "SAFE SIZE MTIME SEEN" */
 	struct buf next;	/* the lines to keep for the next run */
 	int min_age;		/* s the same size and mtime must hold */
+	time_t skew;		/* the server's clock less this host's */
+	int server;		/* 1: skew was measured */
 };
 
 void future_open(struct future *f, const char *spooldir, const char *name,
     int min_age);
-int future_is(const struct sftp_entry *e, time_t now);
-int future_ok(struct future *f, const struct sftp_entry *e, const char *safe,
-    const char *quoted, time_t now);
+int future_clock(struct future *f, struct sftp *s, const char *dir, int dry);
+time_t future_now(const struct future *f);
+int future_wait(struct future *f, const struct sftp_entry *e, const char *safe,
+    const char *quoted, int dry);
 int future_save(struct future *f);
 void future_close(struct future *f);
 

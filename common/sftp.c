@@ -1478,3 +1478,80 @@ sftp_lstat(struct sftp *s, const char *path, struct sftp_entry *st,
 		return SFTP_MISSING;
 	return fail(s, path, "cannot stat");
 }
+
+/* ------------------------------------------------------- the server's clock */
+
+/* A failed request of the clock probe: an SFTP status (no permission, no
+ * such folder) is said under -v only, since the caller falls back to this
+ * host's clock; anything else goes through fail(), loud, as every call. */
+static int
+probe_fail(struct sftp *s, const char *path, const char *what)
+{
+	long fx = last_fx(s);
+	char *w;
+
+	if (fx < 0)
+		return fail(s, path, what);
+	w = where(s, path);
+	msg_info("%s: %s: %s (SFTP status %ld)", w, what, fx_text((unsigned long)fx), fx);
+	free(w);
+	return SFTP_NO_CLOCK;
+}
+
+/* Create dir/.posync-clock.PID.MS, exclusively: a few tries when the name
+ * is taken (a leftover of a killed run with the same pid). */
+static LIBSSH2_SFTP_HANDLE *
+probe_create(struct sftp *s, const char *dir, char **path)
+{
+	LIBSSH2_SFTP_HANDLE *h = NULL;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		*path = xasprintf("%s/.posync-clock.%ld.%lld", dir, (long)getpid(),
+		    (long long)now_ms() + i);
+		h = libssh2_sftp_open_ex(s->sftp, *path, (unsigned)strlen(*path),
+		    LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL, 0600,
+		    LIBSSH2_SFTP_OPENFILE);
+		if (h || last_fx(s) != LIBSSH2_FX_FILE_ALREADY_EXISTS)
+			break;
+		free(*path);
+		*path = NULL;
+	}
+	return h;
+}
+
+int
+sftp_server_now(struct sftp *s, const char *dir, time_t *now)
+{
+	LIBSSH2_SFTP_HANDLE *h;
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	char *path = NULL, *w;
+	int st;
+
+	if ((st = dead(s, dir)))
+		return st;
+	if (!(h = probe_create(s, dir, &path))) {
+		st = probe_fail(s, path ? path : dir, "cannot create the clock probe");
+		free(path);
+		return st;
+	}
+	/* The mtime the server gave the file it just made: its clock now. */
+	if (libssh2_sftp_fstat_ex(h, &a, 0) != 0)
+		st = probe_fail(s, path, "cannot read the clock probe's time");
+	else if (!(a.flags & LIBSSH2_SFTP_ATTR_ACMODTIME)) {
+		w = where(s, path);
+		msg_info("%s: the server gives the clock probe no time", w);
+		free(w);
+		st = SFTP_NO_CLOCK;
+	} else
+		*now = (time_t)a.mtime;
+	/* A probe that cannot be closed or removed still told the time; a
+	 * leftover is a dot-file in a folder of posync's own. */
+	close_handle(s, h, path);
+	if (!s->dead && libssh2_sftp_unlink_ex(s->sftp, path, (unsigned)strlen(path)) != 0)
+		probe_fail(s, path, "cannot remove the clock probe");
+	free(path);
+	if (s->dead || s->expired)	/* the connection went: said by fail() */
+		return s->expired ? EX_TEMPFAIL : EX_UNAVAILABLE;
+	return st;
+}

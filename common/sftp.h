@@ -80,4 +80,15 @@ void sftp_set_progress(struct sftp *s, void (*fn)(uint64_t done, uint64_t total,
 int sftp_lstat(struct sftp *s, const char *path, struct sftp_entry *st,
     const char **kind);
 
+/* The server's clock now (posync(7), CLOCKS): creates a dot-file with a
+ * unique name in dir, a folder posync owns and that must exist, reads the
+ * mtime the server gave it through the open handle, closes and removes
+ * it.  0 and *now set; SFTP_NO_CLOCK when the server would not tell (no
+ * permission to write there, no such folder, no time in its answer: said
+ * under -v only, the caller falls back to this host's clock); else the
+ * status of a lost connection or an expired run (said).  A leftover of a
+ * killed run is a file ".posync-clock.*" in dir. */
+#define SFTP_NO_CLOCK 2
+int sftp_server_now(struct sftp *s, const char *dir, time_t *now);
+
 #endif

@@ -4,11 +4,12 @@
  *
  * Promises (design.md, contracts.md sections 1, 2, 5):
  * - A remote file is read only once it is complete: unchanged for
- *   po_min_age seconds, and the same size and mtime after the download as
- *   in the listing.  It is moved to po_archive_dir only after every batch
- *   made from it is durable in new/ and its PO lines are in the ledger,
- *   and only while it is still the file read: one rewritten under the
- *   same name since is left (or put back) in the inbox for the next run.
+ *   po_min_age seconds by the SFTP server's clock (future.h), and the same
+ *   size and mtime after the download as in the listing.  It is moved to
+ *   po_archive_dir only after every batch made from it is durable in new/
+ *   and its PO lines are in the ledger, and only while it is still the
+ *   file read: one rewritten under the same name since is left (or put
+ *   back) in the inbox for the next run.
  * - The folders it moves files into are made when missing.  A file gone
  *   since the listing is skipped; only a server out of reach stops the
  *   run (69).
@@ -17,7 +18,8 @@
  *   cur/ or failed/ is never written again; after all batches of a file,
  *   SPOOL/state/parsed/<hash16> is written, and a file whose marker exists
  *   is only archived.  So kill -9 anywhere and a rerun give each row
- *   exactly once.
+ *   exactly once.  A marker lives while its file is in po_dir (a CSV that
+ *   cannot be archived is never parsed twice), and keep_days after.
  * - A bad row is rejected alone (stderr, SPOOL/po/rejects/<name>.csv) and
  *   the run exits 65; a file that cannot be used at all (header, not
  *   text, too big) goes to po_error_dir.
@@ -54,6 +56,7 @@
 #define REJECT_SHOWN	20	/* rejected rows said one by one on stderr */
 #define UNIQUE_MAX	1000	/* NAME.1 .. NAME.999 in the archive */
 #define PEND_MAX	10000	/* ledger records held before an early append */
+#define MARKER_MAX	4096	/* bytes of a parsed marker */
 
 struct run {
 	struct config cfg;
@@ -428,6 +431,57 @@ marker_path(struct job *j)
 	return xasprintf("%s/%s", j->run->parsed_dir, j->hash);
 }
 
+/*
+ * A marker, SPOOL/state/parsed/<hash16>, says a file was parsed: a file
+ * whose marker exists is only archived.  It holds "rows R rejected J
+ * batches B recovered C" and "file NAME", the file's own name as
+ * marker_name writes it: prune_markers keeps a marker while a file of
+ * that name is on the server.  A marker of an older posync holds only the
+ * first line, or nothing; it still counts, and gets its "file" line the
+ * next time its file is seen.
+ */
+
+/* NAME on one line: '%', control bytes and anything not ASCII as %XX, so
+ * that any name NetSuite gives (newlines included) reads back as one. */
+static char *
+marker_name(const char *name)
+{
+	struct buf b = {0};
+	unsigned char ch;
+
+	buf_adds(&b, "");
+	for (; *name; name++) {
+		ch = (unsigned char)*name;
+		if (ch < 0x20 || ch == '%' || ch >= 0x7f)
+			buf_addf(&b, "%%%02X", ch);
+		else
+			buf_addc(&b, (char)ch);
+	}
+	return b.s;
+}
+
+/* The marker's "file" line (its NAME, as marker_name wrote it, is
+ * xstrndup'd), or NULL for an older posync's marker. */
+static char *
+marker_file(const char *data)
+{
+	const char *p;
+
+	for (p = data; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, "file ", 5) == 0)
+			return xstrndup(p + 5, strcspn(p + 5, "\n"));
+	return NULL;
+}
+
+static char *
+marker_line(struct job *j)
+{
+	char *n = marker_name(j->name), *l = xasprintf("file %s\n", n);
+
+	free(n);
+	return l;
+}
+
 /* Name again the batches of an already parsed file still waiting in new/. */
 static void
 reprint_waiting(struct job *j)
@@ -447,6 +501,30 @@ reprint_waiting(struct job *j)
 	free(dir);
 }
 
+/* An older posync's marker gets the file's name: from now on it lives as
+ * long as the file stays on the server.  A failure only leaves it as it
+ * was (pruned by age, as then): said. */
+static void
+marker_upgrade(struct job *j, const char *marker, const char *data, size_t len)
+{
+	char *name = marker_file(data), *line;
+	struct buf b = {0};
+
+	if (name) {
+		free(name);
+		return;
+	}
+	line = marker_line(j);
+	buf_add(&b, data, len);
+	if (len && data[len - 1] != '\n')
+		buf_addc(&b, '\n');
+	buf_adds(&b, line);
+	if (spool_write_atomic(marker, b.s, b.len) == 0)
+		msg_info("%s: its marker %s now names it", j->qname, marker);
+	buf_free(&b);
+	free(line);
+}
+
 /* A file parsed before (its marker exists): report it as then. */
 static int
 already_parsed(struct job *j, const char *marker)
@@ -455,8 +533,10 @@ already_parsed(struct job *j, const char *marker)
 	size_t len;
 	unsigned long rows = 0, rejected = 0;
 
-	if (read_file(marker, 4096, &data, &len) == 0) {
+	if (read_file(marker, MARKER_MAX, &data, &len) == 0) {
 		sscanf(data, "rows %lu rejected %lu", &rows, &rejected);
+		if (!j->run->dry)
+			marker_upgrade(j, marker, data, len);
 		free(data);
 	}
 	msg_info("%s: parsed before (%s)", j->qname, marker);
@@ -495,7 +575,7 @@ say_rejects(struct job *j)
 static int
 finish(struct job *j)
 {
-	char *marker, *data;
+	char *marker, *data, *line;
 	int r = 0;
 
 	if (j->open)
@@ -511,8 +591,10 @@ finish(struct job *j)
 	if (r)
 		return r;
 	marker = marker_path(j);
-	data = xasprintf("rows %lu rejected %lu batches %lu recovered %lu\n",
-	    j->rows, j->rejected, j->batches, j->recovered);
+	line = marker_line(j);
+	data = xasprintf("rows %lu rejected %lu batches %lu recovered %lu\n%s",
+	    j->rows, j->rejected, j->batches, j->recovered, line);
+	free(line);
 	r = spool_write_atomic(marker, data, strlen(data));
 	free(data);
 	free(marker);
@@ -971,24 +1053,13 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	const struct config *c = &run->cfg;
 	char *remote, *q, *safe, *why = NULL;
 	enum outcome o;
-	time_t age = time(NULL) - e->mtime;
 	int st, fd;
 
 	remote = path_join(c->netsuite.po_dir, e->name);
 	q = msg_quote(remote, strlen(remote));
 	safe = safename(e->name, strlen(e->name));
-	if (future_is(e, time(NULL))) {
-		if (!future_ok(&run->future, e, safe, q, time(NULL))) {
-			if (run->dry)
-				printf("would wait for %s (its mtime is in the future)\n", q);
-			st = 0;
-			goto out;
-		}
-	} else if (age < c->netsuite.po_min_age) {
-		msg_info("%s changed %llds ago: left until it is %d s old", q,
-		    (long long)age, c->netsuite.po_min_age);
-		if (run->dry)
-			printf("would wait for %s (changed %llds ago)\n", q, (long long)age);
+	/* still being written, by the server's clock (future.h) */
+	if (future_wait(&run->future, e, safe, q, run->dry)) {
 		st = 0;
 		goto out;
 	}
@@ -1053,6 +1124,22 @@ by_age(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* A file of the inbox to take: FNM_PERIOD, since a dot file is someone's
+ * upload in progress. */
+static int
+candidate(const struct config *c, const struct sftp_entry *e)
+{
+	return e->is_reg && fnmatch(c->netsuite.po_pattern, e->name, FNM_PERIOD) == 0;
+}
+
+static int prune_markers(struct run *run, const struct sftp_entry *ents, size_t n);
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int
 do_sftp(struct run *run)
 {
@@ -1070,12 +1157,21 @@ do_sftp(struct run *run)
 	future_open(&run->future, c->spool.dir, "po-future", c->netsuite.po_min_age);
 	run->archive_st = run->error_st = -1;
 	qsort(ents, n, sizeof *ents, by_age);
-	for (i = 0; i < n && !stop; i++) {
-		/* FNM_PERIOD: a dot file is someone's upload in progress */
-		if (!ents[i].is_reg || fnmatch(c->netsuite.po_pattern, ents[i].name, FNM_PERIOD))
-			continue;
-		all = exit_merge(all, take_remote(run, &ents[i], &stop));
+	for (i = 0; i < n && !candidate(c, &ents[i]); i++)
+		;
+	/* The server's clock, learnt in the archive folder (posync's own),
+	 * only when there is a file to judge: an idle run costs one listing. */
+	if (i < n && (st = future_clock(&run->future, run->sftp,
+	    c->netsuite.po_archive_dir, run->dry)) != 0) {
+		all = st;
+		stop = 1;
 	}
+	for (; i < n && !stop; i++)
+		if (candidate(c, &ents[i]))
+			all = exit_merge(all, take_remote(run, &ents[i], &stop));
+	/* the listing is whole even when the walk stopped */
+	if (!run->dry)
+		all = exit_merge(all, prune_markers(run, ents, n));
 	sftp_entries_free(ents, n);
 	sftp_close(run->sftp);
 	run->sftp = NULL;
@@ -1107,6 +1203,79 @@ setup(struct run *run)
 	return spool_clean_tmp(run->po_area);
 }
 
+/* Is the marker at path still needed by the listing of po_dir in names
+ * (marker_name'd, sorted)?  Yes while a file of the name it records is
+ * listed; for an older posync's marker, which records none, while any
+ * CSV is (every file seen this run had its marker named, in
+ * already_parsed).  A marker that cannot be read is kept. */
+static int
+marker_needed(const char *path, char **names, size_t k, int any_csv)
+{
+	char *data, *name;
+	size_t len;
+	int need;
+
+	if (read_file(path, MARKER_MAX, &data, &len) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		msg_warnerr("%s: kept", path);
+		return 1;
+	}
+	name = marker_file(data);
+	free(data);
+	if (!name)
+		return any_csv;
+	need = k && bsearch(&name, names, k, sizeof *names, cmp_names) != NULL;
+	free(name);
+	return need;
+}
+
+/*
+ * Markers older than keep_days whose file is gone from the server.  A
+ * marker must outlive its file there: a CSV that cannot be archived stays
+ * in the inbox, and were its marker pruned by age alone, the next run
+ * would parse it again and send HotWax its old quantities (issue 9).  So
+ * only do_sftp prunes them, with the listing of po_dir this run took;
+ * local runs and runs that could not list prune none.
+ */
+static int
+prune_markers(struct run *run, const struct sftp_entry *ents, size_t n)
+{
+	char **names, **v, *p;
+	size_t i, k = 0, nv;
+	struct stat sb;
+	time_t limit;
+	int any = 0, st = 0;
+
+	if (run->cfg.spool.keep_days < 0)
+		return 0;
+	limit = time(NULL) - (time_t)run->cfg.spool.keep_days * 86400;
+	if (spool_list(run->parsed_dir, NULL, &v, &nv) != 0)
+		return EX_IOERR;
+	names = xcalloc(n + 1, sizeof *names);
+	for (i = 0; i < n; i++)
+		if (ents[i].is_reg) {
+			names[k++] = marker_name(ents[i].name);
+			any |= candidate(&run->cfg, &ents[i]);
+		}
+	sort_strings(names, k);
+	for (i = 0; i < nv; i++) {
+		p = path_join(run->parsed_dir, v[i]);
+		if (stat(p, &sb) == 0 && sb.st_mtime < limit &&
+		    !marker_needed(p, names, k, any) && unlink(p) < 0 && errno != ENOENT) {
+			msg_warnerr("cannot remove %s", p);
+			st = EX_IOERR;
+		}
+		free(p);
+	}
+	for (i = 0; i < k; i++)
+		free(names[i]);
+	free(names);
+	spool_list_free(v);
+	return st;
+}
+
+/* The raw copies; the markers are do_sftp's (prune_markers). */
 static int
 prune(struct run *run)
 {
@@ -1114,7 +1283,6 @@ prune(struct run *run)
 	int st;
 
 	st = spool_prune(raw, run->cfg.spool.keep_days);
-	st = exit_merge(st, spool_prune(run->parsed_dir, run->cfg.spool.keep_days));
 	free(raw);
 	return st;
 }

@@ -29,8 +29,10 @@
  *    writing is left for a later run, by po-export-parse's rule: read only
  *    once [netsuite] po_min_age seconds old, and only when its size and
  *    mtime did not move between the listing and the download; otherwise a
- *    torn file would be reported short and marked seen for ever.  One
- *    with a future mtime: common/future.c, as po-export-parse does.
+ *    torn file would be reported short and marked seen for ever.  Ages
+ *    are measured by the SFTP server's clock, learnt from a probe file in
+ *    receipt_staging_dir when an unreported file is there; one with a
+ *    future mtime: common/future.c, as po-export-parse does.
  *  - A file named on the command line that is not in SPOOL/receipt/new is
  *    first copied there, so that it is tracked like any other.
  *  - SFTP unreachable: exit 69 or 75 and every file stays for the next run.
@@ -1173,31 +1175,38 @@ copy_error(struct run *r, const char *rpath, const char *local_name,
 }
 
 /* An error CSV NetSuite may still be writing, left for a later run: the
- * same rules as po-export-parse's for its CSVs.  Its mtime in the future
- * (the server's clock ahead): said once per run, taken once its size and
- * mtime held still across two runs (future.h); else younger than
- * [netsuite] po_min_age. */
+ * same rule as po-export-parse's for its CSVs (future.h): younger than
+ * [netsuite] po_min_age by the server's clock, or with an mtime ahead of
+ * it and not yet unchanged across two runs. */
 static int
 too_young(struct run *r, struct future *fu, const struct sftp_entry *e,
     const char *rpath, const char *sn)
 {
-	time_t now = time(NULL), age = now - e->mtime;
 	char *q = msg_quote(rpath, strlen(rpath));
-	int young = 0;
+	int young = future_wait(fu, e, sn, q, r->dry);
 
-	if (future_is(e, now)) {
-		if ((young = !future_ok(fu, e, sn, q, now)) && r->dry)
-			printf("would wait for %s (its mtime is in the future)\n", q);
-	} else if (age < r->c->netsuite.po_min_age) {
-		msg_info("%s changed %llds ago: left until it is %d s old",
-		    q, (long long)age, r->c->netsuite.po_min_age);
-		if (r->dry)
-			printf("would wait for %s (changed %llds ago)\n",
-			    q, (long long)age);
-		young = 1;
-	}
 	free(q);
 	return young;
+}
+
+/* Is there an error CSV not reported yet?  Only then is the server's
+ * clock asked (future_clock, in the staging folder, posync's own): a
+ * quiet run costs no more requests. */
+static int
+any_fresh(const char *seen, const struct sftp_entry *e, size_t n)
+{
+	size_t i;
+	char *sn;
+	int fresh = 0;
+
+	for (i = 0; i < n && !fresh; i++) {
+		if (!e[i].is_reg)
+			continue;
+		sn = safename(e[i].name, strlen(e[i].name));
+		fresh = !seen_has(seen, sn);
+		free(sn);
+	}
+	return fresh;
 }
 
 static int
@@ -1230,6 +1239,9 @@ report_errors(struct run *r)
 		seen = xstrdup("");
 	}
 	future_open(&fu, r->c->spool.dir, FUTURE_FILE, r->c->netsuite.po_min_age);
+	if (any_fresh(seen, e, n) && (s = future_clock(&fu, r->s,
+	    r->c->netsuite.receipt_staging_dir, r->dry)))
+		lost = 1;	/* the connection: nothing more this run */
 	/* A file that cannot be copied is tried again next run, but does
 	 * not keep the others from being reported, nor make the names after
 	 * it forgotten (and reported twice); only a lost connection stops

@@ -11,7 +11,9 @@
 bed_sshd
 E=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error
 SEEN=$SCRATCH/spool/state/receipt-push.errors-seen
-mkdir -p "$E" "$SCRATCH/spool/receipt/new"
+# The staging folder exists, as after a first publish: the clock probe
+# (future.c) is written there before the error CSV is read.
+mkdir -p "$E" "$SCRATCH/spool/receipt/new" "$E/../../receipt-staging"
 PP=$(free_port)
 "$BED/faultproxy.py" --listen "$PP" --to "$SSHD_PORT" --mode delay:0.05 </dev/null >/dev/null 2>&1 &
 t_at_exit "kill $!"
