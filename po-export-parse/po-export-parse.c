@@ -1134,6 +1134,28 @@ candidate(const struct config *c, const struct sftp_entry *e)
 
 static int prune_markers(struct run *run, const struct sftp_entry *ents, size_t n);
 
+/* The archive folder is made first (folder_ready: once a run, a failure
+ * said once and kept for every file after), then the server's clock is
+ * asked there (future.h); a folder that cannot be made leaves this host's
+ * clock, and its status is the run's.  A dry run makes nothing and asks
+ * nothing (future_clock says so). */
+static int
+learn_clock(struct run *run)
+{
+	const char *dir = run->cfg.netsuite.po_archive_dir;
+	char *q;
+	int st = 0;
+
+	if (!run->dry && (st = folder_ready(run, dir, &run->archive_st)) != 0) {
+		q = msg_quote(dir, strlen(dir));
+		msg_info("no clock probe can be written in %s: file ages are "
+		    "measured by this host's clock", q);
+		free(q);
+		return st;
+	}
+	return future_clock(&run->future, run->sftp, dir, run->dry);
+}
+
 static int
 cmp_names(const void *a, const void *b)
 {
@@ -1161,10 +1183,11 @@ do_sftp(struct run *run)
 		;
 	/* The server's clock, learnt in the archive folder (posync's own),
 	 * only when there is a file to judge: an idle run costs one listing. */
-	if (i < n && (st = future_clock(&run->future, run->sftp,
-	    c->netsuite.po_archive_dir, run->dry)) != 0) {
+	if (i < n && (st = learn_clock(run)) != 0) {
 		all = st;
-		stop = 1;
+		/* a folder that cannot be made stops only the archiving */
+		stop = st == EX_UNAVAILABLE || st == EX_PROTOCOL ||
+		    sftp_expired(run->sftp);
 	}
 	for (; i < n && !stop; i++)
 		if (candidate(c, &ents[i]))
