@@ -116,7 +116,9 @@ fx_status(long fx)
 	case LIBSSH2_FX_WRITE_PROTECT:
 		return EX_NOPERM;
 	case LIBSSH2_FX_FILE_ALREADY_EXISTS:
-		return EX_CANTCREAT;
+		/* something in the way: a person must move it.  (sftp_rename
+		 * alone answers EX_CANTCREAT, for its callers to handle.) */
+		return EX_CONFIG;
 	case LIBSSH2_FX_NO_SUCH_FILE:
 	case LIBSSH2_FX_NO_SUCH_PATH:
 	case LIBSSH2_FX_NOT_A_DIRECTORY:
@@ -1040,6 +1042,32 @@ close_handle(struct sftp *s, LIBSSH2_SFTP_HANDLE *h, const char *path)
 	return 0;
 }
 
+static int is_missing(struct sftp *s);
+
+/* The folder could not be opened.  A path that is there but is no folder
+ * gets "no such file" from OpenSSH (ENOTDIR): say what it is instead. */
+static int
+list_fail(struct sftp *s, const char *dir)
+{
+	struct sftp_entry e;
+	char *w;
+	long fx = last_fx(s);
+	int r;
+
+	if (!is_missing(s))
+		return fail(s, dir, "cannot list the folder");
+	if ((r = sftp_stat(s, dir, &e)) != 0 && r != SFTP_MISSING)
+		return r;
+	w = where(s, dir);
+	if (r == 0 && !e.is_dir)
+		msg_warn("%s: cannot list the folder: it is not a folder", w);
+	else
+		msg_warn("%s: cannot list the folder: %s (SFTP status %ld)", w,
+		    fx_text((unsigned long)fx), fx);
+	free(w);
+	return EX_CONFIG;
+}
+
 int
 sftp_list(struct sftp *s, const char *dir, struct sftp_entry **ents, size_t *n)
 {
@@ -1057,7 +1085,7 @@ sftp_list(struct sftp *s, const char *dir, struct sftp_entry **ents, size_t *n)
 	h = libssh2_sftp_open_ex(s->sftp, dir, (unsigned)strlen(dir), 0, 0,
 	    LIBSSH2_SFTP_OPENDIR);
 	if (!h)
-		return fail(s, dir, "cannot list the folder");
+		return list_fail(s, dir);
 	name = xmalloc(NAMEBUF);
 	for (;;) {
 		if ((st = expired(s, dir)))
@@ -1325,8 +1353,9 @@ sftp_rename(struct sftp *s, const char *from, const char *to)
 	/* "No such file" is the source gone, or the target's folder. */
 	if (is_missing(s) && (r = sftp_stat(s, from, &e)) != 0)
 		return r;
-	/* The generic "failure" of a v3 server hides the cause: look. */
-	r = fx == LIBSSH2_FX_FILE_ALREADY_EXISTS ? 0 : sftp_stat(s, to, &e);
+	/* The generic "failure" of a v3 server hides the cause: look, at
+	 * the name itself (a link to nowhere is in the way too). */
+	r = fx == LIBSSH2_FX_FILE_ALREADY_EXISTS ? 0 : sftp_lstat(s, to, &e, NULL);
 	if (fx == LIBSSH2_FX_FILE_ALREADY_EXISTS || (r == 0 && fx == LIBSSH2_FX_FAILURE)) {
 		w = where(s, to);
 		msg_warn("%s: cannot rename onto it: it already exists", w);

@@ -19,7 +19,7 @@
  * server itself being out of reach), EX_NOPERM (host key refused,
  * authentication failed, permission denied on a path), EX_CONFIG (missing
  * host or known_hosts; a remote path that does not exist or runs through
- * a file), EX_TEMPFAIL (the server refused one operation without saying
+ * a file, or a folder to list that is not one; something in the way), EX_TEMPFAIL (the server refused one operation without saying
  * why: SFTP's generic "failure", a full disk; and [sftp] run_timeout),
  * EX_PROTOCOL (the server said nonsense), EX_IOERR (local file).
  */
@@ -60,7 +60,9 @@ int sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t 
 /* Upload all of fd (from offset 0) to remote, created or truncated, mode
  * 0644; the size on the server is checked afterwards. */
 int sftp_put(struct sftp *s, int fd, const char *remote);
-/* Rename; fails (EX_CANTCREAT) when to already exists; SFTP_MISSING,
+/* Rename; fails (EX_CANTCREAT, said) when anything is under the name to
+ * already (a link to nowhere too), the one call that answers
+ * EX_CANTCREAT: its callers map it to the suite's table; SFTP_MISSING,
  * nothing said, when from is not there. */
 int sftp_rename(struct sftp *s, const char *from, const char *to);
 /* Make path and the folders above it that are missing.  A component that

@@ -596,6 +596,10 @@ finish(struct job *j)
 	    j->rows, j->rejected, j->batches, j->recovered, line);
 	free(line);
 	r = spool_write_atomic(marker, data, strlen(data));
+	if (r)	/* said with the path at fault; now what it means */
+		msg_warn("%s: its batches are written, but not its marker %s: "
+		    "the file stays where it is and is read again by the next "
+		    "run (its batches are not written twice)", j->qname, marker);
 	free(data);
 	free(marker);
 	say_rejects(j);
@@ -761,7 +765,10 @@ numbered(const char *dir, const char *name, int i)
 }
 
 /* dir/name, or dir/name.1 ... when taken: a rename onto an existing name
- * fails on many servers.  NULL (status in *st) when none is free. */
+ * fails on many servers.  A name is taken by anything under it, a link
+ * to nowhere too (sftp_lstat: a rename cannot go onto it).  NULL (status
+ * in *st) when none is free: all UNIQUE_MAX names taken is something in
+ * the way that a person must clear, 78, said with the file that stays. */
 static char *
 free_name(struct sftp *s, const char *dir, const char *name, int *st)
 {
@@ -771,7 +778,7 @@ free_name(struct sftp *s, const char *dir, const char *name, int *st)
 
 	for (i = 0; i < UNIQUE_MAX; i++) {
 		p = i ? numbered(dir, name, i) : xasprintf("%s/%s", dir, name);
-		r = sftp_stat(s, p, &e);
+		r = sftp_lstat(s, p, &e, NULL);
 		if (r == SFTP_MISSING)
 			return p;
 		free(p);
@@ -782,10 +789,12 @@ free_name(struct sftp *s, const char *dir, const char *name, int *st)
 	}
 	p = xasprintf("%s/%s", dir, name);
 	q = msg_quote(p, strlen(p));
-	msg_warn("%s and %d names after it are taken", q, UNIQUE_MAX - 1);
+	msg_warn("%s and the %d names after it (NAME.1 to NAME.%d) are all "
+	    "taken: something in the way; the file stays in the inbox until "
+	    "some are moved or removed", q, UNIQUE_MAX - 1, UNIQUE_MAX - 1);
 	free(q);
 	free(p);
-	*st = EX_CANTCREAT;
+	*st = EX_CONFIG;
 	return NULL;
 }
 
@@ -843,17 +852,33 @@ same_file(const struct sftp_entry *a, const struct sftp_entry *b)
 }
 
 /* Move the remote file into dir under a free name (*to, malloc'd).
- * SFTP_MISSING, nothing said, when it is gone. */
+ * SFTP_MISSING, nothing said, when it is gone.  A name taken between
+ * free_name and the rename (someone else writing in dir) sends it to the
+ * next free name, RENAME_TRIES times; then it stays in the inbox for the
+ * next run: 75. */
+#define RENAME_TRIES	3
 static int
 move_remote(struct run *run, const char *remote, const char *dir,
     const char *name, char **to)
 {
 	char *qf, *qt;
-	int st = 0;
+	int st = 0, i;
 
-	if (!(*to = free_name(run->sftp, dir, name, &st)))
-		return st;
-	st = sftp_rename(run->sftp, remote, *to);
+	for (i = 0; i < RENAME_TRIES; i++) {
+		free(*to);
+		if (!(*to = free_name(run->sftp, dir, name, &st)))
+			return st;
+		test_stop("rename-to");
+		if ((st = sftp_rename(run->sftp, remote, *to)) != EX_CANTCREAT)
+			break;	/* taken meanwhile (said by sftp): the next one */
+	}
+	if (st == EX_CANTCREAT) {
+		qf = msg_quote(remote, strlen(remote));
+		msg_warn("%s: every name tried in the folder was taken as it was "
+		    "moved there: it stays in the inbox for the next run", qf);
+		free(qf);
+		st = EX_TEMPFAIL;
+	}
 	if (st == 0) {
 		qf = msg_quote(remote, strlen(remote));
 		qt = msg_quote(*to, strlen(*to));
@@ -864,11 +889,83 @@ move_remote(struct run *run, const char *remote, const char *dir,
 	return st;
 }
 
+static int to_error_dir(struct run *run, const struct sftp_entry *e,
+    const char *remote, const char *why);
+static int download(struct run *run, const struct sftp_entry *e,
+    const char *remote, const char *safe, int *fd);
+#define LEAVE_FILE (-1)
+#define ARCHIVED_TRIES	3	/* downloads of a moved copy still changing */
+
+/* The moved copy (at moved, its own name name), read from there: 0 with
+ * *fd open on it, else a status or LEAVE_FILE (still changing after
+ * ARCHIVED_TRIES looks a second apart, or gone). */
+static int
+fetch_moved(struct run *run, const char *name, const char *moved,
+    struct sftp_entry *m, int *fd)
+{
+	char *safe = safename(name, strlen(name)), *raw;
+	int st = LEAVE_FILE, i;
+
+	/* its raw copy beside the first content's, not over it */
+	raw = xasprintf("%s.archived", safe);
+	for (i = 0; i < ARCHIVED_TRIES && st == LEAVE_FILE; i++) {
+		if (i)
+			sleep(1);
+		if ((st = sftp_stat(run->sftp, moved, m)) == SFTP_MISSING)
+			st = LEAVE_FILE;
+		else if (st == 0)
+			st = download(run, m, moved, raw, fd);
+	}
+	m->name = (char *)name;
+	free(raw);
+	free(safe);
+	return st;
+}
+
+/*
+ * Content nobody parsed is in moved (a rewrite landed in the file after
+ * the last look), and it cannot go back to the inbox (a new file of the
+ * name is there).  It is parsed from the archive now, as a file of its
+ * own (its content has its own hash, marker and batches), before the
+ * newer file is taken by the next run: so batches keep NetSuite's order.
+ * Not usable at all: to po_error_dir.  Only when it cannot be read (the
+ * connection lost, still changing after ARCHIVED_TRIES looks, a local
+ * error) is a person asked to parse it by hand: 65, naming it.
+ */
+static int
+take_moved(struct run *run, const char *name, const char *moved,
+    const char *qf, const char *qt, const char *because)
+{
+	struct sftp_entry m;
+	enum outcome o = LEAVE;
+	char *why = NULL;
+	int st, fd;
+
+	msg_warn("%s changed on the server as it was moved to %s, and cannot "
+	    "go back (%s): the content moved is read from there now", qf, qt,
+	    because);
+	st = fetch_moved(run, name, moved, &m, &fd);
+	if (st == 0) {
+		o = parse_file(run, fd, name, &why, &st);
+		close(fd);
+	}
+	if (o == UNUSABLE)
+		st = to_error_dir(run, &m, moved, why);
+	else if (o == LEAVE) {
+		msg_warn("%s cannot be read (%s): its content is unread; parse it "
+		    "by hand (po-export-parse FILE | po-import)", qt, st == LEAVE_FILE ?
+		    "it is still changing, or gone" : "see above");
+		st = st == LEAVE_FILE ? EX_DATAERR : exit_merge(st, EX_DATAERR);
+	}
+	free(why);
+	return st;
+}
+
 /* remote, as listed in e, was just renamed to moved.  A rewrite that
  * landed between the last look and the rename went with it: the moved
  * file is put back under its own name, for the next run to read.  When
- * that cannot be (a new file of the name is in the inbox already), the
- * unread content stays in moved for a person: 65, naming both. */
+ * that cannot be (a new file of the name is in the inbox already, or the
+ * server refuses the move back), it is parsed from moved (take_moved). */
 static int
 check_moved(struct run *run, const struct sftp_entry *e, const char *remote,
     const char *moved)
@@ -882,22 +979,22 @@ check_moved(struct run *run, const struct sftp_entry *e, const char *remote,
 		return st == SFTP_MISSING ? 0 : st;	/* taken from there: not ours */
 	qf = msg_quote(remote, strlen(remote));
 	qt = msg_quote(moved, strlen(moved));
-	st = sftp_stat(run->sftp, remote, &now);
+	st = sftp_lstat(run->sftp, remote, &now, NULL);
 	if (st == SFTP_MISSING)
 		st = sftp_rename(run->sftp, moved, remote);
 	else if (st == 0)
 		st = EX_CANTCREAT;
-	if (st == 0) {
+	if (st == 0)
 		msg_warn("%s changed on the server as it was moved to %s: "
 		    "moved back for the next run to read", qf, qt);
-	} else {
-		msg_warn("%s changed on the server as it was moved to %s, "
-		    "and cannot go back (%s): that content is unread; parse "
-		    "it by hand (po-export-parse FILE | po-import)", qf, qt,
-		    st == EX_CANTCREAT ? "a new file of that name is in the inbox" :
-		    "the move back failed");
-		st = st == EX_CANTCREAT ? EX_DATAERR : exit_merge(st, EX_DATAERR);
-	}
+	else if (st != EX_UNAVAILABLE && st != EX_PROTOCOL && !sftp_expired(run->sftp))
+		st = take_moved(run, e->name, moved, qf, qt, st == EX_CANTCREAT ?
+		    "a new file of that name is in the inbox" : "the move back failed");
+	else
+		msg_warn("%s changed on the server as it was moved to %s, and "
+		    "the connection went before it could go back: that content is "
+		    "unread; parse it by hand (po-export-parse FILE | po-import)",
+		    qf, qt);
 	free(qf);
 	free(qt);
 	return st;
@@ -967,7 +1064,6 @@ to_error_dir(struct run *run, const struct sftp_entry *e, const char *remote,
 /* Download the remote file; the copy is open on *fd (for a dry run an
  * unnamed temporary file).  0, LEAVE_FILE (still changing: next run), or
  * a status. */
-#define LEAVE_FILE (-1)
 static int
 download(struct run *run, const struct sftp_entry *e, const char *remote,
     const char *safe, int *fd)
