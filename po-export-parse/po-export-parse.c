@@ -799,11 +799,13 @@ free_name(struct sftp *s, const char *dir, const char *name, int *st)
 }
 
 /*
- * TEST HOOK, for tests/0900-po-rewritten-remote.t and
- * tests/0901-po-remote-folders.t only: when the environment variable
+ * TEST HOOK, for tests/0900-po-rewritten-remote.t,
+ * tests/0901-po-remote-folders.t, tests/0903-po-archive-name-taken.t and
+ * tests/0904-po-moved-unread.t only: when the environment variable
  * POSYNC_TEST_STOP names a step -- "download" (before a file is
  * downloaded), "recheck" (before the file read is looked at again, to be
- * moved away), "rename" (between that look and the rename) or "renamed"
+ * moved away), "rename" (between that look and the rename), "rename-to"
+ * (after a free name is chosen, before the rename to it) or "renamed"
  * (after the rename, before the moved file is checked) -- the program
  * stops itself there with SIGSTOP, so that a test can change the remote
  * folder at that very moment and let it go on with SIGCONT.  A rewrite by

@@ -8,8 +8,7 @@
 # - between that look and the rename: the file moved is the rewritten
 #   one; it is moved back into the inbox, and the next run parses it;
 # - after the rename, with a new file of the name already in the inbox:
-#   it cannot go back; exit 65 naming both paths, and the content is
-#   still there for a person to parse by hand.
+#   tests/0904-po-moved-unread.t.
 # Each time the POs read are in a batch, and those of the new content too.
 . "${0%/*}/lib.sh"
 . "$BED/sshd.sh"
@@ -124,23 +123,6 @@ t_is "... parses it: PO 9004's batch" "$(batched)" "9001:1 9002:2 9003:1 9004:1 
 t_like "... and archives it" "$(cat "$AR/second.csv" 2>&1)" "^$HDR
 9004,"
 
-# --- rewritten after the rename, a new file of the name already in the
-# inbox: the content cannot go back
-printf '%s\n' "$HDR" '9005,SKU-A,1,116,1,' >"$IN/third.csv"
-touch -d '10 minutes ago' "$IN/third.csv"
-stopped renamed 'printf "%s\n" "$HDR" "9006,SKU-A,1,116,1," "9006,SKU-A,1,116,2," >"$AR/third.csv"
-	touch -d "5 minutes ago" "$AR/third.csv"
-	printf "%s\n" "$HDR" "9007,SKU-A,1,116,1," >"$IN/third.csv"
-	touch -d "4 minutes ago" "$IN/third.csv"'
-t_is "rewritten after the rename, the name taken again: exit 65" "$?" 65
-t_is "... the program stopped at the step and the file was rewritten" "$(cat "$SCRATCH/.acted")" 1
-t_like "... said, naming both paths" "$(t_err)" \
-	'^po-export-parse: "[^"]*/fulfillment/third\.csv" changed on the server as it was moved to "[^"]*/fulfillment/archive/third\.csv", and cannot go back \(a new file of that name is in the inbox\): that content is unread; parse it by hand'
-t_like "... the unread content is still in the archive" "$(cat "$AR/third.csv" 2>&1)" "9006,SKU-A,1,116,2,"
-t_ok "the next run" po-export-parse
-t_is "... parses the new file of the name: PO 9007" "$(batched)" "9001:1 9002:2 9003:1 9004:1 9005:1 9007:1 "
-t_like "... and archives it beside the other" "$(cat "$AR/third.csv.1" 2>&1)" "9007,"
-cp "$AR/third.csv" "$SCRATCH/third.csv"
-t_ok "the content left in the archive, parsed by hand as the message says" po-export-parse "$SCRATCH/third.csv"
-t_is "... so nothing is lost" "$(batched)" "9001:1 9002:2 9003:1 9004:1 9005:1 9006:2 9007:1 "
+# (rewritten after the rename with a new file of the name in the inbox:
+# tests/0904-po-moved-unread.t)
 t_done
