@@ -9,7 +9,10 @@
  *   po_archive_dir only after every batch made from it is durable in new/
  *   and its PO lines are in the ledger, and only while it is still the
  *   file read: one rewritten under the same name since is left (or put
- *   back) in the inbox for the next run.
+ *   back) in the inbox for the next run; a rewrite that went with the
+ *   move and cannot go back is parsed from the archive at once.  Never
+ *   exit 73: all archive names taken is 78, a name taken during the
+ *   move the next free one.
  * - The folders it moves files into are made when missing.  A file gone
  *   since the listing is skipped; only a server out of reach stops the
  *   run (69).
