@@ -1019,16 +1019,24 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
  * two steps leaves a batch in cur/ that the next run sends back too
  * (pending_logs), never one that looks imported.  It goes back with the
  * time it was made (made_of), so that it takes its place in new/'s order,
- * before the batches made after it, not behind them. */
+ * before the batches made after it, not behind them.  A batch of the same
+ * name waiting in new/ is never replaced (rename(2) would): both stay,
+ * said, for a person (batch() says the same of the one in new/). */
 static int
 back_to_new(struct run *r, const char *name)
 {
+	const char *const nw[] = { "new", NULL };
 	char *path = path_join(r->curdir, name);
 	struct timespec made = made_of(r, name, path);
 	int st;
 
-	if ((st = reserve(r, name, made)) == 0)
+	if (spool_has(r->area, nw, name)) {
+		msg_warn("%s: not sent back to new/ for a second upload: %s/%s is "
+		    "there already; compare the two, keep one", path, r->newdir, name);
+		st = EX_DATAERR;
+	} else if ((st = reserve(r, name, made)) == 0) {
 		st = spool_move_at(r->area, "cur", "new", name, &made);
+	}
 	free(path);
 	return st;
 }

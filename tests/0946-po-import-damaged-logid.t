@@ -18,6 +18,9 @@ uploads() {
 	hw_ctl GET /_sim/requests | hw_json "sum(1 for r in d if r['method'] == 'POST' and r['path'] == '/api/uploadJsonFile')"
 }
 clearreq() { hw_ctl POST /_sim/requests/clear >/dev/null; }
+row() {
+	printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"
+}
 # one good row, one whose SKU HotWax does not know: it fails in the log
 batch() {
 	printf '[%s,\n%s]\n' \
@@ -61,4 +64,19 @@ hw_ctl POST /_sim/config '{"hold_processing":false}' >/dev/null
 rm -f "$SP/failed/"*
 t_exit "the next run uploads it and reports its failed row" 65 pi
 t_true "its failed rows are written" -f "$SP/failed/d-old.rows.json"
+
+# ---- a batch of the same name waiting in new/ is never replaced
+for kind in damaged placeholder; do
+	printf '[%s]\n' "$(row 5103 1)" >"$SP/cur/twin-$kind.json"
+	case $kind in
+	damaged) printf 'DM10000 \n' >"$SP/cur/twin-$kind.logid" ;;
+	placeholder) printf '(upload not confirmed by HotWax)%223s\n' '' >"$SP/cur/twin-$kind.logid" ;;
+	esac
+	printf '[%s]\n' "$(row 5103 9)" >"$SP/new/twin-$kind.json"
+	cp "$SP/new/twin-$kind.json" "$SCRATCH/twin-$kind.json"
+	t_exit "$kind .logid, a different twin-$kind.json in new/: exit 65" 65 pi
+	t_like "said, naming both" "$(t_err)" "cur/twin-$kind.json: not sent back to new/.*new/twin-$kind.json is there already"
+	t_is "the batch in new/ is untouched" "$(cat "$SP/new/twin-$kind.json")" "$(cat "$SCRATCH/twin-$kind.json")"
+	t_true "the one in cur/ is kept" -f "$SP/cur/twin-$kind.json"
+done
 t_done
