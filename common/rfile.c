@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "rfile.h"
+#include "spool.h"
 #include "util.h"
 
 int64_t
@@ -33,20 +34,13 @@ rfile_entered(const char *newdir, const char *name, const char *path,
     int posync)
 {
 	size_t dl = strlen(newdir);
-	struct stat st;
-	int64_t ms, now = now_ms();
+	int64_t ms, ns, now = now_ms();
 
 	if (posync && (ms = rfile_name_ms(name)) >= 0)
 		return ms;
+	/* the spool's own rule (spool_entered), in ms */
 	if (strncmp(path, newdir, dl) == 0 && path[dl] == '/' &&
-	    stat(path, &st) == 0) {
-		ms = (int64_t)st.st_mtim.tv_sec * 1000 +
-		    st.st_mtim.tv_nsec / 1000000;
-		/* an mtime ahead of this host's clock (touch -d, a copy from
-		 * a host whose clock runs ahead) would sort the file behind
-		 * every posync file made until then, and stop every fold:
-		 * it entered now, at the latest */
-		return ms > now ? now : ms;
-	}
+	    (ns = spool_entered(path)) >= 0)
+		return ns / 1000000;
 	return now;
 }

@@ -76,15 +76,16 @@ where_is(const char *path, struct where *w)
  * the next run.  So an area whose folders are not all on the area's own
  * filesystem and mount is refused before any work, naming the folder.
  * The areas themselves (po, receipt, state) may each be a mount of their
- * own: nothing is ever renamed from one area to another.
+ * own: nothing is ever renamed from one area to another.  A dry run
+ * (spool_check) makes nothing, so a folder not there yet is passed over.
  */
 static int
-one_filesystem(const char *dir)
+one_filesystem(const char *dir, int dry)
 {
 	const char *const *t;
 	struct where area, w;
 	char *a, *p;
-	int r = 0;
+	int r = 0, ea, ep;
 
 	for (t = tree; *t && !r; t++) {
 		const char *slash = strchr(*t, '/');
@@ -93,12 +94,14 @@ one_filesystem(const char *dir)
 			continue;	/* an area of one folder: state */
 		a = xasprintf("%s/%.*s", dir, (int)(slash - *t), *t);
 		p = path_join(dir, *t);
-		if (where_is(a, &area) < 0) {
-			msg_warnerr("cannot stat %s", a);
-			r = EX_IOERR;
-		} else if (where_is(p, &w) < 0) {
-			msg_warnerr("cannot stat %s", p);
-			r = EX_IOERR;
+		ea = where_is(a, &area) < 0 ? errno : 0;
+		ep = !ea && where_is(p, &w) < 0 ? errno : 0;
+		if (ea || ep) {
+			if (!dry || (ea ? ea : ep) != ENOENT) {
+				errno = ea ? ea : ep;
+				msg_warnerr("cannot stat %s", ea ? a : p);
+				r = EX_IOERR;
+			}
 		} else if (w.dev != area.dev || (w.mnt && area.mnt && w.mnt != area.mnt)) {
 			msg_warn("%s is on another filesystem or mount than %s: the "
 			    "folders of a spool area must be one filesystem, since "
@@ -131,7 +134,13 @@ spool_init(const char *dir)
 		}
 		free(p);
 	}
-	return one_filesystem(dir);
+	return one_filesystem(dir, 0);
+}
+
+int
+spool_check(const char *dir)
+{
+	return one_filesystem(dir, 1);
 }
 
 /* Names are chosen by the programs; a bad one is a bug, said as such.
@@ -323,6 +332,14 @@ spool_write_atomic(const char *path, const void *data, size_t len)
 int
 spool_move(const char *area, const char *from, const char *to, const char *name)
 {
+	return spool_move_at(area, from, to, name, NULL);
+}
+
+int
+spool_move_at(const char *area, const char *from, const char *to,
+    const char *name, const struct timespec *made)
+{
+	struct timespec t[2];
 	char *fdir = path_join(area, from), *tdir = path_join(area, to);
 	char *src = path_join(fdir, name), *dst = path_join(tdir, name);
 	int r = 0;
@@ -332,10 +349,15 @@ spool_move(const char *area, const char *from, const char *to, const char *name)
 		r = EX_IOERR;
 		goto out;
 	}
-	/* The time it came here, which spool_prune goes by (spool.h).  The
-	 * move is done either way: a file that keeps its old time is only
-	 * pruned sooner, and that is said. */
-	if (utimensat(AT_FDCWD, dst, NULL, AT_SYMLINK_NOFOLLOW) < 0)
+	/* The time it came here, which spool_prune goes by (spool.h), or
+	 * the one the caller keeps.  The move is done either way: a file
+	 * that keeps its old time is only pruned sooner, and that is said. */
+	if (made) {
+		t[0].tv_sec = 0;
+		t[0].tv_nsec = UTIME_OMIT;
+		t[1] = *made;
+	}
+	if (utimensat(AT_FDCWD, dst, made ? t : NULL, AT_SYMLINK_NOFOLLOW) < 0)
 		msg_warnerr("cannot set the time of %s (it may be pruned before "
 		    "its keep_days)", dst);
 	if (fsync_dir(tdir) < 0) {
@@ -486,6 +508,60 @@ spool_list(const char *dir, const char *suffix, char ***v, size_t *n)
 	list[cnt] = NULL;
 	*v = list;
 	*n = cnt;
+	return 0;
+}
+
+int64_t
+spool_entered(const char *path)
+{
+	struct stat st;
+	struct timespec now;
+	int64_t t, n;
+
+	if (lstat(path, &st) < 0)
+		return -1;
+	t = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	clock_gettime(CLOCK_REALTIME, &now);
+	n = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	return t > n ? n : t;
+}
+
+struct entry {
+	char *name;
+	int64_t t;
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int
+spool_list_entered(const char *dir, const char *suffix, char ***v, size_t *n)
+{
+	struct entry *e;
+	char *p;
+	size_t i;
+	int r;
+
+	if ((r = spool_list(dir, suffix, v, n)) != 0 || *n < 2)
+		return r;
+	e = xcalloc(*n, sizeof *e);
+	for (i = 0; i < *n; i++) {
+		p = path_join(dir, (*v)[i]);
+		e[i].name = (*v)[i];
+		e[i].t = spool_entered(p);
+		free(p);
+	}
+	qsort(e, *n, sizeof *e, entry_cmp);
+	for (i = 0; i < *n; i++)
+		(*v)[i] = e[i].name;
+	free(e);
 	return 0;
 }
 

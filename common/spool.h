@@ -17,6 +17,7 @@
 #ifndef POSYNC_SPOOL_H
 #define POSYNC_SPOOL_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -27,6 +28,10 @@
  * naming the folder) when it is not; EX_IOERR when a folder cannot be
  * made or looked at.  Every program calls it at start. */
 int spool_init(const char *dir);
+/* spool_init's check of the areas, read only, for -n: nothing is made; a
+ * folder not there yet is passed over (it would be made on the area's own
+ * filesystem).  EX_CONFIG or EX_IOERR said as spool_init says them. */
+int spool_check(const char *dir);
 
 /* A file being written: area is e.g. "SPOOL/po"; the data goes to
  * area/tmp/NAME.PID until spool_commit. */
@@ -56,6 +61,14 @@ int spool_write_atomic(const char *path, const void *data, size_t len);
  * pruned early.  No caller may rely on a moved file keeping its old
  * mtime; a crash right after the rename may leave the old one. */
 int spool_move(const char *area, const char *from, const char *to, const char *name);
+/* spool_move, but the moved file's mtime is set to *made instead of now.
+ * For one caller only: po-import sending a batch from cur/ back to new/
+ * for a second upload gives it the time it was first made, so that it
+ * keeps its place in new/'s order (spool_list_entered) instead of going
+ * behind batches made after it.  A crash right after the rename leaves the
+ * time of the move (the batch then goes later than it should, never lost). */
+int spool_move_at(const char *area, const char *from, const char *to,
+    const char *name, const struct timespec *made);
 /* Move area/from/NAME to area/failed/NAME (by spool_move: its mtime is
  * now) and write area/failed/NAME.err holding the reason (one or more
  * lines a person can act on). */
@@ -70,6 +83,19 @@ int spool_has(const char *area, const char *const subs[], const char *name);
  * free with spool_list_free.  Returns 0 or EX_IOERR. */
 int spool_list(const char *dir, const char *suffix, char ***v, size_t *n);
 void spool_list_free(char **v);
+
+/*
+ * The order of a queue folder (SPOOL/po/new; rfile.h for receipt/new):
+ * a file entered its folder when its mtime says, which spool_commit and
+ * spool_move set (or spool_move_at keeps).  An mtime ahead of this host's
+ * clock (touch -d, a copy from a host whose clock runs ahead) counts as
+ * now: it would otherwise sort behind every file made until then.
+ * spool_entered: that time of the file at path, in ns since the epoch, -1
+ * when it cannot be looked at.  spool_list_entered: spool_list, but in
+ * that order, oldest first, ties (and files gone meanwhile, first) by name.
+ */
+int64_t spool_entered(const char *path);
+int spool_list_entered(const char *dir, const char *suffix, char ***v, size_t *n);
 
 /* Remove leftovers of a crashed writer: files in area/tmp, and
  * spool_write_atomic's PATH.tmp.PID in area, area/{new,cur,failed} and the

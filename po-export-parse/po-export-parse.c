@@ -1316,8 +1316,8 @@ setup(struct run *run)
 
 	run->po_area = path_join(dir, "po");
 	run->parsed_dir = xasprintf("%s/state/parsed", dir);
-	if (run->dry)
-		return 0;	/* a dry run changes nothing, not even the spool */
+	if (run->dry)	/* a dry run changes nothing, not even the spool */
+		return spool_check(dir);
 	if ((st = spool_init(dir)) != 0 || (st = lock_take(dir, "po-export-parse")) != 0)
 		return st;
 	if (mkdir_p(run->parsed_dir, 0750) < 0) {

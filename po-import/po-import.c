@@ -4,8 +4,11 @@
  *   po-import [-nv] [-c config] [batch.json ...]
  *
  * Batches (JSON arrays of PO lines, contracts.md section 2) are the
- * arguments, exactly; else the batches waiting in SPOOL/po/new when the
- * run began, in name order, then the paths on stdin, one a line (a batch
+ * arguments, exactly, in the order given; else the batches waiting in
+ * SPOOL/po/new when the run began, in the order they were made (their
+ * mtime there, spool_list_entered: an older export never overwrites a
+ * newer one in HotWax), then the paths on stdin in the order given, one
+ * a line (a batch
  * of new/ taken already this run is not taken again); else, when stdin
  * gave nothing, whatever else new/ holds by then.  Taking new/ first means
  * that what a failed run left goes before newer batches, in the next cron
@@ -83,6 +86,7 @@
 #define POLL_MAX_MS	5000
 #define PENDING_WARN_H	6
 #define LOGID_SIZE	256	/* bytes of every STEM.logid: see reserve() */
+#define MADE_AT		192	/* where in it the batch's "made" line starts */
 #define LOGID_HELD	"(upload not confirmed by HotWax)"
 
 struct run {
@@ -236,8 +240,13 @@ bad:
  * the file whole (LOGID_SIZE bytes: the line LOGID_HELD padded with
  * blanks, fsync'd), so that a full or failing disk stops the run before
  * HotWax has the batch; after HotWax's answer, fill() writes the log id
- * over those same bytes (the id, '\n', then '\n's), which needs no new
- * space, and fsyncs it; only then does the batch move to cur/.  The blanks
+ * over the bytes before MADE_AT (the id, '\n', then '\n's), which needs no
+ * new space, and fsyncs it; only then does the batch move to cur/.  The
+ * last line, from MADE_AT, is "made SEC.NSEC": when the batch was made
+ * (its mtime in new/), written by reserve() and left by fill(), so that a
+ * batch sent back to new/ for a second upload keeps its place in new/'s
+ * order (back_to_new; spool_move stamps a batch reaching cur/ with the
+ * time of the move).  The blanks
  * make a torn write over the placeholder read as no id at all, never a
  * shorter one.  (On a copy-on-write filesystem an overwrite may still
  * need room; fill() failing is then said, exit 74, and the next run
@@ -251,7 +260,9 @@ bad:
  *   LOGID_REAL   HotWax took the batch as log ID: a batch still in new/
  *                beside it is moved to cur/ without a second upload;
  *   LOGID_NONE   no file; LOGID_UNREAD  it cannot be read (said);
- *   LOGID_BAD    anything else.
+ *   LOGID_BAD    anything else (damaged: an empty file, a stray blank):
+ *                the log it named is unknown, so the batch is uploaded
+ *                again (to_follow), never pruned unreported.
  */
 enum { LOGID_NONE, LOGID_HOLD, LOGID_REAL, LOGID_BAD, LOGID_UNREAD };
 
@@ -275,7 +286,7 @@ logid_of(const struct run *r, const char *name, char **id)
 
 	if (id)
 		*id = NULL;
-	if (read_file(p, 1024, &data, &len) < 0) {
+	if (read_file(p, 1024, &data, &len) < 0) {	/* LOGID_SIZE, or an older posync's */
 		k = errno == ENOENT ? LOGID_NONE : LOGID_UNREAD;
 		if (k == LOGID_UNREAD)
 			msg_warnerr("cannot read %s", p);
@@ -295,6 +306,46 @@ logid_of(const struct run *r, const char *name, char **id)
 	return k;
 }
 
+/* The batch at path's mtime (in new/: when it was made); now when it
+ * cannot be looked at. */
+static struct timespec
+mtime_of(const char *path)
+{
+	struct timespec t;
+	struct stat st;
+
+	if (lstat(path, &st) == 0)
+		return st.st_mtim;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return t;
+}
+
+/* When the batch name, at path in cur/, was made: the "made" line of its
+ * .logid (see above); else (a .logid of an older posync, or damaged
+ * there) its mtime, the time it reached cur/, the best left. */
+static struct timespec
+made_of(const struct run *r, const char *name, const char *path)
+{
+	char *p = logid_path(r, name), *data;
+	struct timespec t = {0, 0};
+	long long sec;
+	long ns;
+	size_t len;
+	int n = 0;
+
+	if (read_file(p, 1024, &data, &len) == 0) {
+		if (len == LOGID_SIZE && sscanf(data + MADE_AT, "made %lld.%9ld%n",
+		    &sec, &ns, &n) == 2 && n > 0 && sec > 0 && ns >= 0 &&
+		    ns < 1000000000) {
+			t.tv_sec = (time_t)sec;
+			t.tv_nsec = ns;
+		}
+		free(data);
+	}
+	free(p);
+	return t.tv_sec ? t : mtime_of(path);
+}
+
 /* 1 when cur/STEM.logdone of the batch name is there. */
 static int
 logdone(const struct run *r, const char *name)
@@ -308,9 +359,10 @@ logdone(const struct run *r, const char *name)
 	return there;
 }
 
-/* Room for the log id, before the upload (see above). */
+/* Room for the log id, before the upload (see above); made: when the
+ * batch was made. */
 static int
-reserve(struct run *r, const char *name)
+reserve(struct run *r, const char *name, struct timespec made)
 {
 	char buf[LOGID_SIZE], *p = stem_with(name, ".logdone"), *s;
 	int st;
@@ -322,6 +374,12 @@ reserve(struct run *r, const char *name)
 	free(s);
 	memset(buf, ' ', sizeof buf);
 	memcpy(buf, LOGID_HELD, strlen(LOGID_HELD));
+	buf[MADE_AT - 1] = '\n';
+	/* at most 5 + 20 + 1 + 9 bytes: room to spare before the '\n' */
+	s = xasprintf("made %lld.%09ld", (long long)made.tv_sec,
+	    (long)made.tv_nsec);
+	memcpy(buf + MADE_AT, s, strlen(s));
+	free(s);
 	buf[LOGID_SIZE - 1] = '\n';
 	s = logid_path(r, name);
 	st = spool_write_atomic(s, buf, sizeof buf);
@@ -334,11 +392,11 @@ static int
 fill(struct run *r, const char *name, const char *log_id)
 {
 	char buf[LOGID_SIZE], *s = logid_path(r, name);
-	size_t n = strlen(log_id);	/* good_id: at most 128 */
+	size_t n = strlen(log_id);	/* good_id: at most 128, < MADE_AT */
 	struct stat st;
 	int fd, ret = 0;
 
-	memset(buf, '\n', sizeof buf);
+	memset(buf, '\n', MADE_AT);
 	memcpy(buf, log_id, n);
 	fd = open(s, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -348,7 +406,7 @@ fill(struct run *r, const char *name, const char *log_id)
 		msg_warn("%s: %lld bytes, not the %d reserved before the upload "
 		    "(changed meanwhile?)", s, (long long)st.st_size, LOGID_SIZE);
 		ret = EX_IOERR;
-	} else if (pwrite(fd, buf, sizeof buf, 0) != (ssize_t)sizeof buf ||
+	} else if (pwrite(fd, buf, MADE_AT, 0) != (ssize_t)MADE_AT ||
 	    fsync(fd) < 0) {
 		msg_warnerr("cannot write %s", s);
 		ret = EX_IOERR;
@@ -418,7 +476,7 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 
 	if ((st = open_hotwax(r)) != 0)
 		return st;
-	if ((st = reserve(r, name)) != 0) {
+	if ((st = reserve(r, name, mtime_of(path))) != 0) {
 		msg_warn("%s: not uploaded: no room could be made for its log id "
 		    "in %s; it and every later batch stay in new/ for the next run",
 		    path, r->curdir);
@@ -629,7 +687,8 @@ seen_add(struct run *r, const char *name)
 	r->nseen++;
 }
 
-/* Every batch in new/ not taken yet this run, in name order. */
+/* Every batch in new/ not taken yet this run, in the order they were
+ * made (spool_list_entered). */
 static int
 take_new(struct run *r)
 {
@@ -639,7 +698,7 @@ take_new(struct run *r)
 
 	if (dry_absent(r, r->newdir))
 		return 0;
-	if ((st = spool_list(r->newdir, ".json", &v, &n)) != 0)
+	if ((st = spool_list_entered(r->newdir, ".json", &v, &n)) != 0)
 		return st;
 	for (i = 0; i < n; i++) {
 		if (seen_at(r, v[i], &at))
@@ -958,14 +1017,27 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 /* Send the batch name in cur/ back to new/, for the next run to upload:
  * its .logid becomes the placeholder first, so that a crash between the
  * two steps leaves a batch in cur/ that the next run sends back too
- * (pending_logs), never one that looks imported. */
+ * (pending_logs), never one that looks imported.  It goes back with the
+ * time it was made (made_of), so that it takes its place in new/'s order,
+ * before the batches made after it, not behind them.  A batch of the same
+ * name waiting in new/ is never replaced (rename(2) would): both stay,
+ * said, for a person (batch() says the same of the one in new/). */
 static int
 back_to_new(struct run *r, const char *name)
 {
+	const char *const nw[] = { "new", NULL };
+	char *path = path_join(r->curdir, name);
+	struct timespec made = made_of(r, name, path);
 	int st;
 
-	if ((st = reserve(r, name)) == 0)
-		st = spool_move(r->area, "cur", "new", name);
+	if (spool_has(r->area, nw, name)) {
+		msg_warn("%s: not sent back to new/ for a second upload: %s/%s is "
+		    "there already; compare the two, keep one", path, r->newdir, name);
+		st = EX_DATAERR;
+	} else if ((st = reserve(r, name, made)) == 0) {
+		st = spool_move_at(r->area, "cur", "new", name, &made);
+	}
+	free(path);
 	return st;
 }
 
@@ -1029,6 +1101,36 @@ in_spool(const struct run *r, const char *sub, const char *name)
 }
 
 /*
+ * cur/STEM.logid names no log (damaged: empty, a stray blank, torn): which
+ * log HotWax has the batch under is not known, so, as for a log HotWax
+ * does not know (log_unknown), the batch goes back to new/ and is uploaded
+ * again by the next run, its failed rows reported then; left where it is,
+ * it would be pruned after keep_days with its failed rows never named.
+ * Only a batch in cur/ goes back; an orphan .logid is only said.
+ */
+static int
+logid_damaged(struct run *r, const char *name)
+{
+	char *lp = logid_path(r, name);
+	int st = EX_DATAERR;
+
+	if (!in_spool(r, "cur", name)) {
+		msg_warn("%s: not a HotWax log id, and no batch %s beside it",
+		    lp, name);
+	} else if (r->dry) {
+		msg_warn("%s: not a HotWax log id (damaged?): a run without -n "
+		    "sends %s/%s back to new/ to be uploaded again", lp,
+		    r->curdir, name);
+	} else {
+		msg_warn("%s: not a HotWax log id (damaged?): %s/%s goes back to "
+		    "new/, and the next run uploads it again", lp, r->curdir, name);
+		st = exit_merge(st, back_to_new(r, name));
+	}
+	free(lp);
+	return st;
+}
+
+/*
  * Whether the log of the batch name is to be followed: 1 with *id set;
  * else 0.  Not when it is closed (.logdone), nor while the batch is still
  * in new/ (its upload, or the move after it, is batch()'s to finish).  A
@@ -1054,10 +1156,7 @@ to_follow(struct run *r, const char *name, char **id, int *st)
 	} else if (k == LOGID_REAL) {
 		return 1;
 	} else if (k == LOGID_BAD) {
-		char *lp = logid_path(r, name);
-
-		msg_warn("%s: not a HotWax log id", lp);
-		free(lp);
+		*st = exit_merge(*st, logid_damaged(r, name));
 	}
 	free(*id);
 	*id = NULL;
@@ -1187,10 +1286,13 @@ follow_logs(struct run *r)
 
 /*
  * spool_prune_keep's rule for cur/: every file of a batch whose log is
- * still followed (a log id in STEM.logid, no STEM.logdone) stays, however
- * old: pruning the batch would leave its failed rows unnamed ("PO ?"),
- * pruning STEM.logid would forget the log.  STEM.logdone stays while
- * STEM.logid is there, lest the log be followed again.
+ * not closed (a STEM.logid, no STEM.logdone) stays, however old: pruning
+ * the batch would leave its failed rows unnamed ("PO ?") or, when its
+ * .logid names no log (damaged, unreadable, or a placeholder), never
+ * reported (to_follow sends such a batch back to new/); pruning a
+ * STEM.logid naming a log would forget the log.  STEM.logdone stays while
+ * STEM.logid is there, lest the log be followed again.  (A placeholder or
+ * damaged .logid left without its batch is pruned.)
  */
 static int
 still_followed(const char *file, void *arg)
@@ -1199,7 +1301,7 @@ still_followed(const char *file, void *arg)
 	const struct run *r = arg;
 	size_t i, fl = strlen(file), sl;
 	char *name;
-	int keep;
+	int keep, k;
 
 	for (i = 0; i < sizeof sfx / sizeof *sfx; i++) {
 		sl = strlen(sfx[i]);
@@ -1209,10 +1311,15 @@ still_followed(const char *file, void *arg)
 	if (i == sizeof sfx / sizeof *sfx)
 		return 0;
 	name = xasprintf("%.*s.json", (int)(fl - sl), file);
+	k = logid_of(r, name, NULL);
 	if (i == 2)
-		keep = logid_of(r, name, NULL) != LOGID_NONE;
-	else
-		keep = !logdone(r, name) && logid_of(r, name, NULL) == LOGID_REAL;
+		keep = k != LOGID_NONE;
+	else if (logdone(r, name) || k == LOGID_NONE)
+		keep = 0;
+	else if (i == 0 || k == LOGID_REAL)
+		keep = 1;
+	else	/* a .logid naming no log: while its batch is in cur/ */
+		keep = in_spool(r, "cur", name);
 	free(name);
 	return keep;
 }
@@ -1241,7 +1348,7 @@ setup(struct run *r, const char *conf)
 	r->newreal = realpath(r->newdir, NULL);
 	r->curreal = realpath(r->curdir, NULL);
 	if (r->dry)
-		return 0;
+		return spool_check(r->cfg.spool.dir);
 	if (!r->newreal || !r->curreal) {
 		msg_warnerr("cannot resolve %s", r->area);
 		return EX_IOERR;

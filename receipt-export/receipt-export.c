@@ -1871,11 +1871,11 @@ main(int argc, char **argv)
 	cur = path_join(area, "cur");
 	/* -n makes nothing, not even the spool tree or the lock: it only
 	 * reads, and what it reads is replaced by renames, never torn */
-	if (dry)
+	if (dry && (rc = spool_check(cfg.spool.dir)) == 0)
 		rc = receipt_export(&cfg, dry, at);
-	else if ((rc = spool_init(cfg.spool.dir)) == 0 &&
+	else if (!dry && ((rc = spool_init(cfg.spool.dir)) == 0 &&
 	    (rc = lock_take(cfg.spool.dir, LOCK_NAME)) == 0 &&
-	    (rc = spool_clean_tmp(area)) == 0) {
+	    (rc = spool_clean_tmp(area)) == 0)) {
 		rc = receipt_export(&cfg, dry, at);
 		rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
 		/* once a day: POs NetSuite stopped exporting leave the

@@ -1362,7 +1362,8 @@ main(int argc, char **argv)
 		return st;
 	msg_syslog(c.spool.syslog);
 	/* -n makes nothing, not even the spool tree or the lock */
-	if ((st = check_staging(&c)) || (!r.dry && ((st = spool_init(c.spool.dir)) ||
+	if ((st = check_staging(&c)) || (r.dry && (st = spool_check(c.spool.dir))) ||
+	    (!r.dry && ((st = spool_init(c.spool.dir)) ||
 	    (st = lock_take(c.spool.dir, LOCK_NAME))))) {
 		config_free(&c);
 		return st;

@@ -93,13 +93,17 @@ t_is "once" "$(uploads)" 1
 t_true "m4 is in cur/" -f "$SP/cur/m4.json"
 t_like "with a real log id" "$(head -n 1 "$SP/cur/m4.logid")" "^DM-?[0-9]+$"
 
-# ---- a .logid that is neither is said, every run, and never followed
+# ---- a .logid that is neither names no log: the batch is sent back
+# (0946 has more)
 printf 'not an id!\n' >"$SP/cur/m2.logid"
 rm -f "$SP/cur/m2.logdone"
 clearreq
-t_exit "a garbled .logid" 0 pi
+t_exit "a garbled .logid: exit 65" 65 pi
 t_like "is said, naming it" "$(t_err)" "cur/m2.logid: not a HotWax log id"
 t_is "and asked of HotWax neither as a log nor as an upload" "$(uploads)" 0
+t_true "m2 is back in new/" -f "$SP/new/m2.json"
+t_exit "the next run uploads it again" 0 pi
+t_is "once" "$(uploads)" 1
 
 # ---- a batch HotWax refuses leaves no placeholder
 printf '[%s]\n' "$(row 9435)" >"$SP/new/m5.json"
