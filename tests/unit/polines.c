@@ -106,6 +106,27 @@ want_not_100(const char *po, void *arg)
 	return strcmp(po, "100") != 0;
 }
 
+/* polines_compact_checked: keep() refuses PO 100 until check() has seen
+ * its line 2 (as receipt-export's re-check finds an amended PO open). */
+static int check_calls, check_status, found_open;
+
+static int
+keep_unless_open(const char *po, void *arg)
+{
+	(void)arg;
+	return strcmp(po, "100") != 0 || found_open;
+}
+
+static int
+check_rec(const struct poline *r, void *arg)
+{
+	(void)arg;
+	check_calls++;
+	if (strcmp(r->po, "100") == 0 && strcmp(r->line, "2") == 0)
+		found_open = 1;
+	return check_status;
+}
+
 static void
 load_is(polines_want_fn *want, const char *expect, const char *desc)
 {
@@ -416,6 +437,25 @@ main(void)
 	is_int(r, 99, "fn's non-zero status stops the walk and is returned");
 	is_int(c.n, 2, "  after 2 records");
 	free(joined(&c));
+
+	/* The check: under the compaction's lock, before it writes. */
+	{
+		struct stat a, b2;
+		const char *all = "100|1|7 100|2|1.5 200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3";
+
+		check_status = 42;
+		stat(ledger, &a);
+		is_int(polines_compact_checked(spool, keep_unless_open, check_rec, NULL,
+		    time(NULL), 0), 42, "check's status stops the compaction");
+		ok(stat(ledger, &b2) == 0 && a.st_ino == b2.st_ino && check_calls == 1,
+		    "  before it writes anything, at the first record");
+		check_status = check_calls = found_open = 0;
+		is_int(polines_compact_checked(spool, keep_unless_open, check_rec, NULL,
+		    time(NULL), 0), 0, "a compaction whose check finds a PO open");
+		is_int(check_calls, 2, "  check saw both lines of the PO keep() refused, only them");
+		load_is(NULL, all, "  and the PO is kept");
+		found_open = 0;
+	}
 
 	/* Compaction keeps the POs keep() accepts, one record each. */
 	cap_begin();
