@@ -31,7 +31,6 @@
 #include "util.h"
 
 #define LINE_MAX_BYTES	4096	/* a record longer than this is not ours */
-#define WARN_MAX	10	/* malformed lines reported one by one */
 #define SAY_MAX		10	/* dropped POs named without -v */
 #define DAY		86400
 
@@ -278,6 +277,13 @@ cut_torn_tail(int fd, const char *path, off_t *size)
 int
 polines_append(const char *spooldir, const struct poline *recs, size_t n)
 {
+	return polines_append_at(spooldir, recs, n, 0);
+}
+
+int
+polines_append_at(const char *spooldir, const struct poline *recs, size_t n,
+    time_t seen)
+{
 	char *path = ledger_path(spooldir), *dir;
 	struct buf b = {0};
 	struct stat st;
@@ -297,7 +303,7 @@ polines_append(const char *spooldir, const struct poline *recs, size_t n)
 		free(path);
 		return 0;
 	}
-	add_seen(&b, recs, n, time(NULL));
+	add_seen(&b, recs, n, seen > 0 ? seen : time(NULL));
 	fd = open_locked(path, O_RDWR | O_APPEND | O_CREAT, LOCK_EX);
 	if (fd < 0) {
 		msg_warnerr("cannot open %s", path);
@@ -455,13 +461,12 @@ next_line(FILE *fp, char *line, size_t *lenp)
 	return nul ? LN_NUL : LN_OK;
 }
 
-/* A reader of the ledger: its lines, and the bad ones said (the first
- * WARN_MAX by line number, then a count). */
+/* A reader of the ledger: its lines, and the first bad one said. */
 struct reader {
 	FILE *fp;
 	const char *path;
 	unsigned long lineno;
-	int nwarn;
+	int status;		/* when reader_next gave -1 */
 };
 
 static int
@@ -482,31 +487,35 @@ reader_open(struct reader *rd, int fd, const char *path)
 }
 
 /*
- * The next good line into line (parsed into p), its length in *lenp; a
- * malformed line is reported and skipped (*skipped set), a torn last one
- * ignored (the next writer cuts it).  1, 0 at the end, -1 on a read error.
+ * The next line into line (parsed into p), its length in *lenp.  1, 0 at
+ * the end, -1 with rd->status set: EX_IOERR on a read error, EX_CONFIG
+ * on a malformed line, said with its number.  A malformed line is never
+ * skipped: the line it held may be open in NetSuite, and a receipt file
+ * that leaves it out has NetSuite receive it in full.  Only a torn last
+ * line (no LF: an append cut short by a kill or a full disk, whose
+ * writer failed and will append it again) is ignored; the next writer
+ * cuts it.
  */
 static int
-reader_next(struct reader *rd, char *line, size_t *lenp, struct parsed *p,
-    int *skipped)
+reader_next(struct reader *rd, char *line, size_t *lenp, struct parsed *p)
 {
 	int k;
 
-	while ((k = next_line(rd->fp, line, lenp)) != LN_EOF) {
+	if ((k = next_line(rd->fp, line, lenp)) != LN_EOF && k != LN_TORN) {
 		rd->lineno++;
-		if (k == LN_TORN)
-			break;
 		if (k == LN_OK && parse_line(line, *lenp, p) != R_BAD)
 			return 1;
-		*skipped = 1;
-		if (rd->nwarn++ < WARN_MAX)
-			msg_warn("%s:%lu: %s", rd->path, rd->lineno,
-			    k == LN_LONG ? "record longer than 4096 bytes, ignored" :
-			    k == LN_NUL ? "record holding a NUL byte, ignored" :
-			    "malformed record ignored");
+		msg_warn("%s:%lu: %s; nothing done: mend the ledger by hand "
+		    "(posync(7) ASSUMPTIONS)", rd->path, rd->lineno,
+		    k == LN_LONG ? "record longer than 4096 bytes" :
+		    k == LN_NUL ? "record holding a NUL byte" :
+		    "malformed record");
+		rd->status = EX_CONFIG;
+		return -1;
 	}
 	if (ferror(rd->fp)) {
 		msg_warnerr("cannot read %s", rd->path);
+		rd->status = EX_IOERR;
 		return -1;
 	}
 	return 0;
@@ -515,8 +524,6 @@ reader_next(struct reader *rd, char *line, size_t *lenp, struct parsed *p,
 static int
 reader_close(struct reader *rd, int r)
 {
-	if (rd->nwarn > WARN_MAX)
-		msg_warn("%s: %d malformed records in all", rd->path, rd->nwarn);
 	if (rd->fp)
 		fclose(rd->fp);
 	rd->fp = NULL;
@@ -532,11 +539,11 @@ read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct t
 	struct reader rd;
 	struct parsed p;
 	size_t len;
-	int lastwant = 0, skipped = 0, k;
+	int lastwant = 0, k;
 
 	if (reader_open(&rd, fd, path) != 0)
 		return EX_IOERR;
-	while ((k = reader_next(&rd, line, &len, &p, &skipped)) > 0) {
+	while ((k = reader_next(&rd, line, &len, &p)) > 0) {
 		if (p.kind != R_LINE)
 			continue;
 		/* Lines of one PO usually come together: ask want() once. */
@@ -556,7 +563,7 @@ read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct t
 			table_put(t, line, &p);
 	}
 	free(po);
-	return reader_close(&rd, k < 0 ? EX_IOERR : 0);
+	return reader_close(&rd, k < 0 ? rd.status : 0);
 }
 
 int
@@ -652,6 +659,7 @@ struct compactor {
 	char cur[LINE_MAX_BYTES + 1];	/* merge's winner */
 	size_t curlen;
 	struct parsed curp;
+	int64_t newest;		/* the latest seen time in the ledger */
 };
 
 static int
@@ -918,13 +926,15 @@ split(struct compactor *c)
 	struct reader rd;
 	struct parsed p;
 	size_t len;
-	int k, sorted = 1, skipped = 0, r = 0, have = 0;
+	int k, sorted = 1, r = 0, have = 0;
 	long long at = 0;
 
 	if (reader_open(&rd, c->fd, c->path) != 0)
 		return EX_IOERR;
-	while ((k = reader_next(&rd, c->line, &len, &p, &skipped)) > 0) {
-		if (sorted && !skipped && (p.kind == R_HEAD || !have ||
+	while ((k = reader_next(&rd, c->line, &len, &p)) > 0) {
+		if (p.kind == R_SEEN && p.secs > c->newest)
+			c->newest = p.secs;
+		if (sorted && (p.kind == R_HEAD || !have ||
 		    keycmp(c->prev, c->prevlen, c->line, p.klen) < 0)) {
 			if (p.kind != R_HEAD) {
 				memcpy(c->prev, c->line, p.klen);
@@ -940,7 +950,7 @@ split(struct compactor *c)
 			break;
 	}
 	if (!r && k < 0)
-		r = EX_IOERR;
+		r = rd.status;
 	if (!r)
 		r = chunk_flush(c);
 	return reader_close(&rd, r);
@@ -952,10 +962,13 @@ struct out {
 	const char *path;
 	polines_want_fn *keep;
 	void *arg;
-	time_t now;
+	time_t now;		/* this host's clock: the header's time */
+	time_t at;		/* ages are measured at: see polines_compact */
 	int keep_days;
 	int have, keepit, expired;
 	size_t polen, ndropped;
+	int dropfd;		/* the dropped POs, said once the rename is done */
+	FILE *dropped;
 	char po[LINE_MAX_BYTES + 1];	/* escaped, as in the ledger */
 	char plain[LINE_MAX_BYTES + 1];
 };
@@ -964,7 +977,7 @@ struct out {
 	"(polines_keep_days %d), and never fully received"
 
 static void
-say_dropped(struct out *o, int64_t secs)
+say_dropped(const struct out *o, const char *po, int64_t secs, size_t i)
 {
 	char day[32];
 	time_t t = (time_t)secs;
@@ -972,15 +985,54 @@ say_dropped(struct out *o, int64_t secs)
 
 	if (!gmtime_r(&t, &tm) || !strftime(day, sizeof day, "%Y-%m-%d", &tm))
 		snprintf(day, sizeof day, "%lld", (long long)secs);
-	if (++o->ndropped <= SAY_MAX)
-		msg_warn(DROPPED_FMT, o->path, o->plain, day, o->keep_days);
+	if (i <= SAY_MAX)
+		msg_warn(DROPPED_FMT, o->path, po, day, o->keep_days);
 	else
-		msg_info(DROPPED_FMT, o->path, o->plain, day, o->keep_days);
+		msg_info(DROPPED_FMT, o->path, po, day, o->keep_days);
+}
+
+/* The expired PO's seen record (c->cur), noted to be said once the new
+ * ledger is in place: said before, a compaction that then fails (a full
+ * disk) would announce on every run a drop that never happens. */
+static int
+note_dropped(struct compactor *c, struct out *o)
+{
+	if (!o->dropped && !(o->dropped = run_writer(c, &o->dropfd)))
+		return EX_IOERR;
+	o->ndropped++;
+	fwrite(c->cur, 1, c->curlen, o->dropped);
+	putc('\n', o->dropped);
+	return 0;
+}
+
+/* The noted POs, said: the rename is done.  Memory stays bounded however
+ * many expire at once. */
+static void
+say_all_dropped(struct compactor *c, struct out *o)
+{
+	struct src s = { 0 };
+	char *po;
+	size_t i = 0;
+
+	if (!o->dropped)
+		return;
+	if (fflush(o->dropped) != 0 || src_open(&s, o->dropfd, -1) < 0) {
+		msg_warnerr("%s: %zu POs dropped, but a temporary file in %s "
+		    "cannot be read to name them", c->path, o->ndropped, c->statedir);
+		src_close(&s, 1);
+		return;
+	}
+	for (; s.live; src_next(&s)) {
+		po = unescape(s.line, s.p.polen);
+		say_dropped(o, po ? po : "?", s.p.secs, ++i);
+		free(po);
+	}
+	src_close(&s, 1);
 }
 
 /* A new PO in c->cur: keep it?  Its seen record, when it has one, is
  * its first key. */
-static void
+static int
 po_start(struct compactor *c, struct out *o)
 {
 	const struct parsed *p = &c->curp;
@@ -992,16 +1044,17 @@ po_start(struct compactor *c, struct out *o)
 	o->keepit = !o->keep || o->keep(o->plain, o->arg);
 	o->expired = 0;
 	if (!o->keepit)
-		return;
+		return 0;
 	if (p->kind != R_SEEN) {
 		/* written before seen records existed: its clock starts now */
 		fwrite(o->po, 1, o->polen, o->fp);
-		fprintf(o->fp, "\t\t%lld\n", (long long)o->now);
+		fprintf(o->fp, "\t\t%lld\n", (long long)o->at);
 	} else if (o->keep_days > 0 &&
-	    p->secs < (int64_t)o->now - (int64_t)o->keep_days * DAY) {
+	    p->secs < (int64_t)o->at - (int64_t)o->keep_days * DAY) {
 		o->expired = 1;
-		say_dropped(o, p->secs);
+		return note_dropped(c, o);
 	}
+	return 0;
 }
 
 static int
@@ -1009,9 +1062,11 @@ emit_out(struct compactor *c, void *arg)
 {
 	struct out *o = arg;
 
-	if (!o->have || o->polen != c->curp.polen ||
-	    memcmp(o->po, c->cur, o->polen) != 0)
-		po_start(c, o);
+	int r;
+
+	if ((!o->have || o->polen != c->curp.polen ||
+	    memcmp(o->po, c->cur, o->polen) != 0) && (r = po_start(c, o)) != 0)
+		return r;
 	if (o->keepit && !o->expired) {
 		fwrite(c->cur, 1, c->curlen, o->fp);
 		putc('\n', o->fp);
@@ -1073,6 +1128,8 @@ replace(struct compactor *c, struct out *o)
 		msg_warnerr("cannot fsync %s", c->statedir);
 		r = EX_IOERR;
 	}
+	if (!r)
+		say_all_dropped(c, o);
 	if (!r && o->ndropped > SAY_MAX)
 		msg_warn("%s: %zu POs dropped in all, not in a NetSuite export for "
 		    "%d days%s", c->path, o->ndropped, o->keep_days,
@@ -1081,15 +1138,54 @@ replace(struct compactor *c, struct out *o)
 	return r;
 }
 
+/* keep() refused, for the check of polines_compact_checked. */
+struct refused {
+	polines_want_fn *keep;
+	void *arg;
+};
+
+static int
+refused(const char *po, void *arg)
+{
+	struct refused *f = arg;
+
+	return !f->keep(po, f->arg);
+}
+
+/* check() for each current record of the POs keep() refuses, under the
+ * compaction's lock (c->fd), before anything is written. */
+static int
+check_refused(struct compactor *c, polines_want_fn *keep, polines_fn *check,
+    void *arg)
+{
+	struct refused f = { keep, arg };
+	struct table t = { 0 };
+	size_t i;
+	int r;
+
+	r = read_ledger(c->fd, c->path, refused, &f, &t);
+	for (i = 0; !r && i < t.n; i++)
+		r = check(&t.v[i].rec, arg);
+	table_free(&t);
+	return r;
+}
+
 int
 polines_compact(const char *spooldir, polines_want_fn *keep, void *arg,
     time_t now, int keep_days)
+{
+	return polines_compact_checked(spooldir, keep, NULL, arg, now, keep_days);
+}
+
+int
+polines_compact_checked(const char *spooldir, polines_want_fn *keep,
+    polines_fn *check, void *arg, time_t now, int keep_days)
 {
 	struct compactor c = { 0 };
 	struct out o = { 0 };
 	char *path = ledger_path(spooldir);
 	size_t i;
-	int r;
+	int r = 0;
 
 	if ((c.fd = open_locked(path, O_RDONLY, LOCK_EX)) < 0) {
 		r = 0;
@@ -1108,8 +1204,20 @@ polines_compact(const char *spooldir, polines_want_fn *keep, void *arg,
 	o.arg = arg;
 	o.now = now;
 	o.keep_days = keep_days;
-	if ((r = split(&c)) == 0)
+	if (keep && check)
+		r = check_refused(&c, keep, check, arg);
+	if (!r && (r = split(&c)) == 0) {
+		/* ages by the ledger's own clock when this host's runs ahead:
+		 * a clock jump forward, or a NetSuite that stopped exporting
+		 * altogether, drops nothing */
+		o.at = c.newest > 0 && c.newest < (int64_t)now ?
+		    (time_t)c.newest : now;
 		r = replace(&c, &o);
+	}
+	if (o.dropped) {
+		fclose(o.dropped);
+		close(o.dropfd);
+	}
 	for (i = 0; i < c.nruns; i++)
 		close(c.runs[i]);
 	close(c.fd);

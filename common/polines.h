@@ -13,8 +13,11 @@
  * PO and LINE escaped (\\, \t, \n); QTY a decimal, or "?" when unknown;
  * SECS seconds since the epoch.  The last record for a (PO, LINE) wins,
  * the latest SECS for a PO, so appending the same records again after a
- * crash is harmless.  A torn last line (no LF) is ignored and cut off by
- * the next writer.  Writers and the compactor take an flock on the file
+ * crash is harmless.  A torn last line (no LF: an append cut short, whose
+ * writer failed and appends it again) is ignored and cut off by the next
+ * writer.  Any other line that does not parse stops every reader with
+ * EX_CONFIG, said with its line number, the file left as it is: a line
+ * skipped could be an open NetSuite line left out of a receipt file.  Writers and the compactor take an flock on the file
  * itself, so po-export-parse and receipt-export may run at the same time.
  * A ledger written before the "seen" records existed has none: its POs
  * are stamped as seen at the first compaction that finds them so.
@@ -41,12 +44,17 @@ struct poline {
 };
 
 /* Append n records durably (write, fsync), and for each PO among them a
- * record saying it was seen now.  0 or EX_IOERR. */
+ * record saying it was seen at seen (<= 0: now): the time NetSuite
+ * exported the CSV, by the server's clock when there is one.  0 or
+ * EX_IOERR.  polines_append: seen now. */
+int polines_append_at(const char *spooldir, const struct poline *recs,
+    size_t n, time_t seen);
 int polines_append(const char *spooldir, const struct poline *recs, size_t n);
 
 /* Call fn for each current (last-wins) record whose PO want() accepts
  * (want NULL: all).  Records come grouped by nothing in particular.
- * 0, EX_IOERR, or fn's non-zero status (which stops the walk). */
+ * 0, EX_IOERR, EX_CONFIG (a malformed line: fn is never called), or fn's
+ * non-zero status (which stops the walk). */
 typedef int polines_want_fn(const char *po, void *arg);
 typedef int polines_fn(const struct poline *rec, void *arg);
 int polines_load(const char *spooldir, polines_want_fn *want,
@@ -56,15 +64,25 @@ int polines_load(const char *spooldir, polines_want_fn *want,
  * Rewrite the ledger (a new file renamed over it, under the lock: a kill
  * at any point leaves a ledger that reads the same) keeping only the POs
  * keep() accepts (NULL: all), one record per line.  With keep_days > 0, a
- * PO keep() accepts but last seen in a CSV more than keep_days before now
- * is dropped too: it will never complete.  Each such PO is said on stderr
- * (the first 10 by name, then a count; -v names every one).  0 or EX_IOERR.
+ * PO keep() accepts but last seen in a CSV more than keep_days before AT
+ * is dropped too: it will never complete.  AT is the earlier of now and
+ * the latest seen time in the ledger, so that neither this host's clock
+ * run ahead nor a NetSuite that stopped exporting drops anything.  Each
+ * such PO is said on stderr once the new ledger is in place (the first 10
+ * by name, then a count; -v names every one).  0, EX_IOERR, or EX_CONFIG
+ * (a malformed line: nothing written, the file left as it is).
+ * polines_compact_checked first calls check(rec, arg), under the same
+ * lock, for each current record of the POs keep() refuses: check may
+ * make keep() change its mind (a line added since keep() decided); its
+ * non-zero status stops the compaction before anything is written.
  */
 int polines_compact(const char *spooldir, polines_want_fn *keep, void *arg,
     time_t now, int keep_days);
+int polines_compact_checked(const char *spooldir, polines_want_fn *keep,
+    polines_fn *check, void *arg, time_t now, int keep_days);
 
 /* Compact (keep all but what keep_days drops) when the last compaction
- * is a day old or more, or was never done.  0 or EX_IOERR. */
+ * is a day old or more, or was never done.  0, EX_IOERR or EX_CONFIG. */
 int polines_tidy(const char *spooldir, time_t now, int keep_days);
 
 /* For tests: the chunk size in bytes and records, and the most runs

@@ -103,6 +103,7 @@ struct job {
 	struct buf arena;
 	struct pend *pend;
 	size_t npend, pcap;
+	time_t seen;		/* when NetSuite exported it (polines.h) */
 	struct side rej, rec;	/* rejected rows, recovered rows */
 	int status;
 };
@@ -194,7 +195,7 @@ pend_flush(struct job *j)
 		recs[i].has_qty = j->pend[i].has_qty;
 		recs[i].qty = j->pend[i].qty;
 	}
-	r = polines_append(j->run->cfg.spool.dir, recs, j->npend);
+	r = polines_append_at(j->run->cfg.spool.dir, recs, j->npend, j->seen);
 	free(recs);
 	j->npend = 0;
 	buf_reset(&j->arena);
@@ -623,11 +624,12 @@ job_free(struct job *j)
 }
 
 /* Turn the CSV open on fd into batches.  name is the file's own name (the
- * remote one for SFTP).  Returns DONE (parsed now or before: archive it),
+ * remote one for SFTP), mtime its mtime there (0: the fd's).  Returns DONE (parsed now or before: archive it),
  * UNUSABLE (*why set) or LEAVE (a local error: try again later); *status
  * gets the run's status for this file. */
 static enum outcome
-parse_file(struct run *run, int fd, const char *name, char **why, int *status)
+parse_file(struct run *run, int fd, const char *name, time_t mtime,
+    char **why, int *status)
 {
 	struct job j;
 	struct pocsv *p;
@@ -643,6 +645,8 @@ parse_file(struct run *run, int fd, const char *name, char **why, int *status)
 	j.safe = safename(name, strlen(name));
 	*why = NULL;
 	*status = 0;
+	/* by the server's clock: the ledger's ages go by it (polines.h) */
+	j.seen = mtime > 0 ? mtime : fstat(fd, &st) == 0 ? st.st_mtime : 0;
 
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (long long)st.st_size > run->cfg.netsuite.po_max_size) {
@@ -735,7 +739,7 @@ do_local(struct run *run, int argc, char **argv)
 			free(q);
 			continue;
 		}
-		o = parse_file(run, fd, path_base(argv[i]), &why, &st);
+		o = parse_file(run, fd, path_base(argv[i]), 0, &why, &st);
 		if (o == UNUSABLE) {
 			msg_warn("%s: cannot be used: %s", q, why);
 			free(why);
@@ -1192,7 +1196,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	}
 	if (run->dry)
 		printf("would take %s\n", q);
-	o = parse_file(run, fd, e->name, &why, &st);
+	o = parse_file(run, fd, e->name, e->mtime, &why, &st);
 	close(fd);
 	if (o == UNUSABLE) {
 		st = to_error_dir(run, e, remote, why);

@@ -732,21 +732,16 @@ want_po(const char *po, void *arg)
 	return rx_map_get(arg, po) != NULL;
 }
 
-static int
-drop_po(const char *po, void *arg)
-{
-	return rx_map_get(arg, po) == NULL;	/* keep all but these */
-}
-
 struct recheck {
 	struct rx_map *drop;
 	const struct rx_state *st;
 };
 
 static int
-recheck_want(const char *po, void *arg)
+recheck_keep(const char *po, void *arg)
 {
-	return rx_map_get(((struct recheck *)arg)->drop, po) != NULL;
+	/* keep all but these (a PO recheck_rec finds open is dead) */
+	return rx_map_get(((struct recheck *)arg)->drop, po) == NULL;
 }
 
 static int
@@ -779,9 +774,9 @@ recheck_rec(const struct poline *rec, void *arg)
  * amended the PO), above all when a crash left the compaction to a rerun
  * much later.  Compacting those away would leave the new lines out of
  * every later element, and NetSuite receives unlisted open lines in
- * full.  So look again just before compacting: a PO with a line the
- * state does not hold as fully received stays in the ledger, and open in
- * the state (*reopened set).
+ * full.  So the compaction looks again, under its lock (an append
+ * waits for it): a PO with a line the state does not hold as fully
+ * received stays in the ledger, and open in the state (*reopened set).
  */
 static int
 recheck_drop(struct run *r, struct rx_map *drop, struct rx_state *st,
@@ -792,7 +787,8 @@ recheck_drop(struct run *r, struct rx_map *drop, struct rx_state *st,
 	size_t i;
 	int s;
 
-	if ((s = polines_load(r->cfg->spool.dir, recheck_want, recheck_rec, &rc)) != 0)
+	if ((s = polines_compact_checked(r->cfg->spool.dir, recheck_keep,
+	    recheck_rec, &rc, time(NULL), r->cfg->spool.polines_keep_days)) != 0)
 		return s;
 	for (i = 0; i < drop->cap; i++) {
 		if (!drop->v[i].key || !drop->v[i].dead)
@@ -857,19 +853,21 @@ roll_forward(struct run *r, struct journal *j, int *excess_said)
 			rx_map_put(&drop, line, NULL);
 		}
 		free(copy);
-		if ((rc = recheck_drop(r, &drop, &js, &reopened)) != 0)
-			goto out;
-		if (reopened)
-			rx_state_format(&js, &sb);
 	}
-	if ((rc = reopened ? spool_write_atomic(r->state_path, sb.s, sb.len) :
-	    spool_write_atomic(r->state_path, j->state.s, j->state.len)) != 0)
+	if ((rc = spool_write_atomic(r->state_path, j->state.s, j->state.len)) != 0)
 		goto out;
 	crash_point("state");
 	if (j->drop.len) {
-		if ((rc = polines_compact(r->cfg->spool.dir, drop_po, &drop,
-		    time(NULL), r->cfg->spool.polines_keep_days)) != 0)
+		/* a PO amended since is kept, and opened again in the state:
+		 * a crash before that leaves the journal, and its rerun finds
+		 * the PO kept again */
+		if ((rc = recheck_drop(r, &drop, &js, &reopened)) != 0)
 			goto out;
+		if (reopened) {
+			rx_state_format(&js, &sb);
+			if ((rc = spool_write_atomic(r->state_path, sb.s, sb.len)) != 0)
+				goto out;
+		}
 		crash_point("compact");
 	}
 	if (unlink(r->journal_path) < 0 || fsync_dir(r->statedir) < 0) {
@@ -1877,11 +1875,14 @@ main(int argc, char **argv)
 	    (rc = lock_take(cfg.spool.dir, LOCK_NAME)) == 0 &&
 	    (rc = spool_clean_tmp(area)) == 0)) {
 		rc = receipt_export(&cfg, dry, at);
-		rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
 		/* once a day: POs NetSuite stopped exporting leave the
-		 * polines ledger even when no PO completes */
-		rc = exit_merge(rc, polines_tidy(cfg.spool.dir, time(NULL),
-		    cfg.spool.polines_keep_days));
+		 * polines ledger even when no PO completes; only after a
+		 * run that did its work (a refused one changes nothing) */
+		if (rc == 0 || rc == EX_DATAERR) {
+			rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
+			rc = exit_merge(rc, polines_tidy(cfg.spool.dir, time(NULL),
+			    cfg.spool.polines_keep_days));
+		}
 	}
 	free(area);
 	free(cur);

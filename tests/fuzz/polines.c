@@ -7,8 +7,8 @@
  *    here finds: lines ending in LF, at most 4096 bytes, without NUL,
  *    "PO<TAB>LINE<TAB>QTY" with both ids non-empty and validly escaped and
  *    QTY "?" or a decimal, the last record of a (PO, LINE) winning; any
- *    other line is ignored whole (or the whole ledger refused,
- *    EX_DATAERR, never read wrong), and a torn last line too;
+ *    other line has the whole ledger refused (EX_CONFIG, never read
+ *    wrong), and a torn last line is ignored;
  *  - what it gives, polines_append writes to a fresh ledger and
  *    polines_load reads back equal (ids with TAB, LF, '\' included);
  *  - appending one record to the hostile ledger cuts its torn tail and
@@ -190,9 +190,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof path, "%s/state/polines", a);
 	fuzz_write(path, data, size);
 	r = polines_load(a, NULL, collect, &got);
-	/* A ledger with a malformed line may be refused whole, never read
-	 * wrong. */
-	FUZZ_CHECK(r == 0 || (r == EX_DATAERR && bad), "load gave %d", r);
+	/* A ledger with a malformed line is refused whole (EX_CONFIG),
+	 * never read wrong. */
+	FUZZ_CHECK(r == 0 || (r == EX_CONFIG && bad), "load gave %d", r);
 	if (r) {
 		set_free(&want);
 		set_free(&got);

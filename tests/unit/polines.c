@@ -106,6 +106,27 @@ want_not_100(const char *po, void *arg)
 	return strcmp(po, "100") != 0;
 }
 
+/* polines_compact_checked: keep() refuses PO 100 until check() has seen
+ * its line 2 (as receipt-export's re-check finds an amended PO open). */
+static int check_calls, check_status, found_open;
+
+static int
+keep_unless_open(const char *po, void *arg)
+{
+	(void)arg;
+	return strcmp(po, "100") != 0 || found_open;
+}
+
+static int
+check_rec(const struct poline *r, void *arg)
+{
+	(void)arg;
+	check_calls++;
+	if (strcmp(r->po, "100") == 0 && strcmp(r->line, "2") == 0)
+		found_open = 1;
+	return check_status;
+}
+
 static void
 load_is(polines_want_fn *want, const char *expect, const char *desc)
 {
@@ -175,17 +196,75 @@ add_bytes(const char *p, size_t n)
 }
 
 /*
+ * The ledger (its own, in SCRATCH/corrupt) holds good lines and one bad
+ * one, line n: every reader refuses it, polines_load with EX_CONFIG
+ * before fn sees anything, a compaction with EX_CONFIG before it writes,
+ * both saying the file and line; the file is left as it was (a line
+ * skipped could be an open NetSuite line left out of a receipt file).
+ */
+static void
+refused_at(unsigned long n, const char *what, const char *desc)
+{
+	struct coll c = {.n = 0};
+	struct stat a, b;
+	char *err, *want;
+	int r, rc, sa;
+
+	sa = stat(ledger, &a);
+	cap_begin();
+	r = polines_load(spool, NULL, collect, &c);
+	rc = polines_compact(spool, NULL, NULL, time(NULL), 30);
+	err = cap_end();
+	if (!ok(r == EX_CONFIG && c.n == 0 && rc == EX_CONFIG,
+	    "%s: refused (78), nothing given", desc))
+		printf("#   load %d (%zu records), compact %d\n", r, c.n, rc);
+	free(joined(&c));
+	want = xasprintf("%s:%lu: %s; nothing done", ledger, n, what);
+	if (!ok(strstr(err, want) != NULL, "  said with its line (%s)", want))
+		printf("#   stderr: %s\n", err);
+	ok(sa == 0 && stat(ledger, &b) == 0 && a.st_ino == b.st_ino &&
+	    a.st_size == b.st_size, "  the file left as it was");
+	free(want);
+	free(err);
+}
+
+/* A fresh ledger of 12 good lines, then text (n bytes). */
+static void
+ledger_with(const char *text, size_t n)
+{
+	close(open(ledger, O_WRONLY | O_CREAT | O_TRUNC, 0640));
+	add_raw("1\t1\t1\n2\t1\t1\n3\t1\t1\n4\t1\t1\n5\t1\t1\n6\t1\t1\n"
+	    "7\t1\t1\n8\t1\t1\n9\t1\t1\n10\t1\t1\n11\t1\t1\n12\t1\t1\n");
+	add_bytes(text, n);
+}
+
+/*
  * A corrupt line is refused whole, with its file and line: a NUL byte
  * early in a line over the 4 KiB buffer once let its tail be read as a
  * record of its own, and a line of 4097 bytes is over the limit while
- * one of 4096 is not.
+ * one of 4096 is not.  CRLF line ends, a stray space, a bad escape, a
+ * NUL: each stops the reader (issue 9: a damaged ledger once had
+ * NetSuite receive a line in full, and its compaction erased the
+ * evidence).  Only a torn last line (no LF) is tolerated.
  */
+#define S(lit) lit, sizeof lit - 1
 static void
 corrupt_lines(void)
 {
+	static const struct { const char *text; size_t n; const char *what, *desc; } bad[] = {
+		{ S("800\t1\t1\r\n802\t1\t3\n"), "malformed record", "CRLF" },
+		{ S("800\t1\t1 \n802\t1\t3\n"), "malformed record", "a stray space" },
+		{ S("800 1\t1\n"), "malformed record", "a space for a tab" },
+		{ S("800\t\\q\t1\n"), "malformed record", "a bad escape" },
+		{ S("800\t1\t1e3\n"), "malformed record", "a bad quantity" },
+		{ S("801\t1\t1\0\t5\n802\t1\t3\n"), "record holding a NUL byte",
+		    "a NUL in a short line" },
+	};
 	struct buf b = {0};
-	char *err, *want, *exp, *saved_spool = spool, *saved_ledger = ledger;
+	struct coll c = {.n = 0};
+	char *want, *exp, *got, *saved_spool = spool, *saved_ledger = ledger;
 	size_t i;
+	int r;
 
 	/* a ledger of its own: the tests after this one expect the other */
 	spool = xasprintf("%s/corrupt", scratch);
@@ -194,9 +273,10 @@ corrupt_lines(void)
 	want = xasprintf("%s/state", spool);
 	mkdir(want, 0750);
 	free(want);
-	close(open(ledger, O_WRONLY | O_CREAT | O_TRUNC, 0640));
-	add_raw("1\t1\t1\n2\t1\t1\n3\t1\t1\n4\t1\t1\n5\t1\t1\n6\t1\t1\n"
-	    "7\t1\t1\n8\t1\t1\n9\t1\t1\n10\t1\t1\n11\t1\t1\n12\t1\t1\n");
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		ledger_with(bad[i].text, bad[i].n);
+		refused_at(13, bad[i].what, bad[i].desc);
+	}
 
 	/* line 13: NUL, then 5000 bytes whose tail is a good-looking record */
 	buf_adds(&b, "800\t1\t1");
@@ -204,39 +284,42 @@ corrupt_lines(void)
 	for (i = 0; i < 5000 - 20; i++)
 		buf_addc(&b, 'x');
 	buf_adds(&b, "\t1\t42\n");
-	/* line 14: a NUL in a short line; 15: a good one */
-	buf_add(&b, "801\t1\t1\0\t5\n", 11);
-	buf_adds(&b, "802\t1\t3\n");
-	add_bytes(b.s, b.len);
-	/* line 16: 4097 bytes; line 17: 4096 bytes, the limit */
+	ledger_with(b.s, b.len);
+	refused_at(13, "record longer than 4096 bytes", "a NUL in a long line");
+
+	/* line 13: 4096 bytes, the limit; 14: a good one; 15: 4097 bytes */
+	buf_reset(&b);
+	buf_adds(&b, "804\t");
+	while (b.len < 4096 - 2)
+		buf_addc(&b, 'L');
+	buf_adds(&b, "\t2\n802\t1\t3\n");
+	exp = xasprintf("10|1|1 11|1|1 12|1|1 1|1|1 2|1|1 3|1|1 4|1|1 5|1|1 "
+	    "6|1|1 7|1|1 802|1|3 804|%.*s|2 8|1|1 9|1|1", 4096 - 6, b.s + 4);
+	ledger_with(b.s, b.len);
+	cap_begin();
+	r = polines_load(spool, NULL, collect, &c);
+	free(cap_end());
+	got = joined(&c);
+	ok(r == 0 && strcmp(got, exp) == 0, "a line of 4096 bytes is read");
+	free(got);
 	buf_reset(&b);
 	buf_adds(&b, "803\t1\t1");
 	while (b.len < 4097)
 		buf_addc(&b, '0');
 	buf_addc(&b, '\n');
-	buf_adds(&b, "804\t");
-	while (b.len < 4098 + 4096 - 2)
-		buf_addc(&b, 'L');
-	buf_adds(&b, "\t2\n");
 	add_bytes(b.s, b.len);
-	exp = xasprintf("10|1|1 11|1|1 12|1|1 1|1|1 2|1|1 3|1|1 4|1|1 5|1|1 "
-	    "6|1|1 7|1|1 802|1|3 804|%.*s|2 8|1|1 9|1|1", 4096 - 6, b.s + 4098 + 4);
+	refused_at(15, "record longer than 4096 bytes", "4097 bytes");
+
+	/* a torn last line is no damage: an append cut short */
+	ledger_with("802\t1\t3\n803\t1", 14);
 	cap_begin();
-	load_is(NULL, exp, "corrupt lines are refused whole, never read as records");
-	err = cap_end();
-	want = xasprintf("%s:13: record longer than 4096 bytes, ignored", ledger);
-	if (!ok(strstr(err, want) != NULL, "  a NUL in a long line: said with its line (%s)", want))
-		printf("#   stderr: %s\n", err);
-	free(want);
-	want = xasprintf("%s:14: record holding a NUL byte, ignored", ledger);
-	ok(strstr(err, want) != NULL, "  a NUL in a short line: said with its line");
-	free(want);
-	want = xasprintf("%s:16: record longer than 4096 bytes, ignored", ledger);
-	ok(strstr(err, want) != NULL, "  4097 bytes: too long, said with its line");
-	free(want);
-	ok(strstr(err, ":17:") == NULL && strstr(err, ":15:") == NULL,
-	    "  the good lines after them are not blamed");
-	free(err);
+	r = polines_load(spool, NULL, collect, &c);
+	free(cap_end());
+	got = joined(&c);
+	ok(r == 0 && strstr(got, "802|1|3") && !strstr(got, "803"),
+	    "a torn last line is ignored, the rest read");
+	free(got);
+
 	free(exp);
 	buf_free(&b);
 	free(spool);
@@ -250,10 +333,10 @@ main(void)
 {
 	struct poline recs[3];
 	struct coll c = {.n = 0};
-	char *err, *want;
+	char *err, *want, *saved, *s2;
 	unsigned long base;
 	pid_t pid;
-	int st, i, r;
+	int st, i, r, fd;
 
 	msg_init("unit-polines");
 	scratch_init("unit-polines");
@@ -312,25 +395,38 @@ main(void)
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2 a<TAB>b|x<NL>y\\z|3",
 	    "  and loaded back exactly");
 
-	/* A malformed line in the middle is reported and skipped. */
+	/* A malformed line in the middle stops the reader: said with its
+	 * line, nothing given, the file left as it is for a person. */
 	base = ledger_lines();
-	add_raw("garbage line\n500\t1\t1e3\n600\t\\q\t1\n");
+	saved = slurp(ledger);
+	add_raw("garbage line\n500\t1\t1e3\n");
 	recs[0] = (struct poline){"700", "1", 1, 1};
 	polines_append(spool, recs, 1);
 	cap_begin();
-	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3",
-	    "malformed lines are skipped, the rest loads");
+	r = polines_load(spool, NULL, collect, &c);
 	err = cap_end();
-	want = xasprintf("%s:%lu: malformed record ignored", ledger, base + 1);
-	ok(strstr(err, want) != NULL, "  each reported with its line (%s)", want);
-	free(want);
-	want = xasprintf("%s:%lu: malformed record ignored", ledger, base + 2);
-	ok(strstr(err, want) != NULL, "  a bad quantity too");
-	free(want);
-	want = xasprintf("%s:%lu: malformed record ignored", ledger, base + 3);
-	ok(strstr(err, want) != NULL, "  a bad escape too");
+	is_int(r, EX_CONFIG, "a malformed line stops the load (78)");
+	is_int((int)c.n, 0, "  before anything is given");
+	free(joined(&c));
+	want = xasprintf("%s:%lu: malformed record; nothing done", ledger, base + 1);
+	ok(strstr(err, want) != NULL, "  said with its line (%s)", want);
 	free(want);
 	free(err);
+	cap_begin();
+	is_int(polines_compact(spool, NULL, NULL, time(NULL), 30), EX_CONFIG,
+	    "  a compaction stops too (78)");
+	free(cap_end());
+	ok(strstr(s2 = slurp(ledger), "garbage line\n500\t1\t1e3\n700\t1\t") != NULL,
+	    "  and drops nothing: the lines it could not read are still there");
+	free(s2);
+	fd = open(ledger, O_WRONLY | O_TRUNC);	/* mended by hand */
+	if (fd < 0 || write(fd, saved, strlen(saved)) != (ssize_t)strlen(saved))
+		perror(ledger);
+	close(fd);
+	free(saved);
+	polines_append(spool, recs, 1);
+	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3",
+	    "mended, it loads");
 
 	corrupt_lines();
 
@@ -341,6 +437,25 @@ main(void)
 	is_int(r, 99, "fn's non-zero status stops the walk and is returned");
 	is_int(c.n, 2, "  after 2 records");
 	free(joined(&c));
+
+	/* The check: under the compaction's lock, before it writes. */
+	{
+		struct stat a, b2;
+		const char *all = "100|1|7 100|2|1.5 200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3";
+
+		check_status = 42;
+		stat(ledger, &a);
+		is_int(polines_compact_checked(spool, keep_unless_open, check_rec, NULL,
+		    time(NULL), 0), 42, "check's status stops the compaction");
+		ok(stat(ledger, &b2) == 0 && a.st_ino == b2.st_ino && check_calls == 1,
+		    "  before it writes anything, at the first record");
+		check_status = check_calls = found_open = 0;
+		is_int(polines_compact_checked(spool, keep_unless_open, check_rec, NULL,
+		    time(NULL), 0), 0, "a compaction whose check finds a PO open");
+		is_int(check_calls, 2, "  check saw both lines of the PO keep() refused, only them");
+		load_is(NULL, all, "  and the PO is kept");
+		found_open = 0;
+	}
 
 	/* Compaction keeps the POs keep() accepts, one record each. */
 	cap_begin();

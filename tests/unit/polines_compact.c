@@ -298,6 +298,49 @@ keep_not(const char *po, void *arg)
 	return !only_not || strcmp(po, only_not) != 0;
 }
 
+/*
+ * Ages are measured against the ledger's own newest seen time when this
+ * host's clock is ahead of it (issue 9: never trust one clock alone): a
+ * clock run a year ahead drops nothing, nor does a NetSuite that stopped
+ * exporting altogether; a PO older than the rule by the newest is still
+ * dropped.
+ */
+static void
+clock_rule(time_t now)
+{
+	struct buf b = {0};
+	char *got, *err;
+
+	fresh("clock-ahead");
+	buf_addf(&b, "p\t1\t1\np\t\t%lld\n", (long long)now);
+	put_file(ledger, b.s, 0640);
+	buf_free(&b);
+	cap_begin();
+	is_int(polines_compact(spool, NULL, NULL, now + 366 * 86400, 30), 0,
+	    "compact with this host's clock 366 days ahead");
+	err = cap_end();
+	got = ledger_load();
+	is_str(got, "p|1|1 ", "  the PO exported today is kept");
+	ok(strstr(err, "dropped") == NULL, "  and no drop is said");
+	free(got);
+	free(err);
+
+	fresh("clock-stopped");
+	buf_addf(&b, "p\t1\t1\np\t\t%lld\nq\t1\t1\nq\t\t%lld\n",
+	    (long long)(now - 100 * 86400), (long long)(now - 140 * 86400));
+	put_file(ledger, b.s, 0640);
+	buf_free(&b);
+	cap_begin();
+	is_int(polines_compact(spool, NULL, NULL, now, 30), 0,
+	    "compact a ledger NetSuite stopped adding to 100 days ago");
+	err = cap_end();
+	got = ledger_load();
+	is_str(got, "p|1|1 ", "  only the PO 40 days older than the newest is dropped");
+	ok(strstr(err, "PO q dropped") != NULL, "  and said");
+	free(got);
+	free(err);
+}
+
 static void
 expiry(void)
 {
@@ -311,7 +354,7 @@ expiry(void)
 	buf_addf(&b, "new\t1\t3\nnew\t\t%lld\n", (long long)(now - 29 * 86400));
 	buf_adds(&b, "legacy\t1\t2\n");
 	buf_addf(&b, "twice\t\t%lld\ntwice\t1\t1\ntwice\t\t%lld\n",
-	    (long long)(now - 86400), (long long)(now - 400 * 86400));
+	    (long long)now, (long long)(now - 400 * 86400));
 	buf_addf(&b, "done\t1\t1\ndone\t\t%lld\n", (long long)(now - 90 * 86400));
 	put_file(ledger, b.s, 0640);
 	buf_free(&b);
@@ -345,6 +388,7 @@ expiry(void)
 	fresh("expiry-many");
 	for (i = 0; i < 15; i++)
 		buf_addf(&b, "x%02d\t1\t1\nx%02d\t\t1000\n", i, i);
+	buf_addf(&b, "y\t1\t1\ny\t\t%lld\n", (long long)now);	/* NetSuite exports */
 	put_file(ledger, b.s, 0640);
 	buf_free(&b);
 	cap_begin();
@@ -359,8 +403,9 @@ expiry(void)
 	free(want);
 	free(err);
 	got = ledger_load();
-	is_str(got, "", "  the ledger holds none of them");
+	is_str(got, "y|1|1 ", "  the ledger holds none of them");
 	free(got);
+	clock_rule(now);
 
 	/* keep_days 0: never */
 	fresh("expiry-never");
@@ -383,17 +428,21 @@ tidy(void)
 	fresh("tidy");
 	is_int(polines_tidy(spool, now, 30), 0, "tidy without a ledger: nothing to do");
 	ok(!exists(ledger), "  and no ledger made");
-	put_file(ledger, "b\t1\t1\nb\t\t1000\na\t1\t1\n", 0640);
+	want = xasprintf("b\t1\t1\nb\t\t1000\na\t1\t1\nc\t\t%lld\n", (long long)now);
+	put_file(ledger, want, 0640);
+	free(want);
 	cap_begin();
 	is_int(polines_tidy(spool, now, 30), 0, "tidy a ledger never compacted");
 	free(cap_end());
 	got = slurp(ledger);
-	want = xasprintf("\t\t%lld\na\t\t%lld\na\t1\t1\n", (long long)now, (long long)now);
+	want = xasprintf("\t\t%lld\na\t\t%lld\na\t1\t1\nc\t\t%lld\n", (long long)now,
+	    (long long)now, (long long)now);
 	is_str(got, want, "  compacts it (b expired)");
 	free(got);
 	free(want);
 	put_file(ledger, "b\t1\t1\nb\t\t1000\n", 0640);
-	want = xasprintf("\t\t%lld\nb\t1\t1\nb\t\t1000\n", (long long)now);
+	want = xasprintf("\t\t%lld\nb\t1\t1\nb\t\t1000\nc\t\t%lld\n", (long long)now,
+	    (long long)(now + 86400));
 	put_file(ledger, want, 0640);
 	is_int(polines_tidy(spool, now + 86399, 30), 0, "tidy within a day of the last compaction");
 	got = slurp(ledger);
