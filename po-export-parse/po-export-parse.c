@@ -645,8 +645,14 @@ parse_file(struct run *run, int fd, const char *name, time_t mtime,
 	j.safe = safename(name, strlen(name));
 	*why = NULL;
 	*status = 0;
-	/* by the server's clock: the ledger's ages go by it (polines.h) */
-	j.seen = mtime > 0 ? mtime : fstat(fd, &st) == 0 ? st.st_mtime : 0;
+	/* When NetSuite exported it, by the server's clock: the ledger's ages
+	 * go by it (polines.h).  A file given by hand counts as exported when
+	 * it was written or now, whichever is later: an old export fed again
+	 * is a new one, and its POs must not expire at once. */
+	j.seen = mtime;
+	if (mtime <= 0 && (j.seen = time(NULL)) != (time_t)-1 &&
+	    fstat(fd, &st) == 0 && st.st_mtime > j.seen)
+		j.seen = st.st_mtime;
 
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (long long)st.st_size > run->cfg.netsuite.po_max_size) {
@@ -955,7 +961,7 @@ take_moved(struct run *run, const char *name, const char *moved,
 	    because);
 	st = fetch_moved(run, name, moved, &m, &fd);
 	if (st == 0) {
-		o = parse_file(run, fd, name, &why, &st);
+		o = parse_file(run, fd, name, m.mtime, &why, &st);
 		close(fd);
 	}
 	if (o == UNUSABLE)
