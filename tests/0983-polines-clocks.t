@@ -2,7 +2,7 @@
 # A wrong host clock drops no PO from the polines ledger (issue 9,
 # findings 4 and 9: never trust one clock alone).  The seen time of a PO
 # is when NetSuite exported its CSV, by the server's clock: the remote
-# file's mtime (a local file's own mtime); and a PO's age is measured
+# file's mtime (a local file's own mtime, or now if later); and a PO's age is measured
 # against the ledger's newest seen time when this host's clock is ahead
 # of it.
 . "${0%/*}/lib.sh"
@@ -35,6 +35,7 @@ t_exit "po-export-parse of a local file, this host 400 days behind" 0 \
 	t_clock -400d po-export-parse "$SCRATCH/local.csv"
 t_is "... the PO's seen time is the file's mtime" "$(seen_of 7202)" "$lmtime"
 
+
 t_exit "receipt-export with the clock right compacts the ledger" 0 receipt-export
 t_like "... a compaction happened (its header)" "$(head -n 1 "$L")" '^		[0-9]'
 t_is "... and keeps both POs" \
@@ -57,4 +58,14 @@ t_exit "a PO not exported for 3 days" 0 receipt-export
 t_like "... is dropped" "$(t_err)" "PO 7203 dropped"
 t_is "... alone" \
 	"$(awk -F'\t' '$1 != "" && $2 != "" { print $1 }' "$L" | sort -u | tr '\n' ' ')" "7201 7202 "
+# an old export fed again by hand is a new export: now, not its mtime
+printf '%s\n' "$HDR" '7299,SKU1,5,116,1,' >"$SCRATCH/old.csv"
+touch -d '40 days ago' "$SCRATCH/old.csv"
+before=$(date +%s)
+t_exit "po-export-parse of a local file written 40 days ago" 0 \
+	po-export-parse "$SCRATCH/old.csv"
+s3=$(seen_of 7299)
+t_true "... the PO's seen time is when it was given, not its mtime" \
+	"${s3:-0}" -ge "$before"
+
 t_done
