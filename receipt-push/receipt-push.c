@@ -765,14 +765,16 @@ in_the_way(struct run *r, size_t i, char *way, const char *kind)
 }
 
 /* Staging is posync's own folder: whatever is there is a crashed run's.
- * The files go; anything else (a folder, a link) is left, in r->stg, for
- * staged_name to stage around. */
+ * The files go; anything else (a folder, a link), and a file that cannot
+ * be removed (another owner's, in a sticky folder), is left, in r->stg,
+ * for staged_name to stage around: said once a run, and the run goes on
+ * (only a lost connection stops it). */
 static int
 clean_staging(struct run *r)
 {
 	const char *dir = r->c->netsuite.receipt_staging_dir;
 	struct sftp_entry *e, st;
-	size_t n, i;
+	size_t n, i, kept = 0;
 	char *p;
 	int s;
 
@@ -794,6 +796,15 @@ clean_staging(struct run *r)
 			msg_info("%s: removing a leftover of an interrupted run", p);
 			s = sftp_remove(r->s, p);
 		}
+		if (s && s != EX_UNAVAILABLE && s != EX_TEMPFAIL) {
+			/* said by sftp_remove; in the way like a folder */
+			if (!kept++)
+				msg_warn("%s: a file in the staging folder that "
+				    "cannot be removed: left there, and files are "
+				    "staged around it; remove it by hand", dir);
+			e[i].is_reg = 0;
+			s = 0;
+		}
 		free(p);
 	}
 	r->stg = e;
@@ -804,7 +815,8 @@ clean_staging(struct run *r)
 
 /* The name to stage NAME under in staging: NAME, unless clean_staging
  * left something there under it (a folder posync does not remove: it is
- * not posync's to empty); then NAME.1, NAME.2, ..., the first one free,
+ * not posync's to empty; a file it could not remove); then NAME.1,
+ * NAME.2, ..., the first one free,
  * said without -v, once a run, so that a person removes it.  The file
  * still reaches the receipt folder under NAME. */
 static char *
@@ -825,9 +837,10 @@ staged_name(struct run *r, const char *name)
 		p = remote(r->c->netsuite.receipt_staging_dir, name);
 		q1 = msg_quote(p, strlen(p));
 		q2 = msg_quote(n, strlen(n));
-		msg_warn("%s: a folder in the staging folder (or something else "
-		    "that is not a file) has this file's name; staged as %s "
-		    "instead: remove it", q1, q2);
+		msg_warn("%s: a folder in the staging folder (or something "
+		    "else posync does not remove: a link, a file it cannot "
+		    "remove) has this file's name; staged as %s instead: "
+		    "remove it", q1, q2);
 		free(p);
 		free(q1);
 		free(q2);
