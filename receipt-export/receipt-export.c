@@ -29,7 +29,10 @@
  *   - the first run, with no state, exports every receipt HotWax holds for
  *     a NetSuite PO; --start-at TIME instead writes a first state whose
  *     floor keeps every receipt dated before TIME out for good (the query
- *     starts there, and take_receipt drops what HotWax dates before it).
+ *     starts there, and take_receipt drops what HotWax dates before it);
+ *     what those receipts accepted counts as received in NetSuite
+ *     (seed_floor), so a line they closed is not listed again and one
+ *     they received in part gets at most what is left open.
  *   - the queue stays short: while the posync files in new/ are all ones
  *     receipt-push held back (NetSuite has not read the one before), the
  *     run's receipts are folded into them, under the publish lock taken
@@ -1713,7 +1716,7 @@ check_cursor(struct run *r)
 	if (r->st.floor > now)
 		msg_warn("%s: the floor (--start-at) is %" PRId64 " s ahead of "
 		    "this host's clock: no receipt dated before it is exported; "
-		    "see receipt-export(1), CAVEATS", r->state_path,
+		    "see receipt-export(1), --start-at", r->state_path,
 		    (r->st.floor - now) / 1000);
 	if (r->st.cursor > now + (int64_t)r->cfg->hotwax.receipt_overlap * 1000)
 		msg_warn("%s: the cursor is %" PRId64 " s ahead of this host's "
