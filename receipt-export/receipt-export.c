@@ -1382,6 +1382,7 @@ free_pox(void *p)
 struct seed {
 	struct run *r;
 	const struct rx_map *orders, *pos, *items;
+	struct rx_map seen;	/* ids counted, for pages that shifted */
 };
 
 static int
@@ -1398,12 +1399,18 @@ take_seed(const cJSON *d, void *arg)
 	struct rx_line *l;
 	dec_t acc;
 	char *key;
+	int isnew;
 
 	if (!od || !od->netsuite || !(e = rx_map_get(sd->pos, od->ext)))
 		return 0;	/* not an order asked for */
 	px = e->val;
 	if (cJSON_IsNumber(t) && t->valuedouble >= (double)sd->r->st.floor)
 		return 0;	/* not before the floor: take_receipt's */
+	if (id) {
+		rx_map_put(&sd->seen, id, &isnew);
+		if (!isnew)
+			return 0;	/* counted on an earlier page */
+	}
 	if (seq && (key = item_key(o, seq))) {
 		e = rx_map_get(sd->items, key);
 		it = e ? e->val : NULL;
@@ -1435,7 +1442,7 @@ seed_floor(struct run *r, const struct rx_map *orders, const struct rx_map *pos,
 {
 	static const char *const f[] = { "receiptId", "orderId",
 	    "orderItemSeqId", "quantityAccepted", "datetimeReceived", NULL };
-	struct seed sd = { r, orders, pos, items };
+	struct seed sd = { r, orders, pos, items, { 0 } };
 	struct rx_map want = { 0 };
 	struct rx_ent *e;
 	struct order *o;
@@ -1460,6 +1467,7 @@ seed_floor(struct run *r, const struct rx_map *orders, const struct rx_map *pos,
 	    "orderId,datetimeReceived,receiptId", take_seed, &sd);
 	cJSON_Delete(also);
 	free_map(&want, free);
+	free_map(&sd.seen, free);
 	return rc;
 }
 

@@ -10,8 +10,9 @@
  *    the rename) and is only moved to SPOOL/receipt/cur.  Anything else
  *    there of its name (a folder, a link) is in the way: said, exit 78,
  *    and it waits in SPOOL/receipt/new with every file after it
- *    (went_out, in_the_way).  Staging leftovers are removed;
- *    a folder there named like the file is staged around (staged_name).
+ *    (went_out, in_the_way).  Staging leftovers are removed; a folder
+ *    there, or a file that cannot be removed (said once a run), named
+ *    like the file is staged around (staged_name).
  *  - Order: files go out in the order they entered SPOOL/receipt/new
  *    (receipt-export's names carry the time they were made; a file named
  *    on the command line is stamped when adopted), and none while a
