@@ -1310,7 +1310,8 @@ main(int argc, char **argv)
 		case 'n': run.dry = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout); return stdout_finish();
-		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return stdout_finish();
+		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION);
+			return stdout_finish();
 		default: usage(stderr); return EX_USAGE;
 		}
 	}

@@ -1268,7 +1268,8 @@ main(int argc, char **argv)
 		case 'n': r.dry = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout); return stdout_finish();
-		case 'V': printf("po-import posync %s\n", POSYNC_VERSION); return stdout_finish();
+		case 'V': printf("po-import posync %s\n", POSYNC_VERSION);
+			return stdout_finish();
 		default: usage(stderr); return EX_USAGE;
 		}
 	}

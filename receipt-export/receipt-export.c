@@ -1979,7 +1979,8 @@ main(int argc, char **argv)
 		case 'n': dry = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout); return stdout_finish();
-		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return stdout_finish();
+		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION);
+			return stdout_finish();
 		case 'S':
 			if (rx_time_parse(optarg, &at, &why) == 0)
 				break;
