@@ -27,7 +27,7 @@ const char msg_exit_table[] =
     "  69  the other side is unavailable: try later\n"
     "  70  internal error\n"
     "  71  system error: out of memory\n"
-    "  74  local disk error\n"
+    "  74  local disk error, or standard output not writable\n"
     "  75  busy or temporary failure: try later\n"
     "  76  the other side answered nonsense\n"
     "  77  permission or authentication refused\n"

@@ -25,7 +25,8 @@
  *   69  EX_UNAVAILABLE  the other side is unavailable: try later
  *   70  EX_SOFTWARE     internal error (a bug)
  *   71  EX_OSERR        system error: out of memory, no /dev/null
- *   74  EX_IOERR        local disk error (spool or state not writable)
+ *   74  EX_IOERR        local disk error (spool or state not writable,
+ *                       or standard output)
  *   75  EX_TEMPFAIL     the other side or the spool is busy: try later
  *   76  EX_PROTOCOL     the other side answered nonsense
  *   77  EX_NOPERM       permission or authentication refused

@@ -8,7 +8,9 @@
  *     HotWax for receipts at or after cursor - [hotwax] receipt_overlap;
  *   - the time in the last file's name, so names only ever grow;
  *   - the floor, when receipt-export --start-at set one: no receipt dated
- *     before it is ever exported, whatever the window or the ledger says;
+ *     before it is ever exported, whatever the window or the ledger says
+ *     (their quantities enter a PO's per-line totals, as received, the
+ *     first time a run meets the PO);
  *   - the ledger: every receipt id exported (or deliberately skipped) with
  *     its datetimeReceived, pruned once it falls before the query window,
  *     where it can never be seen again; this, not the cursor, is what

@@ -404,6 +404,13 @@ stdout_finish(void)
 		e = errno;
 	failed |= ferror(stdout);
 	gone = failed && (e == EPIPE || stdout_gone());
+	/* a write that failed earlier: stdio kept no errno, so ask the
+	 * descriptor again with a write of nothing -- a device that refuses
+	 * every write (/dev/full: ENOSPC, a hung-up terminal: EIO) answers
+	 * with its error; a regular file on a full disk does not, and is
+	 * said without one */
+	if (failed && !gone && !e && write(STDOUT_FILENO, "", 0) < 0)
+		e = errno;
 	if (fclose(stdout) == EOF && !failed) {
 		failed = 1;
 		e = errno;

@@ -75,8 +75,11 @@ void sort_strings(char **v, size_t n);
  * for the next program in a pipe is lost unsaid.  A reader that went away
  * (EPIPE, with SIGPIPE ignored, or a pipe or socket whose other end is
  * closed) is said as "standard output closed", never through a stale
- * errno; any other failure with its own error text.  0, or EX_IOERR after
- * one message.  Call once, last, from main().
+ * errno; any other failure with its own error text (a write that failed
+ * before the end is asked again by a write of nothing: a device that
+ * refuses every write names its error; else no error text is given).
+ * 0, or EX_IOERR after one message.  Call once, last, from main(), and
+ * from every other return that printed (-h, -V).
  */
 int stdout_finish(void);
 

@@ -1443,8 +1443,9 @@ main(int argc, char **argv)
 		case 'c': cfgpath = optarg; break;
 		case 'n': run.dry = 1; break;
 		case 'v': verbose = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return 0;
+		case 'h': usage(stdout); return stdout_finish();
+		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION);
+			return stdout_finish();
 		default: usage(stderr); return EX_USAGE;
 		}
 	}

@@ -1374,8 +1374,9 @@ main(int argc, char **argv)
 		case 'c': conf = optarg; break;
 		case 'n': r.dry = 1; break;
 		case 'v': verbose = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("po-import posync %s\n", POSYNC_VERSION); return 0;
+		case 'h': usage(stdout); return stdout_finish();
+		case 'V': printf("po-import posync %s\n", POSYNC_VERSION);
+			return stdout_finish();
 		default: usage(stderr); return EX_USAGE;
 		}
 	}

@@ -29,7 +29,10 @@
  *   - the first run, with no state, exports every receipt HotWax holds for
  *     a NetSuite PO; --start-at TIME instead writes a first state whose
  *     floor keeps every receipt dated before TIME out for good (the query
- *     starts there, and take_receipt drops what HotWax dates before it).
+ *     starts there, and take_receipt drops what HotWax dates before it);
+ *     what those receipts accepted counts as received in NetSuite
+ *     (seed_floor), so a line they closed is not listed again and one
+ *     they received in part gets at most what is left open.
  *   - the queue stays short: while the posync files in new/ are all ones
  *     receipt-push held back (NetSuite has not read the one before), the
  *     run's receipts are folded into them, under the publish lock taken
@@ -355,15 +358,16 @@ fetch_receipts(struct run *r, struct rcpts *rs)
 	    "datetimeReceived,receiptId", take_receipt, rs);
 }
 
-/* performFind over ids (keys of m whose value passes), IN_CHUNK at a time */
+/* performFind over ids (keys of m whose value passes), IN_CHUNK at a
+ * time; also, when not NULL, holds more inputFields for every query */
 static int
 find_in(struct run *r, const char *entity, const struct rx_map *m,
-    int (*pass)(const struct rx_ent *), const char *const *fields,
-    const char *order_by, doc_fn *fn, void *arg)
+    int (*pass)(const struct rx_ent *), const cJSON *also,
+    const char *const *fields, const char *order_by, doc_fn *fn, void *arg)
 {
 	struct rx_ent **v;
 	size_t n, i, k;
-	cJSON *in, *list;
+	cJSON *in, *list, *c;
 	int rc = 0;
 
 	v = rx_map_sorted(m, &n);
@@ -374,6 +378,8 @@ find_in(struct run *r, const char *entity, const struct rx_map *m,
 			if (!pass || pass(v[k]))
 				cJSON_AddItemToArray(list, cJSON_CreateString(v[k]->key));
 		cJSON_AddStringToObject(in, "orderId_op", "in");
+		for (c = also ? also->child : NULL; c; c = c->next)
+			cJSON_AddItemToObject(in, c->string, cJSON_Duplicate(c, 1));
 		if (cJSON_GetArraySize(list) == 0) {
 			cJSON_Delete(in);
 			continue;
@@ -1358,6 +1364,111 @@ free_pox(void *p)
 	free(p);
 }
 
+/*
+ * --start-at's floor.  Receipts HotWax dates before it went to NetSuite
+ * through the exporter posync took over from: never exported, but
+ * received there all the same.  So a PO the state has no record of (first
+ * seen since the floor, or forgotten keep_days after it was complete)
+ * first gets them added to its lines' received totals, which cap what is
+ * sent and decide which lines are open (contracts.md section 4).  Only
+ * the HotWax orders of this run's receipts are asked for, and only their
+ * receipts before the floor, page by page; rx_state_apply then keeps the
+ * totals, so a PO is asked for once.  A row that cannot be counted (no
+ * line id, a bad quantity or time) holds its PO back, as one dated after
+ * the floor would: a wrong total would send more than is open.
+ */
+struct seed {
+	struct run *r;
+	const struct rx_map *orders, *pos, *items;
+	struct rx_map seen;	/* ids counted, for pages that shifted */
+};
+
+static int
+take_seed(const cJSON *d, void *arg)
+{
+	struct seed *sd = arg;
+	const char *o = jstr(d, "orderId"), *seq = jstr(d, "orderItemSeqId"),
+	    *id = jstr(d, "receiptId");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "datetimeReceived");
+	struct rx_ent *e = o ? rx_map_get(sd->orders, o) : NULL;
+	struct order *od = e ? e->val : NULL;
+	struct item *it = NULL;
+	struct pox *px;
+	struct rx_line *l;
+	dec_t acc;
+	char *key;
+	int isnew;
+
+	if (!od || !od->netsuite || !(e = rx_map_get(sd->pos, od->ext)))
+		return 0;	/* not an order asked for */
+	px = e->val;
+	if (cJSON_IsNumber(t) && t->valuedouble >= (double)sd->r->st.floor)
+		return 0;	/* not before the floor: take_receipt's */
+	if (id) {
+		rx_map_put(&sd->seen, id, &isnew);
+		if (!isnew)
+			return 0;	/* counted on an earlier page */
+	}
+	if (seq && (key = item_key(o, seq))) {
+		e = rx_map_get(sd->items, key);
+		it = e ? e->val : NULL;
+		free(key);
+	}
+	if (!cJSON_IsNumber(t) || !it || !it->ext ||
+	    jdec(d, "quantityAccepted", &acc) < 0) {
+		if (!px->held)
+			msg_warn("%sperformFind: receipt %s (HotWax order %s, "
+			    "before the --start-at floor): no time, NetSuite line "
+			    "id or quantity to count it by; PO %s held back until "
+			    "HotWax's data is fixed", sd->r->cfg->hotwax.base_url,
+			    id ? id : "(no receiptId)", o, od->ext);
+		px->held = 1;
+		return 0;
+	}
+	l = rx_po_line(&px->po, it->ext);
+	l->received = acc > INT64_MAX - l->received ? INT64_MAX :
+	    l->received + acc;
+	msg_info("PO %s line %s: receipt %s, dated before the --start-at "
+	    "floor, counted as received in NetSuite", od->ext, it->ext,
+	    id ? id : "(no receiptId)");
+	return 0;
+}
+
+static int
+seed_floor(struct run *r, const struct rx_map *orders, const struct rx_map *pos,
+    const struct rx_map *items)
+{
+	static const char *const f[] = { "receiptId", "orderId",
+	    "orderItemSeqId", "quantityAccepted", "datetimeReceived", NULL };
+	struct seed sd = { r, orders, pos, items, { 0 } };
+	struct rx_map want = { 0 };
+	struct rx_ent *e;
+	struct order *o;
+	cJSON *also;
+	size_t i;
+	int rc;
+
+	if (r->st.floor <= 0)
+		return 0;
+	for (i = 0; i < orders->cap; i++) {
+		if (!orders->v[i].key || !(o = orders->v[i].val) || !o->netsuite)
+			continue;
+		e = rx_map_get(pos, o->ext);
+		if (e && !((struct pox *)e->val)->held &&
+		    !rx_map_get(&r->st.pos, o->ext))
+			rx_map_put(&want, orders->v[i].key, NULL);
+	}
+	also = cJSON_CreateObject();
+	cJSON_AddNumberToObject(also, "datetimeReceived", (double)r->st.floor);
+	cJSON_AddStringToObject(also, "datetimeReceived_op", "lessThan");
+	rc = find_in(r, "ShipmentReceiptAndItem", &want, NULL, also, f,
+	    "orderId,datetimeReceived,receiptId", take_seed, &sd);
+	cJSON_Delete(also);
+	free_map(&want, free);
+	free_map(&sd.seen, free);
+	return rc;
+}
+
 /* Receipts said one by one before only a count is given. */
 #define MAX_SAID	20
 
@@ -1409,10 +1520,10 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 		if (isnew)
 			e->val = xcalloc(1, sizeof(struct order));
 	}
-	if ((rc = find_in(r, "OrderHeader", &orders, NULL, hf, "orderId",
+	if ((rc = find_in(r, "OrderHeader", &orders, NULL, NULL, hf, "orderId",
 	    take_order, &orders)) != 0)
 		goto out;
-	if ((rc = find_in(r, "OrderItem", &orders, is_netsuite, itf,
+	if ((rc = find_in(r, "OrderItem", &orders, is_netsuite, NULL, itf,
 	    "orderId,orderItemSeqId", take_item, &is)) != 0)
 		goto out;
 
@@ -1498,6 +1609,8 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 		}
 	}
 	if ((rc = polines_load(r->cfg->spool.dir, want_po, add_csv, &pos)) != 0)
+		goto out;
+	if ((rc = seed_floor(r, &orders, &pos, &is.map)) != 0)
 		goto out;
 
 	/* which receipts are done with, and how far the cursor may go */
@@ -1604,6 +1717,13 @@ check_cursor(struct run *r)
 {
 	int64_t now = now_ms();
 
+	/* no receipt dated before the floor goes out: one ahead of the
+	 * clock stalls every run until then */
+	if (r->st.floor > now)
+		msg_warn("%s: the floor (--start-at) is %" PRId64 " s ahead of "
+		    "this host's clock: no receipt dated before it is exported; "
+		    "see receipt-export(1), --start-at", r->state_path,
+		    (r->st.floor - now) / 1000);
 	if (r->st.cursor > now + (int64_t)r->cfg->hotwax.receipt_overlap * 1000)
 		msg_warn("%s: the cursor is %" PRId64 " s ahead of this host's "
 		    "clock (set back?); receipts HotWax dates before it, less "
@@ -1729,10 +1849,13 @@ load(struct run *r, int *excess)
 }
 
 /* --start-at: refuse when a state or journal is there -- replacing it
- * would forget what was exported -- else write the first state: the
- * floor at TIME (take_receipt and fetch_receipts honour it), the cursor
- * there too, or at the clock when TIME is ahead of it (a cursor never
- * passes the clock).  Nothing is exported; -n prints the state instead. */
+ * would forget what was exported -- or when TIME is further ahead of the
+ * clock than receipt_overlap (a typo would stall every run until then);
+ * else write the first state: the floor at TIME (take_receipt and
+ * fetch_receipts honour it, seed_floor counts what lies before it), the
+ * cursor there too, or at the clock when TIME is ahead of it (a cursor
+ * never passes the clock).  Nothing is exported; -n prints the state
+ * instead. */
 static int
 start_at(struct run *r, int64_t at)
 {
@@ -1755,6 +1878,13 @@ start_at(struct run *r, int64_t at)
 			msg_warnerr("%s", v[i]);
 			return EX_IOERR;
 		}
+	}
+	if (at > now + (int64_t)r->cfg->hotwax.receipt_overlap * 1000) {
+		msg_warn("--start-at: TIME is %" PRId64 " s ahead of this host's "
+		    "clock, more than [hotwax] receipt_overlap: a typo? nothing "
+		    "would be exported until then; no state written",
+		    (at - now) / 1000);
+		return EX_USAGE;
 	}
 	r->st.floor = at;
 	r->st.cursor = at < now ? at : now;
@@ -1846,8 +1976,9 @@ main(int argc, char **argv)
 		case 'c': cpath = optarg; break;
 		case 'n': dry = 1; break;
 		case 'v': verbose = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return 0;
+		case 'h': usage(stdout); return stdout_finish();
+		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION);
+			return stdout_finish();
 		case 'S':
 			if (rx_time_parse(optarg, &at, &why) == 0)
 				break;

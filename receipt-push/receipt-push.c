@@ -10,8 +10,9 @@
  *    the rename) and is only moved to SPOOL/receipt/cur.  Anything else
  *    there of its name (a folder, a link) is in the way: said, exit 78,
  *    and it waits in SPOOL/receipt/new with every file after it
- *    (went_out, in_the_way).  Staging leftovers are removed;
- *    a folder there named like the file is staged around (staged_name).
+ *    (went_out, in_the_way).  Staging leftovers are removed; a folder
+ *    there, or a file that cannot be removed (said once a run), named
+ *    like the file is staged around (staged_name).
  *  - Order: files go out in the order they entered SPOOL/receipt/new
  *    (receipt-export's names carry the time they were made; a file named
  *    on the command line is stamped when adopted), and none while a
@@ -765,14 +766,16 @@ in_the_way(struct run *r, size_t i, char *way, const char *kind)
 }
 
 /* Staging is posync's own folder: whatever is there is a crashed run's.
- * The files go; anything else (a folder, a link) is left, in r->stg, for
- * staged_name to stage around. */
+ * The files go; anything else (a folder, a link), and a file that cannot
+ * be removed (another owner's, in a sticky folder), is left, in r->stg,
+ * for staged_name to stage around: said once a run, and the run goes on
+ * (only a lost connection stops it). */
 static int
 clean_staging(struct run *r)
 {
 	const char *dir = r->c->netsuite.receipt_staging_dir;
 	struct sftp_entry *e, st;
-	size_t n, i;
+	size_t n, i, kept = 0;
 	char *p;
 	int s;
 
@@ -794,6 +797,15 @@ clean_staging(struct run *r)
 			msg_info("%s: removing a leftover of an interrupted run", p);
 			s = sftp_remove(r->s, p);
 		}
+		if (s && s != EX_UNAVAILABLE && s != EX_TEMPFAIL) {
+			/* said by sftp_remove; in the way like a folder */
+			if (!kept++)
+				msg_warn("%s: a file in the staging folder that "
+				    "cannot be removed: left there, and files are "
+				    "staged around it; remove it by hand", dir);
+			e[i].is_reg = 0;
+			s = 0;
+		}
 		free(p);
 	}
 	r->stg = e;
@@ -804,7 +816,8 @@ clean_staging(struct run *r)
 
 /* The name to stage NAME under in staging: NAME, unless clean_staging
  * left something there under it (a folder posync does not remove: it is
- * not posync's to empty); then NAME.1, NAME.2, ..., the first one free,
+ * not posync's to empty; a file it could not remove); then NAME.1,
+ * NAME.2, ..., the first one free,
  * said without -v, once a run, so that a person removes it.  The file
  * still reaches the receipt folder under NAME. */
 static char *
@@ -825,9 +838,10 @@ staged_name(struct run *r, const char *name)
 		p = remote(r->c->netsuite.receipt_staging_dir, name);
 		q1 = msg_quote(p, strlen(p));
 		q2 = msg_quote(n, strlen(n));
-		msg_warn("%s: a folder in the staging folder (or something else "
-		    "that is not a file) has this file's name; staged as %s "
-		    "instead: remove it", q1, q2);
+		msg_warn("%s: a folder in the staging folder (or something "
+		    "else posync does not remove: a link, a file it cannot "
+		    "remove) has this file's name; staged as %s instead: "
+		    "remove it", q1, q2);
 		free(p);
 		free(q1);
 		free(q2);
@@ -1354,8 +1368,9 @@ main(int argc, char **argv)
 		case 'c': cfg = optarg; break;
 		case 'n': r.dry = 1; break;
 		case 'v': verbose = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return 0;
+		case 'h': usage(stdout); return stdout_finish();
+		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION);
+			return stdout_finish();
 		default: usage(stderr); return EX_USAGE;
 		}
 	if ((st = config_load(&c, cfg)))

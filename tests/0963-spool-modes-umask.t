@@ -1,9 +1,11 @@
 #!/bin/sh
-# Every file posync makes in the spool gets the spool's modes whatever the
-# umask: files 0640, folders 0750 -- excess.csv was once made with
-# fopen("a"), world-writable under umask 000.  The inbound and outbound
-# flows run here under umask 000 (the excess row included), and every
-# file and folder they made is checked with stat(1).
+# Every file posync makes in the spool gets the spool's modes: 0750 for
+# folders and 0640 for files, less what the umask removes (an operator's
+# stricter umask is honoured; a laxer one adds nothing) -- excess.csv was
+# once made with fopen("a"), world-writable under umask 000.  The inbound
+# and outbound flows run here under umask 000 (the excess row included),
+# and every file and folder they made is checked with stat(1); then
+# po-export-parse under umask 077, into a new spool.
 . "${0%/*}/lib.sh"
 . "$BED/sshd.sh"
 . "$BED/hotwax.sh"
@@ -37,4 +39,14 @@ t_is "every file in the spool is 640" \
 t_is "every folder in it is 750" \
 	"$(find "$SPOOL" -mindepth 1 -type d ! -perm 750 -printf '%m %P\n')" ""
 t_true "... and there are files to check" "$(find "$SPOOL" -type f | wc -l)" -ge 10
+
+# a stricter umask is the operator's: honoured
+posync_conf spool.dir="$SCRATCH/spool077"
+t_exit "po-export-parse under umask 077, a new spool" 0 \
+	sh -c 'umask 077 && exec po-export-parse "$1"' - "$SCRATCH/in.csv"
+t_is "... every file it made is 600" \
+	"$(find "$SCRATCH/spool077" -type f ! -perm 600 -printf '%m %P\n')" ""
+t_is "... every folder 700" \
+	"$(find "$SCRATCH/spool077" -type d ! -perm 700 -printf '%m %P\n')" ""
+t_true "... and there are files to check" "$(find "$SCRATCH/spool077" -type f | wc -l)" -ge 2
 t_done
