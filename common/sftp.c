@@ -1577,8 +1577,18 @@ sftp_server_now(struct sftp *s, const char *dir, time_t *now)
 	/* A probe that cannot be closed or removed still told the time; a
 	 * leftover is a dot-file in a folder of posync's own. */
 	close_handle(s, h, path);
-	if (!s->dead && libssh2_sftp_unlink_ex(s->sftp, path, (unsigned)strlen(path)) != 0)
-		probe_fail(s, path, "cannot remove the clock probe");
+	if (!s->dead && libssh2_sftp_unlink_ex(s->sftp, path,
+	    (unsigned)strlen(path)) != 0) {
+		if (last_fx(s) < 0)
+			probe_fail(s, path, "cannot remove the clock probe");
+		else {	/* one more file left on every run: said without -v */
+			w = where(s, path);
+			msg_warn("%s: cannot remove the clock probe: %s (SFTP status "
+			    "%ld); remove it by hand, and let posync remove files "
+			    "there", w, fx_text((unsigned long)last_fx(s)), last_fx(s));
+			free(w);
+		}
+	}
 	free(path);
 	if (s->dead || s->expired)	/* the connection went: said by fail() */
 		return s->expired ? EX_TEMPFAIL : EX_UNAVAILABLE;
