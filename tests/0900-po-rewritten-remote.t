@@ -21,35 +21,7 @@ AR=$IN/archive
 SP=$SCRATCH/spool
 HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 
-# stopped STEP ACTION -- po-export-parse with POSYNC_TEST_STOP=STEP: at its
-# first stop the shell command ACTION runs, then it goes on (a later stop
-# goes on at once).  Output as t_out/t_err; the exit status is returned;
-# $SCRATCH/.acted says whether ACTION ran.
-stopped() {
-	POSYNC_TEST_STOP=$1 po-export-parse >"$SCRATCH/.out" 2>"$SCRATCH/.err" &
-	_pid=$! _acted=0 _n=0
-	while kill -0 "$_pid" 2>/dev/null && [ $_n -lt 600 ]; do
-		_state=$(sed 's/.*) //' "/proc/$_pid/stat" 2>/dev/null | cut -d' ' -f1)
-		if [ "$_state" = T ]; then
-			[ $_acted = 1 ] || eval "$2"
-			_acted=1
-			kill -CONT "$_pid"
-		fi
-		sleep 0.05
-		_n=$((_n + 1))
-	done
-	kill "$_pid" 2>/dev/null
-	wait "$_pid"
-	_rc=$?
-	echo $_acted >"$SCRATCH/.acted"
-	return $_rc
-}
 
-# the POs of the batches in new/, each with its number of lines
-batched() {
-	cat "$SP"/po/new/*.json 2>/dev/null | grep -o '"externalId": "[0-9]*"' |
-		sed 's/.*: "//; s/"//' | sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }'
-}
 
 # --- without the hook: a writer rewrites the file in place (as an SFTP
 # upload of the same name does) as soon as its download is in the spool,
@@ -82,11 +54,11 @@ rm -f "$SP"/po/new/big.csv.*
 # --- rewritten after the read, before the second look
 printf '%s\n' "$HDR" '9001,SKU-A,1,116,1,' >"$IN/export.csv"
 touch -d '10 minutes ago' "$IN/export.csv"
-stopped recheck 'printf "%s\n" "$HDR" "9002,SKU-A,2,116,1," "9002,SKU-A,3,116,2," >"$IN/export.csv"
+pep_stopped recheck 'printf "%s\n" "$HDR" "9002,SKU-A,2,116,1," "9002,SKU-A,3,116,2," >"$IN/export.csv"
 	touch -d "5 minutes ago" "$IN/export.csv"'
 t_is "rewritten after the read: exit 0" "$?" 0
 t_is "... the program stopped at the step and the file was rewritten" "$(cat "$SCRATCH/.acted")" 1
-t_is "... the batch written holds the content read: PO 9001" "$(batched)" "9001:1 "
+t_is "... the batch written holds the content read: PO 9001" "$(new_po_counts)" "9001:1 "
 t_like "... its path is printed" "$(t_out)" "^$SP/po/new/export\.csv\.[0-9a-f]{16}\.00001\.json\$"
 t_like "... said without -v, naming the file" "$(t_err)" \
 	'^po-export-parse: "/home/hotwax/netsuite/purchaseorder/fulfillment/export\.csv" changed on the server after this run read it: left in the inbox'
@@ -96,7 +68,7 @@ t_like "... the new content is still in the inbox" "$(cat "$IN/export.csv" 2>&1)
 t_true "... and nothing of that name is in the archive" ! -e "$AR/export.csv"
 t_ok "the next run" po-export-parse
 t_is "... says nothing" "$(t_err)" ""
-t_is "... parses the new content: both POs have their batches" "$(batched)" "9001:1 9002:2 "
+t_is "... parses the new content: both POs have their batches" "$(new_po_counts)" "9001:1 9002:2 "
 t_like "... and archives it" "$(cat "$AR/export.csv" 2>&1)" "9002,SKU-A,3,116,2,"
 t_true "... the inbox is empty" ! -e "$IN/export.csv"
 t_is "the ledger has every line of both" \
@@ -107,11 +79,11 @@ t_is "the ledger has every line of both" \
 # mtime tells)
 printf '%s\n' "$HDR" '9003,SKU-A,1,116,1,' >"$IN/second.csv"
 touch -d '10 minutes ago' "$IN/second.csv"
-stopped rename 'printf "%s\n" "$HDR" "9004,SKU-A,1,116,1," >"$IN/second.csv"
+pep_stopped rename 'printf "%s\n" "$HDR" "9004,SKU-A,1,116,1," >"$IN/second.csv"
 	touch -d "5 minutes ago" "$IN/second.csv"'
 t_is "rewritten just before the rename: exit 0" "$?" 0
 t_is "... the program stopped at the step and the file was rewritten" "$(cat "$SCRATCH/.acted")" 1
-t_is "... the batch written holds the content read: PO 9003" "$(batched)" "9001:1 9002:2 9003:1 "
+t_is "... the batch written holds the content read: PO 9003" "$(new_po_counts)" "9001:1 9002:2 9003:1 "
 t_like "... said without -v, naming both paths" "$(t_err)" \
 	'^po-export-parse: "[^"]*/fulfillment/second\.csv" changed on the server as it was moved to "[^"]*/fulfillment/archive/second\.csv": moved back'
 t_is "... the rewritten content is back in the inbox" "$(cat "$IN/second.csv" 2>&1)" "$HDR
@@ -119,7 +91,7 @@ t_is "... the rewritten content is back in the inbox" "$(cat "$IN/second.csv" 2>
 t_true "... and not in the archive" ! -e "$AR/second.csv"
 t_ok "the next run" po-export-parse
 t_is "... says nothing" "$(t_err)" ""
-t_is "... parses it: PO 9004's batch" "$(batched)" "9001:1 9002:2 9003:1 9004:1 "
+t_is "... parses it: PO 9004's batch" "$(new_po_counts)" "9001:1 9002:2 9003:1 9004:1 "
 t_like "... and archives it" "$(cat "$AR/second.csv" 2>&1)" "^$HDR
 9004,"
 

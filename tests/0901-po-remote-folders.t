@@ -26,38 +26,8 @@ csv() {
 	printf '%s\n' "$HDR" "$2,SKU-A,1,116,1," >"$IN/$1"
 	touch -d "$3 minutes ago" "$IN/$1"
 }
-# the POs of the batches in new/, sorted
-batched() {
-	cat "$SP"/po/new/*.json 2>/dev/null | grep -o '"externalId": "[0-9]*"' |
-		sed 's/.*: "//; s/"//' | sort | tr '\n' ' '
-}
 inbox() { find "$IN" -maxdepth 1 -type f -name '*.csv' | sed 's#.*/##' | sort | tr '\n' ' '; }
 
-# stopped STEP ACTION [ARG...] -- po-export-parse ARGs with
-# POSYNC_TEST_STOP=STEP (po-export-parse(1)): at its first stop the shell
-# command ACTION runs, then it goes on (later stops go on at once).
-# Output as t_out/t_err; returns its exit status.
-stopped() {
-	_step=$1 _act=$2
-	shift 2
-	POSYNC_TEST_STOP=$_step po-export-parse "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err" &
-	_pid=$! _acted=0 _n=0
-	while kill -0 "$_pid" 2>/dev/null && [ $_n -lt 600 ]; do
-		_state=$(sed 's/.*) //' "/proc/$_pid/stat" 2>/dev/null | cut -d' ' -f1)
-		if [ "$_state" = T ]; then
-			[ $_acted = 1 ] || eval "$_act"
-			_acted=1
-			kill -CONT "$_pid"
-		fi
-		sleep 0.05
-		_n=$((_n + 1))
-	done
-	kill "$_pid" 2>/dev/null
-	wait "$_pid"
-	_rc=$?
-	echo $_acted >"$SCRATCH/.acted"
-	return $_rc
-}
 
 # --- the archive folder missing
 rm -rf "$AR"
@@ -66,7 +36,7 @@ csv b.csv 8002 20
 csv c.csv 8003 10
 t_ok "po_archive_dir missing: exit 0" po-export-parse
 t_is "... says nothing" "$(t_err)" ""
-t_is "... every file is parsed" "$(batched)" "8001 8002 8003 "
+t_is "... every file is parsed" "$(new_pos | tr '\n' ' ')" "8001 8002 8003 "
 t_true "... the folder is made" -d "$AR"
 t_is "... and every file archived" "$(ls "$AR" | tr '\n' ' ')" "a.csv b.csv c.csv "
 t_is "... the inbox is empty" "$(inbox)" ""
@@ -89,7 +59,7 @@ t_like "... naming the file in the way" "$(t_err)" \
 	'^po-export-parse: "sftp://[^"]*/fulfillment/notes\.txt": not a folder'
 t_is "... said once" "$(t_err | grep -c 'not a folder')" 1
 t_like "... each file is said to stay in the inbox" "$(t_err | grep -c 'stays in the inbox until "[^"]*/notes\.txt/archive" can be made')" '^2$'
-t_is "... both are parsed all the same" "$(batched)" "8001 8002 8003 8004 8005 "
+t_is "... both are parsed all the same" "$(new_pos | tr '\n' ' ')" "8001 8002 8003 8004 8005 "
 t_is "... and stay in the inbox" "$(inbox)" "d.csv e.csv "
 ls "$SP/po/new" >"$SCRATCH/new.before"
 t_exit "the next run: 78 again" 78 po-export-parse
@@ -120,15 +90,15 @@ t_is "... nothing parsed twice" "$(ls "$SP/po/new")" "$(cat "$SCRATCH/new.before
 csv f.csv 8006 30
 csv g.csv 8007 20
 csv h.csv 8008 10
-stopped download 'rm -f "$IN/f.csv"'
+pep_stopped download 'rm -f "$IN/f.csv"'
 t_is "f.csv removed before its download: exit 0" "$?" 0
 t_is "... the program stopped at the step and the file was removed" "$(cat "$SCRATCH/.acted")" 1
 t_is "... says nothing" "$(t_err)" ""
-t_is "... the others are parsed" "$(batched)" "8001 8002 8003 8004 8005 8007 8008 "
+t_is "... the others are parsed" "$(new_pos | tr '\n' ' ')" "8001 8002 8003 8004 8005 8007 8008 "
 t_is "... and archived" "$(ls "$AR" | tr '\n' ' ')" "a.csv b.csv c.csv d.csv e.csv g.csv h.csv "
 csv i.csv 8009 30
 csv j.csv 8010 20
-stopped download 'rm -f "$IN/i.csv"' -v
+pep_stopped download 'rm -f "$IN/i.csv"' -v
 t_is "with -v: exit 0" "$?" 0
 t_like "... says it is gone" "$(t_err)" 'i\.csv": gone from the inbox since it was listed; skipped'
 t_true "... and takes the next" -f "$AR/j.csv"
@@ -136,15 +106,15 @@ t_true "... and takes the next" -f "$AR/j.csv"
 # --- a file gone between the download and the archive
 csv k.csv 8011 30
 csv l.csv 8012 20
-stopped recheck 'rm -f "$IN/k.csv"' -v
+pep_stopped recheck 'rm -f "$IN/k.csv"' -v
 t_is "k.csv removed after its download: exit 0" "$?" 0
 t_is "... the program stopped at the step and the file was removed" "$(cat "$SCRATCH/.acted")" 1
 t_like "... -v says it is gone" "$(t_err)" 'k\.csv" ?: gone from the inbox before it was moved; skipped'
 t_true "... the next is archived" -f "$AR/l.csv"
-t_like "... both were parsed (k.csv before it went)" "$(batched)" " 8011 8012 $"
+t_like "... both were parsed (k.csv before it went)" "$(new_pos | tr '\n' ' ')" " 8011 8012 $"
 csv m.csv 8013 30
 csv n.csv 8014 20
-stopped rename 'rm -f "$IN/m.csv"'
+pep_stopped rename 'rm -f "$IN/m.csv"'
 t_is "m.csv removed just before the rename: exit 0" "$?" 0
 t_is "... says nothing" "$(t_err)" ""
 t_true "... the next is archived" -f "$AR/n.csv"

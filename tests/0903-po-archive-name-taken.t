@@ -27,33 +27,8 @@ csv() {
 	printf '%s\n' "$HDR" "$2,SKU-A,1,116,1," >"$IN/$1"
 	touch -d "$3 minutes ago" "$IN/$1"
 }
-batched() {
-	cat "$SP"/po/new/*.json 2>/dev/null | grep -o '"externalId": "[0-9]*"' |
-		sed 's/.*: "//; s/"//' | sort -n | tr '\n' ' '
-}
 inbox() { find "$IN" -maxdepth 1 -name '*.csv' | sed 's#.*/##' | sort | tr '\n' ' '; }
 
-# stopped STEP ACTION -- po-export-parse with POSYNC_TEST_STOP=STEP; ACTION
-# runs at the first stop.  Output as t_out/t_err; returns its status.
-stopped() {
-	POSYNC_TEST_STOP=$1 po-export-parse >"$SCRATCH/.out" 2>"$SCRATCH/.err" &
-	_pid=$! _acted=0 _n=0
-	while kill -0 "$_pid" 2>/dev/null && [ $_n -lt 600 ]; do
-		_state=$(sed 's/.*) //' "/proc/$_pid/stat" 2>/dev/null | cut -d' ' -f1)
-		if [ "$_state" = T ]; then
-			[ $_acted = 1 ] || eval "$2"
-			_acted=1
-			kill -CONT "$_pid"
-		fi
-		sleep 0.05
-		_n=$((_n + 1))
-	done
-	kill "$_pid" 2>/dev/null
-	wait "$_pid"
-	_rc=$?
-	echo $_acted >"$SCRATCH/.acted"
-	return $_rc
-}
 
 # --- every archive name of x.csv taken
 : >"$AR/x.csv"
@@ -64,12 +39,12 @@ csv y.csv 701 5
 t_exit "all 1,000 archive names taken: exit 78" 78 po-export-parse
 t_like "... something in the way, naming the path" "$(t_err)" \
 	'^po-export-parse: "[^"]*/fulfillment/archive/x\.csv" and the 999 names after it .* are all taken: something in the way; the file stays in the inbox'
-t_is "... both files are parsed" "$(batched)" "700 701 "
+t_is "... both files are parsed" "$(new_pos | tr '\n' ' ')" "700 701 "
 t_is "... x.csv stays in the inbox, y.csv is archived" "$(inbox)" "x.csv "
 t_true "... y.csv in the archive" -f "$AR/y.csv"
 t_exit "the next run: 78 again" 78 po-export-parse
 t_is "... said again" "$(t_err | grep -c 'all taken: something in the way')" 1
-t_is "... and nothing parsed twice" "$(batched)" "700 701 "
+t_is "... and nothing parsed twice" "$(new_pos | tr '\n' ' ')" "700 701 "
 rm -f "$AR"/x.csv.*
 t_ok "names freed: exit 0" po-export-parse
 t_true "... x.csv archived as x.csv.1" -f "$AR/x.csv.1"
@@ -78,7 +53,7 @@ t_is "... the inbox is empty" "$(inbox)" ""
 # --- a name taken between free_name and the rename
 csv r.csv 710 10
 csv s.csv 711 5
-stopped rename-to 'printf "other\n" >"$AR/r.csv"'
+pep_stopped rename-to 'printf "other\n" >"$AR/r.csv"'
 t_is "a name taken as the file is moved: exit 0" "$?" 0
 t_is "... the program stopped at the step" "$(cat "$SCRATCH/.acted")" 1
 t_is "... the other file is not overwritten" "$(cat "$AR/r.csv")" "other"
@@ -86,7 +61,7 @@ t_like "... the file went to the next free name" "$(cat "$AR/r.csv.1" 2>&1)" "^$
 710,"
 t_true "... s.csv archived too" -f "$AR/s.csv"
 t_is "... the inbox is empty" "$(inbox)" ""
-t_is "... each parsed once" "$(batched)" "700 701 710 711 "
+t_is "... each parsed once" "$(new_pos | tr '\n' ' ')" "700 701 710 711 "
 
 # --- a link to nowhere under the file's name in the archive
 ln -s /nowhere "$AR/d.csv"
@@ -97,7 +72,7 @@ t_is "... says nothing" "$(t_err)" ""
 t_like "... d.csv archived as d.csv.1" "$(cat "$AR/d.csv.1" 2>&1)" "7101,"
 t_true "... the link left as it was" -L "$AR/d.csv"
 t_is "... the inbox is empty" "$(inbox)" ""
-t_is "... each parsed once" "$(batched)" "700 701 710 711 7101 7102 "
+t_is "... each parsed once" "$(new_pos | tr '\n' ' ')" "700 701 710 711 7101 7102 "
 
 # --- po_dir a regular file
 echo "a file" >"$IN/plain.txt"

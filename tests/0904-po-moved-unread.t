@@ -22,34 +22,10 @@ ER=$IN/error
 SP=$SCRATCH/spool
 HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 
-stopped() {
-	POSYNC_TEST_STOP=$1 po-export-parse >"$SCRATCH/.out" 2>"$SCRATCH/.err" &
-	_pid=$! _acted=0 _n=0
-	while kill -0 "$_pid" 2>/dev/null && [ $_n -lt 600 ]; do
-		_state=$(sed 's/.*) //' "/proc/$_pid/stat" 2>/dev/null | cut -d' ' -f1)
-		if [ "$_state" = T ]; then
-			[ $_acted = 1 ] || eval "$2"
-			_acted=1
-			kill -CONT "$_pid"
-		fi
-		sleep 0.05
-		_n=$((_n + 1))
-	done
-	kill "$_pid" 2>/dev/null
-	wait "$_pid"
-	_rc=$?
-	echo $_acted >"$SCRATCH/.acted"
-	return $_rc
-}
-# the POs of the batches in new/, each with its number of lines
-batched() {
-	cat "$SP"/po/new/*.json 2>/dev/null | grep -o '"externalId": "[0-9]*"' |
-		sed 's/.*: "//; s/"//' | sort -n | uniq -c | awk '{ printf "%s:%s ", $2, $1 }'
-}
 
 printf '%s\n' "$HDR" '9005,SKU-A,1,116,1,' >"$IN/third.csv"
 touch -d '10 minutes ago' "$IN/third.csv"
-stopped renamed 'printf "%s\n" "$HDR" "9006,SKU-A,1,116,1," "9006,SKU-A,1,116,2," >"$AR/third.csv"
+pep_stopped renamed 'printf "%s\n" "$HDR" "9006,SKU-A,1,116,1," "9006,SKU-A,1,116,2," >"$AR/third.csv"
 	touch -d "5 minutes ago" "$AR/third.csv"
 	printf "%s\n" "$HDR" "9007,SKU-A,1,116,1," >"$IN/third.csv"
 	touch -d "4 minutes ago" "$IN/third.csv"'
@@ -59,21 +35,21 @@ t_like "... said, naming both paths" "$(t_err)" \
 	'^po-export-parse: "[^"]*/fulfillment/third\.csv" changed on the server as it was moved to "[^"]*/fulfillment/archive/third\.csv", and cannot go back \(a new file of that name is in the inbox\): the content moved is read from there now'
 t_is "... nothing asks a person to parse it by hand" "$(t_err | grep -c 'by hand')" 0
 t_is "... the content read and the content moved are both batched by this run" \
-	"$(batched)" "9005:1 9006:2 "
+	"$(new_po_counts)" "9005:1 9006:2 "
 t_is "... the batches written are on stdout" "$(t_out | wc -l)" 2
 t_like "... the moved content stays in the archive" "$(cat "$AR/third.csv" 2>&1)" "9006,SKU-A,1,116,2,"
 t_true "... beside its raw copy in the spool" -f "$SP/po/raw/third.csv.archived"
 t_ok "the next run" po-export-parse
 t_is "... says nothing" "$(t_err)" ""
-t_is "... parses the new file of the name: PO 9007, after the others" "$(batched)" "9005:1 9006:2 9007:1 "
+t_is "... parses the new file of the name: PO 9007, after the others" "$(new_po_counts)" "9005:1 9006:2 9007:1 "
 t_like "... and archives it beside the other" "$(cat "$AR/third.csv.1" 2>&1)" "9007,"
 t_ok "a run more" po-export-parse
-t_is "... parses nothing twice" "$(batched)" "9005:1 9006:2 9007:1 "
+t_is "... parses nothing twice" "$(new_po_counts)" "9005:1 9006:2 9007:1 "
 
 # --- the moved content cannot be used at all: to the error folder
 printf '%s\n' "$HDR" '9008,SKU-A,1,116,1,' >"$IN/fourth.csv"
 touch -d '10 minutes ago' "$IN/fourth.csv"
-stopped renamed 'printf "%s\n" "no,header,here" "1,2,3" >"$AR/fourth.csv"
+pep_stopped renamed 'printf "%s\n" "no,header,here" "1,2,3" >"$AR/fourth.csv"
 	touch -d "5 minutes ago" "$AR/fourth.csv"
 	printf "%s\n" "$HDR" "9009,SKU-A,1,116,1," >"$IN/fourth.csv"
 	touch -d "4 minutes ago" "$IN/fourth.csv"'
@@ -82,7 +58,7 @@ t_is "... the program stopped at the step" "$(cat "$SCRATCH/.acted")" 1
 t_like "... said" "$(t_err)" 'archive/fourth\.csv" cannot be used: .*moving it to'
 t_like "... moved to po_error_dir" "$(cat "$ER/fourth.csv" 2>&1)" "no,header,here"
 t_true "... not left in the archive" ! -e "$AR/fourth.csv"
-t_is "... the content read is batched" "$(batched)" "9005:1 9006:2 9007:1 9008:1 "
+t_is "... the content read is batched" "$(new_po_counts)" "9005:1 9006:2 9007:1 9008:1 "
 t_ok "the next run" po-export-parse
-t_is "... parses the new file" "$(batched)" "9005:1 9006:2 9007:1 9008:1 9009:1 "
+t_is "... parses the new file" "$(new_po_counts)" "9005:1 9006:2 9007:1 9008:1 9009:1 "
 t_done

@@ -121,3 +121,38 @@ bed_po_import_seeded() {
 	SP=$SCRATCH/spool/po
 	mkdir -p "$SP/new"
 }
+
+# pep_stopped STEP ACTION [ARG...] -- po-export-parse ARGs with
+# POSYNC_TEST_STOP=STEP (po-export-parse(1)): at its first stop the shell
+# command ACTION runs, then it goes on (later stops go on at once).
+# Output as t_out/t_err; $SCRATCH/.acted says 1 if ACTION ran; returns
+# the program's exit status.
+pep_stopped() {
+	_step=$1 _act=$2
+	shift 2
+	POSYNC_TEST_STOP=$_step po-export-parse "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err" &
+	_pid=$! _acted=0 _n=0
+	while kill -0 "$_pid" 2>/dev/null && [ $_n -lt 600 ]; do
+		_state=$(sed 's/.*) //' "/proc/$_pid/stat" 2>/dev/null | cut -d' ' -f1)
+		if [ "$_state" = T ]; then
+			[ $_acted = 1 ] || eval "$_act"
+			_acted=1
+			kill -CONT "$_pid"
+		fi
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	kill "$_pid" 2>/dev/null
+	wait "$_pid"
+	_rc=$?
+	echo $_acted >"$SCRATCH/.acted"
+	return $_rc
+}
+
+# new_pos / new_po_counts -- the POs of the batches in SPOOL/po/new
+# ($SCRATCH/spool), one per PO line, sorted; or "PO:LINES " per PO
+new_pos() {
+	cat "$SCRATCH"/spool/po/new/*.json 2>/dev/null | grep -o '"externalId": "[0-9]*"' |
+		sed 's/.*: "//; s/"//' | sort -n
+}
+new_po_counts() { new_pos | uniq -c | awk '{ printf "%s:%s ", $2, $1 }'; }
