@@ -21,8 +21,6 @@ AR=$IN/archive
 SP=$SCRATCH/spool
 HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 
-
-
 # --- without the hook: a writer rewrites the file in place (as an SFTP
 # upload of the same name does) as soon as its download is in the spool,
 # while the run parses its 100,000 rows into 100 batches

@@ -28,7 +28,6 @@ csv() {
 }
 inbox() { find "$IN" -maxdepth 1 -type f -name '*.csv' | sed 's#.*/##' | sort | tr '\n' ' '; }
 
-
 # --- the archive folder missing
 rm -rf "$AR"
 csv a.csv 8001 30

@@ -29,7 +29,6 @@ csv() {
 }
 inbox() { find "$IN" -maxdepth 1 -name '*.csv' | sed 's#.*/##' | sort | tr '\n' ' '; }
 
-
 # --- every archive name of x.csv taken
 : >"$AR/x.csv"
 i=1

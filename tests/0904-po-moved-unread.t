@@ -22,7 +22,6 @@ ER=$IN/error
 SP=$SCRATCH/spool
 HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 
-
 printf '%s\n' "$HDR" '9005,SKU-A,1,116,1,' >"$IN/third.csv"
 touch -d '10 minutes ago' "$IN/third.csv"
 pep_stopped renamed 'printf "%s\n" "$HDR" "9006,SKU-A,1,116,1," "9006,SKU-A,1,116,2," >"$AR/third.csv"
