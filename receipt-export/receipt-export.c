@@ -102,6 +102,7 @@ struct rcpt {
 struct order {
 	char *ext;		/* NetSuite PO id, when a NetSuite PO */
 	int found, netsuite, held;
+	int known;		/* seed_floor: compute() has its items */
 };
 
 struct item {
@@ -358,26 +359,29 @@ fetch_receipts(struct run *r, struct rcpts *rs)
 	    "datetimeReceived,receiptId", take_receipt, rs);
 }
 
-/* performFind over ids (keys of m whose value passes), IN_CHUNK at a
- * time; also, when not NULL, holds more inputFields for every query */
+/* performFind over ids (keys of m whose value passes) in field key,
+ * IN_CHUNK at a time; also, when not NULL, holds more inputFields for
+ * every query */
 static int
-find_in(struct run *r, const char *entity, const struct rx_map *m,
-    int (*pass)(const struct rx_ent *), const cJSON *also,
+find_in(struct run *r, const char *entity, const char *key,
+    const struct rx_map *m, int (*pass)(const struct rx_ent *), const cJSON *also,
     const char *const *fields, const char *order_by, doc_fn *fn, void *arg)
 {
 	struct rx_ent **v;
 	size_t n, i, k;
 	cJSON *in, *list, *c;
+	char op[64];
 	int rc = 0;
 
+	snprintf(op, sizeof op, "%s_op", key);
 	v = rx_map_sorted(m, &n);
 	for (i = 0; i < n && rc == 0; i = k) {
 		in = cJSON_CreateObject();
-		list = cJSON_AddArrayToObject(in, "orderId");
+		list = cJSON_AddArrayToObject(in, key);
 		for (k = i; k < n && k - i < IN_CHUNK; k++)
 			if (!pass || pass(v[k]))
 				cJSON_AddItemToArray(list, cJSON_CreateString(v[k]->key));
-		cJSON_AddStringToObject(in, "orderId_op", "in");
+		cJSON_AddStringToObject(in, op, "in");
 		for (c = also ? also->child : NULL; c; c = c->next)
 			cJSON_AddItemToObject(in, c->string, cJSON_Duplicate(c, 1));
 		if (cJSON_GetArraySize(list) == 0) {
@@ -389,6 +393,11 @@ find_in(struct run *r, const char *entity, const struct rx_map *m,
 	free(v);
 	return rc;
 }
+
+static const char *const order_fields[] = { "orderId", "externalId",
+    "orderTypeId", NULL };
+static const char *const item_fields[] = { "orderId", "orderItemSeqId",
+    "externalId", "quantity", NULL };
 
 static int
 take_order(const cJSON *d, void *arg)
@@ -1370,18 +1379,61 @@ free_pox(void *p)
  * received there all the same.  So a PO the state has no record of (first
  * seen since the floor, or forgotten keep_days after it was complete)
  * first gets them added to its lines' received totals, which cap what is
- * sent and decide which lines are open (contracts.md section 4).  Only
- * the HotWax orders of this run's receipts are asked for, and only their
- * receipts before the floor, page by page; rx_state_apply then keeps the
- * totals, so a PO is asked for once.  A row that cannot be counted (no
- * line id, a bad quantity or time) holds its PO back, as one dated after
- * the floor would: a wrong total would send more than is open.
+ * sent and decide which lines are open (contracts.md section 4).  One
+ * NetSuite PO may be held by several HotWax orders, and this run's
+ * receipts need not touch them all: so every HotWax order of such a PO is
+ * asked for (OrderHeader by externalId), with the NetSuite line ids of
+ * its items (OrderItem, for the orders compute() has not asked already)
+ * and its receipts before the floor, IN_CHUNK ids a query, page by page.
+ * rx_state_apply then keeps the totals, so a PO is asked for once.  A
+ * row that cannot be counted (no line id, a bad quantity or time) holds
+ * its PO back, as one dated after the floor would: a wrong total would
+ * send more than is open.
  */
 struct seed {
 	struct run *r;
-	const struct rx_map *orders, *pos, *items;
+	const struct rx_map *pos, *items;	/* compute()'s */
+	struct rx_map want;	/* NetSuite PO ids to seed */
+	struct rx_map orders;	/* their HotWax orders -> struct order */
+	struct items is;	/* items of the orders compute() did not ask for */
 	struct rx_map seen;	/* ids counted, for pages that shifted */
 };
+
+/* An order of a PO to seed; known: compute() has its items already */
+static void
+seed_order(struct seed *sd, const char *id, const char *ext, int known)
+{
+	struct rx_ent *e;
+	struct order *o;
+	int isnew;
+
+	e = rx_map_put(&sd->orders, id, &isnew);
+	if (!isnew)
+		return;
+	e->val = o = xcalloc(1, sizeof *o);
+	o->ext = xstrdup(ext);
+	o->found = o->netsuite = 1;
+	o->known = known;
+}
+
+static int
+take_seed_order(const cJSON *d, void *arg)
+{
+	struct seed *sd = arg;
+	const char *id = jstr(d, "orderId"), *ext = jstr(d, "externalId"),
+	    *type = jstr(d, "orderTypeId");
+
+	if (id && ext && type && strcmp(type, "PURCHASE_ORDER") == 0 &&
+	    rx_map_get(&sd->want, ext))
+		seed_order(sd, id, ext, 0);
+	return 0;
+}
+
+static int
+items_unknown(const struct rx_ent *e)
+{
+	return !((struct order *)e->val)->known;
+}
 
 static int
 take_seed(const cJSON *d, void *arg)
@@ -1390,7 +1442,7 @@ take_seed(const cJSON *d, void *arg)
 	const char *o = jstr(d, "orderId"), *seq = jstr(d, "orderItemSeqId"),
 	    *id = jstr(d, "receiptId");
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "datetimeReceived");
-	struct rx_ent *e = o ? rx_map_get(sd->orders, o) : NULL;
+	struct rx_ent *e = o ? rx_map_get(&sd->orders, o) : NULL;
 	struct order *od = e ? e->val : NULL;
 	struct item *it = NULL;
 	struct pox *px;
@@ -1399,7 +1451,7 @@ take_seed(const cJSON *d, void *arg)
 	char *key;
 	int isnew;
 
-	if (!od || !od->netsuite || !(e = rx_map_get(sd->pos, od->ext)))
+	if (!od || !(e = rx_map_get(sd->pos, od->ext)))
 		return 0;	/* not an order asked for */
 	px = e->val;
 	if (cJSON_IsNumber(t) && t->valuedouble >= (double)sd->r->st.floor)
@@ -1410,7 +1462,8 @@ take_seed(const cJSON *d, void *arg)
 			return 0;	/* counted on an earlier page */
 	}
 	if (seq && (key = item_key(o, seq))) {
-		e = rx_map_get(sd->items, key);
+		if (!(e = rx_map_get(&sd->is.map, key)))
+			e = rx_map_get(sd->items, key);
 		it = e ? e->val : NULL;
 		free(key);
 	}
@@ -1428,10 +1481,30 @@ take_seed(const cJSON *d, void *arg)
 	l = rx_po_line(&px->po, it->ext);
 	l->received = acc > INT64_MAX - l->received ? INT64_MAX :
 	    l->received + acc;
-	msg_info("PO %s line %s: receipt %s, dated before the --start-at "
-	    "floor, counted as received in NetSuite", od->ext, it->ext,
-	    id ? id : "(no receiptId)");
+	msg_info("PO %s line %s: receipt %s (HotWax order %s), dated before "
+	    "the --start-at floor, counted as received in NetSuite", od->ext,
+	    it->ext, id ? id : "(no receiptId)", o);
 	return 0;
+}
+
+/* The POs to seed, and their orders this run knows already */
+static void
+seed_want(struct seed *sd, const struct rx_map *orders)
+{
+	struct rx_ent *e;
+	struct order *o;
+	size_t i;
+
+	for (i = 0; i < orders->cap; i++) {
+		if (!orders->v[i].key || !(o = orders->v[i].val) || !o->netsuite)
+			continue;
+		e = rx_map_get(sd->pos, o->ext);
+		if (e && !((struct pox *)e->val)->held &&
+		    !rx_map_get(&sd->r->st.pos, o->ext)) {
+			rx_map_put(&sd->want, o->ext, NULL);
+			seed_order(sd, orders->v[i].key, o->ext, 1);
+		}
+	}
 }
 
 static int
@@ -1440,31 +1513,35 @@ seed_floor(struct run *r, const struct rx_map *orders, const struct rx_map *pos,
 {
 	static const char *const f[] = { "receiptId", "orderId",
 	    "orderItemSeqId", "quantityAccepted", "datetimeReceived", NULL };
-	struct seed sd = { r, orders, pos, items, { 0 } };
-	struct rx_map want = { 0 };
-	struct rx_ent *e;
-	struct order *o;
+	struct seed sd = { r, pos, items, { 0 }, { 0 }, { r, { 0 } }, { 0 } };
 	cJSON *also;
-	size_t i;
 	int rc;
 
 	if (r->st.floor <= 0)
 		return 0;
-	for (i = 0; i < orders->cap; i++) {
-		if (!orders->v[i].key || !(o = orders->v[i].val) || !o->netsuite)
-			continue;
-		e = rx_map_get(pos, o->ext);
-		if (e && !((struct pox *)e->val)->held &&
-		    !rx_map_get(&r->st.pos, o->ext))
-			rx_map_put(&want, orders->v[i].key, NULL);
-	}
+	seed_want(&sd, orders);
 	also = cJSON_CreateObject();
-	cJSON_AddNumberToObject(also, "datetimeReceived", (double)r->st.floor);
-	cJSON_AddStringToObject(also, "datetimeReceived_op", "lessThan");
-	rc = find_in(r, "ShipmentReceiptAndItem", &want, NULL, also, f,
-	    "orderId,datetimeReceived,receiptId", take_seed, &sd);
+	cJSON_AddStringToObject(also, "orderTypeId", "PURCHASE_ORDER");
+	cJSON_AddStringToObject(also, "orderTypeId_op", "equals");
+	rc = find_in(r, "OrderHeader", "externalId", &sd.want, NULL, also,
+	    order_fields, "orderId", take_seed_order, &sd);
 	cJSON_Delete(also);
-	free_map(&want, free);
+	if (rc == 0)
+		rc = find_in(r, "OrderItem", "orderId", &sd.orders, items_unknown,
+		    NULL, item_fields, "orderId,orderItemSeqId", take_item, &sd.is);
+	if (rc == 0) {
+		also = cJSON_CreateObject();
+		cJSON_AddNumberToObject(also, "datetimeReceived",
+		    (double)r->st.floor);
+		cJSON_AddStringToObject(also, "datetimeReceived_op", "lessThan");
+		rc = find_in(r, "ShipmentReceiptAndItem", "orderId", &sd.orders,
+		    NULL, also, f, "orderId,datetimeReceived,receiptId",
+		    take_seed, &sd);
+		cJSON_Delete(also);
+	}
+	free_map(&sd.want, free);
+	free_map(&sd.orders, free_order);
+	free_map(&sd.is.map, free_item);
 	free_map(&sd.seen, free);
 	return rc;
 }
@@ -1508,10 +1585,6 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 	    overlap = (int64_t)r->cfg->hotwax.receipt_overlap * 1000;
 	size_t i, n, k, nel = 0, future = 0;
 	int rc = 0, held = 0, isnew;
-	static const char *const hf[] = { "orderId", "externalId",
-	    "orderTypeId", NULL };
-	static const char *const itf[] = { "orderId", "orderItemSeqId",
-	    "externalId", "quantity", NULL };
 
 	for (i = 0; i < rs->n; i++) {
 		if (!rs->v[i].order)
@@ -1520,10 +1593,10 @@ compute(struct run *r, struct rcpts *rs, struct journal *j, int *changed)
 		if (isnew)
 			e->val = xcalloc(1, sizeof(struct order));
 	}
-	if ((rc = find_in(r, "OrderHeader", &orders, NULL, NULL, hf, "orderId",
+	if ((rc = find_in(r, "OrderHeader", "orderId", &orders, NULL, NULL, order_fields, "orderId",
 	    take_order, &orders)) != 0)
 		goto out;
-	if ((rc = find_in(r, "OrderItem", &orders, is_netsuite, NULL, itf,
+	if ((rc = find_in(r, "OrderItem", "orderId", &orders, is_netsuite, NULL, item_fields,
 	    "orderId,orderItemSeqId", take_item, &is)) != 0)
 		goto out;
 
