@@ -10,7 +10,7 @@
 . "$BED/hotwax.sh"
 . "$BED/posync.sh"
 
-[ "$(id -u)" = 0 ] || t_skip_all "mounting a tmpfs needs root"
+t_need_tmpfs
 bed_po_import_seeded
 SPOOL=$SCRATCH/spool
 mount -t tmpfs -o size=1m,mode=0750 posync-test "$SPOOL" 2>/dev/null ||

@@ -10,11 +10,7 @@
 . "$BED/hotwax.sh"
 . "$BED/posync.sh"
 
-[ "$(id -u)" = 0 ] || t_skip_all "mounting needs root"
-mkdir -p "$SCRATCH/probe"
-mount -t tmpfs -o size=64k posync-test "$SCRATCH/probe" 2>/dev/null ||
-	t_skip_all "cannot mount a tmpfs"
-umount "$SCRATCH/probe"
+t_need_tmpfs
 bed_sshd
 bed_hotwax
 hw_seed_sku_a

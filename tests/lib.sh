@@ -106,6 +106,18 @@ t_need_faketime() {
 	command -v faketime >/dev/null || t_bail "faketime is missing: make deps"
 }
 
+# t_need_tmpfs -- a test that mounts a small tmpfs (a full disk, a spool
+# folder on another filesystem) calls it first: it needs root and a
+# kernel that lets it mount, and skips cleanly otherwise.
+t_need_tmpfs() {
+	[ "$(id -u)" = 0 ] || t_skip_all "mounting a tmpfs needs root"
+	mkdir -p "$SCRATCH/.tmpfs-probe"
+	mount -t tmpfs -o size=64k posync-test "$SCRATCH/.tmpfs-probe" 2>/dev/null ||
+		t_skip_all "cannot mount a tmpfs here"
+	umount "$SCRATCH/.tmpfs-probe"
+	rmdir "$SCRATCH/.tmpfs-probe"
+}
+
 # t_clock OFFSET CMD... -- run CMD with this host's clock moved by OFFSET
 # ("+2h", "-1d", "+365d"; faketime(1)'s relative form).  Only the wall
 # clock moves: stat(2) shows files' real times (NO_FAKE_STAT) and the
