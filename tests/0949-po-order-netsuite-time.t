@@ -15,6 +15,9 @@
 
 t_need_faketime
 bed_sshd || t_bail "sshd did not start"
+# certificates valid from two hours ago: po-import runs an hour behind
+t_clock -2h sh -c '. "$BED/hotwax.sh"; hotwax_certs "$SCRATCH/hotwax"' ||
+	t_bail "no certificates"
 bed_hotwax
 hw_seed_sku_a
 posync_conf hotwax.log_wait=1 hotwax.batch_size=1
@@ -29,13 +32,14 @@ uploaded() {
 }
 
 # export 1 (qty 5; two lines, so two batches), parsed while this host's
-# clock runs an hour ahead; HotWax is not asked yet
-printf '%s\n' "$HDR" '5301,SKU-A,5,116,1,' '5301,SKU-A,1,116,2,' >"$IN/PO_1.csv"
-touch -d '20 minutes ago' "$IN/PO_1.csv"
-m1=$(stat -c %Y "$IN/PO_1.csv")
+# clock runs an hour ahead; HotWax is not asked yet.  (Its name sorts
+# after export 2's: a tie would go the wrong way.)
+printf '%s\n' "$HDR" '5301,SKU-A,5,116,1,' '5301,SKU-A,1,116,2,' >"$IN/PO_b.csv"
+touch -d '20 minutes ago' "$IN/PO_b.csv"
+m1=$(stat -c %Y "$IN/PO_b.csv")
 t_exit "export 1 parsed, this host's clock an hour ahead" 0 t_clock +1h po-export-parse
-b1=$(ls "$SP/new" | grep '^PO_1\.csv\..*\.00001\.json$')
-b2=$(ls "$SP/new" | grep '^PO_1\.csv\..*\.00002\.json$')
+b1=$(ls "$SP/new" | grep '^PO_b\.csv\..*\.00001\.json$')
+b2=$(ls "$SP/new" | grep '^PO_b\.csv\..*\.00002\.json$')
 t_true "... two batches" -n "$b1" -a -n "$b2"
 t_is "... the first has the export's time and the run's first count" \
 	"$(stat -c '%Y %y' "$SP/new/$b1" | sed 's/ .*\.\([0-9]*\) .*/ \1/')" "$m1 000000001"
@@ -43,15 +47,18 @@ t_is "... the second, the next count" \
 	"$(stat -c '%Y %y' "$SP/new/$b2" | sed 's/ .*\.\([0-9]*\) .*/ \1/')" "$m1 000000002"
 
 # the clock stepped back; NetSuite amends: export 2 (qty 3)
-printf '%s\n' "$HDR" '5301,SKU-A,3,116,1,' >"$IN/PO_2.csv"
-touch -d '5 minutes ago' "$IN/PO_2.csv"
-m2=$(stat -c %Y "$IN/PO_2.csv")
+printf '%s\n' "$HDR" '5301,SKU-A,3,116,1,' >"$IN/PO_a.csv"
+touch -d '5 minutes ago' "$IN/PO_a.csv"
+m2=$(stat -c %Y "$IN/PO_a.csv")
 t_exit "export 2 parsed, this host's clock right" 0 po-export-parse
-b3=$(ls "$SP/new" | grep '^PO_2\.csv\.')
+b3=$(ls "$SP/new" | grep '^PO_a\.csv\.')
 t_is "... its batch has export 2's time" "$(stat -c %Y "$SP/new/$b3")" "$m2"
 
+# po-import runs with this host's clock stepped back an hour: every
+# batch's local time would be ahead of it
 t0=$(date +%s)
-t_exit "po-import uploads the three" 0 po-import -v </dev/null
+t_exit "po-import uploads the three, this host's clock an hour behind" 0 \
+	t_clock -1h po-import -v </dev/null
 t_true "... cur/ stamps a batch with when it came (pruning goes by it)" \
 	"$(stat -c %Y "$SP/cur/$b1")" -ge "$t0"
 t_is "... in NetSuite's order, not this host's" "$(uploaded)" "$b1 $b2 $b3"
