@@ -5,9 +5,10 @@
  *
  * Batches (JSON arrays of PO lines, contracts.md section 2) are the
  * arguments, exactly, in the order given; else the batches waiting in
- * SPOOL/po/new when the run began, in the order they were made (their
- * mtime there, spool_list_entered: an older export never overwrites a
- * newer one in HotWax), then the paths on stdin in the order given, one
+ * SPOOL/po/new when the run began, in the order NetSuite exported them
+ * (their mtime there, set by po-export-parse by the SFTP server's clock,
+ * spool_list_entered: an older export never overwrites a newer one in
+ * HotWax), then the paths on stdin in the order given, one
  * a line (a batch
  * of new/ taken already this run is not taken again); else, when stdin
  * gave nothing, whatever else new/ holds by then.  Taking new/ first means
@@ -51,6 +52,9 @@
  *    batch) in new/ for the next run, exit 75; an answer that is not
  *    HotWax speaking (a wrong base_url's 404) likewise, exit 76.  A batch
  *    named from outside new/ reaches new/ even after such a stop.
+ *  - A batch sent back to new/ takes back with it the batches of cur/
+ *    made or accepted after it with the same POs (back_to_new): an older
+ *    batch is never uploaded again after a newer one of its POs.
  *  - Every row a log does not show to have gone in is in the rows file:
  *    when the log does not say which rows failed, the whole batch.
  *  - A log still pending when log_wait ends is followed by the next run,
