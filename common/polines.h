@@ -44,8 +44,9 @@ struct poline {
 };
 
 /* Append n records durably (write, fsync), and for each PO among them a
- * record saying it was seen at seen (<= 0: now): the time NetSuite
- * exported the CSV, by the server's clock when there is one.  0 or
+ * record saying it was seen at seen (<= 0: now): when po-export-parse
+ * took the CSV, by the server's clock when there is one, never before
+ * NetSuite wrote it (po-export-parse.c, file_times).  0 or
  * EX_IOERR.  polines_append: seen now. */
 int polines_append_at(const char *spooldir, const struct poline *recs,
     size_t n, time_t seen);

@@ -218,6 +218,34 @@ close_synced(FILE *fp, const char *path)
 int
 spool_commit(struct spool_file *sf, const char *sub)
 {
+	return spool_commit_at(sf, sub, NULL);
+}
+
+/* The data is flushed before the time is set: a later write would move
+ * it again. */
+static int
+set_mtime(FILE *fp, const char *path, const struct timespec *mtime)
+{
+	struct timespec t[2];
+
+	t[0].tv_sec = 0;
+	t[0].tv_nsec = UTIME_OMIT;
+	t[1] = *mtime;
+	if (fflush(fp) != 0 || ferror(fp)) {
+		msg_warnerr("cannot write %s", path);
+		return -1;
+	}
+	if (futimens(fileno(fp), t) < 0) {
+		msg_warnerr("cannot set the time of %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+spool_commit_at(struct spool_file *sf, const char *sub,
+    const struct timespec *mtime)
+{
 	char *dir, *dst;
 	int r = 0;
 
@@ -225,7 +253,10 @@ spool_commit(struct spool_file *sf, const char *sub)
 		return EX_SOFTWARE;
 	dir = path_join(sf->area, sub);
 	dst = path_join(dir, sf->name);
-	if (close_synced(sf->fp, sf->tmppath) < 0) {
+	if (mtime && set_mtime(sf->fp, sf->tmppath, mtime) < 0) {
+		fclose(sf->fp);
+		r = EX_IOERR;
+	} else if (close_synced(sf->fp, sf->tmppath) < 0) {
 		r = EX_IOERR;
 	} else if (rename(sf->tmppath, dst) < 0) {
 		msg_warnerr("cannot rename %s to %s", sf->tmppath, dst);
@@ -511,16 +542,24 @@ spool_list(const char *dir, const char *suffix, char ***v, size_t *n)
 	return 0;
 }
 
-int64_t
-spool_entered(const char *path)
+/* The mtime of the file at path in ns since the epoch; -1 when it cannot
+ * be looked at. */
+static int64_t
+mtime_ns(const char *path)
 {
 	struct stat st;
-	struct timespec now;
-	int64_t t, n;
 
 	if (lstat(path, &st) < 0)
 		return -1;
-	t = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	return (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+int64_t
+spool_entered(const char *path)
+{
+	struct timespec now;
+	int64_t t = mtime_ns(path), n;
+
 	clock_gettime(CLOCK_REALTIME, &now);
 	n = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 	return t > n ? n : t;
@@ -555,7 +594,7 @@ spool_list_entered(const char *dir, const char *suffix, char ***v, size_t *n)
 	for (i = 0; i < *n; i++) {
 		p = path_join(dir, (*v)[i]);
 		e[i].name = (*v)[i];
-		e[i].t = spool_entered(p);
+		e[i].t = mtime_ns(p);	/* no clamp: spool.h */
 		free(p);
 	}
 	qsort(e, *n, sizeof *e, entry_cmp);

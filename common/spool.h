@@ -45,6 +45,11 @@ int spool_create(struct spool_file *sf, const char *area, const char *name);
 /* fflush, fsync, close, rename into area/sub/NAME (replacing a file of the
  * same name), fsync area/sub.  Frees sf.  On failure removes the tmp file. */
 int spool_commit(struct spool_file *sf, const char *sub);
+/* spool_commit, but the file's mtime is set to *mtime (NULL: left as
+ * written) before it is fsync'd and renamed: po-export-parse gives each
+ * batch the time NetSuite exported it (spool_list_entered). */
+int spool_commit_at(struct spool_file *sf, const char *sub,
+    const struct timespec *mtime);
 /* Give up: close and remove the tmp file.  Frees sf. */
 void spool_abort(struct spool_file *sf);
 /* The whole of create, write and commit for data already in memory. */
@@ -85,14 +90,23 @@ int spool_list(const char *dir, const char *suffix, char ***v, size_t *n);
 void spool_list_free(char **v);
 
 /*
- * The order of a queue folder (SPOOL/po/new; rfile.h for receipt/new):
- * a file entered its folder when its mtime says, which spool_commit and
- * spool_move set (or spool_move_at keeps).  An mtime ahead of this host's
- * clock (touch -d, a copy from a host whose clock runs ahead) counts as
- * now: it would otherwise sort behind every file made until then.
- * spool_entered: that time of the file at path, in ns since the epoch, -1
- * when it cannot be looked at.  spool_list_entered: spool_list, but in
- * that order, oldest first, ties (and files gone meanwhile, first) by name.
+ * The order of a queue folder.
+ *
+ * spool_list_entered (SPOOL/po/new): spool_list, but in the order of the
+ * files' mtimes as they are, oldest first, ties (and files gone
+ * meanwhile, first) by name.  A PO batch's mtime is not this host's time:
+ * po-export-parse sets it to when NetSuite exported the CSV, by the SFTP
+ * server's clock (the CSV's mtime there), its nanoseconds counting the
+ * batches of the run in the order they were made (spool_commit_at); and
+ * po-import keeps it for a batch it sends back (spool_move_at).  So the
+ * order is NetSuite's, whatever this host's clock did meanwhile (ran
+ * ahead, was stepped back): no mtime is clamped to this host's now.
+ *
+ * spool_entered (the receipt queue, rfile.h): the file at path entered
+ * its folder when its mtime says, in ns since the epoch, -1 when it cannot
+ * be looked at; an mtime ahead of this host's clock (touch -d, a copy
+ * from a host whose clock runs ahead) counts as now: a person's file
+ * would otherwise sort behind every file made until then.
  */
 int64_t spool_entered(const char *path);
 int spool_list_entered(const char *dir, const char *suffix, char ***v, size_t *n);

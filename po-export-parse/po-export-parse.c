@@ -68,6 +68,7 @@ struct run {
 	char *parsed_dir;	/* SPOOL/state/parsed */
 	struct sftp *sftp;
 	struct future future;	/* SPOOL/state/po-future (future.h) */
+	unsigned long made;	/* batches made this run: their mtimes' ns */
 	int archive_st, error_st;	/* po_archive_dir, po_error_dir: -1 not
 					 * looked at yet, 0 there, else why not */
 };
@@ -103,7 +104,10 @@ struct job {
 	struct buf arena;
 	struct pend *pend;
 	size_t npend, pcap;
-	time_t seen;		/* when NetSuite exported it (polines.h) */
+	time_t exported;	/* when NetSuite exported it, by the server's
+				 * clock: its batches' order (batch_close) */
+	time_t seen;		/* when posync took it: its polines records'
+				 * time (polines.h), never before exported */
 	struct side rej, rec;	/* rejected rows, recovered rows */
 	int status;
 };
@@ -247,6 +251,9 @@ batch_open(struct job *j)
 static int
 batch_close(struct job *j)
 {
+	/* new/'s order is NetSuite's (spool.h, spool_list_entered): the
+	 * export's time, and the ns count the batches of the run */
+	struct timespec made = { j->exported, (long)(++j->run->made % 1000000000) };
 	char *name;
 	int r;
 
@@ -261,7 +268,7 @@ batch_close(struct job *j)
 	name = batch_name(j, j->batches);
 	if (!j->exists) {
 		fputs("\n]\n", j->sf.fp);
-		r = spool_commit(&j->sf, "new");
+		r = spool_commit_at(&j->sf, "new", &made);
 		if (r == 0) {
 			msg_info("%s: wrote %s/new/%s", j->qname, j->run->po_area, name);
 			print_path(j->run->po_area, name);
@@ -623,6 +630,32 @@ job_free(struct job *j)
 	free(j->safe);
 }
 
+/*
+ * The two times of a CSV.  exported: when NetSuite wrote it, by the
+ * server's clock (mtime, its time there), which orders its batches in
+ * new/ (batch_close); a file given by hand (mtime 0) counts as exported
+ * when it was written or now, whichever is later: an old export fed again
+ * is a new one.  seen: when posync took it, the later of exported and the
+ * server's clock now (future_now; this host's when the server was not
+ * asked): the polines ledger's ages go by it (polines.h), so an old export
+ * put back in the inbox with its old mtime (sftp put -p, rsync -t) is not
+ * dropped from the ledger at once.
+ */
+static void
+file_times(struct job *j, int fd, time_t mtime)
+{
+	struct stat st;
+	time_t now = future_now(&j->run->future);
+
+	j->exported = mtime;
+	if (mtime <= 0) {
+		j->exported = time(NULL);
+		if (fstat(fd, &st) == 0 && st.st_mtime > j->exported)
+			j->exported = st.st_mtime;
+	}
+	j->seen = now > j->exported ? now : j->exported;
+}
+
 /* Turn the CSV open on fd into batches.  name is the file's own name (the
  * remote one for SFTP), mtime its mtime there (0: the fd's).  Returns DONE (parsed now or before: archive it),
  * UNUSABLE (*why set) or LEAVE (a local error: try again later); *status
@@ -645,14 +678,7 @@ parse_file(struct run *run, int fd, const char *name, time_t mtime,
 	j.safe = safename(name, strlen(name));
 	*why = NULL;
 	*status = 0;
-	/* When NetSuite exported it, by the server's clock: the ledger's ages
-	 * go by it (polines.h).  A file given by hand counts as exported when
-	 * it was written or now, whichever is later: an old export fed again
-	 * is a new one, and its POs must not expire at once. */
-	j.seen = mtime;
-	if (mtime <= 0 && (j.seen = time(NULL)) != (time_t)-1 &&
-	    fstat(fd, &st) == 0 && st.st_mtime > j.seen)
-		j.seen = st.st_mtime;
+	file_times(&j, fd, mtime);
 
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (long long)st.st_size > run->cfg.netsuite.po_max_size) {

@@ -5,9 +5,10 @@
  *
  * Batches (JSON arrays of PO lines, contracts.md section 2) are the
  * arguments, exactly, in the order given; else the batches waiting in
- * SPOOL/po/new when the run began, in the order they were made (their
- * mtime there, spool_list_entered: an older export never overwrites a
- * newer one in HotWax), then the paths on stdin in the order given, one
+ * SPOOL/po/new when the run began, in the order NetSuite exported them
+ * (their mtime there, set by po-export-parse by the SFTP server's clock,
+ * spool_list_entered: an older export never overwrites a newer one in
+ * HotWax), then the paths on stdin in the order given, one
  * a line (a batch
  * of new/ taken already this run is not taken again); else, when stdin
  * gave nothing, whatever else new/ holds by then.  Taking new/ first means
@@ -51,6 +52,9 @@
  *    batch) in new/ for the next run, exit 75; an answer that is not
  *    HotWax speaking (a wrong base_url's 404) likewise, exit 76.  A batch
  *    named from outside new/ reaches new/ even after such a stop.
+ *  - A batch sent back to new/ takes back with it the batches of cur/
+ *    made or accepted after it with the same POs (back_to_new): an older
+ *    batch is never uploaded again after a newer one of its POs.
  *  - Every row a log does not show to have gone in is in the rows file:
  *    when the log does not say which rows failed, the whole batch.
  *  - A log still pending when log_wait ends is followed by the next run,
@@ -322,9 +326,10 @@ mtime_of(const char *path)
 
 /* When the batch name, at path in cur/, was made: the "made" line of its
  * .logid (see above); else (a .logid of an older posync, or damaged
- * there) its mtime, the time it reached cur/, the best left. */
+ * there) its mtime, the time it reached cur/, the best left; *known says
+ * which. */
 static struct timespec
-made_of(const struct run *r, const char *name, const char *path)
+made_of(const struct run *r, const char *name, const char *path, int *known)
 {
 	char *p = logid_path(r, name), *data;
 	struct timespec t = {0, 0};
@@ -343,6 +348,7 @@ made_of(const struct run *r, const char *name, const char *path)
 		free(data);
 	}
 	free(p);
+	*known = t.tv_sec != 0;
 	return t.tv_sec ? t : mtime_of(path);
 }
 
@@ -1014,6 +1020,15 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 	return st;
 }
 
+/* 1 when spool/po/SUB/NAME is there. */
+static int
+in_spool(const struct run *r, const char *sub, const char *name)
+{
+	const char *const subs[] = { sub, NULL };
+
+	return spool_has(r->area, subs, name);
+}
+
 /* Send the batch name in cur/ back to new/, for the next run to upload:
  * its .logid becomes the placeholder first, so that a crash between the
  * two steps leaves a batch in cur/ that the next run sends back too
@@ -1023,20 +1038,226 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
  * name waiting in new/ is never replaced (rename(2) would): both stay,
  * said, for a person (batch() says the same of the one in new/). */
 static int
-back_to_new(struct run *r, const char *name)
+back_one(struct run *r, const char *name, struct timespec made)
 {
 	const char *const nw[] = { "new", NULL };
-	char *path = path_join(r->curdir, name);
-	struct timespec made = made_of(r, name, path);
 	int st;
 
 	if (spool_has(r->area, nw, name)) {
-		msg_warn("%s: not sent back to new/ for a second upload: %s/%s is "
-		    "there already; compare the two, keep one", path, r->newdir, name);
+		msg_warn("%s/%s: not sent back to new/ for a second upload: %s/%s "
+		    "is there already; compare the two, keep one", r->curdir, name,
+		    r->newdir, name);
 		st = EX_DATAERR;
 	} else if ((st = reserve(r, name, made)) == 0) {
 		st = spool_move_at(r->area, "cur", "new", name, &made);
 	}
+	return st;
+}
+
+/* ---- PO ids of batches (a sorted vector, NULL-terminated) ---- */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add the externalIds of the batch at path to *ids (*n of them); -1 when
+ * it cannot be read as a batch (said). */
+static int
+ids_add(const char *path, char ***ids, size_t *n)
+{
+	char *data;
+	size_t len;
+	cJSON *rows, *e;
+	const char *po;
+
+	if (load_batch(path, &data, &len, &rows) != 0)
+		return -1;
+	cJSON_ArrayForEach(e, rows) {
+		po = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
+		    "externalId"));
+		if (!po)
+			continue;
+		*ids = xrealloc(*ids, (*n + 2) * sizeof **ids);
+		(*ids)[(*n)++] = xstrdup(po);
+		(*ids)[*n] = NULL;
+	}
+	cJSON_Delete(rows);
+	free(data);
+	if (*ids)
+		qsort(*ids, *n, sizeof **ids, cmp_str);
+	return 0;
+}
+
+/* 1 when a PO of the batch at path is in ids (sorted); then they join
+ * ids.  0 when none is, or it cannot be read. */
+static int
+shares_po(const char *path, char ***ids, size_t *n)
+{
+	char **its = NULL;
+	size_t k = 0, i, was = *n;
+	int hit = 0;
+
+	if (ids_add(path, &its, &k) < 0)
+		return 0;
+	for (i = 0; i < k && !hit; i++)
+		hit = *ids && bsearch(&its[i], *ids, was, sizeof **ids, cmp_str);
+	for (i = 0; i < k; i++) {
+		if (hit) {
+			*ids = xrealloc(*ids, (*n + 2) * sizeof **ids);
+			(*ids)[(*n)++] = its[i];
+			(*ids)[*n] = NULL;
+		} else {
+			free(its[i]);
+		}
+	}
+	free(its);
+	if (hit)
+		qsort(*ids, *n, sizeof **ids, cmp_str);
+	return hit;
+}
+
+struct later {
+	char *name;
+	struct timespec made;	/* made_of */
+	struct timespec came;	/* when it reached cur/: accepted */
+	int back;		/* goes back too */
+};
+
+static int
+ts_cmp(struct timespec a, struct timespec b)
+{
+	if (a.tv_sec != b.tv_sec)
+		return a.tv_sec < b.tv_sec ? -1 : 1;
+	if (a.tv_nsec != b.tv_nsec)
+		return a.tv_nsec < b.tv_nsec ? -1 : 1;
+	return 0;
+}
+
+static int
+cmp_later(const void *a, const void *b)
+{
+	const struct later *x = a, *y = b;
+	int c = ts_cmp(x->made, y->made);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/* The batches of cur/ other than me that were made after it or that
+ * HotWax accepted after it (they reached cur/ later), oldest first; NULL
+ * when cur/ cannot be listed (said).  A NULL name ends the vector. */
+static struct later *
+made_after(struct run *r, const struct later *me, size_t *np)
+{
+	struct later *v;
+	char **names, *p;
+	size_t n, i, k = 0;
+	int known;
+
+	*np = 0;
+	if (spool_list(r->curdir, ".json", &names, &n) != 0)
+		return NULL;
+	v = xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], me->name) == 0)
+			continue;
+		p = path_join(r->curdir, names[i]);
+		v[k].made = made_of(r, names[i], p, &known);
+		v[k].came = mtime_of(p);
+		free(p);
+		if (ts_cmp(v[k].made, me->made) > 0 || ts_cmp(v[k].came, me->came) > 0)
+			v[k++].name = xstrdup(names[i]);
+	}
+	qsort(v, k, sizeof *v, cmp_later);
+	spool_list_free(names);
+	*np = k;
+	return v;
+}
+
+/* Mark in v (n of them, oldest first) the batches sharing a PO with the
+ * batch at path, or with one marked before them; how many. */
+static size_t
+mark_sharing(struct run *r, const char *path, struct later *v, size_t n)
+{
+	char **ids = NULL, *p;
+	size_t k = 0, i, marked = 0;
+
+	if (ids_add(path, &ids, &k) < 0 || !ids)
+		return 0;
+	for (i = 0; i < n; i++) {
+		p = path_join(r->curdir, v[i].name);
+		if ((v[i].back = shares_po(p, &ids, &k)))
+			marked++;
+		free(p);
+	}
+	spool_list_free(ids);
+	return marked;
+}
+
+/* The batches marked in v go back to new/, each with its time; said in
+ * one line, after the batch name they follow. */
+static int
+back_marked(struct run *r, const char *name, struct later *v, size_t n)
+{
+	struct buf said = {0};
+	size_t i;
+	int st = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!v[i].back)
+			continue;
+		st = exit_merge(st, back_one(r, v[i].name, v[i].made));
+		buf_addf(&said, "%s%s", said.len ? ", " : "", v[i].name);
+	}
+	if (said.len)
+		msg_warn("%s/%s: the batches of cur/ made or accepted after it with "
+		    "the same POs go back to new/ too, to be uploaded again after "
+		    "it: %.*s", r->newdir, name, (int)said.len, said.s);
+	buf_free(&said);
+	return st;
+}
+
+/*
+ * Send the batch name in cur/ back to new/ (back_one), and with it every
+ * batch of cur/ made or accepted after it that shares a PO with it, or
+ * with one of those (in the order made): each keeps its time, and the
+ * next run uploads them all again in the order made, so HotWax's upserts
+ * end with the newest, never with the old quantities of the batch sent
+ * back.  A batch whose time is lost (its .logid damaged: made_of falls
+ * back to when it reached cur/) is taken as made just before the first
+ * of those: they were accepted after it.  Only the batch's POs and those
+ * of the batches after it are read.
+ */
+static int
+back_to_new(struct run *r, const char *name)
+{
+	struct later me = { (char *)name, {0, 0}, {0, 0}, 1 }, *v;
+	char *path = path_join(r->curdir, name);
+	size_t n = 0, i;
+	int known, st, lst = 0;
+
+	me.made = made_of(r, name, path, &known);
+	me.came = mtime_of(path);
+	if (!(v = made_after(r, &me, &n)))
+		lst = EX_IOERR;
+	if (v && n && mark_sharing(r, path, v, n)) {
+		for (i = 0; i < n && !v[i].back; i++)
+			;
+		if (!known && ts_cmp(v[i].made, me.made) <= 0) {
+			me.made = v[i].made;	/* just before it */
+			if (me.made.tv_nsec-- == 0) {
+				me.made.tv_nsec = 999999999;
+				me.made.tv_sec--;
+			}
+		}
+	}
+	if ((st = back_one(r, name, me.made)) == 0 && v)
+		st = back_marked(r, name, v, n);
+	st = exit_merge(st, lst);
+	for (i = 0; v && i < n; i++)
+		free(v[i].name);
+	free(v);
 	free(path);
 	return st;
 }
@@ -1065,6 +1286,12 @@ look(struct run *r, struct pending *p)
 	const char *s;
 	int st;
 
+	if (!in_spool(r, "cur", p->name)) {
+		/* sent back to new/ meanwhile (back_to_new) */
+		free(ep);
+		p->open = 0;
+		return 0;
+	}
 	st = hotwax_get(r->h, ep, &lg, &why);
 	free(ep);
 	free(why);
@@ -1089,15 +1316,6 @@ look(struct run *r, struct pending *p)
 	}
 	cJSON_Delete(lg);
 	return st;
-}
-
-/* 1 when spool/po/SUB/NAME is there. */
-static int
-in_spool(const struct run *r, const char *sub, const char *name)
-{
-	const char *const subs[] = { sub, NULL };
-
-	return spool_has(r->area, subs, name);
 }
 
 /*
