@@ -520,7 +520,6 @@ set_proxy(struct hotwax *h)
 	}
 }
 
-/* One transfer.  Returns curl's code; *status is the HTTP status. */
 void
 hotwax_deadline(struct hotwax *h, int64_t at)
 {
@@ -550,6 +549,7 @@ request_ms(struct hotwax *h)
 	return ms;
 }
 
+/* One transfer.  Returns curl's code; *status is the HTTP status. */
 static CURLcode
 perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
     long *retry_after)
