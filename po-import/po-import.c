@@ -54,7 +54,9 @@
  *    named from outside new/ reaches new/ even after such a stop.
  *  - A batch sent back to new/ takes back with it the batches of cur/
  *    made or accepted after it with the same POs (back_to_new): an older
- *    batch is never uploaded again after a newer one of its POs.
+ *    batch is never uploaded again after a newer one of its POs.  They go
+ *    back all or none (held in cur/, said, exit 65), in an order a crash
+ *    cannot break, keeping their order made (chain_times).
  *  - Every row a log does not show to have gone in is in the rows file:
  *    when the log does not say which rows failed, the whole batch.
  *  - A log still pending when log_wait ends is followed by the next run,
@@ -327,7 +329,8 @@ mtime_of(const char *path)
 /* When the batch name, at path in cur/, was made: the "made" line of its
  * .logid (see above); else (a .logid of an older posync, or damaged
  * there) its mtime, the time it reached cur/, the best left; *known says
- * which. */
+ * which (back_to_new then orders the batches it sends back by that time:
+ * chain_times). */
 static struct timespec
 made_of(const struct run *r, const char *name, const char *path, int *known)
 {
