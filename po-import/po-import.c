@@ -54,7 +54,9 @@
  *    named from outside new/ reaches new/ even after such a stop.
  *  - A batch sent back to new/ takes back with it the batches of cur/
  *    made or accepted after it with the same POs (back_to_new): an older
- *    batch is never uploaded again after a newer one of its POs.
+ *    batch is never uploaded again after a newer one of its POs.  They go
+ *    back all or none (held in cur/, said, exit 65), in an order a crash
+ *    cannot break, keeping their order made (chain_times).
  *  - Every row a log does not show to have gone in is in the rows file:
  *    when the log does not say which rows failed, the whole batch.
  *  - A log still pending when log_wait ends is followed by the next run,
@@ -327,7 +329,8 @@ mtime_of(const char *path)
 /* When the batch name, at path in cur/, was made: the "made" line of its
  * .logid (see above); else (a .logid of an older posync, or damaged
  * there) its mtime, the time it reached cur/, the best left; *known says
- * which. */
+ * which (back_to_new then orders the batches it sends back by that time:
+ * chain_times). */
 static struct timespec
 made_of(const struct run *r, const char *name, const char *path, int *known)
 {
@@ -1029,29 +1032,15 @@ in_spool(const struct run *r, const char *sub, const char *name)
 	return spool_has(r->area, subs, name);
 }
 
-/* Send the batch name in cur/ back to new/, for the next run to upload:
- * its .logid becomes the placeholder first, so that a crash between the
- * two steps leaves a batch in cur/ that the next run sends back too
- * (pending_logs), never one that looks imported.  It goes back with the
- * time it was made (made_of), so that it takes its place in new/'s order,
- * before the batches made after it, not behind them.  A batch of the same
- * name waiting in new/ is never replaced (rename(2) would): both stay,
- * said, for a person (batch() says the same of the one in new/). */
+/* A batch of the same name waits in new/ for the batch name of cur/:
+ * sending it back would replace it (rename(2)); both stay, for a person
+ * (batch() says the same of the one in new/). */
 static int
-back_one(struct run *r, const char *name, struct timespec made)
+name_in_new(const struct run *r, const char *name)
 {
 	const char *const nw[] = { "new", NULL };
-	int st;
 
-	if (spool_has(r->area, nw, name)) {
-		msg_warn("%s/%s: not sent back to new/ for a second upload: %s/%s "
-		    "is there already; compare the two, keep one", r->curdir, name,
-		    r->newdir, name);
-		st = EX_DATAERR;
-	} else if ((st = reserve(r, name, made)) == 0) {
-		st = spool_move_at(r->area, "cur", "new", name, &made);
-	}
-	return st;
+	return spool_has(r->area, nw, name);
 }
 
 /* ---- PO ids of batches (a sorted vector, NULL-terminated) ---- */
@@ -1122,6 +1111,7 @@ struct later {
 	char *name;
 	struct timespec made;	/* made_of */
 	struct timespec came;	/* when it reached cur/: accepted */
+	int known;		/* made is its .logid's "made" line */
 	int back;		/* goes back too */
 };
 
@@ -1153,7 +1143,6 @@ made_after(struct run *r, const struct later *me, size_t *np)
 	struct later *v;
 	char **names, *p;
 	size_t n, i, k = 0;
-	int known;
 
 	*np = 0;
 	if (spool_list(r->curdir, ".json", &names, &n) != 0)
@@ -1163,7 +1152,7 @@ made_after(struct run *r, const struct later *me, size_t *np)
 		if (strcmp(names[i], me->name) == 0)
 			continue;
 		p = path_join(r->curdir, names[i]);
-		v[k].made = made_of(r, names[i], p, &known);
+		v[k].made = made_of(r, names[i], p, &v[k].known);
 		v[k].came = mtime_of(p);
 		free(p);
 		if (ts_cmp(v[k].made, me->made) > 0 || ts_cmp(v[k].came, me->came) > 0)
@@ -1195,69 +1184,167 @@ mark_sharing(struct run *r, const char *path, struct later *v, size_t n)
 	return marked;
 }
 
-/* The batches marked in v go back to new/, each with its time; said in
- * one line, after the batch name they follow. */
 static int
-back_marked(struct run *r, const char *name, struct later *v, size_t n)
+cmp_came(const void *a, const void *b)
+{
+	const struct later *x = *(struct later *const *)a;
+	const struct later *y = *(struct later *const *)b;
+	int c = ts_cmp(x->came, y->came);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/*
+ * The made times of a chain c (k batches: the one sent back and the
+ * batches marked with it), when one of them is not known (no .logid, one
+ * of an older posync, or damaged): the whole chain is then ordered by
+ * when each reached cur/ (its mtime there, stamped by spool_move), which
+ * is the order HotWax accepted them in, po-import uploading in the order
+ * made and moving each batch to cur/ as it is accepted; and they are
+ * given made times 1 us apart in that order, from the earliest made time
+ * known in the chain (from the first arrival when none is known).  A
+ * batch's own fallback, its arrival time, is later than the made times
+ * of the others and would put it last.  When all are known, each keeps
+ * its own.  The times are written (reserve) before anything moves, so a
+ * rerun after a crash finds them known and keeps them.
+ */
+static void
+chain_times(struct later **c, size_t k)
+{
+	struct timespec base = {0, 0};
+	size_t i;
+	int all = 1;
+
+	for (i = 0; i < k; i++) {
+		all = all && c[i]->known;
+		if (c[i]->known && (!base.tv_sec || ts_cmp(c[i]->made, base) < 0))
+			base = c[i]->made;
+	}
+	if (all)
+		return;
+	qsort(c, k, sizeof *c, cmp_came);
+	if (!base.tv_sec)
+		base = c[0]->came;
+	for (i = 0; i < k; i++) {
+		c[i]->made = base;
+		c[i]->known = 1;
+		if ((base.tv_nsec += 1000) >= 1000000000) {
+			base.tv_nsec -= 1000000000;
+			base.tv_sec++;
+		}
+	}
+}
+
+/* 0 when every batch of the chain can go back to new/; else the batch
+ * me is held in cur/, said with the batches in the way, EX_DATAERR. */
+static int
+chain_held(struct run *r, const struct later *me, struct later **c, size_t k,
+    const char *why)
+{
+	struct buf in = {0};
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		if (!name_in_new(r, c[i]->name))
+			continue;
+		msg_warn("%s/%s: not sent back to new/ for a second upload: %s/%s "
+		    "is there already; compare the two, keep one", r->curdir,
+		    c[i]->name, r->newdir, c[i]->name);
+		buf_addf(&in, "%s%s", in.len ? ", " : "", c[i]->name);
+	}
+	if (!in.len)
+		return 0;
+	msg_warn("%s: %s/%s is held in cur/, not sent back to new/: it goes "
+	    "back only with the batches of cur/ made or accepted after it with "
+	    "the same POs, and %.*s cannot (said above)", why, r->curdir,
+	    me->name, (int)in.len, in.s);
+	buf_free(&in);
+	return EX_DATAERR;
+}
+
+/*
+ * Send the chain c (k batches, me among them) back to new/: first every
+ * .logid becomes the placeholder with the batch's made time (reserve),
+ * so that each batch left in cur/ by a crash is sent back by the next run
+ * (to_follow) with the same time; then the marked batches move, newest
+ * first, and me last: until me has moved, its .logid is the trigger that
+ * makes a rerun redo the whole chain.  Each keeps its made time in new/,
+ * so the next run uploads them in that order.  Stops at the first
+ * failure (said by spool), me then staying in cur/.
+ */
+static int
+chain_back(struct run *r, const struct later *me, struct later **c,
+    size_t k, const char *why, int loud)
 {
 	struct buf said = {0};
-	size_t i;
+	size_t i, low = k;
 	int st = 0;
 
-	for (i = 0; i < n; i++) {
-		if (!v[i].back)
-			continue;
-		st = exit_merge(st, back_one(r, v[i].name, v[i].made));
-		buf_addf(&said, "%s%s", said.len ? ", " : "", v[i].name);
-	}
+	for (i = 0; i < k && !st; i++)
+		st = reserve(r, c[i]->name, c[i]->made);
+	for (i = k, low = k; i-- > 0 && !st;)
+		if (c[i] != me && (st = spool_move_at(r->area, "cur", "new",
+		    c[i]->name, &c[i]->made)) == 0)
+			low = i;
+	for (i = low; i < k; i++)	/* the ones moved, oldest first */
+		if (c[i] != me)
+			buf_addf(&said, "%s%s", said.len ? ", " : "", c[i]->name);
+	if (!st)
+		st = spool_move_at(r->area, "cur", "new", me->name, &me->made);
+	if (!st)
+		(loud ? msg_warn : msg_info)("%s: %s/%s goes back to new/, and the "
+		    "next run uploads it again", why, r->curdir, me->name);
+	else
+		msg_warn("%s: %s/%s stays in cur/ for now; the next run sends it "
+		    "back", why, r->curdir, me->name);
 	if (said.len)
 		msg_warn("%s/%s: the batches of cur/ made or accepted after it with "
 		    "the same POs go back to new/ too, to be uploaded again after "
-		    "it: %.*s", r->newdir, name, (int)said.len, said.s);
+		    "it: %.*s", r->newdir, me->name, (int)said.len, said.s);
 	buf_free(&said);
 	return st;
 }
 
 /*
- * Send the batch name in cur/ back to new/ (back_one), and with it every
- * batch of cur/ made or accepted after it that shares a PO with it, or
- * with one of those (in the order made): each keeps its time, and the
- * next run uploads them all again in the order made, so HotWax's upserts
- * end with the newest, never with the old quantities of the batch sent
- * back.  A batch whose time is lost (its .logid damaged: made_of falls
- * back to when it reached cur/) is taken as made just before the first
- * of those: they were accepted after it.  Only the batch's POs and those
- * of the batches after it are read.
+ * Send the batch name in cur/ back to new/, and with it every batch of
+ * cur/ made or accepted after it that shares a PO with it, or with one of
+ * those (mark_sharing): the next run uploads them all again in the order
+ * made (chain_times), so HotWax's upserts end with the newest, never with
+ * the old quantities of the batch sent back.  All go back or none
+ * (chain_held); a crash on the way leaves a state the next run finishes
+ * (chain_back).  why: the reason, said first; loud: said without -v.
+ * Only the batch's POs and those of the batches after it are read.
  */
 static int
-back_to_new(struct run *r, const char *name)
+back_to_new(struct run *r, const char *name, const char *why, int loud)
 {
-	struct later me = { (char *)name, {0, 0}, {0, 0}, 1 }, *v;
+	struct later me = { (char *)name, {0, 0}, {0, 0}, 0, 1 }, *v, **c;
 	char *path = path_join(r->curdir, name);
-	size_t n = 0, i;
-	int known, st, lst = 0;
+	size_t n = 0, i, k = 0;
+	int st;
 
-	me.made = made_of(r, name, path, &known);
+	me.made = made_of(r, name, path, &me.known);
 	me.came = mtime_of(path);
-	if (!(v = made_after(r, &me, &n)))
-		lst = EX_IOERR;
-	if (v && n && mark_sharing(r, path, v, n)) {
-		for (i = 0; i < n && !v[i].back; i++)
-			;
-		if (!known && ts_cmp(v[i].made, me.made) <= 0) {
-			me.made = v[i].made;	/* just before it */
-			if (me.made.tv_nsec-- == 0) {
-				me.made.tv_nsec = 999999999;
-				me.made.tv_sec--;
-			}
-		}
+	if (!(v = made_after(r, &me, &n))) {
+		msg_warn("%s: %s/%s stays in cur/: which batches go back with it "
+		    "is not known", why, r->curdir, name);
+		free(path);
+		return EX_IOERR;
 	}
-	if ((st = back_one(r, name, me.made)) == 0 && v)
-		st = back_marked(r, name, v, n);
-	st = exit_merge(st, lst);
-	for (i = 0; v && i < n; i++)
+	if (n)
+		mark_sharing(r, path, v, n);
+	c = xcalloc(n + 1, sizeof *c);
+	c[k++] = &me;
+	for (i = 0; i < n; i++)
+		if (v[i].back)
+			c[k++] = &v[i];
+	chain_times(c, k);
+	if ((st = chain_held(r, &me, c, k, why)) == 0)
+		st = chain_back(r, &me, c, k, why, loud);
+	for (i = 0; i < n; i++)
 		free(v[i].name);
 	free(v);
+	free(c);
 	free(path);
 	return st;
 }
@@ -1268,10 +1355,11 @@ static int
 log_unknown(struct run *r, struct pending *p)
 {
 	int st;
+	char *why = xasprintf("%s/%s: HotWax does not know its log %s",
+	    r->curdir, p->name, p->id);
 
-	msg_warn("%s/%s: HotWax does not know its log %s: the batch goes back "
-	    "to new/ for the next run", r->curdir, p->name, p->id);
-	st = back_to_new(r, p->name);
+	st = back_to_new(r, p->name, why, 1);
+	free(why);
 	p->open = 0;
 	return st ? st : EX_DATAERR;
 }
@@ -1340,9 +1428,10 @@ logid_damaged(struct run *r, const char *name)
 		    "sends %s/%s back to new/ to be uploaded again", lp,
 		    r->curdir, name);
 	} else {
-		msg_warn("%s: not a HotWax log id (damaged?): %s/%s goes back to "
-		    "new/, and the next run uploads it again", lp, r->curdir, name);
-		st = exit_merge(st, back_to_new(r, name));
+		char *why = xasprintf("%s: not a HotWax log id (damaged?)", lp);
+
+		st = exit_merge(st, back_to_new(r, name, why, 1));
+		free(why);
 	}
 	free(lp);
 	return st;
@@ -1368,9 +1457,11 @@ to_follow(struct run *r, const char *name, char **id, int *st)
 		    "moved to cur/", r->newdir, name);
 	} else if (k == LOGID_HOLD && in_spool(r, "cur", name) && !r->dry) {
 		/* a run died in back_to_new: its work, finished */
-		msg_info("%s/%s: HotWax never confirmed its upload: the batch "
-		    "goes back to new/ for the next run", r->curdir, name);
-		*st = exit_merge(*st, back_to_new(r, name));
+		char *why = xasprintf("%s/%s: HotWax never confirmed its upload",
+		    r->curdir, name);
+
+		*st = exit_merge(*st, back_to_new(r, name, why, 0));
+		free(why);
 	} else if (k == LOGID_REAL) {
 		return 1;
 	} else if (k == LOGID_BAD) {
