@@ -88,13 +88,17 @@ re_files() {
 	ls "$SPOOL/receipt/new" 2>/dev/null | sort
 }
 
+# re_totals [DIR [PART]] -- "PO LINE QTY" summed over the receipt files
+# in DIR (SPOOL/receipt/new) whose names hold PART (any)
 re_totals() {
-	python3 - "$SPOOL/receipt/new" <<'PY'
+	python3 - "${1:-$SPOOL/receipt/new}" "${2:-}" <<'PY'
 import json, os, sys
 from decimal import Decimal
 tot = {}
-d = sys.argv[1]
+d, part = sys.argv[1], sys.argv[2]
 for f in sorted(os.listdir(d)):
+    if part not in f:
+        continue
     for el in json.load(open(os.path.join(d, f)), parse_float=Decimal):
         for it in el["items"]:
             k = (el["order_id"], it["line_id"])
@@ -103,3 +107,20 @@ for (po, line), q in sorted(tot.items()):
     print(po, line, format(q.normalize(), "f"))
 PY
 }
+
+# netsuite_reads -- NetSuite's import reads (archives) every file waiting
+# in its receipt folder $R; each read is also kept in $SCRATCH/read under
+# a name of its own, so a file read twice counts twice (ns_totals [PART]:
+# re_totals over those reads)
+NREAD=0
+netsuite_reads() {
+	mkdir -p "$SCRATCH/read" "$R/archive"
+	for f in "$R"/*.json; do
+		[ -f "$f" ] || continue
+		NREAD=$((NREAD + 1))
+		cp "$f" "$SCRATCH/read/$NREAD-${f##*/}"
+		mv "$f" "$R/archive/"
+	done
+	return 0
+}
+ns_totals() { mkdir -p "$SCRATCH/read"; re_totals "$SCRATCH/read" "${1:-}"; }

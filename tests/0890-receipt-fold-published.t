@@ -19,38 +19,6 @@ re_setup
 R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
 mkdir -p "$R/archive"
 pipe() { receipt-export | receipt-push; }
-# NetSuite's import: it reads (archives) what waits in the receipt folder
-# (and each read is logged under a name of its own: a file read twice
-# counts twice)
-NREAD=0
-mkdir -p "$SCRATCH/read"
-netsuite_reads() {
-	for f in "$R"/*.json; do
-		[ -f "$f" ] || continue
-		NREAD=$((NREAD + 1))
-		cp "$f" "$SCRATCH/read/$NREAD-${f##*/}"
-		mv "$f" "$R/archive/"
-	done
-	return 0
-}
-# "PO LINE QTY" summed over the posync files NetSuite read
-ns_totals() {
-	python3 - "$SCRATCH/read" <<'PY'
-import json, os, sys
-from decimal import Decimal
-tot = {}
-d = sys.argv[1]
-for f in sorted(os.listdir(d)):
-    if "_PurchaseOrderReceiptFeed_" not in f:
-        continue
-    for el in json.load(open(os.path.join(d, f)), parse_float=Decimal):
-        for it in el["items"]:
-            k = (el["order_id"], it["line_id"])
-            tot[k] = tot.get(k, Decimal(0)) + Decimal(it["quantity"])
-for (po, line), q in sorted(tot.items()):
-    print(po, line, format(q.normalize(), "f"))
-PY
-}
 
 # ---- (a) a kill before the move to cur/, and a person's old file
 ns_po 8400 1:SKU1:1000
@@ -71,12 +39,12 @@ for i in 1 2 3 4; do netsuite_reads; pipe 2>>"$SCRATCH/err"; done
 netsuite_reads
 t_is "... the spool is empty at the end" "$(ls "$SPOOL/receipt/new")" ""
 t_is "NetSuite got 1+2 from posync's files, what HotWax accepted" \
-	"$(ns_totals)" "8400 1 3"
+	"$(ns_totals _PurchaseOrderReceiptFeed_)" "8400 1 3"
 t_is "... and the person's file once" "$(ls "$SCRATCH/read" | grep -c fix.json)" 1
 
 # ---- (b) published files put back from cur/ into new/
 for q in 4 8; do recv 8400 1=$q; pipe 2>>"$SCRATCH/err"; netsuite_reads; done
-t_is "three more published: 1+2+4+8 in all" "$(ns_totals)" "8400 1 15"
+t_is "three more published: 1+2+4+8 in all" "$(ns_totals _PurchaseOrderReceiptFeed_)" "8400 1 15"
 for f in $(ls "$SPOOL/receipt/cur" | grep Feed | tail -2); do
 	cp -p "$SPOOL/receipt/cur/$f" "$SPOOL/receipt/new/"
 done
@@ -89,5 +57,5 @@ t_like "... the new file holds only the new 16" "$(cat "$SPOOL/receipt/new/$B")"
 for i in 1 2 3 4; do pipe 2>>"$SCRATCH/err"; netsuite_reads; done
 t_is "... the spool is empty at the end" "$(ls "$SPOOL/receipt/new")" ""
 t_is "NetSuite got what HotWax accepted, 31, no more" \
-	"$(ns_totals)" "8400 1 31"
+	"$(ns_totals _PurchaseOrderReceiptFeed_)" "8400 1 31"
 t_done

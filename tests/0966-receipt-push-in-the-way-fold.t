@@ -15,34 +15,6 @@ re_setup
 R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
 mkdir -p "$R/archive"
 N=$SPOOL/receipt/new
-# NetSuite's import: each file read is kept under a name of its own
-NREAD=0
-mkdir -p "$SCRATCH/read"
-netsuite_reads() {
-	for f in "$R"/*.json; do
-		[ -f "$f" ] || continue
-		NREAD=$((NREAD + 1))
-		cp "$f" "$SCRATCH/read/$NREAD-${f##*/}"
-		mv "$f" "$R/archive/"
-	done
-	return 0
-}
-# "PO LINE QTY" summed over the files NetSuite read
-ns_totals() {
-	python3 - "$SCRATCH/read" <<'PY'
-import json, os, sys
-from decimal import Decimal
-tot = {}
-d = sys.argv[1]
-for f in sorted(os.listdir(d)):
-    for el in json.load(open(os.path.join(d, f)), parse_float=Decimal):
-        for it in el["items"]:
-            k = (el["order_id"], it["line_id"])
-            tot[k] = tot.get(k, Decimal(0)) + Decimal(it["quantity"])
-for (po, line), q in sorted(tot.items()):
-    print(po, line, format(q.normalize(), "f"))
-PY
-}
 
 ns_po 8500 1:SKU1:1000
 recv 8500 1=1
