@@ -375,22 +375,24 @@ spool_move_at(const char *area, const char *from, const char *to,
 	char *src = path_join(fdir, name), *dst = path_join(tdir, name);
 	int r = 0;
 
-	if (rename(src, dst) < 0) {
-		msg_warnerr("cannot move %s to %s", src, tdir);
-		r = EX_IOERR;
-		goto out;
-	}
 	/* The time it came here, which spool_prune goes by (spool.h), or
-	 * the one the caller keeps.  The move is done either way: a file
-	 * that keeps its old time is only pruned sooner, and that is said. */
+	 * the one the caller keeps, set BEFORE the rename (which keeps it):
+	 * a kill between the two can never leave the file in its new place
+	 * with its old time (a batch out of its order made).  A file that
+	 * keeps its old time is only pruned sooner, and that is said. */
 	if (made) {
 		t[0].tv_sec = 0;
 		t[0].tv_nsec = UTIME_OMIT;
 		t[1] = *made;
 	}
-	if (utimensat(AT_FDCWD, dst, made ? t : NULL, AT_SYMLINK_NOFOLLOW) < 0)
+	if (utimensat(AT_FDCWD, src, made ? t : NULL, AT_SYMLINK_NOFOLLOW) < 0)
 		msg_warnerr("cannot set the time of %s (it may be pruned before "
-		    "its keep_days)", dst);
+		    "its keep_days)", src);
+	if (rename(src, dst) < 0) {
+		msg_warnerr("cannot move %s to %s", src, tdir);
+		r = EX_IOERR;
+		goto out;
+	}
 	if (fsync_dir(tdir) < 0) {
 		msg_warnerr("cannot fsync %s", tdir);
 		r = EX_IOERR;

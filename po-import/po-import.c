@@ -1134,9 +1134,9 @@ cmp_later(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
-/* The batches of cur/ other than me that were made after it or that
- * HotWax accepted after it (they reached cur/ later), oldest first; NULL
- * when cur/ cannot be listed (said).  A NULL name ends the vector. */
+/* The batches of cur/ other than me, oldest first, with their made and
+ * arrival times; NULL when cur/ cannot be listed (said).  A NULL name
+ * ends the vector. */
 static struct later *
 made_after(struct run *r, const struct later *me, size_t *np)
 {
@@ -1154,9 +1154,8 @@ made_after(struct run *r, const struct later *me, size_t *np)
 		p = path_join(r->curdir, names[i]);
 		v[k].made = made_of(r, names[i], p, &v[k].known);
 		v[k].came = mtime_of(p);
+		v[k++].name = xstrdup(names[i]);
 		free(p);
-		if (ts_cmp(v[k].made, me->made) > 0 || ts_cmp(v[k].came, me->came) > 0)
-			v[k++].name = xstrdup(names[i]);
 	}
 	qsort(v, k, sizeof *v, cmp_later);
 	spool_list_free(names);
@@ -1164,21 +1163,43 @@ made_after(struct run *r, const struct later *me, size_t *np)
 	return v;
 }
 
-/* Mark in v (n of them, oldest first) the batches sharing a PO with the
- * batch at path, or with one marked before them; how many. */
+/*
+ * Mark in v (n of them, oldest first) the batches made or accepted after
+ * the chain's window that share a PO with the batch at path or with one
+ * marked; how many.  The window starts at me (made, came) and is a
+ * closure: each batch that joins widens it to its own times (an older
+ * one can join when its made time is unknown and its arrival is later),
+ * and the search repeats until nothing joins, so the batches made after
+ * THAT one with its POs go back too and stay after it.
+ */
 static size_t
-mark_sharing(struct run *r, const char *path, struct later *v, size_t n)
+mark_sharing(struct run *r, const char *path, const struct later *me,
+    struct later *v, size_t n)
 {
+	struct timespec made = me->made, came = me->came;
 	char **ids = NULL, *p;
 	size_t k = 0, i, marked = 0;
+	int more = 1;
 
 	if (ids_add(path, &ids, &k) < 0 || !ids)
 		return 0;
-	for (i = 0; i < n; i++) {
-		p = path_join(r->curdir, v[i].name);
-		if ((v[i].back = shares_po(p, &ids, &k)))
-			marked++;
-		free(p);
+	while (more) {
+		more = 0;
+		for (i = 0; i < n; i++) {
+			if (v[i].back || (ts_cmp(v[i].made, made) <= 0 &&
+			    ts_cmp(v[i].came, came) <= 0))
+				continue;
+			p = path_join(r->curdir, v[i].name);
+			if ((v[i].back = shares_po(p, &ids, &k))) {
+				marked++;
+				more = 1;
+				if (ts_cmp(v[i].made, made) < 0)
+					made = v[i].made;
+				if (ts_cmp(v[i].came, came) < 0)
+					came = v[i].came;
+			}
+			free(p);
+		}
 	}
 	spool_list_free(ids);
 	return marked;
@@ -1201,12 +1222,21 @@ cmp_came(const void *a, const void *b)
  * when each reached cur/ (its mtime there, stamped by spool_move), which
  * is the order HotWax accepted them in, po-import uploading in the order
  * made and moving each batch to cur/ as it is accepted; and they are
- * given made times 1 us apart in that order, from the earliest made time
- * known in the chain (from the first arrival when none is known).  A
- * batch's own fallback, its arrival time, is later than the made times
- * of the others and would put it last.  When all are known, each keeps
- * its own.  The times are written (reserve) before anything moves, so a
- * rerun after a crash finds them known and keeps them.
+ * given made times 1 us apart in that order, all strictly below the
+ * earliest made time known in the chain and its earliest arrival.  A batch's own fallback, its arrival time, is later
+ * than the made times of the others and would put it last.  When all are
+ * known, each keeps its own.
+ *
+ * The times are written (reserve, chain_back) before anything moves,
+ * oldest first, and a write can fail or a kill can come after any of
+ * them: any prefix written must leave the chain in order.  It does: the
+ * new times are all below every time the chain had (no tie with a member
+ * not yet rewritten, which the name would break), and rise in the order
+ * written, so the prefix written is the oldest batches, in order, below
+ * the rest, which keep their old times (the batches still unknown are
+ * retimed by the next run, again below all, again oldest first).  A
+ * rerun after a crash that wrote them all finds them known and keeps
+ * them.
  */
 static void
 chain_times(struct later **c, size_t k)
@@ -1223,8 +1253,15 @@ chain_times(struct later **c, size_t k)
 	if (all)
 		return;
 	qsort(c, k, sizeof *c, cmp_came);
-	if (!base.tv_sec)
-		base = c[0]->came;
+	for (i = 0; i < k; i++)	/* below every arrival too */
+		if (!base.tv_sec || ts_cmp(c[i]->came, base) < 0)
+			base = c[i]->came;
+	base.tv_sec -= (time_t)(k / 1000000);	/* k us below */
+	base.tv_nsec -= (long)(k % 1000000) * 1000;
+	if (base.tv_nsec < 0) {
+		base.tv_nsec += 1000000000;
+		base.tv_sec--;
+	}
 	for (i = 0; i < k; i++) {
 		c[i]->made = base;
 		c[i]->known = 1;
@@ -1332,7 +1369,7 @@ back_to_new(struct run *r, const char *name, const char *why, int loud)
 		return EX_IOERR;
 	}
 	if (n)
-		mark_sharing(r, path, v, n);
+		mark_sharing(r, path, &me, v, n);
 	c = xcalloc(n + 1, sizeof *c);
 	c[k++] = &me;
 	for (i = 0; i < n; i++)
