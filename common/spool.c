@@ -366,6 +366,14 @@ spool_move(const char *area, const char *from, const char *to, const char *name)
 	return spool_move_at(area, from, to, name, NULL);
 }
 
+static void
+set_time(const char *path, const struct timespec *t)
+{
+	if (utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW) < 0)
+		msg_warnerr("cannot set the time of %s (it may be pruned before "
+		    "its keep_days)", path);
+}
+
 int
 spool_move_at(const char *area, const char *from, const char *to,
     const char *name, const struct timespec *made)
@@ -375,24 +383,27 @@ spool_move_at(const char *area, const char *from, const char *to,
 	char *src = path_join(fdir, name), *dst = path_join(tdir, name);
 	int r = 0;
 
-	/* The time it came here, which spool_prune goes by (spool.h), or
-	 * the one the caller keeps, set BEFORE the rename (which keeps it):
-	 * a kill between the two can never leave the file in its new place
-	 * with its old time (a batch out of its order made).  A file that
-	 * keeps its old time is only pruned sooner, and that is said. */
+	/* The time the caller keeps is set BEFORE the rename (which keeps
+	 * it): a kill between the two leaves the file where it was with that
+	 * time, never in its new place with its old one (for po-import, a
+	 * batch out of its order made).  The time it came here, which
+	 * spool_prune goes by (spool.h), is set after: a kill before it then
+	 * leaves it in the new place with its old time, pruned sooner, rather
+	 * than stamped now where it was (out of its order in new/).  The move
+	 * is done either way, and a failure to set the time is said. */
 	if (made) {
 		t[0].tv_sec = 0;
 		t[0].tv_nsec = UTIME_OMIT;
 		t[1] = *made;
+		set_time(src, t);
 	}
-	if (utimensat(AT_FDCWD, src, made ? t : NULL, AT_SYMLINK_NOFOLLOW) < 0)
-		msg_warnerr("cannot set the time of %s (it may be pruned before "
-		    "its keep_days)", src);
 	if (rename(src, dst) < 0) {
 		msg_warnerr("cannot move %s to %s", src, tdir);
 		r = EX_IOERR;
 		goto out;
 	}
+	if (!made)
+		set_time(dst, NULL);
 	if (fsync_dir(tdir) < 0) {
 		msg_warnerr("cannot fsync %s", tdir);
 		r = EX_IOERR;

@@ -70,8 +70,9 @@ int spool_move(const char *area, const char *from, const char *to, const char *n
  * For one caller only: po-import sending a batch from cur/ back to new/
  * for a second upload gives it the time it was first made, so that it
  * keeps its place in new/'s order (spool_list_entered) instead of going
- * behind batches made after it.  A crash right after the rename leaves the
- * time of the move (the batch then goes later than it should, never lost). */
+ * behind batches made after it.  The time is set before the rename (which
+ * keeps it): a crash between the two leaves the file in from/ with its
+ * made time, never in to/ with the old one (out of its order made). */
 int spool_move_at(const char *area, const char *from, const char *to,
     const char *name, const struct timespec *made);
 /* Move area/from/NAME to area/failed/NAME (by spool_move: its mtime is

@@ -53,7 +53,8 @@
  *    HotWax speaking (a wrong base_url's 404) likewise, exit 76.  A batch
  *    named from outside new/ reaches new/ even after such a stop.
  *  - A batch sent back to new/ takes back with it the batches of cur/
- *    made or accepted after it with the same POs (back_to_new): an older
+ *    made or accepted after it, or after one that joined, with the same
+ *    POs (back_to_new, mark_sharing): an older
  *    batch is never uploaded again after a newer one of its POs.  They go
  *    back all or none (held in cur/, said, exit 65), in an order a crash
  *    cannot break, keeping their order made (chain_times).
@@ -1302,6 +1303,7 @@ chain_held(struct run *r, const struct later *me, struct later **c, size_t k,
 /*
  * Send the chain c (k batches, me among them) back to new/: first every
  * .logid becomes the placeholder with the batch's made time (reserve),
+ * oldest first (any prefix of these writes keeps the order: chain_times),
  * so that each batch left in cur/ by a crash is sent back by the next run
  * (to_follow) with the same time; then the marked batches move, newest
  * first, and me last: until me has moved, its .logid is the trigger that
