@@ -42,7 +42,9 @@ _t_report() { # status desc [errfile]
 	else
 		_t_fail=$((_t_fail + 1))
 		printf 'not ok %d - %s\n' "$_t_n" "$2"
-		[ $# -ge 3 ] && [ -s "$3" ] && sed 's/^/#   /' "$3" | head -n 40
+		# the why goes to stderr, as Test::More's does: prove shows
+		# it even without -v, so a failure in CI says what it saw
+		[ $# -ge 3 ] && [ -s "$3" ] && sed 's/^/#   /' "$3" | head -n 40 >&2
 	fi
 	return "$1"
 }
