@@ -556,21 +556,6 @@ build_queue(struct run *r, int argc, char **argv)
 
 /* ------------------------------------------------------------ the server */
 
-/* A file moved to cur/ once published is stamped with this host's time
- * then: the stale check below measures how long it waits unread by that,
- * not by the server's mtime, which a server clock ahead of ours would
- * push into the future (and silence the alarm).  The file is in cur/
- * already: a failure only loses the stamp, said. */
-static void
-mark_published(struct run *r, const char *name)
-{
-	char *p = path_join(r->curdir, name);
-
-	if (utimensat(AT_FDCWD, p, NULL, 0) < 0)
-		msg_warnerr("cannot set the time of %s", p);
-	free(p);
-}
-
 /* What look_at_receipt_dir keeps of the posync files waiting in
  * receipt_dir that this spool did not publish (no stamp in cur/: from
  * another host, or pruned): when this host first saw each, in
@@ -974,8 +959,10 @@ publish(struct run *r, struct item *it)
 	if (st)
 		goto out;
 	msg_info("%s: published as %s", it->path, final);
-	if ((st = spool_move(r->area, "new", "cur", it->name)) == 0)
-		mark_published(r, it->name);
+	/* spool_move stamps it in cur/ with this host's time: the publish
+	 * time the stale check measures by (published_at), never the
+	 * server's mtime, which a server clock ahead would push out */
+	st = spool_move(r->area, "new", "cur", it->name);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -1043,9 +1030,7 @@ push_all(struct run *r)
 				    q, r->curdir);
 				free(q);
 			} else if ((s = spool_move(r->area, "new", "cur", it->name)))
-				return exit_merge(st, s);
-			else	/* by a killed run, a moment ago at most */
-				mark_published(r, it->name);
+				return exit_merge(st, s);	/* stamped now */
 			continue;
 		}
 		if (s != SFTP_MISSING)
