@@ -112,7 +112,7 @@ unit: $(UNIT_BINS)
 # FUZZ_SECONDS, keeping what it learns in build/fuzz/corpus/NAME and any
 # crash in tests/fuzz/crashes/NAME/, to be committed as a regression input;
 # `make fuzz-replay` runs every seed and saved crash once (make check does,
-# through tests/0850-fuzz-replay.t).
+# through tests/6015-fuzz-replay.t).
 FUZZ_CC      = clang
 FUZZ_SECONDS = 60
 FUZZ_FLAGS   = -close_fd_mask=2 -print_final_stats=1
@@ -165,7 +165,7 @@ fuzz-replay: fuzz-build
 # and unit-only tests are left out: they run no program, and the unit
 # binaries are sanitized already.
 SAN_DIR   = build/san
-SAN_SKIP  = tests/00%.t tests/01%.t tests/02%.t tests/0850-fuzz-replay.t
+SAN_SKIP  = tests/00%.t tests/01%.t tests/02%.t tests/6015-fuzz-replay.t
 SAN_TESTS = $(filter-out $(SAN_SKIP),$(wildcard tests/*.t))
 SAN_CFLAGS = $(ALL_CFLAGS) -O1 -g $(SAN)
 SAN_FLAGS = $(SAN_DIR)/flags
@@ -208,7 +208,7 @@ deps:
 	@sh tests/deps.sh $(DEBS)
 
 # The whole suite: dependencies, a -Werror build, the sanitizer unit tests,
-# the fuzz harnesses (tests/0850 replays them) and the shell tests, all TAP
+# the fuzz harnesses (tests/6015 replays them) and the shell tests, all TAP
 # through prove; then the shell tests again against the sanitizer build
 # (check-sanitize).  It fails, loudly, when a unit test binary is missing
 # or no tests/*.t runs it, and when prove ran no test (prove itself calls

@@ -838,9 +838,9 @@ free_name(struct sftp *s, const char *dir, const char *name, int *st)
 }
 
 /*
- * TEST HOOK, for tests/0900-po-rewritten-remote.t,
- * tests/0901-po-remote-folders.t, tests/0903-po-archive-name-taken.t and
- * tests/0904-po-moved-unread.t only: when the environment variable
+ * TEST HOOK, for tests/1011-po-rewritten-remote.t,
+ * tests/1012-po-remote-folders.t, tests/1013-po-archive-name-taken.t and
+ * tests/1014-po-moved-unread.t only: when the environment variable
  * POSYNC_TEST_STOP names a step -- "download" (before a file is
  * downloaded), "recheck" (before the file read is looked at again, to be
  * moved away), "rename" (between that look and the rename), "rename-to"

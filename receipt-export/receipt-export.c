@@ -476,7 +476,7 @@ take_item(const cJSON *d, void *arg)
 /* ---------------------------------------------------------------- journal */
 
 /*
- * TEST HOOK, for tests/0414-receipt-crash.t only: when the environment
+ * TEST HOOK, for tests/3004-receipt-crash.t only: when the environment
  * variable POSYNC_TEST_CRASH names a step of the commit ("journal",
  * "unfold" -- after the first folded file left new/ --, "file", "state",
  * "compact"), die by SIGKILL right after it, exactly as

@@ -5,7 +5,7 @@
  * checks an invariant of the code it drives, not only that nothing
  * crashed: a broken invariant is reported by FUZZ_CHECK, which prints
  * what broke and aborts, so libFuzzer saves the input as a crash and the
- * replay (tests/0850-fuzz-replay.t) fails on it.
+ * replay (tests/6015-fuzz-replay.t) fails on it.
  */
 #ifndef POSYNC_FUZZ_H
 #define POSYNC_FUZZ_H

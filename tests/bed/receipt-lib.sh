@@ -1,0 +1,126 @@
+# tests/bed/receipt-lib.sh -- helpers for receipt-export's tests (the 3xxx files).
+# Source after lib.sh, hotwax.sh and posync.sh.
+#
+#   re_setup [conf overrides]  simulator, token, products SKU1..SKU3, facility
+#                              116 -> F1, a posync.conf, the spool's state/
+#   ns_po PO LINE:SKU:QTY ...  NetSuite "sends" a PO: every line goes into the
+#                              polines ledger (QTY "?" = rejected for the
+#                              quantity); lines with a SKU are uploaded to
+#                              HotWax (an unknown SKU is refused there)
+#   recv ORDER LINE=ACC[/REJ] ...   receive through HotWax's API; ORDER is a
+#                              NetSuite PO id, or @ORDERID for HotWax's id;
+#                              LINE is the NetSuite line id, or #SEQ
+#   re_nofold                  hold the publish lock from now to the end, as
+#                              a receipt-push publishing all along would:
+#                              receipt-export writes one file a run, folds
+#                              none (for tests of what each run exports)
+#   re_files                   the files in spool/receipt/new, in name order
+#   re_totals                  "PO LINE QTY" per line, summed over every file
+#                              in new/ (exact decimals), sorted
+
+re_setup() {
+	hotwax_start || { echo "Bail out! the HotWax simulator did not start"; exit 1; }
+	posync_conf "$@"
+	HOTWAX_TOKEN=$(cat "$SCRATCH/hotwax.token")
+	export HOTWAX_TOKEN
+	SPOOL=$SCRATCH/spool
+	mkdir -p "$SPOOL/state"
+	hw_ctl POST /_sim/seed '{"products":[{"productId":"P1","sku":"SKU1"},
+		{"productId":"P2","sku":"SKU2"},{"productId":"P3","sku":"SKU3"}],
+		"facilities":[{"facilityId":"F1","externalId":"116"}]}' >/dev/null ||
+		{ echo "Bail out! seeding the simulator failed"; exit 1; }
+}
+
+ns_po() {
+	_po=$1; shift
+	_rows= _sep=
+	for _l in "$@"; do
+		_line=${_l%%:*} _rest=${_l#*:}
+		_sku=${_rest%%:*} _qty=${_rest#*:}
+		printf '%s\t%s\t%s\n' "$_po" "$_line" "$_qty" >>"$SPOOL/state/polines"
+		[ -n "$_sku" ] && [ "$_qty" != "?" ] || continue
+		_rows="$_rows$_sep{\"externalId\":\"$_po\",\"productSku\":\"$_sku\",\"quantity\":$_qty,\"externalFacilityId\":\"116\",\"itemExternalId\":\"$_line\"}"
+		_sep=,
+	done
+	[ -n "$_rows" ] || return 0
+	printf '[%s]' "$_rows" >"$SCRATCH/upload.json"
+	printf 'Authorization: Bearer %s\n' "$HOTWAX_TOKEN" >"$SCRATCH/.auth"
+	curl -sf --cacert "$HOTWAX_CA" -H @"$SCRATCH/.auth" \
+		-F "uploadedFile=@$SCRATCH/upload.json;type=application/json;filename=po.json" \
+		-F configId=IMP_PO "${HOTWAX_URL}uploadJsonFile" >/dev/null &&
+		hw_ctl POST /_sim/process >/dev/null
+}
+
+recv() {
+	_r=$(hw_ctl GET /_sim/state | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sel = sys.argv[1]
+o = [o for o in d["orders"]
+     if (o["orderId"] == sel[1:] if sel.startswith("@") else o["externalId"] == sel)][0]
+items = []
+for a in sys.argv[2:]:
+    line, q = a.split("=")
+    acc, _, rej = q.partition("/")
+    it = [i for i in o["items"]
+          if (i["orderItemSeqId"] == line[1:] if line.startswith("#") else i["externalId"] == line)][0]
+    items.append("{\"orderItemSeqId\":\"%s\",\"quantityAccepted\":%s,\"quantityRejected\":%s}"
+                 % (it["orderItemSeqId"], acc, rej or "0"))
+print(o["orderId"])
+print("{\"facilityId\":\"F1\",\"items\":[%s]}" % ",".join(items))
+' "$@") || return 1
+	hw_api POST "oms/purchaseOrders/${_r%%
+*}/receive" "${_r#*
+}" >/dev/null
+}
+
+re_nofold() {
+	touch "$SCRATCH/.nofold"
+	flock "$SPOOL/state/receipt-publish.lock" \
+		sh -c 'while [ -e "$1" ]; do sleep 0.2; done' - "$SCRATCH/.nofold" &
+	_nofold=$!
+	t_at_exit "rm -f '$SCRATCH/.nofold'; kill $_nofold"
+	# taken once flock(1) holds it
+	until ! flock -n "$SPOOL/state/receipt-publish.lock" true; do sleep 0.05; done
+}
+
+re_files() {
+	ls "$SPOOL/receipt/new" 2>/dev/null | sort
+}
+
+# re_totals [DIR [PART]] -- "PO LINE QTY" summed over the receipt files
+# in DIR (SPOOL/receipt/new) whose names hold PART (any)
+re_totals() {
+	python3 - "${1:-$SPOOL/receipt/new}" "${2:-}" <<'PY'
+import json, os, sys
+from decimal import Decimal
+tot = {}
+d, part = sys.argv[1], sys.argv[2]
+for f in sorted(os.listdir(d)):
+    if part not in f:
+        continue
+    for el in json.load(open(os.path.join(d, f)), parse_float=Decimal):
+        for it in el["items"]:
+            k = (el["order_id"], it["line_id"])
+            tot[k] = tot.get(k, Decimal(0)) + Decimal(it["quantity"])
+for (po, line), q in sorted(tot.items()):
+    print(po, line, format(q.normalize(), "f"))
+PY
+}
+
+# netsuite_reads -- NetSuite's import reads (archives) every file waiting
+# in its receipt folder $R; each read is also kept in $SCRATCH/read under
+# a name of its own, so a file read twice counts twice (ns_totals [PART]:
+# re_totals over those reads)
+NREAD=0
+netsuite_reads() {
+	mkdir -p "$SCRATCH/read" "$R/archive"
+	for f in "$R"/*.json; do
+		[ -f "$f" ] || continue
+		NREAD=$((NREAD + 1))
+		cp "$f" "$SCRATCH/read/$NREAD-${f##*/}"
+		mv "$f" "$R/archive/"
+	done
+	return 0
+}
+ns_totals() { mkdir -p "$SCRATCH/read"; re_totals "$SCRATCH/read" "${1:-}"; }
