@@ -37,14 +37,12 @@ CSV_LIBS    = $(if $(shell printf '\#include <csv.h>\n' | $(CC) $(CPPFLAGS) -E -
 PROGS = po-export-parse/po-export-parse po-import/po-import \
         receipt-export/receipt-export receipt-push/receipt-push
 
-BASE_OBJS = common/msg.o common/util.o common/config.o common/spool.o common/lock.o
-PEP_OBJS  = $(BASE_OBJS) common/safename.o common/decimal.o common/polines.o \
-            common/pocsv.o common/sftp.o common/input.o common/future.o
-PI_OBJS   = $(BASE_OBJS) common/input.o common/hotwax.o common/safename.o
-RE_OBJS   = $(BASE_OBJS) common/decimal.o common/polines.o common/hotwax.o \
-            common/receipts.o common/csvio.o common/rfile.o
-RP_OBJS   = $(BASE_OBJS) common/input.o common/safename.o common/sftp.o \
-            common/csvio.o common/future.o common/rfile.o
+# common/ is one archive; each program links it and the linker takes the
+# objects it needs (no object lists to keep by hand), --as-needed the same
+# for the shared libraries.
+COMMON_SRCS = $(wildcard common/*.c)
+LIB       = common/libposync.a
+LIBS      = $(SSH_LIBS) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
 
 ALL_CFLAGS = $(CPPFLAGS) $(WARN) $(CFLAGS) $(SSH_CFLAGS) $(CURL_CFLAGS) $(JSON_CFLAGS)
 ALL_CFLAGS += -DPOSYNC_VERSION='"$(VERSION)"'
@@ -69,15 +67,10 @@ common/%.o: common/%.c common/*.h $(FLAGS)
 %.o: %.c common/*.h $(FLAGS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-link = $(CC) $(LDFLAGS) -o $@ $(filter %.o,$^)
-po-export-parse/po-export-parse: po-export-parse/po-export-parse.o $(PEP_OBJS)
-	$(link) $(SSH_LIBS) $(INI_LIBS) $(CSV_LIBS) $(JSON_LIBS)
-po-import/po-import: po-import/po-import.o $(PI_OBJS)
-	$(link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
-receipt-export/receipt-export: receipt-export/receipt-export.o $(RE_OBJS)
-	$(link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
-receipt-push/receipt-push: receipt-push/receipt-push.o $(RP_OBJS)
-	$(link) $(SSH_LIBS) $(INI_LIBS) $(CSV_LIBS)
+$(LIB): $(COMMON_SRCS:.c=.o)
+	rm -f $@ && ar rcs $@ $^
+$(PROGS): %: %.o $(LIB)
+	$(CC) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(LIBS)
 
 # C unit tests: each tests/unit/NAME.c is linked with every common/ source,
 # all built under AddressSanitizer and UndefinedBehaviorSanitizer into their
@@ -87,7 +80,6 @@ SAN        = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 UNIT_SRCS  = $(wildcard tests/unit/*.c)
 UNIT_BINS  = $(UNIT_SRCS:.c=)
 UNIT_DIR   = tests/unit/obj
-COMMON_SRCS = $(wildcard common/*.c)
 UNIT_COMMON_OBJS = $(COMMON_SRCS:common/%.c=$(UNIT_DIR)/%.o)
 UNIT_CFLAGS = $(CPPFLAGS) -Itests/unit $(WARN) -O1 -g $(SAN) \
 	$(SSH_CFLAGS) $(CURL_CFLAGS) $(JSON_CFLAGS)
@@ -181,28 +173,17 @@ $(SAN_FLAGS): FORCE
 $(SAN_DIR)/%.o: %.c common/*.h $(SAN_FLAGS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -c -o $@ $<
-san_link = $(CC) $(SAN) $(LDFLAGS) -o $@ $(filter %.o,$^)
-$(SAN_DIR)/po-export-parse/po-export-parse: $(SAN_DIR)/po-export-parse/po-export-parse.o $(PEP_OBJS:%=$(SAN_DIR)/%)
-	$(san_link) $(SSH_LIBS) $(INI_LIBS) $(CSV_LIBS) $(JSON_LIBS)
-$(SAN_DIR)/po-import/po-import: $(SAN_DIR)/po-import/po-import.o $(PI_OBJS:%=$(SAN_DIR)/%)
-	$(san_link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS)
-$(SAN_DIR)/receipt-export/receipt-export: $(SAN_DIR)/receipt-export/receipt-export.o $(RE_OBJS:%=$(SAN_DIR)/%)
-	$(san_link) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
-$(SAN_DIR)/receipt-push/receipt-push: $(SAN_DIR)/receipt-push/receipt-push.o $(RP_OBJS:%=$(SAN_DIR)/%)
-	$(san_link) $(SSH_LIBS) $(INI_LIBS) $(CSV_LIBS)
+$(SAN_DIR)/$(LIB): $(COMMON_SRCS:%.c=$(SAN_DIR)/%.o)
+	rm -f $@ && ar rcs $@ $^
+$(SAN_PROGS): $(SAN_DIR)/%: $(SAN_DIR)/%.o $(SAN_DIR)/$(LIB)
+	$(CC) $(SAN) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(LIBS)
 san: $(SAN_PROGS)
 print-san-env:
 	@echo $(SAN_ENV)
 
 check-sanitize: deps
 	$(MAKE) all san WERROR=-Werror
-	@echo "check-sanitize: the shell tests against $(SAN_DIR)/" >&2
-	@log=$$(mktemp) && \
-	{ env $(SAN_ENV) prove -j2 --timer $(SAN_TESTS) 2>&1; echo $$? >$$log.rc; } | tee $$log; \
-	rc=$$(cat $$log.rc); want=$(words $(SAN_TESTS)); \
-	grep -Eq "^Files=$$want, Tests=[1-9]" $$log || { [ "$$rc" != 0 ] || rc=1; \
-	    echo "make check-sanitize: prove ran no test, or not all $$want files" >&2; }; \
-	rm -f $$log $$log.rc; exit $$rc
+	env $(SAN_ENV) sh tests/prove.sh $(SAN_TESTS)
 
 deps:
 	@sh tests/deps.sh $(DEBS)
@@ -215,17 +196,8 @@ deps:
 # that a success).
 check: deps
 	$(MAKE) all unit fuzz-build WERROR=-Werror
-	@for b in $(UNIT_BINS); do \
-	    [ -x $$b ] || { echo "make check: $$b was not built" >&2; exit 1; }; \
-	    grep -Eqs "tests/unit/$${b##*/}([\"' ]|\$$)" tests/*.t || \
-	    { echo "make check: no tests/*.t runs $$b" >&2; exit 1; }; \
-	done
-	@log=$$(mktemp) && \
-	{ prove -j2 --timer tests/ 2>&1; echo $$? >$$log.rc; } | tee $$log; \
-	rc=$$(cat $$log.rc); want=$$(ls tests/*.t | wc -l); \
-	grep -Eq "^Files=$$want, Tests=[1-9]" $$log || { [ "$$rc" != 0 ] || rc=1; \
-	    echo "make check: prove ran no test, or not all $$want tests/*.t files" >&2; }; \
-	rm -f $$log $$log.rc; exit $$rc
+	sh tests/units.sh $(UNIT_BINS)
+	sh tests/prove.sh tests/*.t
 	@$(MAKE) check-sanitize
 
 demo: deps
@@ -263,7 +235,7 @@ uninstall:
 	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
-	rm -f $(PROGS) */*.o $(UNIT_BINS) $(FLAGS) $(FLAGS).new
+	rm -f $(PROGS) */*.o $(LIB) $(UNIT_BINS) $(FLAGS) $(FLAGS).new
 	rm -rf $(UNIT_DIR) tests/bed/__pycache__ $(FUZZ_DIR) $(SAN_DIR)
 	rmdir build 2>/dev/null || true
 
