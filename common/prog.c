@@ -79,17 +79,10 @@ usage(const struct prog_spec *s, FILE *fp)
 	fputs(msg_exit_table, fp);
 }
 
-/* -h and -V: their output is checked as a run's is. */
-__attribute__((noreturn))
-static void
-end_here(int st)
-{
-	exit(exit_merge(st, stdout_finish()));
-}
+#define GO_ON	(-1)	/* an option read: parsing goes on */
 
 /* A bad command line: what is wrong (arg quoted), then the usage. */
-__attribute__((noreturn))
-static void
+static int
 bad_usage(const struct prog_spec *s, const char *what, const char *arg)
 {
 	char *q = msg_quote(arg, strlen(arg));
@@ -97,7 +90,7 @@ bad_usage(const struct prog_spec *s, const char *what, const char *arg)
 	msg_warn("%s %s", what, q);
 	free(q);
 	usage(s, stderr);
-	end_here(EX_USAGE);
+	return EX_USAGE;
 }
 
 /* getopt_long's table: the five options of every program, then its own. */
@@ -134,21 +127,38 @@ long_options(const struct prog_spec *s)
  * letter.  A long option's text is argv[optind - 1]: getopt_long has
  * stepped past it.
  */
-__attribute__((noreturn))
-static void
+static int
 refused(const struct prog_spec *s, int ch, char **argv)
 {
 	char letter[3] = { '-', (char)optopt, 0 };
 
 	if (ch == ':' && strncmp(argv[optind - 1], "--", 2) == 0)
-		bad_usage(s, "option needs an argument:", argv[optind - 1]);
+		return bad_usage(s, "option needs an argument:", argv[optind - 1]);
 	if (ch == ':')
-		bad_usage(s, "option needs an argument:", letter);
+		return bad_usage(s, "option needs an argument:", letter);
 	if (optopt == 0)
-		bad_usage(s, "unknown or ambiguous option:", argv[optind - 1]);
+		return bad_usage(s, "unknown or ambiguous option:", argv[optind - 1]);
 	if (optopt >= OWN || strchr("cnvhV", optopt))
-		bad_usage(s, "option takes no argument:", argv[optind - 1]);
-	bad_usage(s, "unknown option:", letter);
+		return bad_usage(s, "option takes no argument:", argv[optind - 1]);
+	return bad_usage(s, "unknown option:", letter);
+}
+
+/* One option read: GO_ON, or the status to end with (-h, -V: 0). */
+static int
+option(struct prog *p, int ch, char **argv, void *ctx)
+{
+	int st;
+
+	switch (ch) {
+	case 'c': p->cfgpath = optarg; return GO_ON;
+	case 'n': p->dry = 1; return GO_ON;
+	case 'v': verbose = 1; return GO_ON;
+	case 'h': usage(p->spec, stdout); return 0;
+	case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return 0;
+	case ':': case '?': return refused(p->spec, ch, argv);
+	}
+	st = p->spec->opts[ch - OWN].set(optarg, ctx);
+	return st ? st : GO_ON;
 }
 
 struct prog *
@@ -156,28 +166,21 @@ prog_parse(const struct prog_spec *spec, int argc, char **argv, void *ctx)
 {
 	struct prog *p = xcalloc(1, sizeof *p);
 	struct option *lo = long_options(spec);
-	int ch, st;
+	int ch, st = GO_ON;
 
 	msg_init(argc > 0 ? argv[0] : NULL);
 	p->spec = spec;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:nvhV", lo, NULL)) != -1) {
-		switch (ch) {
-		case 'c': p->cfgpath = optarg; break;
-		case 'n': p->dry = 1; break;
-		case 'v': verbose = 1; break;
-		case 'h': usage(spec, stdout); end_here(0);
-		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION);
-			end_here(0);
-		case ':': case '?': refused(spec, ch, argv);
-		default:
-			if ((st = spec->opts[ch - OWN].set(optarg, ctx)) != 0)
-				end_here(st);
-		}
-	}
+	while (st == GO_ON &&
+	    (ch = getopt_long(argc, argv, ":c:nvhV", lo, NULL)) != -1)
+		st = option(p, ch, argv, ctx);
 	free(lo);
-	if (optind < argc && !spec->operands)
-		bad_usage(spec, "takes no file arguments:", argv[optind]);
+	if (st == GO_ON && optind < argc && !spec->operands)
+		st = bad_usage(spec, "takes no file arguments:", argv[optind]);
+	if (st != GO_ON) {	/* -h and -V end as a run ends: stdout checked */
+		free(p);
+		exit(exit_merge(st, stdout_finish()));
+	}
 	p->operands = argv + optind;
 	p->noperands = argc - optind;
 	return p;
