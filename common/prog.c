@@ -20,7 +20,8 @@
 #define POSYNC_VERSION "dev"
 #endif
 
-#define OWN	256	/* getopt_long's value for the program's option i: OWN + i */
+#define OWN	256	/* getopt_long's value for the program's option i:
+			 * OWN + i, past every letter */
 #define HELP_COL 23	/* where an option's text starts in --help */
 
 struct prog {
@@ -45,7 +46,8 @@ help_line(FILE *fp, const char *left, const char *text)
 	for (;;) {
 		fprintf(fp, "%*s", col < HELP_COL ? HELP_COL - col : 1, "");
 		nl = strchr(text, '\n');
-		fprintf(fp, "%.*s\n", nl ? (int)(nl - text) : (int)strlen(text), text);
+		fprintf(fp, "%.*s\n",
+		    nl ? (int)(nl - text) : (int)strlen(text), text);
 		if (!nl)
 			break;
 		text = nl + 1;
@@ -63,9 +65,10 @@ usage(const struct prog_spec *s, FILE *fp)
 	for (o = s->opts; o && o->name; o++)
 		fprintf(fp, " [--%s%s%s]", o->name, o->arg ? " " : "",
 		    o->arg ? o->arg : "");
-	fprintf(fp, "%s%s\n", s->operands ? " " : "", s->operands ? s->operands : "");
-	help_line(fp, "-c, --config FILE", "configuration (else $POSYNC_CONFIG, "
-	    "else " CONFIG_DEFAULT_PATH ")");
+	fprintf(fp, "%s%s\n", s->operands ? " " : "",
+	    s->operands ? s->operands : "");
+	help_line(fp, "-c, --config FILE", "configuration (else "
+	    "$POSYNC_CONFIG, else " CONFIG_DEFAULT_PATH ")");
 	help_line(fp, "-n, --dry-run", s->dry);
 	help_line(fp, "-v, --verbose", "progress on stderr");
 	for (o = s->opts; o && o->name; o++) {
@@ -75,7 +78,8 @@ usage(const struct prog_spec *s, FILE *fp)
 		free(left);
 	}
 	help_line(fp, "-h, --help", "this help");
-	help_line(fp, "-V, --version", "the program's name and posync's version");
+	help_line(fp, "-V, --version",
+	    "the program's name and posync's version");
 	fputs(msg_exit_table, fp);
 }
 
@@ -109,11 +113,12 @@ long_options(const struct prog_spec *s)
 
 	while (s->opts && s->opts[n].name)
 		n++;
-	lo = xcalloc(nc + n + 1, sizeof *lo);	/* ends with a zeroed one */
+	lo = xcalloc(nc + n + 1, sizeof *lo);	/* ends in a zeroed one */
 	memcpy(lo, common, sizeof common);
 	for (i = 0; i < n; i++) {
 		lo[nc + i].name = s->opts[i].name;
-		lo[nc + i].has_arg = s->opts[i].arg ? required_argument : no_argument;
+		lo[nc + i].has_arg = s->opts[i].arg ? required_argument :
+		    no_argument;
 		lo[nc + i].val = OWN + (int)i;
 	}
 	return lo;
@@ -131,15 +136,15 @@ static int
 refused(const struct prog_spec *s, int ch, char **argv)
 {
 	char letter[3] = { '-', (char)optopt, 0 };
+	const char *given = argv[optind - 1];
 
-	if (ch == ':' && strncmp(argv[optind - 1], "--", 2) == 0)
-		return bad_usage(s, "option needs an argument:", argv[optind - 1]);
 	if (ch == ':')
-		return bad_usage(s, "option needs an argument:", letter);
+		return bad_usage(s, "option needs an argument:",
+		    strncmp(given, "--", 2) == 0 ? given : letter);
 	if (optopt == 0)
-		return bad_usage(s, "unknown or ambiguous option:", argv[optind - 1]);
+		return bad_usage(s, "unknown or ambiguous option:", given);
 	if (optopt >= OWN || strchr("cnvhV", optopt))
-		return bad_usage(s, "option takes no argument:", argv[optind - 1]);
+		return bad_usage(s, "option takes no argument:", given);
 	return bad_usage(s, "unknown option:", letter);
 }
 
@@ -177,7 +182,7 @@ prog_parse(const struct prog_spec *spec, int argc, char **argv, void *ctx)
 	free(lo);
 	if (st == GO_ON && optind < argc && !spec->operands)
 		st = bad_usage(spec, "takes no file arguments:", argv[optind]);
-	if (st != GO_ON) {	/* -h and -V end as a run ends: stdout checked */
+	if (st != GO_ON) {	/* -h, -V: stdout checked as a run's is */
 		free(p);
 		exit(exit_merge(st, stdout_finish()));
 	}

@@ -34,7 +34,7 @@ struct prog;
 /* A long option of a program's own, e.g. receipt-export's --start-at. */
 struct prog_opt {
 	const char *name;	/* without "--"; NULL ends the table */
-	const char *arg;	/* its argument's name in --help; NULL: takes none */
+	const char *arg;	/* its argument's name in --help, or NULL */
 	const char *help;	/* its --help text; '\n' starts another line */
 	/* Called as the option is read (ctx is prog_parse's): 0, or an
 	 * exit status after a message, which ends the program there. */
@@ -46,7 +46,7 @@ struct prog_spec {
 	/* SPOOL/state/LOCK.lock: a fixed name, never argv[0]'s, so that a
 	 * copy run through a link of another name finds the running one */
 	const char *lock;
-	const char *area;	/* its spool area ("po", "receipt"): tmp/ cleaned */
+	const char *area;	/* its spool area, "po" or "receipt" (tmp/) */
 	const char *operands;	/* in the usage line; NULL: takes none */
 	const char *dry;	/* -n's line in --help */
 	const struct prog_opt *opts;	/* its own long options, or NULL */

@@ -91,8 +91,10 @@ parse(const struct prog_spec *spec, void *ctx, char **argv)
 static void
 test_options(void)
 {
-	char *a1[] = { "x", "-c", "/no/such.conf", "-n", "-v", "f1", "f2", NULL };
-	char *a2[] = { "x", "--config=/c", "f1", "--dry-run", "--verbose", NULL };
+	char *a1[] = { "x", "-c", "/no/such.conf", "-n", "-v", "f1", "f2",
+	    NULL };
+	char *a2[] = { "x", "--config=/c", "f1", "--dry-run", "--verbose",
+	    NULL };
 	char *a3[] = { "x", "--when", "T1", NULL };
 	char *a4[] = { "x", "-v", NULL };
 	const char *when = NULL;
@@ -114,12 +116,14 @@ test_options(void)
 	finish(p, 0);
 
 	p = parse(&own_spec, &when, a3);
-	ok(when && strcmp(when, "T1") == 0, "a program's own option reaches its set()");
+	ok(when && strcmp(when, "T1") == 0,
+	    "a program's own option reaches its set()");
 	ok(!prog_dry(p), "... and -n is not set");
 	finish(p, 0);
 
 	p = parse(&own_spec, &when, a4);
-	is_int(finish(p, EX_DATAERR), EX_DATAERR, "prog_finish returns the run's status");
+	is_int(finish(p, EX_DATAERR), EX_DATAERR,
+	    "prog_finish returns the run's status");
 }
 
 /* Run prog_parse on argv in a child, stdout into SCRATCH/out (or to
@@ -167,12 +171,14 @@ test_help_version(void)
 	s = scratch_text("out");
 	starts(s, "usage: other-name [-nv] [-c config] [--when TIME]\n",
 	    "... the usage line names the program as called, its own option");
-	ok(strstr(s, "\n  -c, --config FILE    configuration (else $POSYNC_CONFIG, "
-	    "else " CONFIG_DEFAULT_PATH ")\n") != NULL, "... -c and --config, one wording");
+	ok(strstr(s, "\n  -c, --config FILE    configuration (else "
+	    "$POSYNC_CONFIG, else " CONFIG_DEFAULT_PATH ")\n") != NULL,
+	    "... -c and --config, one wording");
 	ok(strstr(s, "\n  -n, --dry-run        dry run\n") &&
 	    strstr(s, "\n  -v, --verbose        progress on stderr\n") &&
 	    strstr(s, "\n  -h, --help           this help\n") &&
-	    strstr(s, "\n  -V, --version        "), "... -n -v -h -V and their long forms");
+	    strstr(s, "\n  -V, --version        "),
+	    "... -n -v -h -V and their long forms");
 	ok(strstr(s, "\n      --when TIME      one line\n"
 	    "                       and another\n") != NULL,
 	    "... the program's option, its second line under its first");
@@ -181,13 +187,14 @@ test_help_version(void)
 
 	is_int(child(&own_spec, V, 0), 0, "-V: exit 0");
 	s = scratch_text("out");
-	starts(s, "other-name posync ", "... PROGNAME posync VERSION, from argv[0]");
+	starts(s, "other-name posync ",
+	    "... PROGNAME posync VERSION, from argv[0]");
 	free(s);
 
 	is_int(child(&own_spec, h, 1), EX_IOERR, "--help to /dev/full: 74");
 	s = scratch_text("err");
-	has(s, "other-name: writing to standard output: No space left on device",
-	    "... said");
+	has(s, "other-name: writing to standard output: "
+	    "No space left on device", "... said");
 	free(s);
 	is_int(child(&own_spec, V, 1), EX_IOERR, "-V to /dev/full: 74");
 }
@@ -205,9 +212,11 @@ test_bad(void)
 	char *ok_run[] = { "p", "--when=T", NULL };
 	char *s;
 
-	is_int(child(&own_spec, unknown, 0), EX_USAGE, "an unknown long option: 64");
+	is_int(child(&own_spec, unknown, 0), EX_USAGE,
+	    "an unknown long option: 64");
 	s = scratch_text("err");
-	starts(s, "p: unknown or ambiguous option: \"--bo\\x1b[31mgus\"\nusage: p ",
+	starts(s, "p: unknown or ambiguous option: "
+	    "\"--bo\\x1b[31mgus\"\nusage: p ",
 	    "... one message, the program's name first, the option escaped");
 	ok(strstr(s, msg_exit_table) != NULL, "... then the usage on stderr");
 	free(s);
@@ -215,11 +224,13 @@ test_bad(void)
 	s = scratch_text("err");
 	has(s, "p: unknown option: \"-x\"\n", "... named");
 	free(s);
-	is_int(child(&own_spec, noarg, 0), EX_USAGE, "-c without its argument: 64");
+	is_int(child(&own_spec, noarg, 0), EX_USAGE,
+	    "-c without its argument: 64");
 	s = scratch_text("err");
 	has(s, "p: option needs an argument: \"-c\"\n", "... said");
 	free(s);
-	is_int(child(&own_spec, noarg2, 0), EX_USAGE, "--when without its argument: 64");
+	is_int(child(&own_spec, noarg2, 0), EX_USAGE,
+	    "--when without its argument: 64");
 	s = scratch_text("err");
 	has(s, "p: option needs an argument: \"--when\"\n", "... said");
 	free(s);
@@ -229,8 +240,10 @@ test_bad(void)
 	free(s);
 	is_int(child(&own_spec, operand, 0), EX_USAGE,
 	    "an operand to a program that takes none: 64");
-	is_int(child(&files_spec, operand, 0), 42, "... taken by one that does");
-	is_int(child(&own_spec, refused, 0), EX_USAGE, "an own option's set() refusing: its status");
+	is_int(child(&files_spec, operand, 0), 42,
+	    "... taken by one that does");
+	is_int(child(&own_spec, refused, 0), EX_USAGE,
+	    "an own option's set() refusing: its status");
 	s = scratch_text("err");
 	is_str(s, "p: --when: bad\n", "... its message alone, no usage");
 	free(s);
@@ -268,8 +281,10 @@ test_start(void)
 
 	bad.check = check_fails;
 	p = parse(&bad, NULL, real);
-	is_int(prog_start(p, &cfg), EX_CONFIG, "the program's own config check: its status");
-	ok(checked == 1 && !exists(spool), "... made before the spool is touched");
+	is_int(prog_start(p, &cfg), EX_CONFIG,
+	    "the program's own config check: its status");
+	ok(checked == 1 && !exists(spool),
+	    "... made before the spool is touched");
 	finish(p, 0);
 
 	p = parse(&files_spec, NULL, real);
