@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +50,7 @@
 #include "msg.h"
 #include "pocsv.h"
 #include "polines.h"
+#include "prog.h"
 #include "safename.h"
 #include "sftp.h"
 #include "spool.h"
@@ -111,17 +111,6 @@ struct job {
 	struct side rej, rec;	/* rejected rows, recovered rows */
 	int status;
 };
-
-static void
-usage(FILE *fp)
-{
-	fprintf(fp, "usage: %s [-nv] [-c config] [file.csv ...]\n"
-	    "  -c FILE  configuration (default $POSYNC_CONFIG, else %s)\n"
-	    "  -n       dry run: show what would be taken and what parsing finds\n"
-	    "  -v       progress on stderr\n"
-	    "  -h       this help; -V version\n%s", progname,
-	    CONFIG_DEFAULT_PATH, msg_exit_table);
-}
 
 /* ---------------------------------------------------------------- output */
 
@@ -1344,23 +1333,36 @@ do_sftp(struct run *run)
 
 /* ---------------------------------------------------------------- main */
 
+/* [netsuite] arrival_date_format: a check of po-export-parse's own,
+ * before the spool is touched (prog.h). */
+static int
+check_date_format(const struct config *cfg)
+{
+	const char *f = cfg->netsuite.arrival_date_format;
+	char *q;
+
+	if (pocsv_date_format_ok(f))
+		return 0;
+	q = msg_quote(f, strlen(f));
+	msg_warn("%s: [netsuite] arrival_date_format %s needs one year (YYYY "
+	    "or YY), one month (MM or M) and one day (DD or D)", cfg->path, q);
+	free(q);
+	return EX_CONFIG;
+}
+
+/* After prog_start: the spool is there and locked (or checked, for -n). */
 static int
 setup(struct run *run)
 {
 	const char *dir = run->cfg.spool.dir;
-	int st;
 
 	run->po_area = path_join(dir, "po");
 	run->parsed_dir = xasprintf("%s/state/parsed", dir);
-	if (run->dry)	/* a dry run changes nothing, not even the spool */
-		return spool_check(dir);
-	if ((st = spool_init(dir)) != 0 || (st = lock_take(dir, "po-export-parse")) != 0)
-		return st;
-	if (mkdir_p(run->parsed_dir, 0750) < 0) {
+	if (!run->dry && mkdir_p(run->parsed_dir, 0750) < 0) {
 		msg_warnerr("cannot create %s", run->parsed_dir);
 		return EX_IOERR;
 	}
-	return spool_clean_tmp(run->po_area);
+	return 0;
 }
 
 /* Is the marker at path still needed by the listing of po_dir in names
@@ -1447,55 +1449,32 @@ prune(struct run *run)
 	return st;
 }
 
+static const struct prog_spec spec = {
+	.lock = "po-export-parse",
+	.area = "po",
+	.operands = "[file.csv ...]",
+	.dry = "dry run: show what would be taken and what parsing finds",
+	.check = check_date_format,
+};
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct run run;
-	const char *cfgpath = NULL;
-	int ch, st;
+	struct prog *prog;
+	struct run r;
+	char **files;
+	int nfiles, st;
 
-	memset(&run, 0, sizeof run);
-	msg_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "c:hnvV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': cfgpath = optarg; break;
-		case 'n': run.dry = 1; break;
-		case 'v': verbose = 1; break;
-		case 'h': usage(stdout); return stdout_finish();
-		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION);
-			return stdout_finish();
-		default: usage(stderr); return EX_USAGE;
-		}
+	memset(&r, 0, sizeof r);
+	prog = prog_parse(&spec, argc, argv, NULL);
+	r.dry = prog_dry(prog);
+	files = prog_operands(prog, &nfiles);
+	if ((st = prog_start(prog, &r.cfg)) == 0 && (st = setup(&r)) == 0) {
+		st = nfiles ? do_local(&r, nfiles, files) : do_sftp(&r);
+		if (!r.dry)
+			st = exit_merge(st, prune(&r));
 	}
-	if ((st = config_load(&run.cfg, cfgpath)) != 0)
-		return st;
-	msg_syslog(run.cfg.spool.syslog);
-	if (!pocsv_date_format_ok(run.cfg.netsuite.arrival_date_format)) {
-		char *q = msg_quote(run.cfg.netsuite.arrival_date_format,
-		    strlen(run.cfg.netsuite.arrival_date_format));
-
-		msg_warn("%s: [netsuite] arrival_date_format %s needs one year (YYYY "
-		    "or YY), one month (MM or M) and one day (DD or D)", run.cfg.path, q);
-		free(q);
-		st = EX_CONFIG;
-	}
-	if (st == 0 && (st = setup(&run)) == 0) {
-		st = optind < argc ? do_local(&run, argc - optind, argv + optind)
-		    : do_sftp(&run);
-		if (!run.dry)
-			st = exit_merge(st, prune(&run));
-	}
-	st = exit_merge(st, stdout_finish());
-	free(run.po_area);
-	free(run.parsed_dir);
-	config_free(&run.cfg);
-	return st;
+	free(r.po_area);
+	free(r.parsed_dir);
+	return prog_finish(prog, st);
 }

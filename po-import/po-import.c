@@ -68,7 +68,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +83,7 @@
 #include "input.h"
 #include "lock.h"
 #include "msg.h"
+#include "prog.h"
 #include "safename.h"
 #include "spool.h"
 #include "util.h"
@@ -113,17 +113,6 @@ struct run {
 	size_t nseen, capseen;
 	size_t fed;		/* paths read from stdin */
 };
-
-static void
-usage(FILE *fp)
-{
-	fprintf(fp, "usage: %s [-nv] [-c config] [batch.json ...]\n"
-	    "  -c FILE  configuration (else $POSYNC_CONFIG, else %s)\n"
-	    "  -n       dry run: list the batches that would be uploaded\n"
-	    "  -v       say what happens on stderr\n"
-	    "  -h       this help;  -V  version\n%s",
-	    progname, CONFIG_DEFAULT_PATH, msg_exit_table);
-}
 
 /* Spool names come from po-export-parse; anything else is refused
  * before it can become a path component or a message.  The rule is
@@ -1673,63 +1662,47 @@ still_followed(const char *file, void *arg)
 }
 
 /*
- * -n changes nothing: no spool tree is made, no lock is taken (taking it
- * would create the lock file; a dry run only reads, so a real run beside
- * it does no harm), nothing is cleaned.  A spool that does not exist yet
- * holds no batch and no log.
+ * After prog_start: the spool is made and locked, or for -n only checked
+ * (prog.h): -n makes no folder and takes no lock (taking it would create
+ * the lock file; a dry run only reads, so a real run beside it does no
+ * harm), and a spool that does not exist yet holds no batch and no log.
  */
 static int
-setup(struct run *r, const char *conf)
+setup(struct run *r)
 {
-	int st;
-
-	if ((st = config_load(&r->cfg, conf)) != 0)
-		return st;
-	msg_syslog(r->cfg.spool.syslog);
 	r->area = path_join(r->cfg.spool.dir, "po");
 	r->newdir = path_join(r->area, "new");
 	r->curdir = path_join(r->area, "cur");
 	r->faildir = path_join(r->area, "failed");
-	if (!r->dry && ((st = spool_init(r->cfg.spool.dir)) != 0 ||
-	    (st = lock_take(r->cfg.spool.dir, "po-import")) != 0))
-		return st;
 	r->newreal = realpath(r->newdir, NULL);
 	r->curreal = realpath(r->curdir, NULL);
-	if (r->dry)
-		return spool_check(r->cfg.spool.dir);
-	if (!r->newreal || !r->curreal) {
+	if (!r->dry && (!r->newreal || !r->curreal)) {
 		msg_warnerr("cannot resolve %s", r->area);
 		return EX_IOERR;
 	}
-	return spool_clean_tmp(r->area);
+	return 0;
 }
+
+static const struct prog_spec spec = {
+	.lock = "po-import",
+	.area = "po",
+	.operands = "[batch.json ...]",
+	.dry = "dry run: list the batches that would be uploaded",
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"config", required_argument, NULL, 'c'}, {"dry-run", no_argument, NULL, 'n'},
-		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}
-	};
+	struct prog *prog;
 	struct run r = {0};
-	const char *conf = NULL;
-	int c, st;
+	char **files;
+	int nfiles, st;
 
-	msg_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "c:nvhV", lo, NULL)) != -1) {
-		switch (c) {
-		case 'c': conf = optarg; break;
-		case 'n': r.dry = 1; break;
-		case 'v': verbose = 1; break;
-		case 'h': usage(stdout); return stdout_finish();
-		case 'V': printf("po-import posync %s\n", POSYNC_VERSION);
-			return stdout_finish();
-		default: usage(stderr); return EX_USAGE;
-		}
-	}
-	if ((st = setup(&r, conf)) == 0) {
-		st = take_batches(&r, argc - optind, argv + optind);
+	prog = prog_parse(&spec, argc, argv, NULL);
+	r.dry = prog_dry(prog);
+	files = prog_operands(prog, &nfiles);
+	if ((st = prog_start(prog, &r.cfg)) == 0 && (st = setup(&r)) == 0) {
+		st = take_batches(&r, nfiles, files);
 		st = exit_merge(st, follow_logs(&r));
 		if (!r.dry)
 			st = exit_merge(st, spool_prune_keep(r.curdir,
@@ -1744,7 +1717,5 @@ main(int argc, char **argv)
 	free(r.newreal);
 	free(r.curreal);
 	spool_list_free(r.seen);
-	config_free(&r.cfg);
-	st = exit_merge(st, stdout_finish());
-	return st;
+	return prog_finish(prog, st);
 }

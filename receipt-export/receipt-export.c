@@ -44,7 +44,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -63,6 +62,7 @@
 #include "lock.h"
 #include "msg.h"
 #include "polines.h"
+#include "prog.h"
 #include "receipts.h"
 #include "rfile.h"
 #include "spool.h"
@@ -2013,83 +2013,59 @@ receipt_export(const struct config *cfg, int dry, int64_t at)
 	return rc;
 }
 
-static void
-usage(FILE *fp)
+/* --start-at TIME (prog.h: an option of receipt-export's own) */
+static int
+set_start_at(const char *arg, void *ctx)
 {
-	fprintf(fp, "usage: %s [-nv] [-c config] [--start-at TIME]\n"
-	    "  -c FILE  configuration (else $POSYNC_CONFIG, else %s)\n"
-	    "  -n       dry run: print the receipt file it would write, change nothing\n"
-	    "  --start-at TIME  first run only: write a state that exports nothing\n"
-	    "           dated before TIME (YYYY-MM-DDTHH:MM:SS[.fff]Z or +HH:MM/-HH:MM),\n"
-	    "           and export nothing now\n"
-	    "  -v       progress on stderr\n"
-	    "  -V       version\n%s", progname, CONFIG_DEFAULT_PATH, msg_exit_table);
+	int64_t *at = ctx;
+	const char *why;
+	char *q;
+
+	if (rx_time_parse(arg, at, &why) == 0)
+		return 0;
+	q = msg_quote(arg, strlen(arg));
+	msg_warn("--start-at %s: %s", q, why);
+	free(q);
+	return EX_USAGE;
 }
+
+static const struct prog_opt opts[] = {
+	{ "start-at", "TIME", "first run only: write a state that exports nothing\n"
+	    "dated before TIME (YYYY-MM-DDTHH:MM:SS[.fff]Z or +HH:MM/-HH:MM),\n"
+	    "and export nothing now", set_start_at },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct prog_spec spec = {
+	.lock = LOCK_NAME,
+	.area = "receipt",
+	.operands = NULL,
+	.dry = "dry run: print the receipt file it would write, change nothing",
+	.opts = opts,
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "start-at", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 } };
+	struct prog *prog;
 	struct config cfg;
-	const char *cpath = NULL, *why;
-	char *area, *cur, *q;
 	int64_t at = -1;
-	int c, dry = 0, rc;
+	char *cur;
+	int st;
 
-	msg_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "c:nvhV", lo, NULL)) != -1) {
-		switch (c) {
-		case 'c': cpath = optarg; break;
-		case 'n': dry = 1; break;
-		case 'v': verbose = 1; break;
-		case 'h': usage(stdout); return stdout_finish();
-		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION);
-			return stdout_finish();
-		case 'S':
-			if (rx_time_parse(optarg, &at, &why) == 0)
-				break;
-			q = msg_quote(optarg, strlen(optarg));
-			msg_warn("--start-at %s: %s", q, why);
-			free(q);
-			return EX_USAGE;
-		default: usage(stderr); return EX_USAGE;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return EX_USAGE;
-	}
-	if ((rc = config_load(&cfg, cpath)) != 0)
-		return rc;
-	msg_syslog(cfg.spool.syslog);
-	area = path_join(cfg.spool.dir, "receipt");
-	cur = path_join(area, "cur");
-	/* -n makes nothing, not even the spool tree or the lock: it only
-	 * reads, and what it reads is replaced by renames, never torn */
-	if (dry && (rc = spool_check(cfg.spool.dir)) == 0)
-		rc = receipt_export(&cfg, dry, at);
-	else if (!dry && ((rc = spool_init(cfg.spool.dir)) == 0 &&
-	    (rc = lock_take(cfg.spool.dir, LOCK_NAME)) == 0 &&
-	    (rc = spool_clean_tmp(area)) == 0)) {
-		rc = receipt_export(&cfg, dry, at);
+	prog = prog_parse(&spec, argc, argv, &at);
+	if ((st = prog_start(prog, &cfg)) == 0) {
+		st = receipt_export(&cfg, prog_dry(prog), at);
 		/* once a day: POs NetSuite stopped exporting leave the
 		 * polines ledger even when no PO completes; only after a
 		 * run that did its work (a refused one changes nothing) */
-		if (rc == 0 || rc == EX_DATAERR) {
-			rc = exit_merge(rc, spool_prune(cur, cfg.spool.keep_days));
-			rc = exit_merge(rc, polines_tidy(cfg.spool.dir, time(NULL),
+		if (!prog_dry(prog) && (st == 0 || st == EX_DATAERR)) {
+			cur = xasprintf("%s/receipt/cur", cfg.spool.dir);
+			st = exit_merge(st, spool_prune(cur, cfg.spool.keep_days));
+			free(cur);
+			st = exit_merge(st, polines_tidy(cfg.spool.dir, time(NULL),
 			    cfg.spool.polines_keep_days));
 		}
 	}
-	free(area);
-	free(cur);
-	config_free(&cfg);
-	return exit_merge(rc, stdout_finish());
+	return prog_finish(prog, st);
 }

@@ -49,7 +49,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +62,7 @@
 #include "input.h"
 #include "lock.h"
 #include "msg.h"
+#include "prog.h"
 #include "rfile.h"
 #include "safename.h"
 #include "sftp.h"
@@ -117,17 +117,6 @@ struct run {
 	int by_hand;		/* the files being added are arguments */
 	size_t rows_said;	/* NetSuite's error rows said this run */
 };
-
-static void
-usage(FILE *fp)
-{
-	fprintf(fp, "usage: %s [-nv] [-c config] [file.json ...]\n"
-	    "  -c FILE  configuration (else $POSYNC_CONFIG, else %s)\n"
-	    "  -n       dry run: say what would be published, change nothing\n"
-	    "  -v       progress on stderr\n"
-	    "  -h       this help;  -V  version\n%s",
-	    progname, CONFIG_DEFAULT_PATH, msg_exit_table);
-}
 
 /* A name that may go to the server as is: what receipt-export writes, or
  * any plain name a person chose; never a path, an option or a hidden file. */
@@ -1334,52 +1323,40 @@ run(struct run *r, int argc, char **argv)
 	return st;
 }
 
+static const struct prog_spec spec = {
+	.lock = LOCK_NAME,
+	.area = "receipt",
+	.operands = "[file.json ...]",
+	.dry = "dry run: say what would be published, change nothing",
+	.check = check_staging,
+};
+
 int
 main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	struct config c;
+	struct prog *prog;
+	struct config cfg;
 	struct run r = {0};
-	const char *cfg = NULL;
+	char **files;
+	int nfiles, st;
 	size_t i;
-	int ch, st;
 
-	msg_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "c:nvhV", lo, NULL)) != -1)
-		switch (ch) {
-		case 'c': cfg = optarg; break;
-		case 'n': r.dry = 1; break;
-		case 'v': verbose = 1; break;
-		case 'h': usage(stdout); return stdout_finish();
-		case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION);
-			return stdout_finish();
-		default: usage(stderr); return EX_USAGE;
-		}
-	if ((st = config_load(&c, cfg)))
-		return st;
-	msg_syslog(c.spool.syslog);
-	/* -n makes nothing, not even the spool tree or the lock */
-	if ((st = check_staging(&c)) || (r.dry && (st = spool_check(c.spool.dir))) ||
-	    (!r.dry && ((st = spool_init(c.spool.dir)) ||
-	    (st = lock_take(c.spool.dir, LOCK_NAME))))) {
-		config_free(&c);
-		return st;
-	}
-	r.c = &c;
+	prog = prog_parse(&spec, argc, argv, NULL);
+	r.dry = prog_dry(prog);
 	r.pubfd = -1;
-	r.held_path = xasprintf("%s/state/" HELD_FILE, c.spool.dir);
-	r.area = path_join(c.spool.dir, "receipt");
-	r.newdir = path_join(r.area, "new");
-	r.curdir = path_join(r.area, "cur");
-	r.pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json", c.netsuite.receipt_prefix);
-	if (r.dry || (st = spool_clean_tmp(r.area)) == 0) {
-		st = run(&r, argc - optind, argv + optind);
+	files = prog_operands(prog, &nfiles);
+	if ((st = prog_start(prog, &cfg)) == 0) {
+		r.c = &cfg;
+		r.held_path = xasprintf("%s/state/" HELD_FILE, cfg.spool.dir);
+		r.area = path_join(cfg.spool.dir, "receipt");
+		r.newdir = path_join(r.area, "new");
+		r.curdir = path_join(r.area, "cur");
+		r.pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json",
+		    cfg.netsuite.receipt_prefix);
+		st = run(&r, nfiles, files);
 		sftp_close(r.s);
 		if (!r.dry)
-			st = exit_merge(st, spool_prune(r.curdir, c.spool.keep_days));
+			st = exit_merge(st, spool_prune(r.curdir, cfg.spool.keep_days));
 	}
 	for (i = 0; i < r.nq; i++) {
 		free(r.q[i].name);
@@ -1391,6 +1368,5 @@ main(int argc, char **argv)
 	lock_drop(&r.pubfd);
 	free(r.area); free(r.newdir); free(r.curdir); free(r.pattern);
 	free(r.held_path);
-	config_free(&c);
-	return exit_merge(st, stdout_finish());
+	return prog_finish(prog, st);
 }
