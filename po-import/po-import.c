@@ -125,15 +125,6 @@ usage(FILE *fp)
 	    progname, CONFIG_DEFAULT_PATH, msg_exit_table);
 }
 
-/* Spool names come from po-export-parse; anything else is refused
- * before it can become a path component or a message.  The rule is
- * safename.h's, shared by every program. */
-static int
-good_name(const char *name)
-{
-	return spool_name_ok(name, ".json");
-}
-
 /* Say why name is refused: its length, when that is the fault. */
 static int
 bad_name(const char *path, const char *name)
@@ -607,7 +598,9 @@ batch(const char *path, void *arg)
 	cJSON *rows = NULL;
 	int st, in_new, taken;
 
-	if (!good_name(name))
+	/* a batch's name becomes a path component and a message: the
+	 * spool's one rule (safename.h) first */
+	if (!spool_name_ok(name, ".json"))
 		return bad_name(path, name);
 	if (in_dir(path, r->curreal)) {
 		msg_info("%s: already imported, skipped", path);

@@ -129,14 +129,6 @@ usage(FILE *fp)
 	    progname, CONFIG_DEFAULT_PATH, msg_exit_table);
 }
 
-/* A name that may go to the server as is: what receipt-export writes, or
- * any plain name a person chose; never a path, an option or a hidden file. */
-static int
-good_name(const char *n)
-{
-	return spool_name_ok(n, ".json");	/* safename.h: one rule for all */
-}
-
 static char *
 remote(const char *dir, const char *name)
 {
@@ -268,7 +260,9 @@ take_named(struct run *r, const char *path)
 	struct stat a, b;
 	int st = 0;
 
-	if (!good_name(name)) {
+	/* a name that may go to the server as is, the spool's one rule
+	 * (safename.h): never a path, an option or a hidden file */
+	if (!spool_name_ok(name, ".json")) {
 		char *q = msg_quote(path, strlen(path));
 
 		msg_warn("%s: not published: a receipt file name is letters, digits "
