@@ -759,10 +759,19 @@ take_batches(struct run *r, int argc, char **argv)
 
 /* ---- following the data-manager logs ---- */
 
+/* Where following a log stands. */
+enum follow {
+	LOG_CLOSED,		/* over, or no longer ours to follow this run */
+	LOG_OPEN,		/* still to follow */
+	LOG_OVERDUE		/* still to follow, pending for more than
+				 * PENDING_WARN_H hours (said): exit 75 if it
+				 * still is at the end of the run */
+};
+
 struct pending {
 	char *name;		/* the batch, STEM.json */
 	char *id;
-	int open;		/* still to follow */
+	enum follow open;
 };
 
 static const char *
@@ -1013,7 +1022,7 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 	free(v.named);
 	free(v.at);
 	free(bpath);
-	p->open = 0;
+	p->open = LOG_CLOSED;
 	return st;
 }
 
@@ -1392,7 +1401,7 @@ log_unknown(struct run *r, struct pending *p)
 
 	st = back_to_new(r, p->name, why, 1);
 	free(why);
-	p->open = 0;
+	p->open = LOG_CLOSED;
 	return st ? st : EX_DATAERR;
 }
 
@@ -1409,7 +1418,7 @@ look(struct run *r, struct pending *p)
 	if (!in_spool(r, "cur", p->name)) {
 		/* sent back to new/ meanwhile (back_to_new) */
 		free(ep);
-		p->open = 0;
+		p->open = LOG_CLOSED;
 		return 0;
 	}
 	st = hotwax_get(r->h, ep, &lg, &why);
@@ -1432,7 +1441,7 @@ look(struct run *r, struct pending *p)
 		msg_warn("%s: HotWax log %s has an unknown status %s", p->name, p->id, q);
 		free(q);
 		st = EX_PROTOCOL;
-		p->open = 0;
+		p->open = LOG_CLOSED;
 	}
 	cJSON_Delete(lg);
 	return st;
@@ -1529,9 +1538,9 @@ pending_logs(struct run *r, size_t *np, int *st)
 		if (stat(s, &sb) == 0 && time(NULL) - sb.st_mtime > PENDING_WARN_H * 3600) {
 			msg_warn("HotWax log %s (%s) has been pending for more than "
 			    "%d hours", id, s, PENDING_WARN_H);
-			v[k].open = 2;	/* said; makes the run exit 75 if still pending */
+			v[k].open = LOG_OVERDUE;
 		} else {
-			v[k].open = 1;
+			v[k].open = LOG_OPEN;
 		}
 		v[k].id = id;
 		v[k].name = name;
@@ -1564,13 +1573,13 @@ look_until(struct run *r, struct pending *v, size_t n)
 	while (left && !r->stop && !late) {
 		left = 0;
 		for (i = 0; i < n && !r->stop && !late; i++) {
-			if (!v[i].open)
+			if (v[i].open == LOG_CLOSED)
 				continue;
 			if (mono_ms() >= end || (st = look(r, &v[i])) == HOTWAX_LATE)
 				late = 1;
 			else
 				status = exit_merge(status, st);
-			left += v[i].open != 0;
+			left += v[i].open != LOG_CLOSED;
 		}
 		wait = end - mono_ms();
 		if (!left || r->stop || late || wait <= 0 || !r->cfg.hotwax.log_wait)
@@ -1611,9 +1620,9 @@ follow_logs(struct run *r)
 	if (n && !r->stop)
 		status = exit_merge(status, look_until(r, v, n));
 	for (i = 0; i < n; i++) {
-		if (v[i].open == 2)
+		if (v[i].open == LOG_OVERDUE)
 			status = exit_merge(status, EX_TEMPFAIL);
-		else if (v[i].open)
+		else if (v[i].open == LOG_OPEN)
 			msg_info("HotWax log %s of %s is still pending: the next run "
 			    "follows it", v[i].id, v[i].name);
 	}
