@@ -93,7 +93,9 @@
 #define POLL_MAX_MS	5000
 #define PENDING_WARN_H	6
 #define LOGID_SIZE	256	/* bytes of every STEM.logid: see reserve() */
+#define VERSION_AT	160	/* where in it the version line starts */
 #define MADE_AT		192	/* where in it the batch's "made" line starts */
+#define LOGID_VERSION	"# posync logid v1"
 #define LOGID_HELD	"(upload not confirmed by HotWax)"
 
 struct run {
@@ -238,8 +240,12 @@ bad:
  * the file whole (LOGID_SIZE bytes: the line LOGID_HELD padded with
  * blanks, fsync'd), so that a full or failing disk stops the run before
  * HotWax has the batch; after HotWax's answer, fill() writes the log id
- * over the bytes before MADE_AT (the id, '\n', then '\n's), which needs no
- * new space, and fsyncs it; only then does the batch move to cur/.  The
+ * over the bytes before VERSION_AT (the id, '\n', then '\n's), which needs
+ * no new space, and fsyncs it; only then does the batch move to cur/.
+ * From VERSION_AT, the line LOGID_VERSION (padded with blanks), written
+ * by reserve() and left by fill(), tells this layout from a later one; a
+ * .logid of an older posync has blanks or '\n's there and is read the
+ * same (its id line then runs to MADE_AT).  The
  * last line, from MADE_AT, is "made SEC.NSEC": when the batch was made
  * (its mtime in new/), written by reserve() and left by fill(), so that a
  * batch sent back to new/ for a second upload keeps its place in new/'s
@@ -375,6 +381,8 @@ reserve(struct run *r, const char *name, struct timespec made)
 	free(s);
 	memset(buf, ' ', sizeof buf);
 	memcpy(buf, LOGID_HELD, strlen(LOGID_HELD));
+	buf[VERSION_AT - 1] = '\n';
+	memcpy(buf + VERSION_AT, LOGID_VERSION, strlen(LOGID_VERSION));
 	buf[MADE_AT - 1] = '\n';
 	/* at most 5 + 20 + 1 + 9 bytes: room to spare before the '\n' */
 	s = xasprintf("made %lld.%09ld", (long long)made.tv_sec,
@@ -393,11 +401,11 @@ static int
 fill(struct run *r, const char *name, const char *log_id)
 {
 	char buf[LOGID_SIZE], *s = logid_path(r, name);
-	size_t n = strlen(log_id);	/* good_id: at most 128, < MADE_AT */
+	size_t n = strlen(log_id);	/* good_id: at most 128, < VERSION_AT */
 	struct stat st;
 	int fd, ret = 0;
 
-	memset(buf, '\n', MADE_AT);
+	memset(buf, '\n', VERSION_AT);
 	memcpy(buf, log_id, n);
 	fd = open(s, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -407,7 +415,7 @@ fill(struct run *r, const char *name, const char *log_id)
 		msg_warn("%s: %lld bytes, not the %d reserved before the upload "
 		    "(changed meanwhile?)", s, (long long)st.st_size, LOGID_SIZE);
 		ret = EX_IOERR;
-	} else if (pwrite(fd, buf, MADE_AT, 0) != (ssize_t)MADE_AT ||
+	} else if (pwrite(fd, buf, VERSION_AT, 0) != (ssize_t)VERSION_AT ||
 	    fsync(fd) < 0) {
 		msg_warnerr("cannot write %s", s);
 		ret = EX_IOERR;
@@ -1647,26 +1655,27 @@ follow_logs(struct run *r)
 static int
 still_followed(const char *file, void *arg)
 {
-	static const char *const sfx[] = { ".json", ".logid", ".logdone" };
+	enum { BATCH, LOGID, LOGDONE, NSFX };	/* sfx[]'s order */
+	static const char *const sfx[NSFX] = { ".json", ".logid", ".logdone" };
 	const struct run *r = arg;
 	size_t i, fl = strlen(file), sl;
 	char *name;
 	int keep, k;
 
-	for (i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+	for (i = 0; i < NSFX; i++) {
 		sl = strlen(sfx[i]);
 		if (fl > sl && strcmp(file + fl - sl, sfx[i]) == 0)
 			break;
 	}
-	if (i == sizeof sfx / sizeof *sfx)
+	if (i == NSFX)
 		return 0;
 	name = xasprintf("%.*s.json", (int)(fl - sl), file);
 	k = logid_of(r, name, NULL);
-	if (i == 2)
+	if (i == LOGDONE)
 		keep = k != LOGID_NONE;
 	else if (logdone(r, name) || k == LOGID_NONE)
 		keep = 0;
-	else if (i == 0 || k == LOGID_REAL)
+	else if (i == BATCH || k == LOGID_REAL)
 		keep = 1;
 	else	/* a .logid naming no log: while its batch is in cur/ */
 		keep = in_spool(r, "cur", name);
