@@ -46,7 +46,7 @@ enum ktype {
 	K_STRD,		/* string with a default: must not be empty */
 	K_DATEFMT,	/* like K_STRD, without '%': see the handler */
 	K_URL,		/* like K_STR, and ends in '/' */
-	K_NAME,		/* a word for remote file names: [A-Za-z0-9._-]{1,64} */
+	K_NAME,		/* a word for remote file names: name_ok() */
 	K_INT,		/* int within [min, max] */
 	K_LL,		/* long long within [min, max] */
 	K_BOOL		/* yes/no/true/false/on/off/1/0 */
@@ -349,39 +349,26 @@ set_str(char **sp, char *v)
 	*sp = v;
 }
 
+/* A word that goes into remote file names ([netsuite] receipt_prefix):
+ * 1 to 64 of [A-Za-z0-9._-], not starting with '.' (a hidden file on
+ * the server, which NetSuite's script would still read).  The one home
+ * of the rule: receipt-export and receipt-push trust it. */
 static int
-handler(void *user, const char *section, const char *name, const char *value)
+name_ok(const char *v)
 {
-	struct ctx *x = user;
-	const struct key *k = NULL;
-	char **sp, *q;
-	long long n;
-	size_t i;
-	int b;
+	size_t n = strlen(v);
 
-	(void)section;		/* ours is x->section: see reader() */
-	x->handled = 1;
-	if (x->section == -2)
-		return 1;	/* the section was reported already */
-	if (x->section < 0) {
-		q = msg_quote(name, strlen(name));
-		bad(x, "key %s outside a section", q);
-		free(q);
-		return 1;
-	}
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(keys[i].section, sections[x->section]) == 0 &&
-		    strcmp(keys[i].name, name) == 0) {
-			k = &keys[i];
-			break;
-		}
-	if (!k) {
-		q = msg_quote(name, strlen(name));
-		bad(x, "unknown key %s in [%s]", q, sections[x->section]);
-		free(q);
-		return 1;
-	}
-	sp = (char **)((char *)x->c + k->off);
+	return n > 0 && n <= 64 && v[0] != '.' &&
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-") == n;
+}
+
+/* The string kinds: K_STR, K_STRD, K_DATEFMT, K_URL, K_NAME. */
+static void
+set_string(struct ctx *x, const struct key *k, char **sp, const char *value)
+{
+	char *q;
+
 	switch (k->type) {
 	case K_STR:
 		set_str(sp, *value ? xstrdup(value) : NULL);
@@ -416,30 +403,78 @@ handler(void *user, const char *section, const char *name, const char *value)
 			set_str(sp, xasprintf("%s/", value));
 		break;
 	case K_NAME:
-		if (!*value || strlen(value) > 64 ||
-		    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789._-") != strlen(value)) {
+		if (!name_ok(value)) {
 			q = msg_quote(value, strlen(value));
-			bad(x, "[%s] %s: %s must be 1 to 64 of A-Z a-z 0-9 . _ -",
-			    k->section, k->name, q);
+			bad(x, "[%s] %s: %s must be 1 to 64 of A-Z a-z 0-9 . _ - "
+			    "(not starting with .)", k->section, k->name, q);
 			free(q);
 			break;
 		}
 		set_str(sp, xstrdup(value));
 		break;
+	default:
+		break;
+	}
+}
+
+/* One key's value, by its kind. */
+static void
+set_value(struct ctx *x, const struct key *k, const char *value)
+{
+	void *p = (char *)x->c + k->off;
+	long long n;
+	int b;
+
+	switch (k->type) {
 	case K_INT:
 		if (parse_num(x, k, value, &n) == 0)
-			*(int *)((char *)x->c + k->off) = (int)n;
+			*(int *)p = (int)n;
 		break;
 	case K_LL:
 		if (parse_num(x, k, value, &n) == 0)
-			*(long long *)((char *)x->c + k->off) = n;
+			*(long long *)p = n;
 		break;
 	case K_BOOL:
 		if (parse_bool(x, k, value, &b) == 0)
-			*(int *)((char *)x->c + k->off) = b;
+			*(int *)p = b;
+		break;
+	default:
+		set_string(x, k, (char **)p, value);
 		break;
 	}
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct ctx *x = user;
+	const struct key *k = NULL;
+	char *q;
+	size_t i;
+
+	(void)section;		/* ours is x->section: see reader() */
+	x->handled = 1;
+	if (x->section == -2)
+		return 1;	/* the section was reported already */
+	if (x->section < 0) {
+		q = msg_quote(name, strlen(name));
+		bad(x, "key %s outside a section", q);
+		free(q);
+		return 1;
+	}
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, sections[x->section]) == 0 &&
+		    strcmp(keys[i].name, name) == 0) {
+			k = &keys[i];
+			break;
+		}
+	if (!k) {
+		q = msg_quote(name, strlen(name));
+		bad(x, "unknown key %s in [%s]", q, sections[x->section]);
+		free(q);
+		return 1;
+	}
+	set_value(x, k, value);
 	return 1;
 }
 

@@ -11,24 +11,19 @@
 
 #include "future.h"
 #include "msg.h"
+#include "notes.h"
 #include "spool.h"
-
-#define FUTURE_MAX	(1 << 20)	/* bytes of the notes */
 
 void
 future_open(struct future *f, const char *spooldir, const char *name,
     int min_age)
 {
-	size_t len;
+	char *path = xasprintf("%s/state/%s", spooldir, name);
 
 	memset(f, 0, sizeof *f);
 	f->min_age = min_age;
-	f->path = xasprintf("%s/state/%s", spooldir, name);
-	if (read_file(f->path, FUTURE_MAX, &f->notes, &len) < 0) {
-		if (errno != ENOENT)
-			msg_warnerr("%s: ignored", f->path);
-		f->notes = NULL;
-	}
+	f->notes = notes_open(path, 0);
+	free(path);
 }
 
 /* "3 h 5 min": a skew a person reads at a glance. */
@@ -107,16 +102,11 @@ future_ok(struct future *f, const struct sftp_entry *e, const char *safe,
     const char *q, time_t now)
 {
 	unsigned long long size, mtime, seen = (unsigned long long)now;
-	const char *p = f->notes;
-	size_t sl = strlen(safe);
+	const char *p = notes_find(f->notes, safe);
 	int take = 0, known = 0;
 
-	for (; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
-		if (strncmp(p, safe, sl) == 0 && p[sl] == ' ' &&
-		    sscanf(p + sl, " %llu %llu %llu", &size, &mtime, &seen) == 3) {
-			known = size == e->size && mtime == (unsigned long long)e->mtime;
-			break;
-		}
+	if (p && sscanf(p, "%llu %llu %llu", &size, &mtime, &seen) == 3)
+		known = size == e->size && mtime == (unsigned long long)e->mtime;
 	if (!known)
 		seen = (unsigned long long)now;
 	else
@@ -134,7 +124,7 @@ future_ok(struct future *f, const struct sftp_entry *e, const char *safe,
 		    "unchanged since an earlier run" : "left until its size and "
 		    "mtime have held for po_min_age by this host's clock");
 	if (!take)
-		buf_addf(&f->next, "%s %llu %llu %llu\n", safe,
+		notes_keepf(f->notes, safe, "%llu %llu %llu",
 		    (unsigned long long)e->size, (unsigned long long)e->mtime, seen);
 	return take;
 }
@@ -162,27 +152,45 @@ future_wait(struct future *f, const struct sftp_entry *e, const char *safe,
 }
 
 int
+future_same(const struct sftp_entry *listed, const struct sftp_entry *now,
+    uint64_t got)
+{
+	return now->size == listed->size && now->mtime == listed->mtime &&
+	    got == listed->size;
+}
+
+int
+future_fetch(struct sftp *s, const struct sftp_entry *e, const char *remote,
+    int fd, uint64_t max)
+{
+	struct sftp_entry now;
+	uint64_t got;
+	char *q;
+	int st;
+
+	st = sftp_get(s, remote, fd, max, &got);
+	if (st == 0)
+		st = sftp_stat(s, remote, &now);
+	if (st == 0 && !future_same(e, &now, got)) {
+		q = msg_quote(remote, strlen(remote));
+		msg_info("%s changed while it was read: left for the next run", q);
+		free(q);
+		return FUTURE_CHANGED;
+	}
+	if (st == EX_TEMPFAIL && !sftp_expired(s))
+		return FUTURE_CHANGED;	/* grew while read: said by sftp */
+	return st;
+}
+
+int
 future_save(struct future *f)
 {
-	const char *next = f->next.s ? f->next.s : "";
-
-	if (strcmp(next, f->notes ? f->notes : "") == 0)
-		return 0;
-	if (!*next) {
-		if (unlink(f->path) < 0 && errno != ENOENT) {
-			msg_warnerr("cannot remove %s", f->path);
-			return EX_IOERR;
-		}
-		return 0;
-	}
-	return spool_write_atomic(f->path, next, strlen(next));
+	return notes_save(f->notes);
 }
 
 void
 future_close(struct future *f)
 {
-	free(f->notes);
-	free(f->path);
-	buf_free(&f->next);
+	notes_close(f->notes);
 	memset(f, 0, sizeof *f);
 }

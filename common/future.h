@@ -24,16 +24,26 @@
  * the next run: two listings agree).  Any other file is read once it is
  * min_age seconds old.
  *
- * future_open: read SPOOL/state/NAME (missing: no notes; unreadable: said,
- *   ignored).  future_clock: above; dir is a folder posync owns, made
- *   first when missing; with dry, nothing is written on the server and
- *   this host's clock is used (said under -v); 0, or the status of a lost
- *   connection.
+ * future_open: read SPOOL/state/NAME, a notes file (notes.h; missing: no
+ *   notes; unreadable: said, ignored).  future_clock: above; dir is a
+ *   folder posync owns, made first when missing; with dry, nothing is
+ *   written on the server and this host's clock is used (said under -v);
+ *   0, or the status of a lost connection.
  *   future_now: the time by the clock chosen (this host's before
  *   future_clock).  future_wait: 1 when e must wait, said as above (a
  *   young file under -v; with dry, on stdout too).  future_save: write the
  *   notes for the next run (none: the file goes); not with dry, nor after
  *   a run that saw only some files.
+ *
+ * The second half of the rule is the second look: a file old enough is
+ * still read only when it did not move while it was read.  future_fetch
+ * downloads the file e was listed as (remote) into fd, at most max bytes,
+ * and looks at it again: 0 when it is still as listed (the same size and
+ * mtime, and that many bytes came); FUTURE_CHANGED when it changed
+ * meanwhile (said under -v), or grew while it was read on a connection
+ * still in time (sftp said it): left for a later run; else sftp_get's
+ * or sftp_stat's status (SFTP_MISSING: gone since listed; EX_DATAERR:
+ * over max), for the caller to word.  future_same is the comparison.
  */
 #ifndef POSYNC_FUTURE_H
 #define POSYNC_FUTURE_H
@@ -45,10 +55,10 @@
 
 #define FUTURE_SKEW_SAY 300	/* s: clocks further apart are said */
 
+struct notes;
+
 struct future {
-	char *path;		/* SPOOL/state/NAME */
-	char *notes;		/* its lines as read: "SAFE SIZE MTIME SEEN" */
-	struct buf next;	/* the lines to keep for the next run */
+	struct notes *notes;	/* SPOOL/state/NAME: "SAFE SIZE MTIME SEEN" (notes.h) */
 	int min_age;		/* s the same size and mtime must hold */
 	time_t skew;		/* the server's clock less this host's */
 	int server;		/* 1: skew was measured */
@@ -61,6 +71,11 @@ time_t future_now(const struct future *f);
 int future_wait(struct future *f, const struct sftp_entry *e, const char *safe,
     const char *quoted, int dry);
 int future_save(struct future *f);
+#define FUTURE_CHANGED	(-3)
+int future_fetch(struct sftp *s, const struct sftp_entry *e,
+    const char *remote, int fd, uint64_t max);
+int future_same(const struct sftp_entry *listed, const struct sftp_entry *now,
+    uint64_t got);
 void future_close(struct future *f);
 
 #endif

@@ -775,14 +775,80 @@ curl_failed(struct hotwax *h, const struct req *rq, const char *url,
 	return 0;
 }
 
+/* One call's attempts so far (call). */
+struct attempt {
+	const struct req *rq;
+	const char *url;
+	cJSON **resp;
+	char **why;
+	int relogged;		/* logged in again after a 401, once a call */
+	long wait;		/* ms before the next attempt; -1: backoff's */
+	char what[CURL_ERROR_SIZE + 64];	/* the last transient failure */
+};
+
+/* What call() does after an HTTP answer. */
+enum next {
+	NEXT_DONE,		/* *st is the call's status */
+	NEXT_AGAIN,		/* at once, not counted: a fresh login */
+	NEXT_RETRY		/* a transient failure, in a->what */
+};
+
+/* Judge the HTTP status of one attempt; ra: the Retry-After seconds. */
+static enum next
+http_answer(struct hotwax *h, struct attempt *a, long status, long ra, int *st)
+{
+	const struct req *rq = a->rq;
+
+	if (status == 401 && rq->auth) {
+		if (h->username && !a->relogged) {
+			/* the token expired: a fresh one, once per call */
+			msg_info("%s %s: HTTP 401, logging in again as %s",
+			    rq->method, a->url, h->username);
+			wipe_free(h->token);
+			h->token = NULL;
+			a->relogged = 1;
+			return NEXT_AGAIN;
+		}
+		*st = refused(h, rq, a->url, status, a->relogged ?
+		    "the token from a fresh login was refused" :
+		    "the token of [hotwax] token_file was refused", a->why);
+	} else if (status == 401)
+		*st = refused(h, rq, a->url, status, "login refused (are [hotwax] "
+		    "username and password_file right?)", a->why);
+	else if (status == 403)
+		*st = refused(h, rq, a->url, status, "permission refused (does "
+		    "the HotWax user have permission for this call?)", a->why);
+	else if (status == 429) {
+		snprintf(a->what, sizeof a->what, "HTTP 429 (too many requests)");
+		if (ra > 0)
+			a->wait = ra * 1000;
+		return NEXT_RETRY;
+	} else if (status >= 500 || status == 408) {
+		cJSON *o = cJSON_ParseWithLength(h->body.s ? h->body.s : "",
+		    h->body.len);
+		char *e = error_text(o);
+
+		/* what HotWax said helps the person reading the mail;
+		 * the buffer holds a line, so the words are cut at 200 */
+		snprintf(a->what, sizeof a->what, "HTTP %ld%s%.200s", status,
+		    e ? ": " : "", e ? e : "");
+		free(e);
+		cJSON_Delete(o);
+		return NEXT_RETRY;
+	} else
+		*st = judge(h, rq, a->url, status, a->resp, a->why);
+	return NEXT_DONE;
+}
+
 static int
 call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 {
 	char *url = xasprintf("%s%s", h->base, rq->endpoint);
-	int attempt = 0, relogged = 0, st;
-	long status, ra, wait;
+	struct attempt a = { rq, url, resp, why, 0, -1, "" };
+	int attempt = 0, st;
+	long status, ra;
+	enum next n;
 	CURLcode rc;
-	char what[CURL_ERROR_SIZE + 64];
 
 	*resp = NULL;
 	if (why)
@@ -797,65 +863,28 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 			goto out;
 		h->cap = reply_cap(h, rq->endpoint);	/* login() set its own */
 		rc = perform(h, rq, url, &status, &ra);
-		wait = -1;
+		a.wait = -1;
 		if (rc != CURLE_OK) {
-			if ((st = curl_failed(h, rq, url, rc, what, sizeof what, why)))
+			if ((st = curl_failed(h, rq, url, rc, a.what, sizeof a.what, why)))
 				goto out;
-		} else if (status == 401 && rq->auth) {
-			if (h->username && !relogged) {
-				/* the token expired: a fresh one, once per call */
-				msg_info("%s %s: HTTP 401, logging in again as %s",
-				    rq->method, url, h->username);
-				wipe_free(h->token);
-				h->token = NULL;
-				relogged = 1;
-				continue;
-			}
-			st = refused(h, rq, url, status, relogged ?
-			    "the token from a fresh login was refused" :
-			    "the token of [hotwax] token_file was refused", why);
+		} else if ((n = http_answer(h, &a, status, ra, &st)) == NEXT_DONE)
 			goto out;
-		} else if (status == 401) {
-			st = refused(h, rq, url, status, "login refused (are [hotwax] "
-			    "username and password_file right?)", why);
-			goto out;
-		} else if (status == 403) {
-			st = refused(h, rq, url, status, "permission refused (does "
-			    "the HotWax user have permission for this call?)", why);
-			goto out;
-		} else if (status == 429) {
-			snprintf(what, sizeof what, "HTTP 429 (too many requests)");
-			if (ra > 0)
-				wait = ra * 1000;
-		} else if (status >= 500 || status == 408) {
-			cJSON *o = cJSON_ParseWithLength(h->body.s ? h->body.s : "",
-			    h->body.len);
-			char *e = error_text(o);
-
-			/* what HotWax said helps the person reading the mail;
-			 * the buffer holds a line, so the words are cut at 200 */
-			snprintf(what, sizeof what, "HTTP %ld%s%.200s", status,
-			    e ? ": " : "", e ? e : "");
-			free(e);
-			cJSON_Delete(o);
-		} else {
-			st = judge(h, rq, url, status, resp, why);
-			goto out;
-		}
+		else if (n == NEXT_AGAIN)
+			continue;
 		/* transient */
-		if (wait < 0 && attempt < h->retries)
-			wait = backoff(h, attempt);
-		if (attempt >= h->retries || late(h, wait)) {
+		if (a.wait < 0 && attempt < h->retries)
+			a.wait = backoff(h, attempt);
+		if (attempt >= h->retries || late(h, a.wait)) {
 			msg_warn("%s %s: %s; gave up after %d attempt%s%s", rq->method,
-			    url, what, attempt + 1, attempt ? "s" : "",
+			    url, a.what, attempt + 1, attempt ? "s" : "",
 			    attempt >= h->retries ? "" : " (no time left for another)");
-			set_why(why, what);
+			set_why(why, a.what);
 			st = EX_TEMPFAIL;
 			goto out;
 		}
 		msg_info("%s %s: %s; retry %d of %d in %.1f s", rq->method, url,
-		    what, attempt + 1, h->retries, wait / 1000.0);
-		sleep_ms(wait);
+		    a.what, attempt + 1, h->retries, a.wait / 1000.0);
+		sleep_ms(a.wait);
 		attempt++;
 	}
 out:

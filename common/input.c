@@ -167,7 +167,9 @@ input_collect(int argc, char **argv, const char *spooldir_sub,
 	status = gather(argc, argv, spooldir_sub, suffix, vec_sink, &v, &used);
 	if (from_spool_used)
 		*from_spool_used = used;
-	if (status >= EX_IOERR) {
+	/* vec_sink never fails: a bad stdin line is EX_DATAERR, stdin or the
+	 * spool folder unread EX_IOERR, by name (no rank of statuses) */
+	if (status == EX_IOERR) {
 		v.v = v.v ? v.v : xcalloc(1, sizeof *v.v);
 		input_free(v.v);
 		*n = 0;

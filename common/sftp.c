@@ -896,6 +896,55 @@ start_session(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **kh, i
 	return st == EX_PROTOCOL ? EX_UNAVAILABLE : st;
 }
 
+/* A session not yet connected: its names and bounds from c. */
+static struct sftp *
+session_new(const struct config *c)
+{
+	struct sftp *s = xcalloc(1, sizeof *s);
+
+	s->sock = -1;
+	s->where = xasprintf("sftp://%s@%s:%d", c->sftp.user ? c->sftp.user : "hotwax",
+	    c->sftp.host, c->sftp.port);
+	/* The names ssh(1) looks the server up by (kh_verdict), lower-cased
+	 * as ssh lower-cases the host it is given and writes known_hosts. */
+	s->khplain = lowercase(xstrdup(c->sftp.host));
+	if (c->sftp.port == 22) {
+		s->khname = s->khplain;
+		s->khplain = NULL;
+	} else
+		s->khname = xasprintf("[%s]:%d", s->khplain, c->sftp.port);
+	s->run_timeout = c->sftp.run_timeout > 0 ? c->sftp.run_timeout : 3600;
+	s->timeout_ms = (long)c->sftp.timeout * 1000;
+	return s;
+}
+
+/* start_session found none of known_hosts' key types for the server
+ * (RETRY_ANY_TYPE): one more connection, only on this path, so that the
+ * refusal (check_host_key) shows the key the server does have, with the
+ * line that would trust it, rather than a bare handshake failure. */
+static int
+retry_any_type(struct sftp *s, const struct config *c, LIBSSH2_KNOWNHOSTS **kh)
+{
+	char tried[sizeof s->prefs], *kq;
+	int st;
+
+	memcpy(tried, s->prefs, sizeof tried);
+	libssh2_knownhost_free(*kh);
+	*kh = NULL;
+	libssh2_session_free(s->ses);
+	s->ses = NULL;
+	close(s->sock);
+	s->sock = -1;
+	st = start_session(s, c, kh, 0);
+	if (!st) {
+		kq = msg_quote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
+		msg_warn("%s: the server has no host key of the types %s holds "
+		    "for it (%s)", s->where, kq, tried);
+		free(kq);
+	}
+	return st;
+}
+
 int
 sftp_open(const struct config *c, struct sftp **out)
 {
@@ -918,43 +967,10 @@ sftp_open(const struct config *c, struct sftp **out)
 		msg_warn("libssh2 cannot be initialised");
 		return EX_SOFTWARE;
 	}
-	s = xcalloc(1, sizeof *s);
-	s->sock = -1;
-	s->where = xasprintf("sftp://%s@%s:%d", c->sftp.user ? c->sftp.user : "hotwax",
-	    c->sftp.host, c->sftp.port);
-	/* The names ssh(1) looks the server up by (kh_verdict), lower-cased
-	 * as ssh lower-cases the host it is given and writes known_hosts. */
-	s->khplain = lowercase(xstrdup(c->sftp.host));
-	if (c->sftp.port == 22) {
-		s->khname = s->khplain;
-		s->khplain = NULL;
-	} else
-		s->khname = xasprintf("[%s]:%d", s->khplain, c->sftp.port);
-	s->run_timeout = c->sftp.run_timeout > 0 ? c->sftp.run_timeout : 3600;
-	s->timeout_ms = (long)c->sftp.timeout * 1000;
+	s = session_new(c);
 	st = start_session(s, c, &kh, 1);
-	if (st == RETRY_ANY_TYPE) {
-		char tried[sizeof s->prefs];
-
-		memcpy(tried, s->prefs, sizeof tried);
-		/* One more connection, only on this path, so that the refusal
-		 * below shows the key the server does have, with the line that
-		 * would trust it, rather than a bare handshake failure. */
-		libssh2_knownhost_free(kh);
-		kh = NULL;
-		libssh2_session_free(s->ses);
-		s->ses = NULL;
-		close(s->sock);
-		s->sock = -1;
-		st = start_session(s, c, &kh, 0);
-		if (!st) {
-			char *kq = msg_quote(c->sftp.known_hosts, strlen(c->sftp.known_hosts));
-
-			msg_warn("%s: the server has no host key of the types %s holds "
-			    "for it (%s)", s->where, kq, tried);
-			free(kq);
-		}
-	}
+	if (st == RETRY_ANY_TYPE)
+		st = retry_any_type(s, c, &kh);
 	if (st)
 		goto bad;
 	if ((st = check_host_key(s, c, kh)))
@@ -1243,32 +1259,17 @@ sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got
 	return st;
 }
 
-int
-sftp_put(struct sftp *s, int fd, const char *remote)
+/* fd's bytes to the open handle h; *total: how many were sent.  0 or a
+ * status, said. */
+static int
+put_data(struct sftp *s, LIBSSH2_SFTP_HANDLE *h, int fd, const char *remote,
+    uint64_t size, uint64_t *total)
 {
-	LIBSSH2_SFTP_HANDLE *h;
-	struct sftp_entry e;
-	struct stat lst;
-	uint64_t total = 0;
 	ssize_t n, w;
 	size_t off;
-	char *buf, *wh;
-	int st = 0, cst;
+	char *buf = xmalloc(IOBUF), *wh;
+	int st = 0;
 
-	if ((st = dead(s, remote)))
-		return st;
-	if (fstat(fd, &lst) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
-		wh = where(s, remote);
-		msg_warnerr("%s: the local file to upload", wh);
-		free(wh);
-		return EX_IOERR;
-	}
-	h = libssh2_sftp_open_ex(s->sftp, remote, (unsigned)strlen(remote),
-	    LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC, 0644,
-	    LIBSSH2_SFTP_OPENFILE);
-	if (!h)
-		return fail(s, remote, "cannot create");
-	buf = xmalloc(IOBUF);
 	for (;;) {
 		n = read(fd, buf, IOBUF);
 		if (n < 0 && errno == EINTR)
@@ -1296,20 +1297,22 @@ sftp_put(struct sftp *s, int fd, const char *remote)
 		}
 		if (st)
 			break;
-		total += (uint64_t)n;
+		*total += (uint64_t)n;
 		if (s->progress)
-			s->progress(total, (uint64_t)lst.st_size, s->parg);
+			s->progress(*total, size, s->parg);
 	}
 	free(buf);
-	/* Durable on the server before anyone renames it into view; servers
-	 * without fsync@openssh.com are still usable. */
-	if (!st && libssh2_sftp_fsync(h) < 0 && last_fx(s) != LIBSSH2_FX_OP_UNSUPPORTED)
-		st = fail(s, remote, "fsync failed");
-	cst = close_handle(s, h, remote);
-	if (!st && cst)
-		st = cst;
-	if (st)
-		return st;
+	return st;
+}
+
+/* The server holds the total bytes sent to remote: 0, else
+ * EX_UNAVAILABLE, said. */
+static int
+put_check(struct sftp *s, const char *remote, uint64_t total)
+{
+	struct sftp_entry e;
+	char *wh;
+
 	switch (sftp_stat(s, remote, &e)) {
 	case 0:
 		break;
@@ -1327,6 +1330,39 @@ sftp_put(struct sftp *s, int fd, const char *remote)
 		return EX_UNAVAILABLE;
 	}
 	return 0;
+}
+
+int
+sftp_put(struct sftp *s, int fd, const char *remote)
+{
+	LIBSSH2_SFTP_HANDLE *h;
+	struct stat lst;
+	uint64_t total = 0;
+	char *wh;
+	int st = 0, cst;
+
+	if ((st = dead(s, remote)))
+		return st;
+	if (fstat(fd, &lst) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		wh = where(s, remote);
+		msg_warnerr("%s: the local file to upload", wh);
+		free(wh);
+		return EX_IOERR;
+	}
+	h = libssh2_sftp_open_ex(s->sftp, remote, (unsigned)strlen(remote),
+	    LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC, 0644,
+	    LIBSSH2_SFTP_OPENFILE);
+	if (!h)
+		return fail(s, remote, "cannot create");
+	st = put_data(s, h, fd, remote, (uint64_t)lst.st_size, &total);
+	/* Durable on the server before anyone renames it into view; servers
+	 * without fsync@openssh.com are still usable. */
+	if (!st && libssh2_sftp_fsync(h) < 0 && last_fx(s) != LIBSSH2_FX_OP_UNSUPPORTED)
+		st = fail(s, remote, "fsync failed");
+	cst = close_handle(s, h, remote);
+	if (!st && cst)
+		st = cst;
+	return st ? st : put_check(s, remote, total);
 }
 
 /* ----------------------------------------------------------- the folder */

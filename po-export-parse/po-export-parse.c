@@ -1099,9 +1099,7 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
     const char *safe, int *fd)
 {
 	struct spool_file sf;
-	struct sftp_entry now;
 	FILE *tmp = NULL;
-	uint64_t got;
 	char *raw, *q;
 	int st, wfd;
 
@@ -1117,21 +1115,16 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 			return st;
 		wfd = fileno(sf.fp);
 	}
-	st = sftp_get(run->sftp, remote, wfd, (uint64_t)run->cfg.netsuite.po_max_size, &got);
-	if (st == 0)
-		st = sftp_stat(run->sftp, remote, &now);
-	if (st == 0 && (now.size != e->size || now.mtime != e->mtime || got != e->size)) {
-		q = msg_quote(remote, strlen(remote));
-		msg_info("%s changed while it was read: left for the next run", q);
-		free(q);
+	/* the second look (future.h): still as listed once read */
+	st = future_fetch(run->sftp, e, remote, wfd,
+	    (uint64_t)run->cfg.netsuite.po_max_size);
+	if (st == FUTURE_CHANGED)
 		st = LEAVE_FILE;
-	} else if (st == SFTP_MISSING) {
+	else if (st == SFTP_MISSING) {
 		q = msg_quote(remote, strlen(remote));
 		msg_info("%s: gone from the inbox since it was listed; skipped", q);
 		free(q);
 		st = LEAVE_FILE;
-	} else if (st == EX_TEMPFAIL && !sftp_expired(run->sftp)) {
-		st = LEAVE_FILE;	/* grew while read: said by sftp */
 	}
 	if (run->dry) {
 		if (st == 0 && (*fd = dup(wfd)) < 0)

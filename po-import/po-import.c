@@ -93,7 +93,9 @@
 #define POLL_MAX_MS	5000
 #define PENDING_WARN_H	6
 #define LOGID_SIZE	256	/* bytes of every STEM.logid: see reserve() */
+#define VERSION_AT	160	/* where in it the version line starts */
 #define MADE_AT		192	/* where in it the batch's "made" line starts */
+#define LOGID_VERSION	"# posync logid v1"
 #define LOGID_HELD	"(upload not confirmed by HotWax)"
 
 struct run {
@@ -113,15 +115,6 @@ struct run {
 	size_t nseen, capseen;
 	size_t fed;		/* paths read from stdin */
 };
-
-/* Spool names come from po-export-parse; anything else is refused
- * before it can become a path component or a message.  The rule is
- * safename.h's, shared by every program. */
-static int
-good_name(const char *name)
-{
-	return spool_name_ok(name, ".json");
-}
 
 /* Say why name is refused: its length, when that is the fault. */
 static int
@@ -236,8 +229,12 @@ bad:
  * the file whole (LOGID_SIZE bytes: the line LOGID_HELD padded with
  * blanks, fsync'd), so that a full or failing disk stops the run before
  * HotWax has the batch; after HotWax's answer, fill() writes the log id
- * over the bytes before MADE_AT (the id, '\n', then '\n's), which needs no
- * new space, and fsyncs it; only then does the batch move to cur/.  The
+ * over the bytes before VERSION_AT (the id, '\n', then '\n's), which needs
+ * no new space, and fsyncs it; only then does the batch move to cur/.
+ * From VERSION_AT, the line LOGID_VERSION (padded with blanks), written
+ * by reserve() and left by fill(), tells this layout from a later one; a
+ * .logid of an older posync has blanks or '\n's there and is read the
+ * same (its id line then runs to MADE_AT).  The
  * last line, from MADE_AT, is "made SEC.NSEC": when the batch was made
  * (its mtime in new/), written by reserve() and left by fill(), so that a
  * batch sent back to new/ for a second upload keeps its place in new/'s
@@ -373,6 +370,8 @@ reserve(struct run *r, const char *name, struct timespec made)
 	free(s);
 	memset(buf, ' ', sizeof buf);
 	memcpy(buf, LOGID_HELD, strlen(LOGID_HELD));
+	buf[VERSION_AT - 1] = '\n';
+	memcpy(buf + VERSION_AT, LOGID_VERSION, strlen(LOGID_VERSION));
 	buf[MADE_AT - 1] = '\n';
 	/* at most 5 + 20 + 1 + 9 bytes: room to spare before the '\n' */
 	s = xasprintf("made %lld.%09ld", (long long)made.tv_sec,
@@ -391,11 +390,11 @@ static int
 fill(struct run *r, const char *name, const char *log_id)
 {
 	char buf[LOGID_SIZE], *s = logid_path(r, name);
-	size_t n = strlen(log_id);	/* good_id: at most 128, < MADE_AT */
+	size_t n = strlen(log_id);	/* good_id: at most 128, < VERSION_AT */
 	struct stat st;
 	int fd, ret = 0;
 
-	memset(buf, '\n', MADE_AT);
+	memset(buf, '\n', VERSION_AT);
 	memcpy(buf, log_id, n);
 	fd = open(s, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -405,7 +404,7 @@ fill(struct run *r, const char *name, const char *log_id)
 		msg_warn("%s: %lld bytes, not the %d reserved before the upload "
 		    "(changed meanwhile?)", s, (long long)st.st_size, LOGID_SIZE);
 		ret = EX_IOERR;
-	} else if (pwrite(fd, buf, MADE_AT, 0) != (ssize_t)MADE_AT ||
+	} else if (pwrite(fd, buf, VERSION_AT, 0) != (ssize_t)VERSION_AT ||
 	    fsync(fd) < 0) {
 		msg_warnerr("cannot write %s", s);
 		ret = EX_IOERR;
@@ -596,7 +595,9 @@ batch(const char *path, void *arg)
 	cJSON *rows = NULL;
 	int st, in_new, taken;
 
-	if (!good_name(name))
+	/* a batch's name becomes a path component and a message: the
+	 * spool's one rule (safename.h) first */
+	if (!spool_name_ok(name, ".json"))
 		return bad_name(path, name);
 	if (in_dir(path, r->curreal)) {
 		msg_info("%s: already imported, skipped", path);
@@ -755,10 +756,19 @@ take_batches(struct run *r, int argc, char **argv)
 
 /* ---- following the data-manager logs ---- */
 
+/* Where following a log stands. */
+enum follow {
+	LOG_CLOSED,		/* over, or no longer ours to follow this run */
+	LOG_OPEN,		/* still to follow */
+	LOG_OVERDUE		/* still to follow, pending for more than
+				 * PENDING_WARN_H hours (said): exit 75 if it
+				 * still is at the end of the run */
+};
+
 struct pending {
 	char *name;		/* the batch, STEM.json */
 	char *id;
-	int open;		/* still to follow */
+	enum follow open;
 };
 
 static const char *
@@ -1009,7 +1019,7 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 	free(v.named);
 	free(v.at);
 	free(bpath);
-	p->open = 0;
+	p->open = LOG_CLOSED;
 	return st;
 }
 
@@ -1388,7 +1398,7 @@ log_unknown(struct run *r, struct pending *p)
 
 	st = back_to_new(r, p->name, why, 1);
 	free(why);
-	p->open = 0;
+	p->open = LOG_CLOSED;
 	return st ? st : EX_DATAERR;
 }
 
@@ -1405,7 +1415,7 @@ look(struct run *r, struct pending *p)
 	if (!in_spool(r, "cur", p->name)) {
 		/* sent back to new/ meanwhile (back_to_new) */
 		free(ep);
-		p->open = 0;
+		p->open = LOG_CLOSED;
 		return 0;
 	}
 	st = hotwax_get(r->h, ep, &lg, &why);
@@ -1428,7 +1438,7 @@ look(struct run *r, struct pending *p)
 		msg_warn("%s: HotWax log %s has an unknown status %s", p->name, p->id, q);
 		free(q);
 		st = EX_PROTOCOL;
-		p->open = 0;
+		p->open = LOG_CLOSED;
 	}
 	cJSON_Delete(lg);
 	return st;
@@ -1525,9 +1535,9 @@ pending_logs(struct run *r, size_t *np, int *st)
 		if (stat(s, &sb) == 0 && time(NULL) - sb.st_mtime > PENDING_WARN_H * 3600) {
 			msg_warn("HotWax log %s (%s) has been pending for more than "
 			    "%d hours", id, s, PENDING_WARN_H);
-			v[k].open = 2;	/* said; makes the run exit 75 if still pending */
+			v[k].open = LOG_OVERDUE;
 		} else {
-			v[k].open = 1;
+			v[k].open = LOG_OPEN;
 		}
 		v[k].id = id;
 		v[k].name = name;
@@ -1560,13 +1570,13 @@ look_until(struct run *r, struct pending *v, size_t n)
 	while (left && !r->stop && !late) {
 		left = 0;
 		for (i = 0; i < n && !r->stop && !late; i++) {
-			if (!v[i].open)
+			if (v[i].open == LOG_CLOSED)
 				continue;
 			if (mono_ms() >= end || (st = look(r, &v[i])) == HOTWAX_LATE)
 				late = 1;
 			else
 				status = exit_merge(status, st);
-			left += v[i].open != 0;
+			left += v[i].open != LOG_CLOSED;
 		}
 		wait = end - mono_ms();
 		if (!left || r->stop || late || wait <= 0 || !r->cfg.hotwax.log_wait)
@@ -1607,9 +1617,9 @@ follow_logs(struct run *r)
 	if (n && !r->stop)
 		status = exit_merge(status, look_until(r, v, n));
 	for (i = 0; i < n; i++) {
-		if (v[i].open == 2)
+		if (v[i].open == LOG_OVERDUE)
 			status = exit_merge(status, EX_TEMPFAIL);
-		else if (v[i].open)
+		else if (v[i].open == LOG_OPEN)
 			msg_info("HotWax log %s of %s is still pending: the next run "
 			    "follows it", v[i].id, v[i].name);
 	}
@@ -1634,26 +1644,27 @@ follow_logs(struct run *r)
 static int
 still_followed(const char *file, void *arg)
 {
-	static const char *const sfx[] = { ".json", ".logid", ".logdone" };
+	enum { BATCH, LOGID, LOGDONE, NSFX };	/* sfx[]'s order */
+	static const char *const sfx[NSFX] = { ".json", ".logid", ".logdone" };
 	const struct run *r = arg;
 	size_t i, fl = strlen(file), sl;
 	char *name;
 	int keep, k;
 
-	for (i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+	for (i = 0; i < NSFX; i++) {
 		sl = strlen(sfx[i]);
 		if (fl > sl && strcmp(file + fl - sl, sfx[i]) == 0)
 			break;
 	}
-	if (i == sizeof sfx / sizeof *sfx)
+	if (i == NSFX)
 		return 0;
 	name = xasprintf("%.*s.json", (int)(fl - sl), file);
 	k = logid_of(r, name, NULL);
-	if (i == 2)
+	if (i == LOGDONE)
 		keep = k != LOGID_NONE;
 	else if (logdone(r, name) || k == LOGID_NONE)
 		keep = 0;
-	else if (i == 0 || k == LOGID_REAL)
+	else if (i == BATCH || k == LOGID_REAL)
 		keep = 1;
 	else	/* a .logid naming no log: while its batch is in cur/ */
 		keep = in_spool(r, "cur", name);

@@ -1976,18 +1976,9 @@ static int
 receipt_export(const struct config *cfg, int dry, int64_t at)
 {
 	struct run r = { 0 };
-	const char *p;
 	int rc, excess = 0;
 
-	for (p = cfg->netsuite.receipt_prefix; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789._-", *p) || p == cfg->netsuite.receipt_prefix + 64)
-			break;
-	if (*p || !*cfg->netsuite.receipt_prefix || *cfg->netsuite.receipt_prefix == '.') {
-		msg_warn("%s: [netsuite] receipt_prefix must be 1 to 64 of "
-		    "A-Z a-z 0-9 . _ - (not starting with .)", cfg->path);
-		return EX_CONFIG;
-	}
+	/* receipt_prefix: config.c checked it (name_ok) */
 	r.cfg = cfg;
 	r.dry = dry;
 	r.pubfd = -1;

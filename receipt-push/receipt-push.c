@@ -63,6 +63,7 @@
 #include "lock.h"
 #include "msg.h"
 #include "prog.h"
+#include "notes.h"
 #include "rfile.h"
 #include "safename.h"
 #include "sftp.h"
@@ -117,14 +118,6 @@ struct run {
 	int by_hand;		/* the files being added are arguments */
 	size_t rows_said;	/* NetSuite's error rows said this run */
 };
-
-/* A name that may go to the server as is: what receipt-export writes, or
- * any plain name a person chose; never a path, an option or a hidden file. */
-static int
-good_name(const char *n)
-{
-	return spool_name_ok(n, ".json");	/* safename.h: one rule for all */
-}
 
 static char *
 remote(const char *dir, const char *name)
@@ -257,7 +250,9 @@ take_named(struct run *r, const char *path)
 	struct stat a, b;
 	int st = 0;
 
-	if (!good_name(name)) {
+	/* a name that may go to the server as is, the spool's one rule
+	 * (safename.h): never a path, an option or a hidden file */
+	if (!spool_name_ok(name, ".json")) {
 		char *q = msg_quote(path, strlen(path));
 
 		msg_warn("%s: not published: a receipt file name is letters, digits "
@@ -469,16 +464,52 @@ write_held(struct run *r, size_t from)
 	return st;
 }
 
-/* The queue: the files named (arguments or stdin), and the spool's files
- * made before the newest of them; with none named, all of the spool. */
+/* Every file of SPOOL/receipt/new into the queue (by cmp_item), or
+ * those that entered it before last when last is not NULL.  0 or
+ * EX_IOERR (said by spool_list). */
 static int
-build_queue(struct run *r, int argc, char **argv)
+queue_spool(struct run *r, const struct item *last)
 {
-	char **v, **sp;
-	size_t n, nsp, i, named;
-	int from_spool, st = 0, nospool;
+	char **sp;
+	size_t nsp, i;
+
+	if (spool_list(r->newdir, ".json", &sp, &nsp))
+		return EX_IOERR;
+	for (i = 0; i < nsp; i++) {
+		struct item t = {sp[i], path_join(r->newdir, sp[i]),
+		    fnmatch(r->pattern, sp[i], 0) == 0, 0, 0};
+
+		if (last)
+			t.since = entered(r, t.name, t.path, t.posync);
+		if (!last || cmp_item(&t, last) < 0)
+			add_item(r, sp[i], t.path);
+		else
+			free(t.path);
+	}
+	spool_list_free(sp);
+	sort_queue(r);
+	return 0;
+}
+
+/*
+ * The queue: the files named (arguments or stdin), and the spool's files
+ * made before the newest of them; with none named, all of the spool.
+ * Returns what stops the run before anything is published: 0, or
+ * EX_IOERR (stdin, the spool or a named file's copy into it failed) or
+ * EX_TEMPFAIL (the publish lock is busy); *named gets the status of the
+ * named files the run goes on without (EX_DATAERR, EX_NOINPUT, ...).
+ * Two results, not one merged status: what stops the run is a kind, not
+ * a rank among exit statuses.
+ */
+static int
+build_queue(struct run *r, int argc, char **argv, int *named)
+{
+	char **v;
+	size_t n, i;
+	int from_spool, st, stop = 0, nospool;
 	struct item last;
 
+	*named = 0;
 	/* -n on a spool not made yet (it makes none): nothing waits there */
 	nospool = r->dry && access(r->newdir, F_OK) < 0 && errno == ENOENT;
 	v = input_collect(argc, argv, nospool ? NULL : r->newdir, ".json", &n,
@@ -495,52 +526,25 @@ build_queue(struct run *r, int argc, char **argv)
 		input_free(v);
 		/* listed again under the lock: one listed before it may name
 		 * files a fold has removed since (it may not start now) */
-		if (!nospool && spool_list(r->newdir, ".json", &sp, &nsp))
-			return EX_IOERR;
-		for (i = 0; !nospool && i < nsp; i++)
-			add_item(r, sp[i], path_join(r->newdir, sp[i]));
-		if (!nospool)
-			spool_list_free(sp);
-		sort_queue(r);
-		return 0;
+		return nospool ? 0 : queue_spool(r, NULL);
 	}
 	r->by_hand = argc > 0;	/* arguments, not stdin's paths */
 	for (i = 0; i < n; i++)
-		st = exit_merge(st, take_named(r, v[i]));
+		if ((st = take_named(r, v[i])) == EX_IOERR)
+			stop = st;
+		else
+			*named = exit_merge(*named, st);
 	r->by_hand = 0;
 	input_free(v);
-	named = r->nq;
-	if (r->folded) {
-		/* what it was folded into waits in the spool */
-		if (spool_list(r->newdir, ".json", &sp, &nsp))
-			return EX_IOERR;
-		for (i = 0; i < nsp; i++)
-			add_item(r, sp[i], path_join(r->newdir, sp[i]));
-		spool_list_free(sp);
+	if (r->folded)	/* what it was folded into waits in the spool */
+		return exit_merge(stop, queue_spool(r, NULL));
+	if (r->nq == 0 || nospool) {
 		sort_queue(r);
-		return st;
+		return stop;
 	}
-	if (named == 0)
-		return st;
 	sort_queue(r);
 	last = r->q[r->nq - 1];
-	if (nospool)
-		return st;
-	if (spool_list(r->newdir, ".json", &sp, &nsp))
-		return EX_IOERR;
-	for (i = 0; i < nsp; i++) {
-		struct item t = {sp[i], path_join(r->newdir, sp[i]),
-		    fnmatch(r->pattern, sp[i], 0) == 0, 0, 0};
-
-		t.since = entered(r, t.name, t.path, t.posync);
-		if (cmp_item(&t, &last) < 0)
-			add_item(r, sp[i], t.path);
-		else
-			free(t.path);
-	}
-	spool_list_free(sp);
-	sort_queue(r);
-	return st;
+	return exit_merge(stop, queue_spool(r, &last));
 }
 
 /* ------------------------------------------------------------ the server */
@@ -548,24 +552,20 @@ build_queue(struct run *r, int argc, char **argv)
 /* What look_at_receipt_dir keeps of the posync files waiting in
  * receipt_dir that this spool did not publish (no stamp in cur/: from
  * another host, or pruned): when this host first saw each, in
- * SPOOL/state/receipt-push.unread, one "SAFENAME TIME" a line.  A server
- * clock ahead of ours cannot push such a file's time out of reach. */
-struct unread {
-	char *path, *notes;
-	struct buf next;
-};
+ * SPOOL/state/receipt-push.unread, notes "SAFENAME TIME" (notes.h).  A
+ * server clock ahead of ours cannot push such a file's time out of
+ * reach. */
 
 /* When this host published e: its stamp in cur/; else the earlier of
  * the server's mtime and when this host first saw it waiting. */
 static time_t
-published_at(struct run *r, const struct sftp_entry *e, struct unread *u,
+published_at(struct run *r, const struct sftp_entry *e, struct notes *u,
     time_t now)
 {
 	char *p = path_join(r->curdir, e->name), *sn;
 	const char *n;
 	struct stat st;
 	long long t = now;
-	size_t len;
 
 	if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
 		/* a stamp ahead of now (made while this host's clock ran
@@ -581,31 +581,11 @@ published_at(struct run *r, const struct sftp_entry *e, struct unread *u,
 	}
 	free(p);
 	sn = safename(e->name, strlen(e->name));
-	len = strlen(sn);
-	for (n = u->notes; n && (n = strstr(n, sn)); n++)
-		if ((n == u->notes || n[-1] == '\n') && n[len] == ' ') {
-			if (sscanf(n + len, " %lld", &t) != 1 || t > now)
-				t = now;
-			break;
-		}
-	buf_addf(&u->next, "%s %lld\n", sn, t);
+	if ((n = notes_find(u, sn)) && (sscanf(n, "%lld", &t) != 1 || t > now))
+		t = now;
+	notes_keepf(u, sn, "%lld", t);
 	free(sn);
 	return e->mtime < t ? e->mtime : (time_t)t;
-}
-
-/* Keep the notes of the files still waiting; none: no file. */
-static int
-unread_save(struct run *r, struct unread *u)
-{
-	const char *next = u->next.s ? u->next.s : "";
-
-	if (r->dry || strcmp(next, u->notes ? u->notes : "") == 0)
-		return 0;
-	if (!*next && unlink(u->path) < 0 && errno != ENOENT) {
-		msg_warnerr("cannot remove %s", u->path);
-		return EX_IOERR;
-	}
-	return *next ? spool_write_atomic(u->path, next, strlen(next)) : 0;
 }
 
 /* receipt_dir: which posync files wait unread, and since when. */
@@ -615,33 +595,31 @@ look_at_receipt_dir(struct run *r)
 	const struct config *c = r->c;
 	time_t now = time(NULL), oldest = 0;
 	const char *oldname = NULL;
-	struct unread u = { NULL, NULL, {0} };
+	struct notes *u;
 	time_t t;
-	size_t i, len;
+	size_t i;
+	char *path;
 	int st;
 
 	if ((st = sftp_list(r->s, c->netsuite.receipt_dir, &r->rd, &r->nrd)))
 		return st;
-	u.path = xasprintf("%s/state/" UNREAD_FILE, c->spool.dir);
-	if (read_file(u.path, 1 << 20, &u.notes, &len) < 0) {
-		if (errno != ENOENT)	/* the server's times then, said */
-			msg_warnerr("%s: ignored", u.path);
-		u.notes = NULL;
-	}
+	/* unreadable: the server's times then, said */
+	path = xasprintf("%s/state/" UNREAD_FILE, c->spool.dir);
+	u = notes_open(path, 0);
+	free(path);
 	for (i = 0; i < r->nrd; i++) {
 		if (!r->rd[i].is_reg || fnmatch(r->pattern, r->rd[i].name, 0))
 			continue;
 		r->waiting = 1;
-		t = published_at(r, &r->rd[i], &u, now);
+		t = published_at(r, &r->rd[i], u, now);
 		if (!oldname || t < oldest) {
 			oldest = t;
 			oldname = r->rd[i].name;
 		}
 	}
-	st = unread_save(r, &u);
-	free(u.path);
-	free(u.notes);
-	buf_free(&u.next);
+	/* the notes of the files still waiting; none: no file */
+	st = r->dry ? 0 : notes_save(u);
+	notes_close(u);
 	if (st)
 		return st;
 	if (oldname && now - oldest > c->netsuite.receipt_stale_after) {
@@ -1105,18 +1083,6 @@ report_rows(struct run *r, const char *rpath, const char *local)
 	free(data);
 }
 
-static int
-seen_has(const char *seen, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p;
-
-	for (p = seen; (p = strstr(p, name)); p++)
-		if ((p == seen || p[-1] == '\n') && p[n] == '\n')
-			return 1;
-	return 0;
-}
-
 /* copy_error's answer for a file that changed while it was read */
 #define LEAVE_FILE (-1)
 
@@ -1128,26 +1094,17 @@ copy_error(struct run *r, const char *rpath, const char *local_name,
     const struct sftp_entry *e)
 {
 	struct spool_file sf;
-	struct sftp_entry now;
-	uint64_t got;
-	char *local, *q;
+	char *local;
 	int st;
 
 	if ((st = spool_create(&sf, r->area, local_name)))
 		return st;
-	st = sftp_get(r->s, rpath, fileno(sf.fp), MAX_ERRCSV, &got);
-	if (st == 0)
-		st = sftp_stat(r->s, rpath, &now);
-	if (st == 0 && (got != e->size || now.size != e->size ||
-	    now.mtime != e->mtime)) {
-		q = msg_quote(rpath, strlen(rpath));
-		msg_info("%s changed while it was read: left for the next run", q);
-		free(q);
-		st = LEAVE_FILE;
-	} else if (st == SFTP_MISSING || (st == EX_TEMPFAIL && !sftp_expired(r->s)) ||
+	/* the second look (future.h): still as listed once read */
+	st = future_fetch(r->s, e, rpath, fileno(sf.fp), MAX_ERRCSV);
+	if (st == FUTURE_CHANGED || st == SFTP_MISSING ||
 	    (st == EX_DATAERR && e->size <= MAX_ERRCSV)) {
-		/* went away, grew while read (said by sftp), or grew past
-		 * the bound since the listing */
+		/* changed or grew while read, went away, or grew past the
+		 * bound since the listing */
 		st = LEAVE_FILE;
 	}
 	if (st) {
@@ -1181,7 +1138,7 @@ too_young(struct run *r, struct future *fu, const struct sftp_entry *e,
  * clock asked (future_clock, in the staging folder, posync's own): a
  * quiet run costs no more requests. */
 static int
-any_fresh(const char *seen, const struct sftp_entry *e, size_t n)
+any_fresh(const struct notes *seen, const struct sftp_entry *e, size_t n)
 {
 	size_t i;
 	char *sn;
@@ -1191,106 +1148,105 @@ any_fresh(const char *seen, const struct sftp_entry *e, size_t n)
 		if (!e[i].is_reg)
 			continue;
 		sn = safename(e[i].name, strlen(e[i].name));
-		fresh = !seen_has(seen, sn);
+		fresh = !notes_find(seen, sn);
 		free(sn);
 	}
 	return fresh;
 }
 
+/* One walk over receipt_error_dir. */
+struct errscan {
+	const char *dir;
+	struct notes *seen;	/* SEEN_FILE: the names reported, "SAFENAME" */
+	struct future fu;	/* FUTURE_FILE */
+	size_t fresh;		/* reported this run */
+	int lost;		/* the connection: nothing more this run */
+};
+
+/* One regular file of the listing, e: reported unless seen before (its
+ * name kept either way), young (left, not seen), or the connection was
+ * lost.  A file that cannot be copied is tried again next run, but does
+ * not keep the others from being reported, nor make the names after it
+ * forgotten (and reported twice); only a lost connection stops the walk.
+ * Its status. */
+static int
+report_one(struct run *r, struct errscan *x, const struct sftp_entry *e)
+{
+	char *sn = safename(e->name, strlen(e->name)), *rpath, *q;
+	int c = 0;
+
+	if (notes_find(x->seen, sn))
+		notes_keep(x->seen, sn);
+	if (notes_find(x->seen, sn) || x->lost) {
+		free(sn);
+		return 0;
+	}
+	rpath = remote(x->dir, e->name);
+	if (too_young(r, &x->fu, e, rpath, sn))
+		c = LEAVE_FILE;
+	else if (r->dry) {	/* the name is NetSuite's: quoted */
+		q = msg_quote(rpath, strlen(rpath));
+		printf("would report and copy NetSuite's error file %s\n", q);
+		free(q);
+	} else if ((c = copy_error(r, rpath, sn, e)) == EX_DATAERR) {
+		/* too large to copy: said once, to be read there */
+		q = msg_quote(rpath, strlen(rpath));
+		msg_warn("NetSuite reported receipt errors in %s, too "
+		    "large to copy: read it on the server", q);
+		free(q);
+		c = 0;
+	}
+	free(rpath);
+	if (c != LEAVE_FILE) {	/* a file left is neither seen nor an error */
+		if (c == 0) {
+			notes_keep(x->seen, sn);
+			x->fresh++;
+		}
+		x->lost = c == EX_UNAVAILABLE || c == EX_TEMPFAIL;
+	}
+	free(sn);
+	return c == LEAVE_FILE ? 0 : c;
+}
+
 static int
 report_errors(struct run *r)
 {
-	const char *dir = r->c->netsuite.receipt_error_dir;
-	char *state = xasprintf("%s/state/" SEEN_FILE, r->c->spool.dir);
-	char *seen = NULL, *rpath, *sn, *q;
+	struct errscan x = { r->c->netsuite.receipt_error_dir, NULL, {0}, 0, 0 };
 	struct sftp_entry *e, st;
-	struct buf now = {0};
-	struct future fu;
-	size_t n, i, len, fresh = 0;
-	int s, c, lost = 0;
+	size_t n, i;
+	char *state;
+	int s;
 
-	if (!dir || (s = sftp_stat(r->s, dir, &st)) == SFTP_MISSING) {
-		free(state);
+	if (!x.dir || (s = sftp_stat(r->s, x.dir, &st)) == SFTP_MISSING)
 		return 0;
-	}
-	if (s || (s = sftp_list(r->s, dir, &e, &n))) {
-		free(state);
+	if (s || (s = sftp_list(r->s, x.dir, &e, &n)))
 		return s;
+	state = xasprintf("%s/state/" SEEN_FILE, r->c->spool.dir);
+	/* unreadable: stop, lest every file in it be said again */
+	x.seen = notes_open(state, 1);
+	free(state);
+	if (!x.seen) {
+		sftp_entries_free(e, n);
+		return EX_IOERR;
 	}
-	if (read_file(state, 16 << 20, &seen, &len) < 0) {
-		if (errno != ENOENT) {
-			msg_warnerr("%s", state);
-			sftp_entries_free(e, n);
-			free(state);
-			return EX_IOERR;
-		}
-		seen = xstrdup("");
-	}
-	future_open(&fu, r->c->spool.dir, FUTURE_FILE, r->c->netsuite.po_min_age);
-	if (any_fresh(seen, e, n) && (s = future_clock(&fu, r->s,
+	future_open(&x.fu, r->c->spool.dir, FUTURE_FILE, r->c->netsuite.po_min_age);
+	if (any_fresh(x.seen, e, n) && (s = future_clock(&x.fu, r->s,
 	    r->c->netsuite.receipt_staging_dir, r->dry)))
-		lost = 1;	/* the connection: nothing more this run */
-	/* A file that cannot be copied is tried again next run, but does
-	 * not keep the others from being reported, nor make the names after
-	 * it forgotten (and reported twice); only a lost connection stops
-	 * the walk. */
-	buf_adds(&now, "");
-	for (i = 0; i < n; i++) {
-		if (!e[i].is_reg)
-			continue;
-		sn = safename(e[i].name, strlen(e[i].name));
-		if (seen_has(seen, sn)) {
-			buf_addf(&now, "%s\n", sn);
-			free(sn);
-			continue;
-		}
-		if (lost) {
-			free(sn);
-			continue;
-		}
-		rpath = remote(dir, e[i].name);
-		c = 0;
-		if (too_young(r, &fu, &e[i], rpath, sn))
-			c = LEAVE_FILE;
-		else if (r->dry) {	/* the name is NetSuite's: quoted */
-			q = msg_quote(rpath, strlen(rpath));
-			printf("would report and copy NetSuite's error file %s\n", q);
-			free(q);
-		} else if ((c = copy_error(r, rpath, sn, &e[i])) == EX_DATAERR) {
-			/* too large to copy: said once, to be read there */
-			q = msg_quote(rpath, strlen(rpath));
-			msg_warn("NetSuite reported receipt errors in %s, too "
-			    "large to copy: read it on the server", q);
-			free(q);
-			c = 0;
-		}
-		free(rpath);
-		if (c == LEAVE_FILE) {
-			free(sn);
-			continue;	/* neither seen nor an error */
-		}
-		if (c == 0) {
-			buf_addf(&now, "%s\n", sn);
-			fresh++;
-		}
-		lost = c == EX_UNAVAILABLE || c == EX_TEMPFAIL;
-		s = exit_merge(s, c);
-		free(sn);
-	}
+		x.lost = 1;	/* the connection: nothing more this run */
+	for (i = 0; i < n; i++)
+		if (e[i].is_reg)
+			s = exit_merge(s, report_one(r, &x, &e[i]));
 	/* Only names still on the server are kept: the list stays small. */
-	if (!r->dry && (fresh || strcmp(seen, now.s)) &&
-	    spool_write_atomic(state, now.s, now.len))
-		s = exit_merge(s, EX_IOERR);
+	if (!r->dry)
+		s = exit_merge(s, notes_save(x.seen));
 	/* a walk stopped by a lost connection saw only some files: the
 	 * notes of the rest are kept */
-	if (!r->dry && !lost)
-		s = exit_merge(s, future_save(&fu));
-	future_close(&fu);
+	if (!r->dry && !x.lost)
+		s = exit_merge(s, future_save(&x.fu));
+	future_close(&x.fu);
+	notes_close(x.seen);
 	sftp_entries_free(e, n);
-	buf_free(&now);
-	free(seen);
-	free(state);
-	return s ? s : fresh && !r->dry ? EX_DATAERR : 0;
+	return s ? s : x.fresh && !r->dry ? EX_DATAERR : 0;
 }
 
 /* ------------------------------------------------------------------ main */
@@ -1301,9 +1257,8 @@ run(struct run *r, int argc, char **argv)
 	const struct config *c = r->c;
 	int st, s;
 
-	st = build_queue(r, argc, argv);
-	if (st >= EX_IOERR)
-		return st;
+	if ((s = build_queue(r, argc, argv, &st)) != 0)
+		return exit_merge(st, s);
 	if ((s = sftp_open(c, &r->s))) {
 		if (r->nq)
 			msg_warn("%zu receipt file(s) kept in %s for the next run",

@@ -478,6 +478,68 @@ test_secret(void)
 	free(f);
 }
 
+/* [netsuite] receipt_prefix: the one rule for it (config.c name_ok),
+ * which receipt-export and receipt-push trust: 1 to 64 of
+ * [A-Za-z0-9._-], not starting with '.'. */
+static void
+test_prefix(void)
+{
+	static const struct {
+		const char *v;
+		int good;
+	} t[] = {
+		{ "posync", 1 }, { "Acme_Co-2.x", 1 }, { "a", 1 }, { "x.", 1 },
+		{ "-lead", 1 }, { "_lead", 1 },
+		{ ".hidden", 0 }, { ".", 0 }, { "..", 0 }, { "a b", 0 },
+		{ "a/b", 0 }, { "a:b", 0 }, { "caf\xc3\xa9", 0 }, { "a=b", 0 },
+	};
+	struct config c;
+	char *f = scratch_path("prefix.conf"), *text, *err, *w, long64[66];
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		text = xasprintf("[netsuite]\nreceipt_prefix = %s\n", t[i].v);
+		put_file(f, text, 0600);
+		cap_begin();
+		r = config_load(&c, f);
+		err = cap_end();
+		if (t[i].good) {
+			is_int(r, 0, "receipt_prefix %s is taken", t[i].v);
+			is_str(c.netsuite.receipt_prefix, t[i].v, "  as written");
+		} else
+			is_int(r, EX_CONFIG, "receipt_prefix %s is refused", t[i].v);
+		/* one message checked: msg.c shows MSG_SHOWN of a kind, and
+		 * test_bad used most of bad()'s */
+		if (strcmp(t[i].v, ".hidden") == 0) {
+			w = xasprintf("%s:2: [netsuite] receipt_prefix: ", f);
+			has(err, w, "  naming the file, line and key");
+			has(err, "(not starting with .)", "  and the whole rule");
+			free(w);
+		}
+		config_free(&c);
+		free(err);
+		free(text);
+	}
+	memset(long64, 'p', 64);
+	long64[64] = 0;
+	text = xasprintf("[netsuite]\nreceipt_prefix = %s\n", long64);
+	put_file(f, text, 0600);
+	is_int(config_load(&c, f), 0, "a receipt_prefix of 64 bytes is taken");
+	config_free(&c);
+	free(text);
+	long64[64] = 'p';
+	long64[65] = 0;
+	text = xasprintf("[netsuite]\nreceipt_prefix = %s\n", long64);
+	put_file(f, text, 0600);
+	cap_begin();
+	is_int(config_load(&c, f), EX_CONFIG, "one of 65 bytes is refused");
+	free(cap_end());
+	config_free(&c);
+	free(text);
+	free(f);
+}
+
 int
 main(void)
 {
@@ -487,6 +549,7 @@ main(void)
 	test_defaults();
 	test_bad();
 	test_secret();
+	test_prefix();
 	scratch_remove();
 	return done_testing();
 }

@@ -226,6 +226,18 @@ main(void)
 		ok(!spool_name_ok("a/b.json", ".json"), "a slash: refused");
 		ok(!spool_name_ok("a.csv", ".json"), "another extension: refused");
 		ok(spool_name_ok("a=C3=A9+@,_-.x", NULL), "any extension with NULL");
+		/* the names po-import and receipt-push take (they had a
+		 * good_name each; the rule is this one) */
+		ok(spool_name_ok("posync_PurchaseOrderReceiptFeed_2026-01-02-03_04_05_006.json",
+		    ".json"), "receipt-export's file name passes");
+		ok(spool_name_ok("Fri=20Nov=2027.0123456789abcdef.000001.json", ".json"),
+		    "a batch name passes");
+		ok(spool_name_ok("Acme.Co_x.json", ".json"), "a person's plain name passes");
+		ok(!spool_name_ok("x.json.tmp", ".json"), "a temporary name: refused");
+		ok(!spool_name_ok("x.JSON", ".json"), "the extension is case-sensitive");
+		ok(!spool_name_ok("a\nb.json", ".json"), "a newline: refused");
+		ok(!spool_name_ok("caf\xc3\xa9.json", ".json"), "a raw UTF-8 byte: refused");
+		ok(!spool_name_ok("", ".json") && !spool_name_ok("", NULL), "empty: refused");
 		/* every safename with the longest suffix po-export-parse adds */
 		for (i = 0; i < n; i++) {
 			again = xasprintf("%s.0123456789abcdef.recovered.csv", got[i]);

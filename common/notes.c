@@ -1,0 +1,141 @@
+/*
+ * notes -- see notes.h.  future.c's notes and receipt-push's .unread
+ * and errors-seen lists were three copies of one "name, then what is
+ * known of it" file; this is the one.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "notes.h"
+#include "spool.h"
+#include "util.h"
+
+#define NOTES_MAX	(16 << 20)	/* bytes of a notes file */
+#define NOTES_TAG	"# posync notes v"	/* NOTES_VERSION, less its number */
+
+struct notes {
+	char *path;
+	char *raw;		/* the file as read, NULL when there was none */
+	const char *lines;	/* raw past its version line */
+	struct buf next;	/* NOTES_VERSION and the lines kept */
+};
+
+/* The lines of a file as read: past NOTES_VERSION, or all of an older
+ * posync's; NULL for a later version's. */
+static const char *
+past_version(const char *raw)
+{
+	size_t tl = strlen(NOTES_TAG), vl = strlen(NOTES_VERSION);
+
+	if (strncmp(raw, NOTES_TAG, tl) != 0)
+		return raw;	/* no version line: an older posync's */
+	if (strncmp(raw, NOTES_VERSION, vl) == 0 &&
+	    (raw[vl] == '\n' || raw[vl] == 0))
+		return raw[vl] ? raw + vl + 1 : raw + vl;
+	return NULL;
+}
+
+struct notes *
+notes_open(const char *path, int must_read)
+{
+	struct notes *n = xcalloc(1, sizeof *n);
+	size_t len;
+
+	n->path = xstrdup(path);
+	buf_adds(&n->next, NOTES_VERSION "\n");
+	if (read_file(path, NOTES_MAX, &n->raw, &len) < 0) {
+		n->raw = NULL;
+		if (errno == ENOENT)
+			return n;
+		if (must_read) {
+			msg_warnerr("%s", path);
+			notes_close(n);
+			return NULL;
+		}
+		msg_warnerr("%s: ignored", path);
+		return n;
+	}
+	if ((n->lines = past_version(n->raw)) == NULL) {
+		msg_warn("%s: written by a later posync (its first line is not "
+		    "\"%s\"): %s", path, NOTES_VERSION, must_read ? "not read" :
+		    "ignored");
+		if (must_read) {
+			notes_close(n);
+			return NULL;
+		}
+		n->lines = "";
+	}
+	return n;
+}
+
+const char *
+notes_find(const struct notes *n, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p;
+
+	if (!n->lines || kl == 0)
+		return NULL;
+	for (p = n->lines; (p = strstr(p, key)) != NULL; p++)
+		if ((p == n->lines || p[-1] == '\n') &&
+		    (p[kl] == ' ' || p[kl] == '\n' || p[kl] == 0))
+			return p[kl] == ' ' ? p + kl + 1 : p + kl;
+	return NULL;
+}
+
+void
+notes_keep(struct notes *n, const char *key)
+{
+	buf_addf(&n->next, "%s\n", key);
+}
+
+void
+notes_keepf(struct notes *n, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	char *rest;
+	int len;
+
+	va_start(ap, fmt);
+	len = vasprintf(&rest, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		msg_die(EX_OSERR, "out of memory");
+	buf_addf(&n->next, "%s %s\n", key, rest);
+	free(rest);
+}
+
+int
+notes_save(struct notes *n)
+{
+	int none = n->next.len == strlen(NOTES_VERSION "\n");
+
+	if (none && !n->raw)
+		return 0;
+	if (!none && n->raw && strcmp(n->raw, n->next.s) == 0)
+		return 0;
+	if (none) {
+		if (unlink(n->path) < 0 && errno != ENOENT) {
+			msg_warnerr("cannot remove %s", n->path);
+			return EX_IOERR;
+		}
+		return 0;
+	}
+	return spool_write_atomic(n->path, n->next.s, n->next.len) ? EX_IOERR : 0;
+}
+
+void
+notes_close(struct notes *n)
+{
+	if (!n)
+		return;
+	free(n->path);
+	free(n->raw);
+	buf_free(&n->next);
+	free(n);
+}
