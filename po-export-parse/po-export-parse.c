@@ -47,6 +47,7 @@
 #include "input.h"
 #include "lock.h"
 #include "msg.h"
+#include "parsedmark.h"
 #include "pocsv.h"
 #include "polines.h"
 #include "safename.h"
@@ -414,54 +415,12 @@ marker_path(struct job *j)
 
 /*
  * A marker, SPOOL/state/parsed/<hash16>, says a file was parsed: a file
- * whose marker exists is only archived.  It holds "rows R rejected J
- * batches B recovered C" and "file NAME", the file's own name as
- * marker_name writes it: prune_markers keeps a marker while a file of
- * that name is on the server.  A marker of an older posync holds only the
- * first line, or nothing; it still counts, and gets its "file" line the
- * next time its file is seen.
+ * whose marker exists is only archived.  Its text is parsedmark.h's: the
+ * counts, and the file's own name, by which prune_markers keeps a marker
+ * while a file of that name is on the server.  A marker of an older
+ * posync (no version line, no "file" line, or empty) still counts, and
+ * is brought to the current form the next time its file is seen.
  */
-
-/* NAME on one line: '%', control bytes and anything not ASCII as %XX, so
- * that any name NetSuite gives (newlines included) reads back as one. */
-static char *
-marker_name(const char *name)
-{
-	struct buf b = {0};
-	unsigned char ch;
-
-	buf_adds(&b, "");
-	for (; *name; name++) {
-		ch = (unsigned char)*name;
-		if (ch < 0x20 || ch == '%' || ch >= 0x7f)
-			buf_addf(&b, "%%%02X", ch);
-		else
-			buf_addc(&b, (char)ch);
-	}
-	return b.s;
-}
-
-/* The marker's "file" line (its NAME, as marker_name wrote it, is
- * xstrndup'd), or NULL for an older posync's marker. */
-static char *
-marker_file(const char *data)
-{
-	const char *p;
-
-	for (p = data; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (strncmp(p, "file ", 5) == 0)
-			return xstrndup(p + 5, strcspn(p + 5, "\n"));
-	return NULL;
-}
-
-static char *
-marker_line(struct job *j)
-{
-	char *n = marker_name(j->name), *l = xasprintf("file %s\n", n);
-
-	free(n);
-	return l;
-}
 
 /* Name again the batches of an already parsed file still waiting in new/. */
 static void
@@ -482,40 +441,30 @@ reprint_waiting(struct job *j)
 	free(dir);
 }
 
-/* An older posync's marker gets the file's name: from now on it lives as
- * long as the file stays on the server.  A failure only leaves it as it
- * was (pruned by age, as then): said. */
+/* An older posync's marker gets the file's name (from now on it lives
+ * as long as the file stays on the server) and the version line, once.
+ * A failure only leaves it as it was (pruned by age, as then): said. */
 static void
 marker_upgrade(struct job *j, const char *marker, const char *data, size_t len)
 {
-	char *name = marker_file(data), *line;
-	struct buf b = {0};
+	const char *what;
+	char *text = parsedmark_upgrade(data, len, j->name, &what);
 
-	if (name) {
-		free(name);
-		return;
-	}
-	line = marker_line(j);
-	buf_add(&b, data, len);
-	if (len && data[len - 1] != '\n')
-		buf_addc(&b, '\n');
-	buf_adds(&b, line);
-	if (spool_write_atomic(marker, b.s, b.len) == 0)
-		msg_info("%s: its marker %s now names it", j->qname, marker);
-	buf_free(&b);
-	free(line);
+	if (text && spool_write_atomic(marker, text, strlen(text)) == 0)
+		msg_info("%s: its marker %s now %s", j->qname, marker, what);
+	free(text);
 }
 
 /* A file parsed before (its marker exists): report it as then. */
 static int
 already_parsed(struct job *j, const char *marker)
 {
+	struct parsedmark_counts c = { 0 };
 	char *data, *rj;
 	size_t len;
-	unsigned long rows = 0, rejected = 0;
 
 	if (read_file(marker, MARKER_MAX, &data, &len) == 0) {
-		sscanf(data, "rows %lu rejected %lu", &rows, &rejected);
+		parsedmark_counts(data, &c);
 		if (!j->run->dry)
 			marker_upgrade(j, marker, data, len);
 		free(data);
@@ -523,11 +472,11 @@ already_parsed(struct job *j, const char *marker)
 	msg_info("%s: parsed before (%s)", j->qname, marker);
 	if (!j->run->dry)
 		reprint_waiting(j);
-	if (!rejected)
+	if (!c.rejected)
 		return 0;
 	rj = rejects_name(j);
 	msg_warn("%s: parsed before: %lu of %lu rows were rejected, listed in %s/rejects/%s",
-	    j->qname, rejected, rows, j->run->po_area, rj);
+	    j->qname, c.rejected, c.rows, j->run->po_area, rj);
 	free(rj);
 	return EX_DATAERR;
 }
@@ -556,7 +505,9 @@ say_rejects(struct job *j)
 static int
 finish(struct job *j)
 {
-	char *marker, *data, *line;
+	struct parsedmark_counts counts = { j->rows, j->rejected, j->batches,
+	    j->recovered };
+	char *marker, *data;
 	int r = 0;
 
 	if (j->open)
@@ -572,10 +523,7 @@ finish(struct job *j)
 	if (r)
 		return r;
 	marker = marker_path(j);
-	line = marker_line(j);
-	data = xasprintf("rows %lu rejected %lu batches %lu recovered %lu\n%s",
-	    j->rows, j->rejected, j->batches, j->recovered, line);
-	free(line);
+	data = parsedmark_text(j->name, &counts);
 	r = spool_write_atomic(marker, data, strlen(data));
 	if (r)	/* said with the path at fault; now what it means */
 		msg_warn("%s: its batches are written, but not its marker %s: "
@@ -1367,7 +1315,7 @@ setup(struct run *run)
 }
 
 /* Is the marker at path still needed by the listing of po_dir in names
- * (marker_name'd, sorted)?  Yes while a file of the name it records is
+ * (parsedmark_name'd, sorted)?  Yes while a file of the name it records is
  * listed; for an older posync's marker, which records none, while any
  * CSV is (every file seen this run had its marker named, in
  * already_parsed).  A marker that cannot be read is kept. */
@@ -1384,7 +1332,7 @@ marker_needed(const char *path, char **names, size_t k, int any_csv)
 		msg_warnerr("%s: kept", path);
 		return 1;
 	}
-	name = marker_file(data);
+	name = parsedmark_file(data);
 	free(data);
 	if (!name)
 		return any_csv;
@@ -1418,7 +1366,7 @@ prune_markers(struct run *run, const struct sftp_entry *ents, size_t n)
 	names = xcalloc(n + 1, sizeof *names);
 	for (i = 0; i < n; i++)
 		if (ents[i].is_reg) {
-			names[k++] = marker_name(ents[i].name);
+			names[k++] = parsedmark_name(ents[i].name);
 			any |= candidate(&run->cfg, &ents[i]);
 		}
 	sort_strings(names, k);
