@@ -35,6 +35,8 @@
 #define LINE_MAX_BYTES	4096	/* a record longer than this is not ours */
 #define SAY_MAX		10	/* dropped POs named without -v */
 #define DAY		86400
+#define VERSION		2	/* of the ledger's form: its header says it */
+#define VERSION_TAG	"polines "
 
 /* What a line of the ledger is (polines.h). */
 enum { R_BAD, R_LINE, R_SEEN, R_HEAD };
@@ -99,7 +101,26 @@ struct parsed {
 	int has_qty;		/* R_LINE */
 	dec_t qty;
 	int64_t secs;		/* R_SEEN, R_HEAD */
+	int64_t version;	/* R_HEAD: 1 without its version field */
 };
+
+/* The header's "SECS" or "SECS<TAB>polines N" (s[0..len)): 0, or -1. */
+static int
+parse_head(const char *s, size_t len, struct parsed *p)
+{
+	const char *t = memchr(s, '\t', len), *end = s + len;
+	size_t taglen = sizeof VERSION_TAG - 1;
+
+	p->version = 1;
+	if (!t)
+		return parse_secs(s, len, &p->secs);
+	if ((size_t)(end - t - 1) <= taglen ||
+	    memcmp(t + 1, VERSION_TAG, taglen) != 0 ||
+	    parse_secs(t + 1 + taglen, (size_t)(end - t - 1 - taglen), &p->version) < 0 ||
+	    p->version < 2)
+		return -1;
+	return parse_secs(s, (size_t)(t - s), &p->secs);
+}
 
 static int
 parse_line(const char *line, size_t len, struct parsed *p)
@@ -108,17 +129,18 @@ parse_line(const char *line, size_t len, struct parsed *p)
 
 	p->kind = R_BAD;
 	if (!(t1 = memchr(line, '\t', len)) ||
-	    !(t2 = memchr(t1 + 1, '\t', (size_t)(end - t1 - 1))) ||
-	    memchr(t2 + 1, '\t', (size_t)(end - t2 - 1)))
+	    !(t2 = memchr(t1 + 1, '\t', (size_t)(end - t1 - 1))))
 		return R_BAD;
 	v = t2 + 1;
 	p->polen = (size_t)(t1 - line);
 	p->klen = (size_t)(t2 - line);
 	if (t1 == line) {	/* the header: no PO, no line */
-		if (t2 == t1 + 1 && parse_secs(v, (size_t)(end - v), &p->secs) == 0)
+		if (t2 == t1 + 1 && parse_head(v, (size_t)(end - v), p) == 0)
 			p->kind = R_HEAD;
 		return p->kind;
 	}
+	if (memchr(v, '\t', (size_t)(end - v)))
+		return R_BAD;
 	if (tsv_unesc(NULL, line, p->polen) < 0)
 		return R_BAD;
 	if (t2 == t1 + 1) {	/* no line: the PO was seen at SECS */
@@ -416,13 +438,19 @@ reader_next(struct reader *rd, char *line, size_t *lenp, struct parsed *p)
 
 	if ((k = next_line(rd->fp, line, lenp)) != LN_EOF && k != LN_TORN) {
 		rd->lineno++;
-		if (k == LN_OK && parse_line(line, *lenp, p) != R_BAD)
+		if (k == LN_OK && parse_line(line, *lenp, p) != R_BAD &&
+		    (p->kind != R_HEAD || p->version <= VERSION))
 			return 1;
-		msg_warn("%s:%lu: %s; nothing done: mend the ledger by hand "
-		    "(posync(7) ASSUMPTIONS)", rd->path, rd->lineno,
-		    k == LN_LONG ? "record longer than 4096 bytes" :
-		    k == LN_NUL ? "record holding a NUL byte" :
-		    "malformed record");
+		if (k == LN_OK && p->kind == R_HEAD)
+			msg_warn("%s:%lu: a ledger of a later posync (%s%lld); "
+			    "nothing done", rd->path, rd->lineno, VERSION_TAG,
+			    (long long)p->version);
+		else
+			msg_warn("%s:%lu: %s; nothing done: mend the ledger by "
+			    "hand (posync(7) ASSUMPTIONS)", rd->path, rd->lineno,
+			    k == LN_LONG ? "record longer than 4096 bytes" :
+			    k == LN_NUL ? "record holding a NUL byte" :
+			    "malformed record");
 		rd->status = EX_CONFIG;
 		return -1;
 	}
@@ -573,6 +601,7 @@ struct compactor {
 	size_t curlen;
 	struct parsed curp;
 	int64_t newest;		/* the latest seen time in the ledger */
+	int oldform;		/* its first line is no versioned header */
 };
 
 static int
@@ -845,6 +874,8 @@ split(struct compactor *c)
 	if (reader_open(&rd, c->fd, c->path) != 0)
 		return EX_IOERR;
 	while ((k = reader_next(&rd, c->line, &len, &p)) > 0) {
+		if (rd.lineno == 1)
+			c->oldform = p.kind != R_HEAD || p.version < 2;
 		if (p.kind == R_SEEN && p.secs > c->newest)
 			c->newest = p.secs;
 		if (sorted && (p.kind == R_HEAD || !have ||
@@ -1001,7 +1032,7 @@ write_out(struct compactor *c, struct out *o, const char *tmp)
 			close(fd);
 		return EX_IOERR;
 	}
-	fprintf(o->fp, "\t\t%lld\n", (long long)o->now);
+	fprintf(o->fp, "\t\t%lld\t%s%d\n", (long long)o->now, VERSION_TAG, VERSION);
 	if (c->prefix > 0 && src_open(&c->src[n++], c->fd, (long long)c->prefix) < 0)
 		r = EX_IOERR;
 	for (i = 0; !r && i < c->nruns; i++)
@@ -1126,6 +1157,9 @@ polines_compact_checked(const char *spooldir, polines_want_fn *keep,
 		    (time_t)c.newest : now;
 		r = replace(&c, &o);
 	}
+	if (!r && c.oldform)	/* said once: the new ledger has its header */
+		msg_info("%s: now in the %s%d form (its header says so)", path,
+		    VERSION_TAG, VERSION);
 	if (o.dropped) {
 		fclose(o.dropped);
 		close(o.dropfd);
