@@ -68,8 +68,8 @@ struct run {
 	struct sftp *sftp;
 	struct future future;	/* SPOOL/state/po-future (future.h) */
 	unsigned long made;	/* batches made this run: their mtimes' ns */
-	int archive_st, error_st;	/* po_archive_dir, po_error_dir: -1 not
-					 * looked at yet, 0 there, else why not */
+	int archive_st, error_st;	/* po_archive_dir, po_error_dir:
+					 * FOLDER_UNSEEN, 0 there, else why not */
 };
 
 /* What became of a CSV read (parse_file). */
@@ -84,6 +84,10 @@ enum outcome {
  * read; it stays where it is for the next run, quietly.  Negative, so
  * it can never be taken for an exit status. */
 #define NOT_READ	(-1)
+
+/* A folder posync moves files into, not looked at yet this run
+ * (folder_ready); once looked at, 0 or the exit status saying why not. */
+#define FOLDER_UNSEEN	(-1)
 
 struct pend {			/* a ledger record waiting for its batch */
 	size_t po, line;	/* offsets into the arena */
@@ -822,7 +826,7 @@ folder_ready(struct run *run, const char *dir, int *st)
 	struct sftp_entry e;
 	char *q;
 
-	if (*st >= 0)
+	if (*st != FOLDER_UNSEEN)
 		return *st;
 	if (!run->dry)
 		return *st = sftp_mkdir_p(run->sftp, dir);
@@ -1265,7 +1269,7 @@ do_sftp(struct run *run)
 		return st;
 	}
 	future_open(&run->future, c->spool.dir, "po-future", c->netsuite.po_min_age);
-	run->archive_st = run->error_st = -1;
+	run->archive_st = run->error_st = FOLDER_UNSEEN;
 	qsort(ents, n, sizeof *ents, by_age);
 	for (i = 0; i < n && !candidate(c, &ents[i]); i++)
 		;
