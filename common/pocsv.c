@@ -728,6 +728,18 @@ pocsv_json(struct buf *out, const struct pocsv_row *row)
 	buf_addc(out, '}');
 }
 
+int
+pocsv_poline(const struct pocsv_row *row, struct poline *rec)
+{
+	if (!row->has_ids)
+		return 0;
+	rec->po = row->po;
+	rec->line = row->item;
+	rec->has_qty = row->has_qty;
+	rec->qty = row->has_qty ? row->qtyval : 0;
+	return 1;
+}
+
 void
 pocsv_reject_csv(FILE *fp, const struct pocsv_row *row)
 {

@@ -39,6 +39,7 @@
 #include <stdio.h>
 
 #include "decimal.h"
+#include "polines.h"
 #include "util.h"
 
 #define POCSV_ID_MAX	64		/* bytes of an id */
@@ -87,6 +88,10 @@ void pocsv_close(struct pocsv *p);
  * - pocsv_reject_csv: a rejected row as a line of the rejects CSV under
  *   POCSV_REJECTS_HEADER: its line number, the reason and the raw line,
  *   both quoted (RFC 4180).
+ * - pocsv_poline: the row's record in the ledger of PO lines (polines.h),
+ *   pointing into row: 1 for every row whose ids can be trusted (has_ids),
+ *   good or rejected, the quantity unknown unless it was read (has_qty);
+ *   0 for a row that has none.
  * - pocsv_recovered_csv: a row read with commas in its SKU as a line of
  *   the recovered-rows CSV under POCSV_RECOVERED_HEADER: the file's name,
  *   the line number, the raw line and the SKU read, quoted (RFC 4180).
@@ -94,6 +99,7 @@ void pocsv_close(struct pocsv *p);
 #define POCSV_REJECTS_HEADER	"line,reason,raw\n"
 #define POCSV_RECOVERED_HEADER	"file,line,raw,sku\n"
 void pocsv_json(struct buf *out, const struct pocsv_row *row);
+int pocsv_poline(const struct pocsv_row *row, struct poline *rec);
 void pocsv_reject_csv(FILE *fp, const struct pocsv_row *row);
 void pocsv_recovered_csv(FILE *fp, const char *file, const struct pocsv_row *row);
 

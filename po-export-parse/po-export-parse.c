@@ -159,10 +159,11 @@ static int pend_flush(struct job *j);
 static int
 pend_add(struct job *j, const struct pocsv_row *row)
 {
+	struct poline rec;
 	struct pend *p;
 	int r;
 
-	if (j->run->dry || !row->has_ids)
+	if (j->run->dry || !pocsv_poline(row, &rec))
 		return 0;
 	if (j->npend >= PEND_MAX && (r = pend_flush(j)) != 0)
 		return r;
@@ -172,11 +173,11 @@ pend_add(struct job *j, const struct pocsv_row *row)
 	}
 	p = &j->pend[j->npend++];
 	p->po = j->arena.len;
-	buf_add(&j->arena, row->po, strlen(row->po) + 1);
+	buf_add(&j->arena, rec.po, strlen(rec.po) + 1);
 	p->line = j->arena.len;
-	buf_add(&j->arena, row->item, strlen(row->item) + 1);
-	p->has_qty = row->has_qty;
-	p->qty = row->qtyval;
+	buf_add(&j->arena, rec.line, strlen(rec.line) + 1);
+	p->has_qty = rec.has_qty;
+	p->qty = rec.qty;
 	return 0;
 }
 

@@ -73,16 +73,17 @@ add_json(struct got *g, const struct pocsv_row *row)
 	pocsv_json(&g->json, row);
 }
 
-/* The ledger record po-export-parse appends for a row (polines.h). */
+/* The ledger record po-export-parse appends for a row (pocsv_poline). */
 static void
 add_ledger(struct got *g, const struct pocsv_row *row)
 {
+	struct poline rec;
 	char q[DEC_BUFSZ];
 
-	if (!row->has_ids)
+	if (!pocsv_poline(row, &rec))
 		return;
-	buf_addf(&g->ledger, "%s\t%s\t%s\n", row->po, row->item,
-	    row->has_qty ? dec_format(row->qtyval, q) : "?");
+	buf_addf(&g->ledger, "%s\t%s\t%s\n", rec.po, rec.line,
+	    rec.has_qty ? dec_format(rec.qty, q) : "?");
 }
 
 /* The rows of p into g and the rejects and recovered CSVs, as
