@@ -20,15 +20,15 @@ dec_parse(const char *s, size_t len, dec_t *out)
 
 	while (i < len && s[i] >= '0' && s[i] <= '9') {
 		if (whole >= DEC_LIMIT / DEC_ONE)
-			return -3;	/* checked before it can overflow */
+			return DEC_TOO_LARGE;	/* checked before it can overflow */
 		whole = whole * 10 + (s[i] - '0');
 		i++;
 		nd++;
 	}
 	if (nd == 0)
-		return -1;
+		return DEC_MALFORMED;
 	if (whole >= DEC_LIMIT / DEC_ONE)
-		return -3;
+		return DEC_TOO_LARGE;
 	if (i < len && s[i] == '.') {
 		i++;
 		while (i < len && s[i] >= '0' && s[i] <= '9') {
@@ -37,16 +37,16 @@ dec_parse(const char *s, size_t len, dec_t *out)
 				 * that is otherwise well formed. */
 				while (i < len && s[i] >= '0' && s[i] <= '9')
 					i++;
-				return i == len ? -2 : -1;
+				return i == len ? DEC_TOO_PRECISE : DEC_MALFORMED;
 			}
 			frac = frac * 10 + (s[i] - '0');
 			i++;
 		}
 		if (nf == 0)
-			return -1;
+			return DEC_MALFORMED;
 	}
 	if (i != len)
-		return -1;
+		return DEC_MALFORMED;
 	for (; nf < DEC_PLACES; nf++)
 		frac *= 10;
 	*out = whole * DEC_ONE + frac;

@@ -15,8 +15,10 @@ typedef int64_t dec_t;			/* units of 1e-8 */
 #define DEC_BUFSZ 32
 
 /* Parse a plain decimal: digits, optionally '.' and 1..8 digits; no sign,
- * exponent or spaces.  0 on success; -1 malformed; -2 more than 8 places;
- * -3 too large. */
+ * exponent or spaces.  0 on success, else why not. */
+#define DEC_MALFORMED	(-1)
+#define DEC_TOO_PRECISE	(-2)	/* more than 8 places */
+#define DEC_TOO_LARGE	(-3)
 int dec_parse(const char *s, size_t len, dec_t *out);
 /* A JSON number (as cJSON gives it, a double) to dec_t, rounded to 8
  * places: exact for any value written with at most 8 places below 1e7.

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <csv.h>
 
 #include "decimal.h"
@@ -689,4 +690,73 @@ pocsv_close(struct pocsv *p)
 	for (c = 0; c < NCOLS; c++)
 		buf_free(&p->val[c]);
 	free(p);
+}
+
+/* ---------------------------------------------------------------- output */
+
+/* s as a JSON string, written by cJSON: pocsv lets no control character
+ * through, but what the escaping is stays cJSON's. */
+static void
+json_str(struct buf *out, const char *s)
+{
+	cJSON *j = cJSON_CreateString(s);
+	char *t = j ? cJSON_PrintUnformatted(j) : NULL;
+
+	if (!t)
+		msg_die(EX_OSERR, "out of memory");
+	buf_adds(out, t);
+	cJSON_free(t);
+	cJSON_Delete(j);
+}
+
+void
+pocsv_json(struct buf *out, const struct pocsv_row *row)
+{
+	buf_adds(out, "{\"externalId\": ");
+	json_str(out, row->po);
+	buf_adds(out, ", \"productSku\": ");
+	json_str(out, row->sku);
+	/* The quantity as written: validate checked it is a JSON number. */
+	buf_addf(out, ", \"quantity\": %s, \"externalFacilityId\": ", row->qty);
+	json_str(out, row->facility);
+	buf_adds(out, ", \"itemExternalId\": ");
+	json_str(out, row->item);
+	if (row->arrival[0]) {
+		buf_adds(out, ", \"arrivalDate\": ");
+		json_str(out, row->arrival);
+	}
+	buf_addc(out, '}');
+}
+
+int
+pocsv_poline(const struct pocsv_row *row, struct poline *rec)
+{
+	if (!row->has_ids)
+		return 0;
+	rec->po = row->po;
+	rec->line = row->item;
+	rec->has_qty = row->has_qty;
+	rec->qty = row->has_qty ? row->qtyval : 0;
+	return 1;
+}
+
+void
+pocsv_reject_csv(FILE *fp, const struct pocsv_row *row)
+{
+	fprintf(fp, "%lu,", row->line);
+	csv_fwrite(fp, row->reason, strlen(row->reason));
+	putc(',', fp);
+	csv_fwrite(fp, row->raw, row->rawlen);
+	putc('\n', fp);
+}
+
+void
+pocsv_recovered_csv(FILE *fp, const char *file, const struct pocsv_row *row)
+{
+	csv_fwrite(fp, file, strlen(file));
+	fprintf(fp, ",%lu,", row->line);
+	csv_fwrite(fp, row->raw, row->rawlen);
+	putc(',', fp);
+	csv_fwrite(fp, row->sku, strlen(row->sku));
+	putc('\n', fp);
 }

@@ -36,7 +36,11 @@
 #define POSYNC_POCSV_H
 
 #include <stddef.h>
+#include <stdio.h>
+
 #include "decimal.h"
+#include "polines.h"
+#include "util.h"
 
 #define POCSV_ID_MAX	64		/* bytes of an id */
 #define POCSV_SKU_MAX	255		/* bytes of a SKU */
@@ -71,6 +75,33 @@ int pocsv_open(struct pocsv **out, int fd, const char *date_format, char **why);
  * error. */
 int pocsv_next(struct pocsv *p, struct pocsv_row *row);
 void pocsv_close(struct pocsv *p);
+
+/*
+ * What a row becomes (the reader's outputs, tested from files in
+ * tests/data/pocsv/):
+ * - pocsv_json: a good row as one element of HotWax's IMP_PO upload
+ *   (contracts.md section 2), appended to out on one line:
+ *   {"externalId": "...", "productSku": "...", "quantity": N,
+ *   "externalFacilityId": "...", "itemExternalId": "..."[, "arrivalDate":
+ *   "MM/dd/yyyy"]}; the strings written by cJSON, the quantity its text
+ *   (a JSON number), arrivalDate left out when empty.
+ * - pocsv_reject_csv: a rejected row as a line of the rejects CSV under
+ *   POCSV_REJECTS_HEADER: its line number, the reason and the raw line,
+ *   both quoted (RFC 4180).
+ * - pocsv_poline: the row's record in the ledger of PO lines (polines.h),
+ *   pointing into row: 1 for every row whose ids can be trusted (has_ids),
+ *   good or rejected, the quantity unknown unless it was read (has_qty);
+ *   0 for a row that has none.
+ * - pocsv_recovered_csv: a row read with commas in its SKU as a line of
+ *   the recovered-rows CSV under POCSV_RECOVERED_HEADER: the file's name,
+ *   the line number, the raw line and the SKU read, quoted (RFC 4180).
+ */
+#define POCSV_REJECTS_HEADER	"line,reason,raw\n"
+#define POCSV_RECOVERED_HEADER	"file,line,raw,sku\n"
+void pocsv_json(struct buf *out, const struct pocsv_row *row);
+int pocsv_poline(const struct pocsv_row *row, struct poline *rec);
+void pocsv_reject_csv(FILE *fp, const struct pocsv_row *row);
+void pocsv_recovered_csv(FILE *fp, const char *file, const struct pocsv_row *row);
 
 /* A date format: tokens YYYY, YY (20YY), MM, M, DD, D (M and D: one or
  * two digits), any other byte literal.  1 when it holds exactly one year,

@@ -25,14 +25,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "map.h"
 #include "msg.h"
 #include "polines.h"
 #include "spool.h"
+#include "tsv.h"
 #include "util.h"
 
 #define LINE_MAX_BYTES	4096	/* a record longer than this is not ours */
 #define SAY_MAX		10	/* dropped POs named without -v */
 #define DAY		86400
+#define VERSION		2	/* of the ledger's form: its header says it */
+#define VERSION_TAG	"polines "
 
 /* What a line of the ledger is (polines.h). */
 enum { R_BAD, R_LINE, R_SEEN, R_HEAD };
@@ -73,64 +77,6 @@ open_locked(const char *path, int flags, int how)
 	return -1;
 }
 
-static void
-escape(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\')
-			buf_adds(b, "\\\\");
-		else if (*s == '\t')
-			buf_adds(b, "\\t");
-		else if (*s == '\n')
-			buf_adds(b, "\\n");
-		else
-			buf_addc(b, *s);
-	}
-}
-
-/* Unescape s[0..len) into out (room for len + 1 bytes).  -1 when
- * malformed (a '\\' not followed by '\\', 't' or 'n'); out may be NULL
- * to check only. */
-static int
-unescape_to(char *out, const char *s, size_t len)
-{
-	size_t i, o = 0;
-	char c;
-
-	for (i = 0; i < len; i++) {
-		c = s[i];
-		if (c == '\\') {
-			if (++i == len)
-				return -1;
-			if (s[i] == '\\')
-				c = '\\';
-			else if (s[i] == 't')
-				c = '\t';
-			else if (s[i] == 'n')
-				c = '\n';
-			else
-				return -1;
-		}
-		if (out)
-			out[o++] = c;
-	}
-	if (out)
-		out[o] = 0;
-	return 0;
-}
-
-/* Unescape s[0..len) into a malloc'd string; NULL when malformed. */
-static char *
-unescape(const char *s, size_t len)
-{
-	char *out = xmalloc(len + 1);
-
-	if (unescape_to(out, s, len) == 0)
-		return out;
-	free(out);
-	return NULL;
-}
-
 /* SECS: 1 to 18 digits. */
 static int
 parse_secs(const char *s, size_t len, int64_t *v)
@@ -155,7 +101,26 @@ struct parsed {
 	int has_qty;		/* R_LINE */
 	dec_t qty;
 	int64_t secs;		/* R_SEEN, R_HEAD */
+	int64_t version;	/* R_HEAD: 1 without its version field */
 };
+
+/* The header's "SECS" or "SECS<TAB>polines N" (s[0..len)): 0, or -1. */
+static int
+parse_head(const char *s, size_t len, struct parsed *p)
+{
+	const char *t = memchr(s, '\t', len), *end = s + len;
+	size_t taglen = sizeof VERSION_TAG - 1;
+
+	p->version = 1;
+	if (!t)
+		return parse_secs(s, len, &p->secs);
+	if ((size_t)(end - t - 1) <= taglen ||
+	    memcmp(t + 1, VERSION_TAG, taglen) != 0 ||
+	    parse_secs(t + 1 + taglen, (size_t)(end - t - 1 - taglen), &p->version) < 0 ||
+	    p->version < 2)
+		return -1;
+	return parse_secs(s, (size_t)(t - s), &p->secs);
+}
 
 static int
 parse_line(const char *line, size_t len, struct parsed *p)
@@ -164,25 +129,26 @@ parse_line(const char *line, size_t len, struct parsed *p)
 
 	p->kind = R_BAD;
 	if (!(t1 = memchr(line, '\t', len)) ||
-	    !(t2 = memchr(t1 + 1, '\t', (size_t)(end - t1 - 1))) ||
-	    memchr(t2 + 1, '\t', (size_t)(end - t2 - 1)))
+	    !(t2 = memchr(t1 + 1, '\t', (size_t)(end - t1 - 1))))
 		return R_BAD;
 	v = t2 + 1;
 	p->polen = (size_t)(t1 - line);
 	p->klen = (size_t)(t2 - line);
 	if (t1 == line) {	/* the header: no PO, no line */
-		if (t2 == t1 + 1 && parse_secs(v, (size_t)(end - v), &p->secs) == 0)
+		if (t2 == t1 + 1 && parse_head(v, (size_t)(end - v), p) == 0)
 			p->kind = R_HEAD;
 		return p->kind;
 	}
-	if (unescape_to(NULL, line, p->polen) < 0)
+	if (memchr(v, '\t', (size_t)(end - v)))
+		return R_BAD;
+	if (tsv_unesc(NULL, line, p->polen) < 0)
 		return R_BAD;
 	if (t2 == t1 + 1) {	/* no line: the PO was seen at SECS */
 		if (parse_secs(v, (size_t)(end - v), &p->secs) == 0)
 			p->kind = R_SEEN;
 		return p->kind;
 	}
-	if (unescape_to(NULL, t1 + 1, (size_t)(t2 - t1 - 1)) < 0)
+	if (tsv_unesc(NULL, t1 + 1, (size_t)(t2 - t1 - 1)) < 0)
 		return R_BAD;
 	if (end - v == 1 && *v == '?') {
 		p->has_qty = 0;
@@ -200,9 +166,9 @@ add_record(struct buf *b, const struct poline *r)
 {
 	char q[DEC_BUFSZ];
 
-	escape(b, r->po);
+	tsv_esc(b, r->po);
 	buf_addc(b, '\t');
-	escape(b, r->line);
+	tsv_esc(b, r->line);
 	buf_addc(b, '\t');
 	buf_adds(b, r->has_qty ? dec_format(r->qty, q) : "?");
 	buf_addc(b, '\n');
@@ -227,7 +193,7 @@ add_seen(struct buf *b, const struct poline *recs, size_t n, time_t now)
 	for (i = 0; i < n; i++) {
 		if (i > 0 && strcmp(v[i - 1], v[i]) == 0)
 			continue;
-		escape(b, v[i]);
+		tsv_esc(b, v[i]);
 		buf_addf(b, "\t\t%lld\n", (long long)now);
 	}
 	free(v);
@@ -343,87 +309,56 @@ out:
 	return r;
 }
 
-/* The current records of the wanted POs, in first-seen order. */
-struct ent {
-	char *key;		/* "PO\tLINE" as escaped in the file */
-	struct poline rec;	/* po, line point into malloc'd copies */
-};
-struct table {
-	struct ent *v;
-	size_t n, cap;
-	uint32_t *idx;		/* open addressing: entry index + 1, 0 empty */
-	size_t nidx;
-};
-
-static uint32_t *
-slot(struct table *t, const char *key, size_t klen)
+/* The current records of the wanted POs, keyed "PO\tLINE" as escaped in
+ * the file: map.h walks them in first-put order.  po and line point into
+ * malloc'd copies, freed by table_free. */
+static struct map *
+table_new(void)
 {
-	uint64_t h = fnv64(FNV64_INIT, key, klen);
-	size_t i = (size_t)h & (t->nidx - 1);
-
-	while (t->idx[i]) {
-		const char *k = t->v[t->idx[i] - 1].key;
-
-		if (strlen(k) == klen && memcmp(k, key, klen) == 0)
-			break;
-		i = (i + 1) & (t->nidx - 1);
-	}
-	return &t->idx[i];
+	return map_new(sizeof(struct poline));
 }
 
 static void
-grow(struct table *t)
+table_free(struct map *t)
 {
-	size_t i;
+	struct poline *rec;
+	size_t it = 0;
 
-	free(t->idx);
-	t->nidx = t->nidx ? t->nidx * 2 : 64;
-	t->idx = xcalloc(t->nidx, sizeof *t->idx);
-	for (i = 0; i < t->n; i++)
-		*slot(t, t->v[i].key, strlen(t->v[i].key)) = (uint32_t)(i + 1);
-}
-
-static void
-table_free(struct table *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++) {
-		free(t->v[i].key);
-		free((char *)t->v[i].rec.po);
-		free((char *)t->v[i].rec.line);
+	while ((rec = map_next(t, &it, NULL)) != NULL) {
+		free((char *)rec->po);
+		free((char *)rec->line);
 	}
-	free(t->v);
-	free(t->idx);
-	memset(t, 0, sizeof *t);
+	map_free(t);
 }
 
 /* Record line (parsed as p) in t: the last record of a key wins. */
 static void
-table_put(struct table *t, const char *line, const struct parsed *p)
+table_put(struct map *t, const char *line, const struct parsed *p)
 {
 	const char *t1 = line + p->polen;
-	struct ent *e;
-	uint32_t *s;
+	struct poline *rec;
+	int isnew;
 
-	if ((t->n + 1) * 2 > t->nidx)
-		grow(t);
-	s = slot(t, line, p->klen);
-	if (*s) {
-		e = &t->v[*s - 1];
-	} else {
-		if (t->n == t->cap) {
-			t->cap = t->cap ? t->cap * 2 : 64;
-			t->v = xrealloc(t->v, t->cap * sizeof *t->v);
-		}
-		e = &t->v[t->n++];
-		e->key = xstrndup(line, p->klen);
-		e->rec.po = unescape(line, p->polen);
-		e->rec.line = unescape(t1 + 1, p->klen - p->polen - 1);
-		*s = (uint32_t)t->n;
+	rec = map_putn(t, line, p->klen, &isnew);
+	if (isnew) {
+		rec->po = tsv_unesc_dup(line, p->polen);
+		rec->line = tsv_unesc_dup(t1 + 1, p->klen - p->polen - 1);
 	}
-	e->rec.has_qty = p->has_qty;
-	e->rec.qty = p->qty;
+	rec->has_qty = p->has_qty;
+	rec->qty = p->qty;
+}
+
+/* fn for each record of t, in first-seen order, until one says non-zero. */
+static int
+table_walk(struct map *t, polines_fn *fn, void *arg)
+{
+	const struct poline *rec;
+	size_t it = 0;
+	int r = 0;
+
+	while (!r && (rec = map_next(t, &it, NULL)) != NULL)
+		r = fn(rec, arg);
+	return r;
 }
 
 /* What next_line found. */
@@ -503,13 +438,19 @@ reader_next(struct reader *rd, char *line, size_t *lenp, struct parsed *p)
 
 	if ((k = next_line(rd->fp, line, lenp)) != LN_EOF && k != LN_TORN) {
 		rd->lineno++;
-		if (k == LN_OK && parse_line(line, *lenp, p) != R_BAD)
+		if (k == LN_OK && parse_line(line, *lenp, p) != R_BAD &&
+		    (p->kind != R_HEAD || p->version <= VERSION))
 			return 1;
-		msg_warn("%s:%lu: %s; nothing done: mend the ledger by hand "
-		    "(posync(7) ASSUMPTIONS)", rd->path, rd->lineno,
-		    k == LN_LONG ? "record longer than 4096 bytes" :
-		    k == LN_NUL ? "record holding a NUL byte" :
-		    "malformed record");
+		if (k == LN_OK && p->kind == R_HEAD)
+			msg_warn("%s:%lu: a ledger of a later posync (%s%lld); "
+			    "nothing done", rd->path, rd->lineno, VERSION_TAG,
+			    (long long)p->version);
+		else
+			msg_warn("%s:%lu: %s; nothing done: mend the ledger by "
+			    "hand (posync(7) ASSUMPTIONS)", rd->path, rd->lineno,
+			    k == LN_LONG ? "record longer than 4096 bytes" :
+			    k == LN_NUL ? "record holding a NUL byte" :
+			    "malformed record");
 		rd->status = EX_CONFIG;
 		return -1;
 	}
@@ -533,7 +474,7 @@ reader_close(struct reader *rd, int r)
 /* Read the ledger from fd (which the caller has locked) into t, keeping
  * the lines of the POs want() accepts. */
 static int
-read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct table *t)
+read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct map *t)
 {
 	char line[LINE_MAX_BYTES + 1], *po = NULL;
 	struct reader rd;
@@ -551,7 +492,7 @@ read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct t
 			free(po);
 			po = xstrndup(line, p.polen);
 			if (want) {
-				char *plain = unescape(line, p.polen);
+				char *plain = tsv_unesc_dup(line, p.polen);
 
 				lastwant = want(plain, arg);
 				free(plain);
@@ -570,8 +511,7 @@ int
 polines_load(const char *spooldir, polines_want_fn *want, polines_fn *fn, void *arg)
 {
 	char *path = ledger_path(spooldir);
-	struct table t = {0};
-	size_t i;
+	struct map *t;
 	int fd, r;
 
 	fd = open_locked(path, O_RDONLY, LOCK_SH);
@@ -584,11 +524,12 @@ polines_load(const char *spooldir, polines_want_fn *want, polines_fn *fn, void *
 		free(path);
 		return r;
 	}
-	r = read_ledger(fd, path, want, arg, &t);
+	t = table_new();
+	r = read_ledger(fd, path, want, arg, t);
 	close(fd);	/* the records are ours now: let writers go on */
-	for (i = 0; !r && i < t.n; i++)
-		r = fn(&t.v[i].rec, arg);
-	table_free(&t);
+	if (!r)
+		r = table_walk(t, fn, arg);
+	table_free(t);
 	free(path);
 	return r;
 }
@@ -660,6 +601,7 @@ struct compactor {
 	size_t curlen;
 	struct parsed curp;
 	int64_t newest;		/* the latest seen time in the ledger */
+	int oldform;		/* its first line is no versioned header */
 };
 
 static int
@@ -932,6 +874,8 @@ split(struct compactor *c)
 	if (reader_open(&rd, c->fd, c->path) != 0)
 		return EX_IOERR;
 	while ((k = reader_next(&rd, c->line, &len, &p)) > 0) {
+		if (rd.lineno == 1)
+			c->oldform = p.kind != R_HEAD || p.version < 2;
 		if (p.kind == R_SEEN && p.secs > c->newest)
 			c->newest = p.secs;
 		if (sorted && (p.kind == R_HEAD || !have ||
@@ -1023,7 +967,7 @@ say_all_dropped(struct compactor *c, struct out *o)
 		return;
 	}
 	for (; s.live; src_next(&s)) {
-		po = unescape(s.line, s.p.polen);
+		po = tsv_unesc_dup(s.line, s.p.polen);
 		say_dropped(o, po ? po : "?", s.p.secs, ++i);
 		free(po);
 	}
@@ -1040,7 +984,7 @@ po_start(struct compactor *c, struct out *o)
 	memcpy(o->po, c->cur, p->polen);
 	o->polen = p->polen;
 	o->have = 1;
-	unescape_to(o->plain, c->cur, p->polen);
+	tsv_unesc(o->plain, c->cur, p->polen);
 	o->keepit = !o->keep || o->keep(o->plain, o->arg);
 	o->expired = 0;
 	if (!o->keepit)
@@ -1088,7 +1032,7 @@ write_out(struct compactor *c, struct out *o, const char *tmp)
 			close(fd);
 		return EX_IOERR;
 	}
-	fprintf(o->fp, "\t\t%lld\n", (long long)o->now);
+	fprintf(o->fp, "\t\t%lld\t%s%d\n", (long long)o->now, VERSION_TAG, VERSION);
 	if (c->prefix > 0 && src_open(&c->src[n++], c->fd, (long long)c->prefix) < 0)
 		r = EX_IOERR;
 	for (i = 0; !r && i < c->nruns; i++)
@@ -1159,14 +1103,13 @@ check_refused(struct compactor *c, polines_want_fn *keep, polines_fn *check,
     void *arg)
 {
 	struct refused f = { keep, arg };
-	struct table t = { 0 };
-	size_t i;
+	struct map *t = table_new();
 	int r;
 
-	r = read_ledger(c->fd, c->path, refused, &f, &t);
-	for (i = 0; !r && i < t.n; i++)
-		r = check(&t.v[i].rec, arg);
-	table_free(&t);
+	r = read_ledger(c->fd, c->path, refused, &f, t);
+	if (!r)
+		r = table_walk(t, check, arg);
+	table_free(t);
 	return r;
 }
 
@@ -1214,6 +1157,9 @@ polines_compact_checked(const char *spooldir, polines_want_fn *keep,
 		    (time_t)c.newest : now;
 		r = replace(&c, &o);
 	}
+	if (!r && c.oldform)	/* said once: the new ledger has its header */
+		msg_info("%s: now in the %s%d form (its header says so)", path,
+		    VERSION_TAG, VERSION);
 	if (o.dropped) {
 		fclose(o.dropped);
 		close(o.dropfd);

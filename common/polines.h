@@ -9,11 +9,16 @@
  * SPOOL/state/polines is an append-only text file, one record a line:
  *     PO<TAB>LINE<TAB>QTY<LF>      a line and its ordered quantity
  *     PO<TAB><TAB>SECS<LF>         the PO was in a CSV parsed at SECS
- *     <TAB><TAB>SECS<LF>           the ledger was compacted at SECS (first)
- * PO and LINE escaped (\\, \t, \n); QTY a decimal, or "?" when unknown;
- * SECS seconds since the epoch.  The last record for a (PO, LINE) wins,
- * the latest SECS for a PO, so appending the same records again after a
- * crash is harmless.  A torn last line (no LF: an append cut short, whose
+ *     <TAB><TAB>SECS<TAB>polines 2<LF>
+ *                                  the header: the ledger was compacted at
+ *                                  SECS, into this form (version 2); first
+ * PO and LINE escaped (tsv.h: \\, \t, \n); QTY a decimal, or "?" when
+ * unknown; SECS seconds since the epoch.  The forms older posyncs left
+ * (a header "<TAB><TAB>SECS" without the version, or none: version 1) are
+ * read the same, and the next compaction writes the header; a header of
+ * a later version stops every reader (EX_CONFIG), as a malformed line.
+ * The last record for a (PO, LINE) wins, the latest SECS for a PO, so
+ * appending the same records again after a crash is harmless.  A torn last line (no LF: an append cut short, whose
  * writer failed and appends it again) is ignored and cut off by the next
  * writer.  Any other line that does not parse stops every reader with
  * EX_CONFIG, said with its line number, the file left as it is: a line

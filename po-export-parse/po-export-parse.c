@@ -41,13 +41,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <csv.h>
-
 #include "config.h"
 #include "future.h"
 #include "input.h"
 #include "lock.h"
 #include "msg.h"
+#include "parsedmark.h"
 #include "pocsv.h"
 #include "polines.h"
 #include "prog.h"
@@ -69,11 +68,26 @@ struct run {
 	struct sftp *sftp;
 	struct future future;	/* SPOOL/state/po-future (future.h) */
 	unsigned long made;	/* batches made this run: their mtimes' ns */
-	int archive_st, error_st;	/* po_archive_dir, po_error_dir: -1 not
-					 * looked at yet, 0 there, else why not */
+	int archive_st, error_st;	/* po_archive_dir, po_error_dir:
+					 * FOLDER_UNSEEN, 0 there, else why not */
 };
 
-enum outcome { DONE, UNUSABLE, LEAVE };
+/* What became of a CSV read (parse_file). */
+enum outcome {
+	DONE,		/* parsed, now or by an earlier run: archive it */
+	UNUSABLE,	/* not usable at all: to po_error_dir */
+	RETRY		/* a local error (said): stays, read again next run */
+};
+
+/* What download and fetch_moved give besides 0 and an exit status: the
+ * remote file changed while it was read, or went away, so it was not
+ * read; it stays where it is for the next run, quietly.  Negative, so
+ * it can never be taken for an exit status. */
+#define NOT_READ	(-1)
+
+/* A folder posync moves files into, not looked at yet this run
+ * (folder_ready); once looked at, 0 or the exit status saying why not. */
+#define FOLDER_UNSEEN	(-1)
 
 struct pend {			/* a ledger record waiting for its batch */
 	size_t po, line;	/* offsets into the arena */
@@ -102,6 +116,7 @@ struct job {
 	size_t inbatch;
 	/* ledger records of the rows since the last batch */
 	struct buf arena;
+	struct buf json;	/* the row being written */
 	struct pend *pend;
 	size_t npend, pcap;
 	time_t exported;	/* when NetSuite exported it, by the server's
@@ -113,24 +128,6 @@ struct job {
 };
 
 /* ---------------------------------------------------------------- output */
-
-static void
-json_val(FILE *fp, const char *s)
-{
-	putc('"', fp);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			putc('\\', fp);
-			putc(c, fp);
-		} else if (c < 0x20) {
-			fprintf(fp, "\\u%04x", c);	/* pocsv refuses these */
-		} else {
-			putc(c, fp);
-		}
-	}
-	putc('"', fp);
-}
 
 static void
 print_path(const char *dir, const char *name)
@@ -151,10 +148,11 @@ static int pend_flush(struct job *j);
 static int
 pend_add(struct job *j, const struct pocsv_row *row)
 {
+	struct poline rec;
 	struct pend *p;
 	int r;
 
-	if (j->run->dry || !row->has_ids)
+	if (j->run->dry || !pocsv_poline(row, &rec))
 		return 0;
 	if (j->npend >= PEND_MAX && (r = pend_flush(j)) != 0)
 		return r;
@@ -164,11 +162,11 @@ pend_add(struct job *j, const struct pocsv_row *row)
 	}
 	p = &j->pend[j->npend++];
 	p->po = j->arena.len;
-	buf_add(&j->arena, row->po, strlen(row->po) + 1);
+	buf_add(&j->arena, rec.po, strlen(rec.po) + 1);
 	p->line = j->arena.len;
-	buf_add(&j->arena, row->item, strlen(row->item) + 1);
-	p->has_qty = row->has_qty;
-	p->qty = row->qtyval;
+	buf_add(&j->arena, rec.line, strlen(rec.line) + 1);
+	p->has_qty = rec.has_qty;
+	p->qty = rec.qty;
 	return 0;
 }
 
@@ -274,25 +272,15 @@ batch_close(struct job *j)
 static int
 batch_add(struct job *j, const struct pocsv_row *row)
 {
-	FILE *fp;
 	int r;
 
 	if (!j->open && (r = batch_open(j)) != 0)
 		return r;
 	if (!j->run->dry && !j->exists) {
-		fp = j->sf.fp;
-		fputs(j->inbatch ? ",\n{\"externalId\": " : "\n{\"externalId\": ", fp);
-		json_val(fp, row->po);
-		fputs(", \"productSku\": ", fp);
-		json_val(fp, row->sku);
-		/* The quantity as written: pocsv checked it is a JSON number. */
-		fprintf(fp, ", \"quantity\": %s, \"externalFacilityId\": ", row->qty);
-		json_val(fp, row->facility);
-		fputs(", \"itemExternalId\": ", fp);
-		json_val(fp, row->item);
-		if (row->arrival[0])
-			fprintf(fp, ", \"arrivalDate\": \"%s\"", row->arrival);
-		putc('}', fp);
+		buf_reset(&j->json);
+		buf_adds(&j->json, j->inbatch ? ",\n" : "\n");
+		pocsv_json(&j->json, row);
+		fwrite(j->json.s, 1, j->json.len, j->sf.fp);
 	}
 	j->good++;
 	if (++j->inbatch >= (size_t)j->run->cfg.hotwax.batch_size)
@@ -347,7 +335,6 @@ side_finish(struct side *sd, int r)
 static int
 reject(struct job *j, const struct pocsv_row *row)
 {
-	char num[32];
 	FILE *fp;
 	int r;
 
@@ -356,14 +343,9 @@ reject(struct job *j, const struct pocsv_row *row)
 		msg_warn("%s: line %lu: %s", j->qname, row->line, row->reason);
 	if (j->run->dry)
 		return 0;
-	if (!(fp = side_fp(j, &j->rej, rejects_name(j), "line,reason,raw\n", &r)))
+	if (!(fp = side_fp(j, &j->rej, rejects_name(j), POCSV_REJECTS_HEADER, &r)))
 		return r;
-	snprintf(num, sizeof num, "%lu,", row->line);
-	fputs(num, fp);
-	csv_fwrite(fp, row->reason, strlen(row->reason));
-	putc(',', fp);
-	csv_fwrite(fp, row->raw, row->rawlen);
-	putc('\n', fp);
+	pocsv_reject_csv(fp, row);
 	return 0;
 }
 
@@ -373,7 +355,7 @@ reject(struct job *j, const struct pocsv_row *row)
 static int
 recovered(struct job *j, const struct pocsv_row *row)
 {
-	char num[32], *q;
+	char *q;
 	FILE *fp;
 	int r;
 
@@ -386,15 +368,9 @@ recovered(struct job *j, const struct pocsv_row *row)
 	}
 	if (j->run->dry)
 		return 0;
-	if (!(fp = side_fp(j, &j->rec, recovered_name(j), "file,line,raw,sku\n", &r)))
+	if (!(fp = side_fp(j, &j->rec, recovered_name(j), POCSV_RECOVERED_HEADER, &r)))
 		return r;
-	csv_fwrite(fp, j->name, strlen(j->name));
-	snprintf(num, sizeof num, ",%lu,", row->line);
-	fputs(num, fp);
-	csv_fwrite(fp, row->raw, row->rawlen);
-	putc(',', fp);
-	csv_fwrite(fp, row->sku, strlen(row->sku));
-	putc('\n', fp);
+	pocsv_recovered_csv(fp, j->name, row);
 	return 0;
 }
 
@@ -433,54 +409,12 @@ marker_path(struct job *j)
 
 /*
  * A marker, SPOOL/state/parsed/<hash16>, says a file was parsed: a file
- * whose marker exists is only archived.  It holds "rows R rejected J
- * batches B recovered C" and "file NAME", the file's own name as
- * marker_name writes it: prune_markers keeps a marker while a file of
- * that name is on the server.  A marker of an older posync holds only the
- * first line, or nothing; it still counts, and gets its "file" line the
- * next time its file is seen.
+ * whose marker exists is only archived.  Its text is parsedmark.h's: the
+ * counts, and the file's own name, by which prune_markers keeps a marker
+ * while a file of that name is on the server.  A marker of an older
+ * posync (no version line, no "file" line, or empty) still counts, and
+ * is brought to the current form the next time its file is seen.
  */
-
-/* NAME on one line: '%', control bytes and anything not ASCII as %XX, so
- * that any name NetSuite gives (newlines included) reads back as one. */
-static char *
-marker_name(const char *name)
-{
-	struct buf b = {0};
-	unsigned char ch;
-
-	buf_adds(&b, "");
-	for (; *name; name++) {
-		ch = (unsigned char)*name;
-		if (ch < 0x20 || ch == '%' || ch >= 0x7f)
-			buf_addf(&b, "%%%02X", ch);
-		else
-			buf_addc(&b, (char)ch);
-	}
-	return b.s;
-}
-
-/* The marker's "file" line (its NAME, as marker_name wrote it, is
- * xstrndup'd), or NULL for an older posync's marker. */
-static char *
-marker_file(const char *data)
-{
-	const char *p;
-
-	for (p = data; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (strncmp(p, "file ", 5) == 0)
-			return xstrndup(p + 5, strcspn(p + 5, "\n"));
-	return NULL;
-}
-
-static char *
-marker_line(struct job *j)
-{
-	char *n = marker_name(j->name), *l = xasprintf("file %s\n", n);
-
-	free(n);
-	return l;
-}
 
 /* Name again the batches of an already parsed file still waiting in new/. */
 static void
@@ -501,40 +435,30 @@ reprint_waiting(struct job *j)
 	free(dir);
 }
 
-/* An older posync's marker gets the file's name: from now on it lives as
- * long as the file stays on the server.  A failure only leaves it as it
- * was (pruned by age, as then): said. */
+/* An older posync's marker gets the file's name (from now on it lives
+ * as long as the file stays on the server) and the version line, once.
+ * A failure only leaves it as it was (pruned by age, as then): said. */
 static void
 marker_upgrade(struct job *j, const char *marker, const char *data, size_t len)
 {
-	char *name = marker_file(data), *line;
-	struct buf b = {0};
+	const char *what;
+	char *text = parsedmark_upgrade(data, len, j->name, &what);
 
-	if (name) {
-		free(name);
-		return;
-	}
-	line = marker_line(j);
-	buf_add(&b, data, len);
-	if (len && data[len - 1] != '\n')
-		buf_addc(&b, '\n');
-	buf_adds(&b, line);
-	if (spool_write_atomic(marker, b.s, b.len) == 0)
-		msg_info("%s: its marker %s now names it", j->qname, marker);
-	buf_free(&b);
-	free(line);
+	if (text && spool_write_atomic(marker, text, strlen(text)) == 0)
+		msg_info("%s: its marker %s now %s", j->qname, marker, what);
+	free(text);
 }
 
 /* A file parsed before (its marker exists): report it as then. */
 static int
 already_parsed(struct job *j, const char *marker)
 {
+	struct parsedmark_counts c = { 0 };
 	char *data, *rj;
 	size_t len;
-	unsigned long rows = 0, rejected = 0;
 
 	if (read_file(marker, MARKER_MAX, &data, &len) == 0) {
-		sscanf(data, "rows %lu rejected %lu", &rows, &rejected);
+		parsedmark_counts(data, &c);
 		if (!j->run->dry)
 			marker_upgrade(j, marker, data, len);
 		free(data);
@@ -542,11 +466,11 @@ already_parsed(struct job *j, const char *marker)
 	msg_info("%s: parsed before (%s)", j->qname, marker);
 	if (!j->run->dry)
 		reprint_waiting(j);
-	if (!rejected)
+	if (!c.rejected)
 		return 0;
 	rj = rejects_name(j);
 	msg_warn("%s: parsed before: %lu of %lu rows were rejected, listed in %s/rejects/%s",
-	    j->qname, rejected, rows, j->run->po_area, rj);
+	    j->qname, c.rejected, c.rows, j->run->po_area, rj);
 	free(rj);
 	return EX_DATAERR;
 }
@@ -575,7 +499,9 @@ say_rejects(struct job *j)
 static int
 finish(struct job *j)
 {
-	char *marker, *data, *line;
+	struct parsedmark_counts counts = { j->rows, j->rejected, j->batches,
+	    j->recovered };
+	char *marker, *data;
 	int r = 0;
 
 	if (j->open)
@@ -591,10 +517,7 @@ finish(struct job *j)
 	if (r)
 		return r;
 	marker = marker_path(j);
-	line = marker_line(j);
-	data = xasprintf("rows %lu rejected %lu batches %lu recovered %lu\n%s",
-	    j->rows, j->rejected, j->batches, j->recovered, line);
-	free(line);
+	data = parsedmark_text(j->name, &counts);
 	r = spool_write_atomic(marker, data, strlen(data));
 	if (r)	/* said with the path at fault; now what it means */
 		msg_warn("%s: its batches are written, but not its marker %s: "
@@ -614,6 +537,7 @@ job_free(struct job *j)
 	side_finish(&j->rej, -1);
 	side_finish(&j->rec, -1);
 	buf_free(&j->arena);
+	buf_free(&j->json);
 	free(j->pend);
 	free(j->qname);
 	free(j->safe);
@@ -645,19 +569,98 @@ file_times(struct job *j, int fd, time_t mtime)
 	j->seen = now > j->exported ? now : j->exported;
 }
 
+/* Every row of the CSV open in p into batches, rejects and the ledger:
+ * 0 or a status (a read error said). */
+static int
+read_rows(struct job *j, struct pocsv *p)
+{
+	struct pocsv_row row;
+	int r = 0;
+
+	while (r == 0 && (r = pocsv_next(p, &row)) > 0) {
+		j->rows++;
+		if ((r = pend_add(j, &row)) == 0)
+			r = row.reason ? reject(j, &row) : batch_add(j, &row);
+		if (r == 0 && !row.reason && row.recovered)
+			r = recovered(j, &row);
+	}
+	if (r < 0) {
+		msg_warnerr("%s: cannot read", j->qname);
+		r = EX_IOERR;
+	}
+	return r;
+}
+
+/* A file parsed: its counts (-v; on stdout for a dry run). */
+static void
+say_parsed(struct job *j)
+{
+	char *rn;
+
+	msg_info("%s: %lu rows, %lu in %lu batches, %lu rejected, %lu recovered",
+	    j->qname, j->rows, j->good, j->batches, j->rejected, j->recovered);
+	if (j->recovered > REJECT_SHOWN)
+		msg_info("%s: %lu more rows recovered", j->qname,
+		    j->recovered - REJECT_SHOWN);
+	if (j->recovered && !j->run->dry) {
+		rn = recovered_name(j);
+		msg_info("%s: the %lu recovered rows are listed in %s/rejects/%s",
+		    j->qname, j->recovered, j->run->po_area, rn);
+		free(rn);
+	}
+	if (j->run->dry)
+		printf("%s: %lu rows: %lu good in %lu batches, %lu rejected, "
+		    "%lu recovered\n", j->qname, j->rows, j->good, j->batches,
+		    j->rejected, j->recovered);
+}
+
+/* Before any row: 1 when the file is settled in *o -- too big UNUSABLE
+ * (*why set), cannot be read RETRY (said), parsed before DONE
+ * (already_parsed) -- else 0 with j->hash set, for parse_file to read. */
+static int
+parse_check(struct job *j, int fd, char **why, int *status, enum outcome *o)
+{
+	const struct config *c = &j->run->cfg;
+	struct stat st;
+	char *marker;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (long long)st.st_size > c->netsuite.po_max_size) {
+		*why = xasprintf("%lld bytes, more than [netsuite] po_max_size %lld",
+		    (long long)st.st_size, c->netsuite.po_max_size);
+		*status = EX_DATAERR;
+		*o = UNUSABLE;
+		return 1;
+	}
+	if (content_hash(fd, j->name, j->hash) < 0) {
+		msg_warnerr("%s: cannot read", j->qname);
+		*status = EX_IOERR;
+		*o = RETRY;
+		return 1;
+	}
+	marker = marker_path(j);
+	if (access(marker, F_OK) == 0) {
+		*status = already_parsed(j, marker);
+		free(marker);
+		*o = DONE;
+		return 1;
+	}
+	free(marker);
+	return 0;
+}
+
 /* Turn the CSV open on fd into batches.  name is the file's own name (the
- * remote one for SFTP), mtime its mtime there (0: the fd's).  Returns DONE (parsed now or before: archive it),
- * UNUSABLE (*why set) or LEAVE (a local error: try again later); *status
- * gets the run's status for this file. */
+ * remote one for SFTP), mtime its mtime there (0: the fd's).  Returns DONE
+ * (parsed now or before: archive it), UNUSABLE (*why set) or RETRY (a
+ * local error: try again later); *status gets the run's status for this
+ * file. */
 static enum outcome
 parse_file(struct run *run, int fd, const char *name, time_t mtime,
     char **why, int *status)
 {
 	struct job j;
 	struct pocsv *p;
-	struct pocsv_row row;
-	struct stat st;
-	char *marker;
+	enum outcome o;
 	int r;
 
 	memset(&j, 0, sizeof j);
@@ -668,77 +671,31 @@ parse_file(struct run *run, int fd, const char *name, time_t mtime,
 	*why = NULL;
 	*status = 0;
 	file_times(&j, fd, mtime);
-
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (long long)st.st_size > run->cfg.netsuite.po_max_size) {
-		*why = xasprintf("%lld bytes, more than [netsuite] po_max_size %lld",
-		    (long long)st.st_size, run->cfg.netsuite.po_max_size);
-		goto unusable;
-	}
-	if (content_hash(fd, name, j.hash) < 0) {
-		msg_warnerr("%s: cannot read", j.qname);
-		*status = EX_IOERR;
+	if (parse_check(&j, fd, why, status, &o)) {
 		job_free(&j);
-		return LEAVE;
+		return o;
 	}
-	marker = marker_path(&j);
-	if (access(marker, F_OK) == 0) {
-		*status = already_parsed(&j, marker);
-		free(marker);
-		job_free(&j);
-		return DONE;
-	}
-	free(marker);
-
 	r = pocsv_open(&p, fd, run->cfg.netsuite.arrival_date_format, why);
-	if (r == POCSV_UNUSABLE)
-		goto unusable;
+	if (r == POCSV_UNUSABLE) {
+		*status = EX_DATAERR;
+		job_free(&j);
+		return UNUSABLE;
+	}
 	if (r < 0) {
 		msg_warnerr("%s: cannot read", j.qname);
 		*status = EX_IOERR;
 		job_free(&j);
-		return LEAVE;
+		return RETRY;
 	}
-	while (r == 0 && (r = pocsv_next(p, &row)) > 0) {
-		j.rows++;
-		if ((r = pend_add(&j, &row)) == 0)
-			r = row.reason ? reject(&j, &row) : batch_add(&j, &row);
-		if (r == 0 && !row.reason && row.recovered)
-			r = recovered(&j, &row);
-	}
-	if (r < 0) {
-		msg_warnerr("%s: cannot read", j.qname);
-		r = EX_IOERR;
-	}
+	r = read_rows(&j, p);
 	pocsv_close(p);
 	if (r == 0)
 		r = finish(&j);
-	if (r == 0) {
-		msg_info("%s: %lu rows, %lu in %lu batches, %lu rejected, %lu recovered",
-		    j.qname, j.rows, j.good, j.batches, j.rejected, j.recovered);
-		if (j.recovered > REJECT_SHOWN)
-			msg_info("%s: %lu more rows recovered", j.qname,
-			    j.recovered - REJECT_SHOWN);
-		if (j.recovered && !run->dry) {
-			char *rn = recovered_name(&j);
-
-			msg_info("%s: the %lu recovered rows are listed in %s/rejects/%s",
-			    j.qname, j.recovered, run->po_area, rn);
-			free(rn);
-		}
-		if (run->dry)
-			printf("%s: %lu rows: %lu good in %lu batches, %lu rejected, "
-			    "%lu recovered\n", j.qname, j.rows, j.good, j.batches,
-			    j.rejected, j.recovered);
-	}
+	if (r == 0)
+		say_parsed(&j);
 	*status = r ? r : j.rejected ? EX_DATAERR : 0;
 	job_free(&j);
-	return r ? LEAVE : DONE;
-
-unusable:
-	*status = EX_DATAERR;
-	job_free(&j);
-	return UNUSABLE;
+	return r ? RETRY : DONE;
 }
 
 /* ---------------------------------------------------------------- local */
@@ -859,7 +816,7 @@ folder_ready(struct run *run, const char *dir, int *st)
 	struct sftp_entry e;
 	char *q;
 
-	if (*st >= 0)
+	if (*st != FOLDER_UNSEEN)
 		return *st;
 	if (!run->dry)
 		return *st = sftp_mkdir_p(run->sftp, dir);
@@ -923,26 +880,25 @@ static int to_error_dir(struct run *run, const struct sftp_entry *e,
     const char *remote, const char *why);
 static int download(struct run *run, const struct sftp_entry *e,
     const char *remote, const char *safe, int *fd);
-#define LEAVE_FILE (-1)
 #define ARCHIVED_TRIES	3	/* downloads of a moved copy still changing */
 
 /* The moved copy (at moved, its own name name), read from there: 0 with
- * *fd open on it, else a status or LEAVE_FILE (still changing after
+ * *fd open on it, else a status or NOT_READ (still changing after
  * ARCHIVED_TRIES looks a second apart, or gone). */
 static int
 fetch_moved(struct run *run, const char *name, const char *moved,
     struct sftp_entry *m, int *fd)
 {
 	char *safe = safename(name, strlen(name)), *raw;
-	int st = LEAVE_FILE, i;
+	int st = NOT_READ, i;
 
 	/* its raw copy beside the first content's, not over it */
 	raw = xasprintf("%s.archived", safe);
-	for (i = 0; i < ARCHIVED_TRIES && st == LEAVE_FILE; i++) {
+	for (i = 0; i < ARCHIVED_TRIES && st == NOT_READ; i++) {
 		if (i)
 			sleep(1);
 		if ((st = sftp_stat(run->sftp, moved, m)) == SFTP_MISSING)
-			st = LEAVE_FILE;
+			st = NOT_READ;
 		else if (st == 0)
 			st = download(run, m, moved, raw, fd);
 	}
@@ -967,7 +923,7 @@ take_moved(struct run *run, const char *name, const char *moved,
     const char *qf, const char *qt, const char *because)
 {
 	struct sftp_entry m;
-	enum outcome o = LEAVE;
+	enum outcome o = RETRY;
 	char *why = NULL;
 	int st, fd;
 
@@ -981,11 +937,11 @@ take_moved(struct run *run, const char *name, const char *moved,
 	}
 	if (o == UNUSABLE)
 		st = to_error_dir(run, &m, moved, why);
-	else if (o == LEAVE) {
+	else if (o == RETRY) {
 		msg_warn("%s cannot be read (%s): its content is unread; parse it "
-		    "by hand (po-export-parse FILE | po-import)", qt, st == LEAVE_FILE ?
+		    "by hand (po-export-parse FILE | po-import)", qt, st == NOT_READ ?
 		    "it is still changing, or gone" : "see above");
-		st = st == LEAVE_FILE ? EX_DATAERR : exit_merge(st, EX_DATAERR);
+		st = st == NOT_READ ? EX_DATAERR : exit_merge(st, EX_DATAERR);
 	}
 	free(why);
 	return st;
@@ -1092,7 +1048,7 @@ to_error_dir(struct run *run, const struct sftp_entry *e, const char *remote,
 }
 
 /* Download the remote file; the copy is open on *fd (for a dry run an
- * unnamed temporary file).  0, LEAVE_FILE (still changing: next run), or
+ * unnamed temporary file).  0, NOT_READ (still changing: next run), or
  * a status. */
 static int
 download(struct run *run, const struct sftp_entry *e, const char *remote,
@@ -1119,12 +1075,12 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 	st = future_fetch(run->sftp, e, remote, wfd,
 	    (uint64_t)run->cfg.netsuite.po_max_size);
 	if (st == FUTURE_CHANGED)
-		st = LEAVE_FILE;
+		st = NOT_READ;
 	else if (st == SFTP_MISSING) {
 		q = msg_quote(remote, strlen(remote));
 		msg_info("%s: gone from the inbox since it was listed; skipped", q);
 		free(q);
-		st = LEAVE_FILE;
+		st = NOT_READ;
 	}
 	if (run->dry) {
 		if (st == 0 && (*fd = dup(wfd)) < 0)
@@ -1194,7 +1150,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 		sftp_set_progress(run->sftp, progress, q);
 	st = download(run, e, remote, safe, &fd);
 	sftp_set_progress(run->sftp, NULL, NULL);
-	if (st == LEAVE_FILE) {
+	if (st == NOT_READ) {
 		st = 0;
 		goto out;
 	}
@@ -1296,7 +1252,7 @@ do_sftp(struct run *run)
 		return st;
 	}
 	future_open(&run->future, c->spool.dir, "po-future", c->netsuite.po_min_age);
-	run->archive_st = run->error_st = -1;
+	run->archive_st = run->error_st = FOLDER_UNSEEN;
 	qsort(ents, n, sizeof *ents, by_age);
 	for (i = 0; i < n && !candidate(c, &ents[i]); i++)
 		;
@@ -1359,7 +1315,7 @@ setup(struct run *run)
 }
 
 /* Is the marker at path still needed by the listing of po_dir in names
- * (marker_name'd, sorted)?  Yes while a file of the name it records is
+ * (parsedmark_name'd, sorted)?  Yes while a file of the name it records is
  * listed; for an older posync's marker, which records none, while any
  * CSV is (every file seen this run had its marker named, in
  * already_parsed).  A marker that cannot be read is kept. */
@@ -1376,7 +1332,7 @@ marker_needed(const char *path, char **names, size_t k, int any_csv)
 		msg_warnerr("%s: kept", path);
 		return 1;
 	}
-	name = marker_file(data);
+	name = parsedmark_file(data);
 	free(data);
 	if (!name)
 		return any_csv;
@@ -1410,7 +1366,7 @@ prune_markers(struct run *run, const struct sftp_entry *ents, size_t n)
 	names = xcalloc(n + 1, sizeof *names);
 	for (i = 0; i < n; i++)
 		if (ents[i].is_reg) {
-			names[k++] = marker_name(ents[i].name);
+			names[k++] = parsedmark_name(ents[i].name);
 			any |= candidate(&run->cfg, &ents[i]);
 		}
 	sort_strings(names, k);

@@ -435,7 +435,7 @@ tidy(void)
 	is_int(polines_tidy(spool, now, 30), 0, "tidy a ledger never compacted");
 	free(cap_end());
 	got = slurp(ledger);
-	want = xasprintf("\t\t%lld\na\t\t%lld\na\t1\t1\nc\t\t%lld\n", (long long)now,
+	want = xasprintf("\t\t%lld\tpolines 2\na\t\t%lld\na\t1\t1\nc\t\t%lld\n", (long long)now,
 	    (long long)now, (long long)now);
 	is_str(got, want, "  compacts it (b expired)");
 	free(got);

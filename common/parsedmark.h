@@ -1,0 +1,55 @@
+/*
+ * parsedmark -- the text of po-export-parse's parsed markers,
+ * SPOOL/state/parsed/<hash16>: a marker says a CSV was parsed (its
+ * batches and ledger records are written), so the file is only archived
+ * the next time it is seen.  What it promises:
+ *   - a marker written now is three lines:
+ *         posync-parsed 2
+ *         rows R rejected J batches B recovered C
+ *         file NAME
+ *     NAME the CSV's own name on one line (parsedmark_name);
+ *   - the forms older posyncs left are read too: no version line, the
+ *     "rows" line alone, or nothing at all (version 1).  Such a marker
+ *     still counts as parsed; parsedmark_upgrade gives its text in the
+ *     current form, keeping what it says, for the caller to write once;
+ *   - lines it does not know are kept, so a later version can add some.
+ * Pure text: the caller reads and writes the files.
+ */
+#ifndef POSYNC_PARSEDMARK_H
+#define POSYNC_PARSEDMARK_H
+
+#include <stddef.h>
+
+#define PARSEDMARK_VERSION_LINE	"posync-parsed 2"
+
+/* What a marker says. */
+struct parsedmark_counts {
+	unsigned long rows, rejected, batches, recovered;
+};
+
+/* NAME on one line: '%', control bytes and anything not ASCII as %XX, so
+ * that any name NetSuite gives (newlines included) reads back as one. */
+char *parsedmark_name(const char *name);
+
+/* The text of a new marker for the file named name. */
+char *parsedmark_text(const char *name, const struct parsedmark_counts *c);
+
+/* The counts in data (NUL-terminated, either form): 0, or -1 (all 0)
+ * when it has no "rows" line (an empty marker of an older posync). */
+int parsedmark_counts(const char *data, struct parsedmark_counts *c);
+
+/* The NAME of data's "file" line, malloc'd (as parsedmark_name wrote
+ * it), or NULL when it has none (an older posync's marker). */
+char *parsedmark_file(const char *data);
+
+/* The version of data: 2 with its version line, 1 without. */
+int parsedmark_version(const char *data);
+
+/* data (len bytes) in the current form for the file named name: a
+ * malloc'd text with the version line first and a "file" line last
+ * when either is missing (*what says which: "names it", "has its version
+ * line" or both), else NULL: the marker is current. */
+char *parsedmark_upgrade(const char *data, size_t len, const char *name,
+    const char **what);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * Unit tests for common/parsedmark: the text of a parsed marker, every
+ * form older posyncs left read the same, and brought to the current form
+ * once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parsedmark.h"
+#include "tap.h"
+#include "util.h"
+
+static void
+counts_are(const char *data, int ret, unsigned long rows, unsigned long rej,
+    unsigned long batches, unsigned long rec, const char *desc)
+{
+	struct parsedmark_counts c;
+	int r = parsedmark_counts(data, &c);
+
+	if (!ok(r == ret && c.rows == rows && c.rejected == rej &&
+	    c.batches == batches && c.recovered == rec, "%s", desc))
+		printf("#   r=%d rows %lu rejected %lu batches %lu recovered %lu\n",
+		    r, c.rows, c.rejected, c.batches, c.recovered);
+}
+
+static void
+upgrade_is(const char *data, const char *name, const char *want,
+    const char *what, const char *desc)
+{
+	const char *w = NULL;
+	char *got = parsedmark_upgrade(data, strlen(data), name, &w);
+
+	if (!want) {
+		ok(got == NULL, "%s: already current", desc);
+	} else {
+		is_str(got, want, "%s", desc);
+		is_str(w, what, "%s: says it %s", desc, what);
+	}
+	free(got);
+}
+
+int
+main(void)
+{
+	struct parsedmark_counts c = { 7, 2, 1, 3 };
+	char *t, *f;
+
+	t = parsedmark_text("a b.csv", &c);
+	is_str(t, "posync-parsed 2\nrows 7 rejected 2 batches 1 recovered 3\n"
+	    "file a b.csv\n", "a new marker: version line, counts, file");
+	is_int(parsedmark_version(t), 2, "  version 2");
+	counts_are(t, 0, 7, 2, 1, 3, "  its counts read back");
+	is_str(f = parsedmark_file(t), "a b.csv", "  its file read back");
+	free(f);
+	upgrade_is(t, "a b.csv", NULL, NULL, "  a current marker");
+	free(t);
+
+	t = parsedmark_name("x\n%y\xc3\xa9.csv");
+	is_str(t, "x%0A%25y%C3%A9.csv", "a name on one line: control bytes, %s and non-ASCII as %%XX", "%");
+	free(t);
+
+	/* the forms older posyncs left: version 1 */
+	counts_are("rows 4 rejected 1 batches 1 recovered 0\nfile old.csv\n", 0,
+	    4, 1, 1, 0, "the previous release's marker: its counts");
+	is_int(parsedmark_version("rows 4 rejected 1 batches 1 recovered 0\nfile old.csv\n"),
+	    1, "  version 1");
+	upgrade_is("rows 4 rejected 1 batches 1 recovered 0\nfile old.csv\n", "old.csv",
+	    "posync-parsed 2\nrows 4 rejected 1 batches 1 recovered 0\nfile old.csv\n",
+	    "has its version line", "  brought to the current form");
+	counts_are("rows 5 rejected 0\n", 0, 5, 0, 0, 0, "an older marker of two counts");
+	upgrade_is("rows 5 rejected 0", "o.csv",
+	    "posync-parsed 2\nrows 5 rejected 0\nfile o.csv\n",
+	    "names it and has its version line", "  without its LF: upgraded");
+	counts_are("", -1, 0, 0, 0, 0, "an empty marker: no counts");
+	f = parsedmark_file("");
+	ok(f == NULL, "  and no file");
+	upgrade_is("", "e.csv", "posync-parsed 2\nfile e.csv\n",
+	    "names it and has its version line", "  upgraded");
+	upgrade_is("posync-parsed 2\nrows 1 rejected 0 batches 1 recovered 0\n", "n.csv",
+	    "posync-parsed 2\nrows 1 rejected 0 batches 1 recovered 0\nfile n.csv\n",
+	    "names it", "a current marker without its file line");
+	is_int(parsedmark_version("posync-parsed 20\n"), 1, "a version line must be whole");
+	upgrade_is("posync-parsed 2\nrows 1 rejected 0 batches 1 recovered 0\n"
+	    "later 9\nfile k.csv\n", "k.csv", NULL, NULL, "a line of a later version is kept");
+	return done_testing();
+}
