@@ -26,9 +26,7 @@
 #include "util.h"
 
 #define MAX_FOLD	(64L << 20)	/* a folded file; NetSuite takes 100 MB */
-#define MAX_HELD	(256L << 20)
 #define HELD_FILE	"receipt-push.held"	/* written by receipt-push */
-#define NAME_SIZE	256
 
 /* One element's lines into p, each line's send summed.  -1 when it is not
  * such an element or a sum would not be exact. */
@@ -110,7 +108,7 @@ held_names(struct rx_spool *sp)
 	char *path = path_join(sp->statedir, HELD_FILE), *data = NULL;
 	size_t len;
 
-	if (read_file(path, MAX_HELD, &data, &len) < 0 || memchr(data, 0, len)) {
+	if (read_file(path, RX_STATE_MAX, &data, &len) < 0 || memchr(data, 0, len)) {
 		free(data);
 		data = NULL;
 	}
@@ -357,7 +355,7 @@ int
 rx_fold_only(struct rx_spool *sp, struct rx_state *st, struct rx_journal *j)
 {
 	int64_t last = rx_state_last(st);
-	char name[NAME_SIZE], *old = j->name;
+	char name[RX_NAME_SIZE], *old = j->name;
 
 	if (rx_state_next_name(st, now_ms(), sp->cfg->netsuite.receipt_prefix,
 	    name, sizeof name) < 0)

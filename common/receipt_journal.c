@@ -22,7 +22,6 @@
 #include "util.h"
 
 #define JOURNAL_MAGIC	"posync receipt-export journal 1"
-#define MAX_STATE	(256L << 20)	/* the state and journal files */
 #define JOURNAL_PARTS	4		/* file, excess, state, drop */
 
 void
@@ -247,6 +246,14 @@ rx_journal_show(const struct rx_journal *j)
 }
 
 int
+rx_journal_state(const struct rx_journal *j, struct rx_state *st,
+    const char *path)
+{
+	return rx_state_parse(st, j->state.s ? j->state.s : "", j->state.len,
+	    path);
+}
+
+int
 rx_journal_commit(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
 {
 	struct buf jb = { 0 };
@@ -341,7 +348,7 @@ roll_applied(struct rx_spool *sp, const struct rx_state *js, int *applied)
 	int rc = 0;
 
 	*applied = 0;
-	if (read_file(sp->state_path, MAX_STATE, &data, &len) < 0) {
+	if (read_file(sp->state_path, RX_STATE_MAX, &data, &len) < 0) {
 		if (errno != ENOENT) {
 			msg_warnerr("%s", sp->state_path);
 			rc = EX_IOERR;
@@ -427,8 +434,7 @@ rx_journal_roll(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
 	char *path;
 	int rc, applied = 0;
 
-	if ((rc = rx_state_parse(js, j->state.s ? j->state.s : "",
-	    j->state.len, sp->journal_path)) != 0 ||
+	if ((rc = rx_journal_state(j, js, sp->journal_path)) != 0 ||
 	    (rc = roll_applied(sp, js, &applied)) != 0)
 		goto out;
 	if (j->fold.len && (rc = rx_unfold(sp, &j->fold)) != 0)

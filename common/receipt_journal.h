@@ -60,6 +60,10 @@ const char *rx_journal_name(const struct rx_journal *j);
 int rx_journal_empty(const struct rx_journal *j);
 /* Any excess rows? */
 int rx_journal_has_excess(const struct rx_journal *j);
+/* The state the journal would leave, parsed into st (fresh): as
+ * rx_state_parse, path naming the journal. */
+int rx_journal_state(const struct rx_journal *j, struct rx_state *st,
+    const char *path);
 /* -n: the file it would write, on stdout. */
 void rx_journal_show(const struct rx_journal *j);
 

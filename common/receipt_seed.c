@@ -118,7 +118,7 @@ take_seed(const cJSON *d, void *arg)
 
 /* The keys of m, sorted; with unknown, only orders the input lacks. */
 static const char **
-seed_keys(const struct seed *sd, const struct map *m, int unknown, size_t *n)
+seed_keys(const struct map *m, int unknown, size_t *n)
 {
 	const char **v = map_sorted(m, n);
 	size_t i, k;
@@ -128,7 +128,6 @@ seed_keys(const struct seed *sd, const struct map *m, int unknown, size_t *n)
 			v[k++] = v[i];
 	if (unknown)
 		*n = k;
-	(void)sd;
 	return v;
 }
 
@@ -147,14 +146,14 @@ seed_queries(struct hotwax *h, struct seed *sd)
 
 	cJSON_AddStringToObject(also, "orderTypeId", "PURCHASE_ORDER");
 	cJSON_AddStringToObject(also, "orderTypeId_op", "equals");
-	v = seed_keys(sd, sd->want, 0, &n);
+	v = seed_keys(sd->want, 0, &n);
 	rc = hotwax_find_in(h, "OrderHeader", "externalId", v, n, also,
 	    rx_order_fields, "orderId", take_seed_order, sd);
 	free(v);
 	cJSON_Delete(also);
 	if (rc)
 		return rc;
-	v = seed_keys(sd, sd->orders, 1, &n);
+	v = seed_keys(sd->orders, 1, &n);
 	rc = hotwax_find_in(h, "OrderItem", "orderId", v, n, NULL,
 	    rx_item_fields, "orderId,orderItemSeqId", rx_take_item, &ir);
 	free(v);
@@ -163,7 +162,7 @@ seed_queries(struct hotwax *h, struct seed *sd)
 	also = cJSON_CreateObject();
 	cJSON_AddNumberToObject(also, "datetimeReceived", (double)sd->floor);
 	cJSON_AddStringToObject(also, "datetimeReceived_op", "lessThan");
-	v = seed_keys(sd, sd->orders, 0, &n);
+	v = seed_keys(sd->orders, 0, &n);
 	rc = hotwax_find_in(h, "ShipmentReceiptAndItem", "orderId", v, n, also,
 	    f, "orderId,datetimeReceived,receiptId", take_seed, sd);
 	free(v);

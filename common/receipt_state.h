@@ -93,6 +93,11 @@ void rx_state_set_line(struct rx_state *st, const char *po, const char *line,
  * full 0, open again. */
 void rx_state_close(struct rx_state *st, const char *po, int full, int64_t ms);
 
+/* The most bytes a state (or journal) file is read to. */
+#define RX_STATE_MAX	(256L << 20)
+/* Room for a receipt file's name (a prefix of at most 64 bytes). */
+#define RX_NAME_SIZE	256
+
 /* The next file's time: now, or last + 1 when the clock lags (names only
  * grow); set as last, and its name written into buf.  0, or -1 (last as
  * it was) when the name does not fit. */

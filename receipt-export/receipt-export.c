@@ -5,7 +5,8 @@
  * received since its cursor minus [hotwax] receipt_overlap, keeps those not
  * in its ledger, and writes one JSON file into SPOOL/receipt/new listing,
  * for each NetSuite PO with new goods, exactly its lines still open in
- * NetSuite (contracts.md section 4; the rules are in common/receipts.c).
+ * NetSuite (contracts.md section 4; the rules are in
+ * common/receipt_rules.c).
  * Prints the file's path.
  *
  * Promises:
@@ -29,9 +30,10 @@
  *   - the first run, with no state, exports every receipt HotWax holds for
  *     a NetSuite PO; --start-at TIME instead writes a first state whose
  *     floor keeps every receipt dated before TIME out for good (the query
- *     starts there, and take_receipt drops what HotWax dates before it);
+ *     starts there, and rx_input_receipt drops what HotWax dates before
+ *     it);
  *     what those receipts accepted counts as received in NetSuite
- *     (seed_floor), so a line they closed is not listed again and one
+ *     (receipt_seed.c), so a line they closed is not listed again and one
  *     they received in part gets at most what is left open.
  *   - the queue stays short: while the posync files in new/ are all ones
  *     receipt-push held back (NetSuite has not read the one before), the
@@ -70,8 +72,6 @@
 #include "spool.h"
 #include "util.h"
 
-#define MAX_STATE	(256L << 20)	/* the state and journal files */
-#define NAME_SIZE	256		/* a receipt file's name */
 #define DAY_MS		INT64_C(86400000)
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
@@ -100,7 +100,7 @@ compute(struct run *r, struct rx_input *in, struct rx_journal *j,
     int *changed)
 {
 	struct rx_decision d;
-	char name[NAME_SIZE] = "";
+	char name[RX_NAME_SIZE] = "";
 	int rc;
 
 	if ((rc = rx_fetch_orders(r->hw, r->cfg, in)) != 0 ||
@@ -221,8 +221,7 @@ load_dry(struct run *r, struct rx_journal *j)
 
 	msg_warn("%s: an interrupted run would be finished first%s%s",
 	    r->sp.journal_path, *name ? ", writing " : "", name);
-	return rx_state_parse(r->st, j->state.s ? j->state.s : "",
-	    j->state.len, r->sp.journal_path);
+	return rx_journal_state(j, r->st, r->sp.journal_path);
 }
 
 /* Load the state, finishing an interrupted run first (or, with -n,
@@ -237,7 +236,7 @@ load(struct run *r, int *excess)
 	size_t len;
 	int rc, said = 0;
 
-	if (read_file(r->sp.journal_path, MAX_STATE, &data, &len) == 0) {
+	if (read_file(r->sp.journal_path, RX_STATE_MAX, &data, &len) == 0) {
 		rc = rx_journal_parse(&j, data, len, r->sp.journal_path);
 		free(data);
 		data = NULL;
@@ -258,7 +257,7 @@ load(struct run *r, int *excess)
 		msg_warnerr("%s", r->sp.journal_path);
 		return EX_IOERR;
 	}
-	if (read_file(r->sp.state_path, MAX_STATE, &data, &len) < 0) {
+	if (read_file(r->sp.state_path, RX_STATE_MAX, &data, &len) < 0) {
 		if (errno == ENOENT)
 			return 0;	/* the first run */
 		msg_warnerr("%s", r->sp.state_path);
