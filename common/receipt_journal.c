@@ -17,6 +17,7 @@
 #include "receipt_excess.h"
 #include "receipt_fold.h"
 #include "receipt_journal.h"
+#include "receipt_rules.h"
 #include "receipt_state.h"
 #include "spool.h"
 #include "util.h"
@@ -218,6 +219,21 @@ rx_journal_set(struct rx_journal *j, const char *name, struct buf *file,
 	memset(drop, 0, sizeof *drop);
 	buf_reset(&j->state);
 	rx_state_format(st, &j->state);
+}
+
+int
+rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
+    struct rx_state *st, const char *prefix, int64_t now)
+{
+	char name[RX_NAME_SIZE] = "";
+
+	if (d->file.len && rx_state_next_name(st, now, prefix, name,
+	    sizeof name) < 0) {
+		msg_warn("[netsuite] receipt_prefix is too long");
+		return EX_CONFIG;
+	}
+	rx_journal_set(j, name, &d->file, &d->excess, &d->drop, st);
+	return 0;
 }
 
 const char *

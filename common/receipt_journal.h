@@ -21,6 +21,7 @@
 #define POSYNC_RECEIPT_JOURNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -55,6 +56,12 @@ void rx_journal_format(const struct rx_journal *j, struct buf *out);
 struct rx_state;
 void rx_journal_set(struct rx_journal *j, const char *name, struct buf *file,
     struct buf *excess, struct buf *drop, const struct rx_state *st);
+/* The journal of the run d decided: its file (if any) named after st's
+ * next time (now, or last + 1: names only grow), d's parts taken.  0, or
+ * EX_CONFIG (said) when the name does not fit. */
+struct rx_decision;
+int rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
+    struct rx_state *st, const char *prefix, int64_t now);
 const char *rx_journal_name(const struct rx_journal *j);
 /* Nothing to write: no file and no excess. */
 int rx_journal_empty(const struct rx_journal *j);

@@ -873,6 +873,18 @@ rx_decide(const struct rx_input *in, struct rx_state *st,
 	plan_free(&pl);
 }
 
+int
+rx_decision_status(const struct rx_decision *d)
+{
+	return d->held ? EX_DATAERR : 0;
+}
+
+int
+rx_decision_changed(const struct rx_decision *d)
+{
+	return d->changed;
+}
+
 void
 rx_decision_free(struct rx_decision *d)
 {

@@ -189,6 +189,10 @@ struct rx_decision {
 void rx_decide(const struct rx_input *in, struct rx_state *st,
     struct rx_decision *d);
 void rx_decision_free(struct rx_decision *d);
+/* 0, or EX_DATAERR when something is held back. */
+int rx_decision_status(const struct rx_decision *d);
+/* The state changed (ledger or cursor): it must be written. */
+int rx_decision_changed(const struct rx_decision *d);
 /* Say d's notes on stderr (msg_warn, msg_info), one wording each; where
  * as for rx_input_new. */
 void rx_decision_say(const struct rx_decision *d, const char *where);

@@ -100,7 +100,6 @@ compute(struct run *r, struct rx_input *in, struct rx_journal *j,
     int *changed)
 {
 	struct rx_decision d;
-	char name[RX_NAME_SIZE] = "";
 	int rc;
 
 	if ((rc = rx_fetch_orders(r->hw, r->cfg, in)) != 0 ||
@@ -109,14 +108,10 @@ compute(struct run *r, struct rx_input *in, struct rx_journal *j,
 		return rc;
 	rx_decide(in, r->st, &d);
 	rx_decision_say(&d, r->cfg->hotwax.base_url);
-	*changed = d.changed;
-	rc = d.held ? EX_DATAERR : 0;
-	if (d.file.len && rx_state_next_name(r->st, now_ms(),
-	    r->cfg->netsuite.receipt_prefix, name, sizeof name) < 0) {
-		msg_warn("[netsuite] receipt_prefix is too long");
-		rc = EX_CONFIG;
-	} else
-		rx_journal_set(j, name, &d.file, &d.excess, &d.drop, r->st);
+	*changed = rx_decision_changed(&d);
+	if ((rc = rx_journal_decided(j, &d, r->st,
+	    r->cfg->netsuite.receipt_prefix, now_ms())) == 0)
+		rc = rx_decision_status(&d);
 	rx_decision_free(&d);
 	return rc;
 }
