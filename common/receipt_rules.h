@@ -83,9 +83,10 @@ void rx_po_from_state(struct rx_po *p, const struct rx_state *st);
  * Lines are sorted by id (numerically when both are numbers).
  */
 void rx_compute(struct rx_po *p);
-/* {"order_id":"..","items":[{"line_id":"..","quantity":N},...]}: the
- * receipt file's bytes as every version wrote them (cJSON would escape
- * control bytes otherwise), the quantity the shortest exact decimal. */
+/* {"order_id":"..","items":[{"line_id":"..","quantity":N},...]}, the
+ * quantity the shortest exact decimal.  Written by hand, not by cJSON:
+ * the receipt file's bytes stay what every version wrote (cJSON writes
+ * "\n" where posync has always written "\u000a"). */
 void rx_element(const struct rx_po *p, struct buf *out);
 /* A JSON string (with quotes) for s: '"' and '\\' escaped, control bytes
  * and DEL as \u00XX. */

@@ -80,12 +80,41 @@ rx_state_free(struct rx_state *st)
 	free(st);
 }
 
-int64_t rx_state_cursor(const struct rx_state *st) { return st->cursor; }
-int64_t rx_state_last(const struct rx_state *st) { return st->last; }
-int64_t rx_state_floor(const struct rx_state *st) { return st->floor; }
-void rx_state_set_cursor(struct rx_state *st, int64_t ms) { st->cursor = ms; }
-void rx_state_set_last(struct rx_state *st, int64_t ms) { st->last = ms; }
-void rx_state_set_floor(struct rx_state *st, int64_t ms) { st->floor = ms; }
+int64_t
+rx_state_cursor(const struct rx_state *st)
+{
+	return st->cursor;
+}
+
+int64_t
+rx_state_last(const struct rx_state *st)
+{
+	return st->last;
+}
+
+int64_t
+rx_state_floor(const struct rx_state *st)
+{
+	return st->floor;
+}
+
+void
+rx_state_set_cursor(struct rx_state *st, int64_t ms)
+{
+	st->cursor = ms;
+}
+
+void
+rx_state_set_last(struct rx_state *st, int64_t ms)
+{
+	st->last = ms;
+}
+
+void
+rx_state_set_floor(struct rx_state *st, int64_t ms)
+{
+	st->floor = ms;
+}
 
 int
 rx_state_seen(const struct rx_state *st, const char *id)
