@@ -995,3 +995,110 @@ hotwax_upload(struct hotwax *h, const char *endpoint, const char *file_field,
 	close(fd);
 	return call(h, &rq, resp, why);
 }
+
+/* ---------------------------------------------------------------- performFind */
+
+#define FIND_VIEW_SIZE	250		/* the simulator's cap (contracts.md 3) */
+#define FIND_MAX_PAGES	4000		/* a million rows in the window */
+#define FIND_CHUNK	100		/* ids per "in" query */
+
+/* One page's docs to fn: 0, HOTWAX_FIND_STOP, fn's status or
+ * EX_PROTOCOL; *n the docs it held, *count the total HotWax gave (-1). */
+static int
+find_page(struct hotwax *h, const char *entity, int page, const cJSON *resp,
+    hotwax_doc_fn *fn, void *arg, int *n, int *count)
+{
+	const cJSON *docs = cJSON_GetObjectItemCaseSensitive(resp, "docs"), *d;
+	int rc = 0;
+
+	if (!cJSON_IsArray(docs)) {
+		msg_warn("%sperformFind: %s page %d: the answer has no "
+		    "\"docs\" list", h->base, entity, page);
+		return EX_PROTOCOL;
+	}
+	d = cJSON_GetObjectItemCaseSensitive(resp, "count");
+	*count = cJSON_IsNumber(d) ? d->valueint : -1;
+	*n = 0;
+	cJSON_ArrayForEach(d, docs) {
+		(*n)++;
+		if (!cJSON_IsObject(d)) {
+			msg_warn("%sperformFind: %s page %d: a doc that is "
+			    "not an object", h->base, entity, page);
+			return EX_PROTOCOL;
+		}
+		if ((rc = fn(d, arg)) != 0)
+			break;
+	}
+	return rc;
+}
+
+int
+hotwax_find(struct hotwax *h, const char *entity, cJSON *inputs,
+    const char *const *fields, const char *order_by, hotwax_doc_fn *fn,
+    void *arg)
+{
+	cJSON *body = cJSON_CreateObject(), *fl, *resp, *idx;
+	char *why;
+	int page, rc = 0, n, count;
+
+	cJSON_AddStringToObject(body, "entityName", entity);
+	cJSON_AddItemToObject(body, "inputFields", inputs);
+	fl = cJSON_AddArrayToObject(body, "fieldList");
+	for (; *fields; fields++)
+		cJSON_AddItemToArray(fl, cJSON_CreateString(*fields));
+	cJSON_AddStringToObject(body, "orderBy", order_by);
+	cJSON_AddNumberToObject(body, "viewSize", FIND_VIEW_SIZE);
+	idx = cJSON_AddNumberToObject(body, "viewIndex", 0);
+	cJSON_AddStringToObject(body, "noConditionFind", "Y");
+	for (page = 0; rc == 0; page++) {
+		if (page == FIND_MAX_PAGES) {
+			msg_warn("%sperformFind: more than %d pages of %s; "
+			    "the rest waits for the next run", h->base,
+			    FIND_MAX_PAGES, entity);
+			break;
+		}
+		cJSON_SetNumberValue(idx, page);
+		why = NULL;
+		resp = NULL;
+		rc = hotwax_post(h, "performFind", body, &resp, &why);
+		free(why);
+		if (rc)
+			break;
+		rc = find_page(h, entity, page, resp, fn, arg, &n, &count);
+		cJSON_Delete(resp);
+		if (rc == HOTWAX_FIND_STOP) {
+			rc = 0;
+			break;
+		}
+		if (rc == 0 && (n < FIND_VIEW_SIZE ||
+		    (count >= 0 && (page + 1) * FIND_VIEW_SIZE >= count)))
+			break;
+	}
+	cJSON_Delete(body);
+	return rc;
+}
+
+int
+hotwax_find_in(struct hotwax *h, const char *entity, const char *key,
+    const char *const *ids, size_t n, const cJSON *also,
+    const char *const *fields, const char *order_by, hotwax_doc_fn *fn,
+    void *arg)
+{
+	cJSON *in, *list, *c;
+	char *op = xasprintf("%s_op", key);
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i = k) {
+		in = cJSON_CreateObject();
+		list = cJSON_AddArrayToObject(in, key);
+		for (k = i; k < n && k - i < FIND_CHUNK; k++)
+			cJSON_AddItemToArray(list, cJSON_CreateString(ids[k]));
+		cJSON_AddStringToObject(in, op, "in");
+		for (c = also ? also->child : NULL; c; c = c->next)
+			cJSON_AddItemToObject(in, c->string, cJSON_Duplicate(c, 1));
+		rc = hotwax_find(h, entity, in, fields, order_by, fn, arg);
+	}
+	free(op);
+	return rc;
+}

@@ -82,4 +82,25 @@ int hotwax_upload(struct hotwax *h, const char *endpoint, const char *file_field
  * control bytes shown as '?'.  Never NULL; the caller frees it. */
 char *hotwax_excerpt(const cJSON *o);
 
+/*
+ * performFind (contracts.md section 3), page by page: every doc of every
+ * page given to fn, until a page is short, the count is reached, or
+ * HOTWAX_FIND_PAGES pages (the rest waits for the next run, said).  inputs
+ * (inputFields) is consumed.  fn returning HOTWAX_FIND_STOP ends the walk
+ * early (not an error); any other non-zero status stops it and is
+ * returned.  0, fn's status, a hotwax_post status, or EX_PROTOCOL (no
+ * "docs" list, a doc that is not an object).
+ */
+#define HOTWAX_FIND_STOP	1
+typedef int hotwax_doc_fn(const cJSON *doc, void *arg);
+int hotwax_find(struct hotwax *h, const char *entity, cJSON *inputs,
+    const char *const *fields, const char *order_by, hotwax_doc_fn *fn,
+    void *arg);
+/* The same for field key "in" the n ids, HOTWAX_FIND_CHUNK ids a query;
+ * also, when not NULL, holds more inputFields for every query. */
+int hotwax_find_in(struct hotwax *h, const char *entity, const char *key,
+    const char *const *ids, size_t n, const cJSON *also,
+    const char *const *fields, const char *order_by, hotwax_doc_fn *fn,
+    void *arg);
+
 #endif

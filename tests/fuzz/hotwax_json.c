@@ -8,9 +8,9 @@
  * holds a JavaScript-truthy value (checked here on its own); the words
  * are one line (no control byte) of at most WHY_MAX bytes, never empty.
  *
- * Not reached here (static in the programs): receipt-export's reading of
- * performFind pages (take_receipt, take_order, take_item) and po-import's
- * reading of data-manager logs (log_over).
+ * Not reached here: receipt-export's reading of performFind pages
+ * (common/receipt_fetch.c: take_receipt, take_order, rx_take_item) and
+ * po-import's reading of data-manager logs (log_over).
  */
 #include "../../common/hotwax.c"
 

@@ -1,27 +1,22 @@
 /*
  * journal -- receipt-export's journal (SPOOL/state/receipt-export.pending),
  * the one step that makes a receipt file, the excess rows, the state and
- * a fold commit together.  journal_parse is static in
- * receipt-export/receipt-export.c, so the program's file is compiled in
- * here, its main() renamed.
+ * a fold commit together (common/receipt_journal.c).
  *
  * The input is a journal as found on disk.  Invariants:
- *  - journal_parse accepts it (0) or refuses it whole (EX_CONFIG: the run
+ *  - rx_journal_parse accepts it (0) or refuses it whole (EX_CONFIG: the run
  *    stops, nothing exported), never anything else;
  *  - what it accepts has a file name with no '/' and not starting with
  *    '.', and a fold part of names with neither;
- *  - journal_format writes what it accepted as a journal that parses
+ *  - rx_journal_format writes what it accepted as a journal that parses
  *    again to the same name and parts, and formats to the same bytes.
  */
-#include "fuzz.h"
+#include <string.h>
 
-int receipt_export_main(int argc, char **argv);
-#define main receipt_export_main
-#ifndef POSYNC_VERSION
-#define POSYNC_VERSION "fuzz"	/* the Makefile gives it the programs */
-#endif
-#include "../../receipt-export/receipt-export.c"
-#undef main
+#include "fuzz.h"
+#include "msg.h"
+#include "receipt_journal.h"
+#include "util.h"
 
 static void
 same(const struct buf *a, const struct buf *b, const char *what)
@@ -33,21 +28,21 @@ same(const struct buf *a, const struct buf *b, const char *what)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct journal j, k;
+	struct rx_journal j, k;
 	struct buf out = {0}, again = {0};
 	const char *q;
 	int rc;
 
-	rc = journal_parse(&j, (const char *)data, size, "fuzz");
-	FUZZ_CHECK(rc == 0 || rc == EX_CONFIG, "journal_parse gave %d", rc);
+	rc = rx_journal_parse(&j, (const char *)data, size, "fuzz");
+	FUZZ_CHECK(rc == 0 || rc == EX_CONFIG, "rx_journal_parse gave %d", rc);
 	if (rc)
 		return 0;
 	FUZZ_CHECK(!strchr(j.name, '/') && j.name[0] != '.', "name %s", j.name);
 	for (q = j.fold.s; q && q < j.fold.s + j.fold.len; q++)
 		FUZZ_CHECK(*q != '/' && *q != 0 && !(*q == '.' &&
 		    (q == j.fold.s || q[-1] == '\n')), "a folded name with / or NUL or a leading dot");
-	journal_format(&j, &out);
-	rc = journal_parse(&k, out.s, out.len, "fuzz again");
+	rx_journal_format(&j, &out);
+	rc = rx_journal_parse(&k, out.s, out.len, "fuzz again");
 	FUZZ_CHECK(rc == 0, "what journal_format wrote does not parse");
 	FUZZ_CHECK(strcmp(j.name, k.name) == 0, "name %s, then %s", j.name, k.name);
 	same(&j.file, &k.file, "file");
@@ -55,11 +50,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	same(&j.state, &k.state, "state");
 	same(&j.drop, &k.drop, "drop");
 	same(&j.fold, &k.fold, "fold");
-	journal_format(&k, &again);
+	rx_journal_format(&k, &again);
 	FUZZ_CHECK(again.len == out.len && memcmp(again.s, out.s, out.len) == 0,
 	    "journal_format is not stable");
-	journal_free(&j);
-	journal_free(&k);
+	rx_journal_free(&j);
+	rx_journal_free(&k);
 	buf_free(&out);
 	buf_free(&again);
 	return 0;

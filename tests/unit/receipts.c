@@ -1,12 +1,14 @@
 /*
- * Unit tests of common/receipts.c: the NetSuite receipt elements
- * (contracts.md section 4) and receipt-export's state, without a server.
+ * Unit tests of common/receipt_rules.c and common/receipt_state.c: the
+ * NetSuite receipt elements (contracts.md section 4) and receipt-export's
+ * state, without a server.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "msg.h"
-#include "receipts.h"
+#include "receipt_rules.h"
+#include "receipt_state.h"
 #include "tap.h"
 #include "util.h"
 #include "testutil.h"
@@ -129,27 +131,27 @@ t_state_far(void)
 	};
 	static const char good[] = "posync receipt-export state 1\n"
 	    "cursor\t253402300799999\nlast\t253402300799999\n";
-	struct rx_state st;
+	struct rx_state *st;
 	char *err;
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
-		rx_state_init(&st);
+		st = rx_state_new();
 		cap_begin();
-		is_int(rx_state_parse(&st, bad[i], strlen(bad[i]), "far"),
+		is_int(rx_state_parse(st, bad[i], strlen(bad[i]), "far"),
 		    EX_CONFIG, "a time past year 9999 is refused, 78");
 		err = cap_end();
 		if (!ok(strstr(err, i ? "far:2: a time past" : "far:3: a time past"),
 		    "  naming its line"))
 			printf("#   stderr: %s", err);
 		free(err);
-		rx_state_free(&st);
+		rx_state_free(st);
 	}
-	rx_state_init(&st);
-	is_int(rx_state_parse(&st, good, strlen(good), "good"), 0,
+	st = rx_state_new();
+	is_int(rx_state_parse(st, good, strlen(good), "good"), 0,
 	    "9999-12-31T23:59:59.999Z is read");
-	ok(st.last == INT64_C(253402300799999), "  as it is");
-	rx_state_free(&st);
+	ok(rx_state_last(st) == INT64_C(253402300799999), "  as it is");
+	rx_state_free(st);
 	scratch_remove();
 }
 
@@ -158,19 +160,19 @@ t_state_nul(void)
 {
 	static const char nul[] = "posync receipt-export state 1\ncursor\t0\n"
 	    "r\tR1\0junk\t5\nlast\t0\n";
-	struct rx_state st;
+	struct rx_state *st;
 	char *err;
 	int r;
 
-	rx_state_init(&st);
+	st = rx_state_new();
 	cap_begin();
-	r = rx_state_parse(&st, nul, sizeof nul - 1, "nul");
+	r = rx_state_parse(st, nul, sizeof nul - 1, "nul");
 	err = cap_end();
 	is_int(r, EX_CONFIG, "a state with a NUL byte is refused, 78");
 	if (!ok(strstr(err, "nul:3: a NUL byte") != NULL, "  naming its line"))
 		printf("#   stderr: %s", err);
 	free(err);
-	rx_state_free(&st);
+	rx_state_free(st);
 	scratch_remove();
 }
 
@@ -253,41 +255,41 @@ t_unknown(void)
 static void
 t_state(void)
 {
-	struct rx_state st, st2;
+	struct rx_state *st, *st2;
 	struct rx_po p, q;
 	struct buf b = { 0 }, b2 = { 0 };
 	char *s;
 	static const char bad[] = "posync receipt-export state 1\nr\tx\n";
 	static const char torn[] = "posync receipt-export state 1\ncursor\t5";
 
-	rx_state_init(&st);
-	st.cursor = 1000000;
-	st.last = 42;
-	rx_map_put(&st.ledger, "R1", NULL)->ms = 999000;
-	rx_map_put(&st.ledger, "R\t2", NULL)->ms = 1000000;
-	rx_map_put(&st.ledger, "R0", NULL)->ms = 50000;	/* far before the window */
+	st = rx_state_new();
+	rx_state_set_cursor(st, 1000000);
+	rx_state_set_last(st, 42);
+	rx_state_ledger_put(st, "R1", 999000);
+	rx_state_ledger_put(st, "R\t2", 1000000);
+	rx_state_ledger_put(st, "R0", 50000);	/* far before the window */
 
 	rx_po_init(&p, "PO\\1");
 	L(&p, "1", "10", "10", "4");
 	L(&p, "2", "?", "", "0");
 	rx_compute(&p);
-	rx_state_apply(&st, &p, 5000);
-	rx_state_prune(&st, 900000, 5000, 1000);
-	rx_state_format(&st, &b);
+	rx_po_apply(st, &p, 5000);
+	rx_state_prune(st, 900000, 5000, 1000);
+	rx_state_format(st, &b);
 	is_str(b.s, "posync receipt-export state 1\ncursor\t1000000\nlast\t42\n"
 	    "r\tR\\t2\t1000000\nr\tR1\t999000\n"	/* strcmp order: TAB < '1' */
 	    "t\tPO\\\\1\t1\t10\t4\nt\tPO\\\\1\t2\t?\t0\n",
 	    "state text: escaped ids, pruned ledger, per-line totals");
 
-	rx_state_init(&st2);
-	is_int(rx_state_parse(&st2, b.s, b.len, "state"), 0, "the text parses");
-	rx_state_format(&st2, &b2);
+	st2 = rx_state_new();
+	is_int(rx_state_parse(st2, b.s, b.len, "state"), 0, "the text parses");
+	rx_state_format(st2, &b2);
 	is_str(b2.s, b.s, "and formats back to the same bytes");
-	ok(rx_map_get(&st2.ledger, "R\t2") != NULL, "an id with a TAB survives");
+	ok(rx_state_seen(st2, "R\t2"), "an id with a TAB survives");
 
 	/* the next receipts on that PO see what was received */
 	rx_po_init(&q, "PO\\1");
-	rx_po_from_state(&q, &st2);
+	rx_po_from_state(&q, st2);
 	L(&q, "1", "10", "10", "7");
 	rx_compute(&q);
 	s = element(&q);
@@ -296,7 +298,7 @@ t_state(void)
 	    "a second receipt sends only what is still open");
 	free(s);
 	rx_po_free(&q);
-	rx_state_free(&st2);
+	rx_state_free(st2);
 
 	/* PO completed: closed, then left out entirely, then pruned */
 	rx_po_free(&p);
@@ -309,30 +311,30 @@ t_state(void)
 	is_str(s, "{\"order_id\":\"20\",\"items\":[{\"line_id\":\"1\",\"quantity\":2}]}",
 	    "the line completed earlier is left out");
 	free(s);
-	rx_state_apply(&st, &p, 7000);
+	rx_po_apply(st, &p, 7000);
 	rx_po_free(&p);
 	rx_po_init(&p, "20");
-	rx_po_from_state(&p, &st);
+	rx_po_from_state(&p, st);
 	L(&p, "1", "", "2", "1");		/* polines compacted it away */
 	rx_compute(&p);
 	ok(!p.element && !p.lines[0].listed, "a receipt after the PO is closed: no element");
 	is_int(p.lines[0].excess, D("1"), "it is excess");
 	rx_po_free(&p);
-	rx_state_prune(&st, 0, 7000 + 1001, 1000);
-	ok(rx_map_get(&st.pos, "20") == NULL, "a closed PO is pruned after keep");
-	ok(rx_map_get(&st.pos, "PO\\1") != NULL, "an open PO is kept");
+	rx_state_prune(st, 0, 7000 + 1001, 1000);
+	ok(!rx_state_has_po(st, "20"), "a closed PO is pruned after keep");
+	ok(rx_state_has_po(st, "PO\\1"), "an open PO is kept");
 
-	rx_state_init(&st2);
-	ok(rx_state_parse(&st2, bad, strlen(bad), "bad") == EX_CONFIG,
+	st2 = rx_state_new();
+	ok(rx_state_parse(st2, bad, strlen(bad), "bad") == EX_CONFIG,
 	    "a malformed record is refused");
-	rx_state_free(&st2);
-	rx_state_init(&st2);
-	ok(rx_state_parse(&st2, torn, strlen(torn), "torn") == EX_CONFIG,
+	rx_state_free(st2);
+	st2 = rx_state_new();
+	ok(rx_state_parse(st2, torn, strlen(torn), "torn") == EX_CONFIG,
 	    "a torn state is refused");
-	rx_state_free(&st2);
+	rx_state_free(st2);
 	t_state_nul();
 	t_state_far();
-	rx_state_free(&st);
+	rx_state_free(st);
 	buf_free(&b);
 	buf_free(&b2);
 }
@@ -371,7 +373,7 @@ t_floor(void)
 	    "2026-11-01T00:00:00.Z", "2026-11-01T00:00:00.0001Z",
 	    "2026-11-01T00:00:00+1:00", "2026-11-01T00:00:00+24:00",
 	    "1969-12-31T23:59:59.999Z", "+2026-11-01T00:00:00Z", "1761955200", NULL };
-	struct rx_state st;
+	struct rx_state *st;
 	struct buf b = { 0 };
 	const char *why;
 	int64_t ms = -7;
@@ -388,21 +390,21 @@ t_floor(void)
 	for (i = 0; bad[i]; i++)
 		ok(rx_time_parse(bad[i], &ms, &why) < 0 && why && *why,
 		    "refused: \"%s\"", bad[i]);
-	rx_state_init(&st);
-	st.floor = 1000;
-	st.cursor = 1000;
-	rx_state_format(&st, &b);
+	st = rx_state_new();
+	rx_state_set_floor(st, 1000);
+	rx_state_set_cursor(st, 1000);
+	rx_state_format(st, &b);
 	is_str(b.s, "posync receipt-export state 1\ncursor\t1000\nlast\t0\nfloor\t1000\n",
 	    "the floor is written");
-	rx_state_free(&st);
-	rx_state_init(&st);
-	ok(rx_state_parse(&st, b.s, b.len, "floor") == 0 && st.floor == 1000,
+	rx_state_free(st);
+	st = rx_state_new();
+	ok(rx_state_parse(st, b.s, b.len, "floor") == 0 && rx_state_floor(st) == 1000,
 	    "and read back");
-	rx_state_free(&st);
-	rx_state_init(&st);
-	ok(rx_state_parse(&st, two, strlen(two), "two") == EX_CONFIG,
+	rx_state_free(st);
+	st = rx_state_new();
+	ok(rx_state_parse(st, two, strlen(two), "two") == EX_CONFIG,
 	    "two floors: damage");
-	rx_state_free(&st);
+	rx_state_free(st);
 	buf_free(&b);
 }
 

@@ -1,0 +1,479 @@
+/*
+ * receipt_journal -- see receipt_journal.h.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "lock.h"
+#include "map.h"
+#include "msg.h"
+#include "polines.h"
+#include "receipt_excess.h"
+#include "receipt_fold.h"
+#include "receipt_journal.h"
+#include "receipt_rules.h"
+#include "receipt_state.h"
+#include "spool.h"
+#include "util.h"
+
+#define JOURNAL_MAGIC	"posync receipt-export journal 1"
+#define JOURNAL_PARTS	4		/* file, excess, state, drop */
+
+void
+rx_spool_init(struct rx_spool *sp, const struct config *cfg, int dry)
+{
+	sp->cfg = cfg;
+	sp->dry = dry;
+	sp->pubfd = -1;
+	sp->statedir = path_join(cfg->spool.dir, "state");
+	sp->state_path = path_join(sp->statedir, "receipt-export.state");
+	sp->journal_path = path_join(sp->statedir, "receipt-export.pending");
+	sp->area = path_join(cfg->spool.dir, "receipt");
+	sp->excess_path = path_join(sp->area, "excess.csv");
+}
+
+void
+rx_spool_free(struct rx_spool *sp)
+{
+	lock_drop(&sp->pubfd);
+	free(sp->statedir);
+	free(sp->state_path);
+	free(sp->journal_path);
+	free(sp->area);
+	free(sp->excess_path);
+}
+
+void
+rx_crash_point(const char *step)
+{
+	const char *s = getenv("POSYNC_TEST_CRASH");
+
+	if (s && strcmp(s, step) == 0)
+		raise(SIGKILL);
+}
+
+void
+rx_journal_free(struct rx_journal *j)
+{
+	free(j->name);
+	buf_free(&j->file);
+	buf_free(&j->excess);
+	buf_free(&j->state);
+	buf_free(&j->drop);
+	buf_free(&j->fold);
+	memset(j, 0, sizeof *j);
+}
+
+static const char *const part_names[JOURNAL_PARTS] =
+    { "file", "excess", "state", "drop" };
+
+void
+rx_journal_format(const struct rx_journal *j, struct buf *out)
+{
+	const struct buf *parts[JOURNAL_PARTS] =
+	    { &j->file, &j->excess, &j->state, &j->drop };
+	size_t i;
+
+	buf_addf(out, "%s\nname\t%s\n", JOURNAL_MAGIC, j->name);
+	for (i = 0; i < JOURNAL_PARTS; i++) {
+		buf_addf(out, "%s\t%zu\n", part_names[i], parts[i]->len);
+		if (parts[i]->len)
+			buf_add(out, parts[i]->s, parts[i]->len);
+	}
+	/* only when folding: a journal without it reads as before */
+	if (j->fold.len) {
+		buf_addf(out, "fold\t%zu\n", j->fold.len);
+		buf_add(out, j->fold.s, j->fold.len);
+	}
+	buf_adds(out, "end\n");
+}
+
+/* The optional "fold" part: names of plain receipt files, one a line. */
+static int
+journal_fold_parse(struct rx_journal *j, const char **pp, const char *end)
+{
+	const char *p = *pp + 5, *nl, *q;
+	size_t n;
+	char *e;
+
+	if (!(nl = memchr(p, '\n', end - p)))
+		return -1;
+	errno = 0;
+	n = strtoul(p, &e, 10);
+	if (e != nl || e == p || errno || n > (size_t)(end - nl - 1) ||
+	    n == 0 || nl[n] != '\n')
+		return -1;
+	for (q = nl + 1; q < nl + 1 + n; q++)
+		if (*q == '/' || *q == 0 || (*q == '.' && (q == nl + 1 || q[-1] == '\n')))
+			return -1;
+	buf_add(&j->fold, nl + 1, n);
+	*pp = nl + 1 + n;
+	return 0;
+}
+
+/* The four sized parts from *pp: 0, or -1 when malformed. */
+static int
+journal_parts_parse(struct rx_journal *j, const char **pp, const char *end)
+{
+	struct buf *parts[JOURNAL_PARTS] =
+	    { &j->file, &j->excess, &j->state, &j->drop };
+	const char *p = *pp, *nl;
+	size_t i, n, k;
+	char *e;
+
+	for (i = 0; i < JOURNAL_PARTS; i++, *pp = p) {
+		k = strlen(part_names[i]);
+		if (!(nl = memchr(p, '\n', end - p)) || (size_t)(nl - p) <= k + 1 ||
+		    strncmp(p, part_names[i], k) != 0 || p[k] != '\t')
+			return -1;
+		errno = 0;
+		n = strtoul(p + k + 1, &e, 10);
+		if (e != nl || errno || n > (size_t)(end - nl - 1))
+			return -1;
+		buf_add(parts[i], nl + 1, n);
+		p = nl + 1 + n;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* "name\tNAME\n" from *pp: 0, -1 when malformed, or EX_CONFIG (said). */
+static int
+journal_name_parse(struct rx_journal *j, const char **pp, const char *end,
+    const char *path)
+{
+	const char *p = *pp, *nl;
+
+	if (!(nl = memchr(p, '\n', end - p)) || strncmp(p, "name\t", 5) != 0)
+		return -1;
+	if (memchr(p + 5, 0, nl - p - 5)) {
+		/* xstrndup would stop there: a cut name, silently */
+		msg_warn("%s:2: the file name holds a NUL byte; nothing "
+		    "exported, the journal is left as it is: check it by hand "
+		    "(receipt-export(1), CAVEATS)", path);
+		return EX_CONFIG;
+	}
+	j->name = xstrndup(p + 5, nl - p - 5);
+	if (strchr(j->name, '/') || j->name[0] == '.')
+		return -1;
+	*pp = nl + 1;
+	return 0;
+}
+
+int
+rx_journal_parse(struct rx_journal *j, const char *d, size_t len,
+    const char *path)
+{
+	const char *p = d, *end = d + len;
+	size_t k = strlen(JOURNAL_MAGIC);
+	char *e;
+	int rc;
+
+	memset(j, 0, sizeof *j);
+	if (len < k + 1 || memcmp(p, JOURNAL_MAGIC "\n", k + 1) != 0)
+		goto bad;
+	p += k + 1;
+	if ((rc = journal_name_parse(j, &p, end, path)) > 0) {
+		rx_journal_free(j);
+		return rc;
+	}
+	if (rc < 0 || journal_parts_parse(j, &p, end) != 0)
+		goto bad;
+	if ((size_t)(end - p) > 5 && memcmp(p, "fold\t", 5) == 0 &&
+	    journal_fold_parse(j, &p, end) != 0)
+		goto bad;
+	if ((size_t)(end - p) != 4 || memcmp(p, "end\n", 4) != 0)
+		goto bad;
+	return 0;
+bad:
+	/* EX_CONFIG: going on without it would export everything again */
+	for (k = 1, e = (char *)d; e < p && (e = memchr(e, '\n', p - e)); e++)
+		k++;
+	msg_warn("%s:%zu: malformed journal (not written by this version?); "
+	    "nothing exported, the journal is left as it is: check it by hand "
+	    "(receipt-export(1), CAVEATS)", path, k);
+	rx_journal_free(j);
+	return EX_CONFIG;
+}
+
+void
+rx_journal_set(struct rx_journal *j, const char *name, struct buf *file,
+    struct buf *excess, struct buf *drop, const struct rx_state *st)
+{
+	free(j->name);
+	j->name = xstrdup(name);
+	buf_free(&j->file);
+	buf_free(&j->excess);
+	buf_free(&j->drop);
+	j->file = *file;
+	j->excess = *excess;
+	j->drop = *drop;
+	memset(file, 0, sizeof *file);
+	memset(excess, 0, sizeof *excess);
+	memset(drop, 0, sizeof *drop);
+	buf_reset(&j->state);
+	rx_state_format(st, &j->state);
+}
+
+int
+rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
+    struct rx_state *st, const char *prefix, int64_t now)
+{
+	char name[RX_NAME_SIZE] = "";
+
+	if (d->file.len && rx_state_next_name(st, now, prefix, name,
+	    sizeof name) < 0) {
+		msg_warn("[netsuite] receipt_prefix is too long");
+		return EX_CONFIG;
+	}
+	rx_journal_set(j, name, &d->file, &d->excess, &d->drop, st);
+	return 0;
+}
+
+const char *
+rx_journal_name(const struct rx_journal *j)
+{
+	return j->name ? j->name : "";
+}
+
+int
+rx_journal_empty(const struct rx_journal *j)
+{
+	return !j->file.len && !j->excess.len;
+}
+
+int
+rx_journal_has_excess(const struct rx_journal *j)
+{
+	return j->excess.len > 0;
+}
+
+void
+rx_journal_show(const struct rx_journal *j)
+{
+	if (j->file.len)
+		fwrite(j->file.s, 1, j->file.len, stdout);
+}
+
+int
+rx_journal_state(const struct rx_journal *j, struct rx_state *st,
+    const char *path)
+{
+	return rx_state_parse(st, j->state.s ? j->state.s : "", j->state.len,
+	    path);
+}
+
+int
+rx_journal_commit(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
+{
+	struct buf jb = { 0 };
+	int rc;
+
+	rx_journal_format(j, &jb);
+	if ((rc = spool_write_atomic(sp->journal_path, jb.s, jb.len)) == 0) {
+		rx_crash_point("journal");
+		rc = rx_journal_roll(sp, j, excess_said);
+	}
+	buf_free(&jb);
+	return rc;
+}
+
+struct recheck {
+	struct map *drop;	/* PO -> char: 1 when kept after all */
+	const struct rx_state *st;
+};
+
+static int
+recheck_keep(const char *po, void *arg)
+{
+	const char *kept = map_get(((struct recheck *)arg)->drop, po);
+
+	/* keep all but these (a PO recheck_rec finds open is kept) */
+	return kept == NULL || *kept;
+}
+
+static int
+recheck_rec(const struct poline *rec, void *arg)
+{
+	struct recheck *rc = arg;
+	char *kept = map_get(rc->drop, rec->po);
+	enum rx_qty ord;
+	dec_t ordered, received;
+
+	if (!kept)
+		return 0;
+	if (rx_state_line(rc->st, rec->po, rec->line, &ord, &ordered,
+	    &received) == 0 && ord == RX_KNOWN && rec->has_qty &&
+	    rec->qty <= received)
+		return 0;
+	msg_info("PO %s line %s: in the polines ledger and still open (the PO "
+	    "was amended since it was completed); the PO is kept", rec->po,
+	    rec->line);
+	*kept = 1;		/* not dropped after all */
+	return 0;
+}
+
+/*
+ * The POs to drop were complete when the run looked at the polines
+ * ledger; po-export-parse may have added lines to one since (NetSuite
+ * amended the PO), above all when a crash left the compaction to a rerun
+ * much later.  Compacting those away would leave the new lines out of
+ * every later element, and NetSuite receives unlisted open lines in
+ * full.  So the compaction looks again, under its lock (an append
+ * waits for it): a PO with a line the state does not hold as fully
+ * received stays in the ledger, and open in the state (*reopened set).
+ */
+static int
+recheck_drop(struct rx_spool *sp, struct map *drop, struct rx_state *st,
+    int *reopened)
+{
+	struct recheck rc = { drop, st };
+	const char *po;
+	const char *kept;
+	size_t it = 0;
+	int s;
+
+	if ((s = polines_compact_checked(sp->cfg->spool.dir, recheck_keep,
+	    recheck_rec, &rc, time(NULL), sp->cfg->spool.polines_keep_days)) != 0)
+		return s;
+	while ((kept = map_next(drop, &it, &po)) != NULL) {
+		if (!*kept)
+			continue;
+		rx_state_close(st, po, 0, 0);
+		*reopened = 1;
+	}
+	return 0;
+}
+
+/* The state on disk was written by this journal already (its file went
+ * into new/ before: never twice)?  0 or 1 in *applied, else a status:
+ * a state that cannot be read or parsed stops the roll-forward before
+ * anything moves, both files left as they are for a person. */
+static int
+roll_applied(struct rx_spool *sp, const struct rx_state *js, int *applied)
+{
+	struct rx_state *cur = rx_state_new();
+	char *data = NULL;
+	size_t len;
+	int rc = 0;
+
+	*applied = 0;
+	if (read_file(sp->state_path, RX_STATE_MAX, &data, &len) < 0) {
+		if (errno != ENOENT) {
+			msg_warnerr("%s", sp->state_path);
+			rc = EX_IOERR;
+		}
+	} else if ((rc = rx_state_parse(cur, data, len, sp->state_path)) == 0 &&
+	    rx_state_last(cur) >= rx_state_last(js) && rx_state_last(js) > 0)
+		*applied = 1;
+	free(data);
+	rx_state_free(cur);
+	return rc;
+}
+
+/* The POs to drop, from the journal's part: one a line, as the rules
+ * wrote them (tsv-escaped), and matched as written: an id holding a
+ * backslash, TAB or LF never matches, and leaves the polines ledger
+ * only by polines_keep_days. */
+static struct map *
+drop_set(const struct rx_journal *j)
+{
+	struct map *drop = map_new(1);
+	char *copy = xstrndup(j->drop.s ? j->drop.s : "", j->drop.len);
+	char *line, *nl;
+
+	for (line = copy; *line && (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = 0;
+		map_put(drop, line, NULL);
+	}
+	free(copy);
+	return drop;
+}
+
+/* The file into new/, unless it went there before. */
+static int
+roll_file(struct rx_spool *sp, const struct rx_journal *j, int applied)
+{
+	static const char *const subs[] = { "new", "cur", "failed", NULL };
+	int rc;
+
+	if (!*j->name || applied || spool_has(sp->area, subs, j->name))
+		return 0;
+	if ((rc = spool_deliver(sp->area, "new", j->name, j->file.s,
+	    j->file.len)) != 0)
+		return rc;
+	rx_crash_point("file");
+	return 0;
+}
+
+/* The state, then the polines compaction of the POs now complete (a PO
+ * amended since is kept, and opened again in the state: a crash before
+ * that leaves the journal, and its rerun finds the PO kept again). */
+static int
+roll_state(struct rx_spool *sp, const struct rx_journal *j,
+    struct rx_state *js)
+{
+	struct map *drop = drop_set(j);
+	struct buf sb = { 0 };
+	int rc, reopened = 0;
+
+	if ((rc = spool_write_atomic(sp->state_path, j->state.s,
+	    j->state.len)) != 0)
+		goto out;
+	rx_crash_point("state");
+	if (!j->drop.len)
+		goto out;
+	if ((rc = recheck_drop(sp, drop, js, &reopened)) != 0)
+		goto out;
+	if (reopened) {
+		rx_state_format(js, &sb);
+		if ((rc = spool_write_atomic(sp->state_path, sb.s, sb.len)) != 0)
+			goto out;
+	}
+	rx_crash_point("compact");
+out:
+	map_free(drop);
+	buf_free(&sb);
+	return rc;
+}
+
+int
+rx_journal_roll(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
+{
+	struct rx_state *js = rx_state_new();
+	char *path;
+	int rc, applied = 0;
+
+	if ((rc = rx_journal_state(j, js, sp->journal_path)) != 0 ||
+	    (rc = roll_applied(sp, js, &applied)) != 0)
+		goto out;
+	if (j->fold.len && (rc = rx_unfold(sp, &j->fold)) != 0)
+		goto out;
+	if ((rc = roll_file(sp, j, applied)) != 0 ||
+	    (rc = rx_excess_write(sp->excess_path, &j->excess, excess_said)) != 0 ||
+	    (rc = roll_state(sp, j, js)) != 0)
+		goto out;
+	if (unlink(sp->journal_path) < 0 || fsync_dir(sp->statedir) < 0) {
+		msg_warnerr("%s", sp->journal_path);
+		rc = EX_IOERR;
+		goto out;
+	}
+	lock_drop(&sp->pubfd);	/* the fold is done: receipt-push may choose */
+	if (*j->name) {
+		path = xasprintf("%s/new/%s", sp->area, j->name);
+		if (access(path, F_OK) == 0) {
+			printf("%s\n", path);
+			fflush(stdout);
+		}
+		free(path);
+	}
+out:
+	rx_state_free(js);
+	return rc;
+}

@@ -1,0 +1,98 @@
+/*
+ * receipt_journal -- receipt-export's one commit: the receipt file, the
+ * excess rows, the new state, the POs to drop from the polines ledger
+ * and the files folded away are first written together into a journal
+ * (SPOOL/state/receipt-export.pending); then the file is committed under
+ * its deterministic name, the rest applied, and the journal removed.
+ * What it promises: rolling a journal forward is idempotent, so a run
+ * killed at any point is finished by the next (which finds the journal
+ * first); a file goes into new/ once, never twice; a journal that does
+ * not parse stops the run (EX_CONFIG) and is left for a person; today's
+ * journals are read byte for byte (JOURNAL_MAGIC, the fold part only when
+ * folding).
+ *
+ *     posync receipt-export journal 1
+ *     name\tNAME                  "" when there is no file
+ *     file\tLEN\n<LEN bytes>      and so excess, state, drop
+ *     fold\tLEN\n<LEN bytes>      only when folding: one name a line
+ *     end
+ */
+#ifndef POSYNC_RECEIPT_JOURNAL_H
+#define POSYNC_RECEIPT_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct config;
+
+/* Where a receipt-export run keeps its files, and the publish lock. */
+struct rx_spool {
+	const struct config *cfg;
+	int dry;		/* -n: change nothing */
+	char *statedir, *state_path, *journal_path, *area, *excess_path;
+	int pubfd;		/* the publish lock while folding, or -1 */
+};
+void rx_spool_init(struct rx_spool *sp, const struct config *cfg, int dry);
+void rx_spool_free(struct rx_spool *sp);
+
+/* The parts of one commit (for the fold and the fuzz harness; a program
+ * uses the functions). */
+struct rx_journal {
+	char *name;		/* "" when there is no file */
+	struct buf file, excess, state, drop;
+	struct buf fold;	/* names folded into file, one a line */
+};
+
+void rx_journal_free(struct rx_journal *j);
+int rx_journal_parse(struct rx_journal *j, const char *d, size_t len,
+    const char *path);
+void rx_journal_format(const struct rx_journal *j, struct buf *out);
+
+/* The journal of a run: its file named name ("" for none), its excess
+ * rows and drops taken from file, excess and drop (left empty), the
+ * state st formatted. */
+struct rx_state;
+void rx_journal_set(struct rx_journal *j, const char *name, struct buf *file,
+    struct buf *excess, struct buf *drop, const struct rx_state *st);
+/* The journal of the run d decided: its file (if any) named after st's
+ * next time (now, or last + 1: names only grow), d's parts taken.  0, or
+ * EX_CONFIG (said) when the name does not fit. */
+struct rx_decision;
+int rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
+    struct rx_state *st, const char *prefix, int64_t now);
+const char *rx_journal_name(const struct rx_journal *j);
+/* Nothing to write: no file and no excess. */
+int rx_journal_empty(const struct rx_journal *j);
+/* Any excess rows? */
+int rx_journal_has_excess(const struct rx_journal *j);
+/* The state the journal would leave, parsed into st (fresh): as
+ * rx_state_parse, path naming the journal. */
+int rx_journal_state(const struct rx_journal *j, struct rx_state *st,
+    const char *path);
+/* -n: the file it would write, on stdout. */
+void rx_journal_show(const struct rx_journal *j);
+
+/* Write the journal, then finish it (rx_journal_roll).  0 or a status. */
+int rx_journal_commit(struct rx_spool *sp, struct rx_journal *j,
+    int *excess_said);
+/* Finish what the journal says, idempotently; prints the file's path.
+ * *excess_said: excess rows went into excess.csv (exit 65). */
+int rx_journal_roll(struct rx_spool *sp, struct rx_journal *j,
+    int *excess_said);
+
+/*
+ * TEST HOOK, for tests/3004-receipt-crash.t only: when the environment
+ * variable POSYNC_TEST_CRASH names a step of the commit ("journal",
+ * "unfold" -- after the first folded file left new/ --, "file", "state",
+ * "compact"), die by SIGKILL right after it, exactly as a kill -9
+ * landing there would.  Random kills seldom land between two particular
+ * renames; this reaches each one every time.  Harmless: every point of
+ * the commit is crash-safe by design (the next run rolls the journal
+ * forward), and the variable is documented as a test hook in
+ * receipt-export(1).  Unset, it costs one getenv per step.
+ */
+void rx_crash_point(const char *step);
+
+#endif

@@ -1,0 +1,994 @@
+/*
+ * receipt_rules -- see receipt_rules.h.  Pure: no I/O; the caller says
+ * the notes (rx_decision_say is the one function here that writes).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "csvio.h"
+#include "map.h"
+#include "msg.h"
+#include "receipt_excess.h"
+#include "receipt_rules.h"
+#include "tsv.h"
+#include "util.h"
+
+/* Receipts dated ahead of the clock said one by one before a count. */
+#define MAX_SAID	20
+
+/* ---------------------------------------------------------------- POs */
+
+void
+rx_po_init(struct rx_po *p, const char *po)
+{
+	memset(p, 0, sizeof *p);
+	p->po = xstrdup(po);
+}
+
+void
+rx_po_free(struct rx_po *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->lines[i].id);
+		buf_free(&p->lines[i].rids);
+	}
+	free(p->lines);
+	free(p->po);
+	memset(p, 0, sizeof *p);
+}
+
+struct rx_line *
+rx_po_line(struct rx_po *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->lines[i].id, id) == 0)
+			return &p->lines[i];
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 8;
+		p->lines = xrealloc(p->lines, p->cap * sizeof *p->lines);
+	}
+	memset(&p->lines[p->n], 0, sizeof p->lines[0]);
+	p->lines[p->n].id = xstrdup(id);
+	return &p->lines[p->n++];
+}
+
+static void
+from_state_line(const char *line, enum rx_qty ord, dec_t ordered,
+    dec_t received, void *arg)
+{
+	struct rx_line *l = rx_po_line(arg, line);
+
+	l->st = ord;
+	l->st_qty = ordered;
+	l->received = received;
+}
+
+void
+rx_po_from_state(struct rx_po *p, const struct rx_state *st)
+{
+	rx_state_po_lines(st, p->po, from_state_line, p);
+}
+
+static int
+isnum(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static int
+linecmp(const void *a, const void *b)
+{
+	const char *x = ((const struct rx_line *)a)->id;
+	const char *y = ((const struct rx_line *)b)->id;
+
+	if (isnum(x) && isnum(y)) {
+		while (*x == '0' && x[1])
+			x++;
+		while (*y == '0' && y[1])
+			y++;
+		if (strlen(x) != strlen(y))
+			return strlen(x) < strlen(y) ? -1 : 1;
+	}
+	return strcmp(((const struct rx_line *)a)->id,
+	    ((const struct rx_line *)b)->id);
+}
+
+/* The ordered quantity a line goes by: NetSuite's CSV is the truth (an
+ * unknown quantity there is unknown even when the state or HotWax
+ * remember an old one), then the state, then HotWax. */
+static void
+line_ordered(struct rx_line *l)
+{
+	if (l->csv != RX_NONE) {
+		l->ord = l->csv;
+		l->ordered = l->csv_qty;
+	} else if (l->st != RX_NONE) {
+		l->ord = l->st;
+		l->ordered = l->st_qty;
+	} else if (l->hw == RX_KNOWN) {
+		l->ord = RX_KNOWN;
+		l->ordered = l->hw_qty;
+	} else {
+		l->ord = RX_UNKNOWN;
+		l->ordered = 0;
+	}
+}
+
+void
+rx_compute(struct rx_po *p)
+{
+	struct rx_line *l;
+	dec_t open;
+	size_t i;
+
+	/* a PO with no lines has lines == NULL: qsort(NULL, 0) is UB */
+	if (p->n > 1)
+		qsort(p->lines, p->n, sizeof *p->lines, linecmp);
+	p->element = 0;
+	p->full = p->n > 0;
+	for (i = 0; i < p->n; i++) {
+		l = &p->lines[i];
+		line_ordered(l);
+		if (l->ord == RX_UNKNOWN) {
+			/* open by rule; send only what HotWax's own order
+			 * quantity leaves, which is all anyone knows */
+			l->listed = 1;
+			open = l->hw == RX_KNOWN && l->hw_qty > l->received ?
+			    l->hw_qty - l->received : 0;
+		} else if (l->ordered > l->received) {
+			l->listed = 1;
+			open = l->ordered - l->received;
+		} else {
+			l->listed = 0;
+			open = 0;
+		}
+		l->send = l->accepted < open ? l->accepted : open;
+		l->excess = l->accepted - l->send;
+		if (l->send > 0)
+			p->element = 1;
+		if (l->ord != RX_KNOWN || l->received + l->send < l->ordered)
+			p->full = 0;
+	}
+}
+
+void
+rx_json_str(struct buf *out, const char *s)
+{
+	buf_addc(out, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			buf_addc(out, '\\');
+			buf_addc(out, (char)c);
+		} else if (c < 0x20 || c == 0x7f)
+			buf_addf(out, "\\u%04x", c);
+		else
+			buf_addc(out, (char)c);
+	}
+	buf_addc(out, '"');
+}
+
+void
+rx_element(const struct rx_po *p, struct buf *out)
+{
+	char q[DEC_BUFSZ];
+	size_t i;
+	int first = 1;
+
+	buf_adds(out, "{\"order_id\":");
+	rx_json_str(out, p->po);
+	buf_adds(out, ",\"items\":[");
+	for (i = 0; i < p->n; i++) {
+		if (!p->lines[i].listed)
+			continue;
+		buf_adds(out, first ? "{\"line_id\":" : ",{\"line_id\":");
+		rx_json_str(out, p->lines[i].id);
+		buf_addf(out, ",\"quantity\":%s}", dec_format(p->lines[i].send, q));
+		first = 0;
+	}
+	buf_adds(out, "]}");
+}
+
+void
+rx_po_apply(struct rx_state *st, const struct rx_po *p, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		rx_state_set_line(st, p->po, p->lines[i].id, p->lines[i].ord,
+		    p->lines[i].ordered, p->lines[i].received + p->lines[i].send);
+	rx_state_close(st, p->po, p->full, now);
+}
+
+/* ---------------------------------------------------------------- input */
+
+struct rcpt {
+	char *id;		/* "" when HotWax gave none (then bad) */
+	char *order, *seq;	/* NULL when HotWax gave none (then bad) */
+	dec_t acc;
+	int64_t ms;		/* -1 when HotWax gave none (then bad) */
+	char *bad;		/* what is wrong with the row, or NULL */
+};
+
+struct order {			/* a value of rx_input.orders */
+	char *ext;		/* NetSuite PO id, when a NetSuite PO */
+	int found, netsuite;
+};
+
+struct item {			/* a value of rx_input.items */
+	char *order, *ext;	/* ext: NetSuite line id, or NULL */
+	int hasqty;
+	dec_t qty;
+};
+
+struct csvline {
+	char *line;
+	int has;
+	dec_t qty;
+};
+
+struct linelist {		/* a value of rx_input.csv */
+	struct csvline *v;
+	size_t n, cap;
+};
+
+struct seeded {			/* a value of rx_input.seed */
+	struct rx_po po;	/* each line's received before the floor */
+	int held;		/* a row could not be counted */
+};
+
+struct rx_input {
+	const struct rx_state *st;
+	int64_t now, overlap_ms, keep_ms;
+	char *where;
+	struct rcpt *v;		/* the receipts taken, in HotWax's order */
+	size_t n, cap;
+	struct map *seen;	/* their ids, for pages that shifted */
+	int64_t maxms;		/* the newest time not ahead of now */
+	struct map *orders;	/* HotWax order id -> struct order */
+	struct map *items;	/* esc(order) TAB esc(seq) -> struct item */
+	struct map *csv;	/* NetSuite PO id -> struct linelist */
+	struct map *seed;	/* NetSuite PO id -> struct seeded */
+	struct map *pos;	/* the NetSuite POs of those orders */
+};
+
+struct rx_input *
+rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
+    int64_t keep_ms, const char *where)
+{
+	struct rx_input *in = xcalloc(1, sizeof *in);
+
+	in->st = st;
+	in->now = now;
+	in->overlap_ms = overlap_ms;
+	in->keep_ms = keep_ms;
+	in->where = xstrdup(where ? where : "");
+	in->maxms = rx_state_cursor(st);
+	in->seen = map_new(1);
+	in->orders = map_new(sizeof(struct order));
+	in->items = map_new(sizeof(struct item));
+	in->csv = map_new(sizeof(struct linelist));
+	in->seed = map_new(sizeof(struct seeded));
+	in->pos = map_new(1);
+	return in;
+}
+
+static void
+input_free_maps(struct rx_input *in)
+{
+	struct order *o;
+	struct item *it;
+	struct linelist *ll;
+	struct seeded *sd;
+	size_t i, k;
+
+	for (i = 0; (o = map_next(in->orders, &i, NULL)) != NULL; )
+		free(o->ext);
+	for (i = 0; (it = map_next(in->items, &i, NULL)) != NULL; ) {
+		free(it->order);
+		free(it->ext);
+	}
+	for (i = 0; (ll = map_next(in->csv, &i, NULL)) != NULL; ) {
+		for (k = 0; k < ll->n; k++)
+			free(ll->v[k].line);
+		free(ll->v);
+	}
+	for (i = 0; (sd = map_next(in->seed, &i, NULL)) != NULL; )
+		rx_po_free(&sd->po);
+	map_free(in->orders);
+	map_free(in->items);
+	map_free(in->csv);
+	map_free(in->seed);
+	map_free(in->seen);
+	map_free(in->pos);
+}
+
+void
+rx_input_free(struct rx_input *in)
+{
+	size_t i;
+
+	if (!in)
+		return;
+	for (i = 0; i < in->n; i++) {
+		free(in->v[i].id);
+		free(in->v[i].order);
+		free(in->v[i].seq);
+		free(in->v[i].bad);
+	}
+	free(in->v);
+	input_free_maps(in);
+	free(in->where);
+	free(in);
+}
+
+/* The cursor's goal: the ledger-known receipts still move it; one dated
+ * ahead of this host's clock does not (posync(7), CLOCKS): it would carry
+ * the window past every receipt dated before it. */
+static void
+input_time(struct rx_input *in, int64_t ms)
+{
+	if (ms > in->maxms && ms <= in->now)
+		in->maxms = ms;
+}
+
+enum rx_take
+rx_input_receipt(struct rx_input *in, const char *id, const char *order,
+    const char *seq, dec_t acc, int64_t ms, const char *bad)
+{
+	struct rcpt *x;
+	int isnew = 1;
+
+	if (id && rx_state_seen(in->st, id)) {
+		/* exported already: what HotWax says of it now is moot */
+		input_time(in, ms);
+		return RX_OLD;
+	}
+	if (ms >= 0 && ms < rx_state_floor(in->st)) {
+		/* before --start-at's TIME: another exporter's, never ours */
+		input_time(in, ms);
+		return RX_BEFORE_FLOOR;
+	}
+	if (id)
+		map_put(in->seen, id, &isnew);
+	if (!isnew) {
+		input_time(in, ms);
+		return RX_OLD;
+	}
+	if (in->n == RX_MAX_NEW)
+		return RX_TOO_MANY;
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 256;
+		in->v = xrealloc(in->v, in->cap * sizeof *in->v);
+	}
+	x = &in->v[in->n++];
+	x->id = xstrdup(id ? id : "");
+	x->order = order ? xstrdup(order) : NULL;
+	x->seq = seq ? xstrdup(seq) : NULL;
+	x->acc = acc;
+	x->ms = ms;
+	x->bad = bad ? xstrdup(bad) : NULL;
+	if (x->order)
+		map_put(in->orders, x->order, NULL);
+	input_time(in, ms);
+	return RX_TAKEN;
+}
+
+int
+rx_input_empty(const struct rx_input *in)
+{
+	return in->n == 0 && in->maxms == rx_state_cursor(in->st);
+}
+
+const char **
+rx_input_orders(const struct rx_input *in, int netsuite, size_t *n)
+{
+	const char **v = map_sorted(in->orders, n);
+	size_t i, k;
+
+	for (i = k = 0; netsuite && i < *n; i++)
+		if (((struct order *)map_get(in->orders, v[i]))->netsuite)
+			v[k++] = v[i];
+	if (netsuite)
+		*n = k;
+	return v;
+}
+
+int
+rx_input_order(struct rx_input *in, const char *order, const char *ext,
+    const char *type)
+{
+	struct order *o = order ? map_get(in->orders, order) : NULL;
+
+	if (!o)
+		return 0;
+	o->found = 1;
+	o->netsuite = type && strcmp(type, "PURCHASE_ORDER") == 0 && ext;
+	if (o->netsuite && !o->ext) {
+		o->ext = xstrdup(ext);
+		map_put(in->pos, ext, NULL);
+	}
+	return !o->netsuite;
+}
+
+static char *
+item_key(const char *order, const char *seq)
+{
+	struct buf b = { 0 };
+
+	tsv_esc(&b, order);
+	buf_addc(&b, '\t');
+	tsv_esc(&b, seq);
+	return b.s;
+}
+
+int
+rx_input_item(struct rx_input *in, const char *order, const char *seq,
+    const char *ext, int hasqty, dec_t qty)
+{
+	char *key = item_key(order, seq);
+	struct item *it;
+	int isnew;
+
+	it = map_put(in->items, key, &isnew);
+	free(key);
+	if (!isnew)
+		return 0;
+	it->order = xstrdup(order);
+	it->ext = ext ? xstrdup(ext) : NULL;
+	it->hasqty = hasqty;
+	it->qty = hasqty ? qty : 0;
+	return 1;
+}
+
+static const struct item *
+input_item(const struct rx_input *in, const char *order, const char *seq)
+{
+	char *key = item_key(order, seq);
+	const struct item *it = map_get(in->items, key);
+
+	free(key);
+	return it;
+}
+
+const char *
+rx_input_item_line(const struct rx_input *in, const char *order,
+    const char *seq)
+{
+	const struct item *it = input_item(in, order, seq);
+
+	return it ? it->ext : NULL;
+}
+
+int
+rx_input_has_po(const struct rx_input *in, const char *po)
+{
+	return map_get(in->pos, po) != NULL;
+}
+
+void
+rx_input_csv(struct rx_input *in, const char *po, const char *line,
+    int has_qty, dec_t qty)
+{
+	struct linelist *ll = map_put(in->csv, po, NULL);
+	size_t i;
+
+	for (i = 0; i < ll->n && strcmp(ll->v[i].line, line) != 0; i++)
+		;
+	if (i == ll->n) {
+		if (ll->n == ll->cap) {
+			ll->cap = ll->cap ? ll->cap * 2 : 8;
+			ll->v = xrealloc(ll->v, ll->cap * sizeof *ll->v);
+		}
+		ll->v[ll->n++].line = xstrdup(line);
+	}
+	ll->v[i].has = has_qty;
+	ll->v[i].qty = has_qty ? qty : 0;
+}
+
+void
+rx_input_seed(struct rx_input *in, const char *po, const char *line,
+    dec_t acc)
+{
+	struct seeded *sd;
+	struct rx_line *l;
+	int isnew;
+
+	sd = map_put(in->seed, po, &isnew);
+	if (isnew)
+		rx_po_init(&sd->po, po);
+	if (!line) {
+		sd->held = 1;
+		return;
+	}
+	l = rx_po_line(&sd->po, line);
+	l->received = acc > INT64_MAX - l->received ? INT64_MAX :
+	    l->received + acc;
+}
+
+/* ---------------------------------------------------------------- decide */
+
+struct pox {			/* a value of plan.pos */
+	struct rx_po po;
+	int held;
+};
+
+/* One run's working set, over a const input. */
+struct plan {
+	const struct rx_input *in;
+	struct map *pos;	/* NetSuite PO id -> struct pox */
+	struct map *oheld;	/* HotWax orders held back (not found) */
+	char *rheld;		/* per receipt: held by itself (no order) */
+	struct rx_decision *d;	/* notes go here; NULL: none kept */
+};
+
+static void
+note(struct plan *pl, enum rx_note_kind kind, const char *const *s,
+    int64_t n)
+{
+	struct rx_decision *d = pl->d;
+	struct rx_note *x;
+	size_t i;
+
+	if (!d)
+		return;
+	if (d->nnotes == d->capnotes) {
+		d->capnotes = d->capnotes ? d->capnotes * 2 : 16;
+		d->notes = xrealloc(d->notes, d->capnotes * sizeof *d->notes);
+	}
+	x = &d->notes[d->nnotes++];
+	x->kind = kind;
+	x->n = n;
+	for (i = 0; i < RX_NOTE_STRS; i++)
+		x->s[i] = s[i] ? xstrdup(s[i]) : NULL;
+}
+
+static void
+plan_init(struct plan *pl, const struct rx_input *in, struct rx_decision *d)
+{
+	pl->in = in;
+	pl->pos = map_new(sizeof(struct pox));
+	pl->oheld = map_new(1);
+	pl->rheld = xcalloc(in->n + 1, 1);
+	pl->d = d;
+}
+
+static void
+plan_free(struct plan *pl)
+{
+	struct pox *px;
+	size_t i = 0;
+
+	while ((px = map_next(pl->pos, &i, NULL)) != NULL)
+		rx_po_free(&px->po);
+	map_free(pl->pos);
+	map_free(pl->oheld);
+	free(pl->rheld);
+}
+
+static struct pox *
+plan_po(struct plan *pl, const char *po)
+{
+	int isnew;
+	struct pox *px = map_put(pl->pos, po, &isnew);
+
+	if (isnew)
+		rx_po_init(&px->po, po);
+	return px;
+}
+
+/* A receipt with goods for a line: summed.  Each quantity is below 1e10,
+ * but enough of them would wrap the sum negative: a negative quantity in
+ * the file and a state no run could read back.  Saturate: the surplus is
+ * excess, reported. */
+static void
+add_accepted(struct rx_line *l, const struct rcpt *x)
+{
+	l->accepted = x->acc > INT64_MAX - l->accepted ? INT64_MAX :
+	    l->accepted + x->acc;
+	if (x->acc > 0) {
+		if (l->rids.len)
+			buf_addc(&l->rids, ' ');
+		buf_adds(&l->rids, x->id);
+	}
+}
+
+/* Receipt i to its NetSuite PO and line, or held, or ignored. */
+static void
+assign_one(struct plan *pl, size_t i)
+{
+	const struct rcpt *x = &pl->in->v[i];
+	const char *xid = *x->id ? x->id : "(no receiptId)";
+	const struct order *o;
+	const struct item *it;
+	struct pox *px;
+
+	if (x->bad && !x->order) {
+		note(pl, RX_HOLD_NO_ORDER, (const char *[]){ xid, x->bad,
+		    NULL, NULL, NULL }, 0);
+		pl->rheld[i] = 1;
+		return;
+	}
+	o = map_get(pl->in->orders, x->order);
+	if (!o->found) {
+		if (x->bad)
+			note(pl, RX_HOLD_BAD_UNFOUND, (const char *[]){ xid,
+			    x->bad, x->order, NULL, NULL }, 0);
+		else if (!map_get(pl->oheld, x->order))
+			note(pl, RX_HOLD_UNFOUND, (const char *[]){ x->id,
+			    NULL, x->order, NULL, NULL }, 0);
+		map_put(pl->oheld, x->order, NULL);
+		return;
+	}
+	if (!o->netsuite)
+		return;
+	px = plan_po(pl, o->ext);
+	if (x->bad) {
+		note(pl, RX_HOLD_BAD, (const char *[]){ xid, x->bad, x->order,
+		    o->ext, NULL }, 0);
+		px->held = 1;
+		return;
+	}
+	it = input_item(pl->in, x->order, x->seq);
+	if (!it || !it->ext) {
+		note(pl, RX_HOLD_NO_LINE, (const char *[]){ x->id, NULL,
+		    x->order, o->ext, x->seq }, !it);
+		px->held = 1;
+		return;
+	}
+	add_accepted(rx_po_line(&px->po, it->ext), x);
+}
+
+/* Every receipt to its PO; then every HotWax line of those POs, with its
+ * quantity. */
+static void
+assign(struct plan *pl)
+{
+	const struct order *o;
+	const struct item *it;
+	struct pox *px;
+	struct rx_line *l;
+	size_t i;
+
+	for (i = 0; i < pl->in->n; i++)
+		assign_one(pl, i);
+	for (i = 0; (it = map_next(pl->in->items, &i, NULL)) != NULL; ) {
+		if (!it->ext || !(o = map_get(pl->in->orders, it->order)) ||
+		    !o->netsuite || !(px = map_get(pl->pos, o->ext)))
+			continue;
+		l = rx_po_line(&px->po, it->ext);
+		if (it->hasqty) {
+			l->hw = RX_KNOWN;
+			l->hw_qty = it->qty;
+		}
+	}
+}
+
+void
+rx_seed_wanted(const struct rx_input *in, rx_order_fn *fn, void *arg)
+{
+	struct plan pl;
+	const struct order *o;
+	const struct pox *px;
+	const char **v;
+	size_t i, n;
+
+	plan_init(&pl, in, NULL);
+	assign(&pl);
+	v = map_sorted(in->orders, &n);
+	for (i = 0; i < n; i++) {
+		o = map_get(in->orders, v[i]);
+		if (o->netsuite && (px = map_get(pl.pos, o->ext)) &&
+		    !px->held && !rx_state_has_po(in->st, o->ext))
+			fn(v[i], o->ext, arg);
+	}
+	free(v);
+	plan_free(&pl);
+}
+
+/* What polines and --start-at's seed say of the POs' lines. */
+static void
+add_csv_seed(struct plan *pl)
+{
+	const struct linelist *ll;
+	const struct seeded *sd;
+	struct rx_line *l;
+	struct pox *px;
+	const char *po;
+	size_t i, k;
+
+	for (i = 0; (px = map_next(pl->pos, &i, &po)) != NULL; ) {
+		ll = map_get(pl->in->csv, po);
+		for (k = 0; ll && k < ll->n; k++) {
+			l = rx_po_line(&px->po, ll->v[k].line);
+			l->csv = ll->v[k].has ? RX_KNOWN : RX_UNKNOWN;
+			l->csv_qty = ll->v[k].qty;
+		}
+		/* a PO the state holds counted its floor's receipts before */
+		if (!(sd = map_get(pl->in->seed, po)) ||
+		    rx_state_has_po(pl->in->st, po))
+			continue;
+		if (sd->held)
+			px->held = 1;
+		for (k = 0; k < sd->po.n; k++) {
+			l = rx_po_line(&px->po, sd->po.lines[k].id);
+			l->received = sd->po.lines[k].received >
+			    INT64_MAX - l->received ? INT64_MAX :
+			    l->received + sd->po.lines[k].received;
+		}
+	}
+}
+
+/* Is receipt i held back, with its order or PO? */
+static int
+is_held(const struct plan *pl, size_t i)
+{
+	const struct rcpt *x = &pl->in->v[i];
+	const struct order *o = x->order ? map_get(pl->in->orders, x->order) :
+	    NULL;
+	const struct pox *px = o && o->netsuite ? map_get(pl->pos, o->ext) :
+	    NULL;
+
+	return pl->rheld[i] || (x->order && map_get(pl->oheld, x->order)) ||
+	    (px && px->held);
+}
+
+/* Which receipts are done with (into the ledger); the earliest time of a
+ * held one, or INT64_MAX. */
+static int64_t
+ledger(struct plan *pl, struct rx_state *st)
+{
+	const struct rx_input *in = pl->in;
+	const struct rcpt *x;
+	int64_t heldmin = INT64_MAX;
+	size_t i, future = 0;
+
+	for (i = 0; i < in->n; i++) {
+		x = &in->v[i];
+		if (is_held(pl, i)) {
+			pl->d->held = 1;
+			/* a receipt without a time was in the window: the
+			 * cursor stays where it is (never back) */
+			if (x->ms < heldmin)
+				heldmin = x->ms < 0 ? 0 : x->ms;
+			continue;
+		}
+		if (!*x->id)
+			continue;	/* bad, of an order not NetSuite's: ignored */
+		rx_state_ledger_put(st, x->id, x->ms);
+		pl->d->changed = 1;
+		/* said here, as it enters the ledger: once per receipt */
+		if (x->ms > in->now + in->overlap_ms && future++ < MAX_SAID)
+			note(pl, RX_FUTURE, (const char *[]){ x->id, NULL,
+			    x->order ? x->order : "", NULL, NULL },
+			    x->ms - in->now);
+	}
+	if (future > MAX_SAID)
+		note(pl, RX_FUTURE_MORE, (const char *[]){ NULL, NULL, NULL,
+		    NULL, NULL }, (int64_t)(future - MAX_SAID));
+	return heldmin;
+}
+
+/* An excess row (CSV, by csvio): a person settles it in NetSuite. */
+static void
+excess(struct plan *pl, const char *po, const struct rx_line *l)
+{
+	const char *ids = l->rids.s ? l->rids.s : "";
+	char q[DEC_BUFSZ];
+	const char *f[EXCESS_COLS] = { po, l->id, dec_format(l->excess, q),
+	    ids };
+	size_t len[EXCESS_COLS], i;
+
+	for (i = 0; i < EXCESS_COLS; i++)
+		len[i] = strlen(f[i]);
+	csvio_add_row(&pl->d->excess, f, len, EXCESS_COLS);
+	note(pl, RX_EXCESS, (const char *[]){ ids, q, NULL, po, l->id },
+	    l->ord == RX_UNKNOWN);
+}
+
+/* The elements, in PO order; each PO's outcome recorded in st. */
+static void
+elements(struct plan *pl, struct rx_state *st)
+{
+	struct rx_decision *d = pl->d;
+	const char **v;
+	struct pox *px;
+	size_t i, k, n, nel = 0;
+
+	v = map_sorted(pl->pos, &n);
+	buf_adds(&d->file, "[");
+	for (i = 0; i < n; i++) {
+		px = map_get(pl->pos, v[i]);
+		if (px->held)
+			continue;
+		rx_po_from_state(&px->po, st);
+		rx_compute(&px->po);
+		for (k = 0; k < px->po.n; k++)
+			if (px->po.lines[k].excess > 0)
+				excess(pl, px->po.po, &px->po.lines[k]);
+		if (px->po.element) {
+			if (nel++)
+				buf_adds(&d->file, ",\n");
+			rx_element(&px->po, &d->file);
+		} else
+			note(pl, RX_NOTHING, (const char *[]){ NULL, NULL,
+			    NULL, px->po.po, NULL }, 0);
+		if (px->po.full) {
+			tsv_esc(&d->drop, px->po.po);
+			buf_addc(&d->drop, '\n');
+		}
+		rx_po_apply(st, &px->po, pl->in->now);
+	}
+	free(v);
+	buf_adds(&d->file, "]\n");
+	if (!nel)
+		buf_reset(&d->file);
+}
+
+void
+rx_decide(const struct rx_input *in, struct rx_state *st,
+    struct rx_decision *d)
+{
+	struct plan pl;
+	int64_t heldmin, ms, cursor = rx_state_cursor(st);
+
+	memset(d, 0, sizeof *d);
+	plan_init(&pl, in, d);
+	assign(&pl);
+	add_csv_seed(&pl);
+	heldmin = ledger(&pl, st);
+	elements(&pl, st);
+	/* A held receipt keeps the cursor from passing it, so the next
+	 * window still holds it; but the cursor never moves back: the
+	 * ledger has forgotten what lies before the old window, and a
+	 * window reaching back there would export it again.  The held
+	 * receipt was inside the old window, so it stays inside. */
+	ms = d->held && heldmin < in->maxms ? heldmin : in->maxms;
+	/* HotWax's dates are data, not the time: a receipt dated ahead of
+	 * this host's clock must not carry the cursor past it, or every
+	 * receipt dated in between would fall before the window (posync(7),
+	 * CLOCKS).  The ledger keeps the early one from going out twice. */
+	if (ms > in->now)
+		ms = in->now;
+	if (ms < cursor)
+		ms = cursor;
+	if (ms != cursor)
+		d->changed = 1;
+	rx_state_set_cursor(st, ms);
+	rx_state_prune(st, in->overlap_ms, in->now, in->keep_ms);
+	plan_free(&pl);
+}
+
+int
+rx_decision_status(const struct rx_decision *d)
+{
+	return d->held ? EX_DATAERR : 0;
+}
+
+int
+rx_decision_changed(const struct rx_decision *d)
+{
+	return d->changed;
+}
+
+void
+rx_decision_free(struct rx_decision *d)
+{
+	size_t i, k;
+
+	buf_free(&d->file);
+	buf_free(&d->excess);
+	buf_free(&d->drop);
+	for (i = 0; i < d->nnotes; i++)
+		for (k = 0; k < RX_NOTE_STRS; k++)
+			free(d->notes[i].s[k]);
+	free(d->notes);
+	memset(d, 0, sizeof *d);
+}
+
+/* A hold: the receipt's PO (or the receipt alone) waits for HotWax's
+ * data to be fixed. */
+static void
+say_hold(const struct rx_note *x, const char *where)
+{
+	const char *const *s = (const char *const *)x->s;
+
+	switch (x->kind) {
+	case RX_HOLD_NO_ORDER:
+		msg_warn("%sperformFind: receipt %s: %s; no order to hold "
+		    "back: the cursor stays before it until HotWax's "
+		    "data is fixed", where, s[0], s[1]);
+		break;
+	case RX_HOLD_BAD_UNFOUND:
+		msg_warn("%sperformFind: receipt %s: %s; HotWax order %s "
+		    "not found (OrderHeader); held back", where, s[0], s[1],
+		    s[2]);
+		break;
+	case RX_HOLD_UNFOUND:
+		msg_warn("receipt %s: HotWax order %s not found "
+		    "(OrderHeader); held back", s[0], s[2]);
+		break;
+	case RX_HOLD_BAD:
+		msg_warn("%sperformFind: receipt %s (HotWax order %s, "
+		    "NetSuite PO %s): %s; PO %s held back until HotWax's "
+		    "data is fixed", where, s[0], s[2], s[3], s[1], s[3]);
+		break;
+	case RX_HOLD_NO_LINE:
+		msg_warn("receipt %s: HotWax order %s item %s has no "
+		    "NetSuite line id (OrderItem externalId%s); PO %s "
+		    "held back until it has one", s[0], s[2], s[4],
+		    x->n ? ": item not found" : "", s[3]);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A receipt dated further ahead than [hotwax] receipt_overlap: HotWax's
+ * clock (or its data) is off.  It is exported all the same, and said. */
+static void
+say_future(const struct rx_note *x)
+{
+	char *id = msg_quote(x->s[0], strlen(x->s[0]));
+	char *o = msg_quote(x->s[2], strlen(x->s[2]));
+
+	msg_warn("receipt %s (HotWax order %s) is dated %" PRId64 " s ahead of "
+	    "this host's clock, more than [hotwax] receipt_overlap: exported "
+	    "now, but check the clocks of HotWax and of this host", id, o,
+	    x->n / 1000);
+	free(id);
+	free(o);
+}
+
+/* Every id quoted: they come from HotWax. */
+static void
+say_excess(const struct rx_note *x)
+{
+	char *qpo = msg_quote(x->s[3], strlen(x->s[3]));
+	char *qline = msg_quote(x->s[4], strlen(x->s[4]));
+	char *qids = msg_quote(x->s[0], strlen(x->s[0]));
+
+	msg_warn("PO %s line %s: %s accepted in HotWax beyond what is open in "
+	    "NetSuite%s (receipts %s); not sent, recorded in excess.csv",
+	    qpo, qline, x->s[1], x->n ?
+	    " (ordered quantity unknown: its CSV row was rejected)" : "", qids);
+	free(qpo);
+	free(qline);
+	free(qids);
+}
+
+void
+rx_decision_say(const struct rx_decision *d, const char *where)
+{
+	const struct rx_note *x;
+	size_t i;
+
+	for (i = 0; i < d->nnotes; i++) {
+		x = &d->notes[i];
+		if (x->kind == RX_FUTURE)
+			say_future(x);
+		else if (x->kind == RX_FUTURE_MORE)
+			msg_warn("%" PRId64 " more receipts dated ahead of this "
+			    "host's clock", x->n);
+		else if (x->kind == RX_EXCESS)
+			say_excess(x);
+		else if (x->kind == RX_NOTHING)
+			msg_info("PO %s: nothing accepted to send", x->s[3]);
+		else
+			say_hold(x, where);
+	}
+}

@@ -1,0 +1,510 @@
+/*
+ * receipt_state -- see receipt_state.h.  No I/O but the buffers it is
+ * given (and the message naming a state that does not parse).
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "map.h"
+#include "msg.h"
+#include "receipt_state.h"
+#include "tsv.h"
+#include "util.h"
+
+#define STATE_MAGIC "posync receipt-export state 1"
+
+/* 9999-12-31T23:59:59.999Z: the latest time a file name can hold. */
+#define STATE_MS_MAX INT64_C(253402300799999)
+
+/* The most fields of a record ("t PO LINE ORDERED RECEIVED"). */
+#define STATE_FIELDS 5
+
+struct stline {
+	char *line;
+	enum rx_qty ord;	/* RX_UNKNOWN or RX_KNOWN */
+	dec_t ordered;
+	dec_t received;
+};
+
+struct stpo {			/* a value of rx_state.pos, held in place */
+	int64_t closed;		/* ms when fully received, 0 while open */
+	struct stline *lines;
+	size_t n, cap;
+};
+
+struct rx_state {
+	int64_t cursor;
+	int64_t last;
+	int64_t floor;		/* receipts dated before it never go out; 0: none */
+	struct map *ledger;	/* receipt id -> int64_t datetimeReceived (ms) */
+	struct map *pos;	/* NetSuite PO id -> struct stpo */
+};
+
+struct rx_state *
+rx_state_new(void)
+{
+	struct rx_state *st = xcalloc(1, sizeof *st);
+
+	st->ledger = map_new(sizeof(int64_t));
+	st->pos = map_new(sizeof(struct stpo));
+	return st;
+}
+
+static void
+stpo_clear(struct stpo *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->lines[i].line);
+	free(p->lines);
+	memset(p, 0, sizeof *p);
+}
+
+void
+rx_state_free(struct rx_state *st)
+{
+	struct stpo *p;
+	size_t it = 0;
+
+	if (!st)
+		return;
+	while ((p = map_next(st->pos, &it, NULL)) != NULL)
+		stpo_clear(p);
+	map_free(st->pos);
+	map_free(st->ledger);
+	free(st);
+}
+
+int64_t
+rx_state_cursor(const struct rx_state *st)
+{
+	return st->cursor;
+}
+
+int64_t
+rx_state_last(const struct rx_state *st)
+{
+	return st->last;
+}
+
+int64_t
+rx_state_floor(const struct rx_state *st)
+{
+	return st->floor;
+}
+
+void
+rx_state_set_cursor(struct rx_state *st, int64_t ms)
+{
+	st->cursor = ms;
+}
+
+void
+rx_state_set_last(struct rx_state *st, int64_t ms)
+{
+	st->last = ms;
+}
+
+void
+rx_state_set_floor(struct rx_state *st, int64_t ms)
+{
+	st->floor = ms;
+}
+
+int
+rx_state_seen(const struct rx_state *st, const char *id)
+{
+	return map_get(st->ledger, id) != NULL;
+}
+
+void
+rx_state_ledger_put(struct rx_state *st, const char *id, int64_t ms)
+{
+	*(int64_t *)map_put(st->ledger, id, NULL) = ms;
+}
+
+int
+rx_state_has_po(const struct rx_state *st, const char *po)
+{
+	return map_get(st->pos, po) != NULL;
+}
+
+const char **
+rx_state_pos(const struct rx_state *st, size_t *n)
+{
+	return map_sorted(st->pos, n);
+}
+
+static struct stline *
+stline_find(const struct stpo *p, const char *line)
+{
+	size_t i;
+
+	for (i = 0; p && i < p->n; i++)
+		if (strcmp(p->lines[i].line, line) == 0)
+			return &p->lines[i];
+	return NULL;
+}
+
+/* The line, added (ordered unknown, nothing received) when new. */
+static struct stline *
+stline_get(struct stpo *p, const char *line)
+{
+	struct stline *l = stline_find(p, line);
+
+	if (l)
+		return l;
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 8;
+		p->lines = xrealloc(p->lines, p->cap * sizeof *p->lines);
+	}
+	l = &p->lines[p->n++];
+	memset(l, 0, sizeof *l);
+	l->line = xstrdup(line);
+	l->ord = RX_UNKNOWN;
+	return l;
+}
+
+void
+rx_state_po_lines(const struct rx_state *st, const char *po,
+    rx_state_line_fn *fn, void *arg)
+{
+	const struct stpo *p = map_get(st->pos, po);
+	size_t i;
+
+	for (i = 0; p && i < p->n; i++)
+		fn(p->lines[i].line, p->lines[i].ord, p->lines[i].ordered,
+		    p->lines[i].received, arg);
+}
+
+int
+rx_state_line(const struct rx_state *st, const char *po, const char *line,
+    enum rx_qty *ord, dec_t *ordered, dec_t *received)
+{
+	const struct stline *l = stline_find(map_get(st->pos, po), line);
+
+	if (!l)
+		return -1;
+	*ord = l->ord;
+	*ordered = l->ordered;
+	*received = l->received;
+	return 0;
+}
+
+void
+rx_state_set_line(struct rx_state *st, const char *po, const char *line,
+    enum rx_qty ord, dec_t ordered, dec_t received)
+{
+	struct stline *l = stline_get(map_put(st->pos, po, NULL), line);
+
+	l->ord = ord;
+	l->ordered = ord == RX_KNOWN ? ordered : 0;
+	l->received = received;
+}
+
+void
+rx_state_close(struct rx_state *st, const char *po, int full, int64_t ms)
+{
+	struct stpo *p = full ? map_put(st->pos, po, NULL) : map_get(st->pos, po);
+
+	if (!full) {
+		if (p)
+			p->closed = 0;
+	} else if (!p->closed)
+		p->closed = ms > 0 ? ms : 1;
+}
+
+static int
+parse_ms(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoll(s, &end, 10);
+	if (*end || v < 0 || v == LLONG_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_qty(const char *s, dec_t *out)
+{
+	return dec_parse(s, strlen(s), out) == 0 ? 0 : -1;
+}
+
+/* A cursor, last or floor record: NULL, or what is wrong. */
+static const char *
+parse_time(struct rx_state *st, char **f)
+{
+	int64_t ms;
+
+	if (parse_ms(f[1], &ms) != 0)
+		return "malformed record";
+	/* past year 9999 the next file name (4-digit year) or query
+	 * cannot hold it */
+	if (ms > STATE_MS_MAX)
+		return "a time past 9999-12-31T23:59:59.999Z";
+	if (strcmp(f[0], "cursor") == 0)
+		st->cursor = ms;
+	else if (strcmp(f[0], "last") == 0)
+		st->last = ms;
+	else if (ms > 0 && !st->floor)
+		st->floor = ms;	/* once: a second floor is damage */
+	else
+		return "malformed record";
+	return NULL;
+}
+
+/* One record (line cut in place): NULL, or what is wrong. */
+static const char *
+parse_record(struct rx_state *st, char *line)
+{
+	char *f[STATE_FIELDS];
+	int64_t ms;
+	dec_t q = 0, r;
+	int n = tsv_split(line, f, STATE_FIELDS);
+
+	if (n == 2 && (strcmp(f[0], "cursor") == 0 ||
+	    strcmp(f[0], "last") == 0 || strcmp(f[0], "floor") == 0))
+		return parse_time(st, f);
+	if (n == 3 && (strcmp(f[0], "r") == 0 || strcmp(f[0], "c") == 0) &&
+	    tsv_unesc(f[1], f[1], strlen(f[1])) == 0 && *f[1] &&
+	    parse_ms(f[2], &ms) == 0) {
+		if (*f[0] == 'r')
+			rx_state_ledger_put(st, f[1], ms);
+		else
+			((struct stpo *)map_put(st->pos, f[1], NULL))->closed = ms;
+		return NULL;
+	}
+	if (n == 5 && strcmp(f[0], "t") == 0 &&
+	    tsv_unesc(f[1], f[1], strlen(f[1])) == 0 &&
+	    tsv_unesc(f[2], f[2], strlen(f[2])) == 0 && *f[1] && *f[2] &&
+	    (strcmp(f[3], "?") == 0 || parse_qty(f[3], &q) == 0) &&
+	    parse_qty(f[4], &r) == 0) {
+		rx_state_set_line(st, f[1], f[2],
+		    strcmp(f[3], "?") == 0 ? RX_UNKNOWN : RX_KNOWN, q, r);
+		return NULL;
+	}
+	return "malformed record";
+}
+
+int
+rx_state_parse(struct rx_state *st, const char *data, size_t len,
+    const char *what)
+{
+	char *copy = xstrndup(data, len), *line = copy, *nl;
+	const char *why = NULL;
+	int lineno = 0;
+
+	if (strlen(copy) != len) {	/* name the line it is on */
+		why = "a NUL byte";
+		lineno = 1;
+		for (nl = copy; (nl = strchr(nl, '\n')); nl++)
+			lineno++;
+	}
+	for (; !why && *line; line = nl + 1) {
+		lineno++;
+		if (!(nl = strchr(line, '\n'))) {
+			why = "the last line has no newline (torn write?)";
+			break;
+		}
+		*nl = 0;
+		if (lineno > 1)
+			why = parse_record(st, line);
+		else if (strcmp(line, STATE_MAGIC) != 0)
+			why = "not a receipt-export state file";
+	}
+	/* written atomically (rename), so never empty by a crash: damage */
+	if (!why && lineno == 0)
+		why = "empty (a state is never written empty)";
+	free(copy);
+	if (why) {
+		/* EX_CONFIG, not EX_DATAERR: a run must not go on without
+		 * its state, or it exports every receipt again */
+		msg_warn("%s:%d: %s; nothing exported, the file is left as it "
+		    "is: repair it by hand after checking which receipts were "
+		    "exported (receipt-export(1), CAVEATS)", what, lineno, why);
+		return EX_CONFIG;
+	}
+	return 0;
+}
+
+static void
+format_po(const char *po, const struct stpo *p, struct buf *out)
+{
+	char q[DEC_BUFSZ], r[DEC_BUFSZ];
+	size_t j;
+
+	if (p->closed) {
+		buf_adds(out, "c\t");
+		tsv_esc(out, po);
+		buf_addf(out, "\t%" PRId64 "\n", p->closed);
+	}
+	for (j = 0; j < p->n; j++) {
+		buf_adds(out, "t\t");
+		tsv_esc(out, po);
+		buf_addc(out, '\t');
+		tsv_esc(out, p->lines[j].line);
+		buf_addf(out, "\t%s\t%s\n", p->lines[j].ord == RX_KNOWN ?
+		    dec_format(p->lines[j].ordered, q) : "?",
+		    dec_format(p->lines[j].received, r));
+	}
+}
+
+void
+rx_state_format(const struct rx_state *st, struct buf *out)
+{
+	const char **v;
+	size_t n, i;
+
+	buf_addf(out, "%s\ncursor\t%" PRId64 "\nlast\t%" PRId64 "\n",
+	    STATE_MAGIC, st->cursor, st->last);
+	if (st->floor)
+		buf_addf(out, "floor\t%" PRId64 "\n", st->floor);
+	v = map_sorted(st->ledger, &n);
+	for (i = 0; i < n; i++) {
+		buf_adds(out, "r\t");
+		tsv_esc(out, v[i]);
+		buf_addf(out, "\t%" PRId64 "\n",
+		    *(const int64_t *)map_get(st->ledger, v[i]));
+	}
+	free(v);
+	v = map_sorted(st->pos, &n);
+	for (i = 0; i < n; i++)
+		format_po(v[i], map_get(st->pos, v[i]), out);
+	free(v);
+}
+
+void
+rx_state_prune(struct rx_state *st, int64_t overlap_ms, int64_t now,
+    int64_t keep_ms)
+{
+	int64_t from = st->cursor - overlap_ms, *ms;
+	struct stpo *p;
+	const char *key;
+	size_t it = 0;
+
+	/* deleting during the walk is allowed (map.h) */
+	while ((ms = map_next(st->ledger, &it, &key)) != NULL)
+		if (*ms < from)
+			map_del(st->ledger, key);
+	it = 0;
+	while ((p = map_next(st->pos, &it, &key)) != NULL)
+		if (p->closed && p->closed < now - keep_ms) {
+			stpo_clear(p);
+			map_del(st->pos, key);
+		}
+}
+
+int
+rx_state_next_name(struct rx_state *st, int64_t now, const char *prefix,
+    char *buf, size_t size)
+{
+	int64_t ms = now > st->last ? now : st->last + 1;
+
+	if (rx_file_name(buf, size, prefix, ms) < 0)
+		return -1;
+	st->last = ms;
+	return 0;
+}
+
+int
+rx_file_name(char *buf, size_t size, const char *prefix, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms < 0 || !gmtime_r(&t, &tm))
+		return -1;
+	return bsnprintf(buf, size,
+	    "%s_PurchaseOrderReceiptFeed_%04d-%02d-%02d-%02d_%02d_%02d_%03d.json",
+	    prefix, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+/* exactly n ASCII digits at *p, advanced past them */
+static int
+digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (; n > 0; n--, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		*v = *v * 10 + (**p - '0');
+	}
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's
+ * days_from_civil). */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int
+rx_time_parse(const char *s, int64_t *out, const char **why)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s;
+	int y, mo, d, h, mi, sec, frac = 0, scale = 1000, oh = 0, om = 0, sign = 0;
+	int64_t ms;
+
+	*why = "not YYYY-MM-DDTHH:MM:SS followed by Z or +HH:MM or -HH:MM";
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d) || *p++ != 'T' ||
+	    digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) ||
+	    *p++ != ':' || digits(&p, 2, &sec))
+		return -1;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9' && scale > 1; p++) {
+			scale /= 10;
+			frac += (*p - '0') * scale;
+		}
+		if (scale == 1000 || (*p >= '0' && *p <= '9')) {
+			*why = "a fraction of a second is 1 to 3 digits";
+			return -1;
+		}
+	}
+	if (*p == 'Z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		sign = *p++ == '+' ? 1 : -1;
+		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om))
+			return -1;
+	} else
+		return -1;
+	if (*p)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) ||
+	    h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59) {
+		*why = "no such date or time";
+		return -1;
+	}
+	ms = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    sign * (oh * 3600 + om * 60)) * 1000 + frac;
+	if (ms < 0 || ms > STATE_MS_MAX) {
+		*why = "before 1970-01-01T00:00:00Z or after 9999-12-31T23:59:59.999Z";
+		return -1;
+	}
+	*out = ms;
+	return 0;
+}
+

@@ -1,0 +1,118 @@
+/*
+ * receipt_state -- receipt-export's state file (SPOOL/state/
+ * receipt-export.state, replaced atomically) and the times it holds.
+ * What it promises:
+ *   - the cursor: the newest datetimeReceived seen (epoch ms); a run asks
+ *     HotWax for receipts at or after cursor - [hotwax] receipt_overlap;
+ *   - the time in the last file's name, so names only ever grow;
+ *   - the floor, when receipt-export --start-at set one: no receipt dated
+ *     before it is ever exported, whatever the window or the ledger says
+ *     (their quantities enter a PO's per-line totals, as received, the
+ *     first time a run meets the PO);
+ *   - the ledger: every receipt id exported (or deliberately skipped) with
+ *     its datetimeReceived, pruned once it falls before the query window,
+ *     where it can never be seen again; this, not the cursor, is what
+ *     makes each receipt exported exactly once;
+ *   - per NetSuite PO line: the ordered quantity used (or unknown) and the
+ *     total posync has published as received.  A PO's lines stay until
+ *     keep_days after it became fully received, so that a late receipt on
+ *     a closed PO is reported as excess instead of failing the PO in
+ *     NetSuite.
+ *   - the text is read back byte for byte as every earlier version wrote
+ *     it; a state that does not parse stops the run (EX_CONFIG).
+ *
+ * Text, one record a line, fields separated by TAB, ids escaped by tsv.h:
+ *     posync receipt-export state 1
+ *     cursor MS / last MS
+ *     floor MS                    only when set (--start-at)
+ *     r ID MS                     ledger
+ *     c PO MS                     PO fully received at MS
+ *     t PO LINE ORDERED|? RECEIVED
+ */
+#ifndef POSYNC_RECEIPT_STATE_H
+#define POSYNC_RECEIPT_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decimal.h"
+#include "util.h"
+
+/* What a quantity is known as. */
+enum rx_qty {
+	RX_NONE,		/* no record */
+	RX_UNKNOWN,		/* a record says "unknown" ('?') */
+	RX_KNOWN
+};
+
+struct rx_state;
+
+struct rx_state *rx_state_new(void);
+void rx_state_free(struct rx_state *st);
+
+/* Parse the text above into st (fresh); what names the file for
+ * messages.  0, or EX_CONFIG after a message naming what:line: a state
+ * that does not parse stops the run (a person must look). */
+int rx_state_parse(struct rx_state *st, const char *data, size_t len,
+    const char *what);
+/* The text above, sorted so equal states give equal bytes. */
+void rx_state_format(const struct rx_state *st, struct buf *out);
+/* Drop ledger entries before cursor - overlap_ms (never asked for again)
+ * and POs fully received before now - keep_ms. */
+void rx_state_prune(struct rx_state *st, int64_t overlap_ms, int64_t now,
+    int64_t keep_ms);
+
+int64_t rx_state_cursor(const struct rx_state *st);
+int64_t rx_state_last(const struct rx_state *st);
+int64_t rx_state_floor(const struct rx_state *st);	/* 0: none */
+void rx_state_set_cursor(struct rx_state *st, int64_t ms);
+void rx_state_set_last(struct rx_state *st, int64_t ms);
+void rx_state_set_floor(struct rx_state *st, int64_t ms);
+
+/* The ledger: was receipt id exported (or skipped for good)?  Record it. */
+int rx_state_seen(const struct rx_state *st, const char *id);
+void rx_state_ledger_put(struct rx_state *st, const char *id, int64_t ms);
+
+/* Per NetSuite PO line.  rx_state_has_po: the state holds the PO. */
+int rx_state_has_po(const struct rx_state *st, const char *po);
+/* The POs the state holds, sorted (a malloc'd array of n; the ids are
+ * valid until the state changes). */
+const char **rx_state_pos(const struct rx_state *st, size_t *n);
+typedef void rx_state_line_fn(const char *line, enum rx_qty ord,
+    dec_t ordered, dec_t received, void *arg);
+/* Call fn for each line of po the state holds, in the state's order. */
+void rx_state_po_lines(const struct rx_state *st, const char *po,
+    rx_state_line_fn *fn, void *arg);
+/* The line's record: 0 and the fields set, or -1 when there is none. */
+int rx_state_line(const struct rx_state *st, const char *po, const char *line,
+    enum rx_qty *ord, dec_t *ordered, dec_t *received);
+/* Set a line's ordered quantity (RX_KNOWN or RX_UNKNOWN) and total. */
+void rx_state_set_line(struct rx_state *st, const char *po, const char *line,
+    enum rx_qty ord, dec_t ordered, dec_t received);
+/* po fully received at ms (kept as it was when it was already), or, with
+ * full 0, open again. */
+void rx_state_close(struct rx_state *st, const char *po, int full, int64_t ms);
+
+/* The most bytes a state (or journal) file is read to. */
+#define RX_STATE_MAX	(256L << 20)
+/* Room for a receipt file's name (a prefix of at most 64 bytes). */
+#define RX_NAME_SIZE	256
+
+/* The next file's time: now, or last + 1 when the clock lags (names only
+ * grow); set as last, and its name written into buf.  0, or -1 (last as
+ * it was) when the name does not fit. */
+int rx_state_next_name(struct rx_state *st, int64_t now, const char *prefix,
+    char *buf, size_t size);
+
+/* The file name for time ms (UTC):
+ * <prefix>_PurchaseOrderReceiptFeed_<YYYY-MM-DD-HH_MM_SS_mmm>.json.
+ * 0, or -1 when it does not fit. */
+int rx_file_name(char *buf, size_t size, const char *prefix, int64_t ms);
+
+/* TIME for receipt-export --start-at, in its one format:
+ * YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM), fraction 1 to 3 digits,
+ * from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (a state's range).
+ * 0 and *ms set (epoch ms), or -1 with *why saying what is wrong. */
+int rx_time_parse(const char *s, int64_t *ms, const char **why);
+
+#endif
