@@ -601,7 +601,7 @@ struct compactor {
 	size_t curlen;
 	struct parsed curp;
 	int64_t newest;		/* the latest seen time in the ledger */
-	int oldform;		/* its first line is no versioned header */
+	int oldform;		/* its header has no version */
 };
 
 static int
@@ -874,8 +874,11 @@ split(struct compactor *c)
 	if (reader_open(&rd, c->fd, c->path) != 0)
 		return EX_IOERR;
 	while ((k = reader_next(&rd, c->line, &len, &p)) > 0) {
+		/* a header without the version: an older posync compacted
+		 * it (a ledger with no header yet is only appends, written
+		 * the same by every version: nothing to say) */
 		if (rd.lineno == 1)
-			c->oldform = p.kind != R_HEAD || p.version < 2;
+			c->oldform = p.kind == R_HEAD && p.version < 2;
 		if (p.kind == R_SEEN && p.secs > c->newest)
 			c->newest = p.secs;
 		if (sorted && (p.kind == R_HEAD || !have ||
