@@ -7,13 +7,11 @@
 # file was empty; a batch and its .logid aged in cur/ while the log was
 # pending were pruned, and the log forgotten.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf spool.keep_days=30 hotwax.log_wait=1
 
-pi() { po-import "$@" </dev/null; }
 row() {
 	printf '{"externalId":"%s","itemExternalId":"%s","productSku":"%s","quantity":%s,"externalFacilityId":"116"}' \
 		"$1" "$2" "$3" "$4"

@@ -6,14 +6,8 @@
 # -v, and goes on; a file of the next receipt file's name is staged
 # around, as a folder is, and the file is published whole under its own.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
-bed_receipt_push
-t_at_exit sshd_stop
-P=$SFTP_ROOT$SFTP_BASE/purchaseorder
-S=$P/receipt-staging
-SP=$SCRATCH/spool
-mkdir -p "$P/receipt" "$P/receipt/archive" "$S" "$SP/receipt/new"
+. "$BED/bed.sh"
+bed_rp_folders
 F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
 G=posync_PurchaseOrderReceiptFeed_2026-01-01-00_15_00_000.json
 printf '[{"order_id":"1","items":[{"line_id":"1","quantity":1}]}]\n' >"$SP/receipt/new/$F"
