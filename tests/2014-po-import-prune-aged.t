@@ -17,7 +17,6 @@ row() {
 		"$1" "$2" "$3" "$4"
 }
 ids() { hw_json '" ".join(sorted("%s/%s/%s" % (r["externalId"], r["itemExternalId"], r["productSku"]) for r in d))' <"$1" 2>&1; }
-hold() { hw_ctl POST /_sim/config "{\"hold_processing\":$1}" >/dev/null; }
 age_of() { echo $(( $(date +%s) - $(stat -c %Y "$1" 2>/dev/null || echo 0) )); }
 
 # ---- a batch that waited 40 days in new/

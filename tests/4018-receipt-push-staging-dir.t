@@ -7,10 +7,7 @@
 . "${0%/*}/lib.sh"
 . "$BED/bed.sh"
 bed_rp_folders
-F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
-G=posync_PurchaseOrderReceiptFeed_2026-01-01-00_15_00_000.json
-printf '[{"order_id":"1","items":[{"line_id":"1","quantity":1}]}]\n' >"$SP/receipt/new/$F"
-printf '[{"order_id":"2","items":[{"line_id":"1","quantity":2}]}]\n' >"$SP/receipt/new/$G"
+rp_two_waiting
 mkdir "$P/receipt-staging/$F"			# an empty folder
 mkdir -p "$P/receipt-staging/$F.1/sub"		# the first other name, taken too
 

@@ -14,17 +14,12 @@
 # quantity, every receipt NetSuite exactly once, and nothing is left
 # waiting, renamed .bad or set aside.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "$BED/flow.sh"
+. "$BED/bed.sh"
 
 OLDREV=35fa212
 git -C "$TOP" cat-file -e "$OLDREV^{commit}" 2>/dev/null ||
 	t_skip_all "no git history here (a tarball or a shallow clone): the previous release $OLDREV cannot be built"
-for p in po-export-parse po-import receipt-export receipt-push; do
-	[ -x "$BUILD/$p/$p" ] || t_bail "$p is not built"
-done
+bed_built po-export-parse po-import receipt-export receipt-push
 OLD=$SCRATCH/old
 mkdir -p "$OLD"
 git -C "$TOP" archive "$OLDREV" | tar -x -C "$OLD" || t_bail "git archive $OLDREV failed"
@@ -36,31 +31,23 @@ t_is "the old programs are not this tree's" \
 	"$(command -v po-import)" "$BUILD/po-import/po-import"
 
 # Five POs, NetSuite exports them in four files; all share one catalog.
-po_json() { # ID SKU...: a PO at location 116, line N of the Nth SKU, 10*N ordered
-	_id=$1; shift; _n=0; _s=
-	for _k in "$@"; do
-		_n=$((_n + 1))
-		_s="$_s${_s:+,}{\"line_id\": \"$_n\", \"sku\": \"$_k\", \"quantity\": \"$((10 * _n))\"}"
-	done
-	printf '{"id": "%s", "facility": "116", "arrival": "", "lines": [%s]}' "$_id" "$_s"
-}
-printf '[%s,\n%s]\n' "$(po_json 910001 U-1 U-2 U-3)" "$(po_json 910002 U-1 U-4)" >"$SCRATCH/pos0.json"
-printf '[%s]\n' "$(po_json 910003 U-2 U-3)" >"$SCRATCH/pos1.json"
-printf '[%s]\n' "$(po_json 910004 U-4 U-1 U-2)" >"$SCRATCH/pos2.json"
-printf '[%s]\n' "$(po_json 910005 U-3)" >"$SCRATCH/pos3.json"
-flow_start "$SCRATCH/pos0.json" || t_bail "servers did not start"
+flow_pos "$SCRATCH/pos0.json" "910001 116 1:U-1:10 2:U-2:20 3:U-3:30" "910002 116 1:U-1:10 2:U-4:20"
+flow_pos "$SCRATCH/pos1.json" "910003 116 1:U-2:10 2:U-3:20"
+flow_pos "$SCRATCH/pos2.json" "910004 116 1:U-4:10 2:U-1:20 3:U-2:30"
+flow_pos "$SCRATCH/pos3.json" "910005 116 1:U-3:10"
+flow_up "$SCRATCH/pos0.json"
 posync_conf -f "$SCRATCH/nowait.conf" hotwax.batch_size=2 hotwax.log_wait=0
 posync_conf hotwax.batch_size=2
 SP=$SCRATCH/spool
 R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
-hold() { hw_ctl POST /_sim/config "{\"hold_processing\":$1}" >/dev/null; }
 export_pos() { # FILE: NetSuite gets the POs and exports them
 	ns load "$1" >/dev/null && ns export --age 120 >/dev/null
 }
+# following: the batches in po/cur whose .logid has no .logdone yet
+following() { (cd "$SP/po/cur" && for f in *.logid; do [ -e "${f%.logid}.logdone" ] || echo "$f"; done | grep -c .); }
 in_dir() { (cd "$1" 2>/dev/null && ls -1 | grep '\.\(json\|csv\)$' | tr '\n' ' '); }
 
 # --- the old release's inbound half, left mid-way
-ns export --age 120 >/dev/null
 t_ok "old po-export-parse: the first CSV" old po-export-parse
 t_ok "old po-import: its batches, their logs followed to the end" old po-import </dev/null
 t_true "... done batches have a .logdone" -n "$(ls "$SP/po/cur" | grep '\.logdone$')"
@@ -70,8 +57,7 @@ t_ok "old po-export-parse: the second CSV" old po-export-parse
 hold true
 t_ok "old po-import, HotWax holding its log: uploaded, log not followed to the end" \
 	old po-import -c "$SCRATCH/nowait.conf" </dev/null
-t_is "... a batch in po/cur with a .logid and no .logdone" \
-	"$(cd "$SP/po/cur" && for f in *.logid; do [ -e "${f%.logid}.logdone" ] || echo "$f"; done | grep -c .)" 1
+t_is "... a batch in po/cur with a .logid and no .logdone" "$(following)" 1
 
 export_pos "$SCRATCH/pos2.json"
 t_ok "old po-export-parse: the third CSV, its batches left in po/new" old po-export-parse
@@ -147,14 +133,7 @@ print(" ".join(sorted("%s/%s:%s" % (o["externalId"], i["externalId"], i["quantit
                       for o in d["orders"] for i in o["items"])))
 PY
 )" "910001/1:10 910001/2:20 910001/3:30 910002/1:10 910002/2:20 910003/1:10 910003/2:20 910004/1:10 910004/2:20 910004/3:30 910005/1:10"
-t_is "NetSuite received on every line exactly what HotWax accepted" "$(python3 "$BED/account.py" "$SCRATCH/ns.json" "$SCRATCH/hw.json" -json |
-	python3 -c '
-import json, sys
-for l in sys.stdin:
-    r = json.loads(l)
-    if r["hotwax"] != r["netsuite"]:
-        print("PO %s line %s: HotWax %s NetSuite %s" % (r["po"], r["line"], r["hotwax"], r["netsuite"]))
-')" ""
+t_is "NetSuite received on every line exactly what HotWax accepted" "$(flow_mismatch)" ""
 t_is "... the sum of its Item Receipts too (none read twice)" "$(python3 - "$SCRATCH/ns.json" <<'PY'
 import json, sys
 from decimal import Decimal
@@ -171,7 +150,6 @@ t_is "nothing waits in po/new or receipt/new" "$(ls "$SP/po/new" "$SP/receipt/ne
 t_is "nothing in failed/ or rejects/" "$(find "$SP/po/failed" "$SP/receipt/failed" "$SP/po/rejects" -type f 2>/dev/null | grep -c .)" 0
 t_is "no file renamed .bad" "$(find "$SP" -name '*.bad*' | grep -c .)" 0
 t_true "no journal left" ! -e "$SP/state/receipt-export.pending"
-t_is "every batch's log followed to the end" \
-	"$(cd "$SP/po/cur" && for f in *.logid; do [ -e "${f%.logid}.logdone" ] || echo "$f"; done | grep -c .)" 0
+t_is "every batch's log followed to the end" "$(following)" 0
 t_is "the old error CSV is not reported again" "$(grep -c 'old-error' "$SCRATCH/new.err")" 0
 t_done

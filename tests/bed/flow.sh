@@ -115,6 +115,21 @@ flow_rounds() {
 	python3 -c 'import json,sys; print(max([len(p.get("receive", [])) for p in json.load(open(sys.argv[1]))] + [0]))' "$1"
 }
 
+# flow_mismatch -- "PO LINE netsuite N hotwax M" for each line whose
+# quantity received in NetSuite is not what HotWax accepted (hidden
+# receipts included): nothing at all when the two books agree.
+flow_mismatch() {
+	flow_table -json >"$SCRATCH/table"
+	python3 - "$SCRATCH/table" <<'PY'
+import json, sys
+from decimal import Decimal
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if Decimal(str(r["netsuite"])) != Decimal(str(r["hotwax"])):
+        print(r["po"], r["line"], "netsuite", r["netsuite"], "hotwax", r["hotwax"])
+PY
+}
+
 # flow_table MODE [NS_BEFORE] -- per PO line: ordered, accepted in HotWax,
 # received in NetSuite, status; as JSON lines for tests (-json), a table
 # (-t, with "before -> now" statuses given an earlier `ns show`), or a

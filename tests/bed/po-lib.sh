@@ -9,6 +9,7 @@
 #   uploads             how many uploadJsonFile calls HotWax has answered
 #   clearreq            HotWax forgets the calls it saw
 #   process             HotWax processes every log it holds now
+#   hold true|false     HotWax holds the logs of uploads (or lets them go)
 #   hw_lines FIELD...   HotWax's PO lines as "F1:F2...", sorted, space-
 #                       separated; a FIELD is po, line, product or qty
 #   waiting             the batches in SP/new, space-separated
@@ -39,6 +40,8 @@ uploads() {
 clearreq() { hw_ctl POST /_sim/requests/clear >/dev/null; }
 
 process() { hw_ctl POST /_sim/process >/dev/null; }
+
+hold() { hw_ctl POST /_sim/config "{\"hold_processing\":$1}" >/dev/null; }
 
 uploaded() {
 	t_err | sed -n 's|^.*uploading .*/\([^/ ]*\) (.*|\1|p' | tr '\n' ' ' | sed 's/ $//'

@@ -31,6 +31,8 @@
 #                              SP the spool, N and C its receipt/new and
 #                              receipt/cur; R/archive, S and N are made
 # and what they use:
+#   rp_two_waiting             F and G: two posync receipt files (POs 1, 2)
+#                              waiting in N, F's name sorting first
 #   pipe                       the crontab's receipt-export | receipt-push
 #   backdate SECONDS           the next receive call makes receipts that old
 #   order ORDERID PO LINE SKU  a HotWax order of PO with one line of 5
@@ -74,6 +76,13 @@ bed_rp_folders() {
 	N=$SP/receipt/new
 	C=$SP/receipt/cur
 	mkdir -p "$R/archive" "$S" "$N"
+}
+
+rp_two_waiting() {
+	F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
+	G=posync_PurchaseOrderReceiptFeed_2026-01-01-00_15_00_000.json
+	printf '[{"order_id":"1","items":[{"line_id":"1","quantity":1}]}]\n' >"$N/$F"
+	printf '[{"order_id":"2","items":[{"line_id":"1","quantity":2}]}]\n' >"$N/$G"
 }
 
 pipe() { receipt-export | receipt-push; }

@@ -2,7 +2,8 @@
  * testutil.h -- helpers shared by the C unit tests (tap.h stays the TAP
  * producer alone): a scratch folder made under $TMPDIR and removed at the
  * end, stderr of the code under test captured into a string, small
- * file helpers, and a list of strings as one comparable string.  Functions are static inline so that a test using only
+ * file helpers, a list of strings as one comparable string, and the
+ * environment a .t file sets for its unit test.  Functions are static inline so that a test using only
  * some of them still builds clean with -Wall -Wextra -Werror.
  * Include after tap.h and util.h.
  */
@@ -190,6 +191,20 @@ joined_strings(char **v, size_t n, int trailing)
 		free(v[i]);
 	}
 	return b.s ? b.s : xstrdup("");
+}
+
+/* The environment variable NAME, which RUNNER (the .t file that starts
+ * this test) sets; without it the test bails out, naming RUNNER. */
+static inline const char *
+need_env(const char *name, const char *runner)
+{
+	const char *v = getenv(name);
+
+	if (!v || !*v) {
+		printf("Bail out! %s is not set (run %s)\n", name, runner);
+		exit(1);
+	}
+	return v;
 }
 
 #endif
