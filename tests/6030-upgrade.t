@@ -27,7 +27,7 @@ make -s -C "$OLD" all >"$SCRATCH/old-build.log" 2>&1 ||
 	{ sed 's/^/# /' "$SCRATCH/old-build.log" >&2; t_bail "the previous release $OLDREV does not build"; }
 # old PROG ARG... -- the previous release's PROG
 old() { _p=$1; shift; "$OLD/$_p/$_p" "$@"; }
-t_is "the old programs are not this tree's" \
+t_is "this tree's programs come first on PATH, not the old ones" \
 	"$(command -v po-import)" "$BUILD/po-import/po-import"
 
 # Five POs, NetSuite exports them in four files; all share one catalog.
@@ -112,7 +112,10 @@ while [ $n -lt 6 ]; do
 	ns import >/dev/null
 done
 t_like "receipt-export and receipt-push exit 0 every run" "$rcs" '^0+$'
-t_is "... and say nothing" "$(cat "$SCRATCH/new.err")" ""
+# A state file in an older form may be converted once, saying so; that
+# is the only thing they may say.
+t_is "... and say nothing (but a conversion of an old state file)" \
+	"$(grep -viE 'convert|upgrad' "$SCRATCH/new.err")" ""
 t_ok "receipt-export once more" receipt-export
 t_is "... exports nothing" "$(t_out)" ""
 
