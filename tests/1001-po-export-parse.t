@@ -4,9 +4,7 @@
 # stdout is the batch paths, a second run does nothing, -n changes
 # nothing, and the same file given locally makes the same batches.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
-. "$BED/json.sh"
+. "$BED/bed.sh"
 
 bed_sshd
 posync_conf

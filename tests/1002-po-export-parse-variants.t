@@ -4,16 +4,13 @@
 # reordered header with an extra column; files that cannot be used go to
 # the error folder; batch_size cuts batches.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
-. "$BED/json.sh"
+. "$BED/bed.sh"
 
 bed_sshd
 posync_conf
 PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
 IN=$PO/fulfillment
 SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 
 # put NAME -- stdin becomes the remote file NAME, ten minutes old
 put() {

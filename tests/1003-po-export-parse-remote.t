@@ -5,14 +5,12 @@
 # stays one path per line; only files matching po_pattern are taken,
 # oldest first.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_sshd
 PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
 IN=$PO/fulfillment
 SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 nl='
 '
 count() { printf '%s' "$1" | grep -c '^' ; }

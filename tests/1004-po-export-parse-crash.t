@@ -4,8 +4,7 @@
 # the file's rows, none twice; the remote file is archived once; every
 # batch was named on stdout by some run; the ledger has every line.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_sshd
 IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment

@@ -5,9 +5,8 @@
 # any program.  (Before: po-export-parse printed stack addresses for %p and
 # died of SIGSEGV with twenty %s on a row with a bad date.)
 . "${0%/*}/lib.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 printf '%s\n' "$HDR" '100,SKU-1,1,116,1,12/24/2026' '101,SKU-2,2,116,1,not a date' \
 	>"$SCRATCH/pos.csv"
 twenty=$(printf '%%s%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20)

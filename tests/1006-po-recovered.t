@@ -8,11 +8,10 @@
 # them; past 20, -v says the rest as a count.  Without -v a clean run stays
 # quiet (cron mails whatever is printed).
 . "${0%/*}/lib.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 posync_conf
 SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 mkdir -p "$SCRATCH/in"
 f="$SCRATCH/in/Fri Nov 27 (PST), x.csv"
 {

@@ -8,14 +8,12 @@
 # listing is the same before and after, while stdout says what would be
 # done.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_sshd
 ROOT=$SFTP_ROOT$SFTP_BASE
 IN=$ROOT/purchaseorder/fulfillment
 SP=$SCRATCH/fresh/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 printf '%s\n' "$HDR" '1,a,1,116,1,' >"$IN/good.csv"
 printf '%s\n' "$HDR" '2,a,1,116,1,' '2,b,zero,116,2,' >"$IN/onebad.csv"
 printf '%s\n' 'no,header,here' '3,a,1,116,1,' >"$IN/unusable.csv"

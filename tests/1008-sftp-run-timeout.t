@@ -7,18 +7,10 @@
 # line, the lock free, the remote file still in the inbox; the next run
 # takes it as if nothing had happened.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
-PP=$(free_port)
-"$BED/faultproxy.py" --listen "$PP" --to "$SSHD_PORT" --mode delay:0.05 </dev/null >/dev/null 2>&1 &
-t_at_exit "kill $!"
-wait_port "$PP" || t_bail "the fault proxy did not start"
-sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$PP /" "$SFTP_KNOWN_HOSTS" >"$SCRATCH/known_hosts.proxy"
+bed_pep
+sftp_proxy delay:0.05
 
 # About 4 MB: well over a hundred SSH packets, each held 50 ms.
 { echo "$HDR"; python3 -c 'import sys; sys.stdout.write("".join("%d,sku-%d,1,116,1,\n" % (i, i) for i in range(200000)))'; } >"$IN/big.csv"

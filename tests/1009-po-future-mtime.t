@@ -6,14 +6,9 @@
 # listings (runs); a file that changes starts again; a file with an mtime
 # in the past is not concerned.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
-posync_conf
+bed_pep
 printf '%s\n' "$HDR" '1,a,1,116,1,' >"$IN/ahead.csv"
 printf '%s\n' "$HDR" '2,a,1,116,1,' >"$IN/ahead2.csv"
 printf '%s\n' "$HDR" '3,a,1,116,1,' >"$IN/normal.csv"

@@ -6,11 +6,10 @@
 # the whole PO in NetSuite, contracts.md section 4).  A rejected row with
 # the header's number of fields still records its ids.
 . "${0%/*}/lib.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 posync_conf
 SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 mkdir -p "$SCRATCH/in"
 f=$SCRATCH/in/po.csv
 {

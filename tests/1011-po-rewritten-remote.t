@@ -11,15 +11,9 @@
 #   tests/1014-po-moved-unread.t.
 # Each time the POs read are in a batch, and those of the new content too.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-posync_conf
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-AR=$IN/archive
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
+bed_pep
 
 # --- without the hook: a writer rewrites the file in place (as an SFTP
 # upload of the same name does) as soon as its download is in the spool,

@@ -10,16 +10,10 @@
 #   download and the archive: skipped (said with -v), the others taken;
 # - po_dir missing: 78 naming it; only the server out of reach is 69.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-posync_conf
+bed_pep
 PO=$SFTP_BASE/purchaseorder
-IN=$SFTP_ROOT$PO/fulfillment
-AR=$IN/archive
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 
 # csv NAME PO MINUTES-AGO -- a one-line CSV in the inbox
 csv() {

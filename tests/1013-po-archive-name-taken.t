@@ -11,16 +11,10 @@
 #   the name (a rename cannot go onto it), the file goes to NAME.1;
 # - po_dir a regular file: 78, said to be no folder.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-posync_conf
+bed_pep
 PO=$SFTP_BASE/purchaseorder
-IN=$SFTP_ROOT$PO/fulfillment
-AR=$IN/archive
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 mkdir -p "$AR"
 
 csv() {

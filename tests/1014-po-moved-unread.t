@@ -11,16 +11,10 @@
 # - said without -v, naming both paths; nothing to do by hand: exit 0;
 # - a moved content that cannot be used at all goes to po_error_dir.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-posync_conf
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-AR=$IN/archive
+bed_pep
 ER=$IN/error
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 
 printf '%s\n' "$HDR" '9005,SKU-A,1,116,1,' >"$IN/third.csv"
 touch -d '10 minutes ago' "$IN/third.csv"

@@ -4,14 +4,9 @@
 # again by the next run, which writes no batch twice (issue 9, second
 # review).  Needs root (chattr +i); skipped otherwise.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-posync_conf
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
+bed_pep
 
 t_ok "a first run makes the spool" po-export-parse
 chattr +i "$SP/state/parsed" 2>/dev/null || t_skip_all "chattr +i is not possible here"

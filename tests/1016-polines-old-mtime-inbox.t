@@ -8,19 +8,14 @@
 # its line 2 (never in HotWax: an unknown SKU), which NetSuite then
 # received in full.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
 [ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
 bed_sshd || t_bail "sshd did not start"
 re_setup hotwax.log_wait=2
 POSYNC_BACKOFF_MS=10; export POSYNC_BACKOFF_MS
 hw_seed_sku_a
-L=$SPOOL/state/polines
 IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 seen_of() { awk -F'\t' -v po="$1" '$1 == po && $2 == "" { print $3 }' "$L" | sort -n | tail -n 1; }
 lines_of() { awk -F'\t' -v po="$1" '$1 == po && $2 != "" { print $2 }' "$L" | sort -u | tr '\n' ' '; }
 

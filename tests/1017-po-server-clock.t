@@ -12,13 +12,11 @@
 #  - when no probe can be written (the archive folder not writable),
 #    this host's clock is used and -v says so.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 t_need_faketime
 
 bed_sshd
 IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 posync_conf netsuite.po_min_age=600 \
 	netsuite.po_archive_dir="$SFTP_BASE/purchaseorder/fulfillment/taken"
 AR=$IN/taken

@@ -10,16 +10,10 @@
 #    the file's name; a nameless aged marker is kept while any CSV waits;
 #  - local-file runs and runs that could not list prune no marker.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-AR=$IN/archive
-SP=$SCRATCH/spool
+bed_pep spool.keep_days=1
 PARSED=$SP/state/parsed
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
-posync_conf spool.keep_days=1
 chattr +i "$AR" 2>/dev/null || t_skip_all "chattr +i is not possible here (an archive folder root cannot write)"
 t_at_exit "chattr -i '$AR'"
 

@@ -5,14 +5,9 @@
 # (issue 9, second review: it was said under -v only, and the files
 # piled up unseen).  The run itself goes on: the probe told the time.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-AR=$IN/archive
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
-posync_conf netsuite.po_min_age=60
+bed_pep netsuite.po_min_age=60
 mkdir -p "$AR"
 chattr +a "$AR" 2>/dev/null || t_skip_all "chattr +a is not possible here"
 t_at_exit "chattr -a '$AR'"

@@ -4,8 +4,7 @@
 # failed/ with HotWax's words, exhausted retries leave the batch in new/,
 # stdin and argument paths, -n, and silence when all went well.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import
 SP=$SCRATCH/spool/po
@@ -18,7 +17,6 @@ hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"},
 
 # helpers: po-import with no stdin (so it takes the spool), HotWax's
 # state as "PO:line:product:qty" words, and counts from the request log
-pi() { po-import "$@" </dev/null; }
 lines() {
 	hw_ctl GET /_sim/state | hw_json '" ".join(sorted("%s:%s:%s:%s" % (o["externalId"],
 	    i["externalId"], i["productId"], i["quantity"]) for o in d["orders"] for i in o["items"]))'
@@ -26,7 +24,6 @@ lines() {
 nreq() { # METHOD PATH-PREFIX (after /api/)
 	hw_ctl GET /_sim/requests | hw_json "sum(1 for r in d if r['method'] == '$1' and r['path'].startswith('/api/$2'))"
 }
-clearreq() { hw_ctl POST /_sim/requests/clear >/dev/null; }
 fault() { hw_ctl POST /_sim/fault "$1" >/dev/null; }
 row() { # PO LINE SKU QTY [DATE]
 	printf '{"externalId":"%s","itemExternalId":"%s","productSku":"%s","quantity":%s,"externalFacilityId":"116"%s}' \

@@ -4,8 +4,7 @@
 # when log_wait ends is followed by the next run without a new upload, and
 # an expired token mid-run is renewed by logging in again.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import
 SP=$SCRATCH/spool/po
@@ -15,15 +14,10 @@ hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"},
  {"productId":"P-B","sku":"SKU-B"}],
  "facilities":[{"facilityId":"FAC-116","externalId":"116"}]}' >/dev/null
 
-pi() { po-import "$@" </dev/null; }
-lines() {
-	hw_ctl GET /_sim/state | hw_json '" ".join(sorted("%s:%s:%s:%s" % (o["externalId"],
-	    i["externalId"], i["productId"], i["quantity"]) for o in d["orders"] for i in o["items"]))'
-}
+lines() { hw_lines po line product qty; }
 nreq() {
 	hw_ctl GET /_sim/requests | hw_json "sum(1 for r in d if r['method'] == '$1' and r['path'].startswith('/api/$2'))"
 }
-clearreq() { hw_ctl POST /_sim/requests/clear >/dev/null; }
 row() {
 	printf '{"externalId":"%s","itemExternalId":"%s","productSku":"%s","quantity":%s,"externalFacilityId":"%s"}' \
 		"$1" "$2" "$3" "$4" "${5:-116}"

@@ -3,8 +3,7 @@
 # ends in the same state as after an undisturbed run, every batch is in
 # cur/ with its log closed, none is left in new/ or put in failed/.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import
 SP=$SCRATCH/spool/po

@@ -9,14 +9,9 @@
 # run starts: a batch written after that comes after the leftovers even
 # when its name sorts before theirs.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "$BED/flow.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-bed_hotwax
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+bed_all
 SP=$SCRATCH/spool/po
 
 hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"},{"productId":"P-B","sku":"SKU-B"}],

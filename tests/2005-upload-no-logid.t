@@ -5,8 +5,7 @@
 # wait too, and the next good run uploads them all.  It used to move the
 # batch to cur/: its POs never reached HotWax.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 

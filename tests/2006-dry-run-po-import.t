@@ -5,8 +5,7 @@
 # folder is as it was, to the inode and the mtime; and HotWax hears
 # nothing.  It used to create the spool tree and the lock.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import
 hw_seed_sku_a

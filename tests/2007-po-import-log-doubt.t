@@ -6,17 +6,12 @@
 # the count truthfully in the .logdone and exit 65; and running po-import
 # on the rows file, as its .err says, gets every line into HotWax.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 
-pi() { po-import "$@" </dev/null; }
 row() { printf '{"externalId":"%s","itemExternalId":"%s","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2" "$3"; }
-lines() {
-	hw_ctl GET /_sim/state | hw_json '" ".join(sorted("%s:%s:%s" % (o["externalId"],
-	    i["externalId"], i["quantity"]) for o in d["orders"] for i in o["items"]))'
-}
+lines() { hw_lines po line qty; }
 ids() { hw_json '" ".join(sorted("%s/%s" % (r["externalId"], r["itemExternalId"]) for r in d))' <"$1" 2>&1; }
 
 # ---- the job fails as a whole

@@ -4,14 +4,12 @@
 # later one is still copied into new/ (po-import(1): "the batch, and every
 # batch after it, stays in spool/po/new"), and the next run imports them.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import
 hw_seed_sku_a
 SP=$SCRATCH/spool/po
 
-row() { printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"; }
 lines() {
 	hw_ctl GET /_sim/state | hw_json '" ".join(sorted("%s:%s" % (o["externalId"],
 	    i["quantity"]) for o in d["orders"] for i in o["items"]))'

@@ -7,19 +7,11 @@
 # the right URL imports them.  A 400 in HotWax's own words is still
 # refused for good (failed/, exit 65).
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 
-pi() { po-import "$@" </dev/null; }
-row() { printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"; }
-lines() {
-	hw_ctl GET /_sim/state | hw_json '" ".join(sorted("%s:%s" % (o["externalId"],
-	    i["quantity"]) for o in d["orders"] for i in o["items"]))'
-}
-waiting() { ls "$SP/new" | tr '\n' ' '; }
-nfailed() { ls "$SP/failed" 2>/dev/null | grep -c .; }
+lines() { hw_lines po qty; }
 echo "[$(row 8621 1)]" >"$SP/new/u1.json"
 echo "[$(row 8622 2)]" >"$SP/new/u2.json"
 

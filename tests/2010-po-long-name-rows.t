@@ -6,23 +6,11 @@
 # "po-import failed/STEM.rows.json" gets the line into HotWax.  A batch
 # name too long for the spool is refused saying so.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-bed_hotwax
-posync_conf
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
-hw_ctl POST /_sim/seed '{"products": [{"productId": "PRD-1", "sku": "26897"}],
-	"facilities": [{"facilityId": "FAC-116", "externalId": "116"}]}' >/dev/null ||
-	t_bail "seeding HotWax failed"
-lines() {
-	hw_ctl GET /_sim/state | hw_json '" ".join(sorted("%s:%s:%s" % (o["externalId"],
-	    i["externalId"], i["productId"]) for o in d["orders"] for i in o["items"]))'
-}
+bed_all
+hw_seed_prd1
+lines() { hw_lines po line product; }
 
 name="Fri Nov 27 2026 08:15:00 GMT-0800 (Pacific Standard Time) $(python3 -c 'print("x" * 170, end="")')-PurchaseOrder.csv"
 t_is "the remote name is 246 bytes" "$(printf '%s' "$name" | wc -c | tr -d ' ')" 246

@@ -3,8 +3,7 @@
 # MSG_SHOWN, as po-import(1) says), then one line counting the other 100;
 # no second count from the message layer.  The .err keeps all 120.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import
 SP=$SCRATCH/spool/po

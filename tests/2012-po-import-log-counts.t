@@ -7,18 +7,13 @@
 # took "none" for agreement: exit 0, "0 failed", the rows dropped.)  The
 # simulator's own logs, which carry both counts, still give exit 0.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 
-pi() { po-import "$@" </dev/null; }
 row() { printf '{"externalId":"%s","itemExternalId":"%s","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2" "$3"; }
 ids() { hw_json '" ".join(sorted("%s/%s" % (r["externalId"], r["itemExternalId"]) for r in d))' <"$1" 2>&1; }
-lines() {
-	hw_ctl GET /_sim/state | hw_json '" ".join(sorted("%s:%s:%s" % (o["externalId"],
-	    i["externalId"], i["quantity"]) for o in d["orders"] for i in o["items"]))'
-}
+lines() { hw_lines po line qty; }
 logreply() {
 	hw_ctl POST /_sim/config "{\"log_reply_hex\":\"$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')\"}" >/dev/null
 }

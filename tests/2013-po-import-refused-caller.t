@@ -7,19 +7,11 @@
 # a 403 in HotWax's words was read as a refusal of the data, and every
 # batch of the run went to failed/ with exit 65, never re-imported.)
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 
-pi() { po-import "$@" </dev/null; }
-row() { printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"; }
-lines() {
-	hw_ctl GET /_sim/state | hw_json '" ".join(sorted("%s:%s" % (o["externalId"],
-	    i["quantity"]) for o in d["orders"] for i in o["items"]))'
-}
-waiting() { ls "$SP/new" | tr '\n' ' '; }
-nfailed() { ls "$SP/failed" 2>/dev/null | grep -c .; }
+lines() { hw_lines po qty; }
 
 n=0
 for f in '"status":403,"body":"{\"_ERROR_MESSAGE_\":\"User john is not authorized\"}","content_type":"application/json"' \

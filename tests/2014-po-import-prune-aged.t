@@ -7,19 +7,16 @@
 # file was empty; a batch and its .logid aged in cur/ while the log was
 # pending were pruned, and the log forgotten.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf spool.keep_days=30 hotwax.log_wait=1
 
-pi() { po-import "$@" </dev/null; }
 row() {
 	printf '{"externalId":"%s","itemExternalId":"%s","productSku":"%s","quantity":%s,"externalFacilityId":"116"}' \
 		"$1" "$2" "$3" "$4"
 }
 ids() { hw_json '" ".join(sorted("%s/%s/%s" % (r["externalId"], r["itemExternalId"], r["productSku"]) for r in d))' <"$1" 2>&1; }
-hold() { hw_ctl POST /_sim/config "{\"hold_processing\":$1}" >/dev/null; }
 age_of() { echo $(( $(date +%s) - $(stat -c %Y "$1" 2>/dev/null || echo 0) )); }
 
 # ---- a batch that waited 40 days in new/

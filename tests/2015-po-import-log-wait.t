@@ -7,14 +7,12 @@
 # ran to [hotwax] timeout and its retries.  The bound below is generous
 # (log_wait + 5 s): the old code took four times that.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf hotwax.log_wait=1
 
 N=80
-pi() { po-import "$@" </dev/null; }
 row() {
 	printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":1,"externalFacilityId":"116"}' "$1"
 }

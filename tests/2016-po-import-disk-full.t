@@ -7,8 +7,7 @@
 # batch was uploaded, its .logid could not be written, and the next run
 # uploaded them all again.  Runs as root (a small tmpfs is the spool).
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 t_need_tmpfs
 bed_po_import_seeded
@@ -18,12 +17,8 @@ mount -t tmpfs -o size=1m,mode=0750 posync-test "$SPOOL" 2>/dev/null ||
 t_at_exit "umount $SPOOL"
 mkdir -p "$SP/new"
 
-pi() { po-import "$@" </dev/null; }
 row() {
 	printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":1,"externalFacilityId":"116"}' "$1"
-}
-uploads() {
-	hw_ctl GET /_sim/requests | hw_json "sum(1 for r in d if r['method'] == 'POST' and r['path'] == '/api/uploadJsonFile')"
 }
 
 t_exit "a first run makes the spool tree" 0 pi

@@ -8,20 +8,14 @@
 # again.  A placeholder (the upload never confirmed) never passes for an
 # upload that happened.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf hotwax.log_wait=1
 
-pi() { po-import "$@" </dev/null; }
 row() {
 	printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "${2:-1}"
 }
-uploads() {
-	hw_ctl GET /_sim/requests | hw_json "sum(1 for r in d if r['method'] == 'POST' and r['path'] == '/api/uploadJsonFile')"
-}
-clearreq() { hw_ctl POST /_sim/requests/clear >/dev/null; }
 qty() {
 	hw_ctl GET /_sim/state | hw_json "[str(i['quantity']) for o in d['orders'] if o['externalId'] == '$1' for i in o['items']][0]"
 }

@@ -8,14 +8,10 @@
 # goes before the batches made after it, not behind them.  Paths named as
 # arguments keep the order given.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-bed_hotwax
+bed_all hotwax.log_wait=1
 hw_seed_sku_a
-posync_conf hotwax.log_wait=1
 REAL=$POSYNC_CONFIG
 posync_conf -f "$SCRATCH/down.conf" hotwax.base_url=https://127.0.0.1:1/api/ hotwax.log_wait=1
 DOWN=$SCRATCH/down.conf
@@ -23,14 +19,7 @@ POSYNC_CONFIG=$REAL
 export POSYNC_CONFIG
 SP=$SCRATCH/spool/po
 IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 
-qty() {
-	hw_ctl GET /_sim/state | hw_json "','.join(str(i['quantity']) for o in d['orders'] if o['externalId'] == '$1' for i in o['items'])"
-}
-row() {
-	printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"
-}
 uploaded() {	# the batches the last po-import -v uploaded, in order
 	t_err | sed -n 's|^.*uploading .*/\([^/ ]*\) (.*|\1|p' | tr '\n' ' ' | sed 's/ $//'
 }

@@ -7,20 +7,11 @@
 # HotWax failed in its log were never reported.  The placeholder of an
 # unconfirmed upload keeps its own rule.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf hotwax.log_wait=1 spool.keep_days=1
 
-pi() { po-import "$@" </dev/null; }
-uploads() {
-	hw_ctl GET /_sim/requests | hw_json "sum(1 for r in d if r['method'] == 'POST' and r['path'] == '/api/uploadJsonFile')"
-}
-clearreq() { hw_ctl POST /_sim/requests/clear >/dev/null; }
-row() {
-	printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"
-}
 # one good row, one whose SKU HotWax does not know: it fails in the log
 batch() {
 	printf '[%s,\n%s]\n' \

@@ -9,18 +9,10 @@
 # keeping its time, and the next run uploads them all again in the order
 # made.  Batches of other POs, and older ones, stay in cur/.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf hotwax.log_wait=1
-pi() { po-import "$@" </dev/null; }
-qty() {
-	hw_ctl GET /_sim/state | hw_json "','.join(str(i['quantity']) for o in d['orders'] if o['externalId'] == '$1' for i in o['items'])"
-}
-row() {
-	printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"
-}
 # batch NAME MINUTES-AGO ROW...: new/NAME.json made MINUTES ago
 batch() {
 	_n=$1 _m=$2; shift 2
@@ -28,9 +20,6 @@ batch() {
 	for _r in "$@"; do printf ',\n%s' "$_r" >>"$SP/new/$_n.json"; done
 	printf ']\n' >>"$SP/new/$_n.json"
 	touch -d "$_m minutes ago" "$SP/new/$_n.json"
-}
-uploaded() {
-	t_err | sed -n 's|^.*uploading .*/\([^/ ]*\) (.*|\1|p' | tr '\n' ' ' | sed 's/ $//'
 }
 
 # older (5201 qty 9), a (5201 qty 5, 5202 qty 1), other (5299): HotWax

@@ -9,9 +9,7 @@
 # of a newer export: HotWax ended at the old quantity.  The .logid's
 # "made" line keeps that time.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 t_need_faketime
 bed_sshd || t_bail "sshd did not start"
@@ -23,13 +21,6 @@ hw_seed_sku_a
 posync_conf hotwax.log_wait=1 hotwax.batch_size=1
 SP=$SCRATCH/spool/po
 IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
-qty() {
-	hw_ctl GET /_sim/state | hw_json "','.join(str(i['quantity']) for o in d['orders'] if o['externalId'] == '$1' for i in o['items'])"
-}
-uploaded() {
-	t_err | sed -n 's|^.*uploading .*/\([^/ ]*\) (.*|\1|p' | tr '\n' ' ' | sed 's/ $//'
-}
 
 # export 1 (qty 5; two lines, so two batches), parsed while this host's
 # clock runs an hour ahead; HotWax is not asked yet.  (Its name sorts

@@ -8,22 +8,15 @@
 # in new/ without b, and the runs after it end on b's quantity.  The kill
 # comes at each rename(2) of the run in turn (strace inject).
 . "${0%/*}/lib.sh"
-[ -n "${POSYNC_SANITIZED:-}" ] && t_skip_all "strace and ASan"
-command -v strace >/dev/null || t_skip_all "strace is missing"
-strace -f -o /dev/null true 2>/dev/null || t_skip_all "strace cannot trace here"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+t_need_strace
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf hotwax.log_wait=0
 pi() { po-import "$@" </dev/null 2>>"$SCRATCH/runs"; }
-qty() {
-	hw_ctl GET /_sim/state | hw_json "','.join(str(i['quantity']) for o in d['orders'] if o['externalId'] == '$1' for i in o['items'])"
-}
 row() {
 	printf '[{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}]\n' "$1" "$2"
 }
-process() { hw_ctl POST /_sim/process >/dev/null; }
 
 killed=0
 for k in 1 2 3 4 5 6 7 8; do

@@ -7,21 +7,12 @@
 # nothing is uploaded again.  Then the b.json of new/ is renamed away: the
 # next run sends a and b back, naming only those that moved.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf hotwax.log_wait=0
-pi() { po-import "$@" </dev/null; }
-qty() {
-	hw_ctl GET /_sim/state | hw_json "','.join(str(i['quantity']) for o in d['orders'] if o['externalId'] == '$1' for i in o['items'])"
-}
 row() {
 	printf '[{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}]\n' "$1" "$2"
-}
-process() { hw_ctl POST /_sim/process >/dev/null; }
-uploaded() {
-	t_err | sed -n 's|^.*uploading .*/\([^/ ]*\) (.*|\1|p' | tr '\n' ' ' | sed 's/ $//'
 }
 
 hw_ctl POST /_sim/config '{"hold_processing":true}' >/dev/null

@@ -8,19 +8,10 @@
 # ordered by when each reached cur/ (the order HotWax accepted them in)
 # and given made times in that order from the earliest one known.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf hotwax.log_wait=0
-pi() { po-import "$@" </dev/null; }
-qty() {
-	hw_ctl GET /_sim/state | hw_json "','.join(str(i['quantity']) for o in d['orders'] if o['externalId'] == '$1' for i in o['items'])"
-}
-process() { hw_ctl POST /_sim/process >/dev/null; }
-uploaded() {
-	t_err | sed -n 's|^.*uploading .*/\([^/ ]*\) (.*|\1|p' | tr '\n' ' ' | sed 's/ $//'
-}
 
 for i in 1 2 3 4 5 6; do
 	printf '[{"externalId":"5901","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}]\n' $i >"$SP/new/c$i.json"

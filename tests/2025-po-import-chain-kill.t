@@ -14,25 +14,14 @@
 #    the new times are below every old one and written oldest first.
 # Whatever happens, the runs after it must end on P1=13 P2=22 P3=34.
 . "${0%/*}/lib.sh"
-[ -n "${POSYNC_SANITIZED:-}" ] && t_skip_all "strace and ASan"
-command -v strace >/dev/null || t_skip_all "strace is missing"
-strace -f -o /dev/null true 2>/dev/null || t_skip_all "strace cannot trace here"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+t_need_strace
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf hotwax.log_wait=1
-row() { printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"; }
-mk() {	# NAME AGE PO=QTY...
-	_n=$1 _age=$2; shift 2; _s='['; _sep=
-	for _pq in "$@"; do _s="$_s$_sep$(row "${_pq%=*}" "${_pq#*=}")"; _sep=,; done
-	printf '%s]\n' "$_s" >"$SP/new/$_n.json"
-	touch -d "@$(( $(date +%s) - _age ))" "$SP/new/$_n.json"
-}
 qtys() {	# PREFIX: PO=QTY of the POs starting with it, sorted
 	hw_ctl GET /_sim/state | hw_json "' '.join(sorted(o['externalId']+'='+str(i['quantity']) for o in d['orders'] if o['externalId'].startswith('$1') for i in o['items']))"
 }
-process() { hw_ctl POST /_sim/process >/dev/null; }
 # chain N SYSCALLS INJECT: the chain N (POs 9N1 9N2 9N3) uploaded, its logs
 # closed in HotWax, z's .logid damaged; then the run that sends it back,
 # under strace -e inject=SYSCALLS:INJECT; then four runs.

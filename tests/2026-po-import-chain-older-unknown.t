@@ -9,22 +9,13 @@
 # uploaded again after it and HotWax ended on z's P2=21.  Now each batch
 # that joins widens the window to its own times, and m goes back too.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_po_import_seeded
 posync_conf hotwax.log_wait=1
-row() { printf '{"externalId":"%s","itemExternalId":"1","productSku":"SKU-A","quantity":%s,"externalFacilityId":"116"}' "$1" "$2"; }
-mk() {	# NAME AGE PO=QTY...
-	_n=$1 _age=$2; shift 2; _s='['; _sep=
-	for _pq in "$@"; do _s="$_s$_sep$(row "${_pq%=*}" "${_pq#*=}")"; _sep=,; done
-	printf '%s]\n' "$_s" >"$SP/new/$_n.json"
-	touch -d "@$(( $(date +%s) - _age ))" "$SP/new/$_n.json"
-}
 qtys() {
 	hw_ctl GET /_sim/state | hw_json "' '.join(sorted(o['externalId']+'='+str(i['quantity']) for o in d['orders'] if o['externalId'].startswith('95') for i in o['items']))"
 }
-process() { hw_ctl POST /_sim/process >/dev/null; }
 pi() { po-import "$@" </dev/null 2>>"$SCRATCH/runs"; }
 
 mk z 500 951=11 952=21; mk m 400 952=22; mk a 300 951=13 953=33; mk k 200 953=34

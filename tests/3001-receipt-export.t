@@ -5,12 +5,9 @@
 # are not NetSuite's ignored, a PO received in two steps, a receipt made
 # visible late with an earlier time, -n, and quiet runs with nothing new.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
+bed_re
 # each run's own file is checked: no fold (0872, 0873 test the fold)
 re_nofold
 

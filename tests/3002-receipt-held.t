@@ -4,12 +4,9 @@
 # kept at or before it -- while other POs go out; once HotWax has the id,
 # the PO goes out.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup hotwax.receipt_overlap=0
+bed_re hotwax.receipt_overlap=0
 
 bad='{"orderId":"HX1","externalId":"2001","items":[
 	{"orderItemSeqId":"00001","externalId":"1","productId":"P1","quantity":3},

@@ -3,12 +3,9 @@
 # (viewSize 250) and sums them exactly; the next run pages through them
 # again (they are inside the overlap) and exports only what is new.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
+bed_re
 
 ns_po 3001 1:SKU1:1000 2:SKU2:100
 set --

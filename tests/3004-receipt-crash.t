@@ -4,12 +4,9 @@
 # POSYNC_TEST_CRASH, dies as kill -9 would right after it), then by kill -9
 # at random moments while performFind is slowed down.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
+bed_re
 # each run's own file is checked: no fold (0872, 0873 test the fold)
 re_nofold
 

@@ -6,16 +6,10 @@
 # Receipt times are set with the simulator's late_receipts fault
 # (backdate_seconds, nothing hidden).
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup hotwax.receipt_overlap=100
+bed_re hotwax.receipt_overlap=100
 
-backdate() { # SECONDS -- the next receive call makes receipts that old
-	hw_ctl POST /_sim/fault "{\"kind\":\"late_receipts\",\"path\":\"oms/purchaseOrders/.*/receive\",\"hide_seconds\":0,\"backdate_seconds\":$1,\"count\":1}" >/dev/null
-}
 rid_of() { # ORDERID -- the newest receipt id of a HotWax order
 	hw_ctl GET /_sim/state | hw_json "[r['receiptId'] for r in d['receipts'] if r['orderId'] == '$1'][-1]"
 }

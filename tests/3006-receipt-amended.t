@@ -7,9 +7,7 @@
 # its compaction: here by a crash after the state step (the journal then
 # holds the compaction until the rerun, while po-export-parse goes on).
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
 re_setup
 ns_po 1801 1:SKU1:2

@@ -7,9 +7,7 @@
 # skipped).  Here both happen while receipt-export waits for page 2; every
 # receipt must still go out exactly once, over this run and the next.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
 re_setup
 ns_po 1901 1:SKU1:1000 2:SKU2:100 3:SKU3:100

@@ -5,9 +5,7 @@
 # accepted quantities whose sum passes what 64 bits hold are reported as
 # excess, never wrapped into a negative sum that silently drops them.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
 re_setup
 X=$SPOOL/receipt/excess.csv

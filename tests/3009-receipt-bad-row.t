@@ -8,12 +8,9 @@
 # a hand-written copy of its real one with the rows spoiled (fault "status"
 # 200 with a body).
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup hotwax.receipt_overlap=0
+bed_re hotwax.receipt_overlap=0
 
 ns_po 2001 1:SKU1:5 2:SKU2:5
 ns_po 2002 1:SKU1:4

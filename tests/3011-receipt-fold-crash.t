@@ -8,22 +8,12 @@
 # the rerun leaves exactly one file, the fold of the held ones and the new
 # receipts; and NetSuite in the end has every receipt exactly once.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-for p in receipt-export receipt-push; do
-	[ -x "$TOP/$p/$p" ] || t_skip_all "$p not built"
-done
+bed_need receipt-export receipt-push
 command -v flock >/dev/null || t_skip_all "flock(1) is missing"
-bed_sshd
-re_setup
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
-mkdir -p "$R/archive"
+bed_outbound
 SP=$SPOOL/receipt
-pipe() { receipt-export | receipt-push; }
-netsuite_reads() { for f in "$R"/*.json; do [ -f "$f" ] && mv "$f" "$R/archive/"; done; return 0; }
 in_r() { (cd "$R" && ls -1 | grep '\.json$' | tr '\n' ' '); }
 
 # NetSuite is behind: one published file waits unread.

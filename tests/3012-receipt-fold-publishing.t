@@ -8,24 +8,13 @@
 # published as it was, and not wait.  The next run then folds the second
 # file once receipt-push has held it.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-for p in receipt-export receipt-push; do
-	[ -x "$TOP/$p/$p" ] || t_skip_all "$p not built"
-done
+bed_need receipt-export receipt-push
 command -v flock >/dev/null || t_skip_all "flock(1) is missing"
-bed_sshd
-PP=$(free_port)
-"$BED/faultproxy.py" --listen "$PP" --to "$SSHD_PORT" --mode delay:0.05 </dev/null >/dev/null 2>&1 &
-t_at_exit "kill $!"
-wait_port "$PP" || t_bail "the fault proxy did not start"
-sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$PP /" "$SFTP_KNOWN_HOSTS" >"$SCRATCH/known_hosts.proxy"
-re_setup sftp.port="$PP" sftp.known_hosts="$SCRATCH/known_hosts.proxy"
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
-mkdir -p "$R"
+bed_outbound
+sftp_proxy delay:0.05
+posync_conf sftp.port="$PP" sftp.known_hosts="$SCRATCH/known_hosts.proxy"
 LOCK=$SPOOL/state/receipt-publish.lock
 
 ns_po 8320 1:SKU1:100

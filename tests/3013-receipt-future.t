@@ -6,12 +6,9 @@
 # exported.  Receipt times come from the simulator's late_receipts fault
 # (ahead_seconds / backdate_seconds, nothing hidden).
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup hotwax.receipt_overlap=900
+bed_re hotwax.receipt_overlap=900
 # each run's own file is checked: no fold (0872, 0873 test the fold)
 re_nofold
 

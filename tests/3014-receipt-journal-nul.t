@@ -4,13 +4,9 @@
 # is left exactly as it was (it was cut silently at the NUL before, and
 # the file delivered under the cut name).
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
-J=$SPOOL/state/receipt-export.pending
+bed_re
 
 # journal NAME -- a journal of one file, as receipt-export writes one
 journal() {

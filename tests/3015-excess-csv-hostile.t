@@ -6,12 +6,9 @@
 # journal left by the version before (receipt_ids unquoted, an id with a
 # comma in it) are read as they were: nothing recorded twice.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
+bed_re
 X=$SPOOL/receipt/excess.csv
 HEAD='["order_id", "line_id", "quantity", "receipt_ids"]'
 
@@ -70,7 +67,6 @@ rename 2403 '"R9,old"' || t_bail "renaming the receipt failed"
 # a subshell, so the shell's "Killed" notice goes nowhere
 ( POSYNC_TEST_CRASH=state receipt-export >/dev/null 2>&1
   echo $? >"$SCRATCH/crash.rc" ) 2>/dev/null
-J=$SPOOL/state/receipt-export.pending
 [ -e "$J" ] || t_bail "no journal after the kill"
 python3 - "$X" "$J" <<'PY' || t_bail "could not write the old forms"
 import csv, sys

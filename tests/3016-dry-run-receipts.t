@@ -4,10 +4,7 @@
 # no lock, no state) or on the SFTP server, on a fresh spool that does not
 # exist yet and on one in use, while saying what they would do.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
 [ -x "$TOP/receipt-export/receipt-export" ] || t_bail "receipt-export is not built"
 [ -x "$TOP/receipt-push/receipt-push" ] || t_bail "receipt-push is not built"

@@ -7,13 +7,9 @@
 # overwrote the state).  An empty state is damage too: the state is only
 # ever replaced by a rename, so no crash leaves it empty.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
-ST=$SPOOL/state/receipt-export.state
+bed_re
 ns_po 8700 1:SKU1:100 2:SKU2:100
 recv 8700 1=1 2=5
 t_exit "a first export" 0 receipt-export

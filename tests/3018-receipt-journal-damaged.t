@@ -4,14 +4,9 @@
 # holds receipts (it went on with an empty state before: every receipt
 # exported again, the state overwritten, the journal removed).
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
-J=$SPOOL/state/receipt-export.pending
-ST=$SPOOL/state/receipt-export.state
+bed_re
 ns_po 8710 1:SKU1:100
 recv 8710 1=1
 t_exit "a first export" 0 receipt-export

@@ -8,19 +8,10 @@
 # kept apart; every later one is folded: at most two files wait, and one
 # once receipt-push has held the oldest.  NetSuite's sums match HotWax's.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-for p in receipt-export receipt-push; do
-	[ -x "$TOP/$p/$p" ] || t_skip_all "$p not built"
-done
-bed_sshd
-re_setup
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
-mkdir -p "$R/archive"
-pipe() { receipt-export | receipt-push; }
+bed_need receipt-export receipt-push
+bed_outbound
 # NetSuite reads what waits in its receipt folder
 ns_read() { for f in "$R"/*.json; do [ -e "$f" ] && mv "$f" "$R/archive/"; done; :; }
 nfiles() { re_files | wc -l; }

@@ -4,12 +4,9 @@
 # write (it printed only the new receipts before, while the real run wrote
 # the folded file), creating, moving and deleting nothing.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
+bed_re
 NEW=$SPOOL/receipt/new
 ns_po 8730 1:SKU1:1000 2:SKU2:1000
 # three files made while receipt-push held the publish lock: none folded

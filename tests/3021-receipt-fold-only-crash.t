@@ -5,13 +5,9 @@
 # the oldest file (receipt-push never held it) and one folded file wait,
 # holding every receipt once.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
-J=$SPOOL/state/receipt-export.pending
+bed_re
 ns_po 8740 1:SKU1:1000
 total=0 left=0 first=
 for step in journal unfold file state; do

@@ -10,15 +10,8 @@
 # In both, what NetSuite received from posync's files sums to exactly what
 # HotWax accepted.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
-bed_sshd
-re_setup
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
-mkdir -p "$R/archive"
-pipe() { receipt-export | receipt-push; }
+. "$BED/bed.sh"
+bed_outbound
 
 # ---- (a) a kill before the move to cur/, and a person's old file
 ns_po 8400 1:SKU1:1000

@@ -7,18 +7,8 @@
 # before receipt-push corrected the mtime, so it goes first), and at most
 # one once it is out.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
-bed_sshd
-re_setup
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
-mkdir -p "$R/archive"
-netsuite_reads() {
-	for f in "$R"/*.json; do [ -f "$f" ] && mv "$f" "$R/archive/"; done
-	return 0
-}
+. "$BED/bed.sh"
+bed_outbound
 ns_po 8400 1:SKU1:1000
 recv 8400 1=1
 receipt-export | receipt-push 2>"$SCRATCH/err"

@@ -4,12 +4,8 @@
 # not turned into a journal receipt-export then refuses on every run; a
 # last in 2100, which names can hold, is said on every run.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 re_setup
-ST=$SPOOL/state/receipt-export.state
 ns_po 8400 1:SKU1:1000
 recv 8400 1=1
 t_exit "a first run writes the state" 0 receipt-export

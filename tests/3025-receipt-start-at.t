@@ -9,17 +9,10 @@
 # exports what is dated at or after TIME, once.  A second --start-at (a
 # state exists) is refused, and so is any TIME not in the one format.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup hotwax.receipt_overlap=600
-ST=$SPOOL/state/receipt-export.state
+bed_re hotwax.receipt_overlap=600
 
-backdate() { # SECONDS -- the next receive call makes receipts that old
-	hw_ctl POST /_sim/fault "{\"kind\":\"late_receipts\",\"path\":\"oms/purchaseOrders/.*/receive\",\"hide_seconds\":0,\"backdate_seconds\":$1,\"count\":1}" >/dev/null
-}
 rtime() { # the datetimeReceived (ms) of the newest receipt
 	hw_ctl GET /_sim/state | hw_json "d['receipts'][-1]['datetimeReceived']"
 }

@@ -8,19 +8,10 @@
 # are never exported themselves.  Before the fix they were not counted:
 # line 1 was listed with 0 and line 3 got 3 where 1 was open, exit 0.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup hotwax.receipt_overlap=600
+bed_re hotwax.receipt_overlap=600
 re_nofold
-ST=$SPOOL/state/receipt-export.state
-
-backdate() { # SECONDS -- the next receive call makes receipts that old
-	hw_ctl POST /_sim/fault "{\"kind\":\"late_receipts\",\"path\":\"oms/purchaseOrders/.*/receive\",\"hide_seconds\":0,\"backdate_seconds\":$1,\"count\":1}" >/dev/null
-}
-elements() { for f in $(re_files); do cat "$SPOOL/receipt/new/$f"; done; }
 
 ns_po 9700 1:SKU1:5 2:SKU2:5 3:SKU3:5
 ns_po 9701 1:SKU1:5		# only ever received by the other exporter

@@ -6,13 +6,9 @@
 # within it is taken; and while the floor is ahead of the clock (a clock
 # set back since) every run says so, without -v.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup hotwax.receipt_overlap=600
-ST=$SPOOL/state/receipt-export.state
+bed_re hotwax.receipt_overlap=600
 ns_po 9900 1:SKU1:5
 
 t_exit "--start-at 2062-11-01T00:00:00Z (a typo for 2026)" 64 \

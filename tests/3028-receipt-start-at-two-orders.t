@@ -9,22 +9,10 @@
 # run's orders (HWA): line 2 was listed with 0, exit 0, and the state
 # recorded line 2 as received 0 for good.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup hotwax.receipt_overlap=600
+bed_re hotwax.receipt_overlap=600
 re_nofold
-ST=$SPOOL/state/receipt-export.state
-
-backdate() { # SECONDS -- the next receive call makes receipts that old
-	hw_ctl POST /_sim/fault "{\"kind\":\"late_receipts\",\"path\":\"oms/purchaseOrders/.*/receive\",\"hide_seconds\":0,\"backdate_seconds\":$1,\"count\":1}" >/dev/null
-}
-order() { # ORDERID PO LINE SKU -- a HotWax order of PO with one line
-	hw_ctl POST /_sim/orders "{\"orderId\":\"$1\",\"externalId\":\"$2\",\"facilityId\":\"F1\",\"items\":[{\"orderItemSeqId\":\"00001\",\"externalId\":\"$3\",\"productId\":\"$4\",\"quantity\":5}]}" >/dev/null
-}
-elements() { for f in $(re_files); do cat "$SPOOL/receipt/new/$f"; done; }
 
 printf '9900\t1\t5\n9900\t2\t5\n' >>"$SPOOL/state/polines"
 t_ok "order HWA (PO 9900 line 1)" order HWA 9900 1 P1

@@ -5,18 +5,11 @@
 # other order's receipts sent, so line 2, received in full on HWB, is not
 # listed when HWA gets a receipt later (contracts.md section 4).
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup hotwax.receipt_overlap=600
+bed_re hotwax.receipt_overlap=600
 re_nofold
-ST=$SPOOL/state/receipt-export.state
 
-order() { # ORDERID PO LINE SKU -- a HotWax order of PO with one line
-	hw_ctl POST /_sim/orders "{\"orderId\":\"$1\",\"externalId\":\"$2\",\"facilityId\":\"F1\",\"items\":[{\"orderItemSeqId\":\"00001\",\"externalId\":\"$3\",\"productId\":\"$4\",\"quantity\":5}]}" >/dev/null
-}
 last() { cat "$SPOOL/receipt/new/$(re_files | tail -1)"; }
 
 printf '9900\t1\t5\n9900\t2\t5\n' >>"$SPOOL/state/polines"

@@ -6,12 +6,9 @@
 # is still capped by what receipt-export's state knows was sent; a line
 # that only the ledger knew is no longer listed (receipt-export(1)).
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup spool.polines_keep_days=30
+bed_re spool.polines_keep_days=30
 re_nofold
 now=$(date +%s)
 seen() { printf '%s\t\t%s\n' "$1" "$(( now - $2 * 86400 ))" >>"$SPOOL/state/polines"; }

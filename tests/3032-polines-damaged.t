@@ -8,14 +8,10 @@
 # (an append cut short, whose writer failed and appends it again) is
 # still tolerated.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
+bed_re
 re_nofold
-L=$SPOOL/state/polines
 now=$(date +%s)
 
 i=0

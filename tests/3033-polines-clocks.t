@@ -7,17 +7,12 @@
 # against the ledger's newest seen time when this host's clock is ahead
 # of it.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "$BED/sshd.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
 [ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
 t_need_faketime
 bed_sshd || t_bail "sshd did not start"
 re_setup spool.polines_keep_days=1
-L=$SPOOL/state/polines
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 seen_of() { awk -F'\t' -v po="$1" '$1 == po && $2 == "" { print $3 }' "$L" | sort -n | tail -n 1; }
 
 # (a) po-export-parse with this host's clock 400 days behind
@@ -40,7 +35,6 @@ lmtime=$(stat -c %Y "$SCRATCH/local.csv")
 t_exit "po-export-parse of a local file, this host 400 days behind" 0 \
 	t_clock -400d po-export-parse "$SCRATCH/local.csv"
 t_is "... the PO's seen time is the file's mtime" "$(seen_of 7202)" "$lmtime"
-
 
 t_exit "receipt-export with the clock right compacts the ledger" 0 receipt-export
 t_like "... a compaction happened (its header)" "$(head -n 1 "$L")" '^		[0-9]'

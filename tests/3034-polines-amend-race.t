@@ -7,17 +7,12 @@
 # (issue 9).  strace delays the state's rename, the moment the re-check
 # was once made and its lock let go, to widen the window to seconds.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
 [ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-[ -n "${POSYNC_SANITIZED:-}" ] && t_skip_all "strace and ASan"
-command -v strace >/dev/null || t_skip_all "strace is missing"
-strace -f -o /dev/null true 2>/dev/null || t_skip_all "strace cannot trace here"
+t_need_strace
 re_setup
 re_nofold
-L=$SPOOL/state/polines
 ns_po 7401 1:SKU1:5 || t_bail "the PO did not reach HotWax"
 printf '7401\t\t%s\n' "$(date +%s)" >>"$L"
 recv 7401 1=5 || t_bail "receiving failed"

@@ -4,13 +4,9 @@
 # size limit, as a full disk would) fails with 74 and says no drop, run
 # after run; once it can, the drop is said, once.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup
-L=$SPOOL/state/polines
+bed_re
 receipt-export >/dev/null 2>&1		# the spool tree, a state
 now=$(date +%s)
 old=$(( now - 400 * 86400 ))

@@ -4,13 +4,9 @@
 # receipt/cur nor compacts the polines ledger; a run that did its work
 # (0, or 65) does both.
 . "${0%/*}/lib.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-re_setup spool.keep_days=30 spool.polines_keep_days=30
-L=$SPOOL/state/polines
+bed_re spool.keep_days=30 spool.polines_keep_days=30
 S=$SPOOL/state/receipt-export.state
 now=$(date +%s)
 mkdir -p "$SPOOL/receipt/cur"

@@ -3,14 +3,10 @@
 # holds a partial file.  A background loop watches the folder (and the
 # staging folder) during the upload and records every size it sees.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_receipt_push
-SP=$SCRATCH/spool/receipt
-mkdir -p "$SP/new"
-PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
-R=$PO/receipt STG=$PO/receipt-staging
+bed_rp_folders
+SP=$SCRATCH/spool/receipt STG=$S
 N=posync_PurchaseOrderReceiptFeed_2026-11-27-10_00_00_000.json
 
 python3 - "$SP/new/$N" <<'PY'

@@ -4,14 +4,10 @@
 # partial file.  NetSuite (the simulator) reads each file before the next
 # round, and counts the Item Receipts it made.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_receipt_push
-SP=$SCRATCH/spool/receipt
-mkdir -p "$SP/new"
-PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
-R=$PO/receipt STG=$PO/receipt-staging
+bed_rp_folders
+SP=$SCRATCH/spool/receipt STG=$S
 mkdir -p "$STG"
 NS() { python3 "$BED/netsuite-sim.py" --state "$SCRATCH/ns.json" --root "$SFTP_ROOT" "$@"; }
 echo '[{"id": "1001", "facility": "116", "arrival": "", "lines": [{"line_id": "1", "sku": "A", "quantity": 1000}]}]' >"$SCRATCH/pos.json"

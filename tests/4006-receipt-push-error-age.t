@@ -4,8 +4,7 @@
 # marked seen; once old enough it is reported, once.  One growing while it
 # is read (po_min_age 0) is left for a later run, not reported torn.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_sshd
 E=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error

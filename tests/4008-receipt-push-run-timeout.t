@@ -5,8 +5,7 @@
 # file that grew (which would be exit 0); nothing is copied, reported or
 # marked seen, and the next run reports the file once.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 bed_sshd
 E=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error
@@ -14,11 +13,7 @@ SEEN=$SCRATCH/spool/state/receipt-push.errors-seen
 # The staging folder exists, as after a first publish: the clock probe
 # (future.c) is written there before the error CSV is read.
 mkdir -p "$E" "$SCRATCH/spool/receipt/new" "$E/../../receipt-staging"
-PP=$(free_port)
-"$BED/faultproxy.py" --listen "$PP" --to "$SSHD_PORT" --mode delay:0.05 </dev/null >/dev/null 2>&1 &
-t_at_exit "kill $!"
-wait_port "$PP" || t_bail "the fault proxy did not start"
-sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$PP /" "$SFTP_KNOWN_HOSTS" >"$SCRATCH/known_hosts.proxy"
+sftp_proxy delay:0.05
 { echo 'orderId,errorMessage'; python3 -c 'import sys; sys.stdout.write("2701,Closed PO\n" * 300000)'; } >"$E/big-error.csv"
 touch -d '2 hours ago' "$E/big-error.csv"
 

@@ -6,16 +6,8 @@
 # to the person who named it; the cron pipe stays quiet.  The posync files
 # queued before it are never folded into a file that would go after it.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
-bed_sshd
-re_setup
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
-mkdir -p "$R/archive"
-pipe() { receipt-export | receipt-push; }
-netsuite_reads() { for f in "$R"/*.json; do [ -f "$f" ] && mv "$f" "$R/archive/"; done; return 0; }
+. "$BED/bed.sh"
+bed_outbound
 published() { ls "$R" "$R/archive" | grep -c '\.json$'; }
 ns_po 8400 1:SKU1:1000
 recv 8400 1=1

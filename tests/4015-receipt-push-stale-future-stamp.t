@@ -4,14 +4,8 @@
 # finding 4) does not silence the stale alarm: it counts as now, is set
 # to now once, and the alarm comes receipt_stale_after later.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
-bed_sshd
-re_setup netsuite.receipt_stale_after=5
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
-mkdir -p "$R/archive"
+. "$BED/bed.sh"
+bed_outbound netsuite.receipt_stale_after=5
 ns_po 8400 1:SKU1:1000
 recv 8400 1=1
 receipt-export | receipt-push 2>"$SCRATCH/err"

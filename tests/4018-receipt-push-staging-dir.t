@@ -5,17 +5,9 @@
 # staged under another name and published whole under its own; the folder
 # is said without -v (a person should remove it), and the run exits 0.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
-bed_receipt_push
-t_at_exit sshd_stop
-P=$SFTP_ROOT$SFTP_BASE/purchaseorder
-SP=$SCRATCH/spool
-mkdir -p "$P/receipt" "$P/receipt/archive" "$P/receipt-staging" "$SP/receipt/new"
-F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
-G=posync_PurchaseOrderReceiptFeed_2026-01-01-00_15_00_000.json
-printf '[{"order_id":"1","items":[{"line_id":"1","quantity":1}]}]\n' >"$SP/receipt/new/$F"
-printf '[{"order_id":"2","items":[{"line_id":"1","quantity":2}]}]\n' >"$SP/receipt/new/$G"
+. "$BED/bed.sh"
+bed_rp_folders
+rp_two_waiting
 mkdir "$P/receipt-staging/$F"			# an empty folder
 mkdir -p "$P/receipt-staging/$F.1/sub"		# the first other name, taken too
 

@@ -8,19 +8,11 @@
 # and every one after it wait in SPOOL/receipt/new, in order; once it is
 # removed, the next run publishes the file, once.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
-bed_receipt_push
-t_at_exit sshd_stop
-P=$SFTP_ROOT$SFTP_BASE/purchaseorder
-R=$P/receipt
+. "$BED/bed.sh"
+bed_rp_folders
 A=$R/archive
 RR=$SFTP_BASE/purchaseorder/receipt		# as the server names them
 RA=$RR/archive
-SP=$SCRATCH/spool
-N=$SP/receipt/new
-C=$SP/receipt/cur
-mkdir -p "$R" "$A" "$P/receipt-staging" "$N"
 name() { echo "posync_PurchaseOrderReceiptFeed_2026-01-01-00_$1_00_000.json"; }
 F=$(name 00) G=$(name 15) H=$(name 30) I=$(name 45)
 for f in $F $G $H $I; do

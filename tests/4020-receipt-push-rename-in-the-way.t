@@ -7,18 +7,9 @@
 # file stays in SPOOL/receipt/new with the file after it, said, exit 78;
 # nothing is left in staging; the folder removed, it goes out whole.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
-bed_receipt_push
-t_at_exit sshd_stop
-P=$SFTP_ROOT$SFTP_BASE/purchaseorder
-R=$P/receipt
-S=$P/receipt-staging
+. "$BED/bed.sh"
+bed_rp_folders
 RR=$SFTP_BASE/purchaseorder/receipt		# as the server names it
-SP=$SCRATCH/spool
-N=$SP/receipt/new
-C=$SP/receipt/cur
-mkdir -p "$R/archive" "$S" "$N"
 F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
 G=posync_PurchaseOrderReceiptFeed_2026-01-01-00_15_00_000.json
 # large enough that its upload lasts while the folder is made: a JSON

@@ -6,14 +6,8 @@
 # NetSuite receives what HotWax accepted, exactly (posync(7), THE RECEIPT
 # QUEUE; receipt-push(1), Nothing in the way).
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
-bed_sshd
-re_setup
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
-mkdir -p "$R/archive"
+. "$BED/bed.sh"
+bed_outbound
 N=$SPOOL/receipt/new
 
 ns_po 8500 1:SKU1:1000

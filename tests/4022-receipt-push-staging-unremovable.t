@@ -6,18 +6,9 @@
 # -v, and goes on; a file of the next receipt file's name is staged
 # around, as a folder is, and the file is published whole under its own.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
-bed_receipt_push
-t_at_exit sshd_stop
-P=$SFTP_ROOT$SFTP_BASE/purchaseorder
-S=$P/receipt-staging
-SP=$SCRATCH/spool
-mkdir -p "$P/receipt" "$P/receipt/archive" "$S" "$SP/receipt/new"
-F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
-G=posync_PurchaseOrderReceiptFeed_2026-01-01-00_15_00_000.json
-printf '[{"order_id":"1","items":[{"line_id":"1","quantity":1}]}]\n' >"$SP/receipt/new/$F"
-printf '[{"order_id":"2","items":[{"line_id":"1","quantity":2}]}]\n' >"$SP/receipt/new/$G"
+. "$BED/bed.sh"
+bed_rp_folders
+rp_two_waiting
 echo junk >"$S/other.txt"
 echo junk >"$S/$F"
 chattr +i "$S/other.txt" "$S/$F" 2>/dev/null || t_skip_all "chattr +i does not work here (needs root and a file system that has it)"

@@ -7,15 +7,9 @@
 # export with a row HotWax cannot import (unknown SKU) and a row posync
 # rejects: both said, the rest imported.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "$BED/flow.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-bed_hotwax
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-SP=$SCRATCH/spool
+bed_all
 
 # NetSuite's POs: quirky SKUs (a comma, a quote, UTF-8), decimals, an
 # empty arrival date, two facilities, rows of a PO not all together in

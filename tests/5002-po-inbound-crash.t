@@ -10,16 +10,11 @@
 # paths po-export-parse prints, so batches of a file finished before the
 # kill go with the batches of the file it had not finished (man po-import).
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "$BED/flow.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-bed_hotwax
 command -v setsid >/dev/null && command -v pgrep >/dev/null ||
 	t_skip_all "setsid and pgrep are needed to kill a whole pipe"
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+bed_all
 ROUNDS=6
 
 # Two NetSuite exports of 60 lines each (30 POs), the older one's name

@@ -9,33 +9,19 @@
 # default on -- NetSuite never failed a PO, and a watcher on the receipt
 # folder never saw a file smaller than it ended up.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "$BED/flow.sh"
+. "$BED/bed.sh"
 
-for p in receipt-export receipt-push po-export-parse po-import; do
-	[ -x "$TOP/$p/$p" ] || { echo "Bail out! $p is not built"; exit 1; }
-done
+bed_built receipt-export receipt-push po-export-parse po-import
 
 # 600001: big lines, received every round, never full.  600002: 10 ordered,
 # 2 every other round (with a rejected one now and then) until it is
 # Received.  600003: line 2 never reaches HotWax
 # (an unknown SKU), so it must be listed with 0 in every element.
-cat >"$SCRATCH/pos.json" <<'JSON'
-[
- {"id": "600001", "facility": "116", "arrival": "", "lines": [
-   {"line_id": "1", "sku": "K-1", "quantity": "1000"},
-   {"line_id": "2", "sku": "K-2", "quantity": "1000"}]},
- {"id": "600002", "facility": "116", "arrival": "", "lines": [
-   {"line_id": "1", "sku": "K-3", "quantity": "10"}]},
- {"id": "600003", "facility": "116", "arrival": "", "lines": [
-   {"line_id": "1", "sku": "K-4", "quantity": "100"},
-   {"line_id": "2", "sku": "NOT-IN-HOTWAX", "quantity": "5"}]}
-]
-JSON
-flow_start "$SCRATCH/pos.json" NOT-IN-HOTWAX || { echo "Bail out! servers did not start"; exit 1; }
-ns export --age 120 >/dev/null
+flow_pos "$SCRATCH/pos.json" \
+	"600001 116 1:K-1:1000 2:K-2:1000" \
+	"600002 116 1:K-3:10" \
+	"600003 116 1:K-4:100 2:NOT-IN-HOTWAX:5"
+flow_up "$SCRATCH/pos.json" NOT-IN-HOTWAX
 t_exit "inbound (the unknown SKU's row refused: 65)" 65 flow_inbound
 
 R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
@@ -124,17 +110,7 @@ t_is "... with the same bytes" \
 
 # NetSuite's books against HotWax's, line by line, computed from the
 # simulators' states (hidden receipts included).
-flow_table -json >"$SCRATCH/table"
-t_is "NetSuite received exactly what HotWax accepted, on every line" \
-	"$(python3 - "$SCRATCH/table" <<'PY'
-import json, sys
-from decimal import Decimal
-for l in open(sys.argv[1]):
-    r = json.loads(l)
-    if Decimal(str(r["netsuite"])) != Decimal(str(r["hotwax"])):
-        print(r["po"], r["line"], "netsuite", r["netsuite"], "hotwax", r["hotwax"])
-PY
-)" ""
+t_is "NetSuite received exactly what HotWax accepted, on every line" "$(flow_mismatch)" ""
 t_is "600001 line 1: one per round" "$(ns received 600001 1)" "$ROUNDS"
 t_is "600002 received in full" "$(ns received 600002 1)" 10
 t_is "600002 is Received" "$(ns status 600002)" "Received"

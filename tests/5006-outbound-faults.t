@@ -6,24 +6,13 @@
 # received it by hand in NetSuite (its error CSV is reported by the next
 # receipt-push run and copied into the spool).
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "$BED/flow.sh"
+. "$BED/bed.sh"
 
-cat >"$SCRATCH/pos.json" <<'JSON'
-[
- {"id": "700001", "facility": "116", "arrival": "", "lines": [
-   {"line_id": "1", "sku": "F-1", "quantity": "10"},
-   {"line_id": "2", "sku": "F-2", "quantity": "5"}]},
- {"id": "700002", "facility": "116", "arrival": "", "lines": [
-   {"line_id": "1", "sku": "F-3", "quantity": "4"}]},
- {"id": "700003", "facility": "116", "arrival": "", "lines": [
-   {"line_id": "1", "sku": "F-4", "quantity": "3"}]}
-]
-JSON
-flow_start "$SCRATCH/pos.json" || { echo "Bail out! servers did not start"; exit 1; }
-ns export --age 120 >/dev/null
+flow_pos "$SCRATCH/pos.json" \
+	"700001 116 1:F-1:10 2:F-2:5" \
+	"700002 116 1:F-3:4" \
+	"700003 116 1:F-4:3"
+flow_up "$SCRATCH/pos.json"
 t_ok "inbound" flow_inbound
 
 SP=$SCRATCH/spool/receipt

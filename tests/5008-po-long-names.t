@@ -9,19 +9,10 @@
 # and every spool name (with the longest suffix a program adds) fits
 # NAME_MAX.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-bed_hotwax
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
-hw_ctl POST /_sim/seed '{"products": [{"productId": "PRD-1", "sku": "26897"}],
-	"facilities": [{"facilityId": "FAC-116", "externalId": "116"}]}' >/dev/null ||
-	t_bail "seeding HotWax failed"
-posync_conf hotwax.batch_size=1
+bed_all hotwax.batch_size=1
+hw_seed_prd1
 
 # rep STRING N -- STRING N times
 rep() { python3 -c 'import sys; sys.stdout.write(sys.argv[1] * int(sys.argv[2]))' "$1" "$2"; }

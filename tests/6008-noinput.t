@@ -6,18 +6,10 @@
 # FIFO, /dev/zero or a directory never holds a run: every command is
 # bounded by timeout(1), so a hang fails (exit 124) instead of waiting.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
-bed_sshd
-bed_hotwax
-posync_conf
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
-hw_ctl POST /_sim/seed '{"products": [{"productId": "PRD-1", "sku": "26897"}],
-	"facilities": [{"facilityId": "FAC-116", "externalId": "116"}]}' >/dev/null ||
-	t_bail "seeding HotWax failed"
+bed_all
+hw_seed_prd1
 T="timeout 20"
 mkdir -p "$SCRATCH/in" "$SCRATCH/in/dir.csv" "$SCRATCH/in/dir.json"
 mkfifo "$SCRATCH/in/fifo.csv" "$SCRATCH/in/fifo.json"

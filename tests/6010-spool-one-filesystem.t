@@ -6,22 +6,14 @@
 # the next run uploaded it again, for ever.  All four programs check, in
 # spool_init.  Runs as root (tmpfs and bind mounts).
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 t_need_tmpfs
-bed_sshd
-bed_hotwax
+bed_all
 hw_seed_sku_a
-posync_conf
 SPOOL=$SCRATCH/spool
 SP=$SPOOL/po
 
-pi() { po-import "$@" </dev/null; }
-uploads() {
-	hw_ctl GET /_sim/requests | hw_json "sum(1 for r in d if r['method'] == 'POST' and r['path'] == '/api/uploadJsonFile')"
-}
 # mnt KIND DIR: a tmpfs, or a bind mount of a folder of the same
 # filesystem, on DIR; undone when the test ends
 mnt() {

@@ -5,15 +5,11 @@
 # skipped the check, said nothing and exited 0.  The check only reads: a
 # dry run on a spool not made yet makes nothing.  Runs as root (tmpfs).
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 
 t_need_tmpfs
-bed_sshd
-bed_hotwax
+bed_all
 hw_seed_sku_a
-posync_conf
 SPOOL=$SCRATCH/spool
 PROGS="po-export-parse po-import receipt-export receipt-push"
 

@@ -7,14 +7,10 @@
 # The same end, common/util.c stdout_finish, serves all four programs; a
 # full disk behind stdout is said with its own error.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-bed_sshd
-re_setup
+bed_need receipt-export
+bed_outbound
 
 # closed CMD... -- CMD with SIGPIPE ignored and stdout a pipe whose reader
 # has gone; its status in $SCRATCH/.rc, its stderr in $SCRATCH/.err
@@ -26,7 +22,6 @@ closed() {
 rc() { cat "$SCRATCH/.rc"; }
 err() { cat "$SCRATCH/.err"; }
 
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
 mkdir -p "$IN"
 printf '%s\n' "$HDR" '9611,SKU1,1,116,1,' >"$IN/remote.csv"

@@ -7,19 +7,14 @@
 # and every file and folder they made is checked with stat(1); then
 # po-export-parse under umask 077, into a new spool.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-. "${0%/*}/bed/receipt-lib.sh"
+. "$BED/bed.sh"
 
-[ -x "$TOP/receipt-export/receipt-export" ] || t_skip_all "receipt-export not built"
-bed_sshd
-re_setup
+bed_need receipt-export
+bed_outbound
 rmdir "$SPOOL/state"	# made by re_setup with the test's umask: let posync make it
 
 u0() { (umask 000 && exec "$@"); }
 
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 printf '%s\n' "$HDR" '9630,SKU1,2,116,1,' >"$SCRATCH/in.csv"
 t_exit "po-export-parse under umask 000" 0 u0 po-export-parse "$SCRATCH/in.csv"
 t_exit "po-import under umask 000" 0 u0 po-import

@@ -108,6 +108,15 @@ t_need_faketime() {
 	command -v faketime >/dev/null || t_bail "faketime is missing: make deps"
 }
 
+# t_need_strace -- a test that injects faults with strace(1) calls it
+# first: ASan's and strace's ptrace do not mix, and strace may be missing
+# or barred from tracing here; each skips the file.
+t_need_strace() {
+	[ -n "${POSYNC_SANITIZED:-}" ] && t_skip_all "strace and ASan"
+	command -v strace >/dev/null || t_skip_all "strace is missing"
+	strace -f -o /dev/null true 2>/dev/null || t_skip_all "strace cannot trace here"
+}
+
 # t_need_tmpfs -- a test that mounts a small tmpfs (a full disk, a spool
 # folder on another filesystem) calls it first: it needs root and a
 # kernel that lets it mount, and skips cleanly otherwise.

@@ -32,6 +32,27 @@ PY
 	t_at_exit flow_stop
 }
 
+# flow_pos FILE "PO FACILITY LINE:SKU:QTY..." ... -- a POs file for
+# flow_start and `ns load`: each PO at its facility, no arrival date.
+flow_pos() {
+	_f=$1; shift
+	python3 - "$@" >"$_f" <<'PY'
+import json, sys
+pos = [{"id": w[0], "facility": w[1], "arrival": "",
+        "lines": [dict(zip(("line_id", "sku", "quantity"), l.split(":", 2)))
+                  for l in w[2:]]}
+       for w in (a.split() for a in sys.argv[1:])]
+json.dump(pos, sys.stdout, indent=1)
+PY
+}
+
+# flow_up POS.json [SKU] -- flow_start (the file stops, "Bail out!", when
+# a server does not start), then NetSuite exports the POs, two minutes old.
+flow_up() {
+	flow_start "$@" || t_bail "servers did not start"
+	ns export --age 120 >/dev/null
+}
+
 # flow_stop -- stop the sshd (with its sessions) and the HotWax simulator,
 # by the pids their start functions recorded, and wait until both are gone.
 flow_stop() {
@@ -92,6 +113,21 @@ PY
 # flow_rounds POS.json -- how many receiving rounds the plan has.
 flow_rounds() {
 	python3 -c 'import json,sys; print(max([len(p.get("receive", [])) for p in json.load(open(sys.argv[1]))] + [0]))' "$1"
+}
+
+# flow_mismatch -- "PO LINE netsuite N hotwax M" for each line whose
+# quantity received in NetSuite is not what HotWax accepted (hidden
+# receipts included): nothing at all when the two books agree.
+flow_mismatch() {
+	flow_table -json >"$SCRATCH/table"
+	python3 - "$SCRATCH/table" <<'PY'
+import json, sys
+from decimal import Decimal
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if Decimal(str(r["netsuite"])) != Decimal(str(r["hotwax"])):
+        print(r["po"], r["line"], "netsuite", r["netsuite"], "hotwax", r["hotwax"])
+PY
 }
 
 # flow_table MODE [NS_BEFORE] -- per PO line: ordered, accepted in HotWax,

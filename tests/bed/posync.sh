@@ -14,9 +14,25 @@
 #                     (POSYNC_BACKOFF_MS), so that retrying tests are quick
 #   bed_receipt_push [section.key=value...]
 #                     receipt-push is built, sshd is up, posync_conf ARGS ran
-# and one that skips the file (1..0 # SKIP) instead:
+#   bed_pep [section.key=value...]
+#                     po-export-parse's: bed_sshd, posync_conf ARGS; IN and
+#                     AR are the inbox and its archive on this host, SP the
+#                     spool
+#   bed_all [section.key=value...]
+#                     bed_hotwax, then bed_pep ARGS: both servers, one
+#                     posync.conf
+#   bed_built PROG... each PROG is built
+#   sftp_proxy MODE   tests/bed/faultproxy.py (--mode MODE) in front of
+#                     the sshd, stopped when the test exits: PP is its
+#                     port, $SCRATCH/known_hosts.proxy the host keys there
+# and ones that skip the file (1..0 # SKIP) instead:
 #   bed_po_import     po-import is built, the HotWax simulator is up,
 #                     posync_conf ran, retries back off from 10 ms
+#   bed_need PROG...  each PROG is built ("PROG not built")
+#
+# HDR is the header of NetSuite's PO CSV (contracts.md section 1).
+
+HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 
 bed_sshd() {
 	sshd_start || t_bail "sshd_start failed"
@@ -27,6 +43,39 @@ bed_hotwax() {
 	hotwax_start || t_bail "the HotWax simulator did not start"
 	POSYNC_BACKOFF_MS=10
 	export POSYNC_BACKOFF_MS
+}
+
+bed_pep() {
+	bed_sshd
+	posync_conf "$@"
+	IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+	AR=$IN/archive
+	SP=$SCRATCH/spool
+}
+
+bed_all() {
+	bed_hotwax
+	bed_pep "$@"
+}
+
+bed_built() {
+	for _p in "$@"; do
+		[ -x "$TOP/$_p/$_p" ] || t_bail "$_p is not built"
+	done
+}
+
+bed_need() {
+	for _p in "$@"; do
+		[ -x "$TOP/$_p/$_p" ] || t_skip_all "$_p not built"
+	done
+}
+
+sftp_proxy() {
+	PP=$(free_port)
+	"$BED/faultproxy.py" --listen "$PP" --to "$SSHD_PORT" --mode "$1" </dev/null >/dev/null 2>&1 &
+	t_at_exit "kill $!"
+	wait_port "$PP" || t_bail "the fault proxy did not start"
+	sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$PP /" "$SFTP_KNOWN_HOSTS" >"$SCRATCH/known_hosts.proxy"
 }
 
 bed_receipt_push() {
@@ -111,6 +160,14 @@ bed_po_import() {
 hw_seed_sku_a() {
 	hw_ctl POST /_sim/seed '{"products":[{"productId":"P-A","sku":"SKU-A"}],
  "facilities":[{"facilityId":"FAC-116","externalId":"116"}]}' >/dev/null
+}
+
+# The catalog of the inbound tests: NetSuite's SKU 26897 (product PRD-1)
+# at location 116 (facility FAC-116); the file stops when HotWax refuses it.
+hw_seed_prd1() {
+	hw_ctl POST /_sim/seed '{"products": [{"productId": "PRD-1", "sku": "26897"}],
+	"facilities": [{"facilityId": "FAC-116", "externalId": "116"}]}' >/dev/null ||
+		t_bail "seeding HotWax failed"
 }
 
 # bed_po_import with that catalog and the spool's po/new made: SP is

@@ -2,7 +2,9 @@
 # Source after lib.sh, hotwax.sh and posync.sh.
 #
 #   re_setup [conf overrides]  simulator, token, products SKU1..SKU3, facility
-#                              116 -> F1, a posync.conf, the spool's state/
+#                              116 -> F1, a posync.conf, the spool's state/;
+#                              SPOOL is the spool, ST receipt-export's state
+#                              file, J its journal, L the polines ledger
 #   ns_po PO LINE:SKU:QTY ...  NetSuite "sends" a PO: every line goes into the
 #                              polines ledger (QTY "?" = rejected for the
 #                              quantity); lines with a SKU are uploaded to
@@ -17,6 +19,24 @@
 #   re_files                   the files in spool/receipt/new, in name order
 #   re_totals                  "PO LINE QTY" per line, summed over every file
 #                              in new/ (exact decimals), sorted
+#
+# The preambles the receipt tests share:
+#   bed_re [conf overrides]    receipt-export is built (else the file
+#                              skips), then re_setup
+#   bed_outbound [overrides]   the sshd (bed_sshd), re_setup; R is the
+#                              receipt folder on this host, with archive/
+#   bed_rp_folders [overrides] receipt-push's alone: bed_receipt_push, the
+#                              sshd stopped at exit; P is purchaseorder/ on
+#                              this host, R its receipt/, S receipt-staging/,
+#                              SP the spool, N and C its receipt/new and
+#                              receipt/cur; R/archive, S and N are made
+# and what they use:
+#   rp_two_waiting             F and G: two posync receipt files (POs 1, 2)
+#                              waiting in N, F's name sorting first
+#   pipe                       the crontab's receipt-export | receipt-push
+#   backdate SECONDS           the next receive call makes receipts that old
+#   order ORDERID PO LINE SKU  a HotWax order of PO with one line of 5
+#   elements                   the receipt files in new/, in name order
 
 re_setup() {
 	hotwax_start || { echo "Bail out! the HotWax simulator did not start"; exit 1; }
@@ -24,12 +44,58 @@ re_setup() {
 	HOTWAX_TOKEN=$(cat "$SCRATCH/hotwax.token")
 	export HOTWAX_TOKEN
 	SPOOL=$SCRATCH/spool
+	ST=$SPOOL/state/receipt-export.state
+	J=$SPOOL/state/receipt-export.pending
+	L=$SPOOL/state/polines
 	mkdir -p "$SPOOL/state"
 	hw_ctl POST /_sim/seed '{"products":[{"productId":"P1","sku":"SKU1"},
 		{"productId":"P2","sku":"SKU2"},{"productId":"P3","sku":"SKU3"}],
 		"facilities":[{"facilityId":"F1","externalId":"116"}]}' >/dev/null ||
 		{ echo "Bail out! seeding the simulator failed"; exit 1; }
 }
+
+bed_re() {
+	bed_need receipt-export
+	re_setup "$@"
+}
+
+bed_outbound() {
+	bed_sshd
+	re_setup "$@"
+	R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
+	mkdir -p "$R/archive"
+}
+
+bed_rp_folders() {
+	bed_receipt_push "$@"
+	t_at_exit sshd_stop
+	P=$SFTP_ROOT$SFTP_BASE/purchaseorder
+	R=$P/receipt
+	S=$P/receipt-staging
+	SP=$SCRATCH/spool
+	N=$SP/receipt/new
+	C=$SP/receipt/cur
+	mkdir -p "$R/archive" "$S" "$N"
+}
+
+rp_two_waiting() {
+	F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
+	G=posync_PurchaseOrderReceiptFeed_2026-01-01-00_15_00_000.json
+	printf '[{"order_id":"1","items":[{"line_id":"1","quantity":1}]}]\n' >"$N/$F"
+	printf '[{"order_id":"2","items":[{"line_id":"1","quantity":2}]}]\n' >"$N/$G"
+}
+
+pipe() { receipt-export | receipt-push; }
+
+backdate() {
+	hw_ctl POST /_sim/fault "{\"kind\":\"late_receipts\",\"path\":\"oms/purchaseOrders/.*/receive\",\"hide_seconds\":0,\"backdate_seconds\":$1,\"count\":1}" >/dev/null
+}
+
+order() {
+	hw_ctl POST /_sim/orders "{\"orderId\":\"$1\",\"externalId\":\"$2\",\"facilityId\":\"F1\",\"items\":[{\"orderItemSeqId\":\"00001\",\"externalId\":\"$3\",\"productId\":\"$4\",\"quantity\":5}]}" >/dev/null
+}
+
+elements() { for f in $(re_files); do cat "$SPOOL/receipt/new/$f"; done; }
 
 ns_po() {
 	_po=$1; shift

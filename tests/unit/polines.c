@@ -74,18 +74,10 @@ collect(const struct poline *r, void *arg)
 static char *
 joined(struct coll *c)
 {
-	struct buf b = {0};
-	size_t i;
+	char *s = joined_strings(c->v, c->n, 0);
 
-	sort_strings(c->v, c->n);
-	for (i = 0; i < c->n; i++) {
-		if (i)
-			buf_addc(&b, ' ');
-		buf_adds(&b, c->v[i]);
-		free(c->v[i]);
-	}
 	c->n = 0;
-	return b.s ? b.s : xstrdup("");
+	return s;
 }
 
 static const char *only;

@@ -101,18 +101,11 @@ collect(const struct poline *r, void *arg)
 static char *
 joined(struct coll *c)
 {
-	struct buf b = {0};
-	size_t i;
+	char *s = joined_strings(c->v, c->n, 1);
 
-	sort_strings(c->v, c->n);
-	for (i = 0; i < c->n; i++) {
-		buf_adds(&b, c->v[i]);
-		buf_addc(&b, ' ');
-		free(c->v[i]);
-	}
 	free(c->v);
 	memset(c, 0, sizeof *c);
-	return b.s ? b.s : xstrdup("");
+	return s;
 }
 
 static char *

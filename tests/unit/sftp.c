@@ -26,13 +26,7 @@ static const char *root, *rdir;		/* $SFTP_ROOT, remote test folder */
 static const char *
 env(const char *name)
 {
-	const char *v = getenv(name);
-
-	if (!v || !*v) {
-		printf("Bail out! %s is not set (run tests/0201-sftp.t)\n", name);
-		exit(1);
-	}
-	return v;
+	return need_env(name, "tests/0201-sftp.t");
 }
 
 /* stderr into a file while a call runs, so the test can read it. */

@@ -31,13 +31,7 @@
 static const char *
 env(const char *name)
 {
-	const char *v = getenv(name);
-
-	if (!v || !*v) {
-		printf("Bail out! %s is not set (run tests/0203-sftp-hostkeys.t)\n", name);
-		exit(1);
-	}
-	return v;
+	return need_env(name, "tests/0203-sftp-hostkeys.t");
 }
 
 /* sftp_open with its stderr kept in a string (shown when a check fails). */

@@ -29,10 +29,9 @@ static char *spool, *po;
 static char *
 dir_names(const char *dir)
 {
-	struct buf b = {0};
 	struct dirent *e;
 	char *v[64];
-	size_t n = 0, i;
+	size_t n = 0;
 	DIR *d = opendir(dir);
 
 	if (!d)
@@ -41,14 +40,7 @@ dir_names(const char *dir)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			v[n++] = xstrdup(e->d_name);
 	closedir(d);
-	sort_strings(v, n);
-	for (i = 0; i < n; i++) {
-		if (i)
-			buf_addc(&b, ' ');
-		buf_adds(&b, v[i]);
-		free(v[i]);
-	}
-	return b.s ? b.s : xstrdup("");
+	return joined_strings(v, n, 0);
 }
 
 static char *
@@ -307,6 +299,17 @@ age(const char *path, long seconds)
 		perror(path);
 }
 
+/* DIR/NAME, one byte, SECONDS old */
+static void
+aged_file(const char *dir, const char *name, long seconds)
+{
+	char *p = path_join(dir, name);
+
+	put_file(p, "x", 0640);
+	age(p, seconds);
+	free(p);
+}
+
 static void
 test_clean_prune(void)
 {
@@ -361,18 +364,9 @@ test_clean_prune(void)
 	}
 
 	dir = xasprintf("%s/cur", po);
-	p = path_join(dir, "old.json");
-	put_file(p, "x", 0640);
-	age(p, 40 * 86400);
-	free(p);
-	p = path_join(dir, "old.json.err");
-	put_file(p, "x", 0640);
-	age(p, 31 * 86400);
-	free(p);
-	p = path_join(dir, "recent.json");
-	put_file(p, "x", 0640);
-	age(p, 29 * 86400);
-	free(p);
+	aged_file(dir, "old.json", 40 * 86400);
+	aged_file(dir, "old.json.err", 31 * 86400);
+	aged_file(dir, "recent.json", 29 * 86400);
 	p = path_join(dir, "sub");
 	mkdir(p, 0750);
 	age(p, 40 * 86400);
@@ -434,14 +428,8 @@ test_move_stamp(void)
 	free(p);
 	free(q);
 
-	p = path_join(dir, "keep.json");
-	put_file(p, "x", 0640);
-	age(p, 40 * 86400);
-	free(p);
-	p = path_join(dir, "drop.json");
-	put_file(p, "x", 0640);
-	age(p, 40 * 86400);
-	free(p);
+	aged_file(dir, "keep.json", 40 * 86400);
+	aged_file(dir, "drop.json", 40 * 86400);
 	is_int(spool_prune_keep(dir, 30, keep_one, "keep.json"), 0, "spool_prune_keep");
 	want = xasprintf("aged.json batch-1.json keep.json recent.json sub");
 	check_dir(dir, want, "  spares what keep() says, prunes the rest as old");

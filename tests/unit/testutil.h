@@ -1,8 +1,9 @@
 /*
  * testutil.h -- helpers shared by the C unit tests (tap.h stays the TAP
  * producer alone): a scratch folder made under $TMPDIR and removed at the
- * end, stderr of the code under test captured into a string, and small
- * file helpers.  Functions are static inline so that a test using only
+ * end, stderr of the code under test captured into a string, small
+ * file helpers, a list of strings as one comparable string, and the
+ * environment a .t file sets for its unit test.  Functions are static inline so that a test using only
  * some of them still builds clean with -Wall -Wextra -Werror.
  * Include after tap.h and util.h.
  */
@@ -169,6 +170,41 @@ has(const char *err, const char *want, const char *desc)
 		printf("#   wanted in stderr: %s\n", want);
 		diag_text("stderr", err);
 	}
+}
+
+/* The N strings of V sorted and joined into one string to compare: each
+ * followed by a space when TRAILING, else separated by one.  Each string
+ * is freed (V itself is the caller's); "" for none. */
+static inline char *
+joined_strings(char **v, size_t n, int trailing)
+{
+	struct buf b = {0};
+	size_t i;
+
+	sort_strings(v, n);
+	for (i = 0; i < n; i++) {
+		if (i && !trailing)
+			buf_addc(&b, ' ');
+		buf_adds(&b, v[i]);
+		if (trailing)
+			buf_addc(&b, ' ');
+		free(v[i]);
+	}
+	return b.s ? b.s : xstrdup("");
+}
+
+/* The environment variable NAME, which RUNNER (the .t file that starts
+ * this test) sets; without it the test bails out, naming RUNNER. */
+static inline const char *
+need_env(const char *name, const char *runner)
+{
+	const char *v = getenv(name);
+
+	if (!v || !*v) {
+		printf("Bail out! %s is not set (run %s)\n", name, runner);
+		exit(1);
+	}
+	return v;
 }
 
 #endif
