@@ -468,9 +468,9 @@ marker_read(const char *path, char **data, size_t *len, const char **why)
 		errno = e;
 		return -1;
 	}
-	(*data)[*len] = 0;
+	(*data)[*len] = 0;	/* shorter: rewritten meanwhile, judged so */
 	*why = *len < MARKER_MAX ? parsedmark_damage(*data, *len) :
-	    "it is over " MARKER_MAX_TEXT " bytes";	/* or shrank meanwhile */
+	    "it is over " MARKER_MAX_TEXT " bytes";
 	return 0;
 }
 
