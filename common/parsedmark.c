@@ -1,12 +1,16 @@
 /*
  * parsedmark -- see parsedmark.h.
  */
+#include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parsedmark.h"
 #include "util.h"
+
+#define VERSION_TAG	"posync-parsed "
 
 char *
 parsedmark_name(const char *name)
@@ -68,33 +72,110 @@ char *
 parsedmark_file(const char *data)
 {
 	const char *p = find_line(data, "file ");
+	size_t n;
 
-	return p ? xstrndup(p, strcspn(p, "\n")) : NULL;
+	if (!p)
+		return NULL;
+	n = strcspn(p, "\n");	/* a CR before it is a CRLF line's: a CR in */
+	if (n && p[n - 1] == '\r')	/* a name is %0D (parsedmark_name) */
+		n--;
+	return xstrndup(p, n);
+}
+
+/* 1 when data's first line is a version line, "posync-parsed N" (N >= 2,
+ * trailing CR or blanks tolerated: a marker edited by hand), N in *n
+ * (INT_MAX when it does not fit). */
+static int
+version_line(const char *data, int *n)
+{
+	size_t k = strlen(VERSION_TAG);
+	const char *p;
+	long v = 0;
+
+	if (strncmp(data, VERSION_TAG, k) != 0 || !isdigit((unsigned char)data[k]))
+		return 0;
+	for (p = data + k; isdigit((unsigned char)*p); p++)
+		v = v < INT_MAX ? v * 10 + (*p - '0') : INT_MAX;
+	while (*p == ' ' || *p == '\t' || *p == '\r')
+		p++;
+	if ((*p != '\n' && *p != 0) || v < 2)
+		return 0;
+	*n = v < INT_MAX ? (int)v : INT_MAX;
+	return 1;
 }
 
 int
 parsedmark_version(const char *data)
 {
-	size_t n = strlen(PARSEDMARK_VERSION_LINE);
+	int n;
 
-	return strncmp(data, PARSEDMARK_VERSION_LINE, n) == 0 &&
-	    (data[n] == '\n' || data[n] == 0) ? 2 : 1;
+	return version_line(data, &n) ? n : 1;
+}
+
+/* The end of the line at p: its LF, or the NUL ending data. */
+static const char *
+line_end(const char *p)
+{
+	return p + strcspn(p, "\n");
+}
+
+/* Is a line of data neither blank nor a version or "file" line?  (Tells an
+ * empty marker of an older posync, upgraded or not, from one whose counts
+ * were lost.) */
+static int
+has_other_line(const char *data)
+{
+	const char *p;
+	int n;
+
+	for (p = data; *p; p = *line_end(p) ? line_end(p) + 1 : line_end(p)) {
+		if (p == data && version_line(p, &n))
+			continue;
+		if (strncmp(p, "file ", 5) != 0 && line_end(p) != p &&
+		    strspn(p, " \t\r") < (size_t)(line_end(p) - p))
+			return 1;
+	}
+	return 0;
+}
+
+const char *
+parsedmark_damage(const char *data, size_t len)
+{
+	struct parsedmark_counts c;
+	const char *rows, *file;
+	int n;
+
+	if (memchr(data, 0, len) != NULL)
+		return "it holds a NUL byte";
+	rows = find_line(data, "rows ");
+	file = find_line(data, "file ");
+	if (rows ? sscanf(rows, "%lu rejected %lu", &c.rows, &c.rejected) != 2 :
+	    has_other_line(data) || (version_line(data, &n) && !file))
+		return "its counts are cut short or missing";
+	if (file && *line_end(file) == 0)
+		return "its file line is cut short";
+	return NULL;
 }
 
 char *
 parsedmark_upgrade(const char *data, size_t len, const char *name,
     const char **what)
 {
-	char *file = parsedmark_file(data), *n;
-	int old = parsedmark_version(data) < 2, named = file != NULL;
+	char *file, *n;
+	int v = parsedmark_version(data), named;
 	struct buf b = {0};
 
+	*what = NULL;
+	if (v > 2 || parsedmark_damage(data, len))
+		return NULL;	/* not this posync's to rewrite */
+	file = parsedmark_file(data);
+	named = file != NULL;
 	free(file);
-	*what = !named && old ? "names it and has its version line" :
+	*what = !named && v < 2 ? "names it and has its version line" :
 	    !named ? "names it" : "has its version line";
-	if (named && !old)
+	if (named && v == 2)
 		return NULL;
-	if (old)
+	if (v < 2)
 		buf_addf(&b, "%s\n", PARSEDMARK_VERSION_LINE);
 	buf_add(&b, data, len);
 	if (len && data[len - 1] != '\n')

@@ -12,7 +12,11 @@
  *     "rows" line alone, or nothing at all (version 1).  Such a marker
  *     still counts as parsed; parsedmark_upgrade gives its text in the
  *     current form, keeping what it says, for the caller to write once;
- *   - lines it does not know are kept, so a later version can add some.
+ *   - lines it does not know are kept, so a later version can add some;
+ *     a later version's marker ("posync-parsed 3") is read, never
+ *     rewritten;
+ *   - a damaged marker (parsedmark_damage) is told from every form above,
+ *     so that its reader can say so instead of reading counts of 0.
  * Pure text: the caller reads and writes the files.
  */
 #ifndef POSYNC_PARSEDMARK_H
@@ -42,13 +46,27 @@ int parsedmark_counts(const char *data, struct parsedmark_counts *c);
  * it), or NULL when it has none (an older posync's marker). */
 char *parsedmark_file(const char *data);
 
-/* The version of data: 2 with its version line, 1 without. */
+/* The version of data: N when its first line is "posync-parsed N"
+ * (N >= 2; a trailing CR or blanks tolerated), 1 without one.  A version
+ * above 2 is a later posync's marker: it still counts as parsed, its
+ * "rows" line read as this posync reads its own, and it is never
+ * rewritten. */
 int parsedmark_version(const char *data);
+
+/* Why data (len bytes) cannot be read as a marker, or NULL when it can:
+ * it holds a NUL byte, its counts are cut short or missing (a "rows" line
+ * without "rows R rejected J", or none in a marker that is not an older
+ * posync's empty one), or its last line is a "file" line cut short (no
+ * LF).  The caller still counts such a file as parsed, but cannot know
+ * whether rows were rejected. */
+const char *parsedmark_damage(const char *data, size_t len);
 
 /* data (len bytes) in the current form for the file named name: a
  * malloc'd text with the version line first and a "file" line last
  * when either is missing (*what says which: "names it", "has its version
- * line" or both), else NULL: the marker is current. */
+ * line" or both), else NULL: the marker is current, or not this posync's
+ * to rewrite (a later version's, or damaged: parsedmark_damage).  The
+ * text never holds a NUL byte: its length is strlen's. */
 char *parsedmark_upgrade(const char *data, size_t len, const char *name,
     const char **what);
 

@@ -59,6 +59,7 @@
 #define UNIQUE_MAX	1000	/* NAME.1 .. NAME.999 in the archive */
 #define PEND_MAX	10000	/* ledger records held before an early append */
 #define MARKER_MAX	4096	/* bytes of a parsed marker */
+#define MARKER_MAX_TEXT	"4096"	/* the same, said */
 
 struct run {
 	struct config cfg;
@@ -435,37 +436,103 @@ reprint_waiting(struct job *j)
 	free(dir);
 }
 
+/*
+ * The marker at path, its first MARKER_MAX bytes at most, NUL-terminated:
+ * 0 with *why NULL, or with *why saying why it cannot be read whole (too
+ * big, or damaged: parsedmark_damage) -- what was read is still there,
+ * for its file line -- or -1 with errno when it cannot be read at all.
+ */
+static int
+marker_read(const char *path, char **data, size_t *len, const char **why)
+{
+	ssize_t r;
+	int fd, e;
+
+	*why = NULL;
+	if (read_file(path, MARKER_MAX, data, len) == 0) {
+		*why = parsedmark_damage(*data, *len);
+		return 0;
+	}
+	if (errno != EFBIG || (fd = open_regular(path, O_RDONLY)) < 0)
+		return -1;
+	*data = xmalloc(MARKER_MAX + 1);
+	for (*len = 0, r = 1; *len < MARKER_MAX && r != 0; )
+		if ((r = read(fd, *data + *len, MARKER_MAX - *len)) > 0)
+			*len += (size_t)r;
+		else if (r < 0 && errno != EINTR)
+			break;
+	e = errno;
+	close(fd);
+	if (r < 0) {
+		free(*data);
+		errno = e;
+		return -1;
+	}
+	(*data)[*len] = 0;	/* shorter: rewritten meanwhile, judged so */
+	*why = *len < MARKER_MAX ? parsedmark_damage(*data, *len) :
+	    "it is over " MARKER_MAX_TEXT " bytes";
+	return 0;
+}
+
 /* An older posync's marker gets the file's name (from now on it lives
  * as long as the file stays on the server) and the version line, once.
- * A failure only leaves it as it was (pruned by age, as then): said. */
+ * A failure only leaves it as it was (pruned by age, as then): said.
+ * A later posync's marker is left as it is (parsedmark_upgrade), said. */
 static void
 marker_upgrade(struct job *j, const char *marker, const char *data, size_t len)
 {
 	const char *what;
-	char *text = parsedmark_upgrade(data, len, j->name, &what);
+	char *text, *first;
+	int v = parsedmark_version(data);
 
+	if (v > 2) {
+		first = xstrndup(data, strcspn(data, "\r\n"));
+		msg_warn("%s: its marker %s was written by a later posync (its "
+		    "first line is \"%s\", not \"%s\"): read as this posync "
+		    "reads its own, left as it is", j->qname, marker, first,
+		    PARSEDMARK_VERSION_LINE);
+		free(first);
+		return;
+	}
+	if (j->run->dry)
+		return;
+	text = parsedmark_upgrade(data, len, j->name, &what);
 	if (text && spool_write_atomic(marker, text, strlen(text)) == 0)
 		msg_info("%s: its marker %s now %s", j->qname, marker, what);
 	free(text);
 }
 
-/* A file parsed before (its marker exists): report it as then. */
+/* A file parsed before (its marker exists): report it as then.  A marker
+ * that cannot be read still says the file was parsed (it is never parsed
+ * twice), but not whether rows were rejected: said, and 65 for a person
+ * to look. */
 static int
 already_parsed(struct job *j, const char *marker)
 {
 	struct parsedmark_counts c = { 0 };
+	const char *why = NULL;
 	char *data, *rj;
 	size_t len;
 
-	if (read_file(marker, MARKER_MAX, &data, &len) == 0) {
-		parsedmark_counts(data, &c);
-		if (!j->run->dry)
+	if (marker_read(marker, &data, &len, &why) < 0)
+		why = strerror(errno);
+	else {
+		if (!why) {
+			parsedmark_counts(data, &c);
 			marker_upgrade(j, marker, data, len);
+		}
 		free(data);
 	}
+	if (why)
+		msg_warn("%s: its marker %s cannot be read (%s): taken as parsed "
+		    "(a file is never parsed twice), but whether rows were "
+		    "rejected is unknown: look at the file and the marker",
+		    j->qname, marker, why);
 	msg_info("%s: parsed before (%s)", j->qname, marker);
 	if (!j->run->dry)
 		reprint_waiting(j);
+	if (why)
+		return EX_DATAERR;
 	if (!c.rejected)
 		return 0;
 	rj = rejects_name(j);
@@ -1318,15 +1385,20 @@ setup(struct run *run)
  * (parsedmark_name'd, sorted)?  Yes while a file of the name it records is
  * listed; for an older posync's marker, which records none, while any
  * CSV is (every file seen this run had its marker named, in
- * already_parsed).  A marker that cannot be read is kept. */
+ * already_parsed).  A marker too big or damaged is judged by the name
+ * its first MARKER_MAX bytes hold, or as a nameless one; a marker that
+ * cannot be read at all (permissions, I/O) is kept, said. */
 static int
 marker_needed(const char *path, char **names, size_t k, int any_csv)
 {
+	const char *why;
 	char *data, *name;
 	size_t len;
 	int need;
 
-	if (read_file(path, MARKER_MAX, &data, &len) < 0) {
+	/* a damaged marker is said by already_parsed when its file comes;
+	 * here the name it holds, if any, decides as for any other */
+	if (marker_read(path, &data, &len, &why) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		msg_warnerr("%s: kept", path);

@@ -40,6 +40,77 @@ upgrade_is(const char *data, const char *name, const char *want,
 	free(got);
 }
 
+/* A later posync's marker is version N, read, never rewritten; a version
+ * line with a CR or blanks after it is still one (review I, item 1). */
+static void
+later_and_crlf(void)
+{
+	const char *v3 = "posync-parsed 3\nrows 3 rejected 1 batches 1 "
+	    "recovered 0\nfile m.csv\nnew-v3-key yes\n";
+	const char *crlf = "posync-parsed 2\r\nrows 3 rejected 1 batches 1 "
+	    "recovered 0\r\nfile m.csv\r\n";
+	char *f;
+
+	is_int(parsedmark_version(v3), 3, "a later posync's marker: version 3");
+	is_int(parsedmark_version("posync-parsed 20\n"), 20, "  and 20 is 20");
+	is_int(parsedmark_version("posync-parsed 99999999999999999999\n"),
+	    2147483647, "  a version too big for an int: the biggest");
+	counts_are(v3, 0, 3, 1, 1, 0, "  its counts read");
+	upgrade_is(v3, "m.csv", NULL, NULL, "  never rewritten");
+	ok(parsedmark_damage(v3, strlen(v3)) == NULL, "  not damaged");
+	is_int(parsedmark_version(crlf), 2, "a CRLF marker: version 2");
+	is_int(parsedmark_version("posync-parsed 2 \nrows 1 rejected 0\n"), 2,
+	    "a version line with a blank after it: version 2");
+	is_str(f = parsedmark_file(crlf), "m.csv", "  its file without the CR");
+	free(f);
+	upgrade_is(crlf, "m.csv", NULL, NULL, "  current: no second version line");
+	upgrade_is("posync-parsed 2 \nrows 1 rejected 0\n", "b.csv",
+	    "posync-parsed 2 \nrows 1 rejected 0\nfile b.csv\n", "names it",
+	    "  with a blank: named, no second version line");
+	is_int(parsedmark_version("posync-parsed 1\n"), 1,
+	    "\"posync-parsed 1\" is no version line (none was ever written)");
+}
+
+static void
+damage_is(const char *data, size_t len, const char *want, const char *desc)
+{
+	const char *w = NULL, *got = parsedmark_damage(data, len);
+	char *up = parsedmark_upgrade(data, len, "m.csv", &w);
+
+	if (want)
+		is_str(got, want, "%s", desc);
+	else
+		ok(got == NULL, "%s: readable", desc);
+	if (want)
+		ok(up == NULL, "  %s: not rewritten", desc);
+	free(up);
+}
+
+/* Damaged markers are told from every form a posync wrote (review I,
+ * items 2 and 3). */
+static void
+damaged(void)
+{
+	const char nul[] = "rows 3 rejected 1 batches 1 recovered 0\0garbage\n";
+	const char *cut = "it holds a NUL byte";
+
+	damage_is(nul, sizeof nul - 1, cut, "a NUL byte in a marker");
+	damage_is("\0\0\0\0", 4, cut, "a marker of NUL bytes");
+	damage_is("posync-parsed 2\nrows 3 rej", 26,
+	    "its counts are cut short or missing", "a marker cut mid-record");
+	damage_is("posync-parsed 2\n", 16,
+	    "its counts are cut short or missing", "a version line alone");
+	damage_is("posync-parsed 2\nrows 3 rejected 1 batches 1 recovered 0\n"
+	    "file m.c", 64, "its file line is cut short", "a file line cut short");
+	damage_is("\x8f\x01random bytes\n", 15,
+	    "its counts are cut short or missing", "bytes of no marker");
+	damage_is("", 0, NULL, "an older posync's empty marker");
+	damage_is("rows 5 rejected 0", 17, NULL, "an older two-count marker without LF");
+	damage_is("posync-parsed 2\nfile e.csv\n", 27, NULL,
+	    "an upgraded empty marker");
+	damage_is("\n", 1, NULL, "a blank line");
+}
+
 int
 main(void)
 {
@@ -80,8 +151,11 @@ main(void)
 	upgrade_is("posync-parsed 2\nrows 1 rejected 0 batches 1 recovered 0\n", "n.csv",
 	    "posync-parsed 2\nrows 1 rejected 0 batches 1 recovered 0\nfile n.csv\n",
 	    "names it", "a current marker without its file line");
-	is_int(parsedmark_version("posync-parsed 20\n"), 1, "a version line must be whole");
+	/* was "posync-parsed 20" -> 1, the bug of review I: N is the version */
+	is_int(parsedmark_version("posync-parsed 2x\n"), 1, "a version line must be whole");
 	upgrade_is("posync-parsed 2\nrows 1 rejected 0 batches 1 recovered 0\n"
 	    "later 9\nfile k.csv\n", "k.csv", NULL, NULL, "a line of a later version is kept");
+	later_and_crlf();
+	damaged();
 	return done_testing();
 }
