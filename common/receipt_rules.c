@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "csvio.h"
+#include "json.h"
 #include "map.h"
 #include "msg.h"
 #include "receipt_excess.h"
@@ -165,24 +164,6 @@ rx_compute(struct rx_po *p)
 }
 
 void
-rx_json_str(struct buf *out, const char *s)
-{
-	buf_addc(out, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			buf_addc(out, '\\');
-			buf_addc(out, (char)c);
-		} else if (c < 0x20 || c == 0x7f)
-			buf_addf(out, "\\u%04x", c);
-		else
-			buf_addc(out, (char)c);
-	}
-	buf_addc(out, '"');
-}
-
-void
 rx_element(const struct rx_po *p, struct buf *out)
 {
 	char q[DEC_BUFSZ];
@@ -190,13 +171,13 @@ rx_element(const struct rx_po *p, struct buf *out)
 	int first = 1;
 
 	buf_adds(out, "{\"order_id\":");
-	rx_json_str(out, p->po);
+	json_str(out, p->po);
 	buf_adds(out, ",\"items\":[");
 	for (i = 0; i < p->n; i++) {
 		if (!p->lines[i].listed)
 			continue;
 		buf_adds(out, first ? "{\"line_id\":" : ",{\"line_id\":");
-		rx_json_str(out, p->lines[i].id);
+		json_str(out, p->lines[i].id);
 		buf_addf(out, ",\"quantity\":%s}", dec_format(p->lines[i].send, q));
 		first = 0;
 	}

@@ -84,13 +84,10 @@ void rx_po_from_state(struct rx_po *p, const struct rx_state *st);
  */
 void rx_compute(struct rx_po *p);
 /* {"order_id":"..","items":[{"line_id":"..","quantity":N},...]}, the
- * quantity the shortest exact decimal.  Written by hand, not by cJSON:
- * the receipt file's bytes stay what every version wrote (cJSON writes
- * "\n" where posync has always written "\u000a"). */
+ * quantity the shortest exact decimal, the ids by json_str (json.h).
+ * Written here, not built as a cJSON tree: the element's spacing and key
+ * order stay what every version wrote. */
 void rx_element(const struct rx_po *p, struct buf *out);
-/* A JSON string (with quotes) for s: '"' and '\\' escaped, control bytes
- * and DEL as \u00XX. */
-void rx_json_str(struct buf *out, const char *s);
 /* Record p's computed outcome in st: per-line totals and, when p->full,
  * the time it became fully received. */
 void rx_po_apply(struct rx_state *st, const struct rx_po *p, int64_t now);
