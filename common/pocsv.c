@@ -12,10 +12,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
 #include <csv.h>
 
 #include "decimal.h"
+#include "json.h"
 #include "msg.h"
 #include "pocsv.h"
 #include "util.h"
@@ -693,21 +693,6 @@ pocsv_close(struct pocsv *p)
 }
 
 /* ---------------------------------------------------------------- output */
-
-/* s as a JSON string, written by cJSON: pocsv lets no control character
- * through, but what the escaping is stays cJSON's. */
-static void
-json_str(struct buf *out, const char *s)
-{
-	cJSON *j = cJSON_CreateString(s);
-	char *t = j ? cJSON_PrintUnformatted(j) : NULL;
-
-	if (!t)
-		msg_die(EX_OSERR, "out of memory");
-	buf_adds(out, t);
-	cJSON_free(t);
-	cJSON_Delete(j);
-}
 
 void
 pocsv_json(struct buf *out, const struct pocsv_row *row)

@@ -83,7 +83,7 @@ void pocsv_close(struct pocsv *p);
  *   (contracts.md section 2), appended to out on one line:
  *   {"externalId": "...", "productSku": "...", "quantity": N,
  *   "externalFacilityId": "...", "itemExternalId": "..."[, "arrivalDate":
- *   "MM/dd/yyyy"]}; the strings written by cJSON, the quantity its text
+ *   "MM/dd/yyyy"]}; the strings by json_str (json.h), the quantity its text
  *   (a JSON number), arrivalDate left out when empty.
  * - pocsv_reject_csv: a rejected row as a line of the rejects CSV under
  *   POCSV_REJECTS_HEADER: its line number, the reason and the raw line,

@@ -20,6 +20,7 @@
 #include "receipt_rules.h"
 #include "receipt_state.h"
 #include "spool.h"
+#include "tsv.h"
 #include "util.h"
 
 #define JOURNAL_MAGIC	"posync receipt-export journal 1"
@@ -377,10 +378,9 @@ roll_applied(struct rx_spool *sp, const struct rx_state *js, int *applied)
 	return rc;
 }
 
-/* The POs to drop, from the journal's part: one a line, as the rules
- * wrote them (tsv-escaped), and matched as written: an id holding a
- * backslash, TAB or LF never matches, and leaves the polines ledger
- * only by polines_keep_days. */
+/* The POs to drop, from the journal's part: one a line, tsv-escaped as
+ * the rules wrote them, so unescaped to match the ledger's ids (a line
+ * that is no valid escaping is taken as written). */
 static struct map *
 drop_set(const struct rx_journal *j)
 {
@@ -390,6 +390,8 @@ drop_set(const struct rx_journal *j)
 
 	for (line = copy; *line && (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = 0;
+		if (tsv_unesc(NULL, line, nl - line) == 0)
+			tsv_unesc(line, line, nl - line);	/* never longer */
 		map_put(drop, line, NULL);
 	}
 	free(copy);

@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "csvio.h"
+#include "json.h"
 #include "map.h"
 #include "msg.h"
 #include "receipt_excess.h"
+#include "receipt_input_impl.h"
 #include "receipt_rules.h"
 #include "tsv.h"
 #include "util.h"
@@ -21,6 +21,12 @@
 #define MAX_SAID	20
 
 /* ---------------------------------------------------------------- POs */
+
+dec_t
+rx_qty_add(dec_t a, dec_t b)
+{
+	return b > INT64_MAX - a ? INT64_MAX : a + b;
+}
 
 void
 rx_po_init(struct rx_po *p, const char *po)
@@ -165,24 +171,6 @@ rx_compute(struct rx_po *p)
 }
 
 void
-rx_json_str(struct buf *out, const char *s)
-{
-	buf_addc(out, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			buf_addc(out, '\\');
-			buf_addc(out, (char)c);
-		} else if (c < 0x20 || c == 0x7f)
-			buf_addf(out, "\\u%04x", c);
-		else
-			buf_addc(out, (char)c);
-	}
-	buf_addc(out, '"');
-}
-
-void
 rx_element(const struct rx_po *p, struct buf *out)
 {
 	char q[DEC_BUFSZ];
@@ -190,13 +178,13 @@ rx_element(const struct rx_po *p, struct buf *out)
 	int first = 1;
 
 	buf_adds(out, "{\"order_id\":");
-	rx_json_str(out, p->po);
+	json_str(out, p->po);
 	buf_adds(out, ",\"items\":[");
 	for (i = 0; i < p->n; i++) {
 		if (!p->lines[i].listed)
 			continue;
 		buf_adds(out, first ? "{\"line_id\":" : ",{\"line_id\":");
-		rx_json_str(out, p->lines[i].id);
+		json_str(out, p->lines[i].id);
 		buf_addf(out, ",\"quantity\":%s}", dec_format(p->lines[i].send, q));
 		first = 0;
 	}
@@ -212,312 +200,6 @@ rx_po_apply(struct rx_state *st, const struct rx_po *p, int64_t now)
 		rx_state_set_line(st, p->po, p->lines[i].id, p->lines[i].ord,
 		    p->lines[i].ordered, p->lines[i].received + p->lines[i].send);
 	rx_state_close(st, p->po, p->full, now);
-}
-
-/* ---------------------------------------------------------------- input */
-
-struct rcpt {
-	char *id;		/* "" when HotWax gave none (then bad) */
-	char *order, *seq;	/* NULL when HotWax gave none (then bad) */
-	dec_t acc;
-	int64_t ms;		/* -1 when HotWax gave none (then bad) */
-	char *bad;		/* what is wrong with the row, or NULL */
-};
-
-struct order {			/* a value of rx_input.orders */
-	char *ext;		/* NetSuite PO id, when a NetSuite PO */
-	int found, netsuite;
-};
-
-struct item {			/* a value of rx_input.items */
-	char *order, *ext;	/* ext: NetSuite line id, or NULL */
-	int hasqty;
-	dec_t qty;
-};
-
-struct csvline {
-	char *line;
-	int has;
-	dec_t qty;
-};
-
-struct linelist {		/* a value of rx_input.csv */
-	struct csvline *v;
-	size_t n, cap;
-};
-
-struct seeded {			/* a value of rx_input.seed */
-	struct rx_po po;	/* each line's received before the floor */
-	int held;		/* a row could not be counted */
-};
-
-struct rx_input {
-	const struct rx_state *st;
-	int64_t now, overlap_ms, keep_ms;
-	char *where;
-	struct rcpt *v;		/* the receipts taken, in HotWax's order */
-	size_t n, cap;
-	struct map *seen;	/* their ids, for pages that shifted */
-	int64_t maxms;		/* the newest time not ahead of now */
-	struct map *orders;	/* HotWax order id -> struct order */
-	struct map *items;	/* esc(order) TAB esc(seq) -> struct item */
-	struct map *csv;	/* NetSuite PO id -> struct linelist */
-	struct map *seed;	/* NetSuite PO id -> struct seeded */
-	struct map *pos;	/* the NetSuite POs of those orders */
-};
-
-struct rx_input *
-rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
-    int64_t keep_ms, const char *where)
-{
-	struct rx_input *in = xcalloc(1, sizeof *in);
-
-	in->st = st;
-	in->now = now;
-	in->overlap_ms = overlap_ms;
-	in->keep_ms = keep_ms;
-	in->where = xstrdup(where ? where : "");
-	in->maxms = rx_state_cursor(st);
-	in->seen = map_new(1);
-	in->orders = map_new(sizeof(struct order));
-	in->items = map_new(sizeof(struct item));
-	in->csv = map_new(sizeof(struct linelist));
-	in->seed = map_new(sizeof(struct seeded));
-	in->pos = map_new(1);
-	return in;
-}
-
-static void
-input_free_maps(struct rx_input *in)
-{
-	struct order *o;
-	struct item *it;
-	struct linelist *ll;
-	struct seeded *sd;
-	size_t i, k;
-
-	for (i = 0; (o = map_next(in->orders, &i, NULL)) != NULL; )
-		free(o->ext);
-	for (i = 0; (it = map_next(in->items, &i, NULL)) != NULL; ) {
-		free(it->order);
-		free(it->ext);
-	}
-	for (i = 0; (ll = map_next(in->csv, &i, NULL)) != NULL; ) {
-		for (k = 0; k < ll->n; k++)
-			free(ll->v[k].line);
-		free(ll->v);
-	}
-	for (i = 0; (sd = map_next(in->seed, &i, NULL)) != NULL; )
-		rx_po_free(&sd->po);
-	map_free(in->orders);
-	map_free(in->items);
-	map_free(in->csv);
-	map_free(in->seed);
-	map_free(in->seen);
-	map_free(in->pos);
-}
-
-void
-rx_input_free(struct rx_input *in)
-{
-	size_t i;
-
-	if (!in)
-		return;
-	for (i = 0; i < in->n; i++) {
-		free(in->v[i].id);
-		free(in->v[i].order);
-		free(in->v[i].seq);
-		free(in->v[i].bad);
-	}
-	free(in->v);
-	input_free_maps(in);
-	free(in->where);
-	free(in);
-}
-
-/* The cursor's goal: the ledger-known receipts still move it; one dated
- * ahead of this host's clock does not (posync(7), CLOCKS): it would carry
- * the window past every receipt dated before it. */
-static void
-input_time(struct rx_input *in, int64_t ms)
-{
-	if (ms > in->maxms && ms <= in->now)
-		in->maxms = ms;
-}
-
-enum rx_take
-rx_input_receipt(struct rx_input *in, const char *id, const char *order,
-    const char *seq, dec_t acc, int64_t ms, const char *bad)
-{
-	struct rcpt *x;
-	int isnew = 1;
-
-	if (id && rx_state_seen(in->st, id)) {
-		/* exported already: what HotWax says of it now is moot */
-		input_time(in, ms);
-		return RX_OLD;
-	}
-	if (ms >= 0 && ms < rx_state_floor(in->st)) {
-		/* before --start-at's TIME: another exporter's, never ours */
-		input_time(in, ms);
-		return RX_BEFORE_FLOOR;
-	}
-	if (id)
-		map_put(in->seen, id, &isnew);
-	if (!isnew) {
-		input_time(in, ms);
-		return RX_OLD;
-	}
-	if (in->n == RX_MAX_NEW)
-		return RX_TOO_MANY;
-	if (in->n == in->cap) {
-		in->cap = in->cap ? in->cap * 2 : 256;
-		in->v = xrealloc(in->v, in->cap * sizeof *in->v);
-	}
-	x = &in->v[in->n++];
-	x->id = xstrdup(id ? id : "");
-	x->order = order ? xstrdup(order) : NULL;
-	x->seq = seq ? xstrdup(seq) : NULL;
-	x->acc = acc;
-	x->ms = ms;
-	x->bad = bad ? xstrdup(bad) : NULL;
-	if (x->order)
-		map_put(in->orders, x->order, NULL);
-	input_time(in, ms);
-	return RX_TAKEN;
-}
-
-int
-rx_input_empty(const struct rx_input *in)
-{
-	return in->n == 0 && in->maxms == rx_state_cursor(in->st);
-}
-
-const char **
-rx_input_orders(const struct rx_input *in, int netsuite, size_t *n)
-{
-	const char **v = map_sorted(in->orders, n);
-	size_t i, k;
-
-	for (i = k = 0; netsuite && i < *n; i++)
-		if (((struct order *)map_get(in->orders, v[i]))->netsuite)
-			v[k++] = v[i];
-	if (netsuite)
-		*n = k;
-	return v;
-}
-
-int
-rx_input_order(struct rx_input *in, const char *order, const char *ext,
-    const char *type)
-{
-	struct order *o = order ? map_get(in->orders, order) : NULL;
-
-	if (!o)
-		return 0;
-	o->found = 1;
-	o->netsuite = type && strcmp(type, "PURCHASE_ORDER") == 0 && ext;
-	if (o->netsuite && !o->ext) {
-		o->ext = xstrdup(ext);
-		map_put(in->pos, ext, NULL);
-	}
-	return !o->netsuite;
-}
-
-static char *
-item_key(const char *order, const char *seq)
-{
-	struct buf b = { 0 };
-
-	tsv_esc(&b, order);
-	buf_addc(&b, '\t');
-	tsv_esc(&b, seq);
-	return b.s;
-}
-
-int
-rx_input_item(struct rx_input *in, const char *order, const char *seq,
-    const char *ext, int hasqty, dec_t qty)
-{
-	char *key = item_key(order, seq);
-	struct item *it;
-	int isnew;
-
-	it = map_put(in->items, key, &isnew);
-	free(key);
-	if (!isnew)
-		return 0;
-	it->order = xstrdup(order);
-	it->ext = ext ? xstrdup(ext) : NULL;
-	it->hasqty = hasqty;
-	it->qty = hasqty ? qty : 0;
-	return 1;
-}
-
-static const struct item *
-input_item(const struct rx_input *in, const char *order, const char *seq)
-{
-	char *key = item_key(order, seq);
-	const struct item *it = map_get(in->items, key);
-
-	free(key);
-	return it;
-}
-
-const char *
-rx_input_item_line(const struct rx_input *in, const char *order,
-    const char *seq)
-{
-	const struct item *it = input_item(in, order, seq);
-
-	return it ? it->ext : NULL;
-}
-
-int
-rx_input_has_po(const struct rx_input *in, const char *po)
-{
-	return map_get(in->pos, po) != NULL;
-}
-
-void
-rx_input_csv(struct rx_input *in, const char *po, const char *line,
-    int has_qty, dec_t qty)
-{
-	struct linelist *ll = map_put(in->csv, po, NULL);
-	size_t i;
-
-	for (i = 0; i < ll->n && strcmp(ll->v[i].line, line) != 0; i++)
-		;
-	if (i == ll->n) {
-		if (ll->n == ll->cap) {
-			ll->cap = ll->cap ? ll->cap * 2 : 8;
-			ll->v = xrealloc(ll->v, ll->cap * sizeof *ll->v);
-		}
-		ll->v[ll->n++].line = xstrdup(line);
-	}
-	ll->v[i].has = has_qty;
-	ll->v[i].qty = has_qty ? qty : 0;
-}
-
-void
-rx_input_seed(struct rx_input *in, const char *po, const char *line,
-    dec_t acc)
-{
-	struct seeded *sd;
-	struct rx_line *l;
-	int isnew;
-
-	sd = map_put(in->seed, po, &isnew);
-	if (isnew)
-		rx_po_init(&sd->po, po);
-	if (!line) {
-		sd->held = 1;
-		return;
-	}
-	l = rx_po_line(&sd->po, line);
-	l->received = acc > INT64_MAX - l->received ? INT64_MAX :
-	    l->received + acc;
 }
 
 /* ---------------------------------------------------------------- decide */
@@ -591,15 +273,12 @@ plan_po(struct plan *pl, const char *po)
 	return px;
 }
 
-/* A receipt with goods for a line: summed.  Each quantity is below 1e10,
- * but enough of them would wrap the sum negative: a negative quantity in
- * the file and a state no run could read back.  Saturate: the surplus is
- * excess, reported. */
+/* A receipt with goods for a line: summed (each quantity is below 1e10,
+ * the sum saturates). */
 static void
 add_accepted(struct rx_line *l, const struct rcpt *x)
 {
-	l->accepted = x->acc > INT64_MAX - l->accepted ? INT64_MAX :
-	    l->accepted + x->acc;
+	l->accepted = rx_qty_add(l->accepted, x->acc);
 	if (x->acc > 0) {
 		if (l->rids.len)
 			buf_addc(&l->rids, ' ');
@@ -643,7 +322,7 @@ assign_one(struct plan *pl, size_t i)
 		px->held = 1;
 		return;
 	}
-	it = input_item(pl->in, x->order, x->seq);
+	it = rx_input_find_item(pl->in, x->order, x->seq);
 	if (!it || !it->ext) {
 		note(pl, RX_HOLD_NO_LINE, (const char *[]){ x->id, NULL,
 		    x->order, o->ext, x->seq }, !it);
@@ -726,9 +405,8 @@ add_csv_seed(struct plan *pl)
 			px->held = 1;
 		for (k = 0; k < sd->po.n; k++) {
 			l = rx_po_line(&px->po, sd->po.lines[k].id);
-			l->received = sd->po.lines[k].received >
-			    INT64_MAX - l->received ? INT64_MAX :
-			    l->received + sd->po.lines[k].received;
+			l->received = rx_qty_add(l->received,
+			    sd->po.lines[k].received);
 		}
 	}
 }

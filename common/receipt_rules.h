@@ -3,11 +3,9 @@
  * no I/O at all (contracts.md section 4), so every rule can be tested
  * from files (tests/data/receipts/, tests/unit/receipt_rules.c).
  *
- * The caller fetches (receipt_fetch.h, receipt_seed.h) and feeds an
- * rx_input: HotWax's receipt rows, its OrderHeader and OrderItem rows,
- * the polines records of the POs concerned and, under --start-at, what
- * receipts dated before the floor received.  rx_decide then gives, with
- * the state (receipt_state.h) updated in place:
+ * The caller fetches (receipt_fetch.h, receipt_seed.h) and builds the
+ * run's rx_input (receipt_input.h).  rx_decide then gives, with the state
+ * (receipt_state.h) updated in place:
  *   - the receipt file's elements: per NetSuite PO with goods to send,
  *     exactly its open lines (ordered > received; unknown ordered counts
  *     as open), each with its newly accepted quantity capped at what is
@@ -30,11 +28,9 @@
 #include <stdint.h>
 
 #include "decimal.h"
+#include "receipt_input.h"
 #include "receipt_state.h"
 #include "util.h"
-
-/* New receipts taken per run; the rest waits for the next run. */
-#define RX_MAX_NEW	100000
 
 /* One NetSuite PO line as the computation sees it. */
 struct rx_line {
@@ -71,6 +67,10 @@ void rx_po_free(struct rx_po *p);
 struct rx_line *rx_po_line(struct rx_po *p, const char *id);
 /* Add what the state knows of p's lines (ordered, received). */
 void rx_po_from_state(struct rx_po *p, const struct rx_state *st);
+/* a + b, quantities summed over receipts: saturated at INT64_MAX, for
+ * enough of them would wrap the sum negative (a negative quantity in the
+ * file, a state no run could read back); the surplus is excess. */
+dec_t rx_qty_add(dec_t a, dec_t b);
 
 /*
  * Decide each line.  The ordered quantity is polines' (NetSuite's CSV);
@@ -84,75 +84,20 @@ void rx_po_from_state(struct rx_po *p, const struct rx_state *st);
  */
 void rx_compute(struct rx_po *p);
 /* {"order_id":"..","items":[{"line_id":"..","quantity":N},...]}, the
- * quantity the shortest exact decimal.  Written by hand, not by cJSON:
- * the receipt file's bytes stay what every version wrote (cJSON writes
- * "\n" where posync has always written "\u000a"). */
+ * quantity the shortest exact decimal, the ids by json_str (json.h).
+ * Written here, not built as a cJSON tree: the element's spacing and key
+ * order stay what every version wrote. */
 void rx_element(const struct rx_po *p, struct buf *out);
-/* A JSON string (with quotes) for s: '"' and '\\' escaped, control bytes
- * and DEL as \u00XX. */
-void rx_json_str(struct buf *out, const char *s);
 /* Record p's computed outcome in st: per-line totals and, when p->full,
  * the time it became fully received. */
 void rx_po_apply(struct rx_state *st, const struct rx_po *p, int64_t now);
 
 /* ------------------------------------------------------------ the run */
 
-struct rx_input;
-
-/* A run's input over st (read, not changed, until rx_decide): now is this
- * host's clock when the run began; where prefixes messages about HotWax's
- * rows (its base_url). */
-struct rx_input *rx_input_new(const struct rx_state *st, int64_t now,
-    int64_t overlap_ms, int64_t keep_ms, const char *where);
-void rx_input_free(struct rx_input *in);
-
-/* What became of a receipt row. */
-enum rx_take {
-	RX_TAKEN,		/* new: decided by rx_decide */
-	RX_OLD,			/* in the ledger, or taken already (a page shifted) */
-	RX_BEFORE_FLOOR,	/* dated before --start-at's floor: never ours */
-	RX_TOO_MANY		/* RX_MAX_NEW taken: stop, the rest next run */
-};
-/* A ShipmentReceiptAndItem row: id, order, seq NULL, ms -1 when HotWax
- * gave none; bad says what is wrong with the row (NULL: nothing).  Every
- * row but RX_TOO_MANY moves the cursor's goal (not past now). */
-enum rx_take rx_input_receipt(struct rx_input *in, const char *id,
-    const char *order, const char *seq, dec_t acc, int64_t ms,
-    const char *bad);
-/* Nothing new: no receipt taken, the cursor would not move. */
-int rx_input_empty(const struct rx_input *in);
-
-/* The HotWax orders the receipts name, sorted (malloc'd array; the
- * strings live as long as in); netsuite: only NetSuite POs' orders. */
-const char **rx_input_orders(const struct rx_input *in, int netsuite,
-    size_t *n);
-/* An OrderHeader row of an order a receipt names (others are ignored):
- * a NetSuite PO when type is PURCHASE_ORDER and ext is set.  1 when it is
- * not a NetSuite PO, else 0. */
-int rx_input_order(struct rx_input *in, const char *order, const char *ext,
-    const char *type);
-/* An OrderItem row (the first of a line counts): ext the NetSuite line
- * id or NULL; hasqty 0 when its quantity is absent or malformed.  1 when
- * it was the first, else 0. */
-int rx_input_item(struct rx_input *in, const char *order, const char *seq,
-    const char *ext, int hasqty, dec_t qty);
-/* The NetSuite line id of an item rx_input_item gave, or NULL. */
-const char *rx_input_item_line(const struct rx_input *in, const char *order,
-    const char *seq);
-/* Is po a NetSuite PO this run's receipts reach? */
-int rx_input_has_po(const struct rx_input *in, const char *po);
-/* A polines record (the last of a line counts). */
-void rx_input_csv(struct rx_input *in, const char *po, const char *line,
-    int has_qty, dec_t qty);
-
 /* --start-at: the orders whose NetSuite PO must be seeded -- reached by a
  * receipt, not held, unknown to the state -- each given to fn. */
 typedef void rx_order_fn(const char *order, const char *po, void *arg);
 void rx_seed_wanted(const struct rx_input *in, rx_order_fn *fn, void *arg);
-/* What a receipt dated before the floor accepted on a PO's line;
- * or, with line NULL, a row that could not be counted: the PO is held. */
-void rx_input_seed(struct rx_input *in, const char *po, const char *line,
-    dec_t acc);
 
 /* A decision worth a message (rx_decision_say words it). */
 enum rx_note_kind {

@@ -353,14 +353,23 @@ t_names(void)
 	ok(rx_file_name(n, 20, "posync", 5) < 0, "a name that does not fit is refused");
 }
 
+/* The ids' escaping in an element: json_str's (cJSON's), tested in
+ * tests/unit/json.c; "\n" here was "\u000a" before posync had one JSON
+ * string writer (both are the same JSON string). */
 static void
 t_json(void)
 {
-	struct buf b = { 0 };
+	struct rx_po p;
+	char *s;
 
-	rx_json_str(&b, "a\"b\\c\n\x01");
-	is_str(b.s, "\"a\\\"b\\\\c\\u000a\\u0001\"", "JSON string escaping");
-	buf_free(&b);
+	rx_po_init(&p, "a\"b\\c\n\x01");
+	L(&p, "1", "2", "2", "1");
+	rx_compute(&p);
+	s = element(&p);
+	is_str(s, "{\"order_id\":\"a\\\"b\\\\c\\n\\u0001\",\"items\":["
+	    "{\"line_id\":\"1\",\"quantity\":1}]}", "JSON string escaping");
+	free(s);
+	rx_po_free(&p);
 }
 
 /* --start-at's TIME and the state's floor */

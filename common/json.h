@@ -1,0 +1,16 @@
+/*
+ * json -- the one JSON string writer of posync (pocsv's batch JSON,
+ * receipt-export's receipt file): cJSON's escaping, so '"' and '\\'
+ * escaped, \b \f \n \r \t as such, any other byte below 0x20 as \u00XX,
+ * every other byte as it is.  The result is always a valid JSON string
+ * for UTF-8 input, and what cJSON_Parse reads back is s.
+ */
+#ifndef POSYNC_JSON_H
+#define POSYNC_JSON_H
+
+#include "util.h"
+
+/* Append s as a JSON string, quotes and all; dies when out of memory. */
+void json_str(struct buf *out, const char *s);
+
+#endif

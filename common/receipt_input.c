@@ -1,0 +1,268 @@
+/*
+ * receipt_input -- see receipt_input.h (the fields: receipt_input_impl.h).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "map.h"
+#include "receipt_input.h"
+#include "receipt_input_impl.h"
+#include "receipt_rules.h"
+#include "receipt_state.h"
+#include "tsv.h"
+#include "util.h"
+
+struct rx_input *
+rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
+    int64_t keep_ms, const char *where)
+{
+	struct rx_input *in = xcalloc(1, sizeof *in);
+
+	in->st = st;
+	in->now = now;
+	in->overlap_ms = overlap_ms;
+	in->keep_ms = keep_ms;
+	in->where = xstrdup(where ? where : "");
+	in->maxms = rx_state_cursor(st);
+	in->seen = map_new(1);
+	in->orders = map_new(sizeof(struct order));
+	in->items = map_new(sizeof(struct item));
+	in->csv = map_new(sizeof(struct linelist));
+	in->seed = map_new(sizeof(struct seeded));
+	in->pos = map_new(1);
+	return in;
+}
+
+static void
+input_free_maps(struct rx_input *in)
+{
+	struct order *o;
+	struct item *it;
+	struct linelist *ll;
+	struct seeded *sd;
+	size_t i, k;
+
+	for (i = 0; (o = map_next(in->orders, &i, NULL)) != NULL; )
+		free(o->ext);
+	for (i = 0; (it = map_next(in->items, &i, NULL)) != NULL; ) {
+		free(it->order);
+		free(it->ext);
+	}
+	for (i = 0; (ll = map_next(in->csv, &i, NULL)) != NULL; ) {
+		for (k = 0; k < ll->n; k++)
+			free(ll->v[k].line);
+		free(ll->v);
+	}
+	for (i = 0; (sd = map_next(in->seed, &i, NULL)) != NULL; )
+		rx_po_free(&sd->po);
+	map_free(in->orders);
+	map_free(in->items);
+	map_free(in->csv);
+	map_free(in->seed);
+	map_free(in->seen);
+	map_free(in->pos);
+}
+
+void
+rx_input_free(struct rx_input *in)
+{
+	size_t i;
+
+	if (!in)
+		return;
+	for (i = 0; i < in->n; i++) {
+		free(in->v[i].id);
+		free(in->v[i].order);
+		free(in->v[i].seq);
+		free(in->v[i].bad);
+	}
+	free(in->v);
+	input_free_maps(in);
+	free(in->where);
+	free(in);
+}
+
+/* The cursor's goal: the ledger-known receipts still move it; one dated
+ * ahead of this host's clock does not (posync(7), CLOCKS): it would carry
+ * the window past every receipt dated before it. */
+static void
+input_time(struct rx_input *in, int64_t ms)
+{
+	if (ms > in->maxms && ms <= in->now)
+		in->maxms = ms;
+}
+
+enum rx_take
+rx_input_receipt(struct rx_input *in, const char *id, const char *order,
+    const char *seq, dec_t acc, int64_t ms, const char *bad)
+{
+	struct rcpt *x;
+	int isnew = 1;
+
+	if (id && rx_state_seen(in->st, id)) {
+		/* exported already: what HotWax says of it now is moot */
+		input_time(in, ms);
+		return RX_OLD;
+	}
+	if (ms >= 0 && ms < rx_state_floor(in->st)) {
+		/* before --start-at's TIME: another exporter's, never ours */
+		input_time(in, ms);
+		return RX_BEFORE_FLOOR;
+	}
+	if (id)
+		map_put(in->seen, id, &isnew);
+	if (!isnew) {
+		input_time(in, ms);
+		return RX_OLD;
+	}
+	if (in->n == RX_MAX_NEW)
+		return RX_TOO_MANY;
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 256;
+		in->v = xrealloc(in->v, in->cap * sizeof *in->v);
+	}
+	x = &in->v[in->n++];
+	x->id = xstrdup(id ? id : "");
+	x->order = order ? xstrdup(order) : NULL;
+	x->seq = seq ? xstrdup(seq) : NULL;
+	x->acc = acc;
+	x->ms = ms;
+	x->bad = bad ? xstrdup(bad) : NULL;
+	if (x->order)
+		map_put(in->orders, x->order, NULL);
+	input_time(in, ms);
+	return RX_TAKEN;
+}
+
+int
+rx_input_empty(const struct rx_input *in)
+{
+	return in->n == 0 && in->maxms == rx_state_cursor(in->st);
+}
+
+const char **
+rx_input_orders(const struct rx_input *in, int netsuite, size_t *n)
+{
+	const char **v = map_sorted(in->orders, n);
+	size_t i, k;
+
+	for (i = k = 0; netsuite && i < *n; i++)
+		if (((struct order *)map_get(in->orders, v[i]))->netsuite)
+			v[k++] = v[i];
+	if (netsuite)
+		*n = k;
+	return v;
+}
+
+int
+rx_input_order(struct rx_input *in, const char *order, const char *ext,
+    const char *type)
+{
+	struct order *o = order ? map_get(in->orders, order) : NULL;
+
+	if (!o)
+		return 0;
+	o->found = 1;
+	o->netsuite = type && strcmp(type, "PURCHASE_ORDER") == 0 && ext;
+	if (o->netsuite && !o->ext) {
+		o->ext = xstrdup(ext);
+		map_put(in->pos, ext, NULL);
+	}
+	return !o->netsuite;
+}
+
+static char *
+item_key(const char *order, const char *seq)
+{
+	struct buf b = { 0 };
+
+	tsv_esc(&b, order);
+	buf_addc(&b, '\t');
+	tsv_esc(&b, seq);
+	return b.s;
+}
+
+int
+rx_input_item(struct rx_input *in, const char *order, const char *seq,
+    const char *ext, int hasqty, dec_t qty)
+{
+	char *key = item_key(order, seq);
+	struct item *it;
+	int isnew;
+
+	it = map_put(in->items, key, &isnew);
+	free(key);
+	if (!isnew)
+		return 0;
+	it->order = xstrdup(order);
+	it->ext = ext ? xstrdup(ext) : NULL;
+	it->hasqty = hasqty;
+	it->qty = hasqty ? qty : 0;
+	return 1;
+}
+
+const struct item *
+rx_input_find_item(const struct rx_input *in, const char *order,
+    const char *seq)
+{
+	char *key = item_key(order, seq);
+	const struct item *it = map_get(in->items, key);
+
+	free(key);
+	return it;
+}
+
+const char *
+rx_input_item_line(const struct rx_input *in, const char *order,
+    const char *seq)
+{
+	const struct item *it = rx_input_find_item(in, order, seq);
+
+	return it ? it->ext : NULL;
+}
+
+int
+rx_input_has_po(const struct rx_input *in, const char *po)
+{
+	return map_get(in->pos, po) != NULL;
+}
+
+void
+rx_input_csv(struct rx_input *in, const char *po, const char *line,
+    int has_qty, dec_t qty)
+{
+	struct linelist *ll = map_put(in->csv, po, NULL);
+	size_t i;
+
+	for (i = 0; i < ll->n && strcmp(ll->v[i].line, line) != 0; i++)
+		;
+	if (i == ll->n) {
+		if (ll->n == ll->cap) {
+			ll->cap = ll->cap ? ll->cap * 2 : 8;
+			ll->v = xrealloc(ll->v, ll->cap * sizeof *ll->v);
+		}
+		ll->v[ll->n++].line = xstrdup(line);
+	}
+	ll->v[i].has = has_qty;
+	ll->v[i].qty = has_qty ? qty : 0;
+}
+
+void
+rx_input_seed(struct rx_input *in, const char *po, const char *line,
+    dec_t acc)
+{
+	struct seeded *sd;
+	struct rx_line *l;
+	int isnew;
+
+	sd = map_put(in->seed, po, &isnew);
+	if (isnew)
+		rx_po_init(&sd->po, po);
+	if (!line) {
+		sd->held = 1;
+		return;
+	}
+	l = rx_po_line(&sd->po, line);
+	l->received = rx_qty_add(l->received, acc);
+}

@@ -1,0 +1,74 @@
+/*
+ * receipt_input -- one receipt-export run's input, as the caller fetches
+ * it (receipt_fetch.h, receipt_seed.h) and rx_decide (receipt_rules.h)
+ * reads it: HotWax's receipt rows (each receipt taken once, the cursor's
+ * goal kept), its OrderHeader and OrderItem rows, the polines records of
+ * the POs concerned and, under --start-at, what receipts dated before
+ * the floor received.  Building it decides nothing; the type is opaque.
+ */
+#ifndef POSYNC_RECEIPT_INPUT_H
+#define POSYNC_RECEIPT_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decimal.h"
+#include "receipt_state.h"
+
+/* New receipts taken per run; the rest waits for the next run. */
+#define RX_MAX_NEW	100000
+
+struct rx_input;
+
+/* A run's input over st (read, not changed, until rx_decide): now is this
+ * host's clock when the run began; where prefixes messages about HotWax's
+ * rows (its base_url). */
+struct rx_input *rx_input_new(const struct rx_state *st, int64_t now,
+    int64_t overlap_ms, int64_t keep_ms, const char *where);
+void rx_input_free(struct rx_input *in);
+
+/* What became of a receipt row. */
+enum rx_take {
+	RX_TAKEN,		/* new: decided by rx_decide */
+	RX_OLD,			/* in the ledger, or taken already (a page shifted) */
+	RX_BEFORE_FLOOR,	/* dated before --start-at's floor: never ours */
+	RX_TOO_MANY		/* RX_MAX_NEW taken: stop, the rest next run */
+};
+/* A ShipmentReceiptAndItem row: id, order, seq NULL, ms -1 when HotWax
+ * gave none; bad says what is wrong with the row (NULL: nothing).  Every
+ * row but RX_TOO_MANY moves the cursor's goal (not past now). */
+enum rx_take rx_input_receipt(struct rx_input *in, const char *id,
+    const char *order, const char *seq, dec_t acc, int64_t ms,
+    const char *bad);
+/* Nothing new: no receipt taken, the cursor would not move. */
+int rx_input_empty(const struct rx_input *in);
+
+/* The HotWax orders the receipts name, sorted (malloc'd array; the
+ * strings live as long as in); netsuite: only NetSuite POs' orders. */
+const char **rx_input_orders(const struct rx_input *in, int netsuite,
+    size_t *n);
+/* An OrderHeader row of an order a receipt names (others are ignored):
+ * a NetSuite PO when type is PURCHASE_ORDER and ext is set.  1 when it is
+ * not a NetSuite PO, else 0. */
+int rx_input_order(struct rx_input *in, const char *order, const char *ext,
+    const char *type);
+/* An OrderItem row (the first of a line counts): ext the NetSuite line
+ * id or NULL; hasqty 0 when its quantity is absent or malformed.  1 when
+ * it was the first, else 0. */
+int rx_input_item(struct rx_input *in, const char *order, const char *seq,
+    const char *ext, int hasqty, dec_t qty);
+/* The NetSuite line id of an item rx_input_item gave, or NULL. */
+const char *rx_input_item_line(const struct rx_input *in, const char *order,
+    const char *seq);
+/* Is po a NetSuite PO this run's receipts reach? */
+int rx_input_has_po(const struct rx_input *in, const char *po);
+/* A polines record (the last of a line counts). */
+void rx_input_csv(struct rx_input *in, const char *po, const char *line,
+    int has_qty, dec_t qty);
+
+/* What a receipt dated before the floor accepted on a PO's line;
+ * or, with line NULL, a row that could not be counted: the PO is held. */
+void rx_input_seed(struct rx_input *in, const char *po, const char *line,
+    dec_t acc);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * Unit tests of common/json.c: the one JSON string writer (cJSON's
+ * escaping), used by pocsv's batch JSON and receipt-export's file.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "json.h"
+#include "tap.h"
+#include "util.h"
+
+static char *
+js(const char *s)
+{
+	struct buf b = { 0 };
+
+	json_str(&b, s);
+	return b.s;
+}
+
+/* s written, then read back by cJSON: s again? */
+static int
+round_trip(const char *s)
+{
+	char *t = js(s);
+	cJSON *j = cJSON_Parse(t);
+	int same = cJSON_IsString(j) && strcmp(cJSON_GetStringValue(j), s) == 0;
+
+	cJSON_Delete(j);
+	free(t);
+	return same;
+}
+
+static void
+t_escapes(void)
+{
+	char *s;
+
+	is_str(s = js(""), "\"\"", "the empty string");
+	free(s);
+	is_str(s = js("12009298"), "\"12009298\"", "nothing to escape: as it is");
+	free(s);
+	is_str(s = js("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"",
+	    "quote and backslash escaped, LF as \\n, other control bytes \\u00XX");
+	free(s);
+	is_str(s = js("\b\f\r\t\x1f"), "\"\\b\\f\\r\\t\\u001f\"",
+	    "\\b \\f \\r \\t by name, 0x1f as \\u001f");
+	free(s);
+	is_str(s = js("\x7f/\xc3\xa9"), "\"\x7f/\xc3\xa9\"",
+	    "DEL, '/' and UTF-8 as they are");
+	free(s);
+}
+
+static void
+t_round_trip(void)
+{
+	char s[4] = "x?y";
+	char *big;
+	int c, bad = 0;
+
+	for (c = 1; c < 256; c++) {
+		s[1] = (char)c;
+		if (!round_trip(s))
+			bad++;
+	}
+	is_int(bad, 0, "every byte but NUL reads back as written");
+	big = xmalloc(100001);
+	memset(big, '"', 100000);
+	big[100000] = 0;
+	big[500] = '\n';
+	ok(round_trip(big), "a long string of quotes reads back as written");
+	free(big);
+}
+
+static void
+t_appends(void)
+{
+	struct buf b = { 0 };
+
+	buf_adds(&b, "[");
+	json_str(&b, "a");
+	buf_addc(&b, ',');
+	json_str(&b, "b");
+	buf_addc(&b, ']');
+	is_str(b.s, "[\"a\",\"b\"]", "appends to what the buffer holds");
+	ok(b.len == strlen(b.s), "the length follows");
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	t_escapes();
+	t_round_trip();
+	t_appends();
+	return done_testing();
+}
