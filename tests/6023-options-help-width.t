@@ -23,5 +23,5 @@ done
 t_exit "receipt-export --help" 0 receipt-export --help
 t_like "... still says --start-at's forms" "$(t_out)" \
 	"YYYY-MM-DDTHH:MM:SS\[\.fff\], then Z"
-t_like "... all of them" "$(t_out)" "or \+HH:MM or -HH:MM"
+t_like "... all of them" "$(t_out)" "or \+HH:MM/-HH:MM\)"
 t_done
