@@ -36,6 +36,7 @@
 
 #include "config.h"
 #include "msg.h"
+#include "safename.h"
 #include "util.h"
 
 #define SECRET_MAX	(64 * 1024)
@@ -350,15 +351,16 @@ set_str(char **sp, char *v)
 }
 
 /* A word that goes into remote file names ([netsuite] receipt_prefix):
- * 1 to 64 of [A-Za-z0-9._-], not starting with '.' (a hidden file on
- * the server, which NetSuite's script would still read).  The one home
- * of the rule: receipt-export and receipt-push trust it. */
+ * 1 to 64 of [A-Za-z0-9._-], starting as a spool name may (safename.h:
+ * not '.', a hidden file on the server, nor '-'), since receipt-push
+ * refuses in its spool a name that does not.  The one home of the rule:
+ * receipt-export and receipt-push trust it. */
 static int
 name_ok(const char *v)
 {
 	size_t n = strlen(v);
 
-	return n > 0 && n <= 64 && v[0] != '.' &&
+	return n > 0 && n <= 64 && spool_lead_ok((unsigned char)v[0]) &&
 	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789._-") == n;
 }
@@ -406,7 +408,7 @@ set_string(struct ctx *x, const struct key *k, char **sp, const char *value)
 		if (!name_ok(value)) {
 			q = msg_quote(value, strlen(value));
 			bad(x, "[%s] %s: %s must be 1 to 64 of A-Z a-z 0-9 . _ - "
-			    "(not starting with .)", k->section, k->name, q);
+			    "(not starting with . or -)", k->section, k->name, q);
 			free(q);
 			break;
 		}
@@ -527,10 +529,19 @@ load(struct config *c, const char *path)
 	int fd, r;
 
 	set_defaults(c);
-	if (!path || !*path)
-		path = getenv("POSYNC_CONFIG");
-	if (!path || !*path)
-		path = CONFIG_DEFAULT_PATH;
+	if (!path || !*path) {
+		/* set but empty is a wrapper's unset variable, as -c "" is
+		 * (prog.c): never taken for unset, which would read the
+		 * default, perhaps another installation's */
+		if ((path = getenv("POSYNC_CONFIG")) && !*path) {
+			msg_warn("POSYNC_CONFIG is set but empty: name the "
+			    "configuration file in it, or unset it to read %s",
+			    CONFIG_DEFAULT_PATH);
+			return EX_CONFIG;
+		}
+		if (!path)
+			path = CONFIG_DEFAULT_PATH;
+	}
 	c->path = xstrdup(path);
 	/* open_regular: a FIFO here would block fopen(3) for ever, and cron
 	 * would never hear of it */

@@ -17,6 +17,7 @@
 
 #define NOTES_MAX	(16 << 20)	/* bytes of a notes file */
 #define NOTES_TAG	"# posync notes v"	/* NOTES_VERSION, less its number */
+#define NOTES_V		1		/* NOTES_VERSION's number */
 
 struct notes {
 	char *path;
@@ -25,19 +26,26 @@ struct notes {
 	struct buf next;	/* NOTES_VERSION and the lines kept */
 };
 
-/* The lines of a file as read: past NOTES_VERSION, or all of an older
- * posync's; NULL for a later version's. */
+/* The lines of a file as read: past its version line, or all of an
+ * older posync's (none); NULL for a later version's.  The line is read
+ * as a person may have saved it: a trailing CR (an editor's CRLF) or
+ * blanks are not a later version, only a higher number is. */
 static const char *
 past_version(const char *raw)
 {
-	size_t tl = strlen(NOTES_TAG), vl = strlen(NOTES_VERSION);
+	size_t tl = strlen(NOTES_TAG), dl;
+	const char *nl;
+	unsigned long v;
 
 	if (strncmp(raw, NOTES_TAG, tl) != 0)
 		return raw;	/* no version line: an older posync's */
-	if (strncmp(raw, NOTES_VERSION, vl) == 0 &&
-	    (raw[vl] == '\n' || raw[vl] == 0))
-		return raw[vl] ? raw + vl + 1 : raw + vl;
-	return NULL;
+	dl = strspn(raw + tl, "0123456789");
+	errno = 0;
+	v = strtoul(raw + tl, NULL, 10);
+	if (dl > 0 && (v > NOTES_V || errno == ERANGE))
+		return NULL;
+	nl = strchr(raw, '\n');
+	return nl ? nl + 1 : raw + strlen(raw);
 }
 
 struct notes *
@@ -63,7 +71,7 @@ notes_open(const char *path, int must_read)
 	if ((n->lines = past_version(n->raw)) == NULL) {
 		msg_warn("%s: written by a later posync (its first line is not "
 		    "\"%s\"): %s", path, NOTES_VERSION, must_read ? "not read" :
-		    "ignored");
+		    "ignored; it will be replaced");
 		if (must_read) {
 			notes_close(n);
 			return NULL;

@@ -11,8 +11,10 @@
  *  - A file this module writes starts with the line NOTES_VERSION, so a
  *    later format can tell its own from this one.  A file without it (an
  *    older posync's) is read the same, and gets it at its next write.  A
- *    file whose first line is a later version's is said and read as no
- *    notes (or refused, for a caller that must not forget).
+ *    file whose first line is a later version's (a higher number: a CR
+ *    or blanks after it, as an editor may leave, are not) is said and
+ *    read as no notes, then replaced at the next write (or refused, for
+ *    a caller that must not forget).
  *  - notes_open: a missing file is no notes.  One that cannot be read is
  *    said; with must_read, NULL (the caller stops: forgetting would redo
  *    work, as reporting NetSuite's errors twice), else no notes.

@@ -67,8 +67,9 @@ usage(const struct prog_spec *s, FILE *fp)
 		    o->arg ? o->arg : "");
 	fprintf(fp, "%s%s\n", s->operands ? " " : "",
 	    s->operands ? s->operands : "");
-	help_line(fp, "-c, --config FILE", "configuration (else "
-	    "$POSYNC_CONFIG, else " CONFIG_DEFAULT_PATH ")");
+	/* two lines: every --help line fits 80 columns (tests/6023) */
+	help_line(fp, "-c, --config FILE", "configuration (else $POSYNC_CONFIG,\n"
+	    "else " CONFIG_DEFAULT_PATH ")");
 	help_line(fp, "-n, --dry-run", s->dry);
 	help_line(fp, "-v, --verbose", "progress on stderr");
 	for (o = s->opts; o && o->name; o++) {
@@ -148,6 +149,20 @@ refused(const struct prog_spec *s, int ch, char **argv)
 	return bad_usage(s, "unknown option:", letter);
 }
 
+/* -c FILE.  An empty FILE (-c "", --config=: a wrapper's unset
+ * variable) is refused, never taken for no -c: that would read
+ * $POSYNC_CONFIG's or the default configuration, another installation's
+ * spool and servers. */
+static int
+config_path(struct prog *p, const char *arg)
+{
+	if (!*arg)
+		return bad_usage(p->spec, "-c, --config: the configuration "
+		    "file's name is empty:", arg);
+	p->cfgpath = arg;
+	return GO_ON;
+}
+
 /* One option read: GO_ON, or the status to end with (-h, -V: 0). */
 static int
 option(struct prog *p, int ch, char **argv, void *ctx)
@@ -155,7 +170,7 @@ option(struct prog *p, int ch, char **argv, void *ctx)
 	int st;
 
 	switch (ch) {
-	case 'c': p->cfgpath = optarg; return GO_ON;
+	case 'c': return config_path(p, optarg);
 	case 'n': p->dry = 1; return GO_ON;
 	case 'v': verbose = 1; return GO_ON;
 	case 'h': usage(p->spec, stdout); return 0;

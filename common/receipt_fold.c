@@ -17,6 +17,7 @@
 #include "lock.h"
 #include "map.h"
 #include "msg.h"
+#include "notes.h"
 #include "receipt_fetch.h"
 #include "receipt_fold.h"
 #include "receipt_rules.h"
@@ -101,31 +102,17 @@ fold_render(const struct map *pos, struct buf *out)
 }
 
 /* The names receipt-push holds (it writes them, under the publish lock,
- * only for files it chose not to publish yet). */
-static char *
+ * only for files it chose not to publish yet): a notes file of bare
+ * names (notes.h), read as it is in the older form, one name a line and
+ * no version line.  One that cannot be read holds nothing (said). */
+static struct notes *
 held_names(struct rx_spool *sp)
 {
-	char *path = path_join(sp->statedir, HELD_FILE), *data = NULL;
-	size_t len;
+	char *path = path_join(sp->statedir, HELD_FILE);
+	struct notes *n = notes_open(path, 0);
 
-	if (read_file(path, RX_STATE_MAX, &data, &len) < 0 || memchr(data, 0, len)) {
-		free(data);
-		data = NULL;
-	}
 	free(path);
-	return data;
-}
-
-static int
-is_held(const char *held, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p;
-
-	for (p = held; (p = strstr(p, name)); p++)
-		if ((p == held || p[-1] == '\n') && p[n] == '\n')
-			return 1;
-	return 0;
+	return n;
 }
 
 /* Fold the waiting files (v, n names) and j->file into out; 0, or -1
@@ -236,7 +223,8 @@ others_last(struct rx_spool *sp, char **v, size_t n, const char *pattern)
 static size_t
 foldable(struct rx_spool *sp, char **v, size_t n, char ***pv)
 {
-	char *pattern, *held;
+	char *pattern;
+	struct notes *held;
 	int64_t last;	/* the latest other file's entry */
 	size_t i, npv = 0, k;
 	int first = 1;
@@ -257,13 +245,13 @@ foldable(struct rx_spool *sp, char **v, size_t n, char ***pv)
 			continue;
 		if (first) {
 			first = 0;
-			if (!(held && is_held(held, (*pv)[i])))
+			if (!notes_find(held, (*pv)[i]))
 				continue;
 		}
 		if (rfile_name_ms((*pv)[i]) > last)
 			(*pv)[k++] = (*pv)[i];
 	}
-	free(held);
+	notes_close(held);
 	(*pv)[k] = NULL;
 	return k;
 }

@@ -101,11 +101,17 @@ safename(const char *remote, size_t len)
 }
 
 int
+spool_lead_ok(int c)
+{
+	return c != '.' && c != '-';
+}
+
+int
 spool_name_ok(const char *name, const char *ext)
 {
 	size_t n = strlen(name), i, e = ext ? strlen(ext) : 0;
 
-	if (n == 0 || n > SPOOL_NAME_MAX || name[0] == '.' || name[0] == '-')
+	if (n == 0 || n > SPOOL_NAME_MAX || !spool_lead_ok(name[0]))
 		return 0;
 	if (ext && (n <= e || strcmp(name + n - e, ext) != 0))
 		return 0;

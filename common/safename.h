@@ -54,4 +54,8 @@ char *safename(const char *remote, size_t len);
  * ends in ext with at least one byte before it. */
 int spool_name_ok(const char *name, const char *ext);
 
+/* 1 when c may start a spool name (neither '.' nor '-'): the rule's
+ * first character, shared with config.c's words that begin names. */
+int spool_lead_ok(int c);
+
 #endif

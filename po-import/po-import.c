@@ -96,6 +96,8 @@
 #define VERSION_AT	160	/* where in it the version line starts */
 #define MADE_AT		192	/* where in it the batch's "made" line starts */
 #define LOGID_VERSION	"# posync logid v1"
+#define LOGID_TAG	"# posync logid v"	/* LOGID_VERSION, less its number */
+#define LOGID_V		1		/* LOGID_VERSION's number */
 #define LOGID_HELD	"(upload not confirmed by HotWax)"
 
 struct run {
@@ -255,9 +257,14 @@ bad:
  *   LOGID_NONE   no file; LOGID_UNREAD  it cannot be read (said);
  *   LOGID_BAD    anything else (damaged: an empty file, a stray blank):
  *                the log it named is unknown, so the batch is uploaded
- *                again (to_follow), never pruned unreported.
+ *                again (to_follow), never pruned unreported;
+ *   LOGID_LATER  a later posync's: a higher number in the version line.
+ *                Its layout is not this one, so nothing in it is read:
+ *                the batch is left where it is (logid_later), neither
+ *                uploaded again nor pruned.
  */
-enum { LOGID_NONE, LOGID_HOLD, LOGID_REAL, LOGID_BAD, LOGID_UNREAD };
+enum { LOGID_NONE, LOGID_HOLD, LOGID_REAL, LOGID_BAD, LOGID_UNREAD,
+    LOGID_LATER };
 
 static char *
 logid_path(const struct run *r, const char *name)
@@ -266,6 +273,25 @@ logid_path(const struct run *r, const char *name)
 
 	free(f);
 	return s;
+}
+
+/* 1 when a .logid's version line (data, len bytes) is a later posync's:
+ * a higher number after LOGID_TAG.  The previous release's (blanks or
+ * '\n's there) and this one's are not. */
+static int
+later_logid(const char *data, size_t len)
+{
+	size_t tl = strlen(LOGID_TAG);
+	const char *v = data + VERSION_AT + tl;
+	unsigned long n;
+
+	if (len < VERSION_AT + tl + 1 ||
+	    strncmp(data + VERSION_AT, LOGID_TAG, tl) != 0 ||
+	    strspn(v, "0123456789") == 0)
+		return 0;
+	errno = 0;
+	n = strtoul(v, NULL, 10);
+	return n > LOGID_V || errno == ERANGE;
 }
 
 /* What cur/STEM.logid of the batch name says; *id (malloc'd) for
@@ -287,6 +313,10 @@ logid_of(const struct run *r, const char *name, char **id)
 		return k;
 	}
 	free(p);
+	if (later_logid(data, len)) {
+		free(data);
+		return LOGID_LATER;
+	}
 	data[strcspn(data, "\n")] = 0;
 	if (strncmp(data, LOGID_HELD, strlen(LOGID_HELD)) == 0)
 		k = LOGID_HOLD;
@@ -297,6 +327,23 @@ logid_of(const struct run *r, const char *name, char **id)
 	else
 		free(data);
 	return k;
+}
+
+/* cur/STEM.logid of the batch name is a later posync's (LOGID_LATER):
+ * whether HotWax has the batch, and under which log, is not known here.
+ * The batch at where is left as it is -- not uploaded (HotWax may have
+ * it), not sent back, not pruned -- until the later posync runs again or
+ * a person acts: EX_CONFIG, as for a later posync's ledger (polines.c). */
+static int
+logid_later(const struct run *r, const char *name, const char *where)
+{
+	char *p = logid_path(r, name);
+
+	msg_warn("%s: written by a later posync (its version line is not "
+	    "\"%s\"): %s left as it is, not uploaded; run that posync, or "
+	    "see po-import(1), FILES", p, LOGID_VERSION, where);
+	free(p);
+	return EX_CONFIG;
 }
 
 /* The batch at path's mtime (in new/: when it was made); now when it
@@ -593,7 +640,7 @@ batch(const char *path, void *arg)
 	char *data = NULL, *newpath = NULL, *id = NULL;
 	size_t len, nrows;
 	cJSON *rows = NULL;
-	int st, in_new, taken;
+	int st, in_new, taken, k;
 
 	/* a batch's name becomes a path component and a message: the
 	 * spool's one rule (safename.h) first */
@@ -619,7 +666,11 @@ batch(const char *path, void *arg)
 		goto out;
 	}
 	/* HotWax took it already, and the move to cur/ was not done */
-	taken = logid_of(r, name, &id) == LOGID_REAL && !logdone(r, name);
+	if ((k = logid_of(r, name, &id)) == LOGID_LATER) {
+		st = logid_later(r, name, path);
+		goto out;
+	}
+	taken = k == LOGID_REAL && !logdone(r, name);
 	if (r->dry) {
 		if (taken)
 			msg_info("%s: HotWax took it already (log %s): a run "
@@ -1504,6 +1555,11 @@ to_follow(struct run *r, const char *name, char **id, int *st)
 		return 1;
 	} else if (k == LOGID_BAD) {
 		*st = exit_merge(*st, logid_damaged(r, name));
+	} else if (k == LOGID_LATER) {
+		char *where = path_join(r->curdir, name);
+
+		*st = exit_merge(*st, logid_later(r, name, where));
+		free(where);
 	}
 	free(*id);
 	*id = NULL;
@@ -1639,7 +1695,8 @@ follow_logs(struct run *r)
  * reported (to_follow sends such a batch back to new/); pruning a
  * STEM.logid naming a log would forget the log.  STEM.logdone stays while
  * STEM.logid is there, lest the log be followed again.  (A placeholder or
- * damaged .logid left without its batch is pruned.)
+ * damaged .logid left without its batch is pruned.)  A later posync's
+ * .logid (LOGID_LATER) keeps every file of its batch.
  */
 static int
 still_followed(const char *file, void *arg)
@@ -1660,7 +1717,9 @@ still_followed(const char *file, void *arg)
 		return 0;
 	name = xasprintf("%.*s.json", (int)(fl - sl), file);
 	k = logid_of(r, name, NULL);
-	if (i == LOGDONE)
+	if (k == LOGID_LATER)	/* its meaning unknown: kept whole */
+		keep = 1;
+	else if (i == LOGDONE)
 		keep = k != LOGID_NONE;
 	else if (logdone(r, name) || k == LOGID_NONE)
 		keep = 0;

@@ -354,8 +354,8 @@ set_start_at(const char *arg, void *ctx)
 
 static const struct prog_opt opts[] = {
 	{ "start-at", "TIME", "first run only: write a state that exports nothing\n"
-	    "dated before TIME (YYYY-MM-DDTHH:MM:SS[.fff]Z or +HH:MM/-HH:MM),\n"
-	    "and export nothing now", set_start_at },
+	    "dated before TIME (YYYY-MM-DDTHH:MM:SS[.fff], then Z\n"
+	    "or +HH:MM/-HH:MM), and export nothing now", set_start_at },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -363,7 +363,7 @@ static const struct prog_spec spec = {
 	.lock = LOCK_NAME,
 	.area = "receipt",
 	.operands = NULL,
-	.dry = "dry run: print the receipt file it would write, change nothing",
+	.dry = "dry run: print the receipt file it would write,\nchange nothing",
 	.opts = opts,
 };
 

@@ -430,17 +430,17 @@ publish_lock(struct run *r)
 /* Record which posync files this run holds back: receipt-export may fold
  * only those.  Cleared before anything is published, so a file being
  * published (or published, if the run dies before moving it to cur/) is
- * never among them. */
+ * never among them.  A notes file of bare names (notes.h), read by
+ * receipt_fold.c; none held, it is removed. */
 static int
 write_held(struct run *r, size_t from)
 {
-	struct buf b = {0};
+	struct notes *n;
 	size_t i;
-	int st = 0;
+	int st;
 
 	if (r->dry)
 		return 0;
-	buf_adds(&b, "");
 	/* a fold writes a new, later file: a posync file queued before a
 	 * person's file would go out after it, folded; so only those after
 	 * the last such file are offered (receipt-export's foldable() keeps
@@ -450,17 +450,17 @@ write_held(struct run *r, size_t from)
 			from = i;
 			break;
 		}
+	if ((n = notes_open(r->held_path, 0)) == NULL)
+		return EX_IOERR;
 	for (i = from; i < r->nq; i++) {
 		char *inspool = path_join(r->newdir, r->q[i].name);
 
 		if (r->q[i].posync && strcmp(r->q[i].path, inspool) == 0)
-			buf_addf(&b, "%s\n", r->q[i].name);
+			notes_keep(n, r->q[i].name);
 		free(inspool);
 	}
-	if ((b.len || access(r->held_path, F_OK) == 0) &&
-	    spool_write_atomic(r->held_path, b.s, b.len))
-		st = EX_IOERR;
-	buf_free(&b);
+	st = notes_save(n);
+	notes_close(n);
 	return st;
 }
 

@@ -39,7 +39,7 @@ for step in journal unfold file state compact; do
 			flock "$SPOOL/state/receipt-publish.lock" receipt-export
 		t_ok "$step: receipt-push holds both" receipt-push
 		t_is "$step: two files wait" "$(re_files | wc -l)" 2
-		t_is "$step: both are held" "$(cat "$SPOOL/state/receipt-push.held")" "$(re_files)"
+		t_is "$step: both are held" "$(rp_held)" "$(re_files)"
 	fi
 	if [ $step = compact ]; then recv $po 1=1 2=1; else recv $po 1=0.5; fi
 	( POSYNC_TEST_CRASH=$step receipt-export >/dev/null 2>&1

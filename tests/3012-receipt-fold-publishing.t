@@ -50,7 +50,7 @@ t_true "... and in cur/" -f "$SPOOL/receipt/cur/$A"
 
 # NetSuite has not read A: receipt-push holds B; then B is folded.
 t_ok "receipt-push holds the second file" receipt-push
-t_is "... named in its held list" "$(cat "$SPOOL/state/receipt-push.held")" "$B"
+t_is "... named in its held list" "$(rp_held)" "$B"
 recv 8320 1=4
 t_exit "the next export folds it" 0 receipt-export
 t_is "one file waits" "$(re_files | wc -l)" 1

@@ -43,7 +43,7 @@ done
 t_is "three files wait" "$(nfiles)" 3
 t_ok "receipt-push holds them" receipt-push
 t_is "... naming all three in its held list" \
-	"$(wc -l <"$SPOOL/state/receipt-push.held")" 3
+	"$(rp_held | wc -l)" 3
 t_ok "a tick with no new receipt" pipe
 t_is "... folds them: one file waits" "$(nfiles)" 1
 t_is "... holding all three receipts once" "$(re_totals)" "8720 1 3"

@@ -35,7 +35,7 @@ t_is "... nothing published past it" "$(files)" ""
 t_is "... all four still wait" "$(ls "$N" | wc -l)" 4
 t_true "... the folder left alone" -d "$R/$F"
 t_is "... the held list names them (receipt-export may fold them)" \
-	"$(cat "$SP/state/receipt-push.held")" "$F
+	"$(rp_held "$SP/state/receipt-push.held")" "$F
 $G
 $H
 $I"

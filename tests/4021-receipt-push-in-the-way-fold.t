@@ -20,7 +20,7 @@ B=$(ls "$N")
 mkdir "$R/$B"
 t_exit "a folder has its name: receipt-push exits 78" 78 receipt-push </dev/null
 t_true "... the file waits in new/" -f "$N/$B"
-t_like "... named in the held list" "$(cat "$SPOOL/state/receipt-push.held")" "^$B\$"
+t_like "... named in the held list" "$(rp_held)" "^$B\$"
 recv 8500 1=4
 t_exit "the next receipt-export" 0 receipt-export
 t_true "... folds the held file" ! -e "$N/$B"

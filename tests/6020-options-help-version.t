@@ -14,8 +14,9 @@ for p in $PROGS; do
 	command -v "$p" >/dev/null || t_bail "$p is not built (make all)"
 done
 
-# the lines every --help must hold, word for word
-shared='  -c, --config FILE    configuration (else $POSYNC_CONFIG, else /etc/posync/posync.conf)
+# the lines every --help must hold, word for word (-c's text on two
+# lines since review S: every --help line fits 80 columns, 6023)
+shared='  -c, --config FILE    configuration (else $POSYNC_CONFIG,
   -v, --verbose        progress on stderr
   -h, --help           this help
   -V, --version        the program'"'"'s name and posync'"'"'s version'
@@ -27,6 +28,9 @@ for p in $PROGS; do
 		"^usage: $p \[-nv\] \[-c config\]"
 	t_is "... -c -v -h -V and their long forms, in the words every program uses" \
 		"$(printf '%s\n' "$help" | grep -E '^  -[cvhV], --')" "$shared"
+	t_is "... -c's second line under its first" \
+		"$(printf '%s\n' "$help" | grep -A1 '^  -c, --' | sed -n 2p)" \
+		'                       else /etc/posync/posync.conf)'
 	t_like "... -n and --dry-run, with what a dry run of $p does" "$help" \
 		'^  -n, --dry-run        dry run: '
 	t_like "... then the exit table" "$(printf '%s\n' "$help" | grep -A1 '^exit status:$')" \

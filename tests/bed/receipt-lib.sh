@@ -17,6 +17,8 @@
 #                              receipt-export writes one file a run, folds
 #                              none (for tests of what each run exports)
 #   re_files                   the files in spool/receipt/new, in name order
+#   rp_held [FILE]             the names in receipt-push's held list
+#                              (a notes file), less its version line
 #   re_totals                  "PO LINE QTY" per line, summed over every file
 #                              in new/ (exact decimals), sorted
 #
@@ -152,6 +154,13 @@ re_nofold() {
 
 re_files() {
 	ls "$SPOOL/receipt/new" 2>/dev/null | sort
+}
+
+# rp_held [FILE] -- the names receipt-push holds: its held list
+# (SPOOL/state/receipt-push.held), a notes file (common/notes.h) less its
+# version line
+rp_held() {
+	grep -v '^# posync notes v' "${1:-$SPOOL/state/receipt-push.held}"
 }
 
 # re_totals [DIR [PART]] -- "PO LINE QTY" summed over the receipt files

@@ -480,7 +480,9 @@ test_secret(void)
 
 /* [netsuite] receipt_prefix: the one rule for it (config.c name_ok),
  * which receipt-export and receipt-push trust: 1 to 64 of
- * [A-Za-z0-9._-], not starting with '.'. */
+ * [A-Za-z0-9._-], starting with neither '.' nor '-' (safename.h's
+ * spool_lead_ok: receipt-push refuses a spool name starting with '-',
+ * so a prefix "-ns" held every receipt). */
 static void
 test_prefix(void)
 {
@@ -489,7 +491,7 @@ test_prefix(void)
 		int good;
 	} t[] = {
 		{ "posync", 1 }, { "Acme_Co-2.x", 1 }, { "a", 1 }, { "x.", 1 },
-		{ "-lead", 1 }, { "_lead", 1 },
+		{ "-lead", 0 }, { "-", 0 }, { "_lead", 1 },
 		{ ".hidden", 0 }, { ".", 0 }, { "..", 0 }, { "a b", 0 },
 		{ "a/b", 0 }, { "a:b", 0 }, { "caf\xc3\xa9", 0 }, { "a=b", 0 },
 	};
@@ -514,7 +516,12 @@ test_prefix(void)
 		if (strcmp(t[i].v, ".hidden") == 0) {
 			w = xasprintf("%s:2: [netsuite] receipt_prefix: ", f);
 			has(err, w, "  naming the file, line and key");
-			has(err, "(not starting with .)", "  and the whole rule");
+			has(err, "(not starting with . or -)", "  and the whole rule");
+			free(w);
+		}
+		if (strcmp(t[i].v, "-lead") == 0) {
+			w = xasprintf("%s:2: [netsuite] receipt_prefix: \"-lead\"", f);
+			has(err, w, "  -lead: naming the file, line and key");
 			free(w);
 		}
 		config_free(&c);

@@ -172,7 +172,8 @@ test_help_version(void)
 	starts(s, "usage: other-name [-nv] [-c config] [--when TIME]\n",
 	    "... the usage line names the program as called, its own option");
 	ok(strstr(s, "\n  -c, --config FILE    configuration (else "
-	    "$POSYNC_CONFIG, else " CONFIG_DEFAULT_PATH ")\n") != NULL,
+	    "$POSYNC_CONFIG,\n                       else " CONFIG_DEFAULT_PATH
+	    ")\n") != NULL,
 	    "... -c and --config, one wording");
 	ok(strstr(s, "\n  -n, --dry-run        dry run\n") &&
 	    strstr(s, "\n  -v, --verbose        progress on stderr\n") &&
