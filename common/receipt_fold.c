@@ -27,7 +27,6 @@
 #include "util.h"
 
 #define MAX_FOLD	(64L << 20)	/* a folded file; NetSuite takes 100 MB */
-#define HELD_FILE	"receipt-push.held"	/* written by receipt-push */
 
 /* One element's lines into p, each line's send summed.  -1 when it is not
  * such an element or a sum would not be exact. */
@@ -108,7 +107,7 @@ fold_render(const struct map *pos, struct buf *out)
 static struct notes *
 held_names(struct rx_spool *sp)
 {
-	char *path = path_join(sp->statedir, HELD_FILE);
+	char *path = path_join(sp->statedir, RFILE_HELD);
 	struct notes *n = notes_open(path, 0);
 
 	free(path);

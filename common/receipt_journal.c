@@ -19,6 +19,7 @@
 #include "receipt_journal.h"
 #include "receipt_rules.h"
 #include "receipt_state.h"
+#include "rfile.h"
 #include "spool.h"
 #include "tsv.h"
 #include "util.h"
@@ -34,7 +35,7 @@ rx_spool_init(struct rx_spool *sp, const struct config *cfg, int dry)
 	sp->pubfd = -1;
 	sp->statedir = path_join(cfg->spool.dir, "state");
 	sp->state_path = path_join(sp->statedir, "receipt-export.state");
-	sp->journal_path = path_join(sp->statedir, "receipt-export.pending");
+	sp->journal_path = path_join(sp->statedir, RFILE_JOURNAL);
 	sp->area = path_join(cfg->spool.dir, "receipt");
 	sp->excess_path = path_join(sp->area, "excess.csv");
 }

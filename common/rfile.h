@@ -14,6 +14,14 @@
 
 #include <stdint.h>
 
+/* The two state files of the queue's protocol, in SPOOL/state: the names
+ * of the files receipt-push held back (written by receipt-push, a notes
+ * file, notes.h; receipt-export folds into the oldest waiting file only
+ * when it is named there), and receipt-export's journal (while one is
+ * left by an interrupted run, the files it folds may be half gone). */
+#define RFILE_HELD	"receipt-push.held"
+#define RFILE_JOURNAL	"receipt-export.pending"
+
 /* The time in a posync receipt file's name
  * (PREFIX_PurchaseOrderReceiptFeed_YYYY-MM-DD-HH_MM_SS_mmm.json), in ms
  * since the epoch; -1 when the name holds none. */

@@ -82,11 +82,6 @@
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
 #define LOCK_NAME "receipt-push"
-/* The names of the files this run held (receipt-export folds the oldest
- * waiting file only when it is named here, posync(7), THE RECEIPT QUEUE), and receipt-export's journal: while one
- * is left by an interrupted run, the files it folds may be half gone. */
-#define HELD_FILE "receipt-push.held"
-#define EXPORT_JOURNAL "receipt-export.pending"
 #define PUBLISH_WAIT 60		/* s to wait for receipt-export's fold */
 
 struct item {
@@ -402,7 +397,7 @@ sort_queue(struct run *r)
 static int
 publish_lock(struct run *r)
 {
-	char *jp = xasprintf("%s/state/" EXPORT_JOURNAL, r->c->spool.dir);
+	char *jp = xasprintf("%s/state/" RFILE_JOURNAL, r->c->spool.dir);
 	int st;
 
 	if (r->dry) {
@@ -1302,7 +1297,7 @@ main(int argc, char **argv)
 	files = prog_operands(prog, &nfiles);
 	if ((st = prog_start(prog, &cfg)) == 0) {
 		r.c = &cfg;
-		r.held_path = xasprintf("%s/state/" HELD_FILE, cfg.spool.dir);
+		r.held_path = xasprintf("%s/state/" RFILE_HELD, cfg.spool.dir);
 		r.area = path_join(cfg.spool.dir, "receipt");
 		r.newdir = path_join(r.area, "new");
 		r.curdir = path_join(r.area, "cur");
