@@ -254,7 +254,10 @@ bad:
  *                again) in new/ and its next upload overwrites the file;
  *   LOGID_REAL   HotWax took the batch as log ID: a batch still in new/
  *                beside it is moved to cur/ without a second upload;
- *   LOGID_NONE   no file; LOGID_UNREAD  it cannot be read (said);
+ *   LOGID_NONE   no file;
+ *   LOGID_UNREAD it cannot be read (said): whether HotWax took the batch
+ *                is unknown, so a batch in new/ beside it waits there
+ *                (74), in a dry run too;
  *   LOGID_BAD    anything else (damaged: an empty file, a stray blank):
  *                the log it named is unknown, so the batch is uploaded
  *                again (to_follow), never pruned unreported;
@@ -668,6 +671,11 @@ batch(const char *path, void *arg)
 	/* HotWax took it already, and the move to cur/ was not done */
 	if ((k = logid_of(r, name, &id)) == LOGID_LATER) {
 		st = logid_later(r, name, path);
+		goto out;
+	}
+	if (k == LOGID_UNREAD) {	/* said: whether HotWax took it is unknown */
+		msg_warn("%s: not uploaded while its .logid in cur/ cannot be read", path);
+		st = EX_IOERR;
 		goto out;
 	}
 	taken = k == LOGID_REAL && !logdone(r, name);
