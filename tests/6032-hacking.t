@@ -1,8 +1,9 @@
 #!/bin/sh
 # 6032-hacking -- the shape HACKING promises a newcomer: every module in
 # common/ is named in its map (and nothing it names is missing), no
-# function in the code is longer than 80 lines, and receipt-export.c
-# keeps only the order of its steps (under 500 lines).
+# function in the code, nor in the test C code, is longer than 80 lines,
+# and receipt-export.c keeps only the order of its steps (under 500
+# lines).
 . "${0%/*}/lib.sh"
 
 H="$TOP/HACKING"
@@ -38,6 +39,10 @@ t_is "  and nothing else" \
 long=$(cd "$TOP" && awk -v MAX=80 -f tests/funclen.awk common/*.c \
 	po-export-parse/*.c po-import/*.c receipt-export/*.c receipt-push/*.c)
 t_is "no function in common/ or the programs is over 80 lines" "$long" ""
+# the test C code too, its own check: a failure says which part
+long=$(cd "$TOP" && awk -v MAX=80 -f tests/funclen.awk tests/unit/*.c \
+	tests/fuzz/*.c)
+t_is "no function in tests/unit/ or tests/fuzz/ is over 80 lines" "$long" ""
 
 n=$(wc -l <"$TOP/receipt-export/receipt-export.c")
 t_true "receipt-export.c is under 500 lines ($n)" "$n" -lt 500

@@ -16,15 +16,11 @@
 #include "msg.h"
 #include "util.h"
 
-static void
-test_good(void)
+/* A full configuration: every key set, with comments, a BOM, CRLF. */
+static char *
+good_conf(void)
 {
-	struct config c;
-	char *f = scratch_path("good.conf"), *text;
-	char *err;
-	int r;
-
-	text = xasprintf(
+	return xasprintf(
 	    "\xEF\xBB\xBF; a full configuration, every key set\n"
 	    "[sftp]\n"
 	    "host = sftp.test   ; inline comment\n"
@@ -67,6 +63,16 @@ test_good(void)
 	    "dir = %s/spool\n"
 	    "keep_days = 3\n"
 	    "syslog = true\n", scratch);
+}
+
+static void
+test_good(void)
+{
+	struct config c;
+	char *f = scratch_path("good.conf"), *text = good_conf();
+	char *err;
+	int r;
+
 	put_file(f, text, 0644);
 	cap_begin();
 	r = config_load(&c, f);
@@ -196,8 +202,9 @@ test_defaults(void)
 	free(f);
 }
 
+/* One file with a bad line of every kind: each named with its FILE:LINE. */
 static void
-test_bad(void)
+test_bad_lines(void)
 {
 	struct config c;
 	char *f = scratch_path("bad.conf"), *text, *err, *w;
@@ -264,6 +271,16 @@ test_bad(void)
 	config_free(&c);
 	free(err);
 	free(text);
+	free(f);
+}
+
+/* A key before any section, a config others may write, a missing one. */
+static void
+test_bad_file(void)
+{
+	struct config c;
+	char *f = scratch_path("bad.conf"), *err, *w;
+	int r;
 
 	put_file(f, "port = 22\n[sftp]\n", 0600);
 	cap_begin();
@@ -373,29 +390,12 @@ test_secret_one_line(const char *f, const char *key)
 	rmdir(f);
 }
 
+
+/* A secret others may read is refused, naming its mode, never it. */
 static void
-test_secret(void)
+test_secret_too_open(const char *f, const char *key)
 {
-	char *f = scratch_path("token"), *s, *err, *w, *big;
-	const char *key = "[hotwax] token_file";
-
-	put_file(f, "s3cr3t-T0ken\n", 0600);
-	s = config_secret(f, key);
-	is_str(s, "s3cr3t-T0ken", "0600 secret: its line");
-	free(s);
-	is_int(config_check_private(f, key), 0, "0600: check_private ok");
-
-	test_secret_one_line(f, key);
-
-	put_file(f, "crlf-token\r\n", 0400);
-	s = config_secret(f, key);
-	is_str(s, "crlf-token", "0400 secret, CRLF cut");
-	free(s);
-
-	put_file(f, "no-newline", 0600);
-	s = config_secret(f, key);
-	is_str(s, "no-newline", "a secret without a newline");
-	free(s);
+	char *s, *err, *w;
 
 	put_file(f, "s3cr3t-T0ken\n", 0640);
 	cap_begin();
@@ -427,6 +427,13 @@ test_secret(void)
 	err = cap_end();
 	has(err, "[sftp] identity_file", "  naming the key");
 	free(err);
+}
+
+/* An empty secret, an empty first line, one over 64 KiB, a missing one. */
+static void
+test_secret_no_line(const char *f, const char *key)
+{
+	char *s, *err, *w, *big;
 
 	put_file(f, "", 0600);
 	cap_begin();
@@ -475,6 +482,34 @@ test_secret(void)
 	cap_begin();
 	is_int(config_check_private(f, key), EX_CONFIG, "missing: check_private refuses");
 	free(cap_end());
+}
+
+static void
+test_secret(void)
+{
+	char *f = scratch_path("token"), *s;
+	const char *key = "[hotwax] token_file";
+
+	put_file(f, "s3cr3t-T0ken\n", 0600);
+	s = config_secret(f, key);
+	is_str(s, "s3cr3t-T0ken", "0600 secret: its line");
+	free(s);
+	is_int(config_check_private(f, key), 0, "0600: check_private ok");
+
+	test_secret_one_line(f, key);
+
+	put_file(f, "crlf-token\r\n", 0400);
+	s = config_secret(f, key);
+	is_str(s, "crlf-token", "0400 secret, CRLF cut");
+	free(s);
+
+	put_file(f, "no-newline", 0600);
+	s = config_secret(f, key);
+	is_str(s, "no-newline", "a secret without a newline");
+	free(s);
+
+	test_secret_too_open(f, key);
+	test_secret_no_line(f, key);
 	free(f);
 }
 
@@ -512,7 +547,7 @@ test_prefix(void)
 		} else
 			is_int(r, EX_CONFIG, "receipt_prefix %s is refused", t[i].v);
 		/* one message checked: msg.c shows MSG_SHOWN of a kind, and
-		 * test_bad used most of bad()'s */
+		 * test_bad_lines used most of bad()'s */
 		if (strcmp(t[i].v, ".hidden") == 0) {
 			w = xasprintf("%s:2: [netsuite] receipt_prefix: ", f);
 			has(err, w, "  naming the file, line and key");
@@ -554,7 +589,8 @@ main(void)
 	scratch_init("unit-config");
 	test_good();
 	test_defaults();
-	test_bad();
+	test_bad_lines();
+	test_bad_file();
 	test_secret();
 	test_prefix();
 	scratch_remove();

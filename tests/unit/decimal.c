@@ -49,19 +49,10 @@ double_is(double d, const char *text, dec_t want)
 		printf("#   got r=%d v=%lld, want %lld\n", r, (long long)v, (long long)want);
 }
 
-int
-main(void)
+static void
+test_parse(void)
 {
-	static const char *const trips[] = {
-		"0", "5", "0.3", "1.5", "12.00000001", "0.00000001", "100",
-		"99999999.99999999", "9999999999.99999999", "1234567.1234567",
-		"10.1", NULL
-	};
-	const char *const *t;
-	char buf[DEC_BUFSZ], text[64];
-	dec_t a, b, c, v;
-	int i, bad;
-	double d;
+	dec_t w = 0;
 
 	parse_ok("0", 0);
 	parse_ok("5", 5 * DEC_ONE);
@@ -72,13 +63,13 @@ main(void)
 	parse_ok("007.50", 750000000LL);
 	parse_ok("0.12345678", 12345678LL);
 	parse_ok("9999999999.99999999", 999999999999999999LL);
-	{
-		dec_t w = 0;
+	is_int(dec_parse("12abc", 2, &w), 0, "only len bytes are read");
+	is_int(w, 12 * DEC_ONE, "  giving 12");
+}
 
-		is_int(dec_parse("12abc", 2, &w), 0, "only len bytes are read");
-		is_int(w, 12 * DEC_ONE, "  giving 12");
-	}
-
+static void
+test_parse_bad(void)
+{
 	parse_bad("-1", 2, -1);
 	parse_bad("1e3", 3, -1);
 	parse_bad("1.123456789", 11, -2);
@@ -98,7 +89,11 @@ main(void)
 	parse_bad("10000000000", 11, -3);
 	parse_bad("99999999999999999999999999", 26, -3);
 	parse_bad("9223372036854775807", 19, -3);
+}
 
+static void
+test_format(void)
+{
 	format_is(0, "0");
 	format_is(5 * DEC_ONE, "5");
 	format_is(30000000LL, "0.3");
@@ -109,6 +104,21 @@ main(void)
 	format_is(-30000000LL, "-0.3");
 	format_is(INT64_MAX, "92233720368.54775807");
 	format_is(INT64_MIN, "-92233720368.54775808");
+}
+
+/* Parsed then formatted, a canonical text comes back as it was; and
+ * 0.1 + 0.2 is 0.3, exactly. */
+static void
+test_round_trip(void)
+{
+	static const char *const trips[] = {
+		"0", "5", "0.3", "1.5", "12.00000001", "0.00000001", "100",
+		"99999999.99999999", "9999999999.99999999", "1234567.1234567",
+		"10.1", NULL
+	};
+	const char *const *t;
+	char buf[DEC_BUFSZ];
+	dec_t a, b, c, v;
 
 	for (t = trips; *t; t++) {
 		v = -1;
@@ -125,6 +135,12 @@ main(void)
 	ok(a + b == c, "0.1 + 0.2 == 0.3 exactly");
 	is_str(dec_format(a + b, buf), "0.3", "  and prints as 0.3");
 	ok(0.1 + 0.2 != 0.3, "  (while in doubles it is not)");
+}
+
+static void
+test_from_double(void)
+{
+	dec_t v;
 
 	double_is(0.1, "0.1", 10000000LL);
 	double_is(1.5, "1.5", 150000000LL);
@@ -139,9 +155,18 @@ main(void)
 	is_int(dec_from_double(INFINITY, &v), -1, "dec_from_double(inf) refused");
 	is_int(dec_from_double(1e300, &v), -1, "dec_from_double(1e300) refused");
 	is_int(v, 7, "  and *out untouched");
+}
 
-	/* Any value written with at most 8 places below 1e7, read by strtod
-	 * as cJSON would, comes back exact. */
+/* Any value written with at most 8 places below 1e7, read by strtod
+ * as cJSON would, comes back exact. */
+static void
+test_random_doubles(void)
+{
+	char text[64];
+	dec_t v;
+	int i, bad;
+	double d;
+
 	srand(42);
 	bad = 0;
 	for (i = 0; i < 200000; i++) {
@@ -157,5 +182,16 @@ main(void)
 		}
 	}
 	is_int(bad, 0, "200000 random 8-place values below 1e7 come back exact");
+}
+
+int
+main(void)
+{
+	test_parse();
+	test_parse_bad();
+	test_format();
+	test_round_trip();
+	test_from_double();
+	test_random_doubles();
 	return done_testing();
 }

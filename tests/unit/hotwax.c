@@ -203,22 +203,14 @@ find_fresh(struct hotwax *h, const char *fault_json, int *n, char **why)
 
 /* ---- the parts ---- */
 
+/* performFind with the token, a second call, a GET refused for good. */
 static void
-t_basics(struct config *c)
+t_basics_calls(struct hotwax *h)
 {
-	struct hotwax *h;
-	cJSON *v, *e, *r = NULL;
+	cJSON *r = NULL;
 	char *why = NULL;
-	const char *err;
-	int st, n, conn = -1, same = 1, i;
+	int n, st;
 
-	cap_start();
-	st = hotwax_open(c, &h);
-	is_int(st, 0, "open with token_file");
-	if (st) {
-		cap_show(cap_stop());
-		exit(1);
-	}
 	simdo("POST", "/_sim/orders", "{\"externalId\":\"NS-1\"}");
 	is_int(find_fresh(h, NULL, &n, &why), 0, "performFind with the token");
 	is_int(n, 1, "performFind finds the order seeded through the control interface");
@@ -229,9 +221,15 @@ t_basics(struct config *c)
 	ok(why && strstr(why, "DM-NOPE"), "why holds HotWax's message (%s)", why ? why : "NULL");
 	ok(r == NULL, "no response object on failure");
 	free(why);
-	why = NULL;
+}
 
-	/* keep-alive: the three calls above came on one connection */
+/* keep-alive: the three calls above came on one connection */
+static void
+t_basics_keep_alive(void)
+{
+	cJSON *v, *e;
+	int conn = -1, same = 1, i;
+
 	v = sim("GET", "/_sim/requests", NULL);
 	i = 0;
 	cJSON_ArrayForEach(e, v) {
@@ -246,8 +244,16 @@ t_basics(struct config *c)
 	is_int(cJSON_GetArraySize(v), 3, "three requests in the simulator's log");
 	ok(same, "all on one TCP connection");
 	cJSON_Delete(v);
+}
 
-	/* 200 with an error body */
+/* 200 with an error body, error keys judged, messages escaped, bodies
+ * that are not a JSON object */
+static void
+t_basics_error_bodies(struct hotwax *h)
+{
+	char *why = NULL;
+	int st, n;
+
 	fault("{\"kind\":\"error_body\",\"path\":\"performFind\",\"message\":\"Entity NS is locked\"}");
 	st = find(h, "NS-1", &n, &why);
 	is_int(st, EX_DATAERR, "200 + _ERROR_MESSAGE_ is a failure");
@@ -298,9 +304,15 @@ t_basics(struct config *c)
 	fault("{\"kind\":\"not_object\",\"path\":\"performFind\",\"body\":\"[1,2]\"}");
 	is_int(find(h, "NS-1", &n, &why), EX_PROTOCOL, "a JSON array is EX_PROTOCOL");
 	free(why);
-	why = NULL;
+}
 
-	/* transient failures */
+/* transient failures: 500s and 503s, dropped and reset connections */
+static void
+t_basics_transient(struct hotwax *h)
+{
+	char *why = NULL;
+	int st, n;
+
 	st = find_fresh(h, "{\"kind\":\"status\",\"status\":500,\"count\":2,\"path\":\"performFind\"}",
 	    &n, &why);
 	is_int(st, 0, "500 twice, then success");
@@ -322,8 +334,17 @@ t_basics(struct config *c)
 	    &n, &why);
 	is_int(st, 0, "connection reset: retried");
 	is_int(count("POST", "performFind"), 2, "two requests in the log");
+	free(why);
+}
 
-	/* 429: the retry waits Retry-After, by the simulator's clock */
+/* 429: the retry waits Retry-After, by the simulator's clock */
+static void
+t_basics_retry_after(struct hotwax *h)
+{
+	char *why = NULL;
+	cJSON *v;
+	int st, n;
+
 	st = find_fresh(h, "{\"kind\":\"retry_after\",\"seconds\":1,\"path\":\"performFind\"}",
 	    &n, &why);
 	is_int(st, 0, "429 then success");
@@ -337,12 +358,92 @@ t_basics(struct config *c)
 		ok(b - a < 5, "and not much later");
 	}
 	cJSON_Delete(v);
+	free(why);
+}
+
+static void
+t_basics(struct config *c)
+{
+	struct hotwax *h;
+	const char *err;
+	int st;
+
+	cap_start();
+	st = hotwax_open(c, &h);
+	is_int(st, 0, "open with token_file");
+	if (st) {
+		cap_show(cap_stop());
+		exit(1);
+	}
+	t_basics_calls(h);
+	t_basics_keep_alive();
+	t_basics_error_bodies(h);
+	t_basics_transient(h);
+	t_basics_retry_after(h);
 	err = cap_stop();
 	ok(strstr(err, "https://127.0.0.1:") && strstr(err, "/api/performFind"),
 	    "messages name the URL");
 	ok(strstr(err, "Entity NS is locked") != NULL, "messages quote HotWax");
 	cap_show(err);
 	hotwax_close(h);
+}
+
+/* follow the log until processed (the simulator takes 0.2 s) */
+static void
+t_upload_log(struct hotwax *h, const char *id)
+{
+	char *why = NULL, *ep;
+	int i;
+
+	ep = xasprintf("dataManagerLogs/%s", id ? id : "x");
+	for (i = 0; i < 100; i++) {
+		cJSON *l = NULL;
+		const char *s;
+
+		if (hotwax_get(h, ep, &l, &why) != 0)
+			break;
+		s = cJSON_GetStringValue(cJSON_GetObjectItem(l, "statusId"));
+		if (s && strcmp(s, "SERVICE_FINISHED") == 0) {
+			is_int(cJSON_GetObjectItem(l, "failedRecordCount")->valueint, 0,
+			    "the log finished with no failed rows");
+			cJSON_Delete(l);
+			break;
+		}
+		cJSON_Delete(l);
+		usleep(50000);
+	}
+	ok(i < 100, "the log finished");
+	free(ep);
+	free(why);
+}
+
+/* what arrived, from the simulator's state */
+static void
+t_upload_arrived(void)
+{
+	cJSON *st_all, *o, *e, *lg;
+	int nlogs = 0, norders = 0, nitems = 0;
+
+	simdo("POST", "/_sim/process", NULL);
+	st_all = sim("GET", "/_sim/state", NULL);
+	cJSON_ArrayForEach(lg, cJSON_GetObjectItem(st_all, "logs")) {
+		nlogs++;
+		is_str(cJSON_GetStringValue(cJSON_GetObjectItem(lg, "fileName")), "NS-77.json",
+		    "upload %d: the file name given", nlogs);
+		is_int(cJSON_GetObjectItem(lg, "totalRecordCount")->valueint, 2,
+		    "upload %d: two records", nlogs);
+	}
+	is_int(nlogs, 2, "the simulator holds two uploads");
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(st_all, "orders")) {
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(o, "externalId")), "NS-77"))
+			continue;
+		norders++;
+		cJSON_ArrayForEach(e, cJSON_GetObjectItem(o, "items"))
+			nitems++;
+	}
+	is_int(norders, 1, "one PO NS-77 (the upsert is idempotent)");
+	is_int(nitems, 2, "with two lines");
+	cJSON_Delete(st_all);
 }
 
 /* upload: multipart, drop after processing is retried (the upsert is idempotent) */
@@ -355,11 +456,11 @@ t_upload(struct config *c)
 	    "\"externalFacilityId\":\"116\",\"itemExternalId\":\"1\",\"arrivalDate\":\"12/24/2026\"},"
 	    "{\"externalId\":\"NS-77\",\"productSku\":\"SKU-B\",\"quantity\":2.5,"
 	    "\"externalFacilityId\":\"116\",\"itemExternalId\":\"2\"}]";
-	char *path = path_join(scratch, "batch-77.json"), *why = NULL, *ep;
+	char *path = path_join(scratch, "batch-77.json"), *why = NULL;
 	struct hotwax *h;
-	cJSON *r = NULL, *st_all, *o, *e, *lg;
+	cJSON *r = NULL;
 	const char *id, *err;
-	int st, i, nlogs = 0, norders = 0, nitems = 0;
+	int st;
 	FILE *fp;
 
 	fp = fopen(path, "w");
@@ -381,50 +482,9 @@ t_upload(struct config *c)
 	ok(id != NULL, "the answer has a logId (%s)", id ? id : "NULL");
 	free(why);
 	why = NULL;
-	/* follow the log until processed (the simulator takes 0.2 s) */
-	ep = xasprintf("dataManagerLogs/%s", id ? id : "x");
-	for (i = 0; i < 100; i++) {
-		cJSON *l = NULL;
-		const char *s;
-
-		if (hotwax_get(h, ep, &l, &why) != 0)
-			break;
-		s = cJSON_GetStringValue(cJSON_GetObjectItem(l, "statusId"));
-		if (s && strcmp(s, "SERVICE_FINISHED") == 0) {
-			is_int(cJSON_GetObjectItem(l, "failedRecordCount")->valueint, 0,
-			    "the log finished with no failed rows");
-			cJSON_Delete(l);
-			break;
-		}
-		cJSON_Delete(l);
-		usleep(50000);
-	}
-	ok(i < 100, "the log finished");
-	free(ep);
+	t_upload_log(h, id);
 	cJSON_Delete(r);
-	free(why);
-	why = NULL;
-	/* what arrived, from the simulator's state */
-	simdo("POST", "/_sim/process", NULL);
-	st_all = sim("GET", "/_sim/state", NULL);
-	cJSON_ArrayForEach(lg, cJSON_GetObjectItem(st_all, "logs")) {
-		nlogs++;
-		is_str(cJSON_GetStringValue(cJSON_GetObjectItem(lg, "fileName")), "NS-77.json",
-		    "upload %d: the file name given", nlogs);
-		is_int(cJSON_GetObjectItem(lg, "totalRecordCount")->valueint, 2,
-		    "upload %d: two records", nlogs);
-	}
-	is_int(nlogs, 2, "the simulator holds two uploads");
-	cJSON_ArrayForEach(o, cJSON_GetObjectItem(st_all, "orders")) {
-		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(o, "externalId")), "NS-77"))
-			continue;
-		norders++;
-		cJSON_ArrayForEach(e, cJSON_GetObjectItem(o, "items"))
-			nitems++;
-	}
-	is_int(norders, 1, "one PO NS-77 (the upsert is idempotent)");
-	is_int(nitems, 2, "with two lines");
-	cJSON_Delete(st_all);
+	t_upload_arrived();
 
 	r = NULL;
 	st = hotwax_upload(h, "uploadJsonFile", "uploadedFile", "/nonexistent/b.json",

@@ -99,27 +99,14 @@ each(const char *path, void *arg)
 	return s->count == s->fail_on ? EX_DATAERR : 0;
 }
 
-int
-main(void)
+/* Arguments win over everything. */
+static void
+test_arguments(void)
 {
 	char *argv[] = {"a b.json", "-weird", "/x/y.json", NULL};
-	char *p, *want, *err, *longline;
 	struct seen s = {.b = {0}};
-	int fds[2], r, pt;
-	pid_t pid;
+	int r;
 
-	msg_init("unit-input");
-	saved_in = dup(0);
-	scratch_init("unit-input");
-	dir = xasprintf("%s/new", scratch);
-	mkdir(dir, 0750);
-	put_file((p = xasprintf("%s/b.json", dir)), "x", 0640); free(p);
-	put_file((p = xasprintf("%s/a.json", dir)), "x", 0640); free(p);
-	put_file((p = xasprintf("%s/c.txt", dir)), "x", 0640); free(p);
-	put_file((p = xasprintf("%s/.d.json", dir)), "x", 0640); free(p);
-	want = xasprintf("%s/a.json|%s/b.json", dir, dir);
-
-	/* Arguments win over everything. */
 	stdin_text("from-stdin\n");
 	collect_is(3, argv, dir, ".json", "a b.json|-weird|/x/y.json", 0,
 	    "arguments are the items, as they are");
@@ -128,16 +115,22 @@ main(void)
 	is_str(s.b.s, "a b.json|-weird|/x/y.json", "input_loop calls fn for each argument in order");
 	is_int(r, EX_DATAERR, "  and merges their statuses");
 	buf_free(&s.b);
-	s.count = 0;
+}
 
-	/* stdin from a file. */
+/* stdin from a file, then from a pipe written by another process. */
+static void
+test_stdin(void)
+{
+	struct seen s = {.b = {0}};
+	int fds[2], r;
+	pid_t pid;
+
 	stdin_text("one\n\n  two with spaces \n/three/3.json\n\nlast-no-newline");
 	collect_is(0, NULL, dir, ".json", "one|  two with spaces |/three/3.json|last-no-newline", 0,
 	    "stdin lines, blank ones skipped, others as they are");
 
-	/* stdin from a pipe, written by another process. */
 	if (pipe(fds) < 0)
-		return 1;
+		exit(1);
 	pid = fork();
 	if (pid == 0) {
 		close(fds[0]);
@@ -150,21 +143,26 @@ main(void)
 	}
 	close(fds[1]);
 	stdin_from(fds[0]);
-	s.fail_on = 0;
 	r = input_loop(0, NULL, dir, ".json", each, &s);
 	waitpid(pid, NULL, 0);
 	is_str(s.b.s, "p1|p2|p3", "input_loop reads a pipe to its end");
 	is_int(r, 0, "  status 0");
 	buf_free(&s.b);
-	s.count = 0;
+}
 
-	/* Nothing on stdin: the spool folder. */
+/* Nothing on stdin: the spool folder. */
+static void
+test_spool_folder(void)
+{
+	char *want = xasprintf("%s/a.json|%s/b.json", dir, dir);
+	int fds[2];
+
 	stdin_from(open("/dev/null", O_RDONLY));
 	collect_is(0, NULL, dir, ".json", want, 1, "stdin /dev/null: the spool folder, sorted, full paths");
 	stdin_text("\n\n");
 	collect_is(0, NULL, dir, ".json", want, 1, "only blank lines on stdin: the spool folder");
 	if (pipe(fds) < 0)
-		return 1;
+		exit(1);
 	close(fds[1]);
 	stdin_from(fds[0]);
 	collect_is(0, NULL, dir, ".json", want, 1, "an empty pipe: the spool folder");
@@ -176,8 +174,15 @@ main(void)
 	collect_is(0, NULL, dir, NULL, want, 1, "no suffix: every file of the folder");
 	collect_is(0, NULL, NULL, NULL, "", 0, "no folder: no items");
 	free(want);
+}
 
-	/* A terminal on stdin is a person, not a list: not read. */
+/* A terminal on stdin is a person, not a list: not read. */
+static void
+test_terminal(void)
+{
+	char *want;
+	int pt;
+
 	pt = posix_openpt(O_RDWR | O_NOCTTY);
 	if (pt >= 0 && grantpt(pt) == 0 && unlockpt(pt) == 0) {
 		int slave = open(ptsname(pt), O_RDWR | O_NOCTTY);
@@ -193,8 +198,16 @@ main(void)
 		ok(1, "# SKIP no pseudo-terminal");
 		ok(1, "# SKIP no pseudo-terminal");
 	}
+}
 
-	/* Errors. */
+/* A missing spool folder; a line on stdin too long for a path. */
+static void
+test_errors(void)
+{
+	struct seen s = {.b = {0}};
+	char *p, *err, *longline;
+	int r;
+
 	stdin_from(open("/dev/null", O_RDONLY));
 	p = xasprintf("%s/missing", scratch);
 	cap_begin();
@@ -227,12 +240,12 @@ main(void)
 	ok(strstr(err, "stdin line 2: not a path") != NULL, "  and reported with its line");
 	free(err);
 	buf_free(&s.b);
+}
 
-	dup2(saved_in, 0);
-	close(saved_in);
-	scratch_remove();
-	free(dir);
-	/* input_status: what a program exits with for an input it cannot open */
+/* input_status: what a program exits with for an input it cannot open */
+static void
+test_status(void)
+{
 	is_int(input_status(ENOENT), EX_NOINPUT, "missing: 66");
 	is_int(input_status(EACCES), EX_NOINPUT, "unreadable: 66");
 	is_int(input_status(ENOTREG), EX_NOINPUT, "a FIFO or device (open_regular): 66");
@@ -240,5 +253,33 @@ main(void)
 	is_int(input_status(ENOTDIR), EX_NOINPUT, "a path through a file: 66");
 	is_int(input_status(EIO), EX_IOERR, "a failing disk is not the input's fault: 74");
 	is_int(input_status(ENOMEM), EX_IOERR, "nor is no memory");
+}
+
+int
+main(void)
+{
+	char *p;
+
+	msg_init("unit-input");
+	saved_in = dup(0);
+	scratch_init("unit-input");
+	dir = xasprintf("%s/new", scratch);
+	mkdir(dir, 0750);
+	put_file((p = xasprintf("%s/b.json", dir)), "x", 0640); free(p);
+	put_file((p = xasprintf("%s/a.json", dir)), "x", 0640); free(p);
+	put_file((p = xasprintf("%s/c.txt", dir)), "x", 0640); free(p);
+	put_file((p = xasprintf("%s/.d.json", dir)), "x", 0640); free(p);
+
+	test_arguments();
+	test_stdin();
+	test_spool_folder();
+	test_terminal();
+	test_errors();
+
+	dup2(saved_in, 0);
+	close(saved_in);
+	scratch_remove();
+	free(dir);
+	test_status();
 	return done_testing();
 }

@@ -169,11 +169,10 @@ test_header(void)
 	unusable("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "not a text file", "a PNG");
 }
 
+/* Rows NetSuite writes, and RFC 4180 ones, read as meant. */
 static void
-test_rows(void)
+test_rows_good(void)
 {
-	static char longid[80], longsku[300], line[1024];
-
 	good("12009298,26897,11,116,1,12/24/2026", "12009298", "26897", "11", "116", "1", "12/24/2026", "plain NetSuite row");
 	good("12009298,12\" Pan,2,116,1,", "12009298", "12\" Pan", "2", "116", "1", "", "NetSuite SKU with a quote");
 	good("5,\"Big,5,116,2,", "5", "\"Big", "5", "116", "2", "", "NetSuite SKU starting with an unclosed quote");
@@ -185,7 +184,13 @@ test_rows(void)
 	good("7, spaced SKU ,0.00000001,116,2,", "7", " spaced SKU ", "0.00000001", "116", "2", "", "spaces kept, 8 places");
 	good("7,s,2.50,116,2,", "7", "s", "2.50", "116", "2", "", "decimals kept as written");
 	good("7,s,007,116,2,", "7", "s", "7", "116", "2", "", "leading zeros made a JSON number");
+}
 
+/* A bad field is refused with its reason; a value in a reason is
+ * quoted and cut. */
+static void
+test_rows_bad(void)
+{
 	bad("5,\"\",1,116,2,", "product-sku is empty", 1, 1, "empty SKU");
 	bad("5,s,0,116,2,", "quantity \"0\"", 1, 0, "zero quantity");
 	bad("5,s,-1,116,2,", "quantity", 1, 0, "negative quantity");
@@ -220,6 +225,13 @@ test_rows(void)
 		strcat(want, "\"... is not a positive decimal");
 		bad(qline, want, 1, 0, "a 2000-byte quantity, cut in the reason");
 	}
+}
+
+/* A row with commas in its SKU is recovered only when its other fields
+ * are NetSuite's; a row that cannot be is refused, its ids not given. */
+static void
+test_rows_recovered(void)
+{
 	bad("5,Box, small,abc,116,2,", "7 fields, the header has 6", 1, 0, "comma SKU whose quantity does not validate: ids and date are NetSuite's, ids kept");
 	bad("5,Box, small,3,116,2,31/12/2026", "arrival-date", 0, 1, "comma SKU with a bad date: no reading of it is trusted, nor its ids");
 	bad("5,Box, small,abc,F116,2,", "7 fields", 0, 0, "comma SKU, bad quantity, a facility that is not digits: no ids");
@@ -239,6 +251,13 @@ test_rows(void)
 	bad("5,s,1,116", "4 fields, the header has 6", 0, 0, "too few fields");
 	bad("5,\"s,1\",116,2,", "5 fields", 0, 0, "too few RFC fields");
 	bad("5,\"ab\"c,1", "3 fields", 0, 0, "bad quoting and too few fields");
+}
+
+/* The longest PO id and SKU taken, one byte more refused. */
+static void
+test_rows_long(void)
+{
+	static char longid[80], longsku[300], line[1024];
 
 	memset(longid, '9', 65);
 	snprintf(line, sizeof line, "%s,s,1,116,2,", longid);
@@ -397,7 +416,10 @@ int
 main(void)
 {
 	test_header();
-	test_rows();
+	test_rows_good();
+	test_rows_bad();
+	test_rows_recovered();
+	test_rows_long();
 	test_long_line();
 	test_line_limit();
 	test_many_rows();

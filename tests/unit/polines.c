@@ -320,23 +320,11 @@ corrupt_lines(void)
 	ledger = saved_ledger;
 }
 
-int
-main(void)
+/* Append, load, the last record wins, want() selects. */
+static void
+test_append(void)
 {
 	struct poline recs[3];
-	struct coll c = {.n = 0};
-	char *err, *want, *saved, *s2;
-	unsigned long base;
-	pid_t pid;
-	int st, i, r, fd;
-
-	msg_init("unit-polines");
-	scratch_init("unit-polines");
-	spool = xstrdup(scratch);
-	ledger = xasprintf("%s/state/polines", spool);
-	want = xasprintf("%s/state", spool);
-	mkdir(want, 0750);
-	free(want);
 
 	load_is(NULL, "", "no ledger yet: no records, no error");
 	is_int(polines_compact(spool, NULL, NULL, time(NULL), 30), 0,
@@ -361,8 +349,15 @@ main(void)
 	load_is(want_only, "200|1|?", "want() selects the POs");
 	ok(want_calls >= 2 && want_calls <= 4, "want() asked once per run of a PO (%d calls)",
 	    want_calls);
+}
 
-	/* A writer died in the middle of a record. */
+/* A writer died in the middle of a record. */
+static void
+test_torn(void)
+{
+	struct poline recs[1];
+	char *err;
+
 	add_raw("300\t1\t4");
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|?", "a torn last line is ignored");
 	recs[0] = (struct poline){"400", "9", 1, 2 * DEC_ONE};
@@ -377,8 +372,15 @@ main(void)
 	    "400\t9\t2\n400\t\tT\n",
 	    "  the torn bytes are gone and the new record follows a whole line");
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2", "  and loads");
+}
 
-	/* Ids with tab, newline and backslash. */
+/* Ids with tab, newline and backslash. */
+static void
+test_escaped(void)
+{
+	struct poline recs[1];
+	char *err;
+
 	recs[0] = (struct poline){"a\tb", "x\ny\\z", 1, 3 * DEC_ONE};
 	is_int(polines_append(spool, recs, 1), 0, "append escaped ids");
 	err = slurp(ledger);
@@ -386,9 +388,19 @@ main(void)
 	free(err);
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2 a<TAB>b|x<NL>y\\z|3",
 	    "  and loaded back exactly");
+}
 
-	/* A malformed line in the middle stops the reader: said with its
-	 * line, nothing given, the file left as it is for a person. */
+/* A malformed line in the middle stops the reader: said with its
+ * line, nothing given, the file left as it is for a person. */
+static void
+test_malformed(void)
+{
+	struct poline recs[1];
+	struct coll c = {.n = 0};
+	char *err, *want, *saved, *s2;
+	unsigned long base;
+	int r, fd;
+
 	base = ledger_lines();
 	saved = slurp(ledger);
 	add_raw("garbage line\n500\t1\t1e3\n");
@@ -419,8 +431,14 @@ main(void)
 	polines_append(spool, recs, 1);
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3",
 	    "mended, it loads");
+}
 
-	corrupt_lines();
+/* fn's status stops the walk. */
+static void
+test_stop_walk(void)
+{
+	struct coll c = {.n = 0};
+	int r;
 
 	c.stop_after = 2;
 	cap_begin();
@@ -429,27 +447,33 @@ main(void)
 	is_int(r, 99, "fn's non-zero status stops the walk and is returned");
 	is_int(c.n, 2, "  after 2 records");
 	free(joined(&c));
+}
 
-	/* The check: under the compaction's lock, before it writes. */
-	{
-		struct stat a, b2;
-		const char *all = "100|1|7 100|2|1.5 200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3";
+/* The check: under the compaction's lock, before it writes. */
+static void
+test_check(void)
+{
+	struct stat a, b2;
+	const char *all = "100|1|7 100|2|1.5 200|1|? 400|9|2 700|1|0.00000001 a<TAB>b|x<NL>y\\z|3";
 
-		check_status = 42;
-		stat(ledger, &a);
-		is_int(polines_compact_checked(spool, keep_unless_open, check_rec, NULL,
-		    time(NULL), 0), 42, "check's status stops the compaction");
-		ok(stat(ledger, &b2) == 0 && a.st_ino == b2.st_ino && check_calls == 1,
-		    "  before it writes anything, at the first record");
-		check_status = check_calls = found_open = 0;
-		is_int(polines_compact_checked(spool, keep_unless_open, check_rec, NULL,
-		    time(NULL), 0), 0, "a compaction whose check finds a PO open");
-		is_int(check_calls, 2, "  check saw both lines of the PO keep() refused, only them");
-		load_is(NULL, all, "  and the PO is kept");
-		found_open = 0;
-	}
+	check_status = 42;
+	stat(ledger, &a);
+	is_int(polines_compact_checked(spool, keep_unless_open, check_rec, NULL,
+	    time(NULL), 0), 42, "check's status stops the compaction");
+	ok(stat(ledger, &b2) == 0 && a.st_ino == b2.st_ino && check_calls == 1,
+	    "  before it writes anything, at the first record");
+	check_status = check_calls = found_open = 0;
+	is_int(polines_compact_checked(spool, keep_unless_open, check_rec, NULL,
+	    time(NULL), 0), 0, "a compaction whose check finds a PO open");
+	is_int(check_calls, 2, "  check saw both lines of the PO keep() refused, only them");
+	load_is(NULL, all, "  and the PO is kept");
+	found_open = 0;
+}
 
-	/* Compaction keeps the POs keep() accepts, one record each. */
+/* Compaction keeps the POs keep() accepts, one record each. */
+static void
+test_compact(void)
+{
 	cap_begin();
 	is_int(polines_compact(spool, want_not_100, NULL, time(NULL), 0), 0,
 	    "compact without PO 100");
@@ -464,8 +488,15 @@ main(void)
 	is_int(polines_compact(spool, want_only, NULL, time(NULL), 0), 0,
 	    "compact keeping nothing");
 	file_is("\t\tT\tpolines 2\n", "  leaves a ledger of its header alone");
+}
 
-	/* Appends racing compactions: none is lost. */
+/* Appends racing compactions: none is lost. */
+static void
+test_race(void)
+{
+	pid_t pid;
+	int st, i, r;
+
 	pid = fork();
 	if (pid == 0) {
 		char po[32];
@@ -503,6 +534,30 @@ main(void)
 		for (k = 0; k < all.n; k++)
 			free(all.v[k]);
 	}
+}
+
+int
+main(void)
+{
+	char *want;
+
+	msg_init("unit-polines");
+	scratch_init("unit-polines");
+	spool = xstrdup(scratch);
+	ledger = xasprintf("%s/state/polines", spool);
+	want = xasprintf("%s/state", spool);
+	mkdir(want, 0750);
+	free(want);
+
+	test_append();
+	test_torn();
+	test_escaped();
+	test_malformed();
+	corrupt_lines();
+	test_stop_walk();
+	test_check();
+	test_compact();
+	test_race();
 
 	free(spool);
 	free(ledger);

@@ -252,6 +252,54 @@ t_unknown(void)
 	rx_po_free(&p);
 }
 
+/* PO completed: closed, then left out entirely, then pruned */
+static void
+t_state_closed(struct rx_state *st)
+{
+	struct rx_po p;
+	char *s;
+
+	rx_po_init(&p, "20");
+	L(&p, "1", "2", "2", "2");
+	L(&p, "2", "1", "1", "0")->received = D("1");
+	rx_compute(&p);
+	ok(p.full && p.element, "completing the last open line: full, with an element");
+	s = element(&p);
+	is_str(s, "{\"order_id\":\"20\",\"items\":[{\"line_id\":\"1\",\"quantity\":2}]}",
+	    "the line completed earlier is left out");
+	free(s);
+	rx_po_apply(st, &p, 7000);
+	rx_po_free(&p);
+	rx_po_init(&p, "20");
+	rx_po_from_state(&p, st);
+	L(&p, "1", "", "2", "1");		/* polines compacted it away */
+	rx_compute(&p);
+	ok(!p.element && !p.lines[0].listed, "a receipt after the PO is closed: no element");
+	is_int(p.lines[0].excess, D("1"), "it is excess");
+	rx_po_free(&p);
+	rx_state_prune(st, 0, 7000 + 1001, 1000);
+	ok(!rx_state_has_po(st, "20"), "a closed PO is pruned after keep");
+	ok(rx_state_has_po(st, "PO\\1"), "an open PO is kept");
+}
+
+/* A malformed record, a torn state: refused. */
+static void
+t_state_refused(void)
+{
+	struct rx_state *st2;
+	static const char bad[] = "posync receipt-export state 1\nr\tx\n";
+	static const char torn[] = "posync receipt-export state 1\ncursor\t5";
+
+	st2 = rx_state_new();
+	ok(rx_state_parse(st2, bad, strlen(bad), "bad") == EX_CONFIG,
+	    "a malformed record is refused");
+	rx_state_free(st2);
+	st2 = rx_state_new();
+	ok(rx_state_parse(st2, torn, strlen(torn), "torn") == EX_CONFIG,
+	    "a torn state is refused");
+	rx_state_free(st2);
+}
+
 static void
 t_state(void)
 {
@@ -259,8 +307,6 @@ t_state(void)
 	struct rx_po p, q;
 	struct buf b = { 0 }, b2 = { 0 };
 	char *s;
-	static const char bad[] = "posync receipt-export state 1\nr\tx\n";
-	static const char torn[] = "posync receipt-export state 1\ncursor\t5";
 
 	st = rx_state_new();
 	rx_state_set_cursor(st, 1000000);
@@ -299,39 +345,10 @@ t_state(void)
 	free(s);
 	rx_po_free(&q);
 	rx_state_free(st2);
+	rx_po_free(&p);
 
-	/* PO completed: closed, then left out entirely, then pruned */
-	rx_po_free(&p);
-	rx_po_init(&p, "20");
-	L(&p, "1", "2", "2", "2");
-	L(&p, "2", "1", "1", "0")->received = D("1");
-	rx_compute(&p);
-	ok(p.full && p.element, "completing the last open line: full, with an element");
-	s = element(&p);
-	is_str(s, "{\"order_id\":\"20\",\"items\":[{\"line_id\":\"1\",\"quantity\":2}]}",
-	    "the line completed earlier is left out");
-	free(s);
-	rx_po_apply(st, &p, 7000);
-	rx_po_free(&p);
-	rx_po_init(&p, "20");
-	rx_po_from_state(&p, st);
-	L(&p, "1", "", "2", "1");		/* polines compacted it away */
-	rx_compute(&p);
-	ok(!p.element && !p.lines[0].listed, "a receipt after the PO is closed: no element");
-	is_int(p.lines[0].excess, D("1"), "it is excess");
-	rx_po_free(&p);
-	rx_state_prune(st, 0, 7000 + 1001, 1000);
-	ok(!rx_state_has_po(st, "20"), "a closed PO is pruned after keep");
-	ok(rx_state_has_po(st, "PO\\1"), "an open PO is kept");
-
-	st2 = rx_state_new();
-	ok(rx_state_parse(st2, bad, strlen(bad), "bad") == EX_CONFIG,
-	    "a malformed record is refused");
-	rx_state_free(st2);
-	st2 = rx_state_new();
-	ok(rx_state_parse(st2, torn, strlen(torn), "torn") == EX_CONFIG,
-	    "a torn state is refused");
-	rx_state_free(st2);
+	t_state_closed(st);
+	t_state_refused();
 	t_state_nul();
 	t_state_far();
 	rx_state_free(st);
