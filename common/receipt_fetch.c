@@ -159,8 +159,8 @@ rx_fetch_receipts(struct hotwax *h, const struct config *cfg,
 	    "datetimeReceived,receiptId", take_receipt, in);
 }
 
-static int
-take_order(const cJSON *d, void *arg)
+int
+rx_take_order(const cJSON *d, void *arg)
 {
 	const char *id = rx_json_id(d, "orderId"), *ext = rx_json_id(d, "externalId"),
 	    *type = rx_json_id(d, "orderTypeId");
@@ -201,7 +201,7 @@ rx_fetch_orders(struct hotwax *h, const struct config *cfg,
 
 	v = rx_input_orders(in, 0, &n);
 	rc = hotwax_find_in(h, "OrderHeader", "orderId", v, n, NULL,
-	    rx_order_fields, "orderId", take_order, in);
+	    rx_order_fields, "orderId", rx_take_order, in);
 	free(v);
 	if (rc)
 		return rc;
