@@ -33,10 +33,17 @@ ref_unesc(const char *s, size_t len, char *out)
 		if (i + 1 == len)
 			return -1;
 		switch (s[++i]) {
-		case '\\': out[o++] = '\\'; break;
-		case 't': out[o++] = '\t'; break;
-		case 'n': out[o++] = '\n'; break;
-		default: return -1;
+		case '\\':
+			out[o++] = '\\';
+			break;
+		case 't':
+			out[o++] = '\t';
+			break;
+		case 'n':
+			out[o++] = '\n';
+			break;
+		default:
+			return -1;
 		}
 	}
 	return (long)o;
