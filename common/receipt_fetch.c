@@ -81,6 +81,32 @@ say_field(struct buf *b, const cJSON *o, const char *k, const char *what)
 	free(txt);
 }
 
+void
+rx_receipt_row(const cJSON *d, struct rx_row *r)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "datetimeReceived");
+	struct buf why = { 0 };
+
+	r->id = rx_json_id(d, "receiptId");
+	r->order = rx_json_id(d, "orderId");
+	r->seq = rx_json_id(d, "orderItemSeqId");
+	r->ms = -1;
+	if (!r->id)
+		say_field(&why, d, "receiptId", "is not an id");
+	if (!r->order)
+		say_field(&why, d, "orderId", "is not an id");
+	if (!r->seq)
+		say_field(&why, d, "orderItemSeqId", "is not an id");
+	if (cJSON_IsNumber(t) && t->valuedouble >= 0 && t->valuedouble <= MS_MAX)
+		r->ms = (int64_t)t->valuedouble;
+	else
+		say_field(&why, d, "datetimeReceived", "is not a time (epoch ms)");
+	if (rx_json_qty(d, "quantityAccepted", &r->acc) < 0)
+		say_field(&why, d, "quantityAccepted", "is not a quantity "
+		    "(a decimal >= 0 with at most 8 places)");
+	r->bad = why.s;
+}
+
 /*
  * One receipt row.  A row HotWax got wrong (no id, order or item, a time
  * or quantity that is not one) is kept, marked bad: the rules hold back
@@ -91,32 +117,15 @@ static int
 take_receipt(const cJSON *d, void *arg)
 {
 	struct rx_input *in = arg;
-	const char *id = rx_json_id(d, "receiptId"), *o = rx_json_id(d, "orderId"),
-	    *seq = rx_json_id(d, "orderItemSeqId");
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "datetimeReceived");
-	struct buf why = { 0 };
-	int64_t ms = -1;
-	dec_t acc;
+	struct rx_row r;
 	char *q;
 	enum rx_take took;
 
-	if (!id)
-		say_field(&why, d, "receiptId", "is not an id");
-	if (!o)
-		say_field(&why, d, "orderId", "is not an id");
-	if (!seq)
-		say_field(&why, d, "orderItemSeqId", "is not an id");
-	if (cJSON_IsNumber(t) && t->valuedouble >= 0 && t->valuedouble <= MS_MAX)
-		ms = (int64_t)t->valuedouble;
-	else
-		say_field(&why, d, "datetimeReceived", "is not a time (epoch ms)");
-	if (rx_json_qty(d, "quantityAccepted", &acc) < 0)
-		say_field(&why, d, "quantityAccepted", "is not a quantity "
-		    "(a decimal >= 0 with at most 8 places)");
-	took = rx_input_receipt(in, id, o, seq, acc, ms, why.s);
-	buf_free(&why);
+	rx_receipt_row(d, &r);
+	took = rx_input_receipt(in, r.id, r.order, r.seq, r.acc, r.ms, r.bad);
+	free(r.bad);
 	if (took == RX_BEFORE_FLOOR) {
-		q = verbose && id ? msg_quote(id, strlen(id)) : NULL;
+		q = verbose && r.id ? msg_quote(r.id, strlen(r.id)) : NULL;
 		msg_info("receipt %s is dated before the state's floor "
 		    "(--start-at): not exported", q ? q : "without an id");
 		free(q);
@@ -150,8 +159,8 @@ rx_fetch_receipts(struct hotwax *h, const struct config *cfg,
 	    "datetimeReceived,receiptId", take_receipt, in);
 }
 
-static int
-take_order(const cJSON *d, void *arg)
+int
+rx_take_order(const cJSON *d, void *arg)
 {
 	const char *id = rx_json_id(d, "orderId"), *ext = rx_json_id(d, "externalId"),
 	    *type = rx_json_id(d, "orderTypeId");
@@ -192,7 +201,7 @@ rx_fetch_orders(struct hotwax *h, const struct config *cfg,
 
 	v = rx_input_orders(in, 0, &n);
 	rc = hotwax_find_in(h, "OrderHeader", "orderId", v, n, NULL,
-	    rx_order_fields, "orderId", take_order, in);
+	    rx_order_fields, "orderId", rx_take_order, in);
 	free(v);
 	if (rc)
 		return rc;

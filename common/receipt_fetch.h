@@ -26,6 +26,18 @@ const char *rx_json_id(const cJSON *o, const char *k);
  * large or more than 8 decimal places). */
 int rx_json_qty(const cJSON *o, const char *k, dec_t *out);
 
+/* A ShipmentReceiptAndItem row as read, before the rules see it: id,
+ * order, seq NULL and ms -1 when HotWax gave none; bad a malloc'd text
+ * saying what is wrong (the caller frees it), NULL when nothing is.  The
+ * strings but bad live as long as the row. */
+struct rx_row {
+	const char *id, *order, *seq;
+	dec_t acc;
+	int64_t ms;
+	char *bad;
+};
+void rx_receipt_row(const cJSON *d, struct rx_row *r);
+
 /* The receipts dated since the cursor less [hotwax] receipt_overlap (not
  * before the floor), into in.  0 or a hotwax_find status. */
 int rx_fetch_receipts(struct hotwax *h, const struct config *cfg,
@@ -34,6 +46,8 @@ int rx_fetch_receipts(struct hotwax *h, const struct config *cfg,
  * the NetSuite POs' orders, into in. */
 int rx_fetch_orders(struct hotwax *h, const struct config *cfg,
     struct rx_input *in);
+/* An OrderHeader row into in (arg); always 0. */
+int rx_take_order(const cJSON *d, void *arg);
 /* An OrderItem row into in (for receipt_seed too); always 0. */
 struct rx_item_rows {
 	const struct config *cfg;
