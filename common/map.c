@@ -141,7 +141,11 @@ map_putn(struct map *m, const char *key, size_t klen, int *isnew)
 		fresh = e->dead;
 	} else {
 		e = ent(m, m->n);
-		e->key = xstrndup(key, klen);
+		e->key = xmalloc(klen + 1);	/* exactly klen bytes: a NUL in
+						 * them (map.h forbids it) can
+						 * never shorten the key */
+		memcpy(e->key, key, klen);
+		e->key[klen] = 0;
 		e->klen = klen;
 		*s = (uint32_t)++m->n;
 	}

@@ -2,6 +2,7 @@
  * parsedmark -- see parsedmark.h.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,33 @@ find_line(const char *data, const char *prefix)
 	return NULL;
 }
 
+/* "R rejected J batches B recovered C" read strictly (digits alone, no
+ * sign or blank: sscanf's %lu would take "-1" as ULONG_MAX): how many of
+ * the four numbers were read, in order. */
+static int
+scan_counts(const char *p, struct parsedmark_counts *c)
+{
+	static const char *const word[] = { "", " rejected ", " batches ",
+	    " recovered " };
+	unsigned long *v[] = { &c->rows, &c->rejected, &c->batches,
+	    &c->recovered };
+	char *end;
+	size_t n;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		n = strlen(word[i]);
+		if (strncmp(p, word[i], n) != 0 || !isdigit((unsigned char)p[n]))
+			return i;
+		errno = 0;
+		*v[i] = strtoul(p + n, &end, 10);
+		if (errno == ERANGE)
+			return i;
+		p = end;
+	}
+	return 4;
+}
+
 int
 parsedmark_counts(const char *data, struct parsedmark_counts *c)
 {
@@ -63,8 +91,7 @@ parsedmark_counts(const char *data, struct parsedmark_counts *c)
 	memset(c, 0, sizeof *c);
 	if (!p)
 		return -1;
-	sscanf(p, "%lu rejected %lu batches %lu recovered %lu", &c->rows,
-	    &c->rejected, &c->batches, &c->recovered);
+	scan_counts(p, c);
 	return 0;
 }
 
@@ -149,7 +176,8 @@ parsedmark_damage(const char *data, size_t len)
 		return "it holds a NUL byte";
 	rows = find_line(data, "rows ");
 	file = find_line(data, "file ");
-	if (rows ? sscanf(rows, "%lu rejected %lu", &c.rows, &c.rejected) != 2 :
+	memset(&c, 0, sizeof c);
+	if (rows ? scan_counts(rows, &c) < 2 :
 	    has_other_line(data) || (version_line(data, &n) && !file))
 		return "its counts are cut short or missing";
 	if (file && *line_end(file) == 0)

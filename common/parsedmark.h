@@ -17,7 +17,10 @@
  *     rewritten;
  *   - a damaged marker (parsedmark_damage) is told from every form above,
  *     so that its reader can say so instead of reading counts of 0.
- * Pure text: the caller reads and writes the files.
+ * Pure text: the caller reads and writes the files.  Every data it
+ * takes ends with a NUL byte at data[len] (or is NUL-terminated, where
+ * no len is given): a marker may hold NULs of its own, so len says where
+ * it ends, and the NUL after it where reading must stop.
  */
 #ifndef POSYNC_PARSEDMARK_H
 #define POSYNC_PARSEDMARK_H

@@ -109,6 +109,13 @@ damaged(void)
 	damage_is("posync-parsed 2\nfile e.csv\n", 27, NULL,
 	    "an upgraded empty marker");
 	damage_is("\n", 1, NULL, "a blank line");
+	/* sscanf's %lu took a sign: "-1" read as ULONG_MAX */
+	damage_is("posync-parsed 2\nrows -1 rejected 0\nfile m.csv\n", 46,
+	    "its counts are cut short or missing", "a negative row count");
+	damage_is("posync-parsed 2\nrows 3 rejected +1\nfile m.csv\n", 46,
+	    "its counts are cut short or missing", "a signed reject count");
+	damage_is("posync-parsed 2\nrows  3 rejected 1\nfile m.csv\n", 46,
+	    "its counts are cut short or missing", "a blank before a count");
 }
 
 int
