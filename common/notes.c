@@ -106,16 +106,13 @@ void
 notes_keepf(struct notes *n, const char *key, const char *fmt, ...)
 {
 	va_list ap;
-	char *rest;
-	int len;
 
+	buf_adds(&n->next, key);
+	buf_addc(&n->next, ' ');
 	va_start(ap, fmt);
-	len = vasprintf(&rest, fmt, ap);
+	buf_vaddf(&n->next, fmt, ap);
 	va_end(ap);
-	if (len < 0)
-		msg_die(EX_OSERR, "out of memory");
-	buf_addf(&n->next, "%s %s\n", key, rest);
-	free(rest);
+	buf_addc(&n->next, '\n');
 }
 
 int

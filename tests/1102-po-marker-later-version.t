@@ -9,14 +9,7 @@
 . "${0%/*}/lib.sh"
 . "$BED/posync.sh"
 
-posync_conf
-SP=$SCRATCH/spool
-HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
-printf '%s\n' "$HDR" '9601,SKU-A,5,116,1,' '9601,SKU-B,x,116,2,' >"$SCRATCH/m.csv"
-t_exit "first parse: 65 (a reject)" 65 po-export-parse "$SCRATCH/m.csv"
-M=$SP/state/parsed/$(ls "$SP/state/parsed")
-rm -f "$SP"/po/new/*
-cp "$SP/state/polines" "$SCRATCH/ledger.before"
+bed_marker
 
 printf 'posync-parsed 3\nrows 3 rejected 1 batches 1 recovered 0\nfile m.csv\nnew-v3-key yes\n' >"$M"
 cp "$M" "$SCRATCH/v3"

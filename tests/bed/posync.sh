@@ -22,6 +22,8 @@
 #                     bed_hotwax, then bed_pep ARGS: both servers, one
 #                     posync.conf
 #   bed_built PROG... each PROG is built
+#   bed_marker        a local CSV parsed once (one check), its parsed
+#                     marker in M, the ledger in $SCRATCH/ledger.before
 #   sftp_proxy MODE   tests/bed/faultproxy.py (--mode MODE) in front of
 #                     the sshd, stopped when the test exits: PP is its
 #                     port, $SCRATCH/known_hosts.proxy the host keys there
@@ -33,6 +35,19 @@
 # HDR is the header of NetSuite's PO CSV (contracts.md section 1).
 
 HDR=external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
+
+# bed_marker -- a local CSV ($SCRATCH/m.csv, PO 9601, one row rejected)
+# parsed once (a check: exit 65), its batch taken away; sets SP, M (its
+# parsed marker) and leaves $SCRATCH/ledger.before (the polines ledger).
+bed_marker() {
+	posync_conf
+	SP=$SCRATCH/spool
+	printf '%s\n' "$HDR" '9601,SKU-A,5,116,1,' '9601,SKU-B,x,116,2,' >"$SCRATCH/m.csv"
+	t_exit "first parse: 65 (a reject)" 65 po-export-parse "$SCRATCH/m.csv"
+	M=$SP/state/parsed/$(ls "$SP/state/parsed")
+	rm -f "$SP"/po/new/*
+	cp "$SP/state/polines" "$SCRATCH/ledger.before"
+}
 
 bed_sshd() {
 	sshd_start || t_bail "sshd_start failed"
