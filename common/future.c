@@ -156,7 +156,18 @@ future_same(const struct sftp_entry *listed, const struct sftp_entry *now,
     uint64_t got)
 {
 	return now->size == listed->size && now->mtime == listed->mtime &&
-	    got == listed->size;
+	    (got == FUTURE_UNREAD || got == listed->size);
+}
+
+/* remote's state said under -v: left for the next run */
+static int
+later(const char *remote, const char *why)
+{
+	char *q = msg_quote(remote, strlen(remote));
+
+	msg_info("%s%s", q, why);
+	free(q);
+	return FUTURE_LATER;
 }
 
 int
@@ -165,20 +176,21 @@ future_fetch(struct sftp *s, const struct sftp_entry *e, const char *remote,
 {
 	struct sftp_entry now;
 	uint64_t got;
-	char *q;
 	int st;
 
 	st = sftp_get(s, remote, fd, max, &got);
 	if (st == 0)
 		st = sftp_stat(s, remote, &now);
-	if (st == 0 && !future_same(e, &now, got)) {
-		q = msg_quote(remote, strlen(remote));
-		msg_info("%s changed while it was read: left for the next run", q);
-		free(q);
-		return FUTURE_CHANGED;
-	}
+	if (st == 0 && !future_same(e, &now, got))
+		return later(remote, " changed while it was read: left for the "
+		    "next run");
+	if (st == SFTP_MISSING)
+		return later(remote, ": gone from the inbox since it was "
+		    "listed; skipped");
 	if (st == EX_TEMPFAIL && !sftp_expired(s))
-		return FUTURE_CHANGED;	/* grew while read: said by sftp */
+		return FUTURE_LATER;	/* grew while read: said by sftp */
+	if (st == EX_DATAERR && e->size <= max)
+		return FUTURE_LATER;	/* grew past max since listed: said */
 	return st;
 }
 

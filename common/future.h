@@ -39,11 +39,15 @@
  * still read only when it did not move while it was read.  future_fetch
  * downloads the file e was listed as (remote) into fd, at most max bytes,
  * and looks at it again: 0 when it is still as listed (the same size and
- * mtime, and that many bytes came); FUTURE_CHANGED when it changed
- * meanwhile (said under -v), or grew while it was read on a connection
- * still in time (sftp said it): left for a later run; else sftp_get's
- * or sftp_stat's status (SFTP_MISSING: gone since listed; EX_DATAERR:
- * over max), for the caller to word.  future_same is the comparison.
+ * mtime, and that many bytes came); FUTURE_LATER when it is not settled:
+ * it changed meanwhile, went away since listed (both said under -v),
+ * grew while it was read on a connection still in time, or grew past max
+ * though listed within it (sftp said those two): left for a later run,
+ * which judges it again as it is listed then; else sftp_get's or
+ * sftp_stat's status (EX_DATAERR: listed over max), for the caller to
+ * word.  FUTURE_LATER is negative: never an exit status.  future_same is
+ * the one "same remote file" test (size and mtime; got: the bytes read,
+ * or FUTURE_UNREAD when none were).
  */
 #ifndef POSYNC_FUTURE_H
 #define POSYNC_FUTURE_H
@@ -71,9 +75,10 @@ time_t future_now(const struct future *f);
 int future_wait(struct future *f, const struct sftp_entry *e, const char *safe,
     const char *quoted, int dry);
 int future_save(struct future *f);
-#define FUTURE_CHANGED	(-3)
+#define FUTURE_LATER	(-1)
 int future_fetch(struct sftp *s, const struct sftp_entry *e,
     const char *remote, int fd, uint64_t max);
+#define FUTURE_UNREAD	UINT64_MAX
 int future_same(const struct sftp_entry *listed, const struct sftp_entry *now,
     uint64_t got);
 void future_close(struct future *f);

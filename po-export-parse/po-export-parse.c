@@ -80,12 +80,6 @@ enum outcome {
 	RETRY		/* a local error (said): stays, read again next run */
 };
 
-/* What download and fetch_moved give besides 0 and an exit status: the
- * remote file changed while it was read, or went away, so it was not
- * read; it stays where it is for the next run, quietly.  Negative, so
- * it can never be taken for an exit status. */
-#define NOT_READ	(-1)
-
 /* A folder posync moves files into, not looked at yet this run
  * (folder_ready); once looked at, 0 or the exit status saying why not. */
 #define FOLDER_UNSEEN	(-1)
@@ -950,22 +944,22 @@ static int download(struct run *run, const struct sftp_entry *e,
 #define ARCHIVED_TRIES	3	/* downloads of a moved copy still changing */
 
 /* The moved copy (at moved, its own name name), read from there: 0 with
- * *fd open on it, else a status or NOT_READ (still changing after
+ * *fd open on it, else a status or FUTURE_LATER (still changing after
  * ARCHIVED_TRIES looks a second apart, or gone). */
 static int
 fetch_moved(struct run *run, const char *name, const char *moved,
     struct sftp_entry *m, int *fd)
 {
 	char *safe = safename(name, strlen(name)), *raw;
-	int st = NOT_READ, i;
+	int st = FUTURE_LATER, i;
 
 	/* its raw copy beside the first content's, not over it */
 	raw = xasprintf("%s.archived", safe);
-	for (i = 0; i < ARCHIVED_TRIES && st == NOT_READ; i++) {
+	for (i = 0; i < ARCHIVED_TRIES && st == FUTURE_LATER; i++) {
 		if (i)
 			sleep(1);
 		if ((st = sftp_stat(run->sftp, moved, m)) == SFTP_MISSING)
-			st = NOT_READ;
+			st = FUTURE_LATER;
 		else if (st == 0)
 			st = download(run, m, moved, raw, fd);
 	}
@@ -1006,9 +1000,10 @@ take_moved(struct run *run, const char *name, const char *moved,
 		st = to_error_dir(run, &m, moved, why);
 	else if (o == RETRY) {
 		msg_warn("%s cannot be read (%s): its content is unread; parse it "
-		    "by hand (po-export-parse FILE | po-import)", qt, st == NOT_READ ?
-		    "it is still changing, or gone" : "see above");
-		st = st == NOT_READ ? EX_DATAERR : exit_merge(st, EX_DATAERR);
+		    "by hand (po-export-parse FILE | po-import)", qt,
+		    st == FUTURE_LATER ? "it is still changing, or gone" :
+		    "see above");
+		st = st == FUTURE_LATER ? EX_DATAERR : exit_merge(st, EX_DATAERR);
 	}
 	free(why);
 	return st;
@@ -1115,15 +1110,15 @@ to_error_dir(struct run *run, const struct sftp_entry *e, const char *remote,
 }
 
 /* Download the remote file; the copy is open on *fd (for a dry run an
- * unnamed temporary file).  0, NOT_READ (still changing: next run), or
- * a status. */
+ * unnamed temporary file).  0, FUTURE_LATER (not settled: next run,
+ * future.h), or a status. */
 static int
 download(struct run *run, const struct sftp_entry *e, const char *remote,
     const char *safe, int *fd)
 {
 	struct spool_file sf;
 	FILE *tmp = NULL;
-	char *raw, *q;
+	char *raw;
 	int st, wfd;
 
 	*fd = -1;
@@ -1141,14 +1136,6 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 	/* the second look (future.h): still as listed once read */
 	st = future_fetch(run->sftp, e, remote, wfd,
 	    (uint64_t)run->cfg.netsuite.po_max_size);
-	if (st == FUTURE_CHANGED)
-		st = NOT_READ;
-	else if (st == SFTP_MISSING) {
-		q = msg_quote(remote, strlen(remote));
-		msg_info("%s: gone from the inbox since it was listed; skipped", q);
-		free(q);
-		st = NOT_READ;
-	}
 	if (run->dry) {
 		if (st == 0 && (*fd = dup(wfd)) < 0)
 			st = EX_IOERR;
@@ -1217,14 +1204,8 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 		sftp_set_progress(run->sftp, progress, q);
 	st = download(run, e, remote, safe, &fd);
 	sftp_set_progress(run->sftp, NULL, NULL);
-	if (st == NOT_READ) {
+	if (st == FUTURE_LATER) {
 		st = 0;
-		goto out;
-	}
-	if (st == EX_DATAERR) {		/* grew past po_max_size */
-		why = xasprintf("more than [netsuite] po_max_size %lld bytes",
-		    c->netsuite.po_max_size);
-		st = to_error_dir(run, e, remote, why);
 		goto out;
 	}
 	if (st != 0) {

@@ -1078,12 +1078,9 @@ report_rows(struct run *r, const char *rpath, const char *local)
 	free(data);
 }
 
-/* copy_error's answer for a file that changed while it was read */
-#define LEAVE_FILE (-1)
-
-/* Copy one error CSV, as listed in e, and report it.  0; LEAVE_FILE when
- * it changed under us (NetSuite still writing: not seen yet); else a
- * status. */
+/* Copy one error CSV, as listed in e, and report it.  0; FUTURE_LATER
+ * when it is not settled (future.h: NetSuite still writing, not seen
+ * yet); else a status. */
 static int
 copy_error(struct run *r, const char *rpath, const char *local_name,
     const struct sftp_entry *e)
@@ -1096,12 +1093,6 @@ copy_error(struct run *r, const char *rpath, const char *local_name,
 		return st;
 	/* the second look (future.h): still as listed once read */
 	st = future_fetch(r->s, e, rpath, fileno(sf.fp), MAX_ERRCSV);
-	if (st == FUTURE_CHANGED || st == SFTP_MISSING ||
-	    (st == EX_DATAERR && e->size <= MAX_ERRCSV)) {
-		/* changed or grew while read, went away, or grew past the
-		 * bound since the listing */
-		st = LEAVE_FILE;
-	}
 	if (st) {
 		spool_abort(&sf);
 		return st;
@@ -1178,7 +1169,7 @@ report_one(struct run *r, struct errscan *x, const struct sftp_entry *e)
 	}
 	rpath = remote(x->dir, e->name);
 	if (too_young(r, &x->fu, e, rpath, sn))
-		c = LEAVE_FILE;
+		c = FUTURE_LATER;
 	else if (r->dry) {	/* the name is NetSuite's: quoted */
 		q = msg_quote(rpath, strlen(rpath));
 		printf("would report and copy NetSuite's error file %s\n", q);
@@ -1192,7 +1183,7 @@ report_one(struct run *r, struct errscan *x, const struct sftp_entry *e)
 		c = 0;
 	}
 	free(rpath);
-	if (c != LEAVE_FILE) {	/* a file left is neither seen nor an error */
+	if (c != FUTURE_LATER) {	/* a file left is neither seen nor an error */
 		if (c == 0) {
 			notes_keep(x->seen, sn);
 			x->fresh++;
@@ -1200,7 +1191,7 @@ report_one(struct run *r, struct errscan *x, const struct sftp_entry *e)
 		x->lost = c == EX_UNAVAILABLE || c == EX_TEMPFAIL;
 	}
 	free(sn);
-	return c == LEAVE_FILE ? 0 : c;
+	return c == FUTURE_LATER ? 0 : c;
 }
 
 static int
