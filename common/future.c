@@ -101,16 +101,16 @@ static int
 future_ok(struct future *f, const struct sftp_entry *e, const char *safe,
     const char *q, time_t now)
 {
-	unsigned long long size, mtime, seen = (unsigned long long)now;
 	const char *p = notes_find(f->notes, safe);
+	long long v[3], seen = (long long)now;	/* SIZE MTIME SEEN */
 	int take = 0, known = 0;
 
-	if (p && sscanf(p, "%llu %llu %llu", &size, &mtime, &seen) == 3)
-		known = size == e->size && mtime == (unsigned long long)e->mtime;
-	if (!known)
-		seen = (unsigned long long)now;
-	else
-		take = (long long)now - (long long)seen >= f->min_age;
+	if (p && notes_nums(p, v, 3) == 0)
+		known = (uint64_t)v[0] == e->size && v[1] == (long long)e->mtime;
+	if (known) {
+		seen = v[2];
+		take = (long long)now - seen >= f->min_age;
+	}
 	if (f->server)
 		msg_warn("%s: its mtime is %lld s in the future by the SFTP "
 		    "server's own clock (set by whoever wrote it?): %s", q,
@@ -124,8 +124,8 @@ future_ok(struct future *f, const struct sftp_entry *e, const char *safe,
 		    "unchanged since an earlier run" : "left until its size and "
 		    "mtime have held for po_min_age by this host's clock");
 	if (!take)
-		notes_keepf(f->notes, safe, "%llu %llu %llu",
-		    (unsigned long long)e->size, (unsigned long long)e->mtime, seen);
+		notes_keepf(f->notes, safe, "%llu %lld %lld",
+		    (unsigned long long)e->size, (long long)e->mtime, seen);
 	return take;
 }
 
@@ -151,6 +151,9 @@ future_wait(struct future *f, const struct sftp_entry *e, const char *safe,
 	return 1;
 }
 
+/* The same remote file as far as SFTP can tell: its mtime has whole
+ * seconds, so a rewrite of the same size within the same second is not
+ * seen (po-export-parse(1), CAVEATS). */
 int
 future_same(const struct sftp_entry *listed, const struct sftp_entry *now,
     uint64_t got)

@@ -3,6 +3,7 @@
  * and errors-seen lists were three copies of one "name, then what is
  * known of it" file; this is the one.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -94,6 +95,26 @@ notes_find(const struct notes *n, const char *key)
 		    (p[kl] == ' ' || p[kl] == '\n' || p[kl] == 0))
 			return p[kl] == ' ' ? p + kl + 1 : p + kl;
 	return NULL;
+}
+
+int
+notes_nums(const char *rest, long long *v, int n)
+{
+	const char *p = rest;
+	char *end;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if ((i && *p++ != ' ') || !isdigit((unsigned char)*p))
+			return -1;	/* no sign, no blank before it */
+		errno = 0;
+		v[i] = strtoll(p, &end, 10);
+		if (errno)
+			return -1;
+		p = end;
+	}
+	p += strspn(p, " \t\r");	/* as an editor may leave a line */
+	return *p && *p != '\n' ? -1 : 0;
 }
 
 void

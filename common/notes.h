@@ -20,6 +20,9 @@
  *    work, as reporting NetSuite's errors twice), else no notes.
  *  - notes_find: the REST of KEY's line in the file as read ("" for a
  *    bare KEY; it runs to the '\n'), NULL when KEY has no line.
+ *  - notes_nums: a REST of exactly n decimal numbers (0 to LLONG_MAX,
+ *    one blank apart; trailing blanks or a CR allowed) into v: 0, else
+ *    -1 (a damaged line: the caller takes it as unknown).
  *  - notes_keep: a line "KEY" for the next run; notes_keepf: "KEY REST",
  *    REST formatted.  notes_save writes nothing when
  *    the lines kept are those read (version line included), removes the
@@ -35,6 +38,7 @@ struct notes;
 
 struct notes *notes_open(const char *path, int must_read);
 const char *notes_find(const struct notes *n, const char *key);
+int notes_nums(const char *rest, long long *v, int n);
 void notes_keep(struct notes *n, const char *key);
 void notes_keepf(struct notes *n, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

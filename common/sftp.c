@@ -180,6 +180,12 @@ sftp_expired(const struct sftp *s)
 	return s && s->expired;
 }
 
+int
+sftp_lost(const struct sftp *s, int st)
+{
+	return st == EX_UNAVAILABLE || st == EX_PROTOCOL || sftp_expired(s);
+}
+
 /* Report the last libssh2 failure of an operation on path; return its
  * status.  Connection-level failures mark the session dead. */
 static int

@@ -43,6 +43,11 @@ int sftp_open(const struct config *c, struct sftp **out);
 void sftp_close(struct sftp *s);
 /* 1 once [sftp] run_timeout has passed: stop, leave the rest for later. */
 int sftp_expired(const struct sftp *s);
+/* 1 when st (a status of s's) or the session says the connection is no
+ * use any more: lost or out of reach (EX_UNAVAILABLE), the server spoke
+ * nonsense (EX_PROTOCOL), or run_timeout passed.  Every caller asks this
+ * one question; the rest for a later run. */
+int sftp_lost(const struct sftp *s, int st);
 
 /* Every entry of dir except "." and ".."; *ents malloc'd. */
 int sftp_list(struct sftp *s, const char *dir, struct sftp_entry **ents, size_t *n);

@@ -890,15 +890,6 @@ folder_ready(struct run *run, const char *dir, int *st)
 	return *st;
 }
 
-/* The same remote file as far as SFTP can tell: its mtime has whole
- * seconds, so a rewrite of the same size within the same second is not
- * seen (po-export-parse(1), CAVEATS). */
-static int
-same_file(const struct sftp_entry *a, const struct sftp_entry *b)
-{
-	return a->size == b->size && a->mtime == b->mtime;
-}
-
 /* Move the remote file into dir under a free name (*to, malloc'd).
  * SFTP_MISSING, nothing said, when it is gone.  A name taken between
  * free_name and the rename (someone else writing in dir) sends it to the
@@ -1023,7 +1014,8 @@ check_moved(struct run *run, const struct sftp_entry *e, const char *remote,
 	int st;
 
 	test_stop("renamed");
-	if ((st = sftp_stat(run->sftp, moved, &now)) != 0 || same_file(e, &now))
+	if ((st = sftp_stat(run->sftp, moved, &now)) != 0 ||
+	    future_same(e, &now, FUTURE_UNREAD))
 		return st == SFTP_MISSING ? 0 : st;	/* taken from there: not ours */
 	qf = msg_quote(remote, strlen(remote));
 	qt = msg_quote(moved, strlen(moved));
@@ -1035,7 +1027,7 @@ check_moved(struct run *run, const struct sftp_entry *e, const char *remote,
 	if (st == 0)
 		msg_warn("%s changed on the server as it was moved to %s: "
 		    "moved back for the next run to read", qf, qt);
-	else if (st != EX_UNAVAILABLE && st != EX_PROTOCOL && !sftp_expired(run->sftp))
+	else if (!sftp_lost(run->sftp, st))
 		st = take_moved(run, e->name, moved, qf, qt, st == EX_CANTCREAT ?
 		    "a new file of that name is in the inbox" : "the move back failed");
 	else
@@ -1069,7 +1061,7 @@ put_away(struct run *run, const struct sftp_entry *e, const char *remote,
 	}
 	test_stop("recheck");
 	st = sftp_stat(run->sftp, remote, &now);
-	if (st == 0 && !same_file(e, &now)) {
+	if (st == 0 && !future_same(e, &now, FUTURE_UNREAD)) {
 		msg_warn("%s changed on the server after this run read it: "
 		    "left in the inbox for the next run to read", q);
 		goto out;
@@ -1208,10 +1200,8 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 		st = 0;
 		goto out;
 	}
-	if (st != 0) {
-		*stop = st == EX_UNAVAILABLE || st == EX_PROTOCOL;
-		goto out;
-	}
+	if (st != 0)
+		goto out;	/* lost or not: asked below */
 	if (run->dry)
 		printf("would take %s\n", q);
 	o = parse_file(run, fd, e->name, e->mtime, &why, &st);
@@ -1227,7 +1217,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 		    c->netsuite.po_archive_dir, &run->archive_st));
 	}
 out:
-	if (st == EX_UNAVAILABLE || st == EX_PROTOCOL || sftp_expired(run->sftp))
+	if (sftp_lost(run->sftp, st))
 		*stop = 1;
 	free(why);
 	free(safe);
@@ -1309,8 +1299,7 @@ do_sftp(struct run *run)
 	if (i < n && (st = learn_clock(run)) != 0) {
 		all = st;
 		/* a folder that cannot be made stops only the archiving */
-		stop = st == EX_UNAVAILABLE || st == EX_PROTOCOL ||
-		    sftp_expired(run->sftp);
+		stop = sftp_lost(run->sftp, st);
 	}
 	for (; i < n && !stop; i++)
 		if (candidate(c, &ents[i]))

@@ -576,7 +576,7 @@ published_at(struct run *r, const struct sftp_entry *e, struct notes *u,
 	}
 	free(p);
 	sn = safename(e->name, strlen(e->name));
-	if ((n = notes_find(u, sn)) && (sscanf(n, "%lld", &t) != 1 || t > now))
+	if ((n = notes_find(u, sn)) && (notes_nums(n, &t, 1) != 0 || t > now))
 		t = now;
 	notes_keepf(u, sn, "%lld", t);
 	free(sn);
@@ -1188,7 +1188,7 @@ report_one(struct run *r, struct errscan *x, const struct sftp_entry *e)
 			notes_keep(x->seen, sn);
 			x->fresh++;
 		}
-		x->lost = c == EX_UNAVAILABLE || c == EX_TEMPFAIL;
+		x->lost = sftp_lost(r->s, c);
 	}
 	free(sn);
 	return c == FUTURE_LATER ? 0 : c;

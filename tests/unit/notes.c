@@ -119,6 +119,26 @@ test_old_form(void)
 	free(p);
 }
 
+/* notes_nums: the REST of a line as numbers, strictly (review D) */
+static void
+test_nums(void)
+{
+	long long v[3] = { 0, 0, 0 };
+
+	ok(notes_nums("1 2 3", v, 3) == 0 && v[0] == 1 && v[1] == 2 &&
+	    v[2] == 3, "notes_nums: three numbers");
+	ok(notes_nums("1 2 3\nnext 4", v, 3) == 0, "  the line ends at its newline");
+	ok(notes_nums("1 2 3 \r", v, 3) == 0, "  trailing blanks or a CR: read");
+	ok(notes_nums("1 2", v, 3) != 0, "  too few: damaged");
+	ok(notes_nums("1 2 3 4", v, 3) != 0, "  too many: damaged");
+	ok(notes_nums("1 -2 3", v, 3) != 0, "  a sign: damaged");
+	ok(notes_nums(" 1 2 3", v, 3) != 0, "  a blank before: damaged");
+	ok(notes_nums("1  2 3", v, 3) != 0, "  two blanks: damaged");
+	ok(notes_nums("1x 2 3", v, 3) != 0, "  a letter: damaged");
+	ok(notes_nums("99999999999999999999", v, 1) != 0, "  too large: damaged");
+	ok(notes_nums("", v, 1) != 0, "  nothing: damaged");
+}
+
 static void
 test_future(void)
 {
@@ -135,6 +155,10 @@ test_future(void)
 	ok(!future_same(&e, &now2, 100), "  a new mtime: changed");
 	now2.mtime = 0;
 	ok(!future_same(&e, &now2, 99), "  fewer bytes read than listed: changed");
+	ok(future_same(&e, &now2, FUTURE_UNREAD), "  nothing read: size and mtime");
+	now2.size = 99;
+	ok(!future_same(&e, &now2, FUTURE_UNREAD), "  nothing read, a new size");
+	now2.size = 100;
 
 	mkdir(state, 0700);
 	p = scratch_path("state/fut");
@@ -185,6 +209,7 @@ main(void)
 	scratch_init("unit-notes");
 	test_new_file();
 	test_old_form();
+	test_nums();
 	test_future();
 	scratch_remove();
 	return done_testing();
