@@ -36,6 +36,7 @@
 
 #include "config.h"
 #include "msg.h"
+#include "pocsv.h"
 #include "safename.h"
 #include "util.h"
 
@@ -596,6 +597,92 @@ load(struct config *c, const char *path)
 	if (!x.errors)
 		x.errors = check_secret_paths(c);
 	return x.errors ? EX_CONFIG : 0;
+}
+
+/* po-export-parse's: [netsuite] arrival_date_format has one year, month
+ * and day (set_string refused it empty or with '%' already). */
+int
+config_check_date_format(const struct config *cfg)
+{
+	const char *f = cfg->netsuite.arrival_date_format;
+	char *q;
+
+	if (pocsv_date_format_ok(f))
+		return 0;
+	q = msg_quote(f, strlen(f));
+	msg_warn("%s: [netsuite] arrival_date_format %s needs one year (YYYY "
+	    "or YY), one month (MM or M) and one day (DD or D)", cfg->path, q);
+	free(q);
+	return EX_CONFIG;
+}
+
+/* A remote folder's path with "//", "." and ".." resolved lexically and
+ * no trailing '/', so that two spellings of one folder compare equal. */
+static char *
+norm_dir(const char *p)
+{
+	struct buf b = {0};
+	const char *seg, *end;
+	size_t len, cut;
+
+	if (*p == '/')
+		buf_addc(&b, '/');
+	for (seg = p; *seg; seg = *end ? end + 1 : end) {
+		end = strchr(seg, '/');
+		if (!end)
+			end = seg + strlen(seg);
+		len = (size_t)(end - seg);
+		if (len == 0 || (len == 1 && seg[0] == '.'))
+			continue;
+		if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+			cut = b.len;
+			while (cut > 0 && b.s[cut - 1] != '/')
+				cut--;
+			if (cut < b.len) {	/* drop the last segment */
+				b.len = cut > 1 ? cut - 1 : cut;
+				b.s[b.len] = 0;
+				continue;
+			}
+		}
+		if (b.len && b.s[b.len - 1] != '/')
+			buf_addc(&b, '/');
+		buf_add(&b, seg, len);
+	}
+	return b.s ? b.s : xstrdup(".");
+}
+
+/* receipt-push's: staging is emptied at every run and written in place:
+ * it must be a folder of its own.  Were it the receipt folder, NetSuite's unread
+ * files would be removed as leftovers and uploads seen half-written;
+ * were it the archive, the proof that a file went out would go. */
+int
+config_check_staging(const struct config *c)
+{
+	const char *other[] = { c->netsuite.receipt_dir,
+	    c->netsuite.receipt_archive_dir, c->netsuite.receipt_error_dir,
+	    c->netsuite.po_dir, c->netsuite.po_archive_dir,
+	    c->netsuite.po_error_dir };
+	static const char *const key[] = { "receipt_dir", "receipt_archive_dir",
+	    "receipt_error_dir", "po_dir", "po_archive_dir", "po_error_dir" };
+	char *stg = norm_dir(c->netsuite.receipt_staging_dir), *o;
+	size_t i;
+	int st = 0;
+
+	for (i = 0; i < sizeof other / sizeof other[0] && !st; i++) {
+		if (!other[i])
+			continue;
+		o = norm_dir(other[i]);
+		if (strcmp(stg, o) == 0) {
+			msg_warn("%s: [netsuite] receipt_staging_dir is the same "
+			    "folder as %s (%s); it must be a folder of its own, "
+			    "which receipt-push empties at every run",
+			    c->path, key[i], stg);
+			st = EX_CONFIG;
+		}
+		free(o);
+	}
+	free(stg);
+	return st;
 }
 
 int

@@ -68,6 +68,16 @@ struct config {
 int config_load(struct config *c, const char *path);
 void config_free(struct config *c);
 
+/* Checks of keys only some programs use, each called by its program
+ * before the spool is touched (prog.h's check): 0, or EX_CONFIG said
+ * with the file's path.  config_check_date_format: [netsuite]
+ * arrival_date_format has one year, month and day (po-export-parse).
+ * config_check_staging: [netsuite] receipt_staging_dir is a folder of
+ * its own, none of the other remote folders however spelt
+ * (receipt-push). */
+int config_check_date_format(const struct config *c);
+int config_check_staging(const struct config *c);
+
 /* Read a secret (token, password) from path: its one line, without the
  * LF or CRLF that may end it.  Refuses (NULL, message naming the file and
  * key) a file that is missing, not a regular file (a FIFO is refused at

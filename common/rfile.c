@@ -33,14 +33,12 @@ int64_t
 rfile_entered(const char *newdir, const char *name, const char *path,
     int posync)
 {
-	size_t dl = strlen(newdir);
 	int64_t ms, ns, now = now_ms();
 
 	if (posync && (ms = rfile_name_ms(name)) >= 0)
 		return ms;
 	/* the spool's own rule (spool_entered), in ms */
-	if (strncmp(path, newdir, dl) == 0 && path[dl] == '/' &&
-	    (ns = spool_entered(path)) >= 0)
+	if (spool_in(newdir, path) && (ns = spool_entered(path)) >= 0)
 		return ns / 1000000;
 	return now;
 }

@@ -34,7 +34,8 @@
  * SAFE.HASH16.recovered.csv are shorter.  The checks below count it.
  */
 #define SPOOL_SUFFIX_MAX	21	/* ".rows.json.err.tmp.4194304" - ".json" */
-#define SPOOL_NAME_MAX		(255 - SPOOL_SUFFIX_MAX)
+#define NAME_BYTES_MAX		255	/* NAME_MAX: a name's bytes, here and on SFTP servers */
+#define SPOOL_NAME_MAX		(NAME_BYTES_MAX - SPOOL_SUFFIX_MAX)
 #define SPOOL_ROWS_INFIX	5	/* ".rows": STEM.json -> STEM.rows.json */
 /* the longest batch name po-export-parse may make */
 #define SPOOL_BATCH_MAX		(SPOOL_NAME_MAX - SPOOL_ROWS_INFIX)
@@ -53,6 +54,10 @@ char *safename(const char *remote, size_t len);
 /* 1 when name follows the spool rule above and, when ext is not NULL,
  * ends in ext with at least one byte before it. */
 int spool_name_ok(const char *name, const char *ext);
+/* NULL when spool_name_ok(name, ext), else why not (malloc'd), for a
+ * message "QUOTED-PATH: not DONE: WHY": its length when that is the
+ * fault, else the rule. */
+char *spool_name_why(const char *name, const char *ext);
 
 /* 1 when c may start a spool name (neither '.' nor '-'): the rule's
  * first character, shared with config.c's words that begin names. */

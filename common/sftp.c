@@ -820,7 +820,7 @@ auth_agent(struct sftp *s, const char *user)
 static int
 authenticate(struct sftp *s, const struct config *c)
 {
-	const char *user = c->sftp.user ? c->sftp.user : "hotwax";
+	const char *user = c->sftp.user;	/* config: never NULL */
 	char *pub, *pw;
 	int r;
 
@@ -909,8 +909,8 @@ session_new(const struct config *c)
 	struct sftp *s = xcalloc(1, sizeof *s);
 
 	s->sock = -1;
-	s->where = xasprintf("sftp://%s@%s:%d", c->sftp.user ? c->sftp.user : "hotwax",
-	    c->sftp.host, c->sftp.port);
+	s->where = xasprintf("sftp://%s@%s:%d", c->sftp.user, c->sftp.host,
+	    c->sftp.port);
 	/* The names ssh(1) looks the server up by (kh_verdict), lower-cased
 	 * as ssh lower-cases the host it is given and writes known_hosts. */
 	s->khplain = lowercase(xstrdup(c->sftp.host));
@@ -919,7 +919,7 @@ session_new(const struct config *c)
 		s->khplain = NULL;
 	} else
 		s->khname = xasprintf("[%s]:%d", s->khplain, c->sftp.port);
-	s->run_timeout = c->sftp.run_timeout > 0 ? c->sftp.run_timeout : 3600;
+	s->run_timeout = c->sftp.run_timeout;	/* config: 1 to 86400 */
 	s->timeout_ms = (long)c->sftp.timeout * 1000;
 	return s;
 }

@@ -578,6 +578,28 @@ spool_entered(const char *path)
 	return t > n ? n : t;
 }
 
+int
+spool_in(const char *dir, const char *path)
+{
+	char *d = xstrdup(path), *slash = strrchr(d, '/'), *r, *rd;
+	int in;
+
+	if (!slash)
+		r = realpath(".", NULL);
+	else if (slash == d)
+		r = realpath("/", NULL);
+	else {
+		*slash = 0;
+		r = realpath(d, NULL);
+	}
+	rd = dir ? realpath(dir, NULL) : NULL;	/* NULL: not made yet (-n) */
+	in = r && rd && strcmp(r, rd) == 0;
+	free(rd);
+	free(r);
+	free(d);
+	return in;
+}
+
 struct entry {
 	char *name;
 	int64_t t;

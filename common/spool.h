@@ -110,6 +110,9 @@ void spool_list_free(char **v);
  * would otherwise sort behind every file made until then.
  */
 int64_t spool_entered(const char *path);
+/* 1 when the file at path is in the folder dir itself (their folders'
+ * realpaths are one; dir NULL or missing: 0), however either is spelt. */
+int spool_in(const char *dir, const char *path);
 int spool_list_entered(const char *dir, const char *suffix, char ***v, size_t *n);
 
 /* Remove leftovers of a crashed writer: files in area/tmp, and

@@ -59,7 +59,8 @@
 #define UNIQUE_MAX	1000	/* NAME.1 .. NAME.999 in the archive */
 #define PEND_MAX	10000	/* ledger records held before an early append */
 #define MARKER_MAX	4096	/* bytes of a parsed marker */
-#define MARKER_MAX_TEXT	"4096"	/* the same, said */
+#define SAID_(n)	#n
+#define SAID(n)		SAID_(n)	/* a number's digits, in a message */
 
 struct run {
 	struct config cfg;
@@ -464,7 +465,7 @@ marker_read(const char *path, char **data, size_t *len, const char **why)
 	}
 	(*data)[*len] = 0;	/* shorter: rewritten meanwhile, judged so */
 	*why = *len < MARKER_MAX ? parsedmark_damage(*data, *len) :
-	    "it is over " MARKER_MAX_TEXT " bytes";
+	    "it is over " SAID(MARKER_MAX) " bytes";
 	return 0;
 }
 
@@ -801,7 +802,7 @@ numbered(const char *dir, const char *name, int i)
 	size_t len = strlen(name), max;
 
 	snprintf(num, sizeof num, ".%d", i);
-	max = 255 - strlen(num);
+	max = NAME_BYTES_MAX - strlen(num);
 	if (len > max) {
 		len = max;
 		while (len > 1 && ((unsigned char)name[len] & 0xC0) == 0x80)
@@ -1319,23 +1320,6 @@ do_sftp(struct run *run)
 
 /* ---------------------------------------------------------------- main */
 
-/* [netsuite] arrival_date_format: a check of po-export-parse's own,
- * before the spool is touched (prog.h). */
-static int
-check_date_format(const struct config *cfg)
-{
-	const char *f = cfg->netsuite.arrival_date_format;
-	char *q;
-
-	if (pocsv_date_format_ok(f))
-		return 0;
-	q = msg_quote(f, strlen(f));
-	msg_warn("%s: [netsuite] arrival_date_format %s needs one year (YYYY "
-	    "or YY), one month (MM or M) and one day (DD or D)", cfg->path, q);
-	free(q);
-	return EX_CONFIG;
-}
-
 /* After prog_start: the spool is there and locked (or checked, for -n). */
 static int
 setup(struct run *run)
@@ -1445,7 +1429,7 @@ static const struct prog_spec spec = {
 	.area = "po",
 	.operands = "[file.csv ...]",
 	.dry = "dry run: show what would be taken and what parsing finds",
-	.check = check_date_format,
+	.check = config_check_date_format,
 };
 
 int

@@ -88,6 +88,7 @@
 #include "spool.h"
 #include "util.h"
 
+#define BATCH_EXT	".json"	/* a batch's name: STEM.json */
 #define BATCH_MAX	(64u << 20)	/* bytes of one batch file */
 #define POLL_FIRST_MS	200
 #define POLL_MAX_MS	5000
@@ -118,17 +119,16 @@ struct run {
 	size_t fed;		/* paths read from stdin */
 };
 
-/* Say why name is refused: its length, when that is the fault. */
+/* Say why name is refused (spool_name_why): EX_DATAERR. */
 static int
 bad_name(const char *path, const char *name)
 {
-	if (strlen(name) > SPOOL_NAME_MAX)
-		msg_warn("%s: the name is %zu bytes, longer than the %d a batch "
-		    "name may have: rename it shorter", path, strlen(name),
-		    SPOOL_NAME_MAX);
-	else
-		msg_warn("%s: not a batch name (letters, digits and ._+=@,- "
-		    "ending in .json)", path);
+	char *why = spool_name_why(name, BATCH_EXT);
+	char *q = msg_quote(path, strlen(path));
+
+	msg_warn("%s: not imported: %s", q, why ? why : "refused");
+	free(q);
+	free(why);
 	return EX_DATAERR;
 }
 
@@ -142,31 +142,13 @@ good_id(const char *s)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n && s[0] != '.';
 }
 
+/* A batch's STEM (its name less BATCH_EXT: it passed spool_name_ok)
+ * with suffix. */
 static char *
 stem_with(const char *name, const char *suffix)
 {
-	return xasprintf("%.*s%s", (int)(strlen(name) - 5), name, suffix);
-}
-
-/* realpath of path's folder equals dir (already a realpath) */
-static int
-in_dir(const char *path, const char *dir)
-{
-	char *d = xstrdup(path), *slash = strrchr(d, '/'), *r;
-	int same;
-
-	if (!slash)
-		r = realpath(".", NULL);
-	else if (slash == d)
-		r = realpath("/", NULL);
-	else {
-		*slash = 0;
-		r = realpath(d, NULL);
-	}
-	same = r && dir && strcmp(r, dir) == 0;	/* dir is NULL in a dry run on a fresh spool */
-	free(r);
-	free(d);
-	return same;
+	return xasprintf("%.*s%s", (int)(strlen(name) - strlen(BATCH_EXT)),
+	    name, suffix);
 }
 
 /* In a dry run, a spool folder that does not exist is an empty one. */
@@ -647,15 +629,15 @@ batch(const char *path, void *arg)
 
 	/* a batch's name becomes a path component and a message: the
 	 * spool's one rule (safename.h) first */
-	if (!spool_name_ok(name, ".json"))
+	if (!spool_name_ok(name, BATCH_EXT))
 		return bad_name(path, name);
-	if (in_dir(path, r->curreal)) {
+	if (spool_in(r->curreal, path)) {
 		msg_info("%s: already imported, skipped", path);
 		return 0;
 	}
 	/* A batch already in new/ waits there; one from elsewhere is still
 	 * copied in below, so that it is not lost when HotWax is down. */
-	in_new = in_dir(path, r->newreal);
+	in_new = spool_in(r->newreal, path);
 	if ((r->stop || r->wfail) && in_new) {
 		msg_info("%s: left in new/ for the next run", path);
 		return 0;
@@ -784,7 +766,7 @@ fed(const char *path, void *arg)
 	int st;
 
 	r->fed++;
-	if (!in_dir(path, r->newreal))
+	if (!spool_in(r->newreal, path))
 		return batch(path, r);
 	if (seen_at(r, name, &at)) {
 		msg_info("%s: taken already in this run", path);

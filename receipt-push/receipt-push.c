@@ -173,7 +173,6 @@ mtime_settle(const struct run *r, const char *path, const struct stat *st,
 static int64_t
 entered(const struct run *r, const char *name, const char *path, int posync)
 {
-	size_t dl = strlen(r->newdir);
 	struct stat st;
 	char *q;
 
@@ -182,8 +181,8 @@ entered(const struct run *r, const char *name, const char *path, int posync)
 	 * run until the clock passes it, and receipt-export would fold
 	 * nothing made before then: set it to now, once, under the publish
 	 * lock (build_queue takes it before any file is looked at). */
-	if (!posync && strncmp(path, r->newdir, dl) == 0 &&
-	    path[dl] == '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	if (!posync && spool_in(r->newdir, path) &&
+	    stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    mtime_settle(r, path, &st, time(NULL)) > 0) {
 		q = msg_quote(path, strlen(path));
 		if (r->dry)
@@ -242,18 +241,19 @@ take_named(struct run *r, const char *path)
 {
 	const char *name = path_base(path);
 	char *inspool = path_join(r->newdir, name), *incur = path_join(r->curdir, name);
+	char *why;
 	struct stat a, b;
 	int st = 0;
 
 	/* a name that may go to the server as is, the spool's one rule
-	 * (safename.h): never a path, an option or a hidden file */
-	if (!spool_name_ok(name, ".json")) {
+	 * (safename.h): never a path, an option or a hidden file; said as
+	 * po-import says it */
+	if ((why = spool_name_why(name, ".json")) != NULL) {
 		char *q = msg_quote(path, strlen(path));
 
-		msg_warn("%s: not published: a receipt file name is letters, digits "
-		    "and ._+=@,- only, ends in .json and starts with neither '.' "
-		    "nor '-'", q);
+		msg_warn("%s: not published: %s", q, why);
 		free(q);
+		free(why);
 		st = EX_DATAERR;
 	} else if (stat(path, &a) < 0) {
 		if (errno == ENOENT && access(incur, F_OK) == 0)
@@ -299,75 +299,6 @@ take_named(struct run *r, const char *path)
 		add_item(r, name, xstrdup(inspool));
 	free(inspool);
 	free(incur);
-	return st;
-}
-
-/* A remote folder's path with "//", "." and ".." resolved lexically and
- * no trailing '/', so that two spellings of one folder compare equal. */
-static char *
-norm_dir(const char *p)
-{
-	struct buf b = {0};
-	const char *seg, *end;
-	size_t len, cut;
-
-	if (*p == '/')
-		buf_addc(&b, '/');
-	for (seg = p; *seg; seg = *end ? end + 1 : end) {
-		end = strchr(seg, '/');
-		if (!end)
-			end = seg + strlen(seg);
-		len = (size_t)(end - seg);
-		if (len == 0 || (len == 1 && seg[0] == '.'))
-			continue;
-		if (len == 2 && seg[0] == '.' && seg[1] == '.') {
-			cut = b.len;
-			while (cut > 0 && b.s[cut - 1] != '/')
-				cut--;
-			if (cut < b.len) {	/* drop the last segment */
-				b.len = cut > 1 ? cut - 1 : cut;
-				b.s[b.len] = 0;
-				continue;
-			}
-		}
-		if (b.len && b.s[b.len - 1] != '/')
-			buf_addc(&b, '/');
-		buf_add(&b, seg, len);
-	}
-	return b.s ? b.s : xstrdup(".");
-}
-
-/* Staging is emptied at every run and written in place: it must be a
- * folder of its own.  Were it the receipt folder, NetSuite's unread
- * files would be removed as leftovers and uploads seen half-written;
- * were it the archive, the proof that a file went out would go. */
-static int
-check_staging(const struct config *c)
-{
-	const char *other[] = { c->netsuite.receipt_dir,
-	    c->netsuite.receipt_archive_dir, c->netsuite.receipt_error_dir,
-	    c->netsuite.po_dir, c->netsuite.po_archive_dir,
-	    c->netsuite.po_error_dir };
-	static const char *const key[] = { "receipt_dir", "receipt_archive_dir",
-	    "receipt_error_dir", "po_dir", "po_archive_dir", "po_error_dir" };
-	char *stg = norm_dir(c->netsuite.receipt_staging_dir), *o;
-	size_t i;
-	int st = 0;
-
-	for (i = 0; i < sizeof other / sizeof other[0] && !st; i++) {
-		if (!other[i])
-			continue;
-		o = norm_dir(other[i]);
-		if (strcmp(stg, o) == 0) {
-			msg_warn("%s: [netsuite] receipt_staging_dir is the same "
-			    "folder as %s (%s); it must be a folder of its own, "
-			    "which receipt-push empties at every run",
-			    c->path, key[i], stg);
-			st = EX_CONFIG;
-		}
-		free(o);
-	}
-	free(stg);
 	return st;
 }
 
@@ -1269,7 +1200,7 @@ static const struct prog_spec spec = {
 	.area = "receipt",
 	.operands = "[file.json ...]",
 	.dry = "dry run: say what would be published, change nothing",
-	.check = check_staging,
+	.check = config_check_staging,
 };
 
 int

@@ -221,6 +221,27 @@ test_spool_name_rule(void)
 	ok(!spool_name_ok("", ".json") && !spool_name_ok("", NULL), "empty: refused");
 }
 
+/* spool_name_why: the one wording po-import and receipt-push print */
+static void
+test_spool_name_why(void)
+{
+	char *w, *longn = xasprintf("%0*d.json", SPOOL_NAME_MAX - 4, 0);
+
+	ok(spool_name_why("a.json", ".json") == NULL, "spool_name_why: none for a good name");
+	w = spool_name_why("-x.json", ".json");
+	ok(w && strstr(w, "ends in .json and starts with neither '.' nor '-'"),
+	    "  the rule, with its extension");
+	free(w);
+	w = spool_name_why("-x", NULL);
+	ok(w && !strstr(w, "ends in"), "  no extension: none said");
+	free(w);
+	w = spool_name_why(longn, ".json");
+	ok(w && strstr(w, "longer than the 234 a batch name may have"),
+	    "  a name too long: its length");
+	free(w);
+	free(longn);
+}
+
 /* Every safename still passes with the longest suffix a program adds. */
 static void
 test_spool_name_derived(char **got, size_t n)
@@ -300,6 +321,7 @@ main(void)
 	test_long_names(got);
 	test_spool_name_max();
 	test_spool_name_rule();
+	test_spool_name_why();
 	test_spool_name_derived(got, n);
 
 	for (i = 0; i < n; i++)

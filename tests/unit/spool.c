@@ -511,6 +511,24 @@ test_lock(void)
 	free(cap_end());
 }
 
+/* spool_in: in the folder itself, however the path is spelt */
+static void
+test_in(void)
+{
+	char *p = xasprintf("%s/new/x.json", po), *q = xasprintf("%s/./new/../new/x.json", po);
+	char *d = xasprintf("%s/new", po), *sub = xasprintf("%s/new/sub/x.json", po);
+
+	ok(spool_in(d, p), "spool_in: a file in the folder");
+	ok(spool_in(d, q), "  spelt another way");
+	ok(!spool_in(d, sub), "  not one in a folder below it");
+	ok(!spool_in(po, p), "  nor one in a folder above it");
+	ok(!spool_in(NULL, p), "  NULL: no folder yet");
+	free(p);
+	free(q);
+	free(d);
+	free(sub);
+}
+
 int
 main(void)
 {
@@ -527,6 +545,7 @@ main(void)
 	test_atomic();
 	test_deliver();
 	test_lock();
+	test_in();
 	scratch_remove();
 	free(spool);
 	free(po);
