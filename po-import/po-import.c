@@ -87,6 +87,7 @@
 #include "safename.h"
 #include "spool.h"
 #include "util.h"
+#include "version.h"
 
 #define BATCH_MAX	(64u << 20)	/* bytes of one batch file */
 #define POLL_FIRST_MS	200
@@ -95,9 +96,9 @@
 #define LOGID_SIZE	256	/* bytes of every STEM.logid: see reserve() */
 #define VERSION_AT	160	/* where in it the version line starts */
 #define MADE_AT		192	/* where in it the batch's "made" line starts */
-#define LOGID_VERSION	"# posync logid v1"
-#define LOGID_TAG	"# posync logid v"	/* LOGID_VERSION, less its number */
-#define LOGID_V		1		/* LOGID_VERSION's number */
+#define LOGID_TAG	"# posync logid v"
+#define LOGID_V		1
+#define LOGID_VERSION	VERSION_LINE(LOGID_TAG, LOGID_V)
 #define LOGID_HELD	"(upload not confirmed by HotWax)"
 
 struct run {
@@ -284,17 +285,8 @@ logid_path(const struct run *r, const char *name)
 static int
 later_logid(const char *data, size_t len)
 {
-	size_t tl = strlen(LOGID_TAG);
-	const char *v = data + VERSION_AT + tl;
-	unsigned long n;
-
-	if (len < VERSION_AT + tl + 1 ||
-	    strncmp(data + VERSION_AT, LOGID_TAG, tl) != 0 ||
-	    strspn(v, "0123456789") == 0)
-		return 0;
-	errno = 0;
-	n = strtoul(v, NULL, 10);
-	return n > LOGID_V || errno == ERANGE;
+	return len > VERSION_AT && version_check(data + VERSION_AT,
+	    len - VERSION_AT, LOGID_TAG, LOGID_V, 0, NULL) == VERSION_LATER;
 }
 
 /* What cur/STEM.logid of the batch name says; *id (malloc'd) for
@@ -340,11 +332,13 @@ logid_of(const struct run *r, const char *name, char **id)
 static int
 logid_later(const struct run *r, const char *name, const char *where)
 {
-	char *p = logid_path(r, name);
+	char *p = logid_path(r, name), *then;
 
-	msg_warn("%s: written by a later posync (its version line is not "
-	    "\"%s\"): %s left as it is, not uploaded; run that posync, or "
-	    "see po-import(1), FILES", p, LOGID_VERSION, where);
+	then = xasprintf("%s left as it is, not uploaded; run that posync, "
+	    "or see po-import(1), FILES", where);
+
+	version_later_said(p, NULL, NULL, LOGID_VERSION, then);
+	free(then);
 	free(p);
 	return EX_CONFIG;
 }
