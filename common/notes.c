@@ -15,10 +15,9 @@
 #include "notes.h"
 #include "spool.h"
 #include "util.h"
+#include "version.h"
 
 #define NOTES_MAX	(16 << 20)	/* bytes of a notes file */
-#define NOTES_TAG	"# posync notes v"	/* NOTES_VERSION, less its number */
-#define NOTES_V		1		/* NOTES_VERSION's number */
 
 struct notes {
 	char *path;
@@ -28,25 +27,23 @@ struct notes {
 };
 
 /* The lines of a file as read: past its version line, or all of an
- * older posync's (none); NULL for a later version's.  The line is read
- * as a person may have saved it: a trailing CR (an editor's CRLF) or
- * blanks are not a later version, only a higher number is. */
+ * older posync's (none); NULL for a later version's (version.h: a
+ * trailing CR or blanks are not a later version, only a higher number
+ * is).  A line with the tag but no number is skipped, as ever. */
 static const char *
 past_version(const char *raw)
 {
-	size_t tl = strlen(NOTES_TAG), dl;
 	const char *nl;
-	unsigned long v;
 
-	if (strncmp(raw, NOTES_TAG, tl) != 0)
+	switch (version_check(raw, strlen(raw), NOTES_TAG, NOTES_V, 0, NULL)) {
+	case VERSION_NONE:
 		return raw;	/* no version line: an older posync's */
-	dl = strspn(raw + tl, "0123456789");
-	errno = 0;
-	v = strtoul(raw + tl, NULL, 10);
-	if (dl > 0 && (v > NOTES_V || errno == ERANGE))
+	case VERSION_LATER:
 		return NULL;
-	nl = strchr(raw, '\n');
-	return nl ? nl + 1 : raw + strlen(raw);
+	default:
+		nl = strchr(raw, '\n');
+		return nl ? nl + 1 : raw + strlen(raw);
+	}
 }
 
 struct notes *
@@ -70,9 +67,8 @@ notes_open(const char *path, int must_read)
 		return n;
 	}
 	if ((n->lines = past_version(n->raw)) == NULL) {
-		msg_warn("%s: written by a later posync (its first line is not "
-		    "\"%s\"): %s", path, NOTES_VERSION, must_read ? "not read" :
-		    "ignored; it will be replaced");
+		version_later_said(path, NULL, NULL, NOTES_VERSION, must_read ?
+		    "not read" : "ignored; it will be replaced");
 		if (must_read) {
 			notes_close(n);
 			return NULL;

@@ -32,7 +32,11 @@
 #ifndef POSYNC_NOTES_H
 #define POSYNC_NOTES_H
 
-#define NOTES_VERSION	"# posync notes v1"
+#include "version.h"
+
+#define NOTES_TAG	"# posync notes v"
+#define NOTES_V		1
+#define NOTES_VERSION	VERSION_LINE(NOTES_TAG, NOTES_V)
 
 struct notes;
 

@@ -3,15 +3,63 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parsedmark.h"
 #include "util.h"
+#include "version.h"
 
-#define VERSION_TAG	"posync-parsed "
+#define TEXT_(n)	#n
+#define TEXT(n)		TEXT_(n)	/* a number, said: TEXT(PARSEDMARK_MAX) */
+
+char *
+parsedmark_dir(const char *spooldir)
+{
+	return xasprintf("%s/state/parsed", spooldir);
+}
+
+char *
+parsedmark_path(const char *dir, const char *hash)
+{
+	return xasprintf("%s/%s", dir, hash);
+}
+
+int
+parsedmark_read(const char *path, char **data, size_t *len, const char **why)
+{
+	ssize_t r;
+	int fd, e;
+
+	*why = NULL;
+	if (read_file(path, PARSEDMARK_MAX, data, len) == 0) {
+		*why = parsedmark_damage(*data, *len);
+		return 0;
+	}
+	if (errno != EFBIG || (fd = open_regular(path, O_RDONLY)) < 0)
+		return -1;
+	*data = xmalloc(PARSEDMARK_MAX + 1);
+	for (*len = 0, r = 1; *len < PARSEDMARK_MAX && r != 0; )
+		if ((r = read(fd, *data + *len, PARSEDMARK_MAX - *len)) > 0)
+			*len += (size_t)r;
+		else if (r < 0 && errno != EINTR)
+			break;
+	e = errno;
+	close(fd);
+	if (r < 0) {
+		free(*data);
+		errno = e;
+		return -1;
+	}
+	(*data)[*len] = 0;	/* shorter: rewritten meanwhile, judged so */
+	*why = *len < PARSEDMARK_MAX ? parsedmark_damage(*data, *len) :
+	    "it is over " TEXT(PARSEDMARK_MAX) " bytes";
+	return 0;
+}
 
 char *
 parsedmark_name(const char *name)
@@ -110,25 +158,22 @@ parsedmark_file(const char *data)
 }
 
 /* 1 when data's first line is a version line, "posync-parsed N" (N >= 2,
- * trailing CR or blanks tolerated: a marker edited by hand), N in *n
- * (INT_MAX when it does not fit). */
+ * read by version.h: trailing CR or blanks tolerated, a marker edited by
+ * hand), N in *n (INT_MAX when it does not fit). */
 static int
 version_line(const char *data, int *n)
 {
-	size_t k = strlen(VERSION_TAG);
-	const char *p;
-	long v = 0;
+	long v;
 
-	if (strncmp(data, VERSION_TAG, k) != 0 || !isdigit((unsigned char)data[k]))
-		return 0;
-	for (p = data + k; isdigit((unsigned char)*p); p++)
-		v = v < INT_MAX ? v * 10 + (*p - '0') : INT_MAX;
-	while (*p == ' ' || *p == '\t' || *p == '\r')
-		p++;
-	if ((*p != '\n' && *p != 0) || v < 2)
-		return 0;
-	*n = v < INT_MAX ? (int)v : INT_MAX;
-	return 1;
+	switch (version_check(data, strlen(data), PARSEDMARK_TAG, PARSEDMARK_V,
+	    0, &v)) {
+	case VERSION_SAME:
+	case VERSION_LATER:
+		*n = v < INT_MAX ? (int)v : INT_MAX;
+		return 1;
+	default:
+		return 0;	/* none, or below 2: an older posync's */
+	}
 }
 
 int
@@ -137,6 +182,12 @@ parsedmark_version(const char *data)
 	int n;
 
 	return version_line(data, &n) ? n : 1;
+}
+
+int
+parsedmark_later(const char *data)
+{
+	return parsedmark_version(data) > PARSEDMARK_V;
 }
 
 /* The end of the line at p: its LF, or the NUL ending data. */
@@ -194,16 +245,16 @@ parsedmark_upgrade(const char *data, size_t len, const char *name,
 	struct buf b = {0};
 
 	*what = NULL;
-	if (v > 2 || parsedmark_damage(data, len))
+	if (v > PARSEDMARK_V || parsedmark_damage(data, len))
 		return NULL;	/* not this posync's to rewrite */
 	file = parsedmark_file(data);
 	named = file != NULL;
 	free(file);
-	*what = !named && v < 2 ? "names it and has its version line" :
+	*what = !named && v < PARSEDMARK_V ? "names it and has its version line" :
 	    !named ? "names it" : "has its version line";
-	if (named && v == 2)
+	if (named && v == PARSEDMARK_V)
 		return NULL;
-	if (v < 2)
+	if (v < PARSEDMARK_V)
 		buf_addf(&b, "%s\n", PARSEDMARK_VERSION_LINE);
 	buf_add(&b, data, len);
 	if (len && data[len - 1] != '\n')

@@ -17,7 +17,11 @@
  *     rewritten;
  *   - a damaged marker (parsedmark_damage) is told from every form above,
  *     so that its reader can say so instead of reading counts of 0.
- * Pure text: the caller reads and writes the files.  Every data it
+ *   - it owns where a marker lives (parsedmark_dir, parsedmark_path),
+ *     its bounded read (parsedmark_read: MARKER_MAX bytes at most) and
+ *     whether it is a later posync's (parsedmark_later): the caller
+ *     writes the files and says what it does.
+ * Besides parsedmark_read, pure text.  Every data it
  * takes ends with a NUL byte at data[len] (or is NUL-terminated, where
  * no len is given): a marker may hold NULs of its own, so len says where
  * it ends, and the NUL after it where reading must stop.
@@ -27,7 +31,26 @@
 
 #include <stddef.h>
 
-#define PARSEDMARK_VERSION_LINE	"posync-parsed 2"
+#include "version.h"
+
+#define PARSEDMARK_TAG		"posync-parsed "
+#define PARSEDMARK_V		2	/* the version this posync writes */
+#define PARSEDMARK_VERSION_LINE	VERSION_LINE(PARSEDMARK_TAG, PARSEDMARK_V)
+#define PARSEDMARK_MAX		4096	/* bytes of a marker read at most */
+
+/* The markers' folder in the spool at spooldir, SPOOL/state/parsed, and
+ * the marker of the file whose hash16 is hash in the folder dir
+ * (both malloc'd). */
+char *parsedmark_dir(const char *spooldir);
+char *parsedmark_path(const char *dir, const char *hash);
+
+/* The marker at path, its first PARSEDMARK_MAX bytes at most,
+ * NUL-terminated in *data (malloc'd), its length in *len: 0 with *why
+ * NULL, or with *why saying why it cannot be read whole (too big, or
+ * damaged: parsedmark_damage) -- what was read is still there, for its
+ * file line -- or -1 with errno when it cannot be read at all. */
+int parsedmark_read(const char *path, char **data, size_t *len,
+    const char **why);
 
 /* What a marker says. */
 struct parsedmark_counts {
@@ -55,6 +78,10 @@ char *parsedmark_file(const char *data);
  * "rows" line read as this posync reads its own, and it is never
  * rewritten. */
 int parsedmark_version(const char *data);
+
+/* 1 when data is a later posync's marker (a version above
+ * PARSEDMARK_V): read as this posync reads its own, never rewritten. */
+int parsedmark_later(const char *data);
 
 /* Why data (len bytes) cannot be read as a marker, or NULL when it can:
  * it holds a NUL byte, its counts are cut short or missing (a "rows" line

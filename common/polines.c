@@ -31,12 +31,14 @@
 #include "spool.h"
 #include "tsv.h"
 #include "util.h"
+#include "version.h"
 
 #define LINE_MAX_BYTES	4096	/* a record longer than this is not ours */
 #define SAY_MAX		10	/* dropped POs named without -v */
 #define DAY		86400
 #define VERSION		2	/* of the ledger's form: its header says it */
 #define VERSION_TAG	"polines "
+#define VERSION_HEAD	VERSION_LINE(VERSION_TAG, VERSION)	/* its field */
 
 /* What a line of the ledger is (polines.h). */
 enum { R_BAD, R_LINE, R_SEEN, R_HEAD };
@@ -109,16 +111,18 @@ static int
 parse_head(const char *s, size_t len, struct parsed *p)
 {
 	const char *t = memchr(s, '\t', len), *end = s + len;
-	size_t taglen = sizeof VERSION_TAG - 1;
+	enum version_is k;
+	long v;
 
 	p->version = 1;
 	if (!t)
 		return parse_secs(s, len, &p->secs);
-	if ((size_t)(end - t - 1) <= taglen ||
-	    memcmp(t + 1, VERSION_TAG, taglen) != 0 ||
-	    parse_secs(t + 1 + taglen, (size_t)(end - t - 1 - taglen), &p->version) < 0 ||
-	    p->version < 2)
+	/* exact: the ledger is posync's own, read strictly */
+	k = version_check(t + 1, (size_t)(end - t - 1), VERSION_TAG, VERSION,
+	    VERSION_EXACT, &v);
+	if (k != VERSION_SAME && k != VERSION_LATER)
 		return -1;
+	p->version = v;
 	return parse_secs(s, (size_t)(t - s), &p->secs);
 }
 
@@ -434,6 +438,7 @@ reader_open(struct reader *rd, int fd, const char *path)
 static int
 reader_next(struct reader *rd, char *line, size_t *lenp, struct parsed *p)
 {
+	char *who;
 	int k;
 
 	if ((k = next_line(rd->fp, line, lenp)) != LN_EOF && k != LN_TORN) {
@@ -441,11 +446,12 @@ reader_next(struct reader *rd, char *line, size_t *lenp, struct parsed *p)
 		if (k == LN_OK && parse_line(line, *lenp, p) != R_BAD &&
 		    (p->kind != R_HEAD || p->version <= VERSION))
 			return 1;
-		if (k == LN_OK && p->kind == R_HEAD)
-			msg_warn("%s:%lu: a ledger of a later posync (%s%lld); "
-			    "nothing done", rd->path, rd->lineno, VERSION_TAG,
-			    (long long)p->version);
-		else
+		if (k == LN_OK && p->kind == R_HEAD) {
+			who = xasprintf("%s:%lu", rd->path, rd->lineno);
+			version_later_said(who, NULL, NULL, VERSION_HEAD,
+			    "nothing done");
+			free(who);
+		} else
 			msg_warn("%s:%lu: %s; nothing done: mend the ledger by "
 			    "hand (posync(7) ASSUMPTIONS)", rd->path, rd->lineno,
 			    k == LN_LONG ? "record longer than 4096 bytes" :
@@ -1035,7 +1041,7 @@ write_out(struct compactor *c, struct out *o, const char *tmp)
 			close(fd);
 		return EX_IOERR;
 	}
-	fprintf(o->fp, "\t\t%lld\t%s%d\n", (long long)o->now, VERSION_TAG, VERSION);
+	fprintf(o->fp, "\t\t%lld\t%s\n", (long long)o->now, VERSION_HEAD);
 	if (c->prefix > 0 && src_open(&c->src[n++], c->fd, (long long)c->prefix) < 0)
 		r = EX_IOERR;
 	for (i = 0; !r && i < c->nruns; i++)
@@ -1161,8 +1167,8 @@ polines_compact_checked(const char *spooldir, polines_want_fn *keep,
 		r = replace(&c, &o);
 	}
 	if (!r && c.oldform)	/* said once: the new ledger has its header */
-		msg_info("%s: now in the %s%d form (its header says so)", path,
-		    VERSION_TAG, VERSION);
+		msg_info("%s: now in the %s form (its header says so)", path,
+		    VERSION_HEAD);
 	if (o.dropped) {
 		fclose(o.dropped);
 		close(o.dropfd);

@@ -23,8 +23,11 @@
 #include "spool.h"
 #include "tsv.h"
 #include "util.h"
+#include "version.h"
 
-#define JOURNAL_MAGIC	"posync receipt-export journal 1"
+#define JOURNAL_TAG	"posync receipt-export journal "
+#define JOURNAL_V	1
+#define JOURNAL_MAGIC	VERSION_LINE(JOURNAL_TAG, JOURNAL_V)
 #define JOURNAL_PARTS	4		/* file, excess, state, drop */
 
 void
@@ -173,14 +176,20 @@ rx_journal_parse(struct rx_journal *j, const char *d, size_t len,
     const char *path)
 {
 	const char *p = d, *end = d + len;
-	size_t k = strlen(JOURNAL_MAGIC);
+	size_t k;
 	char *e;
 	int rc;
 
 	memset(j, 0, sizeof *j);
-	if (len < k + 1 || memcmp(p, JOURNAL_MAGIC "\n", k + 1) != 0)
+	rc = version_check(d, len, JOURNAL_TAG, JOURNAL_V, VERSION_EXACT, NULL);
+	if (rc == VERSION_LATER) {	/* a later posync's: not damaged */
+		version_later_said(path, NULL, d, JOURNAL_MAGIC, "nothing "
+		    "exported, the journal is left as it is");
+		return EX_CONFIG;
+	}
+	if (rc != VERSION_SAME || !(e = memchr(d, '\n', len)))
 		goto bad;
-	p += k + 1;
+	p = e + 1;
 	if ((rc = journal_name_parse(j, &p, end, path)) > 0) {
 		rx_journal_free(j);
 		return rc;

@@ -14,8 +14,11 @@
 #include "receipt_state.h"
 #include "tsv.h"
 #include "util.h"
+#include "version.h"
 
-#define STATE_MAGIC "posync receipt-export state 1"
+#define STATE_TAG	"posync receipt-export state "
+#define STATE_V		1
+#define STATE_MAGIC	VERSION_LINE(STATE_TAG, STATE_V)
 
 /* 9999-12-31T23:59:59.999Z: the latest time a file name can hold. */
 #define STATE_MS_MAX INT64_C(253402300799999)
@@ -302,7 +305,7 @@ rx_state_parse(struct rx_state *st, const char *data, size_t len,
 {
 	char *copy = xstrndup(data, len), *line = copy, *nl;
 	const char *why = NULL;
-	int lineno = 0;
+	int lineno = 0, k = VERSION_SAME;
 
 	if (strlen(copy) != len) {	/* name the line it is on */
 		why = "a NUL byte";
@@ -319,8 +322,17 @@ rx_state_parse(struct rx_state *st, const char *data, size_t len,
 		*nl = 0;
 		if (lineno > 1)
 			why = parse_record(st, line);
-		else if (strcmp(line, STATE_MAGIC) != 0)
+		else if ((k = version_check(line, strlen(line), STATE_TAG,
+		    STATE_V, VERSION_EXACT, NULL)) == VERSION_LATER)
+			break;	/* a later posync's: not damaged */
+		else if (k != VERSION_SAME)
 			why = "not a receipt-export state file";
+	}
+	if (k == VERSION_LATER) {
+		version_later_said(what, NULL, line, STATE_MAGIC, "nothing "
+		    "exported, the file is left as it is");
+		free(copy);
+		return EX_CONFIG;
 	}
 	/* written atomically (rename), so never empty by a crash: damage */
 	if (!why && lineno == 0)

@@ -54,13 +54,11 @@
 #include "sftp.h"
 #include "spool.h"
 #include "util.h"
+#include "version.h"
 
 #define REJECT_SHOWN	20	/* rejected rows said one by one on stderr */
 #define UNIQUE_MAX	1000	/* NAME.1 .. NAME.999 in the archive */
 #define PEND_MAX	10000	/* ledger records held before an early append */
-#define MARKER_MAX	4096	/* bytes of a parsed marker */
-#define SAID_(n)	#n
-#define SAID(n)		SAID_(n)	/* a number's digits, in a message */
 
 struct run {
 	struct config cfg;
@@ -400,7 +398,7 @@ content_hash(int fd, const char *name, char out[17])
 static char *
 marker_path(struct job *j)
 {
-	return xasprintf("%s/%s", j->run->parsed_dir, j->hash);
+	return parsedmark_path(j->run->parsed_dir, j->hash);
 }
 
 /*
@@ -431,44 +429,6 @@ reprint_waiting(struct job *j)
 	free(dir);
 }
 
-/*
- * The marker at path, its first MARKER_MAX bytes at most, NUL-terminated:
- * 0 with *why NULL, or with *why saying why it cannot be read whole (too
- * big, or damaged: parsedmark_damage) -- what was read is still there,
- * for its file line -- or -1 with errno when it cannot be read at all.
- */
-static int
-marker_read(const char *path, char **data, size_t *len, const char **why)
-{
-	ssize_t r;
-	int fd, e;
-
-	*why = NULL;
-	if (read_file(path, MARKER_MAX, data, len) == 0) {
-		*why = parsedmark_damage(*data, *len);
-		return 0;
-	}
-	if (errno != EFBIG || (fd = open_regular(path, O_RDONLY)) < 0)
-		return -1;
-	*data = xmalloc(MARKER_MAX + 1);
-	for (*len = 0, r = 1; *len < MARKER_MAX && r != 0; )
-		if ((r = read(fd, *data + *len, MARKER_MAX - *len)) > 0)
-			*len += (size_t)r;
-		else if (r < 0 && errno != EINTR)
-			break;
-	e = errno;
-	close(fd);
-	if (r < 0) {
-		free(*data);
-		errno = e;
-		return -1;
-	}
-	(*data)[*len] = 0;	/* shorter: rewritten meanwhile, judged so */
-	*why = *len < MARKER_MAX ? parsedmark_damage(*data, *len) :
-	    "it is over " SAID(MARKER_MAX) " bytes";
-	return 0;
-}
-
 /* An older posync's marker gets the file's name (from now on it lives
  * as long as the file stays on the server) and the version line, once.
  * A failure only leaves it as it was (pruned by age, as then): said.
@@ -477,16 +437,14 @@ static void
 marker_upgrade(struct job *j, const char *marker, const char *data, size_t len)
 {
 	const char *what;
-	char *text, *first;
-	int v = parsedmark_version(data);
+	char *text, *subject;
 
-	if (v > 2) {
-		first = xstrndup(data, strcspn(data, "\r\n"));
-		msg_warn("%s: its marker %s was written by a later posync (its "
-		    "first line is \"%s\", not \"%s\"): read as this posync "
-		    "reads its own, left as it is", j->qname, marker, first,
-		    PARSEDMARK_VERSION_LINE);
-		free(first);
+	if (parsedmark_later(data)) {
+		subject = xasprintf("its marker %s was", marker);
+		version_later_said(j->qname, subject, data,
+		    PARSEDMARK_VERSION_LINE, "read as this posync reads its "
+		    "own, left as it is");
+		free(subject);
 		return;
 	}
 	if (j->run->dry)
@@ -509,7 +467,7 @@ already_parsed(struct job *j, const char *marker)
 	char *data, *rj;
 	size_t len;
 
-	if (marker_read(marker, &data, &len, &why) < 0)
+	if (parsedmark_read(marker, &data, &len, &why) < 0)
 		why = strerror(errno);
 	else {
 		if (!why) {
@@ -1327,7 +1285,7 @@ setup(struct run *run)
 	const char *dir = run->cfg.spool.dir;
 
 	run->po_area = path_join(dir, "po");
-	run->parsed_dir = xasprintf("%s/state/parsed", dir);
+	run->parsed_dir = parsedmark_dir(dir);
 	if (!run->dry && mkdir_p(run->parsed_dir, 0750) < 0) {
 		msg_warnerr("cannot create %s", run->parsed_dir);
 		return EX_IOERR;
@@ -1340,7 +1298,7 @@ setup(struct run *run)
  * listed; for an older posync's marker, which records none, while any
  * CSV is (every file seen this run had its marker named, in
  * already_parsed).  A marker too big or damaged is judged by the name
- * its first MARKER_MAX bytes hold, or as a nameless one; a marker that
+ * its first PARSEDMARK_MAX bytes hold, or as a nameless one; a marker that
  * cannot be read at all (permissions, I/O) is kept, said. */
 static int
 marker_needed(const char *path, char **names, size_t k, int any_csv)
@@ -1352,7 +1310,7 @@ marker_needed(const char *path, char **names, size_t k, int any_csv)
 
 	/* a damaged marker is said by already_parsed when its file comes;
 	 * here the name it holds, if any, decides as for any other */
-	if (marker_read(path, &data, &len, &why) < 0) {
+	if (parsedmark_read(path, &data, &len, &why) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		msg_warnerr("%s: kept", path);

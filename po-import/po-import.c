@@ -82,6 +82,7 @@
 #include "hotwax.h"
 #include "input.h"
 #include "lock.h"
+#include "logid.h"
 #include "msg.h"
 #include "prog.h"
 #include "safename.h"
@@ -93,13 +94,6 @@
 #define POLL_FIRST_MS	200
 #define POLL_MAX_MS	5000
 #define PENDING_WARN_H	6
-#define LOGID_SIZE	256	/* bytes of every STEM.logid: see reserve() */
-#define VERSION_AT	160	/* where in it the version line starts */
-#define MADE_AT		192	/* where in it the batch's "made" line starts */
-#define LOGID_VERSION	"# posync logid v1"
-#define LOGID_TAG	"# posync logid v"	/* LOGID_VERSION, less its number */
-#define LOGID_V		1		/* LOGID_VERSION's number */
-#define LOGID_HELD	"(upload not confirmed by HotWax)"
 
 struct run {
 	struct config cfg;
@@ -130,16 +124,6 @@ bad_name(const char *path, const char *name)
 	free(q);
 	free(why);
 	return EX_DATAERR;
-}
-
-/* A HotWax id that is safe in a URL path and a file. */
-static int
-good_id(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 128 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n && s[0] != '.';
 }
 
 /* A batch's STEM (its name less BATCH_EXT: it passed spool_name_ok)
@@ -209,48 +193,40 @@ bad:
 }
 
 /*
- * STEM.logid, before and after the upload.  Before it, reserve() writes
- * the file whole (LOGID_SIZE bytes: the line LOGID_HELD padded with
- * blanks, fsync'd), so that a full or failing disk stops the run before
- * HotWax has the batch; after HotWax's answer, fill() writes the log id
- * over the bytes before VERSION_AT (the id, '\n', then '\n's), which needs
- * no new space, and fsyncs it; only then does the batch move to cur/.
- * From VERSION_AT, the line LOGID_VERSION (padded with blanks), written
- * by reserve() and left by fill(), tells this layout from a later one; a
- * .logid of an older posync has blanks or '\n's there and is read the
- * same (its id line then runs to MADE_AT).  The
- * last line, from MADE_AT, is "made SEC.NSEC": when the batch was made
- * (its mtime in new/), written by reserve() and left by fill(), so that a
- * batch sent back to new/ for a second upload keeps its place in new/'s
- * order (back_to_new; spool_move stamps a batch reaching cur/ with the
- * time of the move).  The blanks
- * make a torn write over the placeholder read as no id at all, never a
- * shorter one.  (On a copy-on-write filesystem an overwrite may still
- * need room; fill() failing is then said, exit 74, and the next run
- * uploads the batch again: harmless, as a crash at that point is.  The
- * rename into cur/ may need a directory block; a failure there costs no
- * second upload, the log id being on disk.)
+ * STEM.logid, before and after the upload (its format: common/logid.h).
+ * Before it, reserve() writes the file whole (logid_reserve: held,
+ * fsync'd), so that a full or failing disk stops the run before HotWax
+ * has the batch; after HotWax's answer, fill() writes the log id over
+ * the held line (logid_fill), which needs no new space, and fsyncs it;
+ * only then does the batch move to cur/.  Its "made" line, written by
+ * reserve() and left by fill(), is when the batch was made (its mtime in
+ * new/), so that a batch sent back to new/ for a second upload keeps its
+ * place in new/'s order (back_to_new; spool_move stamps a batch reaching
+ * cur/ with the time of the move).  The held line's blanks make a torn
+ * write over it read as no id at all, never a shorter one.  (On a
+ * copy-on-write filesystem an overwrite may still need room; fill()
+ * failing is then said, exit 74, and the next run uploads the batch
+ * again: harmless, as a crash at that point is.  The rename into cur/
+ * may need a directory block; a failure there costs no second upload,
+ * the log id being on disk.)
  *
  * What the file says, read by logid_of():
- *   LOGID_HOLD   the upload was not confirmed: the batch is (still, or
- *                again) in new/ and its next upload overwrites the file;
- *   LOGID_REAL   HotWax took the batch as log ID: a batch still in new/
- *                beside it is moved to cur/ without a second upload;
- *   LOGID_NONE   no file;
- *   LOGID_UNREAD it cannot be read (said): whether HotWax took the batch
- *                is unknown, so a batch in new/ beside it waits there
- *                (74), in a dry run too;
- *   LOGID_BAD    anything else (damaged: an empty file, a stray blank):
- *                the log it named is unknown, so the batch is uploaded
- *                again (to_follow), never pruned unreported;
- *   LOGID_LATER  a later posync's: a higher number in the version line.
- *                Its layout is not this one, so nothing in it is read:
- *                the batch is left where it is (logid_later), neither
- *                uploaded again nor pruned.
+ *   LOGID_IS_HELD   the upload was not confirmed: the batch is (still, or
+ *                   again) in new/ and its next upload overwrites the file;
+ *   LOGID_IS_REAL   HotWax took the batch as log ID: a batch still in new/
+ *                   beside it is moved to cur/ without a second upload;
+ *   LOGID_IS_NONE   no file;
+ *   LOGID_IS_UNREAD it cannot be read (said): whether HotWax took the
+ *                   batch is unknown, so a batch in new/ beside it waits
+ *                   there (74), in a dry run too;
+ *   LOGID_IS_BAD    anything else (damaged: an empty file, a stray blank):
+ *                   the log it named is unknown, so the batch is uploaded
+ *                   again (to_follow), never pruned unreported;
+ *   LOGID_IS_LATER  a later posync's: a higher number in the version
+ *                   line.  Its layout is not this one, so nothing in it is
+ *                   read: the batch is left where it is (logid_later),
+ *                   neither uploaded again nor pruned.
  */
-enum { LOGID_NONE, LOGID_HOLD, LOGID_REAL, LOGID_BAD, LOGID_UNREAD,
-    LOGID_LATER };
-
 static char *
 logid_path(const struct run *r, const char *name)
 {
@@ -260,61 +236,19 @@ logid_path(const struct run *r, const char *name)
 	return s;
 }
 
-/* 1 when a .logid's version line (data, len bytes) is a later posync's:
- * a higher number after LOGID_TAG.  The previous release's (blanks or
- * '\n's there) and this one's are not. */
-static int
-later_logid(const char *data, size_t len)
-{
-	size_t tl = strlen(LOGID_TAG);
-	const char *v = data + VERSION_AT + tl;
-	unsigned long n;
-
-	if (len < VERSION_AT + tl + 1 ||
-	    strncmp(data + VERSION_AT, LOGID_TAG, tl) != 0 ||
-	    strspn(v, "0123456789") == 0)
-		return 0;
-	errno = 0;
-	n = strtoul(v, NULL, 10);
-	return n > LOGID_V || errno == ERANGE;
-}
-
-/* What cur/STEM.logid of the batch name says; *id (malloc'd) for
- * LOGID_REAL, when id is not NULL. */
-static int
+/* What cur/STEM.logid of the batch name says (logid.h); *id (malloc'd)
+ * for LOGID_IS_REAL, when id is not NULL. */
+static enum logid_is
 logid_of(const struct run *r, const char *name, char **id)
 {
-	char *p = logid_path(r, name), *data;
-	size_t len;
-	int k;
+	char *p = logid_path(r, name);
+	enum logid_is k = logid_read(p, id);
 
-	if (id)
-		*id = NULL;
-	if (read_file(p, 1024, &data, &len) < 0) {	/* LOGID_SIZE, or an older posync's */
-		k = errno == ENOENT ? LOGID_NONE : LOGID_UNREAD;
-		if (k == LOGID_UNREAD)
-			msg_warnerr("cannot read %s", p);
-		free(p);
-		return k;
-	}
 	free(p);
-	if (later_logid(data, len)) {
-		free(data);
-		return LOGID_LATER;
-	}
-	data[strcspn(data, "\n")] = 0;
-	if (strncmp(data, LOGID_HELD, strlen(LOGID_HELD)) == 0)
-		k = LOGID_HOLD;
-	else
-		k = good_id(data) ? LOGID_REAL : LOGID_BAD;
-	if (k == LOGID_REAL && id)
-		*id = data;
-	else
-		free(data);
 	return k;
 }
 
-/* cur/STEM.logid of the batch name is a later posync's (LOGID_LATER):
+/* cur/STEM.logid of the batch name is a later posync's (LOGID_IS_LATER):
  * whether HotWax has the batch, and under which log, is not known here.
  * The batch at where is left as it is -- not uploaded (HotWax may have
  * it), not sent back, not pruned -- until the later posync runs again or
@@ -322,11 +256,12 @@ logid_of(const struct run *r, const char *name, char **id)
 static int
 logid_later(const struct run *r, const char *name, const char *where)
 {
-	char *p = logid_path(r, name);
+	char *p = logid_path(r, name), *then;
 
-	msg_warn("%s: written by a later posync (its version line is not "
-	    "\"%s\"): %s left as it is, not uploaded; run that posync, or "
-	    "see po-import(1), FILES", p, LOGID_VERSION, where);
+	then = xasprintf("%s left as it is, not uploaded; run that posync, "
+	    "or see po-import(1), FILES", where);
+	logid_later_said(p, then);
+	free(then);
 	free(p);
 	return EX_CONFIG;
 }
@@ -353,25 +288,12 @@ mtime_of(const char *path)
 static struct timespec
 made_of(const struct run *r, const char *name, const char *path, int *known)
 {
-	char *p = logid_path(r, name), *data;
-	struct timespec t = {0, 0};
-	long long sec;
-	long ns;
-	size_t len;
-	int n = 0;
+	char *p = logid_path(r, name);
+	struct timespec t;
 
-	if (read_file(p, 1024, &data, &len) == 0) {
-		if (len == LOGID_SIZE && sscanf(data + MADE_AT, "made %lld.%9ld%n",
-		    &sec, &ns, &n) == 2 && n > 0 && sec > 0 && ns >= 0 &&
-		    ns < 1000000000) {
-			t.tv_sec = (time_t)sec;
-			t.tv_nsec = ns;
-		}
-		free(data);
-	}
+	*known = logid_made(p, &t) == 0;
 	free(p);
-	*known = t.tv_sec != 0;
-	return t.tv_sec ? t : mtime_of(path);
+	return *known ? t : mtime_of(path);
 }
 
 /* 1 when cur/STEM.logdone of the batch name is there. */
@@ -392,7 +314,7 @@ logdone(const struct run *r, const char *name)
 static int
 reserve(struct run *r, const char *name, struct timespec made)
 {
-	char buf[LOGID_SIZE], *p = stem_with(name, ".logdone"), *s;
+	char *p = stem_with(name, ".logdone"), *s;
 	int st;
 
 	s = path_join(r->curdir, p);
@@ -400,19 +322,8 @@ reserve(struct run *r, const char *name, struct timespec made)
 		msg_warnerr("cannot remove %s", s);
 	free(p);
 	free(s);
-	memset(buf, ' ', sizeof buf);
-	memcpy(buf, LOGID_HELD, strlen(LOGID_HELD));
-	buf[VERSION_AT - 1] = '\n';
-	memcpy(buf + VERSION_AT, LOGID_VERSION, strlen(LOGID_VERSION));
-	buf[MADE_AT - 1] = '\n';
-	/* at most 5 + 20 + 1 + 9 bytes: room to spare before the '\n' */
-	s = xasprintf("made %lld.%09ld", (long long)made.tv_sec,
-	    (long)made.tv_nsec);
-	memcpy(buf + MADE_AT, s, strlen(s));
-	free(s);
-	buf[LOGID_SIZE - 1] = '\n';
 	s = logid_path(r, name);
-	st = spool_write_atomic(s, buf, sizeof buf);
+	st = logid_reserve(s, made);
 	free(s);
 	return st;
 }
@@ -421,30 +332,9 @@ reserve(struct run *r, const char *name, struct timespec made)
 static int
 fill(struct run *r, const char *name, const char *log_id)
 {
-	char buf[LOGID_SIZE], *s = logid_path(r, name);
-	size_t n = strlen(log_id);	/* good_id: at most 128, < VERSION_AT */
-	struct stat st;
-	int fd, ret = 0;
+	char *s = logid_path(r, name);
+	int ret = logid_fill(s, log_id);
 
-	memset(buf, '\n', VERSION_AT);
-	memcpy(buf, log_id, n);
-	fd = open(s, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		msg_warnerr("cannot open %s", s);
-		ret = EX_IOERR;
-	} else if (st.st_size != LOGID_SIZE) {
-		msg_warn("%s: %lld bytes, not the %d reserved before the upload "
-		    "(changed meanwhile?)", s, (long long)st.st_size, LOGID_SIZE);
-		ret = EX_IOERR;
-	} else if (pwrite(fd, buf, VERSION_AT, 0) != (ssize_t)VERSION_AT ||
-	    fsync(fd) < 0) {
-		msg_warnerr("cannot write %s", s);
-		ret = EX_IOERR;
-	}
-	if (fd >= 0 && close(fd) < 0 && !ret) {
-		msg_warnerr("cannot write %s", s);
-		ret = EX_IOERR;
-	}
 	free(s);
 	return ret;
 }
@@ -473,7 +363,7 @@ accepted(struct run *r, const char *name, const char *log_id)
 	if (st) {
 		msg_warn("%s/%s: HotWax took it as log %s, but %s; no other batch "
 		    "is uploaded this run", r->newdir, name, log_id, logid_of(r,
-		    name, NULL) == LOGID_REAL ? "it could not be moved to cur/: the "
+		    name, NULL) == LOGID_IS_REAL ? "it could not be moved to cur/: the "
 		    "next run moves it without uploading it again" : "its log id "
 		    "could not be written: the next run uploads it again");
 		r->wfail = 1;
@@ -542,7 +432,7 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 	 * new/, and so does every later batch: the next run uploads them
 	 * again, harmless under HotWax's upsert. */
 	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(resp, "logId"));
-	if (!id || !good_id(id)) {
+	if (!id || !logid_id_ok(id)) {
 		char *seen = hotwax_excerpt(resp);
 
 		msg_warn("%s: the answer to POST %suploadJsonFile holds no usable "
@@ -651,16 +541,16 @@ batch(const char *path, void *arg)
 		goto out;
 	}
 	/* HotWax took it already, and the move to cur/ was not done */
-	if ((k = logid_of(r, name, &id)) == LOGID_LATER) {
+	if ((k = logid_of(r, name, &id)) == LOGID_IS_LATER) {
 		st = logid_later(r, name, path);
 		goto out;
 	}
-	if (k == LOGID_UNREAD) {	/* said: whether HotWax took it is unknown */
+	if (k == LOGID_IS_UNREAD) {	/* said: whether HotWax took it is unknown */
 		msg_warn("%s: not uploaded while its .logid in cur/ cannot be read", path);
 		st = EX_IOERR;
 		goto out;
 	}
-	taken = k == LOGID_REAL && !logdone(r, name);
+	taken = k == LOGID_IS_REAL && !logdone(r, name);
 	if (r->dry) {
 		if (taken)
 			msg_info("%s: HotWax took it already (log %s): a run "
@@ -1529,23 +1419,23 @@ to_follow(struct run *r, const char *name, char **id, int *st)
 	int k;
 
 	*id = NULL;
-	if (logdone(r, name) || (k = logid_of(r, name, id)) == LOGID_NONE)
+	if (logdone(r, name) || (k = logid_of(r, name, id)) == LOGID_IS_NONE)
 		return 0;
 	if (!in_spool(r, "cur", name) && in_spool(r, "new", name)) {
 		msg_info("%s/%s: still in new/: its log is followed once it has "
 		    "moved to cur/", r->newdir, name);
-	} else if (k == LOGID_HOLD && in_spool(r, "cur", name) && !r->dry) {
+	} else if (k == LOGID_IS_HELD && in_spool(r, "cur", name) && !r->dry) {
 		/* a run died in back_to_new: its work, finished */
 		char *why = xasprintf("%s/%s: HotWax never confirmed its upload",
 		    r->curdir, name);
 
 		*st = exit_merge(*st, back_to_new(r, name, why, 0));
 		free(why);
-	} else if (k == LOGID_REAL) {
+	} else if (k == LOGID_IS_REAL) {
 		return 1;
-	} else if (k == LOGID_BAD) {
+	} else if (k == LOGID_IS_BAD) {
 		*st = exit_merge(*st, logid_damaged(r, name));
-	} else if (k == LOGID_LATER) {
+	} else if (k == LOGID_IS_LATER) {
 		char *where = path_join(r->curdir, name);
 
 		*st = exit_merge(*st, logid_later(r, name, where));
@@ -1686,7 +1576,7 @@ follow_logs(struct run *r)
  * STEM.logid naming a log would forget the log.  STEM.logdone stays while
  * STEM.logid is there, lest the log be followed again.  (A placeholder or
  * damaged .logid left without its batch is pruned.)  A later posync's
- * .logid (LOGID_LATER) keeps every file of its batch.
+ * .logid (LOGID_IS_LATER) keeps every file of its batch.
  */
 static int
 still_followed(const char *file, void *arg)
@@ -1707,13 +1597,13 @@ still_followed(const char *file, void *arg)
 		return 0;
 	name = xasprintf("%.*s.json", (int)(fl - sl), file);
 	k = logid_of(r, name, NULL);
-	if (k == LOGID_LATER)	/* its meaning unknown: kept whole */
+	if (k == LOGID_IS_LATER)	/* its meaning unknown: kept whole */
 		keep = 1;
 	else if (i == LOGDONE)
-		keep = k != LOGID_NONE;
-	else if (logdone(r, name) || k == LOGID_NONE)
+		keep = k != LOGID_IS_NONE;
+	else if (logdone(r, name) || k == LOGID_IS_NONE)
 		keep = 0;
-	else if (i == BATCH || k == LOGID_REAL)
+	else if (i == BATCH || k == LOGID_IS_REAL)
 		keep = 1;
 	else	/* a .logid naming no log: while its batch is in cur/ */
 		keep = in_spool(r, "cur", name);
