@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,14 +181,14 @@ seen_before(struct rx_spool *sp, const char *name)
 
 /* The latest entry (rfile.h) of a file in new/ that is not posync's. */
 static int64_t
-others_last(struct rx_spool *sp, char **v, size_t n, const char *pattern)
+others_last(struct rx_spool *sp, char **v, size_t n, const char *prefix)
 {
 	char *newdir = path_join(sp->area, "new"), *path;
 	int64_t last = INT64_MIN, t;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (fnmatch(pattern, v[i], 0) == 0 && rfile_name_ms(v[i]) >= 0)
+		if (rfile_is_posync(prefix, v[i]))
 			continue;
 		path = path_join(newdir, v[i]);
 		if ((t = rfile_entered(newdir, v[i], path, 0)) > last)
@@ -222,20 +221,17 @@ others_last(struct rx_spool *sp, char **v, size_t n, const char *pattern)
 static size_t
 foldable(struct rx_spool *sp, char **v, size_t n, char ***pv)
 {
-	char *pattern;
+	const char *prefix = sp->cfg->netsuite.receipt_prefix;
 	struct notes *held;
 	int64_t last;	/* the latest other file's entry */
 	size_t i, npv = 0, k;
 	int first = 1;
 
-	pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json",
-	    sp->cfg->netsuite.receipt_prefix);
-	last = others_last(sp, v, n, pattern);
+	last = others_last(sp, v, n, prefix);
 	*pv = xcalloc(n + 1, sizeof **pv);
 	for (i = 0; i < n; i++)
-		if (fnmatch(pattern, v[i], 0) == 0 && rfile_name_ms(v[i]) >= 0)
+		if (rfile_is_posync(prefix, v[i]))
 			(*pv)[npv++] = v[i];
-	free(pattern);
 	if (npv > 1)
 		qsort(*pv, npv, sizeof **pv, cmp_name);
 	held = held_names(sp);
@@ -342,7 +338,7 @@ int
 rx_fold_only(struct rx_spool *sp, struct rx_state *st, struct rx_journal *j)
 {
 	int64_t last = rx_state_last(st);
-	char name[RX_NAME_SIZE], *old = j->name;
+	char name[RFILE_NAME_SIZE], *old = j->name;
 
 	if (rx_state_next_name(st, now_ms(), sp->cfg->netsuite.receipt_prefix,
 	    name, sizeof name) < 0)

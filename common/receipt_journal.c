@@ -227,7 +227,7 @@ int
 rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
     struct rx_state *st, const char *prefix, int64_t now)
 {
-	char name[RX_NAME_SIZE] = "";
+	char name[RFILE_NAME_SIZE] = "";
 
 	if (d->file.len && rx_state_next_name(st, now, prefix, name,
 	    sizeof name) < 0) {

@@ -12,6 +12,7 @@
 #include "map.h"
 #include "msg.h"
 #include "receipt_state.h"
+#include "rfile.h"
 #include "tsv.h"
 #include "util.h"
 
@@ -410,24 +411,10 @@ rx_state_next_name(struct rx_state *st, int64_t now, const char *prefix,
 {
 	int64_t ms = now > st->last ? now : st->last + 1;
 
-	if (rx_file_name(buf, size, prefix, ms) < 0)
+	if (rfile_name(buf, size, prefix, ms) < 0)
 		return -1;
 	st->last = ms;
 	return 0;
-}
-
-int
-rx_file_name(char *buf, size_t size, const char *prefix, int64_t ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms < 0 || !gmtime_r(&t, &tm))
-		return -1;
-	return bsnprintf(buf, size,
-	    "%s_PurchaseOrderReceiptFeed_%04d-%02d-%02d-%02d_%02d_%02d_%03d.json",
-	    prefix, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
 /* exactly n ASCII digits at *p, advanced past them */
