@@ -2,11 +2,9 @@
  * receipt_fold -- see receipt_fold.h.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -251,24 +249,6 @@ foldable(struct rx_spool *sp, char **v, size_t n, char ***pv)
 	return k;
 }
 
-/* -n: would the publish lock be busy?  Opened read-only, never created
- * (-n makes nothing); a lock file that is not there is free. */
-static int
-publish_busy(struct rx_spool *sp)
-{
-	char *path = xasprintf("%s/state/%s.lock", sp->cfg->spool.dir,
-	    LOCK_PUBLISH);
-	int fd, busy = 0;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
-			busy = 1;
-		close(fd);	/* and with it the lock, if it was had */
-	}
-	free(path);
-	return busy;
-}
-
 /* The publish lock, without waiting (with -n, whether it is free): 0,
  * or a status (EX_TEMPFAIL, said: receipt-push is publishing). */
 static int
@@ -278,7 +258,7 @@ fold_lock(struct rx_spool *sp)
 
 	if (!sp->dry)
 		rc = lock_try(sp->cfg->spool.dir, LOCK_PUBLISH, 0, &sp->pubfd);
-	else if (publish_busy(sp))
+	else if (lock_busy(sp->cfg->spool.dir, LOCK_PUBLISH))
 		rc = EX_TEMPFAIL;
 	if (rc == EX_TEMPFAIL)
 		msg_info("receipt-push is publishing: a new file, to be "
