@@ -229,11 +229,11 @@ rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
 {
 	char name[RFILE_NAME_SIZE] = "";
 
+	/* config.c bounds the prefix so that every name fits (rfile.h) */
 	if (d->file.len && rx_state_next_name(st, now, prefix, name,
-	    sizeof name) < 0) {
-		msg_warn("[netsuite] receipt_prefix is too long");
-		return EX_CONFIG;
-	}
+	    sizeof name) < 0)
+		msg_die(EX_SOFTWARE, "a receipt file name for [netsuite] "
+		    "receipt_prefix does not fit (a bug)");
 	rx_journal_set(j, name, &d->file, &d->excess, &d->drop, st);
 	return 0;
 }

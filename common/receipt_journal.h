@@ -57,8 +57,9 @@ struct rx_state;
 void rx_journal_set(struct rx_journal *j, const char *name, struct buf *file,
     struct buf *excess, struct buf *drop, const struct rx_state *st);
 /* The journal of the run d decided: its file (if any) named after st's
- * next time (now, or last + 1: names only grow), d's parts taken.  0, or
- * EX_CONFIG (said) when the name does not fit. */
+ * next time (now, or last + 1: names only grow), d's parts taken.  0; a
+ * name that does not fit (config.c bounds the prefix) is a bug:
+ * EX_SOFTWARE, exits. */
 struct rx_decision;
 int rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
     struct rx_state *st, const char *prefix, int64_t now);
