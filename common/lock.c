@@ -13,13 +13,18 @@
 
 #include "lock.h"
 #include "msg.h"
+#include "spool.h"
 #include "util.h"
 
 /* SPOOL/state/NAME.lock, malloc'd */
 static char *
 lock_path(const char *spooldir, const char *name)
 {
-	return xasprintf("%s/state/%s.lock", spooldir, name);
+	char *file = xasprintf("%s.lock", name), *path;
+
+	path = spool_state_path(spooldir, file);
+	free(file);
+	return path;
 }
 
 static int

@@ -33,10 +33,10 @@ rx_spool_init(struct rx_spool *sp, const struct config *cfg, int dry)
 	sp->cfg = cfg;
 	sp->dry = dry;
 	sp->pubfd = -1;
-	sp->statedir = path_join(cfg->spool.dir, "state");
-	sp->state_path = path_join(sp->statedir, "receipt-export.state");
-	sp->journal_path = path_join(sp->statedir, RFILE_JOURNAL);
-	sp->area = path_join(cfg->spool.dir, "receipt");
+	sp->statedir = spool_state_path(cfg->spool.dir, NULL);
+	sp->state_path = spool_state_path(cfg->spool.dir, "receipt-export.state");
+	sp->journal_path = spool_state_path(cfg->spool.dir, RFILE_JOURNAL);
+	sp->area = spool_area_path(cfg->spool.dir, "receipt", NULL);
 	sp->excess_path = path_join(sp->area, "excess.csv");
 }
 

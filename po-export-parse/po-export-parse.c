@@ -1372,12 +1372,9 @@ setup(struct run *run)
 {
 	const char *dir = run->cfg.spool.dir;
 
-	run->po_area = path_join(dir, "po");
-	run->parsed_dir = xasprintf("%s/state/parsed", dir);
-	if (!run->dry && mkdir_p(run->parsed_dir, 0750) < 0) {
-		msg_warnerr("cannot create %s", run->parsed_dir);
-		return EX_IOERR;
-	}
+	/* spool_init made them (prog_start), but for -n */
+	run->po_area = spool_area_path(dir, "po", NULL);
+	run->parsed_dir = spool_state_path(dir, "parsed");
 	return 0;
 }
 

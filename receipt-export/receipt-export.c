@@ -383,7 +383,7 @@ main(int argc, char **argv)
 		 * polines ledger even when no PO completes; only after a
 		 * run that did its work (a refused one changes nothing) */
 		if (!prog_dry(prog) && (st == 0 || st == EX_DATAERR)) {
-			cur = xasprintf("%s/receipt/cur", cfg.spool.dir);
+			cur = spool_area_path(cfg.spool.dir, "receipt", "cur");
 			st = exit_merge(st, spool_prune(cur, cfg.spool.keep_days));
 			free(cur);
 			st = exit_merge(st, polines_tidy(cfg.spool.dir, time(NULL),

@@ -402,7 +402,7 @@ sort_queue(struct run *r)
 static int
 publish_lock(struct run *r)
 {
-	char *jp = xasprintf("%s/state/" RFILE_JOURNAL, r->c->spool.dir);
+	char *jp = spool_state_path(r->c->spool.dir, RFILE_JOURNAL);
 	int st;
 
 	if (r->dry) {
@@ -604,7 +604,7 @@ look_at_receipt_dir(struct run *r)
 	if ((st = sftp_list(r->s, c->netsuite.receipt_dir, &r->rd, &r->nrd)))
 		return st;
 	/* unreadable: the server's times then, said */
-	path = xasprintf("%s/state/" UNREAD_FILE, c->spool.dir);
+	path = spool_state_path(c->spool.dir, UNREAD_FILE);
 	u = notes_open(path, 0);
 	free(path);
 	for (i = 0; i < r->nrd; i++) {
@@ -1221,7 +1221,7 @@ report_errors(struct run *r)
 		return 0;
 	if (s || (s = sftp_list(r->s, x.dir, &e, &n)))
 		return s;
-	state = xasprintf("%s/state/" SEEN_FILE, r->c->spool.dir);
+	state = spool_state_path(r->c->spool.dir, SEEN_FILE);
 	/* unreadable: stop, lest every file in it be said again */
 	x.seen = notes_open(state, 1);
 	free(state);
@@ -1302,10 +1302,10 @@ main(int argc, char **argv)
 	files = prog_operands(prog, &nfiles);
 	if ((st = prog_start(prog, &cfg)) == 0) {
 		r.c = &cfg;
-		r.held_path = xasprintf("%s/state/" RFILE_HELD, cfg.spool.dir);
-		r.area = path_join(cfg.spool.dir, "receipt");
-		r.newdir = path_join(r.area, "new");
-		r.curdir = path_join(r.area, "cur");
+		r.held_path = spool_state_path(cfg.spool.dir, RFILE_HELD);
+		r.area = spool_area_path(cfg.spool.dir, "receipt", NULL);
+		r.newdir = spool_area_path(cfg.spool.dir, "receipt", "new");
+		r.curdir = spool_area_path(cfg.spool.dir, "receipt", "cur");
 		st = run(&r, nfiles, files);
 		sftp_close(r.s);
 		if (!r.dry)
