@@ -101,10 +101,4 @@ void rx_state_close(struct rx_state *st, const char *po, int full, int64_t ms);
 int rx_state_next_name(struct rx_state *st, int64_t now, const char *prefix,
     char *buf, size_t size);
 
-/* TIME for receipt-export --start-at, in its one format:
- * YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM), fraction 1 to 3 digits,
- * from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (a state's range).
- * 0 and *ms set (epoch ms), or -1 with *why saying what is wrong. */
-int rx_time_parse(const char *s, int64_t *ms, const char **why);
-
 #endif

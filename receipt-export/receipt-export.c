@@ -59,6 +59,7 @@
 
 #include "config.h"
 #include "hotwax.h"
+#include "isotime.h"
 #include "lock.h"
 #include "msg.h"
 #include "polines.h"
@@ -344,7 +345,7 @@ set_start_at(const char *arg, void *ctx)
 	const char *why;
 	char *q;
 
-	if (rx_time_parse(arg, at, &why) == 0)
+	if (isotime_parse(arg, at, &why) == 0)
 		return 0;
 	q = msg_quote(arg, strlen(arg));
 	msg_warn("--start-at %s: %s", q, why);

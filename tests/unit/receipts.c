@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "msg.h"
+#include "isotime.h"
 #include "receipt_rules.h"
 #include "receipt_state.h"
 #include "rfile.h"
@@ -437,15 +438,15 @@ t_floor(void)
 	size_t i;
 	const char *two = "posync receipt-export state 1\nfloor\t5\nfloor\t5\n";
 
-	ok(rx_time_parse("1970-01-01T00:00:00Z", &ms, &why) == 0 && ms == 0, "the epoch");
-	ok(rx_time_parse("2000-02-29T12:00:00.25+01:00", &ms, &why) == 0 &&
+	ok(isotime_parse("1970-01-01T00:00:00Z", &ms, &why) == 0 && ms == 0, "the epoch");
+	ok(isotime_parse("2000-02-29T12:00:00.25+01:00", &ms, &why) == 0 &&
 	    ms == 951822000250LL, "a leap day, a fraction, an offset");
-	ok(rx_time_parse("9999-12-31T23:59:59.999Z", &ms, &why) == 0 &&
+	ok(isotime_parse("9999-12-31T23:59:59.999Z", &ms, &why) == 0 &&
 	    ms == 253402300799999LL, "the last time a state holds");
-	ok(rx_time_parse("9999-12-31T23:59:59.999-00:01", &ms, &why) < 0,
+	ok(isotime_parse("9999-12-31T23:59:59.999-00:01", &ms, &why) < 0,
 	    "past it by the offset: refused");
 	for (i = 0; bad[i]; i++)
-		ok(rx_time_parse(bad[i], &ms, &why) < 0 && why && *why,
+		ok(isotime_parse(bad[i], &ms, &why) < 0 && why && *why,
 		    "refused: \"%s\"", bad[i]);
 	st = rx_state_new();
 	rx_state_set_floor(st, 1000);
