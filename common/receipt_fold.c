@@ -18,6 +18,7 @@
 #include "receipt_fetch.h"
 #include "receipt_fold.h"
 #include "receipt_rules.h"
+#include "receipt_spool_impl.h"
 #include "receipt_state.h"
 #include "rfile.h"
 #include "spool.h"

@@ -80,7 +80,8 @@
 
 struct run {
 	const struct config *cfg;
-	struct rx_spool sp;	/* paths, -n, the publish lock */
+	struct rx_spool *sp;	/* paths, -n, the publish lock */
+	int dry;		/* -n: change nothing */
 	struct hotwax *hw;
 	struct rx_state *st;
 };
@@ -127,26 +128,27 @@ check_cursor(struct run *r)
 {
 	int64_t now = now_ms(), floor = rx_state_floor(r->st),
 	    cursor = rx_state_cursor(r->st), last = rx_state_last(r->st);
+	const char *path = rx_spool_state_path(r->sp);
 
 	/* no receipt dated before the floor goes out: one ahead of the
 	 * clock stalls every run until then */
 	if (floor > now)
 		msg_warn("%s: the floor (--start-at) is %" PRId64 " s ahead of "
 		    "this host's clock: no receipt dated before it is exported; "
-		    "see receipt-export(1), --start-at", r->sp.state_path,
+		    "see receipt-export(1), --start-at", path,
 		    (floor - now) / 1000);
 	if (cursor > now + overlap_ms(r))
 		msg_warn("%s: the cursor is %" PRId64 " s ahead of this host's "
 		    "clock (set back?); receipts HotWax dates before it, less "
 		    "[hotwax] receipt_overlap, are not seen: see posync(7), CLOCKS",
-		    r->sp.state_path, (cursor - now) / 1000);
+		    path, (cursor - now) / 1000);
 	/* each new file is named after last + 1 at the least: a last far
 	 * ahead names files ahead of the clock, sorted behind every file a
 	 * person queues meanwhile */
 	if (last > now + DAY_MS)
 		msg_warn("%s: last is %" PRId64 " s ahead of this host's clock "
 		    "(set back?); receipt files are named after it, not the "
-		    "clock: see posync(7), CLOCKS", r->sp.state_path,
+		    "clock: see posync(7), CLOCKS", path,
 		    (last - now) / 1000);
 }
 
@@ -157,11 +159,11 @@ static int
 fold(struct run *r, struct rx_journal *j, int fresh)
 {
 	if (fresh)
-		return rx_fold_only(&r->sp, r->st, j);
+		return rx_fold_only(r->sp, r->st, j);
 	if (*rx_journal_name(j))
-		rx_fold_prepare(&r->sp, j, 1);
+		rx_fold_prepare(r->sp, j, 1);
 	else
-		rx_fold_only(&r->sp, r->st, j);
+		rx_fold_only(r->sp, r->st, j);
 	return 1;
 }
 
@@ -189,7 +191,7 @@ export(struct run *r)
 			goto out;
 		fold(r, &j, 0);
 	}
-	if (r->sp.dry) {
+	if (r->dry) {
 		rx_journal_show(&j);
 		if (rx_journal_has_excess(&j))
 			rc = exit_merge(rc, EX_DATAERR);
@@ -197,70 +199,15 @@ export(struct run *r)
 	}
 	if (!changed && rx_journal_empty(&j))
 		goto out;
-	rc = exit_merge(rc, rx_journal_commit(&r->sp, &j, &said));
+	rc = exit_merge(rc, rx_journal_commit(r->sp, &j, &said));
 	if (said)
 		rc = exit_merge(rc, EX_DATAERR);
 out:
 	rx_input_free(in);
 	rx_journal_free(&j);
-	lock_drop(&r->sp.pubfd);
+	rx_spool_unlock(r->sp);
 	hotwax_close(r->hw);
 	r->hw = NULL;
-	return rc;
-}
-
-/* -n with a journal: the state it would leave. */
-static int
-load_dry(struct run *r, struct rx_journal *j)
-{
-	const char *name = rx_journal_name(j);
-
-	msg_warn("%s: an interrupted run would be finished first%s%s",
-	    r->sp.journal_path, *name ? ", writing " : "", name);
-	return rx_journal_state(j, r->st, r->sp.journal_path);
-}
-
-/* Load the state, finishing an interrupted run first (or, with -n,
- * reading the state it would leave).  0, or the status that stops the
- * run: nothing may be exported without the whole state.  *excess is set
- * when the roll-forward reported excess rows (exit 65, the run goes on). */
-static int
-load(struct run *r, int *excess)
-{
-	struct rx_journal j;
-	char *data = NULL;
-	size_t len;
-	int rc, said = 0;
-
-	if (read_file(r->sp.journal_path, RX_STATE_MAX, &data, &len) == 0) {
-		rc = rx_journal_parse(&j, data, len, r->sp.journal_path);
-		free(data);
-		data = NULL;
-		if (rc)
-			return rc;
-		if (r->sp.dry) {
-			rc = load_dry(r, &j);
-			rx_journal_free(&j);
-			return rc;
-		}
-		msg_info("%s: finishing an interrupted run", r->sp.journal_path);
-		rc = rx_journal_roll(&r->sp, &j, &said);
-		rx_journal_free(&j);
-		if (rc)
-			return rc;
-		*excess = said;
-	} else if (errno != ENOENT) {
-		msg_warnerr("%s", r->sp.journal_path);
-		return EX_IOERR;
-	}
-	if (read_file(r->sp.state_path, RX_STATE_MAX, &data, &len) < 0) {
-		if (errno == ENOENT)
-			return 0;	/* the first run */
-		msg_warnerr("%s", r->sp.state_path);
-		return EX_IOERR;
-	}
-	rc = rx_state_parse(r->st, data, len, r->sp.state_path);
-	free(data);
 	return rc;
 }
 
@@ -275,7 +222,8 @@ load(struct run *r, int *excess)
 static int
 start_at(struct run *r, int64_t at)
 {
-	const char *v[2] = { r->sp.journal_path, r->sp.state_path };
+	const char *state = rx_spool_state_path(r->sp);
+	const char *v[2] = { rx_spool_journal_path(r->sp), state };
 	struct stat sb;
 	struct buf b = { 0 };
 	int64_t now = now_ms();
@@ -305,11 +253,11 @@ start_at(struct run *r, int64_t at)
 	rx_state_set_floor(r->st, at);
 	rx_state_set_cursor(r->st, at < now ? at : now);
 	rx_state_format(r->st, &b);
-	if (r->sp.dry)
+	if (r->dry)
 		fwrite(b.s, 1, b.len, stdout);
-	else if ((rc = spool_write_atomic(r->sp.state_path, b.s, b.len)) == 0)
+	else if ((rc = spool_write_atomic(state, b.s, b.len)) == 0)
 		msg_info("%s: written; no receipt dated before %" PRId64
-		    " (epoch ms) will be exported", r->sp.state_path, at);
+		    " (epoch ms) will be exported", state, at);
 	buf_free(&b);
 	return rc;
 }
@@ -323,17 +271,18 @@ receipt_export(const struct config *cfg, int dry, int64_t at)
 
 	/* receipt_prefix: config.c checked it (name_ok) */
 	r.cfg = cfg;
-	rx_spool_init(&r.sp, cfg, dry);
+	r.dry = dry;
+	r.sp = rx_spool_new(cfg, dry);
 	r.st = rx_state_new();
 	/* only a run that read its whole state exports (else it would
 	 * export again what it forgot); excess rows said while finishing
 	 * an interrupted run are 65, and the run goes on */
 	if (at >= 0)
 		rc = start_at(&r, at);
-	else if ((rc = load(&r, &excess)) == 0)
+	else if ((rc = rx_journal_load(r.sp, r.st, &excess)) == 0)
 		rc = exit_merge(excess ? EX_DATAERR : 0, export(&r));
 	rx_state_free(r.st);
-	rx_spool_free(&r.sp);
+	rx_spool_free(r.sp);
 	return rc;
 }
 
