@@ -327,7 +327,7 @@ rx_fold_only(struct rx_spool *sp, struct rx_state *st, struct rx_journal *j)
 		msg_die(EX_SOFTWARE, "a receipt file name for [netsuite] "
 		    "receipt_prefix does not fit (a bug)");
 	j->name = xstrdup(name);
-	rx_fold_prepare(sp, j, 2);
+	rx_fold_prepare(sp, j, RX_FOLD_BACKLOG);
 	if (!j->fold.len) {
 		free(j->name);
 		j->name = old;

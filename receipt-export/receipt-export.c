@@ -74,6 +74,8 @@
 #include "util.h"
 
 #define DAY_MS		INT64_C(86400000)
+/* main's at: no --start-at (a TIME is never before the epoch) */
+#define NO_START_AT	(-1)
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
 #define LOCK_NAME	"receipt-export"
@@ -92,13 +94,13 @@ overlap_ms(const struct run *r)
 	return (int64_t)r->cfg->hotwax.receipt_overlap * 1000;
 }
 
-/* Fetch what the receipts need (their orders and items, the polines
- * records, --start-at's seed), then decide (receipt_rules.h): fills j
- * (name empty when no file).  *changed: there is anything to record at
- * all.  0, EX_DATAERR (something held back), or the status that stops
- * the run. */
+/* Fetch what the receipts need from HotWax and the polines ledger (their
+ * orders and items, the polines records, --start-at's seed), then decide
+ * (receipt_rules.h): fills j (name empty when no file).  *changed: there
+ * is anything to record at all.  0, EX_DATAERR (something held back), or
+ * the status that stops the run. */
 static int
-compute(struct run *r, struct rx_input *in, struct rx_journal *j,
+fetch_and_decide(struct run *r, struct rx_input *in, struct rx_journal *j,
     int *changed)
 {
 	struct rx_decision d;
@@ -152,16 +154,17 @@ check_cursor(struct run *r)
 		    (last - now) / 1000);
 }
 
-/* The run's file, folded with the waiting ones when it may be; a run
- * with nothing new still folds a backlog.  0 when there is nothing to
- * do at all, else 1. */
+/* The run's file, folded with the waiting ones when it may be (under
+ * the publish lock, taken here and held through the commit; it reads the
+ * files in new/); a run with nothing new still folds a backlog.  0 when
+ * there is nothing to do at all, else 1. */
 static int
-fold(struct run *r, struct rx_journal *j, int fresh)
+fold_under_lock(struct run *r, struct rx_journal *j, int fresh)
 {
 	if (fresh)
 		return rx_fold_only(r->sp, r->st, j);
 	if (*rx_journal_name(j))
-		rx_fold_prepare(r->sp, j, 1);
+		rx_fold_prepare(r->sp, j, RX_FOLD_INTO_NEW);
 	else
 		rx_fold_only(r->sp, r->st, j);
 	return 1;
@@ -182,14 +185,14 @@ export(struct run *r)
 	rc = rx_fetch_receipts(r->hw, r->cfg, r->st, in);
 	if (rc == 0 && rx_input_empty(in)) {
 		/* nothing new: a backlog is still folded, else silence */
-		if (!fold(r, &j, 1))
+		if (!fold_under_lock(r, &j, 1))
 			goto out;
 	} else {
 		if (rc == 0)
-			rc = compute(r, in, &j, &changed);
+			rc = fetch_and_decide(r, in, &j, &changed);
 		if (rc != 0 && rc != EX_DATAERR)
 			goto out;
-		fold(r, &j, 0);
+		fold_under_lock(r, &j, 0);
 	}
 	if (r->dry) {
 		rx_journal_show(&j);
@@ -262,7 +265,8 @@ start_at(struct run *r, int64_t at)
 	return rc;
 }
 
-/* at: --start-at's TIME (epoch ms), or -1 for a run that exports. */
+/* at: --start-at's TIME (epoch ms), or NO_START_AT for a run that
+ * exports. */
 static int
 receipt_export(const struct config *cfg, int dry, int64_t at)
 {
@@ -277,7 +281,7 @@ receipt_export(const struct config *cfg, int dry, int64_t at)
 	/* only a run that read its whole state exports (else it would
 	 * export again what it forgot); excess rows said while finishing
 	 * an interrupted run are 65, and the run goes on */
-	if (at >= 0)
+	if (at != NO_START_AT)
 		rc = start_at(&r, at);
 	else if ((rc = rx_journal_load(r.sp, r.st, &excess)) == 0)
 		rc = exit_merge(excess ? EX_DATAERR : 0, export(&r));
@@ -322,7 +326,7 @@ main(int argc, char **argv)
 {
 	struct prog *prog;
 	struct config cfg;
-	int64_t at = -1;
+	int64_t at = NO_START_AT;
 	char *cur;
 	int st;
 
