@@ -37,6 +37,7 @@
 #include "config.h"
 #include "msg.h"
 #include "pocsv.h"
+#include "rfile.h"
 #include "safename.h"
 #include "util.h"
 
@@ -352,16 +353,17 @@ set_str(char **sp, char *v)
 }
 
 /* A word that goes into remote file names ([netsuite] receipt_prefix):
- * 1 to 64 of [A-Za-z0-9._-], starting as a spool name may (safename.h:
- * not '.', a hidden file on the server, nor '-'), since receipt-push
- * refuses in its spool a name that does not.  The one home of the rule:
- * receipt-export and receipt-push trust it. */
+ * 1 to RFILE_PREFIX_MAX (64) of [A-Za-z0-9._-], starting as a spool name
+ * may (safename.h: not '.', a hidden file on the server, nor '-'), since
+ * receipt-push refuses in its spool a name that does not; rfile.h checks
+ * at compile time that the longest makes a spool name.  The one home of
+ * the rule: receipt-export and receipt-push trust it. */
 static int
 name_ok(const char *v)
 {
 	size_t n = strlen(v);
 
-	return n > 0 && n <= 64 && spool_lead_ok((unsigned char)v[0]) &&
+	return n > 0 && n <= RFILE_PREFIX_MAX && spool_lead_ok((unsigned char)v[0]) &&
 	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789._-") == n;
 }

@@ -18,7 +18,7 @@ void
 future_open(struct future *f, const char *spooldir, const char *name,
     int min_age)
 {
-	char *path = xasprintf("%s/state/%s", spooldir, name);
+	char *path = spool_state_path(spooldir, name);
 
 	memset(f, 0, sizeof *f);
 	f->min_age = min_age;

@@ -13,12 +13,24 @@
 
 #include "lock.h"
 #include "msg.h"
+#include "spool.h"
 #include "util.h"
+
+/* SPOOL/state/NAME.lock, malloc'd */
+static char *
+lock_path(const char *spooldir, const char *name)
+{
+	char *file = xasprintf("%s.lock", name), *path;
+
+	path = spool_state_path(spooldir, file);
+	free(file);
+	return path;
+}
 
 static int
 lock_open(const char *spooldir, const char *name, char **pathp)
 {
-	char *path = xasprintf("%s/state/%s.lock", spooldir, name);
+	char *path = lock_path(spooldir, name);
 	int fd;
 
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
@@ -90,6 +102,21 @@ lock_try(const char *spooldir, const char *name, int wait_s, int *fdp)
 	else
 		*fdp = fd;
 	return rc;
+}
+
+int
+lock_busy(const char *spooldir, const char *name)
+{
+	char *path = lock_path(spooldir, name);
+	int fd, busy = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+			busy = 1;
+		close(fd);	/* and with it the lock, if it was had */
+	}
+	free(path);
+	return busy;
 }
 
 void

@@ -23,6 +23,9 @@ int lock_take(const char *spooldir, const char *name);
  * *fd set when taken; EX_TEMPFAIL when still busy (not said: the caller
  * knows what busy means); EX_IOERR, said. */
 int lock_try(const char *spooldir, const char *name, int wait_s, int *fd);
+/* -n: would NAME's lock be busy?  Opened read-only, never created (-n
+ * makes nothing); a lock file that is not there is free.  1 or 0. */
+int lock_busy(const char *spooldir, const char *name);
 /* Release a lock from lock_try (fd < 0: none). */
 void lock_drop(int *fd);
 

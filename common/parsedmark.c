@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "parsedmark.h"
+#include "spool.h"
 #include "util.h"
 #include "version.h"
 
@@ -20,7 +21,7 @@
 char *
 parsedmark_dir(const char *spooldir)
 {
-	return xasprintf("%s/state/parsed", spooldir);
+	return spool_state_path(spooldir, "parsed");
 }
 
 char *

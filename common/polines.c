@@ -46,7 +46,7 @@ enum { R_BAD, R_LINE, R_SEEN, R_HEAD };
 static char *
 ledger_path(const char *spooldir)
 {
-	return xasprintf("%s/state/polines", spooldir);
+	return spool_state_path(spooldir, "polines");
 }
 
 /* Open path and flock it, making sure the lock is on the file that is at
@@ -298,7 +298,7 @@ polines_append_at(const char *spooldir, const struct poline *recs, size_t n,
 		r = EX_IOERR;
 	} else if (st.st_size == 0) {
 		/* Possibly a new file: make its name durable too. */
-		dir = xasprintf("%s/state", spooldir);
+		dir = spool_state_path(spooldir, NULL);
 		if (fsync_dir(dir) < 0) {
 			msg_warnerr("cannot fsync %s", dir);
 			r = EX_IOERR;
@@ -1149,7 +1149,7 @@ polines_compact_checked(const char *spooldir, polines_want_fn *keep,
 		return r;
 	}
 	c.path = o.path = path;
-	c.statedir = xasprintf("%s/state", spooldir);
+	c.statedir = spool_state_path(spooldir, NULL);
 	c.runs = xcalloc(fanin, sizeof *c.runs);
 	c.src = xcalloc(fanin + 1, sizeof *c.src);
 	o.keep = keep;

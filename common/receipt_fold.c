@@ -2,12 +2,9 @@
  * receipt_fold -- see receipt_fold.h.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <fnmatch.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +18,7 @@
 #include "receipt_fetch.h"
 #include "receipt_fold.h"
 #include "receipt_rules.h"
+#include "receipt_spool_impl.h"
 #include "receipt_state.h"
 #include "rfile.h"
 #include "spool.h"
@@ -182,14 +180,14 @@ seen_before(struct rx_spool *sp, const char *name)
 
 /* The latest entry (rfile.h) of a file in new/ that is not posync's. */
 static int64_t
-others_last(struct rx_spool *sp, char **v, size_t n, const char *pattern)
+others_last(struct rx_spool *sp, char **v, size_t n, const char *prefix)
 {
 	char *newdir = path_join(sp->area, "new"), *path;
 	int64_t last = INT64_MIN, t;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (fnmatch(pattern, v[i], 0) == 0 && rfile_name_ms(v[i]) >= 0)
+		if (rfile_is_posync(prefix, v[i]))
 			continue;
 		path = path_join(newdir, v[i]);
 		if ((t = rfile_entered(newdir, v[i], path, 0)) > last)
@@ -222,20 +220,17 @@ others_last(struct rx_spool *sp, char **v, size_t n, const char *pattern)
 static size_t
 foldable(struct rx_spool *sp, char **v, size_t n, char ***pv)
 {
-	char *pattern;
+	const char *prefix = sp->cfg->netsuite.receipt_prefix;
 	struct notes *held;
 	int64_t last;	/* the latest other file's entry */
 	size_t i, npv = 0, k;
 	int first = 1;
 
-	pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json",
-	    sp->cfg->netsuite.receipt_prefix);
-	last = others_last(sp, v, n, pattern);
+	last = others_last(sp, v, n, prefix);
 	*pv = xcalloc(n + 1, sizeof **pv);
 	for (i = 0; i < n; i++)
-		if (fnmatch(pattern, v[i], 0) == 0 && rfile_name_ms(v[i]) >= 0)
+		if (rfile_is_posync(prefix, v[i]))
 			(*pv)[npv++] = v[i];
-	free(pattern);
 	if (npv > 1)
 		qsort(*pv, npv, sizeof **pv, cmp_name);
 	held = held_names(sp);
@@ -255,24 +250,6 @@ foldable(struct rx_spool *sp, char **v, size_t n, char ***pv)
 	return k;
 }
 
-/* -n: would the publish lock be busy?  Opened read-only, never created
- * (-n makes nothing); a lock file that is not there is free. */
-static int
-publish_busy(struct rx_spool *sp)
-{
-	char *path = xasprintf("%s/state/%s.lock", sp->cfg->spool.dir,
-	    LOCK_PUBLISH);
-	int fd, busy = 0;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
-			busy = 1;
-		close(fd);	/* and with it the lock, if it was had */
-	}
-	free(path);
-	return busy;
-}
-
 /* The publish lock, without waiting (with -n, whether it is free): 0,
  * or a status (EX_TEMPFAIL, said: receipt-push is publishing). */
 static int
@@ -282,7 +259,7 @@ fold_lock(struct rx_spool *sp)
 
 	if (!sp->dry)
 		rc = lock_try(sp->cfg->spool.dir, LOCK_PUBLISH, 0, &sp->pubfd);
-	else if (publish_busy(sp))
+	else if (lock_busy(sp->cfg->spool.dir, LOCK_PUBLISH))
 		rc = EX_TEMPFAIL;
 	if (rc == EX_TEMPFAIL)
 		msg_info("receipt-push is publishing: a new file, to be "
@@ -342,13 +319,15 @@ int
 rx_fold_only(struct rx_spool *sp, struct rx_state *st, struct rx_journal *j)
 {
 	int64_t last = rx_state_last(st);
-	char name[RX_NAME_SIZE], *old = j->name;
+	char name[RFILE_NAME_SIZE], *old = j->name;
 
+	/* config.c bounds the prefix so that every name fits (rfile.h) */
 	if (rx_state_next_name(st, now_ms(), sp->cfg->netsuite.receipt_prefix,
 	    name, sizeof name) < 0)
-		return 0;
+		msg_die(EX_SOFTWARE, "a receipt file name for [netsuite] "
+		    "receipt_prefix does not fit (a bug)");
 	j->name = xstrdup(name);
-	rx_fold_prepare(sp, j, 2);
+	rx_fold_prepare(sp, j, RX_FOLD_BACKLOG);
 	if (!j->fold.len) {
 		free(j->name);
 		j->name = old;

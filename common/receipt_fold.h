@@ -23,11 +23,17 @@
 
 struct rx_state;
 
+/* rx_fold_prepare's min: a run with a file of its own folds even one
+ * waiting file into it; a run with none only makes one of two or more
+ * (one alone would only be renamed, a later name for nothing). */
+#define RX_FOLD_INTO_NEW	1
+#define RX_FOLD_BACKLOG		2
+
 /* Before the commit of a run that writes a file j->name: fold into it the
  * waiting files that may be folded, when there are at least min of them
- * and they can all be folded; sp->pubfd then holds the publish lock
+ * and they can all be folded; the spool then holds the publish lock
  * through the commit.  Otherwise a new file, as ever; a later run folds
- * it.  With sp->dry: no lock, and it says what it would fold. */
+ * it.  With -n: no lock, and it says what it would fold. */
 void rx_fold_prepare(struct rx_spool *sp, struct rx_journal *j, size_t min);
 /* A run with nothing new to write still folds a backlog: two or more
  * foldable files become one new file, named and recorded in st as any

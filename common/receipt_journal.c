@@ -18,6 +18,7 @@
 #include "receipt_fold.h"
 #include "receipt_journal.h"
 #include "receipt_rules.h"
+#include "receipt_spool_impl.h"
 #include "receipt_state.h"
 #include "rfile.h"
 #include "spool.h"
@@ -30,28 +31,52 @@
 #define JOURNAL_MAGIC	VERSION_LINE(JOURNAL_TAG, JOURNAL_V)
 #define JOURNAL_PARTS	4		/* file, excess, state, drop */
 
-void
-rx_spool_init(struct rx_spool *sp, const struct config *cfg, int dry)
+struct rx_spool *
+rx_spool_new(const struct config *cfg, int dry)
 {
+	struct rx_spool *sp = xcalloc(1, sizeof *sp);
+
 	sp->cfg = cfg;
 	sp->dry = dry;
 	sp->pubfd = -1;
-	sp->statedir = path_join(cfg->spool.dir, "state");
-	sp->state_path = path_join(sp->statedir, "receipt-export.state");
-	sp->journal_path = path_join(sp->statedir, RFILE_JOURNAL);
-	sp->area = path_join(cfg->spool.dir, "receipt");
+	sp->statedir = spool_state_path(cfg->spool.dir, NULL);
+	sp->state_path = spool_state_path(cfg->spool.dir, "receipt-export.state");
+	sp->journal_path = spool_state_path(cfg->spool.dir, RFILE_JOURNAL);
+	sp->area = spool_area_path(cfg->spool.dir, "receipt", NULL);
 	sp->excess_path = path_join(sp->area, "excess.csv");
+	return sp;
+}
+
+const char *
+rx_spool_state_path(const struct rx_spool *sp)
+{
+	return sp->state_path;
+}
+
+const char *
+rx_spool_journal_path(const struct rx_spool *sp)
+{
+	return sp->journal_path;
+}
+
+void
+rx_spool_unlock(struct rx_spool *sp)
+{
+	lock_drop(&sp->pubfd);
 }
 
 void
 rx_spool_free(struct rx_spool *sp)
 {
+	if (!sp)
+		return;
 	lock_drop(&sp->pubfd);
 	free(sp->statedir);
 	free(sp->state_path);
 	free(sp->journal_path);
 	free(sp->area);
 	free(sp->excess_path);
+	free(sp);
 }
 
 void
@@ -236,13 +261,13 @@ int
 rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
     struct rx_state *st, const char *prefix, int64_t now)
 {
-	char name[RX_NAME_SIZE] = "";
+	char name[RFILE_NAME_SIZE] = "";
 
+	/* config.c bounds the prefix so that every name fits (rfile.h) */
 	if (d->file.len && rx_state_next_name(st, now, prefix, name,
-	    sizeof name) < 0) {
-		msg_warn("[netsuite] receipt_prefix is too long");
-		return EX_CONFIG;
-	}
+	    sizeof name) < 0)
+		msg_die(EX_SOFTWARE, "a receipt file name for [netsuite] "
+		    "receipt_prefix does not fit (a bug)");
 	rx_journal_set(j, name, &d->file, &d->excess, &d->drop, st);
 	return 0;
 }
@@ -487,5 +512,72 @@ rx_journal_roll(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
 	}
 out:
 	rx_state_free(js);
+	return rc;
+}
+
+/* -n with a journal: the state it would leave. */
+static int
+load_dry(struct rx_spool *sp, struct rx_journal *j, struct rx_state *st)
+{
+	const char *name = rx_journal_name(j);
+
+	msg_warn("%s: an interrupted run would be finished first%s%s",
+	    sp->journal_path, *name ? ", writing " : "", name);
+	return rx_journal_state(j, st, sp->journal_path);
+}
+
+/* An interrupted run's journal, if one is there: finished; with -n, the
+ * state it would leave read into st instead (*read set: st is loaded).
+ * 0, or a status. */
+static int
+load_journal(struct rx_spool *sp, struct rx_state *st, int *excess_said,
+    int *read)
+{
+	struct rx_journal j;
+	char *data = NULL;
+	size_t len;
+	int rc, said = 0;
+
+	if (read_file(sp->journal_path, RX_STATE_MAX, &data, &len) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		msg_warnerr("%s", sp->journal_path);
+		return EX_IOERR;
+	}
+	rc = rx_journal_parse(&j, data, len, sp->journal_path);
+	free(data);
+	if (rc)
+		return rc;
+	if (sp->dry) {
+		rc = load_dry(sp, &j, st);
+		rx_journal_free(&j);
+		*read = 1;
+		return rc;
+	}
+	msg_info("%s: finishing an interrupted run", sp->journal_path);
+	rc = rx_journal_roll(sp, &j, &said);
+	rx_journal_free(&j);
+	if (!rc)
+		*excess_said = said;
+	return rc;
+}
+
+int
+rx_journal_load(struct rx_spool *sp, struct rx_state *st, int *excess_said)
+{
+	char *data = NULL;
+	size_t len;
+	int rc, read = 0;
+
+	if ((rc = load_journal(sp, st, excess_said, &read)) != 0 || read)
+		return rc;
+	if (read_file(sp->state_path, RX_STATE_MAX, &data, &len) < 0) {
+		if (errno == ENOENT)
+			return 0;	/* the first run */
+		msg_warnerr("%s", sp->state_path);
+		return EX_IOERR;
+	}
+	rc = rx_state_parse(st, data, len, sp->state_path);
+	free(data);
 	return rc;
 }

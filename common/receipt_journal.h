@@ -27,15 +27,17 @@
 
 struct config;
 
-/* Where a receipt-export run keeps its files, and the publish lock. */
-struct rx_spool {
-	const struct config *cfg;
-	int dry;		/* -n: change nothing */
-	char *statedir, *state_path, *journal_path, *area, *excess_path;
-	int pubfd;		/* the publish lock while folding, or -1 */
-};
-void rx_spool_init(struct rx_spool *sp, const struct config *cfg, int dry);
-void rx_spool_free(struct rx_spool *sp);
+/* Where a receipt-export run keeps its files, whether it may change them
+ * (not with -n), and the publish lock while it folds.  Opaque (its fields:
+ * receipt_spool_impl.h). */
+struct rx_spool;
+struct rx_spool *rx_spool_new(const struct config *cfg, int dry);
+void rx_spool_free(struct rx_spool *sp);	/* and the lock dropped */
+/* SPOOL/state/receipt-export.state and .pending, for messages. */
+const char *rx_spool_state_path(const struct rx_spool *sp);
+const char *rx_spool_journal_path(const struct rx_spool *sp);
+/* Drop the publish lock, if held. */
+void rx_spool_unlock(struct rx_spool *sp);
 
 /* The parts of one commit (for the fold and the fuzz harness; a program
  * uses the functions). */
@@ -57,8 +59,9 @@ struct rx_state;
 void rx_journal_set(struct rx_journal *j, const char *name, struct buf *file,
     struct buf *excess, struct buf *drop, const struct rx_state *st);
 /* The journal of the run d decided: its file (if any) named after st's
- * next time (now, or last + 1: names only grow), d's parts taken.  0, or
- * EX_CONFIG (said) when the name does not fit. */
+ * next time (now, or last + 1: names only grow), d's parts taken.  0; a
+ * name that does not fit (config.c bounds the prefix) is a bug:
+ * EX_SOFTWARE, exits. */
 struct rx_decision;
 int rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
     struct rx_state *st, const char *prefix, int64_t now);
@@ -73,6 +76,14 @@ int rx_journal_state(const struct rx_journal *j, struct rx_state *st,
     const char *path);
 /* -n: the file it would write, on stdout. */
 void rx_journal_show(const struct rx_journal *j);
+
+/* Read the state into st (fresh), finishing an interrupted run's journal
+ * first (or, with -n, reading the state it would leave).  0, or the
+ * status that stops the run: nothing may be exported without the whole
+ * state; no state at all is the first run (0).  *excess_said: the
+ * roll-forward reported excess rows (exit 65, the run goes on). */
+int rx_journal_load(struct rx_spool *sp, struct rx_state *st,
+    int *excess_said);
 
 /* Write the journal, then finish it (rx_journal_roll).  0 or a status. */
 int rx_journal_commit(struct rx_spool *sp, struct rx_journal *j,

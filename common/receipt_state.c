@@ -9,9 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "isotime.h"
 #include "map.h"
 #include "msg.h"
 #include "receipt_state.h"
+#include "rfile.h"
 #include "tsv.h"
 #include "util.h"
 #include "version.h"
@@ -19,9 +21,6 @@
 #define STATE_TAG	"posync receipt-export state "
 #define STATE_V		1
 #define STATE_MAGIC	VERSION_LINE(STATE_TAG, STATE_V)
-
-/* 9999-12-31T23:59:59.999Z: the latest time a file name can hold. */
-#define STATE_MS_MAX INT64_C(253402300799999)
 
 /* The most fields of a record ("t PO LINE ORDERED RECEIVED"). */
 #define STATE_FIELDS 5
@@ -253,7 +252,7 @@ parse_time(struct rx_state *st, char **f)
 		return "malformed record";
 	/* past year 9999 the next file name (4-digit year) or query
 	 * cannot hold it */
-	if (ms > STATE_MS_MAX)
+	if (ms > ISOTIME_MS_MAX)
 		return "a time past 9999-12-31T23:59:59.999Z";
 	if (strcmp(f[0], "cursor") == 0)
 		st->cursor = ms;
@@ -422,101 +421,8 @@ rx_state_next_name(struct rx_state *st, int64_t now, const char *prefix,
 {
 	int64_t ms = now > st->last ? now : st->last + 1;
 
-	if (rx_file_name(buf, size, prefix, ms) < 0)
+	if (rfile_name(buf, size, prefix, ms) < 0)
 		return -1;
 	st->last = ms;
 	return 0;
 }
-
-int
-rx_file_name(char *buf, size_t size, const char *prefix, int64_t ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms < 0 || !gmtime_r(&t, &tm))
-		return -1;
-	return bsnprintf(buf, size,
-	    "%s_PurchaseOrderReceiptFeed_%04d-%02d-%02d-%02d_%02d_%02d_%03d.json",
-	    prefix, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
-}
-
-/* exactly n ASCII digits at *p, advanced past them */
-static int
-digits(const char **p, int n, int *v)
-{
-	*v = 0;
-	for (; n > 0; n--, (*p)++) {
-		if (**p < '0' || **p > '9')
-			return -1;
-		*v = *v * 10 + (**p - '0');
-	}
-	return 0;
-}
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's
- * days_from_civil). */
-static int64_t
-days_from_civil(int y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = y / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-int
-rx_time_parse(const char *s, int64_t *out, const char **why)
-{
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	const char *p = s;
-	int y, mo, d, h, mi, sec, frac = 0, scale = 1000, oh = 0, om = 0, sign = 0;
-	int64_t ms;
-
-	*why = "not YYYY-MM-DDTHH:MM:SS followed by Z or +HH:MM or -HH:MM";
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
-	    *p++ != '-' || digits(&p, 2, &d) || *p++ != 'T' ||
-	    digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) ||
-	    *p++ != ':' || digits(&p, 2, &sec))
-		return -1;
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9' && scale > 1; p++) {
-			scale /= 10;
-			frac += (*p - '0') * scale;
-		}
-		if (scale == 1000 || (*p >= '0' && *p <= '9')) {
-			*why = "a fraction of a second is 1 to 3 digits";
-			return -1;
-		}
-	}
-	if (*p == 'Z')
-		p++;
-	else if (*p == '+' || *p == '-') {
-		sign = *p++ == '+' ? 1 : -1;
-		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om))
-			return -1;
-	} else
-		return -1;
-	if (*p)
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) ||
-	    h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59) {
-		*why = "no such date or time";
-		return -1;
-	}
-	ms = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
-	    sign * (oh * 3600 + om * 60)) * 1000 + frac;
-	if (ms < 0 || ms > STATE_MS_MAX) {
-		*why = "before 1970-01-01T00:00:00Z or after 9999-12-31T23:59:59.999Z";
-		return -1;
-	}
-	*out = ms;
-	return 0;
-}
-

@@ -95,24 +95,10 @@ void rx_state_close(struct rx_state *st, const char *po, int full, int64_t ms);
 
 /* The most bytes a state (or journal) file is read to. */
 #define RX_STATE_MAX	(256L << 20)
-/* Room for a receipt file's name (a prefix of at most 64 bytes). */
-#define RX_NAME_SIZE	256
-
 /* The next file's time: now, or last + 1 when the clock lags (names only
- * grow); set as last, and its name written into buf.  0, or -1 (last as
+ * grow); set as last, and its name (rfile_name) written into buf.  0, or -1 (last as
  * it was) when the name does not fit. */
 int rx_state_next_name(struct rx_state *st, int64_t now, const char *prefix,
     char *buf, size_t size);
-
-/* The file name for time ms (UTC):
- * <prefix>_PurchaseOrderReceiptFeed_<YYYY-MM-DD-HH_MM_SS_mmm>.json.
- * 0, or -1 when it does not fit. */
-int rx_file_name(char *buf, size_t size, const char *prefix, int64_t ms);
-
-/* TIME for receipt-export --start-at, in its one format:
- * YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM), fraction 1 to 3 digits,
- * from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (a state's range).
- * 0 and *ms set (epoch ms), or -1 with *why saying what is wrong. */
-int rx_time_parse(const char *s, int64_t *ms, const char **why);
 
 #endif

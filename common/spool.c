@@ -36,7 +36,7 @@
 static const char *const tree[] = {
 	"po/tmp", "po/new", "po/cur", "po/failed", "po/rejects", "po/raw",
 	"receipt/tmp", "receipt/new", "receipt/cur", "receipt/failed",
-	"receipt/errors", "state", NULL
+	"receipt/errors", "state", "state/parsed", NULL
 };
 
 /* Where a folder lives: its device and, where the kernel says, its
@@ -90,8 +90,9 @@ one_filesystem(const char *dir, int dry)
 	for (t = tree; *t && !r; t++) {
 		const char *slash = strchr(*t, '/');
 
-		if (!slash)
-			continue;	/* an area of one folder: state */
+		/* state is no area: nothing moves between its folders */
+		if (!slash || strncmp(*t, "state/", 6) == 0)
+			continue;
 		a = xasprintf("%s/%.*s", dir, (int)(slash - *t), *t);
 		p = path_join(dir, *t);
 		ea = where_is(a, &area) < 0 ? errno : 0;
@@ -113,6 +114,20 @@ one_filesystem(const char *dir, int dry)
 		free(p);
 	}
 	return r;
+}
+
+char *
+spool_state_path(const char *dir, const char *name)
+{
+	return name ? xasprintf("%s/state/%s", dir, name) :
+	    path_join(dir, "state");
+}
+
+char *
+spool_area_path(const char *dir, const char *area, const char *sub)
+{
+	return sub ? xasprintf("%s/%s/%s", dir, area, sub) :
+	    path_join(dir, area);
 }
 
 int

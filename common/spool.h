@@ -21,6 +21,12 @@
 #include <stdio.h>
 #include <time.h>
 
+/* The spool's paths, malloc'd, the one place they are spelt:
+ * DIR/state/NAME (NAME NULL: the folder DIR/state), and DIR/AREA/SUB
+ * (SUB NULL: the area DIR/AREA itself), AREA "po" or "receipt". */
+char *spool_state_path(const char *dir, const char *name);
+char *spool_area_path(const char *dir, const char *area, const char *sub);
+
 /* Create the whole tree under dir (mode 0750 for new folders), then
  * check that each area (po, receipt) is one filesystem and one mount:
  * a folder of it elsewhere (po/cur mounted apart) would make every move

@@ -1284,12 +1284,9 @@ setup(struct run *run)
 {
 	const char *dir = run->cfg.spool.dir;
 
-	run->po_area = path_join(dir, "po");
+	/* spool_init made them (prog_start), but for -n */
+	run->po_area = spool_area_path(dir, "po", NULL);
 	run->parsed_dir = parsedmark_dir(dir);
-	if (!run->dry && mkdir_p(run->parsed_dir, 0750) < 0) {
-		msg_warnerr("cannot create %s", run->parsed_dir);
-		return EX_IOERR;
-	}
 	return 0;
 }
 

@@ -1620,10 +1620,10 @@ still_followed(const char *file, void *arg)
 static int
 setup(struct run *r)
 {
-	r->area = path_join(r->cfg.spool.dir, "po");
-	r->newdir = path_join(r->area, "new");
-	r->curdir = path_join(r->area, "cur");
-	r->faildir = path_join(r->area, "failed");
+	r->area = spool_area_path(r->cfg.spool.dir, "po", NULL);
+	r->newdir = spool_area_path(r->cfg.spool.dir, "po", "new");
+	r->curdir = spool_area_path(r->cfg.spool.dir, "po", "cur");
+	r->faildir = spool_area_path(r->cfg.spool.dir, "po", "failed");
 	r->newreal = realpath(r->newdir, NULL);
 	r->curreal = realpath(r->curdir, NULL);
 	if (!r->dry && (!r->newreal || !r->curreal)) {

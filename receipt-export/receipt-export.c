@@ -59,6 +59,7 @@
 
 #include "config.h"
 #include "hotwax.h"
+#include "isotime.h"
 #include "lock.h"
 #include "msg.h"
 #include "polines.h"
@@ -73,13 +74,16 @@
 #include "util.h"
 
 #define DAY_MS		INT64_C(86400000)
+/* main's at: no --start-at (a TIME is never before the epoch) */
+#define NO_START_AT	(-1)
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
 #define LOCK_NAME	"receipt-export"
 
 struct run {
 	const struct config *cfg;
-	struct rx_spool sp;	/* paths, -n, the publish lock */
+	struct rx_spool *sp;	/* paths, -n, the publish lock */
+	int dry;		/* -n: change nothing */
 	struct hotwax *hw;
 	struct rx_state *st;
 };
@@ -90,13 +94,13 @@ overlap_ms(const struct run *r)
 	return (int64_t)r->cfg->hotwax.receipt_overlap * 1000;
 }
 
-/* Fetch what the receipts need (their orders and items, the polines
- * records, --start-at's seed), then decide (receipt_rules.h): fills j
- * (name empty when no file).  *changed: there is anything to record at
- * all.  0, EX_DATAERR (something held back), or the status that stops
- * the run. */
+/* Fetch what the receipts need from HotWax and the polines ledger (their
+ * orders and items, the polines records, --start-at's seed), then decide
+ * (receipt_rules.h): fills j (name empty when no file).  *changed: there
+ * is anything to record at all.  0, EX_DATAERR (something held back), or
+ * the status that stops the run. */
 static int
-compute(struct run *r, struct rx_input *in, struct rx_journal *j,
+fetch_and_decide(struct run *r, struct rx_input *in, struct rx_journal *j,
     int *changed)
 {
 	struct rx_decision d;
@@ -126,41 +130,43 @@ check_cursor(struct run *r)
 {
 	int64_t now = now_ms(), floor = rx_state_floor(r->st),
 	    cursor = rx_state_cursor(r->st), last = rx_state_last(r->st);
+	const char *path = rx_spool_state_path(r->sp);
 
 	/* no receipt dated before the floor goes out: one ahead of the
 	 * clock stalls every run until then */
 	if (floor > now)
 		msg_warn("%s: the floor (--start-at) is %" PRId64 " s ahead of "
 		    "this host's clock: no receipt dated before it is exported; "
-		    "see receipt-export(1), --start-at", r->sp.state_path,
+		    "see receipt-export(1), --start-at", path,
 		    (floor - now) / 1000);
 	if (cursor > now + overlap_ms(r))
 		msg_warn("%s: the cursor is %" PRId64 " s ahead of this host's "
 		    "clock (set back?); receipts HotWax dates before it, less "
 		    "[hotwax] receipt_overlap, are not seen: see posync(7), CLOCKS",
-		    r->sp.state_path, (cursor - now) / 1000);
+		    path, (cursor - now) / 1000);
 	/* each new file is named after last + 1 at the least: a last far
 	 * ahead names files ahead of the clock, sorted behind every file a
 	 * person queues meanwhile */
 	if (last > now + DAY_MS)
 		msg_warn("%s: last is %" PRId64 " s ahead of this host's clock "
 		    "(set back?); receipt files are named after it, not the "
-		    "clock: see posync(7), CLOCKS", r->sp.state_path,
+		    "clock: see posync(7), CLOCKS", path,
 		    (last - now) / 1000);
 }
 
-/* The run's file, folded with the waiting ones when it may be; a run
- * with nothing new still folds a backlog.  0 when there is nothing to
- * do at all, else 1. */
+/* The run's file, folded with the waiting ones when it may be (under
+ * the publish lock, taken here and held through the commit; it reads the
+ * files in new/); a run with nothing new still folds a backlog.  0 when
+ * there is nothing to do at all, else 1. */
 static int
-fold(struct run *r, struct rx_journal *j, int fresh)
+fold_under_lock(struct run *r, struct rx_journal *j, int fresh)
 {
 	if (fresh)
-		return rx_fold_only(&r->sp, r->st, j);
+		return rx_fold_only(r->sp, r->st, j);
 	if (*rx_journal_name(j))
-		rx_fold_prepare(&r->sp, j, 1);
+		rx_fold_prepare(r->sp, j, RX_FOLD_INTO_NEW);
 	else
-		rx_fold_only(&r->sp, r->st, j);
+		rx_fold_only(r->sp, r->st, j);
 	return 1;
 }
 
@@ -179,16 +185,16 @@ export(struct run *r)
 	rc = rx_fetch_receipts(r->hw, r->cfg, r->st, in);
 	if (rc == 0 && rx_input_empty(in)) {
 		/* nothing new: a backlog is still folded, else silence */
-		if (!fold(r, &j, 1))
+		if (!fold_under_lock(r, &j, 1))
 			goto out;
 	} else {
 		if (rc == 0)
-			rc = compute(r, in, &j, &changed);
+			rc = fetch_and_decide(r, in, &j, &changed);
 		if (rc != 0 && rc != EX_DATAERR)
 			goto out;
-		fold(r, &j, 0);
+		fold_under_lock(r, &j, 0);
 	}
-	if (r->sp.dry) {
+	if (r->dry) {
 		rx_journal_show(&j);
 		if (rx_journal_has_excess(&j))
 			rc = exit_merge(rc, EX_DATAERR);
@@ -196,70 +202,15 @@ export(struct run *r)
 	}
 	if (!changed && rx_journal_empty(&j))
 		goto out;
-	rc = exit_merge(rc, rx_journal_commit(&r->sp, &j, &said));
+	rc = exit_merge(rc, rx_journal_commit(r->sp, &j, &said));
 	if (said)
 		rc = exit_merge(rc, EX_DATAERR);
 out:
 	rx_input_free(in);
 	rx_journal_free(&j);
-	lock_drop(&r->sp.pubfd);
+	rx_spool_unlock(r->sp);
 	hotwax_close(r->hw);
 	r->hw = NULL;
-	return rc;
-}
-
-/* -n with a journal: the state it would leave. */
-static int
-load_dry(struct run *r, struct rx_journal *j)
-{
-	const char *name = rx_journal_name(j);
-
-	msg_warn("%s: an interrupted run would be finished first%s%s",
-	    r->sp.journal_path, *name ? ", writing " : "", name);
-	return rx_journal_state(j, r->st, r->sp.journal_path);
-}
-
-/* Load the state, finishing an interrupted run first (or, with -n,
- * reading the state it would leave).  0, or the status that stops the
- * run: nothing may be exported without the whole state.  *excess is set
- * when the roll-forward reported excess rows (exit 65, the run goes on). */
-static int
-load(struct run *r, int *excess)
-{
-	struct rx_journal j;
-	char *data = NULL;
-	size_t len;
-	int rc, said = 0;
-
-	if (read_file(r->sp.journal_path, RX_STATE_MAX, &data, &len) == 0) {
-		rc = rx_journal_parse(&j, data, len, r->sp.journal_path);
-		free(data);
-		data = NULL;
-		if (rc)
-			return rc;
-		if (r->sp.dry) {
-			rc = load_dry(r, &j);
-			rx_journal_free(&j);
-			return rc;
-		}
-		msg_info("%s: finishing an interrupted run", r->sp.journal_path);
-		rc = rx_journal_roll(&r->sp, &j, &said);
-		rx_journal_free(&j);
-		if (rc)
-			return rc;
-		*excess = said;
-	} else if (errno != ENOENT) {
-		msg_warnerr("%s", r->sp.journal_path);
-		return EX_IOERR;
-	}
-	if (read_file(r->sp.state_path, RX_STATE_MAX, &data, &len) < 0) {
-		if (errno == ENOENT)
-			return 0;	/* the first run */
-		msg_warnerr("%s", r->sp.state_path);
-		return EX_IOERR;
-	}
-	rc = rx_state_parse(r->st, data, len, r->sp.state_path);
-	free(data);
 	return rc;
 }
 
@@ -274,7 +225,8 @@ load(struct run *r, int *excess)
 static int
 start_at(struct run *r, int64_t at)
 {
-	const char *v[2] = { r->sp.journal_path, r->sp.state_path };
+	const char *state = rx_spool_state_path(r->sp);
+	const char *v[2] = { rx_spool_journal_path(r->sp), state };
 	struct stat sb;
 	struct buf b = { 0 };
 	int64_t now = now_ms();
@@ -304,16 +256,17 @@ start_at(struct run *r, int64_t at)
 	rx_state_set_floor(r->st, at);
 	rx_state_set_cursor(r->st, at < now ? at : now);
 	rx_state_format(r->st, &b);
-	if (r->sp.dry)
+	if (r->dry)
 		fwrite(b.s, 1, b.len, stdout);
-	else if ((rc = spool_write_atomic(r->sp.state_path, b.s, b.len)) == 0)
+	else if ((rc = spool_write_atomic(state, b.s, b.len)) == 0)
 		msg_info("%s: written; no receipt dated before %" PRId64
-		    " (epoch ms) will be exported", r->sp.state_path, at);
+		    " (epoch ms) will be exported", state, at);
 	buf_free(&b);
 	return rc;
 }
 
-/* at: --start-at's TIME (epoch ms), or -1 for a run that exports. */
+/* at: --start-at's TIME (epoch ms), or NO_START_AT for a run that
+ * exports. */
 static int
 receipt_export(const struct config *cfg, int dry, int64_t at)
 {
@@ -322,17 +275,18 @@ receipt_export(const struct config *cfg, int dry, int64_t at)
 
 	/* receipt_prefix: config.c checked it (name_ok) */
 	r.cfg = cfg;
-	rx_spool_init(&r.sp, cfg, dry);
+	r.dry = dry;
+	r.sp = rx_spool_new(cfg, dry);
 	r.st = rx_state_new();
 	/* only a run that read its whole state exports (else it would
 	 * export again what it forgot); excess rows said while finishing
 	 * an interrupted run are 65, and the run goes on */
-	if (at >= 0)
+	if (at != NO_START_AT)
 		rc = start_at(&r, at);
-	else if ((rc = load(&r, &excess)) == 0)
+	else if ((rc = rx_journal_load(r.sp, r.st, &excess)) == 0)
 		rc = exit_merge(excess ? EX_DATAERR : 0, export(&r));
 	rx_state_free(r.st);
-	rx_spool_free(&r.sp);
+	rx_spool_free(r.sp);
 	return rc;
 }
 
@@ -344,7 +298,7 @@ set_start_at(const char *arg, void *ctx)
 	const char *why;
 	char *q;
 
-	if (rx_time_parse(arg, at, &why) == 0)
+	if (isotime_parse(arg, at, &why) == 0)
 		return 0;
 	q = msg_quote(arg, strlen(arg));
 	msg_warn("--start-at %s: %s", q, why);
@@ -372,7 +326,7 @@ main(int argc, char **argv)
 {
 	struct prog *prog;
 	struct config cfg;
-	int64_t at = -1;
+	int64_t at = NO_START_AT;
 	char *cur;
 	int st;
 
@@ -383,7 +337,7 @@ main(int argc, char **argv)
 		 * polines ledger even when no PO completes; only after a
 		 * run that did its work (a refused one changes nothing) */
 		if (!prog_dry(prog) && (st == 0 || st == EX_DATAERR)) {
-			cur = xasprintf("%s/receipt/cur", cfg.spool.dir);
+			cur = spool_area_path(cfg.spool.dir, "receipt", "cur");
 			st = exit_merge(st, spool_prune(cur, cfg.spool.keep_days));
 			free(cur);
 			st = exit_merge(st, polines_tidy(cfg.spool.dir, time(NULL),

@@ -48,7 +48,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +96,6 @@ struct run {
 	struct sftp *s;
 	int dry;
 	char *area, *newdir, *curdir;
-	char *pattern;		/* fnmatch pattern of posync's receipt names */
 	struct item *q;
 	size_t nq;
 	int waiting;		/* a posync file waits unread in receipt_dir */
@@ -170,6 +168,13 @@ mtime_settle(const struct run *r, const char *path, const struct stat *st,
  * steady flow of posync files.  A file put into new/ by hand keeping an
  * older mtime (cp -p) only goes sooner.
  */
+/* A name receipt-export could have written (rfile.h); else a person's. */
+static int
+posync_name(const struct run *r, const char *name)
+{
+	return rfile_is_posync(r->c->netsuite.receipt_prefix, name);
+}
+
 static int64_t
 entered(const struct run *r, const char *name, const char *path, int posync)
 {
@@ -209,7 +214,7 @@ add_item(struct run *r, const char *name, char *path)
 	r->q = xrealloc(r->q, (r->nq + 1) * sizeof *r->q);
 	r->q[r->nq].name = xstrdup(name);
 	r->q[r->nq].path = path;
-	r->q[r->nq].posync = fnmatch(r->pattern, name, 0) == 0;
+	r->q[r->nq].posync = posync_name(r, name);
 	r->q[r->nq].since = entered(r, name, path, r->q[r->nq].posync);
 	r->q[r->nq].by_hand = r->by_hand;
 	r->nq++;
@@ -258,7 +263,7 @@ take_named(struct run *r, const char *path)
 	} else if (stat(path, &a) < 0) {
 		if (errno == ENOENT && access(incur, F_OK) == 0)
 			msg_info("%s: already published (in %s)", path, r->curdir);
-		else if (errno == ENOENT && fnmatch(r->pattern, name, 0) == 0 &&
+		else if (errno == ENOENT && posync_name(r, name) &&
 		    strcmp(path, inspool) == 0) {
 			/* receipt-export folded it into a later file: that
 			 * one, in the spool, goes out instead */
@@ -328,7 +333,7 @@ sort_queue(struct run *r)
 static int
 publish_lock(struct run *r)
 {
-	char *jp = xasprintf("%s/state/" RFILE_JOURNAL, r->c->spool.dir);
+	char *jp = spool_state_path(r->c->spool.dir, RFILE_JOURNAL);
 	int st;
 
 	if (r->dry) {
@@ -403,7 +408,7 @@ queue_spool(struct run *r, const struct item *last)
 		return EX_IOERR;
 	for (i = 0; i < nsp; i++) {
 		struct item t = {sp[i], path_join(r->newdir, sp[i]),
-		    fnmatch(r->pattern, sp[i], 0) == 0, 0, 0};
+		    posync_name(r, sp[i]), 0, 0};
 
 		if (last)
 			t.since = entered(r, t.name, t.path, t.posync);
@@ -530,11 +535,11 @@ look_at_receipt_dir(struct run *r)
 	if ((st = sftp_list(r->s, c->netsuite.receipt_dir, &r->rd, &r->nrd)))
 		return st;
 	/* unreadable: the server's times then, said */
-	path = xasprintf("%s/state/" UNREAD_FILE, c->spool.dir);
+	path = spool_state_path(c->spool.dir, UNREAD_FILE);
 	u = notes_open(path, 0);
 	free(path);
 	for (i = 0; i < r->nrd; i++) {
-		if (!r->rd[i].is_reg || fnmatch(r->pattern, r->rd[i].name, 0))
+		if (!r->rd[i].is_reg || !posync_name(r, r->rd[i].name))
 			continue;
 		r->waiting = 1;
 		t = published_at(r, &r->rd[i], u, now);
@@ -1138,7 +1143,7 @@ report_errors(struct run *r)
 		return 0;
 	if (s || (s = sftp_list(r->s, x.dir, &e, &n)))
 		return s;
-	state = xasprintf("%s/state/" SEEN_FILE, r->c->spool.dir);
+	state = spool_state_path(r->c->spool.dir, SEEN_FILE);
 	/* unreadable: stop, lest every file in it be said again */
 	x.seen = notes_open(state, 1);
 	free(state);
@@ -1219,12 +1224,10 @@ main(int argc, char **argv)
 	files = prog_operands(prog, &nfiles);
 	if ((st = prog_start(prog, &cfg)) == 0) {
 		r.c = &cfg;
-		r.held_path = xasprintf("%s/state/" RFILE_HELD, cfg.spool.dir);
-		r.area = path_join(cfg.spool.dir, "receipt");
-		r.newdir = path_join(r.area, "new");
-		r.curdir = path_join(r.area, "cur");
-		r.pattern = xasprintf("%s_PurchaseOrderReceiptFeed_*.json",
-		    cfg.netsuite.receipt_prefix);
+		r.held_path = spool_state_path(cfg.spool.dir, RFILE_HELD);
+		r.area = spool_area_path(cfg.spool.dir, "receipt", NULL);
+		r.newdir = spool_area_path(cfg.spool.dir, "receipt", "new");
+		r.curdir = spool_area_path(cfg.spool.dir, "receipt", "cur");
 		st = run(&r, nfiles, files);
 		sftp_close(r.s);
 		if (!r.dry)
@@ -1238,7 +1241,7 @@ main(int argc, char **argv)
 	sftp_entries_free(r.rd, r.nrd);
 	sftp_entries_free(r.stg, r.nstg);
 	lock_drop(&r.pubfd);
-	free(r.area); free(r.newdir); free(r.curdir); free(r.pattern);
+	free(r.area); free(r.newdir); free(r.curdir);
 	free(r.held_path);
 	return prog_finish(prog, st);
 }

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "msg.h"
+#include "isotime.h"
 #include "receipt_rules.h"
 #include "receipt_state.h"
+#include "rfile.h"
 #include "tap.h"
 #include "util.h"
 #include "testutil.h"
@@ -361,13 +363,43 @@ t_names(void)
 {
 	char n[256];
 
-	is_int(rx_file_name(n, sizeof n, "posync", 1703607000086LL), 0, "name fits");
+	is_int(rfile_name(n, sizeof n, "posync", 1703607000086LL), 0, "name fits");
 	is_str(n, "posync_PurchaseOrderReceiptFeed_2023-12-26-16_10_00_086.json",
 	    "the name is HotWax's feed pattern, UTC");
-	rx_file_name(n, sizeof n, "posync", 5);
+	rfile_name(n, sizeof n, "posync", 5);
 	is_str(n, "posync_PurchaseOrderReceiptFeed_1970-01-01-00_00_00_005.json",
 	    "milliseconds are zero-padded");
-	ok(rx_file_name(n, 20, "posync", 5) < 0, "a name that does not fit is refused");
+	ok(rfile_name(n, 20, "posync", 5) < 0, "a name that does not fit is refused");
+	rfile_name(n, sizeof n, "posync", 5);
+	is_int((int)(strlen(n) - strlen("posync")), RFILE_NAME_REST,
+	    "RFILE_NAME_REST is what follows the prefix");
+}
+
+/* posync's own receipt files: a name rfile_name could have written, the
+ * one test receipt-push and receipt_fold share */
+static void
+t_is_posync(void)
+{
+	ok(rfile_is_posync("posync",
+	    "posync_PurchaseOrderReceiptFeed_2023-12-26-16_10_00_086.json"),
+	    "a name rfile_name writes is posync's");
+	ok(!rfile_is_posync("posync", "posync_PurchaseOrderReceiptFeed_x.json"),
+	    "the feed's words without a time are a person's file");
+	ok(!rfile_is_posync("posync",
+	    "posync_PurchaseOrderReceiptFeed_2023-12-26-16_10_00_86.json"),
+	    "a short millisecond field is a person's file");
+	ok(!rfile_is_posync("posync",
+	    "posync_PurchaseOrderReceiptFeed_+023-12-26-16_10_00_086.json"),
+	    "a sign in the year is a person's file");
+	ok(!rfile_is_posync("posync",
+	    "posync_PurchaseOrderReceiptFeed_2023-02-30-16_10_00_086.json"),
+	    "no such day: a person's file");
+	ok(!rfile_is_posync("other",
+	    "posync_PurchaseOrderReceiptFeed_2023-12-26-16_10_00_086.json"),
+	    "another prefix's file is not this posync's");
+	ok(!rfile_is_posync("posync",
+	    "posync_x_PurchaseOrderReceiptFeed_2023-12-26-16_10_00_086.json"),
+	    "the prefix, then the feed's words, nothing between");
 }
 
 /* The ids' escaping in an element: json_str's (cJSON's), tested in
@@ -406,15 +438,15 @@ t_floor(void)
 	size_t i;
 	const char *two = "posync receipt-export state 1\nfloor\t5\nfloor\t5\n";
 
-	ok(rx_time_parse("1970-01-01T00:00:00Z", &ms, &why) == 0 && ms == 0, "the epoch");
-	ok(rx_time_parse("2000-02-29T12:00:00.25+01:00", &ms, &why) == 0 &&
+	ok(isotime_parse("1970-01-01T00:00:00Z", &ms, &why) == 0 && ms == 0, "the epoch");
+	ok(isotime_parse("2000-02-29T12:00:00.25+01:00", &ms, &why) == 0 &&
 	    ms == 951822000250LL, "a leap day, a fraction, an offset");
-	ok(rx_time_parse("9999-12-31T23:59:59.999Z", &ms, &why) == 0 &&
+	ok(isotime_parse("9999-12-31T23:59:59.999Z", &ms, &why) == 0 &&
 	    ms == 253402300799999LL, "the last time a state holds");
-	ok(rx_time_parse("9999-12-31T23:59:59.999-00:01", &ms, &why) < 0,
+	ok(isotime_parse("9999-12-31T23:59:59.999-00:01", &ms, &why) < 0,
 	    "past it by the offset: refused");
 	for (i = 0; bad[i]; i++)
-		ok(rx_time_parse(bad[i], &ms, &why) < 0 && why && *why,
+		ok(isotime_parse(bad[i], &ms, &why) < 0 && why && *why,
 		    "refused: \"%s\"", bad[i]);
 	st = rx_state_new();
 	rx_state_set_floor(st, 1000);
@@ -446,6 +478,7 @@ main(void)
 	t_unknown();
 	t_state();
 	t_names();
+	t_is_posync();
 	t_json();
 	t_floor();
 	return done_testing();

@@ -71,7 +71,7 @@ test_init(void)
 	static const char *const subs[] = {
 		"po/tmp", "po/new", "po/cur", "po/failed", "po/rejects", "po/raw",
 		"receipt/tmp", "receipt/new", "receipt/cur", "receipt/failed",
-		"receipt/errors", "state", NULL
+		"receipt/errors", "state", "state/parsed", NULL
 	};
 	const char *const *s;
 	struct stat st;
@@ -88,6 +88,18 @@ test_init(void)
 		free(p);
 	}
 	ok(all, "every spool folder exists, mode 0750");
+	p = spool_state_path("/s", "polines");
+	is_str(p, "/s/state/polines", "spool_state_path: a state file");
+	free(p);
+	p = spool_state_path("/s", NULL);
+	is_str(p, "/s/state", "spool_state_path: the state folder");
+	free(p);
+	p = spool_area_path("/s", "receipt", "cur");
+	is_str(p, "/s/receipt/cur", "spool_area_path: a folder of an area");
+	free(p);
+	p = spool_area_path("/s", "po", NULL);
+	is_str(p, "/s/po", "spool_area_path: the area");
+	free(p);
 	is_int(spool_init(spool), 0, "spool_init again is harmless");
 }
 
@@ -451,7 +463,8 @@ test_atomic(void)
 	is_str(s, "67", "  replaced");
 	free(s);
 	dir = xasprintf("%s/state", spool);
-	check_dir(dir, "cursor", "no tmp file left beside it");
+	/* parsed: po-export-parse's markers, made by spool_init */
+	check_dir(dir, "cursor parsed", "no tmp file left beside it");
 	free(dir);
 	free(p);
 }
