@@ -81,7 +81,7 @@ usage(const struct prog_spec *s, FILE *fp)
 	help_line(fp, "-h, --help", "this help");
 	help_line(fp, "-V, --version",
 	    "the program's name and posync's version");
-	fputs(msg_exit_table, fp);
+	fputs(msg_exit_table(), fp);
 }
 
 #define GO_ON	(-1)	/* an option read: parsing goes on */
