@@ -379,7 +379,7 @@ rx_unfold(struct rx_spool *sp, const struct buf *fold)
 		}
 		free(path);
 		if (gone == 1)
-			rx_crash_point("unfold");
+			test_point("unfold");
 	}
 	if (!rc && gone && fsync_dir(newdir) < 0) {
 		msg_warnerr("%s", newdir);

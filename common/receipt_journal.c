@@ -2,7 +2,6 @@
  * receipt_journal -- see receipt_journal.h.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,15 +48,6 @@ rx_spool_free(struct rx_spool *sp)
 	free(sp->journal_path);
 	free(sp->area);
 	free(sp->excess_path);
-}
-
-void
-rx_crash_point(const char *step)
-{
-	const char *s = getenv("POSYNC_TEST_CRASH");
-
-	if (s && strcmp(s, step) == 0)
-		raise(SIGKILL);
 }
 
 void
@@ -279,7 +269,7 @@ rx_journal_commit(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
 
 	rx_journal_format(j, &jb);
 	if ((rc = spool_write_atomic(sp->journal_path, jb.s, jb.len)) == 0) {
-		rx_crash_point("journal");
+		test_point("journal");
 		rc = rx_journal_roll(sp, j, excess_said);
 	}
 	buf_free(&jb);
@@ -411,7 +401,7 @@ roll_file(struct rx_spool *sp, const struct rx_journal *j, int applied)
 	if ((rc = spool_deliver(sp->area, "new", j->name, j->file.s,
 	    j->file.len)) != 0)
 		return rc;
-	rx_crash_point("file");
+	test_point("file");
 	return 0;
 }
 
@@ -429,7 +419,7 @@ roll_state(struct rx_spool *sp, const struct rx_journal *j,
 	if ((rc = spool_write_atomic(sp->state_path, j->state.s,
 	    j->state.len)) != 0)
 		goto out;
-	rx_crash_point("state");
+	test_point("state");
 	if (!j->drop.len)
 		goto out;
 	if ((rc = recheck_drop(sp, drop, js, &reopened)) != 0)
@@ -439,7 +429,7 @@ roll_state(struct rx_spool *sp, const struct rx_journal *j,
 		if ((rc = spool_write_atomic(sp->state_path, sb.s, sb.len)) != 0)
 			goto out;
 	}
-	rx_crash_point("compact");
+	test_point("compact");
 out:
 	map_free(drop);
 	buf_free(&sb);

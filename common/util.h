@@ -91,4 +91,18 @@ int64_t now_ms(void);
  * deadlines within a run: a step of the wall clock does not move them. */
 int64_t mono_ms(void);
 
+/*
+ * TEST HOOK, one for every program: when the environment variable
+ * POSYNC_TEST_STOP names this step, the program stops itself (SIGSTOP)
+ * so that a test can change the world at that very moment and let it go
+ * on with SIGCONT; when POSYNC_TEST_CRASH names it, it dies by SIGKILL
+ * right there, exactly as a kill -9 landing there would.  Random signals
+ * seldom land between two particular renames; this reaches each point
+ * every time.  Steps: po-export-parse's "download", "recheck", "rename",
+ * "rename-to", "renamed"; receipt-export's commit "journal", "unfold",
+ * "file", "state", "compact" (the man pages document both variables as
+ * test hooks).  Unset, it costs two getenv per step.
+ */
+void test_point(const char *step);
+
 #endif
