@@ -395,6 +395,12 @@ msg_dieerr(int status, const char *fmt, ...)
 	exit(status);
 }
 
+void
+msg_cannot_read(const char *what)
+{
+	msg_warnerr("cannot read %s", what);
+}
+
 const char *
 msg_strerror(int e)
 {

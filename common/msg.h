@@ -83,6 +83,10 @@ void esc_linef(struct buf *b, const char *fmt, ...) __attribute__((format(printf
 #define MSG_QUOTE_MAX	512
 char *msg_quote(const char *s, size_t n);
 
+/* The one wording of a failed read (read_file and the like): "cannot
+ * read WHAT: strerror(errno)".  what is a path or a quoted name. */
+void msg_cannot_read(const char *what);
+
 /* strerror(3), plus posync's own ENOTREG ("not a regular file"); every
  * message's error text goes through it. */
 const char *msg_strerror(int e);

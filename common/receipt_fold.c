@@ -130,7 +130,7 @@ fold_files(struct rx_spool *sp, char **v, size_t n,
 		path = xasprintf("%s/new/%s", sp->area, v[i]);
 		data = NULL;
 		if (read_file(path, MAX_FOLD, &data, &len) < 0) {
-			msg_warnerr("%s", path);
+			msg_cannot_read(path);
 			rc = -1;
 		} else if (fold_add(pos, data, len) != 0) {
 			msg_info("%s: not a receipt file as receipt-export "

@@ -358,7 +358,7 @@ roll_applied(struct rx_spool *sp, const struct rx_state *js, int *applied)
 	*applied = 0;
 	if (read_file(sp->state_path, RX_STATE_MAX, &data, &len) < 0) {
 		if (errno != ENOENT) {
-			msg_warnerr("%s", sp->state_path);
+			msg_cannot_read(sp->state_path);
 			rc = EX_IOERR;
 		}
 	} else if ((rc = rx_state_parse(cur, data, len, sp->state_path)) == 0 &&

@@ -651,7 +651,7 @@ read_rows(struct job *j, struct pocsv *p)
 			r = recovered(j, &row);
 	}
 	if (r < 0) {
-		msg_warnerr("%s: cannot read", j->qname);
+		msg_cannot_read(j->qname);
 		r = EX_IOERR;
 	}
 	return r;
@@ -699,7 +699,7 @@ parse_check(struct job *j, int fd, char **why, int *status, enum outcome *o)
 		return 1;
 	}
 	if (content_hash(fd, j->name, j->hash) < 0) {
-		msg_warnerr("%s: cannot read", j->qname);
+		msg_cannot_read(j->qname);
 		*status = EX_IOERR;
 		*o = RETRY;
 		return 1;
@@ -748,7 +748,7 @@ parse_file(struct run *run, int fd, const char *name, time_t mtime,
 		return UNUSABLE;
 	}
 	if (r < 0) {
-		msg_warnerr("%s: cannot read", j.qname);
+		msg_cannot_read(j.qname);
 		*status = EX_IOERR;
 		job_free(&j);
 		return RETRY;

@@ -201,7 +201,7 @@ load_batch(const char *path, char **data, size_t *len, cJSON **rows)
 			msg_warn("%s: larger than %u bytes: not a batch", path, BATCH_MAX);
 			return EX_DATAERR;
 		}
-		msg_warnerr("cannot read %s", path);
+		msg_cannot_read(path);
 		/* a wrong name given is no input (66); a failing disk is not */
 		return input_status(errno);
 	}
@@ -311,7 +311,7 @@ logid_of(const struct run *r, const char *name, char **id)
 	if (read_file(p, 1024, &data, &len) < 0) {	/* LOGID_SIZE, or an older posync's */
 		k = errno == ENOENT ? LOGID_NONE : LOGID_UNREAD;
 		if (k == LOGID_UNREAD)
-			msg_warnerr("cannot read %s", p);
+			msg_cannot_read(p);
 		free(p);
 		return k;
 	}

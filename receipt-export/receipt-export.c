@@ -249,13 +249,13 @@ load(struct run *r, int *excess)
 			return rc;
 		*excess = said;
 	} else if (errno != ENOENT) {
-		msg_warnerr("%s", r->sp.journal_path);
+		msg_cannot_read(r->sp.journal_path);
 		return EX_IOERR;
 	}
 	if (read_file(r->sp.state_path, RX_STATE_MAX, &data, &len) < 0) {
 		if (errno == ENOENT)
 			return 0;	/* the first run */
-		msg_warnerr("%s", r->sp.state_path);
+		msg_cannot_read(r->sp.state_path);
 		return EX_IOERR;
 	}
 	rc = rx_state_parse(r->st, data, len, r->sp.state_path);

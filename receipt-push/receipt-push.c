@@ -226,7 +226,7 @@ adopt(struct run *r, const char *path, const char *name)
 
 	if (read_file(path, MAX_RECEIPT, &data, &len) < 0) {
 		st = errno == EFBIG ? EX_DATAERR : input_status(errno);
-		msg_warnerr("%s", path);
+		msg_cannot_read(path);
 		return st;
 	}
 	st = spool_deliver(r->area, "new", name, data, len);
