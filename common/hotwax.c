@@ -32,11 +32,8 @@
 #include "config.h"
 #include "hotwax.h"
 #include "msg.h"
+#include "prog.h"
 #include "util.h"
-
-#ifndef POSYNC_VERSION
-#define POSYNC_VERSION "dev"
-#endif
 
 /*
  * Reply caps, enforced while the body arrives (a hostile or broken server

@@ -16,10 +16,6 @@
 #include "spool.h"
 #include "util.h"
 
-#ifndef POSYNC_VERSION
-#define POSYNC_VERSION "dev"
-#endif
-
 #define OWN	256	/* getopt_long's value for the program's option i:
 			 * OWN + i, past every letter */
 #define HELP_COL 23	/* where an option's text starts in --help */

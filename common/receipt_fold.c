@@ -26,7 +26,10 @@
 #include "spool.h"
 #include "util.h"
 
-#define MAX_FOLD	(64L << 20)	/* a folded file; NetSuite takes 100 MB */
+#define MAX_FOLD	(64L << 20)	/* a folded file */
+#if MAX_FOLD >= RFILE_NETSUITE_MAX
+#error "a folded file must stay below NetSuite's limit"
+#endif
 
 /* One element's lines into p, each line's send summed.  -1 when it is not
  * such an element or a sum would not be exact. */

@@ -70,7 +70,7 @@
 #include "spool.h"
 #include "util.h"
 
-#define MAX_RECEIPT (100LL * 1024 * 1024)	/* NetSuite's limit per file */
+#define MAX_RECEIPT RFILE_NETSUITE_MAX
 #define MAX_ERRCSV (10LL * 1024 * 1024)
 /* NetSuite's error rows said one by one per run, over all its error
  * CSVs: the message layer's own bound (msg.h), so that what is over it
