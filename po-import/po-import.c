@@ -94,6 +94,9 @@
 #define PENDING_WARN_H	6
 #define LOGID_SIZE	256	/* bytes of every STEM.logid: see reserve() */
 #define VERSION_AT	160	/* where in it the version line starts */
+#if HOTWAX_ID_MAX >= VERSION_AT
+#error "a HotWax log id and its newline must fit before the version line"
+#endif
 #define MADE_AT		192	/* where in it the batch's "made" line starts */
 #define LOGID_VERSION	"# posync logid v1"
 #define LOGID_TAG	"# posync logid v"	/* LOGID_VERSION, less its number */
@@ -130,16 +133,6 @@ bad_name(const char *path, const char *name)
 		msg_warn("%s: not a batch name (letters, digits and ._+=@,- "
 		    "ending in .json)", path);
 	return EX_DATAERR;
-}
-
-/* A HotWax id that is safe in a URL path and a file. */
-static int
-good_id(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 128 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n && s[0] != '.';
 }
 
 static char *
@@ -324,7 +317,7 @@ logid_of(const struct run *r, const char *name, char **id)
 	if (strncmp(data, LOGID_HELD, strlen(LOGID_HELD)) == 0)
 		k = LOGID_HOLD;
 	else
-		k = good_id(data) ? LOGID_REAL : LOGID_BAD;
+		k = hotwax_good_id(data) ? LOGID_REAL : LOGID_BAD;
 	if (k == LOGID_REAL && id)
 		*id = data;
 	else
@@ -440,7 +433,7 @@ static int
 fill(struct run *r, const char *name, const char *log_id)
 {
 	char buf[LOGID_SIZE], *s = logid_path(r, name);
-	size_t n = strlen(log_id);	/* good_id: at most 128, < VERSION_AT */
+	size_t n = strlen(log_id);	/* < VERSION_AT: see its #if */
 	struct stat st;
 	int fd, ret = 0;
 
@@ -516,10 +509,7 @@ finish_move(struct run *r, const char *name, const char *log_id)
 static int
 upload(struct run *r, const char *name, const char *path, size_t nrows)
 {
-	const char *const fields[] = { "configId", r->cfg.hotwax.config_id, NULL };
-	cJSON *resp = NULL;
-	const char *id;
-	char *why = NULL;
+	char *id = NULL, *seen = NULL, *why = NULL;
 	int st;
 
 	if ((st = open_hotwax(r)) != 0)
@@ -532,12 +522,12 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 		return st;
 	}
 	msg_info("uploading %s (%zu PO lines)", path, nrows);
-	st = hotwax_upload(r->h, "uploadJsonFile", "uploadedFile", path, name,
-	    fields, &resp, &why);
+	st = hotwax_upload_batch(r->h, r->cfg.hotwax.config_id, path, name,
+	    &id, &seen, &why);
 	if (st == EX_DATAERR) {
 		/* hotwax said which URL and why; the .err keeps it for a person */
 		st = spool_fail(r->area, "new", name, "HotWax refused the batch %s "
-		    "(POST %suploadJsonFile, configId %s): %s\n", name,
+		    "(POST %s" HOTWAX_UPLOAD ", configId %s): %s\n", name,
 		    r->cfg.hotwax.base_url, r->cfg.hotwax.config_id,
 		    why ? why : "no reason given");
 		free(why);
@@ -559,23 +549,19 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 	 * {}), and moving the batch to cur/ would lose its POs.  It stays in
 	 * new/, and so does every later batch: the next run uploads them
 	 * again, harmless under HotWax's upsert. */
-	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(resp, "logId"));
-	if (!id || !good_id(id)) {
-		char *seen = hotwax_excerpt(resp);
-
-		msg_warn("%s: the answer to POST %suploadJsonFile holds no usable "
-		    "logId, so HotWax is not known to have the batch; it stays in "
-		    "new/ (is [hotwax] base_url right?). The answer: %s", path,
-		    r->cfg.hotwax.base_url, seen);
+	if (!id) {
+		msg_warn("%s: the answer to POST %s" HOTWAX_UPLOAD " holds no "
+		    "usable logId, so HotWax is not known to have the batch; it "
+		    "stays in new/ (is [hotwax] base_url right?). The answer: %s",
+		    path, r->cfg.hotwax.base_url, seen);
 		free(seen);
-		cJSON_Delete(resp);
 		unreserve(r, name);
 		r->stop = 1;
 		return EX_PROTOCOL;
 	}
 	msg_info("%s accepted: data-manager log %s", name, id);
 	st = accepted(r, name, id);
-	cJSON_Delete(resp);
+	free(id);
 	if (!st)
 		r->done++;
 	return st;
@@ -1031,8 +1017,10 @@ write_rows(struct run *r, const struct pending *p, struct verdict *v,
 
 /* The log is over: report its failed rows and close it. */
 static int
-log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
+log_over(struct run *r, struct pending *p, const cJSON *lg,
+    enum hotwax_log_status ls)
 {
+	const char *status = hotwax_log_status_name(ls);
 	char *bpath = path_join(r->curdir, p->name), *data = NULL, *s, *f;
 	struct verdict v = {0};
 	cJSON *bad, *e;
@@ -1054,7 +1042,7 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 		v.at[len++] = e;
 	v.frc = count_of(lg, "failedRecordCount");
 	v.trc = count_of(lg, "totalRecordCount");
-	v.whole = strcmp(status, "SERVICE_FAILED") == 0;
+	v.whole = ls == HOTWAX_LOG_FAILED;
 	log_errors(r, p, bpath, lg, &v);
 	if ((bad = log_judge(p, bpath, &v, &nfailed)) != NULL) {
 		st = write_rows(r, p, &v, bad);
@@ -1466,19 +1454,18 @@ log_unknown(struct run *r, struct pending *p)
 static int
 look(struct run *r, struct pending *p)
 {
-	char *ep = xasprintf("dataManagerLogs/%s", p->id), *why = NULL;
+	char *why = NULL;
 	cJSON *lg = NULL;
 	const char *s;
+	enum hotwax_log_status ls;
 	int st;
 
 	if (!in_spool(r, "cur", p->name)) {
 		/* sent back to new/ meanwhile (back_to_new) */
-		free(ep);
 		p->open = LOG_CLOSED;
 		return 0;
 	}
-	st = hotwax_get(r->h, ep, &lg, &why);
-	free(ep);
+	st = hotwax_log(r->h, p->id, &lg, &why);
 	free(why);
 	if (st == EX_DATAERR)
 		return log_unknown(r, p);
@@ -1488,10 +1475,10 @@ look(struct run *r, struct pending *p)
 		r->stop = 1;	/* said by hotwax; the log stays for the next run */
 		return st;
 	}
-	s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lg, "statusId"));
-	if (s && (strcmp(s, "SERVICE_FINISHED") == 0 || strcmp(s, "SERVICE_FAILED") == 0))
-		st = log_over(r, p, lg, s);
-	else if (!s || (strcmp(s, "SERVICE_PENDING") && strcmp(s, "SERVICE_RUNNING"))) {
+	ls = hotwax_log_status(lg, &s);
+	if (ls == HOTWAX_LOG_FINISHED || ls == HOTWAX_LOG_FAILED)
+		st = log_over(r, p, lg, ls);
+	else if (ls == HOTWAX_LOG_UNKNOWN) {
 		char *q = s ? msg_quote(s, strlen(s)) : xstrdup("(none)");
 
 		msg_warn("%s: HotWax log %s has an unknown status %s", p->name, p->id, q);
