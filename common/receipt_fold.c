@@ -157,12 +157,6 @@ fold_files(struct rx_spool *sp, char **v, size_t n,
 	return rc;
 }
 
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Was NAME published (cur/) or refused (failed/) before?  A person put
  * it back into new/ (a restore, a "resend"): it is on NetSuite's side
  * already, or was refused there, and is never folded into a new name. */
@@ -240,7 +234,7 @@ foldable(struct rx_spool *sp, char **v, size_t n, char ***pv)
 			(*pv)[npv++] = v[i];
 	free(pattern);
 	if (npv > 1)
-		qsort(*pv, npv, sizeof **pv, cmp_name);
+		qsort(*pv, npv, sizeof **pv, str_pcmp);
 	held = held_names(sp);
 	for (i = k = 0; i < npv; i++) {
 		if (seen_before(sp, (*pv)[i]))

@@ -340,8 +340,8 @@ fnv64(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static int
-cmpstr(const void *a, const void *b)
+int
+str_pcmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -379,7 +379,7 @@ void
 sort_strings(char **v, size_t n)
 {
 	if (n > 1)
-		qsort(v, n, sizeof *v, cmpstr);
+		qsort(v, n, sizeof *v, str_pcmp);
 }
 
 int64_t

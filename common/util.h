@@ -68,6 +68,9 @@ uint64_t fnv64(uint64_t h, const void *p, size_t n);
  * with it, msg escapes what it refuses. */
 size_t utf8_len(const unsigned char *s, size_t n);
 
+/* qsort/bsearch's comparator for an array of strings (char * or
+ * const char *), in strcmp order. */
+int str_pcmp(const void *a, const void *b);
 /* Sort an array of strings (qsort, strcmp order). */
 void sort_strings(char **v, size_t n);
 

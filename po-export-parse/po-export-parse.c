@@ -1274,12 +1274,6 @@ learn_clock(struct run *run)
 }
 
 static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
 do_sftp(struct run *run)
 {
 	const struct config *c = &run->cfg;
@@ -1383,7 +1377,7 @@ marker_needed(const char *path, char **names, size_t k, int any_csv)
 	free(data);
 	if (!name)
 		return any_csv;
-	need = k && bsearch(&name, names, k, sizeof *names, cmp_names) != NULL;
+	need = k && bsearch(&name, names, k, sizeof *names, str_pcmp) != NULL;
 	free(name);
 	return need;
 }

@@ -1092,12 +1092,6 @@ name_in_new(const struct run *r, const char *name)
 
 /* ---- PO ids of batches (a sorted vector, NULL-terminated) ---- */
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Add the externalIds of the batch at path to *ids (*n of them); -1 when
  * it cannot be read as a batch (said). */
 static int
@@ -1122,7 +1116,7 @@ ids_add(const char *path, char ***ids, size_t *n)
 	cJSON_Delete(rows);
 	free(data);
 	if (*ids)
-		qsort(*ids, *n, sizeof **ids, cmp_str);
+		qsort(*ids, *n, sizeof **ids, str_pcmp);
 	return 0;
 }
 
@@ -1138,7 +1132,7 @@ shares_po(const char *path, char ***ids, size_t *n)
 	if (ids_add(path, &its, &k) < 0)
 		return 0;
 	for (i = 0; i < k && !hit; i++)
-		hit = *ids && bsearch(&its[i], *ids, was, sizeof **ids, cmp_str);
+		hit = *ids && bsearch(&its[i], *ids, was, sizeof **ids, str_pcmp);
 	for (i = 0; i < k; i++) {
 		if (hit) {
 			*ids = xrealloc(*ids, (*n + 2) * sizeof **ids);
@@ -1150,7 +1144,7 @@ shares_po(const char *path, char ***ids, size_t *n)
 	}
 	free(its);
 	if (hit)
-		qsort(*ids, *n, sizeof **ids, cmp_str);
+		qsort(*ids, *n, sizeof **ids, str_pcmp);
 	return hit;
 }
 
