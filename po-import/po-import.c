@@ -82,6 +82,7 @@
 #include "hotwax.h"
 #include "input.h"
 #include "lock.h"
+#include "map.h"
 #include "msg.h"
 #include "prog.h"
 #include "safename.h"
@@ -115,9 +116,7 @@ struct run {
 	int wfail;		/* a local write failed: upload nothing more */
 	size_t shown;		/* failed rows said on stderr, at most MSG_SHOWN */
 	size_t done;		/* batches uploaded */
-	char **seen;		/* names of new/'s batches taken this run, sorted,
-				 * NULL-terminated (a spool_list vector) */
-	size_t nseen, capseen;
+	struct map *seen;	/* names of new/'s batches taken this run */
 	size_t fed;		/* paths read from stdin */
 };
 
@@ -692,44 +691,19 @@ out:
 
 /* ---- which batches, in which order ---- */
 
-/* Where name is in r->seen, or where it would go; 1 when it is there. */
+/* Was the batch name of new/ taken already in this run? */
 static int
-seen_at(const struct run *r, const char *name, size_t *at)
+seen(const struct run *r, const char *name)
 {
-	size_t lo = 0, hi = r->nseen, mid;
-	int c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((c = strcmp(r->seen[mid], name)) == 0) {
-			*at = mid;
-			return 1;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*at = lo;
-	return 0;
+	return r->seen && map_get(r->seen, name) != NULL;
 }
 
 static void
 seen_add(struct run *r, const char *name)
 {
-	size_t at;
-
-	if (seen_at(r, name, &at))
-		return;
-	if (r->nseen + 2 > r->capseen) {
-		r->capseen = r->capseen ? r->capseen * 2 : 16;
-		r->seen = xrealloc(r->seen, r->capseen * sizeof *r->seen);
-		r->seen[r->nseen] = NULL;
-	}
-	/* the NULL at the end moves too */
-	memmove(r->seen + at + 1, r->seen + at, (r->nseen - at + 1) * sizeof *r->seen);
-	r->seen[at] = xstrdup(name);
-	r->nseen++;
+	if (!r->seen)
+		r->seen = map_new(1);
+	map_put(r->seen, name, NULL);
 }
 
 /* Every batch in new/ not taken yet this run, in the order they were
@@ -738,7 +712,7 @@ static int
 take_new(struct run *r)
 {
 	char **v, *p;
-	size_t n, i, at;
+	size_t n, i;
 	int st;
 
 	if (dry_absent(r, r->newdir))
@@ -746,7 +720,7 @@ take_new(struct run *r)
 	if ((st = spool_list_entered(r->newdir, ".json", &v, &n)) != 0)
 		return st;
 	for (i = 0; i < n; i++) {
-		if (seen_at(r, v[i], &at))
+		if (seen(r, v[i]))
 			continue;
 		p = path_join(r->newdir, v[i]);
 		st = exit_merge(st, batch(p, r));
@@ -766,13 +740,12 @@ fed(const char *path, void *arg)
 {
 	struct run *r = arg;
 	const char *name = path_base(path);
-	size_t at;
 	int st;
 
 	r->fed++;
 	if (!in_dir(path, r->newreal))
 		return batch(path, r);
-	if (seen_at(r, name, &at)) {
+	if (seen(r, name)) {
 		msg_info("%s: taken already in this run", path);
 		return 0;
 	}
@@ -1090,12 +1063,12 @@ name_in_new(const struct run *r, const char *name)
 	return spool_has(r->area, nw, name);
 }
 
-/* ---- PO ids of batches (a sorted vector, NULL-terminated) ---- */
+/* ---- PO ids of batches (a set: map.h) ---- */
 
-/* Add the externalIds of the batch at path to *ids (*n of them); -1 when
- * it cannot be read as a batch (said). */
+/* Add the externalIds of the batch at path to ids; -1 when it cannot be
+ * read as a batch (said). */
 static int
-ids_add(const char *path, char ***ids, size_t *n)
+ids_add(const char *path, struct map *ids)
 {
 	char *data;
 	size_t len;
@@ -1107,44 +1080,30 @@ ids_add(const char *path, char ***ids, size_t *n)
 	cJSON_ArrayForEach(e, rows) {
 		po = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
 		    "externalId"));
-		if (!po)
-			continue;
-		*ids = xrealloc(*ids, (*n + 2) * sizeof **ids);
-		(*ids)[(*n)++] = xstrdup(po);
-		(*ids)[*n] = NULL;
+		if (po)
+			map_put(ids, po, NULL);
 	}
 	cJSON_Delete(rows);
 	free(data);
-	if (*ids)
-		qsort(*ids, *n, sizeof **ids, str_pcmp);
 	return 0;
 }
 
-/* 1 when a PO of the batch at path is in ids (sorted); then they join
- * ids.  0 when none is, or it cannot be read. */
+/* 1 when a PO of the batch at path is in ids; then they join ids.  0
+ * when none is, or it cannot be read. */
 static int
-shares_po(const char *path, char ***ids, size_t *n)
+shares_po(const char *path, struct map *ids)
 {
-	char **its = NULL;
-	size_t k = 0, i, was = *n;
+	struct map *its = map_new(1);
+	const char *po;
+	size_t it = 0;
 	int hit = 0;
 
-	if (ids_add(path, &its, &k) < 0)
-		return 0;
-	for (i = 0; i < k && !hit; i++)
-		hit = *ids && bsearch(&its[i], *ids, was, sizeof **ids, str_pcmp);
-	for (i = 0; i < k; i++) {
-		if (hit) {
-			*ids = xrealloc(*ids, (*n + 2) * sizeof **ids);
-			(*ids)[(*n)++] = its[i];
-			(*ids)[*n] = NULL;
-		} else {
-			free(its[i]);
-		}
-	}
-	free(its);
-	if (hit)
-		qsort(*ids, *n, sizeof **ids, str_pcmp);
+	if (ids_add(path, its) == 0)
+		while (!hit && map_next(its, &it, &po) != NULL)
+			hit = map_get(ids, po) != NULL;
+	for (it = 0; hit && map_next(its, &it, &po) != NULL; )
+		map_put(ids, po, NULL);
+	map_free(its);
 	return hit;
 }
 
@@ -1218,12 +1177,11 @@ mark_sharing(struct run *r, const char *path, const struct later *me,
     struct later *v, size_t n)
 {
 	struct timespec made = me->made, came = me->came;
-	char **ids = NULL, *p;
-	size_t k = 0, i, marked = 0;
-	int more = 1;
+	struct map *ids = map_new(1);
+	char *p;
+	size_t i, marked = 0;
+	int more = !(ids_add(path, ids) < 0 || map_count(ids) == 0);
 
-	if (ids_add(path, &ids, &k) < 0 || !ids)
-		return 0;
 	while (more) {
 		more = 0;
 		for (i = 0; i < n; i++) {
@@ -1231,7 +1189,7 @@ mark_sharing(struct run *r, const char *path, const struct later *me,
 			    ts_cmp(v[i].came, came) <= 0))
 				continue;
 			p = path_join(r->curdir, v[i].name);
-			if ((v[i].back = shares_po(p, &ids, &k))) {
+			if ((v[i].back = shares_po(p, ids))) {
 				marked++;
 				more = 1;
 				if (ts_cmp(v[i].made, made) < 0)
@@ -1242,7 +1200,7 @@ mark_sharing(struct run *r, const char *path, const struct later *me,
 			free(p);
 		}
 	}
-	spool_list_free(ids);
+	map_free(ids);
 	return marked;
 }
 
@@ -1775,6 +1733,7 @@ main(int argc, char **argv)
 	free(r.faildir);
 	free(r.newreal);
 	free(r.curreal);
-	spool_list_free(r.seen);
+	if (r.seen)
+		map_free(r.seen);
 	return prog_finish(prog, st);
 }
