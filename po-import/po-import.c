@@ -84,6 +84,7 @@
 #include "lock.h"
 #include "map.h"
 #include "msg.h"
+#include "pocsv.h"
 #include "prog.h"
 #include "safename.h"
 #include "spool.h"
@@ -874,8 +875,8 @@ log_errors(struct run *r, const struct pending *p, const char *bpath,
 		q = m ? msg_quote(m, strlen(m)) : xstrdup("no reason given");
 		if (row)
 			s = xasprintf("%s row %ld (PO %s, line %s, SKU %s): HotWax log "
-			    "%s: %s", bpath, i, row_str(row, "externalId"),
-			    row_str(row, "itemExternalId"), row_str(row, "productSku"),
+			    "%s: %s", bpath, i, row_str(row, POCSV_J_PO),
+			    row_str(row, POCSV_J_ITEM), row_str(row, POCSV_J_SKU),
 			    p->id, q);
 		else
 			s = xasprintf("%s (no row of the batch named): HotWax log %s: %s",
@@ -1079,7 +1080,7 @@ ids_add(const char *path, struct map *ids)
 		return -1;
 	cJSON_ArrayForEach(e, rows) {
 		po = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
-		    "externalId"));
+		    POCSV_J_PO));
 		if (po)
 			map_put(ids, po, NULL);
 	}
