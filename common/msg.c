@@ -21,32 +21,35 @@ static void summary(void);
 /*
  * The exit statuses, most serious last: rank orders them for exit_merge
  * (a configuration or permission problem outranks a busy server, which
- * outranks a bad row).  text is what --help prints.
+ * outranks a bad row).  text is what --help prints; done marks a run
+ * that did its work (exit_done).
  */
 static const struct exit_status {
 	int		 code;
 	const char	*name;
 	const char	*text;
 	int		 rank;
+	int		 done;
 } exits[] = {
-	{ EX_OK,	  "EX_OK",	    "done", 0 },
-	{ EX_USAGE,	  "EX_USAGE",	    "usage error", 1 },
+	{ EX_OK,	  "EX_OK",	    "done", 0, 1 },
+	{ EX_USAGE,	  "EX_USAGE",	    "usage error", 1, 0 },
 	{ EX_DATAERR,	  "EX_DATAERR",
-	    "bad input data: some rows or files rejected, the rest done", 2 },
+	    "bad input data: some rows or files rejected, the rest done", 2, 1 },
 	{ EX_NOINPUT,	  "EX_NOINPUT",
-	    "an input file is missing or unreadable", 3 },
+	    "an input file is missing or unreadable", 3, 0 },
 	{ EX_UNAVAILABLE, "EX_UNAVAILABLE",
-	    "the other side is unavailable: try later", 4 },
-	{ EX_SOFTWARE,	  "EX_SOFTWARE",    "internal error", 5 },
-	{ EX_OSERR,	  "EX_OSERR",	    "system error: out of memory", 6 },
+	    "the other side is unavailable: try later", 4, 0 },
+	{ EX_SOFTWARE,	  "EX_SOFTWARE",    "internal error", 5, 0 },
+	{ EX_OSERR,	  "EX_OSERR",	    "system error: out of memory", 6, 0 },
 	{ EX_IOERR,	  "EX_IOERR",
-	    "local disk error, or standard output not writable", 7 },
+	    "local disk error, or standard output not writable", 7, 0 },
 	{ EX_TEMPFAIL,	  "EX_TEMPFAIL",
-	    "busy or temporary failure: try later", 8 },
-	{ EX_PROTOCOL,	  "EX_PROTOCOL",    "the other side answered nonsense", 9 },
+	    "busy or temporary failure: try later", 8, 0 },
+	{ EX_PROTOCOL,	  "EX_PROTOCOL",
+	    "the other side answered nonsense", 9, 0 },
 	{ EX_NOPERM,	  "EX_NOPERM",
-	    "permission or authentication refused", 10 },
-	{ EX_CONFIG,	  "EX_CONFIG",	    "configuration error", 11 },
+	    "permission or authentication refused", 10, 0 },
+	{ EX_CONFIG,	  "EX_CONFIG",	    "configuration error", 11, 0 },
 };
 #define NEXITS	(sizeof exits / sizeof exits[0])
 
@@ -435,6 +438,17 @@ exit_merge(int a, int b)
 	if (ra != rb)
 		return ra > rb ? a : b;
 	return a > b ? a : b;
+}
+
+int
+exit_done(int st)
+{
+	size_t i;
+
+	for (i = 0; i < NEXITS; i++)
+		if (exits[i].code == st)
+			return exits[i].done;
+	return 0;
 }
 
 const char *

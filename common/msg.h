@@ -95,6 +95,11 @@ const char *msg_strerror(int e);
  * by the table's rank. */
 int exit_merge(int a, int b);
 
+/* 1 when a run that ended with st did its work: 0, or 65 (some items
+ * refused, the rest done); what comes after the work (pruning, tidying,
+ * reporting) goes on only then. */
+int exit_done(int st);
+
 /* The exit-status table, as --help prints it. */
 const char *msg_exit_table(void);
 

@@ -1268,7 +1268,7 @@ run(struct run *r, int argc, char **argv)
 	lock_drop(&r->pubfd);	/* chosen files are in cur/, or held */
 	st = exit_merge(st, s);
 	/* EX_CONFIG: a file held behind something in the way (in_the_way) */
-	if (s == 0 || s == EX_DATAERR || s == EX_TEMPFAIL || s == EX_CONFIG)
+	if (exit_done(s) || s == EX_TEMPFAIL || s == EX_CONFIG)
 		st = exit_merge(st, report_errors(r));
 	return st;
 }

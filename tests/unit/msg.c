@@ -397,6 +397,10 @@ test_exit_merge(void)
 	    "exit_merge: a configuration error outranks a busy server");
 	is_int(exit_merge(EX_DATAERR, EX_OK), EX_DATAERR,
 	    "exit_merge: a bad row outranks done");
+	ok(exit_done(EX_OK) && exit_done(EX_DATAERR),
+	    "exit_done: 0 and 65 did the run's work");
+	ok(!exit_done(EX_TEMPFAIL) && !exit_done(EX_CONFIG) && !exit_done(-1) &&
+	    !exit_done(EX_IOERR), "exit_done: no other status did");
 	ok(strncmp(msg_exit_table(), "exit status:\n  0   done\n  64  usage error\n",
 	    42) == 0, "msg_exit_table: the table, as --help prints it");
 }
