@@ -1177,3 +1177,44 @@ hotwax_log_status_name(enum hotwax_log_status s)
 	return s == HOTWAX_LOG_FAILED ? "SERVICE_FAILED" :
 	    s == HOTWAX_LOG_FINISHED ? "SERVICE_FINISHED" : "SERVICE_RUNNING";
 }
+
+const cJSON *
+hotwax_log_errors(const cJSON *lg)
+{
+	return cJSON_GetObjectItemCaseSensitive(lg, "errors");
+}
+
+const char *
+hotwax_log_message(const cJSON *e)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
+	    "message"));
+}
+
+long
+hotwax_log_row(const cJSON *e, size_t nrows)
+{
+	const cJSON *ri = cJSON_GetObjectItemCaseSensitive(e, "rowIndex");
+	double d;
+
+	if (!cJSON_IsNumber(ri))
+		return -1;
+	d = ri->valuedouble;
+	if (!(d >= 0 && d < (double)nrows) || d != (double)(long)d)
+		return -1;
+	return (long)d;
+}
+
+double
+hotwax_log_count(const cJSON *lg, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(lg, key);
+	double d;
+
+	if (!cJSON_IsNumber(v))
+		return -1;
+	d = v->valuedouble;
+	if (!(d >= 0 && d <= 1e15) || d != (double)(long long)d)
+		return -1;
+	return d;
+}

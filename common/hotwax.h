@@ -130,6 +130,23 @@ enum hotwax_log_status {
 	HOTWAX_LOG_FAILED,	/* SERVICE_FAILED: as a whole */
 	HOTWAX_LOG_UNKNOWN	/* none, or one posync does not know */
 };
+/*
+ * A log's content, for what the log says about the batch's rows:
+ * hotwax_log_errors: its errors array (or NULL); of one error,
+ *   hotwax_log_message its message (or NULL) and hotwax_log_row the row
+ *   of the batch it names (its rowIndex: a whole number below nrows), or
+ *   -1 when it names none.
+ * hotwax_log_count: one of the log's counts (HOTWAX_LOG_FAILED_ROWS,
+ *   HOTWAX_LOG_ALL_ROWS), or -1 when it gives none: missing, a string
+ *   ("2" is not HotWax's modelled form, contracts.md section 2),
+ *   negative, not a whole number or past any batch.
+ */
+#define HOTWAX_LOG_FAILED_ROWS	"failedRecordCount"
+#define HOTWAX_LOG_ALL_ROWS	"totalRecordCount"
+const cJSON *hotwax_log_errors(const cJSON *lg);
+const char *hotwax_log_message(const cJSON *e);
+long hotwax_log_row(const cJSON *e, size_t nrows);
+double hotwax_log_count(const cJSON *lg, const char *key);
 int hotwax_good_id(const char *s);
 int hotwax_upload_batch(struct hotwax *h, const char *config_id,
     const char *path, const char *name, char **log_id, char **seen,

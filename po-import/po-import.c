@@ -821,39 +821,6 @@ struct verdict {
 	struct buf why;		/* the .err's lines */
 };
 
-/* The row an error names, or -1. */
-static long
-row_named(const cJSON *e, size_t nrows)
-{
-	const cJSON *ri = cJSON_GetObjectItemCaseSensitive(e, "rowIndex");
-	double d;
-
-	if (!cJSON_IsNumber(ri))
-		return -1;
-	d = ri->valuedouble;
-	if (!(d >= 0 && d < (double)nrows) || d != (double)(long)d)
-		return -1;
-	return (long)d;
-}
-
-/* A count of the log's, or -1 when it gives none: missing, a string ("2"
- * is not HotWax's modelled form, contracts.md section 2), negative, not a
- * whole number or past any batch.  -1 never counts as agreement: a log
- * that does not say how many rows failed leaves which ones unknown. */
-static double
-count_of(const cJSON *lg, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(lg, key);
-	double d;
-
-	if (!cJSON_IsNumber(v))
-		return -1;
-	d = v->valuedouble;
-	if (!(d >= 0 && d <= 1e15) || d != (double)(long long)d)
-		return -1;
-	return d;
-}
-
 /* Say each error of the log (the first MSG_SHOWN rows of the run on
  * stderr, every one in the .err) and mark the rows they name. */
 static void
@@ -864,10 +831,9 @@ log_errors(struct run *r, const struct pending *p, const char *bpath,
 	size_t n = 0;
 	char *s, *q;
 
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(lg, "errors")) {
-		const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
-		    "message"));
-		long i = row_named(e, v->nrows);
+	cJSON_ArrayForEach(e, hotwax_log_errors(lg)) {
+		const char *m = hotwax_log_message(e);
+		long i = hotwax_log_row(e, v->nrows);
 		const cJSON *row = i >= 0 ? v->at[i] : NULL;
 
 		/* HotWax's words, quoted: a message holding '\n' or '"' is seen
@@ -1014,8 +980,8 @@ log_over(struct run *r, struct pending *p, const cJSON *lg,
 	len = 0;
 	cJSON_ArrayForEach(e, v.rows)
 		v.at[len++] = e;
-	v.frc = count_of(lg, "failedRecordCount");
-	v.trc = count_of(lg, "totalRecordCount");
+	v.frc = hotwax_log_count(lg, HOTWAX_LOG_FAILED_ROWS);
+	v.trc = hotwax_log_count(lg, HOTWAX_LOG_ALL_ROWS);
 	v.whole = ls == HOTWAX_LOG_FAILED;
 	log_errors(r, p, bpath, lg, &v);
 	if ((bad = log_judge(p, bpath, &v, &nfailed)) != NULL) {

@@ -782,6 +782,8 @@ t_protocol(void)
 	char id[HOTWAX_ID_MAX + 2];
 	const char *raw;
 	cJSON *o;
+	const cJSON *raw_e;
+	long rows[4];
 	int i;
 
 	ok(hotwax_good_id("M100:7.a-b_C"), "good id: letters, digits, ._:-");
@@ -809,6 +811,18 @@ t_protocol(void)
 	    "a failed log's statusId");
 	is_str(hotwax_log_status_name(HOTWAX_LOG_FINISHED), "SERVICE_FINISHED",
 	    "a finished log's statusId");
+	o = cJSON_Parse("{\"failedRecordCount\": 2, \"totalRecordCount\": \"3\","
+	    " \"errors\": [{\"rowIndex\": 1, \"message\": \"m\"},"
+	    " {\"rowIndex\": 3}, {\"rowIndex\": 0.5}, {}]}");
+	is_int(hotwax_log_count(o, HOTWAX_LOG_FAILED_ROWS), 2, "log count: a number");
+	is_int(hotwax_log_count(o, HOTWAX_LOG_ALL_ROWS), -1, "log count: a string is none");
+	i = 0;
+	cJSON_ArrayForEach(raw_e, hotwax_log_errors(o))
+		rows[i++] = hotwax_log_row(raw_e, 3);
+	ok(i == 4 && rows[0] == 1 && rows[1] == -1 && rows[2] == -1 &&
+	    rows[3] == -1, "log rows: a whole number below the batch's size, else none");
+	is_str(hotwax_log_message(hotwax_log_errors(o)->child), "m", "log error: its message");
+	cJSON_Delete(o);
 }
 
 int
