@@ -581,7 +581,7 @@ load(struct config *c, const char *path)
 	r = ini_parse_stream(reader, &x, handler, &x);
 	finish_line(&x);
 	if (ferror(fp)) {
-		msg_warnerr("error reading %s", path);
+		msg_warnerr("cannot read the configuration %s", path);
 		x.errors++;
 	} else if (r < 0) {
 		msg_warn("%s: inih could not parse the file (error %d)", path, r);

@@ -32,11 +32,8 @@
 #include "config.h"
 #include "hotwax.h"
 #include "msg.h"
+#include "prog.h"
 #include "util.h"
-
-#ifndef POSYNC_VERSION
-#define POSYNC_VERSION "dev"
-#endif
 
 /*
  * Reply caps, enforced while the body arrives (a hostile or broken server
@@ -1101,4 +1098,123 @@ hotwax_find_in(struct hotwax *h, const char *entity, const char *key,
 	}
 	free(op);
 	return rc;
+}
+
+int
+hotwax_good_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= HOTWAX_ID_MAX && strspn(s,
+	    "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n && s[0] != '.';
+}
+
+int
+hotwax_upload_batch(struct hotwax *h, const char *config_id,
+    const char *path, const char *name, char **log_id, char **seen,
+    char **why)
+{
+	const char *const fields[] = { "configId", config_id, NULL };
+	cJSON *resp = NULL;
+	const char *id;
+	int st;
+
+	*log_id = *seen = NULL;
+	st = hotwax_upload(h, HOTWAX_UPLOAD, "uploadedFile", path, name,
+	    fields, &resp, why);
+	if (st)
+		return st;
+	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(resp,
+	    "logId"));
+	if (id && hotwax_good_id(id))
+		*log_id = xstrdup(id);
+	else
+		*seen = hotwax_excerpt(resp);
+	cJSON_Delete(resp);
+	return 0;
+}
+
+int
+hotwax_log(struct hotwax *h, const char *id, cJSON **lg, char **why)
+{
+	char *ep = xasprintf("dataManagerLogs/%s", id);
+	int st;
+
+	st = hotwax_get(h, ep, lg, why);
+	free(ep);
+	return st;
+}
+
+static const struct {
+	const char *name;
+	enum hotwax_log_status st;
+} log_statuses[] = {
+	{ "SERVICE_PENDING",	HOTWAX_LOG_RUNNING },
+	{ "SERVICE_RUNNING",	HOTWAX_LOG_RUNNING },
+	{ "SERVICE_FINISHED",	HOTWAX_LOG_FINISHED },
+	{ "SERVICE_FAILED",	HOTWAX_LOG_FAILED },
+};
+
+enum hotwax_log_status
+hotwax_log_status(const cJSON *lg, const char **raw)
+{
+	const char *s;
+	size_t i;
+
+	s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lg,
+	    "statusId"));
+	*raw = s;
+	for (i = 0; s && i < sizeof log_statuses / sizeof log_statuses[0]; i++)
+		if (strcmp(s, log_statuses[i].name) == 0)
+			return log_statuses[i].st;
+	return HOTWAX_LOG_UNKNOWN;
+}
+
+const char *
+hotwax_log_status_name(enum hotwax_log_status s)
+{
+	return s == HOTWAX_LOG_FAILED ? "SERVICE_FAILED" :
+	    s == HOTWAX_LOG_FINISHED ? "SERVICE_FINISHED" : "SERVICE_RUNNING";
+}
+
+const cJSON *
+hotwax_log_errors(const cJSON *lg)
+{
+	return cJSON_GetObjectItemCaseSensitive(lg, "errors");
+}
+
+const char *
+hotwax_log_message(const cJSON *e)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
+	    "message"));
+}
+
+long
+hotwax_log_row(const cJSON *e, size_t nrows)
+{
+	const cJSON *ri = cJSON_GetObjectItemCaseSensitive(e, "rowIndex");
+	double d;
+
+	if (!cJSON_IsNumber(ri))
+		return -1;
+	d = ri->valuedouble;
+	if (!(d >= 0 && d < (double)nrows) || d != (double)(long)d)
+		return -1;
+	return (long)d;
+}
+
+double
+hotwax_log_count(const cJSON *lg, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(lg, key);
+	double d;
+
+	if (!cJSON_IsNumber(v))
+		return -1;
+	d = v->valuedouble;
+	if (!(d >= 0 && d <= 1e15) || d != (double)(long long)d)
+		return -1;
+	return d;
 }

@@ -103,4 +103,56 @@ int hotwax_find_in(struct hotwax *h, const char *entity, const char *key,
     const char *const *fields, const char *order_by, hotwax_doc_fn *fn,
     void *arg);
 
+/*
+ * HotWax's data-manager protocol, po-import's way in: a batch file is
+ * uploaded to HOTWAX_UPLOAD (the file as field uploadedFile, with the
+ * configId that maps it); HotWax takes it only when it answers with a
+ * logId, and the log is then read at dataManagerLogs/ID until its
+ * statusId says it is over.  The names are here alone.
+ *
+ * hotwax_good_id: a HotWax id that is safe in a URL path and a file --
+ *   1 to HOTWAX_ID_MAX bytes of letters, digits and ._:-, not starting
+ *   with '.'.
+ * hotwax_upload_batch: as hotwax_upload; on 0, *log_id is HotWax's logId
+ *   (malloc'd), or NULL when the answer held no good one: then *seen is
+ *   an excerpt of the answer (hotwax_excerpt) for the message.
+ * hotwax_log: GET the log; as hotwax_get (EX_DATAERR: HotWax does not
+ *   know it).
+ * hotwax_log_status: the log's statusId, classified once; *raw is it as
+ *   HotWax wrote it (NULL when none).  hotwax_log_status_name: the
+ *   statusId of an over log, for what po-import writes and says.
+ */
+#define HOTWAX_UPLOAD	"uploadJsonFile"
+#define HOTWAX_ID_MAX	128
+enum hotwax_log_status {
+	HOTWAX_LOG_RUNNING,	/* SERVICE_PENDING, SERVICE_RUNNING */
+	HOTWAX_LOG_FINISHED,	/* SERVICE_FINISHED */
+	HOTWAX_LOG_FAILED,	/* SERVICE_FAILED: as a whole */
+	HOTWAX_LOG_UNKNOWN	/* none, or one posync does not know */
+};
+/*
+ * A log's content, for what the log says about the batch's rows:
+ * hotwax_log_errors: its errors array (or NULL); of one error,
+ *   hotwax_log_message its message (or NULL) and hotwax_log_row the row
+ *   of the batch it names (its rowIndex: a whole number below nrows), or
+ *   -1 when it names none.
+ * hotwax_log_count: one of the log's counts (HOTWAX_LOG_FAILED_ROWS,
+ *   HOTWAX_LOG_ALL_ROWS), or -1 when it gives none: missing, a string
+ *   ("2" is not HotWax's modelled form, contracts.md section 2),
+ *   negative, not a whole number or past any batch.
+ */
+#define HOTWAX_LOG_FAILED_ROWS	"failedRecordCount"
+#define HOTWAX_LOG_ALL_ROWS	"totalRecordCount"
+const cJSON *hotwax_log_errors(const cJSON *lg);
+const char *hotwax_log_message(const cJSON *e);
+long hotwax_log_row(const cJSON *e, size_t nrows);
+double hotwax_log_count(const cJSON *lg, const char *key);
+int hotwax_good_id(const char *s);
+int hotwax_upload_batch(struct hotwax *h, const char *config_id,
+    const char *path, const char *name, char **log_id, char **seen,
+    char **why);
+int hotwax_log(struct hotwax *h, const char *id, cJSON **lg, char **why);
+enum hotwax_log_status hotwax_log_status(const cJSON *lg, const char **raw);
+const char *hotwax_log_status_name(enum hotwax_log_status s);
+
 #endif

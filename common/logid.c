@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hotwax.h"
 #include "logid.h"
 #include "msg.h"
 #include "spool.h"
@@ -30,10 +31,7 @@
 int
 logid_id_ok(const char *s)
 {
-	size_t n = strlen(s);
-
-	return n > 0 && n <= LOGID_ID_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n && s[0] != '.';
+	return hotwax_good_id(s);	/* HotWax's rule, in one place */
 }
 
 /* 1 when data's version line is a later posync's: a higher number. The
@@ -57,7 +55,7 @@ logid_read(const char *path, char **id)
 	if (read_file(path, READ_MAX, &data, &len) < 0) {
 		if (errno == ENOENT)
 			return LOGID_IS_NONE;
-		msg_warnerr("cannot read %s", path);
+		msg_cannot_read(path);
 		return LOGID_IS_UNREAD;
 	}
 	if (later(data, len)) {

@@ -20,8 +20,10 @@
 
 #include <time.h>
 
+#include "hotwax.h"
+
 #define LOGID_SIZE	256	/* bytes of every .logid written now */
-#define LOGID_ID_MAX	128	/* bytes of a log id (logid_id_ok) */
+#define LOGID_ID_MAX	HOTWAX_ID_MAX	/* bytes of a log id (logid_id_ok) */
 
 /* What a .logid says (logid_read). */
 enum logid_is {

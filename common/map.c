@@ -203,12 +203,6 @@ map_next(const struct map *m, size_t *it, const char **key)
 	return NULL;
 }
 
-static int
-keycmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 const char **
 map_sorted(const struct map *m, size_t *n)
 {
@@ -218,7 +212,7 @@ map_sorted(const struct map *m, size_t *n)
 
 	while (map_next(m, &it, &key))
 		v[k++] = key;
-	qsort(v, k, sizeof *v, keycmp);
+	qsort(v, k, sizeof *v, str_pcmp);
 	*n = k;
 	return v;
 }

@@ -18,20 +18,40 @@ static int use_syslog;
 static int summary_armed;
 static void summary(void);
 
-const char msg_exit_table[] =
-    "exit status:\n"
-    "  0   done\n"
-    "  64  usage error\n"
-    "  65  bad input data: some rows or files rejected, the rest done\n"
-    "  66  an input file is missing or unreadable\n"
-    "  69  the other side is unavailable: try later\n"
-    "  70  internal error\n"
-    "  71  system error: out of memory\n"
-    "  74  local disk error, or standard output not writable\n"
-    "  75  busy or temporary failure: try later\n"
-    "  76  the other side answered nonsense\n"
-    "  77  permission or authentication refused\n"
-    "  78  configuration error\n";
+/*
+ * The exit statuses, most serious last: rank orders them for exit_merge
+ * (a configuration or permission problem outranks a busy server, which
+ * outranks a bad row).  text is what --help prints; done marks a run
+ * that did its work (exit_done).
+ */
+static const struct exit_status {
+	int		 code;
+	const char	*name;
+	const char	*text;
+	int		 rank;
+	int		 done;
+} exits[] = {
+	{ EX_OK,	  "EX_OK",	    "done", 0, 1 },
+	{ EX_USAGE,	  "EX_USAGE",	    "usage error", 1, 0 },
+	{ EX_DATAERR,	  "EX_DATAERR",
+	    "bad input data: some rows or files rejected, the rest done", 2, 1 },
+	{ EX_NOINPUT,	  "EX_NOINPUT",
+	    "an input file is missing or unreadable", 3, 0 },
+	{ EX_UNAVAILABLE, "EX_UNAVAILABLE",
+	    "the other side is unavailable: try later", 4, 0 },
+	{ EX_SOFTWARE,	  "EX_SOFTWARE",    "internal error", 5, 0 },
+	{ EX_OSERR,	  "EX_OSERR",	    "system error: out of memory", 6, 0 },
+	{ EX_IOERR,	  "EX_IOERR",
+	    "local disk error, or standard output not writable", 7, 0 },
+	{ EX_TEMPFAIL,	  "EX_TEMPFAIL",
+	    "busy or temporary failure: try later", 8, 0 },
+	{ EX_PROTOCOL,	  "EX_PROTOCOL",
+	    "the other side answered nonsense", 9, 0 },
+	{ EX_NOPERM,	  "EX_NOPERM",
+	    "permission or authentication refused", 10, 0 },
+	{ EX_CONFIG,	  "EX_CONFIG",	    "configuration error", 11, 0 },
+};
+#define NEXITS	(sizeof exits / sizeof exits[0])
 
 /*
  * Make sure descriptors 0, 1 and 2 are open: run with one closed (cron,
@@ -378,16 +398,69 @@ msg_dieerr(int status, const char *fmt, ...)
 	exit(status);
 }
 
+void
+msg_cannot_read(const char *what)
+{
+	msg_warnerr("cannot read %s", what);
+}
+
 const char *
 msg_strerror(int e)
 {
 	return e == ENOTREG ? "not a regular file" : strerror(e);
 }
 
-/* sysexits grow with seriousness, near enough: a configuration or
- * permission problem outranks a busy server, which outranks a bad row. */
+/*
+ * A status's place in the order exit_merge keeps: 2 * rank + 1 for one of
+ * the table; any other value (a caller's sentinel) sits, by its value,
+ * just above the table's codes below it, so that no pair is left unordered.
+ */
+static int
+exit_rank(int code)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < NEXITS; i++)
+		if (exits[i].code == code)
+			return 2 * exits[i].rank + 1;
+	for (i = 0; i < NEXITS; i++)
+		if (exits[i].code < code && 2 * exits[i].rank + 2 > r)
+			r = 2 * exits[i].rank + 2;
+	return r;
+}
+
 int
 exit_merge(int a, int b)
 {
+	int ra = exit_rank(a), rb = exit_rank(b);
+
+	if (ra != rb)
+		return ra > rb ? a : b;
 	return a > b ? a : b;
+}
+
+int
+exit_done(int st)
+{
+	size_t i;
+
+	for (i = 0; i < NEXITS; i++)
+		if (exits[i].code == st)
+			return exits[i].done;
+	return 0;
+}
+
+const char *
+msg_exit_table(void)
+{
+	static struct buf b;
+	size_t i;
+
+	if (b.s != NULL)
+		return b.s;
+	buf_adds(&b, "exit status:\n");
+	for (i = 0; i < NEXITS; i++)
+		buf_addf(&b, "  %-4d%s\n", exits[i].code, exits[i].text);
+	return b.s;
 }

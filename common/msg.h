@@ -16,21 +16,10 @@
  * A format is always a literal in posync's source (the build has
  * -Wformat-nonliteral): outside text goes in through "%s", never as fmt.
  *
- * Exit statuses are sysexits(3), one table for the whole suite:
- *
- *   0   EX_OK           done
- *   64  EX_USAGE        bad command line
- *   65  EX_DATAERR      bad input data: some rows or files rejected, the rest done
- *   66  EX_NOINPUT      an input file named on the command line is missing or unreadable
- *   69  EX_UNAVAILABLE  the other side is unavailable: try later
- *   70  EX_SOFTWARE     internal error (a bug)
- *   71  EX_OSERR        system error: out of memory, no /dev/null
- *   74  EX_IOERR        local disk error (spool or state not writable,
- *                       or standard output)
- *   75  EX_TEMPFAIL     the other side or the spool is busy: try later
- *   76  EX_PROTOCOL     the other side answered nonsense
- *   77  EX_NOPERM       permission or authentication refused
- *   78  EX_CONFIG       configuration error
+ * Exit statuses are sysexits(3), one table for the whole suite: exits[]
+ * in msg.c (code, name, the words --help prints, rank).  exit_merge ranks
+ * by it, msg_exit_table is printed from it, and the man pages' EXIT
+ * STATUS and README's table list the same codes (tests/6003-docs.t).
  */
 #ifndef POSYNC_MSG_H
 #define POSYNC_MSG_H
@@ -94,14 +83,24 @@ void esc_linef(struct buf *b, const char *fmt, ...) __attribute__((format(printf
 #define MSG_QUOTE_MAX	512
 char *msg_quote(const char *s, size_t n);
 
+/* The one wording of a failed read (read_file and the like): "cannot
+ * read WHAT: strerror(errno)".  what is a path or a quoted name. */
+void msg_cannot_read(const char *what);
+
 /* strerror(3), plus posync's own ENOTREG ("not a regular file"); every
  * message's error text goes through it. */
 const char *msg_strerror(int e);
 
-/* The status of a run where items ended with a and b: the more serious. */
+/* The status of a run where items ended with a and b: the more serious,
+ * by the table's rank. */
 int exit_merge(int a, int b);
 
-/* The exit-status table above, for --help. */
-extern const char msg_exit_table[];
+/* 1 when a run that ended with st did its work: 0, or 65 (some items
+ * refused, the rest done); what comes after the work (pruning, tidying,
+ * reporting) goes on only then. */
+int exit_done(int st);
+
+/* The exit-status table, as --help prints it. */
+const char *msg_exit_table(void);
 
 #endif

@@ -59,7 +59,7 @@ notes_open(const char *path, int must_read)
 		if (errno == ENOENT)
 			return n;
 		if (must_read) {
-			msg_warnerr("%s", path);
+			msg_cannot_read(path);
 			notes_close(n);
 			return NULL;
 		}

@@ -697,17 +697,18 @@ pocsv_close(struct pocsv *p)
 void
 pocsv_json(struct buf *out, const struct pocsv_row *row)
 {
-	buf_adds(out, "{\"externalId\": ");
+	buf_adds(out, "{\"" POCSV_J_PO "\": ");
 	json_str(out, row->po);
-	buf_adds(out, ", \"productSku\": ");
+	buf_adds(out, ", \"" POCSV_J_SKU "\": ");
 	json_str(out, row->sku);
 	/* The quantity as written: validate checked it is a JSON number. */
-	buf_addf(out, ", \"quantity\": %s, \"externalFacilityId\": ", row->qty);
+	buf_addf(out, ", \"" POCSV_J_QTY "\": %s, \"" POCSV_J_FACILITY "\": ",
+	    row->qty);
 	json_str(out, row->facility);
-	buf_adds(out, ", \"itemExternalId\": ");
+	buf_adds(out, ", \"" POCSV_J_ITEM "\": ");
 	json_str(out, row->item);
 	if (row->arrival[0]) {
-		buf_adds(out, ", \"arrivalDate\": ");
+		buf_adds(out, ", \"" POCSV_J_ARRIVAL "\": ");
 		json_str(out, row->arrival);
 	}
 	buf_addc(out, '}');

@@ -96,6 +96,14 @@ void pocsv_close(struct pocsv *p);
  *   the recovered-rows CSV under POCSV_RECOVERED_HEADER: the file's name,
  *   the line number, the raw line and the SKU read, quoted (RFC 4180).
  */
+/* The batch JSON's field names: pocsv_json writes them, po-import reads
+ * them back (the rows HotWax's log names). */
+#define POCSV_J_PO		"externalId"
+#define POCSV_J_SKU		"productSku"
+#define POCSV_J_QTY		"quantity"
+#define POCSV_J_FACILITY	"externalFacilityId"
+#define POCSV_J_ITEM		"itemExternalId"
+#define POCSV_J_ARRIVAL		"arrivalDate"
 #define POCSV_REJECTS_HEADER	"line,reason,raw\n"
 #define POCSV_RECOVERED_HEADER	"file,line,raw,sku\n"
 void pocsv_json(struct buf *out, const struct pocsv_row *row);

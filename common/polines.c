@@ -178,12 +178,6 @@ add_record(struct buf *b, const struct poline *r)
 	buf_addc(b, '\n');
 }
 
-static int
-strpcmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* "PO\t\tSECS" once for each PO of recs: seen in a CSV at now. */
 static void
 add_seen(struct buf *b, const struct poline *recs, size_t n, time_t now)
@@ -193,7 +187,7 @@ add_seen(struct buf *b, const struct poline *recs, size_t n, time_t now)
 
 	for (i = 0; i < n; i++)
 		v[i] = recs[i].po;
-	qsort(v, n, sizeof *v, strpcmp);
+	qsort(v, n, sizeof *v, str_pcmp);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && strcmp(v[i - 1], v[i]) == 0)
 			continue;

@@ -16,10 +16,6 @@
 #include "spool.h"
 #include "util.h"
 
-#ifndef POSYNC_VERSION
-#define POSYNC_VERSION "dev"
-#endif
-
 #define OWN	256	/* getopt_long's value for the program's option i:
 			 * OWN + i, past every letter */
 #define HELP_COL 23	/* where an option's text starts in --help */
@@ -81,7 +77,7 @@ usage(const struct prog_spec *s, FILE *fp)
 	help_line(fp, "-h, --help", "this help");
 	help_line(fp, "-V, --version",
 	    "the program's name and posync's version");
-	fputs(msg_exit_table, fp);
+	fputs(msg_exit_table(), fp);
 }
 
 #define GO_ON	(-1)	/* an option read: parsing goes on */

@@ -6,7 +6,7 @@
  *  - options -c FILE, -n, -v, -h, -V and their long forms --config FILE,
  *    --dry-run, --verbose, --help, --version, plus the long options a
  *    program adds (struct prog_opt); --help is built here alone: one
- *    wording of each option, -h in it, msg.h's exit table after them;
+ *    wording of each option, -h in it, msg.c's exit table after them;
  *  - -h and -V print on stdout and end as a run ends, through
  *    stdout_finish: a full disk or a closed pipe is 74, said; -V prints
  *    "PROGNAME posync VERSION", PROGNAME as the program was called;
@@ -27,6 +27,12 @@
  */
 #ifndef POSYNC_PROG_H
 #define POSYNC_PROG_H
+
+/* posync's version (-V, HotWax's User-Agent): the Makefile's VERSION,
+ * "dev" in a build that does not pass it. */
+#ifndef POSYNC_VERSION
+#define POSYNC_VERSION "dev"
+#endif
 
 struct config;
 struct prog;

@@ -24,7 +24,10 @@
 #include "spool.h"
 #include "util.h"
 
-#define MAX_FOLD	(64L << 20)	/* a folded file; NetSuite takes 100 MB */
+#define MAX_FOLD	(64L << 20)	/* a folded file */
+#if MAX_FOLD >= RFILE_NETSUITE_MAX
+#error "a folded file must stay below NetSuite's limit"
+#endif
 
 /* One element's lines into p, each line's send summed.  -1 when it is not
  * such an element or a sum would not be exact. */
@@ -128,7 +131,7 @@ fold_files(struct rx_spool *sp, char **v, size_t n,
 		path = xasprintf("%s/new/%s", sp->area, v[i]);
 		data = NULL;
 		if (read_file(path, MAX_FOLD, &data, &len) < 0) {
-			msg_warnerr("%s", path);
+			msg_cannot_read(path);
 			rc = -1;
 		} else if (fold_add(pos, data, len) != 0) {
 			msg_info("%s: not a receipt file as receipt-export "
@@ -150,12 +153,6 @@ fold_files(struct rx_spool *sp, char **v, size_t n,
 		rx_po_free(p);
 	map_free(pos);
 	return rc;
-}
-
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Was NAME published (cur/) or refused (failed/) before?  A person put
@@ -232,7 +229,7 @@ foldable(struct rx_spool *sp, char **v, size_t n, char ***pv)
 		if (rfile_is_posync(prefix, v[i]))
 			(*pv)[npv++] = v[i];
 	if (npv > 1)
-		qsort(*pv, npv, sizeof **pv, cmp_name);
+		qsort(*pv, npv, sizeof **pv, str_pcmp);
 	held = held_names(sp);
 	for (i = k = 0; i < npv; i++) {
 		if (seen_before(sp, (*pv)[i]))
@@ -358,7 +355,7 @@ rx_unfold(struct rx_spool *sp, const struct buf *fold)
 		}
 		free(path);
 		if (gone == 1)
-			rx_crash_point("unfold");
+			test_point("unfold");
 	}
 	if (!rc && gone && fsync_dir(newdir) < 0) {
 		msg_warnerr("%s", newdir);

@@ -2,7 +2,6 @@
  * receipt_journal -- see receipt_journal.h.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,15 +76,6 @@ rx_spool_free(struct rx_spool *sp)
 	free(sp->area);
 	free(sp->excess_path);
 	free(sp);
-}
-
-void
-rx_crash_point(const char *step)
-{
-	const char *s = getenv("POSYNC_TEST_CRASH");
-
-	if (s && strcmp(s, step) == 0)
-		raise(SIGKILL);
 }
 
 void
@@ -313,7 +303,7 @@ rx_journal_commit(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
 
 	rx_journal_format(j, &jb);
 	if ((rc = spool_write_atomic(sp->journal_path, jb.s, jb.len)) == 0) {
-		rx_crash_point("journal");
+		test_point("journal");
 		rc = rx_journal_roll(sp, j, excess_said);
 	}
 	buf_free(&jb);
@@ -402,7 +392,7 @@ roll_applied(struct rx_spool *sp, const struct rx_state *js, int *applied)
 	*applied = 0;
 	if (read_file(sp->state_path, RX_STATE_MAX, &data, &len) < 0) {
 		if (errno != ENOENT) {
-			msg_warnerr("%s", sp->state_path);
+			msg_cannot_read(sp->state_path);
 			rc = EX_IOERR;
 		}
 	} else if ((rc = rx_state_parse(cur, data, len, sp->state_path)) == 0 &&
@@ -445,7 +435,7 @@ roll_file(struct rx_spool *sp, const struct rx_journal *j, int applied)
 	if ((rc = spool_deliver(sp->area, "new", j->name, j->file.s,
 	    j->file.len)) != 0)
 		return rc;
-	rx_crash_point("file");
+	test_point("file");
 	return 0;
 }
 
@@ -463,7 +453,7 @@ roll_state(struct rx_spool *sp, const struct rx_journal *j,
 	if ((rc = spool_write_atomic(sp->state_path, j->state.s,
 	    j->state.len)) != 0)
 		goto out;
-	rx_crash_point("state");
+	test_point("state");
 	if (!j->drop.len)
 		goto out;
 	if ((rc = recheck_drop(sp, drop, js, &reopened)) != 0)
@@ -473,7 +463,7 @@ roll_state(struct rx_spool *sp, const struct rx_journal *j,
 		if ((rc = spool_write_atomic(sp->state_path, sb.s, sb.len)) != 0)
 			goto out;
 	}
-	rx_crash_point("compact");
+	test_point("compact");
 out:
 	map_free(drop);
 	buf_free(&sb);
@@ -541,7 +531,7 @@ load_journal(struct rx_spool *sp, struct rx_state *st, int *excess_said,
 	if (read_file(sp->journal_path, RX_STATE_MAX, &data, &len) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		msg_warnerr("%s", sp->journal_path);
+		msg_cannot_read(sp->journal_path);
 		return EX_IOERR;
 	}
 	rc = rx_journal_parse(&j, data, len, sp->journal_path);
@@ -574,7 +564,7 @@ rx_journal_load(struct rx_spool *sp, struct rx_state *st, int *excess_said)
 	if (read_file(sp->state_path, RX_STATE_MAX, &data, &len) < 0) {
 		if (errno == ENOENT)
 			return 0;	/* the first run */
-		msg_warnerr("%s", sp->state_path);
+		msg_cannot_read(sp->state_path);
 		return EX_IOERR;
 	}
 	rc = rx_state_parse(st, data, len, sp->state_path);

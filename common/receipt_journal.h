@@ -93,17 +93,5 @@ int rx_journal_commit(struct rx_spool *sp, struct rx_journal *j,
 int rx_journal_roll(struct rx_spool *sp, struct rx_journal *j,
     int *excess_said);
 
-/*
- * TEST HOOK, for tests/3004-receipt-crash.t only: when the environment
- * variable POSYNC_TEST_CRASH names a step of the commit ("journal",
- * "unfold" -- after the first folded file left new/ --, "file", "state",
- * "compact"), die by SIGKILL right after it, exactly as a kill -9
- * landing there would.  Random kills seldom land between two particular
- * renames; this reaches each one every time.  Harmless: every point of
- * the commit is crash-safe by design (the next run rolls the journal
- * forward), and the variable is documented as a test hook in
- * receipt-export(1).  Unset, it costs one getenv per step.
- */
-void rx_crash_point(const char *step);
 
 #endif

@@ -46,6 +46,10 @@
  * 0, or -1 when it does not fit. */
 int rfile_name(char *buf, size_t size, const char *prefix, int64_t ms);
 
+/* NetSuite's limit on one receipt file: receipt-push publishes none
+ * larger, and receipt-export folds a file only well below it. */
+#define RFILE_NETSUITE_MAX	(100LL * 1024 * 1024)
+
 /* The time in a posync receipt file's name
  * (PREFIX_PurchaseOrderReceiptFeed_YYYY-MM-DD-HH_MM_SS_mmm.json), in ms
  * since the epoch; -1 when the name holds none. */

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,8 +340,8 @@ fnv64(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static int
-cmpstr(const void *a, const void *b)
+int
+str_pcmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -378,7 +379,7 @@ void
 sort_strings(char **v, size_t n)
 {
 	if (n > 1)
-		qsort(v, n, sizeof *v, cmpstr);
+		qsort(v, n, sizeof *v, str_pcmp);
 }
 
 int64_t
@@ -443,4 +444,15 @@ mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+test_point(const char *step)
+{
+	const char *s;
+
+	if ((s = getenv("POSYNC_TEST_STOP")) != NULL && strcmp(s, step) == 0)
+		raise(SIGSTOP);
+	if ((s = getenv("POSYNC_TEST_CRASH")) != NULL && strcmp(s, step) == 0)
+		raise(SIGKILL);
 }

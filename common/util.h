@@ -68,6 +68,9 @@ uint64_t fnv64(uint64_t h, const void *p, size_t n);
  * with it, msg escapes what it refuses. */
 size_t utf8_len(const unsigned char *s, size_t n);
 
+/* qsort/bsearch's comparator for an array of strings (char * or
+ * const char *), in strcmp order. */
+int str_pcmp(const void *a, const void *b);
 /* Sort an array of strings (qsort, strcmp order). */
 void sort_strings(char **v, size_t n);
 
@@ -90,5 +93,19 @@ int64_t now_ms(void);
 /* Milliseconds on a clock that only moves forward (CLOCK_MONOTONIC), for
  * deadlines within a run: a step of the wall clock does not move them. */
 int64_t mono_ms(void);
+
+/*
+ * TEST HOOK, one for every program: when the environment variable
+ * POSYNC_TEST_STOP names this step, the program stops itself (SIGSTOP)
+ * so that a test can change the world at that very moment and let it go
+ * on with SIGCONT; when POSYNC_TEST_CRASH names it, it dies by SIGKILL
+ * right there, exactly as a kill -9 landing there would.  Random signals
+ * seldom land between two particular renames; this reaches each point
+ * every time.  Steps: po-export-parse's "download", "recheck", "rename",
+ * "rename-to", "renamed"; receipt-export's commit "journal", "unfold",
+ * "file", "state", "compact" (the man pages document both variables as
+ * test hooks).  Unset, it costs two getenv per step.
+ */
+void test_point(const char *step);
 
 #endif

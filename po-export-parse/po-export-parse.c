@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -605,7 +604,7 @@ read_rows(struct job *j, struct pocsv *p)
 			r = recovered(j, &row);
 	}
 	if (r < 0) {
-		msg_warnerr("%s: cannot read", j->qname);
+		msg_cannot_read(j->qname);
 		r = EX_IOERR;
 	}
 	return r;
@@ -653,7 +652,7 @@ parse_check(struct job *j, int fd, char **why, int *status, enum outcome *o)
 		return 1;
 	}
 	if (content_hash(fd, j->name, j->hash) < 0) {
-		msg_warnerr("%s: cannot read", j->qname);
+		msg_cannot_read(j->qname);
 		*status = EX_IOERR;
 		*o = RETRY;
 		return 1;
@@ -702,7 +701,7 @@ parse_file(struct run *run, int fd, const char *name, time_t mtime,
 		return UNUSABLE;
 	}
 	if (r < 0) {
-		msg_warnerr("%s: cannot read", j.qname);
+		msg_cannot_read(j.qname);
 		*status = EX_IOERR;
 		job_free(&j);
 		return RETRY;
@@ -803,30 +802,6 @@ free_name(struct sftp *s, const char *dir, const char *name, int *st)
 	return NULL;
 }
 
-/*
- * TEST HOOK, for tests/1011-po-rewritten-remote.t,
- * tests/1012-po-remote-folders.t, tests/1013-po-archive-name-taken.t and
- * tests/1014-po-moved-unread.t only: when the environment variable
- * POSYNC_TEST_STOP names a step -- "download" (before a file is
- * downloaded), "recheck" (before the file read is looked at again, to be
- * moved away), "rename" (between that look and the rename), "rename-to"
- * (after a free name is chosen, before the rename to it) or "renamed"
- * (after the rename, before the moved file is checked) -- the program
- * stops itself there with SIGSTOP, so that a test can change the remote
- * folder at that very moment and let it go on with SIGCONT.  A rewrite by
- * NetSuite lands in those windows by chance only, and a test must reach
- * each one every time.  Nothing is changed by it; documented as a test
- * hook in po-export-parse(1).  Unset, it costs one getenv per step.
- */
-static void
-test_stop(const char *step)
-{
-	const char *s = getenv("POSYNC_TEST_STOP");
-
-	if (s && strcmp(s, step) == 0)
-		raise(SIGSTOP);
-}
-
 /* A folder posync moves files into: made when missing (sftp_mkdir_p says
  * why it cannot be), once a run; *st keeps the answer for the files
  * after.  A dry run only says it would make it. */
@@ -866,7 +841,7 @@ move_remote(struct run *run, const char *remote, const char *dir,
 		free(*to);
 		if (!(*to = free_name(run->sftp, dir, name, &st)))
 			return st;
-		test_stop("rename-to");
+		test_point("rename-to");
 		if ((st = sftp_rename(run->sftp, remote, *to)) != EX_CANTCREAT)
 			break;	/* taken meanwhile (said by sftp): the next one */
 	}
@@ -972,7 +947,7 @@ check_moved(struct run *run, const struct sftp_entry *e, const char *remote,
 	char *qf, *qt;
 	int st;
 
-	test_stop("renamed");
+	test_point("renamed");
 	if ((st = sftp_stat(run->sftp, moved, &now)) != 0 ||
 	    future_same(e, &now, FUTURE_UNREAD))
 		return st == SFTP_MISSING ? 0 : st;	/* taken from there: not ours */
@@ -1018,14 +993,14 @@ put_away(struct run *run, const struct sftp_entry *e, const char *remote,
 		free(qd);
 		goto out;
 	}
-	test_stop("recheck");
+	test_point("recheck");
 	st = sftp_stat(run->sftp, remote, &now);
 	if (st == 0 && !future_same(e, &now, FUTURE_UNREAD)) {
 		msg_warn("%s changed on the server after this run read it: "
 		    "left in the inbox for the next run to read", q);
 		goto out;
 	}
-	test_stop("rename");
+	test_point("rename");
 	if (st == 0)
 		st = move_remote(run, remote, dir, e->name, &to);
 	if (st == 0)
@@ -1150,7 +1125,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 		goto out;
 	}
 	msg_info("taking %s (%llu bytes)", q, (unsigned long long)e->size);
-	test_stop("download");
+	test_point("download");
 	if (isatty(STDERR_FILENO) && e->size > (1 << 20))
 		sftp_set_progress(run->sftp, progress, q);
 	st = download(run, e, remote, safe, &fd);
@@ -1226,12 +1201,6 @@ learn_clock(struct run *run)
 		return st;
 	}
 	return future_clock(&run->future, run->sftp, dir, run->dry);
-}
-
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int
@@ -1317,7 +1286,7 @@ marker_needed(const char *path, char **names, size_t k, int any_csv)
 	free(data);
 	if (!name)
 		return any_csv;
-	need = k && bsearch(&name, names, k, sizeof *names, cmp_names) != NULL;
+	need = k && bsearch(&name, names, k, sizeof *names, str_pcmp) != NULL;
 	free(name);
 	return need;
 }

@@ -83,7 +83,9 @@
 #include "input.h"
 #include "lock.h"
 #include "logid.h"
+#include "map.h"
 #include "msg.h"
+#include "pocsv.h"
 #include "prog.h"
 #include "safename.h"
 #include "spool.h"
@@ -107,9 +109,7 @@ struct run {
 	int wfail;		/* a local write failed: upload nothing more */
 	size_t shown;		/* failed rows said on stderr, at most MSG_SHOWN */
 	size_t done;		/* batches uploaded */
-	char **seen;		/* names of new/'s batches taken this run, sorted,
-				 * NULL-terminated (a spool_list vector) */
-	size_t nseen, capseen;
+	struct map *seen;	/* names of new/'s batches taken this run */
 	size_t fed;		/* paths read from stdin */
 };
 
@@ -167,7 +167,7 @@ load_batch(const char *path, char **data, size_t *len, cJSON **rows)
 			msg_warn("%s: larger than %u bytes: not a batch", path, BATCH_MAX);
 			return EX_DATAERR;
 		}
-		msg_warnerr("cannot read %s", path);
+		msg_cannot_read(path);
 		/* a wrong name given is no input (66); a failing disk is not */
 		return input_status(errno);
 	}
@@ -244,7 +244,6 @@ logid_of(const struct run *r, const char *name, char **id)
 	char *p = logid_path(r, name);
 	enum logid_is k = logid_read(p, id);
 
-	free(p);
 	return k;
 }
 
@@ -388,10 +387,7 @@ finish_move(struct run *r, const char *name, const char *log_id)
 static int
 upload(struct run *r, const char *name, const char *path, size_t nrows)
 {
-	const char *const fields[] = { "configId", r->cfg.hotwax.config_id, NULL };
-	cJSON *resp = NULL;
-	const char *id;
-	char *why = NULL;
+	char *id = NULL, *seen = NULL, *why = NULL;
 	int st;
 
 	if ((st = open_hotwax(r)) != 0)
@@ -404,12 +400,12 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 		return st;
 	}
 	msg_info("uploading %s (%zu PO lines)", path, nrows);
-	st = hotwax_upload(r->h, "uploadJsonFile", "uploadedFile", path, name,
-	    fields, &resp, &why);
+	st = hotwax_upload_batch(r->h, r->cfg.hotwax.config_id, path, name,
+	    &id, &seen, &why);
 	if (st == EX_DATAERR) {
 		/* hotwax said which URL and why; the .err keeps it for a person */
 		st = spool_fail(r->area, "new", name, "HotWax refused the batch %s "
-		    "(POST %suploadJsonFile, configId %s): %s\n", name,
+		    "(POST %s" HOTWAX_UPLOAD ", configId %s): %s\n", name,
 		    r->cfg.hotwax.base_url, r->cfg.hotwax.config_id,
 		    why ? why : "no reason given");
 		free(why);
@@ -431,23 +427,19 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 	 * {}), and moving the batch to cur/ would lose its POs.  It stays in
 	 * new/, and so does every later batch: the next run uploads them
 	 * again, harmless under HotWax's upsert. */
-	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(resp, "logId"));
-	if (!id || !logid_id_ok(id)) {
-		char *seen = hotwax_excerpt(resp);
-
-		msg_warn("%s: the answer to POST %suploadJsonFile holds no usable "
-		    "logId, so HotWax is not known to have the batch; it stays in "
-		    "new/ (is [hotwax] base_url right?). The answer: %s", path,
-		    r->cfg.hotwax.base_url, seen);
+	if (!id) {
+		msg_warn("%s: the answer to POST %s" HOTWAX_UPLOAD " holds no "
+		    "usable logId, so HotWax is not known to have the batch; it "
+		    "stays in new/ (is [hotwax] base_url right?). The answer: %s",
+		    path, r->cfg.hotwax.base_url, seen);
 		free(seen);
-		cJSON_Delete(resp);
 		unreserve(r, name);
 		r->stop = 1;
 		return EX_PROTOCOL;
 	}
 	msg_info("%s accepted: data-manager log %s", name, id);
 	st = accepted(r, name, id);
-	cJSON_Delete(resp);
+	free(id);
 	if (!st)
 		r->done++;
 	return st;
@@ -578,44 +570,19 @@ out:
 
 /* ---- which batches, in which order ---- */
 
-/* Where name is in r->seen, or where it would go; 1 when it is there. */
+/* Was the batch name of new/ taken already in this run? */
 static int
-seen_at(const struct run *r, const char *name, size_t *at)
+seen(const struct run *r, const char *name)
 {
-	size_t lo = 0, hi = r->nseen, mid;
-	int c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((c = strcmp(r->seen[mid], name)) == 0) {
-			*at = mid;
-			return 1;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*at = lo;
-	return 0;
+	return r->seen && map_get(r->seen, name) != NULL;
 }
 
 static void
 seen_add(struct run *r, const char *name)
 {
-	size_t at;
-
-	if (seen_at(r, name, &at))
-		return;
-	if (r->nseen + 2 > r->capseen) {
-		r->capseen = r->capseen ? r->capseen * 2 : 16;
-		r->seen = xrealloc(r->seen, r->capseen * sizeof *r->seen);
-		r->seen[r->nseen] = NULL;
-	}
-	/* the NULL at the end moves too */
-	memmove(r->seen + at + 1, r->seen + at, (r->nseen - at + 1) * sizeof *r->seen);
-	r->seen[at] = xstrdup(name);
-	r->nseen++;
+	if (!r->seen)
+		r->seen = map_new(1);
+	map_put(r->seen, name, NULL);
 }
 
 /* Every batch in new/ not taken yet this run, in the order they were
@@ -624,7 +591,7 @@ static int
 take_new(struct run *r)
 {
 	char **v, *p;
-	size_t n, i, at;
+	size_t n, i;
 	int st;
 
 	if (dry_absent(r, r->newdir))
@@ -632,7 +599,7 @@ take_new(struct run *r)
 	if ((st = spool_list_entered(r->newdir, ".json", &v, &n)) != 0)
 		return st;
 	for (i = 0; i < n; i++) {
-		if (seen_at(r, v[i], &at))
+		if (seen(r, v[i]))
 			continue;
 		p = path_join(r->newdir, v[i]);
 		st = exit_merge(st, batch(p, r));
@@ -652,13 +619,12 @@ fed(const char *path, void *arg)
 {
 	struct run *r = arg;
 	const char *name = path_base(path);
-	size_t at;
 	int st;
 
 	r->fed++;
 	if (!spool_in(r->newreal, path))
 		return batch(path, r);
-	if (seen_at(r, name, &at)) {
+	if (seen(r, name)) {
 		msg_info("%s: taken already in this run", path);
 		return 0;
 	}
@@ -733,39 +699,6 @@ struct verdict {
 	struct buf why;		/* the .err's lines */
 };
 
-/* The row an error names, or -1. */
-static long
-row_named(const cJSON *e, size_t nrows)
-{
-	const cJSON *ri = cJSON_GetObjectItemCaseSensitive(e, "rowIndex");
-	double d;
-
-	if (!cJSON_IsNumber(ri))
-		return -1;
-	d = ri->valuedouble;
-	if (!(d >= 0 && d < (double)nrows) || d != (double)(long)d)
-		return -1;
-	return (long)d;
-}
-
-/* A count of the log's, or -1 when it gives none: missing, a string ("2"
- * is not HotWax's modelled form, contracts.md section 2), negative, not a
- * whole number or past any batch.  -1 never counts as agreement: a log
- * that does not say how many rows failed leaves which ones unknown. */
-static double
-count_of(const cJSON *lg, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(lg, key);
-	double d;
-
-	if (!cJSON_IsNumber(v))
-		return -1;
-	d = v->valuedouble;
-	if (!(d >= 0 && d <= 1e15) || d != (double)(long long)d)
-		return -1;
-	return d;
-}
-
 /* Say each error of the log (the first MSG_SHOWN rows of the run on
  * stderr, every one in the .err) and mark the rows they name. */
 static void
@@ -776,10 +709,9 @@ log_errors(struct run *r, const struct pending *p, const char *bpath,
 	size_t n = 0;
 	char *s, *q;
 
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(lg, "errors")) {
-		const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
-		    "message"));
-		long i = row_named(e, v->nrows);
+	cJSON_ArrayForEach(e, hotwax_log_errors(lg)) {
+		const char *m = hotwax_log_message(e);
+		long i = hotwax_log_row(e, v->nrows);
 		const cJSON *row = i >= 0 ? v->at[i] : NULL;
 
 		/* HotWax's words, quoted: a message holding '\n' or '"' is seen
@@ -787,8 +719,8 @@ log_errors(struct run *r, const struct pending *p, const char *bpath,
 		q = m ? msg_quote(m, strlen(m)) : xstrdup("no reason given");
 		if (row)
 			s = xasprintf("%s row %ld (PO %s, line %s, SKU %s): HotWax log "
-			    "%s: %s", bpath, i, row_str(row, "externalId"),
-			    row_str(row, "itemExternalId"), row_str(row, "productSku"),
+			    "%s: %s", bpath, i, row_str(row, POCSV_J_PO),
+			    row_str(row, POCSV_J_ITEM), row_str(row, POCSV_J_SKU),
 			    p->id, q);
 		else
 			s = xasprintf("%s (no row of the batch named): HotWax log %s: %s",
@@ -903,8 +835,10 @@ write_rows(struct run *r, const struct pending *p, struct verdict *v,
 
 /* The log is over: report its failed rows and close it. */
 static int
-log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
+log_over(struct run *r, struct pending *p, const cJSON *lg,
+    enum hotwax_log_status ls)
 {
+	const char *status = hotwax_log_status_name(ls);
 	char *bpath = path_join(r->curdir, p->name), *data = NULL, *s, *f;
 	struct verdict v = {0};
 	cJSON *bad, *e;
@@ -924,9 +858,9 @@ log_over(struct run *r, struct pending *p, const cJSON *lg, const char *status)
 	len = 0;
 	cJSON_ArrayForEach(e, v.rows)
 		v.at[len++] = e;
-	v.frc = count_of(lg, "failedRecordCount");
-	v.trc = count_of(lg, "totalRecordCount");
-	v.whole = strcmp(status, "SERVICE_FAILED") == 0;
+	v.frc = hotwax_log_count(lg, HOTWAX_LOG_FAILED_ROWS);
+	v.trc = hotwax_log_count(lg, HOTWAX_LOG_ALL_ROWS);
+	v.whole = ls == HOTWAX_LOG_FAILED;
 	log_errors(r, p, bpath, lg, &v);
 	if ((bad = log_judge(p, bpath, &v, &nfailed)) != NULL) {
 		st = write_rows(r, p, &v, bad);
@@ -974,18 +908,12 @@ name_in_new(const struct run *r, const char *name)
 	return spool_has(r->area, nw, name);
 }
 
-/* ---- PO ids of batches (a sorted vector, NULL-terminated) ---- */
+/* ---- PO ids of batches (a set: map.h) ---- */
 
+/* Add the externalIds of the batch at path to ids; -1 when it cannot be
+ * read as a batch (said). */
 static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Add the externalIds of the batch at path to *ids (*n of them); -1 when
- * it cannot be read as a batch (said). */
-static int
-ids_add(const char *path, char ***ids, size_t *n)
+ids_add(const char *path, struct map *ids)
 {
 	char *data;
 	size_t len;
@@ -996,45 +924,31 @@ ids_add(const char *path, char ***ids, size_t *n)
 		return -1;
 	cJSON_ArrayForEach(e, rows) {
 		po = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
-		    "externalId"));
-		if (!po)
-			continue;
-		*ids = xrealloc(*ids, (*n + 2) * sizeof **ids);
-		(*ids)[(*n)++] = xstrdup(po);
-		(*ids)[*n] = NULL;
+		    POCSV_J_PO));
+		if (po)
+			map_put(ids, po, NULL);
 	}
 	cJSON_Delete(rows);
 	free(data);
-	if (*ids)
-		qsort(*ids, *n, sizeof **ids, cmp_str);
 	return 0;
 }
 
-/* 1 when a PO of the batch at path is in ids (sorted); then they join
- * ids.  0 when none is, or it cannot be read. */
+/* 1 when a PO of the batch at path is in ids; then they join ids.  0
+ * when none is, or it cannot be read. */
 static int
-shares_po(const char *path, char ***ids, size_t *n)
+shares_po(const char *path, struct map *ids)
 {
-	char **its = NULL;
-	size_t k = 0, i, was = *n;
+	struct map *its = map_new(1);
+	const char *po;
+	size_t it = 0;
 	int hit = 0;
 
-	if (ids_add(path, &its, &k) < 0)
-		return 0;
-	for (i = 0; i < k && !hit; i++)
-		hit = *ids && bsearch(&its[i], *ids, was, sizeof **ids, cmp_str);
-	for (i = 0; i < k; i++) {
-		if (hit) {
-			*ids = xrealloc(*ids, (*n + 2) * sizeof **ids);
-			(*ids)[(*n)++] = its[i];
-			(*ids)[*n] = NULL;
-		} else {
-			free(its[i]);
-		}
-	}
-	free(its);
-	if (hit)
-		qsort(*ids, *n, sizeof **ids, cmp_str);
+	if (ids_add(path, its) == 0)
+		while (!hit && map_next(its, &it, &po) != NULL)
+			hit = map_get(ids, po) != NULL;
+	for (it = 0; hit && map_next(its, &it, &po) != NULL; )
+		map_put(ids, po, NULL);
+	map_free(its);
 	return hit;
 }
 
@@ -1108,12 +1022,11 @@ mark_sharing(struct run *r, const char *path, const struct later *me,
     struct later *v, size_t n)
 {
 	struct timespec made = me->made, came = me->came;
-	char **ids = NULL, *p;
-	size_t k = 0, i, marked = 0;
-	int more = 1;
+	struct map *ids = map_new(1);
+	char *p;
+	size_t i, marked = 0;
+	int more = !(ids_add(path, ids) < 0 || map_count(ids) == 0);
 
-	if (ids_add(path, &ids, &k) < 0 || !ids)
-		return 0;
 	while (more) {
 		more = 0;
 		for (i = 0; i < n; i++) {
@@ -1121,7 +1034,7 @@ mark_sharing(struct run *r, const char *path, const struct later *me,
 			    ts_cmp(v[i].came, came) <= 0))
 				continue;
 			p = path_join(r->curdir, v[i].name);
-			if ((v[i].back = shares_po(p, &ids, &k))) {
+			if ((v[i].back = shares_po(p, ids))) {
 				marked++;
 				more = 1;
 				if (ts_cmp(v[i].made, made) < 0)
@@ -1132,7 +1045,7 @@ mark_sharing(struct run *r, const char *path, const struct later *me,
 			free(p);
 		}
 	}
-	spool_list_free(ids);
+	map_free(ids);
 	return marked;
 }
 
@@ -1338,19 +1251,18 @@ log_unknown(struct run *r, struct pending *p)
 static int
 look(struct run *r, struct pending *p)
 {
-	char *ep = xasprintf("dataManagerLogs/%s", p->id), *why = NULL;
+	char *why = NULL;
 	cJSON *lg = NULL;
 	const char *s;
+	enum hotwax_log_status ls;
 	int st;
 
 	if (!in_spool(r, "cur", p->name)) {
 		/* sent back to new/ meanwhile (back_to_new) */
-		free(ep);
 		p->open = LOG_CLOSED;
 		return 0;
 	}
-	st = hotwax_get(r->h, ep, &lg, &why);
-	free(ep);
+	st = hotwax_log(r->h, p->id, &lg, &why);
 	free(why);
 	if (st == EX_DATAERR)
 		return log_unknown(r, p);
@@ -1360,10 +1272,10 @@ look(struct run *r, struct pending *p)
 		r->stop = 1;	/* said by hotwax; the log stays for the next run */
 		return st;
 	}
-	s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lg, "statusId"));
-	if (s && (strcmp(s, "SERVICE_FINISHED") == 0 || strcmp(s, "SERVICE_FAILED") == 0))
-		st = log_over(r, p, lg, s);
-	else if (!s || (strcmp(s, "SERVICE_PENDING") && strcmp(s, "SERVICE_RUNNING"))) {
+	ls = hotwax_log_status(lg, &s);
+	if (ls == HOTWAX_LOG_FINISHED || ls == HOTWAX_LOG_FAILED)
+		st = log_over(r, p, lg, ls);
+	else if (ls == HOTWAX_LOG_UNKNOWN) {
 		char *q = s ? msg_quote(s, strlen(s)) : xstrdup("(none)");
 
 		msg_warn("%s: HotWax log %s has an unknown status %s", p->name, p->id, q);
@@ -1666,6 +1578,7 @@ main(int argc, char **argv)
 	free(r.faildir);
 	free(r.newreal);
 	free(r.curreal);
-	spool_list_free(r.seen);
+	if (r.seen)
+		map_free(r.seen);
 	return prog_finish(prog, st);
 }

@@ -190,7 +190,7 @@ export(struct run *r)
 	} else {
 		if (rc == 0)
 			rc = fetch_and_decide(r, in, &j, &changed);
-		if (rc != 0 && rc != EX_DATAERR)
+		if (!exit_done(rc))
 			goto out;
 		fold_under_lock(r, &j, 0);
 	}
@@ -336,7 +336,7 @@ main(int argc, char **argv)
 		/* once a day: POs NetSuite stopped exporting leave the
 		 * polines ledger even when no PO completes; only after a
 		 * run that did its work (a refused one changes nothing) */
-		if (!prog_dry(prog) && (st == 0 || st == EX_DATAERR)) {
+		if (!prog_dry(prog) && exit_done(st)) {
 			cur = spool_area_path(cfg.spool.dir, "receipt", "cur");
 			st = exit_merge(st, spool_prune(cur, cfg.spool.keep_days));
 			free(cur);

@@ -69,7 +69,7 @@
 #include "spool.h"
 #include "util.h"
 
-#define MAX_RECEIPT (100LL * 1024 * 1024)	/* NetSuite's limit per file */
+#define MAX_RECEIPT RFILE_NETSUITE_MAX
 #define MAX_ERRCSV (10LL * 1024 * 1024)
 /* NetSuite's error rows said one by one per run, over all its error
  * CSVs: the message layer's own bound (msg.h), so that what is over it
@@ -230,7 +230,7 @@ adopt(struct run *r, const char *path, const char *name)
 
 	if (read_file(path, MAX_RECEIPT, &data, &len) < 0) {
 		st = errno == EFBIG ? EX_DATAERR : input_status(errno);
-		msg_warnerr("%s", path);
+		msg_cannot_read(path);
 		return st;
 	}
 	st = spool_deliver(r->area, "new", name, data, len);
@@ -1195,7 +1195,7 @@ run(struct run *r, int argc, char **argv)
 	lock_drop(&r->pubfd);	/* chosen files are in cur/, or held */
 	st = exit_merge(st, s);
 	/* EX_CONFIG: a file held behind something in the way (in_the_way) */
-	if (s == 0 || s == EX_DATAERR || s == EX_TEMPFAIL || s == EX_CONFIG)
+	if (exit_done(s) || s == EX_TEMPFAIL || s == EX_CONFIG)
 		st = exit_merge(st, report_errors(r));
 	return st;
 }

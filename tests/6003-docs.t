@@ -201,9 +201,11 @@ for k in $(printf '%s\n' "$keys" | sed 's/.*\.//' | sort -u); do
 done
 t_is "README names every key of posync.conf" "$missing" ""
 
-# --- exit statuses: msg.h's table in every page ---------------------------
+# --- exit statuses: msg.c's table (exits[]) in every page -----------------
 
-want=$(sed -n 's/^ \*  *\([0-9][0-9]*\)  *EX_[A-Z]*.*/\1/p' "$TOP/common/msg.h" | tr '\n' ' ')
+want=$(sed -n 's/^	{ \(EX_[A-Z]*\),.*/\1/p' "$TOP/common/msg.c" | while read -r ex; do
+	sed -n "s/^#define[ 	]*$ex[ 	]*\([0-9][0-9]*\).*/\1/p" /usr/include/sysexits.h
+done | tr '\n' ' ')
 t_like "msg.h has an exit table" "$want" '^0 64 65 '
 for p in $PAGES; do
 	case $p in posync.conf.5) continue ;; esac

@@ -770,6 +770,61 @@ t_excerpt(void)
 	cJSON_Delete(o);
 }
 
+/* The data-manager protocol's pure parts: the id rule, the log status. */
+static void
+t_protocol(void)
+{
+	static const char *const st[] = { "SERVICE_PENDING", "SERVICE_RUNNING",
+	    "SERVICE_FINISHED", "SERVICE_FAILED", "SERVICE_CANCELLED", NULL };
+	static const enum hotwax_log_status want[] = { HOTWAX_LOG_RUNNING,
+	    HOTWAX_LOG_RUNNING, HOTWAX_LOG_FINISHED, HOTWAX_LOG_FAILED,
+	    HOTWAX_LOG_UNKNOWN };
+	char id[HOTWAX_ID_MAX + 2];
+	const char *raw;
+	cJSON *o;
+	const cJSON *raw_e;
+	long rows[4];
+	int i;
+
+	ok(hotwax_good_id("M100:7.a-b_C"), "good id: letters, digits, ._:-");
+	ok(!hotwax_good_id(""), "good id: not empty");
+	ok(!hotwax_good_id(".x"), "good id: not starting with '.'");
+	ok(!hotwax_good_id("a/b") && !hotwax_good_id("a b"),
+	    "good id: no '/' nor blank");
+	memset(id, 'a', sizeof id - 1);
+	id[sizeof id - 1] = '\0';
+	ok(!hotwax_good_id(id), "good id: at most HOTWAX_ID_MAX bytes");
+	id[HOTWAX_ID_MAX] = '\0';
+	ok(hotwax_good_id(id), "good id: HOTWAX_ID_MAX bytes are fine");
+	for (i = 0; st[i]; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "statusId", st[i]);
+		is_int(hotwax_log_status(o, &raw), want[i], "log status %s", st[i]);
+		is_str(raw, st[i], "... its raw statusId");
+		cJSON_Delete(o);
+	}
+	o = cJSON_CreateObject();
+	is_int(hotwax_log_status(o, &raw), HOTWAX_LOG_UNKNOWN, "no statusId: unknown");
+	ok(raw == NULL, "... and no raw statusId");
+	cJSON_Delete(o);
+	is_str(hotwax_log_status_name(HOTWAX_LOG_FAILED), "SERVICE_FAILED",
+	    "a failed log's statusId");
+	is_str(hotwax_log_status_name(HOTWAX_LOG_FINISHED), "SERVICE_FINISHED",
+	    "a finished log's statusId");
+	o = cJSON_Parse("{\"failedRecordCount\": 2, \"totalRecordCount\": \"3\","
+	    " \"errors\": [{\"rowIndex\": 1, \"message\": \"m\"},"
+	    " {\"rowIndex\": 3}, {\"rowIndex\": 0.5}, {}]}");
+	is_int(hotwax_log_count(o, HOTWAX_LOG_FAILED_ROWS), 2, "log count: a number");
+	is_int(hotwax_log_count(o, HOTWAX_LOG_ALL_ROWS), -1, "log count: a string is none");
+	i = 0;
+	cJSON_ArrayForEach(raw_e, hotwax_log_errors(o))
+		rows[i++] = hotwax_log_row(raw_e, 3);
+	ok(i == 4 && rows[0] == 1 && rows[1] == -1 && rows[2] == -1 &&
+	    rows[3] == -1, "log rows: a whole number below the batch's size, else none");
+	is_str(hotwax_log_message(hotwax_log_errors(o)->child), "m", "log error: its message");
+	cJSON_Delete(o);
+}
+
 int
 main(void)
 {
@@ -798,6 +853,7 @@ main(void)
 	pw = slurp_line(pwfile);
 
 	t_excerpt();
+	t_protocol();
 	t_basics(&c);
 	t_upload(&c);
 	t_backoff(&c);

@@ -372,6 +372,39 @@ test_date_format_text(void)
 	free(why);
 }
 
+/*
+ * exit_merge ranks by msg.c's table; the result is the numeric maximum,
+ * as it was when it compared values, for every code in the table and for
+ * the sentinels callers pass (-3 .. -1) and values outside it.
+ */
+static void
+test_exit_merge(void)
+{
+	static const int codes[] = { -3, -2, -1, 0, 1, 2, 64, 65, 66, 67, 69,
+	    70, 71, 74, 75, 76, 77, 78, 79 };
+	size_t i, j, n = sizeof codes / sizeof codes[0], bad = 0;
+	int a, b;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			a = codes[i];
+			b = codes[j];
+			if (exit_merge(a, b) != (a > b ? a : b))
+				bad++;
+		}
+	is_int(bad, 0, "exit_merge: the more serious of every pair, as by value");
+	is_int(exit_merge(EX_CONFIG, EX_TEMPFAIL), EX_CONFIG,
+	    "exit_merge: a configuration error outranks a busy server");
+	is_int(exit_merge(EX_DATAERR, EX_OK), EX_DATAERR,
+	    "exit_merge: a bad row outranks done");
+	ok(exit_done(EX_OK) && exit_done(EX_DATAERR),
+	    "exit_done: 0 and 65 did the run's work");
+	ok(!exit_done(EX_TEMPFAIL) && !exit_done(EX_CONFIG) && !exit_done(-1) &&
+	    !exit_done(EX_IOERR), "exit_done: no other status did");
+	ok(strncmp(msg_exit_table(), "exit status:\n  0   done\n  64  usage error\n",
+	    42) == 0, "msg_exit_table: the table, as --help prints it");
+}
+
 int
 main(void)
 {
@@ -380,5 +413,6 @@ main(void)
 	test_quote_roundtrip();
 	test_messages();
 	test_date_format_text();
+	test_exit_merge();
 	return done_testing();
 }

@@ -183,7 +183,7 @@ test_help_version(void)
 	ok(strstr(s, "\n      --when TIME      one line\n"
 	    "                       and another\n") != NULL,
 	    "... the program's option, its second line under its first");
-	ok(strstr(s, msg_exit_table) != NULL, "... and the exit table");
+	ok(strstr(s, msg_exit_table()) != NULL, "... and the exit table");
 	free(s);
 
 	is_int(child(&own_spec, V, 0), 0, "-V: exit 0");
@@ -219,7 +219,7 @@ test_bad(void)
 	starts(s, "p: unknown or ambiguous option: "
 	    "\"--bo\\x1b[31mgus\"\nusage: p ",
 	    "... one message, the program's name first, the option escaped");
-	ok(strstr(s, msg_exit_table) != NULL, "... then the usage on stderr");
+	ok(strstr(s, msg_exit_table()) != NULL, "... then the usage on stderr");
 	free(s);
 	is_int(child(&own_spec, letter, 0), EX_USAGE, "an unknown letter: 64");
 	s = scratch_text("err");
