@@ -26,6 +26,14 @@ done
 t_is "every common/*.c is in HACKING's map" "$missing" ""
 t_is "HACKING's map names no module that is gone" "$extra" ""
 
+# README's layout names every module too (it points to HACKING).
+layout=$(awk '/^## Layout/ { on = 1; next } on && /^## / { on = 0 } on' "$TOP/README.md")
+missing=
+for m in $have; do
+	printf '%s\n' "$layout" | grep -qw -- "$m" || missing="$missing $m"
+done
+t_is "README's layout names every common/*.c" "$missing" ""
+
 # funclen.awk itself: a 3-line and an 82-line function, told apart.
 f="$SCRATCH/shape.c"
 { printf 'int\nshort_one(void)\n{\n\treturn 0;\n}\n\nint\nlong_one(void)\n{\n'
