@@ -175,8 +175,9 @@ later(const char *remote, const char *why)
 
 int
 future_fetch(struct sftp *s, const struct sftp_entry *e, const char *remote,
-    int fd, uint64_t max)
+    const char *folder, int fd, uint64_t max)
 {
+	char *why;
 	struct sftp_entry now;
 	uint64_t got;
 	int st;
@@ -187,9 +188,13 @@ future_fetch(struct sftp *s, const struct sftp_entry *e, const char *remote,
 	if (st == 0 && !future_same(e, &now, got))
 		return later(remote, " changed while it was read: left for the "
 		    "next run");
-	if (st == SFTP_MISSING)
-		return later(remote, ": gone from the inbox since it was "
-		    "listed; skipped");
+	if (st == SFTP_MISSING) {
+		why = xasprintf(": gone from %s since it was listed; skipped",
+		    folder);
+		st = later(remote, why);
+		free(why);
+		return st;
+	}
 	if (st == EX_TEMPFAIL && !sftp_expired(s))
 		return FUTURE_LATER;	/* grew while read: said by sftp */
 	if (st == EX_DATAERR && e->size <= max)

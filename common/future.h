@@ -37,7 +37,8 @@
  *
  * The second half of the rule is the second look: a file old enough is
  * still read only when it did not move while it was read.  future_fetch
- * downloads the file e was listed as (remote) into fd, at most max bytes,
+ * downloads the file e was listed as (remote, in folder: "the inbox", for
+ * messages) into fd, at most max bytes,
  * and looks at it again: 0 when it is still as listed (the same size and
  * mtime, and that many bytes came); FUTURE_LATER when it is not settled:
  * it changed meanwhile, went away since listed (both said under -v),
@@ -77,7 +78,7 @@ int future_wait(struct future *f, const struct sftp_entry *e, const char *safe,
 int future_save(struct future *f);
 #define FUTURE_LATER	(-1)
 int future_fetch(struct sftp *s, const struct sftp_entry *e,
-    const char *remote, int fd, uint64_t max);
+    const char *remote, const char *folder, int fd, uint64_t max);
 #define FUTURE_UNREAD	UINT64_MAX
 int future_same(const struct sftp_entry *listed, const struct sftp_entry *now,
     uint64_t got);

@@ -88,7 +88,7 @@ excess_read(const char *path, char **old, size_t *oldlen)
 	if (read_file(path, MAX_EXCESS, old, oldlen) == 0)
 		return 0;
 	if (errno != ENOENT) {
-		msg_warnerr("%s", path);
+		msg_cannot_read(path);
 		return EX_IOERR;
 	}
 	*old = NULL;

@@ -317,12 +317,16 @@ rx_fold_only(struct rx_spool *sp, struct rx_state *st, struct rx_journal *j)
 {
 	int64_t last = rx_state_last(st);
 	char name[RFILE_NAME_SIZE], *old = j->name;
+	int rc;
 
 	/* config.c bounds the prefix so that every name fits (rfile.h) */
-	if (rx_state_next_name(st, now_ms(), sp->cfg->netsuite.receipt_prefix,
-	    name, sizeof name) < 0)
+	if ((rc = rx_state_next_name(st, now_ms(),
+	    sp->cfg->netsuite.receipt_prefix, name, sizeof name)) < 0) {
+		if (rc == RX_NAME_NO_TIME)
+			return 0;	/* said: no fold into a name none can hold */
 		msg_die(EX_SOFTWARE, "a receipt file name for [netsuite] "
 		    "receipt_prefix does not fit (a bug)");
+	}
 	j->name = xstrdup(name);
 	rx_fold_prepare(sp, j, RX_FOLD_BACKLOG);
 	if (!j->fold.len) {

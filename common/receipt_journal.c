@@ -252,12 +252,16 @@ rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
     struct rx_state *st, const char *prefix, int64_t now)
 {
 	char name[RFILE_NAME_SIZE] = "";
+	int rc;
 
 	/* config.c bounds the prefix so that every name fits (rfile.h) */
-	if (d->file.len && rx_state_next_name(st, now, prefix, name,
-	    sizeof name) < 0)
+	if (d->file.len && (rc = rx_state_next_name(st, now, prefix, name,
+	    sizeof name)) < 0) {
+		if (rc == RX_NAME_NO_TIME)
+			return EX_CONFIG;
 		msg_die(EX_SOFTWARE, "a receipt file name for [netsuite] "
 		    "receipt_prefix does not fit (a bug)");
+	}
 	rx_journal_set(j, name, &d->file, &d->excess, &d->drop, st);
 	return 0;
 }

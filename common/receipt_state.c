@@ -421,6 +421,12 @@ rx_state_next_name(struct rx_state *st, int64_t now, const char *prefix,
 {
 	int64_t ms = now > st->last ? now : st->last + 1;
 
+	if (ms > ISOTIME_MS_MAX) {	/* no name can hold it (rfile.h) */
+		msg_warn("the next receipt file's time would be past "
+		    "9999-12-31T23:59:59.999Z (this host's clock, or the state's "
+		    "last name, is wrong): nothing is written");
+		return RX_NAME_NO_TIME;
+	}
 	if (rfile_name(buf, size, prefix, ms) < 0)
 		return -1;
 	st->last = ms;

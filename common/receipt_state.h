@@ -96,8 +96,11 @@ void rx_state_close(struct rx_state *st, const char *po, int full, int64_t ms);
 /* The most bytes a state (or journal) file is read to. */
 #define RX_STATE_MAX	(256L << 20)
 /* The next file's time: now, or last + 1 when the clock lags (names only
- * grow); set as last, and its name (rfile_name) written into buf.  0, or -1 (last as
- * it was) when the name does not fit. */
+ * grow); set as last, and its name (rfile_name) written into buf.  0;
+ * RX_NAME_NO_TIME (said; last as it was) when that time is past what a
+ * name can hold (ISOTIME_MS_MAX: a wrong clock or state); -1 (last as it
+ * was) when the name does not fit (a bug: config.c bounds the prefix). */
+#define RX_NAME_NO_TIME	(-2)
 int rx_state_next_name(struct rx_state *st, int64_t now, const char *prefix,
     char *buf, size_t size);
 

@@ -48,7 +48,12 @@ feed_ms(const char *t)
 int64_t
 rfile_name_ms(const char *name)
 {
-	return feed_ms(strstr(name, FEED));
+	const char *t = strstr(name, FEED), *u;
+
+	/* the last one: a prefix may hold the words too (config allows it) */
+	while (t && (u = strstr(t + 1, FEED)) != NULL)
+		t = u;
+	return feed_ms(t);
 }
 
 int

@@ -122,15 +122,15 @@ spool_name_ok(const char *name, const char *ext)
 }
 
 char *
-spool_name_why(const char *name, const char *ext)
+spool_name_why(const char *name, const char *ext, const char *what)
 {
 	if (spool_name_ok(name, ext))
 		return NULL;
 	if (strlen(name) > SPOOL_NAME_MAX)
 		return xasprintf("the name is %zu bytes, longer than the %d a "
-		    "batch name may have: rename it shorter", strlen(name),
-		    SPOOL_NAME_MAX);
-	return xasprintf("a batch name is letters, digits and ._+=@,- only, "
-	    "%s%s%sstarts with neither '.' nor '-'", ext ? "ends in " : "",
+		    "%s name may have: rename it shorter", strlen(name),
+		    SPOOL_NAME_MAX, what);
+	return xasprintf("a %s name is letters, digits and ._+=@,- only, "
+	    "%s%s%sstarts with neither '.' nor '-'", what, ext ? "ends in " : "",
 	    ext ? ext : "", ext ? " and " : "and ");
 }

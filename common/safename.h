@@ -57,7 +57,7 @@ int spool_name_ok(const char *name, const char *ext);
 /* NULL when spool_name_ok(name, ext), else why not (malloc'd), for a
  * message "QUOTED-PATH: not DONE: WHY": its length when that is the
  * fault, else the rule. */
-char *spool_name_why(const char *name, const char *ext);
+char *spool_name_why(const char *name, const char *ext, const char *what);
 
 /* 1 when c may start a spool name (neither '.' nor '-'): the rule's
  * first character, shared with config.c's words that begin names. */

@@ -45,6 +45,8 @@ struct sftp {
 	size_t nrevoked;
 	int dead;			/* the connection is gone: fail fast */
 	int expired;			/* [sftp] run_timeout has passed */
+	int cut;			/* libssh2's next wait was cut to the
+					 * deadline: its timeout is the run's */
 	int64_t deadline;		/* when, in ms since the epoch */
 	int run_timeout;		/* s, for messages */
 	long timeout_ms;		/* [sftp] timeout */
@@ -148,22 +150,14 @@ fx_status(long fx)
  * Callers abandon what they were doing as after a lost connection, which
  * leaves nothing half done: the next run starts it again.
  */
+/* The run is over: say so once, shut the connection, EX_TEMPFAIL. */
 static int
-expired(struct sftp *s, const char *path)
+run_over(struct sftp *s, const char *path)
 {
-	int64_t left;
 	char *w;
 
 	if (s->expired)
 		return EX_TEMPFAIL;
-	if (!s->deadline)
-		return 0;		/* not connected yet */
-	left = s->deadline - now_ms();
-	if (left > 0) {
-		libssh2_session_set_timeout(s->ses, left < s->timeout_ms ? (long)left :
-		    s->timeout_ms);
-		return 0;
-	}
 	s->expired = s->dead = 1;
 	if (s->sock >= 0)
 		shutdown(s->sock, SHUT_RDWR);
@@ -172,6 +166,25 @@ expired(struct sftp *s, const char *path)
 	    "leaves what it did not finish for the next run", w, s->run_timeout);
 	free(w);
 	return EX_TEMPFAIL;
+}
+
+static int
+expired(struct sftp *s, const char *path)
+{
+	int64_t left;
+
+	if (s->expired)
+		return EX_TEMPFAIL;
+	if (!s->deadline)
+		return 0;		/* not connected yet */
+	left = s->deadline - now_ms();
+	if (left > 0) {
+		s->cut = left < s->timeout_ms;
+		libssh2_session_set_timeout(s->ses, s->cut ? (long)left :
+		    s->timeout_ms);
+		return 0;
+	}
+	return run_over(s, path);
 }
 
 int
@@ -198,6 +211,10 @@ fail(struct sftp *s, const char *path, const char *what)
 	if (s->expired || (s->deadline && now_ms() >= s->deadline))
 		return expired(s, path);	/* the wait was cut to the deadline */
 	code = libssh2_session_last_error(s->ses, &errmsg, NULL, 0);
+	/* a wait cut to the deadline that timed out is the run's end, even
+	 * when libssh2's clock called it a moment before ours */
+	if (s->cut && code == LIBSSH2_ERROR_TIMEOUT)
+		return run_over(s, path);
 	fx = last_fx(s);
 	w = where(s, path);
 	if (fx >= 0) {

@@ -103,8 +103,8 @@ int64_t mono_ms(void);
  * seldom land between two particular renames; this reaches each point
  * every time.  Steps: po-export-parse's "download", "recheck", "rename",
  * "rename-to", "renamed"; receipt-export's commit "journal", "unfold",
- * "file", "state", "compact" (the man pages document both variables as
- * test hooks).  Unset, it costs two getenv per step.
+ * "file", "state", "compact" (each program's man page documents both
+ * variables, with its own steps).  Unset, it costs two getenv per step.
  */
 void test_point(const char *step);
 

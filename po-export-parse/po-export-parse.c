@@ -1060,7 +1060,7 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 		wfd = fileno(sf.fp);
 	}
 	/* the second look (future.h): still as listed once read */
-	st = future_fetch(run->sftp, e, remote, wfd,
+	st = future_fetch(run->sftp, e, remote, "the inbox", wfd,
 	    (uint64_t)run->cfg.netsuite.po_max_size);
 	if (run->dry) {
 		if (st == 0 && (*fd = dup(wfd)) < 0)

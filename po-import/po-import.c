@@ -117,7 +117,7 @@ struct run {
 static int
 bad_name(const char *path, const char *name)
 {
-	char *why = spool_name_why(name, BATCH_EXT);
+	char *why = spool_name_why(name, BATCH_EXT, "batch");
 	char *q = msg_quote(path, strlen(path));
 
 	msg_warn("%s: not imported: %s", q, why ? why : "refused");
@@ -244,6 +244,7 @@ logid_of(const struct run *r, const char *name, char **id)
 	char *p = logid_path(r, name);
 	enum logid_is k = logid_read(p, id);
 
+	free(p);
 	return k;
 }
 

@@ -253,7 +253,7 @@ take_named(struct run *r, const char *path)
 	/* a name that may go to the server as is, the spool's one rule
 	 * (safename.h): never a path, an option or a hidden file; said as
 	 * po-import says it */
-	if ((why = spool_name_why(name, ".json")) != NULL) {
+	if ((why = spool_name_why(name, ".json", "receipt file")) != NULL) {
 		char *q = msg_quote(path, strlen(path));
 
 		msg_warn("%s: not published: %s", q, why);
@@ -1028,7 +1028,8 @@ copy_error(struct run *r, const char *rpath, const char *local_name,
 	if ((st = spool_create(&sf, r->area, local_name)))
 		return st;
 	/* the second look (future.h): still as listed once read */
-	st = future_fetch(r->s, e, rpath, fileno(sf.fp), MAX_ERRCSV);
+	st = future_fetch(r->s, e, rpath, "NetSuite's error folder",
+	    fileno(sf.fp), MAX_ERRCSV);
 	if (st) {
 		spool_abort(&sf);
 		return st;

@@ -400,6 +400,14 @@ t_is_posync(void)
 	ok(!rfile_is_posync("posync",
 	    "posync_x_PurchaseOrderReceiptFeed_2023-12-26-16_10_00_086.json"),
 	    "the prefix, then the feed's words, nothing between");
+	/* review E: a prefix holding the feed's words (config allows it) */
+	ok(rfile_is_posync("x_PurchaseOrderReceiptFeed_",
+	    "x_PurchaseOrderReceiptFeed__PurchaseOrderReceiptFeed_"
+	    "2023-12-26-16_10_00_086.json"),
+	    "a prefix holding the feed's words: its own file is posync's");
+	ok(rfile_name_ms("x_PurchaseOrderReceiptFeed__PurchaseOrderReceiptFeed_"
+	    "2023-12-26-16_10_00_086.json") == INT64_C(1703607000086),
+	    "  and its time is read from the name (not -1)");
 }
 
 /* The ids' escaping in an element: json_str's (cJSON's), tested in

@@ -227,17 +227,22 @@ test_spool_name_why(void)
 {
 	char *w, *longn = xasprintf("%0*d.json", SPOOL_NAME_MAX - 4, 0);
 
-	ok(spool_name_why("a.json", ".json") == NULL, "spool_name_why: none for a good name");
-	w = spool_name_why("-x.json", ".json");
+	ok(spool_name_why("a.json", ".json", "batch") == NULL, "spool_name_why: none for a good name");
+	w = spool_name_why("-x.json", ".json", "batch");
 	ok(w && strstr(w, "ends in .json and starts with neither '.' nor '-'"),
 	    "  the rule, with its extension");
 	free(w);
-	w = spool_name_why("-x", NULL);
+	w = spool_name_why("-x", NULL, "batch");
 	ok(w && !strstr(w, "ends in"), "  no extension: none said");
 	free(w);
-	w = spool_name_why(longn, ".json");
+	w = spool_name_why(longn, ".json", "batch");
 	ok(w && strstr(w, "longer than the 234 a batch name may have"),
 	    "  a name too long: its length");
+	free(w);
+	w = spool_name_why("-x.json", ".json", "receipt file");
+	ok(w && strstr(w, "a receipt file name is letters") && !strstr(w, "batch"),
+	    "  what the name is for, in the reason (review E: receipt-push "
+	    "called a receipt file a batch)");
 	free(w);
 	free(longn);
 }
