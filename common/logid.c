@@ -74,21 +74,6 @@ logid_read(const char *path, char **id)
 	return k;
 }
 
-/* Digits alone at *p, at least 1 and at most max of them, into *v;
- * *p past them.  0, or -1. */
-static int
-digits(const char **p, int max, long long *v)
-{
-	int n;
-
-	for (*v = 0, n = 0; **p >= '0' && **p <= '9'; (*p)++, n++) {
-		if (n == max)
-			return -1;
-		*v = *v * 10 + (**p - '0');
-	}
-	return n > 0 ? 0 : -1;
-}
-
 /* "made SEC.NSEC" at p (NUL-terminated), then a blank or the line end. */
 static int
 parse_made(const char *p, struct timespec *t)
@@ -98,7 +83,7 @@ parse_made(const char *p, struct timespec *t)
 	if (strncmp(p, "made ", 5) != 0)
 		return -1;
 	p += 5;
-	if (digits(&p, 18, &sec) < 0 || *p++ != '.' || digits(&p, 9, &ns) < 0 ||
+	if (read_digits(&p, 18, &sec) < 0 || *p++ != '.' || read_digits(&p, 9, &ns) < 0 ||
 	    (*p != ' ' && *p != '\n' && *p != 0) || sec <= 0)
 		return -1;
 	t->tv_sec = (time_t)sec;

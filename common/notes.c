@@ -97,18 +97,11 @@ int
 notes_nums(const char *rest, long long *v, int n)
 {
 	const char *p = rest;
-	char *end;
 	int i;
 
-	for (i = 0; i < n; i++) {
-		if ((i && *p++ != ' ') || !isdigit((unsigned char)*p))
-			return -1;	/* no sign, no blank before it */
-		errno = 0;
-		v[i] = strtoll(p, &end, 10);
-		if (errno)
+	for (i = 0; i < n; i++)	/* one blank between, none before */
+		if ((i && *p++ != ' ') || read_digits(&p, 19, &v[i]) < 0)
 			return -1;
-		p = end;
-	}
 	p += strspn(p, " \t\r");	/* as an editor may leave a line */
 	return *p && *p != '\n' ? -1 : 0;
 }

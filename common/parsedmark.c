@@ -115,19 +115,18 @@ scan_counts(const char *p, struct parsedmark_counts *c)
 	    " recovered " };
 	unsigned long *v[] = { &c->rows, &c->rejected, &c->batches,
 	    &c->recovered };
-	char *end;
+	long long x;
 	size_t n;
 	int i;
 
 	for (i = 0; i < 4; i++) {
 		n = strlen(word[i]);
-		if (strncmp(p, word[i], n) != 0 || !isdigit((unsigned char)p[n]))
+		if (strncmp(p, word[i], n) != 0)
 			return i;
-		errno = 0;
-		*v[i] = strtoul(p + n, &end, 10);
-		if (errno == ERANGE)
+		p += n;
+		if (read_digits(&p, 19, &x) < 0)
 			return i;
-		p = end;
+		*v[i] = (unsigned long)x;
 	}
 	return 4;
 }

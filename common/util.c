@@ -4,6 +4,7 @@
  * malloc at every call site hides the logic that matters.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <poll.h>
@@ -455,4 +456,18 @@ test_point(const char *step)
 		raise(SIGSTOP);
 	if ((s = getenv("POSYNC_TEST_CRASH")) != NULL && strcmp(s, step) == 0)
 		raise(SIGKILL);
+}
+
+int
+read_digits(const char **p, int max, long long *v)
+{
+	int n, d;
+
+	for (*v = 0, n = 0; **p >= '0' && **p <= '9'; (*p)++, n++) {
+		d = **p - '0';
+		if (n == max || *v > (LLONG_MAX - d) / 10)
+			return -1;
+		*v = *v * 10 + d;
+	}
+	return n > 0 ? 0 : -1;
 }

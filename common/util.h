@@ -108,4 +108,10 @@ int64_t mono_ms(void);
  */
 void test_point(const char *step);
 
+/* Decimal digits alone at *p (no sign, no blank): at least 1 and at most
+ * max of them, and no more than a long long holds, into *v; *p is moved
+ * past them.  0, or -1 (*p where it stopped).  The one strict number
+ * reader of the state files (notes, parsed markers, a .logid). */
+int read_digits(const char **p, int max, long long *v);
+
 #endif
