@@ -105,11 +105,16 @@ static const struct key keys[] = {
 	{"spool", "keep_days", K_INT, F(spool.keep_days), 1, 3650},
 	{"spool", "polines_keep_days", K_INT, F(spool.polines_keep_days), 0, 36500},
 	{"spool", "syslog", K_BOOL, F(spool.syslog), 0, 1},
+
+	{"metrics", "textfile_dir", K_STR, F(metrics.textfile_dir), 0, 0},
+	{"metrics", "instance", K_NAME, F(metrics.instance), 0, 0},
+	{"metrics", "push_url", K_STR, F(metrics.push_url), 0, 0},
 };
 #undef F
 #define NKEYS (sizeof keys / sizeof keys[0])
 
-static const char *const sections[] = {"sftp", "netsuite", "hotwax", "spool"};
+static const char *const sections[] = {"sftp", "netsuite", "hotwax", "spool",
+    "metrics"};
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 #define NS "/home/hotwax/netsuite/purchaseorder"
@@ -149,6 +154,8 @@ set_defaults(struct config *c)
 	c->spool.keep_days = 30;
 	c->spool.polines_keep_days = 365;
 	c->spool.syslog = 0;
+
+	c->metrics.instance = xstrdup("default");
 }
 
 void

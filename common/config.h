@@ -1,7 +1,8 @@
 /*
  * config -- the one configuration file all four programs share.
  *
- * INI (parsed with inih): sections [sftp], [netsuite], [hotwax], [spool].
+ * INI (parsed with inih): sections [sftp], [netsuite], [hotwax], [spool],
+ * [metrics].
  * The file is -c FILE, else $POSYNC_CONFIG, else /etc/posync/posync.conf.
  * Every key has a default (see posync.conf(5)); an unknown section or key,
  * a number out of range or a malformed line is an error "file:line: message"
@@ -60,6 +61,11 @@ struct config {
 		int polines_keep_days;	/* 365; 0: never */
 		int syslog;		/* 0: also log messages to syslog when 1 */
 	} spool;
+	struct {
+		char *textfile_dir;	/* NULL: no .prom file (metrics.h) */
+		char *instance;		/* "default": the instance label */
+		char *push_url;		/* NULL: no Pushgateway */
+	} metrics;
 };
 
 /* Fill c with defaults, then read the file (path may be NULL: see above).

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "lock.h"
+#include "metrics.h"
 #include "msg.h"
 #include "prog.h"
 #include "spool.h"
@@ -27,6 +28,7 @@ struct prog {
 	char **operands;
 	int noperands;
 	struct config *cfg;	/* prog_start's, freed by prog_finish */
+	int locked;		/* a real run that took its lock: metrics */
 };
 
 /* One option of --help: its left part, then its text, each further line
@@ -222,6 +224,8 @@ prog_start(struct prog *p, struct config *cfg)
 	if ((st = spool_init(cfg->spool.dir)) != 0 ||
 	    (st = lock_take(cfg->spool.dir, s->lock)) != 0)
 		return st;
+	p->locked = 1;
+	metrics_start();
 	area = path_join(cfg->spool.dir, s->area);
 	st = spool_clean_tmp(area);
 	free(area);
@@ -244,8 +248,11 @@ prog_operands(const struct prog *p, int *n)
 int
 prog_finish(struct prog *p, int st)
 {
+	st = exit_merge(st, stdout_finish());
+	if (p->locked)
+		metrics_finish(p->cfg, p->spec->lock, p->spec->queues, st);
 	if (p->cfg)
 		config_free(p->cfg);
 	free(p);
-	return exit_merge(st, stdout_finish());
+	return st;
 }

@@ -23,7 +23,9 @@
  *    no lock: it only checks the spool as a real run would
  *    (spool_check), so it can run on a spool not made yet or beside a
  *    running copy;
- *  - prog_finish: stdout_finish on every path, the configuration freed.
+ *  - prog_finish: stdout_finish on every path; then, for a run that
+ *    took its lock, the metrics (metrics.h), with the run's final
+ *    status, stdout's included; the configuration freed.
  */
 #ifndef POSYNC_PROG_H
 #define POSYNC_PROG_H
@@ -56,6 +58,9 @@ struct prog_spec {
 	const char *operands;	/* in the usage line; NULL: takes none */
 	const char *dry;	/* -n's line in --help */
 	const struct prog_opt *opts;	/* its own long options, or NULL */
+	/* The spool queues its metrics count ("po/new"), NULL-ended; NULL:
+	 * none.  The program's name in its metrics is lock's. */
+	const char *const *queues;
 	/* Checks of the configuration of its own, made before the spool is
 	 * touched: 0, or EX_CONFIG after a message naming the file and key.
 	 * NULL: none. */

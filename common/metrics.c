@@ -1,0 +1,398 @@
+/*
+ * metrics -- see metrics.h.  The run counts in memory; prog_finish hands
+ * the counts to metrics_finish, which keeps the counters in the state
+ * file and writes the text node_exporter reads and a Pushgateway takes.
+ */
+#include <sys/stat.h>
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "metrics.h"
+#include "msg.h"
+#include "notes.h"
+#include "spool.h"
+#include "util.h"
+
+#define PEP	"po-export-parse"
+#define POI	"po-import"
+#define REX	"receipt-export"
+#define RPU	"receipt-push"
+
+static const struct {
+	const char *key;	/* in the state file */
+	const char *help;
+	const char *owner;	/* the one program that writes it; NULL: all */
+} table[M_NMETRICS] = {
+	[M_CSV_FILES] = { "csv_files", "NetSuite PO CSV files parsed", PEP },
+	[M_ROWS_ACCEPTED] = { "rows_accepted", "PO CSV rows put in batches", PEP },
+	[M_ROWS_REJECTED] = { "rows_rejected", "PO CSV rows refused (spool/po/rejects)", PEP },
+	[M_ROWS_RECOVERED] = { "rows_recovered", "PO CSV rows an interrupted run had written, found again", PEP },
+	[M_BATCHES_UPLOADED] = { "batches_uploaded", "PO batches HotWax accepted", POI },
+	[M_BATCHES_FAILED] = { "batches_failed", "PO batches moved to spool/po/failed", POI },
+	[M_HOTWAX_ROW_ERRORS] = { "hotwax_row_errors", "PO rows HotWax's import logs failed", POI },
+	[M_RECEIPTS_EXPORTED] = { "receipts_exported", "HotWax receipt lines exported to receipt files", REX },
+	[M_EXCESS_ROWS] = { "excess_rows", "received quantities beyond what is open (excess.csv rows)", REX },
+	[M_RECEIPT_FILES_PUBLISHED] = { "receipt_files_published", "receipt files published to NetSuite", RPU },
+	[M_NETSUITE_ERROR_FILES] = { "netsuite_error_files", "NetSuite error CSVs found", RPU },
+	[M_RETRIES] = { "retries", "HTTP or SFTP calls tried again", NULL },
+	[M_DOWNLOADED_BYTES] = { "downloaded_bytes", "bytes read from SFTP and HTTP", NULL },
+	[M_UPLOADED_BYTES] = { "uploaded_bytes", "bytes written to SFTP and HTTP", NULL },
+	[M_RECEIPT_UNREAD_AGE] = { "receipt_unread_oldest_age_seconds", "age of the oldest published receipt file NetSuite has not read (0: none)", RPU },
+	[M_RECEIPT_CURSOR] = { "receipt_cursor_timestamp_seconds", "time up to which HotWax receipts are exported", REX },
+};
+
+static long long value[M_NMETRICS];
+static int isset[M_NMETRICS];
+static int64_t start_ms, start_mono;
+
+void
+metric_add(enum metric m, long long n)
+{
+	if (m < M_NCOUNTERS && n > 0)
+		value[m] += n;
+}
+
+void
+metric_set(enum metric m, long long v)
+{
+	if (m >= M_NCOUNTERS && m < M_NMETRICS) {
+		value[m] = v;
+		isset[m] = 1;
+	}
+}
+
+const char *
+metric_name(enum metric m)
+{
+	static char name[M_NMETRICS][80];
+
+	if (!name[m][0])
+		bsnprintf(name[m], sizeof name[m], "posync_%s%s", table[m].key,
+		    m < M_NCOUNTERS ? "_total" : "");
+	return name[m];
+}
+
+void
+metrics_start(void)
+{
+	start_ms = now_ms();
+	start_mono = mono_ms();
+}
+
+/* One "KEY N" of the state file into *v (left as it was when absent or
+ * damaged: a damaged counter starts again). */
+static void
+state_num(const struct notes *n, const char *key, long long *v)
+{
+	const char *rest = notes_find(n, key);
+	long long x;
+
+	if (rest && notes_nums(rest, &x, 1) == 0)
+		*v = x;
+}
+
+static void
+state_load(const struct notes *n, struct metrics_last *l)
+{
+	long long ex = -1;
+	int i;
+
+	memset(l, 0, sizeof *l);
+	state_num(n, "start", &l->start);
+	state_num(n, "end", &l->end);
+	state_num(n, "success", &l->success);
+	state_num(n, "duration_ms", &l->duration_ms);
+	state_num(n, "exit", &ex);
+	l->exit = ex >= 0 && ex < 256 ? (int)ex : -1;
+	for (i = 0; i < M_NCOUNTERS; i++)
+		state_num(n, table[i].key, &l->count[i]);
+}
+
+static char *
+state_path(const char *spooldir, const char *prog)
+{
+	char *name = xasprintf("%s.metrics", prog), *p;
+
+	p = spool_state_path(spooldir, name);
+	free(name);
+	return p;
+}
+
+int
+metrics_read(const char *spooldir, const char *prog, struct metrics_last *l)
+{
+	char *path = state_path(spooldir, prog);
+	struct notes *n;
+
+	memset(l, 0, sizeof *l);
+	l->exit = -1;
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		free(path);
+		return 0;
+	}
+	n = notes_open(path, 1);
+	free(path);
+	if (!n)
+		return -1;
+	state_load(n, l);
+	notes_close(n);
+	return 0;
+}
+
+/* The run added to the state file's: *l is what the next run reads.  A
+ * state file that cannot be read (said by notes_open) starts again from
+ * this run's counts. */
+static void
+state_update(const struct config *cfg, const char *prog, int st,
+    struct metrics_last *l)
+{
+	char *path = state_path(cfg->spool.dir, prog);
+	struct notes *n = notes_open(path, 0);
+	int i;
+
+	free(path);
+	memset(l, 0, sizeof *l);
+	if (n)
+		state_load(n, l);
+	l->start = start_ms / 1000;
+	l->end = now_ms() / 1000;
+	l->duration_ms = mono_ms() - start_mono;
+	l->exit = st;
+	if (exit_done(st))
+		l->success = l->end;
+	for (i = 0; i < M_NCOUNTERS; i++)
+		l->count[i] += value[i];
+	if (!n)
+		return;
+	for (i = 0; i < M_NCOUNTERS; i++)
+		notes_keepf(n, table[i].key, "%lld", l->count[i]);
+	notes_keepf(n, "start", "%lld", l->start);
+	notes_keepf(n, "end", "%lld", l->end);
+	notes_keepf(n, "success", "%lld", l->success);
+	notes_keepf(n, "duration_ms", "%lld", l->duration_ms);
+	notes_keepf(n, "exit", "%d", l->exit);
+	notes_save(n);
+	notes_close(n);
+}
+
+/* HELP and TYPE of a metric, once before its first series. */
+static void
+head(struct buf *b, const char *name, const char *type, const char *help)
+{
+	buf_addf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void
+gauge(struct buf *b, const char *labels, const char *name, const char *help,
+    const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+gauge(struct buf *b, const char *labels, const char *name, const char *help,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	head(b, name, "gauge", help);
+	buf_addf(b, "%s{%s} ", name, labels);
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	buf_addc(b, '\n');
+}
+
+/* A queue's files: regular files whose names end in .json or .csv, not
+ * hidden, not a failed batch's .rows.json; *oldest their oldest mtime. */
+static long long
+queue_scan(const char *dir, long long *oldest)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat sb;
+	long long n = 0;
+	size_t len;
+	char *p;
+
+	*oldest = 0;
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < 5 ||
+		    (strcmp(e->d_name + len - 5, ".json") != 0 &&
+		    strcmp(e->d_name + len - 4, ".csv") != 0) ||
+		    (len > 10 && strcmp(e->d_name + len - 10, ".rows.json") == 0))
+			continue;
+		p = path_join(dir, e->d_name);
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			n++;
+			if (*oldest == 0 || sb.st_mtime < *oldest)
+				*oldest = sb.st_mtime;
+		}
+		free(p);
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+queues_text(struct buf *b, const char *labels, const char *spooldir,
+    const char *const *queues)
+{
+	long long now = now_ms() / 1000, n, oldest;
+	char *dir;
+	int i;
+
+	if (!queues || !queues[0])
+		return;
+	head(b, "posync_queue_files", "gauge",
+	    "files waiting in a spool queue");
+	for (i = 0; queues[i]; i++) {
+		dir = path_join(spooldir, queues[i]);
+		buf_addf(b, "posync_queue_files{%s,queue=\"%s\"} %lld\n", labels,
+		    queues[i], queue_scan(dir, &oldest));
+		free(dir);
+	}
+	head(b, "posync_queue_oldest_age_seconds", "gauge",
+	    "age of the oldest file in a spool queue (0: empty)");
+	for (i = 0; queues[i]; i++) {
+		dir = path_join(spooldir, queues[i]);
+		n = queue_scan(dir, &oldest);
+		buf_addf(b, "posync_queue_oldest_age_seconds{%s,queue=\"%s\"} "
+		    "%lld\n", labels, queues[i],
+		    n && now > oldest ? now - oldest : 0);
+		free(dir);
+	}
+}
+
+static int
+mine(enum metric m, const char *prog)
+{
+	return !table[m].owner || strcmp(table[m].owner, prog) == 0;
+}
+
+static void
+text(struct buf *b, const char *prog, const char *labels,
+    const struct metrics_last *l)
+{
+	int i;
+
+	gauge(b, labels, "posync_last_run_timestamp_seconds",
+	    "when the last run ended", "%lld", l->end);
+	gauge(b, labels, "posync_last_success_timestamp_seconds",
+	    "when the last run that did its work ended (0: never)", "%lld",
+	    l->success);
+	gauge(b, labels, "posync_last_exit_status",
+	    "the last run's exit status (posync(7))", "%d", l->exit);
+	gauge(b, labels, "posync_run_duration_seconds",
+	    "how long the last run took", "%lld.%03lld", l->duration_ms / 1000,
+	    l->duration_ms % 1000);
+	for (i = 0; i < M_NCOUNTERS; i++) {
+		if (!mine(i, prog))
+			continue;
+		head(b, metric_name(i), "counter", table[i].help);
+		buf_addf(b, "%s{%s} %lld\n", metric_name(i), labels,
+		    l->count[i]);
+	}
+	for (i = M_NCOUNTERS; i < M_NMETRICS; i++)
+		if (isset[i] && mine(i, prog))
+			gauge(b, labels, metric_name(i), table[i].help, "%lld",
+			    value[i]);
+}
+
+/* DIR/posync_PROG_INSTANCE.prom, replaced whole, readable by the node
+ * exporter's user (0644: metrics hold no secret). */
+static int
+textfile(const char *dir, const char *prog, const char *inst,
+    const struct buf *b)
+{
+	char *path = xasprintf("%s/posync_%s_%s.prom", dir, prog, inst);
+	char *tmp = xasprintf("%s/.posync_%s_%s.prom.%ld", dir, prog, inst,
+	    (long)getpid());
+	int fd, rc = -1;
+
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644))
+	    < 0 || fchmod(fd, 0644) != 0 || write_all(fd, b->s, b->len) != 0 ||
+	    fsync(fd) != 0)
+		msg_warn("metrics not written: %s: %s", tmp, strerror(errno));
+	else if (close(fd) != 0 || (fd = -1, rename(tmp, path) != 0))
+		msg_warn("metrics not written: %s: %s", path, strerror(errno));
+	else
+		rc = 0;
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0)
+		unlink(tmp);
+	free(path);
+	free(tmp);
+	return rc;
+}
+
+/* PUT the text to URL/metrics/job/posync_PROG/instance/INSTANCE: the
+ * group is replaced whole, as a run's metrics are. */
+static int
+push(const char *url, const char *prog, const char *inst, const struct buf *b)
+{
+	char *to = xasprintf("%s%smetrics/job/posync_%s/instance/%s", url,
+	    url[0] && url[strlen(url) - 1] == '/' ? "" : "/", prog, inst);
+	struct curl_slist *hdr = NULL;
+	CURLcode rc = CURLE_FAILED_INIT;
+	long code = 0;
+	CURL *c;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK &&
+	    (c = curl_easy_init()) != NULL) {
+		hdr = curl_slist_append(hdr,
+		    "Content-Type: text/plain; version=0.0.4");
+		curl_easy_setopt(c, CURLOPT_URL, to);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, b->s);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)b->len);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_NOPROXY, "127.0.0.1,localhost,::1");
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		rc = curl_easy_perform(c);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+		curl_easy_cleanup(c);
+		curl_slist_free_all(hdr);
+	}
+	if (rc != CURLE_OK || code / 100 != 2)
+		msg_warn("metrics not pushed to %s: %s", to, rc != CURLE_OK ?
+		    curl_easy_strerror(rc) : "the Pushgateway refused them");
+	free(to);
+	return rc == CURLE_OK && code / 100 == 2 ? 0 : -1;
+}
+
+int
+metrics_finish(const struct config *cfg, const char *prog,
+    const char *const *queues, int st)
+{
+	struct metrics_last l;
+	struct buf b = {0};
+	char *labels;
+
+	state_update(cfg, prog, st, &l);
+	labels = xasprintf("program=\"%s\",instance=\"%s\"", prog,
+	    cfg->metrics.instance);
+	text(&b, prog, labels, &l);
+	queues_text(&b, labels, cfg->spool.dir, queues);
+	if (cfg->metrics.textfile_dir)
+		textfile(cfg->metrics.textfile_dir, prog, cfg->metrics.instance,
+		    &b);
+	if (cfg->metrics.push_url)
+		push(cfg->metrics.push_url, prog, cfg->metrics.instance, &b);
+	buf_free(&b);
+	free(labels);
+	return 0;
+}
