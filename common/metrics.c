@@ -5,7 +5,6 @@
  */
 #include <sys/stat.h>
 
-#include <curl/curl.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
@@ -19,6 +18,7 @@
 #include "metrics.h"
 #include "msg.h"
 #include "notes.h"
+#include "push.h"
 #include "spool.h"
 #include "util.h"
 
@@ -344,34 +344,14 @@ push(const char *url, const char *prog, const char *inst, const struct buf *b)
 {
 	char *to = xasprintf("%s%smetrics/job/posync_%s/instance/%s", url,
 	    url[0] && url[strlen(url) - 1] == '/' ? "" : "/", prog, inst);
-	struct curl_slist *hdr = NULL;
-	CURLcode rc = CURLE_FAILED_INIT;
-	long code = 0;
-	CURL *c;
+	const char *why = NULL;
+	int rc;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK &&
-	    (c = curl_easy_init()) != NULL) {
-		hdr = curl_slist_append(hdr,
-		    "Content-Type: text/plain; version=0.0.4");
-		curl_easy_setopt(c, CURLOPT_URL, to);
-		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, b->s);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)b->len);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c, CURLOPT_NOPROXY, "127.0.0.1,localhost,::1");
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-		rc = curl_easy_perform(c);
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-		curl_easy_cleanup(c);
-		curl_slist_free_all(hdr);
-	}
-	if (rc != CURLE_OK || code / 100 != 2)
-		msg_warn("metrics not pushed to %s: %s", to, rc != CURLE_OK ?
-		    curl_easy_strerror(rc) : "the Pushgateway refused them");
+	if ((rc = push_put(to, "Content-Type: text/plain; version=0.0.4",
+	    b->s, b->len, 10, &why)) != 0)
+		msg_warn("metrics not pushed to %s: %s", to, why);
 	free(to);
-	return rc == CURLE_OK && code / 100 == 2 ? 0 : -1;
+	return rc;
 }
 
 int
