@@ -43,7 +43,7 @@ static const struct {
 	[M_EXCESS_ROWS] = { "excess_rows", "received quantities beyond what is open (excess.csv rows)", REX },
 	[M_RECEIPT_FILES_PUBLISHED] = { "receipt_files_published", "receipt files published to NetSuite", RPU },
 	[M_NETSUITE_ERROR_FILES] = { "netsuite_error_files", "NetSuite error CSVs found", RPU },
-	[M_RETRIES] = { "retries", "HTTP or SFTP calls tried again", NULL },
+	[M_RETRIES] = { "retries", "HTTP calls to HotWax tried again after a transient failure", NULL },
 	[M_DOWNLOADED_BYTES] = { "downloaded_bytes", "bytes read from SFTP and HTTP", NULL },
 	[M_UPLOADED_BYTES] = { "uploaded_bytes", "bytes written to SFTP and HTTP", NULL },
 	[M_RECEIPT_UNREAD_AGE] = { "receipt_unread_oldest_age_seconds", "age of the oldest published receipt file NetSuite has not read (0: none)", RPU },

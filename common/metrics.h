@@ -54,7 +54,7 @@ enum metric {
 	M_EXCESS_ROWS,		/* receipt-export: rows to excess.csv */
 	M_RECEIPT_FILES_PUBLISHED,	/* receipt-push */
 	M_NETSUITE_ERROR_FILES,	/* receipt-push: NetSuite error CSVs */
-	M_RETRIES,		/* any: an HTTP or SFTP call tried again */
+	M_RETRIES,		/* any: an HTTP call tried again (SFTP: none) */
 	M_DOWNLOADED_BYTES,	/* any: bytes read over SFTP or HTTP */
 	M_UPLOADED_BYTES,	/* any: bytes written over SFTP or HTTP */
 	M_NCOUNTERS,
