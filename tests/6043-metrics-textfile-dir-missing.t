@@ -31,4 +31,11 @@ metrics_pi "$SCRATCH/c.conf"
 t_is "the next run has the same status" "$PI_ST" "$st"
 t_is "and no metrics warning" "$(grep -c 'metrics' "$SCRATCH/pi.err")" 0
 t_is "its file says it" "$(metric "$SCRATCH/nowhere/posync_po-import_t6043.prom" posync_last_exit_status)" "$st"
+
+# HotWax's retries are counted: a run allowed two more tries adds two
+before=$(metric "$SCRATCH/nowhere/posync_po-import_t6043.prom" posync_retries_total)
+sed -i 's/^retries = 0$/retries = 2/' "$SCRATCH/c.conf"
+POSYNC_BACKOFF_MS=10 metrics_pi "$SCRATCH/c.conf"
+t_is "two retries counted, as [hotwax] retries allows" \
+	"$(metric "$SCRATCH/nowhere/posync_po-import_t6043.prom" posync_retries_total)" $((before + 2))
 t_done
