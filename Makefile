@@ -17,7 +17,8 @@ VERSION    = 0.1.0
 DEBS = gcc libc6-dev make pkg-config libssh2-1-dev libcurl4-openssl-dev \
        libcjson-dev libcsv-dev libinih-dev openssh-server openssh-client \
        python3 curl openssl perl tzdata mandoc ca-certificates procps \
-       clang libclang-rt-14-dev faketime
+       clang libclang-rt-14-dev faketime \
+       prometheus prometheus-node-exporter prometheus-pushgateway
 
 # Libraries: pkg-config where the package ships a .pc, else a probe.  Both
 # are expanded only by the recipes that compile or link, so `make deps`,

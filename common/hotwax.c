@@ -31,6 +31,7 @@
 
 #include "config.h"
 #include "hotwax.h"
+#include "metrics.h"
 #include "msg.h"
 #include "prog.h"
 #include "util.h"
@@ -546,6 +547,19 @@ request_ms(struct hotwax *h)
 	return ms;
 }
 
+/* The bodies one transfer moved, each way, for the metrics (a failed
+ * attempt's too: they crossed the wire). */
+static void
+count_bytes(CURL *c)
+{
+	curl_off_t n;
+
+	if (curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &n) == CURLE_OK)
+		metric_add(M_UPLOADED_BYTES, (long long)n);
+	if (curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &n) == CURLE_OK)
+		metric_add(M_DOWNLOADED_BYTES, (long long)n);
+}
+
 /* One transfer.  Returns curl's code; *status is the HTTP status. */
 static CURLcode
 perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
@@ -603,6 +617,7 @@ perform(struct hotwax *h, const struct req *rq, const char *url, long *status,
 		msg_die(EX_OSERR, "out of memory");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	rc = curl_easy_perform(c);
+	count_bytes(c);
 	*status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK || ra < 0)
@@ -882,6 +897,7 @@ call(struct hotwax *h, const struct req *rq, cJSON **resp, char **why)
 		msg_info("%s %s: %s; retry %d of %d in %.1f s", rq->method, url,
 		    a.what, attempt + 1, h->retries, a.wait / 1000.0);
 		sleep_ms(a.wait);
+		metric_add(M_RETRIES, 1);
 		attempt++;
 	}
 out:

@@ -35,15 +35,15 @@ static const struct {
 	[M_CSV_FILES] = { "csv_files", "NetSuite PO CSV files parsed", PEP },
 	[M_ROWS_ACCEPTED] = { "rows_accepted", "PO CSV rows put in batches", PEP },
 	[M_ROWS_REJECTED] = { "rows_rejected", "PO CSV rows refused (spool/po/rejects)", PEP },
-	[M_ROWS_RECOVERED] = { "rows_recovered", "PO CSV rows an interrupted run had written, found again", PEP },
+	[M_ROWS_RECOVERED] = { "rows_recovered", "PO CSV rows whose product-sku held commas, read NetSuite's way (also accepted)", PEP },
 	[M_BATCHES_UPLOADED] = { "batches_uploaded", "PO batches HotWax accepted", POI },
 	[M_BATCHES_FAILED] = { "batches_failed", "PO batches moved to spool/po/failed", POI },
 	[M_HOTWAX_ROW_ERRORS] = { "hotwax_row_errors", "PO rows HotWax's import logs failed", POI },
-	[M_RECEIPTS_EXPORTED] = { "receipts_exported", "HotWax receipt lines exported to receipt files", REX },
+	[M_RECEIPTS_EXPORTED] = { "receipts_exported", "HotWax receipts exported, each once (entered in receipt-export's ledger)", REX },
 	[M_EXCESS_ROWS] = { "excess_rows", "received quantities beyond what is open (excess.csv rows)", REX },
 	[M_RECEIPT_FILES_PUBLISHED] = { "receipt_files_published", "receipt files published to NetSuite", RPU },
 	[M_NETSUITE_ERROR_FILES] = { "netsuite_error_files", "NetSuite error CSVs found", RPU },
-	[M_RETRIES] = { "retries", "HTTP or SFTP calls tried again", NULL },
+	[M_RETRIES] = { "retries", "HTTP calls to HotWax tried again after a transient failure", NULL },
 	[M_DOWNLOADED_BYTES] = { "downloaded_bytes", "bytes read from SFTP and HTTP", NULL },
 	[M_UPLOADED_BYTES] = { "uploaded_bytes", "bytes written to SFTP and HTTP", NULL },
 	[M_RECEIPT_UNREAD_AGE] = { "receipt_unread_oldest_age_seconds", "age of the oldest published receipt file NetSuite has not read (0: none)", RPU },
@@ -88,33 +88,39 @@ metrics_start(void)
 	start_mono = mono_ms();
 }
 
-/* One "KEY N" of the state file into *v (left as it was when absent or
- * damaged: a damaged counter starts again). */
+/* One "KEY N" of the state file into *v (left as it was when absent).  A
+ * damaged line is said and taken as 0: that counter starts again (a
+ * reset, to Prometheus), the others are kept. */
 static void
-state_num(const struct notes *n, const char *key, long long *v)
+state_num(const struct notes *n, const char *path, const char *key,
+    long long *v)
 {
 	const char *rest = notes_find(n, key);
 	long long x;
 
-	if (rest && notes_nums(rest, &x, 1) == 0)
+	if (!rest)
+		return;
+	if (notes_nums(rest, &x, 1) == 0)
 		*v = x;
+	else
+		msg_warn("%s: its line %s is damaged: taken as 0", path, key);
 }
 
 static void
-state_load(const struct notes *n, struct metrics_last *l)
+state_load(const struct notes *n, const char *path, struct metrics_last *l)
 {
 	long long ex = -1;
 	int i;
 
 	memset(l, 0, sizeof *l);
-	state_num(n, "start", &l->start);
-	state_num(n, "end", &l->end);
-	state_num(n, "success", &l->success);
-	state_num(n, "duration_ms", &l->duration_ms);
-	state_num(n, "exit", &ex);
+	state_num(n, path, "start", &l->start);
+	state_num(n, path, "end", &l->end);
+	state_num(n, path, "success", &l->success);
+	state_num(n, path, "duration_ms", &l->duration_ms);
+	state_num(n, path, "exit", &ex);
 	l->exit = ex >= 0 && ex < 256 ? (int)ex : -1;
 	for (i = 0; i < M_NCOUNTERS; i++)
-		state_num(n, table[i].key, &l->count[i]);
+		state_num(n, path, table[i].key, &l->count[i]);
 }
 
 static char *
@@ -140,29 +146,31 @@ metrics_read(const char *spooldir, const char *prog, struct metrics_last *l)
 		return 0;
 	}
 	n = notes_open(path, 1);
+	if (n)
+		state_load(n, path, l);
 	free(path);
 	if (!n)
 		return -1;
-	state_load(n, l);
 	notes_close(n);
 	return 0;
 }
 
 /* The run added to the state file's: *l is what the next run reads.  A
- * state file that cannot be read (said by notes_open) starts again from
- * this run's counts. */
+ * state file that cannot be read, or a later posync's (said by
+ * notes_open), is left as it is, never replaced: this run's metrics are
+ * its own counts alone. */
 static void
 state_update(const struct config *cfg, const char *prog, int st,
     struct metrics_last *l)
 {
 	char *path = state_path(cfg->spool.dir, prog);
-	struct notes *n = notes_open(path, 0);
+	struct notes *n = notes_open(path, 1);
 	int i;
 
-	free(path);
 	memset(l, 0, sizeof *l);
 	if (n)
-		state_load(n, l);
+		state_load(n, path, l);
+	free(path);
 	l->start = start_ms / 1000;
 	l->end = now_ms() / 1000;
 	l->duration_ms = mono_ms() - start_mono;
@@ -210,27 +218,58 @@ gauge(struct buf *b, const char *labels, const char *name, const char *help,
 	buf_addc(b, '\n');
 }
 
-/* A queue's files: regular files whose names end in .json or .csv, not
- * hidden, not a failed batch's .rows.json; *oldest their oldest mtime. */
-static long long
-queue_scan(const char *dir, long long *oldest)
+/* What waits in each queue: the files a program takes as work there
+ * (suffix; NULL: any name), never what sits beside them (hidden
+ * temporaries, .err, skip).  A queue not named here counts every file. */
+static const struct {
+	const char *queue, *suffix, *skip;
+} queue_kinds[] = {
+	{ "po/new", ".json", NULL },
+	{ "po/failed", ".json", ".rows.json" },	/* batches, not their rows */
+	{ "po/rejects", ".csv", ".recovered.csv" },	/* rejected rows only */
+	{ "receipt/new", ".json", NULL },
+	{ "receipt/failed", ".json", NULL },
+	{ "receipt/errors", NULL, NULL },	/* NetSuite's names */
+};
+
+static int
+ends_with(const char *s, const char *suffix)
 {
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+static int
+queue_counts(const char *queue, const char *name)
+{
+	size_t i;
+
+	if (name[0] == '.' || ends_with(name, ".err"))
+		return 0;
+	for (i = 0; i < sizeof queue_kinds / sizeof queue_kinds[0]; i++)
+		if (strcmp(queue_kinds[i].queue, queue) == 0)
+			return (!queue_kinds[i].suffix ||
+			    ends_with(name, queue_kinds[i].suffix)) &&
+			    (!queue_kinds[i].skip ||
+			    !ends_with(name, queue_kinds[i].skip));
+	return 1;
+}
+
+/* The files waiting in SPOOL/QUEUE (regular files queue_counts takes);
+ * *oldest their oldest mtime, 0 when none. */
+static long long
+queue_scan(const char *spooldir, const char *queue, long long *oldest)
+{
+	char *dir = path_join(spooldir, queue), *p;
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	struct stat sb;
 	long long n = 0;
-	size_t len;
-	char *p;
 
 	*oldest = 0;
-	if (!d)
-		return 0;
-	while ((e = readdir(d)) != NULL) {
-		len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len < 5 ||
-		    (strcmp(e->d_name + len - 5, ".json") != 0 &&
-		    strcmp(e->d_name + len - 4, ".csv") != 0) ||
-		    (len > 10 && strcmp(e->d_name + len - 10, ".rows.json") == 0))
+	while (d && (e = readdir(d)) != NULL) {
+		if (!queue_counts(queue, e->d_name))
 			continue;
 		p = path_join(dir, e->d_name);
 		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
@@ -240,7 +279,9 @@ queue_scan(const char *dir, long long *oldest)
 		}
 		free(p);
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
+	free(dir);
 	return n;
 }
 
@@ -248,30 +289,30 @@ static void
 queues_text(struct buf *b, const char *labels, const char *spooldir,
     const char *const *queues)
 {
-	long long now = now_ms() / 1000, n, oldest;
-	char *dir;
-	int i;
+	long long now = now_ms() / 1000, *n, *oldest;
+	size_t i, nq;
 
-	if (!queues || !queues[0])
+	for (nq = 0; queues && queues[nq]; nq++)
+		;
+	if (!nq)
 		return;
+	n = xcalloc(nq, sizeof *n);
+	oldest = xcalloc(nq, sizeof *oldest);
+	for (i = 0; i < nq; i++)
+		n[i] = queue_scan(spooldir, queues[i], &oldest[i]);
 	head(b, "posync_queue_files", "gauge",
 	    "files waiting in a spool queue");
-	for (i = 0; queues[i]; i++) {
-		dir = path_join(spooldir, queues[i]);
+	for (i = 0; i < nq; i++)
 		buf_addf(b, "posync_queue_files{%s,queue=\"%s\"} %lld\n", labels,
-		    queues[i], queue_scan(dir, &oldest));
-		free(dir);
-	}
+		    queues[i], n[i]);
 	head(b, "posync_queue_oldest_age_seconds", "gauge",
 	    "age of the oldest file in a spool queue (0: empty)");
-	for (i = 0; queues[i]; i++) {
-		dir = path_join(spooldir, queues[i]);
-		n = queue_scan(dir, &oldest);
+	for (i = 0; i < nq; i++)
 		buf_addf(b, "posync_queue_oldest_age_seconds{%s,queue=\"%s\"} "
 		    "%lld\n", labels, queues[i],
-		    n && now > oldest ? now - oldest : 0);
-		free(dir);
-	}
+		    n[i] && now > oldest[i] ? now - oldest[i] : 0);
+	free(n);
+	free(oldest);
 }
 
 static int
@@ -309,23 +350,65 @@ text(struct buf *b, const char *prog, const char *labels,
 			    value[i]);
 }
 
+/* The .prom file's first line: the spool it counts, control bytes as
+ * '?' (a comment is one line). */
+#define SPOOL_TAG	"# posync spool "
+
+static char *
+spool_line(const char *spooldir)
+{
+	char *s = xasprintf(SPOOL_TAG "%s\n", spooldir), *p;
+
+	for (p = s + strlen(SPOOL_TAG); p[1]; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
+/* Another spool's name on the file posync is about to replace: two
+ * configurations share [metrics] instance in one textfile_dir and
+ * overwrite each other's metrics, run after run.  Said; the run's own
+ * metrics are written all the same. */
+static void
+check_spool(const char *path, const char *mine, const char *inst)
+{
+	char *data = NULL, *q, *nl;
+	size_t len, tl = strlen(SPOOL_TAG);
+
+	if (read_file(path, 1 << 20, &data, &len) != 0)
+		return;	/* none yet, or not posync's to judge */
+	if (len > tl && memcmp(data, SPOOL_TAG, tl) == 0 &&
+	    (nl = memchr(data, '\n', len)) != NULL &&
+	    ((size_t)(nl - data + 1) != strlen(mine) ||
+	    memcmp(data, mine, strlen(mine)) != 0)) {
+		q = msg_quote(data + tl, (size_t)(nl - data) - tl);
+		msg_warn("%s: written for the spool %s too: two configurations "
+		    "share [metrics] instance %s and overwrite each other's "
+		    "metrics; give each its own instance", path, q, inst);
+		free(q);
+	}
+	free(data);
+}
+
 /* DIR/posync_PROG_INSTANCE.prom, replaced whole, readable by the node
- * exporter's user (0644: metrics hold no secret). */
+ * exporter's user (0644: metrics hold no secret).  A failure names
+ * [metrics] textfile_dir: the usual cause is that folder. */
 static int
 textfile(const char *dir, const char *prog, const char *inst,
-    const struct buf *b)
+    const char *mine, const struct buf *b)
 {
 	char *path = xasprintf("%s/posync_%s_%s.prom", dir, prog, inst);
 	char *tmp = xasprintf("%s/.posync_%s_%s.prom.%ld", dir, prog, inst,
 	    (long)getpid());
 	int fd, rc = -1;
 
+	check_spool(path, mine, inst);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644))
 	    < 0 || fchmod(fd, 0644) != 0 || write_all(fd, b->s, b->len) != 0 ||
-	    fsync(fd) != 0)
-		msg_warn("metrics not written: %s: %s", tmp, strerror(errno));
-	else if (close(fd) != 0 || (fd = -1, rename(tmp, path) != 0))
-		msg_warn("metrics not written: %s: %s", path, strerror(errno));
+	    fsync(fd) != 0 || close(fd) != 0 || (fd = -1, rename(tmp, path)
+	    != 0))
+		msg_warn("metrics not written to [metrics] textfile_dir %s (%s): "
+		    "%s", dir, path, strerror(errno));
 	else
 		rc = 0;
 	if (fd >= 0)
@@ -360,19 +443,22 @@ metrics_finish(const struct config *cfg, const char *prog,
 {
 	struct metrics_last l;
 	struct buf b = {0};
-	char *labels;
+	char *labels, *mine;
 
 	state_update(cfg, prog, st, &l);
 	labels = xasprintf("program=\"%s\",instance=\"%s\"", prog,
 	    cfg->metrics.instance);
+	mine = spool_line(cfg->spool.dir);
+	buf_adds(&b, mine);
 	text(&b, prog, labels, &l);
 	queues_text(&b, labels, cfg->spool.dir, queues);
 	if (cfg->metrics.textfile_dir)
 		textfile(cfg->metrics.textfile_dir, prog, cfg->metrics.instance,
-		    &b);
+		    mine, &b);
 	if (cfg->metrics.push_url)
 		push(cfg->metrics.push_url, prog, cfg->metrics.instance, &b);
 	buf_free(&b);
 	free(labels);
+	free(mine);
 	return 0;
 }

@@ -44,16 +44,17 @@ enum metric {
 	M_CSV_FILES,		/* po-export-parse: CSV files parsed */
 	M_ROWS_ACCEPTED,	/* po-export-parse: rows into batches */
 	M_ROWS_REJECTED,	/* po-export-parse: rows refused */
-	M_ROWS_RECOVERED,	/* po-export-parse: rows a crashed run had
-				 * already written, found again */
+	M_ROWS_RECOVERED,	/* po-export-parse: rows whose SKU held
+				 * commas, read NetSuite's way (accepted too) */
 	M_BATCHES_UPLOADED,	/* po-import */
 	M_BATCHES_FAILED,	/* po-import: moved to po/failed */
 	M_HOTWAX_ROW_ERRORS,	/* po-import: rows HotWax's logs failed */
-	M_RECEIPTS_EXPORTED,	/* receipt-export: receipt lines */
+	M_RECEIPTS_EXPORTED,	/* receipt-export: HotWax receipts (ids)
+				 * newly in its ledger */
 	M_EXCESS_ROWS,		/* receipt-export: rows to excess.csv */
 	M_RECEIPT_FILES_PUBLISHED,	/* receipt-push */
 	M_NETSUITE_ERROR_FILES,	/* receipt-push: NetSuite error CSVs */
-	M_RETRIES,		/* any: an HTTP or SFTP call tried again */
+	M_RETRIES,		/* any: an HTTP call tried again (SFTP: none) */
 	M_DOWNLOADED_BYTES,	/* any: bytes read over SFTP or HTTP */
 	M_UPLOADED_BYTES,	/* any: bytes written over SFTP or HTTP */
 	M_NCOUNTERS,

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "lock.h"
 #include "map.h"
+#include "metrics.h"
 #include "msg.h"
 #include "polines.h"
 #include "receipt_excess.h"
@@ -381,12 +382,22 @@ recheck_drop(struct rx_spool *sp, struct map *drop, struct rx_state *st,
 	return 0;
 }
 
+/* The committed state's cursor, for the metrics (seconds). */
+static void
+cursor_gauge(const struct rx_state *st)
+{
+	metric_set(M_RECEIPT_CURSOR, rx_state_cursor(st) / 1000);
+}
+
 /* The state on disk was written by this journal already (its file went
- * into new/ before: never twice)?  0 or 1 in *applied, else a status:
+ * into new/ before: never twice)?  0 or 1 in *applied; *fresh: the
+ * receipts the journal's state exports that the one on disk has not
+ * (each counted once, as the state is written).  Else a status:
  * a state that cannot be read or parsed stops the roll-forward before
  * anything moves, both files left as they are for a person. */
 static int
-roll_applied(struct rx_spool *sp, const struct rx_state *js, int *applied)
+roll_applied(struct rx_spool *sp, const struct rx_state *js, int *applied,
+    size_t *fresh)
 {
 	struct rx_state *cur = rx_state_new();
 	char *data = NULL;
@@ -394,6 +405,7 @@ roll_applied(struct rx_spool *sp, const struct rx_state *js, int *applied)
 	int rc = 0;
 
 	*applied = 0;
+	*fresh = 0;
 	if (read_file(sp->state_path, RX_STATE_MAX, &data, &len) < 0) {
 		if (errno != ENOENT) {
 			msg_cannot_read(sp->state_path);
@@ -402,6 +414,8 @@ roll_applied(struct rx_spool *sp, const struct rx_state *js, int *applied)
 	} else if ((rc = rx_state_parse(cur, data, len, sp->state_path)) == 0 &&
 	    rx_state_last(cur) >= rx_state_last(js) && rx_state_last(js) > 0)
 		*applied = 1;
+	if (rc == 0)	/* 0 when this journal's state is the one on disk */
+		*fresh = rx_state_ledger_new(js, cur);
 	free(data);
 	rx_state_free(cur);
 	return rc;
@@ -479,17 +493,23 @@ rx_journal_roll(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
 {
 	struct rx_state *js = rx_state_new();
 	char *path;
-	int rc, applied = 0;
+	int rc, applied = 0, added = 0;
+	size_t fresh = 0;
 
 	if ((rc = rx_journal_state(j, js, sp->journal_path)) != 0 ||
-	    (rc = roll_applied(sp, js, &applied)) != 0)
+	    (rc = roll_applied(sp, js, &applied, &fresh)) != 0)
 		goto out;
 	if (j->fold.len && (rc = rx_unfold(sp, &j->fold)) != 0)
 		goto out;
 	if ((rc = roll_file(sp, j, applied)) != 0 ||
-	    (rc = rx_excess_write(sp->excess_path, &j->excess, excess_said)) != 0 ||
-	    (rc = roll_state(sp, j, js)) != 0)
+	    (rc = rx_excess_write(sp->excess_path, &j->excess, &added)) != 0)
 		goto out;
+	*excess_said += added;
+	metric_add(M_EXCESS_ROWS, added);	/* rows new to excess.csv */
+	if ((rc = roll_state(sp, j, js)) != 0)
+		goto out;
+	metric_add(M_RECEIPTS_EXPORTED, (long long)fresh);
+	cursor_gauge(js);
 	if (unlink(sp->journal_path) < 0 || fsync_dir(sp->statedir) < 0) {
 		msg_warnerr("%s", sp->journal_path);
 		rc = EX_IOERR;
@@ -573,5 +593,7 @@ rx_journal_load(struct rx_spool *sp, struct rx_state *st, int *excess_said)
 	}
 	rc = rx_state_parse(st, data, len, sp->state_path);
 	free(data);
+	if (rc == 0)
+		cursor_gauge(st);
 	return rc;
 }

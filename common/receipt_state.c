@@ -130,6 +130,18 @@ rx_state_ledger_put(struct rx_state *st, const char *id, int64_t ms)
 	*(int64_t *)map_put(st->ledger, id, NULL) = ms;
 }
 
+size_t
+rx_state_ledger_new(const struct rx_state *st, const struct rx_state *old)
+{
+	const char *id;
+	size_t it = 0, n = 0;
+
+	while (map_next(st->ledger, &it, &id) != NULL)
+		if (!rx_state_seen(old, id))
+			n++;
+	return n;
+}
+
 int
 rx_state_has_po(const struct rx_state *st, const char *po)
 {

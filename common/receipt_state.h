@@ -72,6 +72,11 @@ void rx_state_set_floor(struct rx_state *st, int64_t ms);
 /* The ledger: was receipt id exported (or skipped for good)?  Record it. */
 int rx_state_seen(const struct rx_state *st, const char *id);
 void rx_state_ledger_put(struct rx_state *st, const char *id, int64_t ms);
+/* How many receipt ids st's ledger holds that old's does not: those a
+ * commit from old to st exports (pruning only drops ids never asked for
+ * again, so none comes back). */
+size_t rx_state_ledger_new(const struct rx_state *st,
+    const struct rx_state *old);
 
 /* Per NetSuite PO line.  rx_state_has_po: the state holds the PO. */
 int rx_state_has_po(const struct rx_state *st, const char *po);

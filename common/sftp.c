@@ -26,6 +26,7 @@
 #include <libssh2_sftp.h>
 
 #include "config.h"
+#include "metrics.h"
 #include "msg.h"
 #include "sftp.h"
 #include "util.h"
@@ -1262,6 +1263,7 @@ sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got
 			break;
 		}
 		total += (uint64_t)r;
+		metric_add(M_DOWNLOADED_BYTES, (long long)r);
 		*got = total;
 		if (s->progress)
 			s->progress(total, size, s->parg);
@@ -1317,6 +1319,7 @@ put_data(struct sftp *s, LIBSSH2_SFTP_HANDLE *h, int fd, const char *remote,
 				st = fail(s, remote, "upload failed");
 				break;
 			}
+			metric_add(M_UPLOADED_BYTES, (long long)w);
 		}
 		if (st)
 			break;

@@ -44,6 +44,7 @@
 #include "future.h"
 #include "input.h"
 #include "lock.h"
+#include "metrics.h"
 #include "msg.h"
 #include "parsedmark.h"
 #include "pocsv.h"
@@ -515,6 +516,18 @@ say_rejects(struct job *j)
 	free(rj);
 }
 
+/* A file is counted once, as its marker makes it parsed: a run that
+ * stopped before (killed, or the marker not written) counted nothing,
+ * and the run that finishes it counts it all. */
+static void
+count_parsed(const struct job *j)
+{
+	metric_add(M_CSV_FILES, 1);
+	metric_add(M_ROWS_ACCEPTED, (long long)j->good);
+	metric_add(M_ROWS_REJECTED, (long long)j->rejected);
+	metric_add(M_ROWS_RECOVERED, (long long)j->recovered);
+}
+
 static int
 finish(struct job *j)
 {
@@ -542,6 +555,8 @@ finish(struct job *j)
 		msg_warn("%s: its batches are written, but not its marker %s: "
 		    "the file stays where it is and is read again by the next "
 		    "run (its batches are not written twice)", j->qname, marker);
+	else
+		count_parsed(j);
 	free(data);
 	free(marker);
 	say_rejects(j);
@@ -1348,11 +1363,15 @@ prune(struct run *run)
 	return st;
 }
 
+/* the spool queues its metrics count (metrics.h) */
+static const char *const queues[] = { "po/rejects", NULL };
+
 static const struct prog_spec spec = {
 	.lock = "po-export-parse",
 	.area = "po",
 	.operands = "[file.csv ...]",
 	.dry = "dry run: show what would be taken and what parsing finds",
+	.queues = queues,
 	.check = config_check_date_format,
 };
 

@@ -84,6 +84,7 @@
 #include "lock.h"
 #include "logid.h"
 #include "map.h"
+#include "metrics.h"
 #include "msg.h"
 #include "pocsv.h"
 #include "prog.h"
@@ -412,8 +413,10 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 		free(why);
 		if (st)
 			r->wfail = 1;
-		else
+		else {
+			metric_add(M_BATCHES_FAILED, 1);	/* in failed/: once */
 			unreserve(r, name);
+		}
 		return st ? st : EX_DATAERR;
 	}
 	free(why);
@@ -439,6 +442,7 @@ upload(struct run *r, const char *name, const char *path, size_t nrows)
 		return EX_PROTOCOL;
 	}
 	msg_info("%s accepted: data-manager log %s", name, id);
+	metric_add(M_BATCHES_UPLOADED, 1);	/* HotWax has it, whatever follows */
 	st = accepted(r, name, id);
 	free(id);
 	if (!st)
@@ -874,6 +878,8 @@ log_over(struct run *r, struct pending *p, const cJSON *lg,
 		f = xasprintf("%s %s %zu failed\n", p->id, status, nfailed);
 		if (spool_write_atomic(s, f, strlen(f)))
 			st = EX_IOERR;
+		else	/* the log is closed: its rows are never counted again */
+			metric_add(M_HOTWAX_ROW_ERRORS, (long long)nfailed);
 		free(f);
 		free(s);
 	}
@@ -1546,11 +1552,15 @@ setup(struct run *r)
 	return 0;
 }
 
+/* the spool queues its metrics count (metrics.h) */
+static const char *const queues[] = { "po/new", "po/failed", NULL };
+
 static const struct prog_spec spec = {
 	.lock = "po-import",
 	.area = "po",
 	.operands = "[batch.json ...]",
 	.dry = "dry run: list the batches that would be uploaded",
+	.queues = queues,
 };
 
 int

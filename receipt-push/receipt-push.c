@@ -60,6 +60,7 @@
 #include "future.h"
 #include "input.h"
 #include "lock.h"
+#include "metrics.h"
 #include "msg.h"
 #include "prog.h"
 #include "notes.h"
@@ -551,6 +552,8 @@ look_at_receipt_dir(struct run *r)
 	/* the notes of the files still waiting; none: no file */
 	st = r->dry ? 0 : notes_save(u);
 	notes_close(u);
+	metric_set(M_RECEIPT_UNREAD_AGE, oldname && now > oldest ?
+	    (long long)(now - oldest) : 0);
 	if (st)
 		return st;
 	if (oldname && now - oldest > c->netsuite.receipt_stale_after) {
@@ -856,6 +859,9 @@ publish(struct run *r, struct item *it)
 	}
 	if (st)
 		goto out;
+	/* counted as NetSuite can see it: a run that dies before the move
+	 * to cur/ leaves it to the next, which only moves it (went_out) */
+	metric_add(M_RECEIPT_FILES_PUBLISHED, 1);
 	msg_info("%s: published as %s", it->path, final);
 	/* spool_move stamps it in cur/ with this host's time: the publish
 	 * time the stale check measures by (published_at), never the
@@ -1138,7 +1144,7 @@ report_errors(struct run *r)
 	struct sftp_entry *e, st;
 	size_t n, i;
 	char *state;
-	int s;
+	int s, s2 = 0;
 
 	if (!x.dir || (s = sftp_stat(r->s, x.dir, &st)) == SFTP_MISSING)
 		return 0;
@@ -1159,9 +1165,11 @@ report_errors(struct run *r)
 	for (i = 0; i < n; i++)
 		if (e[i].is_reg)
 			s = exit_merge(s, report_one(r, &x, &e[i]));
-	/* Only names still on the server are kept: the list stays small. */
-	if (!r->dry)
-		s = exit_merge(s, notes_save(x.seen));
+	/* Only names still on the server are kept: the list stays small.
+	 * The new ones are counted once they are kept as seen. */
+	if (!r->dry && (s2 = notes_save(x.seen)) == 0)
+		metric_add(M_NETSUITE_ERROR_FILES, (long long)x.fresh);
+	s = exit_merge(s, r->dry ? 0 : s2);
 	/* a walk stopped by a lost connection saw only some files: the
 	 * notes of the rest are kept */
 	if (!r->dry && !x.lost)
@@ -1201,11 +1209,16 @@ run(struct run *r, int argc, char **argv)
 	return st;
 }
 
+/* the spool queues its metrics count (metrics.h) */
+static const char *const queues[] = { "receipt/new", "receipt/failed",
+	"receipt/errors", NULL };
+
 static const struct prog_spec spec = {
 	.lock = LOCK_NAME,
 	.area = "receipt",
 	.operands = "[file.json ...]",
 	.dry = "dry run: say what would be published, change nothing",
+	.queues = queues,
 	.check = config_check_staging,
 };
 

@@ -1,0 +1,45 @@
+#!/bin/sh
+# The real prometheus-pushgateway on 127.0.0.1 takes each run's push as
+# its group (job posync_PROGRAM, instance INSTANCE); stopped, a push that
+# fails is one warning naming the URL, the run's status is its own and
+# the textfile is written all the same.
+. "${0%/*}/lib.sh"
+. "$BED/posync.sh"
+. "$BED/metrics.sh"
+
+PG=$(command -v prometheus-pushgateway) ||
+	t_skip_all "prometheus-pushgateway not installed (make deps)"
+bed_built po-import
+
+port=$(free_port)
+"$PG" --web.listen-address="127.0.0.1:$port" >"$SCRATCH/pg.log" 2>&1 &
+PG_PID=$!
+t_at_exit "kill $PG_PID"
+wait_port "$port" 20 || t_bail "the Pushgateway did not start: $(tail -3 "$SCRATCH/pg.log")"
+url=http://127.0.0.1:$port
+metrics_conf "$SCRATCH/p.conf" "$SCRATCH/spool" t6042 "metrics.push_url = $url"
+
+metrics_pi "$SCRATCH/p.conf"
+t_is "po-import: 0" "$PI_ST" 0
+t_is "and quiet" "$(cat "$SCRATCH/pi.err")" ""
+curl -sf "$url/metrics" >"$SCRATCH/got"
+t_is "the Pushgateway answers" "$?" 0
+grp='instance="t6042",job="posync_po-import",program="po-import"'
+t_is "its group holds the run's exit status" "$(metric "$SCRATCH/got" posync_last_exit_status "$grp")" \
+	"$(metric "$MD/posync_po-import_t6042.prom" posync_last_exit_status)"
+t_is "and every series the textfile holds" "$(grep -c "^posync_[a-z_]*{$grp" "$SCRATCH/got")" \
+	"$(grep -c '^posync_' "$MD/posync_po-import_t6042.prom")"
+t_is "the push succeeded, by the Pushgateway's own account" \
+	"$(metric "$SCRATCH/got" push_failure_time_seconds 'instance="t6042",job="posync_po-import"')" 0
+
+t_ok "the Pushgateway stops" kill "$PG_PID"
+while kill -0 "$PG_PID" 2>/dev/null; do sleep 0.1; done
+rm "$MD/posync_po-import_t6042.prom"
+metrics_pi "$SCRATCH/p.conf"
+t_is "po-import with the Pushgateway gone: still 0" "$PI_ST" 0
+t_is "one line on stderr" "$(wc -l <"$SCRATCH/pi.err")" 1
+t_like "a warning naming the URL" "$(cat "$SCRATCH/pi.err")" \
+	"^po-import: metrics not pushed to $url/metrics/job/posync_po-import/instance/t6042: "
+t_ok "the textfile is written all the same" test -s "$MD/posync_po-import_t6042.prom"
+t_is "its exit status: 0" "$(metric "$MD/posync_po-import_t6042.prom" posync_last_exit_status)" 0
+t_done

@@ -1,0 +1,41 @@
+#!/bin/sh
+# [metrics] textfile_dir names a folder that does not exist: one warning
+# naming it, the run's work done and its status its own, the counters
+# kept in the state all the same (the next run, once the folder is
+# there, writes them).
+. "${0%/*}/lib.sh"
+. "$BED/posync.sh"
+. "$BED/metrics.sh"
+
+bed_built po-import
+metrics_conf "$SCRATCH/c.conf" "$SCRATCH/spool" t6043
+sed -i "s|^textfile_dir = .*|textfile_dir = $SCRATCH/nowhere|" "$SCRATCH/c.conf"
+# a batch HotWax (out of reach) cannot take: the run has work, and a status
+mkdir -p "$SCRATCH/spool/po/new"
+printf '[]' >"$SCRATCH/spool/po/new/b1.json"
+
+metrics_pi "$SCRATCH/c.conf"
+st=$PI_ST
+t_true "po-import ends as HotWax out of reach makes it (not 0)" "$st" -ne 0
+t_is "its batch stays for the next run" "$(ls "$SCRATCH/spool/po/new")" b1.json
+t_is "one warning about the metrics" "$(grep -c 'metrics' "$SCRATCH/pi.err")" 1
+t_like "naming the folder" "$(grep metrics "$SCRATCH/pi.err")" \
+	"^po-import: metrics not written to \\[metrics\\] textfile_dir $SCRATCH/nowhere .*: No such file or directory\$"
+t_true "nothing made in its place" ! -e "$SCRATCH/nowhere"
+t_ok "the run is kept in the state" grep -q "^exit $st\$" "$SCRATCH/spool/state/po-import.metrics"
+
+# the same run again, the folder made: it is written, the failed run's
+# status the last but one
+mkdir "$SCRATCH/nowhere"
+metrics_pi "$SCRATCH/c.conf"
+t_is "the next run has the same status" "$PI_ST" "$st"
+t_is "and no metrics warning" "$(grep -c 'metrics' "$SCRATCH/pi.err")" 0
+t_is "its file says it" "$(metric "$SCRATCH/nowhere/posync_po-import_t6043.prom" posync_last_exit_status)" "$st"
+
+# HotWax's retries are counted: a run allowed two more tries adds two
+before=$(metric "$SCRATCH/nowhere/posync_po-import_t6043.prom" posync_retries_total)
+sed -i 's/^retries = 0$/retries = 2/' "$SCRATCH/c.conf"
+POSYNC_BACKOFF_MS=10 metrics_pi "$SCRATCH/c.conf"
+t_is "two retries counted, as [hotwax] retries allows" \
+	"$(metric "$SCRATCH/nowhere/posync_po-import_t6043.prom" posync_retries_total)" $((before + 2))
+t_done
