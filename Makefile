@@ -35,7 +35,7 @@ INI_LIBS    = $(call pc,inih,libs,libinih-dev)
 # libcsv ships no .pc file: probe for its header with the compiler.
 CSV_LIBS    = $(if $(shell printf '\#include <csv.h>\n' | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo y),-lcsv,$(error csv.h (libcsv) not found: apt-get install libcsv-dev, or run make deps))
 
-PROGS = po-export-parse/po-export-parse po-import/po-import \
+PROGS = po-export-parse/po-export-parse po-import/po-import posync-status/posync-status \
         receipt-export/receipt-export receipt-push/receipt-push
 
 # common/ is one archive; each program links it and the linker takes the

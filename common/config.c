@@ -109,12 +109,22 @@ static const struct key keys[] = {
 	{"metrics", "textfile_dir", K_STR, F(metrics.textfile_dir), 0, 0},
 	{"metrics", "instance", K_NAME, F(metrics.instance), 0, 0},
 	{"metrics", "push_url", K_STR, F(metrics.push_url), 0, 0},
+
+	{"status", "inbound_warn", K_INT, F(status.inbound_warn), 60, 366 * 86400},
+	{"status", "inbound_crit", K_INT, F(status.inbound_crit), 60, 366 * 86400},
+	{"status", "outbound_warn", K_INT, F(status.outbound_warn), 60, 366 * 86400},
+	{"status", "outbound_crit", K_INT, F(status.outbound_crit), 60, 366 * 86400},
+	{"status", "queue_warn", K_INT, F(status.queue_warn), 60, 366 * 86400},
+	{"status", "queue_crit", K_INT, F(status.queue_crit), 60, 366 * 86400},
+	{"status", "unread_warn", K_INT, F(status.unread_warn), 0, 30 * 86400},
+	{"status", "cursor_warn", K_INT, F(status.cursor_warn), 60, 366 * 86400},
+	{"status", "cursor_crit", K_INT, F(status.cursor_crit), 60, 366 * 86400},
 };
 #undef F
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 static const char *const sections[] = {"sftp", "netsuite", "hotwax", "spool",
-    "metrics"};
+    "metrics", "status"};
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 #define NS "/home/hotwax/netsuite/purchaseorder"
@@ -156,6 +166,16 @@ set_defaults(struct config *c)
 	c->spool.syslog = 0;
 
 	c->metrics.instance = xstrdup("default");
+
+	c->status.inbound_warn = 3600;
+	c->status.inbound_crit = 14400;
+	c->status.outbound_warn = 3600;
+	c->status.outbound_crit = 14400;
+	c->status.queue_warn = 3600;
+	c->status.queue_crit = 14400;
+	c->status.unread_warn = 3600;
+	c->status.cursor_warn = 172800;
+	c->status.cursor_crit = 604800;
 }
 
 void
@@ -692,6 +712,35 @@ config_check_staging(const struct config *c)
 	}
 	free(stg);
 	return st;
+}
+
+/* posync-status's thresholds: each warning comes before its critical
+ * ([netsuite] receipt_stale_after is the unread file's critical). */
+int
+config_check_status(const struct config *c)
+{
+	const struct { int w, cr; const char *wk, *ck; } t[] = {
+		{ c->status.inbound_warn, c->status.inbound_crit,
+		    "[status] inbound_warn", "[status] inbound_crit" },
+		{ c->status.outbound_warn, c->status.outbound_crit,
+		    "[status] outbound_warn", "[status] outbound_crit" },
+		{ c->status.queue_warn, c->status.queue_crit,
+		    "[status] queue_warn", "[status] queue_crit" },
+		{ c->status.unread_warn, c->netsuite.receipt_stale_after,
+		    "[status] unread_warn", "[netsuite] receipt_stale_after" },
+		{ c->status.cursor_warn, c->status.cursor_crit,
+		    "[status] cursor_warn", "[status] cursor_crit" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (t[i].w > t[i].cr) {
+			msg_warn("%s: %s (%d s) is longer than %s (%d s): a "
+			    "warning must come first", c->path, t[i].wk, t[i].w,
+			    t[i].ck, t[i].cr);
+			return EX_CONFIG;
+		}
+	return 0;
 }
 
 int

@@ -2,7 +2,7 @@
  * config -- the one configuration file all four programs share.
  *
  * INI (parsed with inih): sections [sftp], [netsuite], [hotwax], [spool],
- * [metrics].
+ * [metrics], [status].
  * The file is -c FILE, else $POSYNC_CONFIG, else /etc/posync/posync.conf.
  * Every key has a default (see posync.conf(5)); an unknown section or key,
  * a number out of range or a malformed line is an error "file:line: message"
@@ -66,6 +66,17 @@ struct config {
 		char *instance;		/* "default": the instance label */
 		char *push_url;		/* NULL: no Pushgateway */
 	} metrics;
+	struct {			/* posync-status's thresholds, s */
+		int inbound_warn;	/* 3600: po-export-parse, po-import */
+		int inbound_crit;	/* 14400 */
+		int outbound_warn;	/* 3600: receipt-export, receipt-push */
+		int outbound_crit;	/* 14400 */
+		int queue_warn;		/* 3600: oldest in po/new, receipt/new */
+		int queue_crit;		/* 14400 */
+		int unread_warn;	/* 3600; critical: receipt_stale_after */
+		int cursor_warn;	/* 172800: the receipt cursor's age */
+		int cursor_crit;	/* 604800 */
+	} status;
 };
 
 /* Fill c with defaults, then read the file (path may be NULL: see above).
@@ -83,6 +94,9 @@ void config_free(struct config *c);
  * (receipt-push). */
 int config_check_date_format(const struct config *c);
 int config_check_staging(const struct config *c);
+/* config_check_status: each of posync-status's warnings comes before
+ * its critical (posync-status). */
+int config_check_status(const struct config *c);
 
 /* Read a secret (token, password) from path: its one line, without the
  * LF or CRLF that may end it.  Refuses (NULL, message naming the file and

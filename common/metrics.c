@@ -256,10 +256,8 @@ queue_counts(const char *queue, const char *name)
 	return 1;
 }
 
-/* The files waiting in SPOOL/QUEUE (regular files queue_counts takes);
- * *oldest their oldest mtime, 0 when none. */
-static long long
-queue_scan(const char *spooldir, const char *queue, long long *oldest)
+long long
+metrics_queue(const char *spooldir, const char *queue, long long *oldest)
 {
 	char *dir = path_join(spooldir, queue), *p;
 	DIR *d = opendir(dir);
@@ -299,7 +297,7 @@ queues_text(struct buf *b, const char *labels, const char *spooldir,
 	n = xcalloc(nq, sizeof *n);
 	oldest = xcalloc(nq, sizeof *oldest);
 	for (i = 0; i < nq; i++)
-		n[i] = queue_scan(spooldir, queues[i], &oldest[i]);
+		n[i] = metrics_queue(spooldir, queues[i], &oldest[i]);
 	head(b, "posync_queue_files", "gauge",
 	    "files waiting in a spool queue");
 	for (i = 0; i < nq; i++)

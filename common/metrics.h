@@ -85,6 +85,13 @@ struct metrics_last {
 int metrics_read(const char *spooldir, const char *prog,
     struct metrics_last *last);
 
+/* The files waiting in SPOOL/QUEUE ("po/new") as the metrics count them
+ * (metrics.c's queue_kinds: a queue's work, never what sits beside it,
+ * hidden temporaries or .err): how many, and *oldest their oldest mtime
+ * (0: none).  posync-status counts so. */
+long long metrics_queue(const char *spooldir, const char *queue,
+    long long *oldest);
+
 /* The name of metric m as written ("posync_rows_accepted_total"). */
 const char *metric_name(enum metric m);
 

@@ -93,6 +93,23 @@ notes_find(const struct notes *n, const char *key)
 	return NULL;
 }
 
+void
+notes_each(const struct notes *n, notes_fn *fn, void *arg)
+{
+	const char *p, *e;
+	size_t kl;
+	char *key;
+
+	for (p = n->lines; p && *p; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		if ((kl = strcspn(p, " \n")) == 0)
+			continue;
+		key = xstrndup(p, kl);
+		fn(key, p[kl] == ' ' ? p + kl + 1 : p + kl, arg);
+		free(key);
+	}
+}
+
 int
 notes_nums(const char *rest, long long *v, int n)
 {

@@ -20,6 +20,9 @@
  *    work, as reporting NetSuite's errors twice), else no notes.
  *  - notes_find: the REST of KEY's line in the file as read ("" for a
  *    bare KEY; it runs to the '\n'), NULL when KEY has no line.
+ *  - notes_each: fn(KEY, REST) for each line of the file as read, in
+ *    its order (KEY a copy, REST as notes_find's); for a reader that
+ *    does not know the keys (posync-status).
  *  - notes_nums: a REST of exactly n decimal numbers (0 to LLONG_MAX,
  *    one blank apart; trailing blanks or a CR allowed) into v: 0, else
  *    -1 (a damaged line: the caller takes it as unknown).
@@ -42,6 +45,8 @@ struct notes;
 
 struct notes *notes_open(const char *path, int must_read);
 const char *notes_find(const struct notes *n, const char *key);
+typedef void notes_fn(const char *key, const char *rest, void *arg);
+void notes_each(const struct notes *n, notes_fn *fn, void *arg);
 int notes_nums(const char *rest, long long *v, int n);
 void notes_keep(struct notes *n, const char *key);
 void notes_keepf(struct notes *n, const char *key, const char *fmt, ...)

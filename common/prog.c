@@ -61,8 +61,12 @@ usage(const struct prog_spec *s, FILE *fp)
 
 	fprintf(fp, "usage: %s [-nv] [-c config]", progname);
 	for (o = s->opts; o && o->name; o++)
-		fprintf(fp, " [--%s%s%s]", o->name, o->arg ? " " : "",
-		    o->arg ? o->arg : "");
+		if (o->letter)
+			fprintf(fp, " [-%c%s%s]", o->letter, o->arg ? " " : "",
+			    o->arg ? o->arg : "");
+		else
+			fprintf(fp, " [--%s%s%s]", o->name, o->arg ? " " : "",
+			    o->arg ? o->arg : "");
 	fprintf(fp, "%s%s\n", s->operands ? " " : "",
 	    s->operands ? s->operands : "");
 	/* two lines: every --help line fits 80 columns (tests/6023) */
@@ -71,15 +75,27 @@ usage(const struct prog_spec *s, FILE *fp)
 	help_line(fp, "-n, --dry-run", s->dry);
 	help_line(fp, "-v, --verbose", "progress on stderr");
 	for (o = s->opts; o && o->name; o++) {
-		left = xasprintf("    --%s%s%s", o->name, o->arg ? " " : "",
-		    o->arg ? o->arg : "");
+		left = xasprintf("%c%c%c --%s%s%s", o->letter ? '-' : ' ',
+		    o->letter ? o->letter : ' ', o->letter ? ',' : ' ',
+		    o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 		help_line(fp, left, o->help);
 		free(left);
 	}
 	help_line(fp, "-h, --help", "this help");
 	help_line(fp, "-V, --version",
 	    "the program's name and posync's version");
-	fputs(msg_exit_table(), fp);
+	fputs(s->exits ? s->exits : msg_exit_table(), fp);
+}
+
+/* The status the skeleton ends with, st's and stdout's (so): merged by
+ * msg.c's ranks, or for a program of its own exits, st unless the
+ * skeleton failed. */
+static int
+end_status(const struct prog_spec *s, int st, int so, int own)
+{
+	if (!s->exits)
+		return exit_merge(st, so);
+	return so || !own ? s->unknown : st;
 }
 
 #define GO_ON	(-1)	/* an option read: parsing goes on */
@@ -123,6 +139,36 @@ long_options(const struct prog_spec *s)
 	return lo;
 }
 
+/* getopt's letters: the five of every program, then the program's own
+ * short forms (malloc'd). */
+static char *
+short_options(const struct prog_spec *s)
+{
+	struct buf b = {0};
+	const struct prog_opt *o;
+
+	buf_adds(&b, ":c:nvhV");
+	for (o = s->opts; o && o->name; o++)
+		if (o->letter)
+			buf_addf(&b, "%c%s", o->letter, o->arg ? ":" : "");
+	return b.s;
+}
+
+/* The index of the program's own option read as ch: a long one (OWN +
+ * i) or a short form; -1 for none. */
+static int
+own_option(const struct prog_spec *s, int ch)
+{
+	int i;
+
+	if (ch >= OWN)
+		return ch - OWN;
+	for (i = 0; s->opts && s->opts[i].name; i++)
+		if (s->opts[i].letter && s->opts[i].letter == ch)
+			return i;
+	return -1;
+}
+
 /*
  * What getopt_long refused, said by us: its own message carries argv[0]
  * as typed (a path, perhaps) and the option unescaped.  optopt is 0 for
@@ -142,7 +188,8 @@ refused(const struct prog_spec *s, int ch, char **argv)
 		    strncmp(given, "--", 2) == 0 ? given : letter);
 	if (optopt == 0)
 		return bad_usage(s, "unknown or ambiguous option:", given);
-	if (optopt >= OWN || strchr("cnvhV", optopt))
+	if (optopt >= OWN || strchr("cnvhV", optopt) ||
+	    own_option(s, optopt) >= 0)
 		return bad_usage(s, "option takes no argument:", given);
 	return bad_usage(s, "unknown option:", letter);
 }
@@ -175,7 +222,7 @@ option(struct prog *p, int ch, char **argv, void *ctx)
 	case 'V': printf("%s posync %s\n", progname, POSYNC_VERSION); return 0;
 	case ':': case '?': return refused(p->spec, ch, argv);
 	}
-	st = p->spec->opts[ch - OWN].set(optarg, ctx);
+	st = p->spec->opts[own_option(p->spec, ch)].set(optarg, ctx);
 	return st ? st : GO_ON;
 }
 
@@ -184,20 +231,22 @@ prog_parse(const struct prog_spec *spec, int argc, char **argv, void *ctx)
 {
 	struct prog *p = xcalloc(1, sizeof *p);
 	struct option *lo = long_options(spec);
+	char *so = short_options(spec);
 	int ch, st = GO_ON;
 
 	msg_init(argc > 0 ? argv[0] : NULL);
 	p->spec = spec;
 	opterr = 0;
 	while (st == GO_ON &&
-	    (ch = getopt_long(argc, argv, ":c:nvhV", lo, NULL)) != -1)
+	    (ch = getopt_long(argc, argv, so, lo, NULL)) != -1)
 		st = option(p, ch, argv, ctx);
 	free(lo);
+	free(so);
 	if (st == GO_ON && optind < argc && !spec->operands)
 		st = bad_usage(spec, "takes no file arguments:", argv[optind]);
 	if (st != GO_ON) {	/* -h, -V: stdout checked as a run's is */
 		free(p);
-		exit(exit_merge(st, stdout_finish()));
+		exit(end_status(spec, st, stdout_finish(), st == 0));
 	}
 	p->operands = argv + optind;
 	p->noperands = argc - optind;
@@ -219,7 +268,7 @@ prog_start(struct prog *p, struct config *cfg)
 		return st;
 	/* -n makes nothing, not even the spool tree or the lock: it only
 	 * reads, and what it reads is replaced by renames, never torn */
-	if (p->dry)
+	if (p->dry || s->readonly)
 		return spool_check(cfg->spool.dir);
 	if ((st = spool_init(cfg->spool.dir)) != 0 ||
 	    (st = lock_take(cfg->spool.dir, s->lock)) != 0)
@@ -248,7 +297,7 @@ prog_operands(const struct prog *p, int *n)
 int
 prog_finish(struct prog *p, int st)
 {
-	st = exit_merge(st, stdout_finish());
+	st = end_status(p->spec, st, stdout_finish(), 1);
 	if (p->locked)
 		metrics_finish(p->cfg, p->spec->lock, p->spec->queues, st);
 	if (p->cfg)

@@ -23,6 +23,10 @@
  *    no lock: it only checks the spool as a real run would
  *    (spool_check), so it can run on a spool not made yet or beside a
  *    running copy;
+ *  - a program with readonly set never makes or changes the spool
+ *    and takes no lock, -n or not; one with its own exits table has
+ *    --help print it and ends every failure of the skeleton's own with
+ *    its unknown status;
  *  - prog_finish: stdout_finish on every path; then, for a run that
  *    took its lock, the metrics (metrics.h), with the run's final
  *    status, stdout's included; the configuration freed.
@@ -47,6 +51,7 @@ struct prog_opt {
 	/* Called as the option is read (ctx is prog_parse's): 0, or an
 	 * exit status after a message, which ends the program there. */
 	int (*set)(const char *optarg, void *ctx);
+	char letter;	/* its short form ('t': -t), or 0: none */
 };
 
 /* What tells one program's start from another's. */
@@ -65,6 +70,17 @@ struct prog_spec {
 	 * touched: 0, or EX_CONFIG after a message naming the file and key.
 	 * NULL: none. */
 	int (*check)(const struct config *cfg);
+	/* A program that only reads (posync-status): prog_start makes no
+	 * spool tree, takes no lock and cleans nothing, as -n does (the
+	 * spool is checked, spool_check), and writes no metrics. */
+	int readonly;
+	/* Its own exit statuses, for a program run by another convention
+	 * (posync-status: Nagios'): the table --help prints instead of
+	 * msg.c's, and the status the skeleton ends with where it would
+	 * end with one of msg.c's (a bad command line, -h or -V whose
+	 * stdout failed, stdout at prog_finish).  NULL, 0: msg.c's. */
+	const char *exits;
+	int unknown;
 };
 
 /* msg_init(argv[0]), then the options.  Returns only for a run: -h, -V,

@@ -309,8 +309,8 @@ set_start_at(const char *arg, void *ctx)
 static const struct prog_opt opts[] = {
 	{ "start-at", "TIME", "first run only: write a state that exports nothing\n"
 	    "dated before TIME (YYYY-MM-DDTHH:MM:SS[.fff], then Z\n"
-	    "or +HH:MM/-HH:MM), and export nothing now", set_start_at },
-	{ NULL, NULL, NULL, NULL }
+	    "or +HH:MM/-HH:MM), and export nothing now", set_start_at, 0 },
+	{ NULL, NULL, NULL, NULL, 0 }
 };
 
 static const struct prog_spec spec = {

@@ -482,11 +482,12 @@ build_queue(struct run *r, int argc, char **argv, int *named)
 /* ------------------------------------------------------------ the server */
 
 /* What look_at_receipt_dir keeps of the posync files waiting in
- * receipt_dir that this spool did not publish (no stamp in cur/: from
- * another host, or pruned): when this host first saw each, in
- * SPOOL/state/receipt-push.unread, notes "SAFENAME TIME" (notes.h).  A
- * server clock ahead of ours cannot push such a file's time out of
- * reach. */
+ * receipt_dir, in SPOOL/state/receipt-push.unread, notes "SAFENAME
+ * TIME" (notes.h): for a file this spool published (its stamp in cur/),
+ * that stamp; for one it did not (from another host, or pruned), when
+ * this host first saw it.  A server clock ahead of ours cannot push
+ * such a file's time out of reach.  posync-status reads the notes: the
+ * files NetSuite had not read at the last run, and since when. */
 
 /* When this host published e: its stamp in cur/; else the earlier of
  * the server's mtime and when this host first saw it waiting. */
@@ -504,12 +505,12 @@ published_at(struct run *r, const struct sftp_entry *e, struct notes *u,
 		 * ahead) would silence the stale alarm until the clock
 		 * passes it: it counts as now, and is set to now once, so
 		 * the alarm comes receipt_stale_after from here */
-		if (mtime_settle(r, p, &st, now) != 0) {
-			free(p);
-			return now;
-		}
+		t = mtime_settle(r, p, &st, now) != 0 ? now : st.st_mtime;
 		free(p);
-		return st.st_mtime;
+		sn = safename(e->name, strlen(e->name));
+		notes_keepf(u, sn, "%lld", t);
+		free(sn);
+		return (time_t)t;
 	}
 	free(p);
 	sn = safename(e->name, strlen(e->name));

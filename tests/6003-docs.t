@@ -9,8 +9,10 @@
 . "${0%/*}/lib.sh"
 
 MAN=$TOP/man
-PROGS="po-export-parse po-import receipt-export receipt-push"
-PAGES="po-export-parse.1 po-import.1 receipt-export.1 receipt-push.1 posync.conf.5 posync.7"
+PROGS="po-export-parse po-import receipt-export receipt-push posync-status"
+PAGES="po-export-parse.1 po-import.1 receipt-export.1 receipt-push.1 posync-status.1 posync.conf.5 posync.7"
+# posync-status exits as a Nagios plugin does, not by msg.h's table
+NAGIOS="0 1 2 3 "
 # The Makefile's defaults, not whatever the caller's environment says.
 unset PREFIX BINDIR MANDIR DESTDIR
 
@@ -37,7 +39,7 @@ done
 # once installed.  So only those two messages are set aside, and only for
 # posync's own pages; the cross-references between them are checked
 # against man/ below.  Everything else mandoc says is a failure.
-own='po-export-parse 1|po-import 1|receipt-export 1|receipt-push 1|posync\.conf 5|posync 7'
+own='po-export-parse 1|po-import 1|receipt-export 1|receipt-push 1|posync-status 1|posync\.conf 5|posync 7'
 for p in $PAGES; do
 	[ -f "$MAN/$p" ] || continue
 	got=$(cd "$MAN" && mandoc -Tlint "$p" 2>&1 |
@@ -210,14 +212,17 @@ t_like "msg.h has an exit table" "$want" '^0 64 65 '
 for p in $PAGES; do
 	case $p in posync.conf.5) continue ;; esac
 	got=$(section "$MAN/$p" "EXIT STATUS" | awk '$1 == ".It" { print $2 }' | tr '\n' ' ')
-	t_is "$p: EXIT STATUS lists msg.h's statuses" "$got" "$want"
+	case $p in
+	posync-status.1) t_is "$p: EXIT STATUS lists Nagios' statuses" "$got" "$NAGIOS" ;;
+	*) t_is "$p: EXIT STATUS lists msg.h's statuses" "$got" "$want" ;;
+	esac
 done
 t_is "README.md's exit table lists msg.h's statuses" \
 	"$(sed -n '/^### Exit statuses/,/^### /p' "$TOP/README.md" | sed -n 's/^| \([0-9][0-9]*\) .*/\1/p' | tr '\n' ' ')" "$want"
 # ...and word for word the same table in each.
 first=
 for p in $PAGES; do
-	case $p in posync.conf.5) continue ;; esac
+	case $p in posync.conf.5|posync-status.1) continue ;; esac
 	tab=$(section "$MAN/$p" "EXIT STATUS" | sed -n '/^\.Bl/,/^\.El/p')
 	if [ -z "$first" ]; then first=$tab; continue; fi
 	t_is "$p: the exit table reads as in po-export-parse.1" "$tab" "$first"
@@ -259,11 +264,13 @@ for prog in $PROGS; do
 	hf=$(printf '%s\n' "$help" | help_flags)
 	t_is "$prog.1: every SYNOPSIS option is in --help" "$(missing_letters "$syn" "$hf")" ""
 	t_is "$prog --help: every option is in $prog.1's OPTIONS" "$(missing_letters "$hf" "$opt")" ""
-	t_is "$prog --help: its exit table is msg.h's" \
-		"$(printf '%s\n' "$help" | sed -n 's/^  *\([0-9][0-9]*\)  .*/\1/p' | tr '\n' ' ')" "$want"
+	ex=$want usage=64
+	[ "$prog" = posync-status ] && ex=$NAGIOS usage=3
+	t_is "$prog --help: its exit table is $([ $usage = 3 ] && echo "Nagios'" || echo "msg.h's")" \
+		"$(printf '%s\n' "$help" | sed -n 's/^  *\([0-9][0-9]*\)  .*/\1/p' | tr '\n' ' ')" "$ex"
 	t_exit "$prog -V exits 0" 0 "$bin" -V
 	t_is "$prog -V names the program and the Makefile's version" "$(t_out)" "$prog posync $version"
-	t_exit "$prog with an unknown option exits 64, as the page says" 64 "$bin" --no-such-option
+	t_exit "$prog with an unknown option exits $usage, as the page says" $usage "$bin" --no-such-option
 done
 
 # --- README keeps the two commands at the top -----------------------------
@@ -339,8 +346,8 @@ t_is "installed pages and docs are mode 644" \
 t_is "nothing is installed outside usr/local" \
 	"$(cd "$ROOT" && find . -type f ! -path './usr/local/*' | sort)" ""
 nfiles=$(cd "$ROOT" && find . -type f | wc -l)
-t_is "make install puts 4 programs, $(echo $PAGES | wc -w) pages, 3 docs" "$nfiles" \
-	$((4 + $(echo $PAGES | wc -w) + 3))
+t_is "make install puts $(echo $PROGS | wc -w) programs, $(echo $PAGES | wc -w) pages, 3 docs" "$nfiles" \
+	$(($(echo $PROGS | wc -w) + $(echo $PAGES | wc -w) + 3))
 t_ok "make uninstall DESTDIR=\$SCRATCH/root" $MK uninstall DESTDIR="$ROOT"
 t_is "make uninstall removes every file make install put" \
 	"$(cd "$ROOT" && find . -type f | sort)" ""

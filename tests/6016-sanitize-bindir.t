@@ -7,7 +7,7 @@
 # build/san, where every program found must be a sanitizer build).
 . "${0%/*}/lib.sh"
 unset MAKEFLAGS MFLAGS MAKELEVEL
-PROGS="po-export-parse po-import receipt-export receipt-push"
+PROGS="po-export-parse po-import receipt-export receipt-push posync-status"
 
 # --- lib.sh honours POSYNC_BINDIR, PROG/PROG layout, before the tree's
 mkdir -p "$SCRATCH/t" "$SCRATCH/bin/po-import" "$SCRATCH/po-import"

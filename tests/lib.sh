@@ -14,7 +14,7 @@ BED=$TOP/tests/bed
 # POSYNC_BINDIR (make check-sanitize: build/san) holds another build of the
 # programs, in the same PROG/PROG layout, to run instead of the tree's own.
 BUILD=${POSYNC_BINDIR:-$TOP}
-PATH=$BUILD/po-export-parse:$BUILD/po-import:$BUILD/receipt-export:$BUILD/receipt-push:$PATH
+PATH=$BUILD/po-export-parse:$BUILD/po-import:$BUILD/receipt-export:$BUILD/receipt-push:$BUILD/posync-status:$PATH
 export TOP BED PATH
 unset POSYNC_CONFIG
 

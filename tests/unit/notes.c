@@ -202,6 +202,38 @@ test_future(void)
 	free(state);
 }
 
+/* notes_each: every line as read, in order, KEY and REST apart. */
+static void
+each_line(const char *key, const char *rest, void *arg)
+{
+	struct buf *b = arg;
+	size_t n = strcspn(rest, "\n");
+
+	buf_addf(b, "[%s|%.*s]", key, (int)n, rest);
+}
+
+static void
+test_each(void)
+{
+	char *p = scratch_path("n-each");
+	struct buf b = {0};
+	struct notes *n;
+
+	put_file(p, NOTES_VERSION "\na 1\n\nbare\nc 3 4\n", 0600);
+	n = notes_open(p, 1);
+	notes_each(n, each_line, &b);
+	is_str(b.s ? b.s : "", "[a|1][bare|][c|3 4]",
+	    "notes_each: each line past the version, KEY and REST");
+	notes_close(n);
+	buf_free(&b);
+	unlink(p);
+	n = notes_open(p, 1);
+	notes_each(n, each_line, &b);
+	ok(b.len == 0, "notes_each: no file, no line");
+	notes_close(n);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -210,6 +242,7 @@ main(void)
 	test_new_file();
 	test_old_form();
 	test_nums();
+	test_each();
 	test_future();
 	scratch_remove();
 	return done_testing();

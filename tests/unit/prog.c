@@ -34,8 +34,8 @@ set_when(const char *arg, void *ctx)
 }
 
 static const struct prog_opt opts[] = {
-	{ "when", "TIME", "one line\nand another", set_when },
-	{ NULL, NULL, NULL, NULL }
+	{ "when", "TIME", "one line\nand another", set_when, 0 },
+	{ NULL, NULL, NULL, NULL, 0 }
 };
 
 static const struct prog_spec files_spec = {
@@ -299,6 +299,64 @@ test_start(void)
 	free(text);
 }
 
+/* A read-only program of its own exit table (posync-status's kind): a
+ * short form of its own option, its table in --help, its unknown status
+ * for the skeleton's failures, and a start that makes nothing. */
+static int tab;
+static int
+set_tab(const char *arg, void *ctx)
+{
+	(void)arg;
+	(void)ctx;
+	tab = 1;
+	return 0;
+}
+
+static const struct prog_opt ro_opts[] = {
+	{ "tab", NULL, "tabs", set_tab, 't' },
+	{ NULL, NULL, NULL, NULL, 0 }
+};
+static const struct prog_spec ro_spec = {
+	.lock = "unit-ro", .area = "po", .operands = "[PO ...]",
+	.dry = "dry run", .opts = ro_opts, .readonly = 1,
+	.exits = "exit status:\n   0  OK\n   3  UNKNOWN\n", .unknown = 3,
+};
+
+static void
+test_readonly(void)
+{
+	char *conf = scratch_path("ro.conf"), *spool = scratch_path("rospool");
+	char *text = xasprintf("[spool]\ndir = %s\n", spool);
+	char *h[] = { "ro", "-h", NULL }, *bad[] = { "ro", "-x", NULL };
+	char *t[] = { "ro", "-t", "-c", conf, "P1", NULL };
+	char *tv[] = { "ro", "-tv", NULL };
+	struct config cfg;
+	struct prog *p;
+	char *s;
+
+	is_int(child(&ro_spec, h, 0), 0, "own exits: -h is 0");
+	s = scratch_text("out");
+	starts(s, "usage: ro [-nv] [-c config] [-t] [PO ...]\n",
+	    "... the short form in the usage line");
+	ok(strstr(s, "\n  -t, --tab            tabs\n") != NULL,
+	    "... and beside its long form");
+	ok(strstr(s, "exit status:\n   0  OK\n   3  UNKNOWN\n") &&
+	    !strstr(s, msg_exit_table()), "... its own table, not msg.c's");
+	free(s);
+	is_int(child(&ro_spec, bad, 0), 3, "a bad command line: its unknown");
+	is_int(child(&ro_spec, h, 1), 3, "--help to /dev/full: its unknown");
+	is_int(child(&ro_spec, tv, 0), 42, "-tv: letters bundled");
+	put_file(conf, text, 0600);
+	p = parse(&ro_spec, NULL, t);
+	ok(tab, "-t reaches its set()");
+	is_int(prog_start(p, &cfg), 0, "a read-only start: 0");
+	ok(!exists(spool), "... nothing made, no lock");
+	is_int(finish(p, 2), 2, "... prog_finish keeps its own status");
+	free(conf);
+	free(spool);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -307,6 +365,7 @@ main(void)
 	test_help_version();
 	test_bad();
 	test_start();
+	test_readonly();
 	scratch_remove();
 	return done_testing();
 }
