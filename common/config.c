@@ -50,6 +50,7 @@ enum ktype {
 	K_DATEFMT,	/* like K_STRD, without '%': see the handler */
 	K_URL,		/* like K_STR, and ends in '/' */
 	K_NAME,		/* a word for remote file names: name_ok() */
+	K_HTTP,		/* like K_STR, an http(s) URL with no user:password@ */
 	K_INT,		/* int within [min, max] */
 	K_LL,		/* long long within [min, max] */
 	K_BOOL		/* yes/no/true/false/on/off/1/0 */
@@ -108,7 +109,7 @@ static const struct key keys[] = {
 
 	{"metrics", "textfile_dir", K_STR, F(metrics.textfile_dir), 0, 0},
 	{"metrics", "instance", K_NAME, F(metrics.instance), 0, 0},
-	{"metrics", "push_url", K_STR, F(metrics.push_url), 0, 0},
+	{"metrics", "push_url", K_HTTP, F(metrics.push_url), 0, 0},
 
 	{"status", "inbound_warn", K_INT, F(status.inbound_warn), 60, 366 * 86400},
 	{"status", "inbound_crit", K_INT, F(status.inbound_crit), 60, 366 * 86400},
@@ -395,12 +396,49 @@ name_ok(const char *v)
 	    "0123456789._-") == n;
 }
 
-/* The string kinds: K_STR, K_STRD, K_DATEFMT, K_URL, K_NAME. */
+/* K_HTTP: http:// or https://, nothing blank or a control byte, and no
+ * user:password@ before the host: secrets never live in this file (its
+ * URL is said in messages, too). */
+static void
+set_http(struct ctx *x, const struct key *k, char **sp, const char *value)
+{
+	const char *host = value + (strncasecmp(value, "https://", 8) == 0 ? 8 :
+	    strncasecmp(value, "http://", 7) == 0 ? 7 : 0);
+	size_t auth = strcspn(host, "/?#");
+	const unsigned char *u;
+	char *q;
+
+	if (!*value) {
+		set_str(sp, NULL);
+		return;
+	}
+	for (u = (const unsigned char *)value; *u > ' ' && *u != 0x7f; u++)
+		;
+	if (auth && memchr(host, '@', auth)) {	/* never repeated */
+		bad(x, "[%s] %s holds a user:password@ before its host: "
+		    "secrets never live in this file", k->section, k->name);
+		return;
+	}
+	if (host == value || *u || !auth) {
+		q = msg_quote(value, strlen(value));
+		bad(x, "[%s] %s: %s must be an http:// or https:// URL with a "
+		    "host", k->section, k->name, q);
+		free(q);
+		return;
+	}
+	set_str(sp, xstrdup(value));
+}
+
+/* The string kinds: K_STR, K_STRD, K_DATEFMT, K_URL, K_NAME, K_HTTP. */
 static void
 set_string(struct ctx *x, const struct key *k, char **sp, const char *value)
 {
 	char *q;
 
+	if (k->type == K_HTTP) {
+		set_http(x, k, sp, value);
+		return;
+	}
 	switch (k->type) {
 	case K_STR:
 		set_str(sp, *value ? xstrdup(value) : NULL);
