@@ -19,7 +19,7 @@ DEBS = gcc libc6-dev make pkg-config libssh2-1-dev libcurl4-openssl-dev \
        python3 curl openssl perl tzdata mandoc ca-certificates procps \
        clang libclang-rt-14-dev faketime
 # ...and `make deb` with its tests (6050-6052).
-DEBS += debhelper dpkg-dev lintian python3-yaml
+DEBS += debhelper dpkg-dev lintian python3-yaml systemd
 
 # Libraries: pkg-config where the package ships a .pc, else a probe.  Both
 # are expanded only by the recipes that compile or link, so `make deps`,
