@@ -247,7 +247,7 @@ DEB_DIR = build/deb
 deb:
 	dpkg-checkbuilddeps
 	debian/rules clean
-	mkdir -p $(DEB_DIR)
+	mkdir -p $(DEB_DIR) && rm -f $(DEB_DIR)/posync*.deb
 	DEB_RULES_REQUIRES_ROOT=no DEB_DESTDIR=$(CURDIR)/$(DEB_DIR) debian/rules binary
 
 clean:
