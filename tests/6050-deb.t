@@ -43,10 +43,17 @@ t_is "its version is the Makefile's (debian/changelog agrees)" \
 t_like "it depends on adduser (postinst makes the user)" \
 	"$(dpkg-deb -f "$deb" Depends)" '(^|, )adduser(,|$)'
 
-lintian --show-overrides "$deb" >"$SCRATCH/lintian" 2>&1
-t_diag "lintian $(lintian --version):"
-t_diag "$(cat "$SCRATCH/lintian")"
+# Everything lintian says, info, pedantic and overridden tags too, is
+# shown; an error or a warning fails.
+lintian -I --pedantic --show-overrides "$deb" >"$SCRATCH/lintian" 2>&1
+t_diag "lintian -I --pedantic --show-overrides ($(lintian --version)):"
+t_diag "$(grep -v '^running with root privileges' "$SCRATCH/lintian")"
 t_is "lintian: no error, no warning" "$(grep -E '^[EW]: ' "$SCRATCH/lintian")" ""
+t_ok "lintian --fail-on error,warning exits 0" lintian --fail-on error,warning "$deb"
+# an override says why, in a comment right above it
+t_is "every lintian override has its reason in a comment above it" \
+	"$(awk '/^[^#]/ && prev !~ /^#/ { print } { prev = $0 }' \
+	"$TOP/debian/posync.lintian-overrides")" ""
 
 # --- contents: every program, page, unit; owners and modes --------------
 
