@@ -134,6 +134,10 @@ t_true "postinst and postrm are there" -f "$C/postinst" -a -f "$C/postrm"
 t_like "postinst makes a system user" "$(cat "$C/postinst")" 'adduser --system --group .*posync'
 t_like "postrm removes the spool on purge only" "$(sed -n '/^purge)/,/;;/p' "$C/postrm")" \
 	'rm -rf /var/spool/posync'
+comment=$(sed -n "s/.*--comment '\([^']*\)'.*/\1/p" "$C/postinst")
+t_true "postinst gives the user a comment" -n "$comment"
+t_is "postrm knows the users postinst made by that comment" \
+	"$(sed -n "s/^COMMENT='\([^']*\)'.*/\1/p" "$C/postrm")" "$comment"
 
 # --- as root: dpkg -i, then purge -----------------------------------------
 
@@ -157,17 +161,27 @@ fi
 # A spool with no posync user, package or configuration is what a
 # program run with the default configuration left: it is set aside (on
 # this filesystem, by rename) and put back as it was.
-SAVED=
+SAVED= spool_was=
 if [ -e /var/spool/posync ]; then
 	SAVED=/var/spool/posync.6050.$$
-	mv /var/spool/posync "$SAVED"
+	spool_was=$(ls -lR /var/spool/posync)
+	mv /var/spool/posync "$SAVED" || t_bail "cannot set /var/spool/posync aside"
 fi
-restore() {
+# uninstall -- what a round of this test left; /var/spool/posync is the
+# package's now (the machine's own, if any, is set aside)
+uninstall() {
 	dpkg --purge posync
 	rm -f /etc/posync/hotwax.token; rmdir /etc/posync
-	getent passwd posync && deluser --system posync
-	getent group posync && delgroup --system posync
-	[ -z "$SAVED" ] || { rm -rf /var/spool/posync; mv "$SAVED" /var/spool/posync; }
+	getent passwd posync && userdel posync
+	getent group posync && groupdel posync
+	rm -rf /var/spool/posync
+}
+RESTORED=
+restore() {
+	[ -z "$RESTORED" ] || return 0
+	uninstall
+	[ -z "$SAVED" ] || mv "$SAVED" /var/spool/posync
+	RESTORED=yes
 }
 t_at_exit restore
 
@@ -222,11 +236,27 @@ t_like "  it says the user is kept" "$(cat "$SCRATCH/dpkg.out")" \
 	'^posync: /etc/posync still holds files: the user posync is kept$'
 t_is "  the token is still there, posync's" "$(stat -c %U /etc/posync/hotwax.token)" "posync"
 t_true "  the spool is gone" ! -e /var/spool/posync
-spool_was=$(ls -lR "${SAVED:-/nonexistent}" 2>/dev/null)
+# A posync user made before the package, as the Containerfile makes it
+# (its groupadd and useradd, with a free system id): postinst keeps it,
+# and purge, which deletes only the user postinst made, keeps it too.
+uninstall >/dev/null 2>&1
+id=990
+while getent passwd $id >/dev/null || getent group $id >/dev/null; do id=$((id - 1)); done
+mkuser=$(sed -n '/^RUN groupadd/,/[^\\]$/p' "$TOP/contrib/kubernetes/Containerfile" |
+	sed 's/^RUN //; s/\\$//' | tr '\n' ' ')
+t_like "the Containerfile makes the user with groupadd and useradd" "$mkuser" \
+	'^groupadd .*&& +useradd '
+t_ok "the Containerfile's user, made with id $id" env POSYNC_UID=$id sh -c "$mkuser"
+t_ok "dpkg -i" dpkg_run -i "$deb"
+t_is "  keeps its ids" "$(id -u posync):$(id -g posync)" "$id:$id"
+t_is "  gives it the spool" "$(stat -c '%u:%g %a' /var/spool/posync)" "$id:$id 750"
+t_ok "dpkg --purge" dpkg_run --purge posync
+t_is "  keeps a user postinst did not make" "$(id -u posync 2>&1)" "$id"
+t_true "  the spool is gone" ! -e /var/spool/posync
+
 restore >/dev/null 2>&1
 t_is "the machine is as it was" "$(traces)" "$before"
-[ -z "$SAVED" ] || t_is "the spool set aside is back" "$(ls -lR /var/spool/posync 2>/dev/null)" \
-	"$(printf '%s\n' "$spool_was" | sed "s#^$SAVED#/var/spool/posync#")"
-SAVED=
+[ -z "$spool_was" ] || t_is "the spool set aside is back" \
+	"$(ls -lR /var/spool/posync 2>/dev/null)" "$spool_was"
 
 t_done
