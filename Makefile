@@ -19,6 +19,8 @@ DEBS = gcc libc6-dev make pkg-config libssh2-1-dev libcurl4-openssl-dev \
        python3 curl openssl perl tzdata mandoc ca-certificates procps \
        clang libclang-rt-14-dev faketime \
        prometheus prometheus-node-exporter prometheus-pushgateway
+# ...and `make deb` with its tests (6050-6052).
+DEBS += debhelper dpkg-dev lintian python3-yaml systemd
 
 # Libraries: pkg-config where the package ships a .pc, else a probe.  Both
 # are expanded only by the recipes that compile or link, so `make deps`,
@@ -238,10 +240,21 @@ uninstall:
 	for d in $(DOCS); do rm -f $(DESTDIR)$(DOCDIR)/$$d; done
 	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
+# The Debian package (debian/, Debian 12): debian/rules builds and
+# installs with this Makefile (PREFIX=/usr) and leaves
+# build/deb/posync_VERSION_ARCH.deb.  Rules-Requires-Root: no, so neither
+# root nor fakeroot.  dpkg-buildpackage -b -us -uc also works (into ../).
+DEB_DIR = build/deb
+deb:
+	dpkg-checkbuilddeps
+	debian/rules clean
+	mkdir -p $(DEB_DIR) && rm -f $(DEB_DIR)/posync*.deb
+	DEB_RULES_REQUIRES_ROOT=no DEB_DESTDIR=$(CURDIR)/$(DEB_DIR) debian/rules binary
+
 clean:
 	rm -f $(PROGS) */*.o $(LIB) $(UNIT_BINS) $(FLAGS) $(FLAGS).new
 	rm -rf $(UNIT_DIR) tests/bed/__pycache__ $(FUZZ_DIR) $(SAN_DIR)
 	rmdir build 2>/dev/null || true
 
 FORCE:
-.PHONY: all unit fuzz fuzz-build fuzz-replay san print-san-env check-sanitize deps check demo bench install uninstall clean FORCE
+.PHONY: all unit fuzz fuzz-build fuzz-replay san print-san-env check-sanitize deps check demo bench install uninstall deb clean FORCE
