@@ -60,7 +60,7 @@ t_is "... says again that both stay" "$(t_err | grep -c 'stays in the inbox')" 2
 t_is "... and parses nothing twice" "$(ls "$SP/po/new")" "$(cat "$SCRATCH/new.before")"
 
 # --- a folder the server refuses to make (permission)
-LOCK=$SFTP_ROOT$SFTP_BASE/locked
+LOCK=$SFTP_BASE/locked
 mkdir -p "$LOCK"
 if chattr +i "$LOCK" 2>/dev/null; then
 	t_at_exit "chattr -i '$LOCK'"

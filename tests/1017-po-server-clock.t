@@ -16,7 +16,7 @@
 t_need_faketime
 
 bed_sshd
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+IN=$SFTP_BASE/purchaseorder/fulfillment
 posync_conf netsuite.po_min_age=600 \
 	netsuite.po_archive_dir="$SFTP_BASE/purchaseorder/fulfillment/taken"
 AR=$IN/taken
