@@ -29,16 +29,16 @@ t_true "... the file waits in new/, not published" -f "$SP/new/$A" -a ! -e "$R/$
 # --- a staging folder the server will not make
 LOCK=$SFTP_BASE/locked
 mkdir -p "$LOCK"
-if chattr +i "$LOCK" 2>/dev/null; then
-	t_at_exit "chattr -i '$LOCK'"
+if t_readonly "$LOCK"; then
+	t_at_exit "t_writable '$LOCK'"
 	posync_conf netsuite.receipt_staging_dir="$SFTP_BASE/locked/staging"
 	t_exit "staging the server will not make: exit 77, not 69" 77 receipt-push
 	t_like "... naming it, with the server's reason" "$(t_err)" \
 		'^receipt-push: "sftp://[^"]*/netsuite/locked/staging": cannot create the folder: permission denied \(SFTP status 3\)'
 	t_true "... the file waits in new/, not published" -f "$SP/new/$A" -a ! -e "$R/$A"
-	chattr -i "$LOCK"
+	t_writable "$LOCK"
 else
-	t_diag "chattr +i is not possible here: the permission case is not run"
+	t_diag "cannot make a folder read-only here: the permission case is not run"
 fi
 
 # --- the receipt folder itself missing (NetSuite's, not made by posync)

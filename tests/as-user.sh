@@ -29,5 +29,9 @@ trap 'exit 130' INT TERM
 chown "$user:" "$tmp" && chmod 700 "$tmp" || exit 1
 runuser -u "$user" -- test -w "$tmp" ||
 	die "$user cannot write $tmp: set TMPDIR to a folder others can reach"
+# git refuses a repository another user owns unless told it is safe
+# (tests/6030 builds the previous release from this tree's history).
+printf '[safe]\n\tdirectory = %s\n' "$top" >"$tmp/.gitconfig" &&
+	chown "$user:" "$tmp/.gitconfig" || exit 1
 echo "make check: the tests run as $user (uid $(id -u "$user")), scratch in $tmp" >&2
 runuser -u "$user" -- env HOME="$tmp" TMPDIR="$tmp" "$@"
