@@ -6,17 +6,18 @@
 
 sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
 PO=$SFTP_BASE/purchaseorder
-HPO=$SFTP_ROOT$PO
 
 t_true "SSHD_PORT is a port" -n "$SSHD_PORT" -a "$SSHD_PORT" -gt 0
 t_ok "sshd is running" kill -0 "$SSHD_PID"
-t_is "SFTP_BASE" "$SFTP_BASE" /home/hotwax/netsuite
+t_is "SFTP_BASE is in the scratch folder" "$SFTP_BASE" "$SCRATCH/sftp/netsuite"
 t_is "SFTP_USER is us" "$SFTP_USER" "$(id -un)"
 t_is "the user key is mode 600" "$(stat -c %a "$SFTP_KEY")" 600
 t_like "known_hosts names [127.0.0.1]:port" "$(cat "$SFTP_KNOWN_HOSTS")" \
 	"^\[127\.0\.0\.1\]:$SSHD_PORT ssh-ed25519 [A-Za-z0-9+/=]+\$"
-t_is "the chroot is root-owned, mode 755" \
-	"$(stat -c '%u %a' "$SFTP_ROOT")" "0 755"
+t_is "sshd runs as us" "$(stat -c %u "/proc/$SSHD_PID")" "$(id -u)"
+t_like "it listens on 127.0.0.1 only" "$(grep -i '^listenaddress' "$SCRATCH/sshd/sshd_config")" \
+	'^ListenAddress 127\.0\.0\.1$'
+t_true "its config names no chroot" -z "$(grep -i '^chrootdirectory' "$SCRATCH/sshd/sshd_config")"
 t_true "sshd logs to a file" -s "$SSHD_LOG"
 
 # What NetSuite's set-up made, and not what posync makes itself.
@@ -27,8 +28,8 @@ t_is "purchaseorder/ and receipt/ hold exactly the set-up folders" \
 t_ok "fulfillment/ lists archive only" sftp_batch "ls -1 $PO/fulfillment"
 t_is "no fulfillment/error yet" \
 	"$(t_out | grep -v '^sftp>' | sed 's|.*/||' | tr '\n' ' ')" "archive "
-t_ok "sessions start in /home/hotwax" sftp_batch pwd
-t_like "pwd" "$(t_out)" "^Remote working directory: /home/hotwax\$"
+t_ok "sessions start in \$SFTP_HOME" sftp_batch pwd
+t_is "pwd" "$(t_out | grep '^Remote working directory')" "Remote working directory: $SFTP_HOME"
 
 # put, get, rename with a name the way NetSuite makes them.
 name='Fri Nov 27 2026 08:15:00 GMT-0800 (Pacific Standard Time)-PurchaseOrder.csv'
@@ -36,29 +37,29 @@ printf 'external-id,product-sku\n1,"a,b"\n' >"$SCRATCH/up.csv"
 head -c 300000 /dev/urandom >"$SCRATCH/big"
 t_ok "put a file" sftp_batch "put $SCRATCH/up.csv \"$PO/fulfillment/$name\"" \
 	"put $SCRATCH/big $PO/receipt/big.json"
-t_ok "it appears under \$SFTP_ROOT, same bytes" \
-	cmp "$SCRATCH/up.csv" "$HPO/fulfillment/$name"
-t_ok "a 300 kB file arrives whole" cmp "$SCRATCH/big" "$HPO/receipt/big.json"
+t_ok "it appears on this host at the same path, same bytes" \
+	cmp "$SCRATCH/up.csv" "$PO/fulfillment/$name"
+t_ok "a 300 kB file arrives whole" cmp "$SCRATCH/big" "$PO/receipt/big.json"
 
 printf 'from the server\n' >"$SCRATCH/r1.json"
-cp "$SCRATCH/r1.json" "$HPO/receipt/archive/r1.json"
+cp "$SCRATCH/r1.json" "$PO/receipt/archive/r1.json"
 t_ok "get a file" sftp_batch "get $PO/receipt/archive/r1.json $SCRATCH/got"
 t_is "got its bytes" "$(cat "$SCRATCH/got")" "from the server"
 
 t_ok "rename a file" \
 	sftp_batch "rename \"$PO/fulfillment/$name\" \"$PO/fulfillment/archive/$name\""
-t_true "renamed: gone from the inbox" ! -e "$HPO/fulfillment/$name"
+t_true "renamed: gone from the inbox" ! -e "$PO/fulfillment/$name"
 t_ok "renamed: in archive/, same bytes" \
-	cmp "$SCRATCH/up.csv" "$HPO/fulfillment/archive/$name"
+	cmp "$SCRATCH/up.csv" "$PO/fulfillment/archive/$name"
 t_exit "a plain SFTP rename onto an existing name fails" 1 \
 	sftp_batch "rename -l $PO/receipt/big.json $PO/receipt/archive/r1.json"
 t_ok "... and leaves the target alone" \
-	cmp "$SCRATCH/r1.json" "$HPO/receipt/archive/r1.json"
-t_ok "... and the source" cmp "$SCRATCH/big" "$HPO/receipt/big.json"
+	cmp "$SCRATCH/r1.json" "$PO/receipt/archive/r1.json"
+t_ok "... and the source" cmp "$SCRATCH/big" "$PO/receipt/big.json"
 
-t_exit "the chroot hides the host (/etc/passwd)" 1 \
-	sftp_batch "get /etc/passwd $SCRATCH/passwd"
-t_true "... nothing fetched" ! -e "$SCRATCH/passwd"
+t_exit "a file that is not there is not fetched" 1 \
+	sftp_batch "get $PO/receipt/no-such.json $SCRATCH/nothing"
+t_true "... nothing fetched" ! -e "$SCRATCH/nothing"
 
 # Host key checking: a changed key and an unknown host are refused.
 sshd_wrong_known_hosts "$SCRATCH/wrong_kh"

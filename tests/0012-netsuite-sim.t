@@ -5,13 +5,13 @@
 . "${0%/*}/lib.sh"
 . "$BED/sshd.sh"
 
-ROOT=$SCRATCH/root
+NB=$SCRATCH/ns		# the folder holding purchaseorder/ (--base)
 STATE=$SCRATCH/ns.json
-PO=$ROOT/home/hotwax/netsuite/purchaseorder
+PO=$NB/purchaseorder
 for d in fulfillment fulfillment/archive receipt receipt/archive receipt/error; do
 	mkdir -p "$PO/$d"
 done
-ns() { "$BED/netsuite-sim.py" --state "$STATE" --root "$ROOT" "$@"; }
+ns() { "$BED/netsuite-sim.py" --state "$STATE" --base "$NB" "$@"; }
 # field PO EXPR -- a python expression over the PO's JSON (d) from "show"
 field() {
 	ns show --po "$1" | python3 -c "import json, sys; d = json.load(sys.stdin); print($2)"
@@ -43,7 +43,7 @@ t_exit "a command without --state is a usage error" 2 \
 winter='Fri Nov 27 2026 08:15:00 GMT-0800 (Pacific Standard Time)-PurchaseOrder.csv'
 t_ok "export" ns export --now 1795796100 --age 300
 t_is "export prints the remote path" "$(t_out)" \
-	"/home/hotwax/netsuite/purchaseorder/fulfillment/$winter"
+	"$PO/fulfillment/$winter"
 printf '%s\n' \
 	'external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date' \
 	'12009298,26897,11,116,1,12/24/2026' \
@@ -75,7 +75,7 @@ EOF
 ns load "$SCRATCH/pos2.json"
 t_ok "export in summer" ns export --now 1783231509
 t_is "the name says Pacific Daylight Time" "$(t_out)" \
-	"/home/hotwax/netsuite/purchaseorder/fulfillment/$summer"
+	"$PO/fulfillment/$summer"
 printf '%s\n' \
 	'external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date' \
 	'500,P1,5,116,1,01/02/2027' '500,P2,5,116,2,01/02/2027' \
@@ -93,7 +93,7 @@ EOF
 ns load "$SCRATCH/pos3.json"
 t_ok "an export in the same second" ns export --now 1783231509
 t_is "... does not overwrite: the clock moves a second on" "$(t_out)" \
-	"/home/hotwax/netsuite/purchaseorder/fulfillment/Sat Jul 04 2026 23:05:10 GMT-0700 (Pacific Daylight Time)-PurchaseOrder.csv"
+	"$PO/fulfillment/Sat Jul 04 2026 23:05:10 GMT-0700 (Pacific Daylight Time)-PurchaseOrder.csv"
 t_ok "... the first file is untouched" cmp "$SCRATCH/want2.csv" "$PO/fulfillment/$summer"
 
 # Import.  A partial receipt; a full one; exact decimals.
@@ -157,7 +157,7 @@ cat >"$R/bad.json" <<'EOF'
 EOF
 t_ok "import a file with failing POs" ns import --no-default-receive
 t_is "summary names the error CSV" "$(t_out)" \
-	"bad.json${TAB}received=1${TAB}failed=8${TAB}error=/home/hotwax/netsuite/purchaseorder/receipt/error/bad-error.csv"
+	"bad.json${TAB}received=1${TAB}failed=8${TAB}error=$PO/receipt/error/bad-error.csv"
 printf '%s\n' 'orderId,errorMessage' \
 	'500,line 2 is not open' \
 	'12009298,line_id 1 is not a string' \
@@ -204,7 +204,7 @@ for i in 1 2 3 4 5; do
 		>"$R/m$i.json"
 done
 cp "$STATE" "$SCRATCH/state-copy"
-cp -r "$ROOT" "$SCRATCH/root-copy"
+cp -r "$NB" "$SCRATCH/ns-copy"
 t_ok "import five files" ns import --no-default-receive --seed 7
 order1=$(t_out | cut -f1 | tr '\n' ' ')
 t_is "all five received" "$(t_out | grep -c "received=1${TAB}failed=0")" 5
@@ -213,7 +213,7 @@ t_is "the receipt folder is empty" "$(ls "$R" | tr '\n' ' ')" "archive error "
 t_is "all five archived" "$(ls "$R/archive" | grep -c '^m.\.json$')" 5
 t_ok "the same seed on the same files" \
 	"$BED/netsuite-sim.py" --state "$SCRATCH/state-copy" \
-	--root "$SCRATCH/root-copy" import --no-default-receive --seed 7
+	--base "$SCRATCH/ns-copy" import --no-default-receive --seed 7
 t_is "... gives the same order" "$(t_out | cut -f1 | tr '\n' ' ')" "$order1"
 printf '[{"order_id": "x", "items": []}]' >"$R/bad"
 t_ok "import a file \"bad\" that fails" ns import
@@ -225,29 +225,31 @@ t_exit "an archive name already taken: the file stays, exit 1" 1 ns import
 t_like "... saying so" "$(t_err)" "receipt/bad.json: cannot move to archive/"
 t_true "... bad.json is still in receipt/" -f "$R/bad.json"
 t_ok "... while the archived one is unchanged" \
-	cmp "$SCRATCH/root-copy/home/hotwax/netsuite/purchaseorder/receipt/archive/bad.json" \
+	cmp "$SCRATCH/ns-copy/purchaseorder/receipt/archive/bad.json" \
 	"$R/archive/bad.json"
 
 t_exit "show of an unknown PO fails" 1 ns show --po nope
 t_like "... on stderr" "$(t_err)" "no such PO: nope"
-t_exit "export without --root fails" 1 \
-	env -u SFTP_ROOT "$BED/netsuite-sim.py" --state "$STATE" export
-t_like "... saying why" "$(t_err)" "--root"
+t_exit "export without --base or \$SFTP_BASE fails" 1 \
+	env -u SFTP_BASE "$BED/netsuite-sim.py" --state "$STATE" export
+t_like "... saying why" "$(t_err)" "--base"
+t_exit "export with a relative --base fails" 1 \
+	"$BED/netsuite-sim.py" --state "$STATE" --base ns export
+t_like "... saying why" "$(t_err)" "not an absolute path"
 
-# Against the real sshd: the file NetSuite wrote is what an SFTP client sees.
-if [ "$(id -u)" = 0 ]; then
-	sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
-	printf '[{"id": "700", "facility": "1", "arrival": "", "lines": [{"line_id": "1", "sku": "S", "quantity": "1"}]}]\n' >"$SCRATCH/pos4.json"
-	"$BED/netsuite-sim.py" --state "$SCRATCH/s2.json" load "$SCRATCH/pos4.json"
-	t_ok "export into the sshd's root" \
-		"$BED/netsuite-sim.py" --state "$SCRATCH/s2.json" --root "$SFTP_ROOT" \
-		export --now 1795796100
-	remote=$(t_out)
-	t_ok "the sftp client fetches it by the printed path" \
-		sftp_batch "get \"$remote\" $SCRATCH/fetched.csv"
-	t_is "... same CSV" "$(cat "$SCRATCH/fetched.csv")" \
-		"external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
+# Against the real sshd: the file NetSuite wrote is what an SFTP client
+# sees.  Without --base the simulator takes the sshd's $SFTP_BASE.
+sshd_start || { echo "Bail out! sshd_start failed"; exit 1; }
+printf '[{"id": "700", "facility": "1", "arrival": "", "lines": [{"line_id": "1", "sku": "S", "quantity": "1"}]}]\n' >"$SCRATCH/pos4.json"
+"$BED/netsuite-sim.py" --state "$SCRATCH/s2.json" load "$SCRATCH/pos4.json"
+t_ok "export into the sshd's folders" \
+	"$BED/netsuite-sim.py" --state "$SCRATCH/s2.json" \
+	export --now 1795796100
+remote=$(t_out)
+t_ok "the sftp client fetches it by the printed path" \
+	sftp_batch "get \"$remote\" $SCRATCH/fetched.csv"
+t_is "... same CSV" "$(cat "$SCRATCH/fetched.csv")" \
+	"external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date
 700,S,1,1,1,"
-fi
 
 t_done

@@ -13,11 +13,11 @@ posync_conf sftp.timeout=10
 
 # A 5 MB file with a known hash, already on the server.
 T_REMOTE=$SFTP_BASE/t
-mkdir -p "$SFTP_ROOT$T_REMOTE"
+mkdir -p "$T_REMOTE"
 T_BIG=$SCRATCH/big.bin
 head -c 5000000 /dev/urandom >"$T_BIG"
 T_BIG_SHA=$(sha256sum "$T_BIG" | cut -d' ' -f1)
-cp "$T_BIG" "$SFTP_ROOT$T_REMOTE/big.bin"
+cp "$T_BIG" "$T_REMOTE/big.bin"
 
 # Host keys the client must refuse; the fingerprint as ssh-keygen says it.
 T_WRONG_KH=$SCRATCH/wrong_kh

@@ -19,8 +19,8 @@ posync_conf sftp.timeout=10
 
 T_REMOTE=$SFTP_BASE/t
 T_MARKER=marker-$$
-mkdir -p "$SFTP_ROOT$T_REMOTE"
-head -c $((1000 + $$ % 1000)) /dev/urandom >"$SFTP_ROOT$T_REMOTE/$T_MARKER"
+mkdir -p "$T_REMOTE"
+head -c $((1000 + $$ % 1000)) /dev/urandom >"$T_REMOTE/$T_MARKER"
 
 H=$SCRATCH/sshd
 K=$SCRATCH/kh

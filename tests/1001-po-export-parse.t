@@ -8,9 +8,9 @@
 
 bed_sshd
 posync_conf
-PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
+PO=$SFTP_BASE/purchaseorder
 SP=$SCRATCH/spool
-ns() { "$BED/netsuite-sim.py" --state "$SCRATCH/ns.json" --root "$SFTP_ROOT" "$@"; }
+ns() { "$BED/netsuite-sim.py" --state "$SCRATCH/ns.json" "$@"; }
 
 lsnew() { ls "$SP/po/new" 2>/dev/null; }
 

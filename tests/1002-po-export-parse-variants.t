@@ -8,7 +8,7 @@
 
 bed_sshd
 posync_conf
-PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
+PO=$SFTP_BASE/purchaseorder
 IN=$PO/fulfillment
 SP=$SCRATCH/spool
 

@@ -8,7 +8,7 @@
 . "$BED/bed.sh"
 
 bed_sshd
-PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
+PO=$SFTP_BASE/purchaseorder
 IN=$PO/fulfillment
 SP=$SCRATCH/spool
 nl='

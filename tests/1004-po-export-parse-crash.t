@@ -7,7 +7,7 @@
 . "$BED/bed.sh"
 
 bed_sshd
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+IN=$SFTP_BASE/purchaseorder/fulfillment
 ROWS=12000
 ROUNDS=6
 NAME="Fri Nov 27 2026 08:15:00 GMT-0800 (Pacific Standard Time)-PurchaseOrder.csv"

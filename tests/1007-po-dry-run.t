@@ -11,7 +11,7 @@
 . "$BED/bed.sh"
 
 bed_sshd
-ROOT=$SFTP_ROOT$SFTP_BASE
+ROOT=$SFTP_BASE
 IN=$ROOT/purchaseorder/fulfillment
 SP=$SCRATCH/fresh/spool
 printf '%s\n' "$HDR" '1,a,1,116,1,' >"$IN/good.csv"
@@ -24,7 +24,7 @@ posync_conf spool.dir="$SP" netsuite.po_min_age=60 netsuite.po_max_size=2000
 
 # snap DIR -- every path under DIR with its type, size, mode and mtime
 snap() { (cd "$1" && find . -printf '%p %y %s %m %T@\n' | LC_ALL=C sort); }
-snap "$SFTP_ROOT" >"$SCRATCH/remote.before"
+snap "$SFTP_HOME" >"$SCRATCH/remote.before"
 t_true "the error folder does not exist yet" ! -e "$IN/error"
 
 t_exit "-n on a fresh spool: exit 65 (a row and a file would be rejected)" 65 po-export-parse -n
@@ -36,7 +36,7 @@ t_like "... says it would wait for fresh.csv" "$out" "would wait for .*/fresh\.c
 t_like "... counts onebad.csv's rows" "$out" "onebad\.csv\": 2 rows: 1 good in 1 batches, 1 rejected"
 t_true "... the spool does not exist" ! -e "$SP"
 t_true "... nor its parent" ! -e "$SCRATCH/fresh"
-snap "$SFTP_ROOT" >"$SCRATCH/remote.after"
+snap "$SFTP_HOME" >"$SCRATCH/remote.after"
 t_ok "... the SFTP tree is the same (names, sizes, modes, mtimes)" \
 	diff "$SCRATCH/remote.before" "$SCRATCH/remote.after"
 
@@ -49,14 +49,14 @@ touch "$IN"/*.csv
 t_exit "a real run makes the spool" 0 po-export-parse
 t_true "... with its tree and lock" -d "$SP/po/new" -a -e "$SP/state/po-export-parse.lock"
 touch -d '10 minutes ago' "$IN"/good.csv "$IN"/onebad.csv "$IN"/unusable.csv "$IN"/big.csv
-snap "$SFTP_ROOT" >"$SCRATCH/remote.before"
+snap "$SFTP_HOME" >"$SCRATCH/remote.before"
 snap "$SP" >"$SCRATCH/spool.before"
 t_exit "-n on the existing spool: exit 65" 65 po-export-parse -n
 t_like "... says it would take good.csv" "$(t_out)" "would take .*/good\.csv"
 snap "$SP" >"$SCRATCH/spool.after"
 t_ok "... the spool is the same (names, sizes, modes, mtimes)" \
 	diff "$SCRATCH/spool.before" "$SCRATCH/spool.after"
-snap "$SFTP_ROOT" >"$SCRATCH/remote.after"
+snap "$SFTP_HOME" >"$SCRATCH/remote.after"
 t_ok "... the SFTP tree is the same" diff "$SCRATCH/remote.before" "$SCRATCH/remote.after"
 t_exit "-n -v with local files on the existing spool" 65 po-export-parse -n -v "$IN/onebad.csv"
 snap "$SP" >"$SCRATCH/spool.after"

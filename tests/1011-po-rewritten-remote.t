@@ -53,7 +53,7 @@ t_is "... the program stopped at the step and the file was rewritten" "$(cat "$S
 t_is "... the batch written holds the content read: PO 9001" "$(new_po_counts)" "9001:1 "
 t_like "... its path is printed" "$(t_out)" "^$SP/po/new/export\.csv\.[0-9a-f]{16}\.00001\.json\$"
 t_like "... said without -v, naming the file" "$(t_err)" \
-	'^po-export-parse: "/home/hotwax/netsuite/purchaseorder/fulfillment/export\.csv" changed on the server after this run read it: left in the inbox'
+	"^po-export-parse: \"$IN/export\\.csv\" changed on the server after this run read it: left in the inbox"
 t_is "... one line" "$(t_err | wc -l | tr -d ' ')" 1
 t_like "... the new content is still in the inbox" "$(cat "$IN/export.csv" 2>&1)" "^$HDR
 9002,"

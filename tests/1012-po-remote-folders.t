@@ -60,18 +60,18 @@ t_is "... says again that both stay" "$(t_err | grep -c 'stays in the inbox')" 2
 t_is "... and parses nothing twice" "$(ls "$SP/po/new")" "$(cat "$SCRATCH/new.before")"
 
 # --- a folder the server refuses to make (permission)
-LOCK=$SFTP_ROOT$SFTP_BASE/locked
+LOCK=$SFTP_BASE/locked
 mkdir -p "$LOCK"
-if chattr +i "$LOCK" 2>/dev/null; then
-	t_at_exit "chattr -i '$LOCK'"
+if t_readonly "$LOCK"; then
+	t_at_exit "t_writable '$LOCK'"
 	posync_conf netsuite.po_archive_dir="$SFTP_BASE/locked/archive"
 	t_exit "po_archive_dir the server will not make: exit 77" 77 po-export-parse
 	t_like "... naming it, with the server's reason" "$(t_err)" \
 		'^po-export-parse: "sftp://[^"]*/netsuite/locked/archive": cannot create the folder: permission denied'
 	t_is "... the files stay in the inbox" "$(inbox)" "d.csv e.csv "
-	chattr -i "$LOCK"
+	t_writable "$LOCK"
 else
-	t_diag "chattr +i is not possible here: the permission case is not run"
+	t_diag "cannot make a folder read-only here: the permission case is not run"
 fi
 
 posync_conf

@@ -2,15 +2,16 @@
 # A parsed marker that cannot be written (spool/state/parsed read-only)
 # is said with what it means: the CSV stays in the inbox and is read
 # again by the next run, which writes no batch twice (issue 9, second
-# review).  Needs root (chattr +i); skipped otherwise.
+# review).  Skipped where no folder can be made read-only (t_readonly).
 . "${0%/*}/lib.sh"
 . "$BED/bed.sh"
 
+t_need_readonly
 bed_pep
 
 t_ok "a first run makes the spool" po-export-parse
-chattr +i "$SP/state/parsed" 2>/dev/null || t_skip_all "chattr +i is not possible here"
-t_at_exit "chattr -i '$SP/state/parsed'"
+t_readonly "$SP/state/parsed" || t_bail "t_readonly failed after t_need_readonly"
+t_at_exit "t_writable '$SP/state/parsed'"
 printf '%s\n' "$HDR" '7001,SKU-A,1,116,1,' >"$IN/m.csv"
 touch -d '10 minutes ago' "$IN/m.csv"
 t_exit "state/parsed not writable: exit 74" 74 po-export-parse
@@ -20,7 +21,7 @@ t_like "... and what it means: read again by the next run" "$(t_err)" \
 t_true "... the CSV stays in the inbox" -f "$IN/m.csv"
 ls "$SP/po/new" >"$SCRATCH/new.before"
 t_is "... one batch" "$(wc -l <"$SCRATCH/new.before")" 1
-chattr -i "$SP/state/parsed"
+t_writable "$SP/state/parsed"
 t_ok "writable again: exit 0" po-export-parse
 t_is "... no batch written twice" "$(ls "$SP/po/new")" "$(cat "$SCRATCH/new.before")"
 t_true "... the CSV is archived" ! -e "$IN/m.csv"

@@ -15,7 +15,7 @@ bed_sshd || t_bail "sshd did not start"
 re_setup hotwax.log_wait=2
 POSYNC_BACKOFF_MS=10; export POSYNC_BACKOFF_MS
 hw_seed_sku_a
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+IN=$SFTP_BASE/purchaseorder/fulfillment
 seen_of() { awk -F'\t' -v po="$1" '$1 == po && $2 == "" { print $3 }' "$L" | sort -n | tail -n 1; }
 lines_of() { awk -F'\t' -v po="$1" '$1 == po && $2 != "" { print $2 }' "$L" | sort -u | tr '\n' ' '; }
 

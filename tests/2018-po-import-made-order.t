@@ -18,7 +18,7 @@ DOWN=$SCRATCH/down.conf
 POSYNC_CONFIG=$REAL
 export POSYNC_CONFIG
 SP=$SCRATCH/spool/po
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+IN=$SFTP_BASE/purchaseorder/fulfillment
 
 uploaded() {	# the batches the last po-import -v uploaded, in order
 	t_err | sed -n 's|^.*uploading .*/\([^/ ]*\) (.*|\1|p' | tr '\n' ' ' | sed 's/ $//'

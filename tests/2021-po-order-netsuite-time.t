@@ -20,7 +20,7 @@ bed_hotwax
 hw_seed_sku_a
 posync_conf hotwax.log_wait=1 hotwax.batch_size=1
 SP=$SCRATCH/spool/po
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+IN=$SFTP_BASE/purchaseorder/fulfillment
 
 # export 1 (qty 5; two lines, so two batches), parsed while this host's
 # clock runs an hour ahead; HotWax is not asked yet.  (Its name sorts

@@ -21,7 +21,7 @@ flow_pos "$SCRATCH/pos.json" \
 flow_up "$SCRATCH/pos.json" NOT-IN-HOTWAX
 t_exit "inbound (the unknown SKU's row refused: 65)" 65 flow_inbound
 
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
+R=$SFTP_BASE/purchaseorder/receipt
 SP=$SCRATCH/spool/receipt
 mkdir -p "$R"
 recv() {

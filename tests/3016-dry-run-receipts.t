@@ -23,13 +23,13 @@ mkdir -p "$SPOOL/state"
 ns_po 2601 1:SKU1:5 || t_bail "the PO did not reach HotWax"
 recv 2601 1=2 || t_bail "receiving failed"
 
-PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
+PO=$SFTP_BASE/purchaseorder
 # what the server holds: a staging leftover and an error CSV, which a real
 # run would remove and copy
 mkdir -p "$PO/receipt-staging"
 printf 'left over\n' >"$PO/receipt-staging/posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json"
 printf 'orderId,errorMessage\n2601,Closed\n' >"$PO/receipt/error/e1.csv"
-remote() { (cd "$SFTP_ROOT" && find . -printf '%p %s %T@ %m\n' | sort); }
+remote() { (cd "$SFTP_HOME" && find . -printf '%p %s %T@ %m\n' | sort); }
 local_tree() { (cd "$SCRATCH/fresh" 2>/dev/null && find . -printf '%p %s %T@ %m\n' | sort); }
 
 # ---- a fresh spool: it does not exist, and must not after -n

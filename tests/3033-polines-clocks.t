@@ -17,7 +17,7 @@ seen_of() { awk -F'\t' -v po="$1" '$1 == po && $2 == "" { print $3 }' "$L" | sor
 
 # (a) po-export-parse with this host's clock 400 days behind
 # (the server's clock is learnt to the second: 2 s of slack)
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+IN=$SFTP_BASE/purchaseorder/fulfillment
 printf '%s\n' "$HDR" '7201,SKU1,5,116,1,' '7201,NOSUCH,3,116,2,' >"$IN/export.csv"
 touch -d '10 minutes ago' "$IN/export.csv"
 mtime=$(stat -c %Y "$IN/export.csv")

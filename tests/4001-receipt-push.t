@@ -12,9 +12,9 @@ bed_receipt_push
 conf() { posync_conf "$@"; }
 SP=$SCRATCH/spool/receipt
 mkdir -p "$SP/new" "$SP/cur"
-paths() { PO=$SFTP_ROOT$SFTP_BASE/purchaseorder; R=$PO/receipt; STG=$PO/receipt-staging; }
+paths() { PO=$SFTP_BASE/purchaseorder; R=$PO/receipt; STG=$PO/receipt-staging; }
 paths
-NS() { python3 "$BED/netsuite-sim.py" --state "$SCRATCH/ns.json" --root "$SFTP_ROOT" "$@"; }
+NS() { python3 "$BED/netsuite-sim.py" --state "$SCRATCH/ns.json" "$@"; }
 cat >"$SCRATCH/pos.json" <<'J'
 [{"id": "1001", "facility": "116", "arrival": "", "lines": [
   {"line_id": "1", "sku": "A", "quantity": 100},

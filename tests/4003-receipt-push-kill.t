@@ -9,7 +9,7 @@
 bed_rp_folders
 SP=$SCRATCH/spool/receipt STG=$S
 mkdir -p "$STG"
-NS() { python3 "$BED/netsuite-sim.py" --state "$SCRATCH/ns.json" --root "$SFTP_ROOT" "$@"; }
+NS() { python3 "$BED/netsuite-sim.py" --state "$SCRATCH/ns.json" "$@"; }
 echo '[{"id": "1001", "facility": "116", "arrival": "", "lines": [{"line_id": "1", "sku": "A", "quantity": 1000}]}]' >"$SCRATCH/pos.json"
 NS load "$SCRATCH/pos.json" || { echo "Bail out! netsuite-sim load failed"; exit 1; }
 

@@ -14,7 +14,7 @@ sshd_start || t_bail "sshd_start failed"
 posync_conf
 SP=$SCRATCH/spool/receipt
 BASE=$SFTP_BASE/purchaseorder
-R=$SFTP_ROOT$BASE/receipt
+R=$BASE/receipt
 mkdir -p "$SP/new" "$R/archive" "$R/error"
 mk() {
 	_n=posync_PurchaseOrderReceiptFeed_2026-11-27-10_00_$(printf %02d "$1")_000.json

@@ -8,7 +8,7 @@
 
 sshd_start || t_bail "sshd_start failed"
 posync_conf
-E=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error
+E=$SFTP_BASE/purchaseorder/receipt/error
 mkdir -p "$E" "$SCRATCH/spool/receipt/new"
 i=0
 while [ $i -lt 10 ]; do

@@ -7,7 +7,7 @@
 . "$BED/bed.sh"
 
 bed_sshd
-E=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error
+E=$SFTP_BASE/purchaseorder/receipt/error
 SEEN=$SCRATCH/spool/state/receipt-push.errors-seen
 mkdir -p "$E" "$SCRATCH/spool/receipt/new"
 

@@ -8,7 +8,7 @@
 . "$BED/posync.sh"
 
 bed_receipt_push
-E=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error
+E=$SFTP_BASE/purchaseorder/receipt/error
 mkdir -p "$E" "$SCRATCH/spool/receipt/new"
 raw() { LC_ALL=C tr -d ' -~\n' | wc -c | tr -d ' '; }
 name=$(printf 'evil\033[2J\302\233-error.csv')

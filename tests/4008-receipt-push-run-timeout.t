@@ -8,7 +8,7 @@
 . "$BED/bed.sh"
 
 bed_sshd
-E=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error
+E=$SFTP_BASE/purchaseorder/receipt/error
 SEEN=$SCRATCH/spool/state/receipt-push.errors-seen
 # The staging folder exists, as after a first publish: the clock probe
 # (future.c) is written there before the error CSV is read.

@@ -11,7 +11,7 @@
 
 bed_receipt_push
 t_at_exit sshd_stop
-E=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error
+E=$SFTP_BASE/purchaseorder/receipt/error
 mkdir -p "$E" "$SCRATCH/spool/receipt/new"
 LONG=$(head -c 3000 /dev/zero | tr '\0' 'y')
 {

@@ -9,7 +9,7 @@
 . "$BED/posync.sh"
 command -v flock >/dev/null || t_skip_all "no flock(1)"
 bed_receipt_push
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
+R=$SFTP_BASE/purchaseorder/receipt
 SP=$SCRATCH/spool
 mkdir -p "$R/archive" "$SP/receipt/new" "$SP/state"
 OLD=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json

@@ -8,7 +8,7 @@
 . "$BED/sshd.sh"
 . "$BED/posync.sh"
 bed_receipt_push
-P=$SFTP_ROOT$SFTP_BASE/purchaseorder
+P=$SFTP_BASE/purchaseorder
 SP=$SCRATCH/spool
 mkdir -p "$P/receipt/archive" "$P/receipt-staging" "$SP/receipt/new"
 touch "$P/receipt-staging/$(printf 'left\033[2J\033]0;pwned\007\nforged line.json')"

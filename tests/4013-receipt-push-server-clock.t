@@ -12,7 +12,7 @@
 . "$BED/sshd.sh"
 . "$BED/posync.sh"
 bed_receipt_push netsuite.receipt_stale_after=3600
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
+R=$SFTP_BASE/purchaseorder/receipt
 E=$R/error
 SP=$SCRATCH/spool
 mkdir -p "$E" "$R/archive" "$SP/receipt/new"

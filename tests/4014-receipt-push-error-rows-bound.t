@@ -9,8 +9,8 @@
 SHOWN=$(sed -n 's/^#define MSG_SHOWN[[:space:]]*\([0-9]*\).*/\1/p' "$TOP/common/msg.h")
 [ -n "$SHOWN" ] || t_bail "no MSG_SHOWN in common/msg.h"
 bed_receipt_push
-E=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error
-mkdir -p "$E" "$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/archive"
+E=$SFTP_BASE/purchaseorder/receipt/error
+mkdir -p "$E" "$SFTP_BASE/purchaseorder/receipt/archive"
 { echo orderId,errorMessage; i=1; while [ $i -le 100 ]; do echo "$i,Line closed"; i=$((i+1)); done; } >"$E/e100.csv"
 touch -d '10 minutes ago' "$E/e100.csv"
 t_exit "a 100-row error CSV: exit 65" 65 receipt-push </dev/null

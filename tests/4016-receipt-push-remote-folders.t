@@ -13,13 +13,13 @@
 bed_receipt_push
 SP=$SCRATCH/spool/receipt
 BASE=$SFTP_BASE/purchaseorder
-R=$SFTP_ROOT$BASE/receipt
+R=$BASE/receipt
 mkdir -p "$SP/new"
 A=posync_PurchaseOrderReceiptFeed_2026-11-27-10_00_01_000.json
 printf '[{"order_id": "1701", "items": [{"line_id": "1", "quantity": 1}]}]\n' >"$SP/new/$A"
 
 # --- the staging folder through a regular file
-echo "not a folder" >"$SFTP_ROOT$BASE/notes.txt"
+echo "not a folder" >"$BASE/notes.txt"
 posync_conf netsuite.receipt_staging_dir="$BASE/notes.txt/staging"
 t_exit "staging through a regular file: exit 78" 78 receipt-push
 t_like "... naming the file in the way" "$(t_err)" \
@@ -27,18 +27,18 @@ t_like "... naming the file in the way" "$(t_err)" \
 t_true "... the file waits in new/, not published" -f "$SP/new/$A" -a ! -e "$R/$A"
 
 # --- a staging folder the server will not make
-LOCK=$SFTP_ROOT$SFTP_BASE/locked
+LOCK=$SFTP_BASE/locked
 mkdir -p "$LOCK"
-if chattr +i "$LOCK" 2>/dev/null; then
-	t_at_exit "chattr -i '$LOCK'"
+if t_readonly "$LOCK"; then
+	t_at_exit "t_writable '$LOCK'"
 	posync_conf netsuite.receipt_staging_dir="$SFTP_BASE/locked/staging"
 	t_exit "staging the server will not make: exit 77, not 69" 77 receipt-push
 	t_like "... naming it, with the server's reason" "$(t_err)" \
 		'^receipt-push: "sftp://[^"]*/netsuite/locked/staging": cannot create the folder: permission denied \(SFTP status 3\)'
 	t_true "... the file waits in new/, not published" -f "$SP/new/$A" -a ! -e "$R/$A"
-	chattr -i "$LOCK"
+	t_writable "$LOCK"
 else
-	t_diag "chattr +i is not possible here: the permission case is not run"
+	t_diag "cannot make a folder read-only here: the permission case is not run"
 fi
 
 # --- the receipt folder itself missing (NetSuite's, not made by posync)
@@ -51,5 +51,5 @@ mv "$R.away" "$R"
 
 t_ok "with the default staging folder: published" receipt-push
 t_true "... into the receipt folder" -f "$R/$A" -a ! -e "$SP/new/$A"
-t_true "... the staging folder was made" -d "$SFTP_ROOT$BASE/receipt-staging"
+t_true "... the staging folder was made" -d "$BASE/receipt-staging"
 t_done

@@ -14,7 +14,7 @@
 t_need_faketime
 
 bed_receipt_push netsuite.po_min_age=600
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder
+R=$SFTP_BASE/purchaseorder
 E=$R/receipt/error
 STG=$R/receipt-staging
 SP=$SCRATCH/spool

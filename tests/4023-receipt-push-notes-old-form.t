@@ -9,7 +9,7 @@
 . "$BED/posync.sh"
 
 bed_sshd
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
+R=$SFTP_BASE/purchaseorder/receipt
 E=$R/error
 ST=$SCRATCH/spool/state
 mkdir -p "$E" "$SCRATCH/spool/receipt/new" "$ST"

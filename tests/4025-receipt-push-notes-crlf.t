@@ -10,7 +10,7 @@
 
 bed_sshd
 posync_conf
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
+R=$SFTP_BASE/purchaseorder/receipt
 E=$R/error
 SP=$SCRATCH/spool
 S=$SP/state/receipt-push.errors-seen

@@ -29,7 +29,7 @@ t_like "the excess is named on stderr" "$(t_err)" "500005"
 t_true "excess.csv records it" -s "$SCRATCH/spool/receipt/excess.csv"
 t_like "excess.csv holds PO, line and the 2 over" "$(cat "$SCRATCH/spool/receipt/excess.csv")" "500005.*1.*2"
 t_ok "NetSuite imports" ns import
-errdir=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error
+errdir=$SFTP_BASE/purchaseorder/receipt/error
 t_is "NetSuite reports no error" "$(ls "$errdir" | wc -l)" 0
 
 rcv() { ns received "$1" "$2"; }

@@ -16,7 +16,7 @@ flow_up "$SCRATCH/pos.json"
 t_ok "inbound" flow_inbound
 
 SP=$SCRATCH/spool/receipt
-paths() { R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt; }
+paths() { R=$SFTP_BASE/purchaseorder/receipt; }
 paths
 in_r() { (cd "$R" 2>/dev/null && ls -1 | grep '\.json$' | tr '\n' ' '); }
 n_ir() { ns show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["item_receipts"]))'; }

@@ -60,7 +60,7 @@ t_ok "round one received in HotWax" receive_round "$SCRATCH/round1"
 t_ok "the outbound cron job succeeds" flow_outbound
 t_is "the outbound job prints nothing" "$(t_out)$(t_err)" ""
 t_ok "NetSuite imports the first receipt file" ns import
-t_is "no NetSuite error CSV" "$(ls "$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/error" | wc -l)" 0
+t_is "no NetSuite error CSV" "$(ls "$SFTP_BASE/purchaseorder/receipt/error" | wc -l)" 0
 # After round one NetSuite holds exactly round one's accepted quantities,
 # line by line (0 for lines not yet received: were an open line left out
 # of the receipt file, NetSuite would receive it in full), and each PO's
@@ -111,7 +111,7 @@ t_is "po/tmp is empty" "$(count "$sp/po/tmp")" 0
 t_is "receipt/tmp is empty" "$(count "$sp/receipt/tmp")" 0
 t_is "receipt/errors is empty" "$(count "$sp/receipt/errors")" 0
 t_true "no receipt/excess.csv" ! -s "$sp/receipt/excess.csv"
-rb=$SFTP_ROOT$SFTP_BASE/purchaseorder
+rb=$SFTP_BASE/purchaseorder
 t_is "the PO CSV was archived on the server" "$(count "$rb/fulfillment/archive")" 1
 t_is "no CSV left in the inbox" "$(find "$rb/fulfillment" -maxdepth 1 -type f | wc -l)" 0
 t_is "NetSuite archived both receipt files" "$(count "$rb/receipt/archive")" 2

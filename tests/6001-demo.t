@@ -10,7 +10,6 @@
 # scratch folder, its pids are dead, nothing accepts on its ports.
 . "${0%/*}/lib.sh"
 
-[ "$(id -u)" = 0 ] || t_skip_all "the demo needs root (its sshd chroots)"
 DATA=$TOP/tests/data/demo-pos.json
 
 # demo NAME [DATA] -- run the demo, output in $SCRATCH/NAME.out/.err, status
@@ -90,6 +89,8 @@ t_like "the account shows a PO still Pending half-way" \
 	'NetSuite status: Pending -> Pending'
 t_like "the config it shows names the SFTP host's known_hosts" "$(cat "$SCRATCH/shipped.out")" \
 	'^    known_hosts = /'
+t_like "...and NetSuite's folders, in the demo's scratch folder" "$(cat "$SCRATCH/shipped.out")" \
+	"^    po_dir = $SCRATCH/shipped/posync-test\\.[^/]+/sftp/netsuite/purchaseorder/fulfillment\$"
 t_like "...and HotWax's base_url" "$(cat "$SCRATCH/shipped.out")" '^    base_url = https://127\.0\.0\.1:'
 left shipped
 

@@ -6,9 +6,9 @@
 # POSYNC_CONFIG naming a config whose spool stands in for /var/spool/posync,
 # and what they print (stdout and stderr together, as on a terminal) must
 # be the README's text.  Only what differs by nature is set aside on both
-# sides: the SFTP server's address, times, and po-import's "still running"
-# lines, which depend on how fast HotWax answers.  Then the "Trust the SFTP
-# host" recipe (ssh-keyscan, ssh-keygen -l) runs against the sshd and must
+# sides: the SFTP server's address and folders, times, and po-import's
+# "still running" lines, which depend on how fast HotWax answers.  Then
+# the "Trust the SFTP host" recipe (ssh-keyscan, ssh-keygen -l) runs against the sshd and must
 # yield a known_hosts file posync connects with.
 . "${0%/*}/lib.sh"
 . "$BED/sshd.sh"
@@ -57,9 +57,11 @@ PY
 flow_start "$SCRATCH/pos.json" || { echo "Bail out! the test servers did not start"; exit 1; }
 SPOOL=$SCRATCH/spool
 
-# norm -- set aside what differs by nature
+# norm -- set aside what differs by nature (the bed's NetSuite folders are
+# in the scratch folder, production's under /home/hotwax/netsuite)
 norm() {
 	sed -e "s#$SPOOL#/var/spool/posync#g" \
+	    -e "s#$SFTP_BASE/#/home/hotwax/netsuite/#g" \
 	    -e 's#sftp://[^ :]*:[0-9]*#sftp://SERVER#g' \
 	    -e 's#since [0-9][0-9]* (epoch ms)#since TIME (epoch ms)#' \
 	    -e 's#_PurchaseOrderReceiptFeed_[0-9_-]*\.json#_PurchaseOrderReceiptFeed_TIME.json#g' |

@@ -53,5 +53,5 @@ t_like "... not a regular file" "$(t_err)" "fifo\.json: not a regular file"
 t_exit "receipt-push on a directory: exit 66" 66 $T receipt-push "$SCRATCH/in/dir.json" </dev/null
 t_exit "receipt-push with the missing file and a good one on stdin: exit 66" 66 \
 	sh -c "printf '%s\n' '$SCRATCH/in/missing.json' '$SCRATCH/in/$good' | $T receipt-push"
-t_true "... the good file is published" -f "$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt/$good"
+t_true "... the good file is published" -f "$SFTP_BASE/purchaseorder/receipt/$good"
 t_done

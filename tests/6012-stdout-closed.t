@@ -22,7 +22,7 @@ closed() {
 rc() { cat "$SCRATCH/.rc"; }
 err() { cat "$SCRATCH/.err"; }
 
-IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+IN=$SFTP_BASE/purchaseorder/fulfillment
 mkdir -p "$IN"
 printf '%s\n' "$HDR" '9611,SKU1,1,116,1,' >"$IN/remote.csv"
 touch -d '10 minutes ago' "$IN/remote.csv"

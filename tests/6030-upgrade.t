@@ -39,7 +39,7 @@ flow_up "$SCRATCH/pos0.json"
 posync_conf -f "$SCRATCH/nowait.conf" hotwax.batch_size=2 hotwax.log_wait=0
 posync_conf hotwax.batch_size=2
 SP=$SCRATCH/spool
-R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
+R=$SFTP_BASE/purchaseorder/receipt
 export_pos() { # FILE: NetSuite gets the POs and exports them
 	ns load "$1" >/dev/null && ns export --age 120 >/dev/null
 }
@@ -69,7 +69,7 @@ PATH=$OLD/po-export-parse:$PATH
 pep_stopped rename 'kill -9 $_pid' 2>/dev/null
 t_is "old po-export-parse on the fourth CSV, killed before the archive rename" "$?" 137
 PATH=$_path
-t_is "... the CSV stays in the inbox" "$(ls "$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment" | grep -c 'PurchaseOrder\.csv$')" 1
+t_is "... the CSV stays in the inbox" "$(ls "$SFTP_BASE/purchaseorder/fulfillment" | grep -c 'PurchaseOrder\.csv$')" 1
 t_true "... with its parsed marker" -n "$(ls "$SP/state/parsed")"
 t_true "... and the polines ledger" -s "$SP/state/polines"
 
@@ -99,7 +99,7 @@ waiting=$(ls "$SP/po/new")
 t_ok "po-export-parse" po-export-parse
 t_is "... writes no batch again (the marker is read): it only archives" "$(ls "$SP/po/new")" "$waiting"
 t_is "... and names only batches waiting already, as then" "$(t_out | sed 's#.*/##' | grep -cvxF -e "$waiting")" 0
-t_is "... the inbox is empty" "$(ls "$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment" | grep -c 'PurchaseOrder\.csv$')" 0
+t_is "... the inbox is empty" "$(ls "$SFTP_BASE/purchaseorder/fulfillment" | grep -c 'PurchaseOrder\.csv$')" 0
 t_ok "po-import" po-import </dev/null
 t_ok "po-import again: nothing left to do" po-import </dev/null
 t_is "... quietly" "$(t_err)" ""

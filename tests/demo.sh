@@ -34,13 +34,12 @@ cron_run() {
 
 DATA=${POSYNC_DEMO_DATA:-$TOP/tests/data/demo-pos.json}
 [ -r "$DATA" ] || die "$DATA: cannot read the demo's POs"
-[ "$(id -u)" = 0 ] || die "make demo runs as root: it starts an sshd that chroots its SFTP user"
 
 say "Starting a local SFTP server (OpenSSH), HotWax and NetSuite simulators"
 flow_start "$DATA" || die "the test servers did not start"
 echo "  sshd (pid $SSHD_PID) on 127.0.0.1:$SSHD_PORT, HotWax simulator (pid $HOTWAX_PID) at $HOTWAX_URL"
-echo "  The posync.conf a user would write (here the SFTP user is you, chrooted,"
-echo "  and every file lives in the scratch folder $SCRATCH):"
+echo "  The posync.conf a user would write (here the SFTP user is you, and every"
+echo "  file, NetSuite's SFTP folders too, lives in the scratch folder $SCRATCH):"
 sed 's/^/    /' "$POSYNC_CONFIG"
 
 say "NetSuite exports its pending POs as a CSV file on SFTP"

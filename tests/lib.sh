@@ -129,6 +129,28 @@ t_need_tmpfs() {
 	rmdir "$SCRATCH/.tmpfs-probe"
 }
 
+# t_readonly PATH, t_writable PATH -- make PATH (a file or folder) read-only
+# for posync and the bed's sshd, which run as we do, and writable again.
+# An ordinary user takes away the write bits; root writes through them,
+# so as root it is chattr +i, which needs a file system that has it.
+# t_need_readonly -- called first by a test that cannot go on without it:
+# it skips the file when neither works here.
+t_readonly() {
+	if [ "$(id -u)" = 0 ]; then chattr +i "$1" 2>/dev/null
+	else chmod a-w "$1"; fi
+}
+t_writable() {
+	if [ "$(id -u)" = 0 ]; then chattr -i "$1"
+	else chmod u+w "$1"; fi
+}
+t_need_readonly() {
+	mkdir -p "$SCRATCH/.ro-probe"
+	t_readonly "$SCRATCH/.ro-probe" ||
+		t_skip_all "cannot make a folder read-only here (as root: chattr +i)"
+	t_writable "$SCRATCH/.ro-probe"
+	rmdir "$SCRATCH/.ro-probe"
+}
+
 # t_clock OFFSET CMD... -- run CMD with this host's clock moved by OFFSET
 # ("+2h", "-1d", "+365d"; faketime(1)'s relative form).  Only the wall
 # clock moves: stat(2) shows files' real times (NO_FAKE_STAT) and the

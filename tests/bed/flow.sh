@@ -9,7 +9,7 @@
 
 NS_STATE=$SCRATCH/netsuite.json
 
-ns() { python3 "$BED/netsuite-sim.py" --state "$NS_STATE" --root "$SFTP_ROOT" "$@"; }
+ns() { python3 "$BED/netsuite-sim.py" --state "$NS_STATE" "$@"; }
 
 # flow_start POS.json [SKU] -- servers, catalog (every SKU and facility of
 # the POs, but SKU when given: its lines never reach HotWax), NetSuite's

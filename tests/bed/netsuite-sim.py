@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """netsuite-sim.py -- the NetSuite side of posync's tests.
 
-    netsuite-sim.py --state FILE [--root DIR] [--base PATH] COMMAND ...
+    netsuite-sim.py --state FILE [--base PATH] COMMAND ...
 
 Keeps purchase orders in a JSON state file and plays NetSuite's two scripts
 against the SFTP folders (contracts.md sections 1, 4, 5):
@@ -23,8 +23,9 @@ against the SFTP folders (contracts.md sections 1, 4, 5):
   status PO             the PO's status
   received PO LINE      the quantity received so far on a line
 
-ROOT is the host folder that is the SFTP server's "/" ($SFTP_ROOT), BASE the
-remote folder holding purchaseorder/ (default /home/hotwax/netsuite).
+BASE is the folder holding purchaseorder/ (default $SFTP_BASE): the test
+bed's sshd has no chroot, so it is the same path on this host and on the
+SFTP server, and the paths printed are both.
 Quantities are exact decimals (stored as strings). Errors go to stderr with a
 non-zero exit (1; 2 for usage).
 """
@@ -140,12 +141,13 @@ def po_status(po):
 # ------------------------------------------------------------------- paths
 
 class Folders:
-    def __init__(self, root, base):
-        if not root:
-            raise Fail("--root is needed for this command")
-        self.root = root
+    def __init__(self, base):
+        if not base:
+            raise Fail("--base (or $SFTP_BASE) is needed for this command")
+        if not base.startswith("/"):
+            raise Fail("--base %s: not an absolute path" % base)
         self.base = "/" + base.strip("/")
-        self.po = os.path.join(root, self.base.lstrip("/"), "purchaseorder")
+        self.po = os.path.join(self.base, "purchaseorder")
 
     def host(self, *parts):
         return os.path.join(self.po, *parts)
@@ -246,7 +248,7 @@ def js_date(epoch):
 
 
 def cmd_export(st, opts):
-    fo = Folders(opts.root, opts.base)
+    fo = Folders(opts.base)
     inbox = fo.need("fulfillment")
     pos = [p for p in st.data["pos"]
            if p["status"] == "Pending" and not p["exported"]]
@@ -403,7 +405,7 @@ def import_file(st, fo, name, opts):
 
 
 def cmd_import(st, opts):
-    fo = Folders(opts.root, opts.base)
+    fo = Folders(opts.base)
     inbox = fo.need("receipt")
     archive = fo.need("receipt", "archive")
     errdir = fo.need("receipt", "error")
@@ -485,9 +487,8 @@ def main():
     ap = argparse.ArgumentParser(prog=PROG,
                                  description="NetSuite simulator for tests")
     ap.add_argument("--state", required=True, metavar="FILE")
-    ap.add_argument("--root", metavar="DIR",
-                    default=os.environ.get("SFTP_ROOT"))
-    ap.add_argument("--base", default="/home/hotwax/netsuite", metavar="PATH")
+    ap.add_argument("--base", metavar="PATH",
+                    default=os.environ.get("SFTP_BASE"))
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("load")
     p.add_argument("file")

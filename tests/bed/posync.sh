@@ -2,9 +2,10 @@
 #
 # Source after lib.sh and the bed scripts it needs (sshd.sh, hotwax.sh).
 # posync_conf writes $SCRATCH/posync.conf (or FILE) with an [sftp] section
-# when sshd_start ran, a [hotwax] section when hotwax_start ran (with a
-# fresh API token seeded into the simulator and kept in a 0600 file), and a
-# spool in $SCRATCH/spool; it exports POSYNC_CONFIG.  Extra "section.key =
+# and the [netsuite] folders under $SFTP_BASE when sshd_start ran, a
+# [hotwax] section when hotwax_start ran (with a fresh API token seeded
+# into the simulator and kept in a 0600 file), and a spool in
+# $SCRATCH/spool; it exports POSYNC_CONFIG.  Extra "section.key =
 # value" arguments override or add keys.
 #
 # It also holds the preambles several tests share; each stops the file with
@@ -63,7 +64,7 @@ bed_hotwax() {
 bed_pep() {
 	bed_sshd
 	posync_conf "$@"
-	IN=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
+	IN=$SFTP_BASE/purchaseorder/fulfillment
 	AR=$IN/archive
 	SP=$SCRATCH/spool
 }
@@ -114,6 +115,16 @@ posync_conf() {
 			echo "timeout = 10"
 			echo "[netsuite]"
 			echo "po_min_age = 0"
+			# The server's folders are this host's (sshd.sh): the
+			# defaults (/home/hotwax/...) would not exist.
+			_po=$SFTP_BASE/purchaseorder
+			echo "po_dir = $_po/fulfillment"
+			echo "po_archive_dir = $_po/fulfillment/archive"
+			echo "po_error_dir = $_po/fulfillment/error"
+			echo "receipt_dir = $_po/receipt"
+			echo "receipt_archive_dir = $_po/receipt/archive"
+			echo "receipt_error_dir = $_po/receipt/error"
+			echo "receipt_staging_dir = $_po/receipt-staging"
 		fi
 		if [ -n "${HOTWAX_URL:-}" ]; then
 			if [ ! -s "$SCRATCH/hotwax.token" ]; then

@@ -64,14 +64,14 @@ bed_re() {
 bed_outbound() {
 	bed_sshd
 	re_setup "$@"
-	R=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
+	R=$SFTP_BASE/purchaseorder/receipt
 	mkdir -p "$R/archive"
 }
 
 bed_rp_folders() {
 	bed_receipt_push "$@"
 	t_at_exit sshd_stop
-	P=$SFTP_ROOT$SFTP_BASE/purchaseorder
+	P=$SFTP_BASE/purchaseorder
 	R=$P/receipt
 	S=$P/receipt-staging
 	SP=$SCRATCH/spool

@@ -2,16 +2,18 @@
 #
 # Source after tests/lib.sh:   . "$BED/sshd.sh"
 #
-# sshd_start starts /usr/sbin/sshd on 127.0.0.1 at a free port with keys made
+# sshd_start starts /usr/sbin/sshd on 127.0.0.1 at a free port, as whoever
+# runs the test (root or not: the same layout either way), with keys made
 # now (host key, passphrase-less user key), public-key login only, SFTP only
-# (internal-sftp), chrooted into a throwaway folder so that remote paths look
-# like production: "$SFTP_ROOT/home/hotwax/..." on this host is remote
-# "/home/hotwax/...".  sshd insists that every component of the chroot path is
-# root-owned and not writable by group or others, so the chroot lives under
-# /var/lib/posync-tests, not under /tmp, and the bed needs root.
+# (internal-sftp).  No chroot: that would need root.  An sshd that is not
+# root can only log in as the user it runs as, so SFTP_USER is us.  The
+# NetSuite folders live in the scratch folder, and a remote path is the
+# same path on this host: "$SFTP_BASE/purchaseorder/..." is both.  The
+# config posync_conf writes names them ([netsuite] po_dir and the others);
+# sessions start in $SFTP_HOME, the folder holding $SFTP_BASE.
 #
-# Exports: SSHD_PORT SSHD_PID SSHD_LOG SFTP_HOST SFTP_ROOT SFTP_USER SFTP_KEY
-#          SFTP_KNOWN_HOSTS SFTP_BASE
+# Exports: SSHD_PORT SSHD_PID SSHD_LOG SFTP_HOST SFTP_HOME SFTP_BASE
+#          SFTP_USER SFTP_KEY SFTP_KNOWN_HOSTS
 # SSHD_HOSTKEY_TYPES="ed25519 ecdsa rsa" (ssh-keygen -t names; default
 # "ed25519") gives the server one host key of each type, in
 # $SCRATCH/sshd/host_TYPE and host_TYPE.pub; with rsa the server also
@@ -20,18 +22,16 @@
 # Functions: sshd_start, sshd_stop, sshd_wrong_known_hosts FILE,
 #            sftp_batch CMDS...
 
-SFTP_BASE=/home/hotwax/netsuite
 SFTP_HOST=127.0.0.1
-export SFTP_BASE SFTP_HOST
-_sshd_chroot_base=/var/lib/posync-tests
+SFTP_HOME=$SCRATCH/sftp
+SFTP_BASE=$SFTP_HOME/netsuite
+export SFTP_HOST SFTP_HOME SFTP_BASE
 
 # The folders NetSuite's set-up script makes (contracts.md section 5); the
 # ones posync makes itself (fulfillment/error, receipt-staging) are left out.
 _sshd_dirs='fulfillment fulfillment/archive receipt receipt/archive receipt/error'
 
 sshd_start() {
-	[ "$(id -u)" = 0 ] ||
-		t_skip_all "the sshd test bed needs root (sshd's ChrootDirectory)"
 	_sshd_bin=/usr/sbin/sshd
 	[ -x "$_sshd_bin" ] || _sshd_bin=$(command -v sshd) ||
 		t_bail "OpenSSH sshd is not installed (make deps)"
@@ -59,22 +59,18 @@ sshd_start() {
 	SFTP_USER=$(id -un)
 	SSHD_LOG=$SCRATCH/sshd.log
 
-	mkdir -p "$_sshd_chroot_base" && chmod 755 "$_sshd_chroot_base" ||
-		return 1
-	SFTP_ROOT=$(mktemp -d "$_sshd_chroot_base/chroot.XXXXXX") || return 1
-	chmod 755 "$SFTP_ROOT"
-	t_at_exit "rm -rf '$SFTP_ROOT'"
 	for _d in $_sshd_dirs; do
-		mkdir -p "$SFTP_ROOT$SFTP_BASE/purchaseorder/$_d" || return 1
+		mkdir -p "$SFTP_BASE/purchaseorder/$_d" || return 1
 	done
-	[ -d /run/sshd ] || mkdir -p -m 755 /run/sshd
 
 	_sshd_try=0
 	while :; do
 		_sshd_try=$((_sshd_try + 1))
 		SSHD_PORT=$(free_port) || return 1
-		# Sessions start in /home/hotwax (the production SFTP user's
-		# home); sshd keeps quiet about root's home missing in the chroot.
+		# Sessions start in $SFTP_HOME, whatever our home is (a system
+		# user's may not exist); internal-sftp takes -d's path as it is,
+		# quotes and all, so it is not quoted.  StrictModes would refuse
+		# the keys: the scratch folder is under /tmp, which others write.
 		cat >"$_sshd_dir/sshd_config" <<EOF
 Port $SSHD_PORT
 ListenAddress 127.0.0.1
@@ -99,8 +95,7 @@ X11Forwarding no
 PermitTTY no
 PermitUserEnvironment no
 Subsystem sftp internal-sftp
-ChrootDirectory $SFTP_ROOT
-ForceCommand internal-sftp -d /home/hotwax
+ForceCommand internal-sftp -d $SFTP_HOME
 EOF
 		"$_sshd_bin" -t -f "$_sshd_dir/sshd_config" 2>"$SCRATCH/sshd-t.err" || {
 			sed 's/^/# sshd -t: /' "$SCRATCH/sshd-t.err"
@@ -132,8 +127,7 @@ EOF
 		printf '[127.0.0.1]:%s %s\n' "$SSHD_PORT" \
 			"$(cut -d' ' -f1,2 "$_sshd_dir/host_$_t.pub")"
 	done >"$SFTP_KNOWN_HOSTS"
-	export SSHD_PORT SSHD_PID SSHD_LOG SFTP_ROOT SFTP_USER SFTP_KEY \
-		SFTP_KNOWN_HOSTS
+	export SSHD_PORT SSHD_PID SSHD_LOG SFTP_USER SFTP_KEY SFTP_KNOWN_HOSTS
 }
 
 # sshd_stop -- stop the sshd (and any session it still serves) and wait.

@@ -1,8 +1,9 @@
 /*
  * sftp.c -- common/sftp.c against the real sshd that tests/0201-sftp.t
- * started.  Expected values come from the host side of the chroot
- * ($SFTP_ROOT), from files this test writes there itself, or from
- * ssh-keygen and sha256sum: never from the module being tested.
+ * started.  Expected values come from the server's files as this host
+ * sees them (the bed's sshd has no chroot: the same paths), from files
+ * this test writes there itself, or from ssh-keygen and sha256sum: never
+ * from the module being tested.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,7 @@
 #include "testutil.h"
 #include "util.h"
 
-static const char *root, *rdir;		/* $SFTP_ROOT, remote test folder */
+static const char *rdir;		/* the remote test folder */
 
 static const char *
 env(const char *name)
@@ -45,10 +46,11 @@ captured(void)
 	return data;
 }
 
+/* A remote path as this host sees it: the same path, no chroot. */
 static char *
 host(const char *remote)
 {
-	return xasprintf("%s%s", root, remote);
+	return xstrdup(remote);
 }
 
 static char *
@@ -468,7 +470,6 @@ main(void)
 	int r;
 
 	msg_init("sftp-test");
-	root = env("SFTP_ROOT");
 	rdir = env("T_REMOTE");
 	big = env("T_BIG");
 	scratch_init("unit-sftp");

@@ -86,7 +86,7 @@ static void
 check_listing(struct sftp *s, const char *desc)
 {
 	const char *dir = env("T_REMOTE"), *marker = env("T_MARKER");
-	char *hpath = xasprintf("%s%s/%s", env("SFTP_ROOT"), dir, marker);
+	char *hpath = xasprintf("%s/%s", dir, marker);	/* no chroot */
 	struct sftp_entry *e = NULL;
 	struct stat st;
 	size_t n = 0, i;
