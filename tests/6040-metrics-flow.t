@@ -29,7 +29,7 @@ MD=$SCRATCH/metrics
 mkdir "$MD"
 posync_conf hotwax.batch_size=4 metrics.textfile_dir="$MD" metrics.instance=t6040
 sp=$SCRATCH/spool
-rb=$SFTP_ROOT$SFTP_BASE/purchaseorder
+rb=$SFTP_BASE/purchaseorder
 
 prom() { echo "$MD/posync_$1_t6040.prom"; }
 # metric NAME PROGRAM [LABELS] -- the value of NAME's series in PROGRAM's
@@ -44,7 +44,7 @@ csvrows() { [ $# -gt 0 ] && [ -e "$1" ] && awk 'FNR > 1' "$@" | wc -l || echo 0;
 
 # NetSuite exports; a person's slip adds a row no PO line can be.
 csv=$(ns export --age 120) || t_bail "NetSuite did not export"
-printf '16000009,SKU-1,many,116,1,\n' >>"$SFTP_ROOT$csv"
+printf '16000009,SKU-1,many,116,1,\n' >>"$csv"
 exported_rows=$(python3 -c 'import json,sys; print(sum(e["rows"] for e in json.load(open(sys.argv[1]))["exports"]))' "$NS_STATE")
 
 t_exit "the inbound job: 65 (a row rejected, a row HotWax failed)" 65 flow_inbound

@@ -19,7 +19,7 @@ flow_pos "$SCRATCH/pos.json" "$A 116 1:SKU-1:5 2:SKU-2:2.5" \
 	"$B 116 1:SKU-3:4 2:SKU-NONE:1" "$C 120 1:SKU-4:2" "$D 120 1:SKU-5:3 2:SKU-6:7"
 flow_start "$SCRATCH/pos.json" SKU-NONE || t_bail "the test servers did not start"
 SP=$SCRATCH/spool
-RB=$SFTP_ROOT$SFTP_BASE/purchaseorder
+RB=$SFTP_BASE/purchaseorder
 
 ns export --age 120 >/dev/null
 csv=$(ls "$RB/fulfillment"/*.csv)
