@@ -56,6 +56,18 @@ t_like "it shows the crontab's two jobs" "$(grep '^== cron runs' "$SCRATCH/shipp
 t_like "...both of them" "$(grep '^== cron runs' "$SCRATCH/shipped.out")" \
 	'receipt-export \| receipt-push'
 
+# posync-status as an operator runs it: healthy after a whole cycle, and a
+# trace of the data file's first PO from its CSV line to its receipt files
+po1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$DATA")
+t_like "posync-status says the sync is healthy" \
+	"$(grep -A1 '^== An operator asks posync-status' "$SCRATCH/shipped.out" | tail -n 1)" '^  POSYNC OK - '
+t_like "... with exit status 0" "$(cat "$SCRATCH/shipped.out")" '\(exit status 0: 0 OK'
+sed -n "/^== \.\.\. and where PO $po1 went/,/^== /p" "$SCRATCH/shipped.out" >"$SCRATCH/trace"
+t_like "the trace shows PO $po1's CSV lines" "$(cat "$SCRATCH/trace")" "^  $po1 +csv +po/raw/"
+t_like "... its batch and HotWax log" "$(cat "$SCRATCH/trace")" "^  $po1 +batch +po/cur/.* HotWax log "
+t_like "... and the receipt files it went to NetSuite in" "$(cat "$SCRATCH/trace")" \
+	"^  $po1 +receipt +receipt/cur/posync_PurchaseOrderReceiptFeed_.* published to NetSuite"
+
 # The final account, against the data file: each PO Pending -> Received,
 # each line with its ordered quantity, HotWax's accepted (and rejected) sum
 # of the plan, NetSuite's received equal to the accepted sum.

@@ -78,6 +78,15 @@ say "The account: each PO, its lines, and NetSuite's status before -> after"
 flow_table -t "$SCRATCH/ns-before.json"
 flow_table -check 2>"$SCRATCH/check"; ok=$?
 
+say "An operator asks posync-status: is the sync healthy? (a Nagios check)"
+posync-status >"$SCRATCH/status" 2>&1; st=$?
+indent <"$SCRATCH/status"
+echo "  (exit status $st: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)"
+po=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pos"][0]["id"])' \
+	"$SCRATCH/ns-before.json")
+say "... and where PO $po went: posync-status $po"
+posync-status "$po" 2>&1 | indent
+
 say "Stopping the servers"
 if flow_stop; then
 	echo "  sshd (pid $SSHD_PID) and the HotWax simulator (pid $HOTWAX_PID) stopped"
