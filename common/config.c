@@ -396,9 +396,10 @@ name_ok(const char *v)
 	    "0123456789._-") == n;
 }
 
-/* K_HTTP: http:// or https://, nothing blank or a control byte, and no
- * user:password@ before the host: secrets never live in this file (its
- * URL is said in messages, too). */
+/* K_HTTP: http:// or https://, nothing blank or a control byte, no
+ * user:password@ before the host (secrets never live in this file, and
+ * the URL is said in messages), no query or fragment (a path is added to
+ * it: a token in a query would be mangled and said). */
 static void
 set_http(struct ctx *x, const struct key *k, char **sp, const char *value)
 {
@@ -417,6 +418,11 @@ set_http(struct ctx *x, const struct key *k, char **sp, const char *value)
 	if (auth && memchr(host, '@', auth)) {	/* never repeated */
 		bad(x, "[%s] %s holds a user:password@ before its host: "
 		    "secrets never live in this file", k->section, k->name);
+		return;
+	}
+	if (strpbrk(host, "?#")) {	/* a token may be in it: not said */
+		bad(x, "[%s] %s holds a query or fragment (? or #): posync adds "
+		    "its own path to it", k->section, k->name);
 		return;
 	}
 	if (host == value || *u || !auth) {

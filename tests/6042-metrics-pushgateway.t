@@ -44,7 +44,8 @@ t_ok "the textfile is written all the same" test -s "$MD/posync_po-import_t6042.
 t_is "its exit status: 0" "$(metric "$MD/posync_po-import_t6042.prom" posync_last_exit_status)" 0
 
 # push_url is said in warnings: a password in it is refused, never said
-for u in "http://posync:hunter2@127.0.0.1:9091" "ftp://127.0.0.1:9091" "http://" "http://127.0.0.1:9091 x"; do
+for u in "http://posync:hunter2@127.0.0.1:9091" "ftp://127.0.0.1:9091" "http://" "http://127.0.0.1:9091 x" \
+	"http://127.0.0.1:9091/gw?token=hunter2" "http://127.0.0.1:9091/#x"; do
 	posync_conf -f "$SCRATCH/bad.conf" spool.dir="$SCRATCH/spool-bad" metrics.push_url="$u"
 	t_exit "push_url '$u' is refused" 78 po-import -c "$SCRATCH/bad.conf"
 	t_like "... naming the key" "$(t_err)" "\\[metrics\\] push_url"
