@@ -135,27 +135,6 @@ reply_cap(const struct hotwax *h, const char *endpoint)
 	return CAP_OTHER;
 }
 
-static int
-is_loopback(const char *host)
-{
-	struct in_addr a4;
-	struct in6_addr a6;
-	char tmp[64];
-	size_t n = strlen(host);
-
-	if (strcasecmp(host, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (n > 2 && n < sizeof tmp && host[0] == '[' && host[n - 1] == ']') {
-		memcpy(tmp, host + 1, n - 2);
-		tmp[n - 2] = 0;
-		host = tmp;
-	}
-	return inet_pton(AF_INET6, host, &a6) == 1 &&
-	    IN6_IS_ADDR_LOOPBACK(&a6);
-}
-
 /* https always; http only when allowed and then only to this machine,
  * where nobody can read the token on the wire. */
 static int
@@ -180,14 +159,14 @@ check_url(const char *url, int allow_http, int *loopback)
 		msg_warn("[hotwax] base_url %s: endpoints are appended to it, so it "
 		    "cannot have a query or fragment", url);
 	} else if (strcasecmp(scheme, "https") == 0) {
-		*loopback = is_loopback(host);
+		*loopback = host_is_loopback(host);
 		st = 0;
 	} else if (strcasecmp(scheme, "http") != 0) {
 		msg_warn("[hotwax] base_url %s: only https is spoken", url);
 	} else if (!allow_http) {
 		msg_warn("[hotwax] base_url %s: plain http is refused "
 		    "(allow_http = 1 allows it for a loopback host)", url);
-	} else if (!is_loopback(host)) {
+	} else if (!host_is_loopback(host)) {
 		msg_warn("[hotwax] base_url %s: plain http is allowed only "
 		    "to a loopback host, not %s", url, host);
 	} else {

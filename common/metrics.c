@@ -425,11 +425,11 @@ push(const char *url, const char *prog, const char *inst, const struct buf *b)
 {
 	char *to = xasprintf("%s%smetrics/job/posync_%s/instance/%s", url,
 	    url[0] && url[strlen(url) - 1] == '/' ? "" : "/", prog, inst);
-	const char *why = NULL;
+	char why[512];
 	int rc;
 
 	if ((rc = push_put(to, "Content-Type: text/plain; version=0.0.4",
-	    b->s, b->len, 10, &why)) != 0)
+	    b->s, b->len, 10, why, sizeof why)) != 0)
 		msg_warn("metrics not pushed to %s: %s", to, why);
 	free(to);
 	return rc;

@@ -5,8 +5,12 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "msg.h"
 #include "push.h"
+#include "util.h"
 
 struct lib {
 	CURLcode (*global_init)(long);
@@ -48,18 +52,61 @@ lib(void)
 	return l.init ? &l : NULL;
 }
 
+/* The server's answer: its first 200 bytes kept for the warning, the
+ * rest dropped (libcurl would fwrite it to stdout). */
+static size_t
+answer(char *p, size_t size, size_t n, void *arg)
+{
+	struct buf *b = arg;
+	size_t len = size * n;
+
+	if (b->len < 200)
+		buf_add(b, p, len < 200 - b->len ? len : 200 - b->len);
+	return len;
+}
+
+/* The host of an http(s) URL config.c took (no user@, ? or #). */
+static int
+loopback_url(const char *url)
+{
+	const char *h = strstr(url, "://");
+	char *host;
+	size_t n;
+	int r;
+
+	if (!h)
+		return 0;
+	h += 3;
+	n = *h == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/");
+	host = xstrndup(h, n);
+	r = host_is_loopback(host);
+	free(host);
+	return r;
+}
+
+static void
+said(char *why, size_t whylen, long code, const struct buf *b)
+{
+	char *q = msg_quote(b->s ? b->s : "", b->s ? strcspn(b->s, "\r\n") : 0);
+
+	bsnprintf(why, whylen, "HTTP %ld%s%s", code, b->len ? ": " : "",
+	    b->len ? q : "");
+	free(q);
+}
+
 int
 push_put(const char *url, const char *type, const char *body, size_t len,
-    long timeout, const char **why)
+    long timeout, char *why, size_t whylen)
 {
 	const struct lib *l = lib();
 	struct curl_slist *hdr;
+	struct buf b = {0};
 	CURLcode rc;
 	long code = 0;
 	CURL *c;
 
 	if (!l || (c = l->init()) == NULL) {
-		*why = "libcurl (libcurl.so.4) cannot be loaded";
+		bsnprintf(why, whylen, "libcurl (libcurl.so.4) cannot be loaded");
 		return -1;
 	}
 	hdr = l->slist_append(NULL, type);
@@ -68,17 +115,21 @@ push_put(const char *url, const char *type, const char *body, size_t len,
 	l->setopt(c, CURLOPT_POSTFIELDS, body);
 	l->setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	l->setopt(c, CURLOPT_HTTPHEADER, hdr);
+	l->setopt(c, CURLOPT_WRITEFUNCTION, answer);
+	l->setopt(c, CURLOPT_WRITEDATA, &b);
 	l->setopt(c, CURLOPT_TIMEOUT, timeout);
 	l->setopt(c, CURLOPT_NOSIGNAL, 1L);
-	l->setopt(c, CURLOPT_NOPROXY, "127.0.0.1,localhost,::1");
+	if (loopback_url(url))
+		l->setopt(c, CURLOPT_PROXY, "");
 	l->setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	rc = l->perform(c);
 	l->getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	l->cleanup(c);
 	l->slist_free_all(hdr);
 	if (rc != CURLE_OK)
-		*why = l->strerror(rc);
+		bsnprintf(why, whylen, "%s", l->strerror(rc));
 	else if (code / 100 != 2)
-		*why = "the server refused them";
+		said(why, whylen, code, &b);
+	buf_free(&b);
 	return rc == CURLE_OK && code / 100 == 2 ? 0 : -1;
 }

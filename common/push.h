@@ -7,10 +7,15 @@
  *    into every program cost po-export-parse twice its resident memory
  *    (4.9 MB -> 9.0 MB on 400,000 rows: libcurl and its 27 libraries,
  *    relocated at start), for a feature most installations leave off.
- *  - push_put: 0 when the server answered 2xx; else -1 and *why (static
- *    text) says what failed: libcurl missing, the connection, the reply.
- *    A loopback URL never goes through a proxy; only http and https are
- *    followed; the whole call is bounded by timeout seconds.
+ *  - push_put: 0 when the server answered 2xx; else -1 and why (a
+ *    buffer of whylen bytes) says what failed: libcurl missing, the
+ *    connection, or the HTTP status and the first line of the server's
+ *    answer, quoted.  The answer is never written anywhere else (stdout
+ *    is a pipe to the next program, or closed).
+ *  - A loopback URL (host_is_loopback) never goes through a proxy;
+ *    another follows the environment as curl(1) does (http_proxy,
+ *    no_proxy).  Only http and https, no redirect followed; the whole
+ *    call is bounded by timeout seconds.
  */
 #ifndef POSYNC_PUSH_H
 #define POSYNC_PUSH_H
@@ -18,6 +23,6 @@
 #include <stddef.h>
 
 int push_put(const char *url, const char *type, const char *body,
-    size_t len, long timeout, const char **why);
+    size_t len, long timeout, char *why, size_t whylen);
 
 #endif

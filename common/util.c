@@ -3,6 +3,7 @@
  * there is nothing sensible to do without memory, and checking every
  * malloc at every call site hides the logic that matters.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -470,4 +472,25 @@ read_digits(const char **p, int max, long long *v)
 		*v = *v * 10 + d;
 	}
 	return n > 0 ? 0 : -1;
+}
+
+int
+host_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	char tmp[64];
+	size_t n = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n > 2 && n < sizeof tmp && host[0] == '[' && host[n - 1] == ']') {
+		memcpy(tmp, host + 1, n - 2);
+		tmp[n - 2] = 0;
+		host = tmp;
+	}
+	return inet_pton(AF_INET6, host, &a6) == 1 &&
+	    IN6_IS_ADDR_LOOPBACK(&a6);
 }

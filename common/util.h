@@ -114,4 +114,9 @@ void test_point(const char *step);
  * reader of the state files (notes, parsed markers, a .logid). */
 int read_digits(const char **p, int max, long long *v);
 
+/* A URL's host (as curl's URL API gives it: "[::1]" for IPv6) is this
+ * machine: localhost, 127.0.0.0/8 or ::1.  The one rule of "never through
+ * a proxy" and "plain http only to this machine" (hotwax.c, push.c). */
+int host_is_loopback(const char *host);
+
 #endif

@@ -12,7 +12,10 @@ PG=$(command -v prometheus-pushgateway) ||
 bed_built po-import
 
 port=$(free_port)
-"$PG" --web.listen-address="127.0.0.1:$port" >"$SCRATCH/pg.log" 2>&1 &
+# its own persistence file: Debian's build keeps groups in
+# /var/lib/prometheus/pushgateway.data, shared with every other run
+"$PG" --web.listen-address="127.0.0.1:$port" \
+	--persistence.file="$SCRATCH/pg.data" >"$SCRATCH/pg.log" 2>&1 &
 PG_PID=$!
 t_at_exit "kill $PG_PID"
 wait_port "$port" 20 || t_bail "the Pushgateway did not start: $(tail -3 "$SCRATCH/pg.log")"
@@ -53,5 +56,44 @@ for u in "http://posync:hunter2@127.0.0.1:9091" "ftp://127.0.0.1:9091" "http://"
 	*hunter2*) t_is "... never repeating the password" "$(t_err | grep -c hunter2)" 0 ;;
 	esac
 	t_true "... and nothing is pushed or written" ! -e "$SCRATCH/spool-bad/state/po-import.metrics"
+done
+
+# A server that answers as the test asks (the path's job name): its
+# answer is read for the warning, never written to stdout (closed by
+# then: libcurl's default would fwrite it there), any 2xx is a success.
+sport=$(free_port)
+python3 - "$sport" >"$SCRATCH/stub.log" 2>&1 <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_PUT(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        code = {"t400": 400, "t200": 200, "t307": 307, "t500": 500}[self.path.rsplit("/", 1)[1]]
+        body = b"pushed metrics are invalid or inconsistent\nmore\n"
+        self.send_response(code)
+        if code == 307:
+            self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+STUB=$!
+t_at_exit "kill $STUB"
+wait_port "$sport" 20 || t_bail "the stub server did not start"
+for inst in t200 t400 t307 t500; do
+	metrics_conf "$SCRATCH/s.conf" "$SCRATCH/spool-$inst" "$inst" \
+		"metrics.push_url = http://127.0.0.1:$sport"
+	# a proxy in the environment that nothing answers: a loopback
+	# Pushgateway is reached directly all the same
+	http_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 metrics_pi "$SCRATCH/s.conf"
+	t_is "$inst: po-import's status is its own (0)" "$PI_ST" 0
+	case $inst in
+	t200) t_is "t200: a 2xx with a body is a push done: nothing said" "$(cat "$SCRATCH/pi.err")" "" ;;
+	*) t_like "$inst: one warning with the status and the answer's first line, quoted" \
+		"$(cat "$SCRATCH/pi.err")" \
+		"^po-import: metrics not pushed to http://127.0.0.1:$sport/metrics/job/posync_po-import/instance/$inst: HTTP ${inst#t}: \"pushed metrics are invalid or inconsistent\"\$" ;;
+	esac
 done
 t_done
