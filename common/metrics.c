@@ -9,9 +9,11 @@
 #include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -388,6 +390,38 @@ check_spool(const char *path, const char *mine, const char *inst)
 	free(data);
 }
 
+/* A run killed while writing leaves DIR/.posync_PROG_INSTANCE.prom.PID
+ * behind: removed at the next write of the same file, when its PID runs
+ * no more (or, a PID taken again since, after a day: a write never takes
+ * so long).  Another program's or instance's are never touched. */
+static void
+textfile_tidy(const char *dir, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat sb;
+	char *end;
+	long pid;
+
+	while (d && (e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, pl) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(e->d_name + pl, &end, 10);
+		if (end == e->d_name + pl || *end || errno || pid <= 0 ||
+		    pid == (long)getpid() ||
+		    fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(sb.st_mode))
+			continue;
+		if ((kill((pid_t)pid, 0) != 0 && errno == ESRCH) ||
+		    time(NULL) - sb.st_mtime > 86400)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* DIR/posync_PROG_INSTANCE.prom, replaced whole, readable by the node
  * exporter's user (0644: metrics hold no secret).  A failure names
  * [metrics] textfile_dir: the usual cause is that folder. */
@@ -398,8 +432,11 @@ textfile(const char *dir, const char *prog, const char *inst,
 	char *path = xasprintf("%s/posync_%s_%s.prom", dir, prog, inst);
 	char *tmp = xasprintf("%s/.posync_%s_%s.prom.%ld", dir, prog, inst,
 	    (long)getpid());
+	char *prefix = xasprintf(".posync_%s_%s.prom.", prog, inst);
 	int fd, rc = -1;
 
+	textfile_tidy(dir, prefix);
+	free(prefix);
 	check_spool(path, mine, inst);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644))
 	    < 0 || fchmod(fd, 0644) != 0 || write_all(fd, b->s, b->len) != 0 ||

@@ -38,4 +38,17 @@ sed -i 's/^retries = 0$/retries = 2/' "$SCRATCH/c.conf"
 POSYNC_BACKOFF_MS=10 metrics_pi "$SCRATCH/c.conf"
 t_is "two retries counted, as [hotwax] retries allows" \
 	"$(metric "$SCRATCH/nowhere/posync_po-import_t6043.prom" posync_retries_total)" $((before + 2))
+
+# a run killed while writing left its temporary file: the next write
+# removes it (its PID gone), never a running writer's nor another
+# instance's
+sh -c 'exit 0' & dead=$!; wait $dead
+D=$SCRATCH/nowhere
+printf 'x' >"$D/.posync_po-import_t6043.prom.$dead"
+printf 'x' >"$D/.posync_po-import_t6043.prom.$$"
+printf 'x' >"$D/.posync_po-import_other.prom.$dead"
+metrics_pi "$SCRATCH/c.conf"
+t_true "a killed run's temporary file is removed" ! -e "$D/.posync_po-import_t6043.prom.$dead"
+t_true "... a running writer's is left" -e "$D/.posync_po-import_t6043.prom.$$"
+t_true "... and another instance's" -e "$D/.posync_po-import_other.prom.$dead"
 t_done
