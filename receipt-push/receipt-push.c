@@ -1215,16 +1215,11 @@ run(struct run *r, int argc, char **argv)
 	return st;
 }
 
-/* the spool queues its metrics count (metrics.h) */
-static const char *const queues[] = { "receipt/new", "receipt/failed",
-	"receipt/errors", NULL };
-
 static const struct prog_spec spec = {
 	.lock = LOCK_NAME,
 	.area = "receipt",
 	.operands = "[file.json ...]",
 	.dry = "dry run: say what would be published, change nothing",
-	.queues = queues,
 	.check = config_check_staging,
 };
 
