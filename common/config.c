@@ -758,8 +758,10 @@ config_check_staging(const struct config *c)
 	return st;
 }
 
-/* posync-status's thresholds: each warning comes before its critical
- * ([netsuite] receipt_stale_after is the unread file's critical). */
+/* posync-status's thresholds: each warning comes before its critical.
+ * [status] unread_warn is not among them: its critical is receipt-push's
+ * [netsuite] receipt_stale_after, which may well be shorter (posync-status
+ * then warns from it, said under -v), never a reason to stop monitoring. */
 int
 config_check_status(const struct config *c)
 {
@@ -770,8 +772,6 @@ config_check_status(const struct config *c)
 		    "[status] outbound_warn", "[status] outbound_crit" },
 		{ c->status.queue_warn, c->status.queue_crit,
 		    "[status] queue_warn", "[status] queue_crit" },
-		{ c->status.unread_warn, c->netsuite.receipt_stale_after,
-		    "[status] unread_warn", "[netsuite] receipt_stale_after" },
 		{ c->status.cursor_warn, c->status.cursor_crit,
 		    "[status] cursor_warn", "[status] cursor_crit" },
 	};

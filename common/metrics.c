@@ -9,9 +9,11 @@
 #include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -218,56 +220,26 @@ gauge(struct buf *b, const char *labels, const char *name, const char *help,
 	buf_addc(b, '\n');
 }
 
-/* What waits in each queue: the files a program takes as work there
- * (suffix; NULL: any name), never what sits beside them (hidden
- * temporaries, .err, skip).  A queue not named here counts every file. */
-static const struct {
-	const char *queue, *suffix, *skip;
-} queue_kinds[] = {
-	{ "po/new", ".json", NULL },
-	{ "po/failed", ".json", ".rows.json" },	/* batches, not their rows */
-	{ "po/rejects", ".csv", ".recovered.csv" },	/* rejected rows only */
-	{ "receipt/new", ".json", NULL },
-	{ "receipt/failed", ".json", NULL },
-	{ "receipt/errors", NULL, NULL },	/* NetSuite's names */
-};
-
-static int
-ends_with(const char *s, const char *suffix)
-{
-	size_t ls = strlen(s), lx = strlen(suffix);
-
-	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
-}
-
-static int
-queue_counts(const char *queue, const char *name)
-{
-	size_t i;
-
-	if (name[0] == '.' || ends_with(name, ".err"))
-		return 0;
-	for (i = 0; i < sizeof queue_kinds / sizeof queue_kinds[0]; i++)
-		if (strcmp(queue_kinds[i].queue, queue) == 0)
-			return (!queue_kinds[i].suffix ||
-			    ends_with(name, queue_kinds[i].suffix)) &&
-			    (!queue_kinds[i].skip ||
-			    !ends_with(name, queue_kinds[i].skip));
-	return 1;
-}
-
+/* The items of queue q (spool.h's table): 0 files is an empty queue, -1
+ * (said) one whose folder cannot be read, never taken for empty. */
 long long
-metrics_queue(const char *spooldir, const char *queue, long long *oldest)
+metrics_queue(const char *spooldir, const struct spool_queue *q,
+    long long *oldest)
 {
-	char *dir = path_join(spooldir, queue), *p;
+	char *dir = spool_area_path(spooldir, q->area, q->sub), *p;
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	struct stat sb;
 	long long n = 0;
 
 	*oldest = 0;
-	while (d && (e = readdir(d)) != NULL) {
-		if (!queue_counts(queue, e->d_name))
+	if (!d) {
+		msg_warnerr("cannot read the queue folder %s", dir);
+		free(dir);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!spool_queue_item(q, e->d_name))
 			continue;
 		p = path_join(dir, e->d_name);
 		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
@@ -277,40 +249,46 @@ metrics_queue(const char *spooldir, const char *queue, long long *oldest)
 		}
 		free(p);
 	}
-	if (d)
-		closedir(d);
+	closedir(d);
 	free(dir);
 	return n;
 }
 
+/* prog's queues (spool.h's table); one that cannot be read has no
+ * series: a gap, never a false 0. */
 static void
 queues_text(struct buf *b, const char *labels, const char *spooldir,
-    const char *const *queues)
+    const char *prog)
 {
 	long long now = now_ms() / 1000, *n, *oldest;
-	size_t i, nq;
+	const struct spool_queue **q;
+	size_t i, nq = 0;
 
-	for (nq = 0; queues && queues[nq]; nq++)
+	for (i = 0; spool_queues[i].name; i++)
 		;
-	if (!nq)
-		return;
-	n = xcalloc(nq, sizeof *n);
-	oldest = xcalloc(nq, sizeof *oldest);
-	for (i = 0; i < nq; i++)
-		n[i] = metrics_queue(spooldir, queues[i], &oldest[i]);
-	head(b, "posync_queue_files", "gauge",
-	    "files waiting in a spool queue");
+	n = xcalloc(i, sizeof *n);
+	oldest = xcalloc(i, sizeof *oldest);
+	q = xcalloc(i, sizeof *q);
+	for (i = 0; spool_queues[i].name; i++)
+		if (strcmp(spool_queues[i].prog, prog) == 0 && (n[nq] =
+		    metrics_queue(spooldir, &spool_queues[i], &oldest[nq])) >= 0)
+			q[nq++] = &spool_queues[i];
+	if (nq)
+		head(b, "posync_queue_files", "gauge",
+		    "files waiting in a spool queue");
 	for (i = 0; i < nq; i++)
 		buf_addf(b, "posync_queue_files{%s,queue=\"%s\"} %lld\n", labels,
-		    queues[i], n[i]);
-	head(b, "posync_queue_oldest_age_seconds", "gauge",
-	    "age of the oldest file in a spool queue (0: empty)");
+		    q[i]->name, n[i]);
+	if (nq)
+		head(b, "posync_queue_oldest_age_seconds", "gauge",
+		    "age of the oldest file in a spool queue (0: empty)");
 	for (i = 0; i < nq; i++)
 		buf_addf(b, "posync_queue_oldest_age_seconds{%s,queue=\"%s\"} "
-		    "%lld\n", labels, queues[i],
+		    "%lld\n", labels, q[i]->name,
 		    n[i] && now > oldest[i] ? now - oldest[i] : 0);
 	free(n);
 	free(oldest);
+	free(q);
 }
 
 static int
@@ -388,6 +366,38 @@ check_spool(const char *path, const char *mine, const char *inst)
 	free(data);
 }
 
+/* A run killed while writing leaves DIR/.posync_PROG_INSTANCE.prom.PID
+ * behind: removed at the next write of the same file, when its PID runs
+ * no more (or, a PID taken again since, after a day: a write never takes
+ * so long).  Another program's or instance's are never touched. */
+static void
+textfile_tidy(const char *dir, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat sb;
+	char *end;
+	long pid;
+
+	while (d && (e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, pl) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(e->d_name + pl, &end, 10);
+		if (end == e->d_name + pl || *end || errno || pid <= 0 ||
+		    pid == (long)getpid() ||
+		    fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(sb.st_mode))
+			continue;
+		if ((kill((pid_t)pid, 0) != 0 && errno == ESRCH) ||
+		    time(NULL) - sb.st_mtime > 86400)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* DIR/posync_PROG_INSTANCE.prom, replaced whole, readable by the node
  * exporter's user (0644: metrics hold no secret).  A failure names
  * [metrics] textfile_dir: the usual cause is that folder. */
@@ -398,8 +408,11 @@ textfile(const char *dir, const char *prog, const char *inst,
 	char *path = xasprintf("%s/posync_%s_%s.prom", dir, prog, inst);
 	char *tmp = xasprintf("%s/.posync_%s_%s.prom.%ld", dir, prog, inst,
 	    (long)getpid());
+	char *prefix = xasprintf(".posync_%s_%s.prom.", prog, inst);
 	int fd, rc = -1;
 
+	textfile_tidy(dir, prefix);
+	free(prefix);
 	check_spool(path, mine, inst);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644))
 	    < 0 || fchmod(fd, 0644) != 0 || write_all(fd, b->s, b->len) != 0 ||
@@ -436,8 +449,7 @@ push(const char *url, const char *prog, const char *inst, const struct buf *b)
 }
 
 int
-metrics_finish(const struct config *cfg, const char *prog,
-    const char *const *queues, int st)
+metrics_finish(const struct config *cfg, const char *prog, int st)
 {
 	struct metrics_last l;
 	struct buf b = {0};
@@ -449,7 +461,7 @@ metrics_finish(const struct config *cfg, const char *prog,
 	mine = spool_line(cfg->spool.dir);
 	buf_adds(&b, mine);
 	text(&b, prog, labels, &l);
-	queues_text(&b, labels, cfg->spool.dir, queues);
+	queues_text(&b, labels, cfg->spool.dir, prog);
 	if (cfg->metrics.textfile_dir)
 		textfile(cfg->metrics.textfile_dir, prog, cfg->metrics.instance,
 		    mine, &b);

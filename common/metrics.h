@@ -15,8 +15,9 @@
  *        SPOOL/state/PROGRAM.metrics (notes format), and records the
  *        run's start, its end, its exit status, and its end again as the
  *        last success when the status did the run's work (exit_done);
- *     2. counts the files waiting in each of the program's queues and the
- *        age of the oldest;
+ *     2. counts the files in each of the program's queues (spool.h's
+ *        spool_queues) and the age of the oldest; a queue whose folder
+ *        cannot be read is said and has no series;
  *     3. writes all of it in the Prometheus text format to
  *        [metrics] textfile_dir/posync_PROGRAM_INSTANCE.prom, through a
  *        temporary file renamed over it (node_exporter never reads half
@@ -25,8 +26,10 @@
  *        job "posync_PROGRAM", instance INSTANCE, when push_url is set.
  *    A failure of 3 or 4 is a warning on stderr, never the run's status:
  *    the work is done whether or not it could be counted.  A failure of
- *    1 is said too; the counters start again from 0 (Prometheus reads a
- *    counter that went down as a reset).
+ *    1 is said too: a state file that cannot be read (or a later
+ *    posync's) is left as it is, never replaced, and the run writes its
+ *    own counts alone (Prometheus reads a counter that went down as a
+ *    reset); a damaged line is taken as 0, that counter alone.
  *  - Every series carries the labels program="PROGRAM" and
  *    instance="INSTANCE" ([metrics] instance), so that two programs, or
  *    two tenants on one host, never overwrite each other.
@@ -38,6 +41,7 @@
 #define POSYNC_METRICS_H
 
 struct config;
+struct spool_queue;
 
 enum metric {
 	/* counters, kept across runs: posync_NAME_total */
@@ -70,8 +74,7 @@ void metric_set(enum metric m, long long v);
 
 /* prog.c's: the run's start (called once the lock is held); its end. */
 void metrics_start(void);
-int metrics_finish(const struct config *cfg, const char *prog,
-    const char *const *queues, int st);
+int metrics_finish(const struct config *cfg, const char *prog, int st);
 
 /* The last run of PROG as SPOOL/state/PROG.metrics holds it.  Times are
  * seconds since the epoch, 0 when never; exit is -1 when never run. */
@@ -85,11 +88,11 @@ struct metrics_last {
 int metrics_read(const char *spooldir, const char *prog,
     struct metrics_last *last);
 
-/* The files waiting in SPOOL/QUEUE ("po/new") as the metrics count them
- * (metrics.c's queue_kinds: a queue's work, never what sits beside it,
- * hidden temporaries or .err): how many, and *oldest their oldest mtime
- * (0: none).  posync-status counts so. */
-long long metrics_queue(const char *spooldir, const char *queue,
+/* The items of queue q in SPOOL (spool.h's spool_queues: which files
+ * count, never a hidden temporary or a .err): how many, and *oldest
+ * their oldest mtime (0: none); -1, said, when its folder cannot be
+ * read.  posync-status counts so. */
+long long metrics_queue(const char *spooldir, const struct spool_queue *q,
     long long *oldest);
 
 /* The name of metric m as written ("posync_rows_accepted_total"). */

@@ -299,7 +299,7 @@ prog_finish(struct prog *p, int st)
 {
 	st = end_status(p->spec, st, stdout_finish(), 1);
 	if (p->locked)
-		metrics_finish(p->cfg, p->spec->lock, p->spec->queues, st);
+		metrics_finish(p->cfg, p->spec->lock, st);
 	if (p->cfg)
 		config_free(p->cfg);
 	free(p);

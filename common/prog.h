@@ -63,9 +63,8 @@ struct prog_spec {
 	const char *operands;	/* in the usage line; NULL: takes none */
 	const char *dry;	/* -n's line in --help */
 	const struct prog_opt *opts;	/* its own long options, or NULL */
-	/* The spool queues its metrics count ("po/new"), NULL-ended; NULL:
-	 * none.  The program's name in its metrics is lock's. */
-	const char *const *queues;
+	/* The program's name in its metrics is lock's; the queues they
+	 * count are spool.h's spool_queues of that name. */
 	/* Checks of the configuration of its own, made before the spool is
 	 * touched: 0, or EX_CONFIG after a message naming the file and key.
 	 * NULL: none. */

@@ -512,6 +512,41 @@ ends_with(const char *s, const char *suffix)
 	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
+const struct spool_queue spool_queues[] = {
+	{ "po/new", "po", "new", "po-import", SPOOL_Q_WAITING, ".json",
+	    NULL },
+	{ "po/failed", "po", "failed", "po-import", SPOOL_Q_FAILED, ".json",
+	    NULL },
+	{ "po/rejects", "po", "rejects", "po-export-parse", SPOOL_Q_ROWS,
+	    ".csv", SPOOL_RECOVERED_SUFFIX },
+	{ "receipt/new", "receipt", "new", "receipt-push", SPOOL_Q_WAITING,
+	    ".json", NULL },
+	{ "receipt/failed", "receipt", "failed", "receipt-push",
+	    SPOOL_Q_FAILED, ".json", NULL },
+	{ "receipt/errors", "receipt", "errors", "receipt-push", SPOOL_Q_ROWS,
+	    NULL, NULL },	/* NetSuite's names */
+	{ NULL, NULL, NULL, NULL, SPOOL_Q_WAITING, NULL, NULL }
+};
+
+const struct spool_queue *
+spool_queue_named(const char *name)
+{
+	const struct spool_queue *q;
+
+	for (q = spool_queues; name && q->name; q++)
+		if (strcmp(q->name, name) == 0)
+			return q;
+	return NULL;
+}
+
+int
+spool_queue_item(const struct spool_queue *q, const char *name)
+{
+	return name[0] != '.' && !ends_with(name, ".err") &&
+	    (!q->suffix || ends_with(name, q->suffix)) &&
+	    (!q->skip || !ends_with(name, q->skip));
+}
+
 int
 spool_list(const char *dir, const char *suffix, char ***v, size_t *n)
 {

@@ -121,6 +121,42 @@ int64_t spool_entered(const char *path);
 int spool_in(const char *dir, const char *path);
 int spool_list_entered(const char *dir, const char *suffix, char ***v, size_t *n);
 
+/*
+ * The queues: one table (spool.c's spool_queues) of which folder, the
+ * program whose metrics count it (posync_queue_files), what it holds
+ * (work waiting, failures a person must act on, rows a person reads)
+ * and which of its files are its items.  metrics_finish counts a
+ * program's queues, posync-status checks each, and posync(7) lists
+ * them, from this table.  An item never is a hidden file or a .err;
+ * po/failed holds batches HotWax refused and the rows files
+ * (SPOOL_ROWS_SUFFIX) of rows its logs failed: both are failures.
+ */
+#define SPOOL_ROWS_SUFFIX	".rows.json"	/* po-import: failed rows */
+#define SPOOL_RECOVERED_SUFFIX	".recovered.csv"	/* po-export-parse:
+				 * rows read NetSuite's way, not rejects */
+
+enum spool_qkind {
+	SPOOL_Q_WAITING,	/* work a program takes: its oldest's age */
+	SPOOL_Q_FAILED,		/* any item: a person must act */
+	SPOOL_Q_ROWS		/* CSV rows a person reads (--seen) */
+};
+
+struct spool_queue {
+	const char *name;	/* "po/new": area/sub */
+	const char *area, *sub;
+	const char *prog;	/* whose metrics count it */
+	enum spool_qkind kind;
+	const char *suffix;	/* an item's name ends so; NULL: any */
+	const char *skip;	/* ...but not so; NULL: none */
+};
+
+/* The queues, in the order posync-status checks them; name NULL ends. */
+extern const struct spool_queue spool_queues[];
+/* The queue of that name ("po/failed"), or NULL. */
+const struct spool_queue *spool_queue_named(const char *name);
+/* 1 when the file NAME in queue q is one of its items. */
+int spool_queue_item(const struct spool_queue *q, const char *name);
+
 /* Remove leftovers of a crashed writer: files in area/tmp, and
  * spool_write_atomic's PATH.tmp.PID in area, area/{new,cur,failed} and the
  * spool's state/, whose writer process is gone or that are older than a

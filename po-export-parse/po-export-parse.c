@@ -1363,15 +1363,11 @@ prune(struct run *run)
 	return st;
 }
 
-/* the spool queues its metrics count (metrics.h) */
-static const char *const queues[] = { "po/rejects", NULL };
-
 static const struct prog_spec spec = {
 	.lock = "po-export-parse",
 	.area = "po",
 	.operands = "[file.csv ...]",
 	.dry = "dry run: show what would be taken and what parsing finds",
-	.queues = queues,
 	.check = config_check_date_format,
 };
 

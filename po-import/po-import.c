@@ -1552,15 +1552,11 @@ setup(struct run *r)
 	return 0;
 }
 
-/* the spool queues its metrics count (metrics.h) */
-static const char *const queues[] = { "po/new", "po/failed", NULL };
-
 static const struct prog_spec spec = {
 	.lock = "po-import",
 	.area = "po",
 	.operands = "[batch.json ...]",
 	.dry = "dry run: list the batches that would be uploaded",
-	.queues = queues,
 };
 
 int

@@ -165,49 +165,57 @@ check_prog(struct run *r, const char *prog, int warn, int crit)
 	free(h);
 }
 
-/* The oldest file waiting in a queue folder. */
+/* The oldest item waiting in queue q, counted as its metrics count it. */
 static void
-check_queue(struct run *r, const char *name, const char *area,
-    const char *sub)
+check_queue(struct run *r, const struct spool_queue *q)
 {
-	char *queue = xasprintf("%s/%s", area, sub), *h, *perf;
 	long long oldest, n, age;
 	int w = r->c->status.queue_warn, cr = r->c->status.queue_crit;
+	char *h;
 
-	n = metrics_queue(r->dir, queue, &oldest);
-	free(queue);
-	age = n && r->now > oldest ? r->now - oldest : 0;
-	perf = xasprintf("%s_%s_oldest=%llds;%d;%d;0", area, sub, age, w, cr);
-	if (!n) {
-		check_add(r, name, S_OK, perf, "empty");
+	if ((n = metrics_queue(r->dir, q, &oldest)) < 0) {
+		check_add(r, q->name, S_UNKNOWN, NULL, "cannot be read (said "
+		    "on stderr)");
 		return;
 	}
+	age = n && r->now > oldest ? r->now - oldest : 0;
 	h = human(age);
-	check_add(r, name, by_age(age, w, cr), perf, "%lld waiting, the "
-	    "oldest for %s", n, h);
+	if (!n)
+		check_add(r, q->name, S_OK, xasprintf("%s_%s_oldest=0s;%d;%d;0",
+		    q->area, q->sub, w, cr), "empty");
+	else
+		check_add(r, q->name, by_age(age, w, cr), xasprintf(
+		    "%s_%s_oldest=%llds;%d;%d;0", q->area, q->sub, age, w, cr),
+		    "%lld waiting, the oldest for %s", n, h);
 	free(h);
 }
 
-/* Any batch (or rows file) in po/failed: a person must act. */
+/* Any item of a failure queue (po/failed, receipt/failed): a person must
+ * act; perfdata critical above 0. */
 static void
-check_failed(struct run *r)
+check_failed(struct run *r, const struct spool_queue *q)
 {
-	char *dir = spool_area_path(r->dir, "po", "failed");
+	char *dir = spool_area_path(r->dir, q->area, q->sub), *first = NULL;
 	char **v;
-	size_t n;
+	size_t n = 0, nv, i;
 
-	if (spool_list(dir, ".json", &v, &n) != 0) {
-		check_add(r, "po/failed", S_UNKNOWN, NULL, "cannot be read");
+	if (spool_list(dir, q->suffix, &v, &nv) != 0) {
+		check_add(r, q->name, S_UNKNOWN, NULL, "cannot be read (said "
+		    "on stderr)");
 		free(dir);
 		return;
 	}
+	for (i = 0; i < nv; i++)
+		if (spool_queue_item(q, v[i]) && n++ == 0)
+			first = v[i];
 	if (n == 0)
-		check_add(r, "po/failed", S_OK, xstrdup("po_failed=0;;1;0"),
-		    "empty");
+		check_add(r, q->name, S_OK, xasprintf("%s_%s=0;;0;0", q->area,
+		    q->sub), "empty");
 	else
-		check_add(r, "po/failed", S_CRITICAL, xasprintf(
-		    "po_failed=%zu;;1;0", n), "%zu file(s) HotWax could not "
-		    "take, first %s: read its .err, in %s", n, v[0], dir);
+		check_add(r, q->name, S_CRITICAL, xasprintf("%s_%s=%zu;;0;0",
+		    q->area, q->sub, n), "%zu file(s) %s, first %s: read its "
+		    ".err, in %s", n, strcmp(q->area, "po") == 0 ? "HotWax could "
+		    "not take" : "that can never be published", first, dir);
 	spool_list_free(v);
 	free(dir);
 }
@@ -262,24 +270,31 @@ unseen(struct run *r, const char *rel, const char *path)
 	return rows - was;
 }
 
-/* The three lists a person reads: a folder of CSVs (suffix; NULL:
- * every file) or one file (sub names it). */
+/* The three lists a person reads: a rows queue of spool.h's table
+ * (queue) or one file (queue NULL: sub names it). */
 struct rowcheck {
 	const char *name, *area, *sub;
-	int file;
-	const char *suffix;
+	const char *queue;
 	int st;			/* when rows are not seen */
 	const char *label;	/* its perfdata */
 	const char *what;
 };
 
 static const struct rowcheck rowchecks[] = {
-	{ "rejects", "po", "rejects", 0, ".csv", S_WARNING, "rejects_unseen",
-	    "rejected row(s)" },
-	{ "excess", "receipt", "excess.csv", 1, NULL, S_WARNING,
+	{ "rejects", "po", "rejects", "po/rejects", S_WARNING,
+	    "rejects_unseen", "rejected row(s)" },
+	{ "excess", "receipt", "excess.csv", NULL, S_WARNING,
 	    "excess_unseen", "excess row(s)" },
-	{ "netsuite-errors", "receipt", "errors", 0, NULL, S_CRITICAL,
+	{ "netsuite-errors", "receipt", "errors", "receipt/errors", S_CRITICAL,
 	    "netsuite_errors_unseen", "NetSuite error row(s)" },
+};
+#define NROWCHECKS	(sizeof rowchecks / sizeof rowchecks[0])
+
+/* What a row check found: its unseen rows, in how many files. */
+struct rowcount {
+	long long rows;
+	size_t files;
+	int bad;		/* a file could not be read (said) */
 };
 
 /* One file's unseen rows added to *rows and *files: 0, or -1 when it
@@ -299,19 +314,20 @@ unseen_add(struct run *r, const char *rel, const char *path,
 	return 0;
 }
 
-/* The unseen rows of check k's files (a recovered rows list is no
- * reject: those rows went to HotWax).  0, or -1 (said). */
+/* The unseen rows of check k's files (its queue's items: a recovered
+ * rows list is no reject, those rows went to HotWax).  0, or -1 (said). */
 static int
 unseen_in(struct run *r, const struct rowcheck *k, long long *rows,
     size_t *files)
 {
 	char *dir = spool_area_path(r->dir, k->area, k->sub), *rel, *p, **v;
+	const struct spool_queue *q = spool_queue_named(k->queue);
 	size_t n, i;
 	int st = 0;
 
 	*rows = 0;
 	*files = 0;
-	if (k->file) {
+	if (!q) {
 		rel = xasprintf("%s/%s", k->area, k->sub);
 		if (access(dir, F_OK) == 0)
 			st = unseen_add(r, rel, dir, rows, files);
@@ -319,12 +335,12 @@ unseen_in(struct run *r, const struct rowcheck *k, long long *rows,
 		free(dir);
 		return st;
 	}
-	if (spool_list(dir, k->suffix, &v, &n) != 0) {
+	if (spool_list(dir, q->suffix, &v, &n) != 0) {
 		free(dir);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (strstr(v[i], ".recovered.csv"))
+		if (!spool_queue_item(q, v[i]))
 			continue;
 		rel = xasprintf("%s/%s/%s", k->area, k->sub, v[i]);
 		p = path_join(dir, v[i]);
@@ -338,29 +354,33 @@ unseen_in(struct run *r, const struct rowcheck *k, long long *rows,
 	return st;
 }
 
+/* Check k's line from what it found.  marked: --seen recorded the rows
+ * (or, with -n, would): a person read them, from now on seen. */
 static void
-check_rows(struct run *r, const struct rowcheck *k)
+check_rows(struct run *r, const struct rowcheck *k, const struct rowcount *c,
+    int marked)
 {
-	long long rows;
-	size_t files;
+	const char *th = k->st == S_CRITICAL ? ";;0;0" : ";0;;0";
 	char *perf;
 
-	if (unseen_in(r, k, &rows, &files) != 0) {
+	if (c->bad) {
 		check_add(r, k->name, S_UNKNOWN, NULL, "cannot be read (said "
 		    "on stderr)");
 		return;
 	}
-	perf = xasprintf("%s=%lld;;;0", k->label, rows);
-	if (rows == 0)
+	/* the rows still unseen after this run, alarmed above 0 */
+	perf = xasprintf("%s=%lld%s", k->label, marked && !r->dry ? 0 :
+	    c->rows, th);
+	if (c->rows == 0)
 		check_add(r, k->name, S_OK, perf, "nothing new");
-	else if (r->seen)	/* a person read them: from now on, seen */
+	else if (marked)
 		check_add(r, k->name, S_OK, perf, "%lld %s in %zu file(s) of "
-		    "%s/%s %s seen", rows, k->what, files, k->area, k->sub,
+		    "%s/%s %s seen", c->rows, k->what, c->files, k->area, k->sub,
 		    r->dry ? "would be marked" : "marked");
 	else
 		check_add(r, k->name, k->st, perf, "%lld %s in %zu file(s) of "
-		    "%s/%s not yet seen (posync-status --seen once read)", rows,
-		    k->what, files, k->area, k->sub);
+		    "%s/%s not yet seen (posync-status --seen once read)",
+		    c->rows, k->what, c->files, k->area, k->sub);
 }
 
 /* ------------------------------------------------ NetSuite and the cursor */
@@ -400,6 +420,12 @@ check_unread(struct run *r)
 	long long age;
 
 	free(path);
+	if (w > cr) {	/* receipt-push's own alarm comes first: no warning */
+		msg_info("[status] unread_warn (%d s) is longer than [netsuite] "
+		    "receipt_stale_after (%d s): unread warns from %d s", w, cr,
+		    cr);
+		w = cr;
+	}
 	if (!u) {
 		check_add(r, "unread", S_UNKNOWN, NULL, "receipt-push's notes "
 		    "cannot be read (said on stderr)");
@@ -513,13 +539,37 @@ report(struct run *r)
 	return worst;
 }
 
-static int
+/* The rows a person must see, counted (and, with --seen, recorded in
+ * state/posync-status.seen) before any becomes a line: a record that
+ * failed leaves every row at its unseen status, and says so in a check
+ * of its own. */
+static void
+health_rows(struct run *r)
+{
+	struct rowcount c[NROWCHECKS];
+	int marked = r->seen;
+	size_t i;
+
+	for (i = 0; i < NROWCHECKS; i++)
+		c[i].bad = unseen_in(r, &rowchecks[i], &c[i].rows,
+		    &c[i].files) != 0;
+	if (r->seen && !r->dry && notes_save(r->mark) != 0)
+		marked = 0;
+	for (i = 0; i < NROWCHECKS; i++)
+		check_rows(r, &rowchecks[i], &c[i], marked);
+	if (r->seen && !marked)
+		check_add(r, "seen", S_UNKNOWN, NULL, "could not record (said "
+		    "on stderr)");
+}
+
+/* Every check, in the order of their lines: the programs, the queues
+ * (spool.h's table), the rows, NetSuite's reading, the cursor. */
+static void
 health(struct run *r)
 {
 	const struct config *c = r->c;
+	const struct spool_queue *q;
 	char *path = spool_state_path(r->dir, SEEN_FILE);
-	size_t i;
-	int st;
 
 	msg_info("checking the spool %s", r->dir);
 	r->seenn = notes_open(path, 0);
@@ -533,19 +583,16 @@ health(struct run *r)
 	    c->status.outbound_crit);
 	check_prog(r, "receipt-push", c->status.outbound_warn,
 	    c->status.outbound_crit);
-	check_queue(r, "po/new", "po", "new");
-	check_failed(r);
-	for (i = 0; i < sizeof rowchecks / sizeof rowchecks[0]; i++)
-		check_rows(r, &rowchecks[i]);
-	check_queue(r, "receipt/new", "receipt", "new");
+	for (q = spool_queues; q->name; q++)
+		if (q->kind == SPOOL_Q_WAITING)
+			check_queue(r, q);
+		else if (q->kind == SPOOL_Q_FAILED)
+			check_failed(r, q);
+	health_rows(r);	/* the rows queues */
 	check_unread(r);
 	check_cursor(r);
-	st = S_OK;
-	if (r->seen && !r->dry && notes_save(r->mark) != 0)
-		st = S_UNKNOWN;
 	notes_close(r->seenn);
 	notes_close(r->mark);
-	return st;
 }
 
 /* ------------------------------------------------------------- the trace */
@@ -743,6 +790,7 @@ static int
 trace_batches(struct trace *t, const char *spool)
 {
 	static const char *const subs[] = { "new", "cur", "failed" };
+	static const struct spool_queue rowsq = { .suffix = SPOOL_ROWS_SUFFIX };
 	char *dir, *p, *rel, *d, **v;
 	size_t n, i, k;
 	int rows;
@@ -754,8 +802,7 @@ trace_batches(struct trace *t, const char *spool)
 			return -1;
 		}
 		for (i = 0; i < n; i++) {
-			rows = strlen(v[i]) > 10 &&
-			    strcmp(v[i] + strlen(v[i]) - 10, ".rows.json") == 0;
+			rows = spool_queue_item(&rowsq, v[i]);
 			p = path_join(dir, v[i]);
 			rel = xasprintf("po/%s/%s", subs[k], v[i]);
 			d = rows ? xstrdup("HotWax failed the row") :
@@ -1070,8 +1117,8 @@ set_seen(const char *arg, void *ctx)
 }
 
 static const struct prog_opt opts[] = {
-	{ "tab", NULL, "the trace tab-separated, a header line first", set_tsv,
-	    't' },
+	{ "tab", NULL, "the trace tab-separated rather than aligned",
+	    set_tsv, 't' },
 	{ "seen", NULL, "remember the rejected, excess and NetSuite error\n"
 	    "rows now there as seen by a person", set_seen, 0 },
 	{ NULL, NULL, NULL, NULL, 0 }
@@ -1120,9 +1167,9 @@ main(int argc, char **argv)
 	r.now = time(NULL);
 	if (npos > 0)
 		st = trace_pos(&cfg, pos, npos, r.tsv);
-	else if (health(&r) != 0)	/* --seen not remembered: said */
-		st = report(&r) == S_OK ? S_UNKNOWN : S_CRITICAL;
-	else
+	else {
+		health(&r);
 		st = report(&r);
+	}
 	return prog_finish(prog, st);
 }

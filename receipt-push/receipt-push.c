@@ -484,8 +484,9 @@ build_queue(struct run *r, int argc, char **argv, int *named)
 /* What look_at_receipt_dir keeps of the posync files waiting in
  * receipt_dir, in SPOOL/state/receipt-push.unread, notes "SAFENAME
  * TIME" (notes.h): for a file this spool published (its stamp in cur/),
- * that stamp; for one it did not (from another host, or pruned), when
- * this host first saw it.  A server clock ahead of ours cannot push
+ * that stamp; for one it did not (from another host, or pruned), the
+ * earlier of its mtime on the server and when this host first saw it:
+ * the time the stale check takes.  A server clock ahead of ours cannot push
  * such a file's time out of reach.  posync-status reads the notes: the
  * files NetSuite had not read at the last run, and since when. */
 
@@ -516,9 +517,13 @@ published_at(struct run *r, const struct sftp_entry *e, struct notes *u,
 	sn = safename(e->name, strlen(e->name));
 	if ((n = notes_find(u, sn)) && (notes_nums(n, &t, 1) != 0 || t > now))
 		t = now;
+	if (e->mtime < t)
+		t = e->mtime;
+	/* the time the stale check takes is the one noted: posync-status
+	 * reads the same age (and the next run's first-seen is no later) */
 	notes_keepf(u, sn, "%lld", t);
 	free(sn);
-	return e->mtime < t ? e->mtime : (time_t)t;
+	return (time_t)t;
 }
 
 /* receipt_dir: which posync files wait unread, and since when. */
@@ -1210,16 +1215,11 @@ run(struct run *r, int argc, char **argv)
 	return st;
 }
 
-/* the spool queues its metrics count (metrics.h) */
-static const char *const queues[] = { "receipt/new", "receipt/failed",
-	"receipt/errors", NULL };
-
 static const struct prog_spec spec = {
 	.lock = LOCK_NAME,
 	.area = "receipt",
 	.operands = "[file.json ...]",
 	.dry = "dry run: say what would be published, change nothing",
-	.queues = queues,
 	.check = config_check_staging,
 };
 

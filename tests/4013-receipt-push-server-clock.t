@@ -81,4 +81,15 @@ mv "$R/$F0" "$R/archive/"
 t_exit "NetSuite reads it: the held file goes" 0 receipt-push </dev/null
 t_true "... published" -f "$R/$F2"
 t_true "... and the note is gone" ! -e "$SP/state/receipt-push.unread"
+
+# ---- a file from elsewhere whose server mtime is older than this host's
+# first look: the age the stale check takes is the one noted, so that
+# posync-status reads the same
+F3=posync_PurchaseOrderReceiptFeed_2025-12-31-00_00_01_000.json
+printf '[{"order_id":"1","items":[{"line_id":"1","quantity":1}]}]\n' >"$R/$F3"
+touch -d '3 hours ago' "$R/$F3"
+t_exit "a file from elsewhere, 3 h old on the server: exit 75" 75 receipt-push </dev/null
+t_is "... the note holds the time the alarm took, the server's mtime" \
+	"$(grep "^$F3 " "$SP/state/receipt-push.unread")" "$F3 $(stat -c %Y "$R/$F3")"
+mv "$R/$F3" "$R/archive/"
 t_done

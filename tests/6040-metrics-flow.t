@@ -68,8 +68,14 @@ t_is "HotWax row errors: the lines of the SKU HotWax lacks" "$(metric posync_hot
 	"$(python3 -c 'import json,sys; print(sum(1 for p in json.load(open(sys.argv[1])) for l in p["lines"] if l["sku"] == "SKU-NONE"))' "$SCRATCH/pos.json")"
 t_is "batches failed: none in po/failed (a rows file is not a batch)" "$(metric posync_batches_failed_total po-import)" \
 	"$(ls "$sp/po/failed" | grep -v '\.err$' | grep -vc '\.rows\.json$')"
-t_is "po/failed queue: no batch" "$(metric posync_queue_files po-import 'queue="po/failed"')" \
-	"$(ls "$sp/po/failed" | grep -v '\.err$' | grep -vc '\.rows\.json$')"
+t_is "po/failed queue: its files, a rows file too (both a person must act on)" \
+	"$(metric posync_queue_files po-import 'queue="po/failed"')" \
+	"$(ls "$sp/po/failed" | grep -v '\.err$' | grep -c '\.json$')"
+t_true "... the rows file HotWax failed is there" \
+	"$(ls "$sp/po/failed" | grep -c '\.rows\.json$')" -ge 1
+posync-status >"$SCRATCH/status" 2>/dev/null
+t_like "posync-status counts po/failed as the metrics do" "$(head -n 1 "$SCRATCH/status")" \
+	" po_failed=$(metric posync_queue_files po-import 'queue="po/failed"');"
 t_is "po/new queue: empty" "$(metric posync_queue_files po-import 'queue="po/new"')" "$(count "$sp"/po/new/*.json)"
 csvbytes=$(cat "$rb"/fulfillment/archive/* | wc -c)
 t_is "po-export-parse's downloaded bytes: the CSV's size" \

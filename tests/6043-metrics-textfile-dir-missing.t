@@ -38,4 +38,34 @@ sed -i 's/^retries = 0$/retries = 2/' "$SCRATCH/c.conf"
 POSYNC_BACKOFF_MS=10 metrics_pi "$SCRATCH/c.conf"
 t_is "two retries counted, as [hotwax] retries allows" \
 	"$(metric "$SCRATCH/nowhere/posync_po-import_t6043.prom" posync_retries_total)" $((before + 2))
+
+# a run killed while writing left its temporary file: the next write
+# removes it (its PID gone), never a running writer's nor another
+# instance's
+sh -c 'exit 0' & dead=$!; wait $dead
+D=$SCRATCH/nowhere
+printf 'x' >"$D/.posync_po-import_t6043.prom.$dead"
+printf 'x' >"$D/.posync_po-import_t6043.prom.$$"
+printf 'x' >"$D/.posync_po-import_other.prom.$dead"
+metrics_pi "$SCRATCH/c.conf"
+t_true "a killed run's temporary file is removed" ! -e "$D/.posync_po-import_t6043.prom.$dead"
+t_true "... a running writer's is left" -e "$D/.posync_po-import_t6043.prom.$$"
+t_true "... and another instance's" -e "$D/.posync_po-import_other.prom.$dead"
+
+# a queue whose folder cannot be read is no empty queue: said, and its
+# series left out (a gap, never a false 0); the other queue's are written.
+# Root reads through modes: it runs without that power (setpriv).
+nodac() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --bounding-set=-dac_override,-dac_read_search "$@"
+	else "$@"; fi
+}
+P=$SCRATCH/nowhere/posync_po-import_t6043.prom
+chmod 0 "$SCRATCH/spool/po/failed"
+nodac po-import -c "$SCRATCH/c.conf" </dev/null >/dev/null 2>"$SCRATCH/pi.err"
+chmod 0750 "$SCRATCH/spool/po/failed"
+t_like "an unreadable queue folder is said" "$(cat "$SCRATCH/pi.err")" \
+	"cannot read the queue folder $SCRATCH/spool/po/failed"
+t_is "... its series left out" "$(grep -c 'queue="po/failed"' "$P")" 0
+t_is "... po/new's written" "$(metric "$P" posync_queue_files 'queue="po/new"')" 1
 t_done

@@ -36,6 +36,8 @@ POSYNC_CONFIG=$SCRATCH/posync.conf	# posync_conf -f set it to the new file
 t_exit "a warning after its critical: 3" 3 posync-status -c "$SCRATCH/bad.conf"
 t_like "... named" "$(t_err)" 'inbound_warn \(20000 s\) is longer than \[status\] inbound_crit'
 t_exit "a bad command line: 3, Nagios' UNKNOWN" 3 posync-status --no-such
+t_exit "--help" 0 posync-status --help
+t_like "... -t is the trace tab-separated rather than aligned" "$(t_out)" '\-\-tab +the trace tab-separated rather than aligned$'
 
 # --- a spool the real po-export-parse made ---------------------------------
 
@@ -55,10 +57,14 @@ t_is "po/failed is empty" "$(line po/failed)" "po/failed OK: empty"
 t_is "excess: nothing" "$(line excess)" "excess OK: nothing new"
 t_is "netsuite-errors: nothing" "$(line netsuite-errors)" "netsuite-errors OK: nothing new"
 t_is "receipt/new is empty" "$(line receipt/new)" "receipt/new OK: empty"
+t_is "receipt/failed is empty" "$(line receipt/failed)" "receipt/failed OK: empty"
 t_is "unread: nothing published" "$(line unread)" "unread OK: NetSuite had read every receipt file"
 t_is "cursor: nothing exported" "$(line cursor)" "cursor OK: no receipt exported yet"
-t_is "twelve checks, a line each after the first" "$(t_out | wc -l)" 13
+t_is "thirteen checks, a line each after the first" "$(t_out | wc -l)" 14
 t_like "perfdata: the batch's age with its thresholds" "$(t_out | head -n 1)" ' po_new_oldest=[0-9]+s;3600;14400;0( |$)'
+t_like "perfdata: po/failed critical above 0 (Nagios' range 0)" "$(t_out | head -n 1)" ' po_failed=0;;0;0( |$)'
+t_like "perfdata: unseen rejects warn above 0" "$(t_out | head -n 1)" ' rejects_unseen=1;0;;0( |$)'
+t_like "perfdata: unseen NetSuite errors critical above 0" "$(t_out | head -n 1)" ' netsuite_errors_unseen=0;;0;0( |$)'
 t_is "nothing on stderr" "$(t_err)" ""
 ls -lR --time-style=full-iso "$SP" >"$SCRATCH/after"
 t_ok "posync-status changed nothing in the spool (no lock, no file)" cmp "$SCRATCH/before" "$SCRATCH/after"
@@ -102,7 +108,7 @@ t_exit "--seen: 0" 0 posync-status --seen
 t_like "... says it marked the row" "$(line rejects)" '^rejects OK: 1 rejected row\(s\) .* marked seen$'
 t_true "... in state/posync-status.seen" -s "$ST/posync-status.seen"
 t_exit "then all is OK" 0 posync-status
-t_like "... POSYNC OK" "$(t_out | head -n 1)" '^POSYNC OK - 12 checks OK \|'
+t_like "... POSYNC OK" "$(t_out | head -n 1)" '^POSYNC OK - 13 checks OK \|'
 t_is "... the reject seen" "$(line rejects)" "rejects OK: nothing new"
 
 printf '%s\n' "$HDR" '9703,SKU-D,-2,116,1,' '9703,SKU-E,y,116,2,' >"$SCRATCH/b.csv"
@@ -137,6 +143,29 @@ t_exit "a batch in po/failed: CRITICAL" 2 posync-status
 t_like "... named, its .err pointed at" "$(line po/failed)" '^po/failed CRITICAL: 1 file\(s\) HotWax could not take, first x\\x1b\[31m.json: read its .err'
 t_true "no escape byte reaches the terminal" "$(t_out | tr -d '\n' | grep -c "$esc")" -eq 0
 rm -f "$SP"/po/failed/*
+printf '[]\n' >"$SP/po/failed/b.rows.json"
+t_exit "rows HotWax failed (a .rows.json) in po/failed: CRITICAL" 2 posync-status
+t_like "... counted, as the metrics count po/failed" "$(t_out | head -n 1)" ' po_failed=1;;0;0( |$)'
+rm -f "$SP"/po/failed/*
+
+# --- receipt/failed ----------------------------------------------------------
+
+RF=posync_PurchaseOrderReceiptFeed_2026-11-30-10_00_00_000.json
+printf '[]\n' >"$SP/receipt/failed/$RF"
+printf 'cannot be published\n' >"$SP/receipt/failed/$RF.err"
+t_exit "a receipt file in receipt/failed: CRITICAL, as po/failed" 2 posync-status
+t_like "... named, its .err pointed at" "$(line receipt/failed)" "^receipt/failed CRITICAL: 1 file\\(s\\) that can never be published, first $RF: read its .err"
+t_like "... perfdata critical above 0" "$(t_out | head -n 1)" ' receipt_failed=1;;0;0( |$)'
+rm -f "$SP"/receipt/failed/*
+
+# --- a queue folder that cannot be read is no empty queue --------------------
+
+mv "$SP/po/new" "$SCRATCH/new.away"; printf 'x' >"$SP/po/new"
+t_exit "po/new cannot be read: its check UNKNOWN, the rest OK: 3" 3 posync-status
+t_is "... not \"empty\"" "$(line po/new)" "po/new UNKNOWN: cannot be read (said on stderr)"
+t_like "... said" "$(t_err)" "cannot read the queue folder $SP/po/new"
+t_true "... and no perfdata for it" "$(t_out | head -n 1 | grep -c po_new_oldest)" -eq 0
+rm "$SP/po/new"; mv "$SCRATCH/new.away" "$SP/po/new"
 
 # --- a published file NetSuite has not read --------------------------------
 
@@ -154,6 +183,20 @@ rm "$ST/receipt-push.unread"; mkdir "$ST/receipt-push.unread"
 t_exit "receipt-push's notes unreadable: UNKNOWN, the worst of the rest OK" 3 posync-status
 t_like "... said" "$(line unread)" '^unread UNKNOWN: '
 rmdir "$ST/receipt-push.unread"
+# receipt_stale_after shorter than unread_warn (receipt-push takes it):
+# monitoring goes on, warning from receipt_stale_after, said under -v
+posync_conf -f "$SCRATCH/stale.conf" netsuite.receipt_stale_after=1800
+POSYNC_CONFIG=$SCRATCH/posync.conf
+printf '# posync notes v1\n%s %s\n' "$F" "$(ago 1900)" >"$ST/receipt-push.unread"
+t_exit "receipt_stale_after 1800 < unread_warn 3600: not refused, unread 32 m CRITICAL" 2 posync-status -v -c "$SCRATCH/stale.conf"
+t_like "... unread CRITICAL" "$(line unread)" '^unread CRITICAL: '
+t_like "... its perfdata's warning is the critical" "$(t_out | head -n 1)" ' unread_age=[0-9]+s;1800;1800;0( |$)'
+t_like "... said under -v" "$(t_err)" 'unread_warn \(3600 s\) is longer than \[netsuite\] receipt_stale_after \(1800 s\): unread warns from 1800 s'
+posync_conf -f "$SCRATCH/stale0.conf" netsuite.receipt_stale_after=0
+POSYNC_CONFIG=$SCRATCH/posync.conf
+t_exit "receipt_stale_after 0: not refused either" 2 posync-status -c "$SCRATCH/stale0.conf"
+t_is "... nothing said without -v" "$(t_err)" ""
+rm "$ST/receipt-push.unread"
 
 # --- the receipt cursor ------------------------------------------------------
 
@@ -170,6 +213,25 @@ printf 'not a state\n' >"$ST/receipt-export.state"
 t_exit "a state that does not parse: its check UNKNOWN" 3 posync-status
 t_like "... cursor UNKNOWN" "$(line cursor)" '^cursor UNKNOWN: '
 rx "$(ago 60)"
+
+# --- --seen that cannot record ----------------------------------------------
+
+# Root writes through modes: it runs without that power (setpriv).
+nodac() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --bounding-set=-dac_override,-dac_read_search "$@"
+	else "$@"; fi
+}
+printf '9703,1,1,R4\n' >>"$R/excess.csv"
+chmod 0555 "$ST"
+t_exit "--seen whose state cannot be written: the worst check, WARNING" 1 nodac posync-status --seen
+chmod 0755 "$ST"
+t_like "... the first line says so, never OK" "$(t_out | head -n 1)" '^POSYNC WARNING - excess \|'
+t_like "... the row kept at its unseen status" "$(line excess)" '^excess WARNING: 1 excess row\(s\) .* not yet seen'
+t_is "... and a check says the record failed" "$(line seen)" "seen UNKNOWN: could not record (said on stderr)"
+t_like "... why on stderr" "$(t_err)" "$ST/posync-status.seen"
+posync-status --seen >/dev/null
+t_exit "recorded once it can be: OK" 0 posync-status
 
 # --- the worst wins, and the skeleton's own failures ------------------------
 
