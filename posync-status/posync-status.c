@@ -147,9 +147,20 @@ check_prog(struct run *r, const char *prog, int warn, int crit)
 		check_add(r, prog, S_WARNING, NULL, "never run on this spool");
 		return;
 	}
+	if (l.success < 0) {
+		check_add(r, prog, S_WARNING, NULL, "its last success cannot "
+		    "be read (a damaged line, said on stderr); last run exit "
+		    "%d", l.exit);
+		return;
+	}
 	if (l.success == 0) {
 		check_add(r, prog, S_WARNING, NULL, "never succeeded; last "
 		    "run exit %d", l.exit);
+		return;
+	}
+	if (l.success > r->now) {	/* recorded with the clock ahead */
+		check_add(r, prog, S_WARNING, NULL, "last success is in the "
+		    "future: the clock went back");
 		return;
 	}
 	age = r->now - l.success;
