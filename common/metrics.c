@@ -416,6 +416,28 @@ spool_line(const char *spooldir)
 	return s;
 }
 
+/* Whether the .prom's spool line names this run's spool: the same
+ * text, or a name of the same folder (a trailing '/', a symlink, a
+ * relative path: the same st_dev and st_ino). */
+static int
+same_spool(const char *theirs, size_t len, const char *mine)
+{
+	size_t tl = strlen(SPOOL_TAG);
+	char *a, *b;
+	struct stat sa, sb;
+	int same;
+
+	if (len == strlen(mine) && memcmp(theirs, mine, len) == 0)
+		return 1;
+	a = xasprintf("%.*s", (int)(len - tl - 1), theirs + tl);
+	b = xasprintf("%.*s", (int)(strlen(mine) - tl - 1), mine + tl);
+	same = stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	free(a);
+	free(b);
+	return same;
+}
+
 /* Another spool's name on the file posync is about to replace: two
  * configurations share [metrics] instance in one textfile_dir and
  * overwrite each other's metrics, run after run.  Said; the run's own
@@ -430,8 +452,7 @@ check_spool(const char *path, const char *mine, const char *inst)
 		return;	/* none yet, or not posync's to judge */
 	if (len > tl && memcmp(data, SPOOL_TAG, tl) == 0 &&
 	    (nl = memchr(data, '\n', len)) != NULL &&
-	    ((size_t)(nl - data + 1) != strlen(mine) ||
-	    memcmp(data, mine, strlen(mine)) != 0)) {
+	    !same_spool(data, (size_t)(nl - data + 1), mine)) {
 		q = msg_quote(data + tl, (size_t)(nl - data) - tl);
 		msg_warn("%s: written for the spool %s too: two configurations "
 		    "share [metrics] instance %s and overwrite each other's "
