@@ -8,8 +8,8 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
