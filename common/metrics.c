@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,8 +60,8 @@ static int64_t start_ms, start_mono;
 void
 metric_add(enum metric m, long long n)
 {
-	if (m < M_NCOUNTERS && n > 0)
-		value[m] += n;
+	if (m < M_NCOUNTERS && n > 0)	/* saturated: never UB */
+		value[m] = n > LLONG_MAX - value[m] ? LLONG_MAX : value[m] + n;
 }
 
 void
@@ -117,12 +118,18 @@ state_load(const struct notes *n, const char *path, struct metrics_last *l)
 	memset(l, 0, sizeof *l);
 	state_num(n, path, "start", &l->start);
 	state_num(n, path, "end", &l->end);
+	if (notes_find(n, "success"))	/* -1 when damaged: unknown */
+		l->success = -1;
 	state_num(n, path, "success", &l->success);
 	state_num(n, path, "duration_ms", &l->duration_ms);
 	state_num(n, path, "exit", &ex);
 	l->exit = ex >= 0 && ex < 256 ? (int)ex : -1;
 	for (i = 0; i < M_NCOUNTERS; i++)
 		state_num(n, path, table[i].key, &l->count[i]);
+	for (i = M_NCOUNTERS; i < M_NMETRICS; i++) {
+		l->gauge[i - M_NCOUNTERS] = -1;
+		state_num(n, path, table[i].key, &l->gauge[i - M_NCOUNTERS]);
+	}
 }
 
 static char *
@@ -140,9 +147,12 @@ metrics_read(const char *spooldir, const char *prog, struct metrics_last *l)
 {
 	char *path = state_path(spooldir, prog);
 	struct notes *n;
+	int i;
 
 	memset(l, 0, sizeof *l);
 	l->exit = -1;
+	for (i = M_NCOUNTERS; i < M_NMETRICS; i++)
+		l->gauge[i - M_NCOUNTERS] = -1;
 	if (access(path, F_OK) != 0 && errno == ENOENT) {
 		free(path);
 		return 0;
@@ -157,34 +167,77 @@ metrics_read(const char *spooldir, const char *prog, struct metrics_last *l)
 	return 0;
 }
 
+/* A counter plus the run's count.  A sum past LLONG_MAX (a damaged or
+ * hostile state file: no spool counts that far) would overflow: the
+ * counter starts again from the run's count, said (Prometheus reads a
+ * counter that went down as a reset, as it reads any). */
+static long long
+counter_add(const char *path, int i, long long was, long long n)
+{
+	if (was <= LLONG_MAX - n)
+		return was + n;
+	msg_warn("%s: its counter %s would pass %lld: started again from this "
+	    "run's %lld", path, table[i].key, LLONG_MAX, n);
+	return n;
+}
+
+/* The last success: this run's end when it did its work.  One the state
+ * holds later than this run's end was recorded with the clock ahead:
+ * kept, it would read "succeeded just now" until the clock caught up
+ * (no alert on its age could fire); taken as never, said once (the next
+ * run finds it gone). */
+static void
+success_update(const char *path, struct metrics_last *l, int st)
+{
+	if (exit_done(st))
+		l->success = l->end;
+	else if (l->success > l->end) {
+		msg_warn("%s: its last success (%lld) is later than now (%lld): "
+		    "the clock went back; taken as never", path, l->success,
+		    l->end);
+		l->success = 0;
+	}
+}
+
 /* The run added to the state file's: *l is what the next run reads.  A
- * state file that cannot be read, or a later posync's (said by
- * notes_open), is left as it is, never replaced: this run's metrics are
- * its own counts alone. */
+ * gauge this run did not measure keeps its last known value.  A state
+ * file that cannot be read, or a later posync's (said by notes_open), is
+ * left as it is, never replaced: this run's metrics are its own counts
+ * alone. */
 static void
 state_update(const struct config *cfg, const char *prog, int st,
     struct metrics_last *l)
 {
 	char *path = state_path(cfg->spool.dir, prog);
 	struct notes *n = notes_open(path, 1);
+	long long *g;
 	int i;
 
 	memset(l, 0, sizeof *l);
+	for (i = M_NCOUNTERS; i < M_NMETRICS; i++)
+		l->gauge[i - M_NCOUNTERS] = -1;
 	if (n)
 		state_load(n, path, l);
-	free(path);
 	l->start = start_ms / 1000;
 	l->end = now_ms() / 1000;
 	l->duration_ms = mono_ms() - start_mono;
 	l->exit = st;
-	if (exit_done(st))
-		l->success = l->end;
+	if (l->success < 0)	/* damaged: said, taken as 0 */
+		l->success = 0;
+	success_update(path, l, st);
 	for (i = 0; i < M_NCOUNTERS; i++)
-		l->count[i] += value[i];
+		l->count[i] = counter_add(path, i, l->count[i], value[i]);
+	for (i = M_NCOUNTERS; i < M_NMETRICS; i++)
+		if (isset[i])
+			l->gauge[i - M_NCOUNTERS] = value[i];
+	free(path);
 	if (!n)
 		return;
 	for (i = 0; i < M_NCOUNTERS; i++)
 		notes_keepf(n, table[i].key, "%lld", l->count[i]);
+	for (i = M_NCOUNTERS; i < M_NMETRICS; i++)
+		if (*(g = &l->gauge[i - M_NCOUNTERS]) >= 0)
+			notes_keepf(n, table[i].key, "%lld", *g);
 	notes_keepf(n, "start", "%lld", l->start);
 	notes_keepf(n, "end", "%lld", l->end);
 	notes_keepf(n, "success", "%lld", l->success);
@@ -320,10 +373,10 @@ text(struct buf *b, const char *prog, const char *labels,
 		buf_addf(b, "%s{%s} %lld\n", metric_name(i), labels,
 		    l->count[i]);
 	}
-	for (i = M_NCOUNTERS; i < M_NMETRICS; i++)
-		if (isset[i] && mine(i, prog))
+	for (i = M_NCOUNTERS; i < M_NMETRICS; i++)	/* as last measured */
+		if (l->gauge[i - M_NCOUNTERS] >= 0 && mine(i, prog))
 			gauge(b, labels, metric_name(i), table[i].help, "%lld",
-			    value[i]);
+			    l->gauge[i - M_NCOUNTERS]);
 }
 
 /* The .prom file's first line: the spool it counts, control bytes as
@@ -341,6 +394,28 @@ spool_line(const char *spooldir)
 	return s;
 }
 
+/* Whether the .prom's spool line names this run's spool: the same
+ * text, or a name of the same folder (a trailing '/', a symlink, a
+ * relative path: the same st_dev and st_ino). */
+static int
+same_spool(const char *theirs, size_t len, const char *mine)
+{
+	size_t tl = strlen(SPOOL_TAG);
+	char *a, *b;
+	struct stat sa, sb;
+	int same;
+
+	if (len == strlen(mine) && memcmp(theirs, mine, len) == 0)
+		return 1;
+	a = xasprintf("%.*s", (int)(len - tl - 1), theirs + tl);
+	b = xasprintf("%.*s", (int)(strlen(mine) - tl - 1), mine + tl);
+	same = stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	free(a);
+	free(b);
+	return same;
+}
+
 /* Another spool's name on the file posync is about to replace: two
  * configurations share [metrics] instance in one textfile_dir and
  * overwrite each other's metrics, run after run.  Said; the run's own
@@ -355,8 +430,7 @@ check_spool(const char *path, const char *mine, const char *inst)
 		return;	/* none yet, or not posync's to judge */
 	if (len > tl && memcmp(data, SPOOL_TAG, tl) == 0 &&
 	    (nl = memchr(data, '\n', len)) != NULL &&
-	    ((size_t)(nl - data + 1) != strlen(mine) ||
-	    memcmp(data, mine, strlen(mine)) != 0)) {
+	    !same_spool(data, (size_t)(nl - data + 1), mine)) {
 		q = msg_quote(data + tl, (size_t)(nl - data) - tl);
 		msg_warn("%s: written for the spool %s too: two configurations "
 		    "share [metrics] instance %s and overwrite each other's "

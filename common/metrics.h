@@ -77,11 +77,16 @@ void metrics_start(void);
 int metrics_finish(const struct config *cfg, const char *prog, int st);
 
 /* The last run of PROG as SPOOL/state/PROG.metrics holds it.  Times are
- * seconds since the epoch, 0 when never; exit is -1 when never run. */
+ * seconds since the epoch, 0 when never; exit is -1 when never run;
+ * success is -1 when its line is damaged (said): unknown, not never. */
 struct metrics_last {
 	long long start, end, success, duration_ms;
 	int exit;
 	long long count[M_NCOUNTERS];
+	/* the gauges a program sets (gauge[m - M_NCOUNTERS]) as last
+	 * measured, kept in the state file so that a run that fails before
+	 * it measures writes them all the same; -1: never measured */
+	long long gauge[M_NMETRICS - M_NCOUNTERS];
 };
 /* 0 and *last filled (all 0, exit -1, for a program never run: no file);
  * -1 after a message when the file exists and cannot be read. */

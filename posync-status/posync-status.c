@@ -147,9 +147,20 @@ check_prog(struct run *r, const char *prog, int warn, int crit)
 		check_add(r, prog, S_WARNING, NULL, "never run on this spool");
 		return;
 	}
+	if (l.success < 0) {
+		check_add(r, prog, S_WARNING, NULL, "its last success cannot "
+		    "be read (a damaged line, said on stderr); last run exit "
+		    "%d", l.exit);
+		return;
+	}
 	if (l.success == 0) {
 		check_add(r, prog, S_WARNING, NULL, "never succeeded; last "
 		    "run exit %d", l.exit);
+		return;
+	}
+	if (l.success > r->now) {	/* recorded with the clock ahead */
+		check_add(r, prog, S_WARNING, NULL, "last success is in the "
+		    "future: the clock went back");
 		return;
 	}
 	age = r->now - l.success;
@@ -688,9 +699,10 @@ trace_raw(struct trace *t, const struct config *c)
 	return st;
 }
 
-/* The JSON array in the file at path (NULL: said). */
+/* The JSON array in the file at path (NULL: said; *bad set when the
+ * file could not be read, its facts unknown). */
 static cJSON *
-json_file(const char *path)
+json_file(const char *path, int *bad)
 {
 	cJSON *j = NULL;
 	char *data;
@@ -698,6 +710,7 @@ json_file(const char *path)
 
 	if (read_file(path, JSON_MAX, &data, &len) < 0) {
 		msg_cannot_read(path);
+		*bad = 1;
 		return NULL;
 	}
 	if (!(j = cJSON_ParseWithLength(data, len)) || !cJSON_IsArray(j)) {
@@ -764,15 +777,15 @@ batch_fate(const char *dir, const char *sub, const char *name)
 }
 
 /* The PO's rows in one batch (or rows) file: kind "batch" or
- * "hotwax-failed". */
-static void
+ * "hotwax-failed".  -1 when it could not be read (said). */
+static int
 trace_json_rows(struct trace *t, const char *path, const char *rel,
     const char *kind, const char *detail)
 {
-	cJSON *j = json_file(path), *e;
+	int w, bad = 0;
+	cJSON *j = json_file(path, &bad), *e;
 	long long i = 0;
 	char *q;
-	int w;
 
 	cJSON_ArrayForEach(e, j) {
 		i++;
@@ -783,6 +796,7 @@ trace_json_rows(struct trace *t, const char *path, const char *rel,
 		free(q);
 	}
 	cJSON_Delete(j);
+	return bad ? -1 : 0;
 }
 
 /* The batches (po/new, cur, failed) and HotWax's failed rows. */
@@ -793,7 +807,7 @@ trace_batches(struct trace *t, const char *spool)
 	static const struct spool_queue rowsq = { .suffix = SPOOL_ROWS_SUFFIX };
 	char *dir, *p, *rel, *d, **v;
 	size_t n, i, k;
-	int rows;
+	int rows, st = 0;
 
 	for (k = 0; k < 3; k++) {
 		dir = spool_area_path(spool, "po", subs[k]);
@@ -807,8 +821,9 @@ trace_batches(struct trace *t, const char *spool)
 			rel = xasprintf("po/%s/%s", subs[k], v[i]);
 			d = rows ? xstrdup("HotWax failed the row") :
 			    batch_fate(dir, subs[k], v[i]);
-			trace_json_rows(t, p, rel, rows ? "hotwax-failed" :
-			    "batch", d);
+			if (trace_json_rows(t, p, rel, rows ? "hotwax-failed" :
+			    "batch", d) != 0)
+				st = -1;
 			free(d);
 			free(rel);
 			free(p);
@@ -816,7 +831,7 @@ trace_batches(struct trace *t, const char *spool)
 		spool_list_free(v);
 		free(dir);
 	}
-	return 0;
+	return st;
 }
 
 static int
@@ -877,14 +892,15 @@ trace_state(struct trace *t, const char *spool)
 	return rc;
 }
 
-/* The PO's lines in one receipt file: what went, or goes, to NetSuite. */
-static void
+/* The PO's lines in one receipt file: what went, or goes, to NetSuite.
+ * -1 when it could not be read (said). */
+static int
 trace_receipt(struct trace *t, const char *path, const char *rel,
     const char *detail)
 {
-	cJSON *j = json_file(path), *o, *it, *items;
+	int w, bad = 0;
+	cJSON *j = json_file(path, &bad), *o, *it, *items;
 	char *q;
-	int w;
 
 	cJSON_ArrayForEach(o, j) {
 		if ((w = wanted(t, jstr(o, "order_id"))) < 0)
@@ -898,6 +914,7 @@ trace_receipt(struct trace *t, const char *path, const char *rel,
 		}
 	}
 	cJSON_Delete(j);
+	return bad ? -1 : 0;
 }
 
 static int
@@ -908,6 +925,7 @@ trace_receipts(struct trace *t, const char *spool)
 	    "published to NetSuite" };
 	char *dir, *p, *rel, **v;
 	size_t n, i, k;
+	int st = 0;
 
 	for (k = 0; k < 2; k++) {
 		dir = spool_area_path(spool, "receipt", subs[k]);
@@ -918,14 +936,15 @@ trace_receipts(struct trace *t, const char *spool)
 		for (i = 0; i < n; i++) {
 			p = path_join(dir, v[i]);
 			rel = xasprintf("receipt/%s/%s", subs[k], v[i]);
-			trace_receipt(t, p, rel, what[k]);
+			if (trace_receipt(t, p, rel, what[k]) != 0)
+				st = -1;
 			free(rel);
 			free(p);
 		}
 		spool_list_free(v);
 		free(dir);
 	}
-	return 0;
+	return st;
 }
 
 /* A CSV whose first column is a PO id: NetSuite's error CSVs
@@ -1051,7 +1070,8 @@ trace_print(const struct trace *t, int tsv)
 }
 
 /* Trace every PO asked for: 0; 1 when one was never seen (said);
- * S_UNKNOWN when the spool could not be read (said). */
+ * S_UNKNOWN when a folder or file of the spool could not be read (said;
+ * a PO not found then is not "never seen": the file may name it). */
 static int
 trace_pos(const struct config *c, char **pos, int npos, int tsv)
 {
@@ -1069,8 +1089,13 @@ trace_pos(const struct config *c, char **pos, int npos, int tsv)
 	for (i = 0; i < npos; i++)
 		if (!t.found[i]) {
 			q = msg_quote(pos[i], strlen(pos[i]));
-			msg_warn("PO %s: posync never saw it (no CSV, batch, "
-			    "ledger or receipt file in %s names it)", q, sp);
+			if (bad)
+				msg_warn("PO %s: not found in what could be "
+				    "read of %s (see above)", q, sp);
+			else
+				msg_warn("PO %s: posync never saw it (no CSV, "
+				    "batch, ledger or receipt file in %s names "
+				    "it)", q, sp);
 			free(q);
 			st = 1;
 		}

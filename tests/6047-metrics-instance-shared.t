@@ -30,5 +30,17 @@ t_like "naming the file, the other spool and the instance" "$(cat "$SCRATCH/pi.e
 t_is "b's metrics are written" "$(head -n 1 "$P")" "# posync spool $SCRATCH/spool-b"
 metrics_pi "$SCRATCH/a.conf"
 t_like "and a, next, says it too" "$(cat "$SCRATCH/pi.err")" "written for the spool \"?$SCRATCH/spool-b\"? too"
+
+# one spool spelt differently: a trailing '/', a symlink to it
+ln -s spool-a "$SCRATCH/link-a"
+metrics_conf "$SCRATCH/a2.conf" "$SCRATCH/spool-a/" shared
+metrics_conf "$SCRATCH/a3.conf" "$SCRATCH/link-a" shared
+metrics_pi "$SCRATCH/a.conf"
+metrics_pi "$SCRATCH/a2.conf"
+t_is "the same spool with a trailing /: quiet" "$PI_ST $(cat "$SCRATCH/pi.err")" "0 "
+metrics_pi "$SCRATCH/a3.conf"
+t_is "the same spool through a symlink: quiet" "$PI_ST $(cat "$SCRATCH/pi.err")" "0 "
+metrics_pi "$SCRATCH/b.conf"
+t_like "another spool after it: still said" "$(cat "$SCRATCH/pi.err")" "written for the spool \"?$SCRATCH/link-a\"? too"
 t_ok "promtool takes the file, its first line a comment" sh -c 'command -v promtool >/dev/null || exit 0; promtool check metrics <"$1"' sh "$P"
 t_done

@@ -2,7 +2,8 @@
 # receipt-export killed after writing its journal (or its file) counts
 # nothing (it never reached its end); the rerun that finishes the journal
 # counts its receipts, once: receipts exported always equals HotWax's
-# receipts, the excess rows those in excess.csv, the cursor the state's.
+# receipts, the excess rows those in excess.csv, the cursor the state's,
+# and still the last measured after a run that could not load its state.
 . "${0%/*}/lib.sh"
 . "$BED/bed.sh"
 . "$BED/metrics.sh"
@@ -31,4 +32,14 @@ t_is "adds nothing" "$(metric "$P" posync_receipts_exported_total)" "$(receipts)
 cur=$(awk '$1 == "cursor" { print int($2 / 1000) }' "$ST")
 t_true "the state holds a cursor" "${cur:-0}" -gt 0
 t_is "the cursor: the state's, in seconds" "$(metric "$P" posync_receipt_cursor_timestamp_seconds)" "$cur"
+
+# a run that fails before it loads its state (damaged: exit 78) measures
+# no cursor: the last one measured is written, the series never vanishes
+cp "$ST" "$SCRATCH/state.good"
+sed -i 's/^cursor\t.*/cursor\tnot-a-time/' "$ST"
+t_exit "a state that does not parse: 78" 78 receipt-export
+t_is "the cursor as last measured is still written" \
+	"$(metric "$P" posync_receipt_cursor_timestamp_seconds)" "$cur"
+t_is "... the run's status with it" "$(metric "$P" posync_last_exit_status)" 78
+cp "$SCRATCH/state.good" "$ST"
 t_done
