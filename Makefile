@@ -249,13 +249,21 @@ uninstall:
 # The Debian package (debian/, Debian 12): debian/rules builds and
 # installs with this Makefile (PREFIX=/usr) and leaves
 # build/deb/posync_VERSION_ARCH.deb.  Rules-Requires-Root: no, so neither
-# root nor fakeroot.  dpkg-buildpackage -b -us -uc also works (into ../).
+# root nor fakeroot.  It builds in a copy of the tree, build/deb/src
+# (no .git, no build/, no objects), removed after: debian/rules clean runs
+# make clean, which here would delete the tree's build (build/fuzz's
+# corpus, build/san, the unit tests).  dpkg-buildpackage -b -us -uc also
+# works (into ../), and cleans the tree it runs in, as Debian's do.
 DEB_DIR = build/deb
+DEB_SRC = $(DEB_DIR)/src
 deb:
 	dpkg-checkbuilddeps
-	debian/rules clean
-	mkdir -p $(DEB_DIR) && rm -f $(DEB_DIR)/posync*.deb
-	DEB_RULES_REQUIRES_ROOT=no DEB_DESTDIR=$(CURDIR)/$(DEB_DIR) debian/rules binary
+	rm -rf $(DEB_SRC) && mkdir -p $(DEB_SRC) && rm -f $(DEB_DIR)/posync*.deb
+	tar --exclude=./.git --exclude=./build --exclude='*.o' --exclude='*.a' \
+	    --exclude=./tests/unit/obj -cf - . | tar -C $(DEB_SRC) -xf -
+	cd $(DEB_SRC) && debian/rules clean && DEB_RULES_REQUIRES_ROOT=no \
+	    DEB_DESTDIR=$(CURDIR)/$(DEB_DIR) debian/rules binary
+	rm -rf $(DEB_SRC)
 
 clean:
 	rm -f $(PROGS) */*.o $(LIB) $(UNIT_BINS) $(FLAGS) $(FLAGS).new

@@ -11,11 +11,15 @@
 # program locks itself: a run that finds the previous one still going
 # exits 75 with one line, "NAME is already running".  The two halves
 # are staggered by 5 minutes.
+#
+# This file is a conffile: `apt remove posync` keeps it, the programs
+# go.  So each job first checks its program is there (Debian Policy
+# 9.5), and after a remove does nothing, quietly, until a purge.
 MAILTO=root
 SHELL=/bin/sh
 PATH=/usr/bin:/bin
 POSYNC_CONFIG=/etc/posync/posync.conf
 
 # min    hour dom mon dow user    command
-#*/15    *    *   *   *   posync  po-export-parse | po-import
-#5-59/15 *    *   *   *   posync  receipt-export | receipt-push
+#*/15    *    *   *   *   posync  [ -x /usr/bin/po-export-parse ] && po-export-parse | po-import
+#5-59/15 *    *   *   *   posync  [ -x /usr/bin/receipt-export ] && receipt-export | receipt-push

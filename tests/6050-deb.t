@@ -35,7 +35,15 @@ deb=$SRC/build/deb/posync_${version}_$arch.deb
 
 # --- the build and lintian ----------------------------------------------
 
+# The tree's own build outputs, which debian/rules clean (make clean)
+# would delete: make deb builds in a copy and leaves them.
+keep="build/fuzz/corpus/po-csv/keep build/san/keep tests/unit/obj/keep"
+for k in $keep; do mkdir -p "$SRC/${k%/*}" && echo keep >"$SRC/$k"; done
 t_ok "make deb builds the package" make -s -C "$SRC" deb
+for k in $keep; do
+	t_true "  and leaves the tree's $k" -f "$SRC/$k"
+done
+t_true "  and its copy of the tree, build/deb/src, is gone" ! -e "$SRC/build/deb/src"
 t_true "it is build/deb/posync_${version}_$arch.deb" -f "$deb"
 [ -f "$deb" ] || { t_done; exit; }
 t_is "its version is the Makefile's (debian/changelog agrees)" \
@@ -116,7 +124,12 @@ t_is "cron.d/posync: no job line is active" \
 	"$(grep -Ev '^[[:space:]]*(#|$|[A-Z_]+=)' "$cron")" ""
 jobs() { awk '{ $1 = $1; print }'; }
 want=$(grep -E '^[^#A-Z[:space:]]' "$TOP/crontab.example" | jobs)
-got=$(grep -E '^#[*0-9]' "$cron" | sed 's/^#//' |
+# each job starts with [ -x /usr/bin/PROG ] && (Debian Policy 9.5: the
+# file outlives an apt remove), PROG its pipeline's first program
+guard='\[ -x /usr/bin/\([a-z-]*\) \] && \(\1 | \)'
+t_is "cron.d/posync: each job checks its first program is there" \
+	"$(grep -E '^#[*0-9]' "$cron" | grep -vc "$guard")" 0
+got=$(grep -E '^#[*0-9]' "$cron" | sed 's/^#//; s#'"$guard"'#\2#' |
 	awk '$6 == "posync" { $6 = ""; print }' | jobs)
 t_true "crontab.example has two job lines" "$(printf '%s\n' "$want" | grep -c .)" -eq 2
 t_is "cron.d/posync's commented jobs are crontab.example's, run as posync" "$got" "$want"
@@ -134,11 +147,12 @@ for s in preinst postinst prerm postrm; do
 	t_like "$s stops at the first error (set -e)" "$(head -n 12 "$C/$s")" '^set -e$'
 done
 t_true "postinst and postrm are there" -f "$C/postinst" -a -f "$C/postrm"
-t_like "postinst makes a system user" "$(cat "$C/postinst")" 'adduser --system --group .*posync'
+t_like "postinst makes a system user" "$(cat "$C/postinst")" 'adduser --system --ingroup posync'
 t_like "postrm removes the spool on purge only" "$(sed -n '/^purge)/,/;;/p' "$C/postrm")" \
 	'rm -rf /var/spool/posync'
-comment=$(sed -n "s/.*--comment '\([^']*\)'.*/\1/p" "$C/postinst")
-t_true "postinst gives the user a comment" -n "$comment"
+t_like "postinst gives the user a comment" "$(cat "$C/postinst")" '--comment "\$COMMENT"'
+comment=$(sed -n "s/^COMMENT='\([^']*\)'.*/\1/p" "$C/postinst")
+t_true "  which is set" -n "$comment"
 t_is "postrm knows the users postinst made by that comment" \
 	"$(sed -n "s/^COMMENT='\([^']*\)'.*/\1/p" "$C/postrm")" "$comment"
 
@@ -153,7 +167,7 @@ traces() {
 	dpkg-query -W -f='${Status}\n' posync 2>/dev/null | grep -v '^unknown'
 	getent passwd posync; getent group posync
 	dpkg-statoverride --list | grep posync
-	ls -d /etc/posync /etc/cron.d/posync /lib/systemd/system/posync-* 2>/dev/null
+	ls -d /etc/posync /etc/cron.d/posync /lib/systemd/system/posync-* /var/lib/posync 2>/dev/null
 	ls /var/lib/systemd/deb-systemd-helper-enabled 2>/dev/null | grep posync
 }
 before=$(traces)
@@ -177,7 +191,7 @@ uninstall() {
 	rm -f /etc/posync/hotwax.token; rmdir /etc/posync
 	getent passwd posync && userdel posync
 	getent group posync && groupdel posync
-	rm -rf /var/spool/posync
+	rm -rf /var/spool/posync /var/lib/posync
 }
 RESTORED=
 restore() {
@@ -256,6 +270,81 @@ t_is "  gives it the spool" "$(stat -c '%u:%g %a' /var/spool/posync)" "$id:$id 7
 t_ok "dpkg --purge" dpkg_run --purge posync
 t_is "  keeps a user postinst did not make" "$(id -u posync 2>&1)" "$id"
 t_true "  the spool is gone" ! -e /var/spool/posync
+
+t_true "  and /var/lib/posync, its marks, are gone" ! -e /var/lib/posync
+
+# A spool there before the package, root's, holding a state file (a run
+# as root did it): postinst says so and leaves it; purge keeps it.
+uninstall >/dev/null 2>&1
+install -d -m 750 /var/spool/posync /var/spool/posync/state
+echo keep >/var/spool/posync/state/receipt-export.state
+t_ok "dpkg -i with a root-owned spool holding files" dpkg_run -i "$deb"
+t_like "  it says the spool is left as it was" "$(cat "$SCRATCH/dpkg.out")" \
+	'^posync: /var/spool/posync was there before the package, holding files, owned by root:root: left as it is'
+t_is "  the spool is still root's" "$(stat -c '%U:%G %a' /var/spool/posync)" "root:root 750"
+t_ok "dpkg --purge" dpkg_run --purge posync
+t_like "  it says the spool is kept" "$(cat "$SCRATCH/dpkg.out")" \
+	'^posync: /var/spool/posync was there before the package: kept$'
+t_is "  with its file" "$(cat /var/spool/posync/state/receipt-export.state 2>&1)" keep
+
+# One holding folders alone: it is posync's after, and still kept by purge.
+uninstall >/dev/null 2>&1
+install -d -m 755 /var/spool/posync/state /var/spool/posync/po
+t_ok "dpkg -i with a spool of root's folders alone" dpkg_run -i "$deb"
+t_like "  it says the spool is posync's now" "$(cat "$SCRATCH/dpkg.out")" \
+	'^posync: /var/spool/posync was there before the package, root.s folders alone: they are posync.s now'
+t_is "  the spool is posync's, 750" "$(stat -c '%U:%G %a' /var/spool/posync)" "posync:posync 750"
+t_is "  and its folders" "$(stat -c '%U:%G' /var/spool/posync/state)" "posync:posync"
+t_ok "  posync writes it" runuser -u posync -- touch /var/spool/posync/state/probe
+t_ok "dpkg --purge" dpkg_run --purge posync
+t_true "  keeps it" -d /var/spool/posync/state
+
+# A posync user that is an ordinary one (the README: kept): postinst
+# does not fail on it.
+uninstall >/dev/null 2>&1
+id=1999
+while getent passwd $id >/dev/null || getent group $id >/dev/null; do id=$((id - 1)); done
+useradd -U -u $id -M -d /nonexistent -s /usr/sbin/nologin posync
+t_ok "dpkg -i with an ordinary posync user ($id)" dpkg_run -i "$deb"
+t_is "  keeps it" "$(id -u posync)" "$id"
+t_is "  gives it the spool" "$(stat -c %U:%G /var/spool/posync)" posync:posync
+t_ok "dpkg --purge" dpkg_run --purge posync
+t_is "  keeps the user and its group" "$(id -u posync):$(getent group posync | cut -d: -f3)" "$id:$id"
+
+# A posync system user with no posync group: postinst makes the group
+# and puts the user in it.
+uninstall >/dev/null 2>&1
+useradd -r -N -g nogroup -M -d /var/spool/posync -s /usr/sbin/nologin posync
+t_ok "dpkg -i with a posync system user and no posync group" dpkg_run -i "$deb"
+t_true "  makes the group" -n "$(getent group posync)"
+t_like "  puts the user in it" "$(id -Gn posync)" '(^| )posync( |$)'
+t_ok "  posync reads posync.conf" runuser -u posync -- test -r /etc/posync/posync.conf
+t_ok "dpkg --purge" dpkg_run --purge posync
+t_true "  keeps the user" -n "$(getent passwd posync)"
+
+# A posync group made by hand, no user: postinst makes the user in it,
+# purge deletes the user and keeps the group.
+uninstall >/dev/null 2>&1
+groupadd -g $id posync
+t_ok "dpkg -i with a posync group ($id) and no user" dpkg_run -i "$deb"
+t_is "  the user's group is it" "$(id -g posync)" "$id"
+t_ok "dpkg --purge" dpkg_run --purge posync
+t_true "  deletes the user it made" -z "$(getent passwd posync)"
+t_is "  keeps the group it did not" "$(getent group posync | cut -d: -f3)" "$id"
+
+# apt remove keeps /etc/cron.d/posync (a conffile): its jobs, enabled,
+# then do nothing and print nothing (cron would mail it every 15 minutes).
+uninstall >/dev/null 2>&1
+t_ok "dpkg -i" dpkg_run -i "$deb"
+sed -i 's/^#\(\*\/15\|5-59\/15\)/\1/' /etc/cron.d/posync
+t_ok "dpkg --remove with the cron jobs enabled" dpkg_run --remove posync
+t_true "  keeps /etc/cron.d/posync" -f /etc/cron.d/posync
+grep -E '^[0-9*]' /etc/cron.d/posync >"$SCRATCH/cronjobs"
+t_true "  with its two jobs" "$(grep -c . "$SCRATCH/cronjobs")" -eq 2
+while read -r m h dom mon dow user cmd; do
+	t_is "  cron runs \"$cmd\": it prints nothing" \
+		"$(cd / && runuser -u "$user" -- env -i PATH=/usr/bin:/bin /bin/sh -c "$cmd" 2>&1)" ""
+done <"$SCRATCH/cronjobs"
 
 restore >/dev/null 2>&1
 t_is "the machine is as it was" "$(traces)" "$before"

@@ -67,11 +67,26 @@ t_is "  the drop-in's user is posync" "$(sed -n 's/^User=//p' "$U/posync-.servic
 
 # What the brief of the issue asks for, each in the drop-in.
 conf=$(cat "$U/posync-.service.d/sandbox.conf")
-for d in 'ProtectSystem=strict' 'ReadWritePaths=/var/spool/posync -/var/lib/prometheus/node-exporter' \
+for d in 'ProtectSystem=strict' 'ReadWritePaths=-/var/spool/posync -/var/lib/prometheus/node-exporter' \
 	'NoNewPrivileges=yes' 'PrivateTmp=yes' 'ProtectHome=yes' 'CapabilityBoundingSet=' \
 	'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'SystemCallFilter=@system-service'; do
 	t_like "sandbox.conf: $d" "$conf" "^$d\$"
 done
+
+# A safety net past posync's own timeouts.  The services are oneshot, so
+# it is TimeoutStartSec= (RuntimeMaxSec= does nothing to a oneshot);
+# above [sftp] run_timeout's default, which posync.conf(5) gives.
+t_like "the services are Type=oneshot" \
+	"$(cat "$U/posync-inbound.service" "$U/posync-outbound.service" | grep -c '^Type=oneshot$')" '^2$'
+t_is "  no RuntimeMaxSec= (no effect on a oneshot)" \
+	"$(grep -h '^RuntimeMaxSec=' "$U"/*.service "$U"/posync-.service.d/*.conf)" ""
+limit=$(sed -n 's/^TimeoutStartSec=//p' "$U/posync-.service.d/sandbox.conf")
+t_true "sandbox.conf: TimeoutStartSec= is set" -n "$limit"
+limit_s=$(systemd-analyze timespan "${limit:-0}" 2>/dev/null | sed -n 's/.*μs: *\([0-9]*\).*/\1/p')
+run_timeout=$(sed -n '/^\.It Cm run_timeout /s/.*default \([0-9]*\).*/\1/p' "$TOP/man/posync.conf.5")
+t_true "[sftp] run_timeout's default is in posync.conf(5)" -n "$run_timeout"
+t_true "  TimeoutStartSec=$limit is above it (${run_timeout:-?} s)" \
+	"${limit_s:-0}" -gt "$(( ${run_timeout:-0} * 1000000 ))"
 
 # --- the pipelines and their schedule, against crontab.example -------------
 
