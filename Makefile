@@ -165,7 +165,8 @@ fuzz-replay: fuzz-build
 SAN_DIR   = build/san
 SAN_SKIP  = tests/00%.t tests/01%.t tests/02%.t tests/6015-fuzz-replay.t \
             tests/6001-demo.t tests/6002-readme.t tests/6003-docs.t \
-            tests/6023-options-help-width.t tests/6032-hacking.t
+            tests/6023-options-help-width.t tests/6032-hacking.t \
+            tests/6044-metrics-docs.t tests/6051-systemd-units.t
 SAN_TESTS = $(filter-out $(SAN_SKIP),$(wildcard tests/*.t))
 SAN_CFLAGS = $(ALL_CFLAGS) -O1 -g $(SAN)
 SAN_FLAGS = $(SAN_DIR)/flags
