@@ -110,7 +110,12 @@ static inline void
 put_file(const char *path, const char *text, mode_t mode)
 {
 	size_t len = strlen(text);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int fd;
+
+	/* a fresh file: one left 0400 by an earlier case cannot be opened
+	 * for writing but by root (the tests run as any user) */
+	(void)unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 	if (fd < 0 || write_all(fd, text, len) < 0 || fchmod(fd, mode) < 0 ||
 	    close(fd) < 0) {
