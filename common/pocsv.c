@@ -72,6 +72,8 @@ is_text(const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, k;
 
+	while (i < n && u[i] >= 0x20 && u[i] < 0x7f)
+		i++;		/* printable ASCII, most of it */
 	while (i < n) {
 		if (u[i] < 0x20 || u[i] == 0x7f)
 			return 0;
@@ -507,8 +509,15 @@ parse_row(struct pocsv *p, const char *line, size_t len, struct pocsv_row *row)
 	long nrfc;
 	size_t nraw;
 	char prefix[160];
+	int cut;
 
-	nrfc = split_rfc(p, line, len);
+	/* Without a quote RFC 4180 is a cut at every comma (no space or
+	 * line end is special to our libcsv, csv_start): libcsv is only
+	 * needed for a line with one (a quoted field, or a SKU like 12" Pan). */
+	if ((cut = !memchr(line, '"', len)))
+		nrfc = (long)split_raw(p, line, len);
+	else
+		nrfc = split_rfc(p, line, len);
 	if (nrfc == p->ncols) {
 		take_columns(p, 0);
 		validate(p, row, "");
@@ -520,7 +529,7 @@ parse_row(struct pocsv *p, const char *line, size_t len, struct pocsv_row *row)
 		row->reason = p->reason;
 		return;
 	}
-	nraw = split_raw(p, line, len);
+	nraw = cut ? p->nf : split_raw(p, line, len);
 	if (nraw < (size_t)p->ncols) {
 		snprintf(p->reason, sizeof p->reason,
 		    "%zu fields (quoting not RFC 4180), the header has %d",
@@ -702,8 +711,9 @@ pocsv_json(struct buf *out, const struct pocsv_row *row)
 	buf_adds(out, ", \"" POCSV_J_SKU "\": ");
 	json_str(out, row->sku);
 	/* The quantity as written: validate checked it is a JSON number. */
-	buf_addf(out, ", \"" POCSV_J_QTY "\": %s, \"" POCSV_J_FACILITY "\": ",
-	    row->qty);
+	buf_adds(out, ", \"" POCSV_J_QTY "\": ");
+	buf_adds(out, row->qty);
+	buf_adds(out, ", \"" POCSV_J_FACILITY "\": ");
 	json_str(out, row->facility);
 	buf_adds(out, ", \"" POCSV_J_ITEM "\": ");
 	json_str(out, row->item);
