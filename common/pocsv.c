@@ -338,6 +338,27 @@ split_raw(struct pocsv *p, const char *line, size_t len)
 	}
 }
 
+/* Without a quote, RFC 4180 is a cut at every comma (no space or line
+ * end is special to our libcsv, csv_start): split_raw's fields, in one
+ * pass that looks for a quote too.  -1 at a quote (a quoted field, a SKU
+ * like 12" Pan): only then is libcsv needed. */
+static long
+split_plain(struct pocsv *p, const char *line, size_t len)
+{
+	size_t i, start = 0;
+
+	p->nf = 0;
+	for (i = 0; i < len; i++) {
+		if (line[i] == ',') {
+			add_field(p, line + start, 0, i - start);
+			start = i + 1;
+		} else if (line[i] == '"')
+			return -1;
+	}
+	add_field(p, line + start, 0, len - start);
+	return (long)p->nf;
+}
+
 static const char *
 fptr(struct pocsv *p, size_t i)
 {
@@ -511,12 +532,7 @@ parse_row(struct pocsv *p, const char *line, size_t len, struct pocsv_row *row)
 	char prefix[160];
 	int cut;
 
-	/* Without a quote RFC 4180 is a cut at every comma (no space or
-	 * line end is special to our libcsv, csv_start): libcsv is only
-	 * needed for a line with one (a quoted field, or a SKU like 12" Pan). */
-	if ((cut = !memchr(line, '"', len)))
-		nrfc = (long)split_raw(p, line, len);
-	else
+	if ((cut = (nrfc = split_plain(p, line, len)) >= 0) == 0)
 		nrfc = split_rfc(p, line, len);
 	if (nrfc == p->ncols) {
 		take_columns(p, 0);
