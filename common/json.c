@@ -14,30 +14,40 @@ static const char esc[256] = {
 	['"'] = '"', ['\\'] = '\\',
 };
 
-void
-json_strn(struct buf *out, const char *s, size_t n)
+char *
+json_put(char *d, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i, run = 0;
-	char e[6] = { '\\', 'u', '0', '0' };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!esc[u[i]]) {
+			*d++ = (char)u[i];
+			continue;
+		}
+		*d++ = '\\';
+		if (esc[u[i]] == 'u') {
+			memcpy(d, "u00", 3);
+			d[3] = hex[u[i] >> 4], d[4] = hex[u[i] & 15];
+			d += 5;
+		} else
+			*d++ = esc[u[i]];
+	}
+	return d;
+}
+
+void
+json_strn(struct buf *out, const char *s, size_t n)
+{
+	char t[6 * 512];
+	size_t k;
 
 	buf_addc(out, '"');
-	for (i = 0; i < n; i++) {
-		if (!esc[u[i]])
-			continue;
-		buf_add(out, s + run, i - run);
-		run = i + 1;
-		if (esc[u[i]] == 'u') {
-			e[4] = hex[u[i] >> 4], e[5] = hex[u[i] & 15];
-			buf_add(out, e, 6);
-		} else {
-			e[1] = esc[u[i]];
-			buf_add(out, e, 2);
-			e[1] = 'u';
-		}
+	for (; n > 0; s += k, n -= k) {
+		k = n < 512 ? n : 512;
+		buf_add(out, t, (size_t)(json_put(t, s, k) - t));
 	}
-	buf_add(out, s + run, n - run);
 	buf_addc(out, '"');
 }
 

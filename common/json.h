@@ -16,5 +16,10 @@ void json_str(struct buf *out, const char *s);
  * cJSON, a table and one append per run of plain bytes, as the batch JSON
  * of a large CSV needs. */
 void json_strn(struct buf *out, const char *s, size_t n);
+/* The n bytes at s escaped so, without the quotes, at d, which has room
+ * for JSON_PUT_MAX(n) bytes: the end of what was written.  For a writer
+ * filling its own buffer (pocsv_json). */
+#define JSON_PUT_MAX(n)	(6 * (n))
+char *json_put(char *d, const char *s, size_t n);
 
 #endif

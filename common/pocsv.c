@@ -719,25 +719,57 @@ pocsv_close(struct pocsv *p)
 
 /* ---------------------------------------------------------------- output */
 
+/* s (n bytes) at d: the end of it. */
+static char *
+put(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+	return d + n;
+}
+#define PUTS(d, lit)	put((d), (lit), sizeof (lit) - 1)
+
+/* A JSON string at d: the end of it. */
+static char *
+put_str(char *d, const char *s, size_t n)
+{
+	*d++ = '"';
+	d = json_put(d, s, n);
+	*d++ = '"';
+	return d;
+}
+
+/* Written into a buffer of its own, one append to out: no formatted
+ * output, one pass over each value (JSON_PUT_MAX bounds its escaping). */
 void
 pocsv_json(struct buf *out, const struct pocsv_row *row)
 {
-	buf_adds(out, "{\"" POCSV_J_PO "\": ");
-	json_str(out, row->po);
-	buf_adds(out, ", \"" POCSV_J_SKU "\": ");
-	json_str(out, row->sku);
+	size_t lpo = strlen(row->po), lsku = strlen(row->sku),
+	    lqty = strlen(row->qty), lfac = strlen(row->facility),
+	    litem = strlen(row->item), need;
+	char local[4096], *t = local, *d;
+
+	need = 160 + lqty + JSON_PUT_MAX(lpo + lsku + lfac + litem + 10);
+	if (need > sizeof local)
+		t = xmalloc(need);
+	d = PUTS(t, "{\"" POCSV_J_PO "\": ");
+	d = put_str(d, row->po, lpo);
+	d = PUTS(d, ", \"" POCSV_J_SKU "\": ");
+	d = put_str(d, row->sku, lsku);
 	/* The quantity as written: validate checked it is a JSON number. */
-	buf_adds(out, ", \"" POCSV_J_QTY "\": ");
-	buf_adds(out, row->qty);
-	buf_adds(out, ", \"" POCSV_J_FACILITY "\": ");
-	json_str(out, row->facility);
-	buf_adds(out, ", \"" POCSV_J_ITEM "\": ");
-	json_str(out, row->item);
+	d = PUTS(d, ", \"" POCSV_J_QTY "\": ");
+	d = put(d, row->qty, lqty);
+	d = PUTS(d, ", \"" POCSV_J_FACILITY "\": ");
+	d = put_str(d, row->facility, lfac);
+	d = PUTS(d, ", \"" POCSV_J_ITEM "\": ");
+	d = put_str(d, row->item, litem);
 	if (row->arrival[0]) {
-		buf_adds(out, ", \"" POCSV_J_ARRIVAL "\": ");
-		json_str(out, row->arrival);
+		d = PUTS(d, ", \"" POCSV_J_ARRIVAL "\": ");
+		d = put_str(d, row->arrival, strlen(row->arrival));
 	}
-	buf_addc(out, '}');
+	*d++ = '}';
+	buf_add(out, t, (size_t)(d - t));
+	if (t != local)
+		free(t);
 }
 
 int

@@ -183,16 +183,20 @@ static void
 add_seen(struct buf *b, const struct poline *recs, size_t n, time_t now)
 {
 	const char **v = xcalloc(n, sizeof *v);
-	size_t i;
+	char secs[32];
+	size_t i, k = 0;
 
+	/* a CSV's rows come PO by PO: repeats next to each other go first */
 	for (i = 0; i < n; i++)
-		v[i] = recs[i].po;
-	qsort(v, n, sizeof *v, str_pcmp);
-	for (i = 0; i < n; i++) {
+		if (i == 0 || strcmp(recs[i - 1].po, recs[i].po) != 0)
+			v[k++] = recs[i].po;
+	qsort(v, k, sizeof *v, str_pcmp);
+	snprintf(secs, sizeof secs, "\t\t%lld\n", (long long)now);
+	for (i = 0; i < k; i++) {
 		if (i > 0 && strcmp(v[i - 1], v[i]) == 0)
 			continue;
 		tsv_esc(b, v[i]);
-		buf_addf(b, "\t\t%lld\n", (long long)now);
+		buf_adds(b, secs);
 	}
 	free(v);
 }
