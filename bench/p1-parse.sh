@@ -11,7 +11,8 @@
 # fsync), and Miller (`mlr --icsv --ojson --allow-ragged-csv-input cat`:
 # the comma SKUs make rows longer than the header).  Prints wall, CPU
 # and peak RSS of each (/usr/bin/time), then the ratios the issue's table
-# names.  Nothing is asserted: this is for people.  Needs `make bench-deps`
+# names.  Then a floor libcsv does not pay: split(1) writing the batches'
+# bytes into as many files, and P1 less it.  Nothing is asserted: this is for people.  Needs `make bench-deps`
 # (miller) and `make` (po-export-parse, bench/csvcount).
 set -eu
 ROWS=${1:-1000000}
@@ -73,13 +74,23 @@ measure mlr mlr --icsv --ojson --allow-ragged-csv-input cat "$W/bench.csv"
 measure po-export-parse "$PEP" -c "$W/posync.conf" "$W/bench.csv"
 [ "$(cat "$W/po-export-parse" | cut -d' ' -f4)" -le 65 ] ||
     { echo "p1-parse: po-export-parse failed:" >&2; cat "$W/stderr" >&2; exit 1; }
-echo "  batches: $(ls "$W/spool/po/new" | wc -l), peer's: $(ls "$W/peer" | wc -l)"
+nb=$(ls "$W/spool/po/new" | wc -l)
+echo "  batches: $nb, peer's: $(ls "$W/peer" | wc -l)"
+# A floor libcsv does not pay: writing po-export-parse's output at all, its
+# batches' bytes into as many files by split(1) (no parse, no fsync).
+cat "$W"/spool/po/new/* >"$W/all.json"
+mkdir "$W/floor"
+measure write-floor split -a 6 -n "$nb" "$W/all.json" "$W/floor/x"
+rm -rf "$W/all.json" "$W/floor"
 
 # ratio A B COL -- A's column COL over B's
 ratio() { paste -d' ' "$W/$1" "$W/$2" | awk -v c="$3" '{ b = $(c + 4);
     printf "%.2f", (b > 0 ? $c / b : 0) }'; }
 echo "P1 wall vs libcsv:  $(ratio po-export-parse libcsv 1)x   (goal <= 3x)"
 echo "P1 CPU vs libcsv:   $(ratio po-export-parse libcsv 2)x   (goal <= 2.5x)"
+paste -d' ' "$W/po-export-parse" "$W/write-floor" "$W/libcsv" | awk '{
+    printf "P1 less the write floor vs libcsv: wall %.2fx, CPU %.2fx\n",
+    ($1 - $5) / $9, ($2 - $6) / $10 }'
 echo "P1 vs Python:       $(ratio python po-export-parse 1)x faster   (goal >= 10x)"
 echo "P1 vs mlr:          $(ratio mlr po-export-parse 1)x faster   (goal >= 3x)"
 echo "P1 RSS vs mlr's:    $(paste -d' ' "$W/po-export-parse" "$W/mlr" |

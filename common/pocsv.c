@@ -1,6 +1,7 @@
 /*
  * pocsv -- see pocsv.h.  Lines are cut by hand (memchr over a large read
- * buffer) and each line is given to libcsv on its own, so the raw text of
+ * buffer) and each line with a quote is given to libcsv on its own (one
+ * without is cut at its commas, split_plain), so the raw text of
  * the record is always at hand for the NetSuite reading and for the
  * rejects file, and a stray quote cannot run on into the next rows.
  */

@@ -26,8 +26,11 @@
  * - A bad row is rejected alone (stderr, SPOOL/po/rejects/<name>.csv) and
  *   the run exits 65; a file that cannot be used at all (header, not
  *   text, too big) goes to po_error_dir.
- * - Memory does not grow with the file: rows stream through pocsv, and
- *   only one batch's ledger records are held at a time.
+ * - Memory does not grow with the file: rows stream through pocsv, at
+ *   most PEND_MAX ledger records and OUT_CHUNK bytes of a batch are held.
+ * - Flushes do not grow with the batches: a file's batches wait in tmp/
+ *   and go into new/ together at its end (publish), after one fsync of
+ *   the ledger and one syncfs.
  */
 #include <errno.h>
 #include <fcntl.h>
