@@ -101,6 +101,18 @@ digits(const char *s, size_t n, size_t *i, int min, int max)
 	return k < min ? -1 : v;
 }
 
+/* fmt starts with n bytes c (stops at its NUL: no strncmp a row). */
+static int
+run_of(const char *fmt, char c, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (fmt[i] != c)
+			return 0;
+	return 1;
+}
+
 /* Walk fmt against s (or, with s NULL, only count the tokens). */
 static int
 date_walk(const char *fmt, const char *s, size_t n, int *y, int *m, int *d,
@@ -114,15 +126,15 @@ date_walk(const char *fmt, const char *s, size_t n, int *y, int *m, int *d,
 		int *dst, *cnt, min, max, add = 0;
 		size_t tl;
 
-		if (strncmp(fmt, "YYYY", 4) == 0)
+		if (run_of(fmt, 'Y', 4))
 			dst = y, cnt = ny, min = max = 4, tl = 4;
-		else if (strncmp(fmt, "YY", 2) == 0)
+		else if (run_of(fmt, 'Y', 2))
 			dst = y, cnt = ny, min = max = 2, tl = 2, add = 2000;
-		else if (strncmp(fmt, "MM", 2) == 0)
+		else if (run_of(fmt, 'M', 2))
 			dst = m, cnt = nm, min = max = 2, tl = 2;
 		else if (fmt[0] == 'M')
 			dst = m, cnt = nm, min = 1, max = 2, tl = 1;
-		else if (strncmp(fmt, "DD", 2) == 0)
+		else if (run_of(fmt, 'D', 2))
 			dst = d, cnt = nd, min = max = 2, tl = 2;
 		else if (fmt[0] == 'D')
 			dst = d, cnt = nd, min = 1, max = 2, tl = 1;
@@ -396,8 +408,17 @@ take_columns(struct pocsv *p, int recover)
 static int
 id_ok(const struct buf *b)
 {
-	return b->len >= 1 && b->len <= POCSV_ID_MAX && is_text(b->s, b->len) &&
-	    !memchr(b->s, '"', b->len) && !memchr(b->s, ',', b->len);
+	const unsigned char *u = (const unsigned char *)b->s;
+	size_t i;
+
+	if (b->len < 1 || b->len > POCSV_ID_MAX)
+		return 0;
+	/* printable ASCII but '"' and ',' in one pass, as most ids are */
+	for (i = 0; i < b->len; i++)
+		if (u[i] < 0x20 || u[i] >= 0x7f || u[i] == '"' || u[i] == ',')
+			break;
+	return i == b->len || (is_text(b->s, b->len) &&
+	    !memchr(b->s, '"', b->len) && !memchr(b->s, ',', b->len));
 }
 
 /* A NetSuite internal id: what the ids of a recovered row must be. */
@@ -479,14 +500,16 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 	    "as the ids of a row read with commas in product-sku must be";
 	struct buf *v = p->val;
 	const char *tail = row->recovered ? notnum : notid;
-	int bad = 0, rec = row->recovered;
+	int bad = 0, rec = row->recovered, po_ok, item_ok;
 
 	row->po = v[C_PO].s;
 	row->sku = v[C_SKU].s;
 	row->qty = v[C_QTY].s;
 	row->facility = v[C_FAC].s;
 	row->item = v[C_ITEM].s;
-	row->has_ids = ids_ok(&v[C_PO], rec) && ids_ok(&v[C_ITEM], rec);
+	po_ok = ids_ok(&v[C_PO], rec);
+	item_ok = ids_ok(&v[C_ITEM], rec);
+	row->has_ids = po_ok && item_ok;
 
 	if (dec_parse(v[C_QTY].s, v[C_QTY].len, &row->qtyval) == 0 &&
 	    row->qtyval > 0) {
@@ -495,9 +518,9 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 			row->qty = dec_format(row->qtyval, p->qtybuf);
 	}
 
-	if (!ids_ok(&v[C_PO], rec))
+	if (!po_ok)
 		why(p, prefix, "external-id ", &v[C_PO], tail), bad = 1;
-	else if (!ids_ok(&v[C_ITEM], rec))
+	else if (!item_ok)
 		why(p, prefix, "item-external-id ", &v[C_ITEM], tail), bad = 1;
 	else if (!ids_ok(&v[C_FAC], rec))
 		why(p, prefix, "external-facility-id ", &v[C_FAC], tail), bad = 1;
