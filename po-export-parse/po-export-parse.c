@@ -271,11 +271,6 @@ batch_close(struct job *j)
 		msg_warnerr("cannot set the time of %s", j->btmp);
 		r = EX_IOERR;
 	}
-	/* Its writeback starts now, while the next rows are read (a hint:
-	 * no wait, nothing promised): publish's syncfs then waits for the
-	 * last batches, not for all of them. */
-	if (r == 0)
-		sync_file_range(j->bfd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (close(j->bfd) < 0 && r == 0) {
 		msg_warnerr("cannot write %s", j->btmp);
 		r = EX_IOERR;
