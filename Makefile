@@ -220,11 +220,20 @@ demo: deps
 
 # Benchmarks, for people (never part of `make check`, nothing asserted):
 # moderate sizes, about a minute; bench/README.md has the full-size runs.
-bench: all
+bench: all bench/csvcount
+	sh bench/p1-parse.sh 200000
 	sh bench/pocsv-bench.sh 200000
 	sh bench/receipt-bench.sh 400 5
 	sh bench/receipt-bench.sh 2000 5
 	sh bench/polines-bench.sh 200000
+
+# The peers bench/ measures against that Debian ships (bench/README.md),
+# and bench/csvcount, the libcsv peer of bench/p1-parse.sh.
+BENCH_DEBS = miller openssh-client
+bench-deps: bench/csvcount
+	@sh tests/deps.sh $(BENCH_DEBS)
+bench/csvcount: bench/csvcount.c
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ bench/csvcount.c $(CSV_LIBS)
 
 # The programs, their pages, and what a person starts from: the README,
 # posync.conf.example, and crontab.example with the BINDIR installed to.
@@ -268,9 +277,9 @@ deb:
 	rm -rf $(DEB_SRC)
 
 clean:
-	rm -f $(PROGS) */*.o $(LIB) $(UNIT_BINS) $(FLAGS) $(FLAGS).new
+	rm -f $(PROGS) */*.o $(LIB) $(UNIT_BINS) $(FLAGS) $(FLAGS).new bench/csvcount
 	rm -rf $(UNIT_DIR) tests/bed/__pycache__ $(FUZZ_DIR) $(SAN_DIR)
 	rmdir build 2>/dev/null || true
 
 FORCE:
-.PHONY: all unit fuzz fuzz-build fuzz-replay san print-san-env check-sanitize deps check demo bench install uninstall deb clean FORCE
+.PHONY: all unit fuzz fuzz-build fuzz-replay san print-san-env check-sanitize deps check demo bench bench-deps install uninstall deb clean FORCE

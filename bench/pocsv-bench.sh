@@ -23,21 +23,7 @@ PEP=$TOP/po-export-parse/po-export-parse
 W=$(mktemp -d "${TMPDIR:-/tmp}/pocsv-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT INT TERM
 
-python3 - "$ROWS" >"$W/bench.csv" <<'PY'
-import sys
-rows = int(sys.argv[1])
-w = sys.stdout.write
-w("external-id,product-sku,quantity,external-facility-id,item-external-id,arrival-date\n")
-for i in range(rows):
-    sku = "SKU-%07d" % i
-    if i % 50 == 7:
-        sku = "Box, size %d" % i
-    elif i % 40 == 3:
-        sku = '%d" Pan' % (i % 30)
-    q = "%d.%d" % (i % 97 + 1, i % 4) if i % 1000 != 999 else "n/a"
-    w("%d,%s,%s,%d,%d,%02d/%02d/2027\n" % (10000000 + i // 8, sku, q, 100 + i % 20,
-                                          i % 8 + 1, i % 12 + 1, i % 28 + 1))
-PY
+python3 "$TOP/bench/p1-gen.py" "$ROWS" >"$W/bench.csv"
 size=$(wc -c <"$W/bench.csv")
 printf '[spool]\ndir = %s/spool\n[hotwax]\nbatch_size = %s\n' "$W" "$BATCH" >"$W/posync.conf"
 chmod 600 "$W/posync.conf"

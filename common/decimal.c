@@ -82,17 +82,25 @@ dec_format(dec_t v, char buf[DEC_BUFSZ])
 {
 	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 	unsigned long long whole = m / DEC_ONE, frac = m % DEC_ONE;
-	char f[DEC_PLACES + 1];
+	char t[DEC_BUFSZ];
+	size_t n = 0, i = 0;
 	int places = DEC_PLACES;
 
-	if (frac == 0) {
-		snprintf(buf, DEC_BUFSZ, "%s%llu", v < 0 ? "-" : "", whole);
-		return buf;
-	}
-	snprintf(f, sizeof f, "%08llu", frac);
-	while (places > 0 && f[places - 1] == '0')
-		places--;
-	f[places] = 0;
-	snprintf(buf, DEC_BUFSZ, "%s%llu.%s", v < 0 ? "-" : "", whole, f);
+	/* Backwards into t, by hand (no printf: po-export-parse formats one
+	 * a row): the places without trailing zeros, the point, the rest. */
+	while (places > 0 && frac % 10 == 0)
+		frac /= 10, places--;
+	for (; places > 0; places--, frac /= 10)
+		t[n++] = (char)('0' + frac % 10);
+	if (n)
+		t[n++] = '.';
+	do
+		t[n++] = (char)('0' + whole % 10);
+	while ((whole /= 10) > 0);
+	if (v < 0)
+		t[n++] = '-';
+	while (n)
+		buf[i++] = t[--n];
+	buf[i] = 0;
 	return buf;
 }

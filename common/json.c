@@ -1,21 +1,58 @@
 /*
  * json -- see json.h.
  */
-#include <cjson/cJSON.h>
+#include <string.h>
 
 #include "json.h"
-#include "msg.h"
 #include "util.h"
+
+/* What cJSON writes for each byte: 0 the byte itself, 'u' \u00XX,
+ * else a backslash and that letter. */
+static const char esc[256] = {
+	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+	['"'] = '"', ['\\'] = '\\',
+};
+
+char *
+json_put(char *d, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!esc[u[i]]) {
+			*d++ = (char)u[i];
+			continue;
+		}
+		*d++ = '\\';
+		if (esc[u[i]] == 'u') {
+			memcpy(d, "u00", 3);
+			d[3] = hex[u[i] >> 4], d[4] = hex[u[i] & 15];
+			d += 5;
+		} else
+			*d++ = esc[u[i]];
+	}
+	return d;
+}
+
+void
+json_strn(struct buf *out, const char *s, size_t n)
+{
+	char t[6 * 512];
+	size_t k;
+
+	buf_addc(out, '"');
+	for (; n > 0; s += k, n -= k) {
+		k = n < 512 ? n : 512;
+		buf_add(out, t, (size_t)(json_put(t, s, k) - t));
+	}
+	buf_addc(out, '"');
+}
 
 void
 json_str(struct buf *out, const char *s)
 {
-	cJSON *j = cJSON_CreateString(s);
-	char *t = j ? cJSON_PrintUnformatted(j) : NULL;
-
-	if (!t)
-		msg_die(EX_OSERR, "out of memory");
-	buf_adds(out, t);
-	cJSON_free(t);
-	cJSON_Delete(j);
+	json_strn(out, s, strlen(s));
 }

@@ -1,6 +1,7 @@
 /*
  * pocsv -- see pocsv.h.  Lines are cut by hand (memchr over a large read
- * buffer) and each line is given to libcsv on its own, so the raw text of
+ * buffer) and each line with a quote is given to libcsv on its own (one
+ * without is cut at its commas, split_plain), so the raw text of
  * the record is always at hand for the NetSuite reading and for the
  * rejects file, and a stray quote cannot run on into the next rows.
  */
@@ -72,6 +73,8 @@ is_text(const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, k;
 
+	while (i < n && u[i] >= 0x20 && u[i] < 0x7f)
+		i++;		/* printable ASCII, most of it */
 	while (i < n) {
 		if (u[i] < 0x20 || u[i] == 0x7f)
 			return 0;
@@ -98,6 +101,18 @@ digits(const char *s, size_t n, size_t *i, int min, int max)
 	return k < min ? -1 : v;
 }
 
+/* fmt starts with n bytes c (stops at its NUL: no strncmp a row). */
+static int
+run_of(const char *fmt, char c, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (fmt[i] != c)
+			return 0;
+	return 1;
+}
+
 /* Walk fmt against s (or, with s NULL, only count the tokens). */
 static int
 date_walk(const char *fmt, const char *s, size_t n, int *y, int *m, int *d,
@@ -111,15 +126,15 @@ date_walk(const char *fmt, const char *s, size_t n, int *y, int *m, int *d,
 		int *dst, *cnt, min, max, add = 0;
 		size_t tl;
 
-		if (strncmp(fmt, "YYYY", 4) == 0)
+		if (run_of(fmt, 'Y', 4))
 			dst = y, cnt = ny, min = max = 4, tl = 4;
-		else if (strncmp(fmt, "YY", 2) == 0)
+		else if (run_of(fmt, 'Y', 2))
 			dst = y, cnt = ny, min = max = 2, tl = 2, add = 2000;
-		else if (strncmp(fmt, "MM", 2) == 0)
+		else if (run_of(fmt, 'M', 2))
 			dst = m, cnt = nm, min = max = 2, tl = 2;
 		else if (fmt[0] == 'M')
 			dst = m, cnt = nm, min = 1, max = 2, tl = 1;
-		else if (strncmp(fmt, "DD", 2) == 0)
+		else if (run_of(fmt, 'D', 2))
 			dst = d, cnt = nd, min = max = 2, tl = 2;
 		else if (fmt[0] == 'D')
 			dst = d, cnt = nd, min = 1, max = 2, tl = 1;
@@ -336,6 +351,27 @@ split_raw(struct pocsv *p, const char *line, size_t len)
 	}
 }
 
+/* Without a quote, RFC 4180 is a cut at every comma (no space or line
+ * end is special to our libcsv, csv_start): split_raw's fields, in one
+ * pass that looks for a quote too.  -1 at a quote (a quoted field, a SKU
+ * like 12" Pan): only then is libcsv needed. */
+static long
+split_plain(struct pocsv *p, const char *line, size_t len)
+{
+	size_t i, start = 0;
+
+	p->nf = 0;
+	for (i = 0; i < len; i++) {
+		if (line[i] == ',') {
+			add_field(p, line + start, 0, i - start);
+			start = i + 1;
+		} else if (line[i] == '"')
+			return -1;
+	}
+	add_field(p, line + start, 0, len - start);
+	return (long)p->nf;
+}
+
 static const char *
 fptr(struct pocsv *p, size_t i)
 {
@@ -372,8 +408,17 @@ take_columns(struct pocsv *p, int recover)
 static int
 id_ok(const struct buf *b)
 {
-	return b->len >= 1 && b->len <= POCSV_ID_MAX && is_text(b->s, b->len) &&
-	    !memchr(b->s, '"', b->len) && !memchr(b->s, ',', b->len);
+	const unsigned char *u = (const unsigned char *)b->s;
+	size_t i;
+
+	if (b->len < 1 || b->len > POCSV_ID_MAX)
+		return 0;
+	/* printable ASCII but '"' and ',' in one pass, as most ids are */
+	for (i = 0; i < b->len; i++)
+		if (u[i] < 0x20 || u[i] >= 0x7f || u[i] == '"' || u[i] == ',')
+			break;
+	return i == b->len || (is_text(b->s, b->len) &&
+	    !memchr(b->s, '"', b->len) && !memchr(b->s, ',', b->len));
 }
 
 /* A NetSuite internal id: what the ids of a recovered row must be. */
@@ -455,14 +500,16 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 	    "as the ids of a row read with commas in product-sku must be";
 	struct buf *v = p->val;
 	const char *tail = row->recovered ? notnum : notid;
-	int bad = 0, rec = row->recovered;
+	int bad = 0, rec = row->recovered, po_ok, item_ok;
 
 	row->po = v[C_PO].s;
 	row->sku = v[C_SKU].s;
 	row->qty = v[C_QTY].s;
 	row->facility = v[C_FAC].s;
 	row->item = v[C_ITEM].s;
-	row->has_ids = ids_ok(&v[C_PO], rec) && ids_ok(&v[C_ITEM], rec);
+	po_ok = ids_ok(&v[C_PO], rec);
+	item_ok = ids_ok(&v[C_ITEM], rec);
+	row->has_ids = po_ok && item_ok;
 
 	if (dec_parse(v[C_QTY].s, v[C_QTY].len, &row->qtyval) == 0 &&
 	    row->qtyval > 0) {
@@ -471,9 +518,9 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 			row->qty = dec_format(row->qtyval, p->qtybuf);
 	}
 
-	if (!ids_ok(&v[C_PO], rec))
+	if (!po_ok)
 		why(p, prefix, "external-id ", &v[C_PO], tail), bad = 1;
-	else if (!ids_ok(&v[C_ITEM], rec))
+	else if (!item_ok)
 		why(p, prefix, "item-external-id ", &v[C_ITEM], tail), bad = 1;
 	else if (!ids_ok(&v[C_FAC], rec))
 		why(p, prefix, "external-facility-id ", &v[C_FAC], tail), bad = 1;
@@ -507,8 +554,10 @@ parse_row(struct pocsv *p, const char *line, size_t len, struct pocsv_row *row)
 	long nrfc;
 	size_t nraw;
 	char prefix[160];
+	int cut;
 
-	nrfc = split_rfc(p, line, len);
+	if ((cut = (nrfc = split_plain(p, line, len)) >= 0) == 0)
+		nrfc = split_rfc(p, line, len);
 	if (nrfc == p->ncols) {
 		take_columns(p, 0);
 		validate(p, row, "");
@@ -520,7 +569,7 @@ parse_row(struct pocsv *p, const char *line, size_t len, struct pocsv_row *row)
 		row->reason = p->reason;
 		return;
 	}
-	nraw = split_raw(p, line, len);
+	nraw = cut ? p->nf : split_raw(p, line, len);
 	if (nraw < (size_t)p->ncols) {
 		snprintf(p->reason, sizeof p->reason,
 		    "%zu fields (quoting not RFC 4180), the header has %d",
@@ -694,24 +743,57 @@ pocsv_close(struct pocsv *p)
 
 /* ---------------------------------------------------------------- output */
 
+/* s (n bytes) at d: the end of it. */
+static char *
+put(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+	return d + n;
+}
+#define PUTS(d, lit)	put((d), (lit), sizeof (lit) - 1)
+
+/* A JSON string at d: the end of it. */
+static char *
+put_str(char *d, const char *s, size_t n)
+{
+	*d++ = '"';
+	d = json_put(d, s, n);
+	*d++ = '"';
+	return d;
+}
+
+/* Written into a buffer of its own, one append to out: no formatted
+ * output, one pass over each value (JSON_PUT_MAX bounds its escaping). */
 void
 pocsv_json(struct buf *out, const struct pocsv_row *row)
 {
-	buf_adds(out, "{\"" POCSV_J_PO "\": ");
-	json_str(out, row->po);
-	buf_adds(out, ", \"" POCSV_J_SKU "\": ");
-	json_str(out, row->sku);
+	size_t lpo = strlen(row->po), lsku = strlen(row->sku),
+	    lqty = strlen(row->qty), lfac = strlen(row->facility),
+	    litem = strlen(row->item), need;
+	char local[4096], *t = local, *d;
+
+	need = 160 + lqty + JSON_PUT_MAX(lpo + lsku + lfac + litem + 10);
+	if (need > sizeof local)
+		t = xmalloc(need);
+	d = PUTS(t, "{\"" POCSV_J_PO "\": ");
+	d = put_str(d, row->po, lpo);
+	d = PUTS(d, ", \"" POCSV_J_SKU "\": ");
+	d = put_str(d, row->sku, lsku);
 	/* The quantity as written: validate checked it is a JSON number. */
-	buf_addf(out, ", \"" POCSV_J_QTY "\": %s, \"" POCSV_J_FACILITY "\": ",
-	    row->qty);
-	json_str(out, row->facility);
-	buf_adds(out, ", \"" POCSV_J_ITEM "\": ");
-	json_str(out, row->item);
+	d = PUTS(d, ", \"" POCSV_J_QTY "\": ");
+	d = put(d, row->qty, lqty);
+	d = PUTS(d, ", \"" POCSV_J_FACILITY "\": ");
+	d = put_str(d, row->facility, lfac);
+	d = PUTS(d, ", \"" POCSV_J_ITEM "\": ");
+	d = put_str(d, row->item, litem);
 	if (row->arrival[0]) {
-		buf_adds(out, ", \"" POCSV_J_ARRIVAL "\": ");
-		json_str(out, row->arrival);
+		d = PUTS(d, ", \"" POCSV_J_ARRIVAL "\": ");
+		d = put_str(d, row->arrival, strlen(row->arrival));
 	}
-	buf_addc(out, '}');
+	*d++ = '}';
+	buf_add(out, t, (size_t)(d - t));
+	if (t != local)
+		free(t);
 }
 
 int

@@ -12,7 +12,9 @@
  *   line break, and reading one line at a time means one bad quote never
  *   swallows the rows after it.  Lines longer than POCSV_LINE_MAX are
  *   rejected; empty lines are skipped.
- * - Each line is read by libcsv as RFC 4180 (strict quoting).  When that
+ * - Each line is read as RFC 4180 (strict quoting): by libcsv when it
+ *   holds a quote, else by a cut at every comma, which is what libcsv
+ *   would read (one pass, no copy: the common case, fast).  When that
  *   fails (a quote inside a field, as NetSuite writes SKUs like 12" Pan) or
  *   gives too many fields, the line is read as NetSuite writes it: split at
  *   every comma, the other columns taken from both ends and the rest,

@@ -183,16 +183,20 @@ static void
 add_seen(struct buf *b, const struct poline *recs, size_t n, time_t now)
 {
 	const char **v = xcalloc(n, sizeof *v);
-	size_t i;
+	char secs[32];
+	size_t i, k = 0;
 
+	/* a CSV's rows come PO by PO: repeats next to each other go first */
 	for (i = 0; i < n; i++)
-		v[i] = recs[i].po;
-	qsort(v, n, sizeof *v, str_pcmp);
-	for (i = 0; i < n; i++) {
+		if (i == 0 || strcmp(recs[i - 1].po, recs[i].po) != 0)
+			v[k++] = recs[i].po;
+	qsort(v, k, sizeof *v, str_pcmp);
+	snprintf(secs, sizeof secs, "\t\t%lld\n", (long long)now);
+	for (i = 0; i < k; i++) {
 		if (i > 0 && strcmp(v[i - 1], v[i]) == 0)
 			continue;
 		tsv_esc(b, v[i]);
-		buf_addf(b, "\t\t%lld\n", (long long)now);
+		buf_adds(b, secs);
 	}
 	free(v);
 }
@@ -238,6 +242,9 @@ cut_torn_tail(int fd, const char *path, off_t *size)
 	return 0;
 }
 
+static int append(const char *spooldir, const struct poline *recs, size_t n,
+    time_t seen, int sync);
+
 int
 polines_append(const char *spooldir, const struct poline *recs, size_t n)
 {
@@ -247,6 +254,44 @@ polines_append(const char *spooldir, const struct poline *recs, size_t n)
 int
 polines_append_at(const char *spooldir, const struct poline *recs, size_t n,
     time_t seen)
+{
+	return append(spooldir, recs, n, seen, 1);
+}
+
+int
+polines_append_unsynced(const char *spooldir, const struct poline *recs,
+    size_t n, time_t seen)
+{
+	return append(spooldir, recs, n, seen, 0);
+}
+
+/* The ledger and its folder (it may be new) to disk. */
+int
+polines_sync(const char *spooldir)
+{
+	char *path = ledger_path(spooldir), *dir = spool_state_path(spooldir, NULL);
+	int fd, r = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 && errno != ENOENT) {
+		msg_warnerr("cannot open %s", path);
+		r = EX_IOERR;
+	} else if (fd >= 0 && fsync(fd) < 0) {
+		msg_warnerr("cannot fsync %s", path);
+		r = EX_IOERR;
+	} else if (fsync_dir(dir) < 0) {
+		msg_warnerr("cannot fsync %s", dir);
+		r = EX_IOERR;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	free(path);
+	return r;
+}
+
+static int
+append(const char *spooldir, const struct poline *recs, size_t n,
+    time_t seen, int sync)
 {
 	char *path = ledger_path(spooldir), *dir;
 	struct buf b = {0};
@@ -287,6 +332,8 @@ polines_append_at(const char *spooldir, const struct poline *recs, size_t n,
 	if (write_all(fd, b.s, b.len) < 0) {
 		msg_warnerr("cannot write %s", path);
 		r = EX_IOERR;
+	} else if (!sync) {
+		;	/* polines_sync's */
 	} else if (fsync(fd) < 0) {
 		msg_warnerr("cannot fsync %s", path);
 		r = EX_IOERR;

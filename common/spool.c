@@ -172,18 +172,21 @@ bad_name(const char *name)
 	return 0;
 }
 
+char *
+spool_tmp_path(const char *area, const char *name)
+{
+	return xasprintf("%s/tmp/%s.%ld", area, name, (long)getpid());
+}
+
 int
 spool_create(struct spool_file *sf, const char *area, const char *name)
 {
-	char *tmpdir;
 	int fd;
 
 	memset(sf, 0, sizeof *sf);
 	if (bad_name(name))
 		return EX_SOFTWARE;
-	tmpdir = path_join(area, "tmp");
-	sf->tmppath = xasprintf("%s/%s.%ld", tmpdir, name, (long)getpid());
-	free(tmpdir);
+	sf->tmppath = spool_tmp_path(area, name);
 	fd = open(sf->tmppath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	    FILE_MODE);
 	if (fd < 0 || !(sf->fp = fdopen(fd, "w"))) {
@@ -833,5 +836,77 @@ spool_prune_keep(const char *dir, int keep_days,
 		}
 	}
 	closedir(d);
+	return r;
+}
+
+/* ---------------------------------------------------------------- batched */
+
+int
+spool_create_fd(const char *area, const char *name, char **tmppath)
+{
+	int fd;
+
+	*tmppath = NULL;
+	if (bad_name(name))
+		return -1;
+	*tmppath = spool_tmp_path(area, name);
+	fd = open(*tmppath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    FILE_MODE);
+	if (fd < 0) {
+		msg_warnerr("cannot create %s", *tmppath);
+		free(*tmppath);
+		*tmppath = NULL;
+	}
+	return fd;
+}
+
+int
+spool_sync_area(const char *area)
+{
+	char *tmpdir = path_join(area, "tmp");
+	int fd, r = 0;
+
+	if ((fd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    syncfs(fd) < 0) {
+		msg_warnerr("cannot sync the filesystem of %s", tmpdir);
+		r = EX_IOERR;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(tmpdir);
+	return r;
+}
+
+int
+spool_publish(const char *area, const char *sub, const char *name)
+{
+	char *tmp = spool_tmp_path(area, name), *dst;
+	int r = 0;
+
+	dst = xasprintf("%s/%s/%s", area, sub, name);
+	if (rename(tmp, dst) == 0)
+		r = 0;
+	else if (errno == ENOENT && access(tmp, F_OK) < 0 && errno == ENOENT)
+		r = SPOOL_NO_TMP;	/* not written by this process */
+	else {
+		msg_warnerr("cannot rename %s to %s", tmp, dst);
+		r = EX_IOERR;
+	}
+	free(tmp);
+	free(dst);
+	return r;
+}
+
+int
+spool_sync_dir(const char *area, const char *sub)
+{
+	char *dir = path_join(area, sub);
+	int r = 0;
+
+	if (fsync_dir(dir) < 0) {
+		msg_warnerr("cannot fsync %s", dir);
+		r = EX_IOERR;
+	}
+	free(dir);
 	return r;
 }

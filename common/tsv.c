@@ -10,16 +10,17 @@
 void
 tsv_esc(struct buf *out, const char *s)
 {
+	const char *run = s;
+
+	/* one append per run of plain bytes */
 	for (; *s; s++) {
-		if (*s == '\\')
-			buf_adds(out, "\\\\");
-		else if (*s == '\t')
-			buf_adds(out, "\\t");
-		else if (*s == '\n')
-			buf_adds(out, "\\n");
-		else
-			buf_addc(out, *s);
+		if (*s != '\\' && *s != '\t' && *s != '\n')
+			continue;
+		buf_add(out, run, (size_t)(s - run));
+		run = s + 1;
+		buf_adds(out, *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : "\\n");
 	}
+	buf_add(out, run, (size_t)(s - run));
 }
 
 int

@@ -26,8 +26,11 @@
  * - A bad row is rejected alone (stderr, SPOOL/po/rejects/<name>.csv) and
  *   the run exits 65; a file that cannot be used at all (header, not
  *   text, too big) goes to po_error_dir.
- * - Memory does not grow with the file: rows stream through pocsv, and
- *   only one batch's ledger records are held at a time.
+ * - Memory does not grow with the file: rows stream through pocsv, at
+ *   most PEND_MAX ledger records and OUT_CHUNK bytes of a batch are held.
+ * - Flushes do not grow with the batches: a file's batches wait in tmp/
+ *   and go into new/ together at its end (publish), after one fsync of
+ *   the ledger and one syncfs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,7 +61,8 @@
 
 #define REJECT_SHOWN	20	/* rejected rows said one by one on stderr */
 #define UNIQUE_MAX	1000	/* NAME.1 .. NAME.999 in the archive */
-#define PEND_MAX	10000	/* ledger records held before an early append */
+#define PEND_MAX	10000	/* ledger records held before an append */
+#define OUT_CHUNK	(64 * 1024)	/* batch bytes written at a time */
 
 struct run {
 	struct config cfg;
@@ -104,13 +108,15 @@ struct job {
 	char *safe;
 	char hash[17];
 	unsigned long rows, good, rejected, recovered, batches;
-	/* the batch being written */
-	struct spool_file sf;
-	int open, exists, in_new;
+	unsigned long written;	/* batches this run wrote in tmp/ */
+	/* the batch being written: in tmp/ until the file's end (publish) */
+	int bfd;		/* -1: none open */
+	char *btmp;		/* its path */
+	struct buf out;		/* its bytes not written yet */
+	int open, exists, published;
 	size_t inbatch;
-	/* ledger records of the rows since the last batch */
+	/* ledger records of the rows not appended yet */
 	struct buf arena;
-	struct buf json;	/* the row being written */
 	struct pend *pend;
 	size_t npend, pcap;
 	time_t exported;	/* when NetSuite exported it, by the server's
@@ -134,11 +140,10 @@ print_path(const char *dir, const char *name)
 
 static int pend_flush(struct job *j);
 
-/* A row's ledger record is appended before the batch holding it is
- * committed, so the ledger is always ahead of new/; at the latest at the
- * batch's end, earlier every PEND_MAX records (a file of nothing but
- * rejects, a large batch_size): memory stays bounded, and a record
- * appended early is harmless. */
+/* A row's ledger record is appended (unsynced) every PEND_MAX records and
+ * at the file's end, and made durable (polines_sync) before any batch of
+ * the file goes into new/ (publish): so the ledger is always ahead of
+ * new/, memory stays bounded, and a record appended early is harmless. */
 static int
 pend_add(struct job *j, const struct pocsv_row *row)
 {
@@ -180,7 +185,7 @@ pend_flush(struct job *j)
 		recs[i].has_qty = j->pend[i].has_qty;
 		recs[i].qty = j->pend[i].qty;
 	}
-	r = polines_append_at(j->run->cfg.spool.dir, recs, j->npend, j->seen);
+	r = polines_append_unsynced(j->run->cfg.spool.dir, recs, j->npend, j->seen);
 	free(recs);
 	j->npend = 0;
 	buf_reset(&j->arena);
@@ -195,12 +200,15 @@ batch_name(struct job *j, unsigned long n)
 	return xasprintf("%s.%s.%05lu.json", j->safe, j->hash, n);
 }
 
+/* A batch already in new/, cur/ or failed/ (a run that died wrote it)
+ * is not written again: only counted, and named again by publish while
+ * in new/.  A leftover of an earlier process of our pid in tmp/ must
+ * never be published as it: removed. */
 static int
 batch_open(struct job *j)
 {
 	static const char *const all[] = { "new", "cur", "failed", NULL };
-	static const char *const newonly[] = { "new", NULL };
-	char *name;
+	char *name, *tmp;
 	int r = 0;
 
 	j->batches++;
@@ -218,48 +226,58 @@ batch_open(struct job *j)
 		return EX_SOFTWARE;
 	}
 	j->exists = spool_has(j->run->po_area, all, name);
-	j->in_new = j->exists && spool_has(j->run->po_area, newonly, name);
-	if (!j->exists && (r = spool_create(&j->sf, j->run->po_area, name)) == 0)
-		fputs("[", j->sf.fp);
-	if (r)
+	if (j->exists) {
+		tmp = spool_tmp_path(j->run->po_area, name);
+		unlink(tmp);
+		free(tmp);
+	} else if ((j->bfd = spool_create_fd(j->run->po_area, name, &j->btmp)) < 0) {
+		r = EX_IOERR;
 		j->open = 0;
+	} else {
+		j->written++;
+		buf_addc(&j->out, '[');
+	}
 	free(name);
 	return r;
 }
 
-/* The ledger first, then the batch: a line HotWax knows is always one the
- * receipt side knows too. */
+static int
+batch_write(struct job *j)
+{
+	if (j->out.len && write_all(j->bfd, j->out.s, j->out.len) < 0) {
+		msg_warnerr("cannot write %s", j->btmp);
+		return EX_IOERR;
+	}
+	buf_reset(&j->out);
+	return 0;
+}
+
+/* The batch written out and closed, in tmp/ until publish, with the time
+ * it is to have in new/: new/'s order is NetSuite's (spool.h,
+ * spool_list_entered): the export's time, and the ns count the batches of
+ * the run. */
 static int
 batch_close(struct job *j)
 {
-	/* new/'s order is NetSuite's (spool.h, spool_list_entered): the
-	 * export's time, and the ns count the batches of the run */
-	struct timespec made = { j->exported, (long)(++j->run->made % 1000000000) };
-	char *name;
+	struct timespec t[2] = { { 0, UTIME_OMIT },
+	    { j->exported, (long)(++j->run->made % 1000000000) } };
 	int r;
 
 	j->open = 0;
-	if (j->run->dry)
+	if (j->run->dry || j->exists)
 		return 0;
-	if ((r = pend_flush(j)) != 0) {
-		if (!j->exists)
-			spool_abort(&j->sf);
-		return r;
+	buf_adds(&j->out, "\n]\n");
+	if ((r = batch_write(j)) == 0 && futimens(j->bfd, t) < 0) {
+		msg_warnerr("cannot set the time of %s", j->btmp);
+		r = EX_IOERR;
 	}
-	name = batch_name(j, j->batches);
-	if (!j->exists) {
-		fputs("\n]\n", j->sf.fp);
-		r = spool_commit_at(&j->sf, "new", &made);
-		if (r == 0) {
-			msg_info("%s: wrote %s/new/%s", j->qname, j->run->po_area, name);
-			print_path(j->run->po_area, name);
-		}
-	} else if (j->in_new) {
-		/* Written by a run that died before its consumer saw it: harmless
-		 * to name again, po-import takes a batch once. */
-		print_path(j->run->po_area, name);
+	if (close(j->bfd) < 0 && r == 0) {
+		msg_warnerr("cannot write %s", j->btmp);
+		r = EX_IOERR;
 	}
-	free(name);
+	j->bfd = -1;
+	free(j->btmp);
+	j->btmp = NULL;
 	return r;
 }
 
@@ -271,15 +289,80 @@ batch_add(struct job *j, const struct pocsv_row *row)
 	if (!j->open && (r = batch_open(j)) != 0)
 		return r;
 	if (!j->run->dry && !j->exists) {
-		buf_reset(&j->json);
-		buf_adds(&j->json, j->inbatch ? ",\n" : "\n");
-		pocsv_json(&j->json, row);
-		fwrite(j->json.s, 1, j->json.len, j->sf.fp);
+		buf_adds(&j->out, j->inbatch ? ",\n" : "\n");
+		pocsv_json(&j->out, row);
+		if (j->out.len >= OUT_CHUNK && (r = batch_write(j)) != 0)
+			return r;
 	}
 	j->good++;
 	if (++j->inbatch >= (size_t)j->run->cfg.hotwax.batch_size)
 		return batch_close(j);
 	return 0;
+}
+
+/*
+ * Every batch of the file into new/, with a number of fsyncs that does
+ * not grow with the batches: the ledger first (a line HotWax knows is
+ * always one the receipt side knows too), the batches' content (one
+ * syncfs), then the renames and one fsync of new/.  A crash anywhere
+ * leaves batches in new/ whole or not there, and the marker not written:
+ * the rerun writes the missing ones (the names are the same) and names
+ * again those still in new/.  Then each batch in new/ is named on stdout,
+ * in order.
+ */
+static int
+publish(struct job *j)
+{
+	static const char *const newonly[] = { "new", NULL };
+	const char *area = j->run->po_area;
+	unsigned long n;
+	char *name;
+	int r, wrote = 0;
+
+	if ((r = polines_sync(j->run->cfg.spool.dir)) != 0 ||
+	    (j->written && (r = spool_sync_area(area)) != 0))
+		return r;
+	for (n = 1; n <= j->batches && r == 0; n++) {
+		name = batch_name(j, n);
+		if ((r = spool_publish(area, "new", name)) == 0) {
+			wrote = 1;
+			msg_info("%s: wrote %s/new/%s", j->qname, area, name);
+		}
+		r = r == SPOOL_NO_TMP ? 0 : r;
+		free(name);
+	}
+	j->published = r == 0;
+	if (r == 0 && wrote)
+		r = spool_sync_dir(area, "new");
+	for (n = 1; n <= j->batches && r == 0; n++) {
+		name = batch_name(j, n);
+		if (spool_has(area, newonly, name))
+			print_path(area, name);
+		free(name);
+	}
+	return r;
+}
+
+/* A file given up: its batches not published are removed from tmp/. */
+static void
+unpublish(struct job *j)
+{
+	unsigned long n;
+	char *name, *tmp;
+
+	if (j->bfd >= 0)
+		close(j->bfd);
+	free(j->btmp);
+	if (j->run->dry || j->published)
+		return;
+	for (n = 1; n <= j->batches; n++) {
+		name = batch_name(j, n);
+		tmp = spool_tmp_path(j->run->po_area, name);
+		if (unlink(tmp) < 0 && errno != ENOENT)
+			msg_warnerr("cannot remove %s", tmp);
+		free(tmp);
+		free(name);
+	}
 }
 
 /* ---------------------------------------------------------------- rejects */
@@ -544,6 +627,8 @@ finish(struct job *j)
 	}
 	if (r == 0)
 		r = pend_flush(j);
+	if (r == 0)
+		r = publish(j);
 	r = side_finish(&j->rej, r);
 	r = side_finish(&j->rec, r);
 	if (r)
@@ -566,12 +651,11 @@ finish(struct job *j)
 static void
 job_free(struct job *j)
 {
-	if (j->open && !j->exists && !j->run->dry)
-		spool_abort(&j->sf);
+	unpublish(j);
 	side_finish(&j->rej, -1);
 	side_finish(&j->rec, -1);
 	buf_free(&j->arena);
-	buf_free(&j->json);
+	buf_free(&j->out);
 	free(j->pend);
 	free(j->qname);
 	free(j->safe);
@@ -698,6 +782,7 @@ parse_file(struct run *run, int fd, const char *name, time_t mtime,
 	int r;
 
 	memset(&j, 0, sizeof j);
+	j.bfd = -1;
 	j.run = run;
 	j.name = name;
 	j.qname = msg_quote(name, strlen(name));

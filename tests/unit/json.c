@@ -89,9 +89,38 @@ t_appends(void)
 	buf_free(&b);
 }
 
+/* The table against cJSON itself, the reference (json.h), for every byte
+ * but NUL, alone and among others; json_strn with a NUL. */
+static void
+t_as_cjson(void)
+{
+	char s[4] = "x?y", *t;
+	struct buf b = { 0 };
+	cJSON *j;
+	int c, differ = 0;
+
+	for (c = 1; c < 256; c++) {
+		s[1] = (char)c;
+		j = cJSON_CreateString(s);
+		t = cJSON_PrintUnformatted(j);
+		buf_reset(&b);
+		json_str(&b, s);
+		if (strcmp(b.s, t) != 0)
+			differ++;
+		cJSON_free(t);
+		cJSON_Delete(j);
+	}
+	is_int(differ, 0, "every byte written as cJSON writes it");
+	buf_reset(&b);
+	json_strn(&b, "a\0b", 3);
+	is_str(b.s, "\"a\\u0000b\"", "json_strn: a NUL as \\u0000");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
+	t_as_cjson();
 	t_escapes();
 	t_round_trip();
 	t_appends();

@@ -1,0 +1,97 @@
+#!/bin/sh
+# bench/p1-parse.sh -- issue 12's P1: `po-export-parse FILE` against its
+# peers, in one run, on the same file.
+#
+#   sh bench/p1-parse.sh [ROWS] [BATCH_SIZE]      (defaults 1000000, 1000)
+#
+# The file is bench/p1-gen.py's (one row in 50 a comma SKU, one in 40 a
+# quote, one in 1000 a bad quantity: po-export-parse exits 65, as it
+# must).  Peers: bench/csvcount (libcsv parse, count fields, nothing
+# else), Python's csv + json writing the same batches (no validation, no
+# fsync), and Miller (`mlr --icsv --ojson --allow-ragged-csv-input cat`:
+# the comma SKUs make rows longer than the header).  Prints wall, CPU
+# and peak RSS of each (/usr/bin/time), then the ratios the issue's table
+# names.  Then a floor libcsv does not pay: split(1) writing the batches'
+# bytes into as many files, and P1 less it.  Nothing is asserted: this is for people.  Needs `make bench-deps`
+# (miller) and `make` (po-export-parse, bench/csvcount).
+set -eu
+ROWS=${1:-1000000}
+BATCH=${2:-1000}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PEP=$TOP/po-export-parse/po-export-parse
+CSVCOUNT=$TOP/bench/csvcount
+for x in "$PEP" "$CSVCOUNT" /usr/bin/time; do
+	[ -x "$x" ] || { echo "p1-parse: $x missing: make bench-deps all" >&2; exit 1; }
+done
+command -v mlr >/dev/null || { echo "p1-parse: no mlr: make bench-deps" >&2; exit 1; }
+W=$(mktemp -d "${TMPDIR:-/tmp}/p1-parse.XXXXXX")
+trap 'rm -rf "$W"' EXIT INT TERM
+
+python3 "$TOP/bench/p1-gen.py" "$ROWS" >"$W/bench.csv"
+printf '[spool]\ndir = %s/spool\n[hotwax]\nbatch_size = %s\n' "$W" "$BATCH" >"$W/posync.conf"
+chmod 600 "$W/posync.conf"
+cat >"$W/peer.py" <<'PY'
+import csv, json, os, sys
+src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+batch, k = [], 0
+def flush():
+    global batch, k
+    k += 1
+    with open(os.path.join(out, "%05d.json" % k), "w") as f:
+        json.dump(batch, f)
+    batch = []
+with open(src, newline="") as f:
+    r = csv.reader(f)
+    next(r)
+    for row in r:
+        batch.append({"externalId": row[0], "productSku": row[1], "quantity": row[2],
+                      "externalFacilityId": row[-3], "itemExternalId": row[-2],
+                      "arrivalDate": row[-1]})
+        if len(batch) >= n:
+            flush()
+if batch:
+    flush()
+PY
+mkdir "$W/peer"
+
+# measure KEY CMD... -- wall, CPU (user + sys) and peak RSS of CMD into
+# $W/KEY (stdout dropped), and a line for people.
+measure() {
+	_key=$1; shift
+	_rc=0
+	/usr/bin/time -f '%e %U %S %M' -o "$W/time" "$@" >/dev/null 2>"$W/stderr" || _rc=$?
+	tail -n 1 "$W/time" | awk -v rc="$_rc" '{ print $1, $2 + $3, $4, rc }' >"$W/$_key"
+	awk -v k="$_key" '{ printf "%-16s %7.2f s wall %7.2f s cpu %9d KiB peak RSS  (exit %d)\n",
+	    k, $1, $2, $3, $4 }' "$W/$_key"
+}
+
+echo "p1-parse: $ROWS rows, $(wc -c <"$W/bench.csv") bytes, batch_size $BATCH," \
+    "$(date -u +%Y-%m-%dT%H:%MZ), $(uname -sm), $(nproc) cores"
+cat "$W/bench.csv" >/dev/null	# every peer reads it from the page cache
+measure libcsv "$CSVCOUNT" "$W/bench.csv"
+measure python python3 "$W/peer.py" "$W/bench.csv" "$W/peer" "$BATCH"
+measure mlr mlr --icsv --ojson --allow-ragged-csv-input cat "$W/bench.csv"
+measure po-export-parse "$PEP" -c "$W/posync.conf" "$W/bench.csv"
+[ "$(cat "$W/po-export-parse" | cut -d' ' -f4)" -le 65 ] ||
+    { echo "p1-parse: po-export-parse failed:" >&2; cat "$W/stderr" >&2; exit 1; }
+nb=$(ls "$W/spool/po/new" | wc -l)
+echo "  batches: $nb, peer's: $(ls "$W/peer" | wc -l)"
+# A floor libcsv does not pay: writing po-export-parse's output at all, its
+# batches' bytes into as many files by split(1) (no parse, no fsync).
+cat "$W"/spool/po/new/* >"$W/all.json"
+mkdir "$W/floor"
+measure write-floor split -a 6 -n "$nb" "$W/all.json" "$W/floor/x"
+rm -rf "$W/all.json" "$W/floor"
+
+# ratio A B COL -- A's column COL over B's
+ratio() { paste -d' ' "$W/$1" "$W/$2" | awk -v c="$3" '{ b = $(c + 4);
+    printf "%.2f", (b > 0 ? $c / b : 0) }'; }
+echo "P1 wall vs libcsv:  $(ratio po-export-parse libcsv 1)x   (goal <= 3x)"
+echo "P1 CPU vs libcsv:   $(ratio po-export-parse libcsv 2)x   (goal <= 2.5x)"
+paste -d' ' "$W/po-export-parse" "$W/write-floor" "$W/libcsv" | awk '{
+    printf "P1 less the write floor vs libcsv: wall %.2fx, CPU %.2fx\n",
+    ($1 - $5) / $9, ($2 - $6) / $10 }'
+echo "P1 vs Python:       $(ratio python po-export-parse 1)x faster   (goal >= 10x)"
+echo "P1 vs mlr:          $(ratio mlr po-export-parse 1)x faster   (goal >= 3x)"
+echo "P1 RSS vs mlr's:    $(paste -d' ' "$W/po-export-parse" "$W/mlr" |
+    awk '{ printf "%.2f", 100 * $3 / $7 }')%   (goal < 2%)"
