@@ -35,8 +35,8 @@
 /* A read asks libssh2 for up to READBUF bytes; libssh2 1.10 keeps four
  * times that (at most 8 MiB, its cap) in read requests of 30000 bytes in
  * flight, so a large file streams at the link's speed, not one round trip
- * per request (bench/p2-download.sh: 256 KiB read 45-55 MB/s on loopback,
- * 1-2 MiB 75-140 MB/s, as fast as OpenSSH's sftp).  A small file asks
+ * per request (bench/README.md, P2: 256 KiB read 41-58 MB/s on loopback,
+ * 2 MiB 87-111 MB/s, as fast as OpenSSH's sftp).  A small file asks
  * for its size and a little more (READ_MIN at least): four times 2 MiB of
  * requests for 500 bytes would each come back with an end of file
  * (bench/p3-many.sh). */
