@@ -213,16 +213,16 @@ sf_free(struct spool_file *sf)
 	memset(sf, 0, sizeof *sf);
 }
 
-/* fflush + fsync + fclose, saying what failed. */
+/* fflush + fsync (unless lazy) + fclose, saying what failed. */
 static int
-close_synced(FILE *fp, const char *path)
+close_synced(FILE *fp, const char *path, int lazy)
 {
 	int r = 0;
 
 	if (fflush(fp) != 0 || ferror(fp)) {
 		msg_warnerr("cannot write %s", path);
 		r = -1;
-	} else if (fsync(fileno(fp)) < 0) {
+	} else if (!lazy && fsync(fileno(fp)) < 0) {
 		msg_warnerr("cannot fsync %s", path);
 		r = -1;
 	}
@@ -260,9 +260,39 @@ set_mtime(FILE *fp, const char *path, const struct timespec *mtime)
 	return 0;
 }
 
+static int commit(struct spool_file *sf, const char *sub,
+    const struct timespec *mtime, int lazy);
+
 int
 spool_commit_at(struct spool_file *sf, const char *sub,
     const struct timespec *mtime)
+{
+	return commit(sf, sub, mtime, 0);
+}
+
+int
+spool_commit_lazy(struct spool_file *sf, const char *sub)
+{
+	return commit(sf, sub, NULL, 1);
+}
+
+int
+spool_sync(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (fd < 0 || syncfs(fd) < 0) {
+		msg_warnerr("cannot sync the file system of %s", dir);
+		r = EX_IOERR;
+	}
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int
+commit(struct spool_file *sf, const char *sub, const struct timespec *mtime,
+    int lazy)
 {
 	char *dir, *dst;
 	int r = 0;
@@ -274,12 +304,12 @@ spool_commit_at(struct spool_file *sf, const char *sub,
 	if (mtime && set_mtime(sf->fp, sf->tmppath, mtime) < 0) {
 		fclose(sf->fp);
 		r = EX_IOERR;
-	} else if (close_synced(sf->fp, sf->tmppath) < 0) {
+	} else if (close_synced(sf->fp, sf->tmppath, lazy) < 0) {
 		r = EX_IOERR;
 	} else if (rename(sf->tmppath, dst) < 0) {
 		msg_warnerr("cannot rename %s to %s", sf->tmppath, dst);
 		r = EX_IOERR;
-	} else if (fsync_dir(dir) < 0) {
+	} else if (!lazy && fsync_dir(dir) < 0) {
 		/* The file is there but may not survive a crash: a rerun
 		 * makes it again under the same name. */
 		msg_warnerr("cannot fsync %s", dir);

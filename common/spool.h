@@ -56,6 +56,13 @@ int spool_commit(struct spool_file *sf, const char *sub);
  * batch the time NetSuite exported it (spool_list_entered). */
 int spool_commit_at(struct spool_file *sf, const char *sub,
     const struct timespec *mtime);
+/* spool_commit without either fsync, for a copy kept for people and
+ * handed on to nothing (po/raw: the remote file stays in its archive):
+ * its writer calls spool_sync once, after the run's files, instead of
+ * two fsyncs per file (issue 12, P3). */
+int spool_commit_lazy(struct spool_file *sf, const char *sub);
+/* syncfs(2) of the file system holding dir: 0, or EX_IOERR said. */
+int spool_sync(const char *dir);
 /* Give up: close and remove the tmp file.  Frees sf. */
 void spool_abort(struct spool_file *sf);
 /* The whole of create, write and commit for data already in memory. */

@@ -74,6 +74,7 @@ struct run {
 	unsigned long made;	/* batches made this run: their mtimes' ns */
 	int archive_st, error_st;	/* po_archive_dir, po_error_dir:
 					 * FOLDER_UNSEEN, 0 there, else why not */
+	int raw_unsynced;	/* raw copies not fsync'd yet (download) */
 };
 
 /* What became of a CSV read (parse_file). */
@@ -1174,8 +1175,11 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 		spool_abort(&sf);
 		return st;
 	}
-	if ((st = spool_commit(&sf, "raw")) != 0)
+	/* a copy for people, handed on to nothing (the remote file is in
+	 * its archive): made durable once a run (do_sftp), not twice a file */
+	if ((st = spool_commit_lazy(&sf, "raw")) != 0)
 		return st;
+	run->raw_unsynced = 1;
 	raw = xasprintf("%s/raw/%s", run->po_area, safe);
 	if ((*fd = open(raw, O_RDONLY | O_CLOEXEC)) < 0) {
 		msg_warnerr("cannot open %s", raw);
@@ -1338,6 +1342,8 @@ do_sftp(struct run *run)
 	sftp_entries_free(ents, n);
 	sftp_close(run->sftp);
 	run->sftp = NULL;
+	if (run->raw_unsynced)
+		all = exit_merge(all, spool_sync(run->po_area));
 	/* a stopped run saw only some files: keep the notes of the rest */
 	if (!stop && !run->dry)
 		all = exit_merge(all, future_save(&run->future));
