@@ -34,7 +34,7 @@ case $POS$LINES in *[!0-9]*) echo "usage: $0 [POS] [LINES]" >&2; exit 64 ;; esac
 . "$BED/hotwax.sh"
 . "$BED/posync.sh"
 # no set -e: lib.sh's exit trap is not written for it; steps check themselves
-RE=$TOP/receipt-export/receipt-export
+RE=${RECEIPT_EXPORT:-$TOP/receipt-export/receipt-export}	# another build: for a before/after
 [ -x "$RE" ] || { echo "build first: make" >&2; exit 1; }
 W=$SCRATCH
 N=$((POS * LINES))

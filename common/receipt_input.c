@@ -6,12 +6,51 @@
 #include <string.h>
 
 #include "map.h"
+#include "receipt_ids.h"
 #include "receipt_input.h"
 #include "receipt_input_impl.h"
 #include "receipt_rules.h"
 #include "receipt_state.h"
 #include "tsv.h"
 #include "util.h"
+
+/* A run's strings (up to RX_MAX_NEW receipts' ids, orders and items,
+ * their items' and polines' line ids) come from large chunks freed
+ * together: no allocation per string, and none moves. */
+#define CHUNK_SIZE	(64 * 1024)
+
+struct strchunk {
+	struct strchunk *next;
+	size_t used, size;
+	char s[];
+};
+
+static char *
+input_strdup(struct rx_input *in, const char *s)
+{
+	size_t len = strlen(s) + 1, size;
+	struct strchunk *c = in->strs;
+	char *p;
+
+	if (!c || c->size - c->used < len) {
+		size = len > CHUNK_SIZE / 4 ? len : CHUNK_SIZE;
+		c = xmalloc(sizeof *c + size);
+		c->size = size;
+		c->used = 0;
+		if (in->strs && size != CHUNK_SIZE) {
+			/* a long one: behind the chunk being filled */
+			c->next = in->strs->next;
+			in->strs->next = c;
+		} else {
+			c->next = in->strs;
+			in->strs = c;
+		}
+	}
+	p = c->s + c->used;
+	memcpy(p, s, len);
+	c->used += len;
+	return p;
+}
 
 struct rx_input *
 rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
@@ -25,7 +64,7 @@ rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
 	in->keep_ms = keep_ms;
 	in->where = xstrdup(where ? where : "");
 	in->maxms = rx_state_cursor(st);
-	in->seen = map_new(1);
+	in->seen = rx_ids_new();
 	in->orders = map_new(sizeof(struct order));
 	in->items = map_new(sizeof(struct item));
 	in->csv = map_new(sizeof(struct linelist));
@@ -37,46 +76,32 @@ rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
 static void
 input_free_maps(struct rx_input *in)
 {
-	struct order *o;
-	struct item *it;
 	struct linelist *ll;
 	struct seeded *sd;
-	size_t i, k;
+	struct strchunk *c;
+	size_t i;
 
-	for (i = 0; (o = map_next(in->orders, &i, NULL)) != NULL; )
-		free(o->ext);
-	for (i = 0; (it = map_next(in->items, &i, NULL)) != NULL; ) {
-		free(it->order);
-		free(it->ext);
-	}
-	for (i = 0; (ll = map_next(in->csv, &i, NULL)) != NULL; ) {
-		for (k = 0; k < ll->n; k++)
-			free(ll->v[k].line);
+	for (i = 0; (ll = map_next(in->csv, &i, NULL)) != NULL; )
 		free(ll->v);
-	}
 	for (i = 0; (sd = map_next(in->seed, &i, NULL)) != NULL; )
 		rx_po_free(&sd->po);
 	map_free(in->orders);
 	map_free(in->items);
 	map_free(in->csv);
 	map_free(in->seed);
-	map_free(in->seen);
+	rx_ids_free(in->seen);
+	while ((c = in->strs) != NULL) {
+		in->strs = c->next;
+		free(c);
+	}
 	map_free(in->pos);
 }
 
 void
 rx_input_free(struct rx_input *in)
 {
-	size_t i;
-
 	if (!in)
 		return;
-	for (i = 0; i < in->n; i++) {
-		free(in->v[i].id);
-		free(in->v[i].order);
-		free(in->v[i].seq);
-		free(in->v[i].bad);
-	}
 	free(in->v);
 	input_free_maps(in);
 	free(in->where);
@@ -98,7 +123,6 @@ rx_input_receipt(struct rx_input *in, const char *id, const char *order,
     const char *seq, dec_t acc, int64_t ms, const char *bad)
 {
 	struct rcpt *x;
-	int isnew = 1;
 
 	if (id && rx_state_seen(in->st, id)) {
 		/* exported already: what HotWax says of it now is moot */
@@ -110,9 +134,7 @@ rx_input_receipt(struct rx_input *in, const char *id, const char *order,
 		input_time(in, ms);
 		return RX_BEFORE_FLOOR;
 	}
-	if (id)
-		map_put(in->seen, id, &isnew);
-	if (!isnew) {
+	if (id && !rx_ids_put(in->seen, id, ms)) {
 		input_time(in, ms);
 		return RX_OLD;
 	}
@@ -123,12 +145,12 @@ rx_input_receipt(struct rx_input *in, const char *id, const char *order,
 		in->v = xrealloc(in->v, in->cap * sizeof *in->v);
 	}
 	x = &in->v[in->n++];
-	x->id = xstrdup(id ? id : "");
-	x->order = order ? xstrdup(order) : NULL;
-	x->seq = seq ? xstrdup(seq) : NULL;
+	x->id = input_strdup(in, id ? id : "");
+	x->order = order ? input_strdup(in, order) : NULL;
+	x->seq = seq ? input_strdup(in, seq) : NULL;
 	x->acc = acc;
 	x->ms = ms;
-	x->bad = bad ? xstrdup(bad) : NULL;
+	x->bad = bad ? input_strdup(in, bad) : NULL;
 	if (x->order)
 		map_put(in->orders, x->order, NULL);
 	input_time(in, ms);
@@ -166,7 +188,7 @@ rx_input_order(struct rx_input *in, const char *order, const char *ext,
 	o->found = 1;
 	o->netsuite = type && strcmp(type, "PURCHASE_ORDER") == 0 && ext;
 	if (o->netsuite && !o->ext) {
-		o->ext = xstrdup(ext);
+		o->ext = input_strdup(in, ext);
 		map_put(in->pos, ext, NULL);
 	}
 	return !o->netsuite;
@@ -195,8 +217,8 @@ rx_input_item(struct rx_input *in, const char *order, const char *seq,
 	free(key);
 	if (!isnew)
 		return 0;
-	it->order = xstrdup(order);
-	it->ext = ext ? xstrdup(ext) : NULL;
+	it->order = input_strdup(in, order);
+	it->ext = ext ? input_strdup(in, ext) : NULL;
 	it->hasqty = hasqty;
 	it->qty = hasqty ? qty : 0;
 	return 1;
@@ -242,7 +264,7 @@ rx_input_csv(struct rx_input *in, const char *po, const char *line,
 			ll->cap = ll->cap ? ll->cap * 2 : 8;
 			ll->v = xrealloc(ll->v, ll->cap * sizeof *ll->v);
 		}
-		ll->v[ll->n++].line = xstrdup(line);
+		ll->v[ll->n++].line = input_strdup(in, line);
 	}
 	ll->v[i].has = has_qty;
 	ll->v[i].qty = has_qty ? qty : 0;

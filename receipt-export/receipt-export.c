@@ -192,6 +192,10 @@ export(struct run *r)
 			rc = fetch_and_decide(r, in, &j, &changed);
 		if (!exit_done(rc))
 			goto out;
+		/* decided: what the commit needs is in j and the state; the
+		 * run's receipts, orders and items go before it formats */
+		rx_input_free(in);
+		in = NULL;
 		fold_under_lock(r, &j, 0);
 	}
 	if (r->dry) {
