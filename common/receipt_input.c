@@ -66,7 +66,8 @@ rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
 	in->maxms = rx_state_cursor(st);
 	in->seen = rx_ids_new();
 	in->orders = map_new(sizeof(struct order));
-	in->items = map_new(sizeof(struct item));
+	in->itemids = rx_ids_new();
+	in->key = xcalloc(1, sizeof *in->key);
 	in->csv = map_new(sizeof(struct linelist));
 	in->seed = map_new(sizeof(struct seeded));
 	in->pos = map_new(1);
@@ -86,7 +87,10 @@ input_free_maps(struct rx_input *in)
 	for (i = 0; (sd = map_next(in->seed, &i, NULL)) != NULL; )
 		rx_po_free(&sd->po);
 	map_free(in->orders);
-	map_free(in->items);
+	rx_ids_free(in->itemids);
+	free(in->item);
+	buf_free(in->key);
+	free(in->key);
 	map_free(in->csv);
 	map_free(in->seed);
 	rx_ids_free(in->seen);
@@ -194,29 +198,32 @@ rx_input_order(struct rx_input *in, const char *order, const char *ext,
 	return !o->netsuite;
 }
 
-static char *
-item_key(const char *order, const char *seq)
+/* An item's key, in in's scratch buffer (valid until the next call). */
+static const char *
+item_key(const struct rx_input *in, const char *order, const char *seq)
 {
-	struct buf b = { 0 };
-
-	tsv_esc(&b, order);
-	buf_addc(&b, '\t');
-	tsv_esc(&b, seq);
-	return b.s;
+	buf_reset(in->key);
+	tsv_esc(in->key, order);
+	buf_addc(in->key, '\t');
+	tsv_esc(in->key, seq);
+	return in->key->s;
 }
 
 int
 rx_input_item(struct rx_input *in, const char *order, const char *seq,
     const char *ext, int hasqty, dec_t qty)
 {
-	char *key = item_key(order, seq);
+	const char *key = item_key(in, order, seq);
 	struct item *it;
-	int isnew;
 
-	it = map_put(in->items, key, &isnew);
-	free(key);
-	if (!isnew)
-		return 0;
+	if (rx_ids_get(in->itemids, key, NULL))
+		return 0;	/* the first row of a line counts */
+	rx_ids_put(in->itemids, key, (int64_t)in->nitem);
+	if (in->nitem == in->capitem) {
+		in->capitem = in->capitem ? in->capitem * 2 : 256;
+		in->item = xrealloc(in->item, in->capitem * sizeof *in->item);
+	}
+	it = &in->item[in->nitem++];
 	it->order = input_strdup(in, order);
 	it->ext = ext ? input_strdup(in, ext) : NULL;
 	it->hasqty = hasqty;
@@ -228,11 +235,10 @@ const struct item *
 rx_input_find_item(const struct rx_input *in, const char *order,
     const char *seq)
 {
-	char *key = item_key(order, seq);
-	const struct item *it = map_get(in->items, key);
+	int64_t i;
 
-	free(key);
-	return it;
+	return rx_ids_get(in->itemids, item_key(in, order, seq), &i) ?
+	    &in->item[i] : NULL;
 }
 
 const char *

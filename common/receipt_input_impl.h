@@ -62,7 +62,10 @@ struct rx_input {
 	struct rx_ids *seen;	/* their ids, for pages that shifted */
 	int64_t maxms;		/* the newest time not ahead of now */
 	struct map *orders;	/* HotWax order id -> struct order */
-	struct map *items;	/* esc(order) TAB esc(seq) -> struct item */
+	struct rx_ids *itemids;	/* esc(order) TAB esc(seq), its index in item */
+	struct item *item;	/* OrderItem rows, the first of each line */
+	size_t nitem, capitem;
+	struct buf *key;	/* scratch: an item's key */
 	struct map *csv;	/* NetSuite PO id -> struct linelist */
 	struct map *seed;	/* NetSuite PO id -> struct seeded */
 	struct map *pos;	/* the NetSuite POs of those orders */

@@ -415,8 +415,8 @@ group(struct plan *pl)
 	for (i = 0; i < in->n; i++)
 		if (pl->rpo[i])
 			pl->rfirst[pl->rpo[i] + 1]++;
-	for (i = 0; (it = map_next(in->items, &i, NULL)) != NULL; )
-		if ((s = item_slot(pl, it)) != 0) {
+	for (i = 0; i < in->nitem; i++)
+		if ((s = item_slot(pl, it = &in->item[i])) != 0) {
 			pl->ifirst[s + 1]++;
 			ni++;
 		}
@@ -427,8 +427,8 @@ group(struct plan *pl)
 	for (i = 0; i < in->n; i++)
 		if (pl->rpo[i])
 			pl->rby[pl->rfirst[pl->rpo[i]]++] = (uint32_t)i;
-	for (i = 0; (it = map_next(in->items, &i, NULL)) != NULL; )
-		if ((s = item_slot(pl, it)) != 0)
+	for (i = 0; i < in->nitem; i++)
+		if ((s = item_slot(pl, it = &in->item[i])) != 0)
 			pl->items[pl->ifirst[s]++] = it;
 	/* each first[s + 1] now ends slot s: first[s] starts it again */
 }

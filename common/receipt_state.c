@@ -315,23 +315,27 @@ int
 rx_state_parse(struct rx_state *st, const char *data, size_t len,
     const char *what)
 {
-	char *copy = xstrndup(data, len), *line = copy, *nl;
+	const char *p = data, *end = data + len, *nl;
 	const char *why = NULL;
+	struct buf lb = { 0 };	/* one line at a time: no copy of the whole */
+	char *line = NULL;
 	int lineno = 0, k = VERSION_SAME;
 
-	if (strlen(copy) != len) {	/* name the line it is on */
+	if (len && (nl = memchr(data, 0, len)) != NULL) {	/* name its line */
 		why = "a NUL byte";
 		lineno = 1;
-		for (nl = copy; (nl = strchr(nl, '\n')); nl++)
+		for (; (p = memchr(p, '\n', nl - p)) != NULL; p++)
 			lineno++;
 	}
-	for (; !why && *line; line = nl + 1) {
+	for (p = data; !why && p < end; p = nl + 1) {
 		lineno++;
-		if (!(nl = strchr(line, '\n'))) {
+		if (!(nl = memchr(p, '\n', end - p))) {
 			why = "the last line has no newline (torn write?)";
 			break;
 		}
-		*nl = 0;
+		buf_reset(&lb);
+		buf_add(&lb, p, nl - p);
+		line = lb.s;
 		if (lineno > 1)
 			why = parse_record(st, line);
 		else if ((k = version_check(line, strlen(line), STATE_TAG,
@@ -343,13 +347,13 @@ rx_state_parse(struct rx_state *st, const char *data, size_t len,
 	if (k == VERSION_LATER) {
 		version_later_said(what, NULL, line, STATE_MAGIC, "nothing "
 		    "exported, the file is left as it is");
-		free(copy);
+		buf_free(&lb);
 		return EX_CONFIG;
 	}
 	/* written atomically (rename), so never empty by a crash: damage */
 	if (!why && lineno == 0)
 		why = "empty (a state is never written empty)";
-	free(copy);
+	buf_free(&lb);
 	if (why) {
 		/* EX_CONFIG, not EX_DATAERR: a run must not go on without
 		 * its state, or it exports every receipt again */
