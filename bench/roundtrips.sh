@@ -126,7 +126,11 @@ job() {
 	_t1=$(date +%s.%N)
 	sleep 0.2	# the proxies' last chunks
 	_s1=$(cat "$W/sftp.count" 2>/dev/null); _h1=$(cat "$W/https.count" 2>/dev/null)
-	_calls=$(hw_ctl GET /_sim/requests | hw_json 'len(d)')
+	hw_ctl GET /_sim/requests >"$W/requests.json"
+	_calls=$(hw_json 'len(d)' <"$W/requests.json")
+	# what they were, for the note under the table
+	hw_json '" ".join("%s %s x%d" % (k[0], k[1], n) for k, n in __import__("collections").Counter((r["method"], r["path"].split("?")[0]) for r in d).items())' \
+		<"$W/requests.json" >"$W/$1.calls"
 	awk -v n="$1" -v t0="$_t0" -v t1="$_t1" -v rc="$_rc" -v calls="$_calls" \
 	    -v sc="$(got conns "$_s0" "$_s1")" -v su="$(got up "$_s0" "$_s1")" \
 	    -v hc="$(got conns "$_h0" "$_h1")" -v hu="$(got up "$_h0" "$_h1")" 'BEGIN {
@@ -155,3 +159,6 @@ receive 1 "$MANY" || exit 1
 job "outbound, $MANY POs" "$OUT" || exit 1
 taken
 job "outbound, idle" "$OUT" || exit 1
+echo
+echo "HTTP calls of the idle runs:"
+for f in "$W"/*idle.calls; do echo "  ${f##*/}: $(cat "$f")"; done

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "map.h"
+#include "msg.h"
 #include "receipt_ids.h"
 #include "receipt_input.h"
 #include "receipt_input_impl.h"
@@ -138,6 +139,8 @@ rx_input_receipt(struct rx_input *in, const char *id, const char *order,
 		input_time(in, ms);
 		return RX_BEFORE_FLOOR;
 	}
+	if (!in->seen)
+		msg_die(EX_SOFTWARE, "a receipt taken after rx_input_receipts_done");
 	if (id && !rx_ids_put(in->seen, id, ms)) {
 		input_time(in, ms);
 		return RX_OLD;
@@ -159,6 +162,13 @@ rx_input_receipt(struct rx_input *in, const char *id, const char *order,
 		map_put(in->orders, x->order, NULL);
 	input_time(in, ms);
 	return RX_TAKEN;
+}
+
+void
+rx_input_receipts_done(struct rx_input *in)
+{
+	rx_ids_free(in->seen);
+	in->seen = NULL;
 }
 
 int
