@@ -9,6 +9,7 @@
 # chunk, both ways: 2 x DELAY a round trip), and runs the crontab's jobs
 # as cron would:
 #   inbound   po-export-parse | po-import      with 1 CSV, MANY CSVs, none
+#                                              (twice: logs left pending)
 #   outbound  receipt-export | receipt-push    with 1 PO received, MANY,
 #                                              none new
 # Each CSV holds one PO of 5 lines (they are MANY+1 POs in HotWax then).
@@ -151,6 +152,9 @@ csvs 0 1
 job "inbound, 1 file" "$IN" || exit 1
 csvs 1 "$MANY"
 job "inbound, $MANY files" "$IN" || exit 1
+# the next run follows the logs still pending when log_wait ended; the
+# one after is idle
+job "inbound, next run" "$IN" || exit 1
 job "inbound, idle" "$IN" || exit 1
 receive 0 1 || exit 1
 job "outbound, 1 PO" "$OUT" || exit 1
