@@ -21,6 +21,9 @@
 #     same performFind queries and builds the same elements; its output is
 #     checked to hold the same elements as receipt-export's.
 # Run it at two sizes (e.g. POS 400 and 2000) to see what grows with N.
+# BEFORE=PROGRAM also runs another build (an earlier revision) on a copy
+# of the same spool and checks its file and state are the same; PEER=0
+# leaves the naive peer out; RECEIPT_EXPORT=PROGRAM measures another build.
 # No timing is asserted anywhere; this is for people.
 case $0 in */*) ;; *) exec sh "./$0" "$@" ;; esac
 POS=${1:-2000}
@@ -34,7 +37,7 @@ case $POS$LINES in *[!0-9]*) echo "usage: $0 [POS] [LINES]" >&2; exit 64 ;; esac
 . "$BED/hotwax.sh"
 . "$BED/posync.sh"
 # no set -e: lib.sh's exit trap is not written for it; steps check themselves
-RE=$TOP/receipt-export/receipt-export
+RE=${RECEIPT_EXPORT:-$TOP/receipt-export/receipt-export}	# another build: for a before/after
 [ -x "$RE" ] || { echo "build first: make" >&2; exit 1; }
 W=$SCRATCH
 N=$((POS * LINES))
@@ -65,7 +68,7 @@ port, ca, tokfile, polines, npo, nl = sys.argv[1:7]
 npo, nl = int(npo), int(nl)
 tok = open(tokfile).read().strip()
 ctx = ssl.create_default_context(cafile=ca)
-c = http.client.HTTPSConnection("127.0.0.1", int(port), context=ctx, timeout=300)
+c = http.client.HTTPSConnection("127.0.0.1", int(port), context=ctx, timeout=3600)	# a busy machine: 100000 lines take minutes
 def call(method, path, body=b"", ctype="application/json", auth=False):
     h = {"Content-Type": ctype}
     if auth:
@@ -270,11 +273,36 @@ print("one trivial call on a kept-alive connection: %.1f ms" % ((time.monotonic(
 PY
 cp "$W/spool/state/polines" "$W/spool/state/polines.peer" || exit 1  # receipt-export compacts it
 echo "receipt-export: $POS POs x $LINES lines = $N receipts, on $(uname -sm), $(nproc) CPU(s)"
+[ -z "${BEFORE:-}" ] || cp -a "$W/spool" "$W/spool.first" || exit 1
 measure "receipt-export" "$RE" -c "$POSYNC_CONFIG" || exit 1
 f=$(ls "$W/spool/receipt/new" 2>/dev/null | head -n 1)
 [ -n "$f" ] || { echo "receipt-export wrote no file"; cat "$W/err" >&2; exit 1; }
 echo "  file: $(wc -c <"$W/spool/receipt/new/$f") bytes, $(hw_json 'len(d)' <"$W/spool/receipt/new/$f") elements;" \
 	"state: $(wc -c <"$W/spool/state/receipt-export.state") bytes"
+# BEFORE=PROGRAM: another build of receipt-export (an earlier revision) on
+# a copy of the same spool, against the same simulator: its file must hold
+# the same bytes (its name holds the time of the run).
+if [ -n "${BEFORE:-}" ]; then
+	mv "$W/spool" "$W/spool.this" && cp -a "$W/spool.first" "$W/spool" || exit 1
+	measure "receipt-export BEFORE" "$BEFORE" -c "$POSYNC_CONFIG" || exit 1
+	g=$(ls "$W/spool/receipt/new" 2>/dev/null | head -n 1)
+	if [ -n "$g" ] && cmp -s "$W/spool/receipt/new/$g" "$W/spool.this/receipt/new/$f"; then
+		echo "  BEFORE's file holds the same bytes"
+	else
+		echo "  BEFORE's file DIFFERS"; exit 1
+	fi
+	# the state too, but for the time of the file's name
+	if cmp -s "$W/spool/state/receipt-export.state" "$W/spool.this/state/receipt-export.state" ||
+	    [ "$(grep -v '^last' "$W/spool/state/receipt-export.state" | cksum)" = \
+	    "$(grep -v '^last' "$W/spool.this/state/receipt-export.state" | cksum)" ]; then
+		echo "  BEFORE's state is the same (but for its last file's time)"
+	else
+		echo "  BEFORE's state DIFFERS"; exit 1
+	fi
+	rm -rf "$W/spool" && mv "$W/spool.this" "$W/spool" || exit 1
+fi
+# PEER=0: no naive peer (at 100000 receipts it takes as long again)
+[ "${PEER:-1}" = 0 ] && exit 0
 measure "python3 naive (peer)" python3 "$W/peer.py" "$HOTWAX_PORT" "$HOTWAX_CA" \
 	"$W/hotwax.token" "$W/spool/state/polines.peer" "$W/peer.json" || exit 1
 python3 - "$W/spool/receipt/new/$f" "$W/peer.json" <<'PY'

@@ -147,6 +147,7 @@ rx_fetch_receipts(struct hotwax *h, const struct config *cfg,
 	int64_t from = rx_state_cursor(st) -
 	    (int64_t)cfg->hotwax.receipt_overlap * 1000;
 	cJSON *q = cJSON_CreateObject();
+	int rc;
 
 	if (from < rx_state_floor(st))
 		from = rx_state_floor(st);	/* nothing before it is ever wanted */
@@ -155,8 +156,10 @@ rx_fetch_receipts(struct hotwax *h, const struct config *cfg,
 	cJSON_AddNumberToObject(q, "datetimeReceived", (double)from);
 	cJSON_AddStringToObject(q, "datetimeReceived_op", "greaterThanEqualTo");
 	msg_info("asking for receipts since %" PRId64 " (epoch ms)", from);
-	return hotwax_find(h, "ShipmentReceiptAndItem", q, f,
+	rc = hotwax_find(h, "ShipmentReceiptAndItem", q, f,
 	    "datetimeReceived,receiptId", take_receipt, in);
+	rx_input_receipts_done(in);
+	return rc;
 }
 
 int

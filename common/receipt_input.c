@@ -6,12 +6,52 @@
 #include <string.h>
 
 #include "map.h"
+#include "msg.h"
+#include "receipt_ids.h"
 #include "receipt_input.h"
 #include "receipt_input_impl.h"
 #include "receipt_rules.h"
 #include "receipt_state.h"
 #include "tsv.h"
 #include "util.h"
+
+/* A run's strings (up to RX_MAX_NEW receipts' ids, orders and items,
+ * their items' and polines' line ids) come from large chunks freed
+ * together: no allocation per string, and none moves. */
+#define CHUNK_SIZE	(64 * 1024)
+
+struct strchunk {
+	struct strchunk *next;
+	size_t used, size;
+	char s[];
+};
+
+static char *
+input_strdup(struct rx_input *in, const char *s)
+{
+	size_t len = strlen(s) + 1, size;
+	struct strchunk *c = in->strs;
+	char *p;
+
+	if (!c || c->size - c->used < len) {
+		size = len > CHUNK_SIZE / 4 ? len : CHUNK_SIZE;
+		c = xmalloc(sizeof *c + size);
+		c->size = size;
+		c->used = 0;
+		if (in->strs && size != CHUNK_SIZE) {
+			/* a long one: behind the chunk being filled */
+			c->next = in->strs->next;
+			in->strs->next = c;
+		} else {
+			c->next = in->strs;
+			in->strs = c;
+		}
+	}
+	p = c->s + c->used;
+	memcpy(p, s, len);
+	c->used += len;
+	return p;
+}
 
 struct rx_input *
 rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
@@ -25,9 +65,10 @@ rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
 	in->keep_ms = keep_ms;
 	in->where = xstrdup(where ? where : "");
 	in->maxms = rx_state_cursor(st);
-	in->seen = map_new(1);
+	in->seen = rx_ids_new();
 	in->orders = map_new(sizeof(struct order));
-	in->items = map_new(sizeof(struct item));
+	in->itemids = rx_ids_new();
+	in->key = xcalloc(1, sizeof *in->key);
 	in->csv = map_new(sizeof(struct linelist));
 	in->seed = map_new(sizeof(struct seeded));
 	in->pos = map_new(1);
@@ -37,46 +78,35 @@ rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
 static void
 input_free_maps(struct rx_input *in)
 {
-	struct order *o;
-	struct item *it;
 	struct linelist *ll;
 	struct seeded *sd;
-	size_t i, k;
+	struct strchunk *c;
+	size_t i;
 
-	for (i = 0; (o = map_next(in->orders, &i, NULL)) != NULL; )
-		free(o->ext);
-	for (i = 0; (it = map_next(in->items, &i, NULL)) != NULL; ) {
-		free(it->order);
-		free(it->ext);
-	}
-	for (i = 0; (ll = map_next(in->csv, &i, NULL)) != NULL; ) {
-		for (k = 0; k < ll->n; k++)
-			free(ll->v[k].line);
+	for (i = 0; (ll = map_next(in->csv, &i, NULL)) != NULL; )
 		free(ll->v);
-	}
 	for (i = 0; (sd = map_next(in->seed, &i, NULL)) != NULL; )
 		rx_po_free(&sd->po);
 	map_free(in->orders);
-	map_free(in->items);
+	rx_ids_free(in->itemids);
+	free(in->item);
+	buf_free(in->key);
+	free(in->key);
 	map_free(in->csv);
 	map_free(in->seed);
-	map_free(in->seen);
+	rx_ids_free(in->seen);
+	while ((c = in->strs) != NULL) {
+		in->strs = c->next;
+		free(c);
+	}
 	map_free(in->pos);
 }
 
 void
 rx_input_free(struct rx_input *in)
 {
-	size_t i;
-
 	if (!in)
 		return;
-	for (i = 0; i < in->n; i++) {
-		free(in->v[i].id);
-		free(in->v[i].order);
-		free(in->v[i].seq);
-		free(in->v[i].bad);
-	}
 	free(in->v);
 	input_free_maps(in);
 	free(in->where);
@@ -98,7 +128,6 @@ rx_input_receipt(struct rx_input *in, const char *id, const char *order,
     const char *seq, dec_t acc, int64_t ms, const char *bad)
 {
 	struct rcpt *x;
-	int isnew = 1;
 
 	if (id && rx_state_seen(in->st, id)) {
 		/* exported already: what HotWax says of it now is moot */
@@ -110,9 +139,9 @@ rx_input_receipt(struct rx_input *in, const char *id, const char *order,
 		input_time(in, ms);
 		return RX_BEFORE_FLOOR;
 	}
-	if (id)
-		map_put(in->seen, id, &isnew);
-	if (!isnew) {
+	if (!in->seen)
+		msg_die(EX_SOFTWARE, "a receipt taken after rx_input_receipts_done");
+	if (id && !rx_ids_put(in->seen, id, ms)) {
 		input_time(in, ms);
 		return RX_OLD;
 	}
@@ -123,16 +152,23 @@ rx_input_receipt(struct rx_input *in, const char *id, const char *order,
 		in->v = xrealloc(in->v, in->cap * sizeof *in->v);
 	}
 	x = &in->v[in->n++];
-	x->id = xstrdup(id ? id : "");
-	x->order = order ? xstrdup(order) : NULL;
-	x->seq = seq ? xstrdup(seq) : NULL;
+	x->id = input_strdup(in, id ? id : "");
+	x->order = order ? input_strdup(in, order) : NULL;
+	x->seq = seq ? input_strdup(in, seq) : NULL;
 	x->acc = acc;
 	x->ms = ms;
-	x->bad = bad ? xstrdup(bad) : NULL;
+	x->bad = bad ? input_strdup(in, bad) : NULL;
 	if (x->order)
 		map_put(in->orders, x->order, NULL);
 	input_time(in, ms);
 	return RX_TAKEN;
+}
+
+void
+rx_input_receipts_done(struct rx_input *in)
+{
+	rx_ids_free(in->seen);
+	in->seen = NULL;
 }
 
 int
@@ -166,37 +202,40 @@ rx_input_order(struct rx_input *in, const char *order, const char *ext,
 	o->found = 1;
 	o->netsuite = type && strcmp(type, "PURCHASE_ORDER") == 0 && ext;
 	if (o->netsuite && !o->ext) {
-		o->ext = xstrdup(ext);
+		o->ext = input_strdup(in, ext);
 		map_put(in->pos, ext, NULL);
 	}
 	return !o->netsuite;
 }
 
-static char *
-item_key(const char *order, const char *seq)
+/* An item's key, in in's scratch buffer (valid until the next call). */
+static const char *
+item_key(const struct rx_input *in, const char *order, const char *seq)
 {
-	struct buf b = { 0 };
-
-	tsv_esc(&b, order);
-	buf_addc(&b, '\t');
-	tsv_esc(&b, seq);
-	return b.s;
+	buf_reset(in->key);
+	tsv_esc(in->key, order);
+	buf_addc(in->key, '\t');
+	tsv_esc(in->key, seq);
+	return in->key->s;
 }
 
 int
 rx_input_item(struct rx_input *in, const char *order, const char *seq,
     const char *ext, int hasqty, dec_t qty)
 {
-	char *key = item_key(order, seq);
+	const char *key = item_key(in, order, seq);
 	struct item *it;
-	int isnew;
 
-	it = map_put(in->items, key, &isnew);
-	free(key);
-	if (!isnew)
-		return 0;
-	it->order = xstrdup(order);
-	it->ext = ext ? xstrdup(ext) : NULL;
+	if (rx_ids_get(in->itemids, key, NULL))
+		return 0;	/* the first row of a line counts */
+	rx_ids_put(in->itemids, key, (int64_t)in->nitem);
+	if (in->nitem == in->capitem) {
+		in->capitem = in->capitem ? in->capitem * 2 : 256;
+		in->item = xrealloc(in->item, in->capitem * sizeof *in->item);
+	}
+	it = &in->item[in->nitem++];
+	it->order = input_strdup(in, order);
+	it->ext = ext ? input_strdup(in, ext) : NULL;
 	it->hasqty = hasqty;
 	it->qty = hasqty ? qty : 0;
 	return 1;
@@ -206,11 +245,10 @@ const struct item *
 rx_input_find_item(const struct rx_input *in, const char *order,
     const char *seq)
 {
-	char *key = item_key(order, seq);
-	const struct item *it = map_get(in->items, key);
+	int64_t i;
 
-	free(key);
-	return it;
+	return rx_ids_get(in->itemids, item_key(in, order, seq), &i) ?
+	    &in->item[i] : NULL;
 }
 
 const char *
@@ -242,7 +280,7 @@ rx_input_csv(struct rx_input *in, const char *po, const char *line,
 			ll->cap = ll->cap ? ll->cap * 2 : 8;
 			ll->v = xrealloc(ll->v, ll->cap * sizeof *ll->v);
 		}
-		ll->v[ll->n++].line = xstrdup(line);
+		ll->v[ll->n++].line = input_strdup(in, line);
 	}
 	ll->v[i].has = has_qty;
 	ll->v[i].qty = has_qty ? qty : 0;

@@ -40,6 +40,9 @@ enum rx_take {
 enum rx_take rx_input_receipt(struct rx_input *in, const char *id,
     const char *order, const char *seq, dec_t acc, int64_t ms,
     const char *bad);
+/* Every receipt row is in: the ids kept to spot a row met twice (a page
+ * shifted) are let go; no receipt may be taken after. */
+void rx_input_receipts_done(struct rx_input *in);
 /* Nothing new: no receipt taken, the cursor would not move. */
 int rx_input_empty(const struct rx_input *in);
 

@@ -11,6 +11,7 @@
 
 #include "decimal.h"
 #include "map.h"
+#include "receipt_ids.h"
 #include "receipt_input.h"
 #include "receipt_rules.h"
 
@@ -49,16 +50,22 @@ struct seeded {			/* a value of rx_input.seed */
 	int held;		/* a row could not be counted */
 };
 
+struct strchunk;			/* receipt_input.c's strings, freed together */
+
 struct rx_input {
 	const struct rx_state *st;
+	struct strchunk *strs;	/* every string below but the maps' keys */
 	int64_t now, overlap_ms, keep_ms;
 	char *where;
 	struct rcpt *v;		/* the receipts taken, in HotWax's order */
 	size_t n, cap;
-	struct map *seen;	/* their ids, for pages that shifted */
+	struct rx_ids *seen;	/* their ids, for pages that shifted */
 	int64_t maxms;		/* the newest time not ahead of now */
 	struct map *orders;	/* HotWax order id -> struct order */
-	struct map *items;	/* esc(order) TAB esc(seq) -> struct item */
+	struct rx_ids *itemids;	/* esc(order) TAB esc(seq), its index in item */
+	struct item *item;	/* OrderItem rows, the first of each line */
+	size_t nitem, capitem;
+	struct buf *key;	/* scratch: an item's key */
 	struct map *csv;	/* NetSuite PO id -> struct linelist */
 	struct map *seed;	/* NetSuite PO id -> struct seeded */
 	struct map *pos;	/* the NetSuite POs of those orders */

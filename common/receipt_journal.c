@@ -307,11 +307,12 @@ rx_journal_commit(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
 	int rc;
 
 	rx_journal_format(j, &jb);
-	if ((rc = spool_write_atomic(sp->journal_path, jb.s, jb.len)) == 0) {
+	rc = spool_write_atomic(sp->journal_path, jb.s, jb.len);
+	buf_free(&jb);		/* a copy of j: not held through the roll */
+	if (rc == 0) {
 		test_point("journal");
 		rc = rx_journal_roll(sp, j, excess_said);
 	}
-	buf_free(&jb);
 	return rc;
 }
 

@@ -35,8 +35,9 @@ rx_po_init(struct rx_po *p, const char *po)
 	p->po = xstrdup(po);
 }
 
-void
-rx_po_free(struct rx_po *p)
+/* p's lines gone, its id kept. */
+static void
+po_lines_free(struct rx_po *p)
 {
 	size_t i;
 
@@ -45,6 +46,14 @@ rx_po_free(struct rx_po *p)
 		buf_free(&p->lines[i].rids);
 	}
 	free(p->lines);
+	p->lines = NULL;
+	p->n = p->cap = 0;
+}
+
+void
+rx_po_free(struct rx_po *p)
+{
+	po_lines_free(p);
 	free(p->po);
 	memset(p, 0, sizeof *p);
 }
@@ -205,16 +214,27 @@ rx_po_apply(struct rx_state *st, const struct rx_po *p, int64_t now)
 /* ---------------------------------------------------------------- decide */
 
 struct pox {			/* a value of plan.pos */
-	struct rx_po po;
+	struct rx_po po;	/* its lines only while elements() is at it */
 	int held;
+	uint32_t slot;		/* the order it was met in, from 0 */
 };
 
-/* One run's working set, over a const input. */
+/*
+ * One run's working set, over a const input.  A PO's lines are built
+ * when its element is written, then freed: what the run holds for every
+ * PO is a few bytes, and per receipt its PO and line (rpo, rext); the
+ * receipts and HotWax's lines are grouped by PO once, in two arrays.
+ */
 struct plan {
 	const struct rx_input *in;
 	struct map *pos;	/* NetSuite PO id -> struct pox */
 	struct map *oheld;	/* HotWax orders held back (not found) */
 	char *rheld;		/* per receipt: held by itself (no order) */
+	uint32_t *rpo;		/* per receipt with goods to count: slot + 1 */
+	const char **rext;	/* per receipt: its NetSuite line id */
+	uint32_t *rfirst, *rby;	/* receipts by slot: rby[rfirst[s] ..] */
+	uint32_t *ifirst;	/* HotWax lines by slot: items[ifirst[s] ..] */
+	const struct item **items;
 	struct rx_decision *d;	/* notes go here; NULL: none kept */
 };
 
@@ -246,6 +266,10 @@ plan_init(struct plan *pl, const struct rx_input *in, struct rx_decision *d)
 	pl->pos = map_new(sizeof(struct pox));
 	pl->oheld = map_new(1);
 	pl->rheld = xcalloc(in->n + 1, 1);
+	pl->rpo = xcalloc(in->n + 1, sizeof *pl->rpo);
+	pl->rext = xcalloc(in->n + 1, sizeof *pl->rext);
+	pl->rfirst = pl->rby = pl->ifirst = NULL;
+	pl->items = NULL;
 	pl->d = d;
 }
 
@@ -260,6 +284,12 @@ plan_free(struct plan *pl)
 	map_free(pl->pos);
 	map_free(pl->oheld);
 	free(pl->rheld);
+	free(pl->rpo);
+	free(pl->rext);
+	free(pl->rfirst);
+	free(pl->rby);
+	free(pl->ifirst);
+	free(pl->items);
 }
 
 static struct pox *
@@ -268,8 +298,10 @@ plan_po(struct plan *pl, const char *po)
 	int isnew;
 	struct pox *px = map_put(pl->pos, po, &isnew);
 
-	if (isnew)
+	if (isnew) {
 		rx_po_init(&px->po, po);
+		px->slot = (uint32_t)(map_count(pl->pos) - 1);
+	}
 	return px;
 }
 
@@ -329,32 +361,76 @@ assign_one(struct plan *pl, size_t i)
 		px->held = 1;
 		return;
 	}
-	add_accepted(rx_po_line(&px->po, it->ext), x);
+	pl->rpo[i] = px->slot + 1;	/* counted when its PO is built */
+	pl->rext[i] = it->ext;
 }
 
-/* Every receipt to its PO; then every HotWax line of those POs, with its
- * quantity. */
+/* Every receipt to its PO (or held). */
 static void
 assign(struct plan *pl)
 {
-	const struct order *o;
-	const struct item *it;
-	struct pox *px;
-	struct rx_line *l;
 	size_t i;
 
 	for (i = 0; i < pl->in->n; i++)
 		assign_one(pl, i);
-	for (i = 0; (it = map_next(pl->in->items, &i, NULL)) != NULL; ) {
-		if (!it->ext || !(o = map_get(pl->in->orders, it->order)) ||
-		    !o->netsuite || !(px = map_get(pl->pos, o->ext)))
-			continue;
-		l = rx_po_line(&px->po, it->ext);
-		if (it->hasqty) {
-			l->hw = RX_KNOWN;
-			l->hw_qty = it->qty;
+}
+
+/* The PO slot of a HotWax line of one of the plan's POs, + 1; 0 when
+ * it is none of theirs. */
+static uint32_t
+item_slot(const struct plan *pl, const struct item *it)
+{
+	const struct order *o;
+	const struct pox *px;
+
+	if (!it->ext || !(o = map_get(pl->in->orders, it->order)) ||
+	    !o->netsuite || !(px = map_get(pl->pos, o->ext)))
+		return 0;
+	return px->slot + 1;
+}
+
+/* first[s] .. first[s + 1]: where slot s's members start in by (a
+ * counting sort, stable: each PO's in the order met); first has ns + 2
+ * entries, counts in first[s + 2] on entry. */
+static void
+group_starts(uint32_t *first, size_t ns)
+{
+	size_t s;
+
+	for (s = 0; s < ns; s++)
+		first[s + 2] += first[s + 1];
+}
+
+/* The receipts with goods to count, and HotWax's lines, grouped by PO. */
+static void
+group(struct plan *pl)
+{
+	const struct rx_input *in = pl->in;
+	const struct item *it;
+	size_t ns = map_count(pl->pos), i, ni = 0;
+	uint32_t s;
+
+	pl->rfirst = xcalloc(ns + 2, sizeof *pl->rfirst);
+	pl->ifirst = xcalloc(ns + 2, sizeof *pl->ifirst);
+	for (i = 0; i < in->n; i++)
+		if (pl->rpo[i])
+			pl->rfirst[pl->rpo[i] + 1]++;
+	for (i = 0; i < in->nitem; i++)
+		if ((s = item_slot(pl, it = &in->item[i])) != 0) {
+			pl->ifirst[s + 1]++;
+			ni++;
 		}
-	}
+	group_starts(pl->rfirst, ns);
+	group_starts(pl->ifirst, ns);
+	pl->rby = xcalloc(pl->rfirst[ns + 1] + 1, sizeof *pl->rby);
+	pl->items = xcalloc(ni + 1, sizeof *pl->items);
+	for (i = 0; i < in->n; i++)
+		if (pl->rpo[i])
+			pl->rby[pl->rfirst[pl->rpo[i]]++] = (uint32_t)i;
+	for (i = 0; i < in->nitem; i++)
+		if ((s = item_slot(pl, it = &in->item[i])) != 0)
+			pl->items[pl->ifirst[s]++] = it;
+	/* each first[s + 1] now ends slot s: first[s] starts it again */
 }
 
 void
@@ -379,35 +455,60 @@ rx_seed_wanted(const struct rx_input *in, rx_order_fn *fn, void *arg)
 	plan_free(&pl);
 }
 
-/* What polines and --start-at's seed say of the POs' lines. */
-static void
-add_csv_seed(struct plan *pl)
+/* --start-at's seed of a PO the state does not hold yet (a PO the
+ * state holds counted its floor's receipts before), or NULL. */
+static const struct seeded *
+seed_of(const struct plan *pl, const char *po)
 {
-	const struct linelist *ll;
+	const struct seeded *sd = map_get(pl->in->seed, po);
+
+	return sd && !rx_state_has_po(pl->in->st, po) ? sd : NULL;
+}
+
+/* A seed row that could not be counted holds its PO. */
+static void
+seed_holds(struct plan *pl)
+{
 	const struct seeded *sd;
-	struct rx_line *l;
 	struct pox *px;
 	const char *po;
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; (px = map_next(pl->pos, &i, &po)) != NULL; ) {
-		ll = map_get(pl->in->csv, po);
-		for (k = 0; ll && k < ll->n; k++) {
-			l = rx_po_line(&px->po, ll->v[k].line);
-			l->csv = ll->v[k].has ? RX_KNOWN : RX_UNKNOWN;
-			l->csv_qty = ll->v[k].qty;
-		}
-		/* a PO the state holds counted its floor's receipts before */
-		if (!(sd = map_get(pl->in->seed, po)) ||
-		    rx_state_has_po(pl->in->st, po))
-			continue;
-		if (sd->held)
+	for (i = 0; (px = map_next(pl->pos, &i, &po)) != NULL; )
+		if ((sd = seed_of(pl, po)) != NULL && sd->held)
 			px->held = 1;
-		for (k = 0; k < sd->po.n; k++) {
-			l = rx_po_line(&px->po, sd->po.lines[k].id);
-			l->received = rx_qty_add(l->received,
-			    sd->po.lines[k].received);
+}
+
+/* A PO's lines: its receipts' goods, HotWax's lines with their
+ * quantities, then what polines and --start-at's seed say of them. */
+static void
+build_po(const struct plan *pl, struct pox *px)
+{
+	const struct linelist *ll = map_get(pl->in->csv, px->po.po);
+	const struct seeded *sd = seed_of(pl, px->po.po);
+	const struct item *it;
+	struct rx_line *l;
+	uint32_t s = px->slot, k;
+
+	for (k = s ? pl->rfirst[s] : 0; k < pl->rfirst[s + 1]; k++)
+		add_accepted(rx_po_line(&px->po, pl->rext[pl->rby[k]]),
+		    &pl->in->v[pl->rby[k]]);
+	for (k = s ? pl->ifirst[s] : 0; k < pl->ifirst[s + 1]; k++) {
+		it = pl->items[k];
+		l = rx_po_line(&px->po, it->ext);
+		if (it->hasqty) {
+			l->hw = RX_KNOWN;
+			l->hw_qty = it->qty;
 		}
+	}
+	for (k = 0; ll && k < ll->n; k++) {
+		l = rx_po_line(&px->po, ll->v[k].line);
+		l->csv = ll->v[k].has ? RX_KNOWN : RX_UNKNOWN;
+		l->csv_qty = ll->v[k].qty;
+	}
+	for (k = 0; sd && k < sd->po.n; k++) {
+		l = rx_po_line(&px->po, sd->po.lines[k].id);
+		l->received = rx_qty_add(l->received, sd->po.lines[k].received);
 	}
 }
 
@@ -493,6 +594,7 @@ elements(struct plan *pl, struct rx_state *st)
 		px = map_get(pl->pos, v[i]);
 		if (px->held)
 			continue;
+		build_po(pl, px);
 		rx_po_from_state(&px->po, st);
 		rx_compute(&px->po);
 		for (k = 0; k < px->po.n; k++)
@@ -510,6 +612,7 @@ elements(struct plan *pl, struct rx_state *st)
 			buf_addc(&d->drop, '\n');
 		}
 		rx_po_apply(st, &px->po, pl->in->now);
+		po_lines_free(&px->po);
 	}
 	free(v);
 	buf_adds(&d->file, "]\n");
@@ -527,7 +630,8 @@ rx_decide(const struct rx_input *in, struct rx_state *st,
 	memset(d, 0, sizeof *d);
 	plan_init(&pl, in, d);
 	assign(&pl);
-	add_csv_seed(&pl);
+	seed_holds(&pl);
+	group(&pl);
 	heldmin = ledger(&pl, st);
 	elements(&pl, st);
 	/* A held receipt keeps the cursor from passing it, so the next

@@ -12,6 +12,7 @@
 #include "isotime.h"
 #include "map.h"
 #include "msg.h"
+#include "receipt_ids.h"
 #include "receipt_state.h"
 #include "rfile.h"
 #include "tsv.h"
@@ -42,7 +43,7 @@ struct rx_state {
 	int64_t cursor;
 	int64_t last;
 	int64_t floor;		/* receipts dated before it never go out; 0: none */
-	struct map *ledger;	/* receipt id -> int64_t datetimeReceived (ms) */
+	struct rx_ids *ledger;	/* receipt id, datetimeReceived (ms) */
 	struct map *pos;	/* NetSuite PO id -> struct stpo */
 };
 
@@ -51,7 +52,7 @@ rx_state_new(void)
 {
 	struct rx_state *st = xcalloc(1, sizeof *st);
 
-	st->ledger = map_new(sizeof(int64_t));
+	st->ledger = rx_ids_new();
 	st->pos = map_new(sizeof(struct stpo));
 	return st;
 }
@@ -78,7 +79,7 @@ rx_state_free(struct rx_state *st)
 	while ((p = map_next(st->pos, &it, NULL)) != NULL)
 		stpo_clear(p);
 	map_free(st->pos);
-	map_free(st->ledger);
+	rx_ids_free(st->ledger);
 	free(st);
 }
 
@@ -121,13 +122,13 @@ rx_state_set_floor(struct rx_state *st, int64_t ms)
 int
 rx_state_seen(const struct rx_state *st, const char *id)
 {
-	return map_get(st->ledger, id) != NULL;
+	return rx_ids_get(st->ledger, id, NULL);
 }
 
 void
 rx_state_ledger_put(struct rx_state *st, const char *id, int64_t ms)
 {
-	*(int64_t *)map_put(st->ledger, id, NULL) = ms;
+	rx_ids_put(st->ledger, id, ms);
 }
 
 size_t
@@ -136,7 +137,7 @@ rx_state_ledger_new(const struct rx_state *st, const struct rx_state *old)
 	const char *id;
 	size_t it = 0, n = 0;
 
-	while (map_next(st->ledger, &it, &id) != NULL)
+	while (rx_ids_next(st->ledger, &it, &id, NULL))
 		if (!rx_state_seen(old, id))
 			n++;
 	return n;
@@ -314,23 +315,27 @@ int
 rx_state_parse(struct rx_state *st, const char *data, size_t len,
     const char *what)
 {
-	char *copy = xstrndup(data, len), *line = copy, *nl;
+	const char *p = data, *end = data + len, *nl;
 	const char *why = NULL;
+	struct buf lb = { 0 };	/* one line at a time: no copy of the whole */
+	char *line = NULL;
 	int lineno = 0, k = VERSION_SAME;
 
-	if (strlen(copy) != len) {	/* name the line it is on */
+	if (len && (nl = memchr(data, 0, len)) != NULL) {	/* name its line */
 		why = "a NUL byte";
 		lineno = 1;
-		for (nl = copy; (nl = strchr(nl, '\n')); nl++)
+		for (; (p = memchr(p, '\n', nl - p)) != NULL; p++)
 			lineno++;
 	}
-	for (; !why && *line; line = nl + 1) {
+	for (p = data; !why && p < end; p = nl + 1) {
 		lineno++;
-		if (!(nl = strchr(line, '\n'))) {
+		if (!(nl = memchr(p, '\n', end - p))) {
 			why = "the last line has no newline (torn write?)";
 			break;
 		}
-		*nl = 0;
+		buf_reset(&lb);
+		buf_add(&lb, p, nl - p);
+		line = lb.s;
 		if (lineno > 1)
 			why = parse_record(st, line);
 		else if ((k = version_check(line, strlen(line), STATE_TAG,
@@ -342,13 +347,13 @@ rx_state_parse(struct rx_state *st, const char *data, size_t len,
 	if (k == VERSION_LATER) {
 		version_later_said(what, NULL, line, STATE_MAGIC, "nothing "
 		    "exported, the file is left as it is");
-		free(copy);
+		buf_free(&lb);
 		return EX_CONFIG;
 	}
 	/* written atomically (rename), so never empty by a crash: damage */
 	if (!why && lineno == 0)
 		why = "empty (a state is never written empty)";
-	free(copy);
+	buf_free(&lb);
 	if (why) {
 		/* EX_CONFIG, not EX_DATAERR: a run must not go on without
 		 * its state, or it exports every receipt again */
@@ -382,6 +387,16 @@ format_po(const char *po, const struct stpo *p, struct buf *out)
 	}
 }
 
+static void
+format_ledger(const char *id, int64_t ms, void *arg)
+{
+	struct buf *out = arg;
+
+	buf_adds(out, "r\t");
+	tsv_esc(out, id);
+	buf_addf(out, "\t%" PRId64 "\n", ms);
+}
+
 void
 rx_state_format(const struct rx_state *st, struct buf *out)
 {
@@ -392,14 +407,7 @@ rx_state_format(const struct rx_state *st, struct buf *out)
 	    STATE_MAGIC, st->cursor, st->last);
 	if (st->floor)
 		buf_addf(out, "floor\t%" PRId64 "\n", st->floor);
-	v = map_sorted(st->ledger, &n);
-	for (i = 0; i < n; i++) {
-		buf_adds(out, "r\t");
-		tsv_esc(out, v[i]);
-		buf_addf(out, "\t%" PRId64 "\n",
-		    *(const int64_t *)map_get(st->ledger, v[i]));
-	}
-	free(v);
+	rx_ids_sorted(st->ledger, format_ledger, out);
 	v = map_sorted(st->pos, &n);
 	for (i = 0; i < n; i++)
 		format_po(v[i], map_get(st->pos, v[i]), out);
@@ -410,16 +418,12 @@ void
 rx_state_prune(struct rx_state *st, int64_t overlap_ms, int64_t now,
     int64_t keep_ms)
 {
-	int64_t from = st->cursor - overlap_ms, *ms;
 	struct stpo *p;
 	const char *key;
 	size_t it = 0;
 
+	rx_ids_drop_before(st->ledger, st->cursor - overlap_ms);
 	/* deleting during the walk is allowed (map.h) */
-	while ((ms = map_next(st->ledger, &it, &key)) != NULL)
-		if (*ms < from)
-			map_del(st->ledger, key);
-	it = 0;
 	while ((p = map_next(st->pos, &it, &key)) != NULL)
 		if (p->closed && p->closed < now - keep_ms) {
 			stpo_clear(p);

@@ -98,19 +98,23 @@ overlap_ms(const struct run *r)
  * orders and items, the polines records, --start-at's seed), then decide
  * (receipt_rules.h): fills j (name empty when no file).  *changed: there
  * is anything to record at all.  0, EX_DATAERR (something held back), or
- * the status that stops the run. */
+ * the status that stops the run.  Once decided, the input is freed (*in
+ * NULL): what the commit needs is in d and the state, and the run's
+ * receipts, orders and items must not be held while it is formatted. */
 static int
-fetch_and_decide(struct run *r, struct rx_input *in, struct rx_journal *j,
+fetch_and_decide(struct run *r, struct rx_input **in, struct rx_journal *j,
     int *changed)
 {
 	struct rx_decision d;
 	int rc;
 
-	if ((rc = rx_fetch_orders(r->hw, r->cfg, in)) != 0 ||
-	    (rc = rx_fetch_polines(r->cfg, in)) != 0 ||
-	    (rc = rx_seed(r->hw, r->cfg, r->st, in)) != 0)
+	if ((rc = rx_fetch_orders(r->hw, r->cfg, *in)) != 0 ||
+	    (rc = rx_fetch_polines(r->cfg, *in)) != 0 ||
+	    (rc = rx_seed(r->hw, r->cfg, r->st, *in)) != 0)
 		return rc;
-	rx_decide(in, r->st, &d);
+	rx_decide(*in, r->st, &d);
+	rx_input_free(*in);
+	*in = NULL;
 	rx_decision_say(&d, r->cfg->hotwax.base_url);
 	*changed = rx_decision_changed(&d);
 	if ((rc = rx_journal_decided(j, &d, r->st,
@@ -189,7 +193,7 @@ export(struct run *r)
 			goto out;
 	} else {
 		if (rc == 0)
-			rc = fetch_and_decide(r, in, &j, &changed);
+			rc = fetch_and_decide(r, &in, &j, &changed);
 		if (!exit_done(rc))
 			goto out;
 		fold_under_lock(r, &j, 0);

@@ -102,6 +102,7 @@ struct run {
 	int waiting;		/* a posync file waits unread in receipt_dir */
 	struct sftp_entry *rd;	/* receipt_dir's listing */
 	size_t nrd;
+	int rd_listed;		/* rd is this run's listing */
 	int staging_ready;
 	struct sftp_entry *stg;	/* what clean_staging left: not files */
 	size_t nstg;
@@ -541,6 +542,7 @@ look_at_receipt_dir(struct run *r)
 
 	if ((st = sftp_list(r->s, c->netsuite.receipt_dir, &r->rd, &r->nrd)))
 		return st;
+	r->rd_listed = 1;
 	/* unreadable: the server's times then, said */
 	path = spool_state_path(c->spool.dir, UNREAD_FILE);
 	u = notes_open(path, 0);
@@ -1143,6 +1145,28 @@ report_one(struct run *r, struct errscan *x, const struct sftp_entry *e)
 	return c == FUTURE_LATER ? 0 : c;
 }
 
+/* Is dir a folder right inside receipt_dir (the default error folder),
+ * by this run's listing of it?  1 a folder, 0 not there; -1 when the
+ * listing cannot tell (not listed, not right inside, not a plain folder):
+ * then the server is asked.  Saves a round trip on every run, the idle
+ * one too; a folder made since the listing is seen the next run. */
+static int
+in_receipt_dir(const struct run *r, const char *dir)
+{
+	const char *rd = r->c->netsuite.receipt_dir, *base;
+	size_t len = strlen(rd), i;
+
+	if (!r->rd_listed || strncmp(dir, rd, len) != 0 || dir[len] != '/')
+		return -1;
+	base = dir + len + 1;
+	if (!*base || strchr(base, '/'))
+		return -1;
+	for (i = 0; i < r->nrd; i++)
+		if (strcmp(r->rd[i].name, base) == 0)
+			return r->rd[i].is_dir ? 1 : -1;
+	return 0;
+}
+
 static int
 report_errors(struct run *r)
 {
@@ -1150,9 +1174,11 @@ report_errors(struct run *r)
 	struct sftp_entry *e, st;
 	size_t n, i;
 	char *state;
-	int s, s2 = 0;
+	int s, s2 = 0, k;
 
-	if (!x.dir || (s = sftp_stat(r->s, x.dir, &st)) == SFTP_MISSING)
+	if (!x.dir || (k = in_receipt_dir(r, x.dir)) == 0)
+		return 0;
+	if ((s = k > 0 ? 0 : sftp_stat(r->s, x.dir, &st)) == SFTP_MISSING)
 		return 0;
 	if (s || (s = sftp_list(r->s, x.dir, &e, &n)))
 		return s;

@@ -2,6 +2,7 @@
 """faultproxy.py -- a TCP proxy on loopback that injects network faults.
 
     faultproxy.py --listen PORT --to PORT --mode MODE [--max-conns N] [--verbose]
+                  [--count FILE]
 
 Listens on 127.0.0.1:PORT and forwards each connection to 127.0.0.1:TO,
 misbehaving as MODE says:
@@ -19,6 +20,12 @@ One thread per connection direction; at most --max-conns connections at a
 time (default 64): more are closed at once.  Exits 0 on SIGTERM or SIGINT.
 Prints nothing unless --verbose (then one line per event on stderr).
 Only loopback addresses are ever used.
+
+--count FILE keeps three counts in FILE, rewritten (by rename) as they
+change: "conns N", "up N" and "down N" -- the connections accepted and
+the chunks forwarded to the server and to the client.  With delay:, a
+client that waits for each answer sends one chunk a round trip, so "up"
+counts round trips (bench/roundtrips.sh).
 """
 
 import argparse
@@ -31,6 +38,23 @@ import time
 
 CHUNK = 65536
 VERBOSE = False
+
+
+COUNT_FILE = None
+_counts = {"conns": 0, "up": 0, "down": 0}
+_count_lock = threading.Lock()
+
+
+def count(what):
+    """One more of what, written to COUNT_FILE (when given)."""
+    if COUNT_FILE is None:
+        return
+    with _count_lock:
+        _counts[what] += 1
+        tmp = COUNT_FILE + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("".join("%s %d\n" % kv for kv in sorted(_counts.items())))
+        os.replace(tmp, COUNT_FILE)
 
 
 def log(msg):
@@ -113,6 +137,7 @@ class Conn:
                     data = data[:budget]
                     budget -= len(data)
                 dst.sendall(data)
+                count("down" if downstream else "up")
                 if budget == 0:
                     log("cut after %d bytes %s" % (
                         self.arg, "to the client" if downstream else
@@ -152,15 +177,17 @@ def serve_silent(client, done):
 
 
 def main():
-    global VERBOSE
+    global VERBOSE, COUNT_FILE
     ap = argparse.ArgumentParser(description="TCP fault proxy on loopback")
     ap.add_argument("--listen", type=int, required=True, metavar="PORT")
     ap.add_argument("--to", type=int, required=True, metavar="PORT")
     ap.add_argument("--mode", required=True)
     ap.add_argument("--max-conns", type=int, default=64, metavar="N")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--count", metavar="FILE")
     opts = ap.parse_args()
     VERBOSE = opts.verbose
+    COUNT_FILE = opts.count
     try:
         mode, arg = parse_mode(opts.mode)
     except ValueError:
@@ -198,6 +225,7 @@ def main():
             kill(client)
             continue
         log("connection from port %d" % peer[1])
+        count("conns")
         if mode == "silent":
             threading.Thread(target=serve_silent, args=(client, slots.release),
                              daemon=True).start()
