@@ -155,7 +155,7 @@ fuzz-replay: fuzz-build
 	    $(FUZZ_DIR)/$$h "$$@" || { echo "fuzz-replay: $$h failed" >&2; exit 1; }; \
 	done
 
-# The four programs again under ASan+UBSan, in build/san/PROG/PROG (the
+# The programs again under ASan+UBSan, in build/san/PROG/PROG (the
 # normal build is untouched), and the shell tests run against them: lib.sh
 # puts $$POSYNC_BINDIR/PROG first in PATH.  Any sanitizer report aborts the
 # program, so the test that ran it fails and shows the report.  Left out:

@@ -53,11 +53,18 @@ t_like "it depends on adduser (postinst makes the user)" \
 
 # Everything lintian says, info, pedantic and overridden tags too, is
 # shown; an error or a warning fails.
-lintian -I --pedantic --show-overrides "$deb" >"$SCRATCH/lintian" 2>&1
-t_diag "lintian -I --pedantic --show-overrides ($(lintian --version)):"
-t_diag "$(grep -v '^running with root privileges' "$SCRATCH/lintian")"
-t_is "lintian: no error, no warning" "$(grep -E '^[EW]: ' "$SCRATCH/lintian")" ""
-t_ok "lintian --fail-on error,warning exits 0" lintian --fail-on error,warning "$deb"
+# One run of lintian (the slowest step); make check's sanitizer pass,
+# which runs this test again for its root part, leaves it to the first.
+if [ -n "${POSYNC_SANITIZED:-}" ]; then
+	t_skip "lintian" "run by make check's first pass; the package is the same"
+else
+	# (--fail-on would count the overridden tags --show-overrides shows)
+	lintian -I --pedantic --show-overrides "$deb" >"$SCRATCH/lintian" 2>&1
+	t_is "lintian exits 0" "$?" 0
+	t_diag "lintian -I --pedantic --show-overrides ($(lintian --version)):"
+	t_diag "$(grep -v '^running with root privileges' "$SCRATCH/lintian")"
+	t_is "lintian: no error, no warning" "$(grep -E '^[EW]: ' "$SCRATCH/lintian")" ""
+fi
 # an override says why, in a comment right above it
 t_is "every lintian override has its reason in a comment above it" \
 	"$(awk '/^[^#]/ && prev !~ /^#/ { print } { prev = $0 }' \
