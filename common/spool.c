@@ -791,12 +791,16 @@ clean_dir(const char *dir, int all)
 		}
 		pid = tmp_pid(v[i]);
 		dead = pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH);
-		if (dead || now - st.st_mtime > TMP_MAX_AGE) {
+		/* the age is the inode's (ctime): a writer sets a file's mtime
+		 * to its source's, days old (po-export-parse's batches wait in
+		 * tmp/ so until the file's end), and its pid may be reused */
+		if (dead || now - st.st_ctime > TMP_MAX_AGE) {
 			if (unlink(p) < 0 && errno != ENOENT) {
 				msg_warnerr("cannot remove %s", p);
 				r = EX_IOERR;
 			} else {
-				msg_info("removed %s, left by a writer that is gone", p);
+				msg_info("removed %s, left by a writer that is %s",
+				    p, dead ? "gone" : "a day old");
 			}
 		}
 		free(p);

@@ -316,21 +316,32 @@ publish(struct job *j)
 {
 	static const char *const newonly[] = { "new", NULL };
 	const char *area = j->run->po_area;
-	unsigned long n;
+	unsigned long n, wrote = 0;
 	char *name;
-	int r, wrote = 0;
+	int r;
 
+	test_point("publish");
 	if ((r = polines_sync(j->run->cfg.spool.dir)) != 0 ||
 	    (j->written && (r = spool_sync_area(area)) != 0))
 		return r;
 	for (n = 1; n <= j->batches && r == 0; n++) {
 		name = batch_name(j, n);
 		if ((r = spool_publish(area, "new", name)) == 0) {
-			wrote = 1;
+			wrote++;
 			msg_info("%s: wrote %s/new/%s", j->qname, area, name);
 		}
 		r = r == SPOOL_NO_TMP ? 0 : r;
 		free(name);
+	}
+	/* a batch this run wrote is gone from tmp/ (removed by hand, or by
+	 * another program's clean-up): the file is not marked nor archived,
+	 * and the next run writes the batch again */
+	if (r == 0 && wrote != j->written) {
+		msg_warn("%s: %lu of its %lu batches written in %s/tmp went "
+		    "missing before they were published: it stays, to be "
+		    "parsed again", j->qname, j->written - wrote, j->written,
+		    area);
+		r = EX_IOERR;
 	}
 	j->published = r == 0;
 	if (r == 0 && wrote)
