@@ -92,6 +92,18 @@ t_true() {
 	else echo "false: [ $* ]" >"$SCRATCH/.cmp"; _t_report 1 "$_d" "$SCRATCH/.cmp"; fi
 }
 
+# t_killed_err FILE -- FILE, the stderr of runs killed with -9, less what
+# a sanitizer's runtime (make check-sanitize) prints when the kill lands
+# while its leak check is stopping the threads at exit: LeakSanitizer's
+# own line about its tracer, never posync's.  The normal build: FILE.
+t_killed_err() {
+	if [ -n "${POSYNC_SANITIZED:-}" ]; then
+		grep -vE '^==[0-9]+==Unable to get registers from thread [0-9]+\.?$' "$1"
+	else
+		cat "$1"
+	fi
+}
+
 # stdout / stderr of the last t_ok / t_exit
 t_out() { cat "$SCRATCH/.out"; }
 t_err() { cat "$SCRATCH/.err"; }
