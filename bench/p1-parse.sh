@@ -4,7 +4,7 @@
 #
 #   sh bench/p1-parse.sh [ROWS] [BATCH_SIZE]      (defaults 1000000, 1000)
 #
-# The file is bench/p1-gen.py's (one row in 50 a comma SKU, one in 40 a
+# The file is bench/gen-po-csv.py's (one row in 50 a comma SKU, one in 40 a
 # quote, one in 1000 a bad quantity: po-export-parse exits 65, as it
 # must).  Peers: bench/csvcount (libcsv parse, count fields, nothing
 # else), Python's csv + json writing the same batches (no validation, no
@@ -27,7 +27,7 @@ command -v mlr >/dev/null || { echo "p1-parse: no mlr: make bench-deps" >&2; exi
 W=$(mktemp -d "${TMPDIR:-/tmp}/p1-parse.XXXXXX")
 trap 'rm -rf "$W"' EXIT INT TERM
 
-python3 "$TOP/bench/p1-gen.py" "$ROWS" >"$W/bench.csv"
+python3 "$TOP/bench/gen-po-csv.py" "$ROWS" >"$W/bench.csv"
 printf '[spool]\ndir = %s/spool\n[hotwax]\nbatch_size = %s\n' "$W" "$BATCH" >"$W/posync.conf"
 chmod 600 "$W/posync.conf"
 cat >"$W/peer.py" <<'PY'

@@ -23,7 +23,7 @@ PEP=$TOP/po-export-parse/po-export-parse
 W=$(mktemp -d "${TMPDIR:-/tmp}/pocsv-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT INT TERM
 
-python3 "$TOP/bench/p1-gen.py" "$ROWS" >"$W/bench.csv"
+python3 "$TOP/bench/gen-po-csv.py" "$ROWS" >"$W/bench.csv"
 size=$(wc -c <"$W/bench.csv")
 printf '[spool]\ndir = %s/spool\n[hotwax]\nbatch_size = %s\n' "$W" "$BATCH" >"$W/posync.conf"
 chmod 600 "$W/posync.conf"
