@@ -28,9 +28,11 @@
  *   text, too big) goes to po_error_dir.
  * - Memory does not grow with the file: rows stream through pocsv, at
  *   most PEND_MAX ledger records and OUT_CHUNK bytes of a batch are held.
- * - Flushes do not grow with the batches: a file's batches wait in tmp/
- *   and go into new/ together at its end (publish), after one fsync of
- *   the ledger and one syncfs.
+ * - Flushes grow neither with the batches nor with the files: a run's
+ *   files (STAGE_MAX at a time) are written unsynced, batches in tmp/
+ *   (stage), then one sync, the batches into new/ and the markers into
+ *   parsed/ with one fsync of each (commit_jobs), then the archiving
+ *   (commit_run).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -156,8 +158,8 @@ print_path(const char *dir, const char *name)
 static int pend_flush(struct job *j);
 
 /* A row's ledger record is appended (unsynced) every PEND_MAX records and
- * at the file's end, and made durable (polines_sync) before any batch of
- * the file goes into new/ (publish): so the ledger is always ahead of
+ * at the file's end, and made durable (the sync of commit_jobs) before any
+ * batch of the file goes into new/ (publish): so the ledger is always ahead of
  * new/, memory stays bounded, and a record appended early is harmless. */
 static int
 pend_add(struct job *j, const struct pocsv_row *row)
