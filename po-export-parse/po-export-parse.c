@@ -658,14 +658,14 @@ stage(struct job *j)
 	marker = marker_path(j);
 	data = parsedmark_text(j->name, &counts);
 	j->mtmp = xasprintf("%s.tmp.%ld", marker, (long)getpid());
-	r = spool_write_unsynced(j->mtmp, data, strlen(data));
-	if (r) {
+	if (spool_write_unsynced(j->mtmp, data, strlen(data)) != 0) {
+		/* said; the batches still go (mark says what it means) */
 		free(j->mtmp);
 		j->mtmp = NULL;
 	}
 	free(data);
 	free(marker);
-	return r;
+	return 0;
 }
 
 /* The marker into its name: the file counts as parsed from now on. */
@@ -675,12 +675,14 @@ mark(struct job *j)
 	char *marker = marker_path(j);
 	int r = 0;
 
-	if (rename(j->mtmp, marker) < 0) {
-		msg_warnerr("cannot rename %s to %s", j->mtmp, marker);
+	if (!j->mtmp || rename(j->mtmp, marker) < 0) {
+		if (j->mtmp) {
+			msg_warnerr("cannot rename %s to %s", j->mtmp, marker);
+			unlink(j->mtmp);
+		}
 		msg_warn("%s: its batches are written, but not its marker %s: "
 		    "the file stays where it is and is read again by the next "
 		    "run (its batches are not written twice)", j->qname, marker);
-		unlink(j->mtmp);
 		r = EX_IOERR;
 	} else
 		count_parsed(j);
