@@ -655,6 +655,12 @@ stage(struct job *j)
 	r = side_finish(&j->rec, r);
 	if (r)
 		return r;
+	/* a staged job holds no buffer: memory stays flat over STAGE_MAX */
+	buf_free(&j->arena);
+	buf_free(&j->out);
+	free(j->pend);
+	j->pend = NULL;
+	j->pcap = 0;
 	marker = marker_path(j);
 	data = parsedmark_text(j->name, &counts);
 	j->mtmp = xasprintf("%s.tmp.%ld", marker, (long)getpid());
@@ -872,8 +878,8 @@ parse_check(struct job *j, int fd, char **why, int *status, enum outcome *o)
 	return 0;
 }
 
-/* The job of the CSV open on fd, its rows read: 0, or a status (the job
- * freed, *o what became of the file). */
+/* The job of the CSV open on fd, its rows read and staged; NULL when the
+ * file is settled otherwise (*o what became of it, *status set). */
 static struct job *
 parse_rows(struct run *run, int fd, const char *name, time_t mtime,
     char **why, int *status, enum outcome *o)
@@ -1068,13 +1074,18 @@ move_remote(struct run *run, const char *remote, const char *dir,
 	char *qf, *qt;
 	int st = 0, i;
 
-	for (i = 0; i < RENAME_TRIES; i++) {
+	/* The name itself first, unlooked at (one round trip less a file):
+	 * taken, the free ones are looked for. */
+	*to = xasprintf("%s/%s", dir, name);
+	test_point("rename-to");
+	st = sftp_rename_try(run->sftp, remote, *to);
+	for (i = 0; st == EX_CANTCREAT && i < RENAME_TRIES; i++) {
 		free(*to);
 		if (!(*to = free_name(run->sftp, dir, name, &st)))
 			return st;
 		test_point("rename-to");
-		if ((st = sftp_rename(run->sftp, remote, *to)) != EX_CANTCREAT)
-			break;	/* taken meanwhile (said by sftp): the next one */
+		/* taken meanwhile (said by sftp): the next one */
+		st = sftp_rename(run->sftp, remote, *to);
 	}
 	if (st == EX_CANTCREAT) {
 		qf = msg_quote(remote, strlen(remote));
