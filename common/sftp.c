@@ -1344,12 +1344,14 @@ get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got,
 			break;
 		}
 		if (listed && total + (uint64_t)r > size) {
-			/* grown since listed: judged by its size now */
+			/* grown since listed: judged by its size now; the
+			 * end, by the caller's look at it (future_fetch) */
 			listed = have_size = 0;
 			if ((st = get_size(s, h, remote, max, &size, &have_size))) {
 				free(buf);
 				return st;
 			}
+			have_size = 0;
 		}
 		if ((uint64_t)r > max - total) {
 			w = where(s, remote);
@@ -1376,7 +1378,7 @@ get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got,
 	cst = close_handle(s, h, remote);
 	if (!st && cst)
 		st = cst;
-	if (!st && have_size && total != size) {
+	if (!st && have_size && !listed && total != size) {
 		/* A cut that looked like an end of file. */
 		w = where(s, remote);
 		msg_warn("%s: got %llu bytes of %llu: the file %s", w,

@@ -63,9 +63,10 @@ int sftp_stat(struct sftp *s, const char *path, struct sftp_entry *st);
  * when remote is not there (gone since it was listed). */
 int sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got);
 /* sftp_get of a file listed with size bytes: the read is sized by that
- * size and the bytes got checked against it, without asking the server
- * (one round trip less); a file that changed since is a short read or
- * EX_TEMPFAIL, as when it changes while read. */
+ * size, without asking the server (one round trip less); the server is
+ * asked only when more comes (for max).  *got against size, and whether
+ * the file changed meanwhile, are the caller's to judge (future_fetch
+ * looks at the file again after the read). */
 int sftp_get_listed(struct sftp *s, const char *remote, uint64_t size, int fd,
     uint64_t max, uint64_t *got);
 /* Upload all of fd (from offset 0) to remote, created or truncated, mode
