@@ -828,8 +828,11 @@ clean_dir(const char *dir, int all)
 int
 spool_clean_tmp(const char *area)
 {
-	/* ".": the area's own files (receipt/excess.csv) are replaced atomically too */
-	static const char *const subs[] = {".", "new", "cur", "failed", "../state"};
+	/* ".": the area's own files (receipt/excess.csv) are replaced atomically
+	 * too; state/parsed: po-export-parse's markers wait there for a run's
+	 * sync as NAME.tmp.PID */
+	static const char *const subs[] = {".", "new", "cur", "failed", "../state",
+	    "../state/parsed"};
 	char *dir;
 	size_t i;
 	int r;

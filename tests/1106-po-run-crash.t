@@ -40,6 +40,8 @@ POSYNC_TEST_CRASH=staged po-export-parse >"$SCRATCH/.out" 2>"$SCRATCH/.err"
 t_is "killed at staged: exit 137" "$?" 137
 t_is "... no batch in new/" "$(new_po_counts)" ""
 t_is "... no marker" "$(markers)" 0
+t_true "... the markers' content waits beside their names" \
+	"$(ls "$SP/state/parsed" | grep -c '\.tmp\.[0-9]*$')" -eq 3
 t_is "... nothing archived" "$(archived)" ""
 t_is "... no path printed" "$(t_out)" ""
 po-export-parse >"$SCRATCH/.out" 2>"$SCRATCH/.err"
@@ -54,6 +56,7 @@ t_is "... the ledger has every good line" "$(ledger 91)" "$LED1"
 t_is "... the bad row listed once" \
 	"$(cat "$SP"/po/rejects/b.csv.*.csv | grep -c '9103,SKU-A,x')" 1
 t_is "... no leftover in tmp/" "$(ls "$SP/po/tmp" | wc -l | tr -d ' ')" 0
+t_is "... nor in state/parsed" "$(ls "$SP/state/parsed" | grep -c '\.tmp\.')" 0
 rm -f "$SP"/po/new/*
 
 # --- killed once everything is durable, before any file is archived
