@@ -182,7 +182,7 @@ future_fetch(struct sftp *s, const struct sftp_entry *e, const char *remote,
 	uint64_t got;
 	int st;
 
-	st = sftp_get(s, remote, fd, max, &got);
+	st = sftp_get_listed(s, remote, e->size, fd, max, &got);
 	if (st == 0)
 		st = sftp_stat(s, remote, &now);
 	if (st == 0 && !future_same(e, &now, got))

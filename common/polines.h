@@ -58,9 +58,9 @@ int polines_append_at(const char *spooldir, const struct poline *recs,
 int polines_append(const char *spooldir, const struct poline *recs, size_t n);
 /* polines_append_at without the fsync: the records are in the ledger for
  * every reader at once, but on disk only after polines_sync (the ledger
- * and its folder fsync'd: 0 or EX_IOERR, said).  For a writer that
- * appends many times before it hands anything on: po-export-parse, one
- * fsync per CSV instead of one per batch. */
+ * and its folder fsync'd: 0 or EX_IOERR, said) or a syncfs(2) of the
+ * state area's filesystem.  For a writer that appends many times before
+ * it hands anything on: po-export-parse, one sync per run of files. */
 int polines_append_unsynced(const char *spooldir, const struct poline *recs,
     size_t n, time_t seen);
 int polines_sync(const char *spooldir);

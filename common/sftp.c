@@ -1282,13 +1282,42 @@ read_size(int have_size, uint64_t size)
 	return size < READ_MIN ? READ_MIN : (size_t)size + 1;
 }
 
-int
-sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got)
+/* The size the read is sized by and checked against: the listed one
+ * (have_size already set: no round trip) or the open handle's.  0, or a
+ * status (said). */
+static int
+get_size(struct sftp *s, LIBSSH2_SFTP_HANDLE *h, const char *remote,
+    uint64_t max, uint64_t *size, int *have_size)
+{
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	char *w;
+
+	if (!*have_size) {
+		if (libssh2_sftp_fstat_ex(h, &a, 0) == 0 &&
+		    a.flags & LIBSSH2_SFTP_ATTR_SIZE) {
+			*size = a.filesize;
+			*have_size = 1;
+		} else if (s->dead)
+			return fail(s, remote, "cannot stat");
+	}
+	if (*have_size && *size > max) {
+		w = where(s, remote);
+		msg_warn("%s: %llu bytes, more than the %llu allowed", w,
+		    (unsigned long long)*size, (unsigned long long)max);
+		free(w);
+		close_handle(s, h, remote);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+static int
+get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got,
+    int have_size, uint64_t size)
 {
 	LIBSSH2_SFTP_HANDLE *h;
-	LIBSSH2_SFTP_ATTRIBUTES a;
-	uint64_t size = 0, total = 0;
-	int have_size = 0, st = 0, cst;
+	uint64_t total = 0;
+	int st = 0, cst, listed = have_size;
 	size_t bufsize;
 	ssize_t r;
 	char *buf, *w;
@@ -1300,20 +1329,8 @@ sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got
 	    LIBSSH2_FXF_READ, 0, LIBSSH2_SFTP_OPENFILE);
 	if (!h)
 		return is_missing(s) ? SFTP_MISSING : fail(s, remote, "cannot open for reading");
-	if (libssh2_sftp_fstat_ex(h, &a, 0) == 0 && a.flags & LIBSSH2_SFTP_ATTR_SIZE) {
-		size = a.filesize;
-		have_size = 1;
-	} else if (s->dead) {
-		return fail(s, remote, "cannot stat");
-	}
-	if (have_size && size > max) {
-		w = where(s, remote);
-		msg_warn("%s: %llu bytes, more than the %llu allowed", w,
-		    (unsigned long long)size, (unsigned long long)max);
-		free(w);
-		close_handle(s, h, remote);
-		return EX_DATAERR;
-	}
+	if ((st = get_size(s, h, remote, max, &size, &have_size)) != 0)
+		return st;
 	bufsize = read_size(have_size, size);
 	buf = xmalloc(bufsize);
 	for (;;) {
@@ -1325,6 +1342,16 @@ sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got
 		if (r < 0) {
 			st = fail(s, remote, "download failed");
 			break;
+		}
+		if (listed && total + (uint64_t)r > size) {
+			/* grown since listed: judged by its size now; the
+			 * end, by the caller's look at it (future_fetch) */
+			listed = have_size = 0;
+			if ((st = get_size(s, h, remote, max, &size, &have_size))) {
+				free(buf);
+				return st;
+			}
+			have_size = 0;
 		}
 		if ((uint64_t)r > max - total) {
 			w = where(s, remote);
@@ -1351,7 +1378,7 @@ sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got
 	cst = close_handle(s, h, remote);
 	if (!st && cst)
 		st = cst;
-	if (!st && have_size && total != size) {
+	if (!st && have_size && !listed && total != size) {
 		/* A cut that looked like an end of file. */
 		w = where(s, remote);
 		msg_warn("%s: got %llu bytes of %llu: the file %s", w,
@@ -1361,6 +1388,19 @@ sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got
 		st = total < size ? EX_UNAVAILABLE : EX_TEMPFAIL;
 	}
 	return st;
+}
+
+int
+sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got)
+{
+	return get(s, remote, fd, max, got, 0, 0);
+}
+
+int
+sftp_get_listed(struct sftp *s, const char *remote, uint64_t size, int fd,
+    uint64_t max, uint64_t *got)
+{
+	return get(s, remote, fd, max, got, 1, size);
 }
 
 /* fd's bytes to the open handle h; *total: how many were sent.  0 or a
@@ -1472,8 +1512,8 @@ sftp_put(struct sftp *s, int fd, const char *remote)
 
 /* ----------------------------------------------------------- the folder */
 
-int
-sftp_rename(struct sftp *s, const char *from, const char *to)
+static int
+rename_to(struct sftp *s, const char *from, const char *to, int quiet)
 {
 	struct sftp_entry e;
 	char *w, *wt;
@@ -1499,7 +1539,8 @@ sftp_rename(struct sftp *s, const char *from, const char *to)
 	r = fx == LIBSSH2_FX_FILE_ALREADY_EXISTS ? 0 : sftp_lstat(s, to, &e, NULL);
 	if (fx == LIBSSH2_FX_FILE_ALREADY_EXISTS || (r == 0 && fx == LIBSSH2_FX_FAILURE)) {
 		w = where(s, to);
-		msg_warn("%s: cannot rename onto it: it already exists", w);
+		if (!quiet)
+			msg_warn("%s: cannot rename onto it: it already exists", w);
 		free(w);
 		return EX_CANTCREAT;
 	}
@@ -1512,6 +1553,18 @@ sftp_rename(struct sftp *s, const char *from, const char *to)
 	free(w);
 	free(wt);
 	return fx_status(fx);
+}
+
+int
+sftp_rename(struct sftp *s, const char *from, const char *to)
+{
+	return rename_to(s, from, to, 0);
+}
+
+int
+sftp_rename_try(struct sftp *s, const char *from, const char *to)
+{
+	return rename_to(s, from, to, 1);
 }
 
 /* Report a path that is there but not a folder: it cannot become one. */

@@ -62,6 +62,13 @@ int sftp_stat(struct sftp *s, const char *path, struct sftp_entry *st);
  * bytes (EX_DATAERR).  *got: bytes written.  SFTP_MISSING, nothing said,
  * when remote is not there (gone since it was listed). */
 int sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got);
+/* sftp_get of a file listed with size bytes: the read is sized by that
+ * size, without asking the server (one round trip less); the server is
+ * asked only when more comes (for max).  *got against size, and whether
+ * the file changed meanwhile, are the caller's to judge (future_fetch
+ * looks at the file again after the read). */
+int sftp_get_listed(struct sftp *s, const char *remote, uint64_t size, int fd,
+    uint64_t max, uint64_t *got);
 /* Upload all of fd (from offset 0) to remote, created or truncated, mode
  * 0644; the size on the server is checked afterwards. */
 int sftp_put(struct sftp *s, int fd, const char *remote);
@@ -70,6 +77,9 @@ int sftp_put(struct sftp *s, int fd, const char *remote);
  * EX_CANTCREAT: its callers map it to the suite's table; SFTP_MISSING,
  * nothing said, when from is not there. */
 int sftp_rename(struct sftp *s, const char *from, const char *to);
+/* sftp_rename to a name that may well be taken: EX_CANTCREAT without a
+ * word then, for the caller to look for a free one (no look before). */
+int sftp_rename_try(struct sftp *s, const char *from, const char *to);
 /* Make path and the folders above it that are missing.  A component that
  * is there but not a folder, or a folder the server will not make, is
  * EX_CONFIG; one it refuses for want of permission EX_NOPERM; each said

@@ -334,11 +334,10 @@ spool_abort(struct spool_file *sf)
 	sf_free(sf);
 }
 
-/* Write data to path through tmp (any path in the same directory). */
+/* data into a new file tmp, fsync'd when sync: 0 or EX_IOERR said. */
 static int
-write_via(const char *tmp, const char *path, const void *data, size_t len)
+write_new(const char *tmp, const void *data, size_t len, int sync)
 {
-	char *dir, *slash;
 	int fd, r = 0;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, FILE_MODE);
@@ -349,7 +348,7 @@ write_via(const char *tmp, const char *path, const void *data, size_t len)
 	if (write_all(fd, data, len) < 0) {
 		msg_warnerr("cannot write %s", tmp);
 		r = EX_IOERR;
-	} else if (fsync(fd) < 0) {
+	} else if (sync && fsync(fd) < 0) {
 		msg_warnerr("cannot fsync %s", tmp);
 		r = EX_IOERR;
 	}
@@ -357,6 +356,27 @@ write_via(const char *tmp, const char *path, const void *data, size_t len)
 		msg_warnerr("cannot close %s", tmp);
 		r = EX_IOERR;
 	}
+	return r;
+}
+
+int
+spool_write_unsynced(const char *path, const void *data, size_t len)
+{
+	int r = write_new(path, data, len, 0);
+
+	if (r)
+		unlink(path);
+	return r;
+}
+
+/* Write data to path through tmp (any path in the same directory). */
+static int
+write_via(const char *tmp, const char *path, const void *data, size_t len)
+{
+	char *dir, *slash;
+	int r;
+
+	r = write_new(tmp, data, len, 1);
 	if (!r && rename(tmp, path) < 0) {
 		msg_warnerr("cannot rename %s to %s", tmp, path);
 		r = EX_IOERR;
@@ -812,8 +832,11 @@ clean_dir(const char *dir, int all)
 int
 spool_clean_tmp(const char *area)
 {
-	/* ".": the area's own files (receipt/excess.csv) are replaced atomically too */
-	static const char *const subs[] = {".", "new", "cur", "failed", "../state"};
+	/* ".": the area's own files (receipt/excess.csv) are replaced atomically
+	 * too; state/parsed: po-export-parse's markers wait there for a run's
+	 * sync as NAME.tmp.PID */
+	static const char *const subs[] = {".", "new", "cur", "failed", "../state",
+	    "../state/parsed"};
 	char *dir;
 	size_t i;
 	int r;

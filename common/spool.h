@@ -91,6 +91,9 @@ int spool_sync_dir(const char *area, const char *sub);
 /* Write data to path atomically (path.tmp.PID, fsync, rename, fsync dir):
  * for state files, cursors and ledgers. */
 int spool_write_atomic(const char *path, const void *data, size_t len);
+/* data into a new file path, not synced (its writer syncs the filesystem
+ * once, then renames it into place): 0, or EX_IOERR said and path gone. */
+int spool_write_unsynced(const char *path, const void *data, size_t len);
 
 /* rename area/from/NAME to area/to/NAME, set its mtime to now (when it
  * reached `to`, which spool_prune goes by), fsync both folders.  A file

@@ -28,9 +28,11 @@
  *   text, too big) goes to po_error_dir.
  * - Memory does not grow with the file: rows stream through pocsv, at
  *   most PEND_MAX ledger records and OUT_CHUNK bytes of a batch are held.
- * - Flushes do not grow with the batches: a file's batches wait in tmp/
- *   and go into new/ together at its end (publish), after one fsync of
- *   the ledger and one syncfs.
+ * - Flushes grow neither with the batches nor with the files: a run's
+ *   files (STAGE_MAX at a time) are written unsynced, batches in tmp/
+ *   (stage), then one sync, the batches into new/ and the markers into
+ *   parsed/ with one fsync of each (commit_jobs), then the archiving
+ *   (commit_run).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +65,7 @@
 #define UNIQUE_MAX	1000	/* NAME.1 .. NAME.999 in the archive */
 #define PEND_MAX	10000	/* ledger records held before an append */
 #define OUT_CHUNK	(64 * 1024)	/* batch bytes written at a time */
+#define STAGE_MAX	1000	/* files parsed before their one sync */
 
 struct run {
 	struct config cfg;
@@ -75,6 +78,8 @@ struct run {
 	int archive_st, error_st;	/* po_archive_dir, po_error_dir:
 					 * FOLDER_UNSEEN, 0 there, else why not */
 	int raw_unsynced;	/* raw copies not fsync'd yet (download) */
+	struct staged *stg;	/* files parsed, waiting for the run's sync */
+	size_t nstg, stgcap;
 };
 
 /* What became of a CSV read (parse_file). */
@@ -103,6 +108,7 @@ struct side {
 
 /* One CSV being turned into batches. */
 struct job {
+	char *mtmp;		/* its marker, written but not renamed yet */
 	struct run *run;
 	const char *name;	/* as NetSuite named it (any bytes) */
 	char *qname;		/* quoted for messages */
@@ -128,6 +134,16 @@ struct job {
 	int status;
 };
 
+/* A remote file parsed this run, its batches, ledger records, side CSVs
+ * and marker written but not durable yet: archived only after the run's
+ * sync (commit_run), never before. */
+struct staged {
+	struct job *job;
+	const struct sftp_entry *e;	/* as listed: put_away's recheck */
+	char *remote;
+	int st;			/* its status so far */
+};
+
 /* ---------------------------------------------------------------- output */
 
 static void
@@ -142,8 +158,8 @@ print_path(const char *dir, const char *name)
 static int pend_flush(struct job *j);
 
 /* A row's ledger record is appended (unsynced) every PEND_MAX records and
- * at the file's end, and made durable (polines_sync) before any batch of
- * the file goes into new/ (publish): so the ledger is always ahead of
+ * at the file's end, and made durable (the sync of commit_jobs) before any
+ * batch of the file goes into new/ (publish): so the ledger is always ahead of
  * new/, memory stays bounded, and a record appended early is harmless. */
 static int
 pend_add(struct job *j, const struct pocsv_row *row)
@@ -302,32 +318,26 @@ batch_add(struct job *j, const struct pocsv_row *row)
 }
 
 /*
- * Every batch of the file into new/, with a number of fsyncs that does
- * not grow with the batches: the ledger first (a line HotWax knows is
- * always one the receipt side knows too), the batches' content (one
- * syncfs), then the renames and one fsync of new/.  A crash anywhere
- * leaves batches in new/ whole or not there, and the marker not written:
- * the rerun writes the missing ones (the names are the same) and names
- * again those still in new/.  Then each batch in new/ is named on stdout,
- * in order.
+ * A file's batches from tmp/ into new/, once the run's sync made their
+ * content and the ledger durable (commit_jobs); *wrote when one moved.
+ * new/ is fsync'd once for all files.  A crash anywhere leaves batches in
+ * new/ whole or not there, and the marker not there: the rerun writes
+ * the missing ones (the names are the same) and names again those still
+ * in new/.
  */
 static int
-publish(struct job *j)
+publish(struct job *j, int *wrote)
 {
-	static const char *const newonly[] = { "new", NULL };
 	const char *area = j->run->po_area;
-	unsigned long n, wrote = 0;
+	unsigned long n, moved = 0;
 	char *name;
-	int r;
+	int r = 0;
 
-	test_point("publish");
-	if ((r = polines_sync(j->run->cfg.spool.dir)) != 0 ||
-	    (j->written && (r = spool_sync_area(area)) != 0))
-		return r;
 	for (n = 1; n <= j->batches && r == 0; n++) {
 		name = batch_name(j, n);
 		if ((r = spool_publish(area, "new", name)) == 0) {
-			wrote++;
+			*wrote = 1;
+			moved++;
 			msg_info("%s: wrote %s/new/%s", j->qname, area, name);
 		}
 		r = r == SPOOL_NO_TMP ? 0 : r;
@@ -336,23 +346,31 @@ publish(struct job *j)
 	/* a batch this run wrote is gone from tmp/ (removed by hand, or by
 	 * another program's clean-up): the file is not marked nor archived,
 	 * and the next run writes the batch again */
-	if (r == 0 && wrote != j->written) {
+	if (r == 0 && moved != j->written) {
 		msg_warn("%s: %lu of its %lu batches written in %s/tmp went "
 		    "missing before they were published: it stays, to be "
-		    "parsed again", j->qname, j->written - wrote, j->written,
+		    "parsed again", j->qname, j->written - moved, j->written,
 		    area);
 		r = EX_IOERR;
 	}
 	j->published = r == 0;
-	if (r == 0 && wrote)
-		r = spool_sync_dir(area, "new");
-	for (n = 1; n <= j->batches && r == 0; n++) {
+	return r;
+}
+
+/* Each batch of the file in new/ named on stdout, in order. */
+static void
+name_batches(struct job *j)
+{
+	static const char *const newonly[] = { "new", NULL };
+	unsigned long n;
+	char *name;
+
+	for (n = 1; n <= j->batches; n++) {
 		name = batch_name(j, n);
-		if (spool_has(area, newonly, name))
-			print_path(area, name);
+		if (spool_has(j->run->po_area, newonly, name))
+			print_path(j->run->po_area, name);
 		free(name);
 	}
-	return r;
 }
 
 /* A file given up: its batches not published are removed from tmp/. */
@@ -408,7 +426,9 @@ side_fp(struct job *j, struct side *sd, char *name, const char *header, int *r)
 	return *r ? NULL : sd->sf.fp;
 }
 
-/* Committed only when the file's batches were (r == 0). */
+/* Into rejects/ when the file's rows were all read (r == 0), unsynced:
+ * the run's sync (commit_jobs) makes it durable before the marker is
+ * there, and until the marker is, a rerun writes it again. */
 static int
 side_finish(struct side *sd, int r)
 {
@@ -416,7 +436,7 @@ side_finish(struct side *sd, int r)
 		return r;
 	sd->open = 0;
 	if (r == 0)
-		return spool_commit(&sd->sf, "rejects");
+		return spool_commit_lazy(&sd->sf, "rejects");
 	spool_abort(&sd->sf);
 	return r;
 }
@@ -623,8 +643,13 @@ count_parsed(const struct job *j)
 	metric_add(M_ROWS_RECOVERED, (long long)j->recovered);
 }
 
+static void say_parsed(struct job *j);
+
+/* Everything made from the file written, nothing synced: the batches in
+ * tmp/, the ledger records appended, the side CSVs in rejects/, the
+ * marker beside its name.  commit_jobs makes them durable and final. */
 static int
-finish(struct job *j)
+stage(struct job *j)
 {
 	struct parsedmark_counts counts = { j->rows, j->rejected, j->batches,
 	    j->recovered };
@@ -633,31 +658,112 @@ finish(struct job *j)
 
 	if (j->open)
 		r = batch_close(j);
-	if (r == 0 && j->run->dry) {
-		say_rejects(j);
+	if (r == 0 && j->run->dry)
 		return 0;
-	}
 	if (r == 0)
 		r = pend_flush(j);
-	if (r == 0)
-		r = publish(j);
 	r = side_finish(&j->rej, r);
 	r = side_finish(&j->rec, r);
 	if (r)
 		return r;
+	/* a staged job holds no buffer: memory stays flat over STAGE_MAX */
+	buf_free(&j->arena);
+	buf_free(&j->out);
+	free(j->pend);
+	j->pend = NULL;
+	j->pcap = 0;
 	marker = marker_path(j);
 	data = parsedmark_text(j->name, &counts);
-	r = spool_write_atomic(marker, data, strlen(data));
-	if (r)	/* said with the path at fault; now what it means */
+	j->mtmp = xasprintf("%s.tmp.%ld", marker, (long)getpid());
+	if (spool_write_unsynced(j->mtmp, data, strlen(data)) != 0) {
+		/* said; the batches still go (mark says what it means) */
+		free(j->mtmp);
+		j->mtmp = NULL;
+	}
+	free(data);
+	free(marker);
+	return 0;
+}
+
+/* The marker into its name: the file counts as parsed from now on. */
+static int
+mark(struct job *j)
+{
+	char *marker = marker_path(j);
+	int r = 0;
+
+	if (!j->mtmp || rename(j->mtmp, marker) < 0) {
+		if (j->mtmp) {
+			msg_warnerr("cannot rename %s to %s", j->mtmp, marker);
+			unlink(j->mtmp);
+		}
 		msg_warn("%s: its batches are written, but not its marker %s: "
 		    "the file stays where it is and is read again by the next "
 		    "run (its batches are not written twice)", j->qname, marker);
-	else
+		r = EX_IOERR;
+	} else
 		count_parsed(j);
-	free(data);
+	free(j->mtmp);
+	j->mtmp = NULL;
 	free(marker);
-	say_rejects(j);
 	return r;
+}
+
+/* The staged files' state made durable: the state area's filesystem
+ * synced too when it is not the po area's (each area may be a mount). */
+static int
+sync_all(struct run *run)
+{
+	struct stat a, b;
+	int r;
+
+	if ((r = spool_sync_area(run->po_area)) != 0)
+		return r;
+	if (stat(run->po_area, &a) == 0 && stat(run->parsed_dir, &b) == 0 &&
+	    a.st_dev == b.st_dev)
+		return 0;
+	return spool_sync(run->parsed_dir);
+}
+
+/*
+ * The durable end of n staged files, with syncs that do not grow with
+ * the files: one sync of what they wrote (batches, ledger, side CSVs,
+ * markers' content), then every batch into new/ and one fsync of new/
+ * (the ledger is durable first: a line HotWax knows is always one the
+ * receipt side knows too), then the markers into parsed/ and one fsync
+ * of it.  rs[i] gets each file's result.  A crash anywhere: a file
+ * without its marker is parsed again, and writes only the batches not
+ * in new/ yet.
+ */
+static void
+commit_jobs(struct run *run, struct job **jobs, int *rs, size_t n)
+{
+	size_t i;
+	int r, wrote = 0, marked = 0;
+
+	test_point("staged");
+	r = sync_all(run);
+	for (i = 0; i < n; i++)
+		rs[i] = r ? r : publish(jobs[i], &wrote);
+	if (r == 0 && wrote && (r = spool_sync_dir(run->po_area, "new")) != 0)
+		for (i = 0; i < n; i++)
+			rs[i] = exit_merge(rs[i], r);
+	for (i = 0; i < n; i++) {
+		if (rs[i] == 0)
+			name_batches(jobs[i]);
+		if (rs[i] == 0 && (rs[i] = mark(jobs[i])) == 0)
+			marked = 1;
+	}
+	if (marked && fsync_dir(run->parsed_dir) < 0) {
+		msg_warnerr("cannot fsync %s", run->parsed_dir);
+		for (i = 0; i < n; i++)
+			rs[i] = exit_merge(rs[i], EX_IOERR);
+	}
+	for (i = 0; i < n; i++) {
+		say_rejects(jobs[i]);
+		if (rs[i] == 0)
+			say_parsed(jobs[i]);
+	}
 }
 
 static void
@@ -669,8 +775,12 @@ job_free(struct job *j)
 	buf_free(&j->arena);
 	buf_free(&j->out);
 	free(j->pend);
+	if (j->mtmp && unlink(j->mtmp) < 0 && errno != ENOENT)
+		msg_warnerr("cannot remove %s", j->mtmp);
+	free(j->mtmp);
 	free(j->qname);
 	free(j->safe);
+	free(j);
 }
 
 /*
@@ -779,53 +889,79 @@ parse_check(struct job *j, int fd, char **why, int *status, enum outcome *o)
 	return 0;
 }
 
+/* The job of the CSV open on fd, its rows read and staged; NULL when the
+ * file is settled otherwise (*o what became of it, *status set). */
+static struct job *
+parse_rows(struct run *run, int fd, const char *name, time_t mtime,
+    char **why, int *status, enum outcome *o)
+{
+	struct job *j = xcalloc(1, sizeof *j);
+	struct pocsv *p;
+	int r;
+
+	j->bfd = -1;
+	j->run = run;
+	j->name = name;
+	j->qname = msg_quote(name, strlen(name));
+	j->safe = safename(name, strlen(name));
+	file_times(j, fd, mtime);
+	if (parse_check(j, fd, why, status, o))
+		goto fail;
+	r = pocsv_open(&p, fd, run->cfg.netsuite.arrival_date_format, why);
+	if (r == POCSV_UNUSABLE) {
+		*status = EX_DATAERR;
+		*o = UNUSABLE;
+		goto fail;
+	}
+	if (r < 0) {
+		msg_cannot_read(j->qname);
+		*status = EX_IOERR;
+		*o = RETRY;
+		goto fail;
+	}
+	r = read_rows(j, p);
+	pocsv_close(p);
+	if (r == 0 && (r = stage(j)) == 0)
+		return j;
+	*status = r;
+	*o = RETRY;
+fail:
+	job_free(j);
+	return NULL;
+}
+
 /* Turn the CSV open on fd into batches.  name is the file's own name (the
  * remote one for SFTP), mtime its mtime there (0: the fd's).  Returns DONE
  * (parsed now or before: archive it), UNUSABLE (*why set) or RETRY (a
  * local error: try again later); *status gets the run's status for this
- * file. */
+ * file.  With staged, a file parsed now is left there, its batches and
+ * marker written but not durable (stage): commit_run finishes it and
+ * archives it; else it is made durable at once. */
 static enum outcome
 parse_file(struct run *run, int fd, const char *name, time_t mtime,
-    char **why, int *status)
+    char **why, int *status, struct job **staged)
 {
-	struct job j;
-	struct pocsv *p;
+	struct job *j;
 	enum outcome o;
-	int r;
+	int r = 0;
 
-	memset(&j, 0, sizeof j);
-	j.bfd = -1;
-	j.run = run;
-	j.name = name;
-	j.qname = msg_quote(name, strlen(name));
-	j.safe = safename(name, strlen(name));
 	*why = NULL;
 	*status = 0;
-	file_times(&j, fd, mtime);
-	if (parse_check(&j, fd, why, status, &o)) {
-		job_free(&j);
+	if (staged)
+		*staged = NULL;
+	if (!(j = parse_rows(run, fd, name, mtime, why, status, &o)))
 		return o;
-	}
-	r = pocsv_open(&p, fd, run->cfg.netsuite.arrival_date_format, why);
-	if (r == POCSV_UNUSABLE) {
-		*status = EX_DATAERR;
-		job_free(&j);
-		return UNUSABLE;
-	}
-	if (r < 0) {
-		msg_cannot_read(j.qname);
-		*status = EX_IOERR;
-		job_free(&j);
-		return RETRY;
-	}
-	r = read_rows(&j, p);
-	pocsv_close(p);
-	if (r == 0)
-		r = finish(&j);
-	if (r == 0)
-		say_parsed(&j);
-	*status = r ? r : j.rejected ? EX_DATAERR : 0;
-	job_free(&j);
+	if (run->dry) {
+		say_rejects(j);
+		say_parsed(j);
+	} else if (staged) {
+		*status = j->rejected ? EX_DATAERR : 0;
+		*staged = j;
+		return DONE;
+	} else
+		commit_jobs(run, &j, &r, 1);
+	*status = r ? r : j->rejected ? EX_DATAERR : 0;
+	job_free(j);
 	return r ? RETRY : DONE;
 }
 
@@ -848,7 +984,7 @@ do_local(struct run *run, int argc, char **argv)
 			free(q);
 			continue;
 		}
-		o = parse_file(run, fd, path_base(argv[i]), 0, &why, &st);
+		o = parse_file(run, fd, path_base(argv[i]), 0, &why, &st, NULL);
 		if (o == UNUSABLE) {
 			msg_warn("%s: cannot be used: %s", q, why);
 			free(why);
@@ -949,13 +1085,18 @@ move_remote(struct run *run, const char *remote, const char *dir,
 	char *qf, *qt;
 	int st = 0, i;
 
-	for (i = 0; i < RENAME_TRIES; i++) {
+	/* The name itself first, unlooked at (one round trip less a file):
+	 * taken, the free ones are looked for. */
+	*to = xasprintf("%s/%s", dir, name);
+	test_point("rename-to");
+	st = sftp_rename_try(run->sftp, remote, *to);
+	for (i = 0; st == EX_CANTCREAT && i < RENAME_TRIES; i++) {
 		free(*to);
 		if (!(*to = free_name(run->sftp, dir, name, &st)))
 			return st;
 		test_point("rename-to");
-		if ((st = sftp_rename(run->sftp, remote, *to)) != EX_CANTCREAT)
-			break;	/* taken meanwhile (said by sftp): the next one */
+		/* taken meanwhile (said by sftp): the next one */
+		st = sftp_rename(run->sftp, remote, *to);
 	}
 	if (st == EX_CANTCREAT) {
 		qf = msg_quote(remote, strlen(remote));
@@ -1030,7 +1171,7 @@ take_moved(struct run *run, const char *name, const char *moved,
 	    because);
 	st = fetch_moved(run, name, moved, &m, &fd);
 	if (st == 0) {
-		o = parse_file(run, fd, name, m.mtime, &why, &st);
+		o = parse_file(run, fd, name, m.mtime, &why, &st, NULL);
 		close(fd);
 	}
 	if (o == UNUSABLE)
@@ -1215,6 +1356,66 @@ progress(uint64_t done, uint64_t total, void *arg)
 	    done >= total ? "\n" : "");
 }
 
+/* A file parsed, to be made durable and archived by commit_run. */
+static void
+stage_add(struct run *run, struct job *j, const struct sftp_entry *e,
+    char *remote, int st)
+{
+	struct staged *g;
+
+	if (run->nstg == run->stgcap) {
+		run->stgcap = run->stgcap ? run->stgcap * 2 : 64;
+		run->stg = xrealloc(run->stg, run->stgcap * sizeof *run->stg);
+	}
+	g = &run->stg[run->nstg++];
+	g->job = j;
+	g->e = e;
+	g->remote = remote;
+	g->st = st;
+}
+
+/*
+ * The files staged so far made durable together (commit_jobs), then each
+ * archived (put_away): a remote file leaves the inbox only after all made
+ * from it is durable.  With *stop (the connection gone) or a file not
+ * made durable, it stays in the inbox: its marker, when there, makes the
+ * next run only archive it.  Returns the run's status for them.
+ */
+static int
+commit_run(struct run *run, int *stop)
+{
+	struct job **jobs;
+	struct staged *g;
+	size_t i, n = run->nstg;
+	int *rs, st, all = 0;
+
+	if (!n)
+		return 0;
+	jobs = xcalloc(n, sizeof *jobs);
+	rs = xcalloc(n, sizeof *rs);
+	for (i = 0; i < n; i++)
+		jobs[i] = run->stg[i].job;
+	commit_jobs(run, jobs, rs, n);
+	run->raw_unsynced = 0;	/* the sync covered the raw copies */
+	test_point("synced");
+	for (i = 0; i < n; i++) {
+		g = &run->stg[i];
+		st = rs[i] ? rs[i] : g->st;
+		if (rs[i] == 0 && !*stop)
+			st = exit_merge(st, put_away(run, g->e, g->remote,
+			    run->cfg.netsuite.po_archive_dir, &run->archive_st));
+		if (sftp_lost(run->sftp, st))
+			*stop = 1;
+		all = exit_merge(all, st);
+		job_free(g->job);
+		free(g->remote);
+	}
+	run->nstg = 0;
+	free(jobs);
+	free(rs);
+	return all;
+}
+
 /* One remote file: returns the status for it; *stop when the connection
  * is no use any more. */
 static int
@@ -1222,6 +1423,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 {
 	const struct config *c = &run->cfg;
 	char *remote, *q, *safe, *why = NULL;
+	struct job *j;
 	enum outcome o;
 	int st, fd;
 
@@ -1253,9 +1455,13 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 		goto out;	/* lost or not: asked below */
 	if (run->dry)
 		printf("would take %s\n", q);
-	o = parse_file(run, fd, e->name, e->mtime, &why, &st);
+	o = parse_file(run, fd, e->name, e->mtime, &why, &st, &j);
 	close(fd);
-	if (o == UNUSABLE) {
+	if (j) {
+		stage_add(run, j, e, remote, st);
+		remote = NULL;
+		st = 0;
+	} else if (o == UNUSABLE) {
 		st = to_error_dir(run, e, remote, why);
 	} else if (o == DONE && run->dry) {
 		st = exit_merge(st, folder_ready(run, c->netsuite.po_archive_dir,
@@ -1344,9 +1550,14 @@ do_sftp(struct run *run)
 		/* a folder that cannot be made stops only the archiving */
 		stop = sftp_lost(run->sftp, st);
 	}
-	for (; i < n && !stop; i++)
+	for (; i < n && !stop; i++) {
 		if (candidate(c, &ents[i]))
 			all = exit_merge(all, take_remote(run, &ents[i], &stop));
+		if (run->nstg >= STAGE_MAX)
+			all = exit_merge(all, commit_run(run, &stop));
+	}
+	all = exit_merge(all, commit_run(run, &stop));
+	free(run->stg);
 	/* the listing is whole even when the walk stopped */
 	if (!run->dry)
 		all = exit_merge(all, prune_markers(run, ents, n));

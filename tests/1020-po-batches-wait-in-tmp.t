@@ -1,5 +1,5 @@
 #!/bin/sh
-# A file's batches wait in po/tmp until its end (publish), with the time
+# A file's batches wait in po/tmp until the run has written every file (staged), with the time
 # NetSuite exported it, days ago.  Another program's start-up clean-up
 # (spool_clean_tmp: po-import's, say, run by hand meanwhile) must not take
 # them for a dead writer's leftovers by that time; and a batch that goes
@@ -18,14 +18,14 @@ for i in range(50):
 PY
 touch -d '3 days ago' "$IN/$NAME"
 
-# stopped at publish: every batch written in tmp/, none renamed
-POSYNC_TEST_STOP=publish po-export-parse >"$SCRATCH/out1" 2>"$SCRATCH/err1" &
+# stopped at staged: every batch written in tmp/, none renamed
+POSYNC_TEST_STOP=staged po-export-parse >"$SCRATCH/out1" 2>"$SCRATCH/err1" &
 pid=$!
 n=0
 until [ "$(awk '{ print $3 }' /proc/$pid/stat 2>/dev/null)" = T ] || [ $n -ge 300 ]; do
 	sleep 0.1; n=$((n + 1))
 done
-t_is "po-export-parse stopped at publish" "$(awk '{ print $3 }' /proc/$pid/stat)" T
+t_is "po-export-parse stopped at staged" "$(awk '{ print $3 }' /proc/$pid/stat)" T
 tmpb=$(ls "$SP/po/tmp" | grep -c '\.json\.')
 t_is "its 5 batches wait in po/tmp" "$tmpb" 5
 t_true "with the export's time, days ago" \
