@@ -27,7 +27,7 @@ BATCH=${3:-100000}
 . "$BED/bed.sh"
 [ -x "$TOP/po-export-parse/po-export-parse" ] || { echo "build first: make" >&2; exit 1; }
 bed_pep hotwax.batch_size="$BATCH"
-PO=$SFTP_ROOT$SFTP_BASE/purchaseorder
+PO=$SFTP_BASE/purchaseorder
 IN=$PO/fulfillment
 python3 "$TOP/bench/gen-po-csv.py" "$ROWS" >"$SCRATCH/big.csv"
 size=$(wc -c <"$SCRATCH/big.csv")

@@ -20,7 +20,7 @@ RUNS=${3:-2}
 . "$BED/bed.sh"
 [ -x "$TOP/po-export-parse/po-export-parse" ] || { echo "build first: make" >&2; exit 1; }
 bed_pep
-IN=${SFTP_ROOT:-}$SFTP_BASE/purchaseorder/fulfillment
+IN=$SFTP_BASE/purchaseorder/fulfillment
 R=$SFTP_BASE/purchaseorder/fulfillment
 mkdir -p "$SCRATCH/src" "$SCRATCH/dl"
 python3 "$TOP/bench/gen-po-csv.py" "$ROWS" 20000000 "$FILES" "$SCRATCH/src"

@@ -58,8 +58,8 @@ sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$sftp_PORT /" \
 posync_conf "sftp.port=$sftp_PORT" "sftp.known_hosts=$W/known_hosts" \
 	"sftp.timeout=120" "hotwax.timeout=120" \
 	"hotwax.base_url=https://127.0.0.1:$https_PORT/api/"
-INBOX=$SFTP_ROOT$SFTP_BASE/purchaseorder/fulfillment
-RDIR=$SFTP_ROOT$SFTP_BASE/purchaseorder/receipt
+INBOX=$SFTP_BASE/purchaseorder/fulfillment
+RDIR=$SFTP_BASE/purchaseorder/receipt
 # NetSuite takes the receipt files published (else receipt-push holds the
 # next one back until it has)
 taken() { rm -f "$RDIR"/*.json; }
