@@ -66,6 +66,8 @@
 #define PEND_MAX	10000	/* ledger records held before an append */
 #define OUT_CHUNK	(64 * 1024)	/* batch bytes written at a time */
 #define STAGE_MAX	1000	/* files parsed before their one sync */
+#define STAGE_MS	2000	/* ...or this long since the first of them:
+				 * a kill loses no more than that of work */
 
 struct run {
 	struct config cfg;
@@ -80,6 +82,7 @@ struct run {
 	int raw_unsynced;	/* raw copies not fsync'd yet (download) */
 	struct staged *stg;	/* files parsed, waiting for the run's sync */
 	size_t nstg, stgcap;
+	int64_t stg_since;	/* mono_ms() when the first was staged */
 };
 
 /* What became of a CSV read (parse_file). */
@@ -1367,6 +1370,8 @@ stage_add(struct run *run, struct job *j, const struct sftp_entry *e,
 		run->stgcap = run->stgcap ? run->stgcap * 2 : 64;
 		run->stg = xrealloc(run->stg, run->stgcap * sizeof *run->stg);
 	}
+	if (run->nstg == 0)
+		run->stg_since = mono_ms();
 	g = &run->stg[run->nstg++];
 	g->job = j;
 	g->e = e;
@@ -1553,7 +1558,8 @@ do_sftp(struct run *run)
 	for (; i < n && !stop; i++) {
 		if (candidate(c, &ents[i]))
 			all = exit_merge(all, take_remote(run, &ents[i], &stop));
-		if (run->nstg >= STAGE_MAX)
+		if (run->nstg >= STAGE_MAX || (run->nstg &&
+		    mono_ms() - run->stg_since >= STAGE_MS))
 			all = exit_merge(all, commit_run(run, &stop));
 	}
 	all = exit_merge(all, commit_run(run, &stop));
