@@ -30,28 +30,6 @@ trap 'rm -rf "$W"' EXIT INT TERM
 python3 "$TOP/bench/gen-po-csv.py" "$ROWS" >"$W/bench.csv"
 printf '[spool]\ndir = %s/spool\n[hotwax]\nbatch_size = %s\n' "$W" "$BATCH" >"$W/posync.conf"
 chmod 600 "$W/posync.conf"
-cat >"$W/peer.py" <<'PY'
-import csv, json, os, sys
-src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-batch, k = [], 0
-def flush():
-    global batch, k
-    k += 1
-    with open(os.path.join(out, "%05d.json" % k), "w") as f:
-        json.dump(batch, f)
-    batch = []
-with open(src, newline="") as f:
-    r = csv.reader(f)
-    next(r)
-    for row in r:
-        batch.append({"externalId": row[0], "productSku": row[1], "quantity": row[2],
-                      "externalFacilityId": row[-3], "itemExternalId": row[-2],
-                      "arrivalDate": row[-1]})
-        if len(batch) >= n:
-            flush()
-if batch:
-    flush()
-PY
 mkdir "$W/peer"
 
 # measure KEY CMD... -- wall, CPU (user + sys) and peak RSS of CMD into
@@ -69,7 +47,7 @@ echo "p1-parse: $ROWS rows, $(wc -c <"$W/bench.csv") bytes, batch_size $BATCH," 
     "$(date -u +%Y-%m-%dT%H:%MZ), $(uname -sm), $(nproc) cores"
 cat "$W/bench.csv" >/dev/null	# every peer reads it from the page cache
 measure libcsv "$CSVCOUNT" "$W/bench.csv"
-measure python python3 "$W/peer.py" "$W/bench.csv" "$W/peer" "$BATCH"
+measure python python3 "$TOP/bench/peer-csv.py" "$W/bench.csv" "$W/peer" "$BATCH"
 measure mlr mlr --icsv --ojson --allow-ragged-csv-input cat "$W/bench.csv"
 measure po-export-parse "$PEP" -c "$W/posync.conf" "$W/bench.csv"
 [ "$(cat "$W/po-export-parse" | cut -d' ' -f4)" -le 65 ] ||

@@ -64,27 +64,5 @@ echo "$ROWS rows, $size bytes, batch_size $BATCH, on $(uname -sm)"
 measure "wc -l" wc -l "$W/bench.csv"
 measure "po-export-parse" "$PEP" -c "$W/posync.conf" "$W/bench.csv"
 echo "  batches: $(ls "$W/spool/po/new" | wc -l), rejected rows: $(($(cat "$W"/spool/po/rejects/* | wc -l) - 1))"
-cat >"$W/peer.py" <<'PY'
-import csv, json, os, sys
-src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-batch, k = [], 0
-def flush():
-    global batch, k
-    k += 1
-    with open(os.path.join(out, "%05d.json" % k), "w") as f:
-        json.dump(batch, f)
-    batch = []
-with open(src, newline="") as f:
-    r = csv.reader(f)
-    next(r)
-    for row in r:
-        batch.append({"externalId": row[0], "productSku": row[1], "quantity": row[2],
-                      "externalFacilityId": row[-3], "itemExternalId": row[-2],
-                      "arrivalDate": row[-1]})
-        if len(batch) >= n:
-            flush()
-if batch:
-    flush()
-PY
 mkdir "$W/peer"
-measure "python3 csv (peer)" python3 "$W/peer.py" "$W/bench.csv" "$W/peer" "$BATCH"
+measure "python3 csv (peer)" python3 "$TOP/bench/peer-csv.py" "$W/bench.csv" "$W/peer" "$BATCH"
