@@ -188,8 +188,9 @@ int spool_queue_item(const struct spool_queue *q, const char *name);
 
 /* Remove leftovers of a crashed writer: files in area/tmp, and
  * spool_write_atomic's PATH.tmp.PID in area, area/{new,cur,failed} and the
- * spool's state/, whose writer process is gone or that are older than a
- * day.  Call while holding the lock. */
+ * spool's state/ (state/parsed too), whose writer process is gone or whose
+ * inode was last changed (ctime: a writer may set the mtime back to its
+ * source's) more than a day ago.  Call while holding the lock. */
 int spool_clean_tmp(const char *area);
 /* Remove regular files in dir not modified for keep_days days: since
  * spool_move stamps a file when it arrives, those that reached dir (or
