@@ -20,11 +20,7 @@
 static char *
 lock_path(const char *spooldir, const char *name)
 {
-	char *file = xasprintf("%s.lock", name), *path;
-
-	path = spool_state_path(spooldir, file);
-	free(file);
-	return path;
+	return spool_state_file(spooldir, name, "lock");
 }
 
 static int

@@ -135,11 +135,7 @@ state_load(const struct notes *n, const char *path, struct metrics_last *l)
 static char *
 state_path(const char *spooldir, const char *prog)
 {
-	char *name = xasprintf("%s.metrics", prog), *p;
-
-	p = spool_state_path(spooldir, name);
-	free(name);
-	return p;
+	return spool_state_file(spooldir, prog, "metrics");
 }
 
 int

@@ -124,6 +124,12 @@ spool_state_path(const char *dir, const char *name)
 }
 
 char *
+spool_state_file(const char *dir, const char *name, const char *ext)
+{
+	return xasprintf("%s/state/%s.%s", dir, name, ext);
+}
+
+char *
 spool_area_path(const char *dir, const char *area, const char *sub)
 {
 	return sub ? xasprintf("%s/%s/%s", dir, area, sub) :

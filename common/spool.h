@@ -25,6 +25,9 @@
  * DIR/state/NAME (NAME NULL: the folder DIR/state), and DIR/AREA/SUB
  * (SUB NULL: the area DIR/AREA itself), AREA "po" or "receipt". */
 char *spool_state_path(const char *dir, const char *name);
+/* SPOOL/state/NAME.EXT, a program's own state file (NAME.lock,
+ * NAME.metrics): malloc'd. */
+char *spool_state_file(const char *dir, const char *name, const char *ext);
 char *spool_area_path(const char *dir, const char *area, const char *sub);
 
 /* Create the whole tree under dir (mode 0750 for new folders), then
