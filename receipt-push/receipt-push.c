@@ -79,6 +79,11 @@
 #define SEEN_FILE "receipt-push.errors-seen"
 #define FUTURE_FILE "receipt-push.errors-future"	/* future.h */
 #define UNREAD_FILE "receipt-push.unread"	/* look_at_receipt_dir */
+#define STAGING_FILE "receipt-push.staging"	/* staging_noted */
+#define ERRDIR_FILE "receipt-push.errors-dir"	/* errdir_proven */
+/* s of this host's clock from the moment the server was seen to show an
+ * error folder's mtime to a walk of it that proves the mtime (errdir_proven) */
+#define ERRDIR_SETTLE 3
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
 #define LOCK_NAME "receipt-push"
@@ -104,6 +109,10 @@ struct run {
 	size_t nrd;
 	int rd_listed;		/* rd is this run's listing */
 	int staging_ready;
+	int stg_noted;		/* STAGING_FILE is there: staging holds nothing of ours */
+	int stg_swept;		/* clean_staging ran this run */
+	int stg_clean;		/* ... and left no file there */
+	int stg_left;		/* writes into staging since, not known gone */
 	struct sftp_entry *stg;	/* what clean_staging left: not files */
 	size_t nstg;
 	int pubfd;		/* the publish lock, or -1 */
@@ -659,6 +668,76 @@ in_the_way(struct run *r, size_t i, char *way, const char *kind)
 	return exit_merge(EX_CONFIG, write_held(r, i));
 }
 
+/*
+ * Staging's note, SPOOL/state/receipt-push.staging (notes.h), one key:
+ * the staging folder (safename).  Written at the end of a run whose sweep
+ * (clean_staging) left no file there and whose every write there since
+ * went again (each upload renamed out, or its copy removed); removed
+ * before anything is written there (an upload, the clock probe).  While
+ * it names the configured folder, staging holds nothing of this host's,
+ * and a run with nothing to upload neither stats nor lists it (issue 12:
+ * an idle run costs one listing a side).  Without it -- a fresh spool, a
+ * run killed before its upload was renamed, a file that could not be
+ * removed, another staging folder set -- the run sweeps first.  A run
+ * that uploads sweeps before its first upload anyway: staged_name must
+ * know what is there.  A note whose removal a power cut undid only
+ * delays a leftover's removal to that sweep: NetSuite never reads
+ * staging.
+ */
+static int
+staging_noted(const struct run *r)
+{
+	const char *dir = r->c->netsuite.receipt_staging_dir;
+	char *p = spool_state_path(r->c->spool.dir, STAGING_FILE);
+	char *sn = safename(dir, strlen(dir));
+	struct notes *n = notes_open(p, 0);
+	int noted = n && notes_find(n, sn) != NULL;
+
+	notes_close(n);
+	free(sn);
+	free(p);
+	return noted;
+}
+
+/* Write the note (clean) or remove it: 0 or EX_IOERR, said. */
+static int
+staging_note(struct run *r, int clean)
+{
+	const char *dir = r->c->netsuite.receipt_staging_dir;
+	char *p = spool_state_path(r->c->spool.dir, STAGING_FILE);
+	char *sn = safename(dir, strlen(dir));
+	struct notes *n = notes_open(p, 0);
+	int st = EX_IOERR;
+
+	if (n) {
+		if (clean)
+			notes_keep(n, sn);
+		st = notes_save(n);
+	}
+	notes_close(n);
+	free(sn);
+	free(p);
+	if (!st)
+		r->stg_noted = clean;
+	return st;
+}
+
+/* Before anything is written into staging: the note goes first, and the
+ * write is counted until it is known gone (stg_left).  -n writes
+ * nothing. */
+static int
+staging_dirty(struct run *r)
+{
+	int st;
+
+	if (r->dry)
+		return 0;
+	if (r->stg_noted && (st = staging_note(r, 0)))
+		return st;
+	r->stg_left++;
+	return 0;
+}
+
 /* Staging is posync's own folder: whatever is there is a crashed run's.
  * The files go; anything else (a folder, a link), and a file that cannot
  * be removed (another owner's, in a sticky folder), is left, in r->stg,
@@ -673,9 +752,12 @@ clean_staging(struct run *r)
 	char *p;
 	int s;
 
+	r->stg_swept = 1;
 	s = sftp_stat(r->s, dir, &st);
-	if (s == SFTP_MISSING)
+	if (s == SFTP_MISSING) {
+		r->stg_clean = 1;
 		return 0;
+	}
 	if (s || (s = sftp_list(r->s, dir, &e, &n)))
 		return s;
 	for (i = 0; i < n && !s; i++) {
@@ -705,6 +787,7 @@ clean_staging(struct run *r)
 	r->stg = e;
 	r->nstg = n;
 	r->staging_ready = !s;
+	r->stg_clean = !s && !kept;
 	return s;
 }
 
@@ -796,7 +879,8 @@ rename_refused(struct run *r, struct item *it, const char *staged)
 	if (st == 0)
 		msg_warn("%s: was already in the receipt folder; not published again",
 		    it->path);
-	s = sftp_remove(r->s, staged);
+	if ((s = sftp_remove(r->s, staged)) == 0)
+		r->stg_left--;	/* staging_dirty */
 	if (st == IN_THE_WAY)
 		return exit_merge(in_the_way(r, (size_t)(it - r->q), way, kind), s);
 	if (st == SFTP_MISSING) {
@@ -814,11 +898,16 @@ static int
 publish(struct run *r, struct item *it)
 {
 	const struct config *c = r->c;
-	char *sname = staged_name(r, it->name);
-	char *staged = remote(c->netsuite.receipt_staging_dir, sname);
-	char *final = remote(c->netsuite.receipt_dir, it->name);
-	int fd, st;
+	char *sname, *staged, *final;
+	int fd = -1, st;
 
+	/* the sweep an idle run skips (staging_noted): staged_name must
+	 * know what is there, and a leftover goes before a new upload */
+	if (!r->stg_swept && (st = clean_staging(r)))
+		return st;
+	sname = staged_name(r, it->name);
+	staged = remote(c->netsuite.receipt_staging_dir, sname);
+	final = remote(c->netsuite.receipt_dir, it->name);
 	free(sname);
 	fd = open(it->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -846,6 +935,8 @@ publish(struct run *r, struct item *it)
 			goto out;
 		r->staging_ready = 1;
 	}
+	if ((st = staging_dirty(r)))
+		goto out;
 	if (isatty(2))
 		sftp_set_progress(r->s, progress, it->name);
 	st = sftp_put(r->s, fd, staged);
@@ -853,6 +944,8 @@ publish(struct run *r, struct item *it)
 	if (st)
 		goto out;
 	st = sftp_rename(r->s, staged, final);
+	if (st == 0 || st == SFTP_MISSING)
+		r->stg_left--;	/* the staged copy is gone */
 	if (st == SFTP_MISSING) {
 		/* someone emptied the staging folder between the upload and
 		 * the rename: nothing reached NetSuite, the next run sends it */
@@ -1098,6 +1191,7 @@ struct errscan {
 	struct future fu;	/* FUTURE_FILE */
 	size_t fresh;		/* reported this run */
 	int lost;		/* the connection: nothing more this run */
+	size_t left;		/* neither reported nor seen before: for later */
 };
 
 /* One regular file of the listing, e: reported unless seen before (its
@@ -1115,6 +1209,7 @@ report_one(struct run *r, struct errscan *x, const struct sftp_entry *e)
 	if (notes_find(x->seen, sn))
 		notes_keep(x->seen, sn);
 	if (notes_find(x->seen, sn) || x->lost) {
+		x->left += !notes_find(x->seen, sn);
 		free(sn);
 		return 0;
 	}
@@ -1141,17 +1236,20 @@ report_one(struct run *r, struct errscan *x, const struct sftp_entry *e)
 		}
 		x->lost = sftp_lost(r->s, c);
 	}
+	x->left += c != 0;	/* left, or tried again next run */
 	free(sn);
 	return c == FUTURE_LATER ? 0 : c;
 }
 
 /* Is dir a folder right inside receipt_dir (the default error folder),
- * by this run's listing of it?  1 a folder, 0 not there; -1 when the
- * listing cannot tell (not listed, not right inside, not a plain folder):
- * then the server is asked.  Saves a round trip on every run, the idle
- * one too; a folder made since the listing is seen the next run. */
+ * by this run's listing of it?  1 a folder (*ent its entry there, with
+ * its mtime), 0 not there; -1 when the listing cannot tell (not listed,
+ * not right inside, not a plain folder): then the server is asked.
+ * Saves a round trip on every run, the idle one too; a folder made since
+ * the listing is seen the next run. */
 static int
-in_receipt_dir(const struct run *r, const char *dir)
+in_receipt_dir(const struct run *r, const char *dir,
+    const struct sftp_entry **ent)
 {
 	const char *rd = r->c->netsuite.receipt_dir, *base;
 	size_t len = strlen(rd), i;
@@ -1162,22 +1260,119 @@ in_receipt_dir(const struct run *r, const char *dir)
 	if (!*base || strchr(base, '/'))
 		return -1;
 	for (i = 0; i < r->nrd; i++)
-		if (strcmp(r->rd[i].name, base) == 0)
+		if (strcmp(r->rd[i].name, base) == 0) {
+			*ent = &r->rd[i];
 			return r->rd[i].is_dir ? 1 : -1;
+		}
 	return 0;
+}
+
+/*
+ * Whether the error folder need not be listed: SPOOL/state/
+ * receipt-push.errors-dir (notes.h), one key, the folder (safename):
+ * "MTIME FIRST PROVEN".  MTIME is the folder's mtime as receipt_dir's
+ * listing last showed it (its entry there, no request of its own); FIRST
+ * this host's time just after the server was first seen to show it;
+ * PROVEN 1 once a walk of the folder that began ERRDIR_SETTLE s or more
+ * after FIRST left no file in it for later (every one reported, or seen
+ * before).  Listed unless the entry shows that MTIME and it is PROVEN.
+ *
+ * Why the wait: an mtime has a one-second grain, so a file added in the
+ * same second as a walk, after it, leaves the folder's mtime as the walk
+ * saw it.  A walk begun two seconds and more after the server already
+ * showed MTIME saw every file added in MTIME's second, and a file added
+ * after the walk began falls in a later second: a new MTIME.  So an
+ * unchanged MTIME is believed only once such a walk proved it; till
+ * then each run lists the folder (at most the first run or two after
+ * each change).  A file left for later (young, or its mtime ahead:
+ * future.h), one that could not be copied, a walk cut short: not
+ * proven, listed again.  No mtime from the server (0): always listed.
+ * A file rewritten in place under a name already seen was never reported
+ * again anyway (SEEN_FILE keeps names).  What it rests on: the server's
+ * clock and this host's advance together between two runs, as the
+ * stale alarm's do.
+ */
+static int
+errdir_proven(const struct run *r, const char *dir,
+    const struct sftp_entry *e, long long rec[3])
+{
+	char *p = spool_state_path(r->c->spool.dir, ERRDIR_FILE);
+	char *sn = safename(dir, strlen(dir));
+	struct notes *n = notes_open(p, 0);
+	const char *v;
+
+	rec[0] = rec[1] = rec[2] = -1;	/* no record */
+	if (n && (v = notes_find(n, sn)) && notes_nums(v, rec, 3) != 0)
+		rec[0] = rec[1] = rec[2] = -1;	/* damaged: none */
+	notes_close(n);
+	free(sn);
+	free(p);
+	return e && e->mtime > 0 && rec[0] == (long long)e->mtime &&
+	    rec[2] == 1;
+}
+
+/* After a walk (begun at this host's time walked) of the folder whose
+ * entry in receipt_dir is e: the record errdir_proven reads next run;
+ * whole when the walk left nothing for later.  Not with -n. */
+static int
+errdir_record(const struct run *r, const char *dir,
+    const struct sftp_entry *e, const long long rec[3], time_t walked,
+    int whole)
+{
+	char *p, *sn;
+	struct notes *n;
+	long long first = rec[1];
+	int st = 0;
+
+	if (r->dry)
+		return 0;
+	if (rec[0] != (long long)e->mtime || first < 0 || first > walked)
+		first = walked;	/* first seen so now (or the clock went back) */
+	p = spool_state_path(r->c->spool.dir, ERRDIR_FILE);
+	sn = safename(dir, strlen(dir));
+	if ((n = notes_open(p, 0)) != NULL) {
+		if (e->mtime > 0)
+			notes_keepf(n, sn, "%lld %lld %d", (long long)e->mtime,
+			    first, whole && walked - first >= ERRDIR_SETTLE);
+		st = notes_save(n);
+	} else
+		st = EX_IOERR;
+	notes_close(n);
+	free(sn);
+	free(p);
+	return st;
+}
+
+/* Every regular file of the error folder's listing: reported, or left
+ * (x->left counts those that are neither reported nor seen before). */
+static int
+report_each(struct run *r, struct errscan *x, struct sftp_entry *e, size_t n)
+{
+	int s = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].is_reg)
+			s = exit_merge(s, report_one(r, x, &e[i]));
+	return s;
 }
 
 static int
 report_errors(struct run *r)
 {
-	struct errscan x = { r->c->netsuite.receipt_error_dir, NULL, {0}, 0, 0 };
+	struct errscan x = { r->c->netsuite.receipt_error_dir, NULL, {0}, 0, 0, 0 };
+	const struct sftp_entry *ent = NULL;
 	struct sftp_entry *e, st;
-	size_t n, i;
+	long long rec[3];
+	size_t n;
 	char *state;
+	time_t walked = time(NULL);
 	int s, s2 = 0, k;
 
-	if (!x.dir || (k = in_receipt_dir(r, x.dir)) == 0)
+	if (!x.dir || (k = in_receipt_dir(r, x.dir, &ent)) == 0)
 		return 0;
+	if (k > 0 && errdir_proven(r, x.dir, ent, rec))
+		return 0;	/* nothing new there (errdir_proven) */
 	if ((s = k > 0 ? 0 : sftp_stat(r->s, x.dir, &st)) == SFTP_MISSING)
 		return 0;
 	if (s || (s = sftp_list(r->s, x.dir, &e, &n)))
@@ -1191,12 +1386,12 @@ report_errors(struct run *r)
 		return EX_IOERR;
 	}
 	future_open(&x.fu, r->c->spool.dir, FUTURE_FILE, r->c->netsuite.po_min_age);
-	if (any_fresh(x.seen, e, n) && (s = future_clock(&x.fu, r->s,
-	    r->c->netsuite.receipt_staging_dir, r->dry)))
+	/* the probe is a write into staging (staging_dirty) */
+	if (any_fresh(x.seen, e, n) && ((s = staging_dirty(r)) ||
+	    (s = future_clock(&x.fu, r->s, r->c->netsuite.receipt_staging_dir,
+	    r->dry))))
 		x.lost = 1;	/* the connection: nothing more this run */
-	for (i = 0; i < n; i++)
-		if (e[i].is_reg)
-			s = exit_merge(s, report_one(r, &x, &e[i]));
+	s = exit_merge(s, report_each(r, &x, e, n));
 	/* Only names still on the server are kept: the list stays small.
 	 * The new ones are counted once they are kept as seen. */
 	if (!r->dry && (s2 = notes_save(x.seen)) == 0)
@@ -1206,6 +1401,9 @@ report_errors(struct run *r)
 	 * notes of the rest are kept */
 	if (!r->dry && !x.lost)
 		s = exit_merge(s, future_save(&x.fu));
+	if (k > 0 && !x.lost)
+		s = exit_merge(s, errdir_record(r, x.dir, ent, rec, walked,
+		    !s && !x.left));
 	future_close(&x.fu);
 	notes_close(x.seen);
 	sftp_entries_free(e, n);
@@ -1229,15 +1427,19 @@ run(struct run *r, int argc, char **argv)
 		return exit_merge(st, s);
 	}
 	/* A stale file is said, then the queue is still walked: it holds
-	 * anyway, and files published before a crash still move to cur/. */
-	if ((s = clean_staging(r)) == 0 && ((s = look_at_receipt_dir(r)) == 0 ||
-	    s == EX_TEMPFAIL))
+	 * anyway, and files published before a crash still move to cur/.
+	 * Staging is swept first unless noted clean (staging_noted). */
+	r->stg_noted = staging_noted(r);
+	s = r->stg_noted ? 0 : clean_staging(r);
+	if (s == 0 && ((s = look_at_receipt_dir(r)) == 0 || s == EX_TEMPFAIL))
 		s = exit_merge(s, push_all(r));
 	lock_drop(&r->pubfd);	/* chosen files are in cur/, or held */
 	st = exit_merge(st, s);
 	/* EX_CONFIG: a file held behind something in the way (in_the_way) */
 	if (exit_done(s) || s == EX_TEMPFAIL || s == EX_CONFIG)
 		st = exit_merge(st, report_errors(r));
+	if (!r->dry && !r->stg_noted && r->stg_clean && r->stg_left == 0)
+		st = exit_merge(st, staging_note(r, 1));
 	return st;
 }
 

@@ -19,6 +19,10 @@
 # $SCRATCH/sshd/host_TYPE and host_TYPE.pub; with rsa the server also
 # signs with ssh-rsa (SHA-1), which libssh2 1.10 needs for RSA host keys.
 # SFTP_KNOWN_HOSTS then holds every one of them.
+# SSHD_SFTP_LOG=FILE (set before sshd_start) serves SFTP with OpenSSH's
+# sftp-server at -l VERBOSE instead of internal-sftp, its log (one line
+# an open, opendir, stat, rename, remove ...) appended to FILE: what a
+# run asked the server, for a test that counts it.
 # Functions: sshd_start, sshd_stop, sshd_wrong_known_hosts FILE,
 #            sftp_batch CMDS...
 
@@ -63,6 +67,16 @@ sshd_start() {
 		mkdir -p "$SFTP_BASE/purchaseorder/$_d" || return 1
 	done
 
+	_sshd_sftp="internal-sftp -d $SFTP_HOME"
+	if [ -n "${SSHD_SFTP_LOG:-}" ]; then
+		[ -x /usr/lib/openssh/sftp-server ] ||
+			t_skip_all "no /usr/lib/openssh/sftp-server to log SFTP requests"
+		printf '#!/bin/sh\nexec /usr/lib/openssh/sftp-server -e -l VERBOSE -d "%s" 2>>"%s"\n' \
+			"$SFTP_HOME" "$SSHD_SFTP_LOG" >"$_sshd_dir/sftp-logged" &&
+			chmod 755 "$_sshd_dir/sftp-logged" || return 1
+		_sshd_sftp=$_sshd_dir/sftp-logged
+	fi
+
 	_sshd_try=0
 	while :; do
 		_sshd_try=$((_sshd_try + 1))
@@ -95,7 +109,7 @@ X11Forwarding no
 PermitTTY no
 PermitUserEnvironment no
 Subsystem sftp internal-sftp
-ForceCommand internal-sftp -d $SFTP_HOME
+ForceCommand $_sshd_sftp
 EOF
 		"$_sshd_bin" -t -f "$_sshd_dir/sshd_config" 2>"$SCRATCH/sshd-t.err" || {
 			sed 's/^/# sshd -t: /' "$SCRATCH/sshd-t.err"

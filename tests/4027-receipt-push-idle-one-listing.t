@@ -1,0 +1,92 @@
+#!/bin/sh
+# An idle receipt-push run (nothing queued, nothing new) costs one
+# listing on the SFTP server, receipt_dir's, and no other request (issue
+# 12, round trips): counted from OpenSSH's sftp-server log (-l VERBOSE,
+# SSHD_SFTP_LOG), one line a request.  The staging folder is swept only
+# when this host's state does not say it is clean
+# (SPOOL/state/receipt-push.staging: written after a sweep, removed before
+# any upload): a fresh spool sweeps; an upload cut short leaves its part
+# in staging and no note, so the next run -- nothing queued -- sweeps it
+# (and -n names it, as tests/4011 has it name one on a fresh spool).
+. "${0%/*}/lib.sh"
+SSHD_SFTP_LOG=$SCRATCH/sftp.log
+. "$BED/bed.sh"
+bed_rp_folders
+LOG=$SSHD_SFTP_LOG
+NOTE=$SP/state/receipt-push.staging
+# the requests of the last run, one a line (the session's own lines out)
+# (OpenSSH ends a line on stderr with CR LF)
+reqs() { tr -d '\r' <"$LOG" | grep -v '^session \|^received client version\|^sent status'; }
+run() { : >"$LOG"; receipt-push "$@" </dev/null >"$SCRATCH/run.out" 2>"$SCRATCH/run.err"; }
+
+run
+t_is "a first run on a fresh spool: exit 0" "$?" 0
+t_like "... sweeps staging (no note yet)" "$(reqs)" "stat name \"$S\""
+t_like "... lists receipt_dir" "$(reqs)" "^opendir \"$R\"\$"
+t_like "... and the error folder (nothing recorded of it)" "$(reqs)" "^opendir \"$R/error\"\$"
+t_true "... and notes staging clean" -f "$NOTE"
+
+# the error folder's mtime is believed only once a walk begun seconds
+# after it was first seen proved it (4028)
+sleep "$((3 + 1))"
+run
+t_is "the next run: exit 0" "$?" 0
+t_is "... does not look at staging" "$(reqs | grep -c "$S")" 0
+t_like "... lists the error folder once more, to prove its mtime" "$(reqs)" \
+	"^opendir \"$R/error\"\$"
+
+run
+t_is "an idle run: exit 0" "$?" 0
+t_is "... lists one folder" "$(reqs | grep -c '^opendir ')" 1
+t_like "... receipt_dir" "$(reqs)" "^opendir \"$R\"\$"
+t_is "... and asks nothing else" "$(reqs | grep -vc '^opendir \|^closedir ')" 0
+t_diag "the idle run's requests: $(reqs | tr '\n' ';')"
+
+# ---- an upload cut short: its part is left in staging, the note gone
+F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
+python3 - "$N/$F" <<'PY'
+import sys
+body = '[{"order_id": "1", "items": [{"line_id": "1", "quantity": 1}]}'
+open(sys.argv[1], "w").write(body + " " * (3000000 - len(body) - 2) + "]\n")
+PY
+CUT=$(free_port)
+"$BED/faultproxy.py" --listen "$CUT" --to "$SSHD_PORT" --mode cutup:1500000 \
+	</dev/null >/dev/null 2>&1 &
+t_at_exit "kill $!"
+wait_port "$CUT" || t_bail "the fault proxy did not start"
+sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$CUT /" "$SFTP_KNOWN_HOSTS" \
+	>"$SCRATCH/known_hosts"
+cp "$SCRATCH/posync.conf" "$SCRATCH/direct.conf"
+sed -i -e "s/^port = .*/port = $CUT/" \
+	-e "s|^known_hosts = .*|known_hosts = $SCRATCH/known_hosts|" "$SCRATCH/posync.conf"
+run
+rc=$?
+t_true "an upload cut short fails (exit $rc)" "$rc" -ne 0
+t_like "... said" "$(cat "$SCRATCH/run.err")" "upload failed"
+t_is "... leaves a part of the file in staging" "$(ls "$S")" "$F"
+t_true "... not all of it" "$(stat -c %s "$S/$F")" -lt "$(stat -c %s "$N/$F")"
+t_true "... and no note that staging is clean" ! -e "$NOTE"
+t_true "... nothing reached receipt_dir" ! -e "$R/$F"
+
+cp "$SCRATCH/direct.conf" "$SCRATCH/posync.conf"
+mv "$N/$F" "$SCRATCH/$F"	# nothing queued now
+run -n
+t_is "receipt-push -n with nothing queued: exit 0" "$?" 0
+t_like "... looks in staging: the note is missing" "$(reqs)" "^opendir \"$S\"\$"
+t_like "... and would remove the part left" "$(cat "$SCRATCH/run.out")" \
+	"^would remove the staging leftover \".*/receipt-staging/$F\"\$"
+t_true "... removes nothing" -f "$S/$F"
+run
+t_is "the real run with nothing queued: exit 0" "$?" 0
+t_is "... sweeps it away" "$(ls "$S")" ""
+t_true "... and notes staging clean again" -f "$NOTE"
+run
+t_is "... the run after does not look at staging" "$(reqs | grep -c "$S")" 0
+
+mv "$SCRATCH/$F" "$N/$F"
+run
+t_is "the file queued again: exit 0" "$?" 0
+t_like "... a run that uploads sweeps staging first" "$(reqs)" "opendir \"$S\""
+t_ok "... and publishes it whole" cmp "$R/$F" "$C/$F"
+t_true "... staging noted clean after the rename" -f "$NOTE"
+t_done
