@@ -82,8 +82,10 @@
 #define STAGING_FILE "receipt-push.staging"	/* staging_noted */
 #define ERRDIR_FILE "receipt-push.errors-dir"	/* errdir_proven */
 /* s of this host's clock from the moment the server was seen to show an
- * error folder's mtime to a walk of it that proves the mtime (errdir_proven) */
+ * error folder's mtime to a walk of it that proves the mtime; and from
+ * the last walk to the next, mtime or not (errdir_proven) */
 #define ERRDIR_SETTLE 3
+#define ERRDIR_RELIST (6 * 3600)
 /* The lock's name is fixed, not argv[0]'s: a copy run through a link
  * with another name must still find the running one. */
 #define LOCK_NAME "receipt-push"
@@ -1270,12 +1272,16 @@ in_receipt_dir(const struct run *r, const char *dir,
 /*
  * Whether the error folder need not be listed: SPOOL/state/
  * receipt-push.errors-dir (notes.h), one key, the folder (safename):
- * "MTIME FIRST PROVEN".  MTIME is the folder's mtime as receipt_dir's
- * listing last showed it (its entry there, no request of its own); FIRST
- * this host's time just after the server was first seen to show it;
- * PROVEN 1 once a walk of the folder that began ERRDIR_SETTLE s or more
- * after FIRST left no file in it for later (every one reported, or seen
- * before).  Listed unless the entry shows that MTIME and it is PROVEN.
+ * "MTIME FIRST PROVEN WALKED".  MTIME is the folder's mtime as
+ * receipt_dir's listing last showed it (its entry there, no request of
+ * its own); FIRST this host's time just after the server was first seen
+ * to show it; PROVEN 1 once a walk of the folder that began
+ * ERRDIR_SETTLE s or more after FIRST left no file in it for later
+ * (every one reported, or seen before); WALKED when the last walk began.
+ * Listed unless the entry shows that MTIME, it is PROVEN, and the last
+ * walk is less than ERRDIR_RELIST old: a server whose folder times do
+ * not follow their files (some object-store ones) delays a report by
+ * that much at most, never loses it.
  *
  * Why the wait: an mtime has a one-second grain, so a file added in the
  * same second as a walk, after it, leaves the folder's mtime as the walk
@@ -1294,21 +1300,21 @@ in_receipt_dir(const struct run *r, const char *dir,
  */
 static int
 errdir_proven(const struct run *r, const char *dir,
-    const struct sftp_entry *e, long long rec[3])
+    const struct sftp_entry *e, long long rec[4], time_t now)
 {
 	char *p = spool_state_path(r->c->spool.dir, ERRDIR_FILE);
 	char *sn = safename(dir, strlen(dir));
 	struct notes *n = notes_open(p, 0);
 	const char *v;
 
-	rec[0] = rec[1] = rec[2] = -1;	/* no record */
-	if (n && (v = notes_find(n, sn)) && notes_nums(v, rec, 3) != 0)
-		rec[0] = rec[1] = rec[2] = -1;	/* damaged: none */
+	rec[0] = rec[1] = rec[2] = rec[3] = -1;	/* no record */
+	if (n && (v = notes_find(n, sn)) && notes_nums(v, rec, 4) != 0)
+		rec[0] = rec[1] = rec[2] = rec[3] = -1;	/* damaged: none */
 	notes_close(n);
 	free(sn);
 	free(p);
 	return e && e->mtime > 0 && rec[0] == (long long)e->mtime &&
-	    rec[2] == 1;
+	    rec[2] == 1 && rec[3] <= now && now - rec[3] < ERRDIR_RELIST;
 }
 
 /* After a walk (begun at this host's time walked) of the folder whose
@@ -1316,7 +1322,7 @@ errdir_proven(const struct run *r, const char *dir,
  * whole when the walk left nothing for later.  Not with -n. */
 static int
 errdir_record(const struct run *r, const char *dir,
-    const struct sftp_entry *e, const long long rec[3], time_t walked,
+    const struct sftp_entry *e, const long long rec[4], time_t walked,
     int whole)
 {
 	char *p, *sn;
@@ -1332,8 +1338,9 @@ errdir_record(const struct run *r, const char *dir,
 	sn = safename(dir, strlen(dir));
 	if ((n = notes_open(p, 0)) != NULL) {
 		if (e->mtime > 0)
-			notes_keepf(n, sn, "%lld %lld %d", (long long)e->mtime,
-			    first, whole && walked - first >= ERRDIR_SETTLE);
+			notes_keepf(n, sn, "%lld %lld %d %lld", (long long)e->mtime,
+			    first, whole && walked - first >= ERRDIR_SETTLE,
+			    (long long)walked);
 		st = notes_save(n);
 	} else
 		st = EX_IOERR;
@@ -1363,7 +1370,7 @@ report_errors(struct run *r)
 	struct errscan x = { r->c->netsuite.receipt_error_dir, NULL, {0}, 0, 0, 0 };
 	const struct sftp_entry *ent = NULL;
 	struct sftp_entry *e, st;
-	long long rec[3];
+	long long rec[4];
 	size_t n;
 	char *state;
 	time_t walked = time(NULL);
@@ -1371,7 +1378,7 @@ report_errors(struct run *r)
 
 	if (!x.dir || (k = in_receipt_dir(r, x.dir, &ent)) == 0)
 		return 0;
-	if (k > 0 && errdir_proven(r, x.dir, ent, rec))
+	if (k > 0 && errdir_proven(r, x.dir, ent, rec, walked))
 		return 0;	/* nothing new there (errdir_proven) */
 	if ((s = k > 0 ? 0 : sftp_stat(r->s, x.dir, &st)) == SFTP_MISSING)
 		return 0;

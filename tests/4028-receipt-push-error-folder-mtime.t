@@ -78,6 +78,15 @@ run
 run
 t_is "once proven again, a run does not list it" "$(listed "$E")" 0
 
+# a server whose folder times stood still would hide a new file: the
+# folder is walked again once its last walk is 6 hours old, whatever
+awk '/^#/ { print; next } { $5 -= 7 * 3600; print }' "$REC" >"$REC.new" &&
+	mv "$REC.new" "$REC"
+run
+t_is "the last walk 7 hours ago: the folder listed" "$(listed "$E")" 1
+run
+t_is "... and not the run after" "$(listed "$E")" 0
+
 # ---- a damaged record: listed
 printf 'garbage\n' >"$REC"
 run
