@@ -11,6 +11,12 @@ bed_receipt_push
 P=$SFTP_BASE/purchaseorder
 SP=$SCRATCH/spool
 mkdir -p "$P/receipt/archive" "$P/receipt-staging" "$SP/receipt/new"
+# The leftover is put there by hand.  A run looks at staging only when
+# SPOOL/state/receipt-push.staging does not say it is clean, or before
+# an upload (tests/4027): this spool is fresh, with no such note, as
+# after a run killed mid-upload (which removes the note before the
+# upload), so -n sweeps and names it -- and the file queued below would
+# have it sweep before its upload anyway.
 touch "$P/receipt-staging/$(printf 'left\033[2J\033]0;pwned\007\nforged line.json')"
 printf '[{"order_id":"1","items":[{"line_id":"1","quantity":1}]}]\n' \
 	>"$SP/receipt/new/$(printf 'x\033[31m.json')"
