@@ -3,7 +3,8 @@
  * timeout: every wait inside libssh2 (handshake, authentication, each
  * SFTP request) gives up after [sftp] timeout seconds, so a server that
  * accepts and never speaks, or stops speaking half way, ends the run with
- * EX_UNAVAILABLE instead of hanging cron.
+ * EX_UNAVAILABLE instead of hanging cron.  A batch (sftp_fetch_many ...)
+ * runs non-blocking and waits on the socket itself, by the same bounds.
  *
  * Trust comes first: the host key is checked against known_hosts before a
  * single credential is offered.  After a connection-level failure the

@@ -1,5 +1,6 @@
 /*
- * sftp -- one SSH session with one SFTP channel (libssh2) per run.
+ * sftp -- one SSH session per run (libssh2), one SFTP channel on it, and
+ * up to 7 more for batches of requests in flight together (below).
  *
  * Promises: the host key is checked against [sftp] known_hosts, read as
  * ssh(1) reads it (sftp.c, kh_verdict), and an unknown or changed key is
