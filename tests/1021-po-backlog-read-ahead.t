@@ -11,7 +11,9 @@
 # - the connection cut at points all through a run (tests/bed/faultproxy.py
 #   cut:BYTES), some of them while files are read ahead: a file is never
 #   archived before its batches are durable, and the next run leaves each
-#   PO parsed once and every file archived, nothing in po/tmp.
+#   PO parsed once and every file archived, nothing in po/tmp;
+# - a server that allows 2 sessions a connection (sshd MaxSessions 2):
+#   the batches run on 2 channels, said under -v, and all is taken.
 . "${0%/*}/lib.sh"
 . "$BED/bed.sh"
 
@@ -86,6 +88,23 @@ for B in 6000 7500 9000 10500 12000 13500 15000 16500 18000 19500 21000 22500 24
 	t_is "... every file archived" "$(ls "$AR" | wc -l | tr -d ' ')" $N
 	t_is "... the inbox is empty, nothing in po/tmp" "$(inbox)$(ls -A "$SP/po/tmp")" ""
 done
+# --- a server that allows 2 sessions a connection
+fresh
+fill 7400
+P2=$(free_port)
+"$_sshd_bin" -D -e -f "$_sshd_dir/sshd_config" -o Port="$P2" -o MaxSessions=2 \
+	-o PidFile="$SCRATCH/sshd2.pid" -o ListenAddress=127.0.0.1 </dev/null >"$SCRATCH/sshd2.log" 2>&1 &
+t_at_exit "kill $!"
+wait_port "$P2" || t_bail "the second sshd did not start"
+sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$P2 /" "$SFTP_KNOWN_HOSTS" >"$SCRATCH/known_hosts.2"
+posync_conf sftp.port="$P2" sftp.known_hosts="$SCRATCH/known_hosts.2"
+t_ok "MaxSessions 2: exit 0" po-export-parse -v
+t_like "... -v says how many channels" "$(t_err)" 'the server allows 2 SFTP channels at once'
+t_is "... each PO parsed once" "$(new_pos | tr '\n' ' ')" "$(seq_pos 7400)"
+t_is "... every file archived" "$(ls "$AR" | wc -l | tr -d ' ')" $N
+t_is "... the inbox is empty" "$(inbox)" ""
+posync_conf
+
 t_diag "cuts: $cut runs cut, $mid with some files parsed and not all"
 t_true "some runs were cut" "$cut" -gt 0
 t_true "... some while files were read ahead (some parsed, not all)" "$mid" -gt 0
