@@ -2137,12 +2137,14 @@ many(struct sftp *s, enum many_kind k, struct sftp_req *r, size_t n,
 	size_t i;
 	int st;
 
+	if (n == 0)
+		return 0;
 	for (i = 0; i < n; i++) {
 		r[i].st = SFTP_PENDING;
 		r[i].got = 0;
 		memset(&r[i].now, 0, sizeof r[i].now);
 	}
-	if ((st = dead(s, n ? r[0].path : NULL)) != 0 ||
+	if ((st = dead(s, r[0].path)) != 0 ||
 	    (st = more_channels(s, n < MANY_SLOTS ? (int)n : MANY_SLOTS)) != 0) {
 		for (i = 0; i < n; i++)
 			r[i].st = st;
