@@ -3,6 +3,8 @@
 # run, against OpenSSH's `sftp -b` doing get + rename of the same files.
 #
 #   sh bench/p3-many.sh [FILES] [ROWS] [RUNS]   (defaults 1000 files of 10 rows; 2 runs)
+#   DELAY=0.005 sh bench/p3-many.sh 200           (both through a link of 2 x DELAY s
+#                                                  a round trip: tests/bed/faultproxy.py)
 #
 # Starts the tests' real OpenSSH sshd on 127.0.0.1 (tests/bed/sshd.sh:
 # needs root), puts FILES CSVs of ROWS rows in the inbox, and times,
@@ -20,6 +22,15 @@ RUNS=${3:-2}
 . "$BED/bed.sh"
 [ -x "$TOP/po-export-parse/po-export-parse" ] || { echo "build first: make" >&2; exit 1; }
 bed_pep
+if [ -n "${DELAY:-}" ]; then
+	sftp_proxy "delay:$DELAY"
+	posync_conf sftp.port="$PP" sftp.known_hosts="$SCRATCH/known_hosts.proxy"
+fi
+# the peer through the same link
+peer_batch() {
+	[ -z "${DELAY:-}" ] || { SSHD_PORT=$PP; SFTP_KNOWN_HOSTS=$SCRATCH/known_hosts.proxy; }
+	sftp_batch "$@"
+}
 IN=$SFTP_BASE/purchaseorder/fulfillment
 R=$SFTP_BASE/purchaseorder/fulfillment
 mkdir -p "$SCRATCH/src" "$SCRATCH/dl"
@@ -46,7 +57,7 @@ timed() {
 }
 archived() { ls "$IN/archive" | grep -c '\.csv$' || true; }
 
-echo "P3: $FILES files of $ROWS rows ($bytes bytes), sshd on 127.0.0.1 ($(ssh -V 2>&1))"
+echo "P3: $FILES files of $ROWS rows ($bytes bytes), sshd on 127.0.0.1 ($(ssh -V 2>&1))${DELAY:+, link delay $DELAY s each way}"
 printf '%-4s %10s %10s %8s\n' run posync_ms peer_ms ratio
 i=0
 while [ $i -lt "$RUNS" ]; do
@@ -54,7 +65,7 @@ while [ $i -lt "$RUNS" ]; do
 	inbox; timed posync po-export-parse; tp=$t
 	[ "$(archived)" = "$FILES" ] || { echo "po-export-parse archived $(archived) of $FILES" >&2; exit 1; }
 	inbox; rm -f "$SCRATCH"/dl/*
-	timed peer sftp_batch "$(cat "$SCRATCH/peer.batch")"; tq=$t
+	timed peer peer_batch "$(cat "$SCRATCH/peer.batch")"; tq=$t
 	[ "$(archived)" = "$FILES" ] || { echo "sftp -b archived $(archived) of $FILES" >&2; exit 1; }
 	awk -v r=$i -v p=$tp -v q=$tq 'BEGIN { printf "%-4s %10d %10d %7.2fx\n", r, p, q, p / (q ? q : 1) }'
 done

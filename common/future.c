@@ -177,7 +177,6 @@ int
 future_fetch(struct sftp *s, const struct sftp_entry *e, const char *remote,
     const char *folder, int fd, uint64_t max)
 {
-	char *why;
 	struct sftp_entry now;
 	uint64_t got;
 	int st;
@@ -185,7 +184,17 @@ future_fetch(struct sftp *s, const struct sftp_entry *e, const char *remote,
 	st = sftp_get_listed(s, remote, e->size, fd, max, &got);
 	if (st == 0)
 		st = sftp_stat(s, remote, &now);
-	if (st == 0 && !future_same(e, &now, got))
+	return future_judge(s, e, remote, folder, max, st, got, &now);
+}
+
+int
+future_judge(struct sftp *s, const struct sftp_entry *e, const char *remote,
+    const char *folder, uint64_t max, int st, uint64_t got,
+    const struct sftp_entry *now)
+{
+	char *why;
+
+	if (st == 0 && !future_same(e, now, got))
 		return later(remote, " changed while it was read: left for the "
 		    "next run");
 	if (st == SFTP_MISSING) {

@@ -46,7 +46,9 @@
  * though listed within it (sftp said those two): left for a later run,
  * which judges it again as it is listed then; else sftp_get's or
  * sftp_stat's status (EX_DATAERR: listed over max), for the caller to
- * word.  FUTURE_LATER is negative: never an exit status.  future_same is
+ * word.  FUTURE_LATER is negative: never an exit status.  future_judge
+ * is that judgement alone, for a read done otherwise (sftp_fetch_many):
+ * st and got the read's answer, now the look after it.  future_same is
  * the one "same remote file" test (size and mtime; got: the bytes read,
  * or FUTURE_UNREAD when none were).
  */
@@ -79,6 +81,9 @@ int future_save(struct future *f);
 #define FUTURE_LATER	(-1)
 int future_fetch(struct sftp *s, const struct sftp_entry *e,
     const char *remote, const char *folder, int fd, uint64_t max);
+int future_judge(struct sftp *s, const struct sftp_entry *e,
+    const char *remote, const char *folder, uint64_t max, int st,
+    uint64_t got, const struct sftp_entry *now);
 #define FUTURE_UNREAD	UINT64_MAX
 int future_same(const struct sftp_entry *listed, const struct sftp_entry *now,
     uint64_t got);

@@ -3,7 +3,8 @@
  * timeout: every wait inside libssh2 (handshake, authentication, each
  * SFTP request) gives up after [sftp] timeout seconds, so a server that
  * accepts and never speaks, or stops speaking half way, ends the run with
- * EX_UNAVAILABLE instead of hanging cron.
+ * EX_UNAVAILABLE instead of hanging cron.  A batch (sftp_fetch_many ...)
+ * runs non-blocking and waits on the socket itself, by the same bounds.
  *
  * Trust comes first: the host key is checked against known_hosts before a
  * single credential is offered.  After a connection-level failure the
@@ -44,11 +45,19 @@
 #define READ_MIN 4096
 #define NAMEBUF 4096			/* one directory entry's name */
 #define MAX_ENTRIES 1000000		/* a listing larger than this is nonsense */
+/* A batch's requests in flight: one SFTP channel each on the one SSH
+ * session (libssh2 keeps one request's state a channel).  OpenSSH allows
+ * 10 sessions a connection (MaxSessions). */
+#define MANY_SLOTS 8
 
 struct sftp {
 	int sock;
 	LIBSSH2_SESSION *ses;
 	LIBSSH2_SFTP *sftp;
+	LIBSSH2_SFTP *cur;		/* the channel last_fx asks: sftp, or a batch's */
+	LIBSSH2_SFTP *more[MANY_SLOTS];	/* channels for batches (sftp_fetch_many) */
+	int nmore;			/* how many of more[] are open */
+	int more_tried;			/* 1: no more channels are asked for */
 	char *where;			/* "sftp://user@host:port" for messages */
 	char *khname;			/* the host as known_hosts names it: "[host]:port", or "host" on 22 */
 	char *khplain;			/* "host" off port 22 (ssh's fallback), else NULL */
@@ -106,8 +115,8 @@ fx_text(unsigned long fx)
 static long
 last_fx(struct sftp *s)
 {
-	if (s->sftp && libssh2_session_last_errno(s->ses) == LIBSSH2_ERROR_SFTP_PROTOCOL)
-		return (long)libssh2_sftp_last_error(s->sftp);
+	if (s->cur && libssh2_session_last_errno(s->ses) == LIBSSH2_ERROR_SFTP_PROTOCOL)
+		return (long)libssh2_sftp_last_error(s->cur);
 	return -1;
 }
 
@@ -1076,6 +1085,7 @@ sftp_open(const struct config *c, struct sftp **out)
 		st = fail(s, NULL, "cannot start the SFTP subsystem");
 		goto bad;
 	}
+	s->cur = s->sftp;
 	msg_info("%s: connected", s->where);
 	/* from here on; connecting has its own bounds ([sftp] timeout) */
 	s->deadline = now_ms() + (int64_t)s->run_timeout * 1000;
@@ -1098,6 +1108,8 @@ sftp_close(struct sftp *s)
 	 * so closing frees memory without waiting out the timeout again. */
 	if (s->dead && s->sock >= 0)
 		shutdown(s->sock, SHUT_RDWR);
+	while (s->nmore > 0)
+		libssh2_sftp_shutdown(s->more[--s->nmore]);
 	if (s->sftp)
 		libssh2_sftp_shutdown(s->sftp);	/* fails fast when dead, frees anyway */
 	if (s->ses) {
@@ -1311,6 +1323,33 @@ get_size(struct sftp *s, LIBSSH2_SFTP_HANDLE *h, const char *remote,
 	return 0;
 }
 
+/* r bytes of remote just read, to fd: refused past max bytes in all
+ * (EX_DATAERR) or when the local write fails (EX_IOERR), each said;
+ * *total counts them. */
+static int
+take_bytes(struct sftp *s, const char *remote, int fd, const char *buf,
+    size_t r, uint64_t max, uint64_t *total)
+{
+	char *w;
+
+	if ((uint64_t)r > max - *total) {
+		w = where(s, remote);
+		msg_warn("%s: more than the %llu bytes allowed", w,
+		    (unsigned long long)max);
+		free(w);
+		return EX_DATAERR;
+	}
+	if (write_all(fd, buf, r) < 0) {
+		w = where(s, remote);
+		msg_warnerr("%s: writing the local copy", w);
+		free(w);
+		return EX_IOERR;
+	}
+	*total += (uint64_t)r;
+	metric_add(M_DOWNLOADED_BYTES, (long long)r);
+	return 0;
+}
+
 static int
 get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got,
     int have_size, uint64_t size)
@@ -1353,23 +1392,9 @@ get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got,
 			}
 			have_size = 0;
 		}
-		if ((uint64_t)r > max - total) {
-			w = where(s, remote);
-			msg_warn("%s: more than the %llu bytes allowed", w,
-			    (unsigned long long)max);
-			free(w);
-			st = EX_DATAERR;
+		if ((st = take_bytes(s, remote, fd, buf, (size_t)r, max,
+		    &total)) != 0)
 			break;
-		}
-		if (write_all(fd, buf, (size_t)r) < 0) {
-			w = where(s, remote);
-			msg_warnerr("%s: writing the local copy", w);
-			free(w);
-			st = EX_IOERR;
-			break;
-		}
-		total += (uint64_t)r;
-		metric_add(M_DOWNLOADED_BYTES, (long long)r);
 		*got = total;
 		if (s->progress)
 			s->progress(total, size, s->parg);
@@ -1787,4 +1812,370 @@ sftp_server_now(struct sftp *s, const char *dir, time_t *now)
 	if (s->dead || s->expired)	/* the connection went: said by fail() */
 		return s->expired ? EX_TEMPFAIL : EX_UNAVAILABLE;
 	return st;
+}
+
+/* ------------------------------------------------------ many at once */
+
+/*
+ * A batch (sftp_fetch_many, sftp_stat_many, sftp_rename_many) keeps up to
+ * MANY_SLOTS requests in flight, each on a channel of its own, with
+ * libssh2 in non-blocking mode for the batch: every slot is stepped in
+ * turn, and the socket waited on (wait_socket, [sftp] timeout and
+ * run_timeout as ever) only after a round in which no slot moved and no
+ * byte came in (rx_bytes: a packet read during one slot's step may be
+ * another's answer, found in the next round).
+ */
+#define SFTP_PENDING	(-1000)	/* a request of a batch not answered yet */
+enum many_kind { MANY_GET, MANY_STAT, MANY_RENAME };
+enum many_step { STEP_START, STEP_READ, STEP_CLOSE, STEP_LOOK, STEP_DONE };
+
+struct slot {
+	LIBSSH2_SFTP *sf;
+	struct sftp_req *r;		/* NULL: idle */
+	enum many_step step;
+	LIBSSH2_SFTP_HANDLE *h;
+	char *buf;
+	size_t bufsize;
+};
+
+struct many {
+	struct sftp *s;
+	enum many_kind kind;
+	struct sftp_req *r;
+	size_t n, next;
+	uint64_t max;
+	struct slot slot[MANY_SLOTS];
+	int nslot;
+};
+
+static unsigned long long rx_bytes;	/* read from any session's socket */
+
+/* libssh2's own recv (its _libssh2_recv), counting what comes in. */
+static ssize_t
+counted_recv(libssh2_socket_t sock, void *buf, size_t len, int flags,
+    void **abstract)
+{
+	ssize_t r;
+
+	(void)abstract;
+	if ((r = recv(sock, buf, len, flags)) < 0)
+		return errno == ENOENT || errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	rx_bytes += (unsigned long long)r;
+	return r;
+}
+
+/* Up to want channels in all (the first is s->sftp), opened in blocking
+ * mode once a run; a server that allows fewer leaves fewer (-v says so).
+ * 0, or the status of a lost connection (said). */
+static int
+more_channels(struct sftp *s, int want)
+{
+	LIBSSH2_SFTP *sf;
+	int code;
+
+	libssh2_session_callback_set(s->ses, LIBSSH2_CALLBACK_RECV,
+	    (void *)counted_recv);
+	while (!s->more_tried && s->nmore + 1 < want) {
+		if ((sf = libssh2_sftp_init(s->ses)) != NULL) {
+			s->more[s->nmore++] = sf;
+			continue;
+		}
+		code = libssh2_session_last_errno(s->ses);
+		if (code == LIBSSH2_ERROR_CHANNEL_FAILURE ||
+		    code == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED ||
+		    code == LIBSSH2_ERROR_SFTP_PROTOCOL) {
+			msg_info("%s: the server allows %d SFTP channels at once",
+			    s->where, s->nmore + 1);
+			s->more_tried = 1;
+		} else
+			return fail(s, NULL, "cannot start another SFTP channel");
+	}
+	return 0;
+}
+
+/* The rest of the batch when the connection is gone: its status each. */
+static void
+many_abandon(struct many *m, int st)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->r[i].st == SFTP_PENDING)
+			m->r[i].st = st;
+}
+
+/* Wait for the socket as libssh2 asks, [sftp] timeout at most and never
+ * past run_timeout.  0, or the status of a connection given up (said). */
+static int
+wait_socket(struct sftp *s, const char *path)
+{
+	struct pollfd p;
+	int dir, r;
+	int64_t left;
+	long t = s->timeout_ms;
+	char *w;
+
+	if ((r = expired(s, path)) != 0)
+		return r;
+	left = s->deadline - now_ms();
+	if (left < t)
+		t = (long)(left > 0 ? left : 0);
+	dir = libssh2_session_block_directions(s->ses);
+	p.fd = s->sock;
+	p.events = dir & LIBSSH2_SESSION_BLOCK_OUTBOUND ? POLLOUT : 0;
+	if (dir & LIBSSH2_SESSION_BLOCK_INBOUND || !p.events)
+		p.events |= POLLIN;
+	if ((r = poll(&p, 1, (int)t)) > 0 || (r < 0 && errno == EINTR))
+		return 0;
+	if (now_ms() >= s->deadline)
+		return run_over(s, path);
+	s->dead = 1;
+	shutdown(s->sock, SHUT_RDWR);
+	w = where(s, path);
+	msg_warn("%s: no answer within [sftp] timeout", w);
+	free(w);
+	return EX_UNAVAILABLE;
+}
+
+/* libssh2's last call on the slot would block. */
+static int
+again(struct sftp *s)
+{
+	return libssh2_session_last_errno(s->ses) == LIBSSH2_ERROR_EAGAIN;
+}
+
+/* The slot's request failed; st: its status (said when not
+ * SFTP_MISSING).  The slot's handle, when open, is closed next. */
+static void
+slot_fail(struct slot *sl, int st)
+{
+	sl->r->st = st;
+	sl->step = sl->h ? STEP_CLOSE : STEP_DONE;
+}
+
+/* The slot's file opened (STEP_START) and read (STEP_READ) into its fd.
+ * 1: it moved on; 0: it waits on the server. */
+static int
+step_get(struct many *m, struct slot *sl)
+{
+	struct sftp *s = m->s;
+	struct sftp_req *r = sl->r;
+	ssize_t n;
+	int st;
+
+	if (sl->step == STEP_START) {
+		sl->h = libssh2_sftp_open_ex(sl->sf, r->path,
+		    (unsigned)strlen(r->path), LIBSSH2_FXF_READ, 0,
+		    LIBSSH2_SFTP_OPENFILE);
+		if (!sl->h && again(s))
+			return 0;
+		if (!sl->h)
+			slot_fail(sl, is_missing(s) ? SFTP_MISSING :
+			    fail(s, r->path, "cannot open for reading"));
+		else
+			sl->step = STEP_READ;
+		return 1;
+	}
+	n = libssh2_sftp_read(sl->h, sl->buf, sl->bufsize);
+	if (n == LIBSSH2_ERROR_EAGAIN)
+		return 0;
+	if (n < 0)
+		slot_fail(sl, fail(s, r->path, "download failed"));
+	else if (n == 0)
+		sl->step = STEP_CLOSE;
+	else if ((st = take_bytes(s, r->path, r->fd, sl->buf, (size_t)n,
+	    m->max, &r->got)) != 0)
+		slot_fail(sl, st);
+	return 1;
+}
+
+/* Close the slot's handle (a failed request keeps its status), then the
+ * look after the read.  1: it moved on; 0: it waits. */
+static int
+step_close(struct many *m, struct slot *sl)
+{
+	struct sftp *s = m->s;
+	int rc;
+
+	if ((rc = libssh2_sftp_close_handle(sl->h)) == LIBSSH2_ERROR_EAGAIN)
+		return 0;
+	sl->h = NULL;
+	if (rc < 0 && sl->r->st == SFTP_PENDING)
+		sl->r->st = fail(s, sl->r->path, "closing the remote file failed");
+	sl->step = sl->r->st == SFTP_PENDING ? STEP_LOOK : STEP_DONE;
+	return 1;
+}
+
+/* The stat of the slot's path (sftp_stat's answers), or its rename (0, or
+ * SFTP_RETRY without a word when the server refused it: the caller asks
+ * again one by one, sftp_rename, which says why).  1: done; 0: waits. */
+static int
+step_one(struct many *m, struct slot *sl)
+{
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	struct sftp *s = m->s;
+	struct sftp_req *r = sl->r;
+	int rc;
+
+	if (m->kind == MANY_RENAME)
+		rc = libssh2_sftp_rename_ex(sl->sf, r->path,
+		    (unsigned)strlen(r->path), r->to, (unsigned)strlen(r->to),
+		    LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE);
+	else
+		rc = libssh2_sftp_stat_ex(sl->sf, r->path,
+		    (unsigned)strlen(r->path), LIBSSH2_SFTP_STAT, &a);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return 0;
+	sl->step = STEP_DONE;
+	if (rc == 0) {
+		if (m->kind != MANY_RENAME)
+			fill_entry(&r->now, &a);
+		r->st = 0;
+	} else if (m->kind == MANY_RENAME && last_fx(s) >= 0)
+		r->st = SFTP_RETRY;
+	else if (is_missing(s))
+		r->st = SFTP_MISSING;
+	else
+		r->st = fail(s, r->path, m->kind == MANY_RENAME ?
+		    "cannot rename" : "cannot stat");
+	return 1;
+}
+
+/* One step of the slot's request; 1 when it moved on. */
+static int
+step(struct many *m, struct slot *sl)
+{
+	m->s->cur = sl->sf;
+	switch (sl->step) {
+	case STEP_START:
+	case STEP_READ:
+		if (m->kind == MANY_GET)
+			return step_get(m, sl);
+		return step_one(m, sl);
+	case STEP_CLOSE:
+		return step_close(m, sl);
+	case STEP_LOOK:
+		return step_one(m, sl);
+	default:
+		return 0;
+	}
+}
+
+/* Idle slots take the next requests; 1 while any slot is busy. */
+static int
+slots_fill(struct many *m)
+{
+	struct slot *sl;
+	int i, busy = 0;
+
+	for (i = 0; i < m->nslot; i++) {
+		sl = &m->slot[i];
+		if (sl->r && sl->step == STEP_DONE) {
+			free(sl->buf);
+			sl->buf = NULL;
+			sl->r = NULL;
+		}
+		if (!sl->r && m->next < m->n) {
+			sl->r = &m->r[m->next++];
+			sl->step = STEP_START;
+			if (m->kind == MANY_GET) {
+				sl->bufsize = read_size(1, sl->r->size);
+				sl->buf = xmalloc(sl->bufsize);
+			}
+		}
+		busy |= sl->r != NULL;
+	}
+	return busy;
+}
+
+/* Run the batch m to its end; 0, or the status that stopped it (the
+ * connection lost or the run over: said, and every request not done
+ * carries it). */
+static int
+many_run(struct many *m)
+{
+	struct sftp *s = m->s;
+	unsigned long long rx;
+	int i, moved, st = 0;
+
+	libssh2_session_set_blocking(s->ses, 0);
+	while (slots_fill(m)) {
+		if ((st = expired(s, m->r[m->next - 1].path)) != 0)
+			break;
+		rx = rx_bytes;
+		moved = 0;
+		for (i = 0; i < m->nslot && !s->dead; i++)
+			if (m->slot[i].r)
+				moved |= step(m, &m->slot[i]);
+		if (s->dead || s->expired) {
+			st = s->expired ? EX_TEMPFAIL : EX_UNAVAILABLE;
+			break;
+		}
+		if (!moved && rx == rx_bytes &&
+		    (st = wait_socket(s, m->r[m->next - 1].path)) != 0)
+			break;
+	}
+	for (i = 0; i < m->nslot; i++) {
+		free(m->slot[i].buf);
+		if (m->slot[i].h)	/* dead: fails at once, frees it */
+			libssh2_sftp_close_handle(m->slot[i].h);
+	}
+	libssh2_session_set_blocking(s->ses, 1);
+	s->cur = s->sftp;
+	if (st)
+		many_abandon(m, st);
+	return st;
+}
+
+/* A batch of n requests r of kind k on s: 0, or the status that stopped
+ * it (said). */
+static int
+many(struct sftp *s, enum many_kind k, struct sftp_req *r, size_t n,
+    uint64_t max)
+{
+	struct many m;
+	size_t i;
+	int st;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		r[i].st = SFTP_PENDING;
+		r[i].got = 0;
+		memset(&r[i].now, 0, sizeof r[i].now);
+	}
+	if ((st = dead(s, r[0].path)) != 0 ||
+	    (st = more_channels(s, n < MANY_SLOTS ? (int)n : MANY_SLOTS)) != 0) {
+		for (i = 0; i < n; i++)
+			r[i].st = st;
+		return st;
+	}
+	memset(&m, 0, sizeof m);
+	m.s = s;
+	m.kind = k;
+	m.r = r;
+	m.n = n;
+	m.max = max;
+	m.slot[0].sf = s->sftp;
+	for (m.nslot = 1; m.nslot <= s->nmore; m.nslot++)
+		m.slot[m.nslot].sf = s->more[m.nslot - 1];
+	return many_run(&m);
+}
+
+int
+sftp_fetch_many(struct sftp *s, struct sftp_req *r, size_t n, uint64_t max)
+{
+	return many(s, MANY_GET, r, n, max);
+}
+
+int
+sftp_stat_many(struct sftp *s, struct sftp_req *r, size_t n)
+{
+	return many(s, MANY_STAT, r, n, 0);
+}
+
+int
+sftp_rename_many(struct sftp *s, struct sftp_req *r, size_t n)
+{
+	return many(s, MANY_RENAME, r, n, 0);
 }

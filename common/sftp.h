@@ -1,5 +1,6 @@
 /*
- * sftp -- one SSH session with one SFTP channel (libssh2) per run.
+ * sftp -- one SSH session per run (libssh2), one SFTP channel on it, and
+ * up to 7 more for batches of requests in flight together (below).
  *
  * Promises: the host key is checked against [sftp] known_hosts, read as
  * ssh(1) reads it (sftp.c, kh_verdict), and an unknown or changed key is
@@ -107,5 +108,38 @@ int sftp_lstat(struct sftp *s, const char *path, struct sftp_entry *st,
  * killed run is a file ".posync-clock.*" in dir. */
 #define SFTP_NO_CLOCK 2
 int sftp_server_now(struct sftp *s, const char *dir, time_t *now);
+
+/*
+ * Batches: up to 8 requests in flight at once, on as many SFTP channels of
+ * the one session, where one at a time would wait a round trip each.  r[i]
+ * is one request; each answer is in r[i].st (0, SFTP_MISSING without a
+ * word, or a status said as above) in any order of completion, the calls
+ * return 0 or the status that stopped the batch (the connection lost or
+ * run_timeout passed: said once, and every request not answered carries
+ * it).
+ *
+ * sftp_fetch_many: each r.path, listed with r.size bytes, read into r.fd
+ *   (r.got bytes, at most max), then looked at again: r.now, for the
+ *   caller to judge (future.h).  A read that would be long gains nothing
+ *   here: for files small next to a round trip's worth of bytes.
+ * sftp_stat_many: r.now for each r.path.
+ * sftp_rename_many: r.path renamed to r.to as sftp_rename_try does, but
+ *   any refusal (the name taken, the file gone, anything) is SFTP_RETRY
+ *   without a word: the caller does that one again one by one (sftp_rename
+ *   and its diagnosis).
+ */
+#define SFTP_RETRY 3
+struct sftp_req {
+	const char *path;	/* in: the remote file */
+	const char *to;		/* in, rename: its new name */
+	uint64_t size;		/* in, fetch: as listed */
+	int fd;			/* in, fetch: where its bytes go */
+	int st;			/* out */
+	uint64_t got;		/* out, fetch: the bytes written to fd */
+	struct sftp_entry now;	/* out, fetch and stat: the look (name NULL) */
+};
+int sftp_fetch_many(struct sftp *s, struct sftp_req *r, size_t n, uint64_t max);
+int sftp_stat_many(struct sftp *s, struct sftp_req *r, size_t n);
+int sftp_rename_many(struct sftp *s, struct sftp_req *r, size_t n);
 
 #endif

@@ -66,6 +66,8 @@
 #define PEND_MAX	10000	/* ledger records held before an append */
 #define OUT_CHUNK	(64 * 1024)	/* batch bytes written at a time */
 #define STAGE_MAX	1000	/* files parsed before their one sync */
+#define AHEAD_FILES	64	/* small files read ahead together */
+#define AHEAD_SIZE	(1 << 20)	/* bytes: a larger file is read alone */
 #define STAGE_MS	2000	/* ...or this long since the first of them:
 				 * a kill loses no more than that of work */
 
@@ -83,6 +85,10 @@ struct run {
 	struct staged *stg;	/* files parsed, waiting for the run's sync */
 	size_t nstg, stgcap;
 	int64_t stg_since;	/* mono_ms() when the first was staged */
+	struct ahead *ahead;	/* small files read ahead (read_ahead) */
+	struct sftp_req *areq;	/* their reads, as sftp_fetch_many answered */
+	size_t nahead;
+	size_t ahead_end;	/* the listing's index read_ahead looked to */
 };
 
 /* What became of a CSV read (parse_file). */
@@ -145,6 +151,13 @@ struct staged {
 	const struct sftp_entry *e;	/* as listed: put_away's recheck */
 	char *remote;
 	int st;			/* its status so far */
+};
+
+/* A small file read ahead (read_ahead) into po/tmp, not taken yet. */
+struct ahead {
+	const struct sftp_entry *e;
+	struct spool_file sf;
+	int open;		/* sf still to commit or abort */
 };
 
 /* ---------------------------------------------------------------- output */
@@ -1081,18 +1094,29 @@ folder_ready(struct run *run, const char *dir, int *st)
  * next free name, RENAME_TRIES times; then it stays in the inbox for the
  * next run: 75. */
 #define RENAME_TRIES	3
+static int move_on(struct run *run, const char *remote, const char *dir,
+    const char *name, char **to, int st);
+
 static int
 move_remote(struct run *run, const char *remote, const char *dir,
     const char *name, char **to)
 {
-	char *qf, *qt;
-	int st = 0, i;
-
 	/* The name itself first, unlooked at (one round trip less a file):
 	 * taken, the free ones are looked for. */
 	*to = xasprintf("%s/%s", dir, name);
 	test_point("rename-to");
-	st = sftp_rename_try(run->sftp, remote, *to);
+	return move_on(run, remote, dir, name, to,
+	    sftp_rename_try(run->sftp, remote, *to));
+}
+
+/* move_remote after its first rename, to *to, answered st. */
+static int
+move_on(struct run *run, const char *remote, const char *dir,
+    const char *name, char **to, int st)
+{
+	char *qf, *qt;
+	int i;
+
 	for (i = 0; st == EX_CANTCREAT && i < RENAME_TRIES; i++) {
 		free(*to);
 		if (!(*to = free_name(run->sftp, dir, name, &st)))
@@ -1122,6 +1146,9 @@ static int to_error_dir(struct run *run, const struct sftp_entry *e,
     const char *remote, const char *why);
 static int download(struct run *run, const struct sftp_entry *e,
     const char *remote, const char *safe, int *fd);
+static int raw_keep(struct run *run, struct spool_file *sf, const char *safe,
+    int *fd);
+static int candidate(const struct config *c, const struct sftp_entry *e);
 #define ARCHIVED_TRIES	3	/* downloads of a moved copy still changing */
 
 /* The moved copy (at moved, its own name name), read from there: 0 with
@@ -1195,21 +1222,34 @@ take_moved(struct run *run, const char *name, const char *moved,
  * file is put back under its own name, for the next run to read.  When
  * that cannot be (a new file of the name is in the inbox already, or the
  * server refuses the move back), it is parsed from moved (take_moved). */
+static int check_looked(struct run *run, const struct sftp_entry *e,
+    const char *remote, const char *moved, int st, const struct sftp_entry *now);
+
 static int
 check_moved(struct run *run, const struct sftp_entry *e, const char *remote,
     const char *moved)
 {
 	struct sftp_entry now;
-	char *qf, *qt;
 	int st;
 
 	test_point("renamed");
-	if ((st = sftp_stat(run->sftp, moved, &now)) != 0 ||
-	    future_same(e, &now, FUTURE_UNREAD))
+	st = sftp_stat(run->sftp, moved, &now);
+	return check_looked(run, e, remote, moved, st, &now);
+}
+
+/* check_moved after its look at moved: st, now. */
+static int
+check_looked(struct run *run, const struct sftp_entry *e, const char *remote,
+    const char *moved, int st, const struct sftp_entry *now)
+{
+	struct sftp_entry cur;
+	char *qf, *qt;
+
+	if (st != 0 || future_same(e, now, FUTURE_UNREAD))
 		return st == SFTP_MISSING ? 0 : st;	/* taken from there: not ours */
 	qf = msg_quote(remote, strlen(remote));
 	qt = msg_quote(moved, strlen(moved));
-	st = sftp_lstat(run->sftp, remote, &now, NULL);
+	st = sftp_lstat(run->sftp, remote, &cur, NULL);
 	if (st == SFTP_MISSING)
 		st = sftp_rename(run->sftp, moved, remote);
 	else if (st == 0)
@@ -1230,6 +1270,37 @@ check_moved(struct run *run, const struct sftp_entry *e, const char *remote,
 	return st;
 }
 
+/* A file gone from the inbox before it was moved is skipped: 0. */
+static int
+gone_skipped(const char *q, int st)
+{
+	if (st != SFTP_MISSING)
+		return st;
+	msg_info("%s: gone from the inbox before it was moved; skipped", q);
+	return 0;
+}
+
+/* put_away after its look at remote before the rename: st, now. */
+static int
+put_looked(struct run *run, const struct sftp_entry *e, const char *remote,
+    const char *dir, const char *q, int st, const struct sftp_entry *now)
+{
+	char *to = NULL;
+
+	if (st == 0 && !future_same(e, now, FUTURE_UNREAD)) {
+		msg_warn("%s changed on the server after this run read it: "
+		    "left in the inbox for the next run to read", q);
+		return 0;
+	}
+	test_point("rename");
+	if (st == 0)
+		st = move_remote(run, remote, dir, e->name, &to);
+	if (st == 0)
+		st = check_moved(run, e, remote, to);
+	free(to);
+	return gone_skipped(q, st);
+}
+
 /* Move the remote file, as listed in e and read by this run, into dir
  * (made when missing; *dirst: folder_ready), but only while it is that
  * file: one rewritten since (size or mtime moved) is left in the inbox,
@@ -1240,33 +1311,18 @@ put_away(struct run *run, const struct sftp_entry *e, const char *remote,
     const char *dir, int *dirst)
 {
 	struct sftp_entry now;
-	char *to = NULL, *q = msg_quote(remote, strlen(remote)), *qd;
+	char *q = msg_quote(remote, strlen(remote)), *qd;
 	int st;
 
 	if ((st = folder_ready(run, dir, dirst)) != 0) {
 		qd = msg_quote(dir, strlen(dir));
 		msg_warn("%s stays in the inbox until %s can be made", q, qd);
 		free(qd);
-		goto out;
+	} else {
+		test_point("recheck");
+		st = sftp_stat(run->sftp, remote, &now);
+		st = put_looked(run, e, remote, dir, q, st, &now);
 	}
-	test_point("recheck");
-	st = sftp_stat(run->sftp, remote, &now);
-	if (st == 0 && !future_same(e, &now, FUTURE_UNREAD)) {
-		msg_warn("%s changed on the server after this run read it: "
-		    "left in the inbox for the next run to read", q);
-		goto out;
-	}
-	test_point("rename");
-	if (st == 0)
-		st = move_remote(run, remote, dir, e->name, &to);
-	if (st == 0)
-		st = check_moved(run, e, remote, to);
-	if (st == SFTP_MISSING) {
-		msg_info("%s: gone from the inbox before it was moved; skipped", q);
-		st = 0;
-	}
-out:
-	free(to);
 	free(q);
 	return st;
 }
@@ -1300,7 +1356,6 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 {
 	struct spool_file sf;
 	FILE *tmp = NULL;
-	char *raw;
 	int st, wfd;
 
 	*fd = -1;
@@ -1330,9 +1385,19 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 		spool_abort(&sf);
 		return st;
 	}
+	return raw_keep(run, &sf, safe, fd);
+}
+
+/* The copy read into sf kept in po/raw, and opened there on *fd. */
+static int
+raw_keep(struct run *run, struct spool_file *sf, const char *safe, int *fd)
+{
+	char *raw;
+	int st;
+
 	/* a copy for people, handed on to nothing (the remote file is in
 	 * its archive): made durable once a run (do_sftp), not twice a file */
-	if ((st = spool_commit_lazy(&sf, "raw")) != 0)
+	if ((st = spool_commit_lazy(sf, "raw")) != 0)
 		return st;
 	run->raw_unsynced = 1;
 	raw = xasprintf("%s/raw/%s", run->po_area, safe);
@@ -1342,6 +1407,111 @@ download(struct run *run, const struct sftp_entry *e, const char *remote,
 	}
 	free(raw);
 	return st;
+}
+
+/* Every read-ahead copy not taken is dropped. */
+static void
+ahead_drop(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nahead; i++) {
+		if (run->ahead[i].open)
+			spool_abort(&run->ahead[i].sf);
+		free((char *)run->areq[i].path);
+	}
+	free(run->ahead);
+	free(run->areq);
+	run->ahead = NULL;
+	run->areq = NULL;
+	run->nahead = 0;
+}
+
+/* A file read_ahead would read: one to take (candidate), small, and old
+ * enough by its listing (whether it is taken is still future_wait's). */
+static int
+ahead_worth(struct run *run, const struct sftp_entry *e, time_t now)
+{
+	const struct config *c = &run->cfg;
+
+	return candidate(c, e) && e->size <= AHEAD_SIZE &&
+	    (long long)e->size <= c->netsuite.po_max_size &&
+	    e->mtime <= now - c->netsuite.po_min_age;
+}
+
+/*
+ * The next AHEAD_FILES small files of the listing from ents[i] on read
+ * ahead together (sftp_fetch_many), each into its po/tmp copy with the
+ * look after its read: a round trip's wait for each of open, read, close
+ * and stat becomes a few for them all.  Each is judged at its turn
+ * (ahead_take) as a download is; one not taken then is dropped.  Fewer
+ * than two: nothing is read ahead, each is downloaded at its turn.
+ */
+static void
+read_ahead(struct run *run, const struct sftp_entry *ents, size_t i, size_t n)
+{
+	time_t now = future_now(&run->future);
+	struct sftp_req *r;
+	struct ahead *a;
+	char *safe;
+	int st = 0;
+
+	ahead_drop(run);
+	run->ahead = xcalloc(AHEAD_FILES, sizeof *run->ahead);
+	run->areq = xcalloc(AHEAD_FILES, sizeof *run->areq);
+	for (; i < n && run->nahead < AHEAD_FILES && !st; i++) {
+		if (!ahead_worth(run, &ents[i], now))
+			continue;
+		a = &run->ahead[run->nahead];
+		r = &run->areq[run->nahead];
+		safe = safename(ents[i].name, strlen(ents[i].name));
+		if ((st = spool_create(&a->sf, run->po_area, safe)) == 0) {
+			a->e = &ents[i];
+			a->open = 1;
+			r->path = path_join(run->cfg.netsuite.po_dir, ents[i].name);
+			r->size = ents[i].size;
+			r->fd = fileno(a->sf.fp);
+			run->nahead++;
+		}
+		free(safe);
+	}
+	run->ahead_end = i;
+	if (run->nahead < 2) {
+		ahead_drop(run);
+		return;
+	}
+	test_point("download");	/* their downloads start */
+	sftp_fetch_many(run->sftp, run->areq, run->nahead,
+	    (uint64_t)run->cfg.netsuite.po_max_size);
+}
+
+/* e's copy: read ahead (read_ahead), judged as future_fetch judges a
+ * download, or else downloaded now (download).  0 with *fd open on it,
+ * FUTURE_LATER, or a status. */
+static int
+ahead_take(struct run *run, const struct sftp_entry *e, const char *remote,
+    const char *safe, int *fd)
+{
+	struct ahead *a = NULL;
+	struct sftp_req *r;
+	size_t i;
+	int st;
+
+	for (i = 0; i < run->nahead && !a; i++)
+		if (run->ahead[i].e == e && run->ahead[i].open)
+			a = &run->ahead[i];
+	if (!a || run->dry)
+		return download(run, e, remote, safe, fd);
+	r = &run->areq[i - 1];
+	a->open = 0;
+	*fd = -1;
+	st = future_judge(run->sftp, e, remote, "the inbox",
+	    (uint64_t)run->cfg.netsuite.po_max_size, r->st, r->got, &r->now);
+	if (st != 0) {
+		spool_abort(&a->sf);
+		return st;
+	}
+	return raw_keep(run, &a->sf, safe, fd);
 }
 
 /* Long downloads show progress on a terminal, never under cron. */
@@ -1379,10 +1549,122 @@ stage_add(struct run *run, struct job *j, const struct sftp_entry *e,
 	g->st = st;
 }
 
+/* The renames of archive_many (phase 2) and the looks after them: r[i]
+ * the requests of the files g[i], still as listed; res[i] each file's
+ * status. */
+static void
+archive_moves(struct run *run, struct staged **g, struct sftp_req *r,
+    size_t n, int *res)
+{
+	const char *dir = run->cfg.netsuite.po_archive_dir;
+	char **to = xcalloc(n, sizeof *to), *q;
+	size_t i, k;
+	int *at = xcalloc(n, sizeof *at);
+
+	test_point("rename");
+	test_point("rename-to");
+	for (i = 0; i < n; i++)
+		r[i].to = to[i] = xasprintf("%s/%s", dir, g[i]->e->name);
+	sftp_rename_many(run->sftp, r, n);
+	for (i = k = 0; i < n; i++) {
+		q = msg_quote(r[i].path, strlen(r[i].path));
+		res[i] = r[i].st;
+		if (r[i].st == SFTP_RETRY || r[i].st == 0) {
+			/* refused: again one by one, for the why */
+			if (r[i].st == SFTP_RETRY)
+				res[i] = sftp_rename_try(run->sftp, r[i].path, to[i]);
+			res[i] = move_on(run, r[i].path, dir, g[i]->e->name,
+			    &to[i], res[i]);
+			if (res[i] == 0 && r[i].st == SFTP_RETRY)
+				res[i] = check_moved(run, g[i]->e, r[i].path, to[i]);
+			else if (res[i] == 0) {
+				at[k] = (int)i;
+				r[k++].path = to[i];
+			}
+		}
+		res[i] = gone_skipped(q, res[i]);
+		free(q);
+	}
+	test_point("renamed");
+	sftp_stat_many(run->sftp, r, k);
+	for (i = 0; i < k; i++)
+		res[at[i]] = check_looked(run, g[at[i]]->e, g[at[i]]->remote,
+		    to[at[i]], r[i].st, &r[i].now);
+	for (i = 0; i < n; i++)
+		free(to[i]);
+	free(to);
+	free(at);
+}
+
+/*
+ * put_away of the n files g, committed, into the archive, with the look
+ * before the rename, the renames and the looks after each a batch of
+ * requests in flight together (sftp.h): n round trips' wait become a few.
+ * Each file is judged as put_away judges it, in the same words; a rename
+ * the server refused goes on one by one (a name taken: the free names).
+ * res[i]: each file's status.
+ */
+static void
+archive_many(struct run *run, struct staged **g, size_t n, int *res)
+{
+	const char *dir = run->cfg.netsuite.po_archive_dir;
+	struct sftp_req *r = xcalloc(n, sizeof *r);
+	struct staged **keep = xcalloc(n, sizeof *keep);
+	size_t i, k;
+	int *kres = xcalloc(n, sizeof *kres), *at = xcalloc(n, sizeof *at);
+	char *q;
+
+	test_point("recheck");
+	for (i = 0; i < n; i++)
+		r[i].path = g[i]->remote;
+	sftp_stat_many(run->sftp, r, n);
+	for (i = k = 0; i < n; i++) {
+		if (r[i].st == 0 && future_same(g[i]->e, &r[i].now, FUTURE_UNREAD)) {
+			keep[k] = g[i];
+			at[k] = (int)i;
+			r[k++].path = g[i]->remote;
+			continue;
+		}
+		q = msg_quote(g[i]->remote, strlen(g[i]->remote));
+		res[i] = put_looked(run, g[i]->e, g[i]->remote, dir, q, r[i].st,
+		    &r[i].now);
+		free(q);
+	}
+	if (k)
+		archive_moves(run, keep, r, k, kres);
+	for (i = 0; i < k; i++)
+		res[at[i]] = kres[i];
+	free(r);
+	free(keep);
+	free(kres);
+	free(at);
+}
+
+/* Archive the staged files ok[0..n) (committed): together when they are
+ * several and the archive folder is there, else one by one (put_away)
+ * until the connection is lost.  res[i]: each one's status. */
+static void
+archive_staged(struct run *run, struct staged **ok, size_t n, int *res)
+{
+	const char *dir = run->cfg.netsuite.po_archive_dir;
+	size_t i;
+	int stop = 0;
+
+	if (n > 1 && !run->dry && folder_ready(run, dir, &run->archive_st) == 0) {
+		archive_many(run, ok, n, res);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		res[i] = stop ? 0 : put_away(run, ok[i]->e, ok[i]->remote, dir,
+		    &run->archive_st);
+		stop |= sftp_lost(run->sftp, res[i]);
+	}
+}
+
 /*
  * The files staged so far made durable together (commit_jobs), then each
- * archived (put_away): a remote file leaves the inbox only after all made
- * from it is durable.  With *stop (the connection gone) or a file not
+ * archived (archive_staged): a remote file leaves the inbox only after all
+ * made from it is durable.  With *stop (the connection gone) or a file not
  * made durable, it stays in the inbox: its marker, when there, makes the
  * next run only archive it.  Returns the run's status for them.
  */
@@ -1390,25 +1672,30 @@ static int
 commit_run(struct run *run, int *stop)
 {
 	struct job **jobs;
-	struct staged *g;
-	size_t i, n = run->nstg;
-	int *rs, st, all = 0;
+	struct staged *g, **ok;
+	size_t i, k, n = run->nstg;
+	int *rs, *res, st, all = 0;
 
 	if (!n)
 		return 0;
 	jobs = xcalloc(n, sizeof *jobs);
+	ok = xcalloc(n, sizeof *ok);
 	rs = xcalloc(n, sizeof *rs);
+	res = xcalloc(n, sizeof *res);
 	for (i = 0; i < n; i++)
 		jobs[i] = run->stg[i].job;
 	commit_jobs(run, jobs, rs, n);
 	run->raw_unsynced = 0;	/* the sync covered the raw copies */
 	test_point("synced");
-	for (i = 0; i < n; i++) {
+	for (i = k = 0; i < n && !*stop; i++)
+		if (rs[i] == 0)
+			ok[k++] = &run->stg[i];
+	archive_staged(run, ok, k, res);
+	for (i = k = 0; i < n; i++) {
 		g = &run->stg[i];
 		st = rs[i] ? rs[i] : g->st;
-		if (rs[i] == 0 && !*stop)
-			st = exit_merge(st, put_away(run, g->e, g->remote,
-			    run->cfg.netsuite.po_archive_dir, &run->archive_st));
+		if (k < n && ok[k] == g)
+			st = exit_merge(st, res[k++]);
 		if (sftp_lost(run->sftp, st))
 			*stop = 1;
 		all = exit_merge(all, st);
@@ -1417,7 +1704,9 @@ commit_run(struct run *run, int *stop)
 	}
 	run->nstg = 0;
 	free(jobs);
+	free(ok);
 	free(rs);
+	free(res);
 	return all;
 }
 
@@ -1450,7 +1739,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	test_point("download");
 	if (isatty(STDERR_FILENO) && e->size > (1 << 20))
 		sftp_set_progress(run->sftp, progress, q);
-	st = download(run, e, remote, safe, &fd);
+	st = ahead_take(run, e, remote, safe, &fd);
 	sftp_set_progress(run->sftp, NULL, NULL);
 	if (st == FUTURE_LATER) {
 		st = 0;
@@ -1556,6 +1845,8 @@ do_sftp(struct run *run)
 		stop = sftp_lost(run->sftp, st);
 	}
 	for (; i < n && !stop; i++) {
+		if (!run->dry && i >= run->ahead_end && candidate(c, &ents[i]))
+			read_ahead(run, ents, i, n);
 		if (candidate(c, &ents[i]))
 			all = exit_merge(all, take_remote(run, &ents[i], &stop));
 		if (run->nstg >= STAGE_MAX || (run->nstg &&
@@ -1563,6 +1854,7 @@ do_sftp(struct run *run)
 			all = exit_merge(all, commit_run(run, &stop));
 	}
 	all = exit_merge(all, commit_run(run, &stop));
+	ahead_drop(run);
 	free(run->stg);
 	/* the listing is whole even when the walk stopped */
 	if (!run->dry)

@@ -262,6 +262,77 @@ test_transfers(struct sftp *s, const char *big)
 	free(hup);
 }
 
+/* Batches (sftp.h): 20 small files read with requests in flight, one of
+ * them missing, then looked at and renamed together, one name taken. */
+#define NMANY 20
+static void
+test_many(struct sftp *s)
+{
+	struct sftp_req r[NMANY];
+	char *rp[NMANY], *hp[NMANY], *to[NMANY], tmpl[NMANY][64], name[32];
+	int fd[NMANY], i, bad = 0;
+	char *msg, buf[64];
+
+	for (i = 0; i < NMANY; i++) {
+		snprintf(name, sizeof name, "many-%d", i);
+		rp[i] = rpath(name);
+		hp[i] = host(rp[i]);
+		snprintf(name, sizeof name, "many-%d.moved", i);
+		to[i] = rpath(name);
+		if (i != 7)
+			write_host(hp[i], (size_t)(10 + i), (char)('a' + i), 1700000000 + i);
+		snprintf(tmpl[i], sizeof tmpl[i], "many-XXXXXX");
+		fd[i] = tmpfile_fd(tmpl[i]);
+		memset(&r[i], 0, sizeof r[i]);
+		r[i].path = rp[i];
+		r[i].size = (uint64_t)(10 + i);
+		r[i].fd = fd[i];
+	}
+	capture();
+	is_int(sftp_fetch_many(s, r, NMANY, 1000), 0, "fetch_many of 20 files");
+	msg = captured();
+	is_str(msg, "", "... nothing said");
+	free(msg);
+	is_int(r[7].st, SFTP_MISSING, "... the missing one: SFTP_MISSING");
+	for (i = 0; i < NMANY; i++) {
+		if (i == 7)
+			continue;
+		memset(buf, 0, sizeof buf);
+		if (r[i].st != 0 || r[i].got != (uint64_t)(10 + i) ||
+		    r[i].now.size != (uint64_t)(10 + i) ||
+		    r[i].now.mtime != 1700000000 + i ||
+		    pread(fd[i], buf, sizeof buf, 0) != 10 + i || buf[0] != 'a' + i)
+			bad++;
+	}
+	is_int(bad, 0, "... every other one read whole, with its look after");
+	msg = host(to[3]);
+	write_host(msg, 1, 'z', 1700000000);
+	free(msg);
+	for (i = 0; i < NMANY; i++)
+		r[i].to = to[i];
+	is_int(sftp_rename_many(s, r, NMANY), 0, "rename_many of 20 files");
+	is_int(r[3].st, SFTP_RETRY, "... a name taken: SFTP_RETRY");
+	is_int(r[7].st, SFTP_RETRY, "... a file missing: SFTP_RETRY");
+	for (i = bad = 0; i < NMANY; i++)
+		if (i != 3 && i != 7 && (r[i].st != 0 || exists(hp[i])))
+			bad++;
+	is_int(bad, 0, "... every other one moved");
+	for (i = 0; i < NMANY; i++)
+		r[i].path = to[i];
+	is_int(sftp_stat_many(s, r, NMANY), 0, "stat_many of the new names");
+	is_int(r[3].st, 0, "... the one in the way is there");
+	is_int(r[3].now.size, 1, "... as it was");
+	is_int(r[7].st, SFTP_MISSING, "... the missing one: SFTP_MISSING");
+	is_int(r[12].now.size, 22, "... a moved one with its size");
+	for (i = 0; i < NMANY; i++) {
+		close(fd[i]);
+		unlink(tmpl[i]);
+		free(rp[i]);
+		free(hp[i]);
+		free(to[i]);
+	}
+}
+
 static void
 test_folder_ops(struct sftp *s)
 {
@@ -483,6 +554,7 @@ main(void)
 		test_list(s);
 		test_transfers(s, big);
 		test_folder_ops(s);
+		test_many(s);
 		sftp_close(s);
 	}
 	test_host_keys(&c);
