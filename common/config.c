@@ -73,6 +73,7 @@ static const struct key keys[] = {
 	{"sftp", "password_file", K_STR, F(sftp.password_file), 0, 0},
 	{"sftp", "timeout", K_INT, F(sftp.timeout), 1, 3600},
 	{"sftp", "run_timeout", K_INT, F(sftp.run_timeout), 1, 86400},
+	{"sftp", "channels", K_INT, F(sftp.channels), 1, 8},
 
 	{"netsuite", "po_dir", K_STRD, F(netsuite.po_dir), 0, 0},
 	{"netsuite", "po_archive_dir", K_STRD, F(netsuite.po_archive_dir), 0, 0},
@@ -138,6 +139,7 @@ set_defaults(struct config *c)
 	c->sftp.user = xstrdup("hotwax");
 	c->sftp.timeout = 30;
 	c->sftp.run_timeout = 3600;
+	c->sftp.channels = 8;
 
 	c->netsuite.po_dir = xstrdup(NS "/fulfillment");
 	c->netsuite.po_archive_dir = xstrdup(NS "/fulfillment/archive");

@@ -28,6 +28,7 @@ struct config {
 		char *password_file;	/* only when no key is used */
 		int timeout;		/* 30 s: connect, handshake, each operation */
 		int run_timeout;	/* 3600 s: the whole SFTP session of a run */
+		int channels;		/* 8: SFTP channels a batch may use at once */
 	} sftp;
 	struct {
 		char *po_dir, *po_archive_dir, *po_error_dir;

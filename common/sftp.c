@@ -58,6 +58,7 @@ struct sftp {
 	LIBSSH2_SFTP *more[MANY_SLOTS];	/* channels for batches (sftp_fetch_many) */
 	int nmore;			/* how many of more[] are open */
 	int more_tried;			/* 1: no more channels are asked for */
+	int channels;			/* [sftp] channels: at most, the first too */
 	char *where;			/* "sftp://user@host:port" for messages */
 	char *khname;			/* the host as known_hosts names it: "[host]:port", or "host" on 22 */
 	char *khplain;			/* "host" off port 22 (ssh's fallback), else NULL */
@@ -1016,6 +1017,7 @@ session_new(const struct config *c)
 		s->khname = xasprintf("[%s]:%d", s->khplain, c->sftp.port);
 	s->run_timeout = c->sftp.run_timeout;	/* config: 1 to 86400 */
 	s->timeout_ms = (long)c->sftp.timeout * 1000;
+	s->channels = c->sftp.channels;	/* config: 1 to 8 (MANY_SLOTS) */
 	return s;
 }
 
@@ -1864,7 +1866,8 @@ counted_recv(libssh2_socket_t sock, void *buf, size_t len, int flags,
 	return r;
 }
 
-/* Up to want channels in all (the first is s->sftp), opened in blocking
+/* Up to want channels in all (the first is s->sftp), never more than
+ * [sftp] channels, opened in blocking
  * mode once a run; a server that allows fewer leaves fewer (-v says so).
  * 0, or the status of a lost connection (said). */
 static int
@@ -1873,6 +1876,8 @@ more_channels(struct sftp *s, int want)
 	LIBSSH2_SFTP *sf;
 	int code;
 
+	if (want > s->channels)
+		want = s->channels;
 	libssh2_session_callback_set(s->ses, LIBSSH2_CALLBACK_RECV,
 	    (void *)counted_recv);
 	while (!s->more_tried && s->nmore + 1 < want) {

@@ -13,7 +13,8 @@
 #   archived before its batches are durable, and the next run leaves each
 #   PO parsed once and every file archived, nothing in po/tmp;
 # - a server that allows 2 sessions a connection (sshd MaxSessions 2):
-#   the batches run on 2 channels, said under -v, and all is taken.
+#   the batches run on 2 channels, said under -v, and all is taken;
+#   with [sftp] channels = 1 on one channel, and 0 is refused.
 . "${0%/*}/lib.sh"
 . "$BED/bed.sh"
 
@@ -103,6 +104,22 @@ t_like "... -v says how many channels" "$(t_err)" 'the server allows 2 SFTP chan
 t_is "... each PO parsed once" "$(new_pos | tr '\n' ' ')" "$(seq_pos 7400)"
 t_is "... every file archived" "$(ls "$AR" | wc -l | tr -d ' ')" $N
 t_is "... the inbox is empty" "$(inbox)" ""
+t_is "... sshd started 2 sessions on the connection (its log)" \
+	"$(grep -c 'Starting session: ' "$SCRATCH/sshd2.log")" 2
+# [sftp] channels = 1: one channel, every request after the one before
+fresh
+fill 7500
+posync_conf sftp.port="$P2" sftp.known_hosts="$SCRATCH/known_hosts.2" sftp.channels=1
+t_ok "[sftp] channels = 1: exit 0" po-export-parse -v
+t_is "... no second channel asked for (nothing to refuse)" \
+	"$(t_err | grep -c 'SFTP channels at once')" 0
+t_is "... sshd started 1 session more, not 2 (its log)" \
+	"$(grep -c 'Starting session: ' "$SCRATCH/sshd2.log")" 3
+t_is "... each PO parsed once" "$(new_pos | tr '\n' ' ')" "$(seq_pos 7500)"
+t_is "... the inbox is empty" "$(inbox)" ""
+posync_conf sftp.channels=0
+t_exit "[sftp] channels = 0 is refused" 78 po-export-parse
+t_like "... naming the key" "$(t_err)" 'channels'
 posync_conf
 
 t_diag "cuts: $cut runs cut, $mid with some files parsed and not all"
