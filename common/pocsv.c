@@ -35,6 +35,22 @@ static const char *const colname[NCOLS] = {
 /* Big enough that a longest line always fits, large for fewer reads. */
 #define RDBUF (4 * POCSV_LINE_MAX)
 
+/* A date format read into steps (date_compile): a literal byte, or
+ * min..max digits (greedy) giving the year (plus add), month or day. */
+enum { D_LIT, D_YEAR, D_MONTH, D_DAY };
+
+struct dstep {
+	unsigned char what, min, max;
+	char lit;
+	int add;
+};
+
+struct datefmt {
+	struct dstep *st;
+	size_t n;
+	int ok;			/* exactly one year, one month and one day */
+};
+
 struct field {
 	const char *s;		/* into the line or fbuf (see fbase) */
 	size_t off, len;	/* off: into fbuf when s is NULL */
@@ -57,6 +73,7 @@ struct pocsv {
 	struct field *f;
 	size_t nf, fcap;
 	int csv_failed;
+	struct datefmt date;	/* fmt, compiled */
 
 	struct buf val[NCOLS];	/* the row's columns, NUL-terminated */
 	char reason[REASON_MAX];
@@ -88,92 +105,91 @@ is_text(const char *s, size_t n)
 
 /* ---------------------------------------------------------------- dates */
 
-/* Digits at s: exactly min..max of them (greedy); -1 when fewer. */
-static int
-digits(const char *s, size_t n, size_t *i, int min, int max)
-{
-	int v = 0, k = 0;
+/* A date format is read once into steps (date_compile, struct datefmt
+ * above), each row's date then matched against them (date_read): no
+ * token scan of the format a row. */
 
-	while (k < max && *i < n && s[*i] >= '0' && s[*i] <= '9') {
-		v = v * 10 + (s[*i] - '0');
-		(*i)++, k++;
+/* The step of the token at fmt, and its length. */
+static size_t
+date_token(const char *fmt, struct dstep *st)
+{
+	static const struct { const char *tok; struct dstep st; } tokens[] = {
+		{ "YYYY", { D_YEAR, 4, 4, 0, 0 } },
+		{ "YY", { D_YEAR, 2, 2, 0, 2000 } },
+		{ "MM", { D_MONTH, 2, 2, 0, 0 } },
+		{ "M", { D_MONTH, 1, 2, 0, 0 } },
+		{ "DD", { D_DAY, 2, 2, 0, 0 } },
+		{ "D", { D_DAY, 1, 2, 0, 0 } },
+	};
+	size_t k, n;
+
+	for (k = 0; k < sizeof tokens / sizeof tokens[0]; k++) {
+		n = strlen(tokens[k].tok);
+		if (strncmp(fmt, tokens[k].tok, n) == 0) {
+			*st = tokens[k].st;
+			return n;
+		}
 	}
-	return k < min ? -1 : v;
-}
-
-/* fmt starts with n bytes c (stops at its NUL: no strncmp a row). */
-static int
-run_of(const char *fmt, char c, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (fmt[i] != c)
-			return 0;
+	st->what = D_LIT, st->lit = *fmt;
 	return 1;
 }
 
-/* Walk fmt against s (or, with s NULL, only count the tokens). */
-static int
-date_walk(const char *fmt, const char *s, size_t n, int *y, int *m, int *d,
-    int *ny, int *nm, int *nd)
+static void
+date_compile(const char *fmt, struct datefmt *df)
 {
-	size_t i = 0;
-	int v;
+	int count[4] = { 0 };
 
-	*ny = *nm = *nd = 0;
+	df->st = xcalloc(strlen(fmt) + 1, sizeof *df->st);
+	df->n = 0;
 	while (*fmt) {
-		int *dst, *cnt, min, max, add = 0;
-		size_t tl;
+		fmt += date_token(fmt, &df->st[df->n]);
+		count[df->st[df->n++].what]++;
+	}
+	df->ok = count[D_YEAR] == 1 && count[D_MONTH] == 1 && count[D_DAY] == 1;
+}
 
-		if (run_of(fmt, 'Y', 4))
-			dst = y, cnt = ny, min = max = 4, tl = 4;
-		else if (run_of(fmt, 'Y', 2))
-			dst = y, cnt = ny, min = max = 2, tl = 2, add = 2000;
-		else if (run_of(fmt, 'M', 2))
-			dst = m, cnt = nm, min = max = 2, tl = 2;
-		else if (fmt[0] == 'M')
-			dst = m, cnt = nm, min = 1, max = 2, tl = 1;
-		else if (run_of(fmt, 'D', 2))
-			dst = d, cnt = nd, min = max = 2, tl = 2;
-		else if (fmt[0] == 'D')
-			dst = d, cnt = nd, min = 1, max = 2, tl = 1;
-		else {
-			if (s && (i >= n || s[i] != *fmt))
+static void
+date_free(struct datefmt *df)
+{
+	free(df->st);
+	df->st = NULL;
+}
+
+/* s (n bytes) matched against df: 0 and v[D_YEAR..D_DAY], or -1. */
+static int
+date_match(const struct datefmt *df, const char *s, size_t n, int v[4])
+{
+	const struct dstep *st = df->st, *end = st + df->n;
+	size_t i = 0;
+	int x, k;
+
+	for (; st < end; st++) {
+		if (st->what == D_LIT) {
+			if (i >= n || s[i] != st->lit)
 				return -1;
-			i++, fmt++;
+			i++;
 			continue;
 		}
-		(*cnt)++;
-		fmt += tl;
-		if (!s)
-			continue;
-		if ((v = digits(s, n, &i, min, max)) < 0)
+		for (x = 0, k = 0; k < st->max && i < n &&
+		    s[i] >= '0' && s[i] <= '9'; k++, i++)
+			x = x * 10 + (s[i] - '0');
+		if (k < st->min)
 			return -1;
-		*dst = v + add;
+		v[st->what] = x + st->add;
 	}
-	return s && i != n ? -1 : 0;
+	return i == n ? 0 : -1;
 }
 
-int
-pocsv_date_format_ok(const char *fmt)
+/* s read with df, written as MM/dd/yyyy into out: 0, or -1. */
+static int
+date_read(const struct datefmt *df, const char *s, size_t len, char out[11])
 {
-	int y, m, d, ny, nm, nd;
+	static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int v[4] = { 0 }, y, m, d, leap;
 
-	if (!fmt || date_walk(fmt, NULL, 0, &y, &m, &d, &ny, &nm, &nd) < 0)
-		return 0;
-	return ny == 1 && nm == 1 && nd == 1;
-}
-
-int
-pocsv_date(const char *fmt, const char *s, size_t len, char out[11])
-{
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y = 0, m = 0, d = 0, ny, nm, nd, leap;
-
-	if (date_walk(fmt, s, len, &y, &m, &d, &ny, &nm, &nd) < 0 ||
-	    ny != 1 || nm != 1 || nd != 1)
+	if (!df->ok || date_match(df, s, len, v) < 0)
 		return -1;
+	y = v[D_YEAR], m = v[D_MONTH], d = v[D_DAY];
 	if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
 		return -1;
 	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -187,6 +203,32 @@ pocsv_date(const char *fmt, const char *s, size_t len, char out[11])
 	out[8] = (char)('0' + y / 10 % 10), out[9] = (char)('0' + y % 10);
 	out[10] = 0;
 	return 0;
+}
+
+int
+pocsv_date_format_ok(const char *fmt)
+{
+	struct datefmt df;
+	int ok;
+
+	if (!fmt)
+		return 0;
+	date_compile(fmt, &df);
+	ok = df.ok;
+	date_free(&df);
+	return ok;
+}
+
+int
+pocsv_date(const char *fmt, const char *s, size_t len, char out[11])
+{
+	struct datefmt df;
+	int r;
+
+	date_compile(fmt, &df);
+	r = date_read(&df, s, len, out);
+	date_free(&df);
+	return r;
 }
 
 /* ---------------------------------------------------------------- lines */
@@ -473,7 +515,7 @@ ends_ok(struct pocsv *p)
 	return internal_id(&v[C_PO]) && internal_id(&v[C_FAC]) &&
 	    internal_id(&v[C_ITEM]) && (v[C_DATE].len == 0 ||
 	    (v[C_DATE].len <= POCSV_DATE_MAX &&
-	    pocsv_date(p->fmt, v[C_DATE].s, v[C_DATE].len, d) == 0));
+	    date_read(&p->date, v[C_DATE].s, v[C_DATE].len, d) == 0));
 }
 
 /* Validate the columns in p->val; fill row; 0 when good.
@@ -533,7 +575,7 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 	else if (!row->has_qty)
 		why(p, prefix, "quantity ", &v[C_QTY], " is not a positive decimal with at most 8 places"), bad = 1;
 	else if (v[C_DATE].len > 0 && (v[C_DATE].len > POCSV_DATE_MAX ||
-	    pocsv_date(p->fmt, v[C_DATE].s, v[C_DATE].len, row->arrival) < 0)) {
+	    date_read(&p->date, v[C_DATE].s, v[C_DATE].len, row->arrival) < 0)) {
 		char f[100];
 		snprintf(f, sizeof f, " is not a real date in the format %.60s", p->fmt);
 		why(p, prefix, "arrival-date ", &v[C_DATE], f);
@@ -710,6 +752,7 @@ pocsv_open(struct pocsv **out, int fd, const char *date_format, char **whyp)
 	p = xcalloc(1, sizeof *p);
 	p->fd = fd;
 	p->fmt = xstrdup(date_format ? date_format : "MM/DD/YYYY");
+	date_compile(p->fmt, &p->date);
 	p->rd = xmalloc(RDBUF);
 	csv_start(p);
 	r = header(p, whyp);
@@ -732,6 +775,7 @@ pocsv_close(struct pocsv *p)
 		return;
 	csv_free(&p->csv);
 	free(p->fmt);
+	date_free(&p->date);
 	free(p->rd);
 	free(p->over);
 	buf_free(&p->fbuf);
