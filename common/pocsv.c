@@ -51,6 +51,16 @@ struct datefmt {
 	int ok;			/* exactly one year, one month and one day */
 };
 
+/* A column of the row: NUL-terminated, in cols. */
+struct col {
+	const char *s;
+	size_t len;
+};
+
+/* Room for the columns of any line: no more bytes than the line, a NUL
+ * each. */
+#define COLS_MAX	(POCSV_LINE_MAX + NCOLS)
+
 struct field {
 	const char *s;		/* into the line or fbuf (see fbase) */
 	size_t off, len;	/* off: into fbuf when s is NULL */
@@ -75,7 +85,8 @@ struct pocsv {
 	int csv_failed;
 	struct datefmt date;	/* fmt, compiled */
 
-	struct buf val[NCOLS];	/* the row's columns, NUL-terminated */
+	char *cols;		/* the row's columns (COLS_MAX) */
+	struct col val[NCOLS];
 	char reason[REASON_MAX];
 	char qtybuf[DEC_BUFSZ];
 };
@@ -305,13 +316,21 @@ next_line(struct pocsv *p, const char **line, size_t *len, int *toolong)
 
 /* ---------------------------------------------------------------- fields */
 
+/* Room for n more fields. */
+static void
+fields_room(struct pocsv *p, size_t n)
+{
+	if (p->nf + n <= p->fcap)
+		return;
+	while (p->nf + n > p->fcap)
+		p->fcap = p->fcap ? p->fcap * 2 : 16;
+	p->f = xrealloc(p->f, p->fcap * sizeof *p->f);
+}
+
 static void
 add_field(struct pocsv *p, const char *s, size_t off, size_t len)
 {
-	if (p->nf == p->fcap) {
-		p->fcap = p->fcap ? p->fcap * 2 : 16;
-		p->f = xrealloc(p->f, p->fcap * sizeof *p->f);
-	}
+	fields_room(p, 1);
 	p->f[p->nf].s = s;
 	p->f[p->nf].off = off;
 	p->f[p->nf].len = len;
@@ -400,17 +419,22 @@ split_raw(struct pocsv *p, const char *line, size_t len)
 static long
 split_plain(struct pocsv *p, const char *line, size_t len)
 {
+	struct field *f;
 	size_t i, start = 0;
 
 	p->nf = 0;
+	fields_room(p, len + 1);	/* at most a field a byte, and one */
+	f = p->f;
 	for (i = 0; i < len; i++) {
 		if (line[i] == ',') {
-			add_field(p, line + start, 0, i - start);
+			f->s = line + start, f->off = 0, f->len = i - start;
+			f++;
 			start = i + 1;
 		} else if (line[i] == '"')
 			return -1;
 	}
-	add_field(p, line + start, 0, len - start);
+	f->s = line + start, f->off = 0, f->len = len - start;
+	p->nf = (size_t)(f + 1 - p->f);
 	return (long)p->nf;
 }
 
@@ -426,29 +450,37 @@ fptr(struct pocsv *p, size_t i)
 static void
 take_columns(struct pocsv *p, int recover)
 {
-	size_t extra = recover ? p->nf - (size_t)p->ncols : 0;
+	size_t extra = recover ? p->nf - (size_t)p->ncols : 0, n;
+	const char *a, *b;
+	char *d;
 	int c, pos;
 
+	if (!p->cols)
+		p->cols = xmalloc(COLS_MAX);
+	d = p->cols;
 	for (c = 0; c < NCOLS; c++) {
-		buf_reset(&p->val[c]);
 		pos = p->col[c];
+		a = fptr(p, (size_t)pos);
+		n = p->f[pos].len;
 		if (c == C_SKU && extra) {
-			const char *a = fptr(p, (size_t)pos);
-			const char *b = fptr(p, (size_t)pos + extra);
-			size_t n = (size_t)(b + p->f[pos + extra].len - a);
-			buf_add(&p->val[c], a, n);
-			continue;
+			b = fptr(p, (size_t)pos + extra);
+			n = (size_t)(b + p->f[pos + extra].len - a);
+		} else if (pos > p->col[C_SKU] && extra) {
+			a = fptr(p, (size_t)pos + extra);
+			n = p->f[pos + extra].len;
 		}
-		if (pos > p->col[C_SKU])
-			pos += (int)extra;
-		buf_add(&p->val[c], fptr(p, (size_t)pos), p->f[pos].len);
+		memcpy(d, a, n);
+		d[n] = 0;
+		p->val[c].s = d;
+		p->val[c].len = n;
+		d += n + 1;
 	}
 }
 
 /* ---------------------------------------------------------------- rows */
 
 static int
-id_ok(const struct buf *b)
+id_ok(const struct col *b)
 {
 	const unsigned char *u = (const unsigned char *)b->s;
 	size_t i;
@@ -465,7 +497,7 @@ id_ok(const struct buf *b)
 
 /* A NetSuite internal id: what the ids of a recovered row must be. */
 static int
-internal_id(const struct buf *b)
+internal_id(const struct col *b)
 {
 	return b->len >= 1 && b->len <= POCSV_ID_MAX &&
 	    strspn(b->s, "0123456789") == b->len;
@@ -474,7 +506,7 @@ internal_id(const struct buf *b)
 /* The ids of a row: any text, or, read NetSuite's way with extra commas
  * (recovered), NetSuite internal ids. */
 static int
-ids_ok(const struct buf *b, int recovered)
+ids_ok(const struct col *b, int recovered)
 {
 	return recovered ? internal_id(b) : id_ok(b);
 }
@@ -492,7 +524,7 @@ json_number(const char *s, size_t n)
  */
 static void
 why(struct pocsv *p, const char *prefix, const char *head,
-    const struct buf *v, const char *tail)
+    const struct col *v, const char *tail)
 {
 	char *q = v ? msg_quote(v->s, v->len) : NULL;
 	size_t n;
@@ -509,7 +541,7 @@ why(struct pocsv *p, const char *prefix, const char *head,
 static int
 ends_ok(struct pocsv *p)
 {
-	const struct buf *v = p->val;
+	const struct col *v = p->val;
 	char d[11];
 
 	return internal_id(&v[C_PO]) && internal_id(&v[C_FAC]) &&
@@ -540,15 +572,15 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 	static const char notid[] = " is not an id (1-64 bytes of text)";
 	static const char notnum[] = " is not a NetSuite internal id (1-64 digits), "
 	    "as the ids of a row read with commas in product-sku must be";
-	struct buf *v = p->val;
+	const struct col *v = p->val;
 	const char *tail = row->recovered ? notnum : notid;
 	int bad = 0, rec = row->recovered, po_ok, item_ok;
 
-	row->po = v[C_PO].s;
-	row->sku = v[C_SKU].s;
-	row->qty = v[C_QTY].s;
-	row->facility = v[C_FAC].s;
-	row->item = v[C_ITEM].s;
+	row->po = v[C_PO].s, row->polen = v[C_PO].len;
+	row->sku = v[C_SKU].s, row->skulen = v[C_SKU].len;
+	row->qty = v[C_QTY].s, row->qtylen = v[C_QTY].len;
+	row->facility = v[C_FAC].s, row->faclen = v[C_FAC].len;
+	row->item = v[C_ITEM].s, row->itemlen = v[C_ITEM].len;
 	po_ok = ids_ok(&v[C_PO], rec);
 	item_ok = ids_ok(&v[C_ITEM], rec);
 	row->has_ids = po_ok && item_ok;
@@ -556,8 +588,10 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 	if (dec_parse(v[C_QTY].s, v[C_QTY].len, &row->qtyval) == 0 &&
 	    row->qtyval > 0) {
 		row->has_qty = 1;
-		if (!json_number(v[C_QTY].s, v[C_QTY].len))
+		if (!json_number(v[C_QTY].s, v[C_QTY].len)) {
 			row->qty = dec_format(row->qtyval, p->qtybuf);
+			row->qtylen = strlen(row->qty);
+		}
 	}
 
 	if (!po_ok)
@@ -769,8 +803,6 @@ pocsv_open(struct pocsv **out, int fd, const char *date_format, char **whyp)
 void
 pocsv_close(struct pocsv *p)
 {
-	int c;
-
 	if (!p)
 		return;
 	csv_free(&p->csv);
@@ -780,8 +812,7 @@ pocsv_close(struct pocsv *p)
 	free(p->over);
 	buf_free(&p->fbuf);
 	free(p->f);
-	for (c = 0; c < NCOLS; c++)
-		buf_free(&p->val[c]);
+	free(p->cols);
 	free(p);
 }
 
@@ -811,9 +842,8 @@ put_str(char *d, const char *s, size_t n)
 void
 pocsv_json(struct buf *out, const struct pocsv_row *row)
 {
-	size_t lpo = strlen(row->po), lsku = strlen(row->sku),
-	    lqty = strlen(row->qty), lfac = strlen(row->facility),
-	    litem = strlen(row->item), need;
+	size_t lpo = row->polen, lsku = row->skulen, lqty = row->qtylen,
+	    lfac = row->faclen, litem = row->itemlen, need;
 	char local[4096], *t = local, *d;
 
 	need = 160 + lqty + JSON_PUT_MAX(lpo + lsku + lfac + litem + 10);
