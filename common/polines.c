@@ -165,17 +165,29 @@ parse_line(const char *line, size_t len, struct parsed *p)
 	return p->kind = R_LINE;
 }
 
+/* "PO\tLINE\tQTY\n", written into a buffer of its own and appended at
+ * once (po-export-parse appends one a row). */
 static void
 add_record(struct buf *b, const struct poline *r)
 {
-	char q[DEC_BUFSZ];
+	size_t lpo = strlen(r->po), lline = strlen(r->line), need;
+	char local[512], *t = local, *d;
 
-	tsv_esc(b, r->po);
-	buf_addc(b, '\t');
-	tsv_esc(b, r->line);
-	buf_addc(b, '\t');
-	buf_adds(b, r->has_qty ? dec_format(r->qty, q) : "?");
-	buf_addc(b, '\n');
+	need = TSV_PUT_MAX(lpo + lline) + DEC_BUFSZ + 3;
+	if (need > sizeof local)
+		t = xmalloc(need);
+	d = tsv_put(t, r->po, lpo);
+	*d++ = '\t';
+	d = tsv_put(d, r->line, lline);
+	*d++ = '\t';
+	if (r->has_qty)
+		d += strlen(dec_format(r->qty, d));
+	else
+		*d++ = '?';
+	*d++ = '\n';
+	buf_add(b, t, (size_t)(d - t));
+	if (t != local)
+		free(t);
 }
 
 /* "PO\t\tSECS" once for each PO of recs: seen in a CSV at now. */
