@@ -837,19 +837,17 @@ put_str(char *d, const char *s, size_t n)
 	return d;
 }
 
-/* Written into a buffer of its own, one append to out: no formatted
- * output, one pass over each value (JSON_PUT_MAX bounds its escaping). */
+/* Written in place at the end of out: no formatted output, one pass over
+ * each value (JSON_PUT_MAX bounds its escaping). */
 void
 pocsv_json(struct buf *out, const struct pocsv_row *row)
 {
 	size_t lpo = row->polen, lsku = row->skulen, lqty = row->qtylen,
-	    lfac = row->faclen, litem = row->itemlen, need;
-	char local[4096], *t = local, *d;
+	    lfac = row->faclen, litem = row->itemlen;
+	char *t, *d;
 
-	need = 160 + lqty + JSON_PUT_MAX(lpo + lsku + lfac + litem + 10);
-	if (need > sizeof local)
-		t = xmalloc(need);
-	d = PUTS(t, "{\"" POCSV_J_PO "\": ");
+	t = d = buf_room(out, 160 + lqty + JSON_PUT_MAX(lpo + lsku + lfac + litem + 10));
+	d = PUTS(d, "{\"" POCSV_J_PO "\": ");
 	d = put_str(d, row->po, lpo);
 	d = PUTS(d, ", \"" POCSV_J_SKU "\": ");
 	d = put_str(d, row->sku, lsku);
@@ -862,12 +860,10 @@ pocsv_json(struct buf *out, const struct pocsv_row *row)
 	d = put_str(d, row->item, litem);
 	if (row->arrival[0]) {
 		d = PUTS(d, ", \"" POCSV_J_ARRIVAL "\": ");
-		d = put_str(d, row->arrival, strlen(row->arrival));
+		d = put_str(d, row->arrival, 10);	/* MM/dd/yyyy */
 	}
 	*d++ = '}';
-	buf_add(out, t, (size_t)(d - t));
-	if (t != local)
-		free(t);
+	buf_grew(out, (size_t)(d - t));
 }
 
 int
