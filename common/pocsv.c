@@ -48,6 +48,8 @@ struct dstep {
 struct datefmt {
 	struct dstep *st;
 	size_t n;
+	size_t fixed;		/* every step of a fixed width: the date's
+				 * length, else 0 */
 	int ok;			/* exactly one year, one month and one day */
 };
 
@@ -150,12 +152,19 @@ date_compile(const char *fmt, struct datefmt *df)
 {
 	int count[4] = { 0 };
 
+	struct dstep *st;
+	int varies = 0;
+
 	df->st = xcalloc(strlen(fmt) + 1, sizeof *df->st);
-	df->n = 0;
+	df->n = df->fixed = 0;
 	while (*fmt) {
-		fmt += date_token(fmt, &df->st[df->n]);
-		count[df->st[df->n++].what]++;
+		fmt += date_token(fmt, st = &df->st[df->n++]);
+		count[st->what]++;
+		df->fixed += st->what == D_LIT ? 1 : st->max;
+		varies |= st->what != D_LIT && st->min != st->max;
 	}
+	if (varies)
+		df->fixed = 0;
 	df->ok = count[D_YEAR] == 1 && count[D_MONTH] == 1 && count[D_DAY] == 1;
 }
 
@@ -166,6 +175,30 @@ date_free(struct datefmt *df)
 	df->st = NULL;
 }
 
+/* date_match when every step has a fixed width, s df->fixed bytes. */
+static int
+date_fixed(const struct datefmt *df, const char *s, int v[4])
+{
+	const struct dstep *st = df->st, *end = st + df->n;
+	unsigned d;
+	int x, k;
+
+	for (; st < end; st++) {
+		if (st->what == D_LIT) {
+			if (*s++ != st->lit)
+				return -1;
+			continue;
+		}
+		for (x = 0, k = 0; k < st->max; k++) {
+			if ((d = (unsigned)(unsigned char)*s++ - '0') > 9)
+				return -1;
+			x = x * 10 + (int)d;
+		}
+		v[st->what] = x + st->add;
+	}
+	return 0;
+}
+
 /* s (n bytes) matched against df: 0 and v[D_YEAR..D_DAY], or -1. */
 static int
 date_match(const struct datefmt *df, const char *s, size_t n, int v[4])
@@ -174,6 +207,10 @@ date_match(const struct datefmt *df, const char *s, size_t n, int v[4])
 	size_t i = 0;
 	int x, k;
 
+	/* Steps of a fixed width read exactly their width: only a date of
+	 * their length can match, and its digits need no bounds check. */
+	if (df->fixed)
+		return n == df->fixed ? date_fixed(df, s, v) : -1;
 	for (; st < end; st++) {
 		if (st->what == D_LIT) {
 			if (i >= n || s[i] != st->lit)
