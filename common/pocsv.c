@@ -353,21 +353,20 @@ next_line(struct pocsv *p, const char **line, size_t *len, int *toolong)
 
 /* ---------------------------------------------------------------- fields */
 
-/* Room for n more fields. */
+/* Room for one more field: the rare path of add_field. */
 static void
-fields_room(struct pocsv *p, size_t n)
+fields_grow(struct pocsv *p)
 {
-	if (p->nf + n <= p->fcap)
-		return;
-	while (p->nf + n > p->fcap)
-		p->fcap = p->fcap ? p->fcap * 2 : 16;
+	p->fcap = p->fcap ? p->fcap * 2 : 16;
 	p->f = xrealloc(p->f, p->fcap * sizeof *p->f);
 }
 
-static void
+/* Small enough to be inlined in split_plain's loop. */
+static inline void
 add_field(struct pocsv *p, const char *s, size_t off, size_t len)
 {
-	fields_room(p, 1);
+	if (p->nf == p->fcap)
+		fields_grow(p);
 	p->f[p->nf].s = s;
 	p->f[p->nf].off = off;
 	p->f[p->nf].len = len;
@@ -456,22 +455,17 @@ split_raw(struct pocsv *p, const char *line, size_t len)
 static long
 split_plain(struct pocsv *p, const char *line, size_t len)
 {
-	struct field *f;
 	size_t i, start = 0;
 
 	p->nf = 0;
-	fields_room(p, len + 1);	/* at most a field a byte, and one */
-	f = p->f;
 	for (i = 0; i < len; i++) {
 		if (line[i] == ',') {
-			f->s = line + start, f->off = 0, f->len = i - start;
-			f++;
+			add_field(p, line + start, 0, i - start);
 			start = i + 1;
 		} else if (line[i] == '"')
 			return -1;
 	}
-	f->s = line + start, f->off = 0, f->len = len - start;
-	p->nf = (size_t)(f + 1 - p->f);
+	add_field(p, line + start, 0, len - start);
 	return (long)p->nf;
 }
 
