@@ -150,10 +150,8 @@ date_token(const char *fmt, struct dstep *st)
 static void
 date_compile(const char *fmt, struct datefmt *df)
 {
-	int count[4] = { 0 };
-
 	struct dstep *st;
-	int varies = 0;
+	int count[4] = { 0 }, varies = 0;
 
 	df->st = xcalloc(strlen(fmt) + 1, sizeof *df->st);
 	df->n = df->fixed = 0;

@@ -165,18 +165,16 @@ parse_line(const char *line, size_t len, struct parsed *p)
 	return p->kind = R_LINE;
 }
 
-/* "PO\tLINE\tQTY\n", written into a buffer of its own and appended at
- * once (po-export-parse appends one a row). */
+/* "PO\tLINE\tQTY\n", written in place at the end of b (po-export-parse
+ * appends one a row). */
 static void
 add_record(struct buf *b, const struct poline *r)
 {
-	size_t lpo = strlen(r->po), lline = strlen(r->line), need;
-	char local[512], *t = local, *d;
+	size_t lpo = strlen(r->po), lline = strlen(r->line);
+	char *t, *d;
 
-	need = TSV_PUT_MAX(lpo + lline) + DEC_BUFSZ + 3;
-	if (need > sizeof local)
-		t = xmalloc(need);
-	d = tsv_put(t, r->po, lpo);
+	t = d = buf_room(b, TSV_PUT_MAX(lpo + lline) + DEC_BUFSZ + 3);
+	d = tsv_put(d, r->po, lpo);
 	*d++ = '\t';
 	d = tsv_put(d, r->line, lline);
 	*d++ = '\t';
@@ -185,9 +183,7 @@ add_record(struct buf *b, const struct poline *r)
 	else
 		*d++ = '?';
 	*d++ = '\n';
-	buf_add(b, t, (size_t)(d - t));
-	if (t != local)
-		free(t);
+	buf_grew(b, (size_t)(d - t));
 }
 
 /* "PO\t\tSECS" once for each PO of recs: seen in a CSV at now. */

@@ -15,8 +15,8 @@
 /* Append s, escaped. */
 void tsv_esc(struct buf *out, const char *s);
 /* The n bytes at s escaped so at d, which has room for TSV_PUT_MAX(n)
- * bytes: the end of what was written.  For a writer filling its own
- * buffer (polines' records). */
+ * bytes: the end of what was written.  For a writer filling a buffer in
+ * place (polines' records). */
 #define TSV_PUT_MAX(n)	(2 * (n))
 char *tsv_put(char *d, const char *s, size_t n);
 
