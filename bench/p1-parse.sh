@@ -39,6 +39,7 @@ measure() {
 	_rc=0
 	/usr/bin/time -f '%e %U %S %M' -o "$W/time" "$@" >/dev/null 2>"$W/stderr" || _rc=$?
 	tail -n 1 "$W/time" | awk -v rc="$_rc" '{ print $1, $2 + $3, $4, rc }' >"$W/$_key"
+	tail -n 1 "$W/time" | awk '{ print $2, $3 }' >"$W/$_key.us"	# user, sys
 	awk -v k="$_key" '{ printf "%-16s %7.2f s wall %7.2f s cpu %9d KiB peak RSS  (exit %d)\n",
 	    k, $1, $2, $3, $4 }' "$W/$_key"
 }
@@ -69,6 +70,11 @@ echo "P1 CPU vs libcsv:   $(ratio po-export-parse libcsv 2)x   (goal <= 2.5x)"
 paste -d' ' "$W/po-export-parse" "$W/write-floor" "$W/libcsv" | awk '{
     printf "P1 less the write floor vs libcsv: wall %.2fx, CPU %.2fx\n",
     ($1 - $5) / $9, ($2 - $6) / $10 }'
+# The user-mode part alone: what parsing, validation and JSON cost, less
+# the kernel's (reading the file, creating and writing the batches).
+paste -d' ' "$W/po-export-parse.us" "$W/libcsv.us" | awk '{
+    printf "P1 user CPU vs libcsv: %.2fx   (%.2f s user + %.2f s sys, libcsv %.2f + %.2f)\n",
+    ($3 > 0 ? $1 / $3 : 0), $1, $2, $3, $4 }'
 echo "P1 vs Python:       $(ratio python po-export-parse 1)x faster   (goal >= 10x)"
 echo "P1 vs mlr:          $(ratio mlr po-export-parse 1)x faster   (goal >= 3x)"
 echo "P1 RSS vs mlr's:    $(paste -d' ' "$W/po-export-parse" "$W/mlr" |

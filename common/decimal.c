@@ -77,30 +77,50 @@ dec_from_double(double d, dec_t *out)
 	return dec_parse(buf, (size_t)n, out) == 0 ? 0 : -1;
 }
 
+/* "00" to "99": two digits a division (po-export-parse formats one
+ * quantity a row, for the ledger). */
+static const char pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* The 4 digits of v (< 10000) at d. */
+static void
+four(char *d, unsigned v)
+{
+	memcpy(d, pairs + 2 * (v / 100), 2);
+	memcpy(d + 2, pairs + 2 * (v % 100), 2);
+}
+
 char *
 dec_format(dec_t v, char buf[DEC_BUFSZ])
 {
 	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	unsigned long long whole = m / DEC_ONE, frac = m % DEC_ONE;
-	char t[DEC_BUFSZ];
-	size_t n = 0, i = 0;
-	int places = DEC_PLACES;
+	unsigned long long whole = m / DEC_ONE;
+	unsigned frac = (unsigned)(m % DEC_ONE);
+	char t[24], *w = t + sizeof t;
+	size_t n = 0, k;
 
-	/* Backwards into t, by hand (no printf: po-export-parse formats one
-	 * a row): the places without trailing zeros, the point, the rest. */
-	while (places > 0 && frac % 10 == 0)
-		frac /= 10, places--;
-	for (; places > 0; places--, frac /= 10)
-		t[n++] = (char)('0' + frac % 10);
-	if (n)
-		t[n++] = '.';
-	do
-		t[n++] = (char)('0' + whole % 10);
-	while ((whole /= 10) > 0);
+	/* The whole part backwards into t, two digits at a time. */
+	for (; whole >= 100; whole /= 100)
+		memcpy(w -= 2, pairs + 2 * (whole % 100), 2);
+	if (whole >= 10)
+		memcpy(w -= 2, pairs + 2 * whole, 2);
+	else
+		*--w = (char)('0' + whole);
 	if (v < 0)
-		t[n++] = '-';
-	while (n)
-		buf[i++] = t[--n];
-	buf[i] = 0;
+		buf[n++] = '-';
+	memcpy(buf + n, w, (size_t)(t + sizeof t - w));
+	n += (size_t)(t + sizeof t - w);
+	/* The 8 places, less their trailing zeros. */
+	if (frac) {
+		buf[n++] = '.';
+		four(buf + n, frac / 10000);
+		four(buf + n + 4, frac % 10000);
+		for (k = DEC_PLACES; buf[n + k - 1] == '0'; k--)
+			;
+		n += k;
+	}
+	buf[n] = 0;
 	return buf;
 }

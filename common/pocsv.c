@@ -35,6 +35,34 @@ static const char *const colname[NCOLS] = {
 /* Big enough that a longest line always fits, large for fewer reads. */
 #define RDBUF (4 * POCSV_LINE_MAX)
 
+/* A date format read into steps (date_compile): a literal byte, or
+ * min..max digits (greedy) giving the year (plus add), month or day. */
+enum { D_LIT, D_YEAR, D_MONTH, D_DAY };
+
+struct dstep {
+	unsigned char what, min, max;
+	char lit;
+	int add;
+};
+
+struct datefmt {
+	struct dstep *st;
+	size_t n;
+	size_t fixed;		/* every step of a fixed width: the date's
+				 * length, else 0 */
+	int ok;			/* exactly one year, one month and one day */
+};
+
+/* A column of the row: NUL-terminated, in cols. */
+struct col {
+	const char *s;
+	size_t len;
+};
+
+/* Room for the columns of any line: no more bytes than the line, a NUL
+ * each. */
+#define COLS_MAX	(POCSV_LINE_MAX + NCOLS)
+
 struct field {
 	const char *s;		/* into the line or fbuf (see fbase) */
 	size_t off, len;	/* off: into fbuf when s is NULL */
@@ -57,8 +85,10 @@ struct pocsv {
 	struct field *f;
 	size_t nf, fcap;
 	int csv_failed;
+	struct datefmt date;	/* fmt, compiled */
 
-	struct buf val[NCOLS];	/* the row's columns, NUL-terminated */
+	char *cols;		/* the row's columns (COLS_MAX) */
+	struct col val[NCOLS];
 	char reason[REASON_MAX];
 	char qtybuf[DEC_BUFSZ];
 };
@@ -88,92 +118,124 @@ is_text(const char *s, size_t n)
 
 /* ---------------------------------------------------------------- dates */
 
-/* Digits at s: exactly min..max of them (greedy); -1 when fewer. */
-static int
-digits(const char *s, size_t n, size_t *i, int min, int max)
-{
-	int v = 0, k = 0;
+/* A date format is read once into steps (date_compile, struct datefmt
+ * above), each row's date then matched against them (date_read): no
+ * token scan of the format a row. */
 
-	while (k < max && *i < n && s[*i] >= '0' && s[*i] <= '9') {
-		v = v * 10 + (s[*i] - '0');
-		(*i)++, k++;
+/* The step of the token at fmt, and its length. */
+static size_t
+date_token(const char *fmt, struct dstep *st)
+{
+	static const struct { const char *tok; struct dstep st; } tokens[] = {
+		{ "YYYY", { D_YEAR, 4, 4, 0, 0 } },
+		{ "YY", { D_YEAR, 2, 2, 0, 2000 } },
+		{ "MM", { D_MONTH, 2, 2, 0, 0 } },
+		{ "M", { D_MONTH, 1, 2, 0, 0 } },
+		{ "DD", { D_DAY, 2, 2, 0, 0 } },
+		{ "D", { D_DAY, 1, 2, 0, 0 } },
+	};
+	size_t k, n;
+
+	for (k = 0; k < sizeof tokens / sizeof tokens[0]; k++) {
+		n = strlen(tokens[k].tok);
+		if (strncmp(fmt, tokens[k].tok, n) == 0) {
+			*st = tokens[k].st;
+			return n;
+		}
 	}
-	return k < min ? -1 : v;
-}
-
-/* fmt starts with n bytes c (stops at its NUL: no strncmp a row). */
-static int
-run_of(const char *fmt, char c, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (fmt[i] != c)
-			return 0;
+	st->what = D_LIT, st->lit = *fmt;
 	return 1;
 }
 
-/* Walk fmt against s (or, with s NULL, only count the tokens). */
-static int
-date_walk(const char *fmt, const char *s, size_t n, int *y, int *m, int *d,
-    int *ny, int *nm, int *nd)
+static void
+date_compile(const char *fmt, struct datefmt *df)
 {
-	size_t i = 0;
-	int v;
+	struct dstep *st;
+	int count[4] = { 0 }, varies = 0;
 
-	*ny = *nm = *nd = 0;
+	df->st = xcalloc(strlen(fmt) + 1, sizeof *df->st);
+	df->n = df->fixed = 0;
 	while (*fmt) {
-		int *dst, *cnt, min, max, add = 0;
-		size_t tl;
+		fmt += date_token(fmt, st = &df->st[df->n++]);
+		count[st->what]++;
+		df->fixed += st->what == D_LIT ? 1 : st->max;
+		varies |= st->what != D_LIT && st->min != st->max;
+	}
+	if (varies)
+		df->fixed = 0;
+	df->ok = count[D_YEAR] == 1 && count[D_MONTH] == 1 && count[D_DAY] == 1;
+}
 
-		if (run_of(fmt, 'Y', 4))
-			dst = y, cnt = ny, min = max = 4, tl = 4;
-		else if (run_of(fmt, 'Y', 2))
-			dst = y, cnt = ny, min = max = 2, tl = 2, add = 2000;
-		else if (run_of(fmt, 'M', 2))
-			dst = m, cnt = nm, min = max = 2, tl = 2;
-		else if (fmt[0] == 'M')
-			dst = m, cnt = nm, min = 1, max = 2, tl = 1;
-		else if (run_of(fmt, 'D', 2))
-			dst = d, cnt = nd, min = max = 2, tl = 2;
-		else if (fmt[0] == 'D')
-			dst = d, cnt = nd, min = 1, max = 2, tl = 1;
-		else {
-			if (s && (i >= n || s[i] != *fmt))
+static void
+date_free(struct datefmt *df)
+{
+	free(df->st);
+	df->st = NULL;
+}
+
+/* date_match when every step has a fixed width, s df->fixed bytes. */
+static int
+date_fixed(const struct datefmt *df, const char *s, int v[4])
+{
+	const struct dstep *st = df->st, *end = st + df->n;
+	unsigned d;
+	int x, k;
+
+	for (; st < end; st++) {
+		if (st->what == D_LIT) {
+			if (*s++ != st->lit)
 				return -1;
-			i++, fmt++;
 			continue;
 		}
-		(*cnt)++;
-		fmt += tl;
-		if (!s)
-			continue;
-		if ((v = digits(s, n, &i, min, max)) < 0)
-			return -1;
-		*dst = v + add;
+		for (x = 0, k = 0; k < st->max; k++) {
+			if ((d = (unsigned)(unsigned char)*s++ - '0') > 9)
+				return -1;
+			x = x * 10 + (int)d;
+		}
+		v[st->what] = x + st->add;
 	}
-	return s && i != n ? -1 : 0;
+	return 0;
 }
 
-int
-pocsv_date_format_ok(const char *fmt)
+/* s (n bytes) matched against df: 0 and v[D_YEAR..D_DAY], or -1. */
+static int
+date_match(const struct datefmt *df, const char *s, size_t n, int v[4])
 {
-	int y, m, d, ny, nm, nd;
+	const struct dstep *st = df->st, *end = st + df->n;
+	size_t i = 0;
+	int x, k;
 
-	if (!fmt || date_walk(fmt, NULL, 0, &y, &m, &d, &ny, &nm, &nd) < 0)
-		return 0;
-	return ny == 1 && nm == 1 && nd == 1;
+	/* Steps of a fixed width read exactly their width: only a date of
+	 * their length can match, and its digits need no bounds check. */
+	if (df->fixed)
+		return n == df->fixed ? date_fixed(df, s, v) : -1;
+	for (; st < end; st++) {
+		if (st->what == D_LIT) {
+			if (i >= n || s[i] != st->lit)
+				return -1;
+			i++;
+			continue;
+		}
+		for (x = 0, k = 0; k < st->max && i < n &&
+		    s[i] >= '0' && s[i] <= '9'; k++, i++)
+			x = x * 10 + (s[i] - '0');
+		if (k < st->min)
+			return -1;
+		v[st->what] = x + st->add;
+	}
+	return i == n ? 0 : -1;
 }
 
-int
-pocsv_date(const char *fmt, const char *s, size_t len, char out[11])
+/* s read with df, written as MM/dd/yyyy into out: 0, or -1. */
+static int
+date_read(const struct datefmt *df, const char *s, size_t len, char out[11])
 {
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y = 0, m = 0, d = 0, ny, nm, nd, leap;
+	static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int v[4] = { 0 }, y, m, d, leap;
 
-	if (date_walk(fmt, s, len, &y, &m, &d, &ny, &nm, &nd) < 0 ||
-	    ny != 1 || nm != 1 || nd != 1)
+	if (!df->ok || date_match(df, s, len, v) < 0)
 		return -1;
+	y = v[D_YEAR], m = v[D_MONTH], d = v[D_DAY];
 	if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
 		return -1;
 	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -187,6 +249,32 @@ pocsv_date(const char *fmt, const char *s, size_t len, char out[11])
 	out[8] = (char)('0' + y / 10 % 10), out[9] = (char)('0' + y % 10);
 	out[10] = 0;
 	return 0;
+}
+
+int
+pocsv_date_format_ok(const char *fmt)
+{
+	struct datefmt df;
+	int ok;
+
+	if (!fmt)
+		return 0;
+	date_compile(fmt, &df);
+	ok = df.ok;
+	date_free(&df);
+	return ok;
+}
+
+int
+pocsv_date(const char *fmt, const char *s, size_t len, char out[11])
+{
+	struct datefmt df;
+	int r;
+
+	date_compile(fmt, &df);
+	r = date_read(&df, s, len, out);
+	date_free(&df);
+	return r;
 }
 
 /* ---------------------------------------------------------------- lines */
@@ -263,13 +351,20 @@ next_line(struct pocsv *p, const char **line, size_t *len, int *toolong)
 
 /* ---------------------------------------------------------------- fields */
 
+/* Room for one more field: the rare path of add_field. */
 static void
+fields_grow(struct pocsv *p)
+{
+	p->fcap = p->fcap ? p->fcap * 2 : 16;
+	p->f = xrealloc(p->f, p->fcap * sizeof *p->f);
+}
+
+/* Small enough to be inlined in split_plain's loop. */
+static inline void
 add_field(struct pocsv *p, const char *s, size_t off, size_t len)
 {
-	if (p->nf == p->fcap) {
-		p->fcap = p->fcap ? p->fcap * 2 : 16;
-		p->f = xrealloc(p->f, p->fcap * sizeof *p->f);
-	}
+	if (p->nf == p->fcap)
+		fields_grow(p);
 	p->f[p->nf].s = s;
 	p->f[p->nf].off = off;
 	p->f[p->nf].len = len;
@@ -384,29 +479,37 @@ fptr(struct pocsv *p, size_t i)
 static void
 take_columns(struct pocsv *p, int recover)
 {
-	size_t extra = recover ? p->nf - (size_t)p->ncols : 0;
+	size_t extra = recover ? p->nf - (size_t)p->ncols : 0, n;
+	const char *a, *b;
+	char *d;
 	int c, pos;
 
+	if (!p->cols)
+		p->cols = xmalloc(COLS_MAX);
+	d = p->cols;
 	for (c = 0; c < NCOLS; c++) {
-		buf_reset(&p->val[c]);
 		pos = p->col[c];
+		a = fptr(p, (size_t)pos);
+		n = p->f[pos].len;
 		if (c == C_SKU && extra) {
-			const char *a = fptr(p, (size_t)pos);
-			const char *b = fptr(p, (size_t)pos + extra);
-			size_t n = (size_t)(b + p->f[pos + extra].len - a);
-			buf_add(&p->val[c], a, n);
-			continue;
+			b = fptr(p, (size_t)pos + extra);
+			n = (size_t)(b + p->f[pos + extra].len - a);
+		} else if (pos > p->col[C_SKU] && extra) {
+			a = fptr(p, (size_t)pos + extra);
+			n = p->f[pos + extra].len;
 		}
-		if (pos > p->col[C_SKU])
-			pos += (int)extra;
-		buf_add(&p->val[c], fptr(p, (size_t)pos), p->f[pos].len);
+		memcpy(d, a, n);
+		d[n] = 0;
+		p->val[c].s = d;
+		p->val[c].len = n;
+		d += n + 1;
 	}
 }
 
 /* ---------------------------------------------------------------- rows */
 
 static int
-id_ok(const struct buf *b)
+id_ok(const struct col *b)
 {
 	const unsigned char *u = (const unsigned char *)b->s;
 	size_t i;
@@ -423,7 +526,7 @@ id_ok(const struct buf *b)
 
 /* A NetSuite internal id: what the ids of a recovered row must be. */
 static int
-internal_id(const struct buf *b)
+internal_id(const struct col *b)
 {
 	return b->len >= 1 && b->len <= POCSV_ID_MAX &&
 	    strspn(b->s, "0123456789") == b->len;
@@ -432,7 +535,7 @@ internal_id(const struct buf *b)
 /* The ids of a row: any text, or, read NetSuite's way with extra commas
  * (recovered), NetSuite internal ids. */
 static int
-ids_ok(const struct buf *b, int recovered)
+ids_ok(const struct col *b, int recovered)
 {
 	return recovered ? internal_id(b) : id_ok(b);
 }
@@ -450,7 +553,7 @@ json_number(const char *s, size_t n)
  */
 static void
 why(struct pocsv *p, const char *prefix, const char *head,
-    const struct buf *v, const char *tail)
+    const struct col *v, const char *tail)
 {
 	char *q = v ? msg_quote(v->s, v->len) : NULL;
 	size_t n;
@@ -467,13 +570,13 @@ why(struct pocsv *p, const char *prefix, const char *head,
 static int
 ends_ok(struct pocsv *p)
 {
-	const struct buf *v = p->val;
+	const struct col *v = p->val;
 	char d[11];
 
 	return internal_id(&v[C_PO]) && internal_id(&v[C_FAC]) &&
 	    internal_id(&v[C_ITEM]) && (v[C_DATE].len == 0 ||
 	    (v[C_DATE].len <= POCSV_DATE_MAX &&
-	    pocsv_date(p->fmt, v[C_DATE].s, v[C_DATE].len, d) == 0));
+	    date_read(&p->date, v[C_DATE].s, v[C_DATE].len, d) == 0));
 }
 
 /* Validate the columns in p->val; fill row; 0 when good.
@@ -498,15 +601,15 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 	static const char notid[] = " is not an id (1-64 bytes of text)";
 	static const char notnum[] = " is not a NetSuite internal id (1-64 digits), "
 	    "as the ids of a row read with commas in product-sku must be";
-	struct buf *v = p->val;
+	const struct col *v = p->val;
 	const char *tail = row->recovered ? notnum : notid;
 	int bad = 0, rec = row->recovered, po_ok, item_ok;
 
-	row->po = v[C_PO].s;
-	row->sku = v[C_SKU].s;
-	row->qty = v[C_QTY].s;
-	row->facility = v[C_FAC].s;
-	row->item = v[C_ITEM].s;
+	row->po = v[C_PO].s, row->polen = v[C_PO].len;
+	row->sku = v[C_SKU].s, row->skulen = v[C_SKU].len;
+	row->qty = v[C_QTY].s, row->qtylen = v[C_QTY].len;
+	row->facility = v[C_FAC].s, row->faclen = v[C_FAC].len;
+	row->item = v[C_ITEM].s, row->itemlen = v[C_ITEM].len;
 	po_ok = ids_ok(&v[C_PO], rec);
 	item_ok = ids_ok(&v[C_ITEM], rec);
 	row->has_ids = po_ok && item_ok;
@@ -514,8 +617,10 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 	if (dec_parse(v[C_QTY].s, v[C_QTY].len, &row->qtyval) == 0 &&
 	    row->qtyval > 0) {
 		row->has_qty = 1;
-		if (!json_number(v[C_QTY].s, v[C_QTY].len))
+		if (!json_number(v[C_QTY].s, v[C_QTY].len)) {
 			row->qty = dec_format(row->qtyval, p->qtybuf);
+			row->qtylen = strlen(row->qty);
+		}
 	}
 
 	if (!po_ok)
@@ -533,7 +638,7 @@ validate(struct pocsv *p, struct pocsv_row *row, const char *prefix)
 	else if (!row->has_qty)
 		why(p, prefix, "quantity ", &v[C_QTY], " is not a positive decimal with at most 8 places"), bad = 1;
 	else if (v[C_DATE].len > 0 && (v[C_DATE].len > POCSV_DATE_MAX ||
-	    pocsv_date(p->fmt, v[C_DATE].s, v[C_DATE].len, row->arrival) < 0)) {
+	    date_read(&p->date, v[C_DATE].s, v[C_DATE].len, row->arrival) < 0)) {
 		char f[100];
 		snprintf(f, sizeof f, " is not a real date in the format %.60s", p->fmt);
 		why(p, prefix, "arrival-date ", &v[C_DATE], f);
@@ -710,6 +815,7 @@ pocsv_open(struct pocsv **out, int fd, const char *date_format, char **whyp)
 	p = xcalloc(1, sizeof *p);
 	p->fd = fd;
 	p->fmt = xstrdup(date_format ? date_format : "MM/DD/YYYY");
+	date_compile(p->fmt, &p->date);
 	p->rd = xmalloc(RDBUF);
 	csv_start(p);
 	r = header(p, whyp);
@@ -726,18 +832,16 @@ pocsv_open(struct pocsv **out, int fd, const char *date_format, char **whyp)
 void
 pocsv_close(struct pocsv *p)
 {
-	int c;
-
 	if (!p)
 		return;
 	csv_free(&p->csv);
 	free(p->fmt);
+	date_free(&p->date);
 	free(p->rd);
 	free(p->over);
 	buf_free(&p->fbuf);
 	free(p->f);
-	for (c = 0; c < NCOLS; c++)
-		buf_free(&p->val[c]);
+	free(p->cols);
 	free(p);
 }
 
@@ -762,20 +866,17 @@ put_str(char *d, const char *s, size_t n)
 	return d;
 }
 
-/* Written into a buffer of its own, one append to out: no formatted
- * output, one pass over each value (JSON_PUT_MAX bounds its escaping). */
+/* Written in place at the end of out: no formatted output, one pass over
+ * each value (JSON_PUT_MAX bounds its escaping). */
 void
 pocsv_json(struct buf *out, const struct pocsv_row *row)
 {
-	size_t lpo = strlen(row->po), lsku = strlen(row->sku),
-	    lqty = strlen(row->qty), lfac = strlen(row->facility),
-	    litem = strlen(row->item), need;
-	char local[4096], *t = local, *d;
+	size_t lpo = row->polen, lsku = row->skulen, lqty = row->qtylen,
+	    lfac = row->faclen, litem = row->itemlen;
+	char *t, *d;
 
-	need = 160 + lqty + JSON_PUT_MAX(lpo + lsku + lfac + litem + 10);
-	if (need > sizeof local)
-		t = xmalloc(need);
-	d = PUTS(t, "{\"" POCSV_J_PO "\": ");
+	t = d = buf_room(out, 160 + lqty + JSON_PUT_MAX(lpo + lsku + lfac + litem + 10));
+	d = PUTS(d, "{\"" POCSV_J_PO "\": ");
 	d = put_str(d, row->po, lpo);
 	d = PUTS(d, ", \"" POCSV_J_SKU "\": ");
 	d = put_str(d, row->sku, lsku);
@@ -788,12 +889,10 @@ pocsv_json(struct buf *out, const struct pocsv_row *row)
 	d = put_str(d, row->item, litem);
 	if (row->arrival[0]) {
 		d = PUTS(d, ", \"" POCSV_J_ARRIVAL "\": ");
-		d = put_str(d, row->arrival, strlen(row->arrival));
+		d = put_str(d, row->arrival, 10);	/* MM/dd/yyyy */
 	}
 	*d++ = '}';
-	buf_add(out, t, (size_t)(d - t));
-	if (t != local)
-		free(t);
+	buf_grew(out, (size_t)(d - t));
 }
 
 int

@@ -62,6 +62,7 @@ struct pocsv_row {
 	/* NUL-terminated, valid until the next pocsv_next or pocsv_close;
 	 * on a rejected row any of them may be NULL */
 	const char *po, *sku, *qty, *facility, *item;
+	size_t polen, skulen, qtylen, faclen, itemlen;	/* their strlen */
 	dec_t qtyval;
 	char arrival[11];	/* MM/dd/yyyy, or "" when empty */
 };

@@ -165,17 +165,25 @@ parse_line(const char *line, size_t len, struct parsed *p)
 	return p->kind = R_LINE;
 }
 
+/* "PO\tLINE\tQTY\n", written in place at the end of b (po-export-parse
+ * appends one a row). */
 static void
 add_record(struct buf *b, const struct poline *r)
 {
-	char q[DEC_BUFSZ];
+	size_t lpo = strlen(r->po), lline = strlen(r->line);
+	char *t, *d;
 
-	tsv_esc(b, r->po);
-	buf_addc(b, '\t');
-	tsv_esc(b, r->line);
-	buf_addc(b, '\t');
-	buf_adds(b, r->has_qty ? dec_format(r->qty, q) : "?");
-	buf_addc(b, '\n');
+	t = d = buf_room(b, TSV_PUT_MAX(lpo + lline) + DEC_BUFSZ + 3);
+	d = tsv_put(d, r->po, lpo);
+	*d++ = '\t';
+	d = tsv_put(d, r->line, lline);
+	*d++ = '\t';
+	if (r->has_qty)
+		d += strlen(dec_format(r->qty, d));
+	else
+		*d++ = '?';
+	*d++ = '\n';
+	buf_grew(b, (size_t)(d - t));
 }
 
 /* "PO\t\tSECS" once for each PO of recs: seen in a CSV at now. */

@@ -7,20 +7,39 @@
 #include "tsv.h"
 #include "util.h"
 
+char *
+tsv_put(char *d, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '\\':
+			*d++ = '\\', *d++ = '\\';
+			break;
+		case '\t':
+			*d++ = '\\', *d++ = 't';
+			break;
+		case '\n':
+			*d++ = '\\', *d++ = 'n';
+			break;
+		default:
+			*d++ = s[i];
+		}
+	}
+	return d;
+}
+
 void
 tsv_esc(struct buf *out, const char *s)
 {
-	const char *run = s;
+	char t[2 * 512];
+	size_t n = strlen(s), k;
 
-	/* one append per run of plain bytes */
-	for (; *s; s++) {
-		if (*s != '\\' && *s != '\t' && *s != '\n')
-			continue;
-		buf_add(out, run, (size_t)(s - run));
-		run = s + 1;
-		buf_adds(out, *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : "\\n");
+	for (; n > 0; s += k, n -= k) {
+		k = n < 512 ? n : 512;
+		buf_add(out, t, (size_t)(tsv_put(t, s, k) - t));
 	}
-	buf_add(out, run, (size_t)(s - run));
 }
 
 int

@@ -14,6 +14,11 @@
 
 /* Append s, escaped. */
 void tsv_esc(struct buf *out, const char *s);
+/* The n bytes at s escaped so at d, which has room for TSV_PUT_MAX(n)
+ * bytes: the end of what was written.  For a writer filling a buffer in
+ * place (polines' records). */
+#define TSV_PUT_MAX(n)	(2 * (n))
+char *tsv_put(char *d, const char *s, size_t n);
 
 /* Unescape s[0..len) into out (room for len + 1 bytes; NUL-terminated),
  * or only check when out is NULL.  0, or -1 when malformed (a '\\' last

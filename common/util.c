@@ -168,6 +168,20 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+char *
+buf_room(struct buf *b, size_t n)
+{
+	buf_grow(b, n);
+	return b->s + b->len;
+}
+
+void
+buf_grew(struct buf *b, size_t n)
+{
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
 void
 buf_reset(struct buf *b)
 {

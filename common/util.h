@@ -34,6 +34,10 @@ void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf,
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
+/* For a writer filling the buffer in place: room for n more bytes at the
+ * pointer returned, then buf_grew with the count written (<= n). */
+char *buf_room(struct buf *b, size_t n);
+void buf_grew(struct buf *b, size_t n);
 
 /* a/b joined with one '/'; malloc'd. */
 char *path_join(const char *a, const char *b);

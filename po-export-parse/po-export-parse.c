@@ -322,7 +322,10 @@ batch_add(struct job *j, const struct pocsv_row *row)
 	if (!j->open && (r = batch_open(j)) != 0)
 		return r;
 	if (!j->run->dry && !j->exists) {
-		buf_adds(&j->out, j->inbatch ? ",\n" : "\n");
+		if (j->inbatch)
+			buf_add(&j->out, ",\n", 2);
+		else
+			buf_addc(&j->out, '\n');
 		pocsv_json(&j->out, row);
 		if (j->out.len >= OUT_CHUNK && (r = batch_write(j)) != 0)
 			return r;

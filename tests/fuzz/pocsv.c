@@ -11,10 +11,11 @@
  * text without '"' or ','; product-sku 1..255 bytes of UTF-8 without
  * control characters; quantity a positive decimal, as a JSON number, equal
  * to qtyval; arrival-date "" or a real MM/dd/yyyy); an id of a good row
- * appears as is in its raw line; a recovered row's SKU holds a comma; line
- * numbers only grow; a row's raw text is its line (its start when over
- * POCSV_LINE_MAX, and then never good: issue 8 finding 13); a rejected row
- * says why, and its ids, when it claims them, are ids.
+ * appears as is in its raw line; a recovered row's SKU holds a comma; the
+ * columns' lengths are their strlen; line numbers only grow; a row's raw
+ * text is its line (its start when over POCSV_LINE_MAX, and then never
+ * good: issue 8 finding 13); a rejected row says why, and its ids, when it
+ * claims them, are ids.
  */
 #include <string.h>
 #include <sys/mman.h>
@@ -155,6 +156,10 @@ check_good(const struct pocsv_row *r)
 	    "line %lu: quantity %s is not a JSON number", r->line, r->qty);
 	FUZZ_CHECK(r->arrival[0] == 0 || real_date(r->arrival),
 	    "line %lu: arrival %s", r->line, r->arrival);
+	FUZZ_CHECK(r->polen == strlen(r->po) && r->skulen == strlen(r->sku) &&
+	    r->qtylen == strlen(r->qty) && r->faclen == strlen(r->facility) &&
+	    r->itemlen == strlen(r->item), "line %lu: a column's length is not "
+	    "its strlen", r->line);
 }
 
 /* A format of the input's own (first byte 0x80 or more): the bytes up to

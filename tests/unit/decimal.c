@@ -106,6 +106,38 @@ test_format(void)
 	format_is(INT64_MIN, "-92233720368.54775808");
 }
 
+/* dec_format against printf's digits, trailing zeros cut by hand, for
+ * values of every length, both signs, the pairs of digits at each place. */
+static void
+test_format_many(void)
+{
+	char buf[DEC_BUFSZ], want[64];
+	unsigned long long m;
+	dec_t v;
+	int i, bad = 0;
+	size_t n;
+
+	srand(7);
+	for (i = 0; i < 300000; i++) {
+		m = ((unsigned long long)rand() << 32 | (unsigned)rand()) >> (rand() % 64);
+		v = (dec_t)(m & INT64_MAX);
+		if (i & 1)
+			v = -v;
+		n = (size_t)snprintf(want, sizeof want, "%s%llu.%08llu", v < 0 ? "-" : "",
+		    (unsigned long long)llabs(v) / DEC_ONE,
+		    (unsigned long long)llabs(v) % DEC_ONE);
+		while (want[n - 1] == '0')
+			want[--n] = 0;
+		if (want[n - 1] == '.')
+			want[--n] = 0;
+		if (v == 0)
+			strcpy(want, "0");
+		if (strcmp(dec_format(v, buf), want) != 0 && bad++ < 5)
+			printf("#   %lld: got %s, want %s\n", (long long)v, buf, want);
+	}
+	is_int(bad, 0, "300000 random values formatted as printf's digits");
+}
+
 /* Parsed then formatted, a canonical text comes back as it was; and
  * 0.1 + 0.2 is 0.3, exactly. */
 static void
@@ -190,6 +222,7 @@ main(void)
 	test_parse();
 	test_parse_bad();
 	test_format();
+	test_format_many();
 	test_round_trip();
 	test_from_double();
 	test_random_doubles();

@@ -410,6 +410,19 @@ test_dates(void)
 	ok(pocsv_date("MM/DD/YYYY", "12/24/2026x", 11, out) < 0, "trailing text");
 	ok(pocsv_date("MM/DD/YYYY", "12-24-2026", 10, out) < 0, "other separators");
 	ok(pocsv_date("MM/DD/YYYY", "12/24/0999", 10, out) < 0, "year before 1900");
+	/* formats of fixed width (each step read at its width) */
+	ok(pocsv_date("MM/DD/YYYY", "12/24/202a", 10, out) < 0, "a letter for a digit");
+	ok(pocsv_date("MM/DD/YYYY", "12/24/20\0006", 10, out) < 0, "a NUL for a digit");
+	ok(pocsv_date("MM/DD/YYYY", "12/24/202", 9, out) < 0, "a digit short");
+	ok(pocsv_date("MM/DD/YYYY", "12/24/2026", 9, out) < 0, "only len bytes are read");
+	ok(pocsv_date("MM/DD/YYYY", "1/24/20266", 10, out) < 0, "the right length, the digits shifted");
+	ok(pocsv_date("YYYYMMDD", "20270102", 8, out) == 0, "YYYYMMDD");
+	is_str(out, "01/02/2027", "... rewritten");
+	ok(pocsv_date("DD.MM.YY.", "02.01.27.", 9, out) == 0, "a literal last");
+	is_str(out, "01/02/2027", "... rewritten");
+	ok(pocsv_date("DD.MM.YY.", "02.01.27", 8, out) < 0, "... and needed");
+	ok(pocsv_date("MM/DD/YYYY MM", "12/24/2026 12", 13, out) < 0,
+	    "two months: no date matches");
 }
 
 int

@@ -41,6 +41,24 @@ round_all(const char *s)
 	buf_free(&b);
 }
 
+/* Longer than tsv_esc's chunk of 512, escapes on each side of its end. */
+static void
+long_field(void)
+{
+	char s[1201], want[2401];
+	size_t i, n = 0;
+
+	for (i = 0; i < 1200; i++) {
+		s[i] = i % 97 == 0 || i == 511 || i == 512 ? '\t' : 'a' + (char)(i % 26);
+		if (s[i] == '\t')
+			want[n++] = '\\', want[n++] = 't';
+		else
+			want[n++] = s[i];
+	}
+	s[1200] = 0, want[n] = 0;
+	esc_is(s, want);
+}
+
 static void
 bad(const char *s)
 {
@@ -55,6 +73,7 @@ main(void)
 	int i;
 
 	esc_is("plain", "plain");
+	long_field();
 	esc_is("", "");
 	esc_is("a\tb\nc\\d", "a\\tb\\nc\\\\d");
 	esc_is("\\t", "\\\\t");
