@@ -28,6 +28,14 @@
  *   text, too big) goes to po_error_dir.
  * - Memory does not grow with the file: rows stream through pocsv, at
  *   most PEND_MAX ledger records and OUT_CHUNK bytes of a batch are held.
+ * - One read of a file (issue 12, P2): a remote file is parsed as it
+ *   downloads (follow), and the hash is computed by the parser's reads
+ *   (feed).  Until the last byte is in, the batches and side CSVs are in
+ *   tmp/ under a provisional hash, the ledger records held (pend_hold);
+ *   then the marker decides (settle): parsed before, all of it is dropped
+ *   and no ledger record of the file is ever appended; else it takes its
+ *   own names (promote) and is staged.  A download that fails or a file
+ *   that changed as it was read leaves none of it.
  * - Flushes grow neither with the batches nor with the files: a run's
  *   files (STAGE_MAX at a time) are written unsynced, batches in tmp/
  *   (stage), then one sync, the batches into new/ and the markers into
