@@ -121,7 +121,7 @@ struct pend {			/* a ledger record waiting for its batch */
 struct side {
 	FILE *fp;		/* NULL: not open */
 	const char *suffix;
-	int suffix_named;	/* in tmp/ under the file's own hash (promote) */
+	int named;	/* in tmp/ under the file's own hash (promote) */
 };
 
 struct feed;
@@ -662,7 +662,7 @@ side_name(struct job *j, struct side *sd)
 	}
 	sd->fp = NULL;
 	if (r == 0 && (r = rename_tmp(j, sd->suffix)) == 0)
-		sd->suffix_named = 1;
+		sd->named = 1;
 	return r;
 }
 
@@ -678,9 +678,9 @@ side_finish(struct job *j, struct side *sd, int r)
 	if (sd->fp) {
 		fclose(sd->fp);
 		sd->fp = NULL;
-		sd->suffix_named = 0;
+		sd->named = 0;
 	}
-	if (!sd->suffix_named)
+	if (!sd->named)
 		unlink_tmp(j, j->prov, sd->suffix);
 	else if (r == 0) {
 		name = out_name(j, j->hash, sd->suffix);
@@ -689,7 +689,7 @@ side_finish(struct job *j, struct side *sd, int r)
 		free(name);
 	} else
 		unlink_tmp(j, j->hash, sd->suffix);
-	sd->suffix_named = 0;
+	sd->named = 0;
 	return r;
 }
 
