@@ -76,6 +76,11 @@
 #define PEND_MAX	10000	/* ledger records held before an append */
 #define OUT_CHUNK	(64 * 1024)	/* batch bytes written at a time */
 #define STAGE_MAX	1000	/* files parsed before their one sync */
+#define STREAM_MIN	(4 << 20)	/* bytes from which a file is parsed as
+				 * it downloads (follow): below, the gain is
+				 * under a tenth of a second, the thread's
+				 * cost per file is not, and libssh2 1.10
+				 * reads a file still growing better alone */
 #define STAGE_MS	2000	/* ...or this long since the first of them:
 				 * a kill loses no more than that of work */
 
@@ -1857,10 +1862,11 @@ progress(uint64_t done, uint64_t total, void *arg)
 	    done >= total ? "\n" : "");
 }
 
-/* A dry run's download, then its parse, as take_remote's fetch_parse:
- * nothing is kept, and "would take" comes before the parse's lines. */
+/* The download, then the parse, as take_remote's fetch_parse: for a small
+ * file (no thread to gain from) and a dry run (nothing is kept, and "would
+ * take" comes before the parse's lines). */
 static enum outcome
-fetch_parse_dry(struct run *run, const struct sftp_entry *e,
+fetch_then_parse(struct run *run, const struct sftp_entry *e,
     const char *remote, const char *safe, const char *q, char **why,
     int *st, struct job **j)
 {
@@ -1875,7 +1881,8 @@ fetch_parse_dry(struct run *run, const struct sftp_entry *e,
 	sftp_set_progress(run->sftp, NULL, NULL);
 	if (*st != 0)
 		return UNREAD;
-	printf("would take %s\n", q);
+	if (run->dry)
+		printf("would take %s\n", q);
 	o = parse_fd(run, fd, e->name, e->mtime, why, st, j);
 	close(fd);
 	return o;
@@ -1883,7 +1890,7 @@ fetch_parse_dry(struct run *run, const struct sftp_entry *e,
 
 /*
  * The remote file downloaded into its raw copy and parsed as it arrives
- * (follow): the parse ends when the download does, and only a download
+ * (follow), when it is STREAM_MIN bytes or more: the parse ends when the download does, and only a download
  * whole and still as listed (future_fetch) leaves anything: else UNREAD,
  * *st the download's status (FUTURE_LATER: not settled), and all the
  * parse made dropped.  Otherwise as parse_file, *j the job staged.
@@ -1899,8 +1906,8 @@ fetch_parse(struct run *run, const struct sftp_entry *e, const char *remote,
 	char *tmp;
 	int rfd, r;
 
-	if (run->dry)
-		return fetch_parse_dry(run, e, remote, safe, q, why, st, j);
+	if (run->dry || e->size < STREAM_MIN)
+		return fetch_then_parse(run, e, remote, safe, q, why, st, j);
 	*why = NULL;
 	*j = NULL;
 	if ((*st = spool_create(&sf, run->po_area, safe)) != 0)
