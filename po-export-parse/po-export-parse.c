@@ -78,9 +78,8 @@
 #define STAGE_MAX	1000	/* files parsed before their one sync */
 #define STREAM_MIN	(4 << 20)	/* bytes from which a file is parsed as
 				 * it downloads (follow): below, the gain is
-				 * under a tenth of a second, the thread's
-				 * cost per file is not, and libssh2 1.10
-				 * reads a file still growing better alone */
+				 * under a tenth of a second, and a backlog
+				 * of small files pays no thread a file */
 #define STAGE_MS	2000	/* ...or this long since the first of them:
 				 * a kill loses no more than that of work */
 
