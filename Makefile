@@ -76,6 +76,8 @@ $(LIB): $(COMMON_SRCS:.c=.o)
 	rm -f $@ && ar rcs $@ $^
 $(PROGS): %: %.o $(LIB)
 	$(CC) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(LIBS)
+# po-export-parse downloads on a thread while it parses (issue 12, P2)
+%/po-export-parse: LIBS += -pthread
 
 # C unit tests: each tests/unit/NAME.c is linked with every common/ source,
 # all built under AddressSanitizer and UndefinedBehaviorSanitizer into their

@@ -69,7 +69,9 @@ struct field {
 };
 
 struct pocsv {
-	int fd;
+	pocsv_read_fn *read;	/* where the bytes come from */
+	void *rarg;
+	int fd;			/* pocsv_open's: rarg points here */
 	char *fmt;
 	struct csv_parser csv;
 	int ncols;		/* columns in the header */
@@ -279,6 +281,24 @@ pocsv_date(const char *fmt, const char *s, size_t len, char out[11])
 
 /* ---------------------------------------------------------------- lines */
 
+/* The reader's bytes, EINTR taken care of: >0, 0 at the end, -1. */
+static ssize_t
+fill(struct pocsv *p, char *b, size_t n)
+{
+	ssize_t r;
+
+	while ((r = p->read(p->rarg, b, n)) < 0 && errno == EINTR)
+		;
+	return r;
+}
+
+/* pocsv_open's reader: read(2) of the fd. */
+static ssize_t
+fd_read(void *arg, void *b, size_t n)
+{
+	return read(*(int *)arg, b, n);
+}
+
 /* The next line (without its LF) into *line, *len; *toolong when it was
  * longer than POCSV_LINE_MAX (+1 for a CR), *line then holding its start.
  * 1, 0 at the end, -1 on a read error. */
@@ -312,9 +332,7 @@ next_line(struct pocsv *p, const char **line, size_t *len, int *toolong)
 			p->end -= p->start;
 			p->start = 0;
 		}
-		r = read(p->fd, p->rd + p->end, RDBUF - p->end);
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = fill(p, p->rd + p->end, RDBUF - p->end);
 		if (r < 0)
 			return -1;
 		if (r == 0)
@@ -338,9 +356,7 @@ next_line(struct pocsv *p, const char **line, size_t *len, int *toolong)
 		p->start = p->end = 0;
 		if (p->eof)
 			return 1;
-		r = read(p->fd, p->rd, RDBUF);
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = fill(p, p->rd, RDBUF);
 		if (r < 0)
 			return -1;
 		if (r == 0)
@@ -807,13 +823,29 @@ header_names(struct pocsv *p, const char *line, size_t len)
 int
 pocsv_open(struct pocsv **out, int fd, const char *date_format, char **whyp)
 {
+	int r;
+
+	/* the header is read with the argument's fd, the rows with a copy */
+	r = pocsv_open_reader(out, fd_read, &fd, date_format, whyp);
+	if (*out) {
+		(*out)->fd = fd;
+		(*out)->rarg = &(*out)->fd;
+	}
+	return r;
+}
+
+int
+pocsv_open_reader(struct pocsv **out, pocsv_read_fn *rd, void *arg,
+    const char *date_format, char **whyp)
+{
 	struct pocsv *p;
 	int r, e;
 
 	*out = NULL;
 	*whyp = NULL;
 	p = xcalloc(1, sizeof *p);
-	p->fd = fd;
+	p->read = rd;
+	p->rarg = arg;
 	p->fmt = xstrdup(date_format ? date_format : "MM/DD/YYYY");
 	date_compile(p->fmt, &p->date);
 	p->rd = xmalloc(RDBUF);

@@ -39,6 +39,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "decimal.h"
 #include "polines.h"
@@ -73,6 +74,13 @@ struct pocsv_row {
  * cannot be used at all; -1 with errno on a read error. */
 #define POCSV_UNUSABLE 1
 int pocsv_open(struct pocsv **out, int fd, const char *date_format, char **why);
+/* pocsv_open, the bytes from rd(arg, buf, n) instead of read(2) of an fd:
+ * rd answers as read(2) does (bytes, 0 at the end, -1 with errno; EINTR
+ * is asked again).  po-export-parse hashes the bytes as they are read,
+ * and reads a download as it arrives. */
+typedef ssize_t pocsv_read_fn(void *arg, void *buf, size_t n);
+int pocsv_open_reader(struct pocsv **out, pocsv_read_fn *rd, void *arg,
+    const char *date_format, char **why);
 
 /* The next row: 1 and *row filled, 0 at the end, -1 with errno on a read
  * error. */

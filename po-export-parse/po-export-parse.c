@@ -28,6 +28,14 @@
  *   text, too big) goes to po_error_dir.
  * - Memory does not grow with the file: rows stream through pocsv, at
  *   most PEND_MAX ledger records and OUT_CHUNK bytes of a batch are held.
+ * - One read of a file (issue 12, P2): a remote file is parsed as it
+ *   downloads (follow), and the hash is computed by the parser's reads
+ *   (feed).  Until the last byte is in, the batches and side CSVs are in
+ *   tmp/ under a provisional hash, the ledger records held (pend_hold);
+ *   then the marker decides (settle): parsed before, all of it is dropped
+ *   and no ledger record of the file is ever appended; else it takes its
+ *   own names (promote) and is staged.  A download that fails or a file
+ *   that changed as it was read leaves none of it.
  * - Flushes grow neither with the batches nor with the files: a run's
  *   files (STAGE_MAX at a time) are written unsynced, batches in tmp/
  *   (stage), then one sync, the batches into new/ and the markers into
@@ -37,6 +45,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +78,10 @@
 #define STAGE_MAX	1000	/* files parsed before their one sync */
 #define AHEAD_FILES	64	/* small files read ahead together */
 #define AHEAD_SIZE	(1 << 20)	/* bytes: a larger file is read alone */
+#define STREAM_MIN	(4 << 20)	/* bytes from which a file is parsed as
+				 * it downloads (follow): below, the gain is
+				 * under a tenth of a second, and a backlog
+				 * of small files pays no thread a file */
 #define STAGE_MS	2000	/* ...or this long since the first of them:
 				 * a kill loses no more than that of work */
 
@@ -79,6 +93,7 @@ struct run {
 	struct sftp *sftp;
 	struct future future;	/* SPOOL/state/po-future (future.h) */
 	unsigned long made;	/* batches made this run: their mtimes' ns */
+	unsigned long nprov;	/* files parsed this run: provisional names */
 	int archive_st, error_st;	/* po_archive_dir, po_error_dir:
 					 * FOLDER_UNSEEN, 0 there, else why not */
 	int raw_unsynced;	/* raw copies not fsync'd yet (download) */
@@ -95,7 +110,9 @@ struct run {
 enum outcome {
 	DONE,		/* parsed, now or by an earlier run: archive it */
 	UNUSABLE,	/* not usable at all: to po_error_dir */
-	RETRY		/* a local error (said): stays, read again next run */
+	RETRY,		/* a local error (said): stays, read again next run */
+	UNREAD		/* its download failed, or it changed as it was
+			 * read: *status the download's (future_fetch) */
 };
 
 /* A folder posync moves files into, not looked at yet this run
@@ -109,11 +126,15 @@ struct pend {			/* a ledger record waiting for its batch */
 };
 
 /* A CSV beside the rejects (rejected rows, recovered rows), opened at its
- * first row and committed with the file's last batch. */
+ * first row and committed with the file's last batch: SAFE.HASH16 and
+ * suffix, in tmp/ under the provisional hash until the file's end. */
 struct side {
-	struct spool_file sf;
-	int open;
+	FILE *fp;		/* NULL: not open */
+	const char *suffix;
+	int named;	/* in tmp/ under the file's own hash (promote) */
 };
+
+struct feed;
 
 /* One CSV being turned into batches. */
 struct job {
@@ -122,19 +143,24 @@ struct job {
 	const char *name;	/* as NetSuite named it (any bytes) */
 	char *qname;		/* quoted for messages */
 	char *safe;
-	char hash[17];
+	char hash[17];		/* "" until the whole file is read (feed) */
+	char prov[17];		/* its output's hash until then: provisional */
+	struct feed *feed;	/* where its bytes come from */
 	unsigned long rows, good, rejected, recovered, batches;
 	unsigned long written;	/* batches this run wrote in tmp/ */
 	/* the batch being written: in tmp/ until the file's end (publish) */
 	int bfd;		/* -1: none open */
 	char *btmp;		/* its path */
 	struct buf out;		/* its bytes not written yet */
-	int open, exists, published;
+	int open, published;
 	size_t inbatch;
 	/* ledger records of the rows not appended yet */
 	struct buf arena;
 	struct pend *pend;
 	size_t npend, pcap;
+	int held;		/* records held until the hash is known: an
+				 * unnamed file in tmp/ (pend_hold); -1 none */
+	struct buf said;	/* rows to say once the hash is known */
 	time_t exported;	/* when NetSuite exported it, by the server's
 				 * clock: its batches' order (batch_close) */
 	time_t seen;		/* when posync took it: its polines records'
@@ -171,12 +197,18 @@ print_path(const char *dir, const char *name)
 
 /* ---------------------------------------------------------------- ledger */
 
-static int pend_flush(struct job *j);
+static int pend_hold(struct job *j);
 
-/* A row's ledger record is appended (unsynced) every PEND_MAX records and
- * at the file's end, and made durable (the sync of commit_jobs) before any
- * batch of the file goes into new/ (publish): so the ledger is always ahead of
- * new/, memory stays bounded, and a record appended early is harmless. */
+/*
+ * A row's ledger record waits until the file's hash is known: a file
+ * whose marker exists (an old file uploaded again) never appends its
+ * records, which would set its lines' quantities back.  PEND_MAX of them
+ * wait in memory, then in an unnamed file in tmp/ (pend_hold: memory
+ * stays flat for millions of rows).  At the file's end they are all
+ * appended, unsynced (pend_flush), and the run's sync makes them durable
+ * (commit_jobs) before any batch of the file goes into new/ (publish):
+ * so the ledger is always ahead of new/.
+ */
 static int
 pend_add(struct job *j, const struct pocsv_row *row)
 {
@@ -186,7 +218,7 @@ pend_add(struct job *j, const struct pocsv_row *row)
 
 	if (j->run->dry || !pocsv_poline(row, &rec))
 		return 0;
-	if (j->npend >= PEND_MAX && (r = pend_flush(j)) != 0)
+	if (j->npend >= PEND_MAX && (r = pend_hold(j)) != 0)
 		return r;
 	if (j->npend == j->pcap) {
 		j->pcap = j->pcap ? j->pcap * 2 : 256;
@@ -202,24 +234,124 @@ pend_add(struct job *j, const struct pocsv_row *row)
 	return 0;
 }
 
+/* The held records' file: no name, gone with the process however it ends. */
 static int
-pend_flush(struct job *j)
+held_open(struct job *j)
+{
+	char *name = xasprintf("%s.%s.ledger", j->safe, j->prov);
+	char *tmp = spool_tmp_path(j->run->po_area, name);
+	int fd;
+
+	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		msg_warnerr("cannot create %s", tmp);
+	else if (unlink(tmp) < 0) {
+		msg_warnerr("cannot remove %s", tmp);
+		close(fd);
+		fd = -1;
+	}
+	free(tmp);
+	free(name);
+	return fd;
+}
+
+/* The records in memory to the held file: a count, the records, their ids. */
+static int
+pend_hold(struct job *j)
+{
+	size_t hdr[2] = { j->npend, j->arena.len };
+
+	if (!j->npend)
+		return 0;
+	if (j->held < 0 && (j->held = held_open(j)) < 0)
+		return EX_IOERR;
+	if (write_all(j->held, hdr, sizeof hdr) < 0 ||
+	    write_all(j->held, j->pend, j->npend * sizeof *j->pend) < 0 ||
+	    write_all(j->held, j->arena.s, j->arena.len) < 0) {
+		msg_warnerr("cannot write the ledger records of %s held in %s/tmp",
+		    j->qname, j->run->po_area);
+		return EX_IOERR;
+	}
+	j->npend = 0;
+	buf_reset(&j->arena);
+	return 0;
+}
+
+/* n records, their ids in arena, into the ledger, unsynced. */
+static int
+pend_append(struct job *j, const struct pend *pend, size_t n, const char *arena)
 {
 	struct poline *recs;
 	size_t i;
 	int r;
 
-	if (!j->npend)
+	if (!n)
 		return 0;
-	recs = xcalloc(j->npend, sizeof *recs);
-	for (i = 0; i < j->npend; i++) {
-		recs[i].po = j->arena.s + j->pend[i].po;
-		recs[i].line = j->arena.s + j->pend[i].line;
-		recs[i].has_qty = j->pend[i].has_qty;
-		recs[i].qty = j->pend[i].qty;
+	recs = xcalloc(n, sizeof *recs);
+	for (i = 0; i < n; i++) {
+		recs[i].po = arena + pend[i].po;
+		recs[i].line = arena + pend[i].line;
+		recs[i].has_qty = pend[i].has_qty;
+		recs[i].qty = pend[i].qty;
 	}
-	r = polines_append_unsynced(j->run->cfg.spool.dir, recs, j->npend, j->seen);
+	r = polines_append_unsynced(j->run->cfg.spool.dir, recs, n, j->seen);
 	free(recs);
+	return r;
+}
+
+/* n bytes from fd: 1, 0 at its end before any, -1 (errno; EIO when cut). */
+static int
+read_exact(int fd, void *p, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = read(fd, (char *)p + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0 && got == 0)
+				return 0;
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return 1;
+}
+
+/* Every record of the file, held and in memory, into the ledger: only
+ * once its hash is known and its marker is not there (stage). */
+static int
+pend_flush(struct job *j)
+{
+	struct pend *p = NULL;
+	size_t hdr[2];
+	char *a = NULL;
+	int r = 0, k = 0;
+
+	if (j->held >= 0 && lseek(j->held, 0, SEEK_SET) < 0)
+		k = -1;
+	while (j->held >= 0 && r == 0 && k == 0 &&
+	    (k = read_exact(j->held, hdr, sizeof hdr)) > 0) {
+		p = xrealloc(p, hdr[0] * sizeof *p);
+		a = xrealloc(a, hdr[1] + 1);
+		if ((k = read_exact(j->held, p, hdr[0] * sizeof *p)) > 0 &&
+		    (k = read_exact(j->held, a, hdr[1])) > 0)
+			r = pend_append(j, p, hdr[0], a);
+		k = k > 0 ? 0 : -1;
+	}
+	if (k < 0) {
+		msg_warnerr("cannot read back the ledger records of %s held "
+		    "in %s/tmp", j->qname, j->run->po_area);
+		r = EX_IOERR;
+	}
+	free(p);
+	free(a);
+	if (r == 0)
+		r = pend_append(j, j->pend, j->npend, j->arena.s);
 	j->npend = 0;
 	buf_reset(&j->arena);
 	return r;
@@ -227,21 +359,29 @@ pend_flush(struct job *j)
 
 /* ---------------------------------------------------------------- batches */
 
+/* A file's output names: SAFE.HASH16 and a suffix, hash its own once
+ * the file was read whole (j->hash), else its provisional one. */
 static char *
-batch_name(struct job *j, unsigned long n)
+out_name(const struct job *j, const char *hash, const char *suffix)
 {
-	return xasprintf("%s.%s.%05lu.json", j->safe, j->hash, n);
+	return xasprintf("%s.%s%s", j->safe, hash, suffix);
 }
 
-/* A batch already in new/, cur/ or failed/ (a run that died wrote it)
- * is not written again: only counted, and named again by publish while
- * in new/.  A leftover of an earlier process of our pid in tmp/ must
- * never be published as it: removed. */
+static char *
+batch_name(const struct job *j, const char *hash, unsigned long n)
+{
+	char sfx[32];
+
+	snprintf(sfx, sizeof sfx, ".%05lu.json", n);
+	return out_name(j, hash, sfx);
+}
+
+/* Each batch is written under the provisional hash (job_new): its own
+ * is known only at the file's end, when promote names it. */
 static int
 batch_open(struct job *j)
 {
-	static const char *const all[] = { "new", "cur", "failed", NULL };
-	char *name, *tmp;
+	char *name;
 	int r = 0;
 
 	j->batches++;
@@ -249,7 +389,7 @@ batch_open(struct job *j)
 	j->open = 1;
 	if (j->run->dry)
 		return 0;
-	name = batch_name(j, j->batches);
+	name = batch_name(j, j->prov, j->batches);
 	if (!spool_name_ok(name, ".json") || strlen(name) > SPOOL_BATCH_MAX) {
 		/* only past 999,999 batches of one file (safename.h): the
 		 * name must leave room for po-import's STEM.rows.json */
@@ -258,12 +398,7 @@ batch_open(struct job *j)
 		j->open = 0;
 		return EX_SOFTWARE;
 	}
-	j->exists = spool_has(j->run->po_area, all, name);
-	if (j->exists) {
-		tmp = spool_tmp_path(j->run->po_area, name);
-		unlink(tmp);
-		free(tmp);
-	} else if ((j->bfd = spool_create_fd(j->run->po_area, name, &j->btmp)) < 0) {
+	if ((j->bfd = spool_create_fd(j->run->po_area, name, &j->btmp)) < 0) {
 		r = EX_IOERR;
 		j->open = 0;
 	} else {
@@ -297,7 +432,7 @@ batch_close(struct job *j)
 	int r;
 
 	j->open = 0;
-	if (j->run->dry || j->exists)
+	if (j->run->dry)
 		return 0;
 	buf_adds(&j->out, "\n]\n");
 	if ((r = batch_write(j)) == 0 && futimens(j->bfd, t) < 0) {
@@ -311,6 +446,8 @@ batch_close(struct job *j)
 	j->bfd = -1;
 	free(j->btmp);
 	j->btmp = NULL;
+	/* a crash with a file part parsed: issue 12's tests */
+	test_point("batch-closed");
 	return r;
 }
 
@@ -321,7 +458,7 @@ batch_add(struct job *j, const struct pocsv_row *row)
 
 	if (!j->open && (r = batch_open(j)) != 0)
 		return r;
-	if (!j->run->dry && !j->exists) {
+	if (!j->run->dry) {
 		if (j->inbatch)
 			buf_add(&j->out, ",\n", 2);
 		else
@@ -353,7 +490,7 @@ publish(struct job *j, int *wrote)
 	int r = 0;
 
 	for (n = 1; n <= j->batches && r == 0; n++) {
-		name = batch_name(j, n);
+		name = batch_name(j, j->hash, n);
 		if ((r = spool_publish(area, "new", name)) == 0) {
 			*wrote = 1;
 			moved++;
@@ -385,79 +522,227 @@ name_batches(struct job *j)
 	char *name;
 
 	for (n = 1; n <= j->batches; n++) {
-		name = batch_name(j, n);
+		name = batch_name(j, j->hash, n);
 		if (spool_has(j->run->po_area, newonly, name))
 			print_path(j->run->po_area, name);
 		free(name);
 	}
 }
 
-/* A file given up: its batches not published are removed from tmp/. */
+/* tmp/'s file of this process named SAFE.HASH16 and suffix removed. */
+static void
+unlink_tmp(const struct job *j, const char *hash, const char *suffix)
+{
+	char *name = out_name(j, hash, suffix);
+	char *tmp = spool_tmp_path(j->run->po_area, name);
+
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		msg_warnerr("cannot remove %s", tmp);
+	free(tmp);
+	free(name);
+}
+
+/* tmp/'s file of this process SAFE.PROV and suffix to SAFE.HASH16 and
+ * suffix: 0 or EX_IOERR, said. */
+static int
+rename_tmp(const struct job *j, const char *suffix)
+{
+	char *from = out_name(j, j->prov, suffix), *to = out_name(j, j->hash, suffix);
+	char *tf = spool_tmp_path(j->run->po_area, from);
+	char *tt = spool_tmp_path(j->run->po_area, to);
+	int r = 0;
+
+	if (rename(tf, tt) < 0) {
+		msg_warnerr("cannot rename %s to %s", tf, tt);
+		r = EX_IOERR;
+	}
+	free(tf);
+	free(tt);
+	free(from);
+	free(to);
+	return r;
+}
+
+/* A file given up: its batches not published are removed from tmp/,
+ * under either name (promote may have named some). */
 static void
 unpublish(struct job *j)
 {
+	char sfx[32];
 	unsigned long n;
-	char *name, *tmp;
 
 	if (j->bfd >= 0)
 		close(j->bfd);
+	j->bfd = -1;
 	free(j->btmp);
+	j->btmp = NULL;
 	if (j->run->dry || j->published)
 		return;
 	for (n = 1; n <= j->batches; n++) {
-		name = batch_name(j, n);
-		tmp = spool_tmp_path(j->run->po_area, name);
-		if (unlink(tmp) < 0 && errno != ENOENT)
-			msg_warnerr("cannot remove %s", tmp);
-		free(tmp);
+		snprintf(sfx, sizeof sfx, ".%05lu.json", n);
+		unlink_tmp(j, j->prov, sfx);
+		if (j->hash[0])
+			unlink_tmp(j, j->hash, sfx);
+	}
+}
+
+static int side_name(struct job *j, struct side *sd);
+
+/*
+ * The file read whole, its hash known (j->hash) and its marker not there:
+ * its batches and side CSVs go from their provisional names to their own,
+ * in tmp/.  A batch already in new/, cur/ or failed/ (a run that died
+ * wrote it) is not written again: the provisional one is removed, and so
+ * is a leftover of an earlier process of our pid under its own name in
+ * tmp/ (never published as it); publish names again those in new/.
+ */
+static int
+promote(struct job *j)
+{
+	static const char *const all[] = { "new", "cur", "failed", NULL };
+	char sfx[32], *name;
+	unsigned long n;
+	int r = 0;
+
+	if (j->run->dry)
+		return 0;
+	for (n = 1; n <= j->batches && r == 0; n++) {
+		snprintf(sfx, sizeof sfx, ".%05lu.json", n);
+		name = out_name(j, j->hash, sfx);
+		if (spool_has(j->run->po_area, all, name)) {
+			unlink_tmp(j, j->prov, sfx);
+			unlink_tmp(j, j->hash, sfx);
+			j->written--;
+		} else
+			r = rename_tmp(j, sfx);
 		free(name);
 	}
+	if (r == 0)
+		r = side_name(j, &j->rej);
+	if (r == 0)
+		r = side_name(j, &j->rec);
+	return r;
 }
 
 /* ---------------------------------------------------------------- rejects */
 
+#define REJECTS_SUFFIX	".csv"
+
 static char *
 rejects_name(struct job *j)
 {
-	return xasprintf("%s.%s.csv", j->safe, j->hash);
+	return out_name(j, j->hash, REJECTS_SUFFIX);
 }
 
 static char *
 recovered_name(struct job *j)
 {
-	return xasprintf("%s.%s.recovered.csv", j->safe, j->hash);
+	return out_name(j, j->hash, SPOOL_RECOVERED_SUFFIX);
 }
 
-/* The side CSV's stream, created with its header line at the first row;
- * NULL with *r set when it cannot be. */
+/* The side CSV's stream, created under the provisional hash with its
+ * header line at the first row; NULL with *r set when it cannot be. */
 static FILE *
-side_fp(struct job *j, struct side *sd, char *name, const char *header, int *r)
+side_fp(struct job *j, struct side *sd, const char *header, int *r)
 {
+	char *name, *tmp;
+	int fd;
+
 	*r = 0;
-	if (!sd->open) {
-		*r = spool_create(&sd->sf, j->run->po_area, name);
-		if (*r == 0) {
-			sd->open = 1;
-			fputs(header, sd->sf.fp);
-		}
-	}
+	if (sd->fp)
+		return sd->fp;
+	name = out_name(j, j->prov, sd->suffix);
+	if ((fd = spool_create_fd(j->run->po_area, name, &tmp)) < 0)
+		*r = EX_IOERR;
+	else if (!(sd->fp = fdopen(fd, "w"))) {
+		msg_warnerr("cannot create %s", tmp);
+		close(fd);
+		unlink(tmp);
+		*r = EX_IOERR;
+	} else
+		fputs(header, sd->fp);
+	free(tmp);
 	free(name);
-	return *r ? NULL : sd->sf.fp;
+	return sd->fp;
+}
+
+/* The side CSV written out and given its own name in tmp/ (promote). */
+static int
+side_name(struct job *j, struct side *sd)
+{
+	int r;
+
+	if (!sd->fp)
+		return 0;
+	r = fflush(sd->fp) != 0 || ferror(sd->fp);
+	if (fclose(sd->fp) != 0 || r) {
+		msg_warnerr("cannot write %s/tmp/%s.%s%s.%ld", j->run->po_area,
+		    j->safe, j->prov, sd->suffix, (long)getpid());
+		r = EX_IOERR;
+	}
+	sd->fp = NULL;
+	if (r == 0 && (r = rename_tmp(j, sd->suffix)) == 0)
+		sd->named = 1;
+	return r;
 }
 
 /* Into rejects/ when the file's rows were all read (r == 0), unsynced:
  * the run's sync (commit_jobs) makes it durable before the marker is
- * there, and until the marker is, a rerun writes it again. */
+ * there, and until the marker is, a rerun writes it again.  Else (or a
+ * file given up, r != 0) removed from tmp/ under either name. */
 static int
-side_finish(struct side *sd, int r)
+side_finish(struct job *j, struct side *sd, int r)
 {
-	if (!sd->open)
-		return r;
-	sd->open = 0;
-	if (r == 0)
-		return spool_commit_lazy(&sd->sf, "rejects");
-	spool_abort(&sd->sf);
+	char *name;
+
+	if (sd->fp) {
+		fclose(sd->fp);
+		sd->fp = NULL;
+		sd->named = 0;
+	}
+	if (!sd->named)
+		unlink_tmp(j, j->prov, sd->suffix);
+	else if (r == 0) {
+		name = out_name(j, j->hash, sd->suffix);
+		r = spool_publish(j->run->po_area, "rejects", name);
+		r = r == SPOOL_NO_TMP ? EX_IOERR : r;
+		free(name);
+	} else
+		unlink_tmp(j, j->hash, sd->suffix);
+	sd->named = 0;
 	return r;
+}
+
+/* A row said once the file's hash is known, and only when it was not
+ * parsed before (already_parsed says only its counts): at most
+ * REJECT_SHOWN of each kind are kept. */
+static void
+say_later(struct job *j, int warn, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+say_later(struct job *j, int warn, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_addc(&j->said, warn ? 'w' : 'i');
+	va_start(ap, fmt);
+	buf_vaddf(&j->said, fmt, ap);
+	va_end(ap);
+	buf_addc(&j->said, '\0');
+}
+
+static void
+say_now(struct job *j)
+{
+	const char *s = j->said.s, *end = j->said.s + j->said.len;
+
+	for (; s && s < end; s += strlen(s) + 1) {
+		if (*s == 'w')
+			msg_warn("%s", s + 1);
+		else
+			msg_info("%s", s + 1);
+	}
+	buf_free(&j->said);
 }
 
 static int
@@ -468,10 +753,10 @@ reject(struct job *j, const struct pocsv_row *row)
 
 	j->rejected++;
 	if (j->rejected <= REJECT_SHOWN)
-		msg_warn("%s: line %lu: %s", j->qname, row->line, row->reason);
+		say_later(j, 1, "%s: line %lu: %s", j->qname, row->line, row->reason);
 	if (j->run->dry)
 		return 0;
-	if (!(fp = side_fp(j, &j->rej, rejects_name(j), POCSV_REJECTS_HEADER, &r)))
+	if (!(fp = side_fp(j, &j->rej, POCSV_REJECTS_HEADER, &r)))
 		return r;
 	pocsv_reject_csv(fp, row);
 	return 0;
@@ -490,13 +775,13 @@ recovered(struct job *j, const struct pocsv_row *row)
 	j->recovered++;
 	if (j->recovered <= REJECT_SHOWN) {
 		q = msg_quote(row->sku, strlen(row->sku));
-		msg_info("%s: line %lu: recovered: the extra commas are taken as "
-		    "part of product-sku %s", j->qname, row->line, q);
+		say_later(j, 0, "%s: line %lu: recovered: the extra commas are "
+		    "taken as part of product-sku %s", j->qname, row->line, q);
 		free(q);
 	}
 	if (j->run->dry)
 		return 0;
-	if (!(fp = side_fp(j, &j->rec, recovered_name(j), POCSV_RECOVERED_HEADER, &r)))
+	if (!(fp = side_fp(j, &j->rec, POCSV_RECOVERED_HEADER, &r)))
 		return r;
 	pocsv_recovered_csv(fp, j->name, row);
 	return 0;
@@ -504,29 +789,187 @@ recovered(struct job *j, const struct pocsv_row *row)
 
 /* ---------------------------------------------------------------- files */
 
-/* FNV-1a over the name and the content: the same file gives the same
- * batch names, on a rerun and when given as a local file. */
-static int
-content_hash(int fd, const char *name, char out[17])
+/*
+ * A download on a thread of its own, its bytes parsed by the main thread
+ * as they arrive.  The thread owns the SFTP session until follow_join
+ * (libssh2: one thread at a time); it writes the raw copy (future_fetch,
+ * the second look included) and says how far it got (follow_progress).
+ * The parser reads the copy only that far and never makes the download
+ * wait: a parse that stops early (a header unusable) leaves it to finish
+ * into the copy, and nothing can stall on a full pipe or die of SIGPIPE.
+ */
+struct follow {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t done;		/* bytes in the copy */
+	int fin, st;		/* the download over; its status */
+	int started, joined;
+	struct run *run;
+	const struct sftp_entry *e;
+	const char *remote;
+	const char *q;		/* progress on a terminal (progress), or NULL */
+	int wfd;		/* the copy, written by the thread */
+};
+
+static void progress(uint64_t done, uint64_t total, void *arg);
+
+static void
+follow_progress(uint64_t done, uint64_t total, void *arg)
 {
-	char *b = xmalloc(1 << 16);
-	uint64_t h;
+	struct follow *fw = arg;
+
+	/* a stop with the download begun, not over: issue 12's tests */
+	if (!fw->done)
+		test_point("downloading");
+	pthread_mutex_lock(&fw->mu);
+	fw->done = done;
+	pthread_cond_signal(&fw->cv);
+	pthread_mutex_unlock(&fw->mu);
+	if (fw->q)
+		progress(done, total, (void *)fw->q);
+}
+
+static void *
+follow_main(void *arg)
+{
+	struct follow *fw = arg;
+	int st;
+
+	st = future_fetch(fw->run->sftp, fw->e, fw->remote, "the inbox", fw->wfd,
+	    (uint64_t)fw->run->cfg.netsuite.po_max_size);
+	pthread_mutex_lock(&fw->mu);
+	fw->fin = 1;
+	fw->st = st;
+	pthread_cond_signal(&fw->cv);
+	pthread_mutex_unlock(&fw->mu);
+	return NULL;
+}
+
+static void
+follow_start(struct follow *fw, struct run *run, const struct sftp_entry *e,
+    const char *remote, int wfd, const char *q)
+{
+	memset(fw, 0, sizeof *fw);
+	pthread_mutex_init(&fw->mu, NULL);
+	pthread_cond_init(&fw->cv, NULL);
+	fw->run = run;
+	fw->e = e;
+	fw->remote = remote;
+	fw->wfd = wfd;
+	fw->q = q;
+	sftp_set_progress(run->sftp, follow_progress, fw);
+	if (pthread_create(&fw->t, NULL, follow_main, fw) == 0)
+		fw->started = 1;
+	else
+		follow_main(fw);	/* no thread: the download, then the parse */
+}
+
+/* How many of n bytes from off on are in the copy, waiting for one at
+ * least; 0: the download is over, whole; -1: it failed (follow_join). */
+static ssize_t
+follow_wait(struct follow *fw, uint64_t off, size_t n)
+{
+	uint64_t have;
 	ssize_t r;
 
-	h = fnv64(FNV64_INIT, name, strlen(name) + 1);
-	for (;;) {
-		r = read(fd, b, 1 << 16);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		h = fnv64(h, b, (size_t)r);
+	pthread_mutex_lock(&fw->mu);
+	while (fw->done <= off && !fw->fin)
+		pthread_cond_wait(&fw->cv, &fw->mu);
+	have = fw->done > off ? fw->done - off : 0;
+	r = have ? (ssize_t)(have < n ? have : n) : fw->st ? -1 : 0;
+	pthread_mutex_unlock(&fw->mu);
+	return r;
+}
+
+/* The download over, the session the main thread's again: its status. */
+static int
+follow_join(struct follow *fw)
+{
+	if (fw->joined)
+		return fw->st;
+	if (fw->started)
+		pthread_join(fw->t, NULL);
+	fw->joined = 1;
+	sftp_set_progress(fw->run->sftp, NULL, NULL);
+	pthread_cond_destroy(&fw->cv);
+	pthread_mutex_destroy(&fw->mu);
+	return fw->st;
+}
+
+/*
+ * The bytes of a CSV as pocsv reads them (feed_read): hashed on the way,
+ * so the content hash costs no second read of the file.  From a file
+ * (fw NULL), or from a download still arriving (follow).  The hash is
+ * FNV-1a over the name and the content: the same file gives the same
+ * batch names, on a rerun and when given as a local file.
+ */
+struct feed {
+	int fd;
+	uint64_t h;
+	uint64_t off;		/* bytes read */
+	int end;		/* 1: all read and hashed; -1: a read failed */
+	struct follow *fw;
+};
+
+static void
+feed_init(struct feed *f, int fd, const char *name, struct follow *fw)
+{
+	memset(f, 0, sizeof *f);
+	f->fd = fd;
+	f->fw = fw;
+	f->h = fnv64(FNV64_INIT, name, strlen(name) + 1);
+}
+
+static ssize_t
+feed_read(void *arg, void *b, size_t n)
+{
+	struct feed *f = arg;
+	ssize_t r;
+
+	if (f->end)
+		return f->end > 0 ? 0 : (errno = EIO, -1);
+	if (!f->fw)
+		r = read(f->fd, b, n);
+	else if ((r = follow_wait(f->fw, f->off, n)) > 0)
+		r = pread(f->fd, b, (size_t)r, (off_t)f->off);
+	else if (r < 0)
+		errno = EIO;	/* the download failed: said by follow_join's caller */
+	if (r > 0) {
+		f->h = fnv64(f->h, b, (size_t)r);
+		f->off += (uint64_t)r;
+	} else if (r == 0)
+		f->end = 1;
+	else if (errno != EINTR)
+		f->end = -1;
+	return r;
+}
+
+/* The feed's end: with drain, the bytes the parse left read (and hashed);
+ * a download waited for.  0, or the download's status. */
+static int
+feed_end(struct feed *f, int drain)
+{
+	char *b;
+	ssize_t r;
+
+	if (drain && !f->end) {
+		b = xmalloc(1 << 16);
+		while ((r = feed_read(f, b, 1 << 16)) > 0 || (r < 0 && errno == EINTR))
+			;
+		free(b);
 	}
-	free(b);
-	if (r < 0 || lseek(fd, 0, SEEK_SET) < 0)
-		return -1;
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
-	return 0;
+	return f->fw ? follow_join(f->fw) : 0;
+}
+
+/* The content hash once every byte was read: 1, else 0. */
+static int
+feed_hash(const struct feed *f, char out[17])
+{
+	if (f->end != 1)
+		return 0;
+	snprintf(out, 17, "%016llx", (unsigned long long)f->h);
+	return 1;
 }
 
 static char *
@@ -681,8 +1124,8 @@ stage(struct job *j)
 		return 0;
 	if (r == 0)
 		r = pend_flush(j);
-	r = side_finish(&j->rej, r);
-	r = side_finish(&j->rec, r);
+	r = side_finish(j, &j->rej, r);
+	r = side_finish(j, &j->rec, r);
 	if (r)
 		return r;
 	/* a staged job holds no buffer: memory stays flat over STAGE_MAX */
@@ -789,8 +1232,11 @@ static void
 job_free(struct job *j)
 {
 	unpublish(j);
-	side_finish(&j->rej, -1);
-	side_finish(&j->rec, -1);
+	side_finish(j, &j->rej, -1);
+	side_finish(j, &j->rec, -1);
+	if (j->held >= 0)
+		close(j->held);
+	buf_free(&j->said);
 	buf_free(&j->arena);
 	buf_free(&j->out);
 	free(j->pend);
@@ -829,7 +1275,7 @@ file_times(struct job *j, int fd, time_t mtime)
 }
 
 /* Every row of the CSV open in p into batches, rejects and the ledger:
- * 0 or a status (a read error said). */
+ * 0, a status, or -1 (a read error, not said yet). */
 static int
 read_rows(struct job *j, struct pocsv *p)
 {
@@ -843,11 +1289,8 @@ read_rows(struct job *j, struct pocsv *p)
 		if (r == 0 && !row.reason && row.recovered)
 			r = recovered(j, &row);
 	}
-	if (r < 0) {
-		msg_cannot_read(j->qname);
-		r = EX_IOERR;
-	}
-	return r;
+	return r;	/* -1 a read error: said by settle, once the feed's end
+			 * tells a download that failed (said by take_remote) */
 }
 
 /* A file parsed: its counts (-v; on stdout for a dry run). */
@@ -873,17 +1316,15 @@ say_parsed(struct job *j)
 		    j->rejected, j->recovered);
 }
 
-/* Before any row: 1 when the file is settled in *o -- too big UNUSABLE
- * (*why set), cannot be read RETRY (said), parsed before DONE
- * (already_parsed) -- else 0 with j->hash set, for parse_file to read. */
+/* Before any row: 1 when the file is too big (*why set), for
+ * po_error_dir. */
 static int
-parse_check(struct job *j, int fd, char **why, int *status, enum outcome *o)
+parse_check(struct job *j, char **why, int *status, enum outcome *o)
 {
 	const struct config *c = &j->run->cfg;
 	struct stat st;
-	char *marker;
 
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	if (fstat(j->feed->fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (long long)st.st_size > c->netsuite.po_max_size) {
 		*why = xasprintf("%lld bytes, more than [netsuite] po_max_size %lld",
 		    (long long)st.st_size, c->netsuite.po_max_size);
@@ -891,73 +1332,123 @@ parse_check(struct job *j, int fd, char **why, int *status, enum outcome *o)
 		*o = UNUSABLE;
 		return 1;
 	}
-	if (content_hash(fd, j->name, j->hash) < 0) {
-		msg_cannot_read(j->qname);
-		*status = EX_IOERR;
-		*o = RETRY;
-		return 1;
-	}
-	marker = marker_path(j);
-	if (access(marker, F_OK) == 0) {
-		*status = already_parsed(j, marker);
-		free(marker);
-		*o = DONE;
-		return 1;
-	}
-	free(marker);
 	return 0;
 }
 
-/* The job of the CSV open on fd, its rows read and staged; NULL when the
- * file is settled otherwise (*o what became of it, *status set). */
+/*
+ * Every row read (rr: read_rows's), the feed at its end: the file's hash
+ * is known, and its marker decides.  Parsed before: already_parsed, DONE,
+ * and all it made is dropped with the job (job_free: batches and side
+ * CSVs under the provisional hash, the held ledger records).  Else its
+ * output takes its own names (promote), the rows kept are said, and it is
+ * staged.  1 when settled (*o, *status), 0 when staged.  A local error
+ * with the file read whole still asks the marker: a file parsed before
+ * is never left in the inbox for a full disk.
+ */
+static int
+settle(struct job *j, int rr, int *status, enum outcome *o)
+{
+	char *marker;
+
+	if (rr < 0) {
+		msg_cannot_read(j->qname);
+		rr = EX_IOERR;
+	}
+	*o = RETRY;
+	*status = rr;
+	if (!feed_hash(j->feed, j->hash))
+		return 1;	/* read error: said */
+	marker = marker_path(j);
+	if (access(marker, F_OK) == 0) {
+		*status = already_parsed(j, marker);
+		*o = DONE;
+		free(marker);
+		return 1;
+	}
+	free(marker);
+	if (rr == 0 && (rr = promote(j)) == 0) {
+		say_now(j);
+		rr = stage(j);
+	}
+	*status = rr;
+	return rr != 0;
+}
+
 static struct job *
-parse_rows(struct run *run, int fd, const char *name, time_t mtime,
-    char **why, int *status, enum outcome *o)
+job_new(struct run *run, struct feed *f, const char *name, time_t mtime)
 {
 	struct job *j = xcalloc(1, sizeof *j);
-	struct pocsv *p;
-	int r;
 
 	j->bfd = -1;
+	j->held = -1;
 	j->run = run;
+	j->feed = f;
 	j->name = name;
 	j->qname = msg_quote(name, strlen(name));
 	j->safe = safename(name, strlen(name));
-	file_times(j, fd, mtime);
-	if (parse_check(j, fd, why, status, o))
+	/* a hash no file has (not hex), this file's alone in this process
+	 * (tmp/'s names end in .PID) */
+	snprintf(j->prov, sizeof j->prov, "p%015lx", ++run->nprov);
+	j->rej.suffix = REJECTS_SUFFIX;
+	j->rec.suffix = SPOOL_RECOVERED_SUFFIX;
+	file_times(j, f->fd, mtime);
+	return j;
+}
+
+/* The job of the CSV read from f, its rows read and staged; NULL when
+ * the file is settled otherwise (*o what became of it, *status set).
+ * The download f may follow is over, whatever became of the file. */
+static struct job *
+parse_rows(struct run *run, struct feed *f, const char *name, time_t mtime,
+    char **why, int *status, enum outcome *o)
+{
+	struct job *j = job_new(run, f, name, mtime);
+	struct pocsv *p;
+	int r, rr = 0, dst;
+
+	if (parse_check(j, why, status, o)) {
+		if ((dst = feed_end(f, 0)) != 0)
+			goto unread;
 		goto fail;
-	r = pocsv_open(&p, fd, run->cfg.netsuite.arrival_date_format, why);
+	}
+	r = pocsv_open_reader(&p, feed_read, f,
+	    run->cfg.netsuite.arrival_date_format, why);
+	if (r == 0) {
+		rr = read_rows(j, p);
+		pocsv_close(p);
+	}
+	if ((dst = feed_end(f, r == 0)) != 0)
+		goto unread;
 	if (r == POCSV_UNUSABLE) {
 		*status = EX_DATAERR;
 		*o = UNUSABLE;
-		goto fail;
-	}
-	if (r < 0) {
+	} else if (r < 0) {
 		msg_cannot_read(j->qname);
 		*status = EX_IOERR;
 		*o = RETRY;
-		goto fail;
-	}
-	r = read_rows(j, p);
-	pocsv_close(p);
-	if (r == 0 && (r = stage(j)) == 0)
+	} else if (!settle(j, rr, status, o))
 		return j;
-	*status = r;
-	*o = RETRY;
+	goto fail;
+unread:
+	free(*why);
+	*why = NULL;
+	*status = dst;
+	*o = UNREAD;
 fail:
 	job_free(j);
 	return NULL;
 }
 
-/* Turn the CSV open on fd into batches.  name is the file's own name (the
- * remote one for SFTP), mtime its mtime there (0: the fd's).  Returns DONE
- * (parsed now or before: archive it), UNUSABLE (*why set) or RETRY (a
- * local error: try again later); *status gets the run's status for this
- * file.  With staged, a file parsed now is left there, its batches and
- * marker written but not durable (stage): commit_run finishes it and
- * archives it; else it is made durable at once. */
+/* Turn the CSV read from f into batches.  name is the file's own name
+ * (the remote one for SFTP), mtime its mtime there (0: the fd's).
+ * Returns DONE (parsed now or before: archive it), UNUSABLE (*why set),
+ * RETRY (a local error: try again later) or UNREAD (the download f
+ * followed failed: *status its status); *status gets the run's status
+ * for this file.  With staged, a file parsed now is left there, its
+ * batches and marker written but not durable (stage): commit_run
+ * finishes it and archives it; else it is made durable at once. */
 static enum outcome
-parse_file(struct run *run, int fd, const char *name, time_t mtime,
+parse_file(struct run *run, struct feed *f, const char *name, time_t mtime,
     char **why, int *status, struct job **staged)
 {
 	struct job *j;
@@ -968,7 +1459,7 @@ parse_file(struct run *run, int fd, const char *name, time_t mtime,
 	*status = 0;
 	if (staged)
 		*staged = NULL;
-	if (!(j = parse_rows(run, fd, name, mtime, why, status, &o)))
+	if (!(j = parse_rows(run, f, name, mtime, why, status, &o)))
 		return o;
 	if (run->dry) {
 		say_rejects(j);
@@ -982,6 +1473,17 @@ parse_file(struct run *run, int fd, const char *name, time_t mtime,
 	*status = r ? r : j->rejected ? EX_DATAERR : 0;
 	job_free(j);
 	return r ? RETRY : DONE;
+}
+
+/* parse_file of the file open on fd. */
+static enum outcome
+parse_fd(struct run *run, int fd, const char *name, time_t mtime,
+    char **why, int *status, struct job **staged)
+{
+	struct feed f;
+
+	feed_init(&f, fd, name, NULL);
+	return parse_file(run, &f, name, mtime, why, status, staged);
 }
 
 /* ---------------------------------------------------------------- local */
@@ -1003,7 +1505,7 @@ do_local(struct run *run, int argc, char **argv)
 			free(q);
 			continue;
 		}
-		o = parse_file(run, fd, path_base(argv[i]), 0, &why, &st, NULL);
+		o = parse_fd(run, fd, path_base(argv[i]), 0, &why, &st, NULL);
 		if (o == UNUSABLE) {
 			msg_warn("%s: cannot be used: %s", q, why);
 			free(why);
@@ -1204,7 +1706,7 @@ take_moved(struct run *run, const char *name, const char *moved,
 	    because);
 	st = fetch_moved(run, name, moved, &m, &fd);
 	if (st == 0) {
-		o = parse_file(run, fd, name, m.mtime, &why, &st, NULL);
+		o = parse_fd(run, fd, name, m.mtime, &why, &st, NULL);
 		close(fd);
 	}
 	if (o == UNUSABLE)
@@ -1532,6 +2034,90 @@ progress(uint64_t done, uint64_t total, void *arg)
 	    done >= total ? "\n" : "");
 }
 
+/* The download, then the parse, as take_remote's fetch_parse: for a small
+ * file (no thread to gain from) and a dry run (nothing is kept, and "would
+ * take" comes before the parse's lines). */
+static enum outcome
+fetch_then_parse(struct run *run, const struct sftp_entry *e,
+    const char *remote, const char *safe, const char *q, char **why,
+    int *st, struct job **j)
+{
+	enum outcome o;
+	int fd;
+
+	*why = NULL;
+	*j = NULL;
+	if (isatty(STDERR_FILENO) && e->size > (1 << 20))
+		sftp_set_progress(run->sftp, progress, (void *)q);
+	*st = ahead_take(run, e, remote, safe, &fd);
+	sftp_set_progress(run->sftp, NULL, NULL);
+	if (*st != 0)
+		return UNREAD;
+	if (run->dry)
+		printf("would take %s\n", q);
+	o = parse_fd(run, fd, e->name, e->mtime, why, st, j);
+	close(fd);
+	return o;
+}
+
+/*
+ * The remote file downloaded into its raw copy and parsed as it arrives
+ * (follow), when it is STREAM_MIN bytes or more: the parse ends when the download does, and only a download
+ * whole and still as listed (future_fetch) leaves anything: else UNREAD,
+ * *st the download's status (FUTURE_LATER: not settled), and all the
+ * parse made dropped.  Otherwise as parse_file, *j the job staged.
+ */
+static enum outcome
+fetch_parse(struct run *run, const struct sftp_entry *e, const char *remote,
+    const char *safe, const char *q, char **why, int *st, struct job **j)
+{
+	struct spool_file sf;
+	struct follow fw;
+	struct feed f;
+	enum outcome o;
+	char *tmp;
+	int rfd, r;
+
+	if (run->dry || e->size < STREAM_MIN)
+		return fetch_then_parse(run, e, remote, safe, q, why, st, j);
+	*why = NULL;
+	*j = NULL;
+	if ((*st = spool_create(&sf, run->po_area, safe)) != 0)
+		return UNREAD;
+	tmp = spool_tmp_path(run->po_area, safe);
+	if ((rfd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0) {
+		msg_warnerr("cannot open %s", tmp);
+		free(tmp);
+		spool_abort(&sf);
+		*st = EX_IOERR;
+		return UNREAD;
+	}
+	free(tmp);
+	follow_start(&fw, run, e, remote, fileno(sf.fp),
+	    isatty(STDERR_FILENO) && e->size > (1 << 20) ? q : NULL);
+	feed_init(&f, rfd, e->name, &fw);
+	o = parse_file(run, &f, e->name, e->mtime, why, st, j);
+	follow_join(&fw);
+	close(rfd);
+	if (o == UNREAD) {
+		spool_abort(&sf);
+		return o;
+	}
+	/* a copy for people, handed on to nothing (the remote file is in
+	 * its archive): made durable once a run (do_sftp), not twice a file */
+	if ((r = spool_commit_lazy(&sf, "raw")) != 0) {
+		if (*j)
+			job_free(*j);
+		*j = NULL;
+		free(*why);
+		*why = NULL;
+		*st = r;
+		return UNREAD;
+	}
+	run->raw_unsynced = 1;
+	return o;
+}
+
 /* A file parsed, to be made durable and archived by commit_run. */
 static void
 stage_add(struct run *run, struct job *j, const struct sftp_entry *e,
@@ -1722,7 +2308,7 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	char *remote, *q, *safe, *why = NULL;
 	struct job *j;
 	enum outcome o;
-	int st, fd;
+	int st;
 
 	remote = path_join(c->netsuite.po_dir, e->name);
 	q = msg_quote(remote, strlen(remote));
@@ -1740,20 +2326,11 @@ take_remote(struct run *run, const struct sftp_entry *e, int *stop)
 	}
 	msg_info("taking %s (%llu bytes)", q, (unsigned long long)e->size);
 	test_point("download");
-	if (isatty(STDERR_FILENO) && e->size > (1 << 20))
-		sftp_set_progress(run->sftp, progress, q);
-	st = ahead_take(run, e, remote, safe, &fd);
-	sftp_set_progress(run->sftp, NULL, NULL);
-	if (st == FUTURE_LATER) {
-		st = 0;
-		goto out;
-	}
-	if (st != 0)
+	o = fetch_parse(run, e, remote, safe, q, &why, &st, &j);
+	if (o == UNREAD) {
+		st = st == FUTURE_LATER ? 0 : st;
 		goto out;	/* lost or not: asked below */
-	if (run->dry)
-		printf("would take %s\n", q);
-	o = parse_file(run, fd, e->name, e->mtime, &why, &st, &j);
-	close(fd);
+	}
 	if (j) {
 		stage_add(run, j, e, remote, st);
 		remote = NULL;

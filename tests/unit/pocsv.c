@@ -2,8 +2,10 @@
  * Unit tests for common/pocsv: header matching, NetSuite's unquoted rows
  * (quotes and commas in SKUs), RFC 4180 quoting, CRLF and BOM, row
  * validation, dates, over-long lines.  Each case writes a CSV to an
- * unnamed temporary file and reads it back through pocsv.
+ * unnamed temporary file and reads it back through pocsv; the reader
+ * hook (pocsv_open_reader) gets its bytes a few at a time.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,6 +383,72 @@ test_many_rows(void)
 	buf_free(&b);
 }
 
+/* pocsv_open_reader's reader: the text a few bytes at a time, an EINTR
+ * first (asked again), and -1 EIO at fail (0: never). */
+struct trickle {
+	const char *s;
+	size_t len, off, fail;
+	int calls;
+};
+
+static ssize_t
+trickle_read(void *arg, void *b, size_t n)
+{
+	struct trickle *t = arg;
+	size_t k = t->len - t->off < 7 ? t->len - t->off : 7;
+
+	if (t->calls++ == 0) {
+		errno = EINTR;
+		return -1;
+	}
+	if (t->fail && t->off >= t->fail) {
+		errno = EIO;
+		return -1;
+	}
+	k = k < n ? k : n;
+	memcpy(b, t->s + t->off, k);
+	t->off += k;
+	return (ssize_t)k;
+}
+
+static void
+test_reader(void)
+{
+	struct trickle t = { 0 };
+	struct buf b = {0};
+	struct pocsv_row row;
+	struct pocsv *p;
+	char *why;
+	int i, n = 0, r;
+
+	buf_adds(&b, HDR);
+	for (i = 0; i < 500; i++)
+		buf_addf(&b, "%d,SKU %d,%d,116,%d,\n", 100 + i, i, i + 1, i);
+	t.s = b.s;
+	t.len = b.len;
+	r = pocsv_open_reader(&p, trickle_read, &t, "MM/DD/YYYY", &why);
+	is_int(r, 0, "reader: the header, 7 bytes a read after an EINTR");
+	if (r == 0)
+		while ((r = pocsv_next(p, &row)) == 1 && !row.reason)
+			n++;
+	is_int(r, 0, "reader: read to its end");
+	is_int(n, 500, "reader: every row, all good");
+	is_int(t.off, b.len, "reader: every byte asked for");
+	pocsv_close(p);
+
+	t.off = 0;
+	t.calls = 0;
+	t.fail = b.len / 2;
+	r = pocsv_open_reader(&p, trickle_read, &t, "MM/DD/YYYY", &why);
+	if (r == 0)
+		while ((r = pocsv_next(p, &row)) == 1)
+			;
+	is_int(r, -1, "reader: its error ends the rows as a read error");
+	is_int(errno, EIO, "... with its errno");
+	pocsv_close(p);
+	buf_free(&b);
+}
+
 static void
 test_dates(void)
 {
@@ -436,6 +504,7 @@ main(void)
 	test_long_line();
 	test_line_limit();
 	test_many_rows();
+	test_reader();
 	test_dates();
 	if (cur_fp)
 		fclose(cur_fp);
