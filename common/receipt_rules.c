@@ -620,9 +620,21 @@ elements(struct plan *pl, struct rx_state *st)
 		buf_reset(&d->file);
 }
 
+/* Every receipt is grouped by PO and in the ledger or held: what found
+ * their POs and lines goes before the elements and the state's lines
+ * are built (issue 12, P4: the peak of a run of 100,000 receipts). */
+static void
+plan_assigned(struct plan *pl, struct rx_input *in)
+{
+	rx_input_lookups_done(in);
+	free(pl->rheld);
+	pl->rheld = NULL;
+	free(pl->rpo);
+	pl->rpo = NULL;
+}
+
 void
-rx_decide(const struct rx_input *in, struct rx_state *st,
-    struct rx_decision *d)
+rx_decide(struct rx_input *in, struct rx_state *st, struct rx_decision *d)
 {
 	struct plan pl;
 	int64_t heldmin, ms, cursor = rx_state_cursor(st);
@@ -633,6 +645,7 @@ rx_decide(const struct rx_input *in, struct rx_state *st,
 	seed_holds(&pl);
 	group(&pl);
 	heldmin = ledger(&pl, st);
+	plan_assigned(&pl, in);
 	elements(&pl, st);
 	/* A held receipt keeps the cursor from passing it, so the next
 	 * window still holds it; but the cursor never moves back: the
