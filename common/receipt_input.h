@@ -70,6 +70,8 @@ int rx_input_has_po(const struct rx_input *in, const char *po);
  * _has_po and the order of a receipt) are let go, so they are not held
  * while the elements and the state are built; rx_decide calls it. */
 void rx_input_lookups_done(struct rx_input *in);
+/* po's element is built: its polines records are let go. */
+void rx_input_po_done(struct rx_input *in, const char *po);
 /* A polines record (the last of a line counts). */
 void rx_input_csv(struct rx_input *in, const char *po, const char *line,
     int has_qty, dec_t qty);
