@@ -526,20 +526,52 @@ reader_close(struct reader *rd, int r)
 	return r;
 }
 
-/* Read the ledger from fd (which the caller has locked) into t, keeping
- * the lines of the POs want() accepts. */
+struct sink;
+static int ledger_read(const char *, polines_want_fn *, void *,
+    struct sink *);
+
+/* Where read_ledger puts the records it keeps: into a table (the last
+ * of a key wins, walked after), or, with t NULL, to fn as they are read
+ * (polines_each: no table of the whole ledger). */
+struct sink {
+	struct map *t;
+	polines_fn *fn;
+	void *arg;
+};
+
 static int
-read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct map *t)
+sink_put(struct sink *sk, const char *line, const struct parsed *p)
+{
+	char po[LINE_MAX_BYTES + 1], ln[LINE_MAX_BYTES + 1];
+	struct poline rec;
+
+	if (sk->t) {
+		table_put(sk->t, line, p);
+		return 0;
+	}
+	rec.po = tsv_unesc(po, line, p->polen) == 0 ? po : NULL;
+	rec.line = tsv_unesc(ln, line + p->polen + 1, p->klen - p->polen - 1)
+	    == 0 ? ln : NULL;
+	rec.has_qty = p->has_qty;
+	rec.qty = p->qty;
+	return sk->fn(&rec, sk->arg);
+}
+
+/* Read the ledger from fd (which the caller has locked) into sk, keeping
+ * the lines of the POs want() accepts; fn's non-zero stops it. */
+static int
+read_ledger(int fd, const char *path, polines_want_fn *want, void *arg,
+    struct sink *sk)
 {
 	char line[LINE_MAX_BYTES + 1], *po = NULL;
 	struct reader rd;
 	struct parsed p;
 	size_t len;
-	int lastwant = 0, k;
+	int lastwant = 0, k, r = 0;
 
 	if (reader_open(&rd, fd, path) != 0)
 		return EX_IOERR;
-	while ((k = reader_next(&rd, line, &len, &p)) > 0) {
+	while (!r && (k = reader_next(&rd, line, &len, &p)) > 0) {
 		if (p.kind != R_LINE)
 			continue;
 		/* Lines of one PO usually come together: ask want() once. */
@@ -556,17 +588,44 @@ read_ledger(int fd, const char *path, polines_want_fn *want, void *arg, struct m
 			}
 		}
 		if (lastwant)
-			table_put(t, line, &p);
+			r = sink_put(sk, line, &p);
 	}
 	free(po);
+	if (r) {
+		reader_close(&rd, 0);
+		return r;
+	}
 	return reader_close(&rd, k < 0 ? rd.status : 0);
 }
 
 int
 polines_load(const char *spooldir, polines_want_fn *want, polines_fn *fn, void *arg)
 {
+	struct sink sk = { table_new(), NULL, NULL };
+	int r;
+
+	r = ledger_read(spooldir, want, arg, &sk);
+	if (!r)
+		r = table_walk(sk.t, fn, arg);
+	table_free(sk.t);
+	return r;
+}
+
+int
+polines_each(const char *spooldir, polines_want_fn *want, polines_fn *fn,
+    void *arg)
+{
+	struct sink sk = { NULL, fn, arg };
+
+	return ledger_read(spooldir, want, arg, &sk);
+}
+
+/* The ledger, locked shared while it is read, into sk. */
+static int
+ledger_read(const char *spooldir, polines_want_fn *want, void *arg,
+    struct sink *sk)
+{
 	char *path = ledger_path(spooldir);
-	struct map *t;
 	int fd, r;
 
 	fd = open_locked(path, O_RDONLY, LOCK_SH);
@@ -579,12 +638,8 @@ polines_load(const char *spooldir, polines_want_fn *want, polines_fn *fn, void *
 		free(path);
 		return r;
 	}
-	t = table_new();
-	r = read_ledger(fd, path, want, arg, t);
+	r = read_ledger(fd, path, want, arg, sk);
 	close(fd);	/* the records are ours now: let writers go on */
-	if (!r)
-		r = table_walk(t, fn, arg);
-	table_free(t);
 	free(path);
 	return r;
 }
@@ -1161,13 +1216,13 @@ check_refused(struct compactor *c, polines_want_fn *keep, polines_fn *check,
     void *arg)
 {
 	struct refused f = { keep, arg };
-	struct map *t = table_new();
+	struct sink sk = { table_new(), NULL, NULL };
 	int r;
 
-	r = read_ledger(c->fd, c->path, refused, &f, t);
+	r = read_ledger(c->fd, c->path, refused, &f, &sk);
 	if (!r)
-		r = table_walk(t, check, arg);
-	table_free(t);
+		r = table_walk(sk.t, check, arg);
+	table_free(sk.t);
 	return r;
 }
 

@@ -73,6 +73,15 @@ typedef int polines_want_fn(const char *po, void *arg);
 typedef int polines_fn(const struct poline *rec, void *arg);
 int polines_load(const char *spooldir, polines_want_fn *want,
     polines_fn *fn, void *arg);
+/* polines_load without a table of the records: fn gets each record of a
+ * PO want() accepts as it is read, in the ledger's order, every record
+ * of a key (the last is the current one), the ledger locked shared
+ * meanwhile; the strings are valid during the call only.  A malformed
+ * line is EX_CONFIG after fn saw the records before it.  For a reader
+ * that keeps the last of a key itself (receipt-export: a run's 100,000
+ * lines need not be held twice). */
+int polines_each(const char *spooldir, polines_want_fn *want, polines_fn *fn,
+    void *arg);
 
 /*
  * Rewrite the ledger (a new file renamed over it, under the lock: a kill

@@ -231,5 +231,6 @@ add_csv(const struct poline *rec, void *arg)
 int
 rx_fetch_polines(const struct config *cfg, struct rx_input *in)
 {
-	return polines_load(cfg->spool.dir, want_po, add_csv, in);
+	/* rx_input_csv keeps the last record of a line: no table first */
+	return polines_each(cfg->spool.dir, want_po, add_csv, in);
 }

@@ -267,6 +267,28 @@ rx_input_has_po(const struct rx_input *in, const char *po)
 }
 
 void
+rx_input_po_done(struct rx_input *in, const char *po)
+{
+	struct linelist *ll = map_get(in->csv, po);
+
+	if (ll) {
+		free(ll->v);
+		memset(ll, 0, sizeof *ll);
+	}
+}
+
+void
+rx_input_lookups_done(struct rx_input *in)
+{
+	map_free(in->orders);
+	in->orders = NULL;
+	rx_ids_free(in->itemids);
+	in->itemids = NULL;
+	map_free(in->pos);
+	in->pos = NULL;
+}
+
+void
 rx_input_csv(struct rx_input *in, const char *po, const char *line,
     int has_qty, dec_t qty)
 {

@@ -65,6 +65,13 @@ const char *rx_input_item_line(const struct rx_input *in, const char *order,
     const char *seq);
 /* Is po a NetSuite PO this run's receipts reach? */
 int rx_input_has_po(const struct rx_input *in, const char *po);
+/* Every receipt is assigned to its PO and line: the look-ups by HotWax
+ * order, item and PO (rx_input_orders, _order, _item, _item_line,
+ * _has_po and the order of a receipt) are let go, so they are not held
+ * while the elements and the state are built; rx_decide calls it. */
+void rx_input_lookups_done(struct rx_input *in);
+/* po's element is built: its polines records are let go. */
+void rx_input_po_done(struct rx_input *in, const char *po);
 /* A polines record (the last of a line counts). */
 void rx_input_csv(struct rx_input *in, const char *po, const char *line,
     int has_qty, dec_t qty);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,25 +95,60 @@ rx_journal_free(struct rx_journal *j)
 static const char *const part_names[JOURNAL_PARTS] =
     { "file", "excess", "state", "drop" };
 
+/* Room for the journal's pieces: a head before each part (the first
+ * with the magic and name), the parts, the fold's head and part, "end". */
+#define JOURNAL_IOV	(2 * JOURNAL_PARTS + 3)
+
+/* The journal's text as pieces in iov, the parts' own bytes not copied
+ * (heads holds the lines between them, JOURNAL_PARTS + 2 buffers, freed
+ * by the caller): how many.  The one place the layout is written:
+ * rx_journal_format joins the pieces, rx_journal_commit writes them. */
+static int
+journal_pieces(const struct rx_journal *j, struct buf *heads,
+    struct iovec *iov)
+{
+	const struct buf *parts[JOURNAL_PARTS + 1] =
+	    { &j->file, &j->excess, &j->state, &j->drop, &j->fold };
+	size_t i;
+	int n = 0;
+
+	buf_addf(&heads[0], "%s\nname\t%s\n", JOURNAL_MAGIC, j->name);
+	/* the fold part only when folding: a journal without it reads as
+	 * before */
+	for (i = 0; i < JOURNAL_PARTS + (j->fold.len ? 1 : 0); i++) {
+		buf_addf(&heads[i], "%s\t%zu\n", i < JOURNAL_PARTS ?
+		    part_names[i] : "fold", parts[i]->len);
+		iov[n].iov_base = heads[i].s;
+		iov[n++].iov_len = heads[i].len;
+		if (parts[i]->len) {
+			iov[n].iov_base = parts[i]->s;
+			iov[n++].iov_len = parts[i]->len;
+		}
+	}
+	iov[n].iov_base = (void *)(uintptr_t)"end\n";
+	iov[n++].iov_len = 4;
+	return n;
+}
+
+static void
+journal_heads_free(struct buf *heads)
+{
+	size_t i;
+
+	for (i = 0; i < JOURNAL_PARTS + 2; i++)
+		buf_free(&heads[i]);
+}
+
 void
 rx_journal_format(const struct rx_journal *j, struct buf *out)
 {
-	const struct buf *parts[JOURNAL_PARTS] =
-	    { &j->file, &j->excess, &j->state, &j->drop };
-	size_t i;
+	struct buf heads[JOURNAL_PARTS + 2] = { { 0 } };
+	struct iovec iov[JOURNAL_IOV];
+	int i, n = journal_pieces(j, heads, iov);
 
-	buf_addf(out, "%s\nname\t%s\n", JOURNAL_MAGIC, j->name);
-	for (i = 0; i < JOURNAL_PARTS; i++) {
-		buf_addf(out, "%s\t%zu\n", part_names[i], parts[i]->len);
-		if (parts[i]->len)
-			buf_add(out, parts[i]->s, parts[i]->len);
-	}
-	/* only when folding: a journal without it reads as before */
-	if (j->fold.len) {
-		buf_addf(out, "fold\t%zu\n", j->fold.len);
-		buf_add(out, j->fold.s, j->fold.len);
-	}
-	buf_adds(out, "end\n");
+	for (i = 0; i < n; i++)
+		buf_add(out, iov[i].iov_base, iov[i].iov_len);
+	journal_heads_free(heads);
 }
 
 /* The optional "fold" part: names of plain receipt files, one a line. */
@@ -300,18 +336,23 @@ rx_journal_state(const struct rx_journal *j, struct rx_state *st,
 	    path);
 }
 
-int
-rx_journal_commit(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
-{
-	struct buf jb = { 0 };
-	int rc;
+static int journal_roll(struct rx_spool *, struct rx_journal *,
+    struct rx_state *, int *);
 
-	rx_journal_format(j, &jb);
-	rc = spool_write_atomic(sp->journal_path, jb.s, jb.len);
-	buf_free(&jb);		/* a copy of j: not held through the roll */
+int
+rx_journal_commit(struct rx_spool *sp, struct rx_journal *j,
+    struct rx_state *st, int *excess_said)
+{
+	struct buf heads[JOURNAL_PARTS + 2] = { { 0 } };
+	struct iovec iov[JOURNAL_IOV];
+	int rc, n = journal_pieces(j, heads, iov);
+
+	/* written from j's parts: no joined copy of them */
+	rc = spool_write_atomic_v(sp->journal_path, iov, n);
+	journal_heads_free(heads);
 	if (rc == 0) {
 		test_point("journal");
-		rc = rx_journal_roll(sp, j, excess_said);
+		rc = journal_roll(sp, j, st, excess_said);
 	}
 	return rc;
 }
@@ -493,28 +534,41 @@ int
 rx_journal_roll(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
 {
 	struct rx_state *js = rx_state_new();
+	int rc;
+
+	if ((rc = rx_journal_state(j, js, sp->journal_path)) == 0)
+		rc = journal_roll(sp, j, js, excess_said);
+	rx_state_free(js);
+	return rc;
+}
+
+/* rx_journal_roll with js, the state the journal holds (parsed, or the
+ * run's own that was formatted into it: one copy, not two, of a state
+ * that may hold 100,000 receipts and lines); js may be changed. */
+static int
+journal_roll(struct rx_spool *sp, struct rx_journal *j, struct rx_state *js,
+    int *excess_said)
+{
 	char *path;
 	int rc, applied = 0, added = 0;
 	size_t fresh = 0;
 
-	if ((rc = rx_journal_state(j, js, sp->journal_path)) != 0 ||
-	    (rc = roll_applied(sp, js, &applied, &fresh)) != 0)
-		goto out;
+	if ((rc = roll_applied(sp, js, &applied, &fresh)) != 0)
+		return rc;
 	if (j->fold.len && (rc = rx_unfold(sp, &j->fold)) != 0)
-		goto out;
+		return rc;
 	if ((rc = roll_file(sp, j, applied)) != 0 ||
 	    (rc = rx_excess_write(sp->excess_path, &j->excess, &added)) != 0)
-		goto out;
+		return rc;
 	*excess_said += added;
 	metric_add(M_EXCESS_ROWS, added);	/* rows new to excess.csv */
 	if ((rc = roll_state(sp, j, js)) != 0)
-		goto out;
+		return rc;
 	metric_add(M_RECEIPTS_EXPORTED, (long long)fresh);
 	cursor_gauge(js);
 	if (unlink(sp->journal_path) < 0 || fsync_dir(sp->statedir) < 0) {
 		msg_warnerr("%s", sp->journal_path);
-		rc = EX_IOERR;
-		goto out;
+		return EX_IOERR;
 	}
 	lock_drop(&sp->pubfd);	/* the fold is done: receipt-push may choose */
 	if (*j->name) {
@@ -525,9 +579,7 @@ rx_journal_roll(struct rx_spool *sp, struct rx_journal *j, int *excess_said)
 		}
 		free(path);
 	}
-out:
-	rx_state_free(js);
-	return rc;
+	return 0;
 }
 
 /* -n with a journal: the state it would leave. */

@@ -85,9 +85,11 @@ void rx_journal_show(const struct rx_journal *j);
 int rx_journal_load(struct rx_spool *sp, struct rx_state *st,
     int *excess_said);
 
-/* Write the journal, then finish it (rx_journal_roll).  0 or a status. */
+/* Write the journal, then finish it (as rx_journal_roll), st the state
+ * formatted into it (rx_journal_decided's; it may be changed: a PO
+ * amended since it completed is opened again).  0 or a status. */
 int rx_journal_commit(struct rx_spool *sp, struct rx_journal *j,
-    int *excess_said);
+    struct rx_state *st, int *excess_said);
 /* Finish what the journal says, idempotently; prints the file's path.
  * *excess_said: excess rows went into excess.csv (exit 65). */
 int rx_journal_roll(struct rx_spool *sp, struct rx_journal *j,

@@ -213,8 +213,7 @@ rx_po_apply(struct rx_state *st, const struct rx_po *p, int64_t now)
 
 /* ---------------------------------------------------------------- decide */
 
-struct pox {			/* a value of plan.pos */
-	struct rx_po po;	/* its lines only while elements() is at it */
+struct pox {			/* a value of plan.pos: 8 bytes a PO */
 	int held;
 	uint32_t slot;		/* the order it was met in, from 0 */
 };
@@ -276,11 +275,6 @@ plan_init(struct plan *pl, const struct rx_input *in, struct rx_decision *d)
 static void
 plan_free(struct plan *pl)
 {
-	struct pox *px;
-	size_t i = 0;
-
-	while ((px = map_next(pl->pos, &i, NULL)) != NULL)
-		rx_po_free(&px->po);
 	map_free(pl->pos);
 	map_free(pl->oheld);
 	free(pl->rheld);
@@ -298,10 +292,8 @@ plan_po(struct plan *pl, const char *po)
 	int isnew;
 	struct pox *px = map_put(pl->pos, po, &isnew);
 
-	if (isnew) {
-		rx_po_init(&px->po, po);
+	if (isnew)
 		px->slot = (uint32_t)(map_count(pl->pos) - 1);
-	}
 	return px;
 }
 
@@ -482,37 +474,38 @@ seed_holds(struct plan *pl)
 /* A PO's lines: its receipts' goods, HotWax's lines with their
  * quantities, then what polines and --start-at's seed say of them. */
 static void
-build_po(const struct plan *pl, struct pox *px)
+build_po(const struct plan *pl, const struct pox *px, struct rx_po *p)
 {
-	const struct linelist *ll = map_get(pl->in->csv, px->po.po);
-	const struct seeded *sd = seed_of(pl, px->po.po);
+	const struct linelist *ll = map_get(pl->in->csv, p->po);
+	const struct seeded *sd = seed_of(pl, p->po);
 	const struct item *it;
 	struct rx_line *l;
 	uint32_t s = px->slot, k;
 
 	for (k = s ? pl->rfirst[s] : 0; k < pl->rfirst[s + 1]; k++)
-		add_accepted(rx_po_line(&px->po, pl->rext[pl->rby[k]]),
+		add_accepted(rx_po_line(p, pl->rext[pl->rby[k]]),
 		    &pl->in->v[pl->rby[k]]);
 	for (k = s ? pl->ifirst[s] : 0; k < pl->ifirst[s + 1]; k++) {
 		it = pl->items[k];
-		l = rx_po_line(&px->po, it->ext);
+		l = rx_po_line(p, it->ext);
 		if (it->hasqty) {
 			l->hw = RX_KNOWN;
 			l->hw_qty = it->qty;
 		}
 	}
 	for (k = 0; ll && k < ll->n; k++) {
-		l = rx_po_line(&px->po, ll->v[k].line);
+		l = rx_po_line(p, ll->v[k].line);
 		l->csv = ll->v[k].has ? RX_KNOWN : RX_UNKNOWN;
 		l->csv_qty = ll->v[k].qty;
 	}
 	for (k = 0; sd && k < sd->po.n; k++) {
-		l = rx_po_line(&px->po, sd->po.lines[k].id);
+		l = rx_po_line(p, sd->po.lines[k].id);
 		l->received = rx_qty_add(l->received, sd->po.lines[k].received);
 	}
 }
 
-/* Is receipt i held back, with its order or PO? */
+/* Is receipt i held back, with its order or PO?  (rheld, once
+ * mark_held has run.) */
 static int
 is_held(const struct plan *pl, size_t i)
 {
@@ -524,6 +517,17 @@ is_held(const struct plan *pl, size_t i)
 
 	return pl->rheld[i] || (x->order && map_get(pl->oheld, x->order)) ||
 	    (px && px->held);
+}
+
+/* Each receipt's hold, its order's or PO's too, into rheld: what the
+ * ledger goes by once the look-ups are let go. */
+static void
+mark_held(struct plan *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->in->n; i++)
+		pl->rheld[i] = (char)is_held(pl, i);
 }
 
 /* Which receipts are done with (into the ledger); the earliest time of a
@@ -538,7 +542,7 @@ ledger(struct plan *pl, struct rx_state *st)
 
 	for (i = 0; i < in->n; i++) {
 		x = &in->v[i];
-		if (is_held(pl, i)) {
+		if (pl->rheld[i]) {
 			pl->d->held = 1;
 			/* a receipt without a time was in the window: the
 			 * cursor stays where it is (never back) */
@@ -579,14 +583,46 @@ excess(struct plan *pl, const char *po, const struct rx_line *l)
 	    l->ord == RX_UNKNOWN);
 }
 
-/* The elements, in PO order; each PO's outcome recorded in st. */
+/* One PO's element (if any), excess, drop and outcome in st; its
+ * polines records are let go once read. */
 static void
-elements(struct plan *pl, struct rx_state *st)
+element(struct plan *pl, struct rx_input *in, struct rx_po *p,
+    const struct pox *px, struct rx_state *st)
 {
 	struct rx_decision *d = pl->d;
+	size_t k;
+
+	build_po(pl, px, p);
+	rx_input_po_done(in, p->po);
+	rx_po_from_state(p, st);
+	rx_compute(p);
+	for (k = 0; k < p->n; k++)
+		if (p->lines[k].excess > 0)
+			excess(pl, p->po, &p->lines[k]);
+	if (p->element) {
+		if (d->file.len > 1)
+			buf_adds(&d->file, ",\n");
+		rx_element(p, &d->file);
+	} else
+		note(pl, RX_NOTHING, (const char *[]){ NULL, NULL,
+		    NULL, p->po, NULL }, 0);
+	if (p->full) {
+		tsv_esc(&d->drop, p->po);
+		buf_addc(&d->drop, '\n');
+	}
+	rx_po_apply(st, p, in->now);
+}
+
+/* The elements, in PO order; each PO's outcome recorded in st.  A PO's
+ * lines are built, written and let go one PO at a time. */
+static void
+elements(struct plan *pl, struct rx_input *in, struct rx_state *st)
+{
+	struct rx_decision *d = pl->d;
+	const struct pox *px;
+	struct rx_po po;
 	const char **v;
-	struct pox *px;
-	size_t i, k, n, nel = 0;
+	size_t i, n;
 
 	v = map_sorted(pl->pos, &n);
 	buf_adds(&d->file, "[");
@@ -594,35 +630,31 @@ elements(struct plan *pl, struct rx_state *st)
 		px = map_get(pl->pos, v[i]);
 		if (px->held)
 			continue;
-		build_po(pl, px);
-		rx_po_from_state(&px->po, st);
-		rx_compute(&px->po);
-		for (k = 0; k < px->po.n; k++)
-			if (px->po.lines[k].excess > 0)
-				excess(pl, px->po.po, &px->po.lines[k]);
-		if (px->po.element) {
-			if (nel++)
-				buf_adds(&d->file, ",\n");
-			rx_element(&px->po, &d->file);
-		} else
-			note(pl, RX_NOTHING, (const char *[]){ NULL, NULL,
-			    NULL, px->po.po, NULL }, 0);
-		if (px->po.full) {
-			tsv_esc(&d->drop, px->po.po);
-			buf_addc(&d->drop, '\n');
-		}
-		rx_po_apply(st, &px->po, pl->in->now);
-		po_lines_free(&px->po);
+		rx_po_init(&po, v[i]);
+		element(pl, in, &po, px, st);
+		rx_po_free(&po);
 	}
 	free(v);
 	buf_adds(&d->file, "]\n");
-	if (!nel)
+	if (d->file.len == 3)	/* "[]\n": no element */
 		buf_reset(&d->file);
 }
 
+/* Every receipt is grouped by PO and its hold known: what found their
+ * POs and lines goes before the ledger, the elements and the state's
+ * lines are built (issue 12, P4: the peak of a run of 100,000
+ * receipts). */
+static void
+plan_assigned(struct plan *pl, struct rx_input *in)
+{
+	mark_held(pl);
+	rx_input_lookups_done(in);
+	free(pl->rpo);
+	pl->rpo = NULL;
+}
+
 void
-rx_decide(const struct rx_input *in, struct rx_state *st,
-    struct rx_decision *d)
+rx_decide(struct rx_input *in, struct rx_state *st, struct rx_decision *d)
 {
 	struct plan pl;
 	int64_t heldmin, ms, cursor = rx_state_cursor(st);
@@ -632,8 +664,9 @@ rx_decide(const struct rx_input *in, struct rx_state *st,
 	assign(&pl);
 	seed_holds(&pl);
 	group(&pl);
+	plan_assigned(&pl, in);
 	heldmin = ledger(&pl, st);
-	elements(&pl, st);
+	elements(&pl, in, st);
 	/* A held receipt keeps the cursor from passing it, so the next
 	 * window still holds it; but the cursor never moves back: the
 	 * ledger has forgotten what lies before the old window, and a

@@ -131,8 +131,9 @@ struct rx_decision {
 };
 
 /* Decide the run: fills d (zeroed first) and updates st (ledger, totals,
- * cursor, pruned).  Pure: no I/O. */
-void rx_decide(const struct rx_input *in, struct rx_state *st,
+ * cursor, pruned).  Pure: no I/O.  in's look-ups are let go on the way
+ * (rx_input_lookups_done): in may only be freed after. */
+void rx_decide(struct rx_input *in, struct rx_state *st,
     struct rx_decision *d);
 void rx_decision_free(struct rx_decision *d);
 /* 0, or EX_DATAERR when something is held back. */

@@ -27,17 +27,26 @@
 #define STATE_FIELDS 5
 
 struct stline {
-	char *line;
+	uint32_t off;		/* its line id's offset in stpo.ids */
 	enum rx_qty ord;	/* RX_UNKNOWN or RX_KNOWN */
 	dec_t ordered;
 	dec_t received;
 };
 
+/* A PO's lines: 24 bytes each and their ids' text back to back in one
+ * buffer, not an allocation per id (a state may hold 100,000 lines). */
 struct stpo {			/* a value of rx_state.pos, held in place */
 	int64_t closed;		/* ms when fully received, 0 while open */
 	struct stline *lines;
 	size_t n, cap;
+	struct buf ids;		/* the lines' ids, each NUL-terminated */
 };
+
+static const char *
+stline_id(const struct stpo *p, const struct stline *l)
+{
+	return p->ids.s + l->off;
+}
 
 struct rx_state {
 	int64_t cursor;
@@ -60,11 +69,8 @@ rx_state_new(void)
 static void
 stpo_clear(struct stpo *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		free(p->lines[i].line);
 	free(p->lines);
+	buf_free(&p->ids);
 	memset(p, 0, sizeof *p);
 }
 
@@ -161,7 +167,7 @@ stline_find(const struct stpo *p, const char *line)
 	size_t i;
 
 	for (i = 0; p && i < p->n; i++)
-		if (strcmp(p->lines[i].line, line) == 0)
+		if (strcmp(stline_id(p, &p->lines[i]), line) == 0)
 			return &p->lines[i];
 	return NULL;
 }
@@ -174,13 +180,16 @@ stline_get(struct stpo *p, const char *line)
 
 	if (l)
 		return l;
+	if (p->ids.len + strlen(line) >= UINT32_MAX)
+		msg_die(EX_SOFTWARE, "receipt state: a PO's line ids too long");
 	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 8;
+		p->cap = p->cap ? p->cap * 2 : 4;
 		p->lines = xrealloc(p->lines, p->cap * sizeof *p->lines);
 	}
 	l = &p->lines[p->n++];
 	memset(l, 0, sizeof *l);
-	l->line = xstrdup(line);
+	l->off = (uint32_t)p->ids.len;
+	buf_add(&p->ids, line, strlen(line) + 1);
 	l->ord = RX_UNKNOWN;
 	return l;
 }
@@ -193,8 +202,8 @@ rx_state_po_lines(const struct rx_state *st, const char *po,
 	size_t i;
 
 	for (i = 0; p && i < p->n; i++)
-		fn(p->lines[i].line, p->lines[i].ord, p->lines[i].ordered,
-		    p->lines[i].received, arg);
+		fn(stline_id(p, &p->lines[i]), p->lines[i].ord,
+		    p->lines[i].ordered, p->lines[i].received, arg);
 }
 
 int
@@ -380,7 +389,7 @@ format_po(const char *po, const struct stpo *p, struct buf *out)
 		buf_adds(out, "t\t");
 		tsv_esc(out, po);
 		buf_addc(out, '\t');
-		tsv_esc(out, p->lines[j].line);
+		tsv_esc(out, stline_id(p, &p->lines[j]));
 		buf_addf(out, "\t%s\t%s\n", p->lines[j].ord == RX_KNOWN ?
 		    dec_format(p->lines[j].ordered, q) : "?",
 		    dec_format(p->lines[j].received, r));

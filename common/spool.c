@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -340,18 +341,22 @@ spool_abort(struct spool_file *sf)
 	sf_free(sf);
 }
 
-/* data into a new file tmp, fsync'd when sync: 0 or EX_IOERR said. */
+/* The n pieces of iov, one after the other, into a new file tmp,
+ * fsync'd when sync: 0 or EX_IOERR said. */
 static int
-write_new(const char *tmp, const void *data, size_t len, int sync)
+write_new_v(const char *tmp, const struct iovec *iov, int n, int sync)
 {
-	int fd, r = 0;
+	int fd, i, r = 0;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, FILE_MODE);
 	if (fd < 0) {
 		msg_warnerr("cannot create %s", tmp);
 		return EX_IOERR;
 	}
-	if (write_all(fd, data, len) < 0) {
+	for (i = 0; i < n && !r; i++)
+		if (write_all(fd, iov[i].iov_base, iov[i].iov_len) < 0)
+			r = -1;
+	if (r) {
 		msg_warnerr("cannot write %s", tmp);
 		r = EX_IOERR;
 	} else if (sync && fsync(fd) < 0) {
@@ -365,6 +370,14 @@ write_new(const char *tmp, const void *data, size_t len, int sync)
 	return r;
 }
 
+static int
+write_new(const char *tmp, const void *data, size_t len, int sync)
+{
+	struct iovec iov = { (void *)(uintptr_t)data, len };
+
+	return write_new_v(tmp, &iov, 1, sync);
+}
+
 int
 spool_write_unsynced(const char *path, const void *data, size_t len)
 {
@@ -375,14 +388,15 @@ spool_write_unsynced(const char *path, const void *data, size_t len)
 	return r;
 }
 
-/* Write data to path through tmp (any path in the same directory). */
+/* Write iov's pieces to path through tmp (any path in the same
+ * directory). */
 static int
-write_via(const char *tmp, const char *path, const void *data, size_t len)
+write_via_v(const char *tmp, const char *path, const struct iovec *iov, int n)
 {
 	char *dir, *slash;
 	int r;
 
-	r = write_new(tmp, data, len, 1);
+	r = write_new_v(tmp, iov, n, 1);
 	if (!r && rename(tmp, path) < 0) {
 		msg_warnerr("cannot rename %s to %s", tmp, path);
 		r = EX_IOERR;
@@ -407,6 +421,14 @@ write_via(const char *tmp, const char *path, const void *data, size_t len)
 	return r;
 }
 
+static int
+write_via(const char *tmp, const char *path, const void *data, size_t len)
+{
+	struct iovec iov = { (void *)(uintptr_t)data, len };
+
+	return write_via_v(tmp, path, &iov, 1);
+}
+
 int
 spool_deliver(const char *area, const char *sub, const char *name,
     const void *data, size_t len)
@@ -427,8 +449,16 @@ spool_deliver(const char *area, const char *sub, const char *name,
 int
 spool_write_atomic(const char *path, const void *data, size_t len)
 {
+	struct iovec iov = { (void *)(uintptr_t)data, len };
+
+	return spool_write_atomic_v(path, &iov, 1);
+}
+
+int
+spool_write_atomic_v(const char *path, const struct iovec *iov, int n)
+{
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int r = write_via(tmp, path, data, len);
+	int r = write_via_v(tmp, path, iov, n);
 
 	free(tmp);
 	return r;

@@ -94,6 +94,11 @@ int spool_sync_dir(const char *area, const char *sub);
 /* Write data to path atomically (path.tmp.PID, fsync, rename, fsync dir):
  * for state files, cursors and ledgers. */
 int spool_write_atomic(const char *path, const void *data, size_t len);
+/* spool_write_atomic of n pieces written one after the other, for a
+ * file made of large parts held apart (receipt-export's journal): no
+ * copy of them joined. */
+struct iovec;
+int spool_write_atomic_v(const char *path, const struct iovec *iov, int n);
 /* data into a new file path, not synced (its writer syncs the filesystem
  * once, then renames it into place): 0, or EX_IOERR said and path gone. */
 int spool_write_unsynced(const char *path, const void *data, size_t len);

@@ -132,6 +132,21 @@ load_is(polines_want_fn *want, const char *expect, const char *desc)
 	free(got);
 }
 
+/* polines_each: every record of the POs want() takes, as read (a key
+ * appended twice comes twice; its reader keeps the last). */
+static void
+each_is(polines_want_fn *want, const char *expect, const char *desc)
+{
+	struct coll c = {.n = 0};
+	char *got;
+	int r = polines_each(spool, want, collect, &c);
+
+	got = joined(&c);
+	if (!ok(r == 0 && strcmp(got, expect) == 0, "%s", desc))
+		printf("#   r=%d\n#   got  %s\n#   want %s\n", r, got, expect);
+	free(got);
+}
+
 /* The ledger's text with each "\t\tSECS" shown as "\t\tT" (the time
  * of the run); *secs (when not NULL) set to the last SECS seen. */
 static char *
@@ -343,12 +358,16 @@ test_append(void)
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|?", "the last record wins");
 	is_int(polines_append(spool, recs, 3), 0, "append the same records again (a rerun)");
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|?", "  changes nothing");
+	each_is(NULL, "100|1|5 100|1|7 100|1|7 100|2|1.5 100|2|1.5 200|1|? "
+	    "200|1|?", "polines_each gives every record as read, the "
+	    "repeated ones too");
 
 	only = "200";
 	want_calls = 0;
 	load_is(want_only, "200|1|?", "want() selects the POs");
 	ok(want_calls >= 2 && want_calls <= 4, "want() asked once per run of a PO (%d calls)",
 	    want_calls);
+	each_is(want_only, "200|1|? 200|1|?", "  for polines_each too");
 }
 
 /* A writer died in the middle of a record. */
@@ -388,6 +407,9 @@ test_escaped(void)
 	free(err);
 	load_is(NULL, "100|1|7 100|2|1.5 200|1|? 400|9|2 a<TAB>b|x<NL>y\\z|3",
 	    "  and loaded back exactly");
+	only = "a\tb";
+	each_is(want_only, "a<TAB>b|x<NL>y\\z|3", "  and given by polines_each "
+	    "exactly");
 }
 
 /* A malformed line in the middle stops the reader: said with its
@@ -446,6 +468,13 @@ test_stop_walk(void)
 	free(cap_end());
 	is_int(r, 99, "fn's non-zero status stops the walk and is returned");
 	is_int(c.n, 2, "  after 2 records");
+	free(joined(&c));
+	c.stop_after = 3;
+	cap_begin();
+	r = polines_each(spool, NULL, collect, &c);
+	free(cap_end());
+	is_int(r, 99, "polines_each: fn's non-zero status stops the read");
+	is_int(c.n, 3, "  after 3 records");
 	free(joined(&c));
 }
 
