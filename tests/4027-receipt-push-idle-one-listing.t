@@ -1,7 +1,7 @@
 #!/bin/sh
 # An idle receipt-push run (nothing queued, nothing new) costs one
 # listing on the SFTP server, receipt_dir's, and no other request (issue
-# 12, round trips): counted from OpenSSH's sftp-server log (-l VERBOSE,
+# 12, round trips): counted from internal-sftp's log (-l VERBOSE,
 # SSHD_SFTP_LOG), one line a request.  The staging folder is swept only
 # when this host's state does not say it is clean
 # (SPOOL/state/receipt-push.staging: written after a sweep, removed before
@@ -15,7 +15,6 @@ bed_rp_folders
 LOG=$SSHD_SFTP_LOG
 NOTE=$SP/state/receipt-push.staging
 # the requests of the last run, one a line (the session's own lines out)
-# (OpenSSH ends a line on stderr with CR LF)
 reqs() { tr -d '\r' <"$LOG" | grep -v '^session \|^received client version\|^sent status'; }
 run() { : >"$LOG"; receipt-push "$@" </dev/null >"$SCRATCH/run.out" 2>"$SCRATCH/run.err"; }
 

@@ -8,7 +8,7 @@
 # as that listing saw it -- the next run still sees the file; a file left
 # for later (younger than po_min_age) does not move the mtime when it
 # comes of age -- it is still seen; a damaged record, or a folder
-# elsewhere, is listed.  Counted from sftp-server's log (SSHD_SFTP_LOG).
+# elsewhere, is listed.  Counted from internal-sftp's log (SSHD_SFTP_LOG).
 . "${0%/*}/lib.sh"
 SSHD_SFTP_LOG=$SCRATCH/sftp.log
 . "$BED/bed.sh"
