@@ -21,8 +21,9 @@
 # SFTP_KNOWN_HOSTS then holds every one of them.
 # SSHD_SFTP_LOG=FILE (set before sshd_start) has internal-sftp log at
 # VERBOSE (one line an open, opendir, stat, rename, remove ...) into FILE,
-# through a syslog preloaded into sshd (bed/syslog-file.c, built with cc):
-# what a run asked the server, for a test that counts it.
+# through a syslog preloaded into sshd (bed/syslog-file.c, built with cc,
+# not $CC, which may sanitize): what a run asked the server, for a test
+# that counts it.
 # Functions: sshd_start, sshd_stop, sshd_wrong_known_hosts FILE,
 #            sftp_batch CMDS...
 
@@ -75,7 +76,7 @@ sshd_start() {
 	_sshd_preload=
 	if [ -n "${SSHD_SFTP_LOG:-}" ]; then
 		_sshd_preload=$_sshd_dir/syslog-file.so
-		${CC:-cc} -shared -fPIC -o "$_sshd_preload" "$BED/syslog-file.c" ||
+		cc -shared -fPIC -o "$_sshd_preload" "$BED/syslog-file.c" ||
 			t_skip_all "cannot build bed/syslog-file.c to log SFTP requests"
 		_sshd_sftp="internal-sftp -l VERBOSE -d $SFTP_HOME"
 	fi
