@@ -114,7 +114,8 @@ struct run {
 	int stg_noted;		/* STAGING_FILE is there: staging holds nothing of ours */
 	int stg_swept;		/* clean_staging ran this run */
 	int stg_clean;		/* ... and left no file there */
-	int stg_left;		/* writes into staging since, not known gone */
+	int stg_left;		/* uploads into staging since, not known gone */
+	struct notes *stg_notes;	/* STAGING_FILE as read, or NULL */
 	struct sftp_entry *stg;	/* what clean_staging left: not files */
 	size_t nstg;
 	int pubfd;		/* the publish lock, or -1 */
@@ -671,73 +672,97 @@ in_the_way(struct run *r, size_t i, char *way, const char *kind)
 }
 
 /*
- * Staging's note, SPOOL/state/receipt-push.staging (notes.h), one key:
- * the staging folder (safename).  Written at the end of a run whose sweep
- * (clean_staging) left no file there and whose every write there since
- * went again (each upload renamed out, or its copy removed); removed
- * before anything is written there (an upload, the clock probe).  While
- * it names the configured folder, staging holds nothing of this host's,
- * and a run with nothing to upload neither stats nor lists it (issue 12:
- * an idle run costs one listing a side).  Without it -- a fresh spool, a
- * run killed before its upload was renamed, a file that could not be
- * removed, another staging folder set -- the run sweeps first.  A run
- * that uploads sweeps before its first upload anyway: staged_name must
- * know what is there.  A note whose removal a power cut undid only
- * delays a leftover's removal to that sweep: NetSuite never reads
- * staging.
+ * SPOOL/state/NAME, one of receipt-push's own notes that only save round
+ * trips (STAGING_FILE, ERRDIR_FILE), read once a run: NULL when it is not
+ * to be used this run -- something other than a file in its place (a
+ * folder), said once by notes_open; the caller then writes nothing there
+ * and takes it as no note.  Either note is keyed by the folder's path
+ * alone, not by server or user: a spool serves one NetSuite account.
  */
-static int
-staging_noted(const struct run *r)
+static struct notes *
+state_notes(const struct run *r, const char *name)
 {
-	const char *dir = r->c->netsuite.receipt_staging_dir;
-	char *p = spool_state_path(r->c->spool.dir, STAGING_FILE);
-	char *sn = safename(dir, strlen(dir));
+	char *p = spool_state_path(r->c->spool.dir, name);
 	struct notes *n = notes_open(p, 0);
-	int noted = n && notes_find(n, sn) != NULL;
+	struct stat sb;
 
-	notes_close(n);
-	free(sn);
+	if (n && stat(p, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		notes_close(n);
+		n = NULL;
+	}
 	free(p);
-	return noted;
+	return n;
 }
 
-/* Write the note (clean) or remove it: 0 or EX_IOERR, said. */
-static int
+/*
+ * Staging's note, SPOOL/state/receipt-push.staging (notes.h), one key:
+ * the staging folder (safename).  Written at the end of a run whose sweep
+ * (clean_staging) left no file there and whose every upload since went
+ * again (renamed out, or its copy removed); removed before an upload.
+ * While it names the configured folder, staging holds nothing of this
+ * host's that matters, and a run with nothing to upload neither stats
+ * nor lists it (issue 12: an idle run costs one listing a side).
+ * Without it -- a fresh spool, a run killed before its upload was
+ * renamed, a file that could not be removed, another staging folder set
+ * -- the run sweeps first.  A run that uploads sweeps before its first
+ * upload anyway (publish): staged_name must know what is there, and so a
+ * note wrongly left in place (one that could not be removed, or whose
+ * removal a power cut undid) never lets a partial upload be published;
+ * it only delays a leftover's removal to that sweep: NetSuite never
+ * reads staging.  The clock probe (future_clock) leaves no note's worth:
+ * a probe that could not be removed (said by sftp) is a dot-file, left
+ * to the same sweep.
+ */
+static void
+staging_noted(struct run *r)
+{
+	const char *dir = r->c->netsuite.receipt_staging_dir;
+	char *sn = safename(dir, strlen(dir));
+
+	r->stg_notes = state_notes(r, STAGING_FILE);
+	r->stg_noted = r->stg_notes && notes_find(r->stg_notes, sn) != NULL;
+	free(sn);
+}
+
+/* Write the note (clean) or remove it.  It only saves a sweep: a failure
+ * is said once (notes_save), the note left as it is for the rest of the
+ * run, and the run goes on. */
+static void
 staging_note(struct run *r, int clean)
 {
 	const char *dir = r->c->netsuite.receipt_staging_dir;
-	char *p = spool_state_path(r->c->spool.dir, STAGING_FILE);
-	char *sn = safename(dir, strlen(dir));
-	struct notes *n = notes_open(p, 0);
-	int st = EX_IOERR;
-
-	if (n) {
-		if (clean)
-			notes_keep(n, sn);
-		st = notes_save(n);
-	}
-	notes_close(n);
-	free(sn);
-	free(p);
-	if (!st)
-		r->stg_noted = clean;
-	return st;
-}
-
-/* Before anything is written into staging: the note goes first, and the
- * write is counted until it is known gone (stg_left).  -n writes
- * nothing. */
-static int
-staging_dirty(struct run *r)
-{
+	char *sn, *p;
 	int st;
 
+	if (!r->stg_notes)
+		return;	/* unusable, or could not be saved: said */
+	sn = safename(dir, strlen(dir));
+	if (clean)
+		notes_keep(r->stg_notes, sn);
+	free(sn);
+	st = notes_save(r->stg_notes);
+	notes_close(r->stg_notes);
+	r->stg_notes = NULL;
+	if (st)
+		return;
+	r->stg_noted = clean;
+	/* one save a notes: a fresh one, of the file now gone */
+	p = spool_state_path(r->c->spool.dir, STAGING_FILE);
+	if (!clean)
+		r->stg_notes = notes_open(p, 0);
+	free(p);
+}
+
+/* Before an upload into staging: the note goes first, and the upload is
+ * counted until its copy is known gone (stg_left).  -n writes nothing. */
+static void
+staging_dirty(struct run *r)
+{
 	if (r->dry)
-		return 0;
-	if (r->stg_noted && (st = staging_note(r, 0)))
-		return st;
+		return;
+	if (r->stg_noted)
+		staging_note(r, 0);
 	r->stg_left++;
-	return 0;
 }
 
 /* Staging is posync's own folder: whatever is there is a crashed run's.
@@ -937,8 +962,7 @@ publish(struct run *r, struct item *it)
 			goto out;
 		r->staging_ready = 1;
 	}
-	if ((st = staging_dirty(r)))
-		goto out;
+	staging_dirty(r);
 	if (isatty(2))
 		sftp_set_progress(r->s, progress, it->name);
 	st = sftp_put(r->s, fd, staged);
@@ -1194,6 +1218,7 @@ struct errscan {
 	size_t fresh;		/* reported this run */
 	int lost;		/* the connection: nothing more this run */
 	size_t left;		/* neither reported nor seen before: for later */
+	struct notes *dn;	/* ERRDIR_FILE (errdir_proven), or NULL */
 };
 
 /* One regular file of the listing, e: reported unless seen before (its
@@ -1271,17 +1296,19 @@ in_receipt_dir(const struct run *r, const char *dir,
 
 /*
  * Whether the error folder need not be listed: SPOOL/state/
- * receipt-push.errors-dir (notes.h), one key, the folder (safename):
- * "MTIME FIRST PROVEN WALKED".  MTIME is the folder's mtime as
- * receipt_dir's listing last showed it (its entry there, no request of
- * its own); FIRST this host's time just after the server was first seen
- * to show it; PROVEN 1 once a walk of the folder that began
- * ERRDIR_SETTLE s or more after FIRST left no file in it for later
- * (every one reported, or seen before); WALKED when the last walk began.
- * Listed unless the entry shows that MTIME, it is PROVEN, and the last
- * walk is less than ERRDIR_RELIST old: a server whose folder times do
- * not follow their files (some object-store ones) delays a report by
- * that much at most, never loses it.
+ * receipt-push.errors-dir (notes.h, state_notes), one key, the folder
+ * (safename): "MTIME FIRST PROVEN WALKED".  MTIME is the folder's mtime
+ * as receipt_dir's listing last showed it (its entry there, no request
+ * of its own); FIRST this host's CLOCK_MONOTONIC, in s, just after the
+ * server was first seen to show it; PROVEN 1 once a walk of the folder
+ * that began ERRDIR_SETTLE s or more after FIRST left no file in it for
+ * later (every one reported, or seen before), ERRDIR_NEVER once a walk
+ * found a new file under an MTIME proven unchanged (errdir_record);
+ * WALKED this host's time(NULL) when the last walk began.  Listed unless
+ * the entry shows that MTIME, it is PROVEN 1, and the last walk is less
+ * than ERRDIR_RELIST old: a server whose folder times do not follow
+ * their files (some object-store ones) delays a report by that much at
+ * most, once, never loses it.
  *
  * Why the wait: an mtime has a one-second grain, so a file added in the
  * same second as a walk, after it, leaves the folder's mtime as the walk
@@ -1290,63 +1317,81 @@ in_receipt_dir(const struct run *r, const char *dir,
  * after the walk began falls in a later second: a new MTIME.  So an
  * unchanged MTIME is believed only once such a walk proved it; till
  * then each run lists the folder (at most the first run or two after
- * each change).  A file left for later (young, or its mtime ahead:
- * future.h), one that could not be copied, a walk cut short: not
- * proven, listed again.  No mtime from the server (0): always listed.
- * A file rewritten in place under a name already seen was never reported
- * again anyway (SEEN_FILE keeps names).  What it rests on: the server's
- * clock and this host's advance together between two runs, as the
- * stale alarm's do.
+ * each change).  The seconds are counted on the monotonic clock, which a
+ * step of the wall clock does not move; across a reboot it starts again
+ * (FIRST ahead of it: seen anew) or counts less than went by.  A file
+ * left for later (young, or its mtime ahead: future.h), one that could
+ * not be copied, a walk cut short: not proven, listed again.  No mtime
+ * from the server (0): always listed.  A file rewritten in place under a
+ * name already seen was never reported again anyway (SEEN_FILE keeps
+ * names).  What it rests on: the server's clock advances with this
+ * host's between two runs, as the stale alarm's does.
  */
+#define ERRDIR_NEVER 2
+
 static int
-errdir_proven(const struct run *r, const char *dir,
+errdir_proven(struct errscan *x, const struct run *r,
     const struct sftp_entry *e, long long rec[4], time_t now)
 {
-	char *p = spool_state_path(r->c->spool.dir, ERRDIR_FILE);
-	char *sn = safename(dir, strlen(dir));
-	struct notes *n = notes_open(p, 0);
+	char *sn = safename(x->dir, strlen(x->dir));
 	const char *v;
 
+	x->dn = state_notes(r, ERRDIR_FILE);
 	rec[0] = rec[1] = rec[2] = rec[3] = -1;	/* no record */
-	if (n && (v = notes_find(n, sn)) && notes_nums(v, rec, 4) != 0)
+	if (x->dn && (v = notes_find(x->dn, sn)) && notes_nums(v, rec, 4) != 0)
 		rec[0] = rec[1] = rec[2] = rec[3] = -1;	/* damaged: none */
-	notes_close(n);
 	free(sn);
-	free(p);
 	return e && e->mtime > 0 && rec[0] == (long long)e->mtime &&
 	    rec[2] == 1 && rec[3] <= now && now - rec[3] < ERRDIR_RELIST;
 }
 
-/* After a walk (begun at this host's time walked) of the folder whose
- * entry in receipt_dir is e: the record errdir_proven reads next run;
- * whole when the walk left nothing for later.  Not with -n. */
+/* PROVEN for the record of a walk: whole when it left nothing for later;
+ * mono the monotonic s it began at, from FIRST.  A new file found under
+ * the MTIME proven unchanged (a walk of ERRDIR_RELIST, or of a clock set
+ * back) proves instead that the folder's time does not follow its
+ * files: never believed again, said once. */
 static int
-errdir_record(const struct run *r, const char *dir,
-    const struct sftp_entry *e, const long long rec[4], time_t walked,
-    int whole)
+errdir_state(const struct errscan *x, const struct sftp_entry *e,
+    const long long rec[4], long long first, long long mono, int whole)
 {
-	char *p, *sn;
-	struct notes *n;
-	long long first = rec[1];
-	int st = 0;
+	char *q;
 
-	if (r->dry)
+	if (rec[2] == ERRDIR_NEVER)
+		return ERRDIR_NEVER;
+	if (rec[0] == (long long)e->mtime && rec[2] == 1 && (x->fresh || x->left)) {
+		q = msg_quote(x->dir, strlen(x->dir));
+		msg_warn("%s: a new file, and the folder's time as before: the "
+		    "SFTP server's folder times do not follow their files; the "
+		    "folder is listed on every run from now on", q);
+		free(q);
+		return ERRDIR_NEVER;
+	}
+	return whole && mono - first >= ERRDIR_SETTLE;
+}
+
+/* After a walk (begun at this host's time walked) of the folder whose
+ * entry in receipt_dir is e: the record errdir_proven reads next run.
+ * Not with -n, nor when the record is unusable (state_notes). */
+static int
+errdir_record(const struct run *r, struct errscan *x,
+    const struct sftp_entry *e, const long long rec[4], time_t walked,
+    long long mono, int whole)
+{
+	long long first = rec[1];
+	char *sn;
+	int st;
+
+	if (r->dry || !x->dn)
 		return 0;
-	if (rec[0] != (long long)e->mtime || first < 0 || first > walked)
-		first = walked;	/* first seen so now (or the clock went back) */
-	p = spool_state_path(r->c->spool.dir, ERRDIR_FILE);
-	sn = safename(dir, strlen(dir));
-	if ((n = notes_open(p, 0)) != NULL) {
-		if (e->mtime > 0)
-			notes_keepf(n, sn, "%lld %lld %d %lld", (long long)e->mtime,
-			    first, whole && walked - first >= ERRDIR_SETTLE,
-			    (long long)walked);
-		st = notes_save(n);
-	} else
-		st = EX_IOERR;
-	notes_close(n);
+	if (rec[0] != (long long)e->mtime || first < 0 || first > mono)
+		first = mono;	/* first seen so now (or a reboot since) */
+	sn = safename(x->dir, strlen(x->dir));
+	if (e->mtime > 0)
+		notes_keepf(x->dn, sn, "%lld %lld %d %lld", (long long)e->mtime,
+		    first, errdir_state(x, e, rec, first, mono, whole),
+		    (long long)walked);
 	free(sn);
-	free(p);
+	st = notes_save(x->dn);
 	return st;
 }
 
@@ -1367,36 +1412,40 @@ report_each(struct run *r, struct errscan *x, struct sftp_entry *e, size_t n)
 static int
 report_errors(struct run *r)
 {
-	struct errscan x = { r->c->netsuite.receipt_error_dir, NULL, {0}, 0, 0, 0 };
+	struct errscan x = { r->c->netsuite.receipt_error_dir, NULL, {0}, 0, 0,
+	    0, NULL };
 	const struct sftp_entry *ent = NULL;
-	struct sftp_entry *e, st;
-	long long rec[4];
-	size_t n;
+	struct sftp_entry *e = NULL, st;
+	long long rec[4], mono = mono_ms() / 1000;
+	size_t n = 0;
 	char *state;
 	time_t walked = time(NULL);
 	int s, s2 = 0, k;
 
 	if (!x.dir || (k = in_receipt_dir(r, x.dir, &ent)) == 0)
 		return 0;
-	if (k > 0 && errdir_proven(r, x.dir, ent, rec, walked))
+	if (k > 0 && errdir_proven(&x, r, ent, rec, walked)) {
+		notes_close(x.dn);
 		return 0;	/* nothing new there (errdir_proven) */
+	}
 	if ((s = k > 0 ? 0 : sftp_stat(r->s, x.dir, &st)) == SFTP_MISSING)
-		return 0;
-	if (s || (s = sftp_list(r->s, x.dir, &e, &n)))
-		return s;
-	state = spool_state_path(r->c->spool.dir, SEEN_FILE);
-	/* unreadable: stop, lest every file in it be said again */
-	x.seen = notes_open(state, 1);
-	free(state);
+		s = 0;
+	else if (s == 0 && (s = sftp_list(r->s, x.dir, &e, &n)) == 0) {
+		state = spool_state_path(r->c->spool.dir, SEEN_FILE);
+		/* unreadable: stop, lest every file in it be said again */
+		x.seen = notes_open(state, 1);
+		free(state);
+		s = x.seen ? 0 : EX_IOERR;
+	}
 	if (!x.seen) {
+		notes_close(x.dn);
 		sftp_entries_free(e, n);
-		return EX_IOERR;
+		return s;
 	}
 	future_open(&x.fu, r->c->spool.dir, FUTURE_FILE, r->c->netsuite.po_min_age);
-	/* the probe is a write into staging (staging_dirty) */
-	if (any_fresh(x.seen, e, n) && ((s = staging_dirty(r)) ||
-	    (s = future_clock(&x.fu, r->s, r->c->netsuite.receipt_staging_dir,
-	    r->dry))))
+	/* the probe needs no staging_dirty: staging_noted says why */
+	if (any_fresh(x.seen, e, n) && (s = future_clock(&x.fu, r->s,
+	    r->c->netsuite.receipt_staging_dir, r->dry)))
 		x.lost = 1;	/* the connection: nothing more this run */
 	s = exit_merge(s, report_each(r, &x, e, n));
 	/* Only names still on the server are kept: the list stays small.
@@ -1409,10 +1458,11 @@ report_errors(struct run *r)
 	if (!r->dry && !x.lost)
 		s = exit_merge(s, future_save(&x.fu));
 	if (k > 0 && !x.lost)
-		s = exit_merge(s, errdir_record(r, x.dir, ent, rec, walked,
+		s = exit_merge(s, errdir_record(r, &x, ent, rec, walked, mono,
 		    !s && !x.left));
 	future_close(&x.fu);
 	notes_close(x.seen);
+	notes_close(x.dn);
 	sftp_entries_free(e, n);
 	return s ? s : x.fresh && !r->dry ? EX_DATAERR : 0;
 }
@@ -1436,7 +1486,7 @@ run(struct run *r, int argc, char **argv)
 	/* A stale file is said, then the queue is still walked: it holds
 	 * anyway, and files published before a crash still move to cur/.
 	 * Staging is swept first unless noted clean (staging_noted). */
-	r->stg_noted = staging_noted(r);
+	staging_noted(r);
 	s = r->stg_noted ? 0 : clean_staging(r);
 	if (s == 0 && ((s = look_at_receipt_dir(r)) == 0 || s == EX_TEMPFAIL))
 		s = exit_merge(s, push_all(r));
@@ -1446,7 +1496,9 @@ run(struct run *r, int argc, char **argv)
 	if (exit_done(s) || s == EX_TEMPFAIL || s == EX_CONFIG)
 		st = exit_merge(st, report_errors(r));
 	if (!r->dry && !r->stg_noted && r->stg_clean && r->stg_left == 0)
-		st = exit_merge(st, staging_note(r, 1));
+		staging_note(r, 1);
+	notes_close(r->stg_notes);
+	r->stg_notes = NULL;
 	return st;
 }
 

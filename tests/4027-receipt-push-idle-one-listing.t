@@ -1,7 +1,7 @@
 #!/bin/sh
 # An idle receipt-push run (nothing queued, nothing new) costs one
 # listing on the SFTP server, receipt_dir's, and no other request (issue
-# 12, round trips): counted from OpenSSH's sftp-server log (-l VERBOSE,
+# 12, round trips): counted from internal-sftp's log (-l VERBOSE,
 # SSHD_SFTP_LOG), one line a request.  The staging folder is swept only
 # when this host's state does not say it is clean
 # (SPOOL/state/receipt-push.staging: written after a sweep, removed before
@@ -15,7 +15,6 @@ bed_rp_folders
 LOG=$SSHD_SFTP_LOG
 NOTE=$SP/state/receipt-push.staging
 # the requests of the last run, one a line (the session's own lines out)
-# (OpenSSH ends a line on stderr with CR LF)
 reqs() { tr -d '\r' <"$LOG" | grep -v '^session \|^received client version\|^sent status'; }
 run() { : >"$LOG"; receipt-push "$@" </dev/null >"$SCRATCH/run.out" 2>"$SCRATCH/run.err"; }
 
@@ -89,4 +88,50 @@ t_is "the file queued again: exit 0" "$?" 0
 t_like "... a run that uploads sweeps staging first" "$(reqs)" "opendir \"$S\""
 t_ok "... and publishes it whole" cmp "$R/$F" "$C/$F"
 t_true "... staging noted clean after the rename" -f "$NOTE"
+
+# ---- the clock probe: a NetSuite error file not yet reported has the
+# server's clock asked (a file written and removed in staging); the note
+# is still written after a sweep
+ecsv() { printf 'orderId,errorMessage\n%s,Closed\n' "$2" >"$R/error/$1" &&
+	touch -m -d '2 hours ago' "$R/error/$1"; }
+rm -f "$NOTE"
+ecsv e1.csv 1001
+run -v
+t_is "a sweep, then the server's clock asked: exit 65" "$?" 65
+t_like "... the clock asked" "$(cat "$SCRATCH/run.err")" "SFTP server's clock is"
+t_true "... staging noted clean all the same" -f "$NOTE"
+
+# ---- a folder in the note's place (a later posync's?): said once a run,
+# never written, and a report's exit stays 65
+rm -f "$NOTE"; mkdir "$NOTE"
+run
+t_is "a folder in place of the note: exit 0" "$?" 0
+t_is "... said once" "$(grep -c 'receipt-push.staging' "$SCRATCH/run.err")" 1
+ecsv e2.csv 1002
+run
+t_is "a folder in place of the note, an error file: exit 65" "$?" 65
+t_is "... said once" "$(grep -c 'receipt-push.staging' "$SCRATCH/run.err")" 1
+t_like "... staging swept" "$(reqs)" "^opendir \"$S\"\$"
+rmdir "$NOTE"
+run
+t_true "the folder gone, the note is written again" -f "$NOTE"
+
+# ---- a note that cannot be removed (as root: chattr +i): said, and the
+# upload and the error report go on
+mv "$R/$F" "$R/archive/$F"	# NetSuite took the last one
+G=posync_PurchaseOrderReceiptFeed_2026-01-02-00_00_00_000.json
+printf '[{"order_id": "2", "items": [{"line_id": "1", "quantity": 1}]}]\n' >"$N/$G"
+ecsv e3.csv 1003
+if [ "$(id -u)" = 0 ] && chattr +i "$NOTE" 2>/dev/null; then
+	t_at_exit "chattr -i '$NOTE'"
+	run
+	t_is "a note that cannot be removed, a receipt and an error file: exit 65" "$?" 65
+	t_is "... said once" "$(grep -c 'receipt-push.staging' "$SCRATCH/run.err")" 1
+	t_ok "... the receipt published" cmp "$R/$G" "$C/$G"
+	t_like "... the error file reported" "$(cat "$SCRATCH/run.err")" \
+		'NetSuite could not receive PO "1003"'
+	chattr -i "$NOTE"
+else
+	t_diag "not root, or no chattr +i here: the note that cannot be removed is not tried"
+fi
 t_done

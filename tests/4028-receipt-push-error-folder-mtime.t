@@ -7,8 +7,11 @@
 # added in the same second as a listing, right after it, leaves the mtime
 # as that listing saw it -- the next run still sees the file; a file left
 # for later (younger than po_min_age) does not move the mtime when it
-# comes of age -- it is still seen; a damaged record, or a folder
-# elsewhere, is listed.  Counted from sftp-server's log (SSHD_SFTP_LOG).
+# comes of age -- it is still seen; a new file under a time proven
+# unchanged (a server whose folder times stand still) has the folder
+# listed on every run from then on, said once; a damaged record, or a
+# folder elsewhere, is listed; a folder in the record's place is said
+# once a run and changes no exit status.  Counted from internal-sftp's log (SSHD_SFTP_LOG).
 . "${0%/*}/lib.sh"
 SSHD_SFTP_LOG=$SCRATCH/sftp.log
 . "$BED/bed.sh"
@@ -87,12 +90,48 @@ t_is "the last walk 7 hours ago: the folder listed" "$(listed "$E")" 1
 run
 t_is "... and not the run after" "$(listed "$E")" 0
 
+# ---- a server whose folder time stands still (some object-store ones):
+# set back after each new file
+M1=$(stat -c %Y "$E")
+csv e4.csv 1004; touch -m -d '2 hours ago' "$E/e4.csv"; touch -m -d "@$M1" "$E"
+run
+t_is "a new file, the folder's time as before: not listed yet" "$(listed "$E")" 0
+awk '/^#/ { print; next } { $5 -= 7 * 3600; print }' "$REC" >"$REC.new" &&
+	mv "$REC.new" "$REC"
+run
+t_is "... 6 hours on, listed: exit 65" "$?" 65
+t_like "... the file reported" "$(err)" 'NetSuite could not receive PO "1004"'
+t_like "... and said: the folder's time does not follow its files" "$(err)" \
+	"folder times do not follow their files; the folder is listed on every run"
+csv e5.csv 1005; touch -m -d '2 hours ago' "$E/e5.csv"; touch -m -d "@$M1" "$E"
+run
+t_is "the next file, the time set back again: exit 65" "$?" 65
+t_like "... reported by the next run" "$(err)" 'NetSuite could not receive PO "1005"'
+t_is "... not said again" "$(err | grep -c 'do not follow')" 0
+settle
+run
+run
+t_is "... and the folder listed on every run from then on" "$(listed "$E")" 1
+
 # ---- a damaged record: listed
 printf 'garbage\n' >"$REC"
 run
 t_is "a damaged record: exit 0" "$?" 0
 t_is "... the folder listed" "$(listed "$E")" 1
 t_is "... nothing said twice" "$(err | grep -c 'could not receive')" 0
+
+# ---- a folder in place of the record (a later posync's?): said once a
+# run, never written, and a report's exit stays 65
+rm -f "$REC"; mkdir "$REC"
+csv e6.csv 1006; touch -m -d '2 hours ago' "$E/e6.csv"
+run
+t_is "a folder in place of the record, a new error file: exit 65" "$?" 65
+t_is "... said once" "$(err | grep -c 'receipt-push.errors-dir')" 1
+t_like "... the file reported" "$(err)" 'NetSuite could not receive PO "1006"'
+run
+t_is "... the next run: exit 0" "$?" 0
+t_is "... the folder listed" "$(listed "$E")" 1
+rmdir "$REC"
 
 # ---- a folder elsewhere: listed every run
 mkdir -p "$P/errors-elsewhere"

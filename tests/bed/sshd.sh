@@ -19,10 +19,11 @@
 # $SCRATCH/sshd/host_TYPE and host_TYPE.pub; with rsa the server also
 # signs with ssh-rsa (SHA-1), which libssh2 1.10 needs for RSA host keys.
 # SFTP_KNOWN_HOSTS then holds every one of them.
-# SSHD_SFTP_LOG=FILE (set before sshd_start) serves SFTP with OpenSSH's
-# sftp-server at -l VERBOSE instead of internal-sftp, its log (one line
-# an open, opendir, stat, rename, remove ...) appended to FILE: what a
-# run asked the server, for a test that counts it.
+# SSHD_SFTP_LOG=FILE (set before sshd_start) has internal-sftp log at
+# VERBOSE (one line an open, opendir, stat, rename, remove ...) into FILE,
+# through a syslog preloaded into sshd (bed/syslog-file.c, built with cc,
+# not $CC, which may sanitize): what a run asked the server, for a test
+# that counts it.
 # Functions: sshd_start, sshd_stop, sshd_wrong_known_hosts FILE,
 #            sftp_batch CMDS...
 
@@ -68,13 +69,16 @@ sshd_start() {
 	done
 
 	_sshd_sftp="internal-sftp -d $SFTP_HOME"
+	# internal-sftp, never a program of its own: sshd runs any other
+	# forced command through the user's login shell (nologin for make
+	# check's ordinary user).  It logs through syslog only: a preloaded
+	# syslog (bed/syslog-file.c) writes its lines to SSHD_SFTP_LOG.
+	_sshd_preload=
 	if [ -n "${SSHD_SFTP_LOG:-}" ]; then
-		[ -x /usr/lib/openssh/sftp-server ] ||
-			t_skip_all "no /usr/lib/openssh/sftp-server to log SFTP requests"
-		printf '#!/bin/sh\nexec /usr/lib/openssh/sftp-server -e -l VERBOSE -d "%s" 2>>"%s"\n' \
-			"$SFTP_HOME" "$SSHD_SFTP_LOG" >"$_sshd_dir/sftp-logged" &&
-			chmod 755 "$_sshd_dir/sftp-logged" || return 1
-		_sshd_sftp=$_sshd_dir/sftp-logged
+		_sshd_preload=$_sshd_dir/syslog-file.so
+		cc -shared -fPIC -o "$_sshd_preload" "$BED/syslog-file.c" ||
+			t_skip_all "cannot build bed/syslog-file.c to log SFTP requests"
+		_sshd_sftp="internal-sftp -l VERBOSE -d $SFTP_HOME"
 	fi
 
 	_sshd_try=0
@@ -118,7 +122,8 @@ EOF
 		# Loopback only, whatever the file holds (a failed write above
 		# would leave sshd its defaults: every address, port 22).
 		grep -qx "ListenAddress 127.0.0.1" "$_sshd_dir/sshd_config" || return 1
-		"$_sshd_bin" -D -e -f "$_sshd_dir/sshd_config" -E "$SSHD_LOG" -o ListenAddress=127.0.0.1 \
+		LD_PRELOAD=${_sshd_preload:-${LD_PRELOAD:-}} SYSLOG_FILE=${SSHD_SFTP_LOG:-} \
+			"$_sshd_bin" -D -e -f "$_sshd_dir/sshd_config" -E "$SSHD_LOG" -o ListenAddress=127.0.0.1 \
 			</dev/null >>"$SSHD_LOG" 2>&1 &
 		SSHD_PID=$!
 		t_at_exit "kill $SSHD_PID"
