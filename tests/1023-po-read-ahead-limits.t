@@ -49,6 +49,7 @@ posync_conf sftp.port="$PP" sftp.known_hosts="$SCRATCH/known_hosts.proxy" \
 	sftp.timeout=5 sftp.run_timeout=2
 t_exit "run_timeout passes while a backlog is read ahead: exit 75" 75 po-export-parse
 t_like "... said" "$(t_err)" 'run_timeout \(2 s\) has passed'
+t_is "... no sanitizer report (POSYNC_BINDIR=build/san)" "$(t_err | grep -c Sanitizer)" 0
 t_true "... not all was taken" "$(inbox_n)" -gt 0
 M=$SP/state/po-export-parse.metrics
 t_is "... the metrics' exit status is 75" "$(awk '$1 == "exit" { print $2 }' "$M")" 75
@@ -72,6 +73,7 @@ took=$(( $(date +%s) - start ))
 t_is "silent after the last answer: all archived" "$(ls "$AR" | wc -l | tr -d ' ')" $N
 t_true "... the run's end waits one [sftp] timeout, not one a channel (took ${took}s; 27 s before)" \
 	"$took" -le 9
+t_is "... no sanitizer report (POSYNC_BINDIR=build/san)" "$(grep -c Sanitizer "$SCRATCH/.err")" 0
 kill $_spid
 
 # --- a server silent in the middle of a batch
