@@ -50,11 +50,14 @@
  * 10 sessions a connection (MaxSessions). */
 #define MANY_SLOTS 8
 
+struct many;
+
 struct sftp {
 	int sock;
 	LIBSSH2_SESSION *ses;
 	LIBSSH2_SFTP *sftp;
 	LIBSSH2_SFTP *cur;		/* the channel last_fx asks: sftp, or a batch's */
+	struct many *batch;		/* the batch running, for where(s, NULL) */
 	LIBSSH2_SFTP *more[MANY_SLOTS];	/* channels for batches (sftp_fetch_many) */
 	int nmore;			/* how many of more[] are open */
 	int more_tried;			/* 1: no more channels are asked for */
@@ -80,13 +83,18 @@ static int ssh_users;			/* libssh2_init once, libssh2_exit at the last close */
 
 /* ------------------------------------------------------------ messages */
 
+static char *batch_where(struct sftp *s);
+
 /* "sftp://user@host:port/path" for a message, quoted whole (msg_quote):
- * the path is the server's or NetSuite's text. */
+ * the path is the server's or NetSuite's text.  No path during a batch:
+ * the batch (batch_where), not one file of it. */
 static char *
 where(struct sftp *s, const char *path)
 {
 	char *u, *w;
 
+	if (!path && s->batch)
+		return batch_where(s);
 	if (!path)
 		return xstrdup(s->where);
 	u = xasprintf("%s%s%s", s->where, path[0] == '/' ? "" : "/", path);
@@ -1101,6 +1109,38 @@ bad:
 	return st;
 }
 
+/*
+ * Each channel closed (each close waits for the server's answer), the
+ * whole bounded by one [sftp] timeout: a server silent after its last
+ * answer would otherwise hold the run a timeout per channel.  A close that
+ * fails or runs past it marks the connection dead: the socket is shut, so
+ * the rest fail at once and are freed anyway (libssh2 frees on failure).
+ */
+static void
+close_channels(struct sftp *s)
+{
+	int64_t end = now_ms() + s->timeout_ms, left;
+	LIBSSH2_SFTP *sf;
+
+	while (s->nmore > 0 || s->sftp) {
+		if (s->nmore > 0)
+			sf = s->more[--s->nmore];
+		else {
+			sf = s->sftp;
+			s->sftp = NULL;
+		}
+		left = end - now_ms();
+		if (!s->dead && left <= 0)
+			s->dead = 1;
+		if (s->dead && s->sock >= 0)
+			shutdown(s->sock, SHUT_RDWR);
+		if (!s->dead)
+			libssh2_session_set_timeout(s->ses, (long)left);
+		if (libssh2_sftp_shutdown(sf) != 0)
+			s->dead = 1;
+	}
+}
+
 void
 sftp_close(struct sftp *s)
 {
@@ -1110,10 +1150,7 @@ sftp_close(struct sftp *s)
 	 * so closing frees memory without waiting out the timeout again. */
 	if (s->dead && s->sock >= 0)
 		shutdown(s->sock, SHUT_RDWR);
-	while (s->nmore > 0)
-		libssh2_sftp_shutdown(s->more[--s->nmore]);
-	if (s->sftp)
-		libssh2_sftp_shutdown(s->sftp);	/* fails fast when dead, frees anyway */
+	close_channels(s);
 	if (s->ses) {
 		if (!s->dead)
 			libssh2_session_disconnect(s->ses, "posync done");
@@ -1889,13 +1926,38 @@ more_channels(struct sftp *s, int want)
 		if (code == LIBSSH2_ERROR_CHANNEL_FAILURE ||
 		    code == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED ||
 		    code == LIBSSH2_ERROR_SFTP_PROTOCOL) {
-			msg_info("%s: the server allows %d SFTP channels at once",
-			    s->where, s->nmore + 1);
+			msg_info("%s: the server allows %d SFTP channel%s at once",
+			    s->where, s->nmore + 1, s->nmore ? "s" : "");
 			s->more_tried = 1;
 		} else
 			return fail(s, NULL, "cannot start another SFTP channel");
 	}
 	return 0;
+}
+
+/* What a wait of the batch running names: its one request left, or how
+ * many are left (a stall is the server's, not a file's). */
+static char *
+batch_where(struct sftp *s)
+{
+	struct many *m = s->batch;
+	const char *one = NULL;
+	size_t i, k = 0;
+	char *w;
+
+	for (i = 0; i < m->n; i++)
+		if (m->r[i].st == SFTP_PENDING) {
+			one = m->r[i].path;
+			k++;
+		}
+	s->batch = NULL;
+	if (k == 1)
+		w = where(s, one);
+	else
+		w = xasprintf("%s (a batch: %zu requests not answered)",
+		    s->where, k);
+	s->batch = m;
+	return w;
 }
 
 /* The rest of the batch when the connection is gone: its status each. */
@@ -2104,8 +2166,9 @@ many_run(struct many *m)
 	int i, moved, st = 0;
 
 	libssh2_session_set_blocking(s->ses, 0);
+	s->batch = m;
 	while (slots_fill(m)) {
-		if ((st = expired(s, m->r[m->next - 1].path)) != 0)
+		if ((st = expired(s, NULL)) != 0)
 			break;
 		rx = rx_bytes;
 		moved = 0;
@@ -2117,9 +2180,10 @@ many_run(struct many *m)
 			break;
 		}
 		if (!moved && rx == rx_bytes &&
-		    (st = wait_socket(s, m->r[m->next - 1].path)) != 0)
+		    (st = wait_socket(s, NULL)) != 0)
 			break;
 	}
+	s->batch = NULL;
 	for (i = 0; i < m->nslot; i++) {
 		free(m->slot[i].buf);
 		if (m->slot[i].h)	/* dead: fails at once, frees it */
@@ -2149,7 +2213,7 @@ many(struct sftp *s, enum many_kind k, struct sftp_req *r, size_t n,
 		r[i].got = 0;
 		memset(&r[i].now, 0, sizeof r[i].now);
 	}
-	if ((st = dead(s, r[0].path)) != 0 ||
+	if ((st = dead(s, NULL)) != 0 ||
 	    (st = more_channels(s, n < MANY_SLOTS ? (int)n : MANY_SLOTS)) != 0) {
 		for (i = 0; i < n; i++)
 			r[i].st = st;

@@ -185,8 +185,9 @@ spool_tmp_path(const char *area, const char *name)
 	return xasprintf("%s/tmp/%s.%ld", area, name, (long)getpid());
 }
 
-int
-spool_create(struct spool_file *sf, const char *area, const char *name)
+/* spool_create, saying why it failed unless quiet. */
+static int
+create(struct spool_file *sf, const char *area, const char *name, int quiet)
 {
 	int fd;
 
@@ -197,7 +198,8 @@ spool_create(struct spool_file *sf, const char *area, const char *name)
 	fd = open(sf->tmppath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	    FILE_MODE);
 	if (fd < 0 || !(sf->fp = fdopen(fd, "w"))) {
-		msg_warnerr("cannot create %s", sf->tmppath);
+		if (!quiet)
+			msg_warnerr("cannot create %s", sf->tmppath);
 		if (fd >= 0) {
 			close(fd);
 			unlink(sf->tmppath);
@@ -209,6 +211,18 @@ spool_create(struct spool_file *sf, const char *area, const char *name)
 	sf->area = xstrdup(area);
 	sf->name = xstrdup(name);
 	return 0;
+}
+
+int
+spool_create(struct spool_file *sf, const char *area, const char *name)
+{
+	return create(sf, area, name, 0);
+}
+
+int
+spool_create_quiet(struct spool_file *sf, const char *area, const char *name)
+{
+	return create(sf, area, name, 1);
 }
 
 static void

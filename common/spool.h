@@ -51,6 +51,9 @@ struct spool_file {
 	char *tmppath;
 };
 int spool_create(struct spool_file *sf, const char *area, const char *name);
+/* The same, saying nothing when it fails: for a file the caller can do
+ * without (a read-ahead copy), whose failure the real step says again. */
+int spool_create_quiet(struct spool_file *sf, const char *area, const char *name);
 /* fflush, fsync, close, rename into area/sub/NAME (replacing a file of the
  * same name), fsync area/sub.  Frees sf.  On failure removes the tmp file. */
 int spool_commit(struct spool_file *sf, const char *sub);

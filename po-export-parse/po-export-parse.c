@@ -51,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,6 +79,7 @@
 #define STAGE_MAX	1000	/* files parsed before their one sync */
 #define AHEAD_FILES	64	/* small files read ahead together */
 #define AHEAD_SIZE	(1 << 20)	/* bytes: a larger file is read alone */
+#define AHEAD_SPARE	16	/* fds the run keeps for its own files */
 #define STREAM_MIN	(4 << 20)	/* bytes from which a file is parsed as
 				 * it downloads (follow): below, the gain is
 				 * under a tenth of a second, and a backlog
@@ -1944,18 +1946,46 @@ ahead_worth(struct run *run, const struct sftp_entry *e, time_t now)
 	    e->mtime <= now - c->netsuite.po_min_age;
 }
 
+/* How many read-ahead copies the open files limit leaves room for: each
+ * holds an fd till its turn, while the parse, the raw copy and the rest of
+ * the run need theirs (AHEAD_SPARE above the lowest free fd). */
+static size_t
+ahead_room(void)
+{
+	struct rlimit rl;
+	rlim_t used;
+	int fd;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	close(fd);
+	used = (rlim_t)fd + AHEAD_SPARE;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= used)
+		return 0;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur - used < AHEAD_FILES)
+		return (size_t)(rl.rlim_cur - used);
+	return AHEAD_FILES;
+}
+
 /*
  * The next AHEAD_FILES small files of the listing from ents[i] on read
  * ahead together (sftp_fetch_many), each into its po/tmp copy with the
  * look after its read: a round trip's wait for each of open, read, close
  * and stat becomes a few for them all.  Each is judged at its turn
  * (ahead_take) as a download is; one not taken then is dropped.  Fewer
- * than two: nothing is read ahead, each is downloaded at its turn.
+ * than two: nothing is read ahead, each is downloaded at its turn.  No
+ * more than the open files limit leaves room for (ahead_room), and a copy
+ * that cannot be made ends the read-ahead without a word: its file is
+ * downloaded at its turn, which says what is wrong.  A batch stopped by
+ * run_timeout leaves its status in the session (sftp_expired, do_sftp).
  */
 static void
 read_ahead(struct run *run, const struct sftp_entry *ents, size_t i, size_t n)
 {
 	time_t now = future_now(&run->future);
+	size_t room = ahead_room();
 	struct sftp_req *r;
 	struct ahead *a;
 	char *safe;
@@ -1964,13 +1994,13 @@ read_ahead(struct run *run, const struct sftp_entry *ents, size_t i, size_t n)
 	ahead_drop(run);
 	run->ahead = xcalloc(AHEAD_FILES, sizeof *run->ahead);
 	run->areq = xcalloc(AHEAD_FILES, sizeof *run->areq);
-	for (; i < n && run->nahead < AHEAD_FILES && !st; i++) {
+	for (; i < n && run->nahead < room && !st; i++) {
 		if (!ahead_worth(run, &ents[i], now))
 			continue;
 		a = &run->ahead[run->nahead];
 		r = &run->areq[run->nahead];
 		safe = safename(ents[i].name, strlen(ents[i].name));
-		if ((st = spool_create(&a->sf, run->po_area, safe)) == 0) {
+		if ((st = spool_create_quiet(&a->sf, run->po_area, safe)) == 0) {
 			a->e = &ents[i];
 			a->open = 1;
 			r->path = path_join(run->cfg.netsuite.po_dir, ents[i].name);
@@ -2440,6 +2470,11 @@ do_sftp(struct run *run)
 	if (!run->dry)
 		all = exit_merge(all, prune_markers(run, ents, n));
 	sftp_entries_free(ents, n);
+	/* run_timeout stopped the walk: what it left is for a later run (75),
+	 * even when the status last seen was a file's 0 (a batch read ahead
+	 * expires with files of it taken, the rest left) */
+	if (sftp_expired(run->sftp))
+		all = exit_merge(all, EX_TEMPFAIL);
 	sftp_close(run->sftp);
 	run->sftp = NULL;
 	if (run->raw_unsynced)
