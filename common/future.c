@@ -187,6 +187,24 @@ future_fetch(struct sftp *s, const struct sftp_entry *e, const char *remote,
 	return future_judge(s, e, remote, folder, max, st, got, &now);
 }
 
+/* A read that failed as a file being written does (sftp's EX_TEMPFAIL),
+ * looked at again: 1 when the file did move (grew, shrank, went, or is no
+ * file now), so the next run judges it afresh; 0 when it is as listed,
+ * for the failure to be the run's status -- a server failing to read an
+ * unchanged file every run must not look like success. */
+static int
+moved(struct sftp *s, const struct sftp_entry *e, const char *remote)
+{
+	struct sftp_entry now;
+	const char *kind;
+	int st;
+
+	st = sftp_lstat(s, remote, &now, &kind);
+	if (st == SFTP_MISSING)
+		return 1;
+	return st == 0 && (!now.is_reg || !future_same(e, &now, FUTURE_UNREAD));
+}
+
 int
 future_judge(struct sftp *s, const struct sftp_entry *e, const char *remote,
     const char *folder, uint64_t max, int st, uint64_t got,
@@ -204,8 +222,8 @@ future_judge(struct sftp *s, const struct sftp_entry *e, const char *remote,
 		free(why);
 		return st;
 	}
-	if (st == EX_TEMPFAIL && !sftp_expired(s))
-		return FUTURE_LATER;	/* grew while read: said by sftp */
+	if (st == EX_TEMPFAIL && !sftp_expired(s) && moved(s, e, remote))
+		return FUTURE_LATER;	/* grew or went while read: said by sftp */
 	if (st == EX_DATAERR && e->size <= max)
 		return FUTURE_LATER;	/* grew past max since listed: said */
 	return st;

@@ -42,7 +42,9 @@
  * and looks at it again: 0 when it is still as listed (the same size and
  * mtime, and that many bytes came); FUTURE_LATER when it is not settled:
  * it changed meanwhile, went away since listed (both said under -v),
- * grew while it was read on a connection still in time, or grew past max
+ * grew or went while it was read on a connection still in time (looked
+ * at once more: a read failing on a file still as listed is the read's
+ * status, EX_TEMPFAIL, not a quiet later), or grew past max
  * though listed within it (sftp said those two): left for a later run,
  * which judges it again as it is listed then; else sftp_get's or
  * sftp_stat's status (EX_DATAERR: listed over max), for the caller to
