@@ -30,7 +30,9 @@
  *   most PEND_MAX ledger records and OUT_CHUNK bytes of a batch are held.
  * - One read of a file (issue 12, P2): a remote file is parsed as it
  *   downloads (follow), and the hash is computed by the parser's reads
- *   (feed).  Until the last byte is in, the batches and side CSVs are in
+ *   (feed).  A file whole before its parse (read ahead, downloaded, or
+ *   local) is hashed first (parsed_before): one parsed before is not
+ *   parsed again, and the parse then reads from the page cache.  Until the last byte is in, the batches and side CSVs are in
  *   tmp/ under a provisional hash, the ledger records held (pend_hold);
  *   then the marker decides (settle): parsed before, all of it is dropped
  *   and no ledger record of the file is ever appended; else it takes its
