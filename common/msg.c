@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,9 @@ static struct kind {
 	char first[MSG_FIRST];
 } kinds[MSG_KINDS];
 static size_t nkinds;
+/* kinds[] and the lines out: po-export-parse's download thread (follow)
+ * may say a failure while the main thread says another */
+static pthread_mutex_t kinds_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static struct kind *
 kind_of(const void *fmt, const void *site)
@@ -282,6 +286,7 @@ summary(void)
 	char line[MSG_FIRST + 100];
 	size_t i;
 
+	pthread_mutex_lock(&kinds_mu);
 	for (i = 0; i < nkinds; i++) {
 		if (kinds[i].n <= MSG_SHOWN)
 			continue;
@@ -290,6 +295,7 @@ summary(void)
 		say(LOG_ERR, line);
 		kinds[i].n = MSG_SHOWN;	/* said once, even if exit runs twice */
 	}
+	pthread_mutex_unlock(&kinds_mu);
 	fflush(stderr);
 }
 
@@ -309,12 +315,15 @@ say(int prio, const char *text)
  * allocation that failed.
  */
 static void emit(int prio, const char *fmt, va_list ap, const char *err,
-    struct kind *k) __attribute__((format(printf, 2, 0)));
+    const void *site) __attribute__((format(printf, 2, 0)));
 
+/* site: the caller's return address, for a message held back past
+ * MSG_SHOWN of its kind; NULL for one always said. */
 static void
-emit(int prio, const char *fmt, va_list ap, const char *err, struct kind *k)
+emit(int prio, const char *fmt, va_list ap, const char *err, const void *site)
 {
 	char line[4096], out[4 * sizeof line + 1];
+	struct kind *k;
 	size_t o;
 	int n;
 
@@ -330,15 +339,17 @@ emit(int prio, const char *fmt, va_list ap, const char *err, struct kind *k)
 		o = strlen(out);
 		esc_mem(out + o, sizeof out - o, err, strlen(err));
 	}
+	pthread_mutex_lock(&kinds_mu);
+	k = site ? kind_of(fmt, site) : NULL;
 	if (k && ++k->n > MSG_SHOWN) {
 		/* out is escaped already: this only cuts it at a whole
 		 * character, and says so */
 		if (k->n == MSG_SHOWN + 1 && esc_mem(k->first,
 		    sizeof k->first - 3, out, strlen(out)) < strlen(out))
 			strcat(k->first, "...");
-		return;
-	}
-	say(prio, out);
+	} else
+		say(prio, out);
+	pthread_mutex_unlock(&kinds_mu);
 }
 
 void
@@ -347,8 +358,7 @@ msg_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(LOG_ERR, fmt, ap, NULL,
-	    kind_of(fmt, __builtin_return_address(0)));
+	emit(LOG_ERR, fmt, ap, NULL, __builtin_return_address(0));
 	va_end(ap);
 }
 
@@ -359,7 +369,7 @@ msg_warnerr(const char *fmt, ...)
 	const char *err = msg_strerror(errno);
 
 	va_start(ap, fmt);
-	emit(LOG_ERR, fmt, ap, err, kind_of(fmt, __builtin_return_address(0)));
+	emit(LOG_ERR, fmt, ap, err, __builtin_return_address(0));
 	va_end(ap);
 }
 

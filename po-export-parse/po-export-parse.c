@@ -30,7 +30,9 @@
  *   most PEND_MAX ledger records and OUT_CHUNK bytes of a batch are held.
  * - One read of a file (issue 12, P2): a remote file is parsed as it
  *   downloads (follow), and the hash is computed by the parser's reads
- *   (feed).  Until the last byte is in, the batches and side CSVs are in
+ *   (feed).  A file whole before its parse (read ahead, downloaded, or
+ *   local) is hashed first (parsed_before): one parsed before is not
+ *   parsed again, and the parse then reads from the page cache.  Until the last byte is in, the batches and side CSVs are in
  *   tmp/ under a provisional hash, the ledger records held (pend_hold);
  *   then the marker decides (settle): parsed before, all of it is dropped
  *   and no ledger record of the file is ever appended; else it takes its
@@ -236,24 +238,49 @@ pend_add(struct job *j, const struct pocsv_row *row)
 	return 0;
 }
 
+static char *out_name(const struct job *j, const char *hash,
+    const char *suffix);
+
+/*
+ * The job's file SAFE.PROV and suffix created in tmp/ (job_new: a name
+ * no remote file's can be), O_EXCL all the same: a name met there is
+ * said, never a file overwritten.  rw: read back too, and the process's
+ * own (the held records).  The fd, *tmp its path; -1 said.
+ */
+static int
+prov_create(const struct job *j, const char *suffix, int rw, char **tmp)
+{
+	char *name = out_name(j, j->prov, suffix);
+	int fd = -1;
+
+	*tmp = spool_tmp_path(j->run->po_area, name);
+	if (!spool_name_ok(name, NULL))
+		msg_warn("internal error: %s is not a valid spool file name",
+		    *tmp);
+	else if ((fd = open(*tmp, (rw ? O_RDWR : O_WRONLY) | O_CREAT | O_EXCL |
+	    O_CLOEXEC | O_NOFOLLOW, rw ? 0600 : 0640)) < 0)
+		msg_warnerr("cannot create %s", *tmp);
+	if (fd < 0) {
+		free(*tmp);
+		*tmp = NULL;
+	}
+	free(name);
+	return fd;
+}
+
 /* The held records' file: no name, gone with the process however it ends. */
 static int
 held_open(struct job *j)
 {
-	char *name = xasprintf("%s.%s.ledger", j->safe, j->prov);
-	char *tmp = spool_tmp_path(j->run->po_area, name);
+	char *tmp;
 	int fd;
 
-	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		msg_warnerr("cannot create %s", tmp);
-	else if (unlink(tmp) < 0) {
+	if ((fd = prov_create(j, ".ledger", 1, &tmp)) >= 0 && unlink(tmp) < 0) {
 		msg_warnerr("cannot remove %s", tmp);
 		close(fd);
 		fd = -1;
 	}
 	free(tmp);
-	free(name);
 	return fd;
 }
 
@@ -356,6 +383,11 @@ pend_flush(struct job *j)
 		r = pend_append(j, j->pend, j->npend, j->arena.s);
 	j->npend = 0;
 	buf_reset(&j->arena);
+	/* read back: its descriptor and its space go now, not at the
+	 * commit (STAGE_MAX staged files would hold as many fds) */
+	if (j->held >= 0)
+		close(j->held);
+	j->held = -1;
 	return r;
 }
 
@@ -369,12 +401,20 @@ out_name(const struct job *j, const char *hash, const char *suffix)
 	return xasprintf("%s.%s%s", j->safe, hash, suffix);
 }
 
+/* Batch n's suffix: .NNNNN.json */
+#define BATCH_SFX_MAX	32
+static void
+batch_sfx(char sfx[BATCH_SFX_MAX], unsigned long n)
+{
+	snprintf(sfx, BATCH_SFX_MAX, ".%05lu.json", n);
+}
+
 static char *
 batch_name(const struct job *j, const char *hash, unsigned long n)
 {
-	char sfx[32];
+	char sfx[BATCH_SFX_MAX];
 
-	snprintf(sfx, sizeof sfx, ".%05lu.json", n);
+	batch_sfx(sfx, n);
 	return out_name(j, hash, sfx);
 }
 
@@ -383,7 +423,7 @@ batch_name(const struct job *j, const char *hash, unsigned long n)
 static int
 batch_open(struct job *j)
 {
-	char *name;
+	char sfx[BATCH_SFX_MAX], *name;
 	int r = 0;
 
 	j->batches++;
@@ -391,7 +431,8 @@ batch_open(struct job *j)
 	j->open = 1;
 	if (j->run->dry)
 		return 0;
-	name = batch_name(j, j->prov, j->batches);
+	batch_sfx(sfx, j->batches);
+	name = out_name(j, j->prov, sfx);
 	if (!spool_name_ok(name, ".json") || strlen(name) > SPOOL_BATCH_MAX) {
 		/* only past 999,999 batches of one file (safename.h): the
 		 * name must leave room for po-import's STEM.rows.json */
@@ -400,14 +441,14 @@ batch_open(struct job *j)
 		j->open = 0;
 		return EX_SOFTWARE;
 	}
-	if ((j->bfd = spool_create_fd(j->run->po_area, name, &j->btmp)) < 0) {
+	free(name);
+	if ((j->bfd = prov_create(j, sfx, 0, &j->btmp)) < 0) {
 		r = EX_IOERR;
 		j->open = 0;
 	} else {
 		j->written++;
 		buf_addc(&j->out, '[');
 	}
-	free(name);
 	return r;
 }
 
@@ -570,7 +611,7 @@ rename_tmp(const struct job *j, const char *suffix)
 static void
 unpublish(struct job *j)
 {
-	char sfx[32];
+	char sfx[BATCH_SFX_MAX];
 	unsigned long n;
 
 	if (j->bfd >= 0)
@@ -581,7 +622,7 @@ unpublish(struct job *j)
 	if (j->run->dry || j->published)
 		return;
 	for (n = 1; n <= j->batches; n++) {
-		snprintf(sfx, sizeof sfx, ".%05lu.json", n);
+		batch_sfx(sfx, n);
 		unlink_tmp(j, j->prov, sfx);
 		if (j->hash[0])
 			unlink_tmp(j, j->hash, sfx);
@@ -602,14 +643,14 @@ static int
 promote(struct job *j)
 {
 	static const char *const all[] = { "new", "cur", "failed", NULL };
-	char sfx[32], *name;
+	char sfx[BATCH_SFX_MAX], *name;
 	unsigned long n;
 	int r = 0;
 
 	if (j->run->dry)
 		return 0;
 	for (n = 1; n <= j->batches && r == 0; n++) {
-		snprintf(sfx, sizeof sfx, ".%05lu.json", n);
+		batch_sfx(sfx, n);
 		name = out_name(j, j->hash, sfx);
 		if (spool_has(j->run->po_area, all, name)) {
 			unlink_tmp(j, j->prov, sfx);
@@ -647,14 +688,13 @@ recovered_name(struct job *j)
 static FILE *
 side_fp(struct job *j, struct side *sd, const char *header, int *r)
 {
-	char *name, *tmp;
+	char *tmp;
 	int fd;
 
 	*r = 0;
 	if (sd->fp)
 		return sd->fp;
-	name = out_name(j, j->prov, sd->suffix);
-	if ((fd = spool_create_fd(j->run->po_area, name, &tmp)) < 0)
+	if ((fd = prov_create(j, sd->suffix, 0, &tmp)) < 0)
 		*r = EX_IOERR;
 	else if (!(sd->fp = fdopen(fd, "w"))) {
 		msg_warnerr("cannot create %s", tmp);
@@ -664,7 +704,6 @@ side_fp(struct job *j, struct side *sd, const char *header, int *r)
 	} else
 		fputs(header, sd->fp);
 	free(tmp);
-	free(name);
 	return sd->fp;
 }
 
@@ -931,8 +970,8 @@ feed_read(void *arg, void *b, size_t n)
 
 	if (f->end)
 		return f->end > 0 ? 0 : (errno = EIO, -1);
-	if (!f->fw)
-		r = read(f->fd, b, n);
+	if (!f->fw)		/* pread: a file may be fed twice (parsed_before) */
+		r = pread(f->fd, b, n, (off_t)f->off);
 	else if ((r = follow_wait(f->fw, f->off, n)) > 0)
 		r = pread(f->fd, b, (size_t)r, (off_t)f->off);
 	else if (r < 0)
@@ -947,20 +986,28 @@ feed_read(void *arg, void *b, size_t n)
 	return r;
 }
 
+/* The bytes not read yet read (and hashed), to the feed's end. */
+static void
+feed_drain(struct feed *f)
+{
+	char *b;
+	ssize_t r;
+
+	if (f->end)
+		return;
+	b = xmalloc(1 << 16);
+	while ((r = feed_read(f, b, 1 << 16)) > 0 || (r < 0 && errno == EINTR))
+		;
+	free(b);
+}
+
 /* The feed's end: with drain, the bytes the parse left read (and hashed);
  * a download waited for.  0, or the download's status. */
 static int
 feed_end(struct feed *f, int drain)
 {
-	char *b;
-	ssize_t r;
-
-	if (drain && !f->end) {
-		b = xmalloc(1 << 16);
-		while ((r = feed_read(f, b, 1 << 16)) > 0 || (r < 0 && errno == EINTR))
-			;
-		free(b);
-	}
+	if (drain)
+		feed_drain(f);
 	return f->fw ? follow_join(f->fw) : 0;
 }
 
@@ -1337,6 +1384,51 @@ parse_check(struct job *j, char **why, int *status, enum outcome *o)
 	return 0;
 }
 
+/* j->hash known: 1 when its marker exists (parsed before: reported by
+ * already_parsed, DONE), else 0. */
+static int
+marker_settles(struct job *j, int *status, enum outcome *o)
+{
+	char *marker = marker_path(j);
+	int there = access(marker, F_OK) == 0;
+
+	if (there) {
+		*status = already_parsed(j, marker);
+		*o = DONE;
+	}
+	free(marker);
+	return there;
+}
+
+/*
+ * A whole file (read ahead, downloaded, then parsed, or local: no
+ * download to follow) is hashed before it is parsed: one parsed before
+ * is only reported, never parsed again, and for one that is not, the
+ * parse's read that follows is from the page cache.  1 when settled
+ * (*status, *o), else 0.  A file parsed as it arrives has its hash only
+ * at its end (settle).
+ */
+static int
+parsed_before(struct job *j, int *status, enum outcome *o)
+{
+	struct feed f;
+	int r;
+
+	if (j->feed->fw)
+		return 0;
+	feed_init(&f, j->feed->fd, j->name, NULL);
+	feed_drain(&f);
+	if (!feed_hash(&f, j->hash)) {
+		msg_cannot_read(j->qname);
+		*status = EX_IOERR;
+		*o = RETRY;
+		return 1;
+	}
+	r = marker_settles(j, status, o);
+	j->hash[0] = '\0';	/* the parse's own read gives it (settle) */
+	return r;
+}
+
 /*
  * Every row read (rr: read_rows's), the feed at its end: the file's hash
  * is known, and its marker decides.  Parsed before: already_parsed, DONE,
@@ -1350,8 +1442,6 @@ parse_check(struct job *j, char **why, int *status, enum outcome *o)
 static int
 settle(struct job *j, int rr, int *status, enum outcome *o)
 {
-	char *marker;
-
 	if (rr < 0) {
 		msg_cannot_read(j->qname);
 		rr = EX_IOERR;
@@ -1360,14 +1450,8 @@ settle(struct job *j, int rr, int *status, enum outcome *o)
 	*status = rr;
 	if (!feed_hash(j->feed, j->hash))
 		return 1;	/* read error: said */
-	marker = marker_path(j);
-	if (access(marker, F_OK) == 0) {
-		*status = already_parsed(j, marker);
-		*o = DONE;
-		free(marker);
+	if (marker_settles(j, status, o))
 		return 1;
-	}
-	free(marker);
 	if (rr == 0 && (rr = promote(j)) == 0) {
 		say_now(j);
 		rr = stage(j);
@@ -1388,9 +1472,10 @@ job_new(struct run *run, struct feed *f, const char *name, time_t mtime)
 	j->name = name;
 	j->qname = msg_quote(name, strlen(name));
 	j->safe = safename(name, strlen(name));
-	/* a hash no file has (not hex), this file's alone in this process
-	 * (tmp/'s names end in .PID) */
-	snprintf(j->prov, sizeof j->prov, "p%015lx", ++run->nprov);
+	/* a hash no file has, this file's alone in this process (tmp/'s
+	 * names end in .PID), and a name no remote file's can be: "=p" is
+	 * never in a safename(3) ('=' is followed by hex or '_') */
+	snprintf(j->prov, sizeof j->prov, "=p%014lx", ++run->nprov);
 	j->rej.suffix = REJECTS_SUFFIX;
 	j->rec.suffix = SPOOL_RECOVERED_SUFFIX;
 	file_times(j, f->fd, mtime);
@@ -1413,6 +1498,8 @@ parse_rows(struct run *run, struct feed *f, const char *name, time_t mtime,
 			goto unread;
 		goto fail;
 	}
+	if (parsed_before(j, status, o))
+		goto fail;
 	r = pocsv_open_reader(&p, feed_read, f,
 	    run->cfg.netsuite.arrival_date_format, why);
 	if (r == 0) {
