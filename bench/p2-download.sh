@@ -5,8 +5,8 @@
 #   sh bench/p2-download.sh [ROWS] [RUNS] [BATCH]
 #                       (defaults 2150000 rows, ~92 MB; 2 runs; batch_size 100000)
 #
-# Starts the tests' real OpenSSH sshd on 127.0.0.1 (tests/bed/sshd.sh:
-# needs root for its chroot), generates ROWS rows as pocsv-bench.sh does,
+# Starts the tests' real OpenSSH sshd on 127.0.0.1 (tests/bed/sshd.sh,
+# unprivileged), generates ROWS rows as pocsv-bench.sh does,
 # and times, RUNS times each, on fresh spools:
 #   local   po-export-parse FILE on the local copy (no SFTP)
 #   sftp    po-export-parse taking the same file from the inbox (listing,

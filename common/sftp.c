@@ -1389,6 +1389,24 @@ take_bytes(struct sftp *s, const char *remote, int fd, const char *buf,
 	return 0;
 }
 
+/* A read that failed.  libssh2 1.10 ends a read of a file growing under
+ * it with an SFTP "ok" status where data was asked for: that is the file
+ * changing, said so (EX_TEMPFAIL; future.h looks at the file again), not
+ * "download failed: ok". */
+static int
+read_failed(struct sftp *s, const char *remote)
+{
+	char *w;
+
+	if (last_fx(s) != LIBSSH2_FX_OK)
+		return fail(s, remote, "download failed");
+	w = where(s, remote);
+	msg_warn("%s: the read ended early (an SFTP \"ok\" where data was "
+	    "asked for): the file changed while it was read", w);
+	free(w);
+	return EX_TEMPFAIL;
+}
+
 static int
 get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got,
     int have_size, uint64_t size)
@@ -1418,7 +1436,7 @@ get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got,
 		if (r == 0)
 			break;
 		if (r < 0) {
-			st = fail(s, remote, "download failed");
+			st = read_failed(s, remote);
 			break;
 		}
 		if (listed && total + (uint64_t)r > size) {
