@@ -32,8 +32,9 @@
  *   downloads (follow), and the hash is computed by the parser's reads
  *   (feed).  A file whole before its parse (read ahead, downloaded, or
  *   local) is hashed first (parsed_before): one parsed before is not
- *   parsed again, and the parse then reads from the page cache.  Until the last byte is in, the batches and side CSVs are in
- *   tmp/ under a provisional hash, the ledger records held (pend_hold);
+ *   parsed again, and the parse then reads from the page cache.  Until
+ *   the last byte is in, the batches and side CSVs are in tmp/ under a
+ *   provisional hash, the ledger records held (pend_hold);
  *   then the marker decides (settle): parsed before, all of it is dropped
  *   and no ledger record of the file is ever appended; else it takes its
  *   own names (promote) and is staged.  A download that fails or a file
@@ -2179,8 +2180,9 @@ fetch_then_parse(struct run *run, const struct sftp_entry *e,
 
 /*
  * The remote file downloaded into its raw copy and parsed as it arrives
- * (follow), when it is STREAM_MIN bytes or more: the parse ends when the download does, and only a download
- * whole and still as listed (future_fetch) leaves anything: else UNREAD,
+ * (follow), when it is STREAM_MIN bytes or more: the parse ends when the
+ * download does, and only a download whole and still as listed
+ * (future_fetch) leaves anything: else UNREAD,
  * *st the download's status (FUTURE_LATER: not settled), and all the
  * parse made dropped.  Otherwise as parse_file, *j the job staged.
  */
