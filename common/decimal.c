@@ -10,7 +10,6 @@
 
 #include "decimal.h"
 
-#define DEC_LIMIT (10000000000LL * DEC_ONE)	/* 1e10 whole units */
 
 int
 dec_parse(const char *s, size_t len, dec_t *out)

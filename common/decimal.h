@@ -13,6 +13,9 @@ typedef int64_t dec_t;			/* units of 1e-8 */
 #define DEC_ONE 100000000LL
 #define DEC_PLACES 8
 #define DEC_BUFSZ 32
+/* Every quantity is below this, 1e10 whole units (far above any real
+ * one): dec_parse refuses more, and a sum kept must stay below too. */
+#define DEC_LIMIT (10000000000LL * DEC_ONE)
 
 /* Parse a plain decimal: digits, optionally '.' and 1..8 digits; no sign,
  * exponent or spaces.  0 on success, else why not. */

@@ -308,7 +308,7 @@ rx_input_csv(struct rx_input *in, const char *po, const char *line,
 	ll->v[i].qty = has_qty ? qty : 0;
 }
 
-void
+int
 rx_input_seed(struct rx_input *in, const char *po, const char *line,
     dec_t acc)
 {
@@ -321,8 +321,14 @@ rx_input_seed(struct rx_input *in, const char *po, const char *line,
 		rx_po_init(&sd->po, po);
 	if (!line) {
 		sd->held = 1;
-		return;
+		return 0;
 	}
 	l = rx_po_line(&sd->po, line);
-	l->received = rx_qty_add(l->received, acc);
+	/* a total the state could not be read back with (decimal.h) */
+	if (acc >= DEC_LIMIT - l->received) {
+		sd->held = 1;
+		return -1;
+	}
+	l->received += acc;
+	return 0;
 }

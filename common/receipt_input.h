@@ -77,8 +77,10 @@ void rx_input_csv(struct rx_input *in, const char *po, const char *line,
     int has_qty, dec_t qty);
 
 /* What a receipt dated before the floor accepted on a PO's line;
- * or, with line NULL, a row that could not be counted: the PO is held. */
-void rx_input_seed(struct rx_input *in, const char *po, const char *line,
+ * or, with line NULL, a row that could not be counted: the PO is held.
+ * -1 (the PO held too) when the line's total would reach DEC_LIMIT, a
+ * quantity no state could hold: the caller says so. */
+int rx_input_seed(struct rx_input *in, const char *po, const char *line,
     dec_t acc);
 
 #endif

@@ -109,7 +109,15 @@ take_seed(const cJSON *d, void *arg)
 		seed_hold(sd, id, o, od->po);
 		return 0;
 	}
-	rx_input_seed(sd->in, od->po, line, acc);
+	if (rx_input_seed(sd->in, od->po, line, acc) < 0) {
+		map_put(sd->held, od->po, &isnew);
+		if (isnew)
+			msg_warn("PO %s line %s: the receipts dated before the "
+			    "--start-at floor add up to 10000000000 or more, "
+			    "more than any quantity can be; PO %s held back "
+			    "until HotWax's data is fixed", od->po, line, od->po);
+		return 0;
+	}
 	msg_info("PO %s line %s: receipt %s (HotWax order %s), dated before "
 	    "the --start-at floor, counted as received in NetSuite", od->po,
 	    line, id ? id : "(no receiptId)", o);
