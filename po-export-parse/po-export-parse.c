@@ -80,7 +80,13 @@
 #define PEND_MAX	10000	/* ledger records held before an append */
 #define OUT_CHUNK	(64 * 1024)	/* batch bytes written at a time */
 #define STAGE_MAX	1000	/* files parsed before their one sync */
-#define AHEAD_FILES	64	/* small files read ahead together */
+#define AHEAD_FILES	64	/* small files read ahead together, at most */
+#define AHEAD_FIRST	8	/* ...in a run's first batch, growing or
+				 * shrinking with the time one takes (ahead_pace) */
+#define AHEAD_BYTES	(2 << 20)	/* bytes of a batch, a file's size each
+				 * (the first batch's; grows and shrinks with it) */
+#define AHEAD_MS	1000	/* a batch should take no longer: work is
+				 * durable only once its batch is in (STAGE_MS) */
 #define AHEAD_SIZE	(1 << 20)	/* bytes: a larger file is read alone */
 #define AHEAD_SPARE	16	/* fds the run keeps for its own files */
 #define STREAM_MIN	(4 << 20)	/* bytes from which a file is parsed as
@@ -109,6 +115,7 @@ struct run {
 	struct sftp_req *areq;	/* their reads, as sftp_fetch_many answered */
 	size_t nahead;
 	size_t ahead_end;	/* the listing's index read_ahead looked to */
+	size_t ahead_want;	/* files the next batch may hold (ahead_pace) */
 };
 
 /* What became of a CSV read (parse_file). */
@@ -2058,7 +2065,26 @@ ahead_room(void)
 }
 
 /*
- * The next AHEAD_FILES small files of the listing from ents[i] on read
+ * The next batch's size from the time this one took: twice as many files
+ * while a batch takes under half of AHEAD_MS, half as many past it.  A
+ * run's work is durable only once its batch is in and parsed (commit_run,
+ * STAGE_MS), so a batch that outlasted a run cut short (a deadline, a
+ * kill, run_timeout, a connection that drops) would leave nothing each
+ * time and a backlog would never move: a slow link gets small batches,
+ * a fast one up to AHEAD_FILES.
+ */
+static void
+ahead_pace(struct run *run, int64_t ms)
+{
+	if (ms < AHEAD_MS / 2 && run->ahead_want < AHEAD_FILES)
+		run->ahead_want *= 2;
+	else if (ms > AHEAD_MS && run->ahead_want > 2)
+		run->ahead_want /= 2;
+}
+
+/*
+ * The next small files of the listing from ents[i] on (ahead_pace says how
+ * many, up to AHEAD_FILES, their sizes up to a bound that grows with it) read
  * ahead together (sftp_fetch_many), each into its po/tmp copy with the
  * look after its read: a round trip's wait for each of open, read, close
  * and stat becomes a few for them all.  Each is judged at its turn
@@ -2074,17 +2100,26 @@ read_ahead(struct run *run, const struct sftp_entry *ents, size_t i, size_t n)
 {
 	time_t now = future_now(&run->future);
 	size_t room = ahead_room();
+	uint64_t bytes = 0, cap;
 	struct sftp_req *r;
 	struct ahead *a;
+	int64_t t0;
 	char *safe;
 	int st = 0;
 
 	ahead_drop(run);
+	if (!run->ahead_want)
+		run->ahead_want = AHEAD_FIRST;
+	room = room < run->ahead_want ? room : run->ahead_want;
+	cap = (uint64_t)AHEAD_BYTES * run->ahead_want / AHEAD_FIRST;
 	run->ahead = xcalloc(AHEAD_FILES, sizeof *run->ahead);
 	run->areq = xcalloc(AHEAD_FILES, sizeof *run->areq);
 	for (; i < n && run->nahead < room && !st; i++) {
 		if (!ahead_worth(run, &ents[i], now))
 			continue;
+		if (run->nahead && bytes + ents[i].size > cap)
+			break;
+		bytes += ents[i].size;
 		a = &run->ahead[run->nahead];
 		r = &run->areq[run->nahead];
 		safe = safename(ents[i].name, strlen(ents[i].name));
@@ -2104,8 +2139,10 @@ read_ahead(struct run *run, const struct sftp_entry *ents, size_t i, size_t n)
 		return;
 	}
 	test_point("download");	/* their downloads start */
+	t0 = mono_ms();
 	sftp_fetch_many(run->sftp, run->areq, run->nahead,
 	    (uint64_t)run->cfg.netsuite.po_max_size);
+	ahead_pace(run, mono_ms() - t0);
 }
 
 /* e's copy: read ahead (read_ahead), judged as future_fetch judges a
