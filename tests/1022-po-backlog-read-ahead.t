@@ -92,12 +92,8 @@ done
 # --- a server that allows 2 sessions a connection
 fresh
 fill 7400
-P2=$(free_port)
-"$_sshd_bin" -D -e -f "$_sshd_dir/sshd_config" -o Port="$P2" -o MaxSessions=2 \
-	-o PidFile="$SCRATCH/sshd2.pid" -o ListenAddress=127.0.0.1 </dev/null >"$SCRATCH/sshd2.log" 2>&1 &
-t_at_exit "kill $!"
-wait_port "$P2" || t_bail "the second sshd did not start"
-sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$P2 /" "$SFTP_KNOWN_HOSTS" >"$SCRATCH/known_hosts.2"
+sshd_more 2 -o MaxSessions=2
+P2=$MORE_PORT
 posync_conf sftp.port="$P2" sftp.known_hosts="$SCRATCH/known_hosts.2"
 t_ok "MaxSessions 2: exit 0" po-export-parse -v
 t_like "... -v says how many channels" "$(t_err)" 'the server allows 2 SFTP channels at once'
@@ -105,7 +101,7 @@ t_is "... each PO parsed once" "$(new_pos | tr '\n' ' ')" "$(seq_pos 7400)"
 t_is "... every file archived" "$(ls "$AR" | wc -l | tr -d ' ')" $N
 t_is "... the inbox is empty" "$(inbox)" ""
 t_is "... sshd started 2 sessions on the connection (its log)" \
-	"$(grep -c 'Starting session: ' "$SCRATCH/sshd2.log")" 2
+	"$(grep -c 'Starting session: ' "$SCRATCH/sshd.2.log")" 2
 # [sftp] channels = 1: one channel, every request after the one before
 fresh
 fill 7500
@@ -114,7 +110,7 @@ t_ok "[sftp] channels = 1: exit 0" po-export-parse -v
 t_is "... no second channel asked for (nothing to refuse)" \
 	"$(t_err | grep -c 'SFTP channels at once')" 0
 t_is "... sshd started 1 session more, not 2 (its log)" \
-	"$(grep -c 'Starting session: ' "$SCRATCH/sshd2.log")" 3
+	"$(grep -c 'Starting session: ' "$SCRATCH/sshd.2.log")" 3
 t_is "... each PO parsed once" "$(new_pos | tr '\n' ' ')" "$(seq_pos 7500)"
 t_is "... the inbox is empty" "$(inbox)" ""
 posync_conf sftp.channels=0

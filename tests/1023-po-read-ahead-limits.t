@@ -107,12 +107,8 @@ t_is "... the inbox is empty" "$(inbox_n)" 0
 fresh
 N=4
 fill $N 8200
-P1=$(free_port)
-"$_sshd_bin" -D -e -f "$_sshd_dir/sshd_config" -o Port="$P1" -o MaxSessions=1 \
-	-o PidFile="$SCRATCH/sshd1.pid" -o ListenAddress=127.0.0.1 </dev/null >"$SCRATCH/sshd1.log" 2>&1 &
-t_at_exit "kill $!"
-wait_port "$P1" || t_bail "the second sshd did not start"
-sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$P1 /" "$SFTP_KNOWN_HOSTS" >"$SCRATCH/known_hosts.1"
+sshd_more 1 -o MaxSessions=1
+P1=$MORE_PORT
 posync_conf sftp.port="$P1" sftp.known_hosts="$SCRATCH/known_hosts.1"
 t_ok "MaxSessions 1: exit 0" po-export-parse -v
 t_like "... -v says one channel, singular" "$(t_err)" 'the server allows 1 SFTP channel at once'

@@ -25,7 +25,7 @@
 # not $CC, which may sanitize): what a run asked the server, for a test
 # that counts it.
 # Functions: sshd_start, sshd_stop, sshd_wrong_known_hosts FILE,
-#            sftp_batch CMDS...
+#            sshd_more NAME OPTIONS..., sftp_batch CMDS...
 
 SFTP_HOST=127.0.0.1
 SFTP_HOME=$SCRATCH/sftp
@@ -175,6 +175,22 @@ sshd_wrong_known_hosts() {
 	printf '[127.0.0.1]:%s %s\n' "$SSHD_PORT" \
 		"$(cut -d' ' -f1,2 "$_k.pub")" >"$1"
 	rm -f "$_k" "$_k.pub"
+}
+
+# sshd_more NAME -o OPTION=VALUE... -- a second sshd of the same set-up
+# (after sshd_start) with more options, e.g. -o MaxSessions=1: its port in
+# MORE_PORT, a known_hosts for it in $SCRATCH/known_hosts.NAME, its log in
+# $SCRATCH/sshd.NAME.log; stopped when the test ends.
+sshd_more() {
+	_n=$1; shift
+	MORE_PORT=$(free_port)
+	"$_sshd_bin" -D -e -f "$_sshd_dir/sshd_config" -o Port="$MORE_PORT" "$@" \
+		-o PidFile="$SCRATCH/sshd.$_n.pid" -o ListenAddress=127.0.0.1 \
+		</dev/null >"$SCRATCH/sshd.$_n.log" 2>&1 &
+	t_at_exit "kill $!"
+	wait_port "$MORE_PORT" || t_bail "the sshd $_n did not start"
+	sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$MORE_PORT /" \
+		"$SFTP_KNOWN_HOSTS" >"$SCRATCH/known_hosts.$_n"
 }
 
 # sftp_batch CMDS... -- run OpenSSH's sftp client with CMDS (one command per
