@@ -245,7 +245,9 @@ fail(struct sftp *s, const char *path, const char *what)
 	if (s->cut && code == LIBSSH2_ERROR_TIMEOUT)
 		return run_over(s, path);
 	fx = last_fx(s);
-	w = where(s, path);
+	/* in a batch, a failure of the connection is the batch's, not the
+	 * one file whose request saw it first */
+	w = where(s, s->batch && fx < 0 ? NULL : path);
 	if (fx >= 0) {
 		st = fx_status(fx);
 		msg_warn("%s: %s: %s (SFTP status %ld)", w, what, fx_text((unsigned long)fx), fx);
