@@ -15,14 +15,13 @@ bed_rp_folders
 LOG=$SSHD_SFTP_LOG
 NOTE=$SP/state/receipt-push.staging
 # the requests of the last run, one a line (the session's own lines out)
-reqs() { tr -d '\r' <"$LOG" | grep -v '^session \|^received client version\|^sent status'; }
 run() { : >"$LOG"; receipt-push "$@" </dev/null >"$SCRATCH/run.out" 2>"$SCRATCH/run.err"; }
 
 run
 t_is "a first run on a fresh spool: exit 0" "$?" 0
-t_like "... sweeps staging (no note yet)" "$(reqs)" "stat name \"$S\""
-t_like "... lists receipt_dir" "$(reqs)" "^opendir \"$R\"\$"
-t_like "... and the error folder (nothing recorded of it)" "$(reqs)" "^opendir \"$R/error\"\$"
+t_like "... sweeps staging (no note yet)" "$(sftp_requests)" "stat name \"$S\""
+t_like "... lists receipt_dir" "$(sftp_requests)" "^opendir \"$R\"\$"
+t_like "... and the error folder (nothing recorded of it)" "$(sftp_requests)" "^opendir \"$R/error\"\$"
 t_true "... and notes staging clean" -f "$NOTE"
 
 # the error folder's mtime is believed only once a walk begun seconds
@@ -30,16 +29,16 @@ t_true "... and notes staging clean" -f "$NOTE"
 sleep "$((3 + 1))"
 run
 t_is "the next run: exit 0" "$?" 0
-t_is "... does not look at staging" "$(reqs | grep -c "$S")" 0
-t_like "... lists the error folder once more, to prove its mtime" "$(reqs)" \
+t_is "... does not look at staging" "$(sftp_requests | grep -c "$S")" 0
+t_like "... lists the error folder once more, to prove its mtime" "$(sftp_requests)" \
 	"^opendir \"$R/error\"\$"
 
 run
 t_is "an idle run: exit 0" "$?" 0
-t_is "... lists one folder" "$(reqs | grep -c '^opendir ')" 1
-t_like "... receipt_dir" "$(reqs)" "^opendir \"$R\"\$"
-t_is "... and asks nothing else" "$(reqs | grep -vc '^opendir \|^closedir ')" 0
-t_diag "the idle run's requests: $(reqs | tr '\n' ';')"
+t_is "... lists one folder" "$(sftp_requests | grep -c '^opendir ')" 1
+t_like "... receipt_dir" "$(sftp_requests)" "^opendir \"$R\"\$"
+t_is "... and asks nothing else" "$(sftp_requests | grep -vc '^opendir \|^closedir ')" 0
+t_diag "the idle run's requests: $(sftp_requests | tr '\n' ';')"
 
 # ---- an upload cut short: its part is left in staging, the note gone
 F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
@@ -71,7 +70,7 @@ cp "$SCRATCH/direct.conf" "$SCRATCH/posync.conf"
 mv "$N/$F" "$SCRATCH/$F"	# nothing queued now
 run -n
 t_is "receipt-push -n with nothing queued: exit 0" "$?" 0
-t_like "... looks in staging: the note is missing" "$(reqs)" "^opendir \"$S\"\$"
+t_like "... looks in staging: the note is missing" "$(sftp_requests)" "^opendir \"$S\"\$"
 t_like "... and would remove the part left" "$(cat "$SCRATCH/run.out")" \
 	"^would remove the staging leftover \".*/receipt-staging/$F\"\$"
 t_true "... removes nothing" -f "$S/$F"
@@ -80,12 +79,12 @@ t_is "the real run with nothing queued: exit 0" "$?" 0
 t_is "... sweeps it away" "$(ls "$S")" ""
 t_true "... and notes staging clean again" -f "$NOTE"
 run
-t_is "... the run after does not look at staging" "$(reqs | grep -c "$S")" 0
+t_is "... the run after does not look at staging" "$(sftp_requests | grep -c "$S")" 0
 
 mv "$SCRATCH/$F" "$N/$F"
 run
 t_is "the file queued again: exit 0" "$?" 0
-t_like "... a run that uploads sweeps staging first" "$(reqs)" "opendir \"$S\""
+t_like "... a run that uploads sweeps staging first" "$(sftp_requests)" "opendir \"$S\""
 t_ok "... and publishes it whole" cmp "$R/$F" "$C/$F"
 t_true "... staging noted clean after the rename" -f "$NOTE"
 
@@ -111,7 +110,7 @@ ecsv e2.csv 1002
 run
 t_is "a folder in place of the note, an error file: exit 65" "$?" 65
 t_is "... said once" "$(grep -c 'receipt-push.staging' "$SCRATCH/run.err")" 1
-t_like "... staging swept" "$(reqs)" "^opendir \"$S\"\$"
+t_like "... staging swept" "$(sftp_requests)" "^opendir \"$S\"\$"
 rmdir "$NOTE"
 run
 t_true "the folder gone, the note is written again" -f "$NOTE"

@@ -19,9 +19,8 @@ bed_rp_folders
 LOG=$SSHD_SFTP_LOG
 E=$R/error
 REC=$SP/state/receipt-push.errors-dir
-reqs() { tr -d '\r' <"$LOG" | grep -v '^session \|^received client version\|^sent status'; }
 run() { : >"$LOG"; receipt-push </dev/null >"$SCRATCH/run.out" 2>"$SCRATCH/run.err"; }
-listed() { reqs | grep -c "^opendir \"$1\"\$"; }
+listed() { sftp_requests | grep -c "^opendir \"$1\"\$"; }
 err() { cat "$SCRATCH/run.err"; }
 csv() { printf 'orderId,errorMessage\n%s,Closed\n' "$2" >"$E/$1"; }
 # more than ERRDIR_SETTLE (3 s) of this host's clock: what proves an mtime
@@ -49,7 +48,7 @@ t_is "... lists the folder once more: the walk that proves its mtime" "$(listed 
 run
 t_is "the next run: exit 0" "$?" 0
 t_is "... does not list the error folder" "$(listed "$E")" 0
-t_is "... only receipt_dir" "$(reqs | grep -c '^opendir ')" 1
+t_is "... only receipt_dir" "$(sftp_requests | grep -c '^opendir ')" 1
 
 csv e2.csv 1002
 run

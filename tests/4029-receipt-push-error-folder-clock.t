@@ -12,10 +12,9 @@ bed_rp_folders
 LOG=$SSHD_SFTP_LOG
 E=$R/error
 REC=$SP/state/receipt-push.errors-dir
-reqs() { grep -v '^session \|^received client version\|^sent status' "$LOG"; }
 run() { : >"$LOG"; receipt-push </dev/null >"$SCRATCH/run.out" 2>"$SCRATCH/run.err"; }
 crun() { : >"$LOG"; t_clock "$1" receipt-push </dev/null >"$SCRATCH/run.out" 2>"$SCRATCH/run.err"; }
-listed() { reqs | grep -c "^opendir \"$E\"\$"; }
+listed() { sftp_requests | grep -c "^opendir \"$E\"\$"; }
 proven() { grep -v '^#' "$REC" | cut -d' ' -f4; }
 
 run

@@ -25,7 +25,7 @@
 # not $CC, which may sanitize): what a run asked the server, for a test
 # that counts it.
 # Functions: sshd_start, sshd_stop, sshd_wrong_known_hosts FILE,
-#            sshd_more NAME OPTIONS..., sftp_batch CMDS...
+#            sshd_more NAME OPTIONS..., sftp_requests, sftp_batch CMDS...
 
 SFTP_HOST=127.0.0.1
 SFTP_HOME=$SCRATCH/sftp
@@ -175,6 +175,14 @@ sshd_wrong_known_hosts() {
 	printf '[127.0.0.1]:%s %s\n' "$SSHD_PORT" \
 		"$(cut -d' ' -f1,2 "$_k.pub")" >"$1"
 	rm -f "$_k" "$_k.pub"
+}
+
+# sftp_requests -- the requests internal-sftp logged into SSHD_SFTP_LOG,
+# one a line ("opendir \"PATH\"", "stat name \"PATH\"" ...): the session's
+# own lines (start, version, status answers) left out.
+sftp_requests() {
+	tr -d '\r' <"$SSHD_SFTP_LOG" |
+		grep -v '^session \|^received client version\|^sent status'
 }
 
 # sshd_more NAME -o OPTION=VALUE... -- a second sshd of the same set-up
