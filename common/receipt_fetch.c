@@ -124,6 +124,8 @@ take_receipt(const cJSON *d, void *arg)
 	rx_receipt_row(d, &r);
 	took = rx_input_receipt(in, r.id, r.order, r.seq, r.acc, r.ms, r.bad);
 	free(r.bad);
+	if (took == RX_SPILL_FAILED)
+		return EX_IOERR;
 	if (took == RX_BEFORE_FLOOR) {
 		q = verbose && r.id ? msg_quote(r.id, strlen(r.id)) : NULL;
 		msg_info("receipt %s is dated before the state's floor "
@@ -194,7 +196,23 @@ rx_take_item(const cJSON *d, void *arg)
 }
 
 int
-rx_fetch_orders(struct hotwax *h, const struct config *cfg,
+rx_fetch_headers(struct hotwax *h, const struct config *cfg,
+    struct rx_input *in)
+{
+	const char **v;
+	size_t n;
+	int rc;
+
+	(void)cfg;
+	v = rx_input_orders(in, 0, &n);
+	rc = hotwax_find_in(h, "OrderHeader", "orderId", v, n, NULL,
+	    rx_order_fields, "orderId", rx_take_order, in);
+	free(v);
+	return rc;
+}
+
+int
+rx_fetch_items(struct hotwax *h, const struct config *cfg,
     struct rx_input *in)
 {
 	struct rx_item_rows ir = { cfg, in };
@@ -202,16 +220,21 @@ rx_fetch_orders(struct hotwax *h, const struct config *cfg,
 	size_t n;
 	int rc;
 
-	v = rx_input_orders(in, 0, &n);
-	rc = hotwax_find_in(h, "OrderHeader", "orderId", v, n, NULL,
-	    rx_order_fields, "orderId", rx_take_order, in);
-	free(v);
-	if (rc)
-		return rc;
 	v = rx_input_orders(in, 1, &n);
-	rc = hotwax_find_in(h, "OrderItem", "orderId", v, n, NULL,
-	    rx_item_fields, "orderId,orderItemSeqId", rx_take_item, &ir);
+	rc = n ? hotwax_find_in(h, "OrderItem", "orderId", v, n, NULL,
+	    rx_item_fields, "orderId,orderItemSeqId", rx_take_item, &ir) : 0;
 	free(v);
+	return rc;
+}
+
+int
+rx_fetch_orders(struct hotwax *h, const struct config *cfg,
+    struct rx_input *in)
+{
+	int rc;
+
+	if ((rc = rx_fetch_headers(h, cfg, in)) == 0)
+		rc = rx_fetch_items(h, cfg, in);
 	return rc;
 }
 

@@ -46,6 +46,12 @@ int rx_fetch_receipts(struct hotwax *h, const struct config *cfg,
  * the NetSuite POs' orders, into in. */
 int rx_fetch_orders(struct hotwax *h, const struct config *cfg,
     struct rx_input *in);
+/* Its two halves: the OrderHeader rows; the OrderItem rows (no query
+ * when no order is a NetSuite PO's). */
+int rx_fetch_headers(struct hotwax *h, const struct config *cfg,
+    struct rx_input *in);
+int rx_fetch_items(struct hotwax *h, const struct config *cfg,
+    struct rx_input *in);
 /* An OrderHeader row into in (arg); always 0. */
 int rx_take_order(const cJSON *d, void *arg);
 /* An OrderItem row into in (for receipt_seed too); always 0. */

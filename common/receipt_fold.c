@@ -295,7 +295,10 @@ rx_fold_prepare(struct rx_spool *sp, struct rx_journal *j, size_t min)
 	    n == 0)
 		goto out;
 	npv = foldable(sp, v, n, &pv);
-	if (npv < min || fold_files(sp, pv, npv, j, &out) != 0)
+	/* the run's file read back from its temporary file: folding
+	 * parses it (MAX_FOLD bounds the whole) */
+	if (npv < min || rx_journal_file_load(j) != 0 ||
+	    fold_files(sp, pv, npv, j, &out) != 0)
 		goto out;
 	fold_record(sp, j, pv, npv, newdir);
 	buf_free(&j->file);
@@ -336,8 +339,7 @@ rx_fold_only(struct rx_spool *sp, struct rx_state *st, struct rx_journal *j)
 		return 0;
 	}
 	free(old);
-	buf_reset(&j->state);
-	rx_state_format(st, &j->state);
+	rx_journal_set_state(j, st);
 	return 1;
 }
 

@@ -12,6 +12,7 @@
 #include "receipt_input_impl.h"
 #include "receipt_rules.h"
 #include "receipt_state.h"
+#include "spill.h"
 #include "tsv.h"
 #include "util.h"
 
@@ -71,7 +72,7 @@ rx_input_new(const struct rx_state *st, int64_t now, int64_t overlap_ms,
 	in->key = xcalloc(1, sizeof *in->key);
 	in->csv = map_new(sizeof(struct linelist));
 	in->seed = map_new(sizeof(struct seeded));
-	in->pos = map_new(1);
+	in->pos = map_new(sizeof(uint32_t));
 	return in;
 }
 
@@ -123,6 +124,110 @@ input_time(struct rx_input *in, int64_t ms)
 		in->maxms = ms;
 }
 
+struct rx_input *
+rx_input_like(const struct rx_input *in)
+{
+	return rx_input_new(in->st, in->now, in->overlap_ms, in->keep_ms,
+	    in->where);
+}
+
+const char *
+rx_input_where(const struct rx_input *in)
+{
+	return in->where;
+}
+
+uint32_t
+rx_input_rank(struct rx_input *in)
+{
+	const char **v;
+	struct order *o;
+	uint32_t r = 1;
+	size_t i, n, np;
+
+	/* the orders that reach no NetSuite PO, one group each */
+	v = map_sorted(in->orders, &n);
+	for (i = 0; i < n; i++)
+		if (!(o = map_get(in->orders, v[i]))->netsuite)
+			o->rank = r++;
+	free(v);
+	/* then the POs, in the order their elements are written */
+	v = map_sorted(in->pos, &np);
+	for (i = 0; i < np; i++)
+		*(uint32_t *)map_get(in->pos, v[i]) = r++;
+	free(v);
+	for (i = 0; (o = map_next(in->orders, &i, NULL)) != NULL; )
+		if (o->netsuite)
+			o->rank = *(uint32_t *)map_get(in->pos, o->ext);
+	return r;
+}
+
+uint32_t
+rx_input_order_rank(const struct rx_input *in, const char *order)
+{
+	const struct order *o = order ? map_get(in->orders, order) : NULL;
+
+	return o ? o->rank : 0;
+}
+
+uint32_t
+rx_input_po_rank(const struct rx_input *in, const char *po)
+{
+	const uint32_t *r = map_get(in->pos, po);
+
+	return r ? *r : 0;
+}
+
+void
+rx_input_copy_order(struct rx_input *c, const struct rx_input *in,
+    const char *order)
+{
+	const struct order *o = map_get(in->orders, order);
+
+	if (o && o->found)
+		rx_input_order(c, order, o->ext, o->netsuite ?
+		    "PURCHASE_ORDER" : NULL);
+}
+
+void
+rx_input_spill_to(struct rx_input *in, struct spill *s)
+{
+	in->spill = s;
+	rx_ids_free(in->seen);
+	in->seen = NULL;
+}
+
+struct spill *
+rx_input_spill(const struct rx_input *in)
+{
+	return in->spill;
+}
+
+size_t
+rx_input_spilled(const struct rx_input *in)
+{
+	return in->nspilled;
+}
+
+/* A new receipt into the spill: its order kept, nothing else. */
+static enum rx_take
+spill_receipt(struct rx_input *in, const char *id, const char *order,
+    const char *seq, dec_t acc, int64_t ms, const char *bad)
+{
+	struct spill_rec r = { RX_REC_RECEIPT, { id ? id : "", order, seq,
+	    bad }, acc, ms };
+
+	if (in->nspilled == RX_MAX_NEW)
+		return RX_TOO_MANY;
+	if (spill_add(in->spill, &r, 0) != 0)
+		return RX_SPILL_FAILED;
+	in->nspilled++;
+	if (order)
+		map_put(in->orders, order, NULL);
+	input_time(in, ms);
+	return RX_TAKEN;
+}
+
 enum rx_take
 rx_input_receipt(struct rx_input *in, const char *id, const char *order,
     const char *seq, dec_t acc, int64_t ms, const char *bad)
@@ -139,6 +244,8 @@ rx_input_receipt(struct rx_input *in, const char *id, const char *order,
 		input_time(in, ms);
 		return RX_BEFORE_FLOOR;
 	}
+	if (in->spill)
+		return spill_receipt(in, id, order, seq, acc, ms, bad);
 	if (!in->seen)
 		msg_die(EX_SOFTWARE, "a receipt taken after rx_input_receipts_done");
 	if (id && !rx_ids_put(in->seen, id, ms)) {
@@ -174,7 +281,8 @@ rx_input_receipts_done(struct rx_input *in)
 int
 rx_input_empty(const struct rx_input *in)
 {
-	return in->n == 0 && in->maxms == rx_state_cursor(in->st);
+	return in->n == 0 && in->nspilled == 0 &&
+	    in->maxms == rx_state_cursor(in->st);
 }
 
 const char **

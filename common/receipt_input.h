@@ -30,6 +30,7 @@ void rx_input_free(struct rx_input *in);
 /* What became of a receipt row. */
 enum rx_take {
 	RX_TAKEN,		/* new: decided by rx_decide */
+	RX_SPILL_FAILED,	/* the spill could not be written (said) */
 	RX_OLD,			/* in the ledger, or taken already (a page shifted) */
 	RX_BEFORE_FLOOR,	/* dated before --start-at's floor: never ours */
 	RX_TOO_MANY		/* RX_MAX_NEW taken: stop, the rest next run */
@@ -40,6 +41,38 @@ enum rx_take {
 enum rx_take rx_input_receipt(struct rx_input *in, const char *id,
     const char *order, const char *seq, dec_t acc, int64_t ms,
     const char *bad);
+/*
+ * The run's whole input, when it is decided a chunk at a time
+ * (receipt_run.h): each receipt taken goes to spill (struct spill_rec
+ * kind RX_REC_RECEIPT: s id, order, seq, bad, a acc, b ms), not into
+ * in; only its order is kept (rx_input_orders, rx_input_order) and the
+ * cursor's goal.  No id is kept to spot a row met twice: the chunk that
+ * meets it again finds it in the ledger.  Called before any receipt.
+ */
+#define RX_REC_RECEIPT	1
+#define RX_REC_POLINE	2	/* s po, line, a has_qty, b qty */
+struct spill;
+void rx_input_spill_to(struct rx_input *in, struct spill *s);
+struct spill *rx_input_spill(const struct rx_input *in);	/* or NULL */
+size_t rx_input_spilled(const struct rx_input *in);
+/* A fresh input over the same state, clock, window and where as in's:
+ * a chunk's. */
+struct rx_input *rx_input_like(const struct rx_input *in);
+const char *rx_input_where(const struct rx_input *in);
+/* Once every OrderHeader row is in: each order given its group, the
+ * rank a chunked run reads its receipts in -- 0 for a receipt with no
+ * order, then one for each order that is no NetSuite PO's (or not
+ * found), then one for each NetSuite PO, in PO id order (the order the
+ * elements are written in; every order of a PO shares its rank).  The
+ * number of ranks. */
+uint32_t rx_input_rank(struct rx_input *in);
+uint32_t rx_input_order_rank(const struct rx_input *in, const char *order);
+/* A NetSuite PO's rank, or 0 when it is none of the run's. */
+uint32_t rx_input_po_rank(const struct rx_input *in, const char *po);
+/* What in's OrderHeader row said of order, into chunk c (order is one
+ * of c's). */
+void rx_input_copy_order(struct rx_input *c, const struct rx_input *in,
+    const char *order);
 /* Every receipt row is in: the ids kept to spot a row met twice (a page
  * shifted) are let go; no receipt may be taken after. */
 void rx_input_receipts_done(struct rx_input *in);

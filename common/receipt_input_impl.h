@@ -26,6 +26,7 @@ struct rcpt {
 struct order {			/* a value of rx_input.orders */
 	char *ext;		/* NetSuite PO id, when a NetSuite PO */
 	int found, netsuite;
+	uint32_t rank;		/* its receipts' group (receipt_run.c) */
 };
 
 struct item {			/* a value of rx_input.items */
@@ -69,6 +70,8 @@ struct rx_input {
 	struct map *csv;	/* NetSuite PO id -> struct linelist */
 	struct map *seed;	/* NetSuite PO id -> struct seeded */
 	struct map *pos;	/* the NetSuite POs of those orders */
+	struct spill *spill;	/* not NULL: the receipts go there, not v */
+	size_t nspilled;
 };
 
 /* The OrderItem row rx_input_item gave for order and seq, or NULL. */

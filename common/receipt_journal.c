@@ -22,6 +22,7 @@
 #include "receipt_spool_impl.h"
 #include "receipt_state.h"
 #include "rfile.h"
+#include "spill.h"
 #include "spool.h"
 #include "tsv.h"
 #include "util.h"
@@ -60,6 +61,12 @@ rx_spool_journal_path(const struct rx_spool *sp)
 	return sp->journal_path;
 }
 
+const char *
+rx_spool_state_dir(const struct rx_spool *sp)
+{
+	return sp->statedir;
+}
+
 void
 rx_spool_unlock(struct rx_spool *sp)
 {
@@ -80,6 +87,34 @@ rx_spool_free(struct rx_spool *sp)
 	free(sp);
 }
 
+static void
+text_free(struct spill_text **t)
+{
+	if (*t) {
+		spill_text_free(*t);
+		free(*t);
+		*t = NULL;
+	}
+}
+
+/* Part i's length, wherever its bytes are. */
+static size_t
+part_len(const struct rx_journal *j, size_t i, const struct buf *b)
+{
+	if (i == 0 && j->ftext)
+		return j->ftext->len;
+	if (i == 2 && j->stext)
+		return j->stext->len;
+	return b->len;
+}
+
+/* Part i's temporary file, or NULL when its bytes are in memory. */
+static struct spill_text *
+part_text(const struct rx_journal *j, size_t i)
+{
+	return i == 0 ? j->ftext : i == 2 ? j->stext : NULL;
+}
+
 void
 rx_journal_free(struct rx_journal *j)
 {
@@ -89,6 +124,8 @@ rx_journal_free(struct rx_journal *j)
 	buf_free(&j->state);
 	buf_free(&j->drop);
 	buf_free(&j->fold);
+	text_free(&j->ftext);
+	text_free(&j->stext);
 	memset(j, 0, sizeof *j);
 }
 
@@ -101,11 +138,13 @@ static const char *const part_names[JOURNAL_PARTS] =
 
 /* The journal's text as pieces in iov, the parts' own bytes not copied
  * (heads holds the lines between them, JOURNAL_PARTS + 2 buffers, freed
- * by the caller): how many.  The one place the layout is written:
- * rx_journal_format joins the pieces, rx_journal_commit writes them. */
+ * by the caller): how many.  A part in a temporary file is a piece with
+ * no base, its file in src (else NULL).  The one place the layout is
+ * written: rx_journal_format joins the pieces, rx_journal_commit writes
+ * them. */
 static int
 journal_pieces(const struct rx_journal *j, struct buf *heads,
-    struct iovec *iov)
+    struct iovec *iov, struct spill_text **src)
 {
 	const struct buf *parts[JOURNAL_PARTS + 1] =
 	    { &j->file, &j->excess, &j->state, &j->drop, &j->fold };
@@ -117,14 +156,20 @@ journal_pieces(const struct rx_journal *j, struct buf *heads,
 	 * before */
 	for (i = 0; i < JOURNAL_PARTS + (j->fold.len ? 1 : 0); i++) {
 		buf_addf(&heads[i], "%s\t%zu\n", i < JOURNAL_PARTS ?
-		    part_names[i] : "fold", parts[i]->len);
+		    part_names[i] : "fold", part_len(j, i, parts[i]));
+		src[n] = NULL;
 		iov[n].iov_base = heads[i].s;
 		iov[n++].iov_len = heads[i].len;
-		if (parts[i]->len) {
+		if ((src[n] = i < JOURNAL_PARTS ? part_text(j, i) : NULL)) {
+			iov[n].iov_base = NULL;
+			iov[n].iov_len = src[n]->len;
+			n++;
+		} else if (parts[i]->len) {
 			iov[n].iov_base = parts[i]->s;
 			iov[n++].iov_len = parts[i]->len;
 		}
 	}
+	src[n] = NULL;
 	iov[n].iov_base = (void *)(uintptr_t)"end\n";
 	iov[n++].iov_len = 4;
 	return n;
@@ -144,11 +189,25 @@ rx_journal_format(const struct rx_journal *j, struct buf *out)
 {
 	struct buf heads[JOURNAL_PARTS + 2] = { { 0 } };
 	struct iovec iov[JOURNAL_IOV];
-	int i, n = journal_pieces(j, heads, iov);
+	struct spill_text *src[JOURNAL_IOV];
+	int i, n = journal_pieces(j, heads, iov, src);
 
 	for (i = 0; i < n; i++)
-		buf_add(out, iov[i].iov_base, iov[i].iov_len);
+		if (src[i]) {
+			if (spill_text_read(src[i], out) != 0)
+				msg_die(EX_IOERR, "cannot read back a journal's part");
+		} else
+			buf_add(out, iov[i].iov_base, iov[i].iov_len);
 	journal_heads_free(heads);
+}
+
+/* spool_fill_fn: piece i from its temporary file. */
+static int
+fill_piece(int fd, int i, const char *what, void *arg)
+{
+	struct spill_text **src = arg;
+
+	return spill_text_copy(src[i], fd, what);
 }
 
 /* The optional "fold" part: names of plain receipt files, one a line. */
@@ -281,25 +340,74 @@ rx_journal_set(struct rx_journal *j, const char *name, struct buf *file,
 	memset(excess, 0, sizeof *excess);
 	memset(drop, 0, sizeof *drop);
 	buf_reset(&j->state);
-	rx_state_format(st, &j->state);
+	text_free(&j->ftext);
+	text_free(&j->stext);
+	if (st)
+		rx_state_format(st, &j->state);
 }
 
 int
 rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
-    struct rx_state *st, const char *prefix, int64_t now)
+    struct spill_text *file, struct rx_state *st, const char *prefix,
+    int64_t now)
 {
 	char name[RFILE_NAME_SIZE] = "";
 	int rc;
 
 	/* config.c bounds the prefix so that every name fits (rfile.h) */
-	if (d->file.len && (rc = rx_state_next_name(st, now, prefix, name,
-	    sizeof name)) < 0) {
+	if ((file ? file->len : d->file.len) && (rc = rx_state_next_name(st,
+	    now, prefix, name, sizeof name)) < 0) {
 		if (rc == RX_NAME_NO_TIME)
 			return EX_CONFIG;
 		msg_die(EX_SOFTWARE, "a receipt file name for [netsuite] "
 		    "receipt_prefix does not fit (a bug)");
 	}
-	rx_journal_set(j, name, &d->file, &d->excess, &d->drop, st);
+	rx_journal_set(j, name, &d->file, &d->excess, &d->drop, NULL);
+	if (!file) {
+		rx_state_format(st, &j->state);
+		return 0;
+	}
+	j->ftext = xmalloc(sizeof *j->ftext);
+	*j->ftext = *file;
+	spill_text_init(file, j->ftext->dir);
+	rx_journal_set_state(j, st);
+	return 0;
+}
+
+void
+rx_journal_set_state(struct rx_journal *j, struct rx_state *st)
+{
+	const char *dir = j->ftext ? j->ftext->dir : j->stext ?
+	    j->stext->dir : NULL;
+
+	text_free(&j->stext);
+	buf_reset(&j->state);
+	if (dir) {
+		j->stext = xmalloc(sizeof *j->stext);
+		spill_text_init(j->stext, dir);
+		if (rx_state_format_text(st, j->stext) == 0)
+			return;
+		/* said; in memory, then: the journal's write says more */
+		text_free(&j->stext);
+	}
+	rx_state_format(st, &j->state);
+}
+
+int
+rx_journal_file_load(struct rx_journal *j)
+{
+	struct buf b = { 0 };
+	int rc;
+
+	if (!j->ftext)
+		return 0;
+	if ((rc = spill_text_read(j->ftext, &b)) != 0) {
+		buf_free(&b);
+		return rc;
+	}
+	buf_free(&j->file);
+	j->file = b;
+	text_free(&j->ftext);
 	return 0;
 }
 
@@ -312,7 +420,7 @@ rx_journal_name(const struct rx_journal *j)
 int
 rx_journal_empty(const struct rx_journal *j)
 {
-	return !j->file.len && !j->excess.len;
+	return !part_len(j, 0, &j->file) && !j->excess.len;
 }
 
 int
@@ -321,19 +429,33 @@ rx_journal_has_excess(const struct rx_journal *j)
 	return j->excess.len > 0;
 }
 
-void
+int
 rx_journal_show(const struct rx_journal *j)
 {
+	if (j->ftext) {
+		fflush(stdout);
+		return spill_text_copy(j->ftext, STDOUT_FILENO,
+		    "standard output");
+	}
 	if (j->file.len)
 		fwrite(j->file.s, 1, j->file.len, stdout);
+	return 0;
 }
 
 int
 rx_journal_state(const struct rx_journal *j, struct rx_state *st,
     const char *path)
 {
-	return rx_state_parse(st, j->state.s ? j->state.s : "", j->state.len,
-	    path);
+	struct buf b = { 0 };
+	int rc;
+
+	if (!j->stext)
+		return rx_state_parse(st, j->state.s ? j->state.s : "",
+		    j->state.len, path);
+	if ((rc = spill_text_read(j->stext, &b)) == 0)
+		rc = rx_state_parse(st, b.s ? b.s : "", b.len, path);
+	buf_free(&b);
+	return rc;
 }
 
 static int journal_roll(struct rx_spool *, struct rx_journal *,
@@ -345,10 +467,11 @@ rx_journal_commit(struct rx_spool *sp, struct rx_journal *j,
 {
 	struct buf heads[JOURNAL_PARTS + 2] = { { 0 } };
 	struct iovec iov[JOURNAL_IOV];
-	int rc, n = journal_pieces(j, heads, iov);
+	struct spill_text *src[JOURNAL_IOV];
+	int rc, n = journal_pieces(j, heads, iov, src);
 
 	/* written from j's parts: no joined copy of them */
-	rc = spool_write_atomic_v(sp->journal_path, iov, n);
+	rc = spool_write_atomic_f(sp->journal_path, iov, n, fill_piece, src);
 	journal_heads_free(heads);
 	if (rc == 0) {
 		test_point("journal");
@@ -483,6 +606,14 @@ drop_set(const struct rx_journal *j)
 	return drop;
 }
 
+/* spool_fill_fn: the whole of one temporary file. */
+static int
+fill_text(int fd, int i, const char *what, void *arg)
+{
+	(void)i;
+	return spill_text_copy(arg, fd, what);
+}
+
 /* The file into new/, unless it went there before. */
 static int
 roll_file(struct rx_spool *sp, const struct rx_journal *j, int applied)
@@ -492,8 +623,13 @@ roll_file(struct rx_spool *sp, const struct rx_journal *j, int applied)
 
 	if (!*j->name || applied || spool_has(sp->area, subs, j->name))
 		return 0;
-	if ((rc = spool_deliver(sp->area, "new", j->name, j->file.s,
-	    j->file.len)) != 0)
+	if (j->ftext)
+		rc = spool_deliver_f(sp->area, "new", j->name, j->ftext->len,
+		    fill_text, j->ftext);
+	else
+		rc = spool_deliver(sp->area, "new", j->name, j->file.s,
+		    j->file.len);
+	if (rc != 0)
 		return rc;
 	test_point("file");
 	return 0;
@@ -510,8 +646,15 @@ roll_state(struct rx_spool *sp, const struct rx_journal *j,
 	struct buf sb = { 0 };
 	int rc, reopened = 0;
 
-	if ((rc = spool_write_atomic(sp->state_path, j->state.s,
-	    j->state.len)) != 0)
+	if (j->stext) {
+		struct iovec one = { NULL, j->stext->len };
+
+		rc = spool_write_atomic_f(sp->state_path, &one, 1, fill_text,
+		    j->stext);
+	} else
+		rc = spool_write_atomic(sp->state_path, j->state.s,
+		    j->state.len);
+	if (rc != 0)
 		goto out;
 	test_point("state");
 	if (!j->drop.len)

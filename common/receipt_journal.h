@@ -36,15 +36,21 @@ void rx_spool_free(struct rx_spool *sp);	/* and the lock dropped */
 /* SPOOL/state/receipt-export.state and .pending, for messages. */
 const char *rx_spool_state_path(const struct rx_spool *sp);
 const char *rx_spool_journal_path(const struct rx_spool *sp);
+/* SPOOL/state, where a run's temporary files go. */
+const char *rx_spool_state_dir(const struct rx_spool *sp);
 /* Drop the publish lock, if held. */
 void rx_spool_unlock(struct rx_spool *sp);
 
 /* The parts of one commit (for the fold and the fuzz harness; a program
  * uses the functions). */
+struct spill_text;
 struct rx_journal {
 	char *name;		/* "" when there is no file */
 	struct buf file, excess, state, drop;
 	struct buf fold;	/* names folded into file, one a line */
+	/* a run's file and state in temporary files (issue 12, P4),
+	 * instead of file and state; NULL when they are there */
+	struct spill_text *ftext, *stext;
 };
 
 void rx_journal_free(struct rx_journal *j);
@@ -54,7 +60,7 @@ void rx_journal_format(const struct rx_journal *j, struct buf *out);
 
 /* The journal of a run: its file named name ("" for none), its excess
  * rows and drops taken from file, excess and drop (left empty), the
- * state st formatted. */
+ * state st formatted (st NULL: no state yet). */
 struct rx_state;
 void rx_journal_set(struct rx_journal *j, const char *name, struct buf *file,
     struct buf *excess, struct buf *drop, const struct rx_state *st);
@@ -64,7 +70,19 @@ void rx_journal_set(struct rx_journal *j, const char *name, struct buf *file,
  * EX_SOFTWARE, exits. */
 struct rx_decision;
 int rx_journal_decided(struct rx_journal *j, struct rx_decision *d,
-    struct rx_state *st, const char *prefix, int64_t now);
+    struct spill_text *file, struct rx_state *st, const char *prefix,
+    int64_t now);
+/* With file not NULL, the file's text is file's (taken: left empty), not
+ * d's, and the state is formatted into a temporary file in the same
+ * folder: the journal is written, and its file and state committed, a
+ * piece at a time (rx_journal_commit); EX_IOERR (said) when that
+ * folder cannot hold it. */
+/* The state formatted again (the fold changed st), where it was (in a
+ * temporary file, or in memory when that cannot be written: said). */
+void rx_journal_set_state(struct rx_journal *j, struct rx_state *st);
+/* The file's text into j->file, for the fold to read: 0 or EX_IOERR
+ * (said; j as it was). */
+int rx_journal_file_load(struct rx_journal *j);
 const char *rx_journal_name(const struct rx_journal *j);
 /* Nothing to write: no file and no excess. */
 int rx_journal_empty(const struct rx_journal *j);
@@ -75,7 +93,7 @@ int rx_journal_has_excess(const struct rx_journal *j);
 int rx_journal_state(const struct rx_journal *j, struct rx_state *st,
     const char *path);
 /* -n: the file it would write, on stdout. */
-void rx_journal_show(const struct rx_journal *j);
+int rx_journal_show(const struct rx_journal *j);	/* 0 or EX_IOERR */
 
 /* Read the state into st (fresh), finishing an interrupted run's journal
  * first (or, with -n, reading the state it would leave).  0, or the

@@ -238,10 +238,9 @@ struct plan {
 };
 
 static void
-note(struct plan *pl, enum rx_note_kind kind, const char *const *s,
+note_d(struct rx_decision *d, enum rx_note_kind kind, const char *const *s,
     int64_t n)
 {
-	struct rx_decision *d = pl->d;
 	struct rx_note *x;
 	size_t i;
 
@@ -256,6 +255,13 @@ note(struct plan *pl, enum rx_note_kind kind, const char *const *s,
 	x->n = n;
 	for (i = 0; i < RX_NOTE_STRS; i++)
 		x->s[i] = s[i] ? xstrdup(s[i]) : NULL;
+}
+
+static void
+note(struct plan *pl, enum rx_note_kind kind, const char *const *s,
+    int64_t n)
+{
+	note_d(pl->d, kind, s, n);
 }
 
 static void
@@ -531,23 +537,23 @@ mark_held(struct plan *pl)
 }
 
 /* Which receipts are done with (into the ledger); the earliest time of a
- * held one, or INT64_MAX. */
-static int64_t
+ * held one into d->heldmin. */
+static void
 ledger(struct plan *pl, struct rx_state *st)
 {
 	const struct rx_input *in = pl->in;
+	struct rx_decision *d = pl->d;
 	const struct rcpt *x;
-	int64_t heldmin = INT64_MAX;
-	size_t i, future = 0;
+	size_t i;
 
 	for (i = 0; i < in->n; i++) {
 		x = &in->v[i];
 		if (pl->rheld[i]) {
-			pl->d->held = 1;
+			d->held = 1;
 			/* a receipt without a time was in the window: the
 			 * cursor stays where it is (never back) */
-			if (x->ms < heldmin)
-				heldmin = x->ms < 0 ? 0 : x->ms;
+			if (x->ms < d->heldmin)
+				d->heldmin = x->ms < 0 ? 0 : x->ms;
 			continue;
 		}
 		if (!*x->id)
@@ -555,15 +561,11 @@ ledger(struct plan *pl, struct rx_state *st)
 		rx_state_ledger_put(st, x->id, x->ms);
 		pl->d->changed = 1;
 		/* said here, as it enters the ledger: once per receipt */
-		if (x->ms > in->now + in->overlap_ms && future++ < MAX_SAID)
+		if (x->ms > in->now + in->overlap_ms && d->future++ < MAX_SAID)
 			note(pl, RX_FUTURE, (const char *[]){ x->id, NULL,
 			    x->order ? x->order : "", NULL, NULL },
 			    x->ms - in->now);
 	}
-	if (future > MAX_SAID)
-		note(pl, RX_FUTURE_MORE, (const char *[]){ NULL, NULL, NULL,
-		    NULL, NULL }, (int64_t)(future - MAX_SAID));
-	return heldmin;
 }
 
 /* An excess row (CSV, by csvio): a person settles it in NetSuite. */
@@ -600,7 +602,7 @@ element(struct plan *pl, struct rx_input *in, struct rx_po *p,
 		if (p->lines[k].excess > 0)
 			excess(pl, p->po, &p->lines[k]);
 	if (p->element) {
-		if (d->file.len > 1)
+		if (d->elements++)
 			buf_adds(&d->file, ",\n");
 		rx_element(p, &d->file);
 	} else
@@ -613,19 +615,18 @@ element(struct plan *pl, struct rx_input *in, struct rx_po *p,
 	rx_po_apply(st, p, in->now);
 }
 
-/* The elements, in PO order; each PO's outcome recorded in st.  A PO's
- * lines are built, written and let go one PO at a time. */
+/* The elements, in PO order, appended to d->file (not bracketed); each
+ * PO's outcome recorded in st.  A PO's lines are built, written and let
+ * go one PO at a time. */
 static void
 elements(struct plan *pl, struct rx_input *in, struct rx_state *st)
 {
-	struct rx_decision *d = pl->d;
 	const struct pox *px;
 	struct rx_po po;
 	const char **v;
 	size_t i, n;
 
 	v = map_sorted(pl->pos, &n);
-	buf_adds(&d->file, "[");
 	for (i = 0; i < n; i++) {
 		px = map_get(pl->pos, v[i]);
 		if (px->held)
@@ -635,9 +636,6 @@ elements(struct plan *pl, struct rx_input *in, struct rx_state *st)
 		rx_po_free(&po);
 	}
 	free(v);
-	buf_adds(&d->file, "]\n");
-	if (d->file.len == 3)	/* "[]\n": no element */
-		buf_reset(&d->file);
 }
 
 /* Every receipt is grouped by PO and its hold known: what found their
@@ -654,25 +652,43 @@ plan_assigned(struct plan *pl, struct rx_input *in)
 }
 
 void
-rx_decide(struct rx_input *in, struct rx_state *st, struct rx_decision *d)
+rx_decide_begin(struct rx_decision *d)
+{
+	memset(d, 0, sizeof *d);
+	d->heldmin = INT64_MAX;
+}
+
+void
+rx_decide_part(struct rx_input *in, struct rx_state *st,
+    struct rx_decision *d)
 {
 	struct plan pl;
-	int64_t heldmin, ms, cursor = rx_state_cursor(st);
 
-	memset(d, 0, sizeof *d);
 	plan_init(&pl, in, d);
 	assign(&pl);
 	seed_holds(&pl);
 	group(&pl);
 	plan_assigned(&pl, in);
-	heldmin = ledger(&pl, st);
+	ledger(&pl, st);
 	elements(&pl, in, st);
+	plan_free(&pl);
+}
+
+void
+rx_decide_end(const struct rx_input *in, struct rx_state *st,
+    struct rx_decision *d)
+{
+	int64_t ms, cursor = rx_state_cursor(st);
+
+	if (d->future > MAX_SAID)
+		note_d(d, RX_FUTURE_MORE, (const char *[]){ NULL, NULL, NULL,
+		    NULL, NULL }, (int64_t)(d->future - MAX_SAID));
 	/* A held receipt keeps the cursor from passing it, so the next
 	 * window still holds it; but the cursor never moves back: the
 	 * ledger has forgotten what lies before the old window, and a
 	 * window reaching back there would export it again.  The held
 	 * receipt was inside the old window, so it stays inside. */
-	ms = d->held && heldmin < in->maxms ? heldmin : in->maxms;
+	ms = d->held && d->heldmin < in->maxms ? d->heldmin : in->maxms;
 	/* HotWax's dates are data, not the time: a receipt dated ahead of
 	 * this host's clock must not carry the cursor past it, or every
 	 * receipt dated in between would fall before the window (posync(7),
@@ -685,7 +701,24 @@ rx_decide(struct rx_input *in, struct rx_state *st, struct rx_decision *d)
 		d->changed = 1;
 	rx_state_set_cursor(st, ms);
 	rx_state_prune(st, in->overlap_ms, in->now, in->keep_ms);
-	plan_free(&pl);
+}
+
+void
+rx_decide(struct rx_input *in, struct rx_state *st, struct rx_decision *d)
+{
+	struct buf els;
+
+	rx_decide_begin(d);
+	rx_decide_part(in, st, d);
+	if (d->elements) {
+		els = d->file;
+		memset(&d->file, 0, sizeof d->file);
+		buf_addc(&d->file, '[');
+		buf_add(&d->file, els.s, els.len);
+		buf_adds(&d->file, "]\n");
+		buf_free(&els);
+	}
+	rx_decide_end(in, st, d);
 }
 
 int
@@ -701,17 +734,25 @@ rx_decision_changed(const struct rx_decision *d)
 }
 
 void
-rx_decision_free(struct rx_decision *d)
+rx_decision_notes_free(struct rx_decision *d)
 {
 	size_t i, k;
 
-	buf_free(&d->file);
-	buf_free(&d->excess);
-	buf_free(&d->drop);
 	for (i = 0; i < d->nnotes; i++)
 		for (k = 0; k < RX_NOTE_STRS; k++)
 			free(d->notes[i].s[k]);
 	free(d->notes);
+	d->notes = NULL;
+	d->nnotes = d->capnotes = 0;
+}
+
+void
+rx_decision_free(struct rx_decision *d)
+{
+	buf_free(&d->file);
+	buf_free(&d->excess);
+	buf_free(&d->drop);
+	rx_decision_notes_free(d);
 	memset(d, 0, sizeof *d);
 }
 

@@ -128,6 +128,10 @@ struct rx_decision {
 	size_t nnotes, capnotes;
 	int held;		/* something held back: EX_DATAERR */
 	int changed;		/* the state changed (ledger or cursor) */
+	/* kept across rx_decide_part's chunks */
+	size_t elements;	/* elements written so far */
+	int64_t heldmin;	/* the earliest time of a held receipt */
+	size_t future;		/* receipts dated ahead of the clock */
 };
 
 /* Decide the run: fills d (zeroed first) and updates st (ledger, totals,
@@ -135,6 +139,26 @@ struct rx_decision {
  * (rx_input_lookups_done): in may only be freed after. */
 void rx_decide(struct rx_input *in, struct rx_state *st,
     struct rx_decision *d);
+/*
+ * The same decided a chunk of POs at a time (issue 12, P4: a run's
+ * memory flat in its receipts): rx_decide_begin, then rx_decide_part for
+ * each chunk -- an input holding, for its POs, every receipt the run
+ * took and everything rx_decide reads of them (receipt_run.c builds
+ * them), no PO in two chunks -- then rx_decide_end with the run's whole
+ * input (its cursor's goal; no receipts).  Each part appends its
+ * elements to d->file, joined by ",\n" but not bracketed (the caller
+ * takes them out between parts and brackets the whole: "[", "]\n"),
+ * and its excess, drops and notes; the caller may say and free the notes
+ * between parts (rx_decision_notes_free).  A receipt a chunk meets that
+ * the ledger holds (an earlier chunk exported it: a page shifted) is
+ * old, as rx_input_receipt says.
+ */
+void rx_decide_begin(struct rx_decision *d);
+void rx_decide_part(struct rx_input *in, struct rx_state *st,
+    struct rx_decision *d);
+void rx_decide_end(const struct rx_input *in, struct rx_state *st,
+    struct rx_decision *d);
+void rx_decision_notes_free(struct rx_decision *d);
 void rx_decision_free(struct rx_decision *d);
 /* 0, or EX_DATAERR when something is held back. */
 int rx_decision_status(const struct rx_decision *d);

@@ -14,6 +14,7 @@
 #include "msg.h"
 #include "receipt_ids.h"
 #include "receipt_state.h"
+#include "spill.h"
 #include "rfile.h"
 #include "tsv.h"
 #include "util.h"
@@ -404,6 +405,58 @@ format_ledger(const char *id, int64_t ms, void *arg)
 	buf_adds(out, "r\t");
 	tsv_esc(out, id);
 	buf_addf(out, "\t%" PRId64 "\n", ms);
+}
+
+/* rx_state_format_text's: the text so far, out past FLUSH_AT bytes. */
+#define FLUSH_AT	(64 * 1024)
+struct fmt {
+	struct buf b;
+	struct spill_text *t;
+	int rc;
+};
+
+static void
+fmt_out(struct fmt *f)
+{
+	if (f->b.len >= FLUSH_AT && f->rc == 0) {
+		f->rc = spill_text_add(f->t, f->b.s, f->b.len);
+		buf_reset(&f->b);
+	}
+}
+
+static void
+fmt_ledger(const char *id, int64_t ms, void *arg)
+{
+	struct fmt *f = arg;
+
+	format_ledger(id, ms, &f->b);
+	fmt_out(f);
+}
+
+int
+rx_state_format_text(const struct rx_state *st, struct spill_text *t)
+{
+	struct fmt f = { { 0 }, t, 0 };
+	const char **v;
+	size_t n, i;
+
+	buf_addf(&f.b, "%s\ncursor\t%" PRId64 "\nlast\t%" PRId64 "\n",
+	    STATE_MAGIC, st->cursor, st->last);
+	if (st->floor)
+		buf_addf(&f.b, "floor\t%" PRId64 "\n", st->floor);
+	rx_ids_sorted(st->ledger, fmt_ledger, &f);
+	v = map_sorted(st->pos, &n);
+	for (i = 0; i < n; i++) {
+		format_po(v[i], map_get(st->pos, v[i]), &f.b);
+		fmt_out(&f);
+	}
+	free(v);
+	if (f.rc == 0)
+		f.rc = spill_text_add(t, f.b.s, f.b.len);
+	if (f.rc == 0)
+		f.rc = spill_text_flush(t);
+	buf_free(&f.b);
+	return f.rc;
 }
 
 void

@@ -57,6 +57,10 @@ int rx_state_parse(struct rx_state *st, const char *data, size_t len,
     const char *what);
 /* The text above, sorted so equal states give equal bytes. */
 void rx_state_format(const struct rx_state *st, struct buf *out);
+/* The same into a temporary file, a piece at a time (a state of 100,000
+ * receipts is megabytes): 0 or EX_IOERR (said). */
+struct spill_text;
+int rx_state_format_text(const struct rx_state *st, struct spill_text *t);
 /* Drop ledger entries before cursor - overlap_ms (never asked for again)
  * and POs fully received before now - keep_ms. */
 void rx_state_prune(struct rx_state *st, int64_t overlap_ms, int64_t now,

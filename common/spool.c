@@ -356,9 +356,11 @@ spool_abort(struct spool_file *sf)
 }
 
 /* The n pieces of iov, one after the other, into a new file tmp,
- * fsync'd when sync: 0 or EX_IOERR said. */
+ * fsync'd when sync: 0 or EX_IOERR said.  A piece with no base is
+ * fill's (spool_write_atomic_f). */
 static int
-write_new_v(const char *tmp, const struct iovec *iov, int n, int sync)
+write_new_f(const char *tmp, const struct iovec *iov, int n, int sync,
+    spool_fill_fn *fill, void *arg)
 {
 	int fd, i, r = 0;
 
@@ -367,9 +369,14 @@ write_new_v(const char *tmp, const struct iovec *iov, int n, int sync)
 		msg_warnerr("cannot create %s", tmp);
 		return EX_IOERR;
 	}
-	for (i = 0; i < n && !r; i++)
-		if (write_all(fd, iov[i].iov_base, iov[i].iov_len) < 0)
+	for (i = 0; i < n && !r; i++) {
+		if (!iov[i].iov_base && iov[i].iov_len) {
+			/* fill says why it failed */
+			if ((r = fill(fd, i, tmp, arg)) != 0)
+				goto done;
+		} else if (write_all(fd, iov[i].iov_base, iov[i].iov_len) < 0)
 			r = -1;
+	}
 	if (r) {
 		msg_warnerr("cannot write %s", tmp);
 		r = EX_IOERR;
@@ -382,6 +389,15 @@ write_new_v(const char *tmp, const struct iovec *iov, int n, int sync)
 		r = EX_IOERR;
 	}
 	return r;
+done:
+	close(fd);
+	return EX_IOERR;
+}
+
+static int
+write_new_v(const char *tmp, const struct iovec *iov, int n, int sync)
+{
+	return write_new_f(tmp, iov, n, sync, NULL, NULL);
 }
 
 static int
@@ -405,12 +421,13 @@ spool_write_unsynced(const char *path, const void *data, size_t len)
 /* Write iov's pieces to path through tmp (any path in the same
  * directory). */
 static int
-write_via_v(const char *tmp, const char *path, const struct iovec *iov, int n)
+write_via_f(const char *tmp, const char *path, const struct iovec *iov, int n,
+    spool_fill_fn *fill, void *arg)
 {
 	char *dir, *slash;
 	int r;
 
-	r = write_new_v(tmp, iov, n, 1);
+	r = write_new_f(tmp, iov, n, 1, fill, arg);
 	if (!r && rename(tmp, path) < 0) {
 		msg_warnerr("cannot rename %s to %s", tmp, path);
 		r = EX_IOERR;
@@ -436,6 +453,12 @@ write_via_v(const char *tmp, const char *path, const struct iovec *iov, int n)
 }
 
 static int
+write_via_v(const char *tmp, const char *path, const struct iovec *iov, int n)
+{
+	return write_via_f(tmp, path, iov, n, NULL, NULL);
+}
+
+static int
 write_via(const char *tmp, const char *path, const void *data, size_t len)
 {
 	struct iovec iov = { (void *)(uintptr_t)data, len };
@@ -458,6 +481,36 @@ spool_deliver(const char *area, const char *sub, const char *name,
 		return EX_IOERR;
 	}
 	return spool_commit(&sf, sub);
+}
+
+int
+spool_deliver_f(const char *area, const char *sub, const char *name,
+    size_t len, spool_fill_fn *fill, void *arg)
+{
+	struct spool_file sf;
+	int r;
+
+	if ((r = spool_create(&sf, area, name)) != 0)
+		return r;
+	if (len && (fflush(sf.fp) != 0 ||
+	    (r = fill(fileno(sf.fp), 0, sf.tmppath, arg)) != 0)) {
+		if (!r)
+			msg_warnerr("cannot write %s", sf.tmppath);
+		spool_abort(&sf);
+		return EX_IOERR;
+	}
+	return spool_commit(&sf, sub);
+}
+
+int
+spool_write_atomic_f(const char *path, const struct iovec *iov, int n,
+    spool_fill_fn *fill, void *arg)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int r = write_via_f(tmp, path, iov, n, fill, arg);
+
+	free(tmp);
+	return r;
 }
 
 int

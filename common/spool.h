@@ -102,6 +102,17 @@ int spool_write_atomic(const char *path, const void *data, size_t len);
  * copy of them joined. */
 struct iovec;
 int spool_write_atomic_v(const char *path, const struct iovec *iov, int n);
+/* Bytes kept out of memory (a spill_text: issue 12, P4): fill writes
+ * piece i of a file to fd, saying why it failed (what names the file);
+ * 0 or EX_IOERR. */
+typedef int spool_fill_fn(int fd, int i, const char *what, void *arg);
+/* spool_write_atomic_v where a piece with a NULL base and a length is
+ * fill's. */
+int spool_write_atomic_f(const char *path, const struct iovec *iov, int n,
+    spool_fill_fn *fill, void *arg);
+/* spool_deliver of len bytes that fill (its piece 0) writes. */
+int spool_deliver_f(const char *area, const char *sub, const char *name,
+    size_t len, spool_fill_fn *fill, void *arg);
 /* data into a new file path, not synced (its writer syncs the filesystem
  * once, then renames it into place): 0, or EX_IOERR said and path gone. */
 int spool_write_unsynced(const char *path, const void *data, size_t len);

@@ -71,6 +71,7 @@
 #include "receipt_fold.h"
 #include "receipt_journal.h"
 #include "receipt_rules.h"
+#include "receipt_run.h"
 #include "receipt_seed.h"
 #include "receipt_state.h"
 #include "spool.h"
@@ -100,31 +101,34 @@ overlap_ms(const struct run *r)
 }
 
 /* Fetch what the receipts need from HotWax and the polines ledger (their
- * orders and items, the polines records, --start-at's seed), then decide
- * (receipt_rules.h): fills j (name empty when no file).  *changed: there
- * is anything to record at all.  0, EX_DATAERR (something held back), or
- * the status that stops the run.  Once decided, the input is freed (*in
- * NULL): what the commit needs is in d and the state, and the run's
- * receipts, orders and items must not be held while it is formatted. */
+ * orders and items, the polines records, --start-at's seed) and decide
+ * (receipt_rules.h), a chunk of POs at a time (receipt_run.h): fills j
+ * (name empty when no file).  *changed: there is anything to record at
+ * all.  0, EX_DATAERR (something held back), or the status that stops
+ * the run.  Once decided, the input and its spill are freed (*in NULL):
+ * what the commit needs is in d, the file's text and the state. */
 static int
 fetch_and_decide(struct run *r, struct rx_input **in, struct rx_journal *j,
     int *changed)
 {
 	struct rx_decision d;
+	struct spill_text file;
 	int rc;
 
-	if ((rc = rx_fetch_orders(r->hw, r->cfg, *in)) != 0 ||
-	    (rc = rx_fetch_polines(r->cfg, *in)) != 0 ||
-	    (rc = rx_seed(r->hw, r->cfg, r->st, *in)) != 0)
-		return rc;
-	rx_decide(*in, r->st, &d);
+	spill_text_init(&file, rx_spool_state_dir(r->sp));
+	rx_decide_begin(&d);
+	rc = rx_run(r->hw, r->cfg, *in, r->st, &d, &file);
+	spill_free(rx_input_spill(*in));
 	rx_input_free(*in);
 	*in = NULL;
-	rx_decision_say(&d, r->cfg->hotwax.base_url);
-	*changed = rx_decision_changed(&d);
-	if ((rc = rx_journal_decided(j, &d, r->st,
-	    r->cfg->netsuite.receipt_prefix, now_ms())) == 0)
-		rc = rx_decision_status(&d);
+	if (rc == 0) {
+		rx_decision_say(&d, r->cfg->hotwax.base_url);
+		*changed = rx_decision_changed(&d);
+		if ((rc = rx_journal_decided(j, &d, &file, r->st,
+		    r->cfg->netsuite.receipt_prefix, now_ms())) == 0)
+			rc = rx_decision_status(&d);
+	}
+	spill_text_free(&file);
 	rx_decision_free(&d);
 	return rc;
 }
@@ -190,6 +194,8 @@ export(struct run *r)
 		return rc;
 	in = rx_input_new(r->st, now_ms(), overlap_ms(r),
 	    (int64_t)r->cfg->spool.keep_days * DAY_MS, r->cfg->hotwax.base_url);
+	/* the receipts wait on disk, not in memory (receipt_run.h) */
+	rx_input_spill_to(in, spill_new(rx_spool_state_dir(r->sp)));
 	check_cursor(r);
 	rc = rx_fetch_receipts(r->hw, r->cfg, r->st, in);
 	if (rc == 0 && rx_input_empty(in)) {
@@ -204,7 +210,7 @@ export(struct run *r)
 		fold_under_lock(r, &j, 0);
 	}
 	if (r->dry) {
-		rx_journal_show(&j);
+		rc = exit_merge(rc, rx_journal_show(&j));
 		if (rx_journal_has_excess(&j))
 			rc = exit_merge(rc, EX_DATAERR);
 		goto out;
@@ -215,6 +221,8 @@ export(struct run *r)
 	if (said)
 		rc = exit_merge(rc, EX_DATAERR);
 out:
+	if (in)
+		spill_free(rx_input_spill(in));
 	rx_input_free(in);
 	rx_journal_free(&j);
 	rx_spool_unlock(r->sp);
