@@ -564,25 +564,23 @@ static int
 roll_applied(struct rx_spool *sp, const struct rx_state *js, int *applied,
     size_t *fresh)
 {
-	struct rx_state *cur = rx_state_new();
-	char *data = NULL;
-	size_t len;
-	int rc = 0;
+	int64_t last = 0;
+	int rc;
 
 	*applied = 0;
 	*fresh = 0;
-	if (read_file(sp->state_path, RX_STATE_MAX, &data, &len) < 0) {
+	/* read a piece at a time: not a second state in memory */
+	if ((rc = rx_state_peek(sp->state_path, RX_STATE_MAX, js, &last,
+	    fresh)) < 0) {
 		if (errno != ENOENT) {
 			msg_cannot_read(sp->state_path);
-			rc = EX_IOERR;
+			return EX_IOERR;
 		}
-	} else if ((rc = rx_state_parse(cur, data, len, sp->state_path)) == 0 &&
-	    rx_state_last(cur) >= rx_state_last(js) && rx_state_last(js) > 0)
+		*fresh = rx_state_ledger_new(js, NULL);
+		return 0;
+	}
+	if (rc == 0 && last >= rx_state_last(js) && rx_state_last(js) > 0)
 		*applied = 1;
-	if (rc == 0)	/* 0 when this journal's state is the one on disk */
-		*fresh = rx_state_ledger_new(js, cur);
-	free(data);
-	rx_state_free(cur);
 	return rc;
 }
 
@@ -775,20 +773,16 @@ load_journal(struct rx_spool *sp, struct rx_state *st, int *excess_said,
 int
 rx_journal_load(struct rx_spool *sp, struct rx_state *st, int *excess_said)
 {
-	char *data = NULL;
-	size_t len;
 	int rc, read = 0;
 
 	if ((rc = load_journal(sp, st, excess_said, &read)) != 0 || read)
 		return rc;
-	if (read_file(sp->state_path, RX_STATE_MAX, &data, &len) < 0) {
+	if ((rc = rx_state_load(st, sp->state_path, RX_STATE_MAX)) < 0) {
 		if (errno == ENOENT)
 			return 0;	/* the first run */
 		msg_cannot_read(sp->state_path);
 		return EX_IOERR;
 	}
-	rc = rx_state_parse(st, data, len, sp->state_path);
-	free(data);
 	if (rc == 0)
 		cursor_gauge(st);
 	return rc;

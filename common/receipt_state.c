@@ -2,20 +2,23 @@
  * receipt_state -- see receipt_state.h.  No I/O but the buffers it is
  * given (and the message naming a state that does not parse).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "isotime.h"
 #include "map.h"
 #include "msg.h"
 #include "receipt_ids.h"
 #include "receipt_state.h"
-#include "spill.h"
 #include "rfile.h"
+#include "spill.h"
 #include "tsv.h"
 #include "util.h"
 #include "version.h"
@@ -26,6 +29,8 @@
 
 /* The most fields of a record ("t PO LINE ORDERED RECEIVED"). */
 #define STATE_FIELDS 5
+/* rx_state_load reads pieces this large */
+#define LOAD_PIECE	(64 * 1024)
 
 struct stline {
 	uint32_t off;		/* its line id's offset in stpo.ids */
@@ -55,6 +60,10 @@ struct rx_state {
 	int64_t floor;		/* receipts dated before it never go out; 0: none */
 	struct rx_ids *ledger;	/* receipt id, datetimeReceived (ms) */
 	struct map *pos;	/* NetSuite PO id -> struct stpo */
+	/* rx_state_peek: its ledger ids found in count_in are counted,
+	 * nothing else is kept */
+	const struct rx_state *count_in;
+	size_t counted;
 };
 
 struct rx_state *
@@ -145,9 +154,27 @@ rx_state_ledger_new(const struct rx_state *st, const struct rx_state *old)
 	size_t it = 0, n = 0;
 
 	while (rx_ids_next(st->ledger, &it, &id, NULL))
-		if (!rx_state_seen(old, id))
+		if (!old || !rx_state_seen(old, id))
 			n++;
 	return n;
+}
+
+int
+rx_state_peek(const char *path, size_t max, const struct rx_state *st,
+    int64_t *last, size_t *fresh)
+{
+	struct rx_state *cur = rx_state_new();
+	size_t n = rx_ids_count(st->ledger);
+	int rc;
+
+	cur->count_in = st;
+	if ((rc = rx_state_load(cur, path, max)) == 0) {
+		*last = cur->last;
+		/* each id once in a state written by a run */
+		*fresh = cur->counted < n ? n - cur->counted : 0;
+	}
+	rx_state_free(cur);
+	return rc;
 }
 
 int
@@ -303,7 +330,10 @@ parse_record(struct rx_state *st, char *line)
 	if (n == 3 && (strcmp(f[0], "r") == 0 || strcmp(f[0], "c") == 0) &&
 	    tsv_unesc(f[1], f[1], strlen(f[1])) == 0 && *f[1] &&
 	    parse_ms(f[2], &ms) == 0) {
-		if (*f[0] == 'r')
+		if (st->count_in)
+			st->counted += *f[0] == 'r' &&
+			    rx_state_seen(st->count_in, f[1]);
+		else if (*f[0] == 'r')
 			rx_state_ledger_put(st, f[1], ms);
 		else
 			((struct stpo *)map_put(st->pos, f[1], NULL))->closed = ms;
@@ -314,65 +344,134 @@ parse_record(struct rx_state *st, char *line)
 	    tsv_unesc(f[2], f[2], strlen(f[2])) == 0 && *f[1] && *f[2] &&
 	    (strcmp(f[3], "?") == 0 || parse_qty(f[3], &q) == 0) &&
 	    parse_qty(f[4], &r) == 0) {
-		rx_state_set_line(st, f[1], f[2],
-		    strcmp(f[3], "?") == 0 ? RX_UNKNOWN : RX_KNOWN, q, r);
+		if (!st->count_in)
+			rx_state_set_line(st, f[1], f[2],
+			    strcmp(f[3], "?") == 0 ? RX_UNKNOWN : RX_KNOWN, q, r);
 		return NULL;
 	}
 	return "malformed record";
+}
+
+/* A state's text read a piece at a time (rx_state_parse, rx_state_load):
+ * one line at a time, never a copy of the whole. */
+struct sparse {
+	struct rx_state *st;
+	const char *why;	/* what is wrong, at lineno */
+	int lineno, k;		/* k: version_check's */
+	struct buf lb;		/* the line being read */
+	char *first;		/* line 1, when it is a later version's */
+	size_t total;		/* bytes read so far */
+};
+
+/* One whole line (no newline) in sp->lb. */
+static void
+sparse_line(struct sparse *sp)
+{
+	char *line;
+
+	sp->lineno++;
+	buf_addc(&sp->lb, 0);
+	line = sp->lb.s;
+	if (memchr(line, 0, sp->lb.len - 1))
+		sp->why = "a NUL byte";
+	else if (sp->lineno > 1)
+		sp->why = parse_record(sp->st, line);
+	else if ((sp->k = version_check(line, strlen(line), STATE_TAG,
+	    STATE_V, VERSION_EXACT, NULL)) == VERSION_LATER)
+		sp->first = xstrdup(line);	/* a later posync's: not damaged */
+	else if (sp->k != VERSION_SAME)
+		sp->why = "not a receipt-export state file";
+	buf_reset(&sp->lb);
+}
+
+/* n more bytes of the text; 1 once nothing more need be read. */
+static int
+sparse_feed(struct sparse *sp, const char *p, size_t n)
+{
+	const char *end = p + n, *nl;
+
+	sp->total += n;
+	for (; p < end && !sp->why && !sp->first; p = nl + 1) {
+		if (!(nl = memchr(p, '\n', end - p))) {
+			buf_add(&sp->lb, p, end - p);
+			break;
+		}
+		buf_add(&sp->lb, p, nl - p);
+		sparse_line(sp);
+	}
+	return sp->why || sp->first;
+}
+
+/* The text is all read: 0, or EX_CONFIG (said). */
+static int
+sparse_end(struct sparse *sp, const char *what)
+{
+	if (!sp->why && !sp->first && sp->lb.len) {
+		sp->lineno++;
+		sp->why = memchr(sp->lb.s, 0, sp->lb.len) ? "a NUL byte" :
+		    "the last line has no newline (torn write?)";
+	}
+	buf_free(&sp->lb);
+	if (sp->first) {
+		version_later_said(what, NULL, sp->first, STATE_MAGIC, "nothing "
+		    "exported, the file is left as it is");
+		free(sp->first);
+		return EX_CONFIG;
+	}
+	/* written atomically (rename), so never empty by a crash: damage */
+	if (!sp->why && sp->lineno == 0)
+		sp->why = "empty (a state is never written empty)";
+	if (sp->why) {
+		/* EX_CONFIG, not EX_DATAERR: a run must not go on without
+		 * its state, or it exports every receipt again */
+		msg_warn("%s:%d: %s; nothing exported, the file is left as it "
+		    "is: repair it by hand after checking which receipts were "
+		    "exported (receipt-export(1), CAVEATS)", what, sp->lineno,
+		    sp->why);
+		return EX_CONFIG;
+	}
+	return 0;
 }
 
 int
 rx_state_parse(struct rx_state *st, const char *data, size_t len,
     const char *what)
 {
-	const char *p = data, *end = data + len, *nl;
-	const char *why = NULL;
-	struct buf lb = { 0 };	/* one line at a time: no copy of the whole */
-	char *line = NULL;
-	int lineno = 0, k = VERSION_SAME;
+	struct sparse sp = { st, NULL, 0, VERSION_SAME, { 0 }, NULL, 0 };
 
-	if (len && (nl = memchr(data, 0, len)) != NULL) {	/* name its line */
-		why = "a NUL byte";
-		lineno = 1;
-		for (; (p = memchr(p, '\n', nl - p)) != NULL; p++)
-			lineno++;
-	}
-	for (p = data; !why && p < end; p = nl + 1) {
-		lineno++;
-		if (!(nl = memchr(p, '\n', end - p))) {
-			why = "the last line has no newline (torn write?)";
-			break;
+	sparse_feed(&sp, data, len);
+	return sparse_end(&sp, what);
+}
+
+int
+rx_state_load(struct rx_state *st, const char *path, size_t max)
+{
+	struct sparse sp = { st, NULL, 0, VERSION_SAME, { 0 }, NULL, 0 };
+	char *p;
+	ssize_t r;
+	int fd, e;
+
+	if ((fd = open_regular(path, O_RDONLY)) < 0)
+		return -1;
+	p = xmalloc(LOAD_PIECE);
+	for (;;) {
+		if ((r = read(fd, p, LOAD_PIECE)) < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || (r > 0 && sp.total + (size_t)r > max)) {
+			e = r < 0 ? errno : EFBIG;
+			close(fd);
+			free(p);
+			buf_free(&sp.lb);
+			free(sp.first);
+			errno = e;
+			return -1;
 		}
-		buf_reset(&lb);
-		buf_add(&lb, p, nl - p);
-		line = lb.s;
-		if (lineno > 1)
-			why = parse_record(st, line);
-		else if ((k = version_check(line, strlen(line), STATE_TAG,
-		    STATE_V, VERSION_EXACT, NULL)) == VERSION_LATER)
-			break;	/* a later posync's: not damaged */
-		else if (k != VERSION_SAME)
-			why = "not a receipt-export state file";
+		if (r == 0 || sparse_feed(&sp, p, (size_t)r))
+			break;
 	}
-	if (k == VERSION_LATER) {
-		version_later_said(what, NULL, line, STATE_MAGIC, "nothing "
-		    "exported, the file is left as it is");
-		buf_free(&lb);
-		return EX_CONFIG;
-	}
-	/* written atomically (rename), so never empty by a crash: damage */
-	if (!why && lineno == 0)
-		why = "empty (a state is never written empty)";
-	buf_free(&lb);
-	if (why) {
-		/* EX_CONFIG, not EX_DATAERR: a run must not go on without
-		 * its state, or it exports every receipt again */
-		msg_warn("%s:%d: %s; nothing exported, the file is left as it "
-		    "is: repair it by hand after checking which receipts were "
-		    "exported (receipt-export(1), CAVEATS)", what, lineno, why);
-		return EX_CONFIG;
-	}
-	return 0;
+	close(fd);
+	free(p);
+	return sparse_end(&sp, path);
 }
 
 static void

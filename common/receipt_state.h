@@ -55,6 +55,10 @@ void rx_state_free(struct rx_state *st);
  * that does not parse stops the run (a person must look). */
 int rx_state_parse(struct rx_state *st, const char *data, size_t len,
     const char *what);
+/* The same read from the file at path, a piece at a time (no copy of
+ * the whole in memory), up to max bytes: 0, EX_CONFIG (said, naming
+ * path), or -1 with errno set (not said: ENOENT is a first run). */
+int rx_state_load(struct rx_state *st, const char *path, size_t max);
 /* The text above, sorted so equal states give equal bytes. */
 void rx_state_format(const struct rx_state *st, struct buf *out);
 /* The same into a temporary file, a piece at a time (a state of 100,000
@@ -76,12 +80,17 @@ void rx_state_set_floor(struct rx_state *st, int64_t ms);
 /* The ledger: was receipt id exported (or skipped for good)?  Record it. */
 int rx_state_seen(const struct rx_state *st, const char *id);
 void rx_state_ledger_put(struct rx_state *st, const char *id, int64_t ms);
-/* How many receipt ids st's ledger holds that old's does not: those a
+/* How many receipt ids st's ledger holds that old's (NULL: none) does not: those a
  * commit from old to st exports (pruning only drops ids never asked for
  * again, so none comes back). */
 size_t rx_state_ledger_new(const struct rx_state *st,
     const struct rx_state *old);
 
+/* What the state file at path says of st, without holding it (rx_state_load
+ * otherwise): its last, and how many of st's ledger ids it does not
+ * hold (those a commit from it to st exports).  As rx_state_load. */
+int rx_state_peek(const char *path, size_t max, const struct rx_state *st,
+    int64_t *last, size_t *fresh);
 /* Per NetSuite PO line.  rx_state_has_po: the state holds the PO. */
 int rx_state_has_po(const struct rx_state *st, const char *po);
 /* The POs the state holds, sorted (a malloc'd array of n; the ids are

@@ -74,7 +74,9 @@ int spill_text_copy(struct spill_text *t, int fd, const char *what);
 int spill_text_read(struct spill_text *t, struct buf *out);
 void spill_text_free(struct spill_text *t);
 
-/* A nameless temporary file in dir, read and write: fd, or -1 (said). */
+/* A nameless temporary file in dir (in $TMPDIR or /tmp when dir does
+ * not exist: -n on a spool not made yet), read and write: fd, or -1
+ * (said). */
 int spill_tmpfile(const char *dir);
 
 #endif
