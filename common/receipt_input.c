@@ -109,6 +109,8 @@ rx_input_free(struct rx_input *in)
 	if (!in)
 		return;
 	free(in->v);
+	free(in->rankpo);
+	free(in->found);
 	input_free_maps(in);
 	free(in->where);
 	free(in);
@@ -147,19 +149,32 @@ rx_input_rank(struct rx_input *in)
 
 	/* the orders that reach no NetSuite PO, one group each */
 	v = map_sorted(in->orders, &n);
+	in->found = xcalloc(n + 2, 1);
 	for (i = 0; i < n; i++)
-		if (!(o = map_get(in->orders, v[i]))->netsuite)
+		if (!(o = map_get(in->orders, v[i]))->netsuite) {
+			in->found[r] = (unsigned char)o->found;
 			o->rank = r++;
+		}
 	free(v);
 	/* then the POs, in the order their elements are written */
+	in->porank = r;
 	v = map_sorted(in->pos, &np);
-	for (i = 0; i < np; i++)
+	in->rankpo = xcalloc(np + 1, sizeof *in->rankpo);
+	for (i = 0; i < np; i++) {
 		*(uint32_t *)map_get(in->pos, v[i]) = r++;
+		in->rankpo[i] = input_strdup(in, v[i]);
+	}
 	free(v);
 	for (i = 0; (o = map_next(in->orders, &i, NULL)) != NULL; )
 		if (o->netsuite)
 			o->rank = *(uint32_t *)map_get(in->pos, o->ext);
-	return r;
+	return in->nranks = r;
+}
+
+void
+rx_input_ranked(struct rx_input *in)
+{
+	rx_input_lookups_done(in);
 }
 
 uint32_t
@@ -180,13 +195,13 @@ rx_input_po_rank(const struct rx_input *in, const char *po)
 
 void
 rx_input_copy_order(struct rx_input *c, const struct rx_input *in,
-    const char *order)
+    const char *order, uint32_t rank)
 {
-	const struct order *o = map_get(in->orders, order);
-
-	if (o && o->found)
-		rx_input_order(c, order, o->ext, o->netsuite ?
-		    "PURCHASE_ORDER" : NULL);
+	if (rank >= in->porank && rank < in->nranks)
+		rx_input_order(c, order, in->rankpo[rank - in->porank],
+		    "PURCHASE_ORDER");
+	else if (rank > 0 && rank < in->porank && in->found[rank])
+		rx_input_order(c, order, NULL, NULL);	/* no NetSuite PO */
 }
 
 void

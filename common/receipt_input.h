@@ -69,10 +69,13 @@ uint32_t rx_input_rank(struct rx_input *in);
 uint32_t rx_input_order_rank(const struct rx_input *in, const char *order);
 /* A NetSuite PO's rank, or 0 when it is none of the run's. */
 uint32_t rx_input_po_rank(const struct rx_input *in, const char *po);
-/* What in's OrderHeader row said of order, into chunk c (order is one
- * of c's). */
+/* The receipts have their ranks: the look-ups by order and PO are let
+ * go (megabytes at 100,000 receipts); what a chunk needs stays, by rank. */
+void rx_input_ranked(struct rx_input *in);
+/* What in's OrderHeader row said of order, of that rank, into chunk c
+ * (order is one of c's). */
 void rx_input_copy_order(struct rx_input *c, const struct rx_input *in,
-    const char *order);
+    const char *order, uint32_t rank);
 /* Every receipt row is in: the ids kept to spot a row met twice (a page
  * shifted) are let go; no receipt may be taken after. */
 void rx_input_receipts_done(struct rx_input *in);

@@ -72,6 +72,12 @@ struct rx_input {
 	struct map *pos;	/* the NetSuite POs of those orders */
 	struct spill *spill;	/* not NULL: the receipts go there, not v */
 	size_t nspilled;
+	/* once ranked and the look-ups let go (rx_input_ranked): what a
+	 * chunk needs of a receipt's order, by its rank */
+	uint32_t porank;	/* the first NetSuite PO's rank */
+	uint32_t nranks;
+	char **rankpo;		/* rank - porank -> NetSuite PO id */
+	unsigned char *found;	/* rank < porank: its order was found */
 };
 
 /* The OrderItem row rx_input_item gave for order and seq, or NULL. */

@@ -33,8 +33,8 @@ set_rank(size_t i, const struct spill_rec *r, void *arg)
 	struct run *run = arg;
 
 	if (r->kind == RX_REC_RECEIPT)
-		spill_set_rank(run->sp, i, rx_input_order_rank(run->in,
-		    r->s[1]));
+		return spill_set_rank(run->sp, i,
+		    rx_input_order_rank(run->in, r->s[1]));
 	return 0;
 }
 
@@ -55,9 +55,10 @@ add_poline(const struct poline *rec, void *arg)
 	return spill_add(run->sp, &r, rx_input_po_rank(run->in, rec->po));
 }
 
-/* One spilled record into chunk c. */
+/* One spilled record of that rank into chunk c. */
 static void
-chunk_add(struct run *run, struct rx_input *c, const struct spill_rec *r)
+chunk_add(struct run *run, struct rx_input *c, const struct spill_rec *r,
+    uint32_t rank)
 {
 	const char *id = r->s[0] && *r->s[0] ? r->s[0] : NULL;
 
@@ -68,7 +69,7 @@ chunk_add(struct run *run, struct rx_input *c, const struct spill_rec *r)
 	/* RX_OLD when an earlier chunk exported it (a page shifted) */
 	if (rx_input_receipt(c, id, r->s[1], r->s[2], r->a, r->b,
 	    r->s[3]) == RX_TAKEN && r->s[1])
-		rx_input_copy_order(c, run->in, r->s[1]);
+		rx_input_copy_order(c, run->in, r->s[1], rank);
 }
 
 /* The next chunk's records from *pos into c: whole groups, about
@@ -93,7 +94,7 @@ chunk_fill(struct run *run, struct rx_input *c, size_t *pos)
 		}
 		if ((rc = spill_next(run->sp, pos, &r, &rank)) < 0 || rc > 1)
 			return EX_IOERR;
-		chunk_add(run, c, &r);
+		chunk_add(run, c, &r, rank);
 		rows++;
 	}
 	return 0;
@@ -150,6 +151,7 @@ rx_run(struct hotwax *h, const struct config *cfg, struct rx_input *in,
 	if ((rc = spill_each(run.sp, set_rank, &run)) != 0 ||
 	    (rc = polines_each(cfg->spool.dir, want_po, add_poline, &run)) != 0)
 		return rc;
+	rx_input_ranked(in);
 	spill_sort(run.sp);
 	while (rc == 0 && spill_peek_rank(run.sp, pos) != UINT32_MAX)
 		rc = chunk(&run, &pos);

@@ -2,7 +2,7 @@
  * receipt_run -- a receipt-export run's receipts decided a chunk of
  * NetSuite POs at a time, so that its memory is flat in the receipts it
  * reads (issue 12, P4): what it holds for the whole run is the state, one
- * small record per HotWax order and NetSuite PO, and 16 bytes a receipt;
+ * small record per HotWax order and NetSuite PO, and 8 bytes a receipt;
  * the receipts themselves wait in a temporary file (spill.h), and the
  * receipt file's text goes to another as it is made.
  *

@@ -200,6 +200,22 @@ stline_find(const struct stpo *p, const char *line)
 	return NULL;
 }
 
+/* n bytes onto a PO's ids, its room grown in steps of IDS_STEP (a
+ * struct buf starts at 64 bytes, most POs' ids take a dozen). */
+#define IDS_STEP	16
+static void
+ids_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1 + b->len / 2 + IDS_STEP - 1) /
+		    IDS_STEP * IDS_STEP;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
 /* The line, added (ordered unknown, nothing received) when new. */
 static struct stline *
 stline_get(struct stpo *p, const char *line)
@@ -210,14 +226,16 @@ stline_get(struct stpo *p, const char *line)
 		return l;
 	if (p->ids.len + strlen(line) >= UINT32_MAX)
 		msg_die(EX_SOFTWARE, "receipt state: a PO's line ids too long");
+	/* grown by half, not doubled, and the ids to fit: a state holds
+	 * every open PO's lines (issue 12, P4) */
 	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 4;
+		p->cap += p->cap / 2 + 2;
 		p->lines = xrealloc(p->lines, p->cap * sizeof *p->lines);
 	}
 	l = &p->lines[p->n++];
 	memset(l, 0, sizeof *l);
 	l->off = (uint32_t)p->ids.len;
-	buf_add(&p->ids, line, strlen(line) + 1);
+	ids_add(&p->ids, line, strlen(line) + 1);
 	l->ord = RX_UNKNOWN;
 	return l;
 }

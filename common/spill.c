@@ -23,17 +23,21 @@ struct head {
 	uint32_t pad;
 };
 
-struct ent {
-	uint64_t off;
-	uint32_t rank;
-};
+/* A record's place: its rank above its offset, so that the entries sort
+ * by rank, then by the order appended; 8 bytes a record. */
+#define OFF_BITS	40
+#define OFF_MAX		((UINT64_C(1) << OFF_BITS) - 1)
+#define RANK_MAX	((UINT32_C(1) << (64 - OFF_BITS)) - 1)
+#define ENT(rank, off)	((uint64_t)(rank) << OFF_BITS | (off))
+#define ENT_OFF(e)	((e) & OFF_MAX)
+#define ENT_RANK(e)	((uint32_t)((e) >> OFF_BITS))
 
 struct spill {
 	char *dir;
 	int fd;
 	uint64_t size;		/* bytes in the file and in w */
 	struct buf w;		/* appended, not written yet */
-	struct ent *v;
+	uint64_t *v;		/* ENT(rank, offset) a record */
 	size_t n, cap;
 	struct buf r;		/* the record read last, NUL after each string */
 };
@@ -121,12 +125,16 @@ spill_add(struct spill *s, const struct spill_rec *r, uint32_t rank)
 		if (r->s[i])
 			len += h.len[i];
 	}
+	if (rank > RANK_MAX || s->size + len > OFF_MAX) {
+		/* 16 million groups, a terabyte: never a run's */
+		errno = EFBIG;
+		return io_failed(s->dir);
+	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 1024;
 		s->v = xrealloc(s->v, s->cap * sizeof *s->v);
 	}
-	s->v[s->n].off = s->size;
-	s->v[s->n++].rank = rank;
+	s->v[s->n++] = ENT(rank, s->size);
 	buf_add(&s->w, &h, sizeof h);
 	for (i = 0; i < SPILL_STRS; i++)
 		if (r->s[i])
@@ -141,20 +149,23 @@ spill_count(const struct spill *s)
 	return s->n;
 }
 
-void
+int
 spill_set_rank(struct spill *s, size_t i, uint32_t rank)
 {
-	s->v[i].rank = rank;
+	if (rank > RANK_MAX) {
+		errno = EFBIG;
+		return io_failed(s->dir);
+	}
+	s->v[i] = ENT(rank, ENT_OFF(s->v[i]));
+	return 0;
 }
 
 static int
 entcmp(const void *x, const void *y)
 {
-	const struct ent *a = x, *b = y;
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
 
-	if (a->rank != b->rank)
-		return a->rank < b->rank ? -1 : 1;
-	return (a->off > b->off) - (a->off < b->off);
+	return (a > b) - (a < b);
 }
 
 void
@@ -167,7 +178,7 @@ spill_sort(struct spill *s)
 uint32_t
 spill_peek_rank(const struct spill *s, size_t pos)
 {
-	return pos < s->n ? s->v[pos].rank : UINT32_MAX;
+	return pos < s->n ? ENT_RANK(s->v[pos]) : UINT32_MAX;
 }
 
 /* len bytes at off into p: 0 or EX_IOERR (said; a short read too: the
@@ -247,7 +258,7 @@ spill_each(struct spill *s, spill_fn *fn, void *arg)
 		return rc;
 	for (i = 0; i < s->n; i++) {
 		/* appended in order: v[i] is record i until spill_sort */
-		if ((rc = read_rec(s, s->v[i].off, &r)) != 0 ||
+		if ((rc = read_rec(s, ENT_OFF(s->v[i]), &r)) != 0 ||
 		    (rc = fn(i, &r, arg)) != 0)
 			return rc;
 	}
@@ -262,9 +273,9 @@ spill_next(struct spill *s, size_t *pos, struct spill_rec *r, uint32_t *rank)
 	if (*pos >= s->n)
 		return 0;
 	if ((rc = spill_flush(s)) != 0 ||
-	    (rc = read_rec(s, s->v[*pos].off, r)) != 0)
+	    (rc = read_rec(s, ENT_OFF(s->v[*pos]), r)) != 0)
 		return rc;
-	*rank = s->v[(*pos)++].rank;
+	*rank = ENT_RANK(s->v[(*pos)++]);
 	return 1;
 }
 

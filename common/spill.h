@@ -6,7 +6,7 @@
  *   - records: up to SPILL_STRS strings and two numbers each, appended
  *     in the order read, each given a rank (a group); read back group by
  *     group (rank, then the order appended), a group whole before the
- *     next.  In memory: 16 bytes a record (its rank and place).
+ *     next.  In memory: 8 bytes a record (its rank and place).
  *   - text: bytes appended, then copied out whole (a file's text that
  *     is written, never read again by the program).
  *
@@ -36,15 +36,17 @@ struct spill;
  * never. */
 struct spill *spill_new(const char *dir);
 void spill_free(struct spill *s);
-/* Append r (its strings copied) in group rank: 0 or EX_IOERR (said). */
+/* Append r (its strings copied) in group rank: 0 or EX_IOERR (said;
+ * also past 16 million groups or a terabyte). */
 int spill_add(struct spill *s, const struct spill_rec *r, uint32_t rank);
 size_t spill_count(const struct spill *s);
 /* Every record, in the order appended, to fn with its number; fn's
  * status (non-zero) stops the walk and is returned; EX_IOERR (said). */
 typedef int spill_fn(size_t i, const struct spill_rec *r, void *arg);
 int spill_each(struct spill *s, spill_fn *fn, void *arg);
-/* Record i's group is rank. */
-void spill_set_rank(struct spill *s, size_t i, uint32_t rank);
+/* Record i's group is rank: 0, or EX_IOERR (said) past 16 million
+ * groups. */
+int spill_set_rank(struct spill *s, size_t i, uint32_t rank);
 /* Sort for spill_next: by rank, then the order appended. */
 void spill_sort(struct spill *s);
 /* The next record in that order, from *pos (0 to begin): 1 and r set
