@@ -247,6 +247,7 @@ room 0
 t_is "the spool is full" "$(avail)" 0
 t_exit "a full spool: exit 74" 74 receipt-export
 t_like "the message names the folder" "$(t_err)" "^$spillfull\$"
+t_is "nothing on stdout" "$(t_out)" ""
 t_is "nothing committed, nothing left behind" "$(unchanged)" ""
 t_true "no journal" ! -e "$J"
 
@@ -264,6 +265,7 @@ room $((hi + 8))
 t_exit "room for the spill, not the journal: exit 74" 74 receipt-export
 t_like "the message names the journal in state/" "$(t_err)" \
 	"^receipt-export: cannot write $SPOOL/state/receipt-export\\.pending\\.tmp\\.[0-9]+$nospace"
+t_is "nothing on stdout" "$(t_out)" ""
 t_is "nothing committed, nothing left behind" "$(unchanged)" ""
 t_true "no journal" ! -e "$J"
 
@@ -302,17 +304,18 @@ while :; do
 	room $x
 	rx
 	[ $rc = 74 ] && grep -q 'receipt-export\.pending\.tmp' "$SCRATCH/err" || break
-	bad=$bad$(unchanged)
+	bad=$bad$(unchanged)$(cat "$SCRATCH/out")
 	n=$((n + 1))
 	[ $n -lt 64 ] || t_bail "the journal never fits"
 done
 t_diag "the journal fits with $x KiB free"
 t_true "runs that could not write the journal: $n" $n -ge 1
-t_is "... they committed nothing" "$bad" ""
+t_is "... they committed nothing, printed nothing" "$bad" ""
 t_is "with room for the journal, not the file: exit 74" "$rc" 74
 t_like "the message names the file in receipt/tmp" "$(cat "$SCRATCH/err")" \
 	"^receipt-export: cannot write $SPOOL/receipt/tmp/[^/]*\\.json\\.[0-9]+$nospace"
 t_true "the journal is there" -f "$J"
+t_is "nothing on stdout" "$(cat "$SCRATCH/out")" ""
 t_is "nothing else committed, nothing else left behind" \
 	"$(unchanged receipt-export.pending)" ""
 
@@ -325,6 +328,7 @@ t_exit "the next run, still no room for the file: exit 74" 74 receipt-export
 t_like "... the message names the file" "$(t_err)" \
 	"^receipt-export: cannot write $SPOOL/receipt/tmp/[^/]*\\.json\\.[0-9]+$nospace"
 t_ok "... the journal as it was" cmp "$SCRATCH/journal" "$J"
+t_is "... nothing on stdout" "$(t_out)" ""
 t_is "... nothing else committed" "$(unchanged receipt-export.pending)" ""
 
 # (5) more room, 8 KiB a run, until the file fits: the state (over
@@ -342,6 +346,7 @@ t_diag "the file fits with $x KiB free"
 t_is "with room for the file, not the state: exit 74" "$rc" 74
 t_like "the message names the state" "$(cat "$SCRATCH/err")" \
 	"^receipt-export: cannot write $SPOOL/state/receipt-export\\.state\\.tmp\\.[0-9]+$nospace"
+t_is "nothing on stdout" "$(cat "$SCRATCH/out")" ""
 f2=$(re_files | grep -vxF "$files0")
 t_is "one file more in receipt/new" "$(echo "$f2" | wc -l)" 1
 t_is "... whole: every PO with goods, its open lines, in PO order" \
