@@ -677,6 +677,35 @@ t_load_long(const char *path)
 	free(line);
 }
 
+/* A file of exactly one and two pieces: the end of the file on a
+ * piece's end. */
+static void
+t_load_exact(const char *path)
+{
+	struct rx_state *st;
+	struct buf b = { 0 };
+	size_t want, i;
+	char *id;
+
+	for (i = 1; i <= 2; i++) {
+		want = i * PIECE;
+		st = big_state(0, 10);
+		rx_state_format(st, &b);
+		/* "r TAB id TAB 5 LF": the id's length makes it want bytes */
+		id = pattern(want - b.len - 5, 8);
+		id[0] = 'B';
+		rx_state_ledger_put(st, id, 5);
+		buf_reset(&b);
+		rx_state_format(st, &b);
+		is_int(b.len, want, "a state of exactly %zu pieces", i);
+		ok(loads_as(path, b.s, b.len), "  loads as it parses");
+		rx_state_free(st);
+		free(id);
+		buf_reset(&b);
+	}
+	buf_free(&b);
+}
+
 /* Lines before byte off, plus one: off's line. */
 static int
 line_at(const char *s, size_t off)
@@ -935,6 +964,7 @@ main(void)
 	is_int(entries(dir), 0, "at the end the spill folder is empty");
 	t_load_pieces(state);
 	t_load_long(state);
+	t_load_exact(state);
 	st = big_state(0, 6000);
 	rx_state_format(st, &b);
 	t_load_damaged(state, b.s, b.len);
