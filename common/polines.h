@@ -108,8 +108,9 @@ int polines_compact_checked(const char *spooldir, polines_want_fn *keep,
  * is a day old or more, or was never done.  0, EX_IOERR or EX_CONFIG. */
 int polines_tidy(const char *spooldir, time_t now, int keep_days);
 
-/* For tests: the chunk size in bytes and records, and the most runs
- * merged at once (0 leaves one as it is). */
+/* The chunk size in bytes and records, and the most runs merged at
+ * once (0 leaves one as it is): for tests, and for receipt-export, which
+ * compacts while it holds its state (smaller). */
 void polines_tune(size_t chunk_bytes, size_t chunk_recs, size_t fanin);
 
 #endif

@@ -40,8 +40,9 @@ void spill_free(struct spill *s);
  * also past 16 million groups or a terabyte). */
 int spill_add(struct spill *s, const struct spill_rec *r, uint32_t rank);
 size_t spill_count(const struct spill *s);
-/* Every record, in the order appended, to fn with its number; fn's
- * status (non-zero) stops the walk and is returned; EX_IOERR (said). */
+/* Every record, in the order appended (before spill_sort; after it, in
+ * its order), to fn with its number; fn's status (non-zero) stops the
+ * walk and is returned; EX_IOERR (said). */
 typedef int spill_fn(size_t i, const struct spill_rec *r, void *arg);
 int spill_each(struct spill *s, spill_fn *fn, void *arg);
 /* Record i's group is rank: 0, or EX_IOERR (said) past 16 million
