@@ -212,6 +212,15 @@ future_judge(struct sftp *s, const struct sftp_entry *e, const char *remote,
 {
 	char *why;
 
+	if (st == 0 && now->size > max) {	/* listed within max: grew */
+		why = xasprintf(": %llu bytes, more than the %llu allowed, "
+		    "though listed with %llu: left for the next run",
+		    (unsigned long long)now->size, (unsigned long long)max,
+		    (unsigned long long)e->size);
+		st = later(remote, why);
+		free(why);
+		return st;
+	}
 	if (st == 0 && !future_same(e, now, got))
 		return later(remote, " changed while it was read: left for the "
 		    "next run");
@@ -224,8 +233,6 @@ future_judge(struct sftp *s, const struct sftp_entry *e, const char *remote,
 	}
 	if (st == EX_TEMPFAIL && !sftp_expired(s) && moved(s, e, remote))
 		return FUTURE_LATER;	/* grew or went while read: said by sftp */
-	if (st == EX_DATAERR && e->size <= max)
-		return FUTURE_LATER;	/* grew past max since listed: said */
 	return st;
 }
 

@@ -38,17 +38,18 @@
  * The second half of the rule is the second look: a file old enough is
  * still read only when it did not move while it was read.  future_fetch
  * downloads the file e was listed as (remote, in folder: "the inbox", for
- * messages) into fd, at most max bytes,
+ * messages) into fd, at most max bytes and never more than listed (what
+ * it grew by since is the look's to see, not read: sftp_get_listed),
  * and looks at it again: 0 when it is still as listed (the same size and
  * mtime, and that many bytes came); FUTURE_LATER when it is not settled:
- * it changed meanwhile, went away since listed (both said under -v),
- * grew or went while it was read on a connection still in time (looked
- * at once more: a read failing on a file still as listed is the read's
- * status, EX_TEMPFAIL, not a quiet later), or grew past max
- * though listed within it (sftp said those two): left for a later run,
- * which judges it again as it is listed then; else sftp_get's or
- * sftp_stat's status (EX_DATAERR: listed over max), for the caller to
- * word.  FUTURE_LATER is negative: never an exit status.  future_judge
+ * it changed meanwhile, grew past max though listed within it, went away
+ * since listed (all said under -v), or its read failed as a file
+ * changing under it does (sftp said so) and it did move, on a connection
+ * still in time (looked at once more: a read failing on a file still as
+ * listed is the read's status, EX_TEMPFAIL, not a quiet later): left for
+ * a later run, which judges it again as it is listed then; else
+ * sftp_get's or sftp_stat's status (EX_DATAERR: listed over max), for
+ * the caller to word.  FUTURE_LATER is negative: never an exit status.  future_judge
  * is that judgement alone, for a read done otherwise (sftp_fetch_many):
  * st and got the read's answer, now the look after it.  future_same is
  * the one "same remote file" test (size and mtime; got: the bytes read,

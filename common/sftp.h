@@ -64,10 +64,11 @@ int sftp_stat(struct sftp *s, const char *path, struct sftp_entry *st);
  * when remote is not there (gone since it was listed). */
 int sftp_get(struct sftp *s, const char *remote, int fd, uint64_t max, uint64_t *got);
 /* sftp_get of a file listed with size bytes: the read is sized by that
- * size, without asking the server (one round trip less); the server is
- * asked only when more comes (for max).  *got against size, and whether
- * the file changed meanwhile, are the caller's to judge (future_fetch
- * looks at the file again after the read). */
+ * size, without asking the server (one round trip less), and goes no
+ * further: bytes it grew by since are not read.  *got against size, and
+ * whether the file changed meanwhile (grew, past max too), are the
+ * caller's to judge (future_fetch looks at the file again after the
+ * read). */
 int sftp_get_listed(struct sftp *s, const char *remote, uint64_t size, int fd,
     uint64_t max, uint64_t *got);
 /* Upload all of fd (from offset 0) to remote, created or truncated, mode
@@ -119,7 +120,8 @@ int sftp_server_now(struct sftp *s, const char *dir, time_t *now);
  * it).
  *
  * sftp_fetch_many: each r.path, listed with r.size bytes, read into r.fd
- *   (r.got bytes, at most max), then looked at again: r.now, for the
+ *   as sftp_get_listed reads (r.got bytes, at most max, never past
+ *   r.size), then looked at again: r.now, for the
  *   caller to judge (future.h).  A read that would be long gains nothing
  *   here: for files small next to a round trip's worth of bytes.
  * sftp_stat_many: r.now for each r.path.

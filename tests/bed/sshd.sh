@@ -23,7 +23,8 @@
 # VERBOSE (one line an open, opendir, stat, rename, remove ...) into FILE,
 # through a syslog preloaded into sshd (bed/syslog-file.c, built with cc,
 # not $CC, which may sanitize): what a run asked the server, for a test
-# that counts it.
+# that counts it.  SSHD_PRELOAD=FILE.so (set before sshd_start): one more
+# object preloaded into sshd, a test's own (bed/grow-at-end.c).
 # Functions: sshd_start, sshd_stop, sshd_wrong_known_hosts FILE,
 #            sshd_more NAME OPTIONS..., sftp_requests, sftp_batch CMDS...
 
@@ -80,6 +81,9 @@ sshd_start() {
 			t_skip_all "cannot build bed/syslog-file.c to log SFTP requests"
 		_sshd_sftp="internal-sftp -l VERBOSE -d $SFTP_HOME"
 	fi
+	# a test's own object too (SSHD_PRELOAD, e.g. bed/grow-at-end.c)
+	[ -n "${SSHD_PRELOAD:-}" ] &&
+		_sshd_preload=${_sshd_preload:+$_sshd_preload:}$SSHD_PRELOAD
 
 	_sshd_try=0
 	while :; do
