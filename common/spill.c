@@ -96,18 +96,25 @@ io_failed(const char *dir)
 	return EX_IOERR;
 }
 
-/* What w holds, written: 0 or EX_IOERR (said). */
+/* What b holds, written to *fd (the temporary file made in dir at the
+ * first byte): 0 or EX_IOERR (said).  Records and text alike. */
+static int
+flush_to(int *fd, const char *dir, struct buf *b)
+{
+	if (!b->len)
+		return 0;
+	if (*fd < 0 && (*fd = spill_tmpfile(dir)) < 0)
+		return EX_IOERR;
+	if (write_all(*fd, b->s, b->len) < 0)
+		return io_failed(dir);
+	buf_reset(b);
+	return 0;
+}
+
 static int
 spill_flush(struct spill *s)
 {
-	if (!s->w.len)
-		return 0;
-	if (s->fd < 0 && (s->fd = spill_tmpfile(s->dir)) < 0)
-		return EX_IOERR;
-	if (write_all(s->fd, s->w.s, s->w.len) < 0)
-		return io_failed(s->dir);
-	buf_reset(&s->w);
-	return 0;
+	return flush_to(&s->fd, s->dir, &s->w);
 }
 
 int
@@ -292,14 +299,7 @@ spill_text_init(struct spill_text *t, const char *dir)
 int
 spill_text_flush(struct spill_text *t)
 {
-	if (!t->b.len)
-		return 0;
-	if (t->fd < 0 && (t->fd = spill_tmpfile(t->dir)) < 0)
-		return EX_IOERR;
-	if (write_all(t->fd, t->b.s, t->b.len) < 0)
-		return io_failed(t->dir);
-	buf_reset(&t->b);
-	return 0;
+	return flush_to(&t->fd, t->dir, &t->b);
 }
 
 int
