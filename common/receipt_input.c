@@ -133,12 +133,6 @@ rx_input_like(const struct rx_input *in)
 	    in->where);
 }
 
-const char *
-rx_input_where(const struct rx_input *in)
-{
-	return in->where;
-}
-
 uint32_t
 rx_input_rank(struct rx_input *in)
 {

@@ -58,7 +58,6 @@ size_t rx_input_spilled(const struct rx_input *in);
 /* A fresh input over the same state, clock, window and where as in's:
  * a chunk's. */
 struct rx_input *rx_input_like(const struct rx_input *in);
-const char *rx_input_where(const struct rx_input *in);
 /* Once every OrderHeader row is in: each order given its group, the
  * rank a chunked run reads its receipts in -- 0 for a receipt with no
  * order, then one for each order that is no NetSuite PO's (or not

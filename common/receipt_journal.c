@@ -432,11 +432,8 @@ rx_journal_has_excess(const struct rx_journal *j)
 int
 rx_journal_show(const struct rx_journal *j)
 {
-	if (j->ftext) {
-		fflush(stdout);
-		return spill_text_copy(j->ftext, STDOUT_FILENO,
-		    "standard output");
-	}
+	if (j->ftext)
+		return spill_text_put(j->ftext, stdout);
 	if (j->file.len)
 		fwrite(j->file.s, 1, j->file.len, stdout);
 	return 0;
@@ -633,6 +630,18 @@ roll_file(struct rx_spool *sp, const struct rx_journal *j, int applied)
 	return 0;
 }
 
+/* The state file written, from t when not NULL, else from b. */
+static int
+write_state(struct rx_spool *sp, struct spill_text *t, const struct buf *b)
+{
+	struct iovec one = { NULL, 0 };
+
+	if (!t)
+		return spool_write_atomic(sp->state_path, b->s, b->len);
+	one.iov_len = t->len;
+	return spool_write_atomic_f(sp->state_path, &one, 1, fill_text, t);
+}
+
 /* The state, then the polines compaction of the POs now complete (a PO
  * amended since is kept, and opened again in the state: a crash before
  * that leaves the journal, and its rerun finds the PO kept again). */
@@ -641,18 +650,10 @@ roll_state(struct rx_spool *sp, const struct rx_journal *j,
     struct rx_state *js)
 {
 	struct map *drop = drop_set(j);
-	struct buf sb = { 0 };
+	struct spill_text t;
 	int rc, reopened = 0;
 
-	if (j->stext) {
-		struct iovec one = { NULL, j->stext->len };
-
-		rc = spool_write_atomic_f(sp->state_path, &one, 1, fill_text,
-		    j->stext);
-	} else
-		rc = spool_write_atomic(sp->state_path, j->state.s,
-		    j->state.len);
-	if (rc != 0)
+	if ((rc = write_state(sp, j->stext, &j->state)) != 0)
 		goto out;
 	test_point("state");
 	if (!j->drop.len)
@@ -660,14 +661,17 @@ roll_state(struct rx_spool *sp, const struct rx_journal *j,
 	if ((rc = recheck_drop(sp, drop, js, &reopened)) != 0)
 		goto out;
 	if (reopened) {
-		rx_state_format(js, &sb);
-		if ((rc = spool_write_atomic(sp->state_path, sb.s, sb.len)) != 0)
+		/* as the run wrote it: a piece at a time */
+		spill_text_init(&t, sp->statedir);
+		if ((rc = rx_state_format_text(js, &t)) == 0)
+			rc = write_state(sp, &t, NULL);
+		spill_text_free(&t);
+		if (rc != 0)
 			goto out;
 	}
 	test_point("compact");
 out:
 	map_free(drop);
-	buf_free(&sb);
 	return rc;
 }
 

@@ -734,25 +734,17 @@ rx_decision_changed(const struct rx_decision *d)
 }
 
 void
-rx_decision_notes_free(struct rx_decision *d)
+rx_decision_free(struct rx_decision *d)
 {
 	size_t i, k;
 
+	buf_free(&d->file);
+	buf_free(&d->excess);
+	buf_free(&d->drop);
 	for (i = 0; i < d->nnotes; i++)
 		for (k = 0; k < RX_NOTE_STRS; k++)
 			free(d->notes[i].s[k]);
 	free(d->notes);
-	d->notes = NULL;
-	d->nnotes = d->capnotes = 0;
-}
-
-void
-rx_decision_free(struct rx_decision *d)
-{
-	buf_free(&d->file);
-	buf_free(&d->excess);
-	buf_free(&d->drop);
-	rx_decision_notes_free(d);
 	memset(d, 0, sizeof *d);
 }
 

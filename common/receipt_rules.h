@@ -148,8 +148,7 @@ void rx_decide(struct rx_input *in, struct rx_state *st,
  * input (its cursor's goal; no receipts).  Each part appends its
  * elements to d->file, joined by ",\n" but not bracketed (the caller
  * takes them out between parts and brackets the whole: "[", "]\n"),
- * and its excess, drops and notes; the caller may say and free the notes
- * between parts (rx_decision_notes_free).  A receipt a chunk meets that
+ * and its excess, drops and notes.  A receipt a chunk meets that
  * the ledger holds (an earlier chunk exported it: a page shifted) is
  * old, as rx_input_receipt says.
  */
@@ -158,7 +157,6 @@ void rx_decide_part(struct rx_input *in, struct rx_state *st,
     struct rx_decision *d);
 void rx_decide_end(const struct rx_input *in, struct rx_state *st,
     struct rx_decision *d);
-void rx_decision_notes_free(struct rx_decision *d);
 void rx_decision_free(struct rx_decision *d);
 /* 0, or EX_DATAERR when something is held back. */
 int rx_decision_status(const struct rx_decision *d);

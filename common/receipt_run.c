@@ -117,7 +117,9 @@ chunk_out(struct run *run)
 	return rc;
 }
 
-/* One chunk: fetched, decided, its notes said, its elements out. */
+/* One chunk: fetched, decided, its elements out.  Its notes stay in d,
+ * said once the whole run is decided (a query failing in a later chunk
+ * stops the run: nothing is recorded, nothing may be said as done). */
 static int
 chunk(struct run *run, size_t *pos)
 {
@@ -128,8 +130,6 @@ chunk(struct run *run, size_t *pos)
 	    (rc = rx_fetch_items(run->h, run->cfg, c)) == 0 &&
 	    (rc = rx_seed(run->h, run->cfg, run->st, c)) == 0) {
 		rx_decide_part(c, run->st, run->d);
-		rx_decision_say(run->d, rx_input_where(c));
-		rx_decision_notes_free(run->d);
 		rc = chunk_out(run);
 	}
 	rx_input_free(c);

@@ -35,10 +35,11 @@ struct hotwax;
 
 /* Decide the run in (spilled): d as rx_decide fills it (rx_decide_begin
  * first, rx_decide_end at the end), but the file's text into file
- * (bracketed; nothing when no element) and the notes of each chunk said
- * on the way (those of rx_decide_end are left in d).  st updated.  0 or
- * the status that stops the run (a HotWax query, the polines ledger, a
- * temporary file). */
+ * (bracketed; nothing when no element).  The notes are left in d for the
+ * caller to say: they grow with what HotWax got wrong and what is held
+ * or in excess, not with the receipts.  st updated.  0 or the status
+ * that stops the run (a HotWax query, the polines ledger, a temporary
+ * file); then st holds part of the run and must not be written. */
 int rx_run(struct hotwax *h, const struct config *cfg, struct rx_input *in,
     struct rx_state *st, struct rx_decision *d, struct spill_text *file);
 

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -356,6 +357,19 @@ spill_text_copy(struct spill_text *t, int fd, const char *what)
 	struct copy c = { fd, what };
 
 	return text_each(t, copy_piece, &c);
+}
+
+static int
+put_piece(const char *p, size_t n, void *arg)
+{
+	fwrite(p, 1, n, arg);	/* its error stays in the stream */
+	return 0;
+}
+
+int
+spill_text_put(struct spill_text *t, FILE *fp)
+{
+	return text_each(t, put_piece, fp);
 }
 
 static int

@@ -19,6 +19,7 @@
 #define POSYNC_SPILL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -73,6 +74,10 @@ int spill_text_flush(struct spill_text *t);
 /* Copy the whole text to fd (its position): 0 or EX_IOERR (said, what
  * naming fd's file). */
 int spill_text_copy(struct spill_text *t, int fd, const char *what);
+/* The same through fp's buffer: a write error stays in fp for its
+ * owner to say (stdout_finish); 0, or EX_IOERR (said) when the text
+ * cannot be read back. */
+int spill_text_put(struct spill_text *t, FILE *fp);
 /* The whole text into out (appended): 0 or EX_IOERR (said). */
 int spill_text_read(struct spill_text *t, struct buf *out);
 void spill_text_free(struct spill_text *t);
