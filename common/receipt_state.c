@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -465,12 +466,20 @@ int
 rx_state_load(struct rx_state *st, const char *path, size_t max)
 {
 	struct sparse sp = { st, NULL, 0, VERSION_SAME, { 0 }, NULL, 0 };
+	struct stat sb;
 	char *p;
 	ssize_t r;
 	int fd, e;
 
 	if ((fd = open_regular(path, O_RDONLY)) < 0)
 		return -1;
+	/* refused before any of it is parsed (it may still grow: max is
+	 * checked as it is read too) */
+	if (fstat(fd, &sb) == 0 && (uintmax_t)sb.st_size > max) {
+		close(fd);
+		errno = EFBIG;
+		return -1;
+	}
 	p = xmalloc(LOAD_PIECE);
 	for (;;) {
 		if ((r = read(fd, p, LOAD_PIECE)) < 0 && errno == EINTR)

@@ -66,6 +66,15 @@ spill_tmpfile(const char *dir)
 	return fd;
 }
 
+const char *
+spill_dry_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && *tmp == '/' && access(tmp, W_OK | X_OK) == 0 ? tmp :
+	    "/tmp";
+}
+
 struct spill *
 spill_new(const char *dir)
 {
@@ -93,7 +102,7 @@ spill_free(struct spill *s)
 static int
 io_failed(const char *dir)
 {
-	msg_warnerr("a temporary file in %s", dir);
+	msg_warnerr("cannot use a temporary file in %s", dir);
 	return EX_IOERR;
 }
 

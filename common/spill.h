@@ -82,6 +82,9 @@ int spill_text_put(struct spill_text *t, FILE *fp);
 int spill_text_read(struct spill_text *t, struct buf *out);
 void spill_text_free(struct spill_text *t);
 
+/* Where a dry run (-n) keeps them: $TMPDIR when it is a folder it may
+ * write, else /tmp -- not the spool, which -n must not need to write. */
+const char *spill_dry_dir(void);
 /* A nameless temporary file in dir (in $TMPDIR or /tmp when dir does
  * not exist: -n on a spool not made yet), read and write: fd, or -1
  * (said). */

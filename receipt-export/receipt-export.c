@@ -74,6 +74,7 @@
 #include "receipt_run.h"
 #include "receipt_seed.h"
 #include "receipt_state.h"
+#include "spill.h"
 #include "spool.h"
 #include "util.h"
 
@@ -103,6 +104,14 @@ overlap_ms(const struct run *r)
 	return (int64_t)r->cfg->hotwax.receipt_overlap * 1000;
 }
 
+/* Where the run's temporary files go (receipt_run.h): spool/state, or
+ * for -n, which may not write the spool (read-only, full), $TMPDIR. */
+static const char *
+spill_dir(const struct run *r)
+{
+	return r->dry ? spill_dry_dir() : rx_spool_state_dir(r->sp);
+}
+
 /* Fetch what the receipts need from HotWax and the polines ledger (their
  * orders and items, the polines records, --start-at's seed) and decide
  * (receipt_rules.h), a chunk of POs at a time (receipt_run.h): fills j
@@ -118,7 +127,7 @@ fetch_and_decide(struct run *r, struct rx_input **in, struct rx_journal *j,
 	struct spill_text file;
 	int rc;
 
-	spill_text_init(&file, rx_spool_state_dir(r->sp));
+	spill_text_init(&file, spill_dir(r));
 	rx_decide_begin(&d);
 	rc = rx_run(r->hw, r->cfg, *in, r->st, &d, &file);
 	spill_free(rx_input_spill(*in));
@@ -198,7 +207,7 @@ export(struct run *r)
 	in = rx_input_new(r->st, now_ms(), overlap_ms(r),
 	    (int64_t)r->cfg->spool.keep_days * DAY_MS, r->cfg->hotwax.base_url);
 	/* the receipts wait on disk, not in memory (receipt_run.h) */
-	rx_input_spill_to(in, spill_new(rx_spool_state_dir(r->sp)));
+	rx_input_spill_to(in, spill_new(spill_dir(r)));
 	check_cursor(r);
 	rc = rx_fetch_receipts(r->hw, r->cfg, r->st, in);
 	if (rc == 0 && rx_input_empty(in)) {
