@@ -1,6 +1,9 @@
 /*
  * receipt_state -- see receipt_state.h.  No I/O but the buffers it is
- * given (and the message naming a state that does not parse).
+ * given, the state file read a piece at a time (rx_state_load,
+ * rx_state_peek) and the temporary file it is formatted into
+ * (rx_state_format_text); and the message naming a state that does not
+ * parse.
  */
 #include <errno.h>
 #include <fcntl.h>
