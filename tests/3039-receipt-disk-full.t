@@ -300,14 +300,14 @@ t_diag "receipts: $(grep -c . "$W/ids2") after run 2"
 t_true "run 2's file over 32 KiB" "$(wc -c <"$W/file2")" -gt 32768
 snapshot
 
-# (4) more room, 8 KiB a run from the spill's least, until the journal
-# fits: the file does not (it needs its own room again, over 32 KiB),
-# and the journal is left for the next run; each run before committed
-# nothing
+# (4) more room, 16 KiB a run from the spill's least, until the journal
+# fits: the file does not (it needs its own room again, over 32 KiB: a
+# step of 16 cannot pass over it), and the journal is left for the next
+# run; each run before committed nothing
 least
 x=$hi n=0 bad=
 while :; do
-	x=$((x + 8))
+	x=$((x + 16))
 	room $x
 	rx
 	[ $rc = 74 ] && grep -q 'receipt-export\.pending\.tmp' "$SCRATCH/err" || break
@@ -338,11 +338,11 @@ t_ok "... the journal as it was" cmp "$SCRATCH/journal" "$J"
 t_is "... nothing on stdout" "$(t_out)" ""
 t_is "... nothing else committed" "$(unchanged receipt-export.pending)" ""
 
-# (5) more room, 8 KiB a run, until the file fits: the state (over
+# (5) more room, 16 KiB a run, until the file fits: the state (over
 # 32 KiB) does not
 n=0
 while :; do
-	x=$((x + 8))
+	x=$((x + 16))
 	room $x
 	rx
 	[ $rc = 74 ] && [ "$(re_files)" = "$files0" ] || break
