@@ -46,13 +46,12 @@ struct spill {
 int
 spill_tmpfile(const char *dir)
 {
-	const char *tmp = getenv("TMPDIR");
 	char *t;
 	int fd;
 
-	/* -n on a spool not made yet: nothing may be created in it */
+	/* a spool not made yet: nothing may be created in it */
 	if (access(dir, F_OK) < 0 && errno == ENOENT)
-		dir = tmp && *tmp == '/' ? tmp : "/tmp";
+		dir = spill_dry_dir();
 #ifdef O_TMPFILE
 	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
 		return fd;
