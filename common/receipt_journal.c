@@ -294,8 +294,13 @@ rx_journal_parse(struct rx_journal *j, const char *d, size_t len,
 	memset(j, 0, sizeof *j);
 	rc = version_check(d, len, JOURNAL_TAG, JOURNAL_V, VERSION_EXACT, NULL);
 	if (rc == VERSION_LATER) {	/* a later posync's: not damaged */
-		version_later_said(path, NULL, d, JOURNAL_MAGIC, "nothing "
+		/* its first line alone: d need not end in a NUL (a fuzzed
+		 * journal with no newline was read past its end) */
+		e = memchr(d, '\n', len);
+		e = xstrndup(d, e ? (size_t)(e - d) : len);
+		version_later_said(path, NULL, e, JOURNAL_MAGIC, "nothing "
 		    "exported, the journal is left as it is");
+		free(e);
 		return EX_CONFIG;
 	}
 	if (rc != VERSION_SAME || !(e = memchr(d, '\n', len)))
