@@ -11,7 +11,6 @@
 #include "decimal.h"
 #include "hotwax.h"
 #include "msg.h"
-#include "polines.h"
 #include "receipt_fetch.h"
 #include "util.h"
 
@@ -225,35 +224,4 @@ rx_fetch_items(struct hotwax *h, const struct config *cfg,
 	    rx_item_fields, "orderId,orderItemSeqId", rx_take_item, &ir) : 0;
 	free(v);
 	return rc;
-}
-
-int
-rx_fetch_orders(struct hotwax *h, const struct config *cfg,
-    struct rx_input *in)
-{
-	int rc;
-
-	if ((rc = rx_fetch_headers(h, cfg, in)) == 0)
-		rc = rx_fetch_items(h, cfg, in);
-	return rc;
-}
-
-static int
-want_po(const char *po, void *arg)
-{
-	return rx_input_has_po(arg, po);
-}
-
-static int
-add_csv(const struct poline *rec, void *arg)
-{
-	rx_input_csv(arg, rec->po, rec->line, rec->has_qty, rec->qty);
-	return 0;
-}
-
-int
-rx_fetch_polines(const struct config *cfg, struct rx_input *in)
-{
-	/* rx_input_csv keeps the last record of a line: no table first */
-	return polines_each(cfg->spool.dir, want_po, add_csv, in);
 }

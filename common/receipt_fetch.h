@@ -1,7 +1,8 @@
 /*
- * receipt_fetch -- HotWax's rows (performFind) and the polines ledger
- * turned into a receipt-export run's input (receipt_rules.h): its
- * receipts, their orders and items, the polines records of their POs.
+ * receipt_fetch -- HotWax's rows (performFind) turned into a
+ * receipt-export run's input (receipt_rules.h): its receipts, their
+ * orders and items (receipt_run.c adds the polines records of their
+ * POs).
  * What it promises: a row HotWax got wrong (no id, order or item, a time
  * or quantity that is not one) is kept, marked bad with what is wrong,
  * for the rules to hold back its PO alone; a quantity with more than 8
@@ -42,14 +43,11 @@ void rx_receipt_row(const cJSON *d, struct rx_row *r);
  * before the floor), into in.  0 or a hotwax_find status. */
 int rx_fetch_receipts(struct hotwax *h, const struct config *cfg,
     const struct rx_state *st, struct rx_input *in);
-/* The OrderHeader rows of the receipts' orders, then the OrderItem rows of
- * the NetSuite POs' orders, into in. */
-int rx_fetch_orders(struct hotwax *h, const struct config *cfg,
-    struct rx_input *in);
-/* Its two halves: the OrderHeader rows; the OrderItem rows (no query
- * when no order is a NetSuite PO's). */
+/* The OrderHeader rows of the receipts' orders, into in. */
 int rx_fetch_headers(struct hotwax *h, const struct config *cfg,
     struct rx_input *in);
+/* The OrderItem rows of the NetSuite POs' orders in in (no query when
+ * there is none). */
 int rx_fetch_items(struct hotwax *h, const struct config *cfg,
     struct rx_input *in);
 /* An OrderHeader row into in (arg); always 0. */
@@ -60,8 +58,6 @@ struct rx_item_rows {
 	struct rx_input *in;
 };
 int rx_take_item(const cJSON *d, void *arg);
-/* The polines records of the NetSuite POs in in. */
-int rx_fetch_polines(const struct config *cfg, struct rx_input *in);
 
 extern const char *const rx_order_fields[];
 extern const char *const rx_item_fields[];

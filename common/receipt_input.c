@@ -212,12 +212,6 @@ rx_input_spill(const struct rx_input *in)
 	return in->spill;
 }
 
-size_t
-rx_input_spilled(const struct rx_input *in)
-{
-	return in->nspilled;
-}
-
 /* A new receipt into the spill: its order kept, nothing else. */
 static enum rx_take
 spill_receipt(struct rx_input *in, const char *id, const char *order,

@@ -54,7 +54,6 @@ enum rx_take rx_input_receipt(struct rx_input *in, const char *id,
 struct spill;
 void rx_input_spill_to(struct rx_input *in, struct spill *s);
 struct spill *rx_input_spill(const struct rx_input *in);	/* or NULL */
-size_t rx_input_spilled(const struct rx_input *in);
 /* A fresh input over the same state, clock, window and where as in's:
  * a chunk's. */
 struct rx_input *rx_input_like(const struct rx_input *in);
