@@ -28,6 +28,7 @@
 #include "map.h"
 #include "msg.h"
 #include "polines.h"
+#include "spill.h"
 #include "spool.h"
 #include "tsv.h"
 #include "util.h"
@@ -739,34 +740,14 @@ cent_cmp(const void *x, const void *y, void *arg)
 	return c ? c : (a->off > b->off) - (a->off < b->off);
 }
 
-/* A nameless temporary file in state/ (named and unlinked at once where
- * O_TMPFILE is missing): a kill leaves nothing behind. */
-static int
-run_new(struct compactor *c)
-{
-	char *t;
-	int fd;
-
-#ifdef O_TMPFILE
-	if ((fd = open(c->statedir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
-		return fd;
-#endif
-	t = xasprintf("%s/polines.sort.XXXXXX", c->statedir);
-	if ((fd = mkostemp(t, O_CLOEXEC)) >= 0)
-		unlink(t);
-	else
-		msg_warnerr("cannot create a temporary file in %s", c->statedir);
-	free(t);
-	return fd;
-}
-
 static FILE *
 run_writer(struct compactor *c, int *fdp)
 {
 	FILE *fp;
 	int dfd;
 
-	if ((*fdp = run_new(c)) < 0)
+	/* nameless (spill.h): a kill leaves nothing behind */
+	if ((*fdp = spill_tmpfile(c->statedir)) < 0)
 		return NULL;
 	if ((dfd = dup(*fdp)) < 0 || !(fp = fdopen(dfd, "w"))) {
 		msg_warnerr("cannot write a temporary file in %s", c->statedir);

@@ -195,14 +195,12 @@ rx_take_item(const cJSON *d, void *arg)
 }
 
 int
-rx_fetch_headers(struct hotwax *h, const struct config *cfg,
-    struct rx_input *in)
+rx_fetch_headers(struct hotwax *h, struct rx_input *in)
 {
 	const char **v;
 	size_t n;
 	int rc;
 
-	(void)cfg;
 	v = rx_input_orders(in, 0, &n);
 	rc = hotwax_find_in(h, "OrderHeader", "orderId", v, n, NULL,
 	    rx_order_fields, "orderId", rx_take_order, in);

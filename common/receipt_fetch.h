@@ -44,8 +44,7 @@ void rx_receipt_row(const cJSON *d, struct rx_row *r);
 int rx_fetch_receipts(struct hotwax *h, const struct config *cfg,
     const struct rx_state *st, struct rx_input *in);
 /* The OrderHeader rows of the receipts' orders, into in. */
-int rx_fetch_headers(struct hotwax *h, const struct config *cfg,
-    struct rx_input *in);
+int rx_fetch_headers(struct hotwax *h, struct rx_input *in);
 /* The OrderItem rows of the NetSuite POs' orders in in (no query when
  * there is none). */
 int rx_fetch_items(struct hotwax *h, const struct config *cfg,

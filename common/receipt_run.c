@@ -81,7 +81,6 @@ chunk_fill(struct run *run, struct rx_input *c, size_t *pos)
 	struct spill_rec r;
 	uint32_t rank, last = UINT32_MAX;
 	size_t groups = 0, rows = 0;
-	int rc;
 
 	while ((rank = spill_peek_rank(run->sp, *pos)) != UINT32_MAX) {
 		if (rank != last || rank == 0) {
@@ -92,8 +91,8 @@ chunk_fill(struct run *run, struct rx_input *c, size_t *pos)
 				groups++;
 			last = rank;
 		}
-		if ((rc = spill_next(run->sp, pos, &r, &rank)) < 0 || rc > 1)
-			return EX_IOERR;
+		if (spill_next(run->sp, pos, &r, &rank) != 1)
+			return EX_IOERR;	/* said */
 		chunk_add(run, c, &r, rank);
 		rows++;
 	}
@@ -145,7 +144,7 @@ rx_run(struct hotwax *h, const struct config *cfg, struct rx_input *in,
 	int rc;
 
 	run.sp = rx_input_spill(in);
-	if ((rc = rx_fetch_headers(h, cfg, in)) != 0)
+	if ((rc = rx_fetch_headers(h, in)) != 0)
 		return rc;
 	rx_input_rank(in);
 	if ((rc = spill_each(run.sp, set_rank, &run)) != 0 ||

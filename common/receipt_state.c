@@ -536,7 +536,9 @@ format_ledger(const char *id, int64_t ms, void *arg)
 	buf_addf(out, "\t%" PRId64 "\n", ms);
 }
 
-/* rx_state_format_text's: the text so far, out past FLUSH_AT bytes. */
+/* The state's text into b, handed to t past FLUSH_AT bytes (t NULL:
+ * all of it stays in b).  One walk for rx_state_format and
+ * rx_state_format_text. */
 #define FLUSH_AT	(64 * 1024)
 struct fmt {
 	struct buf b;
@@ -547,7 +549,7 @@ struct fmt {
 static void
 fmt_out(struct fmt *f)
 {
-	if (f->b.len >= FLUSH_AT && f->rc == 0) {
+	if (f->t && f->b.len >= FLUSH_AT && f->rc == 0) {
 		f->rc = spill_text_add(f->t, f->b.s, f->b.len);
 		buf_reset(&f->b);
 	}
@@ -562,24 +564,31 @@ fmt_ledger(const char *id, int64_t ms, void *arg)
 	fmt_out(f);
 }
 
+static void
+fmt_state(const struct rx_state *st, struct fmt *f)
+{
+	const char **v;
+	size_t n, i;
+
+	buf_addf(&f->b, "%s\ncursor\t%" PRId64 "\nlast\t%" PRId64 "\n",
+	    STATE_MAGIC, st->cursor, st->last);
+	if (st->floor)
+		buf_addf(&f->b, "floor\t%" PRId64 "\n", st->floor);
+	rx_ids_sorted(st->ledger, fmt_ledger, f);
+	v = map_sorted(st->pos, &n);
+	for (i = 0; i < n; i++) {
+		format_po(v[i], map_get(st->pos, v[i]), &f->b);
+		fmt_out(f);
+	}
+	free(v);
+}
+
 int
 rx_state_format_text(const struct rx_state *st, struct spill_text *t)
 {
 	struct fmt f = { { 0 }, t, 0 };
-	const char **v;
-	size_t n, i;
 
-	buf_addf(&f.b, "%s\ncursor\t%" PRId64 "\nlast\t%" PRId64 "\n",
-	    STATE_MAGIC, st->cursor, st->last);
-	if (st->floor)
-		buf_addf(&f.b, "floor\t%" PRId64 "\n", st->floor);
-	rx_ids_sorted(st->ledger, fmt_ledger, &f);
-	v = map_sorted(st->pos, &n);
-	for (i = 0; i < n; i++) {
-		format_po(v[i], map_get(st->pos, v[i]), &f.b);
-		fmt_out(&f);
-	}
-	free(v);
+	fmt_state(st, &f);
 	if (f.rc == 0)
 		f.rc = spill_text_add(t, f.b.s, f.b.len);
 	if (f.rc == 0)
@@ -591,18 +600,10 @@ rx_state_format_text(const struct rx_state *st, struct spill_text *t)
 void
 rx_state_format(const struct rx_state *st, struct buf *out)
 {
-	const char **v;
-	size_t n, i;
+	struct fmt f = { *out, NULL, 0 };
 
-	buf_addf(out, "%s\ncursor\t%" PRId64 "\nlast\t%" PRId64 "\n",
-	    STATE_MAGIC, st->cursor, st->last);
-	if (st->floor)
-		buf_addf(out, "floor\t%" PRId64 "\n", st->floor);
-	rx_ids_sorted(st->ledger, format_ledger, out);
-	v = map_sorted(st->pos, &n);
-	for (i = 0; i < n; i++)
-		format_po(v[i], map_get(st->pos, v[i]), out);
-	free(v);
+	fmt_state(st, &f);
+	*out = f.b;
 }
 
 void
