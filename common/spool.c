@@ -1002,25 +1002,6 @@ spool_prune_keep(const char *dir, int keep_days,
 /* ---------------------------------------------------------------- batched */
 
 int
-spool_create_fd(const char *area, const char *name, char **tmppath)
-{
-	int fd;
-
-	*tmppath = NULL;
-	if (bad_name(name))
-		return -1;
-	*tmppath = spool_tmp_path(area, name);
-	fd = open(*tmppath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    FILE_MODE);
-	if (fd < 0) {
-		msg_warnerr("cannot create %s", *tmppath);
-		free(*tmppath);
-		*tmppath = NULL;
-	}
-	return fd;
-}
-
-int
 spool_sync_area(const char *area)
 {
 	char *tmpdir = path_join(area, "tmp");

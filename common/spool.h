@@ -78,9 +78,9 @@ int spool_deliver(const char *area, const char *sub, const char *name,
 /*
  * Many files of one area handed on together, with a number of fsyncs
  * that does not grow with them (po-export-parse: every batch of a CSV).
- * The caller writes each with write(2) into spool_create_fd's file
- * (area/tmp/NAME.PID, as spool_create's; -1 said, *tmppath malloc'd),
- * closes it, then, once all are written: spool_sync_area (syncfs(2) of
+ * The caller writes each with write(2) into its own file in area/tmp/
+ * (spool_tmp_path's name, NAME.PID, as spool_create's), closes it, then,
+ * once all are written: spool_sync_area (syncfs(2) of
  * the area's filesystem: every file written there durable), spool_publish
  * for each (rename into area/sub/NAME, no fsync: SPOOL_NO_TMP when this
  * process wrote no such file, nothing said), and spool_sync_dir(area,
@@ -89,7 +89,6 @@ int spool_deliver(const char *area, const char *sub, const char *name,
  */
 #define SPOOL_NO_TMP	1
 char *spool_tmp_path(const char *area, const char *name);
-int spool_create_fd(const char *area, const char *name, char **tmppath);
 int spool_sync_area(const char *area);
 int spool_publish(const char *area, const char *sub, const char *name);
 int spool_sync_dir(const char *area, const char *sub);
