@@ -15,7 +15,8 @@ VERSION    = 0.1.0
 
 # Debian packages the build and the tests need (make deps installs them).
 DEBS = gcc libc6-dev make pkg-config libssh2-1-dev libcurl4-openssl-dev \
-       libcjson-dev libcsv-dev libinih-dev openssh-server openssh-client \
+       libcjson-dev libcsv-dev libinih-dev libxxhash-dev xxhash \
+       openssh-server openssh-client \
        python3 curl openssl perl tzdata mandoc ca-certificates procps \
        clang libclang-rt-14-dev faketime \
        prometheus prometheus-node-exporter prometheus-pushgateway
@@ -34,6 +35,7 @@ CURL_LIBS   = $(call pc,libcurl,libs,libcurl4-openssl-dev)
 JSON_CFLAGS = $(call pc,libcjson,cflags,libcjson-dev)
 JSON_LIBS   = $(call pc,libcjson,libs,libcjson-dev)
 INI_LIBS    = $(call pc,inih,libs,libinih-dev)
+XXH_LIBS    = $(call pc,libxxhash,libs,libxxhash-dev)
 # libcsv ships no .pc file: probe for its header with the compiler.
 CSV_LIBS    = $(if $(shell printf '\#include <csv.h>\n' | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo y),-lcsv,$(error csv.h (libcsv) not found: apt-get install libcsv-dev, or run make deps))
 
@@ -45,7 +47,7 @@ PROGS = po-export-parse/po-export-parse po-import/po-import posync-status/posync
 # for the shared libraries.
 COMMON_SRCS = $(wildcard common/*.c)
 LIB       = common/libposync.a
-LIBS      = $(SSH_LIBS) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
+LIBS      = $(SSH_LIBS) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS) $(XXH_LIBS)
 
 ALL_CFLAGS = $(CPPFLAGS) $(WARN) $(CFLAGS) $(SSH_CFLAGS) $(CURL_CFLAGS) $(JSON_CFLAGS)
 ALL_CFLAGS += -DPOSYNC_VERSION='"$(VERSION)"'

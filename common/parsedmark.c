@@ -80,13 +80,15 @@ parsedmark_name(const char *name)
 }
 
 char *
-parsedmark_text(const char *name, const struct parsedmark_counts *c)
+parsedmark_text(const char *name, const struct parsedmark_counts *c,
+    int hashed)
 {
 	char *n = parsedmark_name(name), *t;
 
 	t = xasprintf("%s\nrows %lu rejected %lu batches %lu recovered %lu\n"
-	    "file %s\n", PARSEDMARK_VERSION_LINE, c->rows, c->rejected,
-	    c->batches, c->recovered, n);
+	    "%s%sfile %s\n", PARSEDMARK_VERSION_LINE, c->rows, c->rejected,
+	    c->batches, c->recovered, hashed ? PARSEDMARK_HASH_LINE : "",
+	    hashed ? "\n" : "", n);
 	free(n);
 	return t;
 }
@@ -103,6 +105,14 @@ find_line(const char *data, const char *prefix)
 		if (strncmp(p, prefix, n) == 0)
 			return p + n;
 	return NULL;
+}
+
+int
+parsedmark_hashed(const char *data)
+{
+	const char *p = find_line(data, PARSEDMARK_HASH_LINE);
+
+	return p && (*p == '\n' || *p == '\0' || (*p == '\r' && p[1] == '\n'));
 }
 
 /* "R rejected J batches B recovered C" read strictly (digits alone, no

@@ -3,11 +3,15 @@
  * SPOOL/state/parsed/<hash16>: a marker says a CSV was parsed (its
  * batches and ledger records are written), so the file is only archived
  * the next time it is seen.  What it promises:
- *   - a marker written now is three lines:
+ *   - a marker written now is four lines:
  *         posync-parsed 2
  *         rows R rejected J batches B recovered C
+ *         hash xxh3
  *         file NAME
- *     NAME the CSV's own name on one line (parsedmark_name);
+ *     NAME the CSV's own name on one line (parsedmark_name); the "hash"
+ *     line says the marker, and the file's output, are named by the
+ *     current hash (pohash.h): one without it was named by the old hash
+ *     (parsedmark_hashed), and parsedmark_upgrade never adds it;
  *   - the forms older posyncs left are read too: no version line, the
  *     "rows" line alone, or nothing at all (version 1).  Such a marker
  *     still counts as parsed; parsedmark_upgrade gives its text in the
@@ -37,6 +41,7 @@
 #define PARSEDMARK_V		2	/* the version this posync writes */
 #define PARSEDMARK_VERSION_LINE	VERSION_LINE(PARSEDMARK_TAG, PARSEDMARK_V)
 #define PARSEDMARK_MAX		4096	/* bytes of a marker read at most */
+#define PARSEDMARK_HASH_LINE	"hash xxh3"	/* named by pohash.h's hash */
 
 /* The markers' folder in the spool at spooldir, SPOOL/state/parsed, and
  * the marker of the file whose hash16 is hash in the folder dir
@@ -61,8 +66,14 @@ struct parsedmark_counts {
  * that any name NetSuite gives (newlines included) reads back as one. */
 char *parsedmark_name(const char *name);
 
-/* The text of a new marker for the file named name. */
-char *parsedmark_text(const char *name, const struct parsedmark_counts *c);
+/* The text of a new marker for the file named name; hashed: named by
+ * the current hash (its PARSEDMARK_HASH_LINE), else by the old one. */
+char *parsedmark_text(const char *name, const struct parsedmark_counts *c,
+    int hashed);
+
+/* 1 when data (NUL-terminated) has the line PARSEDMARK_HASH_LINE: its
+ * marker is named by the current hash, else by the old one (pohash.h). */
+int parsedmark_hashed(const char *data);
 
 /* The counts in data (NUL-terminated, either form): 0, or -1 (all 0)
  * when it has no "rows" line (an empty marker of an older posync). */

@@ -66,6 +66,7 @@
 #include "metrics.h"
 #include "msg.h"
 #include "parsedmark.h"
+#include "pohash.h"
 #include "pocsv.h"
 #include "polines.h"
 #include "prog.h"
@@ -102,6 +103,8 @@ struct run {
 	char *po_area;		/* SPOOL/po */
 	char *parsed_dir;	/* SPOOL/state/parsed */
 	struct sftp *sftp;
+	int legacy;		/* the spool may hold the old hash's names
+				 * (pohash_legacy) */
 	struct future future;	/* SPOOL/state/po-future (future.h) */
 	unsigned long made;	/* batches made this run: their mtimes' ns */
 	unsigned long nprov;	/* files parsed this run: provisional names */
@@ -156,6 +159,8 @@ struct job {
 	char *qname;		/* quoted for messages */
 	char *safe;
 	char hash[17];		/* "" until the whole file is read (feed) */
+	char old[17];		/* the old hash too, "" unless legacy
+				 * (pohash.h): hash_settle takes one */
 	char prov[17];		/* its output's hash until then: provisional */
 	struct feed *feed;	/* where its bytes come from */
 	unsigned long rows, good, rejected, recovered, batches;
@@ -950,24 +955,25 @@ follow_join(struct follow *fw)
  * The bytes of a CSV as pocsv reads them (feed_read): hashed on the way,
  * so the content hash costs no second read of the file.  From a file
  * (fw NULL), or from a download still arriving (follow).  The hash is
- * FNV-1a over the name and the content: the same file gives the same
- * batch names, on a rerun and when given as a local file.
+ * pohash.h's, over the name and the content: the same file gives the
+ * same batch names, on a rerun and when given as a local file.
  */
 struct feed {
 	int fd;
-	uint64_t h;
+	struct pohash h;
 	uint64_t off;		/* bytes read */
 	int end;		/* 1: all read and hashed; -1: a read failed */
 	struct follow *fw;
 };
 
 static void
-feed_init(struct feed *f, int fd, const char *name, struct follow *fw)
+feed_init(struct feed *f, const struct run *run, int fd, const char *name,
+    struct follow *fw)
 {
 	memset(f, 0, sizeof *f);
 	f->fd = fd;
 	f->fw = fw;
-	f->h = fnv64(FNV64_INIT, name, strlen(name) + 1);
+	pohash_init(&f->h, name, run->legacy);
 }
 
 static ssize_t
@@ -985,7 +991,7 @@ feed_read(void *arg, void *b, size_t n)
 	else if (r < 0)
 		errno = EIO;	/* the download failed: said by follow_join's caller */
 	if (r > 0) {
-		f->h = fnv64(f->h, b, (size_t)r);
+		pohash_add(&f->h, b, (size_t)r);
 		f->off += (uint64_t)r;
 	} else if (r == 0)
 		f->end = 1;
@@ -1019,13 +1025,20 @@ feed_end(struct feed *f, int drain)
 	return f->fw ? follow_join(f->fw) : 0;
 }
 
-/* The content hash once every byte was read: 1, else 0. */
+static void
+feed_free(struct feed *f)
+{
+	pohash_free(&f->h);
+}
+
+/* The content hash once every byte was read, and the old one when the
+ * spool may hold its names (pohash.h): 1, else 0. */
 static int
-feed_hash(const struct feed *f, char out[17])
+feed_hash(const struct feed *f, char cur[17], char old[17])
 {
 	if (f->end != 1)
 		return 0;
-	snprintf(out, 17, "%016llx", (unsigned long long)f->h);
+	pohash_hex(&f->h, cur, old);
 	return 1;
 }
 
@@ -1192,7 +1205,8 @@ stage(struct job *j)
 	j->pend = NULL;
 	j->pcap = 0;
 	marker = marker_path(j);
-	data = parsedmark_text(j->name, &counts);
+	/* a file that keeps the old hash's name says so (pohash.h) */
+	data = parsedmark_text(j->name, &counts, strcmp(j->hash, j->old) != 0);
 	j->mtmp = xasprintf("%s.tmp.%ld", marker, (long)getpid());
 	if (spool_write_unsynced(j->mtmp, data, strlen(data)) != 0) {
 		/* said; the batches still go (mark says what it means) */
@@ -1392,13 +1406,24 @@ parse_check(struct job *j, char **why, int *status, enum outcome *o)
 	return 0;
 }
 
-/* j->hash known: 1 when its marker exists (parsed before: reported by
- * already_parsed, DONE), else 0. */
+/* j->hash known (and j->old, in a spool that may hold the old hash's
+ * names): 1 when its marker exists (parsed before: reported by
+ * already_parsed, DONE), else 0.  A file an older posync parsed has its
+ * marker by the old hash, and keeps that name. */
 static int
 marker_settles(struct job *j, int *status, enum outcome *o)
 {
-	char *marker = marker_path(j);
-	int there = access(marker, F_OK) == 0;
+	char *marker;
+	int there;
+
+	if (j->old[0]) {
+		marker = parsedmark_path(j->run->parsed_dir, j->old);
+		if (access(marker, F_OK) == 0)
+			memcpy(j->hash, j->old, sizeof j->hash);
+		free(marker);
+	}
+	marker = marker_path(j);
+	there = access(marker, F_OK) == 0;
 
 	if (there) {
 		*status = already_parsed(j, marker);
@@ -1424,17 +1449,55 @@ parsed_before(struct job *j, int *status, enum outcome *o)
 
 	if (j->feed->fw)
 		return 0;
-	feed_init(&f, j->feed->fd, j->name, NULL);
+	feed_init(&f, j->run, j->feed->fd, j->name, NULL);
 	feed_drain(&f);
-	if (!feed_hash(&f, j->hash)) {
+	if (!feed_hash(&f, j->hash, j->old)) {
+		feed_free(&f);
 		msg_cannot_read(j->qname);
 		*status = EX_IOERR;
 		*o = RETRY;
 		return 1;
 	}
+	feed_free(&f);
 	r = marker_settles(j, status, o);
 	j->hash[0] = '\0';	/* the parse's own read gives it (settle) */
+	j->old[0] = '\0';
 	return r;
+}
+
+/*
+ * A file not parsed before, in a spool that may hold the old hash's names
+ * (pohash.h): were some of its batches or side CSVs published by an
+ * older posync's run killed before it wrote the marker, the file keeps
+ * the old name, so that promote finds them and never writes them twice.
+ */
+static void
+old_names(struct job *j)
+{
+	static const char *const all[] = { "new", "cur", "failed", NULL };
+	static const char *const rejects[] = { "rejects", NULL };
+	static const char *const sides[] = { REJECTS_SUFFIX,
+	    SPOOL_RECOVERED_SUFFIX };
+	char sfx[BATCH_SFX_MAX], *name;
+	unsigned long n;
+	size_t i;
+	int found = 0;
+
+	if (!j->old[0] || strcmp(j->old, j->hash) == 0)
+		return;
+	for (n = 1; n <= j->batches && !found; n++) {
+		batch_sfx(sfx, n);
+		name = out_name(j, j->old, sfx);
+		found = spool_has(j->run->po_area, all, name);
+		free(name);
+	}
+	for (i = 0; i < sizeof sides / sizeof *sides && !found; i++) {
+		name = out_name(j, j->old, sides[i]);
+		found = spool_has(j->run->po_area, rejects, name);
+		free(name);
+	}
+	if (found)
+		memcpy(j->hash, j->old, sizeof j->hash);
 }
 
 /*
@@ -1456,10 +1519,11 @@ settle(struct job *j, int rr, int *status, enum outcome *o)
 	}
 	*o = RETRY;
 	*status = rr;
-	if (!feed_hash(j->feed, j->hash))
+	if (!feed_hash(j->feed, j->hash, j->old))
 		return 1;	/* read error: said */
 	if (marker_settles(j, status, o))
 		return 1;
+	old_names(j);
 	if (rr == 0 && (rr = promote(j)) == 0) {
 		say_now(j);
 		rr = stage(j);
@@ -1578,9 +1642,12 @@ parse_fd(struct run *run, int fd, const char *name, time_t mtime,
     char **why, int *status, struct job **staged)
 {
 	struct feed f;
+	enum outcome o;
 
-	feed_init(&f, fd, name, NULL);
-	return parse_file(run, &f, name, mtime, why, status, staged);
+	feed_init(&f, run, fd, name, NULL);
+	o = parse_file(run, &f, name, mtime, why, status, staged);
+	feed_free(&f);
+	return o;
 }
 
 /* ---------------------------------------------------------------- local */
@@ -2251,8 +2318,9 @@ fetch_parse(struct run *run, const struct sftp_entry *e, const char *remote,
 	free(tmp);
 	follow_start(&fw, run, e, remote, fileno(sf.fp),
 	    isatty(STDERR_FILENO) && e->size > (1 << 20) ? q : NULL);
-	feed_init(&f, rfd, e->name, &fw);
+	feed_init(&f, run, rfd, e->name, &fw);
 	o = parse_file(run, &f, e->name, e->mtime, why, st, j);
+	feed_free(&f);
 	follow_join(&fw);
 	close(rfd);
 	if (o == UNREAD) {
@@ -2623,6 +2691,8 @@ setup(struct run *run)
 	/* spool_init made them (prog_start), but for -n */
 	run->po_area = spool_area_path(dir, "po", NULL);
 	run->parsed_dir = parsedmark_dir(dir);
+	run->legacy = pohash_legacy(dir, run->cfg.spool.keep_days, run->dry,
+	    time(NULL));
 	return 0;
 }
 

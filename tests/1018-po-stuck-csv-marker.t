@@ -57,18 +57,9 @@ t_is "the next run: exit 0" "$rc" 0
 t_true "... the file gone from the inbox, its aged marker is pruned" ! -e "$M"
 
 # ---- an older posync's marker: empty, or without the file line
-hash() { # NAME FILE -- the marker name po-export-parse gives FILE named NAME
-	python3 - "$1" "$2" <<'PY'
-import sys
-h = 0xcbf29ce484222325
-for b in sys.argv[1].encode() + b'\0' + open(sys.argv[2], 'rb').read():
-    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
-print('%016x' % h)
-PY
-}
 printf '%s\n' "$HDR" '9221,SKU-A,5,116,1,' >"$IN/old.csv"
 touch -d '10 minutes ago' "$IN/old.csv"
-OM=$PARSED/$(hash old.csv "$IN/old.csv")
+OM=$PARSED/$(t_oldhash old.csv "$IN/old.csv")
 : >"$OM"
 age "$OM"
 pep -v
@@ -104,5 +95,5 @@ posync_conf spool.keep_days=1
 pep
 t_true "a run that lists po_dir prunes it" ! -e "$PARSED/00000000000000bb"
 t_true "... but not the local file's marker, younger than keep_days" \
-	-f "$PARSED/$(hash local.csv "$SCRATCH/local.csv")"
+	-f "$PARSED/$(t_pohash local.csv "$SCRATCH/local.csv")"
 t_done

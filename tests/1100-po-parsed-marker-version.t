@@ -19,8 +19,8 @@ t_is "... one batch" "$(t_out | wc -l | tr -d ' ')" 1
 t_is "... one marker" "$(ls "$SP/state/parsed" | wc -l | tr -d ' ')" 1
 M=$SP/state/parsed/$(ls "$SP/state/parsed")
 t_is "... its first line is the version line" "$(head -n 1 "$M")" "posync-parsed 2"
-t_is "... then the counts and the file" "$(tail -n +2 "$M")" \
-	"$(printf 'rows 3 rejected 1 batches 1 recovered 0\nfile m.csv')"
+t_is "... then the counts, the hash line and the file" "$(tail -n +2 "$M")" \
+	"$(printf 'rows 3 rejected 1 batches 1 recovered 0\nhash xxh3\nfile m.csv')"
 
 # The spool as the previous release left it: the marker without its
 # version line; po-import has taken the batch.

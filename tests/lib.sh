@@ -172,6 +172,25 @@ t_clock() {
 	NO_FAKE_STAT=1 DONT_FAKE_MONOTONIC=1 faketime -f "$_off" "$@"
 }
 
+# t_pohash NAME FILE -- the hash po-export-parse names FILE's output by
+# when it is called NAME (pohash.h), computed apart from posync: xxhsum(1)
+# over NAME, a NUL and FILE's bytes.  t_oldhash NAME FILE -- the old hash
+# older posyncs named it by (FNV-1a 64 over the same bytes), for a spool
+# such a posync left.
+t_pohash() {
+	command -v xxhsum >/dev/null || t_bail "xxhsum is missing: make deps"
+	{ printf '%s\0' "$1"; cat "$2"; } | xxhsum -H3 | sed 's/.* = //'
+}
+t_oldhash() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+h = 0xcbf29ce484222325
+for b in sys.argv[1].encode() + b'\0' + open(sys.argv[2], 'rb').read():
+    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+print('%016x' % h)
+PY
+}
+
 # t_bail REASON -- stop the file as a failure prove reports: for what
 # `make deps` or `make unit` should have provided, never a quiet skip.
 t_bail() { echo "Bail out! $*"; exit 1; }

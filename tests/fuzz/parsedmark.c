@@ -33,10 +33,11 @@ same_counts(const struct parsedmark_counts *a, const struct parsedmark_counts *b
 }
 
 static void
-check_text(const char *name, const struct parsedmark_counts *c)
+check_text(const char *name, const struct parsedmark_counts *c, int hashed)
 {
 	struct parsedmark_counts back;
-	char *t = parsedmark_text(name, c), *n = parsedmark_name(name), *f, *u;
+	char *t = parsedmark_text(name, c, hashed), *n = parsedmark_name(name),
+	    *f, *u;
 	const char *what, *p;
 
 	for (p = n; *p; p++)
@@ -50,6 +51,8 @@ check_text(const char *name, const struct parsedmark_counts *c)
 	    parsedmark_version(t));
 	FUZZ_CHECK(parsedmark_damage(t, strlen(t)) == NULL,
 	    "a new marker is damaged: %s", parsedmark_damage(t, strlen(t)));
+	FUZZ_CHECK(parsedmark_hashed(t) == hashed, "a new marker's hash line "
+	    "reads back as %d, not %d: %s", parsedmark_hashed(t), hashed, t);
 	u = parsedmark_upgrade(t, strlen(t), name, &what);
 	FUZZ_CHECK(u == NULL, "a new marker is upgraded to %s", u);
 	free(f);
@@ -85,6 +88,9 @@ check_upgrade(const char *m, size_t len, const char *name)
 	n = parsedmark_name(name);
 	FUZZ_CHECK(f1 && strcmp(f1, f0 ? f0 : n) == 0, "upgraded, it names %s",
 	    f1 ? f1 : "nothing");
+	FUZZ_CHECK(parsedmark_hashed(u) == parsedmark_hashed(m), "upgraded, "
+	    "the hash line is %s: the hash that names it changed",
+	    parsedmark_hashed(u) ? "there" : "gone");
 	u2 = parsedmark_upgrade(u, strlen(u), name, &what2);
 	FUZZ_CHECK(u2 == NULL, "upgraded twice: %s", u2);
 	free(n);
@@ -111,7 +117,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	marker = xmalloc(len + 1);
 	memcpy(marker, m, len);
 	marker[len] = 0;
-	check_text(name, &c);
+	check_text(name, &c, 1);
+	check_text(name, &c, 0);
 	check_upgrade(marker, len, name);
 	free(marker);
 	free(name);

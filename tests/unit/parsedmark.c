@@ -124,15 +124,29 @@ main(void)
 	struct parsedmark_counts c = { 7, 2, 1, 3 };
 	char *t, *f;
 
-	t = parsedmark_text("a b.csv", &c);
+	t = parsedmark_text("a b.csv", &c, 1);
 	is_str(t, "posync-parsed 2\nrows 7 rejected 2 batches 1 recovered 3\n"
-	    "file a b.csv\n", "a new marker: version line, counts, file");
+	    "hash xxh3\nfile a b.csv\n", "a new marker: version line, counts, hash, file");
 	is_int(parsedmark_version(t), 2, "  version 2");
+	is_int(parsedmark_hashed(t), 1, "  named by the current hash");
+	ok(parsedmark_damage(t, strlen(t)) == NULL, "  not damaged");
 	counts_are(t, 0, 7, 2, 1, 3, "  its counts read back");
 	is_str(f = parsedmark_file(t), "a b.csv", "  its file read back");
 	free(f);
 	upgrade_is(t, "a b.csv", NULL, NULL, "  a current marker");
 	free(t);
+	t = parsedmark_text("o.csv", &c, 0);
+	is_str(t, "posync-parsed 2\nrows 7 rejected 2 batches 1 recovered 3\n"
+	    "file o.csv\n", "a new marker named by the old hash: no hash line");
+	is_int(parsedmark_hashed(t), 0, "  named by the old hash");
+	upgrade_is(t, "o.csv", NULL, NULL, "  current all the same: never given the line");
+	free(t);
+	is_int(parsedmark_hashed("posync-parsed 2\nhash xxh3\r\nfile a\n"), 1,
+	    "a hash line with a CR: named by the current hash");
+	is_int(parsedmark_hashed("posync-parsed 2\nhash xxh3x\nfile a\n"), 0,
+	    "\"hash xxh3x\": another hash's line");
+	is_int(parsedmark_hashed("posync-parsed 2\nfile hash xxh3\n"), 0,
+	    "a file named \"hash xxh3\" is no hash line");
 
 	t = parsedmark_name("x\n%y\xc3\xa9.csv");
 	is_str(t, "x%0A%25y%C3%A9.csv", "a name on one line: control bytes, %s and non-ASCII as %%XX", "%");
