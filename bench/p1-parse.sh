@@ -12,7 +12,9 @@
 # the comma SKUs make rows longer than the header).  Prints wall, CPU
 # and peak RSS of each (/usr/bin/time), then the ratios the issue's table
 # names.  Then a floor libcsv does not pay: split(1) writing the batches'
-# bytes into as many files, and P1 less it.  Nothing is asserted: this is for people.  Needs `make bench-deps`
+# bytes into as many files, and P1 less it; and the same made durable by
+# one syncfs (the durable floor), as po-export-parse's batches must be.
+# Nothing is asserted: this is for people.  Needs `make bench-deps`
 # (miller) and `make` (po-export-parse, bench/csvcount).
 set -eu
 ROWS=${1:-1000000}
@@ -50,6 +52,7 @@ cat "$W/bench.csv" >/dev/null	# every peer reads it from the page cache
 measure libcsv "$CSVCOUNT" "$W/bench.csv"
 measure python python3 "$TOP/bench/peer-csv.py" "$W/bench.csv" "$W/peer" "$BATCH"
 measure mlr mlr --icsv --ojson --allow-ragged-csv-input cat "$W/bench.csv"
+sync	# its one syncfs flushes its own batches, not the peers' files
 measure po-export-parse "$PEP" -c "$W/posync.conf" "$W/bench.csv"
 [ "$(cat "$W/po-export-parse" | cut -d' ' -f4)" -le 65 ] ||
     { echo "p1-parse: po-export-parse failed:" >&2; cat "$W/stderr" >&2; exit 1; }
@@ -59,7 +62,15 @@ echo "  batches: $nb, peer's: $(ls "$W/peer" | wc -l)"
 # batches' bytes into as many files by split(1) (no parse, no fsync).
 cat "$W"/spool/po/new/* >"$W/all.json"
 mkdir "$W/floor"
+sync
 measure write-floor split -a 6 -n "$nb" "$W/all.json" "$W/floor/x"
+# ...and made durable, as po-export-parse's batches must be before the
+# remote file is archived: the same, then one syncfs (sync -f), as it does
+rm -rf "$W/floor"
+mkdir "$W/floor"
+sync
+measure durable-floor sh -c 'split -a 6 -n "$1" "$2" "$3/x" && sync -f "$3"' \
+    sh "$nb" "$W/all.json" "$W/floor"
 rm -rf "$W/all.json" "$W/floor"
 
 # ratio A B COL -- A's column COL over B's
@@ -70,6 +81,9 @@ echo "P1 CPU vs libcsv:   $(ratio po-export-parse libcsv 2)x   (goal <= 2.5x)"
 paste -d' ' "$W/po-export-parse" "$W/write-floor" "$W/libcsv" | awk '{
     printf "P1 less the write floor vs libcsv: wall %.2fx, CPU %.2fx\n",
     ($1 - $5) / $9, ($2 - $6) / $10 }'
+paste -d' ' "$W/po-export-parse" "$W/durable-floor" "$W/libcsv" | awk '{
+    printf "P1 less the durable write floor vs libcsv: wall %.2fx\n",
+    ($1 - $5) / $9 }'
 # The user-mode part alone: what parsing, validation and JSON cost, less
 # the kernel's (reading the file, creating and writing the batches).
 paste -d' ' "$W/po-export-parse.us" "$W/libcsv.us" | awk '{

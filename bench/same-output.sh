@@ -41,10 +41,9 @@ run() {
 	# the content hash in names (pohash.h) is compared as HASH: builds
 	# on either side of its change (FNV-1a, XXH3) give the same bytes
 	rm -f "$4/spool/state/po-hash"
-	find "$4/spool" -depth -type f | while read -r f; do
-		_b=$(basename "$f" | sed -E 's/(^|\.)[0-9a-f]{16}(\.|$)/\1HASH\2/')
-		[ "$_b" = "$(basename "$f")" ] || mv "$f" "$(dirname "$f")/$_b"
-	done
+	find "$4/spool" -type f | perl -nle 'my ($d, $b) = m{^(.*/)([^/]*)$};
+	    (my $n = $b) =~ s/(^|\.)[0-9a-f]{16}(\.|$)/$1HASH$2/;
+	    $n eq $b or rename("$d$b", "$d$n") or die "$d$b: $!\n"'
 	sed -i '/^hash xxh3$/d' "$4"/spool/state/parsed/* 2>/dev/null || :
 	sed -i -E 's/(^|[./])[0-9a-f]{16}(\.|$)/\1HASH\2/g' "$4/stdout" "$4/stderr"
 	# the metrics' clock readings differ from run to run, and its mtime
