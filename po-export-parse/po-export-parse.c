@@ -160,7 +160,8 @@ struct job {
 	char *safe;
 	char hash[17];		/* "" until the whole file is read (feed) */
 	char old[17];		/* the old hash too, "" unless legacy
-				 * (pohash.h): hash_settle takes one */
+				 * (pohash.h): marker_settles or old_names
+				 * may name the file by it */
 	char prov[17];		/* its output's hash until then: provisional */
 	struct feed *feed;	/* where its bytes come from */
 	unsigned long rows, good, rejected, recovered, batches;
