@@ -71,133 +71,238 @@ pohash_free(struct pohash *h)
 
 /* ------------------------------------------------------------ the spool */
 
-/* 1 when the folder at path holds an entry (a folder not there: 0). */
-static int
-holds(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int any = 0;
+/* A set of hash16 names: sorted, no duplicates once hs_sort ran. */
+struct hset {
+	char (*h)[17];
+	size_t n, cap;
+};
 
-	if (!d)
-		return errno != ENOENT;	/* unreadable: as if it held some */
-	while (!any && (e = readdir(d)))
-		any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	closedir(d);
-	return any;
+static void
+hs_add(struct hset *s, const char *h)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->h = xrealloc(s->h, s->cap * sizeof *s->h);
+	}
+	memcpy(s->h[s->n], h, 16);
+	s->h[s->n++][16] = '\0';
 }
 
-/* Did the spool hold output an older posync may have named? */
 static int
-held_output(const char *spooldir)
+hs_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+static void
+hs_sort(struct hset *s)
+{
+	size_t i, k = 0;
+
+	if (s->n)
+		qsort(s->h, s->n, sizeof *s->h, hs_cmp);
+	for (i = 0; i < s->n; i++)
+		if (k == 0 || memcmp(s->h[k - 1], s->h[i], 16) != 0)
+			memcpy(s->h[k++], s->h[i], 17);
+	s->n = k;
+}
+
+static int
+hs_has(const struct hset *s, const char *h)
+{
+	return s->n && bsearch(h, s->h, s->n, sizeof *s->h, hs_cmp) != NULL;
+}
+
+static int
+is_hash16(const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* The hash in an output name (SAFE.HASH16.NNNNN.json, SAFE.HASH16.csv,
+ * and what po-import makes of them): its last ".HASH16." part. */
+static const char *
+name_hash(const char *name)
+{
+	const char *p, *last = NULL;
+
+	for (p = strchr(name, '.'); p; p = strchr(p + 1, '.'))
+		if (strlen(p) > 17 && p[17] == '.' && is_hash16(p + 1))
+			last = p + 1;
+	return last;
+}
+
+/* The hashes in the names of the spool's output (po/new, cur, failed,
+ * rejects) into s; 0, or -1 when a folder cannot be listed (said). */
+static int
+output_hashes(const char *spooldir, struct hset *s)
 {
 	static const char *const subs[] = { "new", "cur", "failed", "rejects",
 	    NULL };
-	const char *const *s;
-	char *p = parsedmark_dir(spooldir);
-	int any = holds(p);
+	const char *const *sub;
+	const char *h;
+	struct stat st;
+	char *dir, **v;
+	size_t i, n;
+	int r = 0;
 
-	free(p);
-	for (s = subs; !any && *s; s++) {
-		p = spool_area_path(spooldir, "po", *s);
-		any = holds(p);
-		free(p);
+	for (sub = subs; *sub; sub++) {
+		dir = spool_area_path(spooldir, "po", *sub);
+		if (stat(dir, &st) < 0 && errno == ENOENT)
+			;	/* a dry run's spool not made yet */
+		else if (spool_list(dir, NULL, &v, &n) != 0)
+			r = -1;
+		else {
+			for (i = 0; i < n; i++)
+				if ((h = name_hash(v[i])))
+					hs_add(s, h);
+			spool_list_free(v);
+		}
+		free(dir);
 	}
-	return any;
+	hs_sort(s);
+	return r;
 }
 
-/* A marker in SPOOL/state/parsed named by the old hash (no hash line;
- * one that cannot be read is taken as one): 1, else 0. */
+/* The markers in SPOOL/state/parsed: their names into s, and *old 1 when
+ * one is named by the old hash (no hash line; one that cannot be read
+ * is taken as one).  0, or -1 when the folder cannot be listed (said). */
 static int
-old_marker(const char *spooldir)
+markers(const char *spooldir, struct hset *s, int *old)
 {
 	char *dir = parsedmark_dir(spooldir), **v, *p, *data;
 	const char *why;
 	struct stat st;
 	size_t i, n, len;
-	int old = 0;
 
+	*old = 0;
 	if (stat(dir, &st) < 0 && errno == ENOENT) {
 		free(dir);
 		return 0;	/* a dry run's spool not made yet */
 	}
 	if (spool_list(dir, NULL, &v, &n) != 0) {
 		free(dir);
-		return 1;	/* said */
+		return -1;
 	}
-	for (i = 0; i < n && !old; i++) {
+	for (i = 0; i < n; i++) {
+		if (strlen(v[i]) != 16 || !is_hash16(v[i]))
+			continue;	/* a marker being written: NAME.tmp.PID */
+		hs_add(s, v[i]);
+		if (*old)
+			continue;
 		p = path_join(dir, v[i]);
 		if (parsedmark_read(p, &data, &len, &why) < 0)
-			old = errno != ENOENT;	/* gone since the listing */
+			*old = errno != ENOENT;	/* gone since the listing */
 		else {
-			old = !parsedmark_hashed(data);
+			*old = !parsedmark_hashed(data);
 			free(data);
 		}
 		free(p);
 	}
 	spool_list_free(v);
 	free(dir);
-	return old;
-}
-
-/* T from the text of SPOOL/state/po-hash: 0, or -1 when it is not this
- * form (a later posync's version line read as this one's). */
-static int
-until_read(const char *data, size_t len, long long *t)
-{
-	const char *p;
-	char *end;
-	enum version_is v;
-
-	v = version_check(data, len, POHASH_TAG, POHASH_V, 0, NULL);
-	if ((v != VERSION_SAME && v != VERSION_LATER) ||
-	    !(p = memchr(data, '\n', len)) || strncmp(p + 1, "old-until ", 10))
-		return -1;
-	p += 11;
-	if (*p < '0' || *p > '9')
-		return -1;
-	errno = 0;
-	*t = strtoll(p, &end, 10);
-	if (errno || (*end != '\n' && *end != '\0') || *t < 0)
-		return -1;
+	hs_sort(s);
 	return 0;
 }
 
-int
-pohash_legacy(const char *spooldir, int keep_days, int dry, time_t now)
+/* The text of SPOOL/state/po-hash (len bytes, NUL-terminated) read: 1
+ * for "old done", 0 with the orphans in s, -1 when it is not this form. */
+static int
+state_read(const char *data, size_t len, struct hset *s)
 {
-	char *path = spool_state_path(spooldir, POHASH_STATE), *data = NULL;
-	long long until = 0, most;
-	const char *why = NULL;
-	size_t len;
+	enum version_is v;
+	const char *p;
 
-	most = (long long)now + (long long)(keep_days < 0 ? LEGACY_DAYS :
-	    keep_days) * 86400;
-	if (read_file(path, 256, &data, &len) < 0) {
-		if (errno != ENOENT)
-			why = "cannot be read";
-		else
-			until = held_output(spooldir) ? most : 0;
-	} else if (until_read(data, len, &until) < 0)
-		why = "is damaged";
-	else if (version_check(data, len, POHASH_TAG, POHASH_V, 0, NULL) ==
-	    VERSION_LATER)
-		version_later_said(path, NULL, data, POHASH_VERSION_LINE,
-		    "read as this posync reads its own");
-	else if (until > most)
-		why = "is ahead of the clock";
-	if (why) {
-		msg_warn("%s %s: the old hash's names are looked for until %lld "
-		    "(pohash.h)", path, why, most);
-		until = most;
+	v = version_check(data, len, POHASH_TAG, POHASH_V, 0, NULL);
+	if ((v != VERSION_SAME && v != VERSION_LATER) ||
+	    !(p = strchr(data, '\n')) || strncmp(++p, "old", 3) != 0)
+		return -1;
+	p += 3;
+	if (strcmp(p, " done\n") == 0)
+		return 1;
+	for (; *p == ' ' && is_hash16(p + 1); p += 17)
+		hs_add(s, p + 1);
+	if (strcmp(p, "\n") != 0)
+		return -1;
+	hs_sort(s);
+	return 0;
+}
+
+/* po-hash's text: "old done", or "old" and the orphans (maybe none: the
+ * markers still want the old hash looked for). */
+static char *
+state_text(const struct hset *s, int done)
+{
+	struct buf b = {0};
+	size_t i;
+
+	buf_addf(&b, "%s\nold", POHASH_VERSION_LINE);
+	if (done)
+		buf_adds(&b, " done");
+	for (i = 0; i < s->n; i++)
+		buf_addf(&b, " %s", s->h[i]);
+	buf_addc(&b, '\n');
+	return b.s;
+}
+
+int
+pohash_legacy(const char *spooldir, int dry, int *st)
+{
+	char *path = spool_state_path(spooldir, POHASH_STATE), *data = NULL,
+	    *text;
+	struct hset was = {0}, out = {0}, marks = {0}, left = {0};
+	const char *why = NULL;
+	int r = -1, old = 1, later = 0, ok;
+	size_t i, len = 0;
+
+	*st = 0;
+	if (read_file(path, (size_t)16 << 20, &data, &len) < 0)
+		why = errno == ENOENT ? NULL : errno == EFBIG ? "is too big" :
+		    "cannot be read";
+	else {
+		later = version_check(data, len, POHASH_TAG, POHASH_V, 0,
+		    NULL) == VERSION_LATER;
+		if (later)
+			version_later_said(path, NULL, data, POHASH_VERSION_LINE,
+			    "read as this posync reads its own, never rewritten");
+		if ((r = state_read(data, len, &was)) < 0)
+			why = "is damaged";
+		else if (r == 1) {
+			free(data);
+			free(path);
+			return 0;	/* done: the old hash is never looked for */
+		}
 	}
-	if (!dry && (why || !data)) {
-		free(data);
-		data = xasprintf("%s\nold-until %lld\n", POHASH_VERSION_LINE,
-		    until);
-		spool_write_atomic(path, data, strlen(data));	/* said */
+	if (why)
+		msg_warn("%s %s: made again from the spool (pohash.h)", path, why);
+	ok = output_hashes(spooldir, &out) == 0 &&
+	    markers(spooldir, &marks, &old) == 0;
+	/* the orphans: output without a marker, from those po-hash kept, or
+	 * from the whole spool when it kept none it could say */
+	for (i = 0; i < (r == 0 ? was.n : out.n); i++) {
+		const char *h = r == 0 ? was.h[i] : out.h[i];
+
+		if (hs_has(&out, h) && !hs_has(&marks, h))
+			hs_add(&left, h);
 	}
+	hs_sort(&left);
+	text = state_text(&left, !old && !left.n);
+	/* a folder not listed tells nothing: written only once all were */
+	if (ok && !dry && !later && (!data || strcmp(text, data) != 0) &&
+	    spool_write_atomic(path, text, strlen(text)))
+		*st = EX_IOERR;		/* said */
+	free(text);
 	free(data);
 	free(path);
-	return now < until || old_marker(spooldir);
+	free(was.h);
+	free(out.h);
+	free(marks.h);
+	r = !ok || old || left.n;
+	free(left.h);
+	return r;
 }

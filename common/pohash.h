@@ -10,19 +10,30 @@
  *     the same bytes (the old hash).  Output named by it stays what it
  *     was: while the spool may hold any (pohash_legacy), each file is
  *     hashed both ways (pohash_hex gives both), and po-export-parse takes
- *     the old name for a file whose marker or published batch has it;
+ *     the old name for a file whose marker or published output has it;
  *   - the spool may hold the old hash's output while a marker in
- *     SPOOL/state/parsed lacks PARSEDMARK_HASH_LINE (parsedmark.h), or for
- *     keep_days (30 when keep_days is negative) after the first run of
- *     this posync on a spool that held output already: batches a killed
- *     older run published without their marker have no marker to tell
- *     it, and live no longer than that in cur/.  SPOOL/state/po-hash
- *     keeps when that time ends:
+ *     SPOOL/state/parsed lacks PARSEDMARK_HASH_LINE (a file an older
+ *     posync parsed), or while output an older posync published without
+ *     its marker (a run killed between them) is still in po/new, cur,
+ *     failed or rejects.  Such output cannot be told from this posync's
+ *     by its name, so the first run takes every hash in those folders'
+ *     names that has no marker (orphans), and SPOOL/state/po-hash keeps
+ *     them:
  *         posync-po-hash 1
- *         old-until T
- *     T seconds since the epoch, 0 on a spool this posync began.  A file
- *     missing, unreadable, damaged, or more than that time ahead of the
- *     clock (a clock set back) is written again, that time from now: said;
+ *         old HASH16 HASH16 ...      the old hash is looked for
+ *     or, once no orphan is left and every marker has the hash line:
+ *         posync-po-hash 1
+ *         old done                   it never is again (one read a run)
+ *     Each run that looks drops the orphans whose output is gone or that
+ *     have a marker now (which lacks the line: the markers speak for
+ *     them).  Only a run that looks writes a marker without the line, so
+ *     "done" stays true; a downgrade and a second upgrade is the one way
+ *     around it (posync(7): remove po-hash then).  No clock is read;
+ *   - a po-hash missing (the first run: quiet), unreadable, too big or
+ *     damaged is made again from the spool as at the first run, said:
+ *     that can only look for more than before, never less.  A later
+ *     posync's (posync-po-hash N, N above 1) is read as this one's where
+ *     it can be, said, and never rewritten;
  *   - the cost: XXH3 reads about ten bytes a cycle where FNV-1a takes
  *     four cycles a byte; the old hash costs as before, and only then.
  */
@@ -31,7 +42,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "version.h"
 
@@ -55,9 +65,9 @@ void pohash_hex(const struct pohash *h, char cur[17], char old[17]);
 void pohash_free(struct pohash *h);
 
 /* 1 when the spool at spooldir may hold output named by the old hash
- * (above), else 0.  Reads SPOOL/state/po-hash, writing it when it is
- * missing or must be written again (not when dry); what goes wrong is
- * said, and taken as 1.  keep_days is the spool's (config.h). */
-int pohash_legacy(const char *spooldir, int keep_days, int dry, time_t now);
+ * (above), else 0.  Reads SPOOL/state/po-hash and, when it changed,
+ * writes it (not when dry); *st 0, or EX_IOERR when it could not be
+ * written (said: the next run looks again). */
+int pohash_legacy(const char *spooldir, int dry, int *st);
 
 #endif

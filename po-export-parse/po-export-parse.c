@@ -105,6 +105,7 @@ struct run {
 	struct sftp *sftp;
 	int legacy;		/* the spool may hold the old hash's names
 				 * (pohash_legacy) */
+	int hash_st;		/* EX_IOERR: SPOOL/state/po-hash not written */
 	struct future future;	/* SPOOL/state/po-future (future.h) */
 	unsigned long made;	/* batches made this run: their mtimes' ns */
 	unsigned long nprov;	/* files parsed this run: provisional names */
@@ -2692,8 +2693,7 @@ setup(struct run *run)
 	/* spool_init made them (prog_start), but for -n */
 	run->po_area = spool_area_path(dir, "po", NULL);
 	run->parsed_dir = parsedmark_dir(dir);
-	run->legacy = pohash_legacy(dir, run->cfg.spool.keep_days, run->dry,
-	    time(NULL));
+	run->legacy = pohash_legacy(dir, run->dry, &run->hash_st);
 	return 0;
 }
 
@@ -2810,6 +2810,7 @@ main(int argc, char **argv)
 		st = nfiles ? do_local(&r, nfiles, files) : do_sftp(&r);
 		if (!r.dry)
 			st = exit_merge(st, prune(&r));
+		st = exit_merge(st, r.hash_st);
 	}
 	free(r.po_area);
 	free(r.parsed_dir);
