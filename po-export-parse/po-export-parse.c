@@ -646,6 +646,62 @@ unpublish(struct job *j)
 
 static int side_name(struct job *j, struct side *sd);
 
+/* The rows of the batch at path (a row a line of its own, "{..."), or
+ * -1 when it cannot be read. */
+static long
+batch_rows(const char *path)
+{
+	char b[65536];
+	ssize_t r, i;
+	long rows = 0;
+	int fd, nl = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	while ((r = read(fd, b, sizeof b)) > 0 || (r < 0 && errno == EINTR))
+		for (i = 0; i < r; i++) {
+			rows += nl && b[i] == '{';
+			nl = b[i] == '\n';
+		}
+	close(fd);
+	return r < 0 ? -1 : rows;
+}
+
+/*
+ * Batch n (name) was published by a run killed before the file's marker,
+ * and this run cut batch n again: the same rows only if the batch size
+ * did not change in between (the rows counted, not the bytes: a date
+ * format changed since writes the same rows otherwise).  Were it changed, skipping the batch would
+ * lose rows and writing it would send some twice: the file stays in the
+ * inbox (78, said) until batch_size is what it was.  0 when the same.
+ */
+static int
+same_cut(struct job *j, const char *name, unsigned long n)
+{
+	static const char *const subs[] = { "new", "cur", "failed" };
+	long bs = j->run->cfg.hotwax.batch_size, was = -1, now;
+	char *pub = NULL;
+	size_t i;
+
+	/* this run's batch n: full but the last (still open, maybe) */
+	now = n < j->batches ? bs : (long)j->good - (long)(j->batches - 1) * bs;
+	for (i = 0; i < sizeof subs / sizeof *subs && was < 0; i++) {
+		free(pub);
+		pub = xasprintf("%s/%s/%s", j->run->po_area, subs[i], name);
+		was = batch_rows(pub);
+	}
+	if (was < 0 || was == now) {
+		free(pub);
+		return 0;	/* unreadable: as before, by name */
+	}
+	msg_warn("%s: %s holds %ld rows where this run cuts %ld: batch_size "
+	    "changed since a run published it and was killed; the file stays "
+	    "in the inbox until batch_size is set back (to %ld, unless that "
+	    "was the file's last batch)", j->qname, pub, was, now, was);
+	free(pub);
+	return EX_CONFIG;
+}
+
 /*
  * The file read whole, its hash known (j->hash) and its marker not there:
  * its batches and side CSVs go from their provisional names to their own,
@@ -668,6 +724,10 @@ promote(struct job *j)
 		batch_sfx(sfx, n);
 		name = out_name(j, j->hash, sfx);
 		if (spool_has(j->run->po_area, all, name)) {
+			if ((r = same_cut(j, name, n)) != 0) {
+				free(name);
+				break;
+			}
 			unlink_tmp(j, j->prov, sfx);
 			unlink_tmp(j, j->hash, sfx);
 			j->written--;

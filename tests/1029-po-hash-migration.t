@@ -27,7 +27,7 @@ NEW=$SP/po/new
 pep() { po-export-parse "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err"; rc=$?; }
 fresh() { rm -rf "$SP"; mkdir -p "$SP/po/cur" "$PARSED"; }
 # orphan -- an older run's first batch of a.csv, in cur/, no marker
-orphan() { printf '[\n]\n' >"$SP/po/cur/a.csv.$O.00001.json"; }
+orphan() { printf '[\n{}\n]\n' >"$SP/po/cur/a.csv.$O.00001.json"; }
 
 printf '%s\n' "$HDR" '9701,SKU-A,5,116,1,' '9701,SKU-B,2,116,2,' >"$SCRATCH/a.csv"
 H=$(t_pohash a.csv "$SCRATCH/a.csv")
