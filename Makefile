@@ -103,7 +103,7 @@ $(UNIT_DIR)/test-%.o: tests/unit/%.c tests/unit/*.h common/*.h $(UNIT_FLAGS)
 	$(CC) $(UNIT_CFLAGS) -c -o $@ $<
 $(UNIT_BINS): tests/unit/%: $(UNIT_DIR)/test-%.o $(UNIT_COMMON_OBJS)
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ \
-	    $(SSH_LIBS) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
+	    $(SSH_LIBS) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS) $(XXH_LIBS)
 unit: $(UNIT_BINS)
 
 # Fuzzing (tests/fuzz/README.md): libFuzzer harnesses built with clang
@@ -138,7 +138,7 @@ $(FUZZ_DIR)/%.o: tests/fuzz/%.c tests/fuzz/*.h common/*.h common/*.c $(FUZZ_FLAG
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 $(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/%.o $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ \
-	    $(SSH_LIBS) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS)
+	    $(SSH_LIBS) $(CURL_LIBS) $(JSON_LIBS) $(INI_LIBS) $(CSV_LIBS) $(XXH_LIBS)
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
