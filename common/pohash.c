@@ -18,7 +18,6 @@
 
 #define OLD_INIT	0xcbf29ce484222325ULL	/* FNV-1a 64's offset basis */
 #define OLD_PRIME	0x100000001b3ULL
-#define LEGACY_DAYS	30	/* keep_days negative: never pruned */
 
 static void
 old_add(struct pohash *h, const unsigned char *c, size_t n)
@@ -71,46 +70,51 @@ pohash_free(struct pohash *h)
 
 /* ------------------------------------------------------------ the spool */
 
-/* A set of hash16 names: sorted, no duplicates once hs_sort ran. */
-struct hset {
-	char (*h)[17];
+/* A set of strings: sorted, no duplicates once ss_sort ran. */
+struct sset {
+	char **v;
 	size_t n, cap;
 };
 
 static void
-hs_add(struct hset *s, const char *h)
+ss_add(struct sset *s, const char *p, size_t len)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
-		s->h = xrealloc(s->h, s->cap * sizeof *s->h);
+		s->v = xrealloc(s->v, s->cap * sizeof *s->v);
 	}
-	memcpy(s->h[s->n], h, 16);
-	s->h[s->n++][16] = '\0';
-}
-
-static int
-hs_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, 16);
+	s->v[s->n++] = xstrndup(p, len);
 }
 
 static void
-hs_sort(struct hset *s)
+ss_sort(struct sset *s)
 {
 	size_t i, k = 0;
 
-	if (s->n)
-		qsort(s->h, s->n, sizeof *s->h, hs_cmp);
+	sort_strings(s->v, s->n);
 	for (i = 0; i < s->n; i++)
-		if (k == 0 || memcmp(s->h[k - 1], s->h[i], 16) != 0)
-			memcpy(s->h[k++], s->h[i], 17);
+		if (k && strcmp(s->v[k - 1], s->v[i]) == 0)
+			free(s->v[i]);
+		else
+			s->v[k++] = s->v[i];
 	s->n = k;
 }
 
 static int
-hs_has(const struct hset *s, const char *h)
+ss_has(const struct sset *s, const char *p)
 {
-	return s->n && bsearch(h, s->h, s->n, sizeof *s->h, hs_cmp) != NULL;
+	return s->n && bsearch(&p, s->v, s->n, sizeof *s->v, str_pcmp) != NULL;
+}
+
+static void
+ss_free(struct sset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof *s);
 }
 
 static int
@@ -124,48 +128,51 @@ is_hash16(const char *p)
 	return 1;
 }
 
-/* The hash in an output name (SAFE.HASH16.NNNNN.json, SAFE.HASH16.csv,
- * and what po-import makes of them): its last ".HASH16." part. */
+/* The end of the SAFE.HASH16 an output name starts with (SAFE.HASH16.
+ * NNNNN.json, SAFE.HASH16.csv, and what po-import makes of them): after
+ * its last ".HASH16." part; NULL when it has none. */
 static const char *
-name_hash(const char *name)
+name_stem_end(const char *name)
 {
-	const char *p, *last = NULL;
+	const char *p, *end = NULL;
 
 	for (p = strchr(name, '.'); p; p = strchr(p + 1, '.'))
-		if (strlen(p) > 17 && p[17] == '.' && is_hash16(p + 1))
-			last = p + 1;
-	return last;
+		if (p > name && strlen(p) > 17 && p[17] == '.' && is_hash16(p + 1))
+			end = p + 17;
+	return end;
 }
 
-/* The hashes in the names of the spool's output (po/new, cur, failed,
- * rejects) into s; 0, or -1 when a folder cannot be listed (said). */
+/* The stems (SAFE.HASH16) of the spool's output (po/new, cur, failed,
+ * rejects) into s; 0, or -1 when a folder cannot be listed (said).  The
+ * folders are listed forth, then back: po-import moves batches between
+ * them (new to cur, and back), and a batch moved during one pass is
+ * seen by the other. */
 static int
-output_hashes(const char *spooldir, struct hset *s)
+output_stems(const char *spooldir, struct sset *s)
 {
-	static const char *const subs[] = { "new", "cur", "failed", "rejects",
-	    NULL };
-	const char *const *sub;
-	const char *h;
+	static const char *const subs[] = { "new", "cur", "failed", "rejects" };
+	const char *end;
 	struct stat st;
 	char *dir, **v;
-	size_t i, n;
+	size_t i, k, n, nsub = sizeof subs / sizeof *subs;
 	int r = 0;
 
-	for (sub = subs; *sub; sub++) {
-		dir = spool_area_path(spooldir, "po", *sub);
+	for (k = 0; k < 2 * nsub; k++) {
+		dir = spool_area_path(spooldir, "po",
+		    subs[k < nsub ? k : 2 * nsub - 1 - k]);
 		if (stat(dir, &st) < 0 && errno == ENOENT)
 			;	/* a dry run's spool not made yet */
 		else if (spool_list(dir, NULL, &v, &n) != 0)
 			r = -1;
 		else {
 			for (i = 0; i < n; i++)
-				if ((h = name_hash(v[i])))
-					hs_add(s, h);
+				if ((end = name_stem_end(v[i])))
+					ss_add(s, v[i], (size_t)(end - v[i]));
 			spool_list_free(v);
 		}
 		free(dir);
 	}
-	hs_sort(s);
+	ss_sort(s);
 	return r;
 }
 
@@ -173,7 +180,7 @@ output_hashes(const char *spooldir, struct hset *s)
  * one is named by the old hash (no hash line; one that cannot be read
  * is taken as one).  0, or -1 when the folder cannot be listed (said). */
 static int
-markers(const char *spooldir, struct hset *s, int *old)
+markers(const char *spooldir, struct sset *s, int *old)
 {
 	char *dir = parsedmark_dir(spooldir), **v, *p, *data;
 	const char *why;
@@ -192,7 +199,7 @@ markers(const char *spooldir, struct hset *s, int *old)
 	for (i = 0; i < n; i++) {
 		if (strlen(v[i]) != 16 || !is_hash16(v[i]))
 			continue;	/* a marker being written: NAME.tmp.PID */
-		hs_add(s, v[i]);
+		ss_add(s, v[i], 16);
 		if (*old)
 			continue;
 		p = path_join(dir, v[i]);
@@ -206,37 +213,55 @@ markers(const char *spooldir, struct hset *s, int *old)
 	}
 	spool_list_free(v);
 	free(dir);
-	hs_sort(s);
+	ss_sort(s);
 	return 0;
 }
 
-/* The text of SPOOL/state/po-hash (len bytes, NUL-terminated) read: 1
- * for "old done", 0 with the orphans in s, -1 when it is not this form. */
+/* Is p (n bytes) a stem, SAFE.HASH16, as safename(3) makes SAFE? */
 static int
-state_read(const char *data, size_t len, struct hset *s)
+is_stem(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n < 18 || p[n - 17] != '.' || !is_hash16(p + n - 16) || *p == '.')
+		return 0;
+	for (i = 0; i < n - 17; i++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789._+=@,-", p[i]) || !p[i])
+			return 0;
+	return 1;
+}
+
+/* The text of SPOOL/state/po-hash (NUL-terminated) read: 1 for "old
+ * done", 0 with the orphans' stems in s, -1 when it is not this form. */
+static int
+state_read(const char *data, size_t len, struct sset *s)
 {
 	enum version_is v;
 	const char *p;
+	size_t n;
 
-	v = version_check(data, len, POHASH_TAG, POHASH_V, 0, NULL);
+	v = version_check(data, len, POHASH_TAG, POHASH_V, VERSION_EXACT, NULL);
 	if ((v != VERSION_SAME && v != VERSION_LATER) ||
 	    !(p = strchr(data, '\n')) || strncmp(++p, "old", 3) != 0)
 		return -1;
 	p += 3;
 	if (strcmp(p, " done\n") == 0)
 		return 1;
-	for (; *p == ' ' && is_hash16(p + 1); p += 17)
-		hs_add(s, p + 1);
+	while (*p == ' ' && (n = strcspn(p + 1, " \n")) && is_stem(p + 1, n)) {
+		ss_add(s, p + 1, n);
+		p += 1 + n;
+	}
 	if (strcmp(p, "\n") != 0)
 		return -1;
-	hs_sort(s);
+	ss_sort(s);
 	return 0;
 }
 
-/* po-hash's text: "old done", or "old" and the orphans (maybe none: the
- * markers still want the old hash looked for). */
+/* po-hash's text: "old done", or "old" and the orphans' stems (maybe
+ * none: the markers still want the old hash looked for). */
 static char *
-state_text(const struct hset *s, int done)
+state_text(const struct sset *s, int done)
 {
 	struct buf b = {0};
 	size_t i;
@@ -245,64 +270,132 @@ state_text(const struct hset *s, int done)
 	if (done)
 		buf_adds(&b, " done");
 	for (i = 0; i < s->n; i++)
-		buf_addf(&b, " %s", s->h[i]);
+		buf_addf(&b, " %s", s->v[i]);
 	buf_addc(&b, '\n');
 	return b.s;
+}
+
+/* The stem's hash: an orphan while no marker has it. */
+static int
+orphan(const struct sset *marks, const char *stem)
+{
+	return !ss_has(marks, stem + strlen(stem) - 16);
+}
+
+/* po-hash read: 1 "old done", 0 the orphans in s, -1 missing or not
+ * readable as this form (*why what to say, NULL when missing); *data its
+ * text, *later a later posync's. */
+static int
+state_load(const char *path, struct sset *s, char **data, int *later,
+    const char **why)
+{
+	size_t len;
+	int r;
+
+	*why = NULL;
+	*later = 0;
+	*data = NULL;
+	if (read_file(path, (size_t)16 << 20, data, &len) < 0) {
+		*why = errno == ENOENT ? NULL : errno == EFBIG ? "is too big" :
+		    "cannot be read";
+		return -1;
+	}
+	*later = version_check(*data, len, POHASH_TAG, POHASH_V, 0, NULL) ==
+	    VERSION_LATER;
+	if (*later)
+		version_later_said(path, NULL, *data, POHASH_VERSION_LINE,
+		    "read as this posync reads its own, never rewritten");
+	if ((r = state_read(*data, len, s)) < 0)
+		*why = "is damaged";
+	return r;
+}
+
+/* po-hash written when its text changed: 0, or EX_IOERR (said). */
+static int
+state_save(const char *path, const char *was, const struct sset *left,
+    int done)
+{
+	char *text = state_text(left, done);
+	int st = 0;
+
+	if ((!was || strcmp(text, was) != 0) &&
+	    spool_write_atomic(path, text, strlen(text)) != 0)
+		st = EX_IOERR;	/* said */
+	free(text);
+	return st;
 }
 
 int
 pohash_legacy(const char *spooldir, int dry, int *st)
 {
-	char *path = spool_state_path(spooldir, POHASH_STATE), *data = NULL,
-	    *text;
-	struct hset was = {0}, out = {0}, marks = {0}, left = {0};
-	const char *why = NULL;
-	int r = -1, old = 1, later = 0, ok;
-	size_t i, len = 0;
+	char *path = spool_state_path(spooldir, POHASH_STATE), *data;
+	struct sset was = {0}, out = {0}, marks = {0}, left = {0};
+	const char *why, *const *from;
+	int r, old = 1, later, ok;
+	size_t i, n;
 
 	*st = 0;
-	if (read_file(path, (size_t)16 << 20, &data, &len) < 0)
-		why = errno == ENOENT ? NULL : errno == EFBIG ? "is too big" :
-		    "cannot be read";
-	else {
-		later = version_check(data, len, POHASH_TAG, POHASH_V, 0,
-		    NULL) == VERSION_LATER;
-		if (later)
-			version_later_said(path, NULL, data, POHASH_VERSION_LINE,
-			    "read as this posync reads its own, never rewritten");
-		if ((r = state_read(data, len, &was)) < 0)
-			why = "is damaged";
-		else if (r == 1) {
-			free(data);
-			free(path);
-			return 0;	/* done: the old hash is never looked for */
-		}
+	if ((r = state_load(path, &was, &data, &later, &why)) == 1) {
+		free(data);
+		free(path);
+		return 0;	/* done: the old hash is never looked for */
 	}
 	if (why)
-		msg_warn("%s %s: made again from the spool (pohash.h)", path, why);
-	ok = output_hashes(spooldir, &out) == 0 &&
+		msg_warn("%s %s: made again from the spool, as on the first run "
+		    "of this posync (po-export-parse(1), FILES)", path, why);
+	ok = output_stems(spooldir, &out) == 0 &&
 	    markers(spooldir, &marks, &old) == 0;
-	/* the orphans: output without a marker, from those po-hash kept, or
-	 * from the whole spool when it kept none it could say */
-	for (i = 0; i < (r == 0 ? was.n : out.n); i++) {
-		const char *h = r == 0 ? was.h[i] : out.h[i];
-
-		if (hs_has(&out, h) && !hs_has(&marks, h))
-			hs_add(&left, h);
-	}
-	hs_sort(&left);
-	text = state_text(&left, !old && !left.n);
+	/* the orphans: output without a marker, of those po-hash kept, or
+	 * of the whole spool when it kept none it could say */
+	from = (const char *const *)(r == 0 ? was.v : out.v);
+	n = r == 0 ? was.n : out.n;
+	for (i = 0; i < n; i++)
+		if (ss_has(&out, from[i]) && orphan(&marks, from[i]))
+			ss_add(&left, from[i], strlen(from[i]));
+	ss_sort(&left);
 	/* a folder not listed tells nothing: written only once all were */
-	if (ok && !dry && !later && (!data || strcmp(text, data) != 0) &&
-	    spool_write_atomic(path, text, strlen(text)))
-		*st = EX_IOERR;		/* said */
-	free(text);
+	if (ok && !dry && !later)
+		*st = state_save(path, data, &left, !old && !left.n);
+	r = !ok || old || left.n;
 	free(data);
 	free(path);
-	free(was.h);
-	free(out.h);
-	free(marks.h);
-	r = !ok || old || left.n;
-	free(left.h);
+	ss_free(&was);
+	ss_free(&out);
+	ss_free(&marks);
+	ss_free(&left);
 	return r;
+}
+
+int
+pohash_listed(const char *spooldir, char *const *safes, size_t nsafe)
+{
+	char *path = spool_state_path(spooldir, POHASH_STATE), *data;
+	struct sset was = {0}, marks = {0}, left = {0}, listed = {0};
+	const char *why;
+	char *stem;
+	int r, old = 1, later, st = 0, listed_now;
+	size_t i;
+
+	if ((r = state_load(path, &was, &data, &later, &why)) == 0 && !later &&
+	    was.n && markers(spooldir, &marks, &old) == 0) {
+		for (i = 0; i < nsafe; i++)
+			ss_add(&listed, safes[i], strlen(safes[i]));
+		ss_sort(&listed);
+		for (i = 0; i < was.n; i++) {
+			stem = was.v[i];
+			stem[strlen(stem) - 17] = '\0';	/* SAFE alone */
+			listed_now = ss_has(&listed, stem);
+			stem[strlen(stem)] = '.';
+			if (listed_now && orphan(&marks, stem))
+				ss_add(&left, stem, strlen(stem));
+		}
+		st = state_save(path, data, &left, !old && !left.n);
+	}
+	free(data);
+	free(path);
+	ss_free(&was);
+	ss_free(&marks);
+	ss_free(&left);
+	ss_free(&listed);
+	return st;
 }

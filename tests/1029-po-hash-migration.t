@@ -13,7 +13,9 @@
 #    po-hash says "old done" and the old names are no longer looked for;
 #  - a po-hash damaged, too big or unreadable is said and made again from
 #    the spool; one that cannot be written is exit 74; a later posync's
-#    is read, never rewritten; -n writes none.  No clock is read.
+#    is read, never rewritten; -n writes none.  No clock is read;
+#  - an orphan whose CSV is no longer in po_dir is dropped by a run that
+#    listed it.
 . "${0%/*}/lib.sh"
 . "$BED/bed.sh"
 
@@ -73,7 +75,7 @@ t_is "... without the hash line: its names are the old hash's" \
 	"$(grep -c '^hash' "$PARSED/$O")" 0
 t_true "... nothing by the new name" ! -e "$PARSED/$H" -a ! -e "$B1"
 t_is "... po-hash kept the orphan's hash" "$(cat "$ST")" "posync-po-hash 1
-old $O"
+old a.csv.$O"
 pep -v "$SCRATCH/a.csv"
 t_is "the run after: parsed before, its batch in new/ named again" "$(t_out)" \
 	"$NEW/a.csv.$O.00002.json"
@@ -94,7 +96,7 @@ t_is "... po-hash left as it was" "$(cat "$ST")" "$DONE"
 
 # ---- po-hash kept an orphan whose output is gone
 fresh
-printf 'posync-po-hash 1\nold %s\n' "$O" >"$ST"
+printf 'posync-po-hash 1\nold a.csv.%s\n' "$O" >"$ST"
 pep "$SCRATCH/a.csv"
 t_is "an orphan gone from the spool: new names" "$(t_out)" "$B1
 $B2"
@@ -113,7 +115,7 @@ for bad in 'garbage' 'posync-po-hash 1\n' 'posync-po-hash 1\nold xyz\n' \
 	t_is "... the old names looked for all the same" "$(t_out)" \
 		"$NEW/a.csv.$O.00002.json"
 	t_is "... made again" "$(cat "$ST")" "posync-po-hash 1
-old $O"
+old a.csv.$O"
 done
 fresh
 head -c 17000000 /dev/zero | tr '\0' 'x' >"$ST"
@@ -145,6 +147,26 @@ t_like "a later posync's po-hash this one cannot read: said" "$(t_err)" \
 t_is "... the old names looked for" "$(t_out)" "$NEW/a.csv.$O.00002.json"
 t_is "... never rewritten" "$(cat "$ST")" "posync-po-hash 7
 new things"
+
+# ---- an orphan whose CSV left the inbox: no longer looked for
+fresh
+bed_pep hotwax.batch_size=1
+mkdir -p "$SP/po/cur" "$PARSED"
+orphan
+printf '[\n{}\n]\n' >"$SP/po/cur/gone.csv.0123456789abcdef.00001.json"
+printf '%s\n' "$HDR" '9702,SKU-A,5,116,1,' >"$IN/other.csv"
+touch -d '10 minutes ago' "$IN/other.csv"
+cp "$SCRATCH/a.csv" "$IN/a.csv"
+touch -d '10 minutes ago' "$IN/a.csv"
+pep
+t_is "SFTP, two orphans, a.csv in the inbox: exit 0" "$rc" 0
+t_like "... a.csv keeps the old names" "$(t_out)" "/new/a\.csv\.$O\.00002\.json"
+t_is "... the orphan of a CSV gone from po_dir dropped; a.csv's has its marker" \
+	"$(cat "$ST")" "posync-po-hash 1
+old"
+rm -f "$PARSED/$O"
+pep
+t_is "no orphan, no old marker left: done" "$(cat "$ST")" "$DONE"
 
 # ---- a dry run writes no po-hash
 fresh
