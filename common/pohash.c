@@ -1,7 +1,6 @@
 /*
  * pohash -- see pohash.h.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,21 +15,6 @@
 #include "spool.h"
 #include "util.h"
 
-#define OLD_INIT	0xcbf29ce484222325ULL	/* FNV-1a 64's offset basis */
-#define OLD_PRIME	0x100000001b3ULL
-
-static void
-old_add(struct pohash *h, const unsigned char *c, size_t n)
-{
-	uint64_t v = h->old;
-
-	while (n--) {
-		v ^= *c++;
-		v *= OLD_PRIME;
-	}
-	h->old = v;
-}
-
 void
 pohash_init(struct pohash *h, const char *name, int legacy)
 {
@@ -38,7 +22,7 @@ pohash_init(struct pohash *h, const char *name, int legacy)
 		msg_die(EX_OSERR, "out of memory");
 	XXH3_64bits_reset(h->x);
 	h->legacy = legacy;
-	h->old = OLD_INIT;
+	h->old = FNV64_INIT;	/* the old hash: util.h's fnv64 */
 	pohash_add(h, name, strlen(name) + 1);
 }
 
@@ -47,7 +31,7 @@ pohash_add(struct pohash *h, const void *p, size_t n)
 {
 	XXH3_64bits_update(h->x, p, n);
 	if (h->legacy)
-		old_add(h, p, n);
+		h->old = fnv64(h->old, p, n);
 }
 
 void
@@ -142,15 +126,14 @@ name_stem_end(const char *name)
 	return end;
 }
 
-/* The stems (SAFE.HASH16) of the spool's output (po/new, cur, failed,
- * rejects) into s; 0, or -1 when a folder cannot be listed (said).  The
- * folders are listed forth, then back: po-import moves batches between
- * them (new to cur, and back), and a batch moved during one pass is
- * seen by the other. */
+/* The stems (SAFE.HASH16) of the batches in po/new and po/cur into s;
+ * 0, or -1 when a folder cannot be listed (said).  The folders are listed
+ * forth, then back: po-import moves batches between them (new to cur,
+ * and back), and a batch moved during one pass is seen by the other. */
 static int
 output_stems(const char *spooldir, struct sset *s)
 {
-	static const char *const subs[] = { "new", "cur", "failed", "rejects" };
+	static const char *const subs[] = { "new", "cur" };
 	const char *end;
 	struct stat st;
 	char *dir, **v;
@@ -364,38 +347,4 @@ pohash_legacy(const char *spooldir, int dry, int *st)
 	ss_free(&marks);
 	ss_free(&left);
 	return r;
-}
-
-int
-pohash_listed(const char *spooldir, char *const *safes, size_t nsafe)
-{
-	char *path = spool_state_path(spooldir, POHASH_STATE), *data;
-	struct sset was = {0}, marks = {0}, left = {0}, listed = {0};
-	const char *why;
-	char *stem;
-	int r, old = 1, later, st = 0, listed_now;
-	size_t i;
-
-	if ((r = state_load(path, &was, &data, &later, &why)) == 0 && !later &&
-	    was.n && markers(spooldir, &marks, &old) == 0) {
-		for (i = 0; i < nsafe; i++)
-			ss_add(&listed, safes[i], strlen(safes[i]));
-		ss_sort(&listed);
-		for (i = 0; i < was.n; i++) {
-			stem = was.v[i];
-			stem[strlen(stem) - 17] = '\0';	/* SAFE alone */
-			listed_now = ss_has(&listed, stem);
-			stem[strlen(stem)] = '.';
-			if (listed_now && orphan(&marks, stem))
-				ss_add(&left, stem, strlen(stem));
-		}
-		st = state_save(path, data, &left, !old && !left.n);
-	}
-	free(data);
-	free(path);
-	ss_free(&was);
-	ss_free(&marks);
-	ss_free(&left);
-	ss_free(&listed);
-	return st;
 }

@@ -13,25 +13,30 @@
  *     the old name for a file whose marker or published output has it;
  *   - the spool may hold the old hash's output while a marker in
  *     SPOOL/state/parsed lacks PARSEDMARK_HASH_LINE (a file an older
- *     posync parsed), or while output an older posync published without
- *     its marker (a run killed between them) is still in po/new, cur,
- *     failed or rejects and its CSV in po_dir.  Such output cannot be
- *     told from this posync's by name, so the first run takes the stem
- *     (SAFE.HASH16) of every name in those folders whose hash has no
- *     marker (orphans; the folders listed forth and back, as po-import
- *     moves batches both ways), and SPOOL/state/po-hash keeps them:
+ *     posync parsed), or while batches an older posync published without
+ *     their marker (a run killed between them) are in po/new or po/cur
+ *     (sent to HotWax, or about to be: a rerun of their CSV, from the
+ *     inbox, the error folder or by hand, must not send them again).
+ *     Such batches cannot be told from this posync's by name, so the
+ *     first run takes the stem (SAFE.HASH16) of every batch there whose
+ *     hash has no marker (orphans; the folders listed forth and back, as
+ *     po-import moves batches both ways), and SPOOL/state/po-hash keeps
+ *     them:
  *         posync-po-hash 1
  *         old SAFE.HASH16 ...       the old hash is looked for
  *     or, once no orphan is left and every marker has the hash line:
  *         posync-po-hash 1
  *         old done                  it never is again (one read a run)
- *     A run drops the orphans whose output is gone or that have a marker
- *     now (which lacks the line: the markers speak for them), and one
- *     that listed po_dir (pohash_listed) those whose SAFE no file there
- *     has: only a CSV still in the inbox can be parsed again.  Only a run
- *     that looks writes a marker without the line, so "done" stays true;
- *     a downgrade and a second upgrade is the one way around it
- *     (posync(7): remove po-hash then).  No clock is read;
+ *     A run drops the orphans whose batches are gone from both (cur/ is
+ *     pruned after keep_days) or that have a marker now (which lacks the
+ *     line: the markers speak for them).  Output only in failed/ or
+ *     rejects/ is no orphan: a rerun rewrites a refused batch or a list of
+ *     rejected rows, never rows HotWax took.  Only a run that looks writes
+ *     a marker without the line, so "done" stays true; a downgrade and a
+ *     second upgrade is the one way around it (posync(7): remove po-hash
+ *     then).  No clock is read.  What it cannot see: a batch po-import
+ *     moves twice (cur/ to new/ and back) while the first run lists the
+ *     two folders;
  *   - a po-hash missing (the first run: quiet), unreadable, too big or
  *     damaged is made again from the spool as at the first run, said:
  *     that can only look for more than before, never less.  A later
@@ -72,11 +77,5 @@ void pohash_free(struct pohash *h);
  * writes it (not when dry); *st 0, or EX_IOERR when it could not be
  * written (said: the next run looks again). */
 int pohash_legacy(const char *spooldir, int dry, int *st);
-
-/* After a listing of po_dir: the orphans whose SAFE is none of the
- * listed files' safenames (safes, n of them) dropped from po-hash, and
- * "old done" written when none is left and no marker lacks the hash
- * line.  0, or EX_IOERR when po-hash could not be written (said). */
-int pohash_listed(const char *spooldir, char *const *safes, size_t n);
 
 #endif

@@ -2661,7 +2661,6 @@ candidate(const struct config *c, const struct sftp_entry *e)
 }
 
 static int prune_markers(struct run *run, const struct sftp_entry *ents, size_t n);
-static int hash_listed(struct run *run, const struct sftp_entry *ents, size_t n);
 
 /* The archive folder is made first (folder_ready: once a run, a failure
  * said once and kept for every file after), then the server's clock is
@@ -2724,10 +2723,8 @@ do_sftp(struct run *run)
 	ahead_drop(run);
 	free(run->stg);
 	/* the listing is whole even when the walk stopped */
-	if (!run->dry) {
+	if (!run->dry)
 		all = exit_merge(all, prune_markers(run, ents, n));
-		all = exit_merge(all, hash_listed(run, ents, n));
-	}
 	sftp_entries_free(ents, n);
 	/* run_timeout stopped the walk: what it left is for a later run (75),
 	 * even when the status last seen was a file's 0 (a batch read ahead
@@ -2834,26 +2831,6 @@ prune_markers(struct run *run, const struct sftp_entry *ents, size_t n)
 		free(names[i]);
 	free(names);
 	spool_list_free(v);
-	return st;
-}
-
-/* The old hash's orphans whose CSV is no longer in po_dir's listing are
- * looked for no more (pohash_listed): only a file still there can be
- * parsed again. */
-static int
-hash_listed(struct run *run, const struct sftp_entry *ents, size_t n)
-{
-	char **safes = xcalloc(n + 1, sizeof *safes);
-	size_t i, k = 0;
-	int st;
-
-	for (i = 0; i < n; i++)
-		if (ents[i].is_reg)
-			safes[k++] = safename(ents[i].name, strlen(ents[i].name));
-	st = pohash_listed(run->cfg.spool.dir, safes, k);
-	for (i = 0; i < k; i++)
-		free(safes[i]);
-	free(safes);
 	return st;
 }
 

@@ -7,15 +7,16 @@
 #    and SPOOL/state/po-hash says the old hash is never looked for;
 #  - a file an older posync parsed (its marker by the old hash) is not
 #    parsed again, however late;
-#  - output an older run published without its marker (killed between
-#    them) is not written again: the file keeps the old names;
+#  - batches an older run published without their marker (killed between
+#    them) are not written again: the file keeps the old names;
 #  - once no such output and no marker without the hash line is left,
 #    po-hash says "old done" and the old names are no longer looked for;
 #  - a po-hash damaged, too big or unreadable is said and made again from
 #    the spool; one that cannot be written is exit 74; a later posync's
 #    is read, never rewritten; -n writes none.  No clock is read;
-#  - an orphan whose CSV is no longer in po_dir is dropped by a run that
-#    listed it.
+#  - an orphan is kept while its batch is in new/ or cur/ (a rerun of its
+#    CSV by hand must not send it again); output only in failed/ or
+#    rejects/ is none.
 . "${0%/*}/lib.sh"
 . "$BED/bed.sh"
 
@@ -148,25 +149,27 @@ t_is "... the old names looked for" "$(t_out)" "$NEW/a.csv.$O.00002.json"
 t_is "... never rewritten" "$(cat "$ST")" "posync-po-hash 7
 new things"
 
-# ---- an orphan whose CSV left the inbox: no longer looked for
+# ---- an orphan is kept while its batch is in new/ or cur/, wherever its CSV
 fresh
-bed_pep hotwax.batch_size=1
-mkdir -p "$SP/po/cur" "$PARSED"
 orphan
-printf '[\n{}\n]\n' >"$SP/po/cur/gone.csv.0123456789abcdef.00001.json"
-printf '%s\n' "$HDR" '9702,SKU-A,5,116,1,' >"$IN/other.csv"
-touch -d '10 minutes ago' "$IN/other.csv"
-cp "$SCRATCH/a.csv" "$IN/a.csv"
-touch -d '10 minutes ago' "$IN/a.csv"
-pep
-t_is "SFTP, two orphans, a.csv in the inbox: exit 0" "$rc" 0
-t_like "... a.csv keeps the old names" "$(t_out)" "/new/a\.csv\.$O\.00002\.json"
-t_is "... the orphan of a CSV gone from po_dir dropped; a.csv's has its marker" \
-	"$(cat "$ST")" "posync-po-hash 1
-old"
-rm -f "$PARSED/$O"
-pep
-t_is "no orphan, no old marker left: done" "$(cat "$ST")" "$DONE"
+printf '%s\n' "$HDR" '9702,SKU-A,5,116,1,' >"$SCRATCH/b.csv"
+pep "$SCRATCH/b.csv"
+pep "$SCRATCH/b.csv"
+t_is "another file's runs: a.csv's orphan kept" "$(cat "$ST")" "posync-po-hash 1
+old a.csv.$O"
+rm -f "$SP"/po/cur/*	# pruned after keep_days
+pep "$SCRATCH/b.csv"
+t_is "... its batch pruned from cur/: done" "$(cat "$ST")" "$DONE"
+
+# ---- output only in failed/ or rejects/ is no orphan
+fresh
+mkdir -p "$SP/po/failed" "$SP/po/rejects"
+printf '[\n{}\n]\n' >"$SP/po/failed/a.csv.$O.00001.json"
+printf 'x\n' >"$SP/po/rejects/a.csv.$O.csv"
+pep "$SCRATCH/a.csv"
+t_is "old output only in failed/ and rejects/: the new names" "$(t_out)" "$B1
+$B2"
+t_is "... po-hash: done" "$(cat "$ST")" "$DONE"
 
 # ---- a dry run writes no po-hash
 fresh
