@@ -126,14 +126,15 @@ name_stem_end(const char *name)
 	return end;
 }
 
-/* The stems (SAFE.HASH16) of the batches in po/new and po/cur into s;
- * 0, or -1 when a folder cannot be listed (said).  The folders are listed
- * forth, then back: po-import moves batches between them (new to cur,
- * and back), and a batch moved during one pass is seen by the other. */
+/* The stems (SAFE.HASH16) of the output in po/new, cur, failed and
+ * rejects into s; 0, or -1 when a folder cannot be listed (said).  The
+ * folders are listed forth, then back: po-import moves batches between
+ * them (new to cur, and back; to failed), and a batch moved during one
+ * pass is seen by the other. */
 static int
 output_stems(const char *spooldir, struct sset *s)
 {
-	static const char *const subs[] = { "new", "cur" };
+	static const char *const subs[] = { "new", "cur", "failed", "rejects" };
 	const char *end;
 	struct stat st;
 	char *dir, **v;
@@ -159,11 +160,12 @@ output_stems(const char *spooldir, struct sset *s)
 	return r;
 }
 
-/* The markers in SPOOL/state/parsed: their names into s, and *old 1 when
- * one is named by the old hash (no hash line; one that cannot be read
- * is taken as one).  0, or -1 when the folder cannot be listed (said). */
+/* The markers in SPOOL/state/parsed: their names into s, and, with read,
+ * *old 1 when one is named by the old hash (no hash line; one that
+ * cannot be read is taken as one).  0, or -1 when the folder cannot be
+ * listed (said). */
 static int
-markers(const char *spooldir, struct sset *s, int *old)
+markers(const char *spooldir, struct sset *s, int read, int *old)
 {
 	char *dir = parsedmark_dir(spooldir), **v, *p, *data;
 	const char *why;
@@ -183,7 +185,7 @@ markers(const char *spooldir, struct sset *s, int *old)
 		if (strlen(v[i]) != 16 || !is_hash16(v[i]))
 			continue;	/* a marker being written: NAME.tmp.PID */
 		ss_add(s, v[i], 16);
-		if (*old)
+		if (*old || !read)
 			continue;
 		p = path_join(dir, v[i]);
 		if (parsedmark_read(p, &data, &len, &why) < 0)
@@ -216,9 +218,10 @@ is_stem(const char *p, size_t n)
 }
 
 /* The text of SPOOL/state/po-hash (NUL-terminated) read: 1 for "old
- * done", 0 with the orphans' stems in s, -1 when it is not this form. */
+ * done", 0 with the orphans' stems in s and *marks 1 when it says
+ * "markers", -1 when it is not this form. */
 static int
-state_read(const char *data, size_t len, struct sset *s)
+state_read(const char *data, size_t len, struct sset *s, int *marks)
 {
 	enum version_is v;
 	const char *p;
@@ -231,6 +234,9 @@ state_read(const char *data, size_t len, struct sset *s)
 	p += 3;
 	if (strcmp(p, " done\n") == 0)
 		return 1;
+	if ((*marks = strncmp(p, " markers", 8) == 0 && (p[8] == ' ' ||
+	    p[8] == '\n')))
+		p += 8;
 	while (*p == ' ' && (n = strcspn(p + 1, " \n")) && is_stem(p + 1, n)) {
 		ss_add(s, p + 1, n);
 		p += 1 + n;
@@ -241,17 +247,19 @@ state_read(const char *data, size_t len, struct sset *s)
 	return 0;
 }
 
-/* po-hash's text: "old done", or "old" and the orphans' stems (maybe
- * none: the markers still want the old hash looked for). */
+/* po-hash's text: "old done", or "old", "markers" when a marker lacks
+ * the hash line, and the orphans' stems. */
 static char *
-state_text(const struct sset *s, int done)
+state_text(const struct sset *s, int marks)
 {
 	struct buf b = {0};
 	size_t i;
 
 	buf_addf(&b, "%s\nold", POHASH_VERSION_LINE);
-	if (done)
+	if (!marks && !s->n)
 		buf_adds(&b, " done");
+	if (marks)
+		buf_adds(&b, " markers");
 	for (i = 0; i < s->n; i++)
 		buf_addf(&b, " %s", s->v[i]);
 	buf_addc(&b, '\n');
@@ -269,8 +277,8 @@ orphan(const struct sset *marks, const char *stem)
  * readable as this form (*why what to say, NULL when missing); *data its
  * text, *later a later posync's. */
 static int
-state_load(const char *path, struct sset *s, char **data, int *later,
-    const char **why)
+state_load(const char *path, struct sset *s, int *marks, char **data,
+    int *later, const char **why)
 {
 	size_t len;
 	int r;
@@ -288,7 +296,7 @@ state_load(const char *path, struct sset *s, char **data, int *later,
 	if (*later)
 		version_later_said(path, NULL, *data, POHASH_VERSION_LINE,
 		    "read as this posync reads its own, never rewritten");
-	if ((r = state_read(*data, len, s)) < 0)
+	if ((r = state_read(*data, len, s, marks)) < 0)
 		*why = "is damaged";
 	return r;
 }
@@ -296,9 +304,9 @@ state_load(const char *path, struct sset *s, char **data, int *later,
 /* po-hash written when its text changed: 0, or EX_IOERR (said). */
 static int
 state_save(const char *path, const char *was, const struct sset *left,
-    int done)
+    int marks)
 {
-	char *text = state_text(left, done);
+	char *text = state_text(left, marks);
 	int st = 0;
 
 	if ((!was || strcmp(text, was) != 0) &&
@@ -309,16 +317,16 @@ state_save(const char *path, const char *was, const struct sset *left,
 }
 
 int
-pohash_legacy(const char *spooldir, int dry, int *st)
+pohash_legacy(const char *spooldir, int dry, struct pohash_old *po)
 {
-	char *path = spool_state_path(spooldir, POHASH_STATE), *data;
+	char *path = spool_state_path(spooldir, POHASH_STATE), *data, *stem;
 	struct sset was = {0}, out = {0}, marks = {0}, left = {0};
 	const char *why, *const *from;
-	int r, old = 1, later, ok;
+	int r, old = 1, later, ok, read = 1, st = 0;
 	size_t i, n;
 
-	*st = 0;
-	if ((r = state_load(path, &was, &data, &later, &why)) == 1) {
+	memset(po, 0, sizeof *po);
+	if ((r = state_load(path, &was, &read, &data, &later, &why)) == 1) {
 		free(data);
 		free(path);
 		return 0;	/* done: the old hash is never looked for */
@@ -326,25 +334,57 @@ pohash_legacy(const char *spooldir, int dry, int *st)
 	if (why)
 		msg_warn("%s %s: made again from the spool, as on the first run "
 		    "of this posync (po-export-parse(1), FILES)", path, why);
+	if (r < 0)
+		read = 1;	/* made again: every marker read */
 	ok = output_stems(spooldir, &out) == 0 &&
-	    markers(spooldir, &marks, &old) == 0;
+	    markers(spooldir, &marks, read, &old) == 0;
+	if (!read)
+		old = 0;	/* po-hash said no marker lacks the line */
 	/* the orphans: output without a marker, of those po-hash kept, or
 	 * of the whole spool when it kept none it could say */
 	from = (const char *const *)(r == 0 ? was.v : out.v);
 	n = r == 0 ? was.n : out.n;
 	for (i = 0; i < n; i++)
-		if (ss_has(&out, from[i]) && orphan(&marks, from[i]))
+		if (!orphan(&marks, from[i]))
+			old = 1;	/* a marker by the old hash now */
+		else if (ss_has(&out, from[i]))
 			ss_add(&left, from[i], strlen(from[i]));
 	ss_sort(&left);
 	/* a folder not listed tells nothing: written only once all were */
 	if (ok && !dry && !later)
-		*st = state_save(path, data, &left, !old && !left.n);
-	r = !ok || old || left.n;
+		st = state_save(path, data, &left, old);
+	po->all = !ok || old;
+	po->safe = xcalloc(left.n + 1, sizeof *po->safe);
+	for (i = 0; i < left.n; i++) {
+		stem = left.v[i];
+		stem[strlen(stem) - 17] = '\0';		/* SAFE alone */
+		po->safe[po->n++] = stem;
+		left.v[i] = NULL;
+	}
+	sort_strings(po->safe, po->n);
 	free(data);
 	free(path);
 	ss_free(&was);
 	ss_free(&out);
 	ss_free(&marks);
-	ss_free(&left);
-	return r;
+	free(left.v);
+	return st;
+}
+
+int
+pohash_old_for(const struct pohash_old *po, const char *safe)
+{
+	return po->all || (po->n &&
+	    bsearch(&safe, po->safe, po->n, sizeof *po->safe, str_pcmp));
+}
+
+void
+pohash_old_free(struct pohash_old *po)
+{
+	size_t i;
+
+	for (i = 0; i < po->n; i++)
+		free(po->safe[i]);
+	free(po->safe);
+	memset(po, 0, sizeof *po);
 }

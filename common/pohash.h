@@ -13,30 +13,30 @@
  *     the old name for a file whose marker or published output has it;
  *   - the spool may hold the old hash's output while a marker in
  *     SPOOL/state/parsed lacks PARSEDMARK_HASH_LINE (a file an older
- *     posync parsed), or while batches an older posync published without
- *     their marker (a run killed between them) are in po/new or po/cur
- *     (sent to HotWax, or about to be: a rerun of their CSV, from the
- *     inbox, the error folder or by hand, must not send them again).
- *     Such batches cannot be told from this posync's by name, so the
- *     first run takes the stem (SAFE.HASH16) of every batch there whose
- *     hash has no marker (orphans; the folders listed forth and back, as
- *     po-import moves batches both ways), and SPOOL/state/po-hash keeps
- *     them:
+ *     posync parsed: then every file is hashed both ways), or while
+ *     output an older posync published without its marker (a run killed
+ *     between them) is in po/new, cur, failed or rejects (then only files
+ *     of its name are: the old name keeps a rerun of its CSV, from the
+ *     inbox, the error folder or by hand, from sending its batches again,
+ *     or writing a second refused batch or list of rejected rows).  Such
+ *     output cannot be told from this posync's by name, so the first run
+ *     takes the stem (SAFE.HASH16) of every name there whose hash has no
+ *     marker (orphans; the folders listed forth and back, as po-import
+ *     moves batches between them), and SPOOL/state/po-hash keeps them:
  *         posync-po-hash 1
- *         old SAFE.HASH16 ...       the old hash is looked for
- *     or, once no orphan is left and every marker has the hash line:
+ *         old [markers] SAFE.HASH16 ...   looked for; "markers": a
+ *                                        marker lacks the hash line
+ *     or, once neither is left:
  *         posync-po-hash 1
- *         old done                  it never is again (one read a run)
- *     A run drops the orphans whose batches are gone from both (cur/ is
- *     pruned after keep_days) or that have a marker now (which lacks the
- *     line: the markers speak for them).  Output only in failed/ or
- *     rejects/ is no orphan: a rerun rewrites a refused batch or a list of
- *     rejected rows, never rows HotWax took.  Only a run that looks writes
- *     a marker without the line, so "done" stays true; a downgrade and a
- *     second upgrade is the one way around it (posync(7): remove po-hash
- *     then).  No clock is read.  What it cannot see: a batch po-import
- *     moves twice (cur/ to new/ and back) while the first run lists the
- *     two folders;
+ *         old done                  never again (one read a run)
+ *     A run drops the orphans whose output is gone or that have a marker
+ *     now (which lacks the line: the markers speak for them), and reads
+ *     the markers only while po-hash says "markers".  Only a run that
+ *     looks writes a marker without the line, so what po-hash says stays
+ *     true; a downgrade and a second upgrade is the one way around it
+ *     (posync(7): remove po-hash then).  No clock is read.  What it
+ *     cannot see: a batch po-import moves twice (cur/ to new/ and back)
+ *     while the first run lists the folders;
  *   - a po-hash missing (the first run: quiet), unreadable, too big or
  *     damaged is made again from the spool as at the first run, said:
  *     that can only look for more than before, never less.  A later
@@ -72,10 +72,21 @@ void pohash_add(struct pohash *h, const void *p, size_t n);
 void pohash_hex(const struct pohash *h, char cur[17], char old[17]);
 void pohash_free(struct pohash *h);
 
-/* 1 when the spool at spooldir may hold output named by the old hash
- * (above), else 0.  Reads SPOOL/state/po-hash and, when it changed,
- * writes it (not when dry); *st 0, or EX_IOERR when it could not be
- * written (said: the next run looks again). */
-int pohash_legacy(const char *spooldir, int dry, int *st);
+/* Which files the old hash is looked for: all, or those whose
+ * safename(3) is one of safe's (sorted). */
+struct pohash_old {
+	int all;
+	char **safe;
+	size_t n;
+};
+
+/* What the spool at spooldir may hold by the old hash (above) into *po.
+ * Reads SPOOL/state/po-hash and, when it changed, writes it (not when
+ * dry): 0, or EX_IOERR when it could not be written (said: the next run
+ * looks again). */
+int pohash_legacy(const char *spooldir, int dry, struct pohash_old *po);
+/* 1 when the file whose safename is safe is to be hashed both ways. */
+int pohash_old_for(const struct pohash_old *po, const char *safe);
+void pohash_old_free(struct pohash_old *po);
 
 #endif

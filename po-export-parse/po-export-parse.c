@@ -103,8 +103,8 @@ struct run {
 	char *po_area;		/* SPOOL/po */
 	char *parsed_dir;	/* SPOOL/state/parsed */
 	struct sftp *sftp;
-	int legacy;		/* the spool may hold the old hash's names
-				 * (pohash_legacy) */
+	struct pohash_old old;	/* files the spool may hold by the old
+				 * hash's names (pohash_legacy) */
 	int hash_st;		/* EX_IOERR: SPOOL/state/po-hash not written */
 	struct future future;	/* SPOOL/state/po-future (future.h) */
 	unsigned long made;	/* batches made this run: their mtimes' ns */
@@ -1032,10 +1032,13 @@ static void
 feed_init(struct feed *f, const struct run *run, int fd, const char *name,
     struct follow *fw)
 {
+	char *safe = run->old.n ? safename(name, strlen(name)) : NULL;
+
 	memset(f, 0, sizeof *f);
 	f->fd = fd;
 	f->fw = fw;
-	pohash_init(&f->h, name, run->legacy);
+	pohash_init(&f->h, name, pohash_old_for(&run->old, safe ? safe : ""));
+	free(safe);
 }
 
 static ssize_t
@@ -2753,7 +2756,7 @@ setup(struct run *run)
 	/* spool_init made them (prog_start), but for -n */
 	run->po_area = spool_area_path(dir, "po", NULL);
 	run->parsed_dir = parsedmark_dir(dir);
-	run->legacy = pohash_legacy(dir, run->dry, &run->hash_st);
+	run->hash_st = pohash_legacy(dir, run->dry, &run->old);
 	return 0;
 }
 
@@ -2874,5 +2877,6 @@ main(int argc, char **argv)
 	}
 	free(r.po_area);
 	free(r.parsed_dir);
+	pohash_old_free(&r.old);
 	return prog_finish(prog, st);
 }

@@ -14,9 +14,10 @@
 #  - a po-hash damaged, too big or unreadable is said and made again from
 #    the spool; one that cannot be written is exit 74; a later posync's
 #    is read, never rewritten; -n writes none.  No clock is read;
-#  - an orphan is kept while its batch is in new/ or cur/ (a rerun of its
-#    CSV by hand must not send it again); output only in failed/ or
-#    rejects/ is none.
+#  - an orphan is kept while its output is in new/, cur/, failed/ or
+#    rejects/ (a rerun of its CSV by hand must not send it again, nor
+#    write a second refused batch or list of rejected rows), and only
+#    files of its name are hashed both ways for it.
 . "${0%/*}/lib.sh"
 . "$BED/bed.sh"
 
@@ -60,7 +61,7 @@ t_is "... not parsed again" "$(t_out)" ""
 t_like "... said under -v" "$(t_err)" 'a\.csv": parsed before'
 t_true "... no marker by the new hash" ! -e "$PARSED/$H"
 t_is "... po-hash: looked for (its marker), no orphan" "$(cat "$ST")" "posync-po-hash 1
-old"
+old markers"
 pep -v "$SCRATCH/a.csv"
 t_like "... and the run after: still parsed before" "$(t_err)" 'a\.csv": parsed before'
 
@@ -81,7 +82,7 @@ pep -v "$SCRATCH/a.csv"
 t_is "the run after: parsed before, its batch in new/ named again" "$(t_out)" \
 	"$NEW/a.csv.$O.00002.json"
 t_is "... the orphan dropped: its marker speaks for it" "$(cat "$ST")" "posync-po-hash 1
-old"
+old markers"
 rm -f "$PARSED/$O" "$SP"/po/cur/* "$NEW"/*	# pruned, sent
 pep "$SCRATCH/a.csv"
 t_is "no old output left: exit 0" "$rc" 0
@@ -161,15 +162,19 @@ rm -f "$SP"/po/cur/*	# pruned after keep_days
 pep "$SCRATCH/b.csv"
 t_is "... its batch pruned from cur/: done" "$(cat "$ST")" "$DONE"
 
-# ---- output only in failed/ or rejects/ is no orphan
+# ---- output only in failed/ and rejects/: an orphan too, looked for by
+# its file's name alone
 fresh
 mkdir -p "$SP/po/failed" "$SP/po/rejects"
 printf '[\n{}\n]\n' >"$SP/po/failed/a.csv.$O.00001.json"
 printf 'x\n' >"$SP/po/rejects/a.csv.$O.csv"
+pep "$SCRATCH/b.csv"
+t_is "old output in failed/ and rejects/ alone: po-hash keeps it, no markers" \
+	"$(cat "$ST")" "posync-po-hash 1
+old a.csv.$O"
 pep "$SCRATCH/a.csv"
-t_is "old output only in failed/ and rejects/: the new names" "$(t_out)" "$B1
-$B2"
-t_is "... po-hash: done" "$(cat "$ST")" "$DONE"
+t_is "... its file rerun: the refused batch not written again, the rest by the old name" \
+	"$(t_out)" "$NEW/a.csv.$O.00002.json"
 
 # ---- a dry run writes no po-hash
 fresh
