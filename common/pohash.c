@@ -374,17 +374,16 @@ pohash_legacy(const char *spooldir, int dry, struct pohash_old *po)
 int
 pohash_old_for(const struct pohash_old *po, const char *safe)
 {
-	return po->all || (po->n &&
-	    bsearch(&safe, po->safe, po->n, sizeof *po->safe, str_pcmp));
+	struct sset s = { po->safe, po->n, po->n };
+
+	return po->all || ss_has(&s, safe);
 }
 
 void
 pohash_old_free(struct pohash_old *po)
 {
-	size_t i;
+	struct sset s = { po->safe, po->n, po->n };
 
-	for (i = 0; i < po->n; i++)
-		free(po->safe[i]);
-	free(po->safe);
+	ss_free(&s);
 	memset(po, 0, sizeof *po);
 }
