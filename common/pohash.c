@@ -218,8 +218,9 @@ is_stem(const char *p, size_t n)
 }
 
 /* The text of SPOOL/state/po-hash (NUL-terminated) read: 1 for "old
- * done", 0 with the orphans' stems in s and *marks 1 when it says
- * "markers", -1 when it is not this form. */
+ * done", 0 with the orphans' stems in s and *marks 0 when it says
+ * "hashed" (every marker has the hash line), -1 when it is not this
+ * form. */
 static int
 state_read(const char *data, size_t len, struct sset *s, int *marks)
 {
@@ -234,9 +235,11 @@ state_read(const char *data, size_t len, struct sset *s, int *marks)
 	p += 3;
 	if (strcmp(p, " done\n") == 0)
 		return 1;
-	if ((*marks = strncmp(p, " markers", 8) == 0 && (p[8] == ' ' ||
-	    p[8] == '\n')))
-		p += 8;
+	/* the markers are read unless it says they need not be: a hand's
+	 * "old" looks for more, never less */
+	if (!(*marks = !(strncmp(p, " hashed", 7) == 0 && (p[7] == ' ' ||
+	    p[7] == '\n'))))
+		p += 7;
 	while (*p == ' ' && (n = strcspn(p + 1, " \n")) && is_stem(p + 1, n)) {
 		ss_add(s, p + 1, n);
 		p += 1 + n;
@@ -247,7 +250,7 @@ state_read(const char *data, size_t len, struct sset *s, int *marks)
 	return 0;
 }
 
-/* po-hash's text: "old done", or "old", "markers" when a marker lacks
+/* po-hash's text: "old done", or "old", "hashed" when no marker lacks
  * the hash line, and the orphans' stems. */
 static char *
 state_text(const struct sset *s, int marks)
@@ -258,8 +261,8 @@ state_text(const struct sset *s, int marks)
 	buf_addf(&b, "%s\nold", POHASH_VERSION_LINE);
 	if (!marks && !s->n)
 		buf_adds(&b, " done");
-	if (marks)
-		buf_adds(&b, " markers");
+	else if (!marks)
+		buf_adds(&b, " hashed");
 	for (i = 0; i < s->n; i++)
 		buf_addf(&b, " %s", s->v[i]);
 	buf_addc(&b, '\n');

@@ -24,14 +24,16 @@
  *     marker (orphans; the folders listed forth and back, as po-import
  *     moves batches between them), and SPOOL/state/po-hash keeps them:
  *         posync-po-hash 1
- *         old [markers] SAFE.HASH16 ...   looked for; "markers": a
- *                                        marker lacks the hash line
+ *         old [hashed] SAFE.HASH16 ...   looked for; "hashed": no
+ *                                       marker lacks the hash line
  *     or, once neither is left:
  *         posync-po-hash 1
  *         old done                  never again (one read a run)
  *     A run drops the orphans whose output is gone or that have a marker
  *     now (which lacks the line: the markers speak for them), and reads
- *     the markers only while po-hash says "markers".  Only a run that
+ *     the markers unless po-hash says "hashed" (an "old" by hand reads
+ *     them: it can only look for more).  failed/ and rejects/ are never
+ *     pruned: their orphans stay, costing files of their name alone.  Only a run that
  *     looks writes a marker without the line, so what po-hash says stays
  *     true; a downgrade and a second upgrade is the one way around it
  *     (posync(7): remove po-hash then).  No clock is read.  What it

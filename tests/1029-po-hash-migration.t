@@ -61,7 +61,7 @@ t_is "... not parsed again" "$(t_out)" ""
 t_like "... said under -v" "$(t_err)" 'a\.csv": parsed before'
 t_true "... no marker by the new hash" ! -e "$PARSED/$H"
 t_is "... po-hash: looked for (its marker), no orphan" "$(cat "$ST")" "posync-po-hash 1
-old markers"
+old"
 pep -v "$SCRATCH/a.csv"
 t_like "... and the run after: still parsed before" "$(t_err)" 'a\.csv": parsed before'
 
@@ -77,12 +77,12 @@ t_is "... without the hash line: its names are the old hash's" \
 	"$(grep -c '^hash' "$PARSED/$O")" 0
 t_true "... nothing by the new name" ! -e "$PARSED/$H" -a ! -e "$B1"
 t_is "... po-hash kept the orphan's hash" "$(cat "$ST")" "posync-po-hash 1
-old a.csv.$O"
+old hashed a.csv.$O"
 pep -v "$SCRATCH/a.csv"
 t_is "the run after: parsed before, its batch in new/ named again" "$(t_out)" \
 	"$NEW/a.csv.$O.00002.json"
 t_is "... the orphan dropped: its marker speaks for it" "$(cat "$ST")" "posync-po-hash 1
-old markers"
+old"
 rm -f "$PARSED/$O" "$SP"/po/cur/* "$NEW"/*	# pruned, sent
 pep "$SCRATCH/a.csv"
 t_is "no old output left: exit 0" "$rc" 0
@@ -117,7 +117,7 @@ for bad in 'garbage' 'posync-po-hash 1\n' 'posync-po-hash 1\nold xyz\n' \
 	t_is "... the old names looked for all the same" "$(t_out)" \
 		"$NEW/a.csv.$O.00002.json"
 	t_is "... made again" "$(cat "$ST")" "posync-po-hash 1
-old a.csv.$O"
+old hashed a.csv.$O"
 done
 fresh
 head -c 17000000 /dev/zero | tr '\0' 'x' >"$ST"
@@ -157,7 +157,7 @@ printf '%s\n' "$HDR" '9702,SKU-A,5,116,1,' >"$SCRATCH/b.csv"
 pep "$SCRATCH/b.csv"
 pep "$SCRATCH/b.csv"
 t_is "another file's runs: a.csv's orphan kept" "$(cat "$ST")" "posync-po-hash 1
-old a.csv.$O"
+old hashed a.csv.$O"
 rm -f "$SP"/po/cur/*	# pruned after keep_days
 pep "$SCRATCH/b.csv"
 t_is "... its batch pruned from cur/: done" "$(cat "$ST")" "$DONE"
@@ -169,12 +169,20 @@ mkdir -p "$SP/po/failed" "$SP/po/rejects"
 printf '[\n{}\n]\n' >"$SP/po/failed/a.csv.$O.00001.json"
 printf 'x\n' >"$SP/po/rejects/a.csv.$O.csv"
 pep "$SCRATCH/b.csv"
-t_is "old output in failed/ and rejects/ alone: po-hash keeps it, no markers" \
+t_is "old output in failed/ and rejects/ alone: po-hash keeps it, hashed" \
 	"$(cat "$ST")" "posync-po-hash 1
-old a.csv.$O"
+old hashed a.csv.$O"
 pep "$SCRATCH/a.csv"
 t_is "... its file rerun: the refused batch not written again, the rest by the old name" \
 	"$(t_out)" "$NEW/a.csv.$O.00002.json"
+
+# ---- a po-hash "old" without "hashed" (by hand, or an earlier form) reads
+# the markers: it can only look for more
+fresh
+printf 'posync-parsed 2\nrows 2 rejected 0 batches 2 recovered 0\nfile a.csv\n' >"$PARSED/$O"
+printf 'posync-po-hash 1\nold\n' >"$ST"
+pep -v "$SCRATCH/a.csv"
+t_like "\"old\" alone, an old marker there: parsed before" "$(t_err)" 'a\.csv": parsed before'
 
 # ---- a dry run writes no po-hash
 fresh
