@@ -33,12 +33,12 @@
  *     now (which lacks the line: the markers speak for them), and reads
  *     the markers unless po-hash says "hashed" (an "old" by hand reads
  *     them: it can only look for more).  failed/ and rejects/ are never
- *     pruned: their orphans stay, costing files of their name alone.  Only a run that
- *     looks writes a marker without the line, so what po-hash says stays
- *     true; a downgrade and a second upgrade is the one way around it
- *     (posync(7): remove po-hash then).  No clock is read.  What it
- *     cannot see: a batch po-import moves twice (cur/ to new/ and back)
- *     while the first run lists the folders;
+ *     pruned: their orphans stay, costing files of their name alone.
+ *     Only a run that looks writes a marker without the line, so what
+ *     po-hash says stays true; a downgrade and a second upgrade is the
+ *     one way around it (posync(7): remove po-hash then).  No clock is
+ *     read.  What it cannot see: a batch po-import moves twice (cur/ to
+ *     new/ and back) while the first run lists the folders;
  *   - a po-hash missing (the first run: quiet), unreadable, too big or
  *     damaged is made again from the spool as at the first run, said:
  *     that can only look for more than before, never less.  A later

@@ -671,9 +671,10 @@ batch_rows(const char *path)
  * Batch n (name) was published by a run killed before the file's marker,
  * and this run cut batch n again: the same rows only if the batch size
  * did not change in between (the rows counted, not the bytes: a date
- * format changed since writes the same rows otherwise).  Were it changed, skipping the batch would
- * lose rows and writing it would send some twice: the file stays in the
- * inbox (78, said) until batch_size is what it was.  0 when the same.
+ * format changed since writes the same rows otherwise).  Were it
+ * changed, skipping the batch would lose rows and writing it would send
+ * some twice: the file stays in the inbox (78, said) until batch_size
+ * is what it was.  0 when the same.
  */
 static int
 same_cut(struct job *j, const char *name, unsigned long n)
