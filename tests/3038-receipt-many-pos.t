@@ -26,8 +26,9 @@ export SPOOL W HOTWAX_PORT HOTWAX_CA
 
 cat >"$SCRATCH/many.py" <<'PY'
 # many.py plan|seed|recv RUN|expect RUN -- the data of 3038 and its model.
-import http.client, json, os, random, ssl, sys
+import json, os, random, sys
 from decimal import Decimal as D
+from simclient import Hotwax, fmt
 
 S, W, SPOOL = os.environ["SCRATCH"], os.environ["W"], os.environ["SPOOL"]
 PAGE = 250
@@ -44,13 +45,6 @@ def save(name, obj):
     with open(os.path.join(S, name), "w") as f:
         json.dump(obj, f, default=str)
 
-
-def fmt(q):
-    """The shortest exact decimal: 5, 0.3, 0."""
-    q = D(q)
-    return "0" if q == 0 else format(q.normalize(), "f")
-
-# ------------------------------------------------------------ the data
 
 def line(lid, sku, qty, order="A"):
     # order: the HotWax order holding it ("A" uploaded, "B" made later,
@@ -230,28 +224,6 @@ def plan():
                 f.write("%s\t%s\t%s\n" % (po, l["id"], l["qty"]))
 
 # ------------------------------------------------------------ HotWax
-
-class Hotwax:
-    def __init__(self):
-        ctx = ssl.create_default_context(cafile=os.environ["HOTWAX_CA"])
-        self.c = http.client.HTTPSConnection(
-            "127.0.0.1", int(os.environ["HOTWAX_PORT"]), context=ctx,
-            timeout=60)
-        self.auth = "Bearer " + os.environ["HOTWAX_TOKEN"]
-
-    def call(self, method, path, body=b"", ctype="application/json"):
-        # never retried: a receive sent twice makes receipts twice
-        h = {"Content-Type": ctype, "Authorization": self.auth}
-        self.c.request(method, path, body=body, headers=h)
-        r = self.c.getresponse()
-        data = r.read()
-        if r.status >= 400:
-            sys.exit("%s %s: %d %s" % (method, path, r.status, data[:300]))
-        return json.loads(data, parse_float=D)
-
-    def json(self, method, path, obj):
-        return self.call(method, path, json.dumps(obj).encode())
-
 
 def num(s):
     # a JSON number as written (float's repr is the shortest that
@@ -486,7 +458,7 @@ if __name__ == "__main__":
      "recv": lambda: recv(int(sys.argv[2])),
      "expect": lambda: expect(int(sys.argv[2]))}[sys.argv[1]]()
 PY
-many() { python3 "$SCRATCH/many.py" "$@"; }
+many() { PYTHONPATH=$BED python3 "$SCRATCH/many.py" "$@"; }
 role() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["roles"][sys.argv[2]])' "$SCRATCH/plan.json" "$1"; }
 sfield() { sed -n "s/^$1	//p" "$ST"; }
 

@@ -32,17 +32,13 @@ export SPOOL W HOTWAX_PORT HOTWAX_CA
 
 cat >"$SCRATCH/disk.py" <<'PY'
 # disk.py seed|recv RUN|expect -- the data of 3039 and what it must give.
-import http.client, json, os, random, ssl, sys
+import json, os, random, sys
 from decimal import Decimal as D
+from simclient import Hotwax, fmt
 
 S, W, SPOOL = os.environ["SCRATCH"], os.environ["W"], os.environ["SPOOL"]
 NPO = 600
 LINES = (("1", "P1", "4"), ("2", "P2", "2.5"), ("3", "P3", "10"))
-
-
-def fmt(q):
-    q = D(q)
-    return "0" if q == 0 else format(q.normalize(), "f")
 
 
 def pos():
@@ -50,31 +46,11 @@ def pos():
     return [str(7100000 + 37 * k) for k in range(NPO)]
 
 
-class Hotwax:
-    def __init__(self):
-        ctx = ssl.create_default_context(cafile=os.environ["HOTWAX_CA"])
-        self.c = http.client.HTTPSConnection(
-            "127.0.0.1", int(os.environ["HOTWAX_PORT"]), context=ctx,
-            timeout=60)
-        self.auth = "Bearer " + os.environ["HOTWAX_TOKEN"]
-
-    def json(self, path, obj):
-        # never retried: a receive sent twice makes receipts twice
-        self.c.request("POST", path, body=json.dumps(obj).encode(),
-                       headers={"Content-Type": "application/json",
-                                "Authorization": self.auth})
-        r = self.c.getresponse()
-        data = r.read()
-        if r.status >= 400:
-            sys.exit("%s: %d %s" % (path, r.status, data[:300]))
-        return json.loads(data)
-
-
 def seed():
     hw = Hotwax()
     with open(os.path.join(SPOOL, "state", "polines"), "a") as f:
         for po in pos():
-            hw.json("/_sim/orders", {"orderId": "HW" + po, "externalId": po,
+            hw.json("POST", "/_sim/orders", {"orderId": "HW" + po, "externalId": po,
                     "facilityId": "F1", "items": [{"orderItemSeqId":
                     "0000" + l, "externalId": l, "productId": p,
                     "quantity": float(q)} for l, p, q in LINES]})
@@ -127,7 +103,7 @@ def recv(run):
     hw, recs = Hotwax(), []
     path = os.path.join(S, "receipts%d.json" % run)
     for po, items in plan(run):
-        ids = hw.json("/api/oms/purchaseOrders/HW%s/receive" % po,
+        ids = hw.json("POST", "/api/oms/purchaseOrders/HW%s/receive" % po,
                       {"facilityId": "F1", "items": [{"orderItemSeqId":
                        "0000" + l, "quantityAccepted": float(a),
                        "quantityRejected": float(j)} for l, a, j in items]}
@@ -172,7 +148,7 @@ if __name__ == "__main__":
     {"seed": seed, "recv": lambda: recv(int(sys.argv[2])),
      "expect": lambda: expect(int(sys.argv[2]))}[sys.argv[1]]()
 PY
-disk() { python3 "$SCRATCH/disk.py" "$@"; }
+disk() { PYTHONPATH=$BED python3 "$SCRATCH/disk.py" "$@"; }
 avail() { df -Pk "$SPOOL" | awk 'NR == 2 { print $4 }'; }
 # room KIB: the spool left with KIB KiB free (0: none at all)
 room() {
