@@ -140,6 +140,41 @@ cap_show(const char *text)
 
 /* ---- helpers ---- */
 
+/* A client for one part, its stderr captured from here on; the test
+ * stops when it cannot be opened. */
+static struct hotwax *
+open_captured(struct config *c)
+{
+	struct hotwax *h;
+
+	cap_start();
+	if (hotwax_open(c, &h) != 0)
+		exit(1);
+	return h;
+}
+
+/* POSYNC_BACKOFF_MS set to ms for one part: what it was, for
+ * backoff_restore. */
+static char *
+backoff_set(const char *ms)
+{
+	char *saved = getenv("POSYNC_BACKOFF_MS");
+
+	saved = saved ? xstrdup(saved) : NULL;
+	setenv("POSYNC_BACKOFF_MS", ms, 1);
+	return saved;
+}
+
+static void
+backoff_restore(char *saved)
+{
+	if (saved)
+		setenv("POSYNC_BACKOFF_MS", saved, 1);
+	else
+		unsetenv("POSYNC_BACKOFF_MS");
+	free(saved);
+}
+
 /* The first line of a file; the test stops when it cannot be read. */
 static char *
 slurp_line(const char *path)
@@ -469,9 +504,7 @@ t_upload(struct config *c)
 	simdo("POST", "/_sim/seed", "{\"products\":[{\"productId\":\"P-A\",\"sku\":\"SKU-A\"},"
 	    "{\"productId\":\"P-B\",\"sku\":\"SKU-B\"}],"
 	    "\"facilities\":[{\"facilityId\":\"FAC-116\",\"externalId\":\"116\"}]}");
-	cap_start();
-	if (hotwax_open(c, &h) != 0)
-		exit(1);
+	h = open_captured(c);
 	clear_log();
 	fault("{\"kind\":\"drop_after\",\"path\":\"uploadJsonFile\"}");
 	st = hotwax_upload(h, "uploadJsonFile", "uploadedFile", path, "NS-77.json",
@@ -504,16 +537,13 @@ static void
 t_backoff(struct config *c)
 {
 	struct hotwax *h;
-	char *why = NULL, *saved = getenv("POSYNC_BACKOFF_MS");
+	char *why = NULL, *saved;
 	const char *err;
 	cJSON *v;
 	int n, st;
 
-	saved = saved ? xstrdup(saved) : NULL;
-	setenv("POSYNC_BACKOFF_MS", "200", 1);
-	cap_start();
-	if (hotwax_open(c, &h) != 0)
-		exit(1);
+	saved = backoff_set("200");
+	h = open_captured(c);
 	st = find_fresh(h, "{\"kind\":\"status\",\"status\":500,\"count\":2,\"path\":\"performFind\"}",
 	    &n, &why);
 	is_int(st, 0, "backoff: 500 twice, then success");
@@ -533,11 +563,7 @@ t_backoff(struct config *c)
 	free(why);
 	err = cap_stop();
 	cap_show(err);
-	if (saved)
-		setenv("POSYNC_BACKOFF_MS", saved, 1);
-	else
-		unsetenv("POSYNC_BACKOFF_MS");
-	free(saved);
+	backoff_restore(saved);
 }
 
 /* a timeout is retried */
@@ -550,9 +576,7 @@ t_timeout(struct config *c)
 	int n, st;
 
 	c->hotwax.timeout = 1;
-	cap_start();
-	if (hotwax_open(c, &h) != 0)
-		exit(1);
+	h = open_captured(c);
 	st = find_fresh(h, "{\"kind\":\"delay\",\"seconds\":3,\"path\":\"performFind\"}", &n, &why);
 	is_int(st, 0, "a request that times out is retried");
 	is_int(count("POST", "performFind"), 2, "two requests in the log");
@@ -570,16 +594,13 @@ static void
 t_deadline(struct config *c)
 {
 	struct hotwax *h;
-	char *why = NULL, *saved = getenv("POSYNC_BACKOFF_MS");
+	char *why = NULL, *saved;
 	const char *err;
 	int64_t t0;
 	int n, st;
 
-	saved = saved ? xstrdup(saved) : NULL;
-	setenv("POSYNC_BACKOFF_MS", "2000", 1);	/* a retry waits 1 to 2 s */
-	cap_start();
-	if (hotwax_open(c, &h) != 0)
-		exit(1);
+	saved = backoff_set("2000");	/* a retry waits 1 to 2 s */
+	h = open_captured(c);
 	hotwax_deadline(h, mono_ms() - 1);
 	st = find_fresh(h, NULL, &n, &why);
 	is_int(st, HOTWAX_LATE, "deadline passed: HOTWAX_LATE");
@@ -614,11 +635,7 @@ t_deadline(struct config *c)
 	hotwax_close(h);
 	free(why);
 	cap_show(cap_stop());
-	if (saved)
-		setenv("POSYNC_BACKOFF_MS", saved, 1);
-	else
-		unsetenv("POSYNC_BACKOFF_MS");
-	free(saved);
+	backoff_restore(saved);
 }
 
 static void
