@@ -568,15 +568,11 @@ test_race(void)
 int
 main(void)
 {
-	char *want;
-
 	msg_init("unit-polines");
 	scratch_init("unit-polines");
 	spool = xstrdup(scratch);
 	ledger = xasprintf("%s/state/polines", spool);
-	want = xasprintf("%s/state", spool);
-	mkdir(want, 0750);
-	free(want);
+	scratch_mkdir("state");
 
 	test_append();
 	test_torn();
