@@ -302,21 +302,29 @@ t_basics_keep_alive(void)
 static void
 t_basics_error_bodies(struct hotwax *h)
 {
+	/* a 200 whose body holds an error: refused, with its message */
+	static const struct {
+		const char *fault, *desc, *msg, *msgdesc;
+	} bodies[] = {
+		{ "{\"kind\":\"error_body\",\"path\":\"performFind\",\"message\":\"Entity NS is locked\"}",
+		    "200 + _ERROR_MESSAGE_ is a failure", "Entity NS is locked",
+		    "why holds the message" },
+		{ "{\"kind\":\"error_list\",\"path\":\"performFind\",\"message\":\"Row 3 is bad\"}",
+		    "200 + _ERROR_MESSAGE_LIST_ is a failure", "Row 3 is bad",
+		    "why holds the list's message" },
+	};
 	char *why = NULL;
+	size_t i;
 	int st, n;
 
-	fault("{\"kind\":\"error_body\",\"path\":\"performFind\",\"message\":\"Entity NS is locked\"}");
-	st = find(h, "NS-1", &n, &why);
-	is_int(st, EX_DATAERR, "200 + _ERROR_MESSAGE_ is a failure");
-	is_str(why, "Entity NS is locked", "why holds the message");
-	free(why);
-	why = NULL;
-	fault("{\"kind\":\"error_list\",\"path\":\"performFind\",\"message\":\"Row 3 is bad\"}");
-	st = find(h, "NS-1", &n, &why);
-	is_int(st, EX_DATAERR, "200 + _ERROR_MESSAGE_LIST_ is a failure");
-	is_str(why, "Row 3 is bad", "why holds the list's message");
-	free(why);
-	why = NULL;
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		fault(bodies[i].fault);
+		st = find(h, "NS-1", &n, &why);
+		is_int(st, EX_DATAERR, "%s", bodies[i].desc);
+		is_str(why, bodies[i].msg, "%s", bodies[i].msgdesc);
+		free(why);
+		why = NULL;
+	}
 	st = find_fresh(h, "{\"kind\":\"status\",\"status\":400,\"path\":\"performFind\"}",
 	    &n, &why);
 	is_int(st, EX_DATAERR, "HTTP 400 is refused for good");
@@ -507,11 +515,8 @@ t_upload(struct config *c)
 	cJSON *r = NULL;
 	const char *id, *err;
 	int st;
-	FILE *fp;
 
-	fp = fopen(path, "w");
-	fputs(rows, fp);
-	fclose(fp);
+	put_file(path, rows, 0640);
 	simdo("POST", "/_sim/seed", "{\"products\":[{\"productId\":\"P-A\",\"sku\":\"SKU-A\"},"
 	    "{\"productId\":\"P-B\",\"sku\":\"SKU-B\"}],"
 	    "\"facilities\":[{\"facilityId\":\"FAC-116\",\"externalId\":\"116\"}]}");
@@ -653,7 +658,6 @@ t_login(struct config *c, const char *user, const char *pwfile)
 	char *why = NULL, *badpw;
 	const char *err;
 	int n, st;
-	FILE *fp;
 
 	lc.hotwax.token_file = NULL;
 	lc.hotwax.username = (char *)user;
@@ -678,10 +682,7 @@ t_login(struct config *c, const char *user, const char *pwfile)
 	why = NULL;
 
 	badpw = path_join(scratch, "bad.password");
-	fp = fopen(badpw, "w");
-	fputs("not-the-password\n", fp);
-	fclose(fp);
-	chmod(badpw, 0600);
+	put_file(badpw, "not-the-password\n", 0600);
 	lc.hotwax.password_file = badpw;
 	is_int(hotwax_open(&lc, &h), 0, "open with a wrong password");
 	is_int(find(h, "NS-1", &n, &why), EX_NOPERM, "a refused login is EX_NOPERM");
@@ -701,15 +702,11 @@ t_refusals(struct config *c, const char *token)
 	char *why = NULL, *bad, *url;
 	const char *err;
 	int n;
-	FILE *fp;
 
 	cap_start();
 	/* a token HotWax does not know, and no username to log in with */
 	bad = path_join(scratch, "bad.token");
-	fp = fopen(bad, "w");
-	fputs("0123456789abcdef-not-a-token\n", fp);
-	fclose(fp);
-	chmod(bad, 0600);
+	put_file(bad, "0123456789abcdef-not-a-token\n", 0600);
 	lc.hotwax.token_file = bad;
 	is_int(hotwax_open(&lc, &h), 0, "open with an unknown token");
 	is_int(find_fresh(h, NULL, &n, &why), EX_NOPERM, "401 with no username: EX_NOPERM");
