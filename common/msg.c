@@ -352,59 +352,50 @@ emit(int prio, const char *fmt, va_list ap, const char *err, const void *site)
 	pthread_mutex_unlock(&kinds_mu);
 }
 
+/* The body of each entry point below: its arguments formatted by emit.
+ * site: as emit's. */
+#define EMIT(prio, fmt, err, site) do {		\
+	va_list ap_;					\
+							\
+	va_start(ap_, fmt);				\
+	emit(prio, fmt, ap_, err, site);		\
+	va_end(ap_);					\
+} while (0)
+
 void
 msg_warn(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	emit(LOG_ERR, fmt, ap, NULL, __builtin_return_address(0));
-	va_end(ap);
+	EMIT(LOG_ERR, fmt, NULL, __builtin_return_address(0));
 }
 
 void
 msg_warnerr(const char *fmt, ...)
 {
-	va_list ap;
 	const char *err = msg_strerror(errno);
 
-	va_start(ap, fmt);
-	emit(LOG_ERR, fmt, ap, err, __builtin_return_address(0));
-	va_end(ap);
+	EMIT(LOG_ERR, fmt, err, __builtin_return_address(0));
 }
 
 void
 msg_info(const char *fmt, ...)
 {
-	va_list ap;
-
-	if (!verbose)
-		return;
-	va_start(ap, fmt);
-	emit(LOG_INFO, fmt, ap, NULL, NULL);
-	va_end(ap);
+	if (verbose)
+		EMIT(LOG_INFO, fmt, NULL, NULL);
 }
 
 void
 msg_die(int status, const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	emit(LOG_ERR, fmt, ap, NULL, NULL);
-	va_end(ap);
+	EMIT(LOG_ERR, fmt, NULL, NULL);
 	exit(status);
 }
 
 void
 msg_dieerr(int status, const char *fmt, ...)
 {
-	va_list ap;
 	const char *err = msg_strerror(errno);
 
-	va_start(ap, fmt);
-	emit(LOG_ERR, fmt, ap, err, NULL);
-	va_end(ap);
+	EMIT(LOG_ERR, fmt, err, NULL);
 	exit(status);
 }
 

@@ -139,43 +139,62 @@ seed_keys(const struct map *m, int unknown, size_t *n)
 	return v;
 }
 
+/* A query of the seed: entity's docs whose key is one of a map's keys,
+ * with these fields, in this order. */
+struct seedq {
+	const char *entity, *key;
+	const char *const *fields;
+	const char *order;
+};
+
+static const char *const receipt_fields[] = { "receiptId", "orderId",
+    "orderItemSeqId", "quantityAccepted", "datetimeReceived", NULL };
+static const struct seedq q_orders = { "OrderHeader", "externalId",
+    rx_order_fields, "orderId" };
+static const struct seedq q_items = { "OrderItem", "orderId",
+    rx_item_fields, "orderId,orderItemSeqId" };
+static const struct seedq q_receipts = { "ShipmentReceiptAndItem",
+    "orderId", receipt_fields, "orderId,datetimeReceived,receiptId" };
+
+/* q for the keys of m (seed_keys' unknown), each doc to fn; also, when
+ * not NULL, more inputFields, deleted here.  hotwax_find_in's status. */
+static int
+seed_find(struct hotwax *h, const struct seedq *q, const struct map *m,
+    int unknown, cJSON *also, hotwax_doc_fn *fn, void *arg)
+{
+	const char **v;
+	size_t n;
+	int rc;
+
+	v = seed_keys(m, unknown, &n);
+	rc = hotwax_find_in(h, q->entity, q->key, v, n, also, q->fields,
+	    q->order, fn, arg);
+	free(v);
+	cJSON_Delete(also);
+	return rc;
+}
+
 /* OrderHeader by externalId, then OrderItem of the new orders, then
  * their receipts before the floor. */
 static int
 seed_queries(struct hotwax *h, struct seed *sd)
 {
-	static const char *const f[] = { "receiptId", "orderId",
-	    "orderItemSeqId", "quantityAccepted", "datetimeReceived", NULL };
 	struct rx_item_rows ir = { sd->cfg, sd->items };
 	cJSON *also = cJSON_CreateObject();
-	const char **v;
-	size_t n;
 	int rc;
 
 	cJSON_AddStringToObject(also, "orderTypeId", "PURCHASE_ORDER");
 	cJSON_AddStringToObject(also, "orderTypeId_op", "equals");
-	v = seed_keys(sd->want, 0, &n);
-	rc = hotwax_find_in(h, "OrderHeader", "externalId", v, n, also,
-	    rx_order_fields, "orderId", take_seed_order, sd);
-	free(v);
-	cJSON_Delete(also);
-	if (rc)
+	if ((rc = seed_find(h, &q_orders, sd->want, 0, also, take_seed_order,
+	    sd)) != 0)
 		return rc;
-	v = seed_keys(sd->orders, 1, &n);
-	rc = hotwax_find_in(h, "OrderItem", "orderId", v, n, NULL,
-	    rx_item_fields, "orderId,orderItemSeqId", rx_take_item, &ir);
-	free(v);
-	if (rc)
+	if ((rc = seed_find(h, &q_items, sd->orders, 1, NULL, rx_take_item,
+	    &ir)) != 0)
 		return rc;
 	also = cJSON_CreateObject();
 	cJSON_AddNumberToObject(also, "datetimeReceived", (double)sd->floor);
 	cJSON_AddStringToObject(also, "datetimeReceived_op", "lessThan");
-	v = seed_keys(sd->orders, 0, &n);
-	rc = hotwax_find_in(h, "ShipmentReceiptAndItem", "orderId", v, n, also,
-	    f, "orderId,datetimeReceived,receiptId", take_seed, sd);
-	free(v);
-	cJSON_Delete(also);
-	return rc;
+	return seed_find(h, &q_receipts, sd->orders, 0, also, take_seed, sd);
 }
 
 int

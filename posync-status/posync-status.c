@@ -325,44 +325,87 @@ unseen_add(struct run *r, const char *rel, const char *path,
 	return 0;
 }
 
+/* One file of a spool folder as each_file hands it on: the folder, its
+ * sub, the file's name, its path, and its name under the spool
+ * ("area/sub/name", as facts and --seen name it). */
+struct spoolfile {
+	const char *dir, *sub, *name, *path, *rel;
+};
+
+/* Calls fn for each file of the spool's area/sub whose name ends in
+ * suffix (NULL: every file), in spool_list's order: the one walk over a
+ * spool folder here.  -1 when the folder cannot be read (said), else 0;
+ * fn says its own failures through arg. */
+static int
+each_file(const char *spool, const char *area, const char *sub,
+    const char *suffix, void (*fn)(const struct spoolfile *, void *),
+    void *arg)
+{
+	char *dir = spool_area_path(spool, area, sub), *p, *rel, **v;
+	struct spoolfile sf = { dir, sub, NULL, NULL, NULL };
+	size_t n, i;
+
+	if (spool_list(dir, suffix, &v, &n) != 0) {
+		free(dir);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		sf.name = v[i];
+		sf.path = p = path_join(dir, v[i]);
+		sf.rel = rel = xasprintf("%s/%s/%s", area, sub, v[i]);
+		fn(&sf, arg);
+		free(rel);
+		free(p);
+	}
+	spool_list_free(v);
+	free(dir);
+	return 0;
+}
+
+/* What unseen_in's walk adds up. */
+struct unseenwalk {
+	struct run *r;
+	const struct spool_queue *q;
+	long long *rows;
+	size_t *files;
+	int st;
+};
+
+static void
+unseen_file(const struct spoolfile *sf, void *arg)
+{
+	struct unseenwalk *u = arg;
+
+	if (spool_queue_item(u->q, sf->name) &&
+	    unseen_add(u->r, sf->rel, sf->path, u->rows, u->files) != 0)
+		u->st = -1;
+}
+
 /* The unseen rows of check k's files (its queue's items: a recovered
  * rows list is no reject, those rows went to HotWax).  0, or -1 (said). */
 static int
 unseen_in(struct run *r, const struct rowcheck *k, long long *rows,
     size_t *files)
 {
-	char *dir = spool_area_path(r->dir, k->area, k->sub), *rel, *p, **v;
-	const struct spool_queue *q = spool_queue_named(k->queue);
-	size_t n, i;
-	int st = 0;
+	struct unseenwalk u = { r, spool_queue_named(k->queue), rows, files,
+	    0 };
+	char *dir, *rel;
 
 	*rows = 0;
 	*files = 0;
-	if (!q) {
-		rel = xasprintf("%s/%s", k->area, k->sub);
-		if (access(dir, F_OK) == 0)
-			st = unseen_add(r, rel, dir, rows, files);
-		free(rel);
-		free(dir);
-		return st;
+	if (u.q) {
+		if (each_file(r->dir, k->area, k->sub, u.q->suffix,
+		    unseen_file, &u) != 0)
+			return -1;
+		return u.st;
 	}
-	if (spool_list(dir, q->suffix, &v, &n) != 0) {
-		free(dir);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		if (!spool_queue_item(q, v[i]))
-			continue;
-		rel = xasprintf("%s/%s/%s", k->area, k->sub, v[i]);
-		p = path_join(dir, v[i]);
-		if (unseen_add(r, rel, p, rows, files) != 0)
-			st = -1;
-		free(rel);
-		free(p);
-	}
-	spool_list_free(v);
+	dir = spool_area_path(r->dir, k->area, k->sub);
+	rel = xasprintf("%s/%s", k->area, k->sub);
+	if (access(dir, F_OK) == 0)
+		u.st = unseen_add(r, rel, dir, rows, files);
+	free(rel);
 	free(dir);
-	return st;
+	return u.st;
 }
 
 /* Check k's line from what it found.  marked: --seen recorded the rows
@@ -655,48 +698,67 @@ fact(struct trace *t, int w, const char *kind, const char *file,
 	f[F_DETAIL] = xstrdup(detail ? detail : "");
 }
 
+/* What a trace's walk over a spool folder carries: the trace, what it
+ * does with each file (fn, called with what) and -1 once a file could
+ * not be read (said). */
+struct tracewalk {
+	struct trace *t;
+	int (*fn)(struct trace *, const char *, const char *, const char *);
+	const char *what;
+	const char *datefmt;	/* po/raw's: how its CSVs write a date */
+	int st;
+};
+
+static void
+trace_file(const struct spoolfile *sf, void *arg)
+{
+	struct tracewalk *tw = arg;
+
+	if (tw->fn(tw->t, sf->path, sf->rel, tw->what) != 0)
+		tw->st = -1;
+}
+
+static void
+raw_file(const struct spoolfile *sf, void *arg)
+{
+	struct tracewalk *tw = arg;
+	struct pocsv *pc;
+	struct pocsv_row row;
+	char *why, *d;
+	int fd, w;
+
+	if ((fd = open(sf->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		msg_cannot_read(sf->path);
+		tw->st = -1;
+		return;
+	}
+	if (pocsv_open(&pc, fd, tw->datefmt, &why) != 0) {
+		free(why);
+		close(fd);
+		return;
+	}
+	while (pocsv_next(pc, &row) == 1)
+		if ((w = wanted(tw->t, row.po)) >= 0) {
+			d = row.reason ? xasprintf("rejected: %s", row.reason) :
+			    xasprintf("sku %s", row.sku);
+			fact(tw->t, w, "csv", sf->rel, (long long)row.line,
+			    row.item, row.qty, d);
+			free(d);
+		}
+	pocsv_close(pc);
+	close(fd);
+}
+
 /* Each CSV as downloaded (po/raw), read as po-export-parse read it. */
 static int
 trace_raw(struct trace *t, const struct config *c)
 {
-	char *dir = spool_area_path(c->spool.dir, "po", "raw"), *p, *rel,
-	    *why, *d, **v;
-	struct pocsv *pc;
-	struct pocsv_row row;
-	size_t n, i;
-	int fd, w, st = 0;
+	struct tracewalk tw = { t, NULL, NULL,
+	    c->netsuite.arrival_date_format, 0 };
 
-	if (spool_list(dir, NULL, &v, &n) != 0) {
-		free(dir);
+	if (each_file(c->spool.dir, "po", "raw", NULL, raw_file, &tw) != 0)
 		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		p = path_join(dir, v[i]);
-		rel = xasprintf("po/raw/%s", v[i]);
-		if ((fd = open(p, O_RDONLY | O_CLOEXEC)) < 0)
-			msg_cannot_read(p), st = -1;
-		else if (pocsv_open(&pc, fd, c->netsuite.arrival_date_format,
-		    &why) == 0) {
-			while (pocsv_next(pc, &row) == 1)
-				if ((w = wanted(t, row.po)) >= 0) {
-					d = row.reason ? xasprintf("rejected: %s",
-					    row.reason) : xasprintf("sku %s",
-					    row.sku);
-					fact(t, w, "csv", rel, (long long)row.line,
-					    row.item, row.qty, d);
-					free(d);
-				}
-			pocsv_close(pc);
-		} else
-			free(why);
-		if (fd >= 0)
-			close(fd);
-		free(rel);
-		free(p);
-	}
-	spool_list_free(v);
-	free(dir);
-	return st;
+	return tw.st;
 }
 
 /* The JSON array in the file at path (NULL: said; *bad set when the
@@ -799,39 +861,35 @@ trace_json_rows(struct trace *t, const char *path, const char *rel,
 	return bad ? -1 : 0;
 }
 
+static void
+batch_file(const struct spoolfile *sf, void *arg)
+{
+	static const struct spool_queue rowsq = { .suffix = SPOOL_ROWS_SUFFIX };
+	struct tracewalk *tw = arg;
+	int rows = spool_queue_item(&rowsq, sf->name);
+	char *d;
+
+	d = rows ? xstrdup("HotWax failed the row") : batch_fate(sf->dir,
+	    sf->sub, sf->name);
+	if (trace_json_rows(tw->t, sf->path, sf->rel, rows ? "hotwax-failed" :
+	    "batch", d) != 0)
+		tw->st = -1;
+	free(d);
+}
+
 /* The batches (po/new, cur, failed) and HotWax's failed rows. */
 static int
 trace_batches(struct trace *t, const char *spool)
 {
 	static const char *const subs[] = { "new", "cur", "failed" };
-	static const struct spool_queue rowsq = { .suffix = SPOOL_ROWS_SUFFIX };
-	char *dir, *p, *rel, *d, **v;
-	size_t n, i, k;
-	int rows, st = 0;
+	struct tracewalk tw = { t, NULL, NULL, NULL, 0 };
+	size_t k;
 
-	for (k = 0; k < 3; k++) {
-		dir = spool_area_path(spool, "po", subs[k]);
-		if (spool_list(dir, ".json", &v, &n) != 0) {
-			free(dir);
+	for (k = 0; k < 3; k++)
+		if (each_file(spool, "po", subs[k], ".json", batch_file,
+		    &tw) != 0)
 			return -1;
-		}
-		for (i = 0; i < n; i++) {
-			rows = spool_queue_item(&rowsq, v[i]);
-			p = path_join(dir, v[i]);
-			rel = xasprintf("po/%s/%s", subs[k], v[i]);
-			d = rows ? xstrdup("HotWax failed the row") :
-			    batch_fate(dir, subs[k], v[i]);
-			if (trace_json_rows(t, p, rel, rows ? "hotwax-failed" :
-			    "batch", d) != 0)
-				st = -1;
-			free(d);
-			free(rel);
-			free(p);
-		}
-		spool_list_free(v);
-		free(dir);
-	}
-	return st;
+	return tw.st;
 }
 
 static int
@@ -923,28 +981,16 @@ trace_receipts(struct trace *t, const char *spool)
 	static const char *const subs[] = { "new", "cur" };
 	static const char *const what[] = { "waiting for receipt-push",
 	    "published to NetSuite" };
-	char *dir, *p, *rel, **v;
-	size_t n, i, k;
-	int st = 0;
+	struct tracewalk tw = { t, trace_receipt, NULL, NULL, 0 };
+	size_t k;
 
 	for (k = 0; k < 2; k++) {
-		dir = spool_area_path(spool, "receipt", subs[k]);
-		if (spool_list(dir, ".json", &v, &n) != 0) {
-			free(dir);
+		tw.what = what[k];
+		if (each_file(spool, "receipt", subs[k], ".json", trace_file,
+		    &tw) != 0)
 			return -1;
-		}
-		for (i = 0; i < n; i++) {
-			p = path_join(dir, v[i]);
-			rel = xasprintf("receipt/%s/%s", subs[k], v[i]);
-			if (trace_receipt(t, p, rel, what[k]) != 0)
-				st = -1;
-			free(rel);
-			free(p);
-		}
-		spool_list_free(v);
-		free(dir);
 	}
-	return st;
+	return tw.st;
 }
 
 /* A CSV whose first column is a PO id: NetSuite's error CSVs
@@ -997,30 +1043,16 @@ trace_csv(struct trace *t, const char *path, const char *rel,
 static int
 trace_errors(struct trace *t, const char *spool)
 {
-	char *dir = spool_area_path(spool, "receipt", "errors"), *p, *rel,
-	    **v;
-	size_t n, i;
-	int st = 0;
+	struct tracewalk tw = { t, trace_csv, "netsuite-error", NULL, 0 };
+	char *p;
 
-	if (spool_list(dir, NULL, &v, &n) != 0) {
-		free(dir);
+	if (each_file(spool, "receipt", "errors", NULL, trace_file, &tw) != 0)
 		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		p = path_join(dir, v[i]);
-		rel = xasprintf("receipt/errors/%s", v[i]);
-		if (trace_csv(t, p, rel, "netsuite-error") != 0)
-			st = -1;
-		free(rel);
-		free(p);
-	}
-	spool_list_free(v);
-	free(dir);
 	p = spool_area_path(spool, "receipt", "excess.csv");
 	if (trace_csv(t, p, "receipt/excess.csv", "excess") != 0)
-		st = -1;
+		tw.st = -1;
 	free(p);
-	return st;
+	return tw.st;
 }
 
 /* One row of the trace: -t, tab-separated (tsv.h's escaping); else

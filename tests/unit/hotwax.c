@@ -107,6 +107,22 @@ count(const char *method, const char *sub)
 	return n;
 }
 
+/* The simulator's clock at each request of its log, into t[0..want-1],
+ * checked to be want requests (desc): 1 when they are. */
+static int
+request_times(double *t, int want, const char *desc)
+{
+	cJSON *v = sim("GET", "/_sim/requests", NULL);
+	int i, n = cJSON_GetArraySize(v);
+
+	is_int(n, want, "%s", desc);
+	for (i = 0; i < n && i < want; i++)
+		t[i] = cJSON_GetObjectItem(cJSON_GetArrayItem(v, i),
+		    "time")->valuedouble;
+	cJSON_Delete(v);
+	return n == want;
+}
+
 /* ---- stderr of the client ---- */
 
 static int fails_before;
@@ -139,6 +155,41 @@ cap_show(const char *text)
 }
 
 /* ---- helpers ---- */
+
+/* A client for one part, its stderr captured from here on; the test
+ * stops when it cannot be opened. */
+static struct hotwax *
+open_captured(struct config *c)
+{
+	struct hotwax *h;
+
+	cap_start();
+	if (hotwax_open(c, &h) != 0)
+		exit(1);
+	return h;
+}
+
+/* POSYNC_BACKOFF_MS set to ms for one part: what it was, for
+ * backoff_restore. */
+static char *
+backoff_set(const char *ms)
+{
+	char *saved = getenv("POSYNC_BACKOFF_MS");
+
+	saved = saved ? xstrdup(saved) : NULL;
+	setenv("POSYNC_BACKOFF_MS", ms, 1);
+	return saved;
+}
+
+static void
+backoff_restore(char *saved)
+{
+	if (saved)
+		setenv("POSYNC_BACKOFF_MS", saved, 1);
+	else
+		unsetenv("POSYNC_BACKOFF_MS");
+	free(saved);
+}
 
 /* The first line of a file; the test stops when it cannot be read. */
 static char *
@@ -251,21 +302,29 @@ t_basics_keep_alive(void)
 static void
 t_basics_error_bodies(struct hotwax *h)
 {
+	/* a 200 whose body holds an error: refused, with its message */
+	static const struct {
+		const char *fault, *desc, *msg, *msgdesc;
+	} bodies[] = {
+		{ "{\"kind\":\"error_body\",\"path\":\"performFind\",\"message\":\"Entity NS is locked\"}",
+		    "200 + _ERROR_MESSAGE_ is a failure", "Entity NS is locked",
+		    "why holds the message" },
+		{ "{\"kind\":\"error_list\",\"path\":\"performFind\",\"message\":\"Row 3 is bad\"}",
+		    "200 + _ERROR_MESSAGE_LIST_ is a failure", "Row 3 is bad",
+		    "why holds the list's message" },
+	};
 	char *why = NULL;
+	size_t i;
 	int st, n;
 
-	fault("{\"kind\":\"error_body\",\"path\":\"performFind\",\"message\":\"Entity NS is locked\"}");
-	st = find(h, "NS-1", &n, &why);
-	is_int(st, EX_DATAERR, "200 + _ERROR_MESSAGE_ is a failure");
-	is_str(why, "Entity NS is locked", "why holds the message");
-	free(why);
-	why = NULL;
-	fault("{\"kind\":\"error_list\",\"path\":\"performFind\",\"message\":\"Row 3 is bad\"}");
-	st = find(h, "NS-1", &n, &why);
-	is_int(st, EX_DATAERR, "200 + _ERROR_MESSAGE_LIST_ is a failure");
-	is_str(why, "Row 3 is bad", "why holds the list's message");
-	free(why);
-	why = NULL;
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		fault(bodies[i].fault);
+		st = find(h, "NS-1", &n, &why);
+		is_int(st, EX_DATAERR, "%s", bodies[i].desc);
+		is_str(why, bodies[i].msg, "%s", bodies[i].msgdesc);
+		free(why);
+		why = NULL;
+	}
 	st = find_fresh(h, "{\"kind\":\"status\",\"status\":400,\"path\":\"performFind\"}",
 	    &n, &why);
 	is_int(st, EX_DATAERR, "HTTP 400 is refused for good");
@@ -342,22 +401,17 @@ static void
 t_basics_retry_after(struct hotwax *h)
 {
 	char *why = NULL;
-	cJSON *v;
+	double t[2];
 	int st, n;
 
 	st = find_fresh(h, "{\"kind\":\"retry_after\",\"seconds\":1,\"path\":\"performFind\"}",
 	    &n, &why);
 	is_int(st, 0, "429 then success");
-	v = sim("GET", "/_sim/requests", NULL);
-	is_int(cJSON_GetArraySize(v), 2, "two requests in the log");
-	if (cJSON_GetArraySize(v) == 2) {
-		double a = cJSON_GetObjectItem(cJSON_GetArrayItem(v, 0), "time")->valuedouble;
-		double b = cJSON_GetObjectItem(cJSON_GetArrayItem(v, 1), "time")->valuedouble;
-
-		ok(b - a >= 0.95, "the retry came %.3f s after the 429 (Retry-After: 1)", b - a);
-		ok(b - a < 5, "and not much later");
+	if (request_times(t, 2, "two requests in the log")) {
+		ok(t[1] - t[0] >= 0.95, "the retry came %.3f s after the 429 (Retry-After: 1)",
+		    t[1] - t[0]);
+		ok(t[1] - t[0] < 5, "and not much later");
 	}
-	cJSON_Delete(v);
 	free(why);
 }
 
@@ -461,17 +515,12 @@ t_upload(struct config *c)
 	cJSON *r = NULL;
 	const char *id, *err;
 	int st;
-	FILE *fp;
 
-	fp = fopen(path, "w");
-	fputs(rows, fp);
-	fclose(fp);
+	put_file(path, rows, 0640);
 	simdo("POST", "/_sim/seed", "{\"products\":[{\"productId\":\"P-A\",\"sku\":\"SKU-A\"},"
 	    "{\"productId\":\"P-B\",\"sku\":\"SKU-B\"}],"
 	    "\"facilities\":[{\"facilityId\":\"FAC-116\",\"externalId\":\"116\"}]}");
-	cap_start();
-	if (hotwax_open(c, &h) != 0)
-		exit(1);
+	h = open_captured(c);
 	clear_log();
 	fault("{\"kind\":\"drop_after\",\"path\":\"uploadJsonFile\"}");
 	st = hotwax_upload(h, "uploadJsonFile", "uploadedFile", path, "NS-77.json",
@@ -504,40 +553,29 @@ static void
 t_backoff(struct config *c)
 {
 	struct hotwax *h;
-	char *why = NULL, *saved = getenv("POSYNC_BACKOFF_MS");
+	char *why = NULL, *saved;
 	const char *err;
-	cJSON *v;
+	double t[3];
 	int n, st;
 
-	saved = saved ? xstrdup(saved) : NULL;
-	setenv("POSYNC_BACKOFF_MS", "200", 1);
-	cap_start();
-	if (hotwax_open(c, &h) != 0)
-		exit(1);
+	saved = backoff_set("200");
+	h = open_captured(c);
 	st = find_fresh(h, "{\"kind\":\"status\",\"status\":500,\"count\":2,\"path\":\"performFind\"}",
 	    &n, &why);
 	is_int(st, 0, "backoff: 500 twice, then success");
-	v = sim("GET", "/_sim/requests", NULL);
-	is_int(cJSON_GetArraySize(v), 3, "backoff: three requests in the log");
-	if (cJSON_GetArraySize(v) == 3) {
-		double t0 = cJSON_GetObjectItem(cJSON_GetArrayItem(v, 0), "time")->valuedouble;
-		double t1 = cJSON_GetObjectItem(cJSON_GetArrayItem(v, 1), "time")->valuedouble;
-		double t2 = cJSON_GetObjectItem(cJSON_GetArrayItem(v, 2), "time")->valuedouble;
-
-		ok(t1 - t0 >= 0.095, "first retry waited %.3f s (at least base/2 = 0.1)", t1 - t0);
-		ok(t2 - t1 >= 0.195, "second retry waited %.3f s (at least base = 0.2: doubled)", t2 - t1);
-		ok(t2 - t0 < 3, "and neither waited much more than its draw (%.3f s in all)", t2 - t0);
+	if (request_times(t, 3, "backoff: three requests in the log")) {
+		ok(t[1] - t[0] >= 0.095, "first retry waited %.3f s (at least base/2 = 0.1)",
+		    t[1] - t[0]);
+		ok(t[2] - t[1] >= 0.195, "second retry waited %.3f s (at least base = 0.2: doubled)",
+		    t[2] - t[1]);
+		ok(t[2] - t[0] < 3, "and neither waited much more than its draw (%.3f s in all)",
+		    t[2] - t[0]);
 	}
-	cJSON_Delete(v);
 	hotwax_close(h);
 	free(why);
 	err = cap_stop();
 	cap_show(err);
-	if (saved)
-		setenv("POSYNC_BACKOFF_MS", saved, 1);
-	else
-		unsetenv("POSYNC_BACKOFF_MS");
-	free(saved);
+	backoff_restore(saved);
 }
 
 /* a timeout is retried */
@@ -550,9 +588,7 @@ t_timeout(struct config *c)
 	int n, st;
 
 	c->hotwax.timeout = 1;
-	cap_start();
-	if (hotwax_open(c, &h) != 0)
-		exit(1);
+	h = open_captured(c);
 	st = find_fresh(h, "{\"kind\":\"delay\",\"seconds\":3,\"path\":\"performFind\"}", &n, &why);
 	is_int(st, 0, "a request that times out is retried");
 	is_int(count("POST", "performFind"), 2, "two requests in the log");
@@ -570,16 +606,13 @@ static void
 t_deadline(struct config *c)
 {
 	struct hotwax *h;
-	char *why = NULL, *saved = getenv("POSYNC_BACKOFF_MS");
+	char *why = NULL, *saved;
 	const char *err;
 	int64_t t0;
 	int n, st;
 
-	saved = saved ? xstrdup(saved) : NULL;
-	setenv("POSYNC_BACKOFF_MS", "2000", 1);	/* a retry waits 1 to 2 s */
-	cap_start();
-	if (hotwax_open(c, &h) != 0)
-		exit(1);
+	saved = backoff_set("2000");	/* a retry waits 1 to 2 s */
+	h = open_captured(c);
 	hotwax_deadline(h, mono_ms() - 1);
 	st = find_fresh(h, NULL, &n, &why);
 	is_int(st, HOTWAX_LATE, "deadline passed: HOTWAX_LATE");
@@ -614,11 +647,7 @@ t_deadline(struct config *c)
 	hotwax_close(h);
 	free(why);
 	cap_show(cap_stop());
-	if (saved)
-		setenv("POSYNC_BACKOFF_MS", saved, 1);
-	else
-		unsetenv("POSYNC_BACKOFF_MS");
-	free(saved);
+	backoff_restore(saved);
 }
 
 static void
@@ -629,7 +658,6 @@ t_login(struct config *c, const char *user, const char *pwfile)
 	char *why = NULL, *badpw;
 	const char *err;
 	int n, st;
-	FILE *fp;
 
 	lc.hotwax.token_file = NULL;
 	lc.hotwax.username = (char *)user;
@@ -654,10 +682,7 @@ t_login(struct config *c, const char *user, const char *pwfile)
 	why = NULL;
 
 	badpw = path_join(scratch, "bad.password");
-	fp = fopen(badpw, "w");
-	fputs("not-the-password\n", fp);
-	fclose(fp);
-	chmod(badpw, 0600);
+	put_file(badpw, "not-the-password\n", 0600);
 	lc.hotwax.password_file = badpw;
 	is_int(hotwax_open(&lc, &h), 0, "open with a wrong password");
 	is_int(find(h, "NS-1", &n, &why), EX_NOPERM, "a refused login is EX_NOPERM");
@@ -677,15 +702,11 @@ t_refusals(struct config *c, const char *token)
 	char *why = NULL, *bad, *url;
 	const char *err;
 	int n;
-	FILE *fp;
 
 	cap_start();
 	/* a token HotWax does not know, and no username to log in with */
 	bad = path_join(scratch, "bad.token");
-	fp = fopen(bad, "w");
-	fputs("0123456789abcdef-not-a-token\n", fp);
-	fclose(fp);
-	chmod(bad, 0600);
+	put_file(bad, "0123456789abcdef-not-a-token\n", 0600);
 	lc.hotwax.token_file = bad;
 	is_int(hotwax_open(&lc, &h), 0, "open with an unknown token");
 	is_int(find_fresh(h, NULL, &n, &why), EX_NOPERM, "401 with no username: EX_NOPERM");

@@ -452,7 +452,59 @@ test_reader(void)
 static void
 test_dates(void)
 {
+	/* pocsv_date(fmt, in, len): taken (good) or refused, and what it
+	 * wrote when out is set */
+	static const struct {
+		const char *fmt, *in;
+		size_t len;
+		int good;
+		const char *desc, *out, *outdesc;
+	} dates[] = {
+		{ "MM/DD/YYYY", "12/24/2026", 10, 1,
+		    "12/24/2026", "12/24/2026", "written as MM/dd/yyyy" },
+		{ "YYYY-MM-DD", "2027-01-02", 10, 1,
+		    "ISO date", "01/02/2027", "ISO date rewritten" },
+		{ "D.M.YY", "3.4.27", 6, 1,
+		    "D.M.YY", "04/03/2027", "two-digit year is 20YY" },
+		{ "M/D/YYYY", "11/9/2026", 9, 1,
+		    "M/D/YYYY with a two-digit month", "11/09/2026", "... padded" },
+		{ "MM/DD/YYYY", "02/29/2028", 10, 1,
+		    "Feb 29 2028 (leap)", NULL, NULL },
+		{ "MM/DD/YYYY", "02/29/2000", 10, 1,
+		    "Feb 29 2000 (leap)", NULL, NULL },
+		{ "MM/DD/YYYY", "02/29/2100", 10, 0,
+		    "Feb 29 2100 (not leap)", NULL, NULL },
+		{ "MM/DD/YYYY", "04/31/2026", 10, 0, "April 31", NULL, NULL },
+		{ "MM/DD/YYYY", "00/10/2026", 10, 0, "month 0", NULL, NULL },
+		{ "MM/DD/YYYY", "1/2/2026", 8, 0,
+		    "MM needs two digits", NULL, NULL },
+		{ "MM/DD/YYYY", "12/24/2026x", 11, 0,
+		    "trailing text", NULL, NULL },
+		{ "MM/DD/YYYY", "12-24-2026", 10, 0,
+		    "other separators", NULL, NULL },
+		{ "MM/DD/YYYY", "12/24/0999", 10, 0,
+		    "year before 1900", NULL, NULL },
+		/* formats of fixed width (each step read at its width) */
+		{ "MM/DD/YYYY", "12/24/202a", 10, 0,
+		    "a letter for a digit", NULL, NULL },
+		{ "MM/DD/YYYY", "12/24/20\0006", 10, 0,
+		    "a NUL for a digit", NULL, NULL },
+		{ "MM/DD/YYYY", "12/24/202", 9, 0,
+		    "a digit short", NULL, NULL },
+		{ "MM/DD/YYYY", "12/24/2026", 9, 0,
+		    "only len bytes are read", NULL, NULL },
+		{ "MM/DD/YYYY", "1/24/20266", 10, 0,
+		    "the right length, the digits shifted", NULL, NULL },
+		{ "YYYYMMDD", "20270102", 8, 1,
+		    "YYYYMMDD", "01/02/2027", "... rewritten" },
+		{ "DD.MM.YY.", "02.01.27.", 9, 1,
+		    "a literal last", "01/02/2027", "... rewritten" },
+		{ "DD.MM.YY.", "02.01.27", 8, 0, "... and needed", NULL, NULL },
+		{ "MM/DD/YYYY MM", "12/24/2026 12", 13, 0,
+		    "two months: no date matches", NULL, NULL },
+	}, *d;
 	char out[11];
+	size_t i;
 
 	ok(pocsv_date_format_ok("MM/DD/YYYY"), "MM/DD/YYYY is a format");
 	ok(pocsv_date_format_ok("YYYY-MM-DD"), "YYYY-MM-DD is a format");
@@ -460,37 +512,17 @@ test_dates(void)
 	ok(!pocsv_date_format_ok("MM/DD"), "no year: not a format");
 	ok(!pocsv_date_format_ok("MM/DD/YYYY MM"), "two months: not a format");
 	ok(!pocsv_date_format_ok(""), "empty: not a format");
-
-	ok(pocsv_date("MM/DD/YYYY", "12/24/2026", 10, out) == 0, "12/24/2026");
-	is_str(out, "12/24/2026", "written as MM/dd/yyyy");
-	ok(pocsv_date("YYYY-MM-DD", "2027-01-02", 10, out) == 0, "ISO date");
-	is_str(out, "01/02/2027", "ISO date rewritten");
-	ok(pocsv_date("D.M.YY", "3.4.27", 6, out) == 0, "D.M.YY");
-	is_str(out, "04/03/2027", "two-digit year is 20YY");
-	ok(pocsv_date("M/D/YYYY", "11/9/2026", 9, out) == 0, "M/D/YYYY with a two-digit month");
-	is_str(out, "11/09/2026", "... padded");
-	ok(pocsv_date("MM/DD/YYYY", "02/29/2028", 10, out) == 0, "Feb 29 2028 (leap)");
-	ok(pocsv_date("MM/DD/YYYY", "02/29/2000", 10, out) == 0, "Feb 29 2000 (leap)");
-	ok(pocsv_date("MM/DD/YYYY", "02/29/2100", 10, out) < 0, "Feb 29 2100 (not leap)");
-	ok(pocsv_date("MM/DD/YYYY", "04/31/2026", 10, out) < 0, "April 31");
-	ok(pocsv_date("MM/DD/YYYY", "00/10/2026", 10, out) < 0, "month 0");
-	ok(pocsv_date("MM/DD/YYYY", "1/2/2026", 8, out) < 0, "MM needs two digits");
-	ok(pocsv_date("MM/DD/YYYY", "12/24/2026x", 11, out) < 0, "trailing text");
-	ok(pocsv_date("MM/DD/YYYY", "12-24-2026", 10, out) < 0, "other separators");
-	ok(pocsv_date("MM/DD/YYYY", "12/24/0999", 10, out) < 0, "year before 1900");
-	/* formats of fixed width (each step read at its width) */
-	ok(pocsv_date("MM/DD/YYYY", "12/24/202a", 10, out) < 0, "a letter for a digit");
-	ok(pocsv_date("MM/DD/YYYY", "12/24/20\0006", 10, out) < 0, "a NUL for a digit");
-	ok(pocsv_date("MM/DD/YYYY", "12/24/202", 9, out) < 0, "a digit short");
-	ok(pocsv_date("MM/DD/YYYY", "12/24/2026", 9, out) < 0, "only len bytes are read");
-	ok(pocsv_date("MM/DD/YYYY", "1/24/20266", 10, out) < 0, "the right length, the digits shifted");
-	ok(pocsv_date("YYYYMMDD", "20270102", 8, out) == 0, "YYYYMMDD");
-	is_str(out, "01/02/2027", "... rewritten");
-	ok(pocsv_date("DD.MM.YY.", "02.01.27.", 9, out) == 0, "a literal last");
-	is_str(out, "01/02/2027", "... rewritten");
-	ok(pocsv_date("DD.MM.YY.", "02.01.27", 8, out) < 0, "... and needed");
-	ok(pocsv_date("MM/DD/YYYY MM", "12/24/2026 12", 13, out) < 0,
-	    "two months: no date matches");
+	for (i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+		d = &dates[i];
+		if (d->good)
+			ok(pocsv_date(d->fmt, d->in, d->len, out) == 0, "%s",
+			    d->desc);
+		else
+			ok(pocsv_date(d->fmt, d->in, d->len, out) < 0, "%s",
+			    d->desc);
+		if (d->out)
+			is_str(out, d->out, "%s", d->outdesc);
+	}
 }
 
 int

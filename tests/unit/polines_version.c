@@ -75,20 +75,30 @@ refused(const char *head, const char *desc)
 	free(text);
 }
 
+/* polines_compact under -v, checked to succeed (desc): what it said on
+ * stderr, to free. */
+static char *
+compact_said(time_t now, const char *desc)
+{
+	cap_begin();
+	verbose = 1;
+	is_int(polines_compact(spool, NULL, NULL, now, 30), 0, "%s", desc);
+	verbose = 0;
+	return cap_end();
+}
+
 int
 main(void)
 {
 	time_t now = time(NULL);
-	char *t, *head, *dir;
+	char *t, *head;
 	struct stat a, b;
 
 	msg_init("unit-polines-version");
 	scratch_init("unit-polines-version");
 	spool = xstrdup(scratch);
 	ledger = xasprintf("%s/state/polines", spool);
-	dir = xasprintf("%s/state", spool);
-	mkdir(dir, 0750);
-	free(dir);
+	scratch_mkdir("state");
 
 	/* the previous release's ledger: a header without the version, a
 	 * PO never stamped as seen, one that was */
@@ -97,11 +107,7 @@ main(void)
 	put_file(ledger, t, 0640);
 	free(t);
 	load_is("100|1|5 200|1|? 200|2|1.5 ", "an unversioned header");
-	cap_begin();
-	verbose = 1;
-	is_int(polines_compact(spool, NULL, NULL, now, 30), 0, "  compacted");
-	verbose = 0;
-	t = cap_end();
+	t = compact_said(now, "  compacted");
 	ok(strstr(t, "now in the polines 2 form") != NULL, "  said once, under -v");
 	free(t);
 	t = slurp(ledger);
@@ -110,11 +116,7 @@ main(void)
 	free(t);
 	load_is("100|1|5 200|1|? 200|2|1.5 ", "  nothing lost");
 
-	cap_begin();
-	verbose = 1;
-	is_int(polines_compact(spool, NULL, NULL, now, 30), 0, "compacted again");
-	verbose = 0;
-	t = cap_end();
+	t = compact_said(now, "compacted again");
 	ok(strstr(t, "polines 2 form") == NULL, "  not said again");
 	free(t);
 	stat(ledger, &a);

@@ -203,15 +203,27 @@ test_help_version(void)
 static void
 test_bad(void)
 {
+	/* a bad command line: 64, and what stderr says of it */
+	static struct {
+		char *argv[3];
+		const char *desc, *said, *saydesc;
+	} bad[] = {
+		{ { "p", "-nx", NULL }, "an unknown letter: 64",
+		    "p: unknown option: \"-x\"\n", "... named" },
+		{ { "p", "-c", NULL }, "-c without its argument: 64",
+		    "p: option needs an argument: \"-c\"\n", "... said" },
+		{ { "p", "--when", NULL }, "--when without its argument: 64",
+		    "p: option needs an argument: \"--when\"\n", "... said" },
+		{ { "p", "--verbose=yes", NULL }, "--verbose=yes: 64",
+		    "p: option takes no argument: \"--verbose=yes\"\n",
+		    "... said" },
+	};
 	char *unknown[] = { "p", "--bo\033[31mgus", NULL };
-	char *letter[] = { "p", "-nx", NULL };
-	char *noarg[] = { "p", "-c", NULL };
-	char *noarg2[] = { "p", "--when", NULL };
-	char *extra[] = { "p", "--verbose=yes", NULL };
 	char *operand[] = { "p", "file", NULL };
 	char *refused[] = { "p", "--when", "bad", NULL };
 	char *ok_run[] = { "p", "--when=T", NULL };
 	char *s;
+	size_t i;
 
 	is_int(child(&own_spec, unknown, 0), EX_USAGE,
 	    "an unknown long option: 64");
@@ -221,24 +233,13 @@ test_bad(void)
 	    "... one message, the program's name first, the option escaped");
 	ok(strstr(s, msg_exit_table()) != NULL, "... then the usage on stderr");
 	free(s);
-	is_int(child(&own_spec, letter, 0), EX_USAGE, "an unknown letter: 64");
-	s = scratch_text("err");
-	has(s, "p: unknown option: \"-x\"\n", "... named");
-	free(s);
-	is_int(child(&own_spec, noarg, 0), EX_USAGE,
-	    "-c without its argument: 64");
-	s = scratch_text("err");
-	has(s, "p: option needs an argument: \"-c\"\n", "... said");
-	free(s);
-	is_int(child(&own_spec, noarg2, 0), EX_USAGE,
-	    "--when without its argument: 64");
-	s = scratch_text("err");
-	has(s, "p: option needs an argument: \"--when\"\n", "... said");
-	free(s);
-	is_int(child(&own_spec, extra, 0), EX_USAGE, "--verbose=yes: 64");
-	s = scratch_text("err");
-	has(s, "p: option takes no argument: \"--verbose=yes\"\n", "... said");
-	free(s);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		is_int(child(&own_spec, bad[i].argv, 0), EX_USAGE, "%s",
+		    bad[i].desc);
+		s = scratch_text("err");
+		has(s, bad[i].said, bad[i].saydesc);
+		free(s);
+	}
 	is_int(child(&own_spec, operand, 0), EX_USAGE,
 	    "an operand to a program that takes none: 64");
 	is_int(child(&files_spec, operand, 0), 42,

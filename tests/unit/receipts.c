@@ -44,20 +44,21 @@ L(struct rx_po *p, const char *id, const char *csv, const char *hw,
 	return l;
 }
 
-static char *
-element(struct rx_po *p)
+/* The PO's receipt element (rx_element) is want. */
+static void
+element_is(struct rx_po *p, const char *want, const char *desc)
 {
 	struct buf b = { 0 };
 
 	rx_element(p, &b);
-	return b.s;
+	is_str(b.s, want, "%s", desc);
+	free(b.s);
 }
 
 static void
 t_open_zero_full(void)
 {
 	struct rx_po p;
-	char *s;
 
 	rx_po_init(&p, "12009298");
 	L(&p, "2", "4", "4", "0");		/* open, nothing new: 0 */
@@ -67,13 +68,11 @@ t_open_zero_full(void)
 	rx_compute(&p);
 	ok(p.element, "a PO with goods accepted has an element");
 	ok(!p.full, "not fully received");
-	s = element(&p);
-	is_str(s, "{\"order_id\":\"12009298\",\"items\":["
+	element_is(&p, "{\"order_id\":\"12009298\",\"items\":["
 	    "{\"line_id\":\"1\",\"quantity\":5},"
 	    "{\"line_id\":\"2\",\"quantity\":0},"
 	    "{\"line_id\":\"3\",\"quantity\":0}]}",
 	    "open lines listed in line order, zero lines 0, the full line left out");
-	free(s);
 	rx_po_free(&p);
 }
 
@@ -82,17 +81,14 @@ t_excess(void)
 {
 	struct rx_po p;
 	struct rx_line *l;
-	char *s;
 
 	rx_po_init(&p, "7");
 	l = L(&p, "1", "10", "10", "8");
 	l->received = D("4");			/* 6 open, 8 new */
 	L(&p, "2", "5", "5", "1")->received = D("5");	/* full, 1 more */
 	rx_compute(&p);
-	s = element(&p);
-	is_str(s, "{\"order_id\":\"7\",\"items\":[{\"line_id\":\"1\",\"quantity\":6}]}",
+	element_is(&p, "{\"order_id\":\"7\",\"items\":[{\"line_id\":\"1\",\"quantity\":6}]}",
 	    "never more than is open");
-	free(s);
 	is_int(p.lines[0].send, D("6"), "line 1 sends 6");
 	is_int(p.lines[0].excess, D("2"), "line 1 excess 2");
 	is_int(p.lines[1].excess, D("1"), "a full line's goods are all excess");
@@ -197,19 +193,16 @@ t_decimal(void)
 {
 	struct rx_po p;
 	struct rx_line *l;
-	char *s;
 
 	rx_po_init(&p, "10");
 	l = L(&p, "1", "1", "1", "0.1");
 	l->accepted += D("0.2");
 	L(&p, "2", "0.5", "0.5", "0.00000001");
 	rx_compute(&p);
-	s = element(&p);
-	is_str(s, "{\"order_id\":\"10\",\"items\":["
+	element_is(&p, "{\"order_id\":\"10\",\"items\":["
 	    "{\"line_id\":\"1\",\"quantity\":0.3},"
 	    "{\"line_id\":\"2\",\"quantity\":0.00000001}]}",
 	    "0.1 + 0.2 is written 0.3, exactly");
-	free(s);
 	rx_po_free(&p);
 
 	rx_po_init(&p, "11");
@@ -224,20 +217,17 @@ static void
 t_unknown(void)
 {
 	struct rx_po p;
-	char *s;
 
 	rx_po_init(&p, "12");
 	L(&p, "1", "?", "", "0");		/* rejected row: never in HotWax */
 	L(&p, "2", "?", "4", "6");		/* HotWax has an older quantity */
 	L(&p, "3", "?", "", "2");		/* goods, and nobody knows */
 	rx_compute(&p);
-	s = element(&p);
-	is_str(s, "{\"order_id\":\"12\",\"items\":["
+	element_is(&p, "{\"order_id\":\"12\",\"items\":["
 	    "{\"line_id\":\"1\",\"quantity\":0},"
 	    "{\"line_id\":\"2\",\"quantity\":4},"
 	    "{\"line_id\":\"3\",\"quantity\":0}]}",
 	    "unknown quantity: open; sends up to HotWax's quantity, else 0");
-	free(s);
 	is_int(p.lines[1].excess, D("2"), "beyond HotWax's quantity is excess");
 	is_int(p.lines[2].excess, D("2"), "without any quantity all is excess");
 	ok(!p.full, "a PO with an unknown line is never fully received");
@@ -259,17 +249,14 @@ static void
 t_state_closed(struct rx_state *st)
 {
 	struct rx_po p;
-	char *s;
 
 	rx_po_init(&p, "20");
 	L(&p, "1", "2", "2", "2");
 	L(&p, "2", "1", "1", "0")->received = D("1");
 	rx_compute(&p);
 	ok(p.full && p.element, "completing the last open line: full, with an element");
-	s = element(&p);
-	is_str(s, "{\"order_id\":\"20\",\"items\":[{\"line_id\":\"1\",\"quantity\":2}]}",
+	element_is(&p, "{\"order_id\":\"20\",\"items\":[{\"line_id\":\"1\",\"quantity\":2}]}",
 	    "the line completed earlier is left out");
-	free(s);
 	rx_po_apply(st, &p, 7000);
 	rx_po_free(&p);
 	rx_po_init(&p, "20");
@@ -308,7 +295,6 @@ t_state(void)
 	struct rx_state *st, *st2;
 	struct rx_po p, q;
 	struct buf b = { 0 }, b2 = { 0 };
-	char *s;
 
 	st = rx_state_new();
 	rx_state_set_cursor(st, 1000000);
@@ -340,11 +326,9 @@ t_state(void)
 	rx_po_from_state(&q, st2);
 	L(&q, "1", "10", "10", "7");
 	rx_compute(&q);
-	s = element(&q);
-	is_str(s, "{\"order_id\":\"PO\\\\1\",\"items\":[{\"line_id\":\"1\",\"quantity\":6},"
+	element_is(&q, "{\"order_id\":\"PO\\\\1\",\"items\":[{\"line_id\":\"1\",\"quantity\":6},"
 	    "{\"line_id\":\"2\",\"quantity\":0}]}",
 	    "a second receipt sends only what is still open");
-	free(s);
 	rx_po_free(&q);
 	rx_state_free(st2);
 	rx_po_free(&p);
@@ -417,15 +401,12 @@ static void
 t_json(void)
 {
 	struct rx_po p;
-	char *s;
 
 	rx_po_init(&p, "a\"b\\c\n\x01");
 	L(&p, "1", "2", "2", "1");
 	rx_compute(&p);
-	s = element(&p);
-	is_str(s, "{\"order_id\":\"a\\\"b\\\\c\\n\\u0001\",\"items\":["
+	element_is(&p, "{\"order_id\":\"a\\\"b\\\\c\\n\\u0001\",\"items\":["
 	    "{\"line_id\":\"1\",\"quantity\":1}]}", "JSON string escaping");
-	free(s);
 	rx_po_free(&p);
 }
 

@@ -65,6 +65,36 @@ check_dir(const char *dir, const char *want, const char *desc)
 	free(got);
 }
 
+/* The file at path holds want (read by slurp, not the code under test). */
+static void
+file_is(const char *path, const char *want, const char *desc)
+{
+	char *s = slurp(path);
+
+	is_str(s, want, "%s", desc);
+	free(s);
+}
+
+/* PO/rel holds want. */
+static void
+po_file_is(const char *rel, const char *want, const char *desc)
+{
+	char *p = xasprintf("%s/%s", po, rel);
+
+	file_is(p, want, desc);
+	free(p);
+}
+
+/* PO/rel is not there. */
+static void
+po_gone(const char *rel, const char *desc)
+{
+	char *p = xasprintf("%s/%s", po, rel);
+
+	ok(!exists(p), "%s", desc);
+	free(p);
+}
+
 static void
 test_init(void)
 {
@@ -173,17 +203,11 @@ test_move_fail(void)
 {
 	static const char *const done[] = {"cur", "failed", NULL};
 	static const char *const waiting[] = {"new", NULL};
-	char *p, *s, *err;
+	char *p, *err;
 
 	is_int(spool_move(po, "new", "cur", "batch-1.json"), 0, "spool_move new -> cur");
-	p = xasprintf("%s/cur/batch-1.json", po);
-	s = slurp(p);
-	is_str(s, "v2\n", "the file is in cur/ with its content");
-	free(s);
-	free(p);
-	p = xasprintf("%s/new/batch-1.json", po);
-	ok(!exists(p), "and no longer in new/");
-	free(p);
+	po_file_is("cur/batch-1.json", "v2\n", "the file is in cur/ with its content");
+	po_gone("new/batch-1.json", "and no longer in new/");
 	is_int(spool_has(po, done, "batch-1.json"), 1, "spool_has finds it in cur/ or failed/");
 	is_int(spool_has(po, waiting, "batch-1.json"), 0, "spool_has: not in new/");
 	is_int(spool_has(po, done, "batch-9.json"), 0, "spool_has: an unknown name");
@@ -201,19 +225,10 @@ test_move_fail(void)
 	free(p);
 	is_int(spool_fail(po, "new", "bad.json", "HotWax refused %s: %s", "bad.json", "no such SKU"),
 	    0, "spool_fail");
-	p = xasprintf("%s/failed/bad.json", po);
-	s = slurp(p);
-	is_str(s, "nonsense\n", "the file is in failed/");
-	free(s);
-	free(p);
-	p = xasprintf("%s/failed/bad.json.err", po);
-	s = slurp(p);
-	is_str(s, "HotWax refused bad.json: no such SKU\n", "with NAME.err saying why");
-	free(s);
-	free(p);
-	p = xasprintf("%s/new/bad.json", po);
-	ok(!exists(p), "and not in new/");
-	free(p);
+	po_file_is("failed/bad.json", "nonsense\n", "the file is in failed/");
+	po_file_is("failed/bad.json.err", "HotWax refused bad.json: no such SKU\n",
+	    "with NAME.err saying why");
+	po_gone("new/bad.json", "and not in new/");
 	p = xasprintf("%s/tmp", po);
 	check_dir(p, "", "no tmp file left by spool_fail");
 	free(p);
@@ -222,9 +237,7 @@ test_move_fail(void)
 	cap_begin();
 	ok(spool_fail(po, "new", "gone.json", "why") != 0, "failing a missing file is an error");
 	free(cap_end());
-	p = xasprintf("%s/failed/gone.json.err", po);
-	ok(!exists(p), "  and leaves no .err behind");
-	free(p);
+	po_gone("failed/gone.json.err", "  and leaves no .err behind");
 }
 
 static void
@@ -456,16 +469,12 @@ test_move_stamp(void)
 static void
 test_atomic(void)
 {
-	char *p = xasprintf("%s/state/cursor", spool), *s, *dir;
+	char *p = xasprintf("%s/state/cursor", spool), *dir;
 
 	is_int(spool_write_atomic(p, "12345\n", 6), 0, "spool_write_atomic");
-	s = slurp(p);
-	is_str(s, "12345\n", "the content is there");
-	free(s);
+	file_is(p, "12345\n", "the content is there");
 	is_int(spool_write_atomic(p, "67", 2), 0, "and again");
-	s = slurp(p);
-	is_str(s, "67", "  replaced");
-	free(s);
+	file_is(p, "67", "  replaced");
 	dir = xasprintf("%s/state", spool);
 	/* parsed: po-export-parse's markers, made by spool_init */
 	check_dir(dir, "cursor parsed", "no tmp file left beside it");
@@ -477,12 +486,10 @@ static void
 test_deliver(void)
 {
 	char *area = xasprintf("%s/receipt", spool);
-	char *p = xasprintf("%s/receipt/new/r.json", spool), *s, *dir;
+	char *p = xasprintf("%s/receipt/new/r.json", spool), *dir;
 
 	is_int(spool_deliver(area, "new", "r.json", "[1]\n", 4), 0, "spool_deliver");
-	s = slurp(p);
-	is_str(s, "[1]\n", "the whole content is in new/");
-	free(s);
+	file_is(p, "[1]\n", "the whole content is in new/");
 	dir = xasprintf("%s/receipt/tmp", spool);
 	check_dir(dir, "", "and nothing is left in tmp/");
 	free(dir);

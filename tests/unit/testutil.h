@@ -66,6 +66,17 @@ scratch_path(const char *name)
 	return xasprintf("%s/%s", scratch, name);
 }
 
+/* SCRATCH/NAME made a folder (mode 0750). */
+static inline void
+scratch_mkdir(const char *name)
+{
+	char *p = scratch_path(name);
+
+	if (mkdir(p, 0750) < 0)
+		printf("# cannot make %s: %s\n", p, strerror(errno));
+	free(p);
+}
+
 /* stderr into SCRATCH/.stderr until cap_end: what the code under test
  * said.  Not nested. */
 static inline void
