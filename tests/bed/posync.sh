@@ -23,6 +23,9 @@
 #                     bed_hotwax, then bed_pep ARGS: both servers, one
 #                     posync.conf
 #   bed_built PROG... each PROG is built
+#   bed_mounts        for a spool split across mounts: a tmpfs can be
+#                     mounted here (else the file skips), bed_all, SKU-A
+#                     seeded (hw_seed_sku_a), SPOOL the spool
 #   bed_marker        a local CSV parsed once (one check), its parsed
 #                     marker in M, the ledger in $SCRATCH/ledger.before
 #   sftp_proxy MODE   tests/bed/faultproxy.py (--mode MODE) in front of
@@ -74,16 +77,30 @@ bed_all() {
 	bed_pep "$@"
 }
 
-bed_built() {
+# _bed_missing PROG... -- the first PROG not built where the tests run
+# it from ($BUILD: the tree, or POSYNC_BINDIR's build); false when none
+_bed_missing() {
 	for _p in "$@"; do
-		[ -x "$TOP/$_p/$_p" ] || t_bail "$_p is not built"
+		[ -x "$BUILD/$_p/$_p" ] || { echo "$_p"; return 0; }
 	done
+	return 1
+}
+
+bed_mounts() {
+	t_need_tmpfs
+	bed_all
+	hw_seed_sku_a
+	SPOOL=$SCRATCH/spool
+}
+
+bed_built() {
+	_p=$(_bed_missing "$@") && t_bail "$_p is not built (make all)"
+	:
 }
 
 bed_need() {
-	for _p in "$@"; do
-		[ -x "$TOP/$_p/$_p" ] || t_skip_all "$_p not built"
-	done
+	_p=$(_bed_missing "$@") && t_skip_all "$_p not built"
+	:
 }
 
 sftp_proxy() {
