@@ -39,6 +39,11 @@
 #   backdate SECONDS           the next receive call makes receipts that old
 #   order ORDERID PO LINE SKU  a HotWax order of PO with one line of 5
 #   elements                   the receipt files in new/, in name order
+#   rp_watch PAUSE LABEL=DIR...  a watcher in the background until
+#                              $SCRATCH/stop exists: a line "LABEL NAME
+#                              SIZE" in $SCRATCH/seen for every file *.json
+#                              it sees in each DIR, a sweep every PAUSE
+#                              seconds (0: at once); WATCH is its pid
 
 re_setup() {
 	hotwax_start || { echo "Bail out! the HotWax simulator did not start"; exit 1; }
@@ -95,6 +100,23 @@ backdate() {
 
 order() {
 	hw_ctl POST /_sim/orders "{\"orderId\":\"$1\",\"externalId\":\"$2\",\"facilityId\":\"F1\",\"items\":[{\"orderItemSeqId\":\"00001\",\"externalId\":\"$3\",\"productId\":\"$4\",\"quantity\":5}]}" >/dev/null
+}
+
+rp_watch() {
+	_pause=$1; shift
+	(
+		while [ ! -e "$SCRATCH/stop" ]; do
+			for _ld in "$@"; do
+				for _f in "${_ld#*=}"/*.json; do
+					[ -f "$_f" ] && _s=$(stat -c %s "$_f" 2>/dev/null) &&
+						echo "${_ld%%=*} ${_f##*/} $_s"
+				done
+			done
+			[ "$_pause" = 0 ] || sleep "$_pause"
+		done
+	) >"$SCRATCH/seen" 2>/dev/null &
+	WATCH=$!
+	t_at_exit "kill $WATCH"
 }
 
 elements() { for f in $(re_files); do cat "$SPOOL/receipt/new/$f"; done; }
