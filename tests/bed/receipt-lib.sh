@@ -16,7 +16,17 @@
 #                              a receipt-push publishing all along would:
 #                              receipt-export writes one file a run, folds
 #                              none (for tests of what each run exports)
+#   re_model NAME <TEXT        TEXT (stdin) a Python model of what a run
+#                              must give, importing simclient.py; NAME
+#                              ARGS... runs it.  Each run's own file is
+#                              checked (re_nofold); W is the folder of
+#                              what is wanted; SPOOL, W and the
+#                              simulator's port and CA are exported
 #   re_files                   the files in spool/receipt/new, in name order
+#   re_then_more PO COPY       PO (one line of 100 SKU1) received 1 and
+#                              exported (one check: exit 0), its file taken
+#                              to $SCRATCH as NetSuite would, the state then
+#                              copied to COPY; 2 more received since
 #   rp_held [FILE]             the names in receipt-push's held list
 #                              (a notes file), less its version line
 #   re_totals                  "PO LINE QTY" per line, summed over every file
@@ -172,6 +182,24 @@ re_nofold() {
 	t_at_exit "rm -f '$SCRATCH/.nofold'; kill $_nofold"
 	# taken once flock(1) holds it
 	until ! flock -n "$SPOOL/state/receipt-publish.lock" true; do sleep 0.05; done
+}
+
+re_then_more() {
+	ns_po "$1" 1:SKU1:100
+	recv "$1" 1=1
+	t_exit "a first export" 0 receipt-export
+	mv "$SPOOL/receipt/new/"*.json "$SCRATCH/"
+	cp "$ST" "$2"
+	recv "$1" 1=2
+}
+
+re_model() {
+	re_nofold
+	W=$SCRATCH/want
+	mkdir -p "$W"
+	export SPOOL W HOTWAX_PORT HOTWAX_CA
+	cat >"$SCRATCH/$1.py" || t_bail "cannot write $1.py"
+	eval "$1() { PYTHONPATH=\$BED python3 \"\$SCRATCH/$1.py\" \"\$@\"; }"
 }
 
 re_files() {
