@@ -19,6 +19,10 @@
 #                     po-export-parse's: bed_sshd, posync_conf ARGS; IN and
 #                     AR are the inbox and its archive on this host, SP the
 #                     spool
+#   pep_backlog N PO0 [MINUTES]
+#                     a backlog in IN: N one-line CSVs f1.csv .. fN.csv of
+#                     POs PO0+1 .., oldest first, f1 MINUTES - 1 minutes
+#                     old (MINUTES 600 when not given)
 #   bed_all [section.key=value...]
 #                     bed_hotwax, then bed_pep ARGS: both servers, one
 #                     posync.conf
@@ -70,6 +74,15 @@ bed_pep() {
 	IN=$SFTP_BASE/purchaseorder/fulfillment
 	AR=$IN/archive
 	SP=$SCRATCH/spool
+}
+
+pep_backlog() {
+	_i=1
+	while [ $_i -le $1 ]; do
+		printf '%s\n' "$HDR" "$(($2 + _i)),SKU-A,1,116,1," >"$IN/f$_i.csv"
+		touch -d "$((${3:-600} - _i)) minutes ago" "$IN/f$_i.csv"
+		_i=$((_i + 1))
+	done
 }
 
 bed_all() {
