@@ -23,6 +23,9 @@
 #                              what is wanted; SPOOL, W and the
 #                              simulator's port and CA are exported
 #   re_files                   the files in spool/receipt/new, in name order
+#   re_folded HELD [TEXT]      after an export that folded: one file waits
+#                              in new/, it is not HELD, and it holds TEXT
+#                              when given (two checks, or three)
 #   re_then_more PO COPY       PO (one line of 100 SKU1) received 1 and
 #                              exported (one check: exit 0), its file taken
 #                              to $SCRATCH as NetSuite would, the state then
@@ -200,6 +203,13 @@ re_model() {
 	export SPOOL W HOTWAX_PORT HOTWAX_CA
 	cat >"$SCRATCH/$1.py" || t_bail "cannot write $1.py"
 	eval "$1() { PYTHONPATH=\$BED python3 \"\$SCRATCH/$1.py\" \"\$@\"; }"
+}
+
+re_folded() {
+	t_is "... folds: one file waits" "$(re_files | wc -l)" 1
+	t_is "... not the held one" "$(re_files | grep -c "^$1\$")" 0
+	[ $# -lt 2 ] || t_is "... holding both runs' receipts" \
+		"$(cat "$SPOOL/receipt/new/$(re_files)")" "$2"
 }
 
 re_files() {
