@@ -27,6 +27,9 @@
 #                     bed_hotwax, then bed_pep ARGS: both servers, one
 #                     posync.conf
 #   bed_built PROG... each PROG is built
+#   bed_missing PROG... prints the first PROG not built where the tests
+#                     run it from ($BUILD: the tree, or POSYNC_BINDIR's
+#                     build); false when all are (stops nothing)
 #   bed_mounts        for a spool split across mounts: a tmpfs can be
 #                     mounted here (else the file skips), bed_all, SKU-A
 #                     seeded (hw_seed_sku_a), SPOOL the spool
@@ -90,9 +93,7 @@ bed_all() {
 	bed_pep "$@"
 }
 
-# _bed_missing PROG... -- the first PROG not built where the tests run
-# it from ($BUILD: the tree, or POSYNC_BINDIR's build); false when none
-_bed_missing() {
+bed_missing() {
 	for _p in "$@"; do
 		[ -x "$BUILD/$_p/$_p" ] || { echo "$_p"; return 0; }
 	done
@@ -107,12 +108,12 @@ bed_mounts() {
 }
 
 bed_built() {
-	_p=$(_bed_missing "$@") && t_bail "$_p is not built (make all)"
+	_p=$(bed_missing "$@") && t_bail "$_p is not built (make all)"
 	:
 }
 
 bed_need() {
-	_p=$(_bed_missing "$@") && t_skip_all "$_p not built"
+	_p=$(bed_missing "$@") && t_skip_all "$_p not built"
 	:
 }
 
