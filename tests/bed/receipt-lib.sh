@@ -45,7 +45,13 @@
 #                              this host, R its receipt/, S receipt-staging/,
 #                              SP the spool, N and C its receipt/new and
 #                              receipt/cur; R/archive, S and N are made
+#   bed_rp_logged [overrides]  bed_rp_folders, with internal-sftp's requests
+#                              logged (SSHD_SFTP_LOG, LOG: sftp_requests
+#                              reads them)
 # and what they use:
+#   rp_run [ARG...]            receipt-push ARGs, stdin closed, LOG emptied
+#                              first: its stdout and stderr in
+#                              $SCRATCH/run.out and run.err, its status
 #   rp_two_waiting             F and G: two posync receipt files (POs 1, 2)
 #                              waiting in N, F's name sorting first
 #   pipe                       the crontab's receipt-export | receipt-push
@@ -97,6 +103,14 @@ bed_rp_folders() {
 	C=$SP/receipt/cur
 	mkdir -p "$R/archive" "$S" "$N"
 }
+
+bed_rp_logged() {
+	SSHD_SFTP_LOG=$SCRATCH/sftp.log
+	LOG=$SSHD_SFTP_LOG
+	bed_rp_folders "$@"
+}
+
+rp_run() { : >"$LOG"; receipt-push "$@" </dev/null >"$SCRATCH/run.out" 2>"$SCRATCH/run.err"; }
 
 rp_two_waiting() {
 	F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
