@@ -12,8 +12,8 @@ from decimal import Decimal as D
 
 
 # the test's folders, exported by receipt-lib.sh's re_model: its scratch
-# folder, the folder of what it wants, the spool
-S, W, SPOOL = (os.environ[k] for k in ("SCRATCH", "W", "SPOOL"))
+# folder, the folder of what it wants, the spool ("" outside a model)
+S, W, SPOOL = (os.environ.get(k, "") for k in ("SCRATCH", "W", "SPOOL"))
 
 
 def fmt(q):
