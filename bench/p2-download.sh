@@ -23,19 +23,15 @@
 # times says little; the fastest of each is the least disturbed.  Nothing
 # is asserted; it exits non-zero only when a program failed outright.
 set -eu
-ROWS=${1:-2150000}
-RUNS=${2:-2}
-BATCH=${3:-100000}
-. "$(dirname "$0")/../tests/lib.sh"
-. "$BED/bed.sh"
-[ -x "$TOP/po-export-parse/po-export-parse" ] || { echo "build first: make" >&2; exit 1; }
+ROWS=${1:-2150000} RUNS=${2:-2} BATCH=${3:-100000}
+. "$(dirname "$0")/lib.sh"
+bench_built po-export-parse
 bed_pep hotwax.batch_size="$BATCH"
 PO=$SFTP_BASE/purchaseorder
 IN=$PO/fulfillment
 python3 "$TOP/bench/gen-po-csv.py" "$ROWS" >"$SCRATCH/big.csv"
 size=$(wc -c <"$SCRATCH/big.csv")
 
-ms() { echo $(($(date +%s%N) / 1000000)); }
 # fresh SPOOL: a spool of its own for each run, no marker from the last
 fresh() { rm -rf "$SCRATCH/spool"; mkdir -p "$SCRATCH/spool"; }
 # timed NAME CMD...: milliseconds of CMD into $t; exit 65 (rejects) is fine

@@ -15,12 +15,9 @@
 #           the archive (plain SFTP rename, as posync's: no overwrite)
 # and prints posync / peer.  Nothing is asserted.
 set -eu
-FILES=${1:-1000}
-ROWS=${2:-10}
-RUNS=${3:-2}
-. "$(dirname "$0")/../tests/lib.sh"
-. "$BED/bed.sh"
-[ -x "$TOP/po-export-parse/po-export-parse" ] || { echo "build first: make" >&2; exit 1; }
+FILES=${1:-1000} ROWS=${2:-10} RUNS=${3:-2}
+. "$(dirname "$0")/lib.sh"
+bench_built po-export-parse
 bed_pep
 if [ -n "${DELAY:-}" ]; then
 	sftp_proxy "delay:$DELAY"
@@ -41,7 +38,6 @@ for f in "$SCRATCH"/src/*.csv; do
 	printf 'get %s/%s %s/dl/%s\nrename -l %s/%s %s/archive/%s\n' "$R" "$b" "$SCRATCH" "$b" "$R" "$b" "$R" "$b"
 done >"$SCRATCH/peer.batch"
 
-ms() { echo $(($(date +%s%N) / 1000000)); }
 inbox() {
 	rm -rf "$IN"/*.csv "$IN/archive" "$SCRATCH/spool"
 	mkdir -p "$IN/archive" "$SCRATCH/spool"

@@ -25,15 +25,8 @@ case $0 in */*) ;; *) exec sh "./$0" "$@" ;; esac
 DELAY=${1:-0.05}
 MANY=${2:-100}
 case $MANY in ''|*[!0-9]*) echo "usage: $0 [DELAY] [MANY]" >&2; exit 64 ;; esac
-. "${0%/*}/../tests/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/hotwax.sh"
-. "$BED/posync.sh"
-for p in po-export-parse po-import receipt-export receipt-push; do
-	[ -x "$TOP/$p/$p" ] || { echo "build first: make" >&2; exit 1; }
-	PATH=$TOP/$p:$PATH
-done
-export PATH
+. "${0%/*}/lib.sh"
+bench_built po-export-parse po-import receipt-export receipt-push
 W=$SCRATCH
 
 sshd_start || { echo "sshd did not start" >&2; exit 1; }

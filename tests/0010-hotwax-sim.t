@@ -216,39 +216,31 @@ t_is "... and one without externalId (not from NetSuite)" \
 	"$(hw_ctl POST /_sim/orders '{"orderTypeId":"PURCHASE_ORDER","facilityId":"F1","items":[{"productId":"P1","quantity":3}]}' | hw_json '[d["externalId"], d["items"][0]["externalId"], d["statusId"]]')" \
 	'[null,null,"ORDER_APPROVED"]'
 pf() { req POST performFind "{\"entityName\":\"OrderItem\",\"inputFields\":{\"orderId\":\"BIG\"$1}$2}" >/dev/null; }
-pf '' ''
-t_is "equals: all 300 counted, default page of 100" "$(bj '[d["count"], len(d["docs"])]')" '[300,100]'
-pf '' ',"viewSize":1000'
-t_is "viewSize capped at 250" "$(bj '[d["count"], len(d["docs"])]')" '[300,250]'
-pf '' ',"viewSize":250,"viewIndex":1'
-t_is "second page of 250 holds the last 50" "$(bj '[len(d["docs"]), d["docs"][0]["orderItemSeqId"]]')" '[50,"00251"]'
-pf '' ',"viewSize":100,"viewIndex":2,"orderBy":"orderItemSeqId"'
-t_is "viewIndex 2 of 100" "$(bj '[d["docs"][0]["orderItemSeqId"], d["docs"][-1]["orderItemSeqId"]]')" '["00201","00300"]'
-pf '' ',"viewSize":3,"viewIndex":100'
-t_is "a page past the end is empty, count still total" "$(bj '[d["docs"], d["count"]]')" '[[],300]'
-pf '' ',"viewSize":3,"orderBy":"quantity DESC"'
-t_is "orderBy DESC, numeric" "$(bj '[x["quantity"] for x in d["docs"]]')" '[300,299,298]'
-pf '' ',"viewSize":4,"orderBy":"productId DESC,quantity","fieldList":["productId","quantity"]'
-t_is "orderBy two keys" "$(body)" \
-	'{"docs":[{"productId":"P3","quantity":2},{"productId":"P3","quantity":5},{"productId":"P3","quantity":8},{"productId":"P3","quantity":11}],"count":300}'
-pf '' ',"viewSize":2,"fieldList":["orderItemSeqId","quantity"]'
-t_is "fieldList limits the fields" "$(bj '[sorted(x) for x in d["docs"]]')" '[["orderItemSeqId","quantity"],["orderItemSeqId","quantity"]]'
-pf ',"orderItemSeqId":["00003","00005","00999"],"orderItemSeqId_op":"in"' ''
-t_is "in (list)" "$(bj '[x["orderItemSeqId"] for x in d["docs"]]')" '["00003","00005"]'
-pf ',"orderItemSeqId":"00007,00009","orderItemSeqId_op":"in"' ''
-t_is "in (comma-separated string)" "$(bj '[x["orderItemSeqId"] for x in d["docs"]]')" '["00007","00009"]'
-pf ',"quantity":290,"quantity_op":"greaterThanEqualTo"' ''
-t_is "greaterThanEqualTo" "$(bj '[d["count"], min(x["quantity"] for x in d["docs"])]')" '[11,290]'
-pf ',"quantity":299,"quantity_op":"greaterThan"' ''
-t_is "greaterThan" "$(bj '[x["quantity"] for x in d["docs"]]')" '[300]'
-pf ',"quantity":3,"quantity_op":"lessThan"' ''
-t_is "lessThan" "$(bj '[x["quantity"] for x in d["docs"]]')" '[1,2]'
-pf ',"quantity":[10,20],"quantity_op":"between"' ''
-t_is "between is inclusive" "$(bj '[d["count"], min(x["quantity"] for x in d["docs"]), max(x["quantity"] for x in d["docs"])]')" '[11,10,20]'
-pf ',"quantity":100' ''
-t_is "numbers compare numerically (100 = 100, not as text)" "$(bj '[x["orderItemSeqId"] for x in d["docs"]]')" '["00100"]'
-pf ',"productId":"P9"' ''
-t_is "no matches" "$(body)" '{"docs":[],"count":0}'
+# performFind cases, one a line: DESC|INPUTS|EXTRA|EXPR|WANT -- INPUTS
+# joins the order's inputFields, EXTRA the request; the answer's EXPR
+# (hw_json's, over d) is WANT, or with no EXPR the answer's bytes are
+while IFS='|' read -r desc inputs extra expr want <&3; do
+	pf "$inputs" "$extra"
+	if [ -n "$expr" ]; then t_is "$desc" "$(bj "$expr")" "$want"
+	else t_is "$desc" "$(body)" "$want"; fi
+done 3<<'EOF'
+equals: all 300 counted, default page of 100|||[d["count"], len(d["docs"])]|[300,100]
+viewSize capped at 250||,"viewSize":1000|[d["count"], len(d["docs"])]|[300,250]
+second page of 250 holds the last 50||,"viewSize":250,"viewIndex":1|[len(d["docs"]), d["docs"][0]["orderItemSeqId"]]|[50,"00251"]
+viewIndex 2 of 100||,"viewSize":100,"viewIndex":2,"orderBy":"orderItemSeqId"|[d["docs"][0]["orderItemSeqId"], d["docs"][-1]["orderItemSeqId"]]|["00201","00300"]
+a page past the end is empty, count still total||,"viewSize":3,"viewIndex":100|[d["docs"], d["count"]]|[[],300]
+orderBy DESC, numeric||,"viewSize":3,"orderBy":"quantity DESC"|[x["quantity"] for x in d["docs"]]|[300,299,298]
+orderBy two keys||,"viewSize":4,"orderBy":"productId DESC,quantity","fieldList":["productId","quantity"]||{"docs":[{"productId":"P3","quantity":2},{"productId":"P3","quantity":5},{"productId":"P3","quantity":8},{"productId":"P3","quantity":11}],"count":300}
+fieldList limits the fields||,"viewSize":2,"fieldList":["orderItemSeqId","quantity"]|[sorted(x) for x in d["docs"]]|[["orderItemSeqId","quantity"],["orderItemSeqId","quantity"]]
+in (list)|,"orderItemSeqId":["00003","00005","00999"],"orderItemSeqId_op":"in"||[x["orderItemSeqId"] for x in d["docs"]]|["00003","00005"]
+in (comma-separated string)|,"orderItemSeqId":"00007,00009","orderItemSeqId_op":"in"||[x["orderItemSeqId"] for x in d["docs"]]|["00007","00009"]
+greaterThanEqualTo|,"quantity":290,"quantity_op":"greaterThanEqualTo"||[d["count"], min(x["quantity"] for x in d["docs"])]|[11,290]
+greaterThan|,"quantity":299,"quantity_op":"greaterThan"||[x["quantity"] for x in d["docs"]]|[300]
+lessThan|,"quantity":3,"quantity_op":"lessThan"||[x["quantity"] for x in d["docs"]]|[1,2]
+between is inclusive|,"quantity":[10,20],"quantity_op":"between"||[d["count"], min(x["quantity"] for x in d["docs"]), max(x["quantity"] for x in d["docs"])]|[11,10,20]
+numbers compare numerically (100 = 100, not as text)|,"quantity":100||[x["orderItemSeqId"] for x in d["docs"]]|["00100"]
+no matches|,"productId":"P9"|||{"docs":[],"count":0}
+EOF
 t_is "OrderHeader by externalId" \
 	"$(req POST performFind '{"entityName":"OrderHeader","inputFields":{"externalId":"5001"},"fieldList":["orderId","orderTypeId"]}' >/dev/null; body)" \
 	"{\"docs\":[{\"orderId\":\"$PO1\",\"orderTypeId\":\"PURCHASE_ORDER\"}],\"count\":1}"

@@ -67,12 +67,7 @@ t_like "the wrong known_hosts names the port" "$(cat "$SCRATCH/wrong_kh")" \
 	"^\[127\.0\.0\.1\]:$SSHD_PORT ssh-ed25519 "
 t_true "... with another key" \
 	"$(cut -d' ' -f3 "$SCRATCH/wrong_kh")" != "$(cut -d' ' -f3 "$SFTP_KNOWN_HOSTS")"
-with_kh() { # FILE CMDS...
-	_save=$SFTP_KNOWN_HOSTS SFTP_KNOWN_HOSTS=$1; shift
-	sftp_batch "$@"; _rc=$?
-	SFTP_KNOWN_HOSTS=$_save
-	return $_rc
-}
+with_kh() ( SFTP_KNOWN_HOSTS=$1; shift; sftp_batch "$@" )	# FILE CMDS..., in a subshell
 t_exit "sftp refuses a changed host key" 255 with_kh "$SCRATCH/wrong_kh" ls
 t_like "... saying so" "$(t_err)" "REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed"
 : >"$SCRATCH/empty_kh"
@@ -81,12 +76,7 @@ t_like "... saying so" "$(t_err)" "Host key verification failed"
 
 # Only the key in authorized_keys gets in.
 ssh-keygen -q -t ed25519 -N '' -f "$SCRATCH/other_key"
-with_key() { # KEY CMDS...
-	_save=$SFTP_KEY SFTP_KEY=$1; shift
-	sftp_batch "$@"; _rc=$?
-	SFTP_KEY=$_save
-	return $_rc
-}
+with_key() ( SFTP_KEY=$1; shift; sftp_batch "$@" )	# KEY CMDS..., in a subshell
 t_exit "another user key is refused" 255 with_key "$SCRATCH/other_key" ls
 t_like "... publickey only" "$(t_err)" "Permission denied \(publickey\)"
 

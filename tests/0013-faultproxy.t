@@ -23,12 +23,7 @@ ls = socket.socket()
 ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 ls.bind(("127.0.0.1", port)); ls.listen(16)
 def serve(c):
-    n = 0
-    while True:
-        b = c.recv(65536)
-        if not b:
-            break
-        n += len(b)
+    n = sum(len(b) for b in iter(lambda: c.recv(65536), b""))  # to EOF
     # Probes (wait_port, the proxy's own wait_port passed upstream) send
     # nothing; recording their 0 late would race the tests' truncation.
     if n:
@@ -64,12 +59,7 @@ elif what == "time":
 elif what == "raw":
     s = socket.create_connection(("127.0.0.1", port), 10)
     s.sendall(b"GET /%s HTTP/1.0\r\n\r\n" % sys.argv[3].encode())
-    n = 0
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        n += len(b)
+    n = sum(len(b) for b in iter(lambda: s.recv(65536), b""))  # to EOF
     print(n)
 elif what == "send":
     s = socket.create_connection(("127.0.0.1", port), 10)

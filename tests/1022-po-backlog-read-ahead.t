@@ -22,14 +22,7 @@ bed_pep
 N=12
 inbox() { find "$IN" -maxdepth 1 -type f -name '*.csv' | sed 's#.*/##' | sort | tr '\n' ' '; }
 # fill PO0 -- N one-line CSVs f1.csv .. fN.csv of POs PO0+1 .., oldest first
-fill() {
-	_i=1
-	while [ $_i -le $N ]; do
-		printf '%s\n' "$HDR" "$(($1 + _i)),SKU-A,1,116,1," >"$IN/f$_i.csv"
-		touch -d "$((60 - _i)) minutes ago" "$IN/f$_i.csv"
-		_i=$((_i + 1))
-	done
-}
+fill() { pep_backlog "$N" "$1" 60; }
 seq_pos() { _i=1; while [ $_i -le $N ]; do printf '%s ' $(($1 + _i)); _i=$((_i + 1)); done; }
 fresh() { rm -rf "$SP" "$AR" "$IN"/*.csv; mkdir -p "$AR"; }
 

@@ -19,15 +19,6 @@
 . "$BED/bed.sh"
 
 bed_pep
-# fill N PO0 -- N one-line CSVs f1.csv .. fN.csv of POs PO0+1 .., oldest first
-fill() {
-	_i=1
-	while [ $_i -le $1 ]; do
-		printf '%s\n' "$HDR" "$(($2 + _i)),SKU-A,1,116,1," >"$IN/f$_i.csv"
-		touch -d "$((600 - _i)) minutes ago" "$IN/f$_i.csv"
-		_i=$((_i + 1))
-	done
-}
 fresh() { rm -rf "$SP" "$AR" "$IN"/*.csv; mkdir -p "$AR"; }
 inbox_n() { ls "$IN"/*.csv 2>/dev/null | wc -l | tr -d ' '; }
 # stall_proxy ARGS -- tests/bed/stallproxy.py on a free port ($SPP), with
@@ -43,7 +34,7 @@ stall_proxy() {
 
 # --- run_timeout while a batch is read ahead
 N=150
-fill $N 8300
+pep_backlog $N 8300
 sftp_proxy delay:0.02
 posync_conf sftp.port="$PP" sftp.known_hosts="$SCRATCH/known_hosts.proxy" \
 	sftp.timeout=5 sftp.run_timeout=2
@@ -63,7 +54,7 @@ t_is "... inbox and po/tmp empty" "$(inbox_n)$(ls -A "$SP/po/tmp")" 0
 # --- a server silent once the archive is full
 fresh
 N=40
-fill $N 8000
+pep_backlog $N 8000
 STALL_DELAY=0.06 stall_proxy 999999999 "$AR" $N
 posync_conf sftp.port="$SPP" sftp.known_hosts="$SCRATCH/kh.stall" \
 	sftp.timeout=3 sftp.run_timeout=60
@@ -78,7 +69,7 @@ kill $_spid
 
 # --- a server silent in the middle of a batch
 fresh
-fill $N 8100
+pep_backlog $N 8100
 stall_proxy 40000
 posync_conf sftp.port="$SPP" sftp.known_hosts="$SCRATCH/kh.stall" \
 	sftp.timeout=3 sftp.run_timeout=60
@@ -96,7 +87,7 @@ t_is "... each PO once, all parsed" "$(new_pos | sort -u | wc -l | tr -d ' ')$(n
 # --- a low open files limit
 fresh
 N=80
-fill $N 40000
+pep_backlog $N 40000
 (ulimit -n 30; exec po-export-parse) >"$SCRATCH/.out" 2>"$SCRATCH/.err"
 t_is "ulimit -n 30, 80 files: exit 0" "$?" 0
 t_is "... no word of a read-ahead copy done without" "$(t_err)" ""
@@ -106,7 +97,7 @@ t_is "... the inbox is empty" "$(inbox_n)" 0
 # --- one session a connection
 fresh
 N=4
-fill $N 8200
+pep_backlog $N 8200
 sshd_more 1 -o MaxSessions=1
 P1=$MORE_PORT
 posync_conf sftp.port="$P1" sftp.known_hosts="$SCRATCH/known_hosts.1"

@@ -10,12 +10,7 @@
 
 bed_pep
 N=150
-i=1
-while [ $i -le $N ]; do
-	printf '%s\n' "$HDR" "$((8300 + i)),SKU-A,1,116,1," >"$IN/f$i.csv"
-	touch -d "$((600 - i)) minutes ago" "$IN/f$i.csv"
-	i=$((i + 1))
-done
+pep_backlog $N 8300
 inbox() { ls "$IN"/*.csv 2>/dev/null | wc -l | tr -d ' '; }
 sftp_proxy delay:0.02
 posync_conf sftp.port="$PP" sftp.known_hosts="$SCRATCH/known_hosts.proxy" \

@@ -14,22 +14,8 @@ bed_built receipt-export receipt-push po-export-parse po-import
 # 830001: received a little every tick; 830002: 2 every other tick until
 # full (10), so it closes while files are being folded; 830003: line 2
 # never reaches HotWax (listed with 0 in every element).
-flow_pos "$SCRATCH/pos.json" \
-	"830001 116 1:F-1:1000 2:F-2:1000" \
-	"830002 116 1:F-3:10" \
-	"830003 116 1:F-4:100 2:NOT-IN-HOTWAX:5"
-flow_up "$SCRATCH/pos.json" NOT-IN-HOTWAX
-t_exit "inbound (the unknown SKU's row refused: 65)" 65 flow_inbound
-
-R=$SFTP_BASE/purchaseorder/receipt
-SP=$SCRATCH/spool/receipt
-mkdir -p "$R"
-recv() {
-	_po=$1; shift
-	python3 "$BED/store.py" --url "$HOTWAX_URL" --ca "$HOTWAX_CA" \
-		--token-file "$SCRATCH/hotwax.token" --facility STORE_116 --po "$_po" "$@" >/dev/null ||
-		echo "receiving $_po $* failed" >>"$SCRATCH/recv.err"
-}
+flow_three_pos 83000 F
+recv() { flow_receive_at 116 "$@" || echo "receiving $* failed" >>"$SCRATCH/recv.err"; }
 TICKS=${FOLD_TICKS:-30} i=0 maxq=0 bad=0 imports=0
 while [ $i -lt $TICKS ]; do
 	i=$((i + 1))

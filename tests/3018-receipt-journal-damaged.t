@@ -7,12 +7,7 @@
 . "$BED/bed.sh"
 
 bed_re
-ns_po 8710 1:SKU1:100
-recv 8710 1=1
-t_exit "a first export" 0 receipt-export
-mv "$SPOOL/receipt/new/"*.json "$SCRATCH/"
-cp "$ST" "$SCRATCH/state.orig"
-recv 8710 1=2
+re_then_more 8710 "$SCRATCH/state.orig"
 
 # journal NAME STATE [CUT] -- a journal of one file as receipt-export
 # writes one; @NUL@ in NAME is a NUL byte; CUT bytes cut off its end

@@ -18,19 +18,12 @@
 . "$BED/bed.sh"
 
 bed_re
-# each run's own file is checked: no fold
-re_nofold
-W=$SCRATCH/want
-mkdir -p "$W"
-export SPOOL W HOTWAX_PORT HOTWAX_CA
-
-cat >"$SCRATCH/many.py" <<'PY'
+# each run's own file is checked (no fold), against the model's
+re_model many <<'PY'
 # many.py plan|seed|recv RUN|expect RUN -- the data of 3038 and its model.
 import json, os, random, sys
-from decimal import Decimal as D
-from simclient import Hotwax, fmt
+from simclient import D, Hotwax, fmt, S, W, SPOOL
 
-S, W, SPOOL = os.environ["SCRATCH"], os.environ["W"], os.environ["SPOOL"]
 PAGE = 250
 QTYS = ["1", "2", "3", "5", "10", "12", "2.5", "0.75", "1.25", "4"]
 SKUS = {"SKU1": "P1", "SKU2": "P2", "SKU3": "P3"}
@@ -458,7 +451,6 @@ if __name__ == "__main__":
      "recv": lambda: recv(int(sys.argv[2])),
      "expect": lambda: expect(int(sys.argv[2]))}[sys.argv[1]]()
 PY
-many() { PYTHONPATH=$BED python3 "$SCRATCH/many.py" "$@"; }
 role() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["roles"][sys.argv[2]])' "$SCRATCH/plan.json" "$1"; }
 sfield() { sed -n "s/^$1	//p" "$ST"; }
 

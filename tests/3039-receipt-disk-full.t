@@ -24,19 +24,12 @@ mount -t tmpfs -o size=4m,mode=0750 posync-test "$SPOOL" 2>/dev/null ||
 	t_skip_all "cannot mount a tmpfs on $SPOOL"
 t_at_exit "umount $SPOOL || umount -l $SPOOL"
 mkdir -p "$SPOOL/state"
-# each run's own file is checked: no fold
-re_nofold
-W=$SCRATCH/want
-mkdir -p "$W"
-export SPOOL W HOTWAX_PORT HOTWAX_CA
-
-cat >"$SCRATCH/disk.py" <<'PY'
+# each run's own file is checked (no fold), against the model's
+re_model disk <<'PY'
 # disk.py seed|recv RUN|expect -- the data of 3039 and what it must give.
 import json, os, random, sys
-from decimal import Decimal as D
-from simclient import Hotwax, fmt
+from simclient import D, Hotwax, fmt, S, W, SPOOL
 
-S, W, SPOOL = os.environ["SCRATCH"], os.environ["W"], os.environ["SPOOL"]
 NPO = 600
 LINES = (("1", "P1", "4"), ("2", "P2", "2.5"), ("3", "P3", "10"))
 
@@ -148,7 +141,6 @@ if __name__ == "__main__":
     {"seed": seed, "recv": lambda: recv(int(sys.argv[2])),
      "expect": lambda: expect(int(sys.argv[2]))}[sys.argv[1]]()
 PY
-disk() { PYTHONPATH=$BED python3 "$SCRATCH/disk.py" "$@"; }
 avail() { df -Pk "$SPOOL" | awk 'NR == 2 { print $4 }'; }
 # room KIB: the spool left with KIB KiB free (0: none at all)
 room() {

@@ -11,12 +11,7 @@
 . "$BED/bed.sh"
 
 bed_re
-ns_po 8720 1:SKU1:100
-recv 8720 1=1
-t_exit "a first export" 0 receipt-export
-mv "$SPOOL/receipt/new/"*.json "$SCRATCH/"
-cp "$ST" "$SCRATCH/good"
-recv 8720 1=2
+re_then_more 8720 "$SCRATCH/good"
 
 # later WHAT FILE NAME -- FILE, a later posync's, refused as such
 later() {

@@ -20,20 +20,10 @@ PY
 FULL=$(stat -c %s "$SP/new/$N")
 t_true "a receipt file of 20 MB" "$FULL" -ge 20000000
 
-# The watcher: one line per sighting, "receipt SIZE" or "staging SIZE".
+# The watcher: one line per sighting, "receipt NAME SIZE" or "staging
+# NAME SIZE".
 mkdir -p "$STG"
-(
-	while [ ! -e "$SCRATCH/stop" ]; do
-		for f in "$R"/*.json; do
-			[ -f "$f" ] && s=$(stat -c %s "$f" 2>/dev/null) && echo "receipt $s"
-		done
-		for f in "$STG"/*.json; do
-			[ -f "$f" ] && s=$(stat -c %s "$f" 2>/dev/null) && echo "staging $s"
-		done
-	done
-) >"$SCRATCH/seen" 2>/dev/null &
-WATCH=$!
-t_at_exit "kill $WATCH"
+rp_watch 0 receipt="$R" staging="$STG"
 sleep 0.2
 t_ok "publish it" receipt-push
 sleep 0.2

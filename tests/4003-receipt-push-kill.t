@@ -23,15 +23,7 @@ PY
 FULL=$(stat -c %s "$SCRATCH/template.json")
 
 # The watcher records the size of every file it sees in receipt/.
-(
-	while [ ! -e "$SCRATCH/stop" ]; do
-		for f in "$R"/*.json; do
-			[ -f "$f" ] && s=$(stat -c %s "$f" 2>/dev/null) && echo "$s"
-		done
-	done
-) >"$SCRATCH/seen" 2>/dev/null &
-WATCH=$!
-t_at_exit "kill $WATCH"
+rp_watch 0 receipt="$R"
 
 ROUNDS=20 killed=0 bad=0 reruns_bad=0
 i=0
@@ -73,7 +65,7 @@ t_is "... so PO 1001 line 1 received $ROUNDS" "$(NS received 1001 1)" "$ROUNDS"
 t_is "the archive holds every file" "$(ls "$R/archive" | grep -c '\.json$')" "$ROUNDS"
 t_true "the watcher saw files in receipt/" -s "$SCRATCH/seen"
 t_is "every file ever seen in receipt/ had its full size" \
-	"$(grep -vc "^$FULL\$" "$SCRATCH/seen")" 0
+	"$(grep -vc " $FULL\$" "$SCRATCH/seen")" 0
 t_is "staging is empty" "$(ls -A "$STG")" ""
 t_is "the spool's new/ is empty" "$(ls -A "$SP/new")" ""
 

@@ -5,13 +5,10 @@
 # later file and exits 0, and never names the one folded away.  The test
 # holds the publish lock itself (flock(1)) and "folds" while it holds it.
 . "${0%/*}/lib.sh"
-. "$BED/sshd.sh"
-. "$BED/posync.sh"
+. "$BED/bed.sh"
 command -v flock >/dev/null || t_skip_all "no flock(1)"
-bed_receipt_push
-R=$SFTP_BASE/purchaseorder/receipt
-SP=$SCRATCH/spool
-mkdir -p "$R/archive" "$SP/receipt/new" "$SP/state"
+bed_rp_folders
+mkdir -p "$SP/state"
 OLD=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
 NEW=posync_PurchaseOrderReceiptFeed_2026-01-01-00_05_00_000.json
 printf '[{"order_id":"1","items":[{"line_id":"1","quantity":1}]}]\n' >"$SP/receipt/new/$OLD"

@@ -9,15 +9,12 @@
 # in staging and no note, so the next run -- nothing queued -- sweeps it
 # (and -n names it, as tests/4011 has it name one on a fresh spool).
 . "${0%/*}/lib.sh"
-SSHD_SFTP_LOG=$SCRATCH/sftp.log
 . "$BED/bed.sh"
-bed_rp_folders
-LOG=$SSHD_SFTP_LOG
+bed_rp_logged
 NOTE=$SP/state/receipt-push.staging
 # the requests of the last run, one a line (the session's own lines out)
-run() { : >"$LOG"; receipt-push "$@" </dev/null >"$SCRATCH/run.out" 2>"$SCRATCH/run.err"; }
 
-run
+rp_run
 t_is "a first run on a fresh spool: exit 0" "$?" 0
 t_like "... sweeps staging (no note yet)" "$(sftp_requests)" "stat name \"$S\""
 t_like "... lists receipt_dir" "$(sftp_requests)" "^opendir \"$R\"\$"
@@ -27,13 +24,13 @@ t_true "... and notes staging clean" -f "$NOTE"
 # the error folder's mtime is believed only once a walk begun seconds
 # after it was first seen proved it (4028)
 sleep "$((3 + 1))"
-run
+rp_run
 t_is "the next run: exit 0" "$?" 0
 t_is "... does not look at staging" "$(sftp_requests | grep -c "$S")" 0
 t_like "... lists the error folder once more, to prove its mtime" "$(sftp_requests)" \
 	"^opendir \"$R/error\"\$"
 
-run
+rp_run
 t_is "an idle run: exit 0" "$?" 0
 t_is "... lists one folder" "$(sftp_requests | grep -c '^opendir ')" 1
 t_like "... receipt_dir" "$(sftp_requests)" "^opendir \"$R\"\$"
@@ -57,7 +54,7 @@ sed "s/^\[127\.0\.0\.1\]:$SSHD_PORT /[127.0.0.1]:$CUT /" "$SFTP_KNOWN_HOSTS" \
 cp "$SCRATCH/posync.conf" "$SCRATCH/direct.conf"
 sed -i -e "s/^port = .*/port = $CUT/" \
 	-e "s|^known_hosts = .*|known_hosts = $SCRATCH/known_hosts|" "$SCRATCH/posync.conf"
-run
+rp_run
 rc=$?
 t_true "an upload cut short fails (exit $rc)" "$rc" -ne 0
 t_like "... said" "$(cat "$SCRATCH/run.err")" "upload failed"
@@ -68,21 +65,21 @@ t_true "... nothing reached receipt_dir" ! -e "$R/$F"
 
 cp "$SCRATCH/direct.conf" "$SCRATCH/posync.conf"
 mv "$N/$F" "$SCRATCH/$F"	# nothing queued now
-run -n
+rp_run -n
 t_is "receipt-push -n with nothing queued: exit 0" "$?" 0
 t_like "... looks in staging: the note is missing" "$(sftp_requests)" "^opendir \"$S\"\$"
 t_like "... and would remove the part left" "$(cat "$SCRATCH/run.out")" \
 	"^would remove the staging leftover \".*/receipt-staging/$F\"\$"
 t_true "... removes nothing" -f "$S/$F"
-run
+rp_run
 t_is "the real run with nothing queued: exit 0" "$?" 0
 t_is "... sweeps it away" "$(ls "$S")" ""
 t_true "... and notes staging clean again" -f "$NOTE"
-run
+rp_run
 t_is "... the run after does not look at staging" "$(sftp_requests | grep -c "$S")" 0
 
 mv "$SCRATCH/$F" "$N/$F"
-run
+rp_run
 t_is "the file queued again: exit 0" "$?" 0
 t_like "... a run that uploads sweeps staging first" "$(sftp_requests)" "opendir \"$S\""
 t_ok "... and publishes it whole" cmp "$R/$F" "$C/$F"
@@ -95,7 +92,7 @@ ecsv() { printf 'orderId,errorMessage\n%s,Closed\n' "$2" >"$R/error/$1" &&
 	touch -m -d '2 hours ago' "$R/error/$1"; }
 rm -f "$NOTE"
 ecsv e1.csv 1001
-run -v
+rp_run -v
 t_is "a sweep, then the server's clock asked: exit 65" "$?" 65
 t_like "... the clock asked" "$(cat "$SCRATCH/run.err")" "SFTP server's clock is"
 t_true "... staging noted clean all the same" -f "$NOTE"
@@ -103,16 +100,16 @@ t_true "... staging noted clean all the same" -f "$NOTE"
 # ---- a folder in the note's place (a later posync's?): said once a run,
 # never written, and a report's exit stays 65
 rm -f "$NOTE"; mkdir "$NOTE"
-run
+rp_run
 t_is "a folder in place of the note: exit 0" "$?" 0
 t_is "... said once" "$(grep -c 'receipt-push.staging' "$SCRATCH/run.err")" 1
 ecsv e2.csv 1002
-run
+rp_run
 t_is "a folder in place of the note, an error file: exit 65" "$?" 65
 t_is "... said once" "$(grep -c 'receipt-push.staging' "$SCRATCH/run.err")" 1
 t_like "... staging swept" "$(sftp_requests)" "^opendir \"$S\"\$"
 rmdir "$NOTE"
-run
+rp_run
 t_true "the folder gone, the note is written again" -f "$NOTE"
 
 # ---- a note that cannot be removed (as root: chattr +i): said, and the
@@ -123,7 +120,7 @@ printf '[{"order_id": "2", "items": [{"line_id": "1", "quantity": 1}]}]\n' >"$N/
 ecsv e3.csv 1003
 if [ "$(id -u)" = 0 ] && chattr +i "$NOTE" 2>/dev/null; then
 	t_at_exit "chattr -i '$NOTE'"
-	run
+	rp_run
 	t_is "a note that cannot be removed, a receipt and an error file: exit 65" "$?" 65
 	t_is "... said once" "$(grep -c 'receipt-push.staging' "$SCRATCH/run.err")" 1
 	t_ok "... the receipt published" cmp "$R/$G" "$C/$G"

@@ -17,39 +17,17 @@ bed_built receipt-export receipt-push po-export-parse po-import
 # 2 every other round (with a rejected one now and then) until it is
 # Received.  600003: line 2 never reaches HotWax
 # (an unknown SKU), so it must be listed with 0 in every element.
-flow_pos "$SCRATCH/pos.json" \
-	"600001 116 1:K-1:1000 2:K-2:1000" \
-	"600002 116 1:K-3:10" \
-	"600003 116 1:K-4:100 2:NOT-IN-HOTWAX:5"
-flow_up "$SCRATCH/pos.json" NOT-IN-HOTWAX
-t_exit "inbound (the unknown SKU's row refused: 65)" 65 flow_inbound
-
-R=$SFTP_BASE/purchaseorder/receipt
-SP=$SCRATCH/spool/receipt
-mkdir -p "$R"
+flow_three_pos 60000 K
 # every performFind a little slower, so kills land inside receipt-export too
 hw_ctl POST /_sim/fault '{"kind":"delay","path":"performFind","seconds":0.05,"count":1000000}' >/dev/null
 
-# The watcher: "NAME SIZE" for every file it sees in the receipt folder.
-(
-	while [ ! -e "$SCRATCH/stop" ]; do
-		for f in "$R"/*.json; do
-			[ -f "$f" ] && s=$(stat -c %s "$f" 2>/dev/null) && echo "${f##*/} $s"
-		done
-		sleep 0.005
-	done
-) >"$SCRATCH/seen" 2>/dev/null &
-WATCH=$!
-t_at_exit "kill $WATCH"
+# The watcher: "receipt NAME SIZE" for every file it sees in the receipt
+# folder.
+rp_watch 0.005 receipt="$R"
 
 # the store associate, as flow_receive but without asking NetSuite for the
 # facility (every PO here is 116's): it keeps the rounds short
-recv() {
-	_po=$1; shift
-	python3 "$BED/store.py" --url "$HOTWAX_URL" --ca "$HOTWAX_CA" \
-		--token-file "$SCRATCH/hotwax.token" --facility STORE_116 --po "$_po" "$@" >/dev/null ||
-		echo "receiving $_po $* failed" >>"$SCRATCH/recv.err"
-}
+recv() { flow_receive_at 116 "$@" || echo "receiving $* failed" >>"$SCRATCH/recv.err"; }
 rnd() { od -An -N1 -tu1 /dev/urandom | tr -d ' '; }	# 0..255
 FIFO=$SCRATCH/pipe
 ROUNDS=10 i=0 killed=0 kexp=0 reruns_bad=0 imports_bad=0
@@ -121,7 +99,7 @@ t_is "the watcher saw files in the receipt folder" "$(test -s "$SCRATCH/seen" &&
 t_is "every file ever seen there had its final size" "$(python3 - "$SCRATCH/seen" "$R/archive" <<'PY'
 import os, sys
 for l in open(sys.argv[1]):
-    name, size = l.split()
+    _, name, size = l.split()
     if os.path.getsize(os.path.join(sys.argv[2], name)) != int(size):
         print(name, size)
 PY

@@ -31,12 +31,18 @@ t_like "... the good file still makes its batch" "$batch" "^$SP/po/new/good\.csv
 t_is "... two messages, one per bad file" "$(t_err | grep -c 'cannot open')" 2
 t_true "... and the batch is there" -f "$batch"
 
+# odd_json PROG -- PROG (po-import, receipt-push) given a missing .json,
+# a FIFO and a directory: exit 66 for each, said
+odd_json() {
+	t_exit "$1 missing.json: exit 66" 66 $T "$1" "$SCRATCH/in/missing.json" </dev/null
+	t_like "... says so" "$(t_err)" "missing\.json: No such file"
+	t_exit "$1 on a FIFO: exit 66 at once" 66 $T "$1" "$SCRATCH/in/fifo.json" </dev/null
+	t_like "... not a regular file" "$(t_err)" "fifo\.json: not a regular file"
+	t_exit "$1 on a directory: exit 66" 66 $T "$1" "$SCRATCH/in/dir.json" </dev/null
+}
+
 # ---- po-import
-t_exit "po-import missing.json: exit 66" 66 $T po-import "$SCRATCH/in/missing.json" </dev/null
-t_like "... says so" "$(t_err)" "missing\.json: No such file"
-t_exit "po-import on a FIFO: exit 66 at once" 66 $T po-import "$SCRATCH/in/fifo.json" </dev/null
-t_like "... not a regular file" "$(t_err)" "fifo\.json: not a regular file"
-t_exit "po-import on a directory: exit 66" 66 $T po-import "$SCRATCH/in/dir.json" </dev/null
+odd_json po-import
 t_exit "po-import with the missing file, the FIFO and a good batch on stdin: exit 66" 66 \
 	sh -c "printf '%s\n' '$SCRATCH/in/missing.json' '$SCRATCH/in/fifo.json' '$batch' | $T po-import"
 t_is "... the good batch is uploaded" \
@@ -46,11 +52,7 @@ t_true "... and moved to cur/" -f "$SP/po/cur/${batch##*/}"
 # ---- receipt-push
 good=posync_PurchaseOrderReceiptFeed_2026-11-27-10_00_00_000.json
 printf '[{"order_id": "9001", "items": [{"line_id": "1", "quantity": 1}]}]\n' >"$SCRATCH/in/$good"
-t_exit "receipt-push missing.json: exit 66" 66 $T receipt-push "$SCRATCH/in/missing.json" </dev/null
-t_like "... says so" "$(t_err)" "missing\.json: No such file"
-t_exit "receipt-push on a FIFO: exit 66 at once" 66 $T receipt-push "$SCRATCH/in/fifo.json" </dev/null
-t_like "... not a regular file" "$(t_err)" "fifo\.json: not a regular file"
-t_exit "receipt-push on a directory: exit 66" 66 $T receipt-push "$SCRATCH/in/dir.json" </dev/null
+odd_json receipt-push
 t_exit "receipt-push with the missing file and a good one on stdin: exit 66" 66 \
 	sh -c "printf '%s\n' '$SCRATCH/in/missing.json' '$SCRATCH/in/$good' | $T receipt-push"
 t_true "... the good file is published" -f "$SFTP_BASE/purchaseorder/receipt/$good"

@@ -7,30 +7,15 @@
 # spool_init.  Runs as root (tmpfs and bind mounts).
 . "${0%/*}/lib.sh"
 . "$BED/bed.sh"
-
-t_need_tmpfs
-bed_all
-hw_seed_sku_a
-SPOOL=$SCRATCH/spool
+bed_mounts
 SP=$SPOOL/po
-
-# mnt KIND DIR: a tmpfs, or a bind mount of a folder of the same
-# filesystem, on DIR; undone when the test ends
-mnt() {
-	if [ "$1" = tmpfs ]; then
-		mount -t tmpfs -o size=256k posync-test "$2"
-	else
-		mkdir -p "$SCRATCH/elsewhere" && mount --bind "$SCRATCH/elsewhere" "$2"
-	fi || t_bail "cannot mount on $2"
-	t_at_exit "umount $2"
-}
 
 t_exit "a first run makes the spool tree" 0 pi
 printf '[{"externalId":"9441","itemExternalId":"1","productSku":"SKU-A","quantity":1,"externalFacilityId":"116"}]\n' \
 	>"$SP/new/x1.json"
 
 # ---- po/cur on a tmpfs
-mnt tmpfs "$SP/cur"
+t_mount tmpfs "$SP/cur"
 t_exit "po/cur on another filesystem: po-import exits 78" 78 pi
 t_like "naming the folder" "$(t_err)" "spool/po/cur is on another filesystem or mount than .*spool/po"
 t_is "HotWax received nothing" "$(uploads)" 0
@@ -44,7 +29,7 @@ t_like "naming the folder" "$(t_err)" "spool/po/cur is on another"
 umount "$SP/cur"
 
 # ---- receipt/new bound from a folder of the same filesystem
-mnt bind "$SPOOL/receipt/new"
+t_mount bind "$SPOOL/receipt/new"
 t_exit "receipt/new a bind mount (same filesystem): receipt-push exits 78" 78 receipt-push </dev/null
 t_like "naming the folder" "$(t_err)" "spool/receipt/new is on another filesystem or mount than .*spool/receipt"
 t_exit "po-import too (one spool)" 78 pi
@@ -52,7 +37,7 @@ t_is "HotWax still received nothing" "$(uploads)" 0
 umount "$SPOOL/receipt/new"
 
 # ---- a whole area on a filesystem of its own is one filesystem: fine
-mnt tmpfs "$SPOOL/receipt"
+t_mount tmpfs "$SPOOL/receipt"
 t_exit "receipt/ a tmpfs of its own: receipt-push runs, exit 0" 0 receipt-push </dev/null
 t_true "its folders are made there" -d "$SPOOL/receipt/cur"
 t_exit "and po-import, exit 0" 0 pi

@@ -6,11 +6,7 @@
 # dry run on a spool not made yet makes nothing.  Runs as root (tmpfs).
 . "${0%/*}/lib.sh"
 . "$BED/bed.sh"
-
-t_need_tmpfs
-bed_all
-hw_seed_sku_a
-SPOOL=$SCRATCH/spool
+bed_mounts
 PROGS="po-export-parse po-import receipt-export receipt-push"
 
 for p in $PROGS; do
@@ -19,8 +15,7 @@ done
 t_is "nothing is made in the spool" "$(ls -A "$SPOOL")" ""
 
 t_exit "a first run makes the spool tree" 0 po-import </dev/null
-mount -t tmpfs -o size=256k posync-test "$SPOOL/po/cur" || t_bail "cannot mount"
-t_at_exit "umount $SPOOL/po/cur"
+t_mount tmpfs "$SPOOL/po/cur"
 for p in $PROGS; do
 	t_exit "po/cur on a tmpfs: $p exits 78" 78 $p </dev/null
 	t_exit "$p -n exits 78 too" 78 $p -n </dev/null

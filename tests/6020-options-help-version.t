@@ -7,12 +7,11 @@
 # said "po-import" whatever its name); --help and --version are checked
 # as a run's output is: to /dev/full they fail, 74.
 . "${0%/*}/lib.sh"
+. "$BED/posync.sh"
 
 PROGS="po-export-parse po-import receipt-export receipt-push"
 version=$(sed -n 's/^VERSION *= *//p' "$TOP/Makefile")
-for p in $PROGS; do
-	command -v "$p" >/dev/null || t_bail "$p is not built (make all)"
-done
+bed_built $PROGS
 
 # the lines every --help must hold, word for word (-c's text on two
 # lines since review S: every --help line fits 80 columns, 6023)

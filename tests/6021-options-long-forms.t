@@ -7,11 +7,10 @@
 # that would go on to SFTP or HotWax stops at the config (78) after the
 # spool step; what is looked at is what that step did.
 . "${0%/*}/lib.sh"
+. "$BED/posync.sh"
 
 PROGS="po-export-parse po-import receipt-export receipt-push"
-for p in $PROGS; do
-	command -v "$p" >/dev/null || t_bail "$p is not built (make all)"
-done
+bed_built $PROGS
 CONF=$SCRATCH/conf
 SP=$SCRATCH/spool
 printf '[spool]\ndir = %s\n' "$SP" >"$CONF"

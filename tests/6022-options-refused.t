@@ -6,11 +6,10 @@
 # An option's argument missing is said the same way; receipt-export,
 # which takes no file, refuses one; a bad --start-at TIME is said alone.
 . "${0%/*}/lib.sh"
+. "$BED/posync.sh"
 
 PROGS="po-export-parse po-import receipt-export receipt-push"
-for p in $PROGS; do
-	command -v "$p" >/dev/null || t_bail "$p is not built (make all)"
-done
+bed_built $PROGS
 ESC=$(printf '\033')
 
 for p in $PROGS; do

@@ -4,11 +4,10 @@
 # receipt-export's -n line 85 and a --start-at line 87), and the usage on
 # stderr after a bad command line, the same text, does too.
 . "${0%/*}/lib.sh"
+. "$BED/posync.sh"
 
 PROGS="po-export-parse po-import receipt-export receipt-push posync-status"
-for p in $PROGS; do
-	command -v "$p" >/dev/null || t_bail "$p is not built (make all)"
-done
+bed_built $PROGS
 # wide TEXT -- its lines longer than 80 columns, each with its width
 wide() { printf '%s\n' "$1" | awk 'length > 80 { print length ": " $0 }'; }
 

@@ -6,11 +6,10 @@
 # said; an empty POSYNC_CONFIG (POSYNC_CONFIG=$CONF, unset) is refused
 # the same way (78), never taken for unset (the default file).
 . "${0%/*}/lib.sh"
+. "$BED/posync.sh"
 
 PROGS="po-export-parse po-import receipt-export receipt-push"
-for p in $PROGS; do
-	command -v "$p" >/dev/null || t_bail "$p is not built (make all)"
-done
+bed_built $PROGS
 D=$SCRATCH/other
 mkdir -p "$D"
 printf '[spool]\ndir = %s/spool\n' "$D" >"$D/prod.conf"

@@ -7,11 +7,10 @@
 # S).  Both now use the spool rule's first character (spool_lead_ok).
 . "${0%/*}/lib.sh"
 . "$BED/posync.sh"
+. "$BED/posync.sh"
 
 PROGS="po-export-parse po-import receipt-export receipt-push"
-for p in $PROGS; do
-	command -v "$p" >/dev/null || t_bail "$p is not built (make all)"
-done
+bed_built $PROGS
 posync_conf netsuite.receipt_prefix=-ns
 for p in $PROGS; do
 	t_exit "$p, receipt_prefix -ns: 78" 78 "$p" -n </dev/null

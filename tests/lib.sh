@@ -141,6 +141,18 @@ t_need_tmpfs() {
 	rmdir "$SCRATCH/.tmpfs-probe"
 }
 
+# t_mount KIND DIR -- a small tmpfs (KIND tmpfs), or a bind mount of a
+# folder of the same filesystem (KIND bind), on DIR; unmounted when the
+# test ends (t_need_tmpfs first)
+t_mount() {
+	if [ "$1" = tmpfs ]; then
+		mount -t tmpfs -o size=256k posync-test "$2"
+	else
+		mkdir -p "$SCRATCH/elsewhere" && mount --bind "$SCRATCH/elsewhere" "$2"
+	fi || t_bail "cannot mount on $2"
+	t_at_exit "umount $2"
+}
+
 # t_readonly PATH, t_writable PATH -- make PATH (a file or folder) read-only
 # for posync and the bed's sshd, which run as we do, and writable again.
 # An ordinary user takes away the write bits; root writes through them,

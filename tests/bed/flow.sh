@@ -81,11 +81,35 @@ flow_inbound()  { sh -c "$(cron_job po-export-parse)"; }
 flow_outbound() { sh -c "$(cron_job receipt-export)"; }
 
 # flow_receive PO LINE:ACCEPTED[:REJECTED]... -- the store associate.
+# flow_receive_at FACILITY PO LINE:... -- the same, FACILITY's store,
+# without asking NetSuite for the PO's facility (keeps rounds short).
 flow_receive() {
 	_po=$1; shift
 	_fac=$(ns show --po "$_po" | python3 -c 'import json,sys; print(json.load(sys.stdin)["facility"])')
+	flow_receive_at "$_fac" "$_po" "$@"
+}
+flow_receive_at() {
+	_fac=$1 _po=$2; shift 2
 	python3 "$BED/store.py" --url "$HOTWAX_URL" --ca "$HOTWAX_CA" \
 		--token-file "$SCRATCH/hotwax.token" --facility "STORE_$_fac" --po "$_po" "$@" >/dev/null
+}
+
+# flow_three_pos BASE PREFIX -- the three POs of the outbound soak tests,
+# taken in (the inbound run, one check: the unknown SKU's row refused,
+# exit 65): BASE1 two big lines (PREFIX-1, PREFIX-2, 1000 each), BASE2
+# one line of 10 (PREFIX-3), BASE3 a line of 100 (PREFIX-4) and one that
+# never reaches HotWax (NOT-IN-HOTWAX, 5).  R is the receipt folder on
+# this host, SP the spool's receipt/.
+flow_three_pos() {
+	flow_pos "$SCRATCH/pos.json" \
+		"${1}1 116 1:$2-1:1000 2:$2-2:1000" \
+		"${1}2 116 1:$2-3:10" \
+		"${1}3 116 1:$2-4:100 2:NOT-IN-HOTWAX:5"
+	flow_up "$SCRATCH/pos.json" NOT-IN-HOTWAX
+	t_exit "inbound (the unknown SKU's row refused: 65)" 65 flow_inbound
+	R=$SFTP_BASE/purchaseorder/receipt
+	SP=$SCRATCH/spool/receipt
+	mkdir -p "$R"
 }
 
 # flow_round POS.json N -- receive round N (1, 2, ...) of the POs' plan:

@@ -935,13 +935,15 @@ def ctl(sim, method, sub, body):
         return 200, {"processed": sim.process_all_now()}
     if method == "POST" and sub == "fault":
         return ctl_fault(sim, req)
-    if method == "GET" and sub == "faults":
-        with sim.lock:
-            return 200, [dict(f) for f in sim.faults]
-    if method == "POST" and sub == "faults/clear":
-        with sim.lock:
-            sim.faults = []
-        return 200, {"ok": True}
+    # faults, requests: the lists a test reads (GET) and empties (/clear)
+    for name in ("faults", "requests"):
+        if method == "GET" and sub == name:
+            with sim.lock:
+                return 200, [dict(x) for x in getattr(sim, name)]
+        if method == "POST" and sub == name + "/clear":
+            with sim.lock:
+                setattr(sim, name, [])
+            return 200, {"ok": True}
     if method == "POST" and sub == "release-late":
         with sim.lock:
             n = 0
@@ -951,13 +953,6 @@ def ctl(sim, method, sub, body):
                         n += 1
                     r["hiddenUntil"] = None
         return 200, {"released": n}
-    if method == "GET" and sub == "requests":
-        with sim.lock:
-            return 200, [dict(r) for r in sim.requests]
-    if method == "POST" and sub == "requests/clear":
-        with sim.lock:
-            sim.requests = []
-        return 200, {"ok": True}
     # receipt-ids {"OLD": "NEW", ...}: give receipts hostile ids (commas,
     # quotes, CR/LF) for the tests of what posync writes from them
     if method == "POST" and sub == "receipt-ids":

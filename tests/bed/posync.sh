@@ -19,10 +19,20 @@
 #                     po-export-parse's: bed_sshd, posync_conf ARGS; IN and
 #                     AR are the inbox and its archive on this host, SP the
 #                     spool
+#   pep_backlog N PO0 [MINUTES]
+#                     a backlog in IN: N one-line CSVs f1.csv .. fN.csv of
+#                     POs PO0+1 .., oldest first, f1 MINUTES - 1 minutes
+#                     old (MINUTES 600 when not given)
 #   bed_all [section.key=value...]
 #                     bed_hotwax, then bed_pep ARGS: both servers, one
 #                     posync.conf
 #   bed_built PROG... each PROG is built
+#   bed_missing PROG... prints the first PROG not built where the tests
+#                     run it from ($BUILD: the tree, or POSYNC_BINDIR's
+#                     build); false when all are (stops nothing)
+#   bed_mounts        for a spool split across mounts: a tmpfs can be
+#                     mounted here (else the file skips), bed_all, SKU-A
+#                     seeded (hw_seed_sku_a), SPOOL the spool
 #   bed_marker        a local CSV parsed once (one check), its parsed
 #                     marker in M, the ledger in $SCRATCH/ledger.before
 #   sftp_proxy MODE   tests/bed/faultproxy.py (--mode MODE) in front of
@@ -69,21 +79,42 @@ bed_pep() {
 	SP=$SCRATCH/spool
 }
 
+pep_backlog() {
+	_i=1
+	while [ $_i -le $1 ]; do
+		printf '%s\n' "$HDR" "$(($2 + _i)),SKU-A,1,116,1," >"$IN/f$_i.csv"
+		touch -d "$((${3:-600} - _i)) minutes ago" "$IN/f$_i.csv"
+		_i=$((_i + 1))
+	done
+}
+
 bed_all() {
 	bed_hotwax
 	bed_pep "$@"
 }
 
-bed_built() {
+bed_missing() {
 	for _p in "$@"; do
-		[ -x "$TOP/$_p/$_p" ] || t_bail "$_p is not built"
+		[ -x "$BUILD/$_p/$_p" ] || { echo "$_p"; return 0; }
 	done
+	return 1
+}
+
+bed_mounts() {
+	t_need_tmpfs
+	bed_all
+	hw_seed_sku_a
+	SPOOL=$SCRATCH/spool
+}
+
+bed_built() {
+	_p=$(bed_missing "$@") && t_bail "$_p is not built (make all)"
+	:
 }
 
 bed_need() {
-	for _p in "$@"; do
-		[ -x "$TOP/$_p/$_p" ] || t_skip_all "$_p not built"
-	done
+	_p=$(bed_missing "$@") && t_skip_all "$_p not built"
+	:
 }
 
 sftp_proxy() {

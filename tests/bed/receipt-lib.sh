@@ -16,7 +16,20 @@
 #                              a receipt-push publishing all along would:
 #                              receipt-export writes one file a run, folds
 #                              none (for tests of what each run exports)
+#   re_model NAME <TEXT        TEXT (stdin) a Python model of what a run
+#                              must give, importing simclient.py; NAME
+#                              ARGS... runs it.  Each run's own file is
+#                              checked (re_nofold); W is the folder of
+#                              what is wanted; SPOOL, W and the
+#                              simulator's port and CA are exported
 #   re_files                   the files in spool/receipt/new, in name order
+#   re_folded HELD [TEXT]      after an export that folded: one file waits
+#                              in new/, it is not HELD, and it holds TEXT
+#                              when given (two checks, or three)
+#   re_then_more PO COPY       PO (one line of 100 SKU1) received 1 and
+#                              exported (one check: exit 0), its file taken
+#                              to $SCRATCH as NetSuite would, the state then
+#                              copied to COPY; 2 more received since
 #   rp_held [FILE]             the names in receipt-push's held list
 #                              (a notes file), less its version line
 #   re_totals                  "PO LINE QTY" per line, summed over every file
@@ -32,13 +45,24 @@
 #                              this host, R its receipt/, S receipt-staging/,
 #                              SP the spool, N and C its receipt/new and
 #                              receipt/cur; R/archive, S and N are made
+#   bed_rp_logged [overrides]  bed_rp_folders, with internal-sftp's requests
+#                              logged (SSHD_SFTP_LOG, LOG: sftp_requests
+#                              reads them)
 # and what they use:
+#   rp_run [ARG...]            receipt-push ARGs, stdin closed, LOG emptied
+#                              first: its stdout and stderr in
+#                              $SCRATCH/run.out and run.err, its status
 #   rp_two_waiting             F and G: two posync receipt files (POs 1, 2)
 #                              waiting in N, F's name sorting first
 #   pipe                       the crontab's receipt-export | receipt-push
 #   backdate SECONDS           the next receive call makes receipts that old
 #   order ORDERID PO LINE SKU  a HotWax order of PO with one line of 5
 #   elements                   the receipt files in new/, in name order
+#   rp_watch PAUSE LABEL=DIR...  a watcher in the background until
+#                              $SCRATCH/stop exists: a line "LABEL NAME
+#                              SIZE" in $SCRATCH/seen for every file *.json
+#                              it sees in each DIR, a sweep every PAUSE
+#                              seconds (0: at once); WATCH is its pid
 
 re_setup() {
 	hotwax_start || { echo "Bail out! the HotWax simulator did not start"; exit 1; }
@@ -80,6 +104,14 @@ bed_rp_folders() {
 	mkdir -p "$R/archive" "$S" "$N"
 }
 
+bed_rp_logged() {
+	SSHD_SFTP_LOG=$SCRATCH/sftp.log
+	LOG=$SSHD_SFTP_LOG
+	bed_rp_folders "$@"
+}
+
+rp_run() { : >"$LOG"; receipt-push "$@" </dev/null >"$SCRATCH/run.out" 2>"$SCRATCH/run.err"; }
+
 rp_two_waiting() {
 	F=posync_PurchaseOrderReceiptFeed_2026-01-01-00_00_00_000.json
 	G=posync_PurchaseOrderReceiptFeed_2026-01-01-00_15_00_000.json
@@ -95,6 +127,23 @@ backdate() {
 
 order() {
 	hw_ctl POST /_sim/orders "{\"orderId\":\"$1\",\"externalId\":\"$2\",\"facilityId\":\"F1\",\"items\":[{\"orderItemSeqId\":\"00001\",\"externalId\":\"$3\",\"productId\":\"$4\",\"quantity\":5}]}" >/dev/null
+}
+
+rp_watch() {
+	_pause=$1; shift
+	(
+		while [ ! -e "$SCRATCH/stop" ]; do
+			for _ld in "$@"; do
+				for _f in "${_ld#*=}"/*.json; do
+					[ -f "$_f" ] && _s=$(stat -c %s "$_f" 2>/dev/null) &&
+						echo "${_ld%%=*} ${_f##*/} $_s"
+				done
+			done
+			[ "$_pause" = 0 ] || sleep "$_pause"
+		done
+	) >"$SCRATCH/seen" 2>/dev/null &
+	WATCH=$!
+	t_at_exit "kill $WATCH"
 }
 
 elements() { for f in $(re_files); do cat "$SPOOL/receipt/new/$f"; done; }
@@ -150,6 +199,31 @@ re_nofold() {
 	t_at_exit "rm -f '$SCRATCH/.nofold'; kill $_nofold"
 	# taken once flock(1) holds it
 	until ! flock -n "$SPOOL/state/receipt-publish.lock" true; do sleep 0.05; done
+}
+
+re_then_more() {
+	ns_po "$1" 1:SKU1:100
+	recv "$1" 1=1
+	t_exit "a first export" 0 receipt-export
+	mv "$SPOOL/receipt/new/"*.json "$SCRATCH/"
+	cp "$ST" "$2"
+	recv "$1" 1=2
+}
+
+re_model() {
+	re_nofold
+	W=$SCRATCH/want
+	mkdir -p "$W"
+	export SPOOL W HOTWAX_PORT HOTWAX_CA
+	cat >"$SCRATCH/$1.py" || t_bail "cannot write $1.py"
+	eval "$1() { PYTHONPATH=\$BED python3 \"\$SCRATCH/$1.py\" \"\$@\"; }"
+}
+
+re_folded() {
+	t_is "... folds: one file waits" "$(re_files | wc -l)" 1
+	t_is "... not the held one" "$(re_files | grep -c "^$1\$")" 0
+	[ $# -lt 2 ] || t_is "... holding both runs' receipts" \
+		"$(cat "$SPOOL/receipt/new/$(re_files)")" "$2"
 }
 
 re_files() {

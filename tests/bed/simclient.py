@@ -1,13 +1,19 @@
 # tests/bed/simclient.py -- what the receipt tests' Python models share:
 # a client of the HotWax simulator (hotwax-sim.py) over its HTTPS, with
 # the test's throwaway CA and API token, and a quantity written as
-# receipt-export writes it.  Import it with PYTHONPATH=$BED.
+# receipt-export writes it.  Import it with PYTHONPATH=$BED (re_model
+# does).
 import http.client
 import json
 import os
 import ssl
 import sys
 from decimal import Decimal as D
+
+
+# the test's folders, exported by receipt-lib.sh's re_model: its scratch
+# folder, the folder of what it wants, the spool ("" outside a model)
+S, W, SPOOL = (os.environ.get(k, "") for k in ("SCRATCH", "W", "SPOOL"))
 
 
 def fmt(q):
