@@ -146,8 +146,9 @@ grow(struct map *m)
 static uint32_t
 add_text(struct map *m, const char *key, size_t klen)
 {
-	size_t off = m->tlen, inside = m->txt && key >= m->txt &&
-	    key < m->txt + m->tlen, at = inside ? (size_t)(key - m->txt) : 0;
+	uintptr_t at = (uintptr_t)key - (uintptr_t)m->txt;
+	size_t off = m->tlen;
+	int inside = m->txt && at < m->tlen;
 
 	if (memchr(key, 0, klen))
 		msg_die(EX_SOFTWARE, "map: a key holding a NUL");
