@@ -33,7 +33,7 @@ struct map {
 };
 
 static size_t
-roundup(size_t x, size_t a)
+align_up(size_t x, size_t a)
 {
 	return (x + a - 1) & ~(a - 1);
 }
@@ -76,8 +76,8 @@ map_new(size_t vsize)
 	size_t a = valign(vsize);
 
 	m->vsize = vsize;
-	m->voff = roundup(sizeof(uint32_t), a);
-	m->esize = roundup(m->voff + vsize, a);
+	m->voff = align_up(sizeof(uint32_t), a);
+	m->esize = align_up(m->voff + vsize, a);
 	return m;
 }
 
