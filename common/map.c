@@ -40,13 +40,14 @@ align_up(size_t x, size_t a)
 
 /* What a value of vsize bytes needs: the largest power of two dividing
  * vsize (a type's size is a multiple of its alignment), up to
- * max_align_t's; at least the 4 of the header before it. */
+ * max_align_t's; at least the 4 of the header before it (and for no
+ * value at all). */
 static size_t
 valign(size_t vsize)
 {
 	size_t a = vsize & -vsize;
 
-	if (a == 0 || a > _Alignof(max_align_t))
+	if (a > _Alignof(max_align_t))
 		a = _Alignof(max_align_t);
 	return a < sizeof(uint32_t) ? sizeof(uint32_t) : a;
 }
