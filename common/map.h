@@ -1,17 +1,24 @@
 /*
  * map -- a string-keyed hash table whose values are small fixed-size
- * records held in the table itself (one allocation per key, none per
- * value).  What it promises:
+ * records held in the table itself: a few large arrays (the keys' text
+ * back to back, an entry of a 4-byte header and the value each, a
+ * 4-byte index slot), no allocation per key or value.  What it promises:
  *   - map_put gives the value of a key, zeroed when the key is new (or
  *     was deleted): the caller fills it in place;
- *   - a value pointer stays valid until the next map_put on that map
- *     (the table may move when it grows), never longer;
+ *   - a value is aligned as a value of its size needs (any type of that
+ *     size: int64_t, double, pointers, structs of them);
+ *   - a value pointer, and a key pointer from map_next or map_sorted,
+ *     stays valid until the next map_put on that map (the arrays move
+ *     when they grow), never longer: a caller keeps a key across a put
+ *     by copying it (a key the map gave may be given straight back to
+ *     map_put, map_get or map_del);
  *   - map_next walks the live keys in the order they were first put
  *     (deleted keys are skipped), map_sorted in strcmp order;
- *   - keys are copied; they may hold any byte but NUL.
+ *   - keys are copied; they may hold any byte but NUL (map_putn dies on
+ *     one, map_getn finds none).
  * What a value points to is the caller's: walk the map to free it before
- * map_free.  Used by polines (PO lines), receipts (the ledger, the POs)
- * and receipt-export's per-run tables.
+ * map_free.  Used by polines (PO lines), receipts (the ledger through
+ * receipt_ids.h, the POs) and receipt-export's per-run tables.
  */
 #ifndef POSYNC_MAP_H
 #define POSYNC_MAP_H
@@ -47,8 +54,8 @@ size_t map_count(const struct map *m);
 void *map_next(const struct map *m, size_t *it, const char **key);
 
 /* The live keys sorted by strcmp, in a malloc'd array of n (the caller
- * frees the array, not the keys; they are valid until the next map_put,
- * map_del or map_free). */
+ * frees the array, not the keys; they are valid until the next map_put
+ * or map_free). */
 const char **map_sorted(const struct map *m, size_t *n);
 
 #endif

@@ -2,10 +2,9 @@
  * receipt_ids -- a compact set of HotWax receipt ids, each with a time
  * (epoch ms): receipt-export's ledger of exported receipts
  * (receipt_state.c) and the ids one run took (receipt_input.c).  Up to
- * RX_MAX_NEW ids a run, and the query window's in the state, so they
- * are held in a few large arrays, not one allocation per id: the ids'
- * text back to back, a 16-byte record each and a 4-byte index slot
- * (map.h's table costs about 90 bytes an id; this about 35).
+ * RX_MAX_NEW ids a run, and the query window's in the state: a map
+ * (map.h) of id to time, whose few large arrays cost about 35 bytes an
+ * id (the text, a 16-byte entry, two 4-byte index slots).
  * What it promises:
  *   - rx_ids_put gives a new id, or replaces the time of one there (a
  *     dropped id comes back as new);

@@ -1,8 +1,10 @@
 /*
  * Unit tests for common/map.c: put, get, delete and walk, values kept
  * across growth, order of first put, sorted keys, keys with TAB and
- * lengths, a deleted key coming back zeroed.
+ * lengths, a deleted key coming back zeroed, values aligned as their
+ * size needs, a key the map gave put back while the keys' text moves.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,11 +112,108 @@ keys(void)
 	map_free(m);
 }
 
+/* What a value of vsize bytes needs (map.h): the largest power of two
+ * dividing it, up to max_align_t's. */
+static size_t
+need(size_t vsize)
+{
+	size_t a = vsize & -vsize;
+
+	return a > _Alignof(max_align_t) ? _Alignof(max_align_t) : a;
+}
+
+static void
+aligned(void)
+{
+	static const size_t sizes[] = { 1, 2, 3, 4, 6, 8, 12, 16, 24, 40,
+	    sizeof(double), sizeof(void *), sizeof(long double),
+	    sizeof(max_align_t), 2 * sizeof(max_align_t) };
+	size_t i, k, bad = 0, lost = 0;
+	char key[16];
+	unsigned char *p;
+
+	for (i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		struct map *m = map_new(sizes[i]);
+
+		for (k = 0; k < 300; k++) {
+			snprintf(key, sizeof key, "k%zu", k);
+			p = map_put(m, key, NULL);
+			bad += (uintptr_t)p % need(sizes[i]) != 0;
+			memset(p, (int)(k & 0xff), sizes[i]);
+		}
+		for (k = 0; k < 300; k++) {
+			snprintf(key, sizeof key, "k%zu", k);
+			p = map_get(m, key);
+			lost += !p || p[0] != (unsigned char)k ||
+			    p[sizes[i] - 1] != (unsigned char)k;
+		}
+		map_free(m);
+	}
+	is_int(bad, 0, "every value aligned as its size needs (15 sizes)");
+	is_int(lost, 0, "... and whole, neighbours not overwritten");
+}
+
+static void
+typed(void)
+{
+	struct map *m = map_new(sizeof(double));
+	struct map *p = map_new(sizeof(char *));
+	char key[16], *s = "x";
+	size_t k, bad = 0;
+
+	for (k = 0; k < 1000; k++) {
+		snprintf(key, sizeof key, "%zu", k);
+		*(double *)map_put(m, key, NULL) = (double)k / 4;
+		*(char **)map_put(p, key, NULL) = s + (k & 1);
+	}
+	for (k = 0; k < 1000; k++) {
+		snprintf(key, sizeof key, "%zu", k);
+		bad += *(double *)map_get(m, key) != (double)k / 4;
+		bad += *(char **)map_get(p, key) != s + (k & 1);
+	}
+	is_int(bad, 0, "double and pointer values kept across growth");
+	map_free(m);
+	map_free(p);
+}
+
+/* Keys the map gave, put back: a suffix of the last key put is new
+ * text read from the map's own text while that text grows. */
+static void
+own_keys(void)
+{
+	struct map *m = map_new(sizeof(int64_t));
+	char big[301], want[301];
+	const char *k = NULL, *kk;
+	size_t i, it, bad = 0;
+
+	memset(big, 'a', 300);
+	big[300] = 0;
+	map_put(m, big, NULL);
+	for (i = 0; i < 300; i++) {
+		for (it = 0; map_next(m, &it, &kk) != NULL; )
+			k = kk;		/* the last key put */
+		*(int64_t *)map_put(m, k + 1, NULL) = (int64_t)i;
+	}
+	is_int(map_count(m), 301, "301 keys, each a suffix of the one before");
+	for (i = 0; i < 300; i++) {
+		memset(want, 'a', 299 - i);
+		want[299 - i] = 0;
+		bad += !map_get(m, want) || *(int64_t *)map_get(m, want) !=
+		    (int64_t)i;
+	}
+	is_int(bad, 0, "... each with its text and value");
+	ok(map_getn(m, "a\0a", 3) == NULL, "a key holding a NUL is not there");
+	map_free(m);
+}
+
 int
 main(void)
 {
 	basics();
 	growth();
 	keys();
+	aligned();
+	typed();
+	own_keys();
 	return done_testing();
 }
