@@ -60,6 +60,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "flusher.h"
 #include "future.h"
 #include "input.h"
 #include "lock.h"
@@ -107,6 +108,7 @@ struct run {
 				 * hash's names (pohash_legacy) */
 	int hash_st;		/* EX_IOERR: SPOOL/state/po-hash not written */
 	struct future future;	/* SPOOL/state/po-future (future.h) */
+	struct flusher *fl;	/* closes the batches (flusher.h) */
 	unsigned long made;	/* batches made this run: their mtimes' ns */
 	unsigned long nprov;	/* files parsed this run: provisional names */
 	int archive_st, error_st;	/* po_archive_dir, po_error_dir:
@@ -497,12 +499,10 @@ batch_close(struct job *j)
 		msg_warnerr("cannot set the time of %s", j->btmp);
 		r = EX_IOERR;
 	}
-	if (close(j->bfd) < 0 && r == 0) {
-		msg_warnerr("cannot write %s", j->btmp);
-		r = EX_IOERR;
-	}
+	/* closed, its writeback begun, on the flusher's thread: a failed
+	 * close fails the run's sync (sync_all) */
+	flusher_close(j->run->fl, j->bfd, j->btmp);
 	j->bfd = -1;
-	free(j->btmp);
 	j->btmp = NULL;
 	/* a crash with a file part parsed: issue 12's tests */
 	test_point("batch-closed");
@@ -1316,6 +1316,8 @@ sync_all(struct run *run)
 	struct stat a, b;
 	int r;
 
+	if (flusher_join(run->fl) != 0)
+		return EX_IOERR;
 	if ((r = spool_sync_area(run->po_area)) != 0)
 		return r;
 	if (stat(run->po_area, &a) == 0 && stat(run->parsed_dir, &b) == 0 &&
@@ -2758,6 +2760,7 @@ setup(struct run *run)
 	run->po_area = spool_area_path(dir, "po", NULL);
 	run->parsed_dir = parsedmark_dir(dir);
 	run->hash_st = pohash_legacy(dir, run->dry, &run->old);
+	run->fl = flusher_new();
 	return 0;
 }
 
@@ -2876,6 +2879,7 @@ main(int argc, char **argv)
 			st = exit_merge(st, prune(&r));
 		st = exit_merge(st, r.hash_st);
 	}
+	flusher_free(r.fl);
 	free(r.po_area);
 	free(r.parsed_dir);
 	pohash_old_free(&r.old);
