@@ -28,7 +28,7 @@ struct flusher {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;	/* the queue or end changed */
 	struct queued q[FLUSHER_FDS];
-	size_t n;
+	size_t n, cap;		/* queued, and at most (flusher.h) */
 	int started, end;
 	char *bad;		/* the first file whose close failed */
 	int bad_errno;
@@ -39,7 +39,11 @@ struct flusher *
 flusher_new(void)
 {
 	struct flusher *f = xcalloc(1, sizeof *f);
+	size_t room = fd_room() / 8;
 
+	f->cap = room < FLUSHER_FDS ? room : FLUSHER_FDS;
+	if (f->cap < 2)
+		f->cap = 0;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
 	return f;
@@ -76,7 +80,7 @@ run(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&f->mu);
-		while (f->n < FLUSHER_FDS / 2 && !f->end)
+		while (f->n < f->cap / 2 && !f->end)
 			pthread_cond_wait(&f->cv, &f->mu);
 		k = f->n;
 		memcpy(mine, f->q, k * sizeof *mine);
@@ -95,19 +99,25 @@ flusher_close(struct flusher *f, int fd, char *path)
 {
 	struct queued w = { fd, path };
 
-	if (!f->started && pthread_create(&f->t, NULL, run, f) == 0)
+	if (f->cap && !f->started && pthread_create(&f->t, NULL, run, f) == 0)
 		f->started = 1;
 	if (!f->started) {
 		finish(f, &w);
 		return;
 	}
 	pthread_mutex_lock(&f->mu);
-	while (f->n == FLUSHER_FDS)
+	while (f->n == f->cap)
 		pthread_cond_wait(&f->cv, &f->mu);
 	f->q[f->n++] = w;
-	if (f->n >= FLUSHER_FDS / 2)
+	if (f->n >= f->cap / 2)
 		pthread_cond_signal(&f->cv);
 	pthread_mutex_unlock(&f->mu);
+}
+
+size_t
+flusher_fds(const struct flusher *f)
+{
+	return f->cap;
 }
 
 int

@@ -7,7 +7,10 @@
  * What it promises:
  *   - flusher_close takes an open fd and its path (freed here) and
  *     returns at once; the file is closed before flusher_join returns;
- *   - no more than FLUSHER_FDS of those files are open at any time;
+ *   - no more of those files are open at any time than flusher_fds
+ *     says: FLUSHER_FDS, or fewer when the open files limit leaves
+ *     little room (an eighth of it, counted at flusher_new; none below
+ *     2, and then files are closed at once, as without a thread);
  *   - flusher_join says each close that failed ("cannot write PATH") and
  *     returns -1 when one did, else 0; the flusher may be used again;
  *   - without a thread (pthread_create failed) files are closed at once,
@@ -18,6 +21,8 @@
 #ifndef POSYNC_FLUSHER_H
 #define POSYNC_FLUSHER_H
 
+#include <stddef.h>
+
 #define FLUSHER_FDS	16
 
 struct flusher;
@@ -27,6 +32,7 @@ struct flusher *flusher_new(void);
 void flusher_free(struct flusher *f);
 
 void flusher_close(struct flusher *f, int fd, char *path);
+size_t flusher_fds(const struct flusher *f);
 int flusher_join(struct flusher *f);
 
 #endif

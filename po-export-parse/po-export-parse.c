@@ -54,7 +54,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -2178,25 +2177,16 @@ ahead_worth(struct run *run, const struct sftp_entry *e, time_t now)
 
 /* How many read-ahead copies the open files limit leaves room for: each
  * holds an fd till its turn, while the parse, the raw copy and the rest of
- * the run need theirs (AHEAD_SPARE above the lowest free fd). */
+ * the run need theirs (AHEAD_SPARE, and the batches the flusher may hold,
+ * above the lowest free fd). */
 static size_t
-ahead_room(void)
+ahead_room(struct run *run)
 {
-	struct rlimit rl;
-	rlim_t used;
-	int fd;
+	size_t room = fd_room(), spare = AHEAD_SPARE + flusher_fds(run->fl);
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+	if (room <= spare)
 		return 0;
-	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	close(fd);
-	used = (rlim_t)fd + AHEAD_SPARE;
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= used)
-		return 0;
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur - used < AHEAD_FILES)
-		return (size_t)(rl.rlim_cur - used);
-	return AHEAD_FILES;
+	return room - spare < AHEAD_FILES ? room - spare : AHEAD_FILES;
 }
 
 /*
@@ -2234,7 +2224,7 @@ static void
 read_ahead(struct run *run, const struct sftp_entry *ents, size_t i, size_t n)
 {
 	time_t now = future_now(&run->future);
-	size_t room = ahead_room();
+	size_t room = ahead_room(run);
 	uint64_t bytes = 0, cap;
 	struct sftp_req *r;
 	struct ahead *a;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -100,6 +101,36 @@ test_bad_close(struct flusher *f)
 	free(err);
 }
 
+/* Little room under the open files limit: no files held, each closed at
+ * once; with room, FLUSHER_FDS at the most. */
+static void
+test_room(void)
+{
+	struct rlimit was, low;
+	struct flusher *f;
+	int fds[4];
+
+	f = flusher_new();
+	ok(flusher_fds(f) >= 2 && flusher_fds(f) <= FLUSHER_FDS,
+	    "with room: holds 2 to %d files (%zu)", FLUSHER_FDS, flusher_fds(f));
+	flusher_free(f);
+	if (getrlimit(RLIMIT_NOFILE, &was) != 0)
+		return;
+	low = was;
+	low.rlim_cur = 16;
+	if (setrlimit(RLIMIT_NOFILE, &low) != 0) {
+		ok(0, "cannot lower RLIMIT_NOFILE: %s", strerror(errno));
+		return;
+	}
+	f = flusher_new();
+	is_int(flusher_fds(f), 0, "16 files allowed: holds none");
+	hand_over(f, fds, 4, "r");
+	is_int(still_open(fds, 4), 0, "  each closed at once, before the join");
+	is_int(flusher_join(f), 0, "  and the join says 0");
+	flusher_free(f);
+	setrlimit(RLIMIT_NOFILE, &was);
+}
+
 int
 main(void)
 {
@@ -111,6 +142,7 @@ main(void)
 	test_all_closed(f);
 	test_bad_close(f);
 	flusher_free(f);
+	test_room();
 	f = flusher_new();
 	hand_over(f, (int[3]){0}, 3, "e");
 	flusher_free(f);	/* joins: nothing leaks (ASan's run) */
