@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -325,6 +326,22 @@ fail:
 	buf_free(&b);
 	errno = e;
 	return -1;
+}
+
+size_t
+fd_room(void)
+{
+	struct rlimit rl;
+	int fd;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return SIZE_MAX;
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	close(fd);
+	return rl.rlim_cur > (rlim_t)fd ? (size_t)(rl.rlim_cur - (rlim_t)fd) : 0;
 }
 
 int

@@ -60,6 +60,9 @@ int open_regular(const char *path, int flags);
 int read_file(const char *path, size_t max, char **data, size_t *len);
 /* write(2) all of it, retrying on EINTR; -1 with errno. */
 int write_all(int fd, const void *p, size_t n);
+/* How many more files this process may open (RLIMIT_NOFILE above the
+ * lowest free descriptor); SIZE_MAX without a limit, 0 when unknown. */
+size_t fd_room(void);
 
 /* FNV-1a 64-bit, chainable: pass the previous result as h (start with
  * FNV64_INIT).  For stable names, not for security. */

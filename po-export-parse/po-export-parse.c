@@ -54,12 +54,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "flusher.h"
 #include "future.h"
 #include "input.h"
 #include "lock.h"
@@ -107,6 +107,7 @@ struct run {
 				 * hash's names (pohash_legacy) */
 	int hash_st;		/* EX_IOERR: SPOOL/state/po-hash not written */
 	struct future future;	/* SPOOL/state/po-future (future.h) */
+	struct flusher *fl;	/* closes the batches (flusher.h) */
 	unsigned long made;	/* batches made this run: their mtimes' ns */
 	unsigned long nprov;	/* files parsed this run: provisional names */
 	int archive_st, error_st;	/* po_archive_dir, po_error_dir:
@@ -497,12 +498,10 @@ batch_close(struct job *j)
 		msg_warnerr("cannot set the time of %s", j->btmp);
 		r = EX_IOERR;
 	}
-	if (close(j->bfd) < 0 && r == 0) {
-		msg_warnerr("cannot write %s", j->btmp);
-		r = EX_IOERR;
-	}
+	/* closed, its writeback begun, on the flusher's thread: a failed
+	 * close fails the run's sync (sync_all) */
+	flusher_close(j->run->fl, j->bfd, j->btmp);
 	j->bfd = -1;
-	free(j->btmp);
 	j->btmp = NULL;
 	/* a crash with a file part parsed: issue 12's tests */
 	test_point("batch-closed");
@@ -1316,6 +1315,8 @@ sync_all(struct run *run)
 	struct stat a, b;
 	int r;
 
+	if (flusher_join(run->fl) != 0)
+		return EX_IOERR;
 	if ((r = spool_sync_area(run->po_area)) != 0)
 		return r;
 	if (stat(run->po_area, &a) == 0 && stat(run->parsed_dir, &b) == 0 &&
@@ -2176,25 +2177,16 @@ ahead_worth(struct run *run, const struct sftp_entry *e, time_t now)
 
 /* How many read-ahead copies the open files limit leaves room for: each
  * holds an fd till its turn, while the parse, the raw copy and the rest of
- * the run need theirs (AHEAD_SPARE above the lowest free fd). */
+ * the run need theirs (AHEAD_SPARE, and the batches the flusher may hold,
+ * above the lowest free fd). */
 static size_t
-ahead_room(void)
+ahead_room(struct run *run)
 {
-	struct rlimit rl;
-	rlim_t used;
-	int fd;
+	size_t room = fd_room(), spare = AHEAD_SPARE + flusher_fds(run->fl);
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+	if (room <= spare)
 		return 0;
-	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	close(fd);
-	used = (rlim_t)fd + AHEAD_SPARE;
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= used)
-		return 0;
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur - used < AHEAD_FILES)
-		return (size_t)(rl.rlim_cur - used);
-	return AHEAD_FILES;
+	return room - spare < AHEAD_FILES ? room - spare : AHEAD_FILES;
 }
 
 /*
@@ -2232,7 +2224,7 @@ static void
 read_ahead(struct run *run, const struct sftp_entry *ents, size_t i, size_t n)
 {
 	time_t now = future_now(&run->future);
-	size_t room = ahead_room();
+	size_t room = ahead_room(run);
 	uint64_t bytes = 0, cap;
 	struct sftp_req *r;
 	struct ahead *a;
@@ -2758,6 +2750,7 @@ setup(struct run *run)
 	run->po_area = spool_area_path(dir, "po", NULL);
 	run->parsed_dir = parsedmark_dir(dir);
 	run->hash_st = pohash_legacy(dir, run->dry, &run->old);
+	run->fl = flusher_new();
 	return 0;
 }
 
@@ -2876,6 +2869,7 @@ main(int argc, char **argv)
 			st = exit_merge(st, prune(&r));
 		st = exit_merge(st, r.hash_st);
 	}
+	flusher_free(r.fl);
 	free(r.po_area);
 	free(r.parsed_dir);
 	pohash_old_free(&r.old);
