@@ -5,18 +5,22 @@
  * disk and waits less.  Nothing here makes data durable: the caller's
  * sync does, and it still reports a failed writeback.
  * What it promises:
- *   - flusher_close takes an open fd and its path (freed here) and
- *     returns at once; the file is closed before flusher_join returns;
- *   - no more of those files are open at any time than flusher_fds
- *     says: FLUSHER_FDS, or fewer when the open files limit leaves
- *     little room (an eighth of it, counted at flusher_new; none below
- *     2, and then files are closed at once, as without a thread);
- *   - flusher_join says each close that failed ("cannot write PATH") and
- *     returns -1 when one did, else 0; the flusher may be used again;
+ *   - flusher_close takes an open fd, the words that name it in a
+ *     message ("batch 3 of \"po.csv\"", freed here) and the caller's tag
+ *     for the work it belongs to, and returns at once; the file is
+ *     closed before flusher_join returns;
+ *   - no more of those files are open at any time, queued or being
+ *     closed, than flusher_fds says: FLUSHER_FDS, or fewer when the open
+ *     files limit leaves little room (an eighth of it, counted at
+ *     flusher_new; none below 2, and then each is closed at once);
+ *   - flusher_join says each tag's first failed close ("cannot write
+ *     WHAT: why", and how many more of that tag failed) and returns -1
+ *     when one failed, else 0; until the next join, flusher_failed says
+ *     whether a tag's did, so one file's failure fails that file alone;
  *   - without a thread (pthread_create failed) files are closed at once,
- *     and a failed close is said by flusher_join all the same;
- *   - the thread calls only sync_file_range, close and free: never
- *     msg.h, the spool or anything else of the run's.
+ *     and a failure is said and kept by flusher_join all the same;
+ *   - the thread calls only sync_file_range, close, realloc and free:
+ *     never msg.h, the spool or anything else of the run's.
  */
 #ifndef POSYNC_FLUSHER_H
 #define POSYNC_FLUSHER_H
@@ -31,8 +35,9 @@ struct flusher *flusher_new(void);
 /* Joins first: every file closed. */
 void flusher_free(struct flusher *f);
 
-void flusher_close(struct flusher *f, int fd, char *path);
+void flusher_close(struct flusher *f, int fd, char *what, unsigned long tag);
 size_t flusher_fds(const struct flusher *f);
 int flusher_join(struct flusher *f);
+int flusher_failed(const struct flusher *f, unsigned long tag);
 
 #endif

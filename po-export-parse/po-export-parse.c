@@ -165,6 +165,8 @@ struct job {
 				 * (pohash.h): marker_settles or old_names
 				 * may name the file by it */
 	char prov[17];		/* its output's hash until then: provisional */
+	unsigned long serial;	/* this run's number for it: its prov, the
+				 * flusher's tag */
 	struct feed *feed;	/* where its bytes come from */
 	unsigned long rows, good, rejected, recovered, batches;
 	unsigned long written;	/* batches this run wrote in tmp/ */
@@ -499,9 +501,11 @@ batch_close(struct job *j)
 		r = EX_IOERR;
 	}
 	/* closed, its writeback begun, on the flusher's thread: a failed
-	 * close fails the run's sync (sync_all) */
-	flusher_close(j->run->fl, j->bfd, j->btmp);
+	 * close fails this file alone (commit_jobs) */
+	flusher_close(j->run->fl, j->bfd,
+	    xasprintf("batch %lu of %s", j->batches, j->qname), j->serial);
 	j->bfd = -1;
+	free(j->btmp);
 	j->btmp = NULL;
 	/* a crash with a file part parsed: issue 12's tests */
 	test_point("batch-closed");
@@ -1315,8 +1319,6 @@ sync_all(struct run *run)
 	struct stat a, b;
 	int r;
 
-	if (flusher_join(run->fl) != 0)
-		return EX_IOERR;
 	if ((r = spool_sync_area(run->po_area)) != 0)
 		return r;
 	if (stat(run->po_area, &a) == 0 && stat(run->parsed_dir, &b) == 0 &&
@@ -1335,6 +1337,18 @@ sync_all(struct run *run)
  * without its marker is parsed again, and writes only the batches not
  * in new/ yet.
  */
+/* A batch of j that could not be closed (said by flusher_join): the
+ * file is left for the next run, alone. */
+static int
+unclosed(struct job *j)
+{
+	if (!flusher_failed(j->run->fl, j->serial))
+		return 0;
+	msg_warn("%s: the file stays where it is and is read again by the "
+	    "next run", j->qname);
+	return 1;
+}
+
 static void
 commit_jobs(struct run *run, struct job **jobs, int *rs, size_t n)
 {
@@ -1342,9 +1356,11 @@ commit_jobs(struct run *run, struct job **jobs, int *rs, size_t n)
 	int r, wrote = 0, marked = 0;
 
 	test_point("staged");
+	(void)flusher_join(run->fl);	/* every batch closed, failures said */
 	r = sync_all(run);
 	for (i = 0; i < n; i++)
-		rs[i] = r ? r : publish(jobs[i], &wrote);
+		rs[i] = r ? r : unclosed(jobs[i]) ? EX_IOERR :
+		    publish(jobs[i], &wrote);
 	if (r == 0 && wrote && (r = spool_sync_dir(run->po_area, "new")) != 0)
 		for (i = 0; i < n; i++)
 			rs[i] = exit_merge(rs[i], r);
@@ -1614,7 +1630,8 @@ job_new(struct run *run, struct feed *f, const char *name, time_t mtime)
 	/* a hash no file has, this file's alone in this process (tmp/'s
 	 * names end in .PID), and a name no remote file's can be: "=p" is
 	 * never in a safename(3) ('=' is followed by hex or '_') */
-	snprintf(j->prov, sizeof j->prov, "=p%014lx", ++run->nprov);
+	j->serial = ++run->nprov;
+	snprintf(j->prov, sizeof j->prov, "=p%014lx", j->serial);
 	j->rej.suffix = REJECTS_SUFFIX;
 	j->rec.suffix = SPOOL_RECOVERED_SUFFIX;
 	file_times(j, f->fd, mtime);
