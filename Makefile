@@ -165,13 +165,16 @@ fuzz-replay: fuzz-build
 # program, so the test that ran it fails and shows the report.  Left out:
 # the build and unit-only tests (they run no program, and the unit
 # binaries are sanitized already), the tests of the docs and the code's
-# shape (they read text), the demo (the same flow as 5007-e2e), and the
-# alert rules and systemd units (no posync program runs in them).
+# shape (they read text), the demo (the same flow as 5007-e2e), the
+# alert rules and systemd units (no posync program runs in them), and the
+# package (built from a copy of the tree with the normal flags: no
+# sanitized program is in it).
 SAN_DIR   = build/san
 SAN_SKIP  = tests/00%.t tests/01%.t tests/02%.t tests/6015-fuzz-replay.t \
             tests/6001-demo.t tests/6002-readme.t tests/6003-docs.t \
             tests/6023-options-help-width.t tests/6032-hacking.t \
-            tests/6044-metrics-docs.t tests/6051-systemd-units.t
+            tests/6044-metrics-docs.t tests/6050-deb.t \
+            tests/6051-systemd-units.t
 SAN_TESTS = $(filter-out $(SAN_SKIP),$(wildcard tests/*.t))
 SAN_CFLAGS = $(ALL_CFLAGS) -O1 -g $(SAN)
 SAN_FLAGS = $(SAN_DIR)/flags
