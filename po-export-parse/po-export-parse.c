@@ -1327,16 +1327,6 @@ sync_all(struct run *run)
 	return spool_sync(run->parsed_dir);
 }
 
-/*
- * The durable end of n staged files, with syncs that do not grow with
- * the files: one sync of what they wrote (batches, ledger, side CSVs,
- * markers' content), then every batch into new/ and one fsync of new/
- * (the ledger is durable first: a line HotWax knows is always one the
- * receipt side knows too), then the markers into parsed/ and one fsync
- * of it.  rs[i] gets each file's result.  A crash anywhere: a file
- * without its marker is parsed again, and writes only the batches not
- * in new/ yet.
- */
 /* A batch of j that could not be closed (said by flusher_join): the
  * file is left for the next run, alone. */
 static int
@@ -1349,6 +1339,17 @@ unclosed(struct job *j)
 	return 1;
 }
 
+/*
+ * The durable end of n staged files, with syncs that do not grow with
+ * the files: their batches all closed (the flusher joined; a file with
+ * one that could not be closed stays, alone), one sync of what they wrote
+ * (batches, ledger, side CSVs, markers' content), then every batch into
+ * new/ and one fsync of new/ (the ledger is durable first: a line HotWax
+ * knows is always one the receipt side knows too), then the markers into
+ * parsed/ and one fsync of it.  rs[i] gets each file's result.  A crash anywhere: a file
+ * without its marker is parsed again, and writes only the batches not
+ * in new/ yet.
+ */
 static void
 commit_jobs(struct run *run, struct job **jobs, int *rs, size_t n)
 {
