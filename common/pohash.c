@@ -9,9 +9,11 @@
 #include <sysexits.h>
 #include <xxhash.h>
 
+#include "map.h"
 #include "msg.h"
 #include "parsedmark.h"
 #include "pohash.h"
+#include "safename.h"
 #include "spool.h"
 #include "util.h"
 
@@ -54,53 +56,6 @@ pohash_free(struct pohash *h)
 
 /* ------------------------------------------------------------ the spool */
 
-/* A set of strings: sorted, no duplicates once ss_sort ran. */
-struct sset {
-	char **v;
-	size_t n, cap;
-};
-
-static void
-ss_add(struct sset *s, const char *p, size_t len)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->v = xrealloc(s->v, s->cap * sizeof *s->v);
-	}
-	s->v[s->n++] = xstrndup(p, len);
-}
-
-static void
-ss_sort(struct sset *s)
-{
-	size_t i, k = 0;
-
-	sort_strings(s->v, s->n);
-	for (i = 0; i < s->n; i++)
-		if (k && strcmp(s->v[k - 1], s->v[i]) == 0)
-			free(s->v[i]);
-		else
-			s->v[k++] = s->v[i];
-	s->n = k;
-}
-
-static int
-ss_has(const struct sset *s, const char *p)
-{
-	return s->n && bsearch(&p, s->v, s->n, sizeof *s->v, str_pcmp) != NULL;
-}
-
-static void
-ss_free(struct sset *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	memset(s, 0, sizeof *s);
-}
-
 static int
 is_hash16(const char *p)
 {
@@ -132,7 +87,7 @@ name_stem_end(const char *name)
  * them (new to cur, and back; to failed), and a batch moved during one
  * pass is seen by the other. */
 static int
-output_stems(const char *spooldir, struct sset *s)
+output_stems(const char *spooldir, struct map *s)
 {
 	static const char *const subs[] = { "new", "cur", "failed", "rejects" };
 	const char *end;
@@ -151,12 +106,12 @@ output_stems(const char *spooldir, struct sset *s)
 		else {
 			for (i = 0; i < n; i++)
 				if ((end = name_stem_end(v[i])))
-					ss_add(s, v[i], (size_t)(end - v[i]));
+					map_putn(s, v[i], (size_t)(end - v[i]),
+					    NULL);
 			spool_list_free(v);
 		}
 		free(dir);
 	}
-	ss_sort(s);
 	return r;
 }
 
@@ -165,7 +120,7 @@ output_stems(const char *spooldir, struct sset *s)
  * cannot be read is taken as one).  0, or -1 when the folder cannot be
  * listed (said). */
 static int
-markers(const char *spooldir, struct sset *s, int read, int *old)
+markers(const char *spooldir, struct map *s, int read, int *old)
 {
 	char *dir = parsedmark_dir(spooldir), **v, *p, *data;
 	const char *why;
@@ -184,7 +139,7 @@ markers(const char *spooldir, struct sset *s, int read, int *old)
 	for (i = 0; i < n; i++) {
 		if (strlen(v[i]) != 16 || !is_hash16(v[i]))
 			continue;	/* a marker being written: NAME.tmp.PID */
-		ss_add(s, v[i], 16);
+		map_putn(s, v[i], 16, NULL);
 		if (*old || !read)
 			continue;
 		p = path_join(dir, v[i]);
@@ -198,23 +153,23 @@ markers(const char *spooldir, struct sset *s, int read, int *old)
 	}
 	spool_list_free(v);
 	free(dir);
-	ss_sort(s);
 	return 0;
 }
 
-/* Is p (n bytes) a stem, SAFE.HASH16, as safename(3) makes SAFE? */
+/* Is p (n bytes) a stem, SAFE.HASH16: a name the spool takes
+ * (safename.h's rule) ending in a hash? */
 static int
 is_stem(const char *p, size_t n)
 {
-	size_t i;
+	char *stem;
+	int ok;
 
-	if (n < 18 || p[n - 17] != '.' || !is_hash16(p + n - 16) || *p == '.')
+	if (n < 18 || p[n - 17] != '.' || !is_hash16(p + n - 16))
 		return 0;
-	for (i = 0; i < n - 17; i++)
-		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789._+=@,-", p[i]) || !p[i])
-			return 0;
-	return 1;
+	stem = xstrndup(p, n);
+	ok = strlen(stem) == n && spool_name_ok(stem, NULL);
+	free(stem);
+	return ok;
 }
 
 /* The text of SPOOL/state/po-hash (NUL-terminated) read: 1 for "old
@@ -222,7 +177,7 @@ is_stem(const char *p, size_t n)
  * "hashed" (every marker has the hash line), -1 when it is not this
  * form. */
 static int
-state_read(const char *data, size_t len, struct sset *s, int *marks)
+state_read(const char *data, size_t len, struct map *s, int *marks)
 {
 	enum version_is v;
 	const char *p;
@@ -241,46 +196,47 @@ state_read(const char *data, size_t len, struct sset *s, int *marks)
 	    p[7] == '\n'))))
 		p += 7;
 	while (*p == ' ' && (n = strcspn(p + 1, " \n")) && is_stem(p + 1, n)) {
-		ss_add(s, p + 1, n);
+		map_putn(s, p + 1, n, NULL);
 		p += 1 + n;
 	}
 	if (strcmp(p, "\n") != 0)
 		return -1;
-	ss_sort(s);
 	return 0;
 }
 
 /* po-hash's text: "old done", or "old", "hashed" when no marker lacks
  * the hash line, and the orphans' stems. */
 static char *
-state_text(const struct sset *s, int marks)
+state_text(const struct map *s, int marks)
 {
 	struct buf b = {0};
-	size_t i;
+	size_t i, n;
+	const char **v = map_sorted(s, &n);
 
 	buf_addf(&b, "%s\nold", POHASH_VERSION_LINE);
-	if (!marks && !s->n)
+	if (!marks && !n)
 		buf_adds(&b, " done");
 	else if (!marks)
 		buf_adds(&b, " hashed");
-	for (i = 0; i < s->n; i++)
-		buf_addf(&b, " %s", s->v[i]);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, " %s", v[i]);
 	buf_addc(&b, '\n');
+	free(v);
 	return b.s;
 }
 
 /* The stem's hash: an orphan while no marker has it. */
 static int
-orphan(const struct sset *marks, const char *stem)
+orphan(const struct map *marks, const char *stem)
 {
-	return !ss_has(marks, stem + strlen(stem) - 16);
+	return !map_get(marks, stem + strlen(stem) - 16);
 }
 
 /* po-hash read: 1 "old done", 0 the orphans in s, -1 missing or not
  * readable as this form (*why what to say, NULL when missing); *data its
  * text, *later a later posync's. */
 static int
-state_load(const char *path, struct sset *s, int *marks, char **data,
+state_load(const char *path, struct map *s, int *marks, char **data,
     int *later, const char **why)
 {
 	size_t len;
@@ -306,7 +262,7 @@ state_load(const char *path, struct sset *s, int *marks, char **data,
 
 /* po-hash written when its text changed: 0, or EX_IOERR (said). */
 static int
-state_save(const char *path, const char *was, const struct sset *left,
+state_save(const char *path, const char *was, const struct map *left,
     int marks)
 {
 	char *text = state_text(left, marks);
@@ -322,71 +278,67 @@ state_save(const char *path, const char *was, const struct sset *left,
 int
 pohash_legacy(const char *spooldir, int dry, struct pohash_old *po)
 {
-	char *path = spool_state_path(spooldir, POHASH_STATE), *data, *stem;
-	struct sset was = {0}, out = {0}, marks = {0}, left = {0};
-	const char *why, *const *from;
+	char *path = spool_state_path(spooldir, POHASH_STATE), *data;
+	struct map *was = map_new(0), *out = map_new(0), *marks = map_new(0),
+	    *left = map_new(0), *from;
+	const char *why, *stem;
 	int r, old = 1, later, ok, read = 1, st = 0;
-	size_t i, n;
+	size_t it;
 
 	memset(po, 0, sizeof *po);
-	if ((r = state_load(path, &was, &read, &data, &later, &why)) == 1) {
-		free(data);
-		free(path);
-		return 0;	/* done: the old hash is never looked for */
-	}
+	po->safe = map_new(0);
+	if ((r = state_load(path, was, &read, &data, &later, &why)) == 1)
+		goto done;	/* the old hash is never looked for */
 	if (why)
 		msg_warn("%s %s: made again from the spool, as on the first run "
 		    "of this posync (po-export-parse(1), FILES)", path, why);
 	if (r < 0)
 		read = 1;	/* made again: every marker read */
-	ok = output_stems(spooldir, &out) == 0 &&
-	    markers(spooldir, &marks, read, &old) == 0;
+	ok = output_stems(spooldir, out) == 0 &&
+	    markers(spooldir, marks, read, &old) == 0;
 	if (!read)
 		old = 0;	/* po-hash said no marker lacks the line */
 	/* the orphans: output without a marker, of those po-hash kept, or
 	 * of the whole spool when it kept none it could say */
-	from = (const char *const *)(r == 0 ? was.v : out.v);
-	n = r == 0 ? was.n : out.n;
-	for (i = 0; i < n; i++)
-		if (!orphan(&marks, from[i]))
+	from = r == 0 ? was : out;
+	for (it = 0; map_next(from, &it, &stem); )
+		if (!orphan(marks, stem))
 			old = 1;	/* a marker by the old hash now */
-		else if (ss_has(&out, from[i]))
-			ss_add(&left, from[i], strlen(from[i]));
-	ss_sort(&left);
+		else if (map_get(out, stem))
+			map_put(left, stem, NULL);
 	/* a folder not listed tells nothing: written only once all were */
 	if (ok && !dry && !later)
-		st = state_save(path, data, &left, old);
+		st = state_save(path, data, left, old);
 	po->all = !ok || old;
-	po->safe = xcalloc(left.n + 1, sizeof *po->safe);
-	for (i = 0; i < left.n; i++) {
-		stem = left.v[i];
-		stem[strlen(stem) - 17] = '\0';		/* SAFE alone */
-		po->safe[po->n++] = stem;
-		left.v[i] = NULL;
-	}
-	sort_strings(po->safe, po->n);
+	for (it = 0; map_next(left, &it, &stem); )
+		map_putn(po->safe, stem, strlen(stem) - 17, NULL); /* SAFE */
+done:
 	free(data);
 	free(path);
-	ss_free(&was);
-	ss_free(&out);
-	ss_free(&marks);
-	free(left.v);
+	map_free(was);
+	map_free(out);
+	map_free(marks);
+	map_free(left);
 	return st;
 }
 
 int
-pohash_old_for(const struct pohash_old *po, const char *safe)
+pohash_old_for(const struct pohash_old *po, const char *name)
 {
-	struct sset s = { po->safe, po->n, po->n };
+	char *safe;
+	int r;
 
-	return po->all || ss_has(&s, safe);
+	if (po->all || !map_count(po->safe))
+		return po->all;
+	safe = safename(name, strlen(name));
+	r = map_get(po->safe, safe) != NULL;
+	free(safe);
+	return r;
 }
 
 void
 pohash_old_free(struct pohash_old *po)
 {
-	struct sset s = { po->safe, po->n, po->n };
-
-	ss_free(&s);
+	map_free(po->safe);
 	memset(po, 0, sizeof *po);
 }

@@ -75,11 +75,12 @@ void pohash_hex(const struct pohash *h, char cur[17], char old[17]);
 void pohash_free(struct pohash *h);
 
 /* Which files the old hash is looked for: all, or those whose
- * safename(3) is one of safe's (sorted). */
+ * safename(3) is a key of safe (a set: map.h, no values). */
+struct map;
+
 struct pohash_old {
 	int all;
-	char **safe;
-	size_t n;
+	struct map *safe;
 };
 
 /* What the spool at spooldir may hold by the old hash (above) into *po.
@@ -87,8 +88,8 @@ struct pohash_old {
  * dry): 0, or EX_IOERR when it could not be written (said: the next run
  * looks again). */
 int pohash_legacy(const char *spooldir, int dry, struct pohash_old *po);
-/* 1 when the file whose safename is safe is to be hashed both ways. */
-int pohash_old_for(const struct pohash_old *po, const char *safe);
+/* 1 when the remote file name is to be hashed both ways. */
+int pohash_old_for(const struct pohash_old *po, const char *name);
 void pohash_old_free(struct pohash_old *po);
 
 #endif

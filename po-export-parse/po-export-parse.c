@@ -1036,13 +1036,10 @@ static void
 feed_init(struct feed *f, const struct run *run, int fd, const char *name,
     struct follow *fw)
 {
-	char *safe = run->old.n ? safename(name, strlen(name)) : NULL;
-
 	memset(f, 0, sizeof *f);
 	f->fd = fd;
 	f->fw = fw;
-	pohash_init(&f->h, name, pohash_old_for(&run->old, safe ? safe : ""));
-	free(safe);
+	pohash_init(&f->h, name, pohash_old_for(&run->old, name));
 }
 
 static ssize_t
