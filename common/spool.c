@@ -648,16 +648,24 @@ spool_fail(const char *area, const char *from, const char *name, const char *fmt
 int
 spool_has(const char *area, const char *const subs[], const char *name)
 {
+	return spool_which(area, subs, name) != NULL;
+}
+
+const char *
+spool_which(const char *area, const char *const subs[], const char *name)
+{
 	struct stat st;
 	char *p;
-	int found = 0;
+	int found;
 
-	for (; *subs && !found; subs++) {
+	for (; *subs; subs++) {
 		p = xasprintf("%s/%s/%s", area, *subs, name);
 		found = lstat(p, &st) == 0;
 		free(p);
+		if (found)
+			return *subs;
 	}
-	return found;
+	return NULL;
 }
 
 static int

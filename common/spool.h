@@ -139,6 +139,9 @@ int spool_fail(const char *area, const char *from, const char *name,
 
 /* 1 when area/sub/NAME exists for any sub in the NULL-terminated list. */
 int spool_has(const char *area, const char *const subs[], const char *name);
+/* The first sub of the list where area/sub/NAME exists, or NULL. */
+const char *spool_which(const char *area, const char *const subs[],
+    const char *name);
 
 /* Sorted names of the regular files in dir whose name ends in suffix
  * (NULL: any) and does not start with '.'.  *v is malloc'd, NULL-terminated;

@@ -671,29 +671,23 @@ batch_rows(const char *path)
 }
 
 /*
- * Batch n (name) was published by a run killed before the file's marker,
- * and this run cut batch n again: the same rows only if the batch size
- * did not change in between (the rows counted, not the bytes: a date
- * format changed since writes the same rows otherwise).  Were it
+ * Batch n (name, in po/sub) was published by a run killed before the
+ * file's marker, and this run cut batch n again: the same rows only if
+ * the batch size did not change in between (the rows counted, not the
+ * bytes: a date format changed since writes the same rows otherwise).  Were it
  * changed, skipping the batch would lose rows and writing it would send
  * some twice: the file stays in the inbox (78, said) until batch_size
  * is what it was.  0 when the same.
  */
 static int
-same_cut(struct job *j, const char *name, unsigned long n)
+same_cut(struct job *j, const char *sub, const char *name, unsigned long n)
 {
-	static const char *const subs[] = { "new", "cur", "failed" };
-	long bs = j->run->cfg.hotwax.batch_size, was = -1, now;
-	char *pub = NULL;
-	size_t i;
+	long bs = j->run->cfg.hotwax.batch_size, was, now;
+	char *pub = xasprintf("%s/%s/%s", j->run->po_area, sub, name);
 
 	/* this run's batch n: full but the last (still open, maybe) */
 	now = n < j->batches ? bs : (long)j->good - (long)(j->batches - 1) * bs;
-	for (i = 0; i < sizeof subs / sizeof *subs && was < 0; i++) {
-		free(pub);
-		pub = xasprintf("%s/%s/%s", j->run->po_area, subs[i], name);
-		was = batch_rows(pub);
-	}
+	was = batch_rows(pub);
 	if (was < 0 || was == now) {
 		free(pub);
 		return 0;	/* unreadable: as before, by name */
@@ -719,6 +713,7 @@ promote(struct job *j)
 {
 	static const char *const all[] = { "new", "cur", "failed", NULL };
 	char sfx[BATCH_SFX_MAX], *name;
+	const char *sub;
 	unsigned long n;
 	int r = 0;
 
@@ -727,8 +722,8 @@ promote(struct job *j)
 	for (n = 1; n <= j->batches && r == 0; n++) {
 		batch_sfx(sfx, n);
 		name = out_name(j, j->hash, sfx);
-		if (spool_has(j->run->po_area, all, name)) {
-			if ((r = same_cut(j, name, n)) != 0) {
+		if ((sub = spool_which(j->run->po_area, all, name))) {
+			if ((r = same_cut(j, sub, name, n)) != 0) {
 				free(name);
 				break;
 			}
@@ -1343,9 +1338,9 @@ unclosed(struct job *j)
  * (batches, ledger, side CSVs, markers' content), then every batch into
  * new/ and one fsync of new/ (the ledger is durable first: a line HotWax
  * knows is always one the receipt side knows too), then the markers into
- * parsed/ and one fsync of it.  rs[i] gets each file's result.  A crash anywhere: a file
- * without its marker is parsed again, and writes only the batches not
- * in new/ yet.
+ * parsed/ and one fsync of it.  rs[i] gets each file's result.  A crash
+ * anywhere: a file without its marker is parsed again, and writes only
+ * the batches not in new/ yet.
  */
 static void
 commit_jobs(struct run *run, struct job **jobs, int *rs, size_t n)
