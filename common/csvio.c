@@ -93,22 +93,25 @@ csvio_parse(const char *data, size_t len, csvio_row_fn *fn, void *arg)
 }
 
 void
+csvio_add_field(struct buf *out, const char *f, size_t len)
+{
+	/* csv_write always quotes, doubling quotes: it says how much room
+	 * that takes when given none */
+	size_t need = csv_write(NULL, 0, f, len);
+
+	buf_grew(out, csv_write(buf_room(out, need), need, f, len));
+}
+
+void
 csvio_add_row(struct buf *out, const char *const *f, const size_t *len,
     size_t n)
 {
-	size_t i, need;
-	char *q;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (i)
 			buf_addc(out, ',');
-		/* csv_write always quotes, doubling quotes: it says how much
-		 * room that takes when given none */
-		need = csv_write(NULL, 0, f[i], len[i]);
-		q = xmalloc(need);
-		csv_write(q, need, f[i], len[i]);
-		buf_add(out, q, need);
-		free(q);
+		csvio_add_field(out, f[i], len[i]);
 	}
 	buf_addc(out, '\n');
 }

@@ -36,6 +36,9 @@ typedef int csvio_row_fn(const struct csvio_row *row, void *arg);
  */
 int csvio_parse(const char *data, size_t len, csvio_row_fn *fn, void *arg);
 
+/* Append one field, quoted by libcsv (no comma, no LF). */
+void csvio_add_field(struct buf *out, const char *f, size_t len);
+
 /* Append one row of n fields, each quoted by libcsv, and an LF. */
 void csvio_add_row(struct buf *out, const char *const *f, const size_t *len,
     size_t n);

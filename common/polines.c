@@ -166,16 +166,30 @@ parse_line(const char *line, size_t len, struct parsed *p)
 	return p->kind = R_LINE;
 }
 
-/* "PO\tLINE\tQTY\n", written in place at the end of b (po-export-parse
- * appends one a row). */
-static void
-add_record(struct buf *b, const struct poline *r)
+/* "PO\tLINE\tQTY\n", written in place at the end of t's text (po-export-parse
+ * adds one a row); a PO not the same as the record's before is noted,
+ * for its seen record (a CSV's rows come PO by PO). */
+int
+polines_text_put(struct polines_text *t, const struct poline *r, size_t lpo,
+    size_t lline)
 {
-	size_t lpo = strlen(r->po), lline = strlen(r->line);
-	char *t, *d;
+	char *s, *d;
+	size_t n;
 
-	t = d = buf_room(b, TSV_PUT_MAX(lpo + lline) + DEC_BUFSZ + 3);
+	if (!lpo || !lline)
+		return -1;
+	s = d = buf_room(&t->text, TSV_PUT_MAX(lpo + lline) + DEC_BUFSZ + 3);
 	d = tsv_put(d, r->po, lpo);
+	n = (size_t)(d - s);	/* escaped, as the POs noted are compared */
+	if (!t->npo || t->lastlen != n ||
+	    memcmp(t->text.s + t->po[t->npo - 1], s, n) != 0) {
+		if (t->npo == t->pocap) {
+			t->pocap = t->pocap ? 2 * t->pocap : 256;
+			t->po = xrealloc(t->po, t->pocap * sizeof *t->po);
+		}
+		t->po[t->npo++] = t->text.len;
+		t->lastlen = n;
+	}
 	*d++ = '\t';
 	d = tsv_put(d, r->line, lline);
 	*d++ = '\t';
@@ -184,30 +198,82 @@ add_record(struct buf *b, const struct poline *r)
 	else
 		*d++ = '?';
 	*d++ = '\n';
-	buf_grew(b, (size_t)(d - t));
+	buf_grew(&t->text, (size_t)(d - s));
+	t->n++;
+	return 0;
 }
 
-/* "PO\t\tSECS" once for each PO of recs: seen in a CSV at now. */
-static void
-add_seen(struct buf *b, const struct poline *recs, size_t n, time_t now)
+/* The PO a record of the text starts with, escaped, up to its TAB, read
+ * back one raw byte at a time: POs sort as their own bytes (strcmp). */
+static int
+po_byte(const char **p)
 {
-	const char **v = xcalloc(n, sizeof *v);
-	char secs[32];
-	size_t i, k = 0;
+	int c = (unsigned char)*(*p)++;
 
-	/* a CSV's rows come PO by PO: repeats next to each other go first */
-	for (i = 0; i < n; i++)
-		if (i == 0 || strcmp(recs[i - 1].po, recs[i].po) != 0)
-			v[k++] = recs[i].po;
-	qsort(v, k, sizeof *v, str_pcmp);
-	snprintf(secs, sizeof secs, "\t\t%lld\n", (long long)now);
-	for (i = 0; i < k; i++) {
-		if (i > 0 && strcmp(v[i - 1], v[i]) == 0)
-			continue;
-		tsv_esc(b, v[i]);
-		buf_adds(b, secs);
+	if (c == '\t')
+		return (*p)--, 0;
+	if (c == '\\') {
+		c = (unsigned char)*(*p)++;
+		c = c == 't' ? '\t' : c == 'n' ? '\n' : c;
 	}
+	return c;
+}
+
+static int
+po_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int cx, cy;
+
+	do {
+		cx = po_byte(&x);
+		cy = po_byte(&y);
+	} while (cx && cx == cy);
+	return cx - cy;
+}
+
+/* "PO\t\tSECS" once for each PO of the text: seen in a CSV at seen. */
+void
+polines_text_seal(struct polines_text *t, time_t seen)
+{
+	const char **v;
+	struct buf b = {0};
+	char secs[32];
+	size_t i;
+
+	if (!t->n)
+		return;
+	v = xcalloc(t->npo, sizeof *v);
+	for (i = 0; i < t->npo; i++)
+		v[i] = t->text.s + t->po[i];
+	qsort(v, t->npo, sizeof *v, po_cmp);
+	snprintf(secs, sizeof secs, "\t\t%lld\n",
+	    (long long)(seen > 0 ? seen : time(NULL)));
+	for (i = 0; i < t->npo; i++) {
+		if (i > 0 && po_cmp(&v[i - 1], &v[i]) == 0)
+			continue;
+		buf_add(&b, v[i], strcspn(v[i], "\t"));
+		buf_adds(&b, secs);
+	}
+	buf_add(&t->text, b.s, b.len);
+	buf_free(&b);
 	free(v);
+	t->npo = 0;
+}
+
+void
+polines_text_reset(struct polines_text *t)
+{
+	buf_reset(&t->text);
+	t->n = t->npo = 0;
+}
+
+void
+polines_text_free(struct polines_text *t)
+{
+	buf_free(&t->text);
+	free(t->po);
+	memset(t, 0, sizeof *t);
 }
 
 /* Cut a torn last line (a writer died mid-record): we hold LOCK_EX.
@@ -253,6 +319,8 @@ cut_torn_tail(int fd, const char *path, off_t *size)
 
 static int append(const char *spooldir, const struct poline *recs, size_t n,
     time_t seen, int sync);
+static int append_text(const char *spooldir, const struct polines_text *t,
+    int sync);
 
 int
 polines_append(const char *spooldir, const struct poline *recs, size_t n)
@@ -298,30 +366,50 @@ polines_sync(const char *spooldir)
 	return r;
 }
 
+/* n records and their POs' seen records, appended (sync: durably). */
 static int
 append(const char *spooldir, const struct poline *recs, size_t n,
     time_t seen, int sync)
 {
-	char *path = ledger_path(spooldir), *dir;
-	struct buf b = {0};
+	struct polines_text t = {0};
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < n && r == 0; i++)
+		if (!recs[i].po || !recs[i].line ||
+		    polines_text_put(&t, &recs[i], strlen(recs[i].po),
+		    strlen(recs[i].line)) < 0) {
+			msg_warn("internal error: empty PO or line id for the "
+			    "ledger in %s", spooldir);
+			r = EX_SOFTWARE;
+		}
+	if (r == 0) {
+		polines_text_seal(&t, seen);
+		r = append_text(spooldir, &t, sync);
+	}
+	polines_text_free(&t);
+	return r;
+}
+
+int
+polines_append_text(const char *spooldir, const struct polines_text *t)
+{
+	return append_text(spooldir, t, 0);
+}
+
+/* t's sealed text at the ledger's end (a torn tail cut first); sync:
+ * durably. */
+static int
+append_text(const char *spooldir, const struct polines_text *t, int sync)
+{
+	char *path, *dir;
 	struct stat st;
 	off_t size;
-	size_t i;
 	int fd, r = 0;
 
-	for (i = 0; i < n; i++) {
-		if (!recs[i].po || !*recs[i].po || !recs[i].line || !*recs[i].line) {
-			msg_warn("internal error: empty PO or line id for %s", path);
-			free(path);
-			return EX_SOFTWARE;
-		}
-		add_record(&b, &recs[i]);
-	}
-	if (n == 0) {
-		free(path);
+	if (!t->text.len)
 		return 0;
-	}
-	add_seen(&b, recs, n, seen > 0 ? seen : time(NULL));
+	path = ledger_path(spooldir);
 	fd = open_locked(path, O_RDWR | O_APPEND | O_CREAT, LOCK_EX);
 	if (fd < 0) {
 		msg_warnerr("cannot open %s", path);
@@ -338,7 +426,7 @@ append(const char *spooldir, const struct poline *recs, size_t n,
 		r = EX_IOERR;
 		goto out;
 	}
-	if (write_all(fd, b.s, b.len) < 0) {
+	if (write_all(fd, t->text.s, t->text.len) < 0) {
 		msg_warnerr("cannot write %s", path);
 		r = EX_IOERR;
 	} else if (!sync) {
@@ -358,7 +446,6 @@ append(const char *spooldir, const struct poline *recs, size_t n,
 out:
 	if (fd >= 0)
 		close(fd);
-	buf_free(&b);
 	free(path);
 	return r;
 }

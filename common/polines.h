@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "decimal.h"
+#include "util.h"
 
 #define POLINES_MEM	(16L << 20)	/* compaction's memory, documented */
 
@@ -64,6 +65,31 @@ int polines_append(const char *spooldir, const struct poline *recs, size_t n);
 int polines_append_unsynced(const char *spooldir, const struct poline *recs,
     size_t n, time_t seen);
 int polines_sync(const char *spooldir);
+
+/*
+ * Records made ready for the ledger a row at a time, by a writer that
+ * holds them before it appends (po-export-parse: until a file's hash is
+ * known, in a file of its own past a few thousand): the text is the
+ * ledger's own lines, opaque to the writer, which may keep its bytes
+ * anywhere and hand them back whole.  polines_text_put adds a record
+ * (lengths of its ids; -1 for an empty one, nothing added); the seal
+ * adds a seen record for each PO among them, as polines_append_at does,
+ * and starts the next run of POs; polines_append_text appends a sealed
+ * text unsynced (as polines_append_unsynced: 0 or EX_IOERR, said).  A
+ * zeroed struct is empty; reset empties it and keeps its memory.
+ */
+struct polines_text {
+	struct buf text;
+	size_t n;		/* records */
+	size_t *po, npo, pocap;	/* each run of a PO's records: its start */
+	size_t lastlen;		/* the last run's PO, escaped */
+};
+int polines_text_put(struct polines_text *t, const struct poline *r,
+    size_t lpo, size_t lline);
+void polines_text_seal(struct polines_text *t, time_t seen);
+int polines_append_text(const char *spooldir, const struct polines_text *t);
+void polines_text_reset(struct polines_text *t);
+void polines_text_free(struct polines_text *t);
 
 /* Call fn for each current (last-wins) record whose PO want() accepts
  * (want NULL: all).  Records come grouped by nothing in particular.

@@ -136,12 +136,6 @@ enum outcome {
  * (folder_ready); once looked at, 0 or the exit status saying why not. */
 #define FOLDER_UNSEEN	(-1)
 
-struct pend {			/* a ledger record waiting for its batch */
-	size_t po, line;	/* offsets into the arena */
-	int has_qty;
-	dec_t qty;
-};
-
 /* A CSV beside the rejects (rejected rows, recovered rows), opened at its
  * first row and committed with the file's last batch: SAFE.HASH16 and
  * suffix, in tmp/ under the provisional hash until the file's end. */
@@ -176,10 +170,7 @@ struct job {
 	struct buf out;		/* its bytes not written yet */
 	int open, published;
 	size_t inbatch;
-	/* ledger records of the rows not appended yet */
-	struct buf arena;
-	struct pend *pend;
-	size_t npend, pcap;
+	struct polines_text pend;	/* ledger records not appended yet */
 	int held;		/* records held until the hash is known: an
 				 * unnamed file in tmp/ (pend_hold); -1 none */
 	struct buf said;	/* rows to say once the hash is known */
@@ -235,24 +226,17 @@ static int
 pend_add(struct job *j, const struct pocsv_row *row)
 {
 	struct poline rec;
-	struct pend *p;
 	int r;
 
 	if (j->run->dry || !pocsv_poline(row, &rec))
 		return 0;
-	if (j->npend >= PEND_MAX && (r = pend_hold(j)) != 0)
+	if (j->pend.n >= PEND_MAX && (r = pend_hold(j)) != 0)
 		return r;
-	if (j->npend == j->pcap) {
-		j->pcap = j->pcap ? j->pcap * 2 : 256;
-		j->pend = xrealloc(j->pend, j->pcap * sizeof *j->pend);
+	if (polines_text_put(&j->pend, &rec, row->polen, row->itemlen) < 0) {
+		msg_warn("internal error: %s: line %lu: an empty PO or line id "
+		    "for the ledger", j->qname, row->line);
+		return EX_SOFTWARE;
 	}
-	p = &j->pend[j->npend++];
-	p->po = j->arena.len;
-	buf_add(&j->arena, rec.po, strlen(rec.po) + 1);
-	p->line = j->arena.len;
-	buf_add(&j->arena, rec.line, strlen(rec.line) + 1);
-	p->has_qty = rec.has_qty;
-	p->qty = rec.qty;
 	return 0;
 }
 
@@ -302,48 +286,27 @@ held_open(struct job *j)
 	return fd;
 }
 
-/* The records in memory to the held file: a count, the records, their ids. */
+/* The records in memory, sealed, to the held file: their length, then
+ * the ledger's text. */
 static int
 pend_hold(struct job *j)
 {
-	size_t hdr[2] = { j->npend, j->arena.len };
+	size_t len;
 
-	if (!j->npend)
+	if (!j->pend.n)
 		return 0;
 	if (j->held < 0 && (j->held = held_open(j)) < 0)
 		return EX_IOERR;
-	if (write_all(j->held, hdr, sizeof hdr) < 0 ||
-	    write_all(j->held, j->pend, j->npend * sizeof *j->pend) < 0 ||
-	    write_all(j->held, j->arena.s, j->arena.len) < 0) {
+	polines_text_seal(&j->pend, j->seen);
+	len = j->pend.text.len;
+	if (write_all(j->held, &len, sizeof len) < 0 ||
+	    write_all(j->held, j->pend.text.s, len) < 0) {
 		msg_warnerr("cannot write the ledger records of %s held in %s/tmp",
 		    j->qname, j->run->po_area);
 		return EX_IOERR;
 	}
-	j->npend = 0;
-	buf_reset(&j->arena);
+	polines_text_reset(&j->pend);
 	return 0;
-}
-
-/* n records, their ids in arena, into the ledger, unsynced. */
-static int
-pend_append(struct job *j, const struct pend *pend, size_t n, const char *arena)
-{
-	struct poline *recs;
-	size_t i;
-	int r;
-
-	if (!n)
-		return 0;
-	recs = xcalloc(n, sizeof *recs);
-	for (i = 0; i < n; i++) {
-		recs[i].po = arena + pend[i].po;
-		recs[i].line = arena + pend[i].line;
-		recs[i].has_qty = pend[i].has_qty;
-		recs[i].qty = pend[i].qty;
-	}
-	r = polines_append_unsynced(j->run->cfg.spool.dir, recs, n, j->seen);
-	free(recs);
-	return r;
 }
 
 /* n bytes from fd: 1, 0 at its end before any, -1 (errno; EIO when cut). */
@@ -370,24 +333,25 @@ read_exact(int fd, void *p, size_t n)
 }
 
 /* Every record of the file, held and in memory, into the ledger: only
- * once its hash is known and its marker is not there (stage). */
+ * once its hash is known and its marker is not there (stage).  The held
+ * texts are read back into the text in memory, one at a time. */
 static int
 pend_flush(struct job *j)
 {
-	struct pend *p = NULL;
-	size_t hdr[2];
-	char *a = NULL;
+	const char *spool = j->run->cfg.spool.dir;
+	struct polines_text t = {0};
+	size_t len;
 	int r = 0, k = 0;
 
 	if (j->held >= 0 && lseek(j->held, 0, SEEK_SET) < 0)
 		k = -1;
 	while (j->held >= 0 && r == 0 && k == 0 &&
-	    (k = read_exact(j->held, hdr, sizeof hdr)) > 0) {
-		p = xrealloc(p, hdr[0] * sizeof *p);
-		a = xrealloc(a, hdr[1] + 1);
-		if ((k = read_exact(j->held, p, hdr[0] * sizeof *p)) > 0 &&
-		    (k = read_exact(j->held, a, hdr[1])) > 0)
-			r = pend_append(j, p, hdr[0], a);
+	    (k = read_exact(j->held, &len, sizeof len)) > 0) {
+		polines_text_reset(&t);
+		if ((k = read_exact(j->held, buf_room(&t.text, len), len)) > 0) {
+			buf_grew(&t.text, len);
+			r = polines_append_text(spool, &t);
+		}
 		k = k > 0 ? 0 : -1;
 	}
 	if (k < 0) {
@@ -395,12 +359,12 @@ pend_flush(struct job *j)
 		    "in %s/tmp", j->qname, j->run->po_area);
 		r = EX_IOERR;
 	}
-	free(p);
-	free(a);
-	if (r == 0)
-		r = pend_append(j, j->pend, j->npend, j->arena.s);
-	j->npend = 0;
-	buf_reset(&j->arena);
+	polines_text_free(&t);
+	if (r == 0) {
+		polines_text_seal(&j->pend, j->seen);
+		r = polines_append_text(spool, &j->pend);
+	}
+	polines_text_reset(&j->pend);
 	/* read back: its descriptor and its space go now, not at the
 	 * commit (STAGE_MAX staged files would hold as many fds) */
 	if (j->held >= 0)
@@ -1260,11 +1224,8 @@ stage(struct job *j)
 	if (r)
 		return r;
 	/* a staged job holds no buffer: memory stays flat over STAGE_MAX */
-	buf_free(&j->arena);
+	polines_text_free(&j->pend);
 	buf_free(&j->out);
-	free(j->pend);
-	j->pend = NULL;
-	j->pcap = 0;
 	marker = marker_path(j);
 	/* a file that keeps the old hash's name says so (pohash.h) */
 	data = parsedmark_text(j->name, &counts, strcmp(j->hash, j->old) != 0);
@@ -1384,9 +1345,8 @@ job_free(struct job *j)
 	if (j->held >= 0)
 		close(j->held);
 	buf_free(&j->said);
-	buf_free(&j->arena);
+	polines_text_free(&j->pend);
 	buf_free(&j->out);
-	free(j->pend);
 	if (j->mtmp && unlink(j->mtmp) < 0 && errno != ENOENT)
 		msg_warnerr("cannot remove %s", j->mtmp);
 	free(j->mtmp);

@@ -414,6 +414,61 @@ test_escaped(void)
 	    "exactly");
 }
 
+/* Records made ready a row at a time (polines_text): the ledger's lines,
+ * each PO's seen record once however its rows come, POs in the order of
+ * their own bytes (not of their escaped forms), and the same bytes as
+ * polines_append_at writes for the same records. */
+static void
+test_text(void)
+{
+	static const struct poline recs[] = {
+		{"A\tB", "1", 1, DEC_ONE}, {"A1", "1", 1, 2 * DEC_ONE},
+		{"A\\x", "1", 0, 0}, {"A\tB", "2", 1, DEC_ONE},
+		{"Z", "1", 1, DEC_ONE}, {"A1", "2", 1, DEC_ONE},
+		{"a\nq", "l\t1", 1, DEC_ONE},
+	};
+	const size_t n = sizeof recs / sizeof recs[0];
+	struct polines_text t = {0};
+	struct poline empty = {"", "1", 0, 0};
+	char *dir, *path, *text;
+	size_t i;
+
+	polines_text_seal(&t, 1000);
+	is_int((int)t.text.len, 0, "text: sealing no records adds nothing");
+	for (i = 0; i < n; i++)
+		polines_text_put(&t, &recs[i], strlen(recs[i].po),
+		    strlen(recs[i].line));
+	is_int(polines_text_put(&t, &empty, 0, 1), -1, "  an empty id is refused");
+	is_int((int)t.n, (int)n, "  and not counted");
+	polines_text_seal(&t, 1000);
+	is_str(t.text.s,
+	    "A\\tB\t1\t1\nA1\t1\t2\nA\\\\x\t1\t?\nA\\tB\t2\t1\nZ\t1\t1\n"
+	    "A1\t2\t1\na\\nq\tl\\t1\t1\n"
+	    "A\\tB\t\t1000\nA1\t\t1000\nA\\\\x\t\t1000\nZ\t\t1000\na\\nq\t\t1000\n",
+	    "  records, then each PO seen once, in its own bytes' order");
+	scratch_mkdir("text");
+	scratch_mkdir("text/state");
+	dir = xasprintf("%s/text", scratch);
+	path = xasprintf("%s/state/polines", dir);
+	is_int(polines_append_text(dir, &t), 0, "  appended");
+	is_int(polines_append_at(dir, recs, n, 1000), 0,
+	    "  and the same records by polines_append_at");
+	text = slurp(path);
+	ok(text && strlen(text) == 2 * t.text.len &&
+	    strncmp(text, t.text.s, t.text.len) == 0 &&
+	    strcmp(text + t.text.len, t.text.s) == 0,
+	    "  which writes the same bytes");
+	polines_text_reset(&t);
+	is_int((int)(t.text.len + t.n + t.npo), 0, "  reset empties it");
+	polines_text_put(&t, &recs[4], 1, 1);
+	polines_text_seal(&t, 7);
+	is_str(t.text.s, "Z\t1\t1\nZ\t\t7\n", "  and it is used again");
+	polines_text_free(&t);
+	free(text);
+	free(path);
+	free(dir);
+}
+
 /* A malformed line in the middle stops the reader: said with its
  * line, nothing given, the file left as it is for a person. */
 static void
@@ -579,6 +634,7 @@ main(void)
 	test_append();
 	test_torn();
 	test_escaped();
+	test_text();
 	test_malformed();
 	corrupt_lines();
 	test_stop_walk();
