@@ -240,13 +240,18 @@ polines_text_seal(struct polines_text *t, time_t seen)
 	struct buf b = {0};
 	char secs[32];
 	size_t i;
+	int sorted;
 
 	if (!t->n)
 		return;
 	v = xcalloc(t->npo, sizeof *v);
-	for (i = 0; i < t->npo; i++)
+	for (i = 0, sorted = 1; i < t->npo; i++) {
 		v[i] = t->text.s + t->po[i];
-	qsort(v, t->npo, sizeof *v, po_cmp);
+		if (i > 0 && sorted && po_cmp(&v[i - 1], &v[i]) > 0)
+			sorted = 0;
+	}
+	if (!sorted)	/* NetSuite's exports come sorted by PO, as a rule */
+		qsort(v, t->npo, sizeof *v, po_cmp);
 	snprintf(secs, sizeof secs, "\t\t%lld\n",
 	    (long long)(seen > 0 ? seen : time(NULL)));
 	for (i = 0; i < t->npo; i++) {
