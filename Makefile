@@ -227,7 +227,7 @@ demo: deps
 
 # Benchmarks, for people (never part of `make check`, nothing asserted):
 # moderate sizes, about a minute; bench/README.md has the full-size runs.
-bench: all bench/csvcount
+bench: all bench/csvcount bench/writefloor
 	sh bench/p1-parse.sh 200000
 	sh bench/pocsv-bench.sh 200000
 	sh bench/receipt-bench.sh 400 5
@@ -235,12 +235,15 @@ bench: all bench/csvcount
 	sh bench/polines-bench.sh 200000
 
 # The peers bench/ measures against that Debian ships (bench/README.md),
-# and bench/csvcount, the libcsv peer of bench/p1-parse.sh.
+# and bench/csvcount, the libcsv peer of bench/p1-parse.sh, and
+# bench/writefloor, its floor.
 BENCH_DEBS = miller openssh-client
-bench-deps: bench/csvcount
+bench-deps: bench/csvcount bench/writefloor
 	@sh tests/deps.sh $(BENCH_DEBS)
 bench/csvcount: bench/csvcount.c
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ bench/csvcount.c $(CSV_LIBS)
+bench/writefloor: bench/writefloor.c
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ bench/writefloor.c
 
 # The programs, their pages, and what a person starts from: the README,
 # posync.conf.example, and crontab.example with the BINDIR installed to.
@@ -284,7 +287,7 @@ deb:
 	rm -rf $(DEB_SRC)
 
 clean:
-	rm -f $(PROGS) */*.o $(LIB) $(UNIT_BINS) $(FLAGS) $(FLAGS).new bench/csvcount
+	rm -f $(PROGS) */*.o $(LIB) $(UNIT_BINS) $(FLAGS) $(FLAGS).new bench/csvcount bench/writefloor
 	rm -rf $(UNIT_DIR) tests/bed/__pycache__ $(FUZZ_DIR) $(SAN_DIR)
 	rmdir build 2>/dev/null || true
 

@@ -11,18 +11,21 @@
 # fsync), and Miller (`mlr --icsv --ojson --allow-ragged-csv-input cat`:
 # the comma SKUs make rows longer than the header).  Prints wall, CPU
 # and peak RSS of each (/usr/bin/time), then the ratios the issue's table
-# names.  Then a floor libcsv does not pay: split(1) writing the batches'
-# bytes into as many files, and P1 less it; and the same made durable by
-# one syncfs (the durable floor), as po-export-parse's batches must be.
-# Nothing is asserted: this is for people.  Needs `make bench-deps`
-# (miller) and `make` (po-export-parse, bench/csvcount).
+# names.  Then a floor libcsv does not pay: bench/writefloor writing the
+# batches' bytes into as many new files, and P1 less it; and the same made durable by
+# one syncfs (the durable floor), as po-export-parse's batches must be;
+# and, just before po-export-parse, what 999 new empty files cost the
+# kernel here and now (the create floor: see there).  Everything is made
+# under ${TMPDIR:-/tmp}.  Nothing is asserted: this is for people.  Needs `make bench-deps`
+# (miller, bench/csvcount, bench/writefloor) and `make` (po-export-parse).
 set -eu
 ROWS=${1:-1000000}
 BATCH=${2:-1000}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 PEP=$TOP/po-export-parse/po-export-parse
 CSVCOUNT=$TOP/bench/csvcount
-for x in "$PEP" "$CSVCOUNT" /usr/bin/time; do
+FLOOR=$TOP/bench/writefloor
+for x in "$PEP" "$CSVCOUNT" "$FLOOR" /usr/bin/time; do
 	[ -x "$x" ] || { echo "p1-parse: $x missing: make bench-deps all" >&2; exit 1; }
 done
 command -v mlr >/dev/null || { echo "p1-parse: no mlr: make bench-deps" >&2; exit 1; }
@@ -53,25 +56,32 @@ measure libcsv "$CSVCOUNT" "$W/bench.csv"
 measure python python3 "$TOP/bench/peer-csv.py" "$W/bench.csv" "$W/peer" "$BATCH"
 measure mlr mlr --icsv --ojson --allow-ragged-csv-input cat "$W/bench.csv"
 sync	# its one syncfs flushes its own batches, not the peers' files
+# The kernel's price of a new file, here, now: 999 empty ones made beside
+# where the spool will be (the same ext4 block group, as a rule).  On ext4
+# without a journal it is not constant: each new inode is looked for past
+# the group's inodes deleted in the last 30 s (5 min while their block is
+# dirty), so a run minutes after many files were removed there (a test
+# suite, this bench's own last run) pays many times what a quiet one does.
+# The row says which kind of run this was; nothing is removed until the end.
+mkdir "$W/cfloor"
+measure create-floor "$FLOOR" /dev/null 999 "$W/cfloor"
 measure po-export-parse "$PEP" -c "$W/posync.conf" "$W/bench.csv"
 [ "$(cat "$W/po-export-parse" | cut -d' ' -f4)" -le 65 ] ||
     { echo "p1-parse: po-export-parse failed:" >&2; cat "$W/stderr" >&2; exit 1; }
 nb=$(ls "$W/spool/po/new" | wc -l)
 echo "  batches: $nb, peer's: $(ls "$W/peer" | wc -l)"
 # A floor libcsv does not pay: writing po-export-parse's output at all, its
-# batches' bytes into as many files by split(1) (no parse, no fsync).
+# batches' bytes into as many new files (bench/writefloor: no parse, no
+# fsync).
 cat "$W"/spool/po/new/* >"$W/all.json"
-mkdir "$W/floor"
+mkdir "$W/floor" "$W/dfloor"
 sync
-measure write-floor split -a 6 -n "$nb" "$W/all.json" "$W/floor/x"
+measure write-floor "$FLOOR" "$W/all.json" "$nb" "$W/floor"
 # ...and made durable, as po-export-parse's batches must be before the
 # remote file is archived: the same, then one syncfs (sync -f), as it does
-rm -rf "$W/floor"
-mkdir "$W/floor"
+# (in a folder of its own: none removed before it, see create-floor)
 sync
-measure durable-floor sh -c 'split -a 6 -n "$1" "$2" "$3/x" && sync -f "$3"' \
-    sh "$nb" "$W/all.json" "$W/floor"
-rm -rf "$W/all.json" "$W/floor"
+measure durable-floor "$FLOOR" -s "$W/all.json" "$nb" "$W/dfloor"
 
 # ratio A B COL -- A's column COL over B's
 ratio() { paste -d' ' "$W/$1" "$W/$2" | awk -v c="$3" '{ b = $(c + 4);
@@ -84,6 +94,9 @@ paste -d' ' "$W/po-export-parse" "$W/write-floor" "$W/libcsv" | awk '{
 paste -d' ' "$W/po-export-parse" "$W/durable-floor" "$W/libcsv" | awk '{
     printf "P1 less the durable write floor vs libcsv: wall %.2fx\n",
     ($1 - $5) / $9 }'
+paste -d' ' "$W/po-export-parse" "$W/create-floor" "$W/libcsv" | awk '{
+    printf "P1 less the create floor vs libcsv: wall %.2fx, CPU %.2fx   (999 new files: %.2f s, %.1fx libcsv)\n",
+    ($1 - $5) / $9, ($2 - $6) / $10, $5, $5 / $9 }'
 # The user-mode part alone: what parsing, validation and JSON cost, less
 # the kernel's (reading the file, creating and writing the batches).
 paste -d' ' "$W/po-export-parse.us" "$W/libcsv.us" | awk '{
