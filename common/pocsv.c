@@ -942,12 +942,15 @@ pocsv_poline(const struct pocsv_row *row, struct poline *rec)
 
 /* Each row made whole in memory, then one fwrite: libcsv's csv_fwrite
  * takes stdio's lock once a byte (a tenth of a run with many recovered
- * rows).  The line number is a bare number, every other field quoted. */
-static void
+ * rows).  The line number is a bare number, every other field quoted.
+ * 0, or -1 when the write failed (errno: stdio writes when its buffer is
+ * full, so the row that fails is not always the one that did not fit). */
+static int
 side_row(FILE *fp, unsigned long line, const char *first, size_t lfirst,
     const char *mid, size_t lmid, const char *last, size_t llast)
 {
 	struct buf b = {0};
+	int r;
 
 	if (first) {
 		csvio_add_field(&b, first, lfirst);
@@ -958,20 +961,21 @@ side_row(FILE *fp, unsigned long line, const char *first, size_t lfirst,
 	buf_addc(&b, ',');
 	csvio_add_field(&b, last, llast);
 	buf_addc(&b, '\n');
-	fwrite(b.s, 1, b.len, fp);
+	r = fwrite(b.s, 1, b.len, fp) == b.len ? 0 : -1;
 	buf_free(&b);
+	return r;
 }
 
-void
+int
 pocsv_reject_csv(FILE *fp, const struct pocsv_row *row)
 {
-	side_row(fp, row->line, NULL, 0, row->reason, strlen(row->reason),
+	return side_row(fp, row->line, NULL, 0, row->reason, strlen(row->reason),
 	    row->raw, row->rawlen);
 }
 
-void
+int
 pocsv_recovered_csv(FILE *fp, const char *file, const struct pocsv_row *row)
 {
-	side_row(fp, row->line, file, strlen(file), row->raw, row->rawlen,
+	return side_row(fp, row->line, file, strlen(file), row->raw, row->rawlen,
 	    row->sku, strlen(row->sku));
 }

@@ -106,6 +106,8 @@ void pocsv_close(struct pocsv *p);
  * - pocsv_recovered_csv: a row read with commas in its SKU as a line of
  *   the recovered-rows CSV under POCSV_RECOVERED_HEADER: the file's name,
  *   the line number, the raw line and the SKU read, quoted (RFC 4180).
+ *   These two: 0, or -1 when a write failed (errno; stdio writes when its
+ *   buffer is full, so the row that failed may be an earlier one).
  */
 /* The batch JSON's field names: pocsv_json writes them, po-import reads
  * them back (the rows HotWax's log names). */
@@ -119,8 +121,8 @@ void pocsv_close(struct pocsv *p);
 #define POCSV_RECOVERED_HEADER	"file,line,raw,sku\n"
 void pocsv_json(struct buf *out, const struct pocsv_row *row);
 int pocsv_poline(const struct pocsv_row *row, struct poline *rec);
-void pocsv_reject_csv(FILE *fp, const struct pocsv_row *row);
-void pocsv_recovered_csv(FILE *fp, const char *file, const struct pocsv_row *row);
+int pocsv_reject_csv(FILE *fp, const struct pocsv_row *row);
+int pocsv_recovered_csv(FILE *fp, const char *file, const struct pocsv_row *row);
 
 /* A date format: tokens YYYY, YY (20YY), MM, M, DD, D (M and D: one or
  * two digits), any other byte literal.  1 when it holds exactly one year,

@@ -203,40 +203,52 @@ polines_text_put(struct polines_text *t, const struct poline *r, size_t lpo,
 	return 0;
 }
 
-/* The PO a record of the text starts with, escaped, up to its TAB, read
- * back one raw byte at a time: POs sort as their own bytes (strcmp). */
+/* The raw byte an escaped PO has at c (c[-1] was a backslash when esc;
+ * its TAB, the end, is 0): tsv.h's escapes keep the order of raw bytes
+ * everywhere but inside an escape. */
 static int
-po_byte(const char **p)
+po_raw(const unsigned char *c, int esc)
 {
-	int c = (unsigned char)*(*p)++;
-
-	if (c == '\t')
-		return (*p)--, 0;
-	if (c == '\\') {
-		c = (unsigned char)*(*p)++;
-		c = c == 't' ? '\t' : c == 'n' ? '\n' : c;
-	}
-	return c;
+	if (!esc && *c == '\\')
+		esc = 1, c++;
+	if (esc)
+		return *c == 't' ? '\t' : *c == 'n' ? '\n' : *c;
+	return *c == '\t' ? 0 : *c;
 }
 
+/* A record's PO, escaped, and its length (to its TAB). */
+struct po {
+	const char *s;
+	size_t n;
+};
+
+/* Two records' POs in the order of their own bytes (strcmp's).  Without
+ * a backslash before they differ, their escaped bytes compare as the raw
+ * ones do (memcmp); else they are walked to the first byte that differs,
+ * and only there read as raw bytes. */
 static int
 po_cmp(const void *a, const void *b)
 {
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-	int cx, cy;
+	const struct po *p = a, *q = b;
+	const unsigned char *x = (const unsigned char *)p->s;
+	const unsigned char *y = (const unsigned char *)q->s;
+	size_t i, m = p->n < q->n ? p->n : q->n;
+	int r = memcmp(x, y, m), esc = 0;	/* x[i], y[i] end an escape */
 
-	do {
-		cx = po_byte(&x);
-		cy = po_byte(&y);
-	} while (cx && cx == cy);
-	return cx - cy;
+	if (r == 0)
+		return p->n < q->n ? -1 : p->n > q->n;
+	if (!memchr(x, '\\', m) && !memchr(y, '\\', m))
+		return r;
+	for (i = 0; x[i] == y[i]; i++)
+		esc = !esc && x[i] == '\\';
+	return po_raw(x + i, esc) - po_raw(y + i, esc);
 }
 
 /* "PO\t\tSECS" once for each PO of the text: seen in a CSV at seen. */
 void
 polines_text_seal(struct polines_text *t, time_t seen)
 {
-	const char **v;
+	struct po *v;
 	struct buf b = {0};
 	char secs[32];
 	size_t i;
@@ -246,7 +258,8 @@ polines_text_seal(struct polines_text *t, time_t seen)
 		return;
 	v = xcalloc(t->npo, sizeof *v);
 	for (i = 0, sorted = 1; i < t->npo; i++) {
-		v[i] = t->text.s + t->po[i];
+		v[i].s = t->text.s + t->po[i];
+		v[i].n = (size_t)(strchr(v[i].s, '\t') - v[i].s);
 		if (i > 0 && sorted && po_cmp(&v[i - 1], &v[i]) > 0)
 			sorted = 0;
 	}
@@ -257,7 +270,7 @@ polines_text_seal(struct polines_text *t, time_t seen)
 	for (i = 0; i < t->npo; i++) {
 		if (i > 0 && po_cmp(&v[i - 1], &v[i]) == 0)
 			continue;
-		buf_add(&b, v[i], strcspn(v[i], "\t"));
+		buf_add(&b, v[i].s, v[i].n);
 		buf_adds(&b, secs);
 	}
 	buf_add(&t->text, b.s, b.len);

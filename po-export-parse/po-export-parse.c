@@ -143,6 +143,7 @@ struct side {
 	FILE *fp;		/* NULL: not open */
 	const char *suffix;
 	int named;	/* in tmp/ under the file's own hash (promote) */
+	int err;	/* the first write's errno that failed, else 0 */
 };
 
 struct feed;
@@ -749,12 +750,19 @@ side_fp(struct job *j, struct side *sd, const char *header, int *r)
 static int
 side_name(struct job *j, struct side *sd)
 {
-	int r;
+	int r = 0, e = 0;
 
 	if (!sd->fp)
 		return 0;
-	r = fflush(sd->fp) != 0 || ferror(sd->fp);
-	if (fclose(sd->fp) != 0 || r) {
+	/* the errno of the write that failed, not one left by a later call */
+	if (fflush(sd->fp) != 0)
+		e = errno;
+	else if (ferror(sd->fp))
+		e = sd->err ? sd->err : EIO;
+	if (fclose(sd->fp) != 0 && !e)
+		e = errno;
+	if (e) {
+		errno = e;
 		msg_warnerr("cannot write %s/tmp/%s.%s%s.%ld", j->run->po_area,
 		    j->safe, j->prov, sd->suffix, (long)getpid());
 		r = EX_IOERR;
@@ -837,7 +845,8 @@ reject(struct job *j, const struct pocsv_row *row)
 		return 0;
 	if (!(fp = side_fp(j, &j->rej, POCSV_REJECTS_HEADER, &r)))
 		return r;
-	pocsv_reject_csv(fp, row);
+	if (pocsv_reject_csv(fp, row) < 0 && !j->rej.err)
+		j->rej.err = errno;
 	return 0;
 }
 
@@ -862,7 +871,8 @@ recovered(struct job *j, const struct pocsv_row *row)
 		return 0;
 	if (!(fp = side_fp(j, &j->rec, POCSV_RECOVERED_HEADER, &r)))
 		return r;
-	pocsv_recovered_csv(fp, j->name, row);
+	if (pocsv_recovered_csv(fp, j->name, row) < 0 && !j->rec.err)
+		j->rec.err = errno;
 	return 0;
 }
 

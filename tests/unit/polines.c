@@ -426,6 +426,8 @@ test_text(void)
 		{"A\\x", "1", 0, 0}, {"A\tB", "2", 1, DEC_ONE},
 		{"Z", "1", 1, DEC_ONE}, {"A1", "2", 1, DEC_ONE},
 		{"a\nq", "l\t1", 1, DEC_ONE},
+		/* equal escaped up to an escape's second byte, and not */
+		{"C\\n", "1", 1, DEC_ONE}, {"C\\\t", "1", 1, DEC_ONE},
 	};
 	const size_t n = sizeof recs / sizeof recs[0];
 	struct polines_text t = {0};
@@ -443,8 +445,9 @@ test_text(void)
 	polines_text_seal(&t, 1000);
 	is_str(t.text.s,
 	    "A\\tB\t1\t1\nA1\t1\t2\nA\\\\x\t1\t?\nA\\tB\t2\t1\nZ\t1\t1\n"
-	    "A1\t2\t1\na\\nq\tl\\t1\t1\n"
-	    "A\\tB\t\t1000\nA1\t\t1000\nA\\\\x\t\t1000\nZ\t\t1000\na\\nq\t\t1000\n",
+	    "A1\t2\t1\na\\nq\tl\\t1\t1\nC\\\\n\t1\t1\nC\\\\\\t\t1\t1\n"
+	    "A\\tB\t\t1000\nA1\t\t1000\nA\\\\x\t\t1000\nC\\\\\\t\t\t1000\n"
+	    "C\\\\n\t\t1000\nZ\t\t1000\na\\nq\t\t1000\n",
 	    "  records, then each PO seen once, in its own bytes' order");
 	scratch_mkdir("text");
 	scratch_mkdir("text/state");
