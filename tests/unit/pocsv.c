@@ -383,6 +383,67 @@ test_many_rows(void)
 	buf_free(&b);
 }
 
+/* Lines without a quote are cut at their commas eight bytes at a time
+ * (split_plain): rows of every length from 10 to 52 bytes, commas at every
+ * offset of a word, '-' and '+' (a comma's neighbours, which a loose
+ * test for a byte takes for one) and UTF-8 around them, each read back
+ * field for field.  A quote in any place of a word
+ * sends the line to libcsv: read the same.  And 7 fields: the SKU
+ * recovered with its comma. */
+static void
+test_split_words(void)
+{
+	static const char *const alpha[8] = { "9", "-", "+", "A", " ", "\xc3\xa9",
+		"_", "." };
+	struct pocsv_row row;
+	struct pocsv *p;
+	char f[6][32], line[240], want_sku[80];
+	unsigned seed = 12345;
+	int i, k, c, n, wrong = 0, quoted = 0, recov = 0;
+
+	for (i = 0; i < 3000; i++) {
+		for (k = 0; k < 6; k++) {
+			n = (int)((seed = seed * 1103515245 + 12345) >> 16) % 11;
+			for (f[k][0] = 0, c = 0; c < n; c++)
+				strcat(f[k], alpha[(seed = seed * 1103515245 + 12345) >> 16 & 7]);
+		}
+		/* ids, quantity and date that read, whatever the SKU */
+		snprintf(f[0], sizeof f[0], "%d", i);
+		snprintf(f[2], sizeof f[2], "%d", i % 9 + 1);
+		snprintf(f[3], sizeof f[3], "%.*s", (int)(i % 20) + 1, "11111111111111111111");
+		snprintf(f[4], sizeof f[4], "%d", i % 97 + 1);
+		if (!f[1][0])
+			strcpy(f[1], "S");
+		f[5][0] = 0;
+		snprintf(line, sizeof line, "%s,%s,%s,%s,%s,%s", f[0], f[1], f[2],
+		    f[3], f[4], f[5]);
+		if (one_row(line, &row, &p) != 1 || row.reason || row.recovered ||
+		    strcmp(row.po, f[0]) || strcmp(row.sku, f[1]) ||
+		    strcmp(row.qty, f[2]) || strcmp(row.facility, f[3]) ||
+		    strcmp(row.item, f[4]))
+			wrong++;
+		pocsv_close(p);
+		/* the SKU quoted, the quote at each offset as i goes */
+		snprintf(line, sizeof line, "%s,\"%s\",%s,%s,%s,", f[0], f[1],
+		    f[2], f[3], f[4]);
+		if (one_row(line, &row, &p) == 1 && !row.reason &&
+		    strcmp(row.sku, f[1]) == 0 && strcmp(row.item, f[4]) == 0)
+			quoted++;
+		pocsv_close(p);
+		/* a comma in the SKU: 7 fields, recovered */
+		snprintf(line, sizeof line, "%s,%s,x,%s,%s,%s,", f[0], f[1],
+		    f[2], f[3], f[4]);
+		snprintf(want_sku, sizeof want_sku, "%s,x", f[1]);
+		if (one_row(line, &row, &p) == 1 && row.recovered &&
+		    strcmp(row.sku, want_sku) == 0 && strcmp(row.item, f[4]) == 0)
+			recov++;
+		pocsv_close(p);
+	}
+	is_int(wrong, 0, "3000 unquoted rows of 10 to 52 bytes: every field where it is");
+	is_int(quoted, 3000, "  the same with the SKU quoted (libcsv's reading)");
+	is_int(recov, 3000, "  and with a comma in the SKU: recovered, the comma in it");
+}
+
 /* pocsv_open_reader's reader: the text a few bytes at a time, an EINTR
  * first (asked again), and -1 EIO at fail (0: never). */
 struct trickle {
@@ -536,6 +597,7 @@ main(void)
 	test_long_line();
 	test_line_limit();
 	test_many_rows();
+	test_split_words();
 	test_reader();
 	test_dates();
 	if (cur_fp)
