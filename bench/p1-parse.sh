@@ -12,12 +12,13 @@
 # the comma SKUs make rows longer than the header).  Prints wall, CPU
 # and peak RSS of each (/usr/bin/time), then the ratios the issue's table
 # names.  Then a floor libcsv does not pay: bench/writefloor writing the
-# batches' bytes into as many new files, and P1 less it; and the same made durable by
-# one syncfs (the durable floor), as po-export-parse's batches must be;
-# and, just before po-export-parse, what 999 new empty files cost the
-# kernel here and now (the create floor: see there).  Everything is made
-# under ${TMPDIR:-/tmp}.  Nothing is asserted: this is for people.  Needs `make bench-deps`
-# (miller, bench/csvcount, bench/writefloor) and `make` (po-export-parse).
+# batches' bytes into as many new files, and P1 less it; the same made
+# durable by one syncfs (the durable floor), as po-export-parse's batches
+# must be; and, just before po-export-parse, what 999 new empty files
+# cost the kernel here and now (the create floor: see there).  All is
+# made under ${TMPDIR:-/tmp}.  Nothing is asserted: this is for people.
+# Needs `make bench-deps` (miller, bench/csvcount, bench/writefloor) and
+# `make` (po-export-parse).
 set -eu
 ROWS=${1:-1000000}
 BATCH=${2:-1000}
