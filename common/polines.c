@@ -267,6 +267,7 @@ polines_text_seal(struct polines_text *t, time_t seen)
 		qsort(v, t->npo, sizeof *v, po_cmp);
 	snprintf(secs, sizeof secs, "\t\t%lld\n",
 	    (long long)(seen > 0 ? seen : time(NULL)));
+	/* into b first: v points into t->text, which growing would move */
 	for (i = 0; i < t->npo; i++) {
 		if (i > 0 && po_cmp(&v[i - 1], &v[i]) == 0)
 			continue;

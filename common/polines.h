@@ -69,7 +69,7 @@ int polines_sync(const char *spooldir);
 /*
  * Records made ready for the ledger a row at a time, by a writer that
  * holds them before it appends (po-export-parse: until a file's hash is
- * known, in a file of its own past a few thousand): the text is the
+ * known, in a file of its own past PEND_MAX of them): the text is the
  * ledger's own lines, opaque to the writer, which may keep its bytes
  * anywhere and hand them back whole.  polines_text_put adds a record
  * (lengths of its ids; -1 for an empty one, nothing added); the seal
